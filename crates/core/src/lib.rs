@@ -1,0 +1,28 @@
+//! The domain of Mötesplats: the glossary's types and the pure rules over them.
+//!
+//! Architecture invariant: nothing here does I/O (no files, sockets, databases or
+//! async runtimes). Engines take plain data in and give plain data out, so they can
+//! run in the server, the CLI, a test or a future worker alike.
+
+pub mod channel;
+pub mod demo;
+pub mod ids;
+pub mod identifier;
+pub mod invalid;
+pub mod network;
+pub mod page;
+pub mod profile;
+pub mod provider;
+pub mod touchpoint;
+pub mod value;
+
+pub use channel::{Channel, ChannelKey};
+pub use ids::{NetworkId, PersonId, ProfileId, ProviderId, TouchpointId, UserId};
+pub use identifier::{Identifier, IdentifierKind};
+pub use invalid::{FieldError, Invalid};
+pub use network::{Network, NewNetwork, SharedData};
+pub use page::{Cursor, PageRequest};
+pub use profile::{NewProfile, Person, Profile};
+pub use provider::{NewProvider, Provider};
+pub use touchpoint::{Initiator, NewTouchpoint, Touchpoint, TouchpointKind};
+pub use value::{Action, DigitalAspect, Motivation, Phase, Setting, Stance};

@@ -1,0 +1,361 @@
+//! Touchpoints: one meeting between a person and a provider, in one channel, at
+//! one time. Input arrives loosely typed from many systems; `NewTouchpoint::parse`
+//! is the single gate through which it becomes a domain value.
+
+use crate::channel::ChannelKey;
+use crate::ids::{ProfileId, ProviderId, TouchpointId};
+use crate::identifier::{Identifier, IdentifierKind};
+use crate::invalid::{Checker, Invalid, text};
+use crate::value::{Phase, Setting};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+/// Who started the meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Initiator {
+    Person,
+    Provider,
+}
+
+impl Initiator {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Initiator::Person => "person",
+            Initiator::Provider => "provider",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, Invalid> {
+        match s {
+            "person" => Ok(Initiator::Person),
+            "provider" => Ok(Initiator::Provider),
+            _ => Err(Invalid::one("", format!("unknown value {s:?}; expected person or provider"))),
+        }
+    }
+}
+
+/// What happened, in the provider's words: `purchase`, `table_booking`, `review.posted`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(transparent)]
+pub struct TouchpointKind(String);
+
+impl TouchpointKind {
+    pub fn parse(s: &str) -> Result<Self, Invalid> {
+        let ok = (1..=60).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c));
+        if ok {
+            Ok(TouchpointKind(s.to_string()))
+        } else {
+            Err(Invalid::one(
+                "",
+                "must be 1 to 60 characters: a lower-case letter, then lower-case letters, digits, _ . or -",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An identifier as a client sends it, before normalisation.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentifierInput {
+    /// email, phone, customer_number, loyalty_card, device_id or social_handle.
+    pub kind: Option<String>,
+    pub value: Option<String>,
+}
+
+impl IdentifierInput {
+    pub fn parse(&self, region: &str) -> Result<Identifier, Invalid> {
+        let mut c = Checker::new();
+        let kind = c
+            .required("kind", self.kind.as_deref())
+            .and_then(|k| c.take(IdentifierKind::parse(k).map_err(|e| e.within("kind"))));
+        let value = c.required("value", self.value.as_deref());
+        c.finish()?;
+        match (kind, value) {
+            (Some(kind), Some(value)) => Identifier::parse(kind, value, region),
+            _ => unreachable!("checker finished without errors"),
+        }
+    }
+}
+
+/// A touchpoint as a client sends it. Every field is optional here so that a missing
+/// one is reported by name together with every other problem.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TouchpointInput {
+    /// The client's own id for this event; retries with the same id are not stored twice.
+    pub event_id: Option<String>,
+    /// The profile the meeting was with. Give this or `identifiers`.
+    pub profile_id: Option<ProfileId>,
+    /// Identifiers of the person; the profile is found or created from them.
+    pub identifiers: Option<Vec<IdentifierInput>>,
+    /// A channel key: built-in (store, phone, web, forum...) or the provider's own.
+    pub channel: Option<String>,
+    /// What happened, such as `purchase` or `table_booking`.
+    pub kind: Option<String>,
+    /// RFC 3339 with an offset, such as `2026-11-23T14:05:00+01:00`.
+    pub occurred_at: Option<String>,
+    /// `person` (default) or `provider`.
+    pub initiator: Option<String>,
+    /// `physical_place` or `social_environment`.
+    pub setting: Option<String>,
+    /// `before`, `during` or `after`, where the client knows it.
+    pub phase: Option<String>,
+    /// Free properties: a JSON object of at most 16 KiB.
+    #[schema(value_type = Option<Object>)]
+    pub properties: Option<Value>,
+}
+
+/// Whom a touchpoint is about: a known profile, or identifiers to stitch by.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    Profile(ProfileId),
+    Identifiers(Vec<Identifier>),
+}
+
+/// A checked touchpoint, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTouchpoint {
+    pub id: TouchpointId,
+    pub event_id: Option<String>,
+    pub subject: Subject,
+    pub channel: ChannelKey,
+    pub kind: TouchpointKind,
+    pub occurred_at: DateTime<Utc>,
+    pub initiator: Initiator,
+    pub setting: Option<Setting>,
+    pub phase: Option<Phase>,
+    pub properties: Map<String, Value>,
+}
+
+/// The largest `properties` object, serialised.
+pub const MAX_PROPERTIES_BYTES: usize = 16 * 1024;
+/// How far in the future `occurred_at` may lie (clock skew between systems).
+pub const MAX_FUTURE: Duration = Duration::hours(24);
+
+impl NewTouchpoint {
+    /// Checks `input`. `region` reads local phone numbers; `channel_exists` answers
+    /// whether a channel key is known to this provider; `now` bounds `occurred_at`.
+    pub fn parse(
+        input: &TouchpointInput,
+        region: &str,
+        channel_exists: impl Fn(&str) -> bool,
+        now: DateTime<Utc>,
+    ) -> Result<Self, Invalid> {
+        let mut c = Checker::new();
+        let event_id = input
+            .event_id
+            .as_deref()
+            .and_then(|e| c.take(text("event_id", e, 200)));
+        let subject = match (&input.profile_id, &input.identifiers) {
+            (Some(_), Some(_)) => {
+                c.fail("identifiers", "give profile_id or identifiers, not both");
+                None
+            }
+            (Some(p), None) => Some(Subject::Profile(*p)),
+            (None, Some(ids)) if ids.is_empty() => {
+                c.fail("identifiers", "must not be empty");
+                None
+            }
+            (None, Some(ids)) => {
+                let parsed: Vec<_> = ids
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, id)| c.take(id.parse(region).map_err(|e| e.within(&format!("identifiers[{i}]")))))
+                    .collect();
+                (parsed.len() == ids.len()).then_some(Subject::Identifiers(parsed))
+            }
+            (None, None) => {
+                c.fail("profile_id", "is required (or give identifiers)");
+                None
+            }
+        };
+        let channel = c.required("channel", input.channel.as_deref()).and_then(|ch| {
+            let key = c.take(ChannelKey::parse(ch).map_err(|e| e.within("channel")))?;
+            if channel_exists(key.as_str()) {
+                Some(key)
+            } else {
+                c.fail("channel", format!("unknown channel {ch:?}; register it first or use a built-in one"));
+                None
+            }
+        });
+        let kind = c
+            .required("kind", input.kind.as_deref())
+            .and_then(|k| c.take(TouchpointKind::parse(k).map_err(|e| e.within("kind"))));
+        let occurred_at = c
+            .required("occurred_at", input.occurred_at.as_deref())
+            .and_then(|t| c.take(timestamp("occurred_at", t, now)));
+        let initiator = input
+            .initiator
+            .as_deref()
+            .map_or(Ok(Initiator::Person), Initiator::parse)
+            .map_err(|e| e.within("initiator"));
+        let initiator = c.take(initiator);
+        let setting = optional(&mut c, "setting", input.setting.as_deref(), Setting::parse);
+        let phase = optional(&mut c, "phase", input.phase.as_deref(), Phase::parse);
+        let properties = match &input.properties {
+            None | Some(Value::Null) => Some(Map::new()),
+            Some(Value::Object(m)) => {
+                let size = serde_json::to_vec(m).map(|v| v.len()).unwrap_or(usize::MAX);
+                if size > MAX_PROPERTIES_BYTES {
+                    c.fail("properties", format!("must be at most {MAX_PROPERTIES_BYTES} bytes as JSON"));
+                    None
+                } else {
+                    Some(m.clone())
+                }
+            }
+            Some(_) => {
+                c.fail("properties", "must be a JSON object");
+                None
+            }
+        };
+        c.finish()?;
+        match (subject, channel, kind, occurred_at, initiator, properties) {
+            (Some(subject), Some(channel), Some(kind), Some(occurred_at), Some(initiator), Some(properties)) => {
+                Ok(NewTouchpoint {
+                    id: TouchpointId::new(),
+                    event_id,
+                    subject,
+                    channel,
+                    kind,
+                    occurred_at,
+                    initiator,
+                    setting: setting.flatten(),
+                    phase: phase.flatten(),
+                    properties,
+                })
+            }
+            _ => unreachable!("checker finished without errors"),
+        }
+    }
+}
+
+fn optional<T>(
+    c: &mut Checker,
+    field: &str,
+    value: Option<&str>,
+    parse: fn(&str) -> Result<T, Invalid>,
+) -> Option<Option<T>> {
+    match value {
+        None => Some(None),
+        Some(v) => c.take(parse(v).map_err(|e| e.within(field))).map(Some),
+    }
+}
+
+/// Parses an RFC 3339 timestamp with an explicit offset, not too far in the future.
+pub fn timestamp(field: &str, s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Invalid> {
+    let t = DateTime::parse_from_rfc3339(s)
+        .map_err(|_| {
+            Invalid::one(field, format!("{s:?} is not an RFC 3339 timestamp with an offset, such as 2026-11-23T14:05:00+01:00"))
+        })?
+        .with_timezone(&Utc);
+    if t > now + MAX_FUTURE {
+        return Err(Invalid::one(field, "lies more than 24 hours in the future"));
+    }
+    if t.timestamp() < 0 {
+        return Err(Invalid::one(field, "lies before 1970"));
+    }
+    Ok(t)
+}
+
+/// A stored touchpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Touchpoint {
+    pub id: TouchpointId,
+    pub provider_id: ProviderId,
+    pub profile_id: ProfileId,
+    pub event_id: Option<String>,
+    #[schema(value_type = String)]
+    pub channel: ChannelKey,
+    #[schema(value_type = String)]
+    pub kind: TouchpointKind,
+    pub occurred_at: DateTime<Utc>,
+    pub received_at: DateTime<Utc>,
+    pub initiator: Initiator,
+    pub setting: Option<Setting>,
+    pub phase: Option<Phase>,
+    #[schema(value_type = Object)]
+    pub properties: Map<String, Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-23T12:00:00Z".parse().unwrap()
+    }
+
+    fn input(v: Value) -> TouchpointInput {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn known(ch: &str) -> bool {
+        crate::channel::builtin(ch).is_some()
+    }
+
+    #[test]
+    fn a_good_touchpoint_is_normalised() {
+        let t = NewTouchpoint::parse(
+            &input(json!({
+                "identifiers": [{"kind": "phone", "value": "070-123 45 67"}],
+                "channel": "forum", "kind": "review.posted",
+                "occurred_at": "2026-11-23T10:00:00+01:00", "phase": "after",
+                "properties": {"stars": 2}
+            })),
+            "SE",
+            known,
+            now(),
+        )
+        .unwrap();
+        assert_eq!(t.occurred_at, "2026-11-23T09:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(t.initiator, Initiator::Person);
+        assert_eq!(t.phase, Some(Phase::After));
+        assert_eq!(
+            t.subject,
+            Subject::Identifiers(vec![Identifier { kind: IdentifierKind::Phone, value: "+46701234567".into() }])
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once() {
+        let e = NewTouchpoint::parse(
+            &input(json!({
+                "identifiers": [{"kind": "email", "value": "nope"}],
+                "channel": "fax", "occurred_at": "yesterday", "phase": "later", "properties": [1]
+            })),
+            "SE",
+            known,
+            now(),
+        )
+        .unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["identifiers[0].value", "channel", "kind", "occurred_at", "phase", "properties"]);
+    }
+
+    #[test]
+    fn the_subject_is_required_and_single() {
+        let e = NewTouchpoint::parse(&TouchpointInput::default(), "SE", known, now()).unwrap_err();
+        assert_eq!(e.0[0].field, "profile_id");
+        let both = input(json!({"profile_id": ProfileId::new(), "identifiers": []}));
+        let e = NewTouchpoint::parse(&both, "SE", known, now()).unwrap_err();
+        assert_eq!(e.0[0].reason, "give profile_id or identifiers, not both");
+    }
+
+    #[test]
+    fn timestamps_need_an_offset_and_a_plausible_time() {
+        assert!(timestamp("t", "2026-11-23T10:00:00", now()).is_err());
+        assert!(timestamp("t", "2026-11-25T12:00:01Z", now()).is_err());
+        assert!(timestamp("t", "1960-01-01T00:00:00Z", now()).is_err());
+        assert!(timestamp("t", "2026-11-24T11:00:00Z", now()).is_ok());
+    }
+}

@@ -1,0 +1,103 @@
+//! The value landscape (seed 001): phases of a journey, the settings a provider
+//! belongs to, the motivations that start a journey, the two faces of digital
+//! technology, stances in the like/dislike protocols, and the four-field model.
+
+use crate::invalid::Invalid;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Declares a closed vocabulary with snake_case names for the API and the database.
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses the snake_case name; the error lists the names that exist.
+            pub fn parse(s: &str) -> Result<Self, Invalid> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+                    let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                    Invalid::one("", format!("unknown value {s:?}; expected one of {}", names.join(", ")))
+                })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// Where a touchpoint sits around the anchor of a journey (a purchase, a visit).
+    Phase { Before => "before", During => "during", After => "after" }
+);
+vocabulary!(
+    /// Provider cluster: what surrounds the place, or the place itself.
+    Setting { SocialEnvironment => "social_environment", PhysicalPlace => "physical_place" }
+);
+vocabulary!(
+    /// Why a person starts a journey.
+    Motivation { Relationships => "relationships", GoalFulfilment => "goal_fulfilment", Experiences => "experiences" }
+);
+vocabulary!(
+    /// The two faces of digital technology in a meeting.
+    DigitalAspect { Useful => "useful", Intrusive => "intrusive" }
+);
+vocabulary!(
+    /// A stance in a like/dislike protocol.
+    Stance { Like => "like", Dislike => "dislike" }
+);
+vocabulary!(
+    /// The four-field model's answer for a moment.
+    Action { Automate => "automate", Simplify => "simplify", Autonomise => "autonomise", Strengthen => "strengthen" }
+);
+
+impl Action {
+    /// The four-field model: the customer's and the provider's stance on a moment
+    /// decide what digital technology should do with it.
+    pub fn for_stances(customer: Stance, provider: Stance) -> Action {
+        match (customer, provider) {
+            (Stance::Dislike, Stance::Dislike) => Action::Automate,
+            (Stance::Dislike, Stance::Like) => Action::Simplify,
+            (Stance::Like, Stance::Dislike) => Action::Autonomise,
+            (Stance::Like, Stance::Like) => Action::Strengthen,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn four_field_model_follows_the_seed() {
+        // Paying a road toll: neither side enjoys it, so it is automated away.
+        assert_eq!(Action::for_stances(Stance::Dislike, Stance::Dislike), Action::Automate);
+        // Filing a tax return: the customer dislikes it, the authority needs it done well.
+        assert_eq!(Action::for_stances(Stance::Dislike, Stance::Like), Action::Simplify);
+        // Booking tickets around the clock: customers like it, staffing it is costly.
+        assert_eq!(Action::for_stances(Stance::Like, Stance::Dislike), Action::Autonomise);
+        assert_eq!(Action::for_stances(Stance::Like, Stance::Like), Action::Strengthen);
+    }
+
+    #[test]
+    fn vocabularies_parse_their_own_names_only() {
+        for p in Phase::ALL {
+            assert_eq!(Phase::parse(p.as_str()).unwrap(), *p);
+        }
+        let err = Phase::parse("during_visit").unwrap_err();
+        assert!(err.0[0].reason.contains("before, during, after"), "{err}");
+        assert_eq!(serde_json::to_string(&Motivation::GoalFulfilment).unwrap(), "\"goal_fulfilment\"");
+    }
+}
