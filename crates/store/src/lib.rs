@@ -1,0 +1,118 @@
+//! Storage behind one interface. `Store` is what the server and the CLI see;
+//! `sqlite` is the embedded default, `postgres` the server deployment.
+//!
+//! Architecture invariant: every read of a person's data by a provider goes through
+//! a `Store` method that takes the reading provider and writes the access log in the
+//! same call, so no caller can forget it.
+
+mod model;
+pub mod postgres;
+pub mod sqlite;
+
+pub use model::*;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use motesplats_core::{
+    Channel, Identifier, Network, NewNetwork, NewProfile, NewProvider, NewTouchpoint, PageRequest, Person,
+    PersonId, Profile, ProfileId, Provider, ProviderId, Touchpoint, TouchpointId, UserId,
+};
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken (an identifier held by another profile).
+    #[error("conflict: {0}")]
+    Conflict(motesplats_core::Invalid),
+    /// A reference to something that does not exist for this provider.
+    #[error("invalid reference: {0}")]
+    Invalid(motesplats_core::Invalid),
+    #[error("not found")]
+    NotFound,
+    #[error("database: {0}")]
+    Backend(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A short name for logs: `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    // Providers and their credentials.
+    async fn create_provider(&self, new: NewProvider) -> Result<Provider>;
+    async fn provider(&self, id: ProviderId) -> Result<Option<Provider>>;
+    async fn providers(&self) -> Result<Vec<Provider>>;
+    async fn create_api_key(&self, provider: ProviderId, label: &str, token_sha256: [u8; 32]) -> Result<ApiKey>;
+    async fn api_keys(&self, provider: ProviderId) -> Result<Vec<ApiKey>>;
+    async fn revoke_api_key(&self, provider: ProviderId, id: Uuid, at: DateTime<Utc>) -> Result<()>;
+    /// The provider whose live key has this hash.
+    async fn provider_for_key(&self, token_sha256: [u8; 32]) -> Result<Option<ProviderId>>;
+
+    // Users of the web UI and their sessions.
+    async fn create_user(&self, provider: ProviderId, email: &str, password_hash: &str, role: Role) -> Result<User>;
+    /// The user and their password hash.
+    async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>>;
+    async fn create_session(&self, user: UserId, token_sha256: [u8; 32], expires_at: DateTime<Utc>) -> Result<()>;
+    async fn session_user(&self, token_sha256: [u8; 32], now: DateTime<Utc>) -> Result<Option<User>>;
+    async fn delete_session(&self, token_sha256: [u8; 32]) -> Result<()>;
+
+    // The channel registry: built-ins and the provider's own.
+    async fn create_channel(&self, provider: ProviderId, channel: Channel) -> Result<Channel>;
+    async fn channels(&self, provider: ProviderId) -> Result<Vec<Channel>>;
+
+    // Profiles and persons. Reads log access.
+    /// Creates the profiles, each with a person of its own, in one transaction.
+    async fn create_profiles(&self, provider: ProviderId, new: Vec<NewProfile>) -> Result<Vec<Profile>>;
+    async fn profile(&self, reader: ProviderId, id: ProfileId) -> Result<Option<Profile>>;
+    async fn profiles(&self, reader: ProviderId, filter: &ProfileFilter) -> Result<Vec<Profile>>;
+    async fn add_identifier(&self, provider: ProviderId, profile: ProfileId, id: Identifier) -> Result<Profile>;
+    /// The person with the profiles `reader` may see; None when it may see none.
+    async fn person(&self, reader: ProviderId, id: PersonId) -> Result<Option<Person>>;
+    async fn persons(&self, reader: ProviderId, page: PageRequest) -> Result<Vec<Person>>;
+
+    // Touchpoints. Reads log access.
+    /// Stores the touchpoints durably in one transaction. A touchpoint whose event id
+    /// was seen before from this provider is not stored again: the earlier one is returned.
+    async fn insert_touchpoints(
+        &self,
+        provider: ProviderId,
+        new: Vec<NewTouchpoint>,
+        received_at: DateTime<Utc>,
+    ) -> Result<Vec<Inserted>>;
+    async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>>;
+    async fn touchpoints(&self, reader: ProviderId, filter: &TouchpointFilter) -> Result<Vec<Touchpoint>>;
+    /// Touchpoints per channel and declared phase: aggregate, so no access is logged.
+    async fn touchpoint_counts(&self, provider: ProviderId) -> Result<Vec<ChannelPhaseCount>>;
+
+    // Networks.
+    async fn create_network(&self, new: NewNetwork, members: &[ProviderId]) -> Result<Network>;
+    async fn networks(&self, provider: ProviderId) -> Result<Vec<Network>>;
+
+    /// Who read this person's data, newest first.
+    async fn access_log(&self, person: PersonId, limit: u32) -> Result<Vec<AccessEntry>>;
+}
+
+/// Opens the store a URL names: `postgres://...`, `sqlite://PATH` or a plain file path.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        postgres::connect(url).await
+    } else {
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        Ok(Arc::new(sqlite::SqliteStore::open(std::path::Path::new(path)).await?))
+    }
+}

@@ -1,0 +1,677 @@
+//! `Store` for SQLite.
+
+use super::SqliteStore;
+use super::rows::{self, micros, time};
+use crate::{
+    AccessEntry, ApiKey, ChannelPhaseCount, Inserted, ProfileFilter, Result, Role, Store, StoreError,
+    TouchpointFilter, User,
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use motesplats_core::touchpoint::Subject;
+use motesplats_core::{
+    Channel, ChannelKey, Identifier, Invalid, Network, NetworkId, NewNetwork, NewProfile, NewProvider, NewTouchpoint,
+    PageRequest, Person, PersonId, Phase, Profile, ProfileId, Provider, ProviderId, SharedData, Touchpoint,
+    TouchpointId, UserId, channel,
+};
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use uuid::Uuid;
+
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// Access entries for the distinct profiles among `reads`.
+fn accesses(reader: ProviderId, action: &str, reads: impl IntoIterator<Item = (PersonId, ProfileId)>) -> Vec<AccessEntry> {
+    let mut seen = std::collections::HashSet::new();
+    let at = now();
+    reads
+        .into_iter()
+        .filter(|r| seen.insert(*r))
+        .map(|(person, profile)| AccessEntry {
+            provider_id: reader,
+            person_id: person,
+            profile_id: Some(profile),
+            action: action.to_string(),
+            at,
+        })
+        .collect()
+}
+
+fn insert_identifier(c: &Connection, provider: ProviderId, profile: ProfileId, id: &Identifier) -> Result<()> {
+    let holder: Option<Uuid> = c
+        .prepare_cached("SELECT profile_id FROM identifiers WHERE provider_id = ?1 AND kind = ?2 AND value = ?3")?
+        .query_row(params![provider.0, id.kind.as_str(), id.value], |r| r.get(0))
+        .optional()?;
+    match holder {
+        Some(p) if p == profile.0 => Ok(()),
+        Some(p) => Err(StoreError::Conflict(Invalid::one(
+            "identifiers",
+            format!("{} {} already belongs to profile {p}", id.kind, id.value),
+        ))),
+        None => {
+            c.prepare_cached("INSERT INTO identifiers (provider_id, kind, value, profile_id) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![provider.0, id.kind.as_str(), id.value, profile.0])?;
+            Ok(())
+        }
+    }
+}
+
+fn insert_profile(c: &Connection, provider: ProviderId, p: &NewProfile, at: DateTime<Utc>) -> Result<Profile> {
+    let person = PersonId::new();
+    c.prepare_cached("INSERT INTO persons (id, created_at) VALUES (?1, ?2)")?.execute(params![person.0, micros(at)])?;
+    let attributes = serde_json::Value::Object(p.attributes.clone()).to_string();
+    c.prepare_cached(
+        "INSERT INTO profiles (id, provider_id, person_id, display_name, attributes, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![p.id.0, provider.0, person.0, p.display_name, attributes, micros(at)])?;
+    for id in &p.identifiers {
+        insert_identifier(c, provider, p.id, id)?;
+    }
+    Ok(Profile {
+        id: p.id,
+        provider_id: provider,
+        person_id: person,
+        display_name: p.display_name.clone(),
+        identifiers: p.identifiers.clone(),
+        attributes: p.attributes.clone(),
+        created_at: time(micros(at)),
+    })
+}
+
+/// Finds the profile for a touchpoint's subject, stitching by exact identifier within
+/// the provider and creating a profile when none matches.
+fn resolve_subject(c: &Connection, provider: ProviderId, subject: &Subject, at: DateTime<Utc>) -> Result<ProfileId> {
+    match subject {
+        Subject::Profile(id) => {
+            let exists: Option<i64> = c
+                .prepare_cached("SELECT 1 FROM profiles WHERE id = ?1 AND provider_id = ?2")?
+                .query_row(params![id.0, provider.0], |r| r.get(0))
+                .optional()?;
+            exists
+                .map(|_| *id)
+                .ok_or_else(|| StoreError::Invalid(Invalid::one("profile_id", format!("no profile {id} at this provider"))))
+        }
+        Subject::Identifiers(ids) => {
+            let mut lookup =
+                c.prepare_cached("SELECT profile_id FROM identifiers WHERE provider_id = ?1 AND kind = ?2 AND value = ?3")?;
+            let mut found = None;
+            for id in ids {
+                found = lookup
+                    .query_row(params![provider.0, id.kind.as_str(), id.value], |r| r.get::<_, Uuid>(0))
+                    .optional()?;
+                if found.is_some() {
+                    break;
+                }
+            }
+            match found {
+                Some(p) => {
+                    let profile = ProfileId(p);
+                    // Identifiers seen together with a known one join its profile, unless
+                    // another profile already holds them (the identity engine decides then).
+                    let mut attach = c.prepare_cached(
+                        "INSERT OR IGNORE INTO identifiers (provider_id, kind, value, profile_id) VALUES (?1, ?2, ?3, ?4)",
+                    )?;
+                    for id in ids {
+                        attach.execute(params![provider.0, id.kind.as_str(), id.value, profile.0])?;
+                    }
+                    Ok(profile)
+                }
+                None => {
+                    let new = NewProfile {
+                        id: ProfileId::new(),
+                        display_name: None,
+                        identifiers: ids.clone(),
+                        attributes: Default::default(),
+                    };
+                    Ok(insert_profile(c, provider, &new, at)?.id)
+                }
+            }
+        }
+    }
+}
+
+fn touchpoint_by_event(c: &Connection, provider: ProviderId, event_id: &str) -> Result<Option<Touchpoint>> {
+    let raw = c
+        .prepare_cached(&format!(
+            "SELECT {} FROM touchpoints t WHERE t.provider_id = ?1 AND t.event_id = ?2",
+            rows::TOUCHPOINT_COLUMNS
+        ))?
+        .query_row(params![provider.0, event_id], rows::raw_touchpoint)
+        .optional()?;
+    raw.map(|r| r.into_touchpoint()).transpose()
+}
+
+fn network_members(c: &Connection, id: Uuid) -> Result<Vec<ProviderId>> {
+    let mut stmt = c.prepare_cached("SELECT provider_id FROM network_members WHERE network_id = ?1 ORDER BY provider_id")?;
+    let members = stmt.query_map([id], |r| Ok(ProviderId(r.get(0)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(members)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn create_provider(&self, new: NewProvider) -> Result<Provider> {
+        let p = Provider {
+            id: ProviderId::new(),
+            name: new.name,
+            time_zone: new.time_zone,
+            country: new.country,
+            created_at: time(micros(now())),
+        };
+        let row = p.clone();
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO providers (id, name, time_zone, country, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![row.id.0, row.name, row.time_zone, row.country, micros(row.created_at)],
+            )?;
+            Ok(())
+        })
+        .await?;
+        Ok(p)
+    }
+
+    async fn provider(&self, id: ProviderId) -> Result<Option<Provider>> {
+        self.read(move |c| {
+            Ok(c.prepare_cached(&format!("SELECT {} FROM providers WHERE id = ?1", rows::PROVIDER_COLUMNS))?
+                .query_row([id.0], rows::provider)
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn providers(&self) -> Result<Vec<Provider>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(&format!("SELECT {} FROM providers ORDER BY name", rows::PROVIDER_COLUMNS))?;
+            Ok(stmt.query_map([], rows::provider)?.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn create_api_key(&self, provider: ProviderId, label: &str, token_sha256: [u8; 32]) -> Result<ApiKey> {
+        let key = ApiKey { id: Uuid::now_v7(), provider_id: provider, label: label.to_string(), created_at: time(micros(now())), revoked_at: None };
+        let row = key.clone();
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO api_keys (id, provider_id, label, token_sha256, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![row.id, row.provider_id.0, row.label, token_sha256.as_slice(), micros(row.created_at)],
+            )?;
+            Ok(())
+        })
+        .await?;
+        Ok(key)
+    }
+
+    async fn api_keys(&self, provider: ProviderId) -> Result<Vec<ApiKey>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, provider_id, label, created_at, revoked_at FROM api_keys WHERE provider_id = ?1 ORDER BY id",
+            )?;
+            let keys = stmt
+                .query_map([provider.0], |r| {
+                    Ok(ApiKey {
+                        id: r.get(0)?,
+                        provider_id: ProviderId(r.get(1)?),
+                        label: r.get(2)?,
+                        created_at: time(r.get(3)?),
+                        revoked_at: r.get::<_, Option<i64>>(4)?.map(time),
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(keys)
+        })
+        .await
+    }
+
+    async fn revoke_api_key(&self, provider: ProviderId, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+        self.write(move |c| {
+            let n = c.execute(
+                "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?3) WHERE id = ?1 AND provider_id = ?2",
+                params![id, provider.0, micros(at)],
+            )?;
+            if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        })
+        .await
+    }
+
+    async fn provider_for_key(&self, token_sha256: [u8; 32]) -> Result<Option<ProviderId>> {
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT provider_id FROM api_keys WHERE token_sha256 = ?1 AND revoked_at IS NULL")?
+                .query_row([token_sha256.as_slice()], |r| Ok(ProviderId(r.get(0)?)))
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn create_user(&self, provider: ProviderId, email: &str, password_hash: &str, role: Role) -> Result<User> {
+        let user = User { id: UserId::new(), provider_id: provider, email: email.to_lowercase(), role };
+        let (row, hash) = (user.clone(), password_hash.to_string());
+        self.write(move |c| {
+            let taken: Option<i64> =
+                c.query_row("SELECT 1 FROM users WHERE email = ?1", [&row.email], |r| r.get(0)).optional()?;
+            if taken.is_some() {
+                return Err(StoreError::Conflict(Invalid::one("email", "is already a user")));
+            }
+            c.execute(
+                "INSERT INTO users (id, provider_id, email, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![row.id.0, row.provider_id.0, row.email, hash, row.role.as_str(), micros(now())],
+            )?;
+            Ok(())
+        })
+        .await?;
+        Ok(user)
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>> {
+        let email = email.trim().to_lowercase();
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT id, provider_id, email, role, password_hash FROM users WHERE email = ?1")?
+                .query_row([email], |r| {
+                    Ok((
+                        User {
+                            id: UserId(r.get(0)?),
+                            provider_id: ProviderId(r.get(1)?),
+                            email: r.get(2)?,
+                            role: Role::from_db(&r.get::<_, String>(3)?),
+                        },
+                        r.get(4)?,
+                    ))
+                })
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn create_session(&self, user: UserId, token_sha256: [u8; 32], expires_at: DateTime<Utc>) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO sessions (token_sha256, user_id, expires_at) VALUES (?1, ?2, ?3)",
+                params![token_sha256.as_slice(), user.0, micros(expires_at)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session_user(&self, token_sha256: [u8; 32], now: DateTime<Utc>) -> Result<Option<User>> {
+        self.read(move |c| {
+            Ok(c.prepare_cached(
+                "SELECT u.id, u.provider_id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.token_sha256 = ?1 AND s.expires_at > ?2",
+            )?
+            .query_row(params![token_sha256.as_slice(), micros(now)], |r| {
+                Ok(User {
+                    id: UserId(r.get(0)?),
+                    provider_id: ProviderId(r.get(1)?),
+                    email: r.get(2)?,
+                    role: Role::from_db(&r.get::<_, String>(3)?),
+                })
+            })
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn delete_session(&self, token_sha256: [u8; 32]) -> Result<()> {
+        self.write(move |c| {
+            c.execute("DELETE FROM sessions WHERE token_sha256 = ?1", [token_sha256.as_slice()])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_channel(&self, provider: ProviderId, ch: Channel) -> Result<Channel> {
+        let row = ch.clone();
+        self.write(move |c| {
+            let n = c.execute(
+                "INSERT OR IGNORE INTO channels (provider_id, key, name, controlled) VALUES (?1, ?2, ?3, ?4)",
+                params![provider.0, row.key.as_str(), row.name, row.controlled],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Conflict(Invalid::one("key", "this provider already has a channel with this key")));
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(ch)
+    }
+
+    async fn channels(&self, provider: ProviderId) -> Result<Vec<Channel>> {
+        let own: Vec<(String, String, bool)> = self
+            .read(move |c| {
+                let mut stmt =
+                    c.prepare_cached("SELECT key, name, controlled FROM channels WHERE provider_id = ?1 ORDER BY key")?;
+                Ok(stmt
+                    .query_map([provider.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<rusqlite::Result<_>>()?)
+            })
+            .await?;
+        let mut all = channel::builtins();
+        for (key, name, controlled) in own {
+            let key = ChannelKey::parse(&key).map_err(|_| StoreError::Backend("unreadable channel key".into()))?;
+            all.push(Channel { key, name, controlled, builtin: false });
+        }
+        Ok(all)
+    }
+
+    async fn create_profiles(&self, provider: ProviderId, new: Vec<NewProfile>) -> Result<Vec<Profile>> {
+        self.write(move |c| {
+            let at = now();
+            new.iter().map(|p| insert_profile(c, provider, p, at)).collect()
+        })
+        .await
+    }
+
+    async fn profile(&self, reader: ProviderId, id: ProfileId) -> Result<Option<Profile>> {
+        let profile = self.read(move |c| rows::profile_by_id(c, reader, id)).await?;
+        if let Some(p) = &profile {
+            let log = accesses(reader, "profile", [(p.person_id, p.id)]);
+            self.write(move |c| rows::log_access(c, &log)).await?;
+        }
+        Ok(profile)
+    }
+
+    async fn profiles(&self, reader: ProviderId, filter: &ProfileFilter) -> Result<Vec<Profile>> {
+        let filter = filter.clone();
+        let profiles = self
+            .read(move |c| {
+                let mut sql = format!("SELECT {} FROM profiles WHERE provider_id = ?1", rows::PROFILE_COLUMNS);
+                let mut args: Vec<Sql> = vec![Sql::Blob(reader.0.as_bytes().to_vec())];
+                if let Some(after) = filter.page.after {
+                    args.push(Sql::Blob(after.0.as_bytes().to_vec()));
+                    sql += &format!(" AND id > ?{}", args.len());
+                }
+                if let Some(id) = &filter.identifier {
+                    args.push(Sql::Text(id.kind.as_str().into()));
+                    args.push(Sql::Text(id.value.clone()));
+                    sql += &format!(
+                        " AND id IN (SELECT profile_id FROM identifiers WHERE provider_id = ?1 AND kind = ?{} AND value = ?{})",
+                        args.len() - 1,
+                        args.len()
+                    );
+                }
+                sql += &format!(" ORDER BY id LIMIT {}", filter.page.limit);
+                let rows = c.prepare_cached(&sql)?.query_map(params_from_iter(args), rows::profile)?.collect::<rusqlite::Result<_>>()?;
+                rows::complete_profiles(c, rows)
+            })
+            .await?;
+        let log = accesses(reader, "profile", profiles.iter().map(|p| (p.person_id, p.id)));
+        self.write(move |c| rows::log_access(c, &log)).await?;
+        Ok(profiles)
+    }
+
+    async fn add_identifier(&self, provider: ProviderId, profile: ProfileId, id: Identifier) -> Result<Profile> {
+        self.write(move |c| {
+            if rows::profile_by_id(c, provider, profile)?.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            insert_identifier(c, provider, profile, &id)?;
+            rows::profile_by_id(c, provider, profile)?.ok_or(StoreError::NotFound)
+        })
+        .await
+    }
+
+    async fn person(&self, reader: ProviderId, id: PersonId) -> Result<Option<Person>> {
+        let profiles = self
+            .read(move |c| {
+                let rows = c
+                    .prepare_cached(&format!(
+                        "SELECT {} FROM profiles WHERE person_id = ?1 AND provider_id = ?2 ORDER BY id",
+                        rows::PROFILE_COLUMNS
+                    ))?
+                    .query_map(params![id.0, reader.0], rows::profile)?
+                    .collect::<rusqlite::Result<_>>()?;
+                rows::complete_profiles(c, rows)
+            })
+            .await?;
+        if profiles.is_empty() {
+            return Ok(None);
+        }
+        let log = accesses(reader, "person", profiles.iter().map(|p| (p.person_id, p.id)));
+        self.write(move |c| rows::log_access(c, &log)).await?;
+        Ok(Some(Person { id, profiles }))
+    }
+
+    async fn persons(&self, reader: ProviderId, page: PageRequest) -> Result<Vec<Person>> {
+        let profiles = self
+            .read(move |c| {
+                let after = page.after.map(|a| a.0).unwrap_or(Uuid::nil());
+                let rows = c
+                    .prepare_cached(&format!(
+                        "SELECT {} FROM profiles WHERE provider_id = ?1 AND person_id IN \
+                         (SELECT DISTINCT person_id FROM profiles WHERE provider_id = ?1 AND person_id > ?2 \
+                          ORDER BY person_id LIMIT ?3) ORDER BY person_id, id",
+                        rows::PROFILE_COLUMNS
+                    ))?
+                    .query_map(params![reader.0, after, page.limit], rows::profile)?
+                    .collect::<rusqlite::Result<_>>()?;
+                rows::complete_profiles(c, rows)
+            })
+            .await?;
+        let log = accesses(reader, "person", profiles.iter().map(|p| (p.person_id, p.id)));
+        self.write(move |c| rows::log_access(c, &log)).await?;
+        let mut persons: Vec<Person> = Vec::new();
+        for p in profiles {
+            match persons.last_mut() {
+                Some(last) if last.id == p.person_id => last.profiles.push(p),
+                _ => persons.push(Person { id: p.person_id, profiles: vec![p] }),
+            }
+        }
+        Ok(persons)
+    }
+
+    async fn insert_touchpoints(
+        &self,
+        provider: ProviderId,
+        new: Vec<NewTouchpoint>,
+        received_at: DateTime<Utc>,
+    ) -> Result<Vec<Inserted>> {
+        self.write(move |c| {
+            let mut insert = c.prepare_cached(
+                "INSERT INTO touchpoints (id, provider_id, profile_id, event_id, channel, kind, occurred_at, received_at, \
+                 initiator, setting, phase, properties) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            let mut out = Vec::with_capacity(new.len());
+            for t in new {
+                if let Some(existing) = t.event_id.as_deref().map(|e| touchpoint_by_event(c, provider, e)).transpose()?.flatten() {
+                    out.push(Inserted { touchpoint: existing, duplicate: true });
+                    continue;
+                }
+                let profile = resolve_subject(c, provider, &t.subject, received_at)?;
+                let properties = serde_json::Value::Object(t.properties.clone()).to_string();
+                insert.execute(params![
+                    t.id.0,
+                    provider.0,
+                    profile.0,
+                    t.event_id,
+                    t.channel.as_str(),
+                    t.kind.as_str(),
+                    micros(t.occurred_at),
+                    micros(received_at),
+                    t.initiator.as_str(),
+                    t.setting.map(|s| s.as_str()),
+                    t.phase.map(|p| p.as_str()),
+                    properties,
+                ])?;
+                out.push(Inserted {
+                    touchpoint: Touchpoint {
+                        id: t.id,
+                        provider_id: provider,
+                        profile_id: profile,
+                        event_id: t.event_id,
+                        channel: t.channel,
+                        kind: t.kind,
+                        occurred_at: time(micros(t.occurred_at)),
+                        received_at: time(micros(received_at)),
+                        initiator: t.initiator,
+                        setting: t.setting,
+                        phase: t.phase,
+                        properties: t.properties,
+                    },
+                    duplicate: false,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>> {
+        let found = self
+            .read(move |c| {
+                let row = c
+                    .prepare_cached(&format!(
+                        "SELECT {}, p.person_id FROM touchpoints t JOIN profiles p ON p.id = t.profile_id \
+                         WHERE t.id = ?1 AND t.provider_id = ?2",
+                        rows::TOUCHPOINT_COLUMNS
+                    ))?
+                    .query_row(params![id.0, reader.0], |r| Ok((rows::raw_touchpoint(r)?, PersonId(r.get(12)?))))
+                    .optional()?;
+                row.map(|(raw, person)| Ok((raw.into_touchpoint()?, person))).transpose()
+            })
+            .await?;
+        let Some((t, person)) = found else { return Ok(None) };
+        let log = accesses(reader, "touchpoints", [(person, t.profile_id)]);
+        self.write(move |c| rows::log_access(c, &log)).await?;
+        Ok(Some(t))
+    }
+
+    async fn touchpoints(&self, reader: ProviderId, filter: &TouchpointFilter) -> Result<Vec<Touchpoint>> {
+        let f = filter.clone();
+        let found = self
+            .read(move |c| {
+                let mut sql = format!(
+                    "SELECT {}, p.person_id FROM touchpoints t JOIN profiles p ON p.id = t.profile_id WHERE t.provider_id = ?1",
+                    rows::TOUCHPOINT_COLUMNS
+                );
+                let mut args: Vec<Sql> = vec![Sql::Blob(reader.0.as_bytes().to_vec())];
+                let mut and = |clause: &str, v: Sql| {
+                    args.push(v);
+                    sql += &format!(" AND {clause} ?{}", args.len());
+                };
+                if let Some(a) = f.page.after {
+                    and("t.id >", Sql::Blob(a.0.as_bytes().to_vec()));
+                }
+                if let Some(p) = f.profile {
+                    and("t.profile_id =", Sql::Blob(p.0.as_bytes().to_vec()));
+                }
+                if let Some(ch) = &f.channel {
+                    and("t.channel =", Sql::Text(ch.as_str().into()));
+                }
+                if let Some(k) = &f.kind {
+                    and("t.kind =", Sql::Text(k.as_str().into()));
+                }
+                if let Some(ph) = f.phase {
+                    and("t.phase =", Sql::Text(ph.as_str().into()));
+                }
+                if let Some(t) = f.from {
+                    and("t.occurred_at >=", Sql::Integer(micros(t)));
+                }
+                if let Some(t) = f.until {
+                    and("t.occurred_at <", Sql::Integer(micros(t)));
+                }
+                sql += &format!(" ORDER BY t.id LIMIT {}", f.page.limit);
+                let mut stmt = c.prepare_cached(&sql)?;
+                let raws: Vec<_> = stmt
+                    .query_map(params_from_iter(args), |r| Ok((rows::raw_touchpoint(r)?, PersonId(r.get(12)?))))?
+                    .collect::<rusqlite::Result<_>>()?;
+                raws.into_iter().map(|(raw, person)| Ok((raw.into_touchpoint()?, person))).collect::<Result<Vec<_>>>()
+            })
+            .await?;
+        let log = accesses(reader, "touchpoints", found.iter().map(|(t, person)| (*person, t.profile_id)));
+        self.write(move |c| rows::log_access(c, &log)).await?;
+        Ok(found.into_iter().map(|(t, _)| t).collect())
+    }
+
+    async fn touchpoint_counts(&self, provider: ProviderId) -> Result<Vec<ChannelPhaseCount>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT channel, phase, COUNT(*) FROM touchpoints WHERE provider_id = ?1 \
+                 GROUP BY channel, phase ORDER BY channel, phase",
+            )?;
+            let rows: Vec<(String, Option<String>, i64)> =
+                stmt.query_map([provider.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+            Ok(rows
+                .into_iter()
+                .map(|(channel, phase, n)| ChannelPhaseCount {
+                    channel,
+                    phase: phase.as_deref().and_then(|p| Phase::parse(p).ok()),
+                    count: n.max(0) as u64,
+                })
+                .collect())
+        })
+        .await
+    }
+
+    async fn create_network(&self, new: NewNetwork, members: &[ProviderId]) -> Result<Network> {
+        let mut members = members.to_vec();
+        members.sort();
+        members.dedup();
+        let network = Network { id: NetworkId::new(), name: new.name, members, shares: new.shares };
+        let row = network.clone();
+        self.write(move |c| {
+            let shares = serde_json::to_string(&row.shares).map_err(|e| StoreError::Backend(e.to_string()))?;
+            c.execute(
+                "INSERT INTO networks (id, name, shares, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![row.id.0, row.name, shares, micros(now())],
+            )?;
+            for (i, m) in row.members.iter().enumerate() {
+                let known: Option<i64> =
+                    c.query_row("SELECT 1 FROM providers WHERE id = ?1", [m.0], |r| r.get(0)).optional()?;
+                if known.is_none() {
+                    return Err(StoreError::Invalid(Invalid::one(format!("members[{i}]"), "no such provider")));
+                }
+                c.execute("INSERT INTO network_members (network_id, provider_id) VALUES (?1, ?2)", params![row.id.0, m.0])?;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(network)
+    }
+
+    async fn networks(&self, provider: ProviderId) -> Result<Vec<Network>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT n.id, n.name, n.shares FROM networks n JOIN network_members m ON m.network_id = n.id \
+                 WHERE m.provider_id = ?1 ORDER BY n.name",
+            )?;
+            let rows: Vec<(Uuid, String, String)> =
+                stmt.query_map([provider.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+            rows.into_iter()
+                .map(|(id, name, shares)| {
+                    let shares: Vec<SharedData> =
+                        serde_json::from_str(&shares).map_err(|_| StoreError::Backend("unreadable network shares".into()))?;
+                    Ok(Network { id: NetworkId(id), name, members: network_members(c, id)?, shares })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn access_log(&self, person: PersonId, limit: u32) -> Result<Vec<AccessEntry>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT provider_id, person_id, profile_id, action, at FROM access_log WHERE person_id = ?1 \
+                 ORDER BY seq DESC LIMIT ?2",
+            )?;
+            let entries = stmt
+                .query_map(params![person.0, limit], |r| {
+                    Ok(AccessEntry {
+                        provider_id: ProviderId(r.get(0)?),
+                        person_id: PersonId(r.get(1)?),
+                        profile_id: r.get::<_, Option<Uuid>>(2)?.map(ProfileId),
+                        action: r.get(3)?,
+                        at: time(r.get(4)?),
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(entries)
+        })
+        .await
+    }
+}
