@@ -1,0 +1,84 @@
+//! The JSON API under `/api/v1`, one module per capability, and its OpenAPI
+//! document at `/api/openapi.json`, generated from the handlers' annotations.
+
+mod channels;
+mod networks;
+mod persons;
+mod profiles;
+mod providers;
+mod touchpoints;
+
+use crate::error::Problem;
+use crate::state::AppState;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use std::sync::Arc;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Mötesplats API",
+        description = "Touchpoints, profiles and persons of the meetings between people and providers. \
+                       Authenticate with a provider API key: `Authorization: Bearer mp_key_…`. \
+                       Errors are RFC 9457 problem+json documents naming each bad field."
+    ),
+    modifiers(&Security),
+    components(schemas(Problem)),
+    security(("api_key" = []))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let bearer = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build();
+        components.add_security_scheme("api_key", SecurityScheme::Http(bearer.clone()));
+        components.add_security_scheme("operator_token", SecurityScheme::Http(bearer));
+    }
+}
+
+/// One page of a list, with the cursor of the next page when there may be one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub items: Vec<T>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+impl<T: ToSchema> Page<T> {
+    pub fn new(items: Vec<T>, limit: u32, id: impl Fn(&T) -> uuid::Uuid) -> Self {
+        let next = (items.len() == limit as usize).then(|| items.last().map(|t| id(t).to_string())).flatten();
+        Page { items, next }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+struct Health {
+    status: &'static str,
+    store: &'static str,
+}
+
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Json<Health> {
+    Json(Health { status: "ok", store: state.store.backend() })
+}
+
+pub fn router() -> Router<AppState> {
+    let v1 = OpenApiRouter::new()
+        .merge(providers::router())
+        .merge(channels::router())
+        .merge(profiles::router())
+        .merge(persons::router())
+        .merge(touchpoints::router())
+        .merge(networks::router());
+    let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts();
+    let spec = Arc::new(spec);
+    router
+        .route("/api/openapi.json", get(move || async move { Json(spec.as_ref().clone()) }))
+        .route("/healthz", get(health))
+}

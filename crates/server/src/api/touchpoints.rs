@@ -1,0 +1,108 @@
+//! Touchpoints: create one, read one, list with filters.
+
+use super::Page;
+use super::profiles::{path_id, region};
+use crate::auth::Tenant;
+use crate::error::{ApiError, Problem};
+use crate::json::{ApiJson, ApiQuery};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::Utc;
+use motesplats_core::invalid::Checker;
+use motesplats_core::touchpoint::{TouchpointInput, TouchpointKind, timestamp};
+use motesplats_core::{ChannelKey, NewTouchpoint, PageRequest, Phase, ProfileId, Touchpoint, TouchpointId};
+use motesplats_store::TouchpointFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create_touchpoint, list_touchpoints)).routes(routes!(get_touchpoint))
+}
+
+/// Record a touchpoint. It is durable when the response arrives. A retry with the
+/// same `event_id` returns the stored touchpoint with 200 instead of 201.
+#[utoipa::path(post, path = "/touchpoints", tag = "touchpoints", request_body = TouchpointInput,
+    responses((status = 201, body = Touchpoint), (status = 200, body = Touchpoint, description = "seen before"),
+              (status = 400, body = Problem), (status = 422, body = Problem)))]
+async fn create_touchpoint(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    ApiJson(input): ApiJson<TouchpointInput>,
+) -> Result<(StatusCode, Json<Touchpoint>), ApiError> {
+    let channels = state.store.channels(me).await?;
+    let known = |k: &str| channels.iter().any(|c| c.key.as_str() == k);
+    let new = NewTouchpoint::parse(&input, &region(&state, me).await?, known, Utc::now())?;
+    let mut out = state.store.insert_touchpoints(me, vec![new], Utc::now()).await?;
+    let inserted = out.pop().ok_or(ApiError::Internal("no touchpoint stored".into()))?;
+    let status = if inserted.duplicate { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, Json(inserted.touchpoint)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TouchpointQuery {
+    /// Page size, 1 to 1000 (default 100).
+    limit: Option<u32>,
+    /// The `next` cursor of the previous page.
+    after: Option<String>,
+    profile_id: Option<String>,
+    channel: Option<String>,
+    kind: Option<String>,
+    /// before, during or after.
+    phase: Option<String>,
+    /// Occurred at or after this RFC 3339 time.
+    from: Option<String>,
+    /// Occurred before this RFC 3339 time.
+    until: Option<String>,
+}
+
+impl TouchpointQuery {
+    fn filter(&self) -> Result<TouchpointFilter, ApiError> {
+        let mut c = Checker::new();
+        let page = c.take(PageRequest::parse(self.limit, self.after.as_deref()));
+        let profile = self.profile_id.as_deref().and_then(|p| match p.parse::<ProfileId>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                c.fail("profile_id", "is not a profile id");
+                None
+            }
+        });
+        let channel = self.channel.as_deref().and_then(|v| c.take(ChannelKey::parse(v).map_err(|e| e.within("channel"))));
+        let kind = self.kind.as_deref().and_then(|v| c.take(TouchpointKind::parse(v).map_err(|e| e.within("kind"))));
+        let phase = self.phase.as_deref().and_then(|v| c.take(Phase::parse(v).map_err(|e| e.within("phase"))));
+        let far = Utc::now() + chrono::Duration::days(3650);
+        let from = self.from.as_deref().and_then(|v| c.take(timestamp("from", v, far)));
+        let until = self.until.as_deref().and_then(|v| c.take(timestamp("until", v, far)));
+        c.finish()?;
+        Ok(TouchpointFilter { page: page.unwrap_or_default(), profile, channel, kind, phase, from, until })
+    }
+}
+
+/// The caller's touchpoints, oldest first, filtered.
+#[utoipa::path(get, path = "/touchpoints", tag = "touchpoints", params(TouchpointQuery),
+    responses((status = 200, body = Page<Touchpoint>), (status = 422, body = Problem)))]
+async fn list_touchpoints(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    ApiQuery(q): ApiQuery<TouchpointQuery>,
+) -> Result<Json<Page<Touchpoint>>, ApiError> {
+    let filter = q.filter()?;
+    let items = state.store.touchpoints(me, &filter).await?;
+    Ok(Json(Page::new(items, filter.page.limit, |t| t.id.0)))
+}
+
+/// One of the caller's touchpoints.
+#[utoipa::path(get, path = "/touchpoints/{id}", tag = "touchpoints", params(("id" = String, Path)),
+    responses((status = 200, body = Touchpoint), (status = 404, body = Problem)))]
+async fn get_touchpoint(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<Touchpoint>, ApiError> {
+    let id: TouchpointId = path_id(&id)?;
+    state.store.touchpoint(me, id).await?.map(Json).ok_or(ApiError::NotFound)
+}

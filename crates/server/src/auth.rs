@@ -1,0 +1,103 @@
+//! Credentials. API keys and session tokens are random and stored only as SHA-256
+//! (fast to check on the ingest path, useless if the database leaks); passwords are
+//! hashed with Argon2.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use motesplats_core::ProviderId;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// A new random token with a readable prefix, such as `mp_key_…`.
+pub fn new_token(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{prefix}{}", hex::encode(bytes))
+}
+
+pub fn sha256(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// The provider whose API key signed the request: every tenant-scoped handler takes it.
+#[derive(Debug, Clone, Copy)]
+pub struct Tenant(pub ProviderId);
+
+impl FromRequestParts<AppState> for Tenant {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or(ApiError::Unauthorized("send an API key as Authorization: Bearer <key>"))?;
+        state
+            .store
+            .provider_for_key(sha256(token))
+            .await?
+            .map(Tenant)
+            .ok_or(ApiError::Unauthorized("the API key is unknown or revoked"))
+    }
+}
+
+/// The platform operator, who creates providers and networks.
+pub struct Operator;
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let expected = state
+            .operator_token_sha256
+            .ok_or(ApiError::Forbidden("operator actions are off: start the server with MOTESPLATS_OPERATOR_TOKEN set"))?;
+        let token = bearer(parts).ok_or(ApiError::Unauthorized("send the operator token as Authorization: Bearer <token>"))?;
+        if sha256(token) == expected {
+            Ok(Operator)
+        } else {
+            Err(ApiError::Unauthorized("the operator token is wrong"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_passwords_verify() {
+        assert_ne!(new_token("mp_"), new_token("mp_"));
+        assert_eq!(new_token("mp_").len(), 3 + 64);
+        let h = hash_password("hemligt").unwrap();
+        assert!(verify_password("hemligt", &h));
+        assert!(!verify_password("fel", &h));
+        assert!(!verify_password("hemligt", "not a hash"));
+    }
+}

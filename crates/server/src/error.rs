@@ -1,0 +1,138 @@
+//! One error type for the whole API, rendered as RFC 9457 problem+json. Internal
+//! errors are logged with their cause and returned opaque.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use motesplats_core::{FieldError, Invalid};
+use motesplats_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// The body is not JSON at all.
+    Malformed(String),
+    /// Fields failed validation.
+    Invalid(Invalid),
+    Conflict(Invalid),
+    Unauthorized(&'static str),
+    Forbidden(&'static str),
+    NotFound,
+    UnsupportedMediaType,
+    TooLarge,
+    Internal(String),
+}
+
+/// A problem document (RFC 9457).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Each field that was wrong, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        ApiError::Invalid(Invalid::one(field, reason))
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, &'static str, String, Vec<FieldError>) {
+        match self {
+            ApiError::Malformed(d) => (StatusCode::BAD_REQUEST, "malformed", "Malformed request body", d.clone(), vec![]),
+            ApiError::Invalid(e) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "Invalid fields",
+                summary(&e.0),
+                e.0.clone(),
+            ),
+            ApiError::Conflict(e) => (StatusCode::CONFLICT, "conflict", "Conflict", summary(&e.0), e.0.clone()),
+            ApiError::Unauthorized(d) => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized", d.to_string(), vec![]),
+            ApiError::Forbidden(d) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden", d.to_string(), vec![]),
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                "no such resource for this provider".into(),
+                vec![],
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+                "send the body as application/json".into(),
+                vec![],
+            ),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "Request body too large",
+                format!("the body may be at most {} bytes", crate::BODY_LIMIT),
+                vec![],
+            ),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+                "something went wrong on our side; it has been logged".into(),
+                vec![],
+            ),
+        }
+    }
+
+    pub fn problem(&self) -> (StatusCode, Problem) {
+        let (status, slug, title, detail, errors) = self.parts();
+        let problem = Problem {
+            kind: format!("urn:motesplats:problem:{slug}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        };
+        (status, problem)
+    }
+}
+
+fn summary(errors: &[FieldError]) -> String {
+    errors.iter().map(|e| format!("{}: {}", e.field, e.reason)).collect::<Vec<_>>().join("; ")
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(%cause, "internal error");
+        }
+        let (status, problem) = self.problem();
+        let mut response = (status, axum::Json(problem)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(e: Invalid) -> Self {
+        ApiError::Invalid(e)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(i) => ApiError::Conflict(i),
+            StoreError::Invalid(i) => ApiError::Invalid(i),
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Backend(cause) => ApiError::Internal(cause),
+        }
+    }
+}

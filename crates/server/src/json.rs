@@ -1,0 +1,102 @@
+//! Extractors that turn every kind of bad request into a problem naming the field:
+//! wrong content type, a body that is not JSON, a field of the wrong type, a missing
+//! or unknown field, a bad query parameter.
+
+use crate::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+/// A JSON body, deserialised with the path of the first bad field kept.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|m| {
+                let m = m.trim().to_ascii_lowercase();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge
+            } else {
+                ApiError::Malformed(e.body_text())
+            }
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Deserialises `bytes`, reporting syntax errors as malformed and data errors by field.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let inner = e.inner();
+        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+            return malformed(inner);
+        }
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        let message = inner.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        field_error(&path, &message)
+    })?;
+    // Trailing bytes after the value make the whole body malformed.
+    de.end().map_err(|e| malformed(&e))?;
+    Ok(value)
+}
+
+fn malformed(e: &serde_json::Error) -> ApiError {
+    ApiError::Malformed(format!("the body is not valid JSON: {e}"))
+}
+
+/// Names the field in serde's messages: `missing field `x``, `unknown field `x``.
+fn field_error(path: &str, message: &str) -> ApiError {
+    // The path already ends in the field for unknown fields, not for missing ones.
+    let named = |prefix: &str| {
+        message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(|name| {
+            if path.is_empty() {
+                name.to_string()
+            } else if path == name || path.ends_with(&format!(".{name}")) {
+                path.to_string()
+            } else {
+                format!("{path}.{name}")
+            }
+        })
+    };
+    if let Some(field) = named("missing field `") {
+        return ApiError::invalid(field, "is required");
+    }
+    if let Some(field) = named("unknown field `") {
+        return ApiError::invalid(field, "is not a known field");
+    }
+    let field = if path.is_empty() { "body".to_string() } else { path.to_string() };
+    ApiError::invalid(field, message.replace("invalid type: ", "wrong type: "))
+}
+
+/// Query parameters, with problems named like body fields.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded::from_str(query)
+            .map(ApiQuery)
+            .map_err(|e| field_error("", &e.to_string()))
+    }
+}
