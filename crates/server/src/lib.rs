@@ -9,6 +9,7 @@ pub mod auth;
 pub mod error;
 pub mod json;
 pub mod state;
+pub mod ui;
 
 pub use state::AppState;
 
@@ -24,6 +25,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     api::router()
+        .merge(ui::router())
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http())

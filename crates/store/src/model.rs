@@ -62,6 +62,8 @@ pub struct TouchpointFilter {
     pub phase: Option<Phase>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// Newest first; the cursor then pages towards older rows.
+    pub newest_first: bool,
 }
 
 /// One result of a touchpoint insert.

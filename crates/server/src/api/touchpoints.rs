@@ -58,6 +58,8 @@ pub struct TouchpointQuery {
     from: Option<String>,
     /// Occurred before this RFC 3339 time.
     until: Option<String>,
+    /// `oldest` first (default) or `newest` first.
+    order: Option<String>,
 }
 
 impl TouchpointQuery {
@@ -77,8 +79,16 @@ impl TouchpointQuery {
         let far = Utc::now() + chrono::Duration::days(3650);
         let from = self.from.as_deref().and_then(|v| c.take(timestamp("from", v, far)));
         let until = self.until.as_deref().and_then(|v| c.take(timestamp("until", v, far)));
+        let newest_first = match self.order.as_deref() {
+            None | Some("oldest") => false,
+            Some("newest") => true,
+            Some(other) => {
+                c.fail("order", format!("unknown value {other:?}; expected oldest or newest"));
+                false
+            }
+        };
         c.finish()?;
-        Ok(TouchpointFilter { page: page.unwrap_or_default(), profile, channel, kind, phase, from, until })
+        Ok(TouchpointFilter { page: page.unwrap_or_default(), profile, channel, kind, phase, from, until, newest_first })
     }
 }
 

@@ -555,7 +555,7 @@ impl Store for SqliteStore {
                     sql += &format!(" AND {clause} ?{}", args.len());
                 };
                 if let Some(a) = f.page.after {
-                    and("t.id >", Sql::Blob(a.0.as_bytes().to_vec()));
+                    and(if f.newest_first { "t.id <" } else { "t.id >" }, Sql::Blob(a.0.as_bytes().to_vec()));
                 }
                 if let Some(p) = f.profile {
                     and("t.profile_id =", Sql::Blob(p.0.as_bytes().to_vec()));
@@ -575,7 +575,8 @@ impl Store for SqliteStore {
                 if let Some(t) = f.until {
                     and("t.occurred_at <", Sql::Integer(micros(t)));
                 }
-                sql += &format!(" ORDER BY t.id LIMIT {}", f.page.limit);
+                let order = if f.newest_first { "DESC" } else { "ASC" };
+                sql += &format!(" ORDER BY t.id {order} LIMIT {}", f.page.limit);
                 let mut stmt = c.prepare_cached(&sql)?;
                 let raws: Vec<_> = stmt
                     .query_map(params_from_iter(args), |r| Ok((rows::raw_touchpoint(r)?, PersonId(r.get(12)?))))?

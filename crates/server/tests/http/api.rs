@@ -1,66 +1,8 @@
-//! The API over real HTTP: the server runs on an ephemeral port with a fresh SQLite
-//! file per test.
+//! The JSON API.
 
-use reqwest::{Client, Response, StatusCode};
+use super::{OPERATOR, spawn_app};
+use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
-
-const OPERATOR: &str = "operator-secret-for-tests";
-
-struct App {
-    base: String,
-    http: Client,
-    _dir: tempfile::TempDir,
-}
-
-async fn spawn_app() -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let store = motesplats_store::open(dir.path().join("api.db").to_str().unwrap()).await.unwrap();
-    let state = motesplats_server::AppState::new(store, Some(OPERATOR));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(motesplats_server::serve(listener, state, std::future::pending()));
-    App { base, http: Client::new(), _dir: dir }
-}
-
-impl App {
-    async fn provider(&self, name: &str) -> String {
-        let r = self
-            .http
-            .post(format!("{}/api/v1/providers", self.base))
-            .bearer_auth(OPERATOR)
-            .json(&json!({"name": name}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::CREATED);
-        let body: Value = r.json().await.unwrap();
-        body["api_key"]["token"].as_str().unwrap().to_string()
-    }
-
-    async fn post(&self, key: &str, path: &str, body: Value) -> Response {
-        self.http.post(format!("{}/api/v1{path}", self.base)).bearer_auth(key).json(&body).send().await.unwrap()
-    }
-
-    async fn post_raw(&self, key: &str, path: &str, content_type: &str, body: &'static str) -> Response {
-        self.http
-            .post(format!("{}/api/v1{path}", self.base))
-            .bearer_auth(key)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn get(&self, key: &str, path: &str) -> Response {
-        self.http.get(format!("{}/api/v1{path}", self.base)).bearer_auth(key).send().await.unwrap()
-    }
-
-    async fn count_touchpoints(&self, key: &str) -> usize {
-        let body: Value = self.get(key, "/touchpoints?limit=1000").await.json().await.unwrap();
-        body["items"].as_array().unwrap().len()
-    }
-}
 
 fn good_touchpoint() -> Value {
     json!({

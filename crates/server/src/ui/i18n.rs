@@ -1,0 +1,112 @@
+//! Swedish and English. The language comes from the `lang` cookie when the person
+//! has chosen one, otherwise from Accept-Language; English is the fallback.
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+const EN: LanguageIdentifier = langid!("en");
+const SV: LanguageIdentifier = langid!("sv");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Sv,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Sv => "sv",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code {
+            "sv" => Some(Lang::Sv),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The message `key` in this language.
+    pub fn t(self, key: &str) -> String {
+        let id = match self {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+        };
+        LOCALES.lookup(id, key)
+    }
+
+    /// Picks Swedish or English from an Accept-Language header by quality.
+    pub fn from_accept_language(header: &str) -> Lang {
+        header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.trim().split(';');
+                let tag = pieces.next()?.trim().to_ascii_lowercase();
+                let q = pieces
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .unwrap_or(1.0);
+                let lang = Lang::parse(tag.split('-').next()?)?;
+                Some((lang, q))
+            })
+            .fold(None, |best: Option<(Lang, f32)>, (lang, q)| match best {
+                Some((_, bq)) if bq >= q => best,
+                _ => Some((lang, q)),
+            })
+            .map_or(Lang::En, |(lang, _)| lang)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        if let Some(lang) = jar.get("lang").and_then(|c| Lang::parse(c.value())) {
+            return Ok(lang);
+        }
+        let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        Ok(Lang::from_accept_language(accept))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_is_read_by_quality() {
+        assert_eq!(Lang::from_accept_language("sv-SE,sv;q=0.9,en;q=0.8"), Lang::Sv);
+        assert_eq!(Lang::from_accept_language("en-GB,sv;q=0.5"), Lang::En);
+        assert_eq!(Lang::from_accept_language("de-DE,sv;q=0.7,en;q=0.3"), Lang::Sv);
+        assert_eq!(Lang::from_accept_language("fr"), Lang::En);
+        assert_eq!(Lang::from_accept_language(""), Lang::En);
+    }
+
+    #[test]
+    fn both_languages_have_every_message() {
+        let en = include_str!("../../locales/en/main.ftl");
+        let sv = include_str!("../../locales/sv/main.ftl");
+        let keys = |s: &str| -> Vec<String> {
+            let mut k: Vec<String> = s.lines().filter_map(|l| l.split_once(" = ").map(|(k, _)| k.to_string())).collect();
+            k.sort();
+            k
+        };
+        assert_eq!(keys(en), keys(sv));
+        assert_eq!(Lang::Sv.t("sign-in"), "Logga in");
+        assert_eq!(Lang::En.t("sign-in"), "Sign in");
+    }
+}

@@ -1,0 +1,110 @@
+//! The web UI: server-rendered HTML (askama escapes all output), Swedish and
+//! English, no JavaScript needed. Each page module owns its handlers.
+
+mod chart;
+mod dashboard;
+pub mod i18n;
+mod people;
+mod session;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::Query;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use i18n::Lang;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/dashboard") }))
+        .route("/sign-in", get(session::form).post(session::sign_in))
+        .route("/sign-out", post(session::sign_out))
+        .route("/lang", get(switch_language))
+        .route("/dashboard", get(dashboard::page))
+        .route("/profiles/{id}", get(people::profile))
+        .route("/persons/{id}", get(people::person))
+        .route("/static/app.css", get(stylesheet))
+}
+
+/// What every page's frame needs: the language, who is signed in, and where we are.
+pub struct Shell {
+    pub lang: Lang,
+    pub path: String,
+    pub user_email: Option<String>,
+    pub provider_name: Option<String>,
+}
+
+impl Shell {
+    pub fn anonymous(lang: Lang, path: &str) -> Self {
+        Shell { lang, path: path.to_string(), user_email: None, provider_name: None }
+    }
+
+    pub fn signed_in(lang: Lang, path: &str, who: &session::SignedIn) -> Self {
+        Shell {
+            lang,
+            path: path.to_string(),
+            user_email: Some(who.user.email.clone()),
+            provider_name: Some(who.provider.name.clone()),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// The other language, for the switch in the header.
+    pub fn other(&self) -> Lang {
+        match self.lang {
+            Lang::Sv => Lang::En,
+            Lang::En => Lang::Sv,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LanguageChoice {
+    to: String,
+    next: Option<String>,
+}
+
+/// Remembers the chosen language and goes back to the page it was chosen on.
+async fn switch_language(jar: CookieJar, Query(choice): Query<LanguageChoice>) -> Response {
+    let lang = Lang::parse(&choice.to).unwrap_or(Lang::En);
+    // Only local paths, so the switch cannot be used to send people elsewhere.
+    let next = choice.next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
+    let cookie = Cookie::build(("lang", lang.code())).path("/").same_site(SameSite::Lax).permanent().build();
+    (jar.add(cookie), Redirect::to(&next)).into_response()
+}
+
+async fn stylesheet() -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// Formats a time in the provider's time zone.
+pub fn local_time(t: chrono::DateTime<chrono::Utc>, time_zone: &str) -> String {
+    match time_zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}
+
+/// The name of a channel in the page's language: built-ins are translated.
+pub fn channel_name(lang: Lang, key: &str, own: &[motesplats_core::Channel]) -> String {
+    match own.iter().find(|c| c.key.as_str() == key) {
+        Some(c) if !c.builtin => c.name.clone(),
+        _ => lang.t(&format!("channel-{key}")),
+    }
+}
+
+pub fn phase_name(lang: Lang, phase: Option<motesplats_core::Phase>) -> String {
+    lang.t(&format!("phase-{}", phase.map_or("none", |p| p.as_str())))
+}

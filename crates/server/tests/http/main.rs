@@ -1,0 +1,78 @@
+//! The server over real HTTP: it runs on an ephemeral port with a fresh SQLite file
+//! per test. One binary, a module per part of the server.
+
+mod api;
+mod ui;
+
+use motesplats_store::{Role, Store};
+use reqwest::{Client, Response, StatusCode};
+use std::sync::Arc;
+use serde_json::{Value, json};
+
+pub const OPERATOR: &str = "operator-secret-for-tests";
+
+pub struct App {
+    pub base: String,
+    pub http: Client,
+    pub store: Arc<dyn Store>,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store = motesplats_store::open(dir.path().join("api.db").to_str().unwrap()).await.unwrap();
+    let state = motesplats_server::AppState::new(store.clone(), Some(OPERATOR));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(motesplats_server::serve(listener, state, std::future::pending()));
+    App { base, http: Client::new(), store, _dir: dir }
+}
+
+impl App {
+    pub async fn provider(&self, name: &str) -> String {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/providers", self.base))
+            .bearer_auth(OPERATOR)
+            .json(&json!({"name": name}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let body: Value = r.json().await.unwrap();
+        body["api_key"]["token"].as_str().unwrap().to_string()
+    }
+
+    /// A web UI user of the provider whose key this is.
+    pub async fn user(&self, key: &str, email: &str, password: &str) {
+        let me: Value = self.get(key, "/providers/me").await.json().await.unwrap();
+        let id = me["id"].as_str().unwrap().parse().unwrap();
+        let hash = motesplats_server::auth::hash_password(password).unwrap();
+        self.store.create_user(id, email, &hash, Role::Admin).await.unwrap();
+    }
+
+    pub async fn post(&self, key: &str, path: &str, body: Value) -> Response {
+        self.http.post(format!("{}/api/v1{path}", self.base)).bearer_auth(key).json(&body).send().await.unwrap()
+    }
+
+    pub async fn post_raw(&self, key: &str, path: &str, content_type: &str, body: &'static str) -> Response {
+        self.http
+            .post(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(key)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get(&self, key: &str, path: &str) -> Response {
+        self.http.get(format!("{}/api/v1{path}", self.base)).bearer_auth(key).send().await.unwrap()
+    }
+
+    pub async fn count_touchpoints(&self, key: &str) -> usize {
+        let body: Value = self.get(key, "/touchpoints?limit=1000").await.json().await.unwrap();
+        body["items"].as_array().unwrap().len()
+    }
+}
+
