@@ -52,10 +52,19 @@ impl Channel {
                 if builtin(key.as_str()).is_some() {
                     return Err(Invalid::one("key", "is a built-in channel"));
                 }
-                Ok(Channel { key, name, controlled, builtin: false })
+                Ok(Channel {
+                    key,
+                    name,
+                    controlled,
+                    builtin: false,
+                })
             }
             (k, n) => Err(Invalid(
-                k.err().into_iter().chain(n.err()).flat_map(|e| e.0).collect(),
+                k.err()
+                    .into_iter()
+                    .chain(n.err())
+                    .flat_map(|e| e.0)
+                    .collect(),
             )),
         }
     }
@@ -113,7 +122,10 @@ mod tests {
     fn custom_channels_are_checked_and_cannot_shadow_builtins() {
         let c = Channel::custom("kiosk_2", "Kiosk by the entrance", true).unwrap();
         assert!(!c.builtin);
-        assert_eq!(Channel::custom("store", "Store", true).unwrap_err().0[0].field, "key");
+        assert_eq!(
+            Channel::custom("store", "Store", true).unwrap_err().0[0].field,
+            "key"
+        );
         let e = Channel::custom("Kiosk", "", true).unwrap_err();
         assert_eq!(e.0.len(), 2);
     }

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum IdentifierKind {
     Email,
@@ -121,7 +123,8 @@ mod tests {
 
     #[test]
     fn email_is_lower_cased_and_checked() {
-        let id = Identifier::parse(IdentifierKind::Email, " Anna.Karlsson@Example.SE ", "SE").unwrap();
+        let id =
+            Identifier::parse(IdentifierKind::Email, " Anna.Karlsson@Example.SE ", "SE").unwrap();
         assert_eq!(id.value, "anna.karlsson@example.se");
         assert!(Identifier::parse(IdentifierKind::Email, "anna", "SE").is_err());
         assert!(Identifier::parse(IdentifierKind::Email, "anna@se", "SE").is_err());
@@ -129,7 +132,12 @@ mod tests {
 
     #[test]
     fn swedish_phone_numbers_become_e164() {
-        for written in ["070-123 45 67", "+46 70 123 45 67", "0046701234567", "(070) 1234567"] {
+        for written in [
+            "070-123 45 67",
+            "+46 70 123 45 67",
+            "0046701234567",
+            "(070) 1234567",
+        ] {
             let id = Identifier::parse(IdentifierKind::Phone, written, "SE").unwrap();
             assert_eq!(id.value, "+46701234567", "{written}");
         }

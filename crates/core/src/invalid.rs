@@ -96,7 +96,10 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
         return Err(Invalid::one(field, "must not be empty"));
     }
     if v.chars().count() > max {
-        return Err(Invalid::one(field, format!("must be at most {max} characters")));
+        return Err(Invalid::one(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     if v.chars().any(char::is_control) {
         return Err(Invalid::one(field, "must not contain control characters"));
@@ -111,7 +114,10 @@ mod tests {
     #[test]
     fn text_trims_and_rejects_empty_long_and_control() {
         assert_eq!(text("name", "  Kafé  ", 10).unwrap(), "Kafé");
-        assert_eq!(text("name", "   ", 10).unwrap_err().0[0].reason, "must not be empty");
+        assert_eq!(
+            text("name", "   ", 10).unwrap_err().0[0].reason,
+            "must not be empty"
+        );
         assert!(text("name", "abcdefghijk", 10).is_err());
         assert!(text("name", "a\u{0}b", 10).is_err());
     }

@@ -6,8 +6,8 @@
 
 pub mod channel;
 pub mod demo;
-pub mod ids;
 pub mod identifier;
+pub mod ids;
 pub mod invalid;
 pub mod network;
 pub mod page;
@@ -17,8 +17,8 @@ pub mod touchpoint;
 pub mod value;
 
 pub use channel::{Channel, ChannelKey};
-pub use ids::{NetworkId, PersonId, ProfileId, ProviderId, TouchpointId, UserId};
 pub use identifier::{Identifier, IdentifierKind};
+pub use ids::{NetworkId, PersonId, ProfileId, ProviderId, TouchpointId, UserId};
 pub use invalid::{FieldError, Invalid};
 pub use network::{Network, NewNetwork, SharedData};
 pub use page::{Cursor, PageRequest};

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// What members of a network agree to share with each other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SharedData {
     /// Counts of touchpoints per channel and phase, never rows about a person.
@@ -19,7 +21,11 @@ pub enum SharedData {
 }
 
 impl SharedData {
-    pub const ALL: [SharedData; 3] = [Self::AggregateCounts, Self::ResearchEvidence, Self::SurveyResults];
+    pub const ALL: [SharedData; 3] = [
+        Self::AggregateCounts,
+        Self::ResearchEvidence,
+        Self::SurveyResults,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,16 +59,23 @@ pub struct NewNetwork {
 impl NewNetwork {
     pub fn parse(name: Option<&str>, shares: &[String]) -> Result<Self, Invalid> {
         let mut c = Checker::new();
-        let name = c.required("name", name).and_then(|n| c.take(text("name", n, 200)));
+        let name = c
+            .required("name", name)
+            .and_then(|n| c.take(text("name", n, 200)));
         let mut shares: Vec<SharedData> = shares
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| c.take(SharedData::parse(s).map_err(|e| e.within(&format!("shares[{i}]")))))
+            .filter_map(|(i, s)| {
+                c.take(SharedData::parse(s).map_err(|e| e.within(&format!("shares[{i}]"))))
+            })
             .collect();
         shares.sort();
         shares.dedup();
         c.finish()?;
-        Ok(NewNetwork { name: name.unwrap_or_default(), shares })
+        Ok(NewNetwork {
+            name: name.unwrap_or_default(),
+            shares,
+        })
     }
 }
 
@@ -72,7 +85,11 @@ mod tests {
 
     #[test]
     fn agreements_name_known_data_only() {
-        let n = NewNetwork::parse(Some("Centrum Karlstad"), &["aggregate_counts".into(), "aggregate_counts".into()]).unwrap();
+        let n = NewNetwork::parse(
+            Some("Centrum Karlstad"),
+            &["aggregate_counts".into(), "aggregate_counts".into()],
+        )
+        .unwrap();
         assert_eq!(n.shares, [SharedData::AggregateCounts]);
         let e = NewNetwork::parse(Some("C"), &["personal_data".into()]).unwrap_err();
         assert_eq!(e.0[0].field, "shares[0]");

@@ -24,7 +24,10 @@ impl PageRequest {
     pub fn parse(limit: Option<u32>, after: Option<&str>) -> Result<Self, Invalid> {
         let limit = limit.unwrap_or(Self::DEFAULT_LIMIT);
         if !(1..=Self::MAX_LIMIT).contains(&limit) {
-            return Err(Invalid::one("limit", format!("must be between 1 and {}", Self::MAX_LIMIT)));
+            return Err(Invalid::one(
+                "limit",
+                format!("must be between 1 and {}", Self::MAX_LIMIT),
+            ));
         }
         let after = after
             .map(|a| Uuid::parse_str(a).map(Cursor))
@@ -36,7 +39,10 @@ impl PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        PageRequest { limit: Self::DEFAULT_LIMIT, after: None }
+        PageRequest {
+            limit: Self::DEFAULT_LIMIT,
+            after: None,
+        }
     }
 }
 
@@ -47,7 +53,13 @@ mod tests {
     #[test]
     fn limits_and_cursors_are_checked() {
         assert_eq!(PageRequest::parse(None, None).unwrap().limit, 100);
-        assert_eq!(PageRequest::parse(Some(0), None).unwrap_err().0[0].field, "limit");
-        assert_eq!(PageRequest::parse(None, Some("x")).unwrap_err().0[0].field, "after");
+        assert_eq!(
+            PageRequest::parse(Some(0), None).unwrap_err().0[0].field,
+            "limit"
+        );
+        assert_eq!(
+            PageRequest::parse(None, Some("x")).unwrap_err().0[0].field,
+            "after"
+        );
     }
 }

@@ -2,8 +2,8 @@
 //! set of profiles). Until identity resolution links them, each profile has its own
 //! person.
 
-use crate::ids::{PersonId, ProfileId, ProviderId};
 use crate::identifier::Identifier;
+use crate::ids::{PersonId, ProfileId, ProviderId};
 use crate::invalid::{Checker, Invalid, text};
 use crate::touchpoint::IdentifierInput;
 use chrono::{DateTime, Utc};
@@ -62,13 +62,20 @@ impl NewProfile {
             .iter()
             .flatten()
             .enumerate()
-            .filter_map(|(i, id)| c.take(id.parse(region).map_err(|e| e.within(&format!("identifiers[{i}]")))))
+            .filter_map(|(i, id)| {
+                c.take(
+                    id.parse(region)
+                        .map_err(|e| e.within(&format!("identifiers[{i}]"))),
+                )
+            })
             .collect();
         identifiers.sort();
         identifiers.dedup();
         let attributes = match &input.attributes {
             None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(m)) if serde_json::to_vec(m).map_or(0, |v| v.len()) <= 16 * 1024 => m.clone(),
+            Some(Value::Object(m)) if serde_json::to_vec(m).map_or(0, |v| v.len()) <= 16 * 1024 => {
+                m.clone()
+            }
             Some(Value::Object(_)) => {
                 c.fail("attributes", "must be at most 16384 bytes as JSON");
                 Map::new()
@@ -79,7 +86,12 @@ impl NewProfile {
             }
         };
         c.finish()?;
-        Ok(NewProfile { id: ProfileId::new(), display_name, identifiers, attributes })
+        Ok(NewProfile {
+            id: ProfileId::new(),
+            display_name,
+            identifiers,
+            attributes,
+        })
     }
 }
 

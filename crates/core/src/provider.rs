@@ -26,18 +26,28 @@ pub struct NewProvider {
 }
 
 impl NewProvider {
-    pub fn parse(name: Option<&str>, time_zone: Option<&str>, country: Option<&str>) -> Result<Self, Invalid> {
+    pub fn parse(
+        name: Option<&str>,
+        time_zone: Option<&str>,
+        country: Option<&str>,
+    ) -> Result<Self, Invalid> {
         let mut c = Checker::new();
         let name = c
             .required("name", name)
             .and_then(|n| c.take(text("name", n, 200)));
         let time_zone = time_zone.unwrap_or("Europe/Stockholm");
         if time_zone.parse::<chrono_tz::Tz>().is_err() {
-            c.fail("time_zone", format!("{time_zone:?} is not an IANA time zone such as Europe/Stockholm"));
+            c.fail(
+                "time_zone",
+                format!("{time_zone:?} is not an IANA time zone such as Europe/Stockholm"),
+            );
         }
         let country = country.unwrap_or("SE").to_ascii_uppercase();
         if country.parse::<phonenumber::country::Id>().is_err() {
-            c.fail("country", format!("{country:?} is not an ISO 3166 country code such as SE"));
+            c.fail(
+                "country",
+                format!("{country:?} is not an ISO 3166 country code such as SE"),
+            );
         }
         c.finish()?;
         Ok(NewProvider {
@@ -55,7 +65,10 @@ mod tests {
     #[test]
     fn defaults_to_sweden_and_checks_every_field() {
         let p = NewProvider::parse(Some("Kafé Torget"), None, None).unwrap();
-        assert_eq!((p.time_zone.as_str(), p.country.as_str()), ("Europe/Stockholm", "SE"));
+        assert_eq!(
+            (p.time_zone.as_str(), p.country.as_str()),
+            ("Europe/Stockholm", "SE")
+        );
         let e = NewProvider::parse(None, Some("Mars/Olympus"), Some("XX")).unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["name", "time_zone", "country"]);

@@ -3,8 +3,8 @@
 //! is the single gate through which it becomes a domain value.
 
 use crate::channel::ChannelKey;
-use crate::ids::{ProfileId, ProviderId, TouchpointId};
 use crate::identifier::{Identifier, IdentifierKind};
+use crate::ids::{ProfileId, ProviderId, TouchpointId};
 use crate::invalid::{Checker, Invalid, text};
 use crate::value::{Phase, Setting};
 use chrono::{DateTime, Duration, Utc};
@@ -32,7 +32,10 @@ impl Initiator {
         match s {
             "person" => Ok(Initiator::Person),
             "provider" => Ok(Initiator::Provider),
-            _ => Err(Invalid::one("", format!("unknown value {s:?}; expected person or provider"))),
+            _ => Err(Invalid::one(
+                "",
+                format!("unknown value {s:?}; expected person or provider"),
+            )),
         }
     }
 }
@@ -46,7 +49,8 @@ impl TouchpointKind {
     pub fn parse(s: &str) -> Result<Self, Invalid> {
         let ok = (1..=60).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_lowercase())
-            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c));
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c));
         if ok {
             Ok(TouchpointKind(s.to_string()))
         } else {
@@ -169,7 +173,12 @@ impl NewTouchpoint {
                 let parsed: Vec<_> = ids
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, id)| c.take(id.parse(region).map_err(|e| e.within(&format!("identifiers[{i}]")))))
+                    .filter_map(|(i, id)| {
+                        c.take(
+                            id.parse(region)
+                                .map_err(|e| e.within(&format!("identifiers[{i}]"))),
+                        )
+                    })
                     .collect();
                 (parsed.len() == ids.len()).then_some(Subject::Identifiers(parsed))
             }
@@ -178,15 +187,20 @@ impl NewTouchpoint {
                 None
             }
         };
-        let channel = c.required("channel", input.channel.as_deref()).and_then(|ch| {
-            let key = c.take(ChannelKey::parse(ch).map_err(|e| e.within("channel")))?;
-            if channel_exists(key.as_str()) {
-                Some(key)
-            } else {
-                c.fail("channel", format!("unknown channel {ch:?}; register it first or use a built-in one"));
-                None
-            }
-        });
+        let channel = c
+            .required("channel", input.channel.as_deref())
+            .and_then(|ch| {
+                let key = c.take(ChannelKey::parse(ch).map_err(|e| e.within("channel")))?;
+                if channel_exists(key.as_str()) {
+                    Some(key)
+                } else {
+                    c.fail(
+                        "channel",
+                        format!("unknown channel {ch:?}; register it first or use a built-in one"),
+                    );
+                    None
+                }
+            });
         let kind = c
             .required("kind", input.kind.as_deref())
             .and_then(|k| c.take(TouchpointKind::parse(k).map_err(|e| e.within("kind"))));
@@ -206,7 +220,10 @@ impl NewTouchpoint {
             Some(Value::Object(m)) => {
                 let size = serde_json::to_vec(m).map(|v| v.len()).unwrap_or(usize::MAX);
                 if size > MAX_PROPERTIES_BYTES {
-                    c.fail("properties", format!("must be at most {MAX_PROPERTIES_BYTES} bytes as JSON"));
+                    c.fail(
+                        "properties",
+                        format!("must be at most {MAX_PROPERTIES_BYTES} bytes as JSON"),
+                    );
                     None
                 } else {
                     Some(m.clone())
@@ -219,20 +236,25 @@ impl NewTouchpoint {
         };
         c.finish()?;
         match (subject, channel, kind, occurred_at, initiator, properties) {
-            (Some(subject), Some(channel), Some(kind), Some(occurred_at), Some(initiator), Some(properties)) => {
-                Ok(NewTouchpoint {
-                    id: TouchpointId::new(),
-                    event_id,
-                    subject,
-                    channel,
-                    kind,
-                    occurred_at,
-                    initiator,
-                    setting: setting.flatten(),
-                    phase: phase.flatten(),
-                    properties,
-                })
-            }
+            (
+                Some(subject),
+                Some(channel),
+                Some(kind),
+                Some(occurred_at),
+                Some(initiator),
+                Some(properties),
+            ) => Ok(NewTouchpoint {
+                id: TouchpointId::new(),
+                event_id,
+                subject,
+                channel,
+                kind,
+                occurred_at,
+                initiator,
+                setting: setting.flatten(),
+                phase: phase.flatten(),
+                properties,
+            }),
             _ => unreachable!("checker finished without errors"),
         }
     }
@@ -317,12 +339,18 @@ mod tests {
             now(),
         )
         .unwrap();
-        assert_eq!(t.occurred_at, "2026-11-23T09:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(
+            t.occurred_at,
+            "2026-11-23T09:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
         assert_eq!(t.initiator, Initiator::Person);
         assert_eq!(t.phase, Some(Phase::After));
         assert_eq!(
             t.subject,
-            Subject::Identifiers(vec![Identifier { kind: IdentifierKind::Phone, value: "+46701234567".into() }])
+            Subject::Identifiers(vec![Identifier {
+                kind: IdentifierKind::Phone,
+                value: "+46701234567".into()
+            }])
         );
     }
 
@@ -339,7 +367,17 @@ mod tests {
         )
         .unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(fields, ["identifiers[0].value", "channel", "kind", "occurred_at", "phase", "properties"]);
+        assert_eq!(
+            fields,
+            [
+                "identifiers[0].value",
+                "channel",
+                "kind",
+                "occurred_at",
+                "phase",
+                "properties"
+            ]
+        );
     }
 
     #[test]

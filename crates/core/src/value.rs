@@ -83,12 +83,24 @@ mod tests {
     #[test]
     fn four_field_model_follows_the_seed() {
         // Paying a road toll: neither side enjoys it, so it is automated away.
-        assert_eq!(Action::for_stances(Stance::Dislike, Stance::Dislike), Action::Automate);
+        assert_eq!(
+            Action::for_stances(Stance::Dislike, Stance::Dislike),
+            Action::Automate
+        );
         // Filing a tax return: the customer dislikes it, the authority needs it done well.
-        assert_eq!(Action::for_stances(Stance::Dislike, Stance::Like), Action::Simplify);
+        assert_eq!(
+            Action::for_stances(Stance::Dislike, Stance::Like),
+            Action::Simplify
+        );
         // Booking tickets around the clock: customers like it, staffing it is costly.
-        assert_eq!(Action::for_stances(Stance::Like, Stance::Dislike), Action::Autonomise);
-        assert_eq!(Action::for_stances(Stance::Like, Stance::Like), Action::Strengthen);
+        assert_eq!(
+            Action::for_stances(Stance::Like, Stance::Dislike),
+            Action::Autonomise
+        );
+        assert_eq!(
+            Action::for_stances(Stance::Like, Stance::Like),
+            Action::Strengthen
+        );
     }
 
     #[test]
@@ -98,6 +110,9 @@ mod tests {
         }
         let err = Phase::parse("during_visit").unwrap_err();
         assert!(err.0[0].reason.contains("before, during, after"), "{err}");
-        assert_eq!(serde_json::to_string(&Motivation::GoalFulfilment).unwrap(), "\"goal_fulfilment\"");
+        assert_eq!(
+            serde_json::to_string(&Motivation::GoalFulfilment).unwrap(),
+            "\"goal_fulfilment\""
+        );
     }
 }

@@ -4,8 +4,8 @@
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
@@ -36,7 +36,11 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -58,7 +62,9 @@ impl FromRequestParts<AppState> for Tenant {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or(ApiError::Unauthorized("send an API key as Authorization: Bearer <key>"))?;
+        let token = bearer(parts).ok_or(ApiError::Unauthorized(
+            "send an API key as Authorization: Bearer <key>",
+        ))?;
         state
             .store
             .provider_for_key(sha256(token))
@@ -75,10 +81,12 @@ impl FromRequestParts<AppState> for Operator {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let expected = state
-            .operator_token_sha256
-            .ok_or(ApiError::Forbidden("operator actions are off: start the server with MOTESPLATS_OPERATOR_TOKEN set"))?;
-        let token = bearer(parts).ok_or(ApiError::Unauthorized("send the operator token as Authorization: Bearer <token>"))?;
+        let expected = state.operator_token_sha256.ok_or(ApiError::Forbidden(
+            "operator actions are off: start the server with MOTESPLATS_OPERATOR_TOKEN set",
+        ))?;
+        let token = bearer(parts).ok_or(ApiError::Unauthorized(
+            "send the operator token as Authorization: Bearer <token>",
+        ))?;
         if sha256(token) == expected {
             Ok(Operator)
         } else {

@@ -42,9 +42,23 @@ impl ApiError {
         ApiError::Invalid(Invalid::one(field, reason))
     }
 
-    fn parts(&self) -> (StatusCode, &'static str, &'static str, String, Vec<FieldError>) {
+    fn parts(
+        &self,
+    ) -> (
+        StatusCode,
+        &'static str,
+        &'static str,
+        String,
+        Vec<FieldError>,
+    ) {
         match self {
-            ApiError::Malformed(d) => (StatusCode::BAD_REQUEST, "malformed", "Malformed request body", d.clone(), vec![]),
+            ApiError::Malformed(d) => (
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                "Malformed request body",
+                d.clone(),
+                vec![],
+            ),
             ApiError::Invalid(e) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
@@ -52,9 +66,27 @@ impl ApiError {
                 summary(&e.0),
                 e.0.clone(),
             ),
-            ApiError::Conflict(e) => (StatusCode::CONFLICT, "conflict", "Conflict", summary(&e.0), e.0.clone()),
-            ApiError::Unauthorized(d) => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized", d.to_string(), vec![]),
-            ApiError::Forbidden(d) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden", d.to_string(), vec![]),
+            ApiError::Conflict(e) => (
+                StatusCode::CONFLICT,
+                "conflict",
+                "Conflict",
+                summary(&e.0),
+                e.0.clone(),
+            ),
+            ApiError::Unauthorized(d) => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Unauthorized",
+                d.to_string(),
+                vec![],
+            ),
+            ApiError::Forbidden(d) => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Forbidden",
+                d.to_string(),
+                vec![],
+            ),
             ApiError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "not-found",
@@ -100,7 +132,11 @@ impl ApiError {
 }
 
 fn summary(errors: &[FieldError]) -> String {
-    errors.iter().map(|e| format!("{}: {}", e.field, e.reason)).collect::<Vec<_>>().join("; ")
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.reason))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl IntoResponse for ApiError {
@@ -110,11 +146,14 @@ impl IntoResponse for ApiError {
         }
         let (status, problem) = self.problem();
         let mut response = (status, axum::Json(problem)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }

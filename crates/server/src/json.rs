@@ -51,7 +51,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
         let message = inner.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
         field_error(&path, &message)
     })?;
     // Trailing bytes after the value make the whole body malformed.
@@ -67,15 +71,18 @@ fn malformed(e: &serde_json::Error) -> ApiError {
 fn field_error(path: &str, message: &str) -> ApiError {
     // The path already ends in the field for unknown fields, not for missing ones.
     let named = |prefix: &str| {
-        message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(|name| {
-            if path.is_empty() {
-                name.to_string()
-            } else if path == name || path.ends_with(&format!(".{name}")) {
-                path.to_string()
-            } else {
-                format!("{path}.{name}")
-            }
-        })
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(|name| {
+                if path.is_empty() {
+                    name.to_string()
+                } else if path == name || path.ends_with(&format!(".{name}")) {
+                    path.to_string()
+                } else {
+                    format!("{path}.{name}")
+                }
+            })
     };
     if let Some(field) = named("missing field `") {
         return ApiError::invalid(field, "is required");
@@ -83,7 +90,11 @@ fn field_error(path: &str, message: &str) -> ApiError {
     if let Some(field) = named("unknown field `") {
         return ApiError::invalid(field, "is not a known field");
     }
-    let field = if path.is_empty() { "body".to_string() } else { path.to_string() };
+    let field = if path.is_empty() {
+        "body".to_string()
+    } else {
+        path.to_string()
+    };
     ApiError::invalid(field, message.replace("invalid type: ", "wrong type: "))
 }
 

@@ -12,6 +12,9 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, operator_token: Option<&str>) -> Self {
-        AppState { store, operator_token_sha256: operator_token.map(crate::auth::sha256) }
+        AppState {
+            store,
+            operator_token_sha256: operator_token.map(crate::auth::sha256),
+        }
     }
 }

@@ -14,8 +14,8 @@ pub use model::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::{
-    Channel, Identifier, Network, NewNetwork, NewProfile, NewProvider, NewTouchpoint, PageRequest, Person,
-    PersonId, Profile, ProfileId, Provider, ProviderId, Touchpoint, TouchpointId, UserId,
+    Channel, Identifier, Network, NewNetwork, NewProfile, NewProvider, NewTouchpoint, PageRequest,
+    Person, PersonId, Profile, ProfileId, Provider, ProviderId, Touchpoint, TouchpointId, UserId,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -57,18 +57,39 @@ pub trait Store: Send + Sync + 'static {
     async fn create_provider(&self, new: NewProvider) -> Result<Provider>;
     async fn provider(&self, id: ProviderId) -> Result<Option<Provider>>;
     async fn providers(&self) -> Result<Vec<Provider>>;
-    async fn create_api_key(&self, provider: ProviderId, label: &str, token_sha256: [u8; 32]) -> Result<ApiKey>;
+    async fn create_api_key(
+        &self,
+        provider: ProviderId,
+        label: &str,
+        token_sha256: [u8; 32],
+    ) -> Result<ApiKey>;
     async fn api_keys(&self, provider: ProviderId) -> Result<Vec<ApiKey>>;
-    async fn revoke_api_key(&self, provider: ProviderId, id: Uuid, at: DateTime<Utc>) -> Result<()>;
+    async fn revoke_api_key(&self, provider: ProviderId, id: Uuid, at: DateTime<Utc>)
+    -> Result<()>;
     /// The provider whose live key has this hash.
     async fn provider_for_key(&self, token_sha256: [u8; 32]) -> Result<Option<ProviderId>>;
 
     // Users of the web UI and their sessions.
-    async fn create_user(&self, provider: ProviderId, email: &str, password_hash: &str, role: Role) -> Result<User>;
+    async fn create_user(
+        &self,
+        provider: ProviderId,
+        email: &str,
+        password_hash: &str,
+        role: Role,
+    ) -> Result<User>;
     /// The user and their password hash.
     async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>>;
-    async fn create_session(&self, user: UserId, token_sha256: [u8; 32], expires_at: DateTime<Utc>) -> Result<()>;
-    async fn session_user(&self, token_sha256: [u8; 32], now: DateTime<Utc>) -> Result<Option<User>>;
+    async fn create_session(
+        &self,
+        user: UserId,
+        token_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn session_user(
+        &self,
+        token_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>>;
     async fn delete_session(&self, token_sha256: [u8; 32]) -> Result<()>;
 
     // The channel registry: built-ins and the provider's own.
@@ -77,10 +98,19 @@ pub trait Store: Send + Sync + 'static {
 
     // Profiles and persons. Reads log access.
     /// Creates the profiles, each with a person of its own, in one transaction.
-    async fn create_profiles(&self, provider: ProviderId, new: Vec<NewProfile>) -> Result<Vec<Profile>>;
+    async fn create_profiles(
+        &self,
+        provider: ProviderId,
+        new: Vec<NewProfile>,
+    ) -> Result<Vec<Profile>>;
     async fn profile(&self, reader: ProviderId, id: ProfileId) -> Result<Option<Profile>>;
     async fn profiles(&self, reader: ProviderId, filter: &ProfileFilter) -> Result<Vec<Profile>>;
-    async fn add_identifier(&self, provider: ProviderId, profile: ProfileId, id: Identifier) -> Result<Profile>;
+    async fn add_identifier(
+        &self,
+        provider: ProviderId,
+        profile: ProfileId,
+        id: Identifier,
+    ) -> Result<Profile>;
     /// The person with the profiles `reader` may see; None when it may see none.
     async fn person(&self, reader: ProviderId, id: PersonId) -> Result<Option<Person>>;
     async fn persons(&self, reader: ProviderId, page: PageRequest) -> Result<Vec<Person>>;
@@ -95,7 +125,11 @@ pub trait Store: Send + Sync + 'static {
         received_at: DateTime<Utc>,
     ) -> Result<Vec<Inserted>>;
     async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>>;
-    async fn touchpoints(&self, reader: ProviderId, filter: &TouchpointFilter) -> Result<Vec<Touchpoint>>;
+    async fn touchpoints(
+        &self,
+        reader: ProviderId,
+        filter: &TouchpointFilter,
+    ) -> Result<Vec<Touchpoint>>;
     /// Touchpoints per channel and declared phase: aggregate, so no access is logged.
     async fn touchpoint_counts(&self, provider: ProviderId) -> Result<Vec<ChannelPhaseCount>>;
 
@@ -113,6 +147,8 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
         postgres::connect(url).await
     } else {
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
-        Ok(Arc::new(sqlite::SqliteStore::open(std::path::Path::new(path)).await?))
+        Ok(Arc::new(
+            sqlite::SqliteStore::open(std::path::Path::new(path)).await?,
+        ))
     }
 }

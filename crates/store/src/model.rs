@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use motesplats_core::{
-    ChannelKey, Identifier, PageRequest, Phase, PersonId, ProfileId, ProviderId, Touchpoint, TouchpointKind, UserId,
+    ChannelKey, Identifier, PageRequest, PersonId, Phase, ProfileId, ProviderId, Touchpoint,
+    TouchpointKind, UserId,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -34,7 +35,11 @@ impl Role {
     }
 
     pub fn from_db(s: &str) -> Role {
-        if s == "admin" { Role::Admin } else { Role::Member }
+        if s == "admin" {
+            Role::Admin
+        } else {
+            Role::Member
+        }
     }
 }
 

@@ -5,8 +5,8 @@
 use chrono::{Duration, Utc};
 use motesplats_core::touchpoint::{Subject, TouchpointInput};
 use motesplats_core::{
-    Channel, Identifier, IdentifierKind, NewNetwork, NewProfile, NewProvider, NewTouchpoint, PageRequest, Phase,
-    ProfileId, ProviderId, SharedData, TouchpointId,
+    Channel, Identifier, IdentifierKind, NewNetwork, NewProfile, NewProvider, NewTouchpoint,
+    PageRequest, Phase, ProfileId, ProviderId, SharedData, TouchpointId,
 };
 use motesplats_store::{ProfileFilter, Role, Store, StoreError, TouchpointFilter};
 use serde_json::json;
@@ -14,7 +14,13 @@ use std::sync::Arc;
 
 fn touchpoint(store_channels: &[Channel], v: serde_json::Value) -> NewTouchpoint {
     let input: TouchpointInput = serde_json::from_value(v).unwrap();
-    NewTouchpoint::parse(&input, "SE", |k| store_channels.iter().any(|c| c.key.as_str() == k), Utc::now()).unwrap()
+    NewTouchpoint::parse(
+        &input,
+        "SE",
+        |k| store_channels.iter().any(|c| c.key.as_str() == k),
+        Utc::now(),
+    )
+    .unwrap()
 }
 
 fn email(v: &str) -> Identifier {
@@ -23,114 +29,327 @@ fn email(v: &str) -> Identifier {
 
 async fn story(store: Arc<dyn Store>) {
     // Two tenants.
-    let cafe = store.create_provider(NewProvider::parse(Some("Kafé Torget"), None, None).unwrap()).await.unwrap();
-    let bank = store.create_provider(NewProvider::parse(Some("Banken"), None, None).unwrap()).await.unwrap();
+    let cafe = store
+        .create_provider(NewProvider::parse(Some("Kafé Torget"), None, None).unwrap())
+        .await
+        .unwrap();
+    let bank = store
+        .create_provider(NewProvider::parse(Some("Banken"), None, None).unwrap())
+        .await
+        .unwrap();
     assert_eq!(store.provider(cafe.id).await.unwrap().unwrap(), cafe);
     assert_eq!(store.providers().await.unwrap().len(), 2);
 
     // Keys: found by hash while live, not after revocation, never across providers.
-    let key = store.create_api_key(cafe.id, "till", [7; 32]).await.unwrap();
-    assert_eq!(store.provider_for_key([7; 32]).await.unwrap(), Some(cafe.id));
-    assert!(matches!(store.revoke_api_key(bank.id, key.id, Utc::now()).await, Err(StoreError::NotFound)));
-    store.revoke_api_key(cafe.id, key.id, Utc::now()).await.unwrap();
+    let key = store
+        .create_api_key(cafe.id, "till", [7; 32])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.provider_for_key([7; 32]).await.unwrap(),
+        Some(cafe.id)
+    );
+    assert!(matches!(
+        store.revoke_api_key(bank.id, key.id, Utc::now()).await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .revoke_api_key(cafe.id, key.id, Utc::now())
+        .await
+        .unwrap();
     assert_eq!(store.provider_for_key([7; 32]).await.unwrap(), None);
-    assert!(store.api_keys(cafe.id).await.unwrap()[0].revoked_at.is_some());
+    assert!(
+        store.api_keys(cafe.id).await.unwrap()[0]
+            .revoked_at
+            .is_some()
+    );
 
     // Users and sessions expire.
-    let user = store.create_user(cafe.id, "Anna@Kafe.example", "hash", Role::Admin).await.unwrap();
+    let user = store
+        .create_user(cafe.id, "Anna@Kafe.example", "hash", Role::Admin)
+        .await
+        .unwrap();
     assert!(matches!(
-        store.create_user(bank.id, "anna@kafe.example", "h", Role::Member).await,
+        store
+            .create_user(bank.id, "anna@kafe.example", "h", Role::Member)
+            .await,
         Err(StoreError::Conflict(_))
     ));
-    let (found, hash) = store.user_by_email("anna@kafe.example").await.unwrap().unwrap();
+    let (found, hash) = store
+        .user_by_email("anna@kafe.example")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((found.id, hash.as_str()), (user.id, "hash"));
-    store.create_session(user.id, [1; 32], Utc::now() + Duration::hours(1)).await.unwrap();
-    store.create_session(user.id, [2; 32], Utc::now() - Duration::hours(1)).await.unwrap();
-    assert_eq!(store.session_user([1; 32], Utc::now()).await.unwrap().unwrap().id, user.id);
-    assert!(store.session_user([2; 32], Utc::now()).await.unwrap().is_none());
+    store
+        .create_session(user.id, [1; 32], Utc::now() + Duration::hours(1))
+        .await
+        .unwrap();
+    store
+        .create_session(user.id, [2; 32], Utc::now() - Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .session_user([1; 32], Utc::now())
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        user.id
+    );
+    assert!(
+        store
+            .session_user([2; 32], Utc::now())
+            .await
+            .unwrap()
+            .is_none()
+    );
     store.delete_session([1; 32]).await.unwrap();
-    assert!(store.session_user([1; 32], Utc::now()).await.unwrap().is_none());
+    assert!(
+        store
+            .session_user([1; 32], Utc::now())
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Channels: built-ins plus the provider's own, not shared with others.
     let kiosk = Channel::custom("kiosk", "Kiosk", true).unwrap();
     store.create_channel(cafe.id, kiosk.clone()).await.unwrap();
-    assert!(matches!(store.create_channel(cafe.id, kiosk).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.create_channel(cafe.id, kiosk).await,
+        Err(StoreError::Conflict(_))
+    ));
     let cafe_channels = store.channels(cafe.id).await.unwrap();
-    assert!(cafe_channels.iter().any(|c| c.key.as_str() == "kiosk" && !c.builtin));
-    assert!(!store.channels(bank.id).await.unwrap().iter().any(|c| c.key.as_str() == "kiosk"));
+    assert!(
+        cafe_channels
+            .iter()
+            .any(|c| c.key.as_str() == "kiosk" && !c.builtin)
+    );
+    assert!(
+        !store
+            .channels(bank.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|c| c.key.as_str() == "kiosk")
+    );
 
     // Profiles: identifiers are unique within a provider only.
-    let anna = NewProfile { id: ProfileId::new(), display_name: Some("Anna".into()), identifiers: vec![email("anna@example.se")], attributes: Default::default() };
-    let anna = store.create_profiles(cafe.id, vec![anna]).await.unwrap().remove(0);
-    let clash = NewProfile { id: ProfileId::new(), display_name: None, identifiers: vec![email("anna@example.se")], attributes: Default::default() };
-    assert!(matches!(store.create_profiles(cafe.id, vec![clash.clone()]).await, Err(StoreError::Conflict(_))));
-    let anna_at_bank = store.create_profiles(bank.id, vec![clash]).await.unwrap().remove(0);
-    assert_ne!(anna.person_id, anna_at_bank.person_id, "profiles of different providers are never merged here");
-    assert_eq!(store.profile(cafe.id, anna.id).await.unwrap().unwrap(), anna);
-    assert!(store.profile(bank.id, anna.id).await.unwrap().is_none(), "another provider's profile is invisible");
+    let anna = NewProfile {
+        id: ProfileId::new(),
+        display_name: Some("Anna".into()),
+        identifiers: vec![email("anna@example.se")],
+        attributes: Default::default(),
+    };
+    let anna = store
+        .create_profiles(cafe.id, vec![anna])
+        .await
+        .unwrap()
+        .remove(0);
+    let clash = NewProfile {
+        id: ProfileId::new(),
+        display_name: None,
+        identifiers: vec![email("anna@example.se")],
+        attributes: Default::default(),
+    };
+    assert!(matches!(
+        store.create_profiles(cafe.id, vec![clash.clone()]).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let anna_at_bank = store
+        .create_profiles(bank.id, vec![clash])
+        .await
+        .unwrap()
+        .remove(0);
+    assert_ne!(
+        anna.person_id, anna_at_bank.person_id,
+        "profiles of different providers are never merged here"
+    );
+    assert_eq!(
+        store.profile(cafe.id, anna.id).await.unwrap().unwrap(),
+        anna
+    );
+    assert!(
+        store.profile(bank.id, anna.id).await.unwrap().is_none(),
+        "another provider's profile is invisible"
+    );
     let phone = Identifier::parse(IdentifierKind::Phone, "070-123 45 67", "SE").unwrap();
-    let anna = store.add_identifier(cafe.id, anna.id, phone.clone()).await.unwrap();
+    let anna = store
+        .add_identifier(cafe.id, anna.id, phone.clone())
+        .await
+        .unwrap();
     assert_eq!(anna.identifiers.len(), 2);
-    assert!(matches!(store.add_identifier(bank.id, anna.id, phone.clone()).await, Err(StoreError::NotFound)));
-    let by_phone = ProfileFilter { identifier: Some(phone.clone()), ..Default::default() };
-    assert_eq!(store.profiles(cafe.id, &by_phone).await.unwrap(), vec![anna.clone()]);
+    assert!(matches!(
+        store.add_identifier(bank.id, anna.id, phone.clone()).await,
+        Err(StoreError::NotFound)
+    ));
+    let by_phone = ProfileFilter {
+        identifier: Some(phone.clone()),
+        ..Default::default()
+    };
+    assert_eq!(
+        store.profiles(cafe.id, &by_phone).await.unwrap(),
+        vec![anna.clone()]
+    );
     assert!(store.profiles(bank.id, &by_phone).await.unwrap().is_empty());
 
     // Persons: a provider sees only its own profiles of a person.
-    let person = store.person(cafe.id, anna.person_id).await.unwrap().unwrap();
+    let person = store
+        .person(cafe.id, anna.person_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(person.profiles, vec![anna.clone()]);
-    assert!(store.person(bank.id, anna.person_id).await.unwrap().is_none());
-    assert_eq!(store.persons(bank.id, PageRequest::default()).await.unwrap().len(), 1);
+    assert!(
+        store
+            .person(bank.id, anna.person_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .persons(bank.id, PageRequest::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Touchpoints: stitched by identifier, idempotent by event id, isolated by provider.
-    let first = touchpoint(&cafe_channels, json!({
-        "event_id": "till-1", "identifiers": [{"kind": "phone", "value": "+46701234567"}],
-        "channel": "kiosk", "kind": "purchase", "occurred_at": "2026-11-20T09:30:00+01:00", "phase": "during",
-        "properties": {"amount_sek": 45}
-    }));
-    let stranger = touchpoint(&cafe_channels, json!({
-        "identifiers": [{"kind": "email", "value": "new@example.se"}],
-        "channel": "forum", "kind": "review.posted", "occurred_at": "2026-11-21T20:00:00Z"
-    }));
-    let out = store.insert_touchpoints(cafe.id, vec![first.clone(), stranger], Utc::now()).await.unwrap();
-    assert_eq!(out[0].touchpoint.profile_id, anna.id, "stitched to the profile holding the phone number");
+    let first = touchpoint(
+        &cafe_channels,
+        json!({
+            "event_id": "till-1", "identifiers": [{"kind": "phone", "value": "+46701234567"}],
+            "channel": "kiosk", "kind": "purchase", "occurred_at": "2026-11-20T09:30:00+01:00", "phase": "during",
+            "properties": {"amount_sek": 45}
+        }),
+    );
+    let stranger = touchpoint(
+        &cafe_channels,
+        json!({
+            "identifiers": [{"kind": "email", "value": "new@example.se"}],
+            "channel": "forum", "kind": "review.posted", "occurred_at": "2026-11-21T20:00:00Z"
+        }),
+    );
+    let out = store
+        .insert_touchpoints(cafe.id, vec![first.clone(), stranger], Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        out[0].touchpoint.profile_id, anna.id,
+        "stitched to the profile holding the phone number"
+    );
     assert!(!out[0].duplicate);
-    assert_ne!(out[1].touchpoint.profile_id, anna.id, "an unknown identifier makes a new profile");
+    assert_ne!(
+        out[1].touchpoint.profile_id, anna.id,
+        "an unknown identifier makes a new profile"
+    );
     let mut retry = first.clone();
     retry.id = TouchpointId::new();
-    let again = store.insert_touchpoints(cafe.id, vec![retry], Utc::now()).await.unwrap();
+    let again = store
+        .insert_touchpoints(cafe.id, vec![retry], Utc::now())
+        .await
+        .unwrap();
     assert!(again[0].duplicate);
     assert_eq!(again[0].touchpoint, out[0].touchpoint);
-    let foreign = NewTouchpoint { subject: Subject::Profile(anna.id), event_id: None, id: TouchpointId::new(), ..first.clone() };
-    assert!(matches!(store.insert_touchpoints(bank.id, vec![foreign], Utc::now()).await, Err(StoreError::Invalid(_))));
+    let foreign = NewTouchpoint {
+        subject: Subject::Profile(anna.id),
+        event_id: None,
+        id: TouchpointId::new(),
+        ..first.clone()
+    };
+    assert!(matches!(
+        store
+            .insert_touchpoints(bank.id, vec![foreign], Utc::now())
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
 
-    let stored = store.touchpoint(cafe.id, out[0].touchpoint.id).await.unwrap().unwrap();
+    let stored = store
+        .touchpoint(cafe.id, out[0].touchpoint.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored, out[0].touchpoint);
     assert_eq!(stored.properties["amount_sek"], 45);
-    assert!(store.touchpoint(bank.id, stored.id).await.unwrap().is_none());
-    let all = store.touchpoints(cafe.id, &TouchpointFilter::default()).await.unwrap();
+    assert!(
+        store
+            .touchpoint(bank.id, stored.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let all = store
+        .touchpoints(cafe.id, &TouchpointFilter::default())
+        .await
+        .unwrap();
     assert_eq!(all.len(), 2);
-    assert!(store.touchpoints(bank.id, &TouchpointFilter::default()).await.unwrap().is_empty());
-    let during = TouchpointFilter { phase: Some(Phase::During), ..Default::default() };
-    assert_eq!(store.touchpoints(cafe.id, &during).await.unwrap(), vec![stored.clone()]);
-    let page = TouchpointFilter { page: PageRequest { limit: 1, after: None }, ..Default::default() };
+    assert!(
+        store
+            .touchpoints(bank.id, &TouchpointFilter::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let during = TouchpointFilter {
+        phase: Some(Phase::During),
+        ..Default::default()
+    };
+    assert_eq!(
+        store.touchpoints(cafe.id, &during).await.unwrap(),
+        vec![stored.clone()]
+    );
+    let page = TouchpointFilter {
+        page: PageRequest {
+            limit: 1,
+            after: None,
+        },
+        ..Default::default()
+    };
     let p1 = store.touchpoints(cafe.id, &page).await.unwrap();
-    let next = TouchpointFilter { page: PageRequest { limit: 1, after: Some(motesplats_core::Cursor(p1[0].id.0)) }, ..Default::default() };
+    let next = TouchpointFilter {
+        page: PageRequest {
+            limit: 1,
+            after: Some(motesplats_core::Cursor(p1[0].id.0)),
+        },
+        ..Default::default()
+    };
     let p2 = store.touchpoints(cafe.id, &next).await.unwrap();
     assert_eq!([p1, p2].concat(), all, "pages join up in id order");
+    let newest = TouchpointFilter {
+        newest_first: true,
+        ..Default::default()
+    };
+    let reversed: Vec<_> = all.iter().rev().cloned().collect();
+    assert_eq!(store.touchpoints(cafe.id, &newest).await.unwrap(), reversed);
     let counts = store.touchpoint_counts(cafe.id).await.unwrap();
     assert_eq!(counts.iter().map(|c| c.count).sum::<u64>(), 2);
-    assert!(counts.iter().any(|c| c.channel == "kiosk" && c.phase == Some(Phase::During)));
+    assert!(
+        counts
+            .iter()
+            .any(|c| c.channel == "kiosk" && c.phase == Some(Phase::During))
+    );
 
     // Networks list their members to members only.
     let centre = store
-        .create_network(NewNetwork::parse(Some("Torget"), &["aggregate_counts".into()]).unwrap(), &[cafe.id, bank.id])
+        .create_network(
+            NewNetwork::parse(Some("Torget"), &["aggregate_counts".into()]).unwrap(),
+            &[cafe.id, bank.id],
+        )
         .await
         .unwrap();
     assert_eq!(store.networks(bank.id).await.unwrap(), vec![centre.clone()]);
     assert_eq!(centre.shares, vec![SharedData::AggregateCounts]);
     assert!(matches!(
-        store.create_network(NewNetwork::parse(Some("X"), &[]).unwrap(), &[ProviderId::new()]).await,
+        store
+            .create_network(
+                NewNetwork::parse(Some("X"), &[]).unwrap(),
+                &[ProviderId::new()]
+            )
+            .await,
         Err(StoreError::Invalid(_))
     ));
 
@@ -139,14 +358,19 @@ async fn story(store: Arc<dyn Store>) {
     assert!(log.len() >= 5, "{log:?}");
     assert!(log.iter().all(|e| e.provider_id == cafe.id));
     for action in ["profile", "person", "touchpoints"] {
-        assert!(log.iter().any(|e| e.action == action), "{action} read not logged");
+        assert!(
+            log.iter().any(|e| e.action == action),
+            "{action} read not logged"
+        );
     }
 }
 
 #[tokio::test]
 async fn sqlite_story() {
     let dir = tempfile::tempdir().unwrap();
-    let store = motesplats_store::open(dir.path().join("story.db").to_str().unwrap()).await.unwrap();
+    let store = motesplats_store::open(dir.path().join("story.db").to_str().unwrap())
+        .await
+        .unwrap();
     story(store).await;
 }
 
@@ -154,9 +378,85 @@ async fn sqlite_story() {
 async fn sqlite_reopens_migrated_file_with_data() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("again.db");
-    let store = motesplats_store::open(path.to_str().unwrap()).await.unwrap();
-    let p = store.create_provider(NewProvider::parse(Some("Hotellet"), None, None).unwrap()).await.unwrap();
+    let store = motesplats_store::open(path.to_str().unwrap())
+        .await
+        .unwrap();
+    let p = store
+        .create_provider(NewProvider::parse(Some("Hotellet"), None, None).unwrap())
+        .await
+        .unwrap();
     drop(store);
-    let store = motesplats_store::open(path.to_str().unwrap()).await.unwrap();
-    assert_eq!(store.provider(p.id).await.unwrap().unwrap().name, "Hotellet");
+    let store = motesplats_store::open(path.to_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.provider(p.id).await.unwrap().unwrap().name,
+        "Hotellet"
+    );
+}
+
+// PostgreSQL: each test makes its own database, so they run in parallel.
+use motesplats_store::postgres::testing::TestDatabase;
+
+#[tokio::test]
+async fn postgres_story() {
+    let Some(db) = TestDatabase::create("postgres_story").await else {
+        return;
+    };
+    let store = motesplats_store::open(&db.url).await.unwrap();
+    assert_eq!(store.backend(), "postgres");
+    story(store).await;
+    db.drop_database().await;
+}
+
+#[tokio::test]
+async fn postgres_migrations_are_idempotent() {
+    use motesplats_store::postgres::{PgStore, migrate};
+    let Some(db) = TestDatabase::create("postgres_migrations_are_idempotent").await else {
+        return;
+    };
+    let store = motesplats_store::open(&db.url).await.unwrap();
+    let p = store
+        .create_provider(NewProvider::parse(Some("Hotellet"), None, None).unwrap())
+        .await
+        .unwrap();
+    drop(store);
+
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let versions = || async {
+        sqlx::query_as::<_, (i32, chrono::DateTime<Utc>)>(
+            "SELECT version, applied_at FROM schema_migrations ORDER BY version",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    };
+    let before = versions().await;
+    assert!(!before.is_empty());
+    let again = PgStore::connect(&db.url).await.unwrap();
+    assert_eq!(migrate(&pool).await.unwrap(), 0, "nothing left to apply");
+    assert_eq!(versions().await, before, "no migration was applied twice");
+    assert_eq!(
+        again.provider(p.id).await.unwrap().unwrap().name,
+        "Hotellet"
+    );
+    pool.close().await;
+    db.drop_database().await;
+}
+
+#[tokio::test]
+async fn postgres_servers_starting_at_once_migrate_once() {
+    let Some(db) = TestDatabase::create("postgres_servers_starting_at_once").await else {
+        return;
+    };
+    let starts: Vec<_> = (0..4)
+        .map(|_| {
+            let url = db.url.clone();
+            tokio::spawn(async move { motesplats_store::open(&url).await.map(|_| ()) })
+        })
+        .collect();
+    for s in starts {
+        s.await.unwrap().unwrap();
+    }
+    db.drop_database().await;
 }

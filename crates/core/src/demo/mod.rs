@@ -1,1 +1,1054 @@
-//! The demo world (being written).
+//! A deterministic demo world: a town centre network with a café, a clothing shop, a
+//! hotel, the property owner and a bank, their customers and ninety days of meetings.
+//!
+//! The same seed, number of people and anchor always give the same world, ids
+//! included: everything comes from one ChaCha8 stream and the anchor, never from the
+//! clock. Each human is a customer of one to four providers, and each provider knows
+//! them by different identifiers, as fragmented customer databases do; `truth` says
+//! which profiles are the same human, for testing identity resolution.
+
+mod journeys;
+mod names;
+
+use crate::channel::{Channel, ChannelKey};
+use crate::identifier::{Identifier, IdentifierKind};
+use crate::ids::{ProfileId, TouchpointId};
+use crate::network::{NewNetwork, SharedData};
+use crate::profile::NewProfile;
+use crate::provider::NewProvider;
+use crate::touchpoint::{NewTouchpoint, Subject, TouchpointKind};
+use crate::value::{Phase, Setting};
+use chrono::{DateTime, Datelike, NaiveTime, TimeZone, Utc};
+use journeys::{Gap, PROVIDERS, Props, ProviderSpec, Style};
+use names::{FIRST_NAMES, MOBILE_PREFIXES, PRIVATE_DOMAINS, SURNAMES, WORK_DOMAINS, ascii_lower};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// People in the demo world unless asked otherwise.
+pub const DEFAULT_PEOPLE: usize = 2000;
+/// Touchpoints fall within this many days before the anchor.
+pub const WINDOW_DAYS: i64 = 90;
+
+/// The demo town centre.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoWorld {
+    /// The town centre, sharing aggregate counts between its members.
+    pub network: NewNetwork,
+    /// All are members of the network.
+    pub providers: Vec<DemoProvider>,
+    /// Ground truth for identity tests: one entry per human, listing (provider index,
+    /// ProfileId) of every profile that is this human.
+    pub truth: Vec<Vec<(usize, ProfileId)>>,
+}
+
+/// One provider of the demo world with its customers and their touchpoints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoProvider {
+    /// "cafe", "clothing", "hotel", "property" or "bank".
+    pub slug: &'static str,
+    pub provider: NewProvider,
+    /// Demo sign-in e-mail for this provider, such as `demo@cafe.example`.
+    pub user_email: String,
+    /// Provider-defined channels; may be empty.
+    pub channels: Vec<Channel>,
+    /// In order of creation; ids sort the same way.
+    pub profiles: Vec<NewProfile>,
+    /// Grouped by profile, each journey in time order. The subject is always one of
+    /// this provider's profiles.
+    pub touchpoints: Vec<NewTouchpoint>,
+}
+
+/// Generates the demo world. Deterministic: the same seed, people and anchor always
+/// give the same world, ids included. Touchpoints fall within the 90 days before
+/// `anchor`.
+pub fn generate(seed: u64, people: usize, anchor: DateTime<Utc>) -> DemoWorld {
+    Generator::new(seed, people, anchor).run(people)
+}
+
+/// Chance that a touchpoint leaves its phase out: clients do not always declare it.
+const NO_PHASE: f64 = 0.2;
+/// Chance that a touchpoint in a place or a social environment says so.
+const SETTING_SAID: f64 = 0.6;
+/// How many providers a human uses (1 to 4), relative weights.
+const PROVIDER_COUNT_WEIGHTS: [u32; 4] = [40, 35, 17, 8];
+/// How many journeys a profile has (1 to 4), relative weights.
+const JOURNEY_COUNT_WEIGHTS: [u32; 4] = [58, 28, 10, 4];
+/// Profiles are created during the year before the window opens.
+const PROFILE_SPAN_MS: i64 = 365 * 24 * 3600 * 1000;
+/// The journeys use short fixed arrays for their step times.
+const MAX_STEPS: usize = 20;
+
+/// A journey step with its kind and channels parsed once, not per touchpoint.
+struct ResolvedStep {
+    kind: TouchpointKind,
+    channels: Vec<(ChannelKey, Option<Setting>, Used)>,
+}
+
+/// What a profile's touchpoints revealed, so its identifiers fit them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Used {
+    app: bool,
+    social: bool,
+    wifi: bool,
+}
+
+impl Used {
+    fn add(&mut self, other: Used) {
+        self.app |= other.app;
+        self.social |= other.social;
+        self.wifi |= other.wifi;
+    }
+}
+
+struct ProviderState {
+    spec: &'static ProviderSpec,
+    /// Indexed by journey, then step.
+    steps: Vec<Vec<ResolvedStep>>,
+    /// Index of each journey's anchor (its first `During` step).
+    anchors: Vec<usize>,
+    journey_weights: Vec<u32>,
+    out: DemoProvider,
+    profile_seq: u64,
+    touchpoint_seq: u64,
+}
+
+/// One human, while their profiles are made.
+struct Human {
+    first: &'static str,
+    middle: Option<&'static str>,
+    last: &'static str,
+    birth_year: i32,
+    email: Identifier,
+    work_email: Option<String>,
+    phone: Option<Identifier>,
+    /// Made the first time a profile needs it, and then the same everywhere.
+    handle: Option<Identifier>,
+}
+
+struct Generator {
+    rng: ChaCha8Rng,
+    providers: Vec<ProviderState>,
+    /// Local (Stockholm) midnights of the days the window touches, in Unix ms.
+    midnights: Vec<i64>,
+    window: (i64, i64),
+    profile_base_ms: i64,
+    profile_step_ms: i64,
+    year: i32,
+    // Identifiers already given to someone: the truth must not be blurred by two
+    // humans sharing an address, number or handle by accident.
+    emails: HashSet<String>,
+    phones: HashSet<u32>,
+    handles: HashSet<String>,
+}
+
+impl Generator {
+    fn new(seed: u64, people: usize, anchor: DateTime<Utc>) -> Self {
+        let tz = chrono_tz::Europe::Stockholm;
+        let start = anchor - chrono::Duration::days(WINDOW_DAYS);
+        let first_day = start.with_timezone(&tz).date_naive();
+        let last_day = anchor.with_timezone(&tz).date_naive();
+        let midnights = first_day
+            .iter_days()
+            .take_while(|d| *d <= last_day)
+            .map(|d| {
+                let naive = d.and_time(NaiveTime::MIN);
+                // Stockholm changes clocks at 02:00 or 03:00, so midnight always exists;
+                // the fallback only keeps this total.
+                tz.from_local_datetime(&naive).earliest().map_or_else(
+                    || naive.and_utc().timestamp_millis(),
+                    |t| t.timestamp_millis(),
+                )
+            })
+            .collect();
+        // One millisecond inside the start, so that whole-ms times never fall before it.
+        let window = (start.timestamp_millis() + 1, anchor.timestamp_millis());
+        let people_ms = i64::try_from(people.max(1)).unwrap_or(i64::MAX);
+        Generator {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            providers: PROVIDERS.iter().map(ProviderState::new).collect(),
+            midnights,
+            window,
+            profile_base_ms: window.0 - PROFILE_SPAN_MS,
+            profile_step_ms: (PROFILE_SPAN_MS / people_ms).max(1),
+            year: anchor.year(),
+            emails: HashSet::with_capacity(people + people / 2),
+            phones: HashSet::with_capacity(people),
+            handles: HashSet::new(),
+        }
+    }
+
+    fn run(mut self, people: usize) -> DemoWorld {
+        let mut truth = Vec::with_capacity(people);
+        for _ in 0..people {
+            let mut human = self.human();
+            let chosen = self.choose_providers();
+            let mut entry = Vec::with_capacity(4);
+            for (p, &yes) in chosen.iter().enumerate() {
+                if yes {
+                    entry.push((p, self.profile(p, &mut human)));
+                }
+            }
+            truth.push(entry);
+        }
+        DemoWorld {
+            network: NewNetwork {
+                name: "Torgets centrum".to_string(),
+                shares: vec![SharedData::AggregateCounts],
+            },
+            providers: self.providers.into_iter().map(|p| p.out).collect(),
+            truth,
+        }
+    }
+
+    fn human(&mut self) -> Human {
+        let first = FIRST_NAMES[self.rng.random_range(0..FIRST_NAMES.len())];
+        let last = SURNAMES[self.rng.random_range(0..SURNAMES.len())];
+        let middle = self
+            .rng
+            .random_bool(0.15)
+            .then(|| FIRST_NAMES[self.rng.random_range(0..FIRST_NAMES.len())])
+            .filter(|m| *m != first);
+        let birth_year = self.rng.random_range(1950..=2006);
+        let email = self.fresh_email(first, last, birth_year, PRIVATE_DOMAINS);
+        let email = parse(IdentifierKind::Email, &email);
+        let work_email = self
+            .rng
+            .random_bool(0.35)
+            .then(|| self.fresh_email(first, last, birth_year, WORK_DOMAINS));
+        let phone = self.rng.random_bool(0.85).then(|| self.fresh_phone());
+        Human {
+            first,
+            middle,
+            last,
+            birth_year,
+            email,
+            work_email,
+            phone,
+            handle: None,
+        }
+    }
+
+    /// An address no other human has.
+    fn fresh_email(&mut self, first: &str, last: &str, year: i32, domains: &[&str]) -> String {
+        let (f, l) = (ascii_lower(first), ascii_lower(last));
+        let initial = &f[..1];
+        let mut attempt = 0;
+        loop {
+            let domain = domains[self.rng.random_range(0..domains.len())];
+            let local = match (attempt, self.rng.random_range(0..4)) {
+                // One try at a plain address, then numbers, as most real addresses end up.
+                (0, 0) => format!("{f}.{l}"),
+                (0, 1) => format!("{f}{l}"),
+                (0, 2) => format!("{f}.{l}{:02}", year % 100),
+                (0, _) => format!("{initial}{l}"),
+                _ => format!("{f}.{l}{}", self.rng.random_range(1..100_000)),
+            };
+            let email = format!("{local}@{domain}");
+            if !self.emails.contains(&email) {
+                self.emails.insert(email.clone());
+                return email;
+            }
+            attempt += 1;
+        }
+    }
+
+    /// A mistyped variant of `email` that nobody else has, if one comes out.
+    fn typo_email(&mut self, email: &str) -> Option<String> {
+        let (local, domain) = email.split_once('@')?;
+        let mut b = local.as_bytes().to_vec();
+        if b.len() < 4 || !local.is_ascii() {
+            return None;
+        }
+        let i = self.rng.random_range(1..b.len() - 1);
+        match self.rng.random_range(0..3) {
+            0 => {
+                b.remove(i);
+            }
+            1 => b.insert(i, b[i]),
+            _ => b.swap(i, i + 1),
+        }
+        let typo = format!("{}@{domain}", String::from_utf8(b).ok()?);
+        (typo != email && self.emails.insert(typo.clone())).then_some(typo)
+    }
+
+    /// A Swedish mobile number nobody else has, written as people write it.
+    fn fresh_phone(&mut self) -> Identifier {
+        loop {
+            let prefix = self.rng.random_range(0..MOBILE_PREFIXES.len() as u32);
+            let number = self.rng.random_range(0..10_000_000);
+            if self.phones.insert(prefix * 10_000_000 + number) {
+                return mobile_e164(MOBILE_PREFIXES[prefix as usize], number);
+            }
+        }
+    }
+
+    fn handle(&mut self, h: &mut Human) -> Identifier {
+        if let Some(handle) = &h.handle {
+            return handle.clone();
+        }
+        let (f, l) = (ascii_lower(h.first), ascii_lower(h.last));
+        let mut attempt = 0;
+        let handle = loop {
+            let candidate = match (attempt, self.rng.random_range(0..3)) {
+                (0, 0) => format!("{f}_{}{:02}", &l[..1], h.birth_year % 100),
+                (0, 1) => format!("{f}{l}"),
+                (0, _) => format!("{}.{l}", &f[..1]),
+                _ => format!("{f}_{l}{}", self.rng.random_range(1..100_000)),
+            };
+            if self.handles.insert(candidate.clone()) {
+                break candidate;
+            }
+            attempt += 1;
+        };
+        let handle = parse(IdentifierKind::SocialHandle, &format!("@{handle}"));
+        h.handle = Some(handle.clone());
+        handle
+    }
+
+    /// Which providers a human uses: the café and the clothing shop most often.
+    fn choose_providers(&mut self) -> [bool; PROVIDERS.len()] {
+        let count = pick_weighted(&mut self.rng, &PROVIDER_COUNT_WEIGHTS) + 1;
+        let mut weights: [u32; PROVIDERS.len()] = std::array::from_fn(|p| PROVIDERS[p].weight);
+        let mut chosen = [false; PROVIDERS.len()];
+        for _ in 0..count.min(chosen.len()) {
+            let p = pick_weighted(&mut self.rng, &weights);
+            chosen[p] = true;
+            weights[p] = 0;
+        }
+        chosen
+    }
+
+    /// Makes the human's profile at provider `p` with its journeys.
+    fn profile(&mut self, p: usize, h: &mut Human) -> ProfileId {
+        let seq = self.providers[p].profile_seq;
+        self.providers[p].profile_seq += 1;
+        // Whole milliseconds apart, so profile ids sort by creation within a provider.
+        let ms =
+            self.profile_base_ms + i64::try_from(seq).unwrap_or(i64::MAX) * self.profile_step_ms;
+        let id = ProfileId(v7(&mut self.rng, ms, p, seq));
+
+        let mut used = Used::default();
+        let journeys = pick_weighted(&mut self.rng, &JOURNEY_COUNT_WEIGHTS) + 1;
+        for _ in 0..journeys {
+            used.add(self.journey(p, id));
+        }
+
+        let style = self.providers[p].spec.style;
+        let identifiers = self.identifiers(style, seq, h, used);
+        let display_name = self.display_name(style, h);
+        let attributes = self.attributes(style, &identifiers);
+        self.providers[p].out.profiles.push(NewProfile {
+            id,
+            display_name,
+            identifiers,
+            attributes,
+        });
+        id
+    }
+
+    /// One journey of profile `id` at provider `p`; says which channels it used.
+    fn journey(&mut self, p: usize, id: ProfileId) -> Used {
+        let spec = self.providers[p].spec;
+        let j = pick_weighted(&mut self.rng, &self.providers[p].journey_weights);
+        let journey = &spec.journeys[j];
+        let steps = journey.steps;
+        let anchor = self.providers[p].anchors[j];
+
+        // The anchor lies on a whole local day inside the window, in opening hours.
+        let day = self.rng.random_range(1..self.midnights.len() - 1);
+        let open_s = self
+            .rng
+            .random_range(journey.hours.0 * 3600..journey.hours.1 * 3600);
+        let t0 = self.midnights[day] + i64::from(open_s) * 1000;
+        let nights: u32 = self.rng.random_range(1..=4);
+
+        let mut times = [None::<i64>; MAX_STEPS];
+        let mut next = t0;
+        for i in (0..anchor).rev() {
+            if self.happens(steps[i].chance) {
+                next -= self.gap_ms(steps[i].gap);
+                times[i] = Some(next);
+            }
+        }
+        times[anchor] = Some(t0);
+        let mut prev = t0;
+        for (i, step) in steps.iter().enumerate().skip(anchor + 1) {
+            if self.happens(step.chance) {
+                prev = match step.gap {
+                    Gap::Minutes(..) => prev + self.gap_ms(step.gap),
+                    Gap::Nights => {
+                        let morning = t0 + i64::from(nights) * 86_400_000
+                            - i64::from(self.rng.random_range(4 * 3600..12 * 3600)) * 1000;
+                        morning.max(prev + 600_000)
+                    }
+                };
+                times[i] = Some(prev);
+            }
+        }
+
+        let mut used = Used::default();
+        for (i, step) in steps.iter().enumerate() {
+            // Touchpoints outside the window are not observed: before it they were never
+            // recorded, after the anchor they have not happened yet.
+            let Some(ms) = times[i].filter(|ms| (self.window.0..=self.window.1).contains(ms))
+            else {
+                continue;
+            };
+            let state = &mut self.providers[p];
+            let resolved = &state.steps[j][i];
+            let (channel, place, reveals) =
+                &resolved.channels[self.rng.random_range(0..resolved.channels.len())];
+            used.add(*reveals);
+            let phase = (!self.rng.random_bool(NO_PHASE)).then_some(step.phase);
+            let setting = place.filter(|_| self.rng.random_bool(SETTING_SAID));
+            let seq = state.touchpoint_seq;
+            state.touchpoint_seq += 1;
+            let touchpoint = NewTouchpoint {
+                id: TouchpointId(v7(&mut self.rng, ms, p, seq)),
+                event_id: Some(format!("demo-{}-{seq}", spec.slug)),
+                subject: Subject::Profile(id),
+                channel: channel.clone(),
+                kind: resolved.kind.clone(),
+                occurred_at: DateTime::from_timestamp_millis(ms).unwrap_or_default(),
+                initiator: step.by,
+                setting,
+                phase,
+                properties: properties(&mut self.rng, step.props, nights),
+            };
+            state.out.touchpoints.push(touchpoint);
+        }
+        used
+    }
+
+    fn happens(&mut self, chance: f64) -> bool {
+        chance >= 1.0 || self.rng.random_bool(chance)
+    }
+
+    fn gap_ms(&mut self, gap: Gap) -> i64 {
+        let minutes = match gap {
+            Gap::Minutes(lo, hi) => self.rng.random_range(lo..=hi),
+            Gap::Nights => 24 * 60,
+        };
+        (i64::from(minutes) * 60 + self.rng.random_range(0..60)) * 1000
+    }
+
+    /// What each kind of provider knows about a customer: the bank a lot, the café
+    /// little, and the same human looks different in each.
+    fn identifiers(
+        &mut self,
+        style: Style,
+        seq: u64,
+        h: &mut Human,
+        used: Used,
+    ) -> Vec<Identifier> {
+        let mut ids = Vec::with_capacity(4);
+        let phone = |rng: &mut ChaCha8Rng, h: &Human, chance: f64| {
+            h.phone.clone().filter(|_| rng.random_bool(chance))
+        };
+        match style {
+            Style::Cafe => {
+                ids.push(parse(
+                    IdentifierKind::LoyaltyCard,
+                    &format!("6390{:08}", 10_000_000 + seq),
+                ));
+                ids.extend(phone(&mut self.rng, h, 0.35));
+            }
+            Style::Clothing => {
+                ids.push(h.email.clone());
+                ids.extend(phone(&mut self.rng, h, 0.2));
+                if self.rng.random_bool(0.5) {
+                    ids.push(parse(
+                        IdentifierKind::CustomerNumber,
+                        &format!("M{:07}", 1_000_000 + seq),
+                    ));
+                }
+            }
+            Style::Hotel => {
+                let roll = self.rng.random_range(0..100);
+                let email = match roll {
+                    0..60 => None,
+                    60..85 => h.work_email.clone(),
+                    _ => self.typo_email(&h.email.value),
+                };
+                ids.push(
+                    email.map_or_else(|| h.email.clone(), |e| parse(IdentifierKind::Email, &e)),
+                );
+                ids.extend(phone(&mut self.rng, h, 0.5));
+            }
+            Style::Property => {
+                ids.extend(phone(&mut self.rng, h, if used.app { 0.5 } else { 0.1 }));
+                // Always known somehow: without an app, wifi or handle, by the newsletter.
+                let anonymous = !(used.app || used.wifi || used.social) && ids.is_empty();
+                if self.rng.random_bool(0.5) || anonymous {
+                    ids.push(h.email.clone());
+                }
+            }
+            Style::Bank => {
+                ids.push(parse(
+                    IdentifierKind::CustomerNumber,
+                    &format!("{:08}", 20_000_000 + seq),
+                ));
+                let work = h.work_email.clone().filter(|_| self.rng.random_bool(0.1));
+                ids.push(
+                    work.map_or_else(|| h.email.clone(), |e| parse(IdentifierKind::Email, &e)),
+                );
+                ids.extend(h.phone.clone());
+            }
+        }
+        // Each app install and each wifi login has its own id.
+        if used.app || (style == Style::Property && used.wifi) {
+            let device = uuid::Builder::from_random_bytes(self.rng.random()).into_uuid();
+            ids.push(parse(IdentifierKind::DeviceId, &device.to_string()));
+        }
+        // Forum and social-media meetings are known by the handle they came from.
+        if used.social {
+            ids.push(self.handle(h));
+        }
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// Names as each system writes them: in full, by initial, surname first, or not at all.
+    fn display_name(&mut self, style: Style, h: &Human) -> Option<String> {
+        let (first, last) = (h.first, h.last);
+        let initial = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
+        let roll = self.rng.random_range(0..100);
+        match style {
+            Style::Cafe => match roll {
+                0..50 => None,
+                50..80 => Some(first.to_string()),
+                _ => Some(format!("{first} {}.", initial(last))),
+            },
+            Style::Clothing => match roll {
+                0..70 => Some(format!("{first} {last}")),
+                70..85 => Some(format!("{first} {last}").to_lowercase()),
+                _ => None,
+            },
+            Style::Hotel => match roll {
+                0..45 => Some(format!("{last}, {first}")),
+                45..75 => Some(format!("{first} {last}")),
+                75..95 => Some(format!("{}. {last}", initial(first))),
+                _ => Some(format!("{first} {}", misspelt(last))),
+            },
+            Style::Property => (roll < 20).then(|| first.to_string()),
+            Style::Bank => Some(match h.middle {
+                Some(middle) => format!("{first} {middle} {last}"),
+                None => format!("{first} {last}"),
+            }),
+        }
+    }
+
+    fn attributes(&mut self, style: Style, ids: &[Identifier]) -> Map<String, Value> {
+        let mut m = Map::new();
+        let rng = &mut self.rng;
+        match style {
+            Style::Cafe => {
+                if rng.random_bool(0.7) {
+                    m.insert(
+                        "member_since".into(),
+                        rng.random_range(2012..=self.year).into(),
+                    );
+                }
+            }
+            Style::Clothing => {
+                if ids.iter().any(|i| i.kind == IdentifierKind::CustomerNumber) {
+                    let level = ["bas", "bas", "silver", "guld"][rng.random_range(0..4)];
+                    m.insert("club_level".into(), level.into());
+                }
+            }
+            Style::Hotel => {
+                if rng.random_bool(0.6) {
+                    let kind = if rng.random_bool(0.35) {
+                        "business"
+                    } else {
+                        "leisure"
+                    };
+                    m.insert("guest_type".into(), kind.into());
+                }
+            }
+            Style::Property => {
+                let source = match ids.iter().map(|i| i.kind).min() {
+                    Some(IdentifierKind::Email) => "newsletter",
+                    Some(IdentifierKind::Phone) => "parking",
+                    Some(IdentifierKind::DeviceId) => "wifi",
+                    _ => "social_media",
+                };
+                m.insert("source".into(), source.into());
+            }
+            Style::Bank => {
+                let segment = match rng.random_range(0..100) {
+                    0..70 => "private",
+                    70..85 => "young",
+                    _ => "premium",
+                };
+                m.insert("segment".into(), segment.into());
+                m.insert(
+                    "customer_since".into(),
+                    rng.random_range(1985..=self.year).into(),
+                );
+            }
+        }
+        m
+    }
+}
+
+impl ProviderState {
+    fn new(spec: &'static ProviderSpec) -> Self {
+        let channels: Vec<Channel> = spec
+            .channels
+            .iter()
+            .map(|&(key, name, controlled, _)| {
+                Channel::custom(key, name, controlled)
+                    .expect("the demo's own channels are valid and not built-in")
+            })
+            .collect();
+        let resolve = |key: &str| -> (ChannelKey, Option<Setting>, Used) {
+            let physical = spec.channels.iter().any(|c| c.0 == key && c.3);
+            let setting = match key {
+                "store" | "event" => Some(Setting::PhysicalPlace),
+                "forum" | "social_media" | "review_site" => Some(Setting::SocialEnvironment),
+                _ if physical => Some(Setting::PhysicalPlace),
+                _ => None,
+            };
+            let used = Used {
+                app: key == "app",
+                social: matches!(key, "forum" | "social_media"),
+                wifi: key == "guest_wifi",
+            };
+            (
+                ChannelKey::parse(key).expect("the journey tables use valid channel keys"),
+                setting,
+                used,
+            )
+        };
+        let steps = spec
+            .journeys
+            .iter()
+            .map(|j| {
+                j.steps
+                    .iter()
+                    .map(|s| ResolvedStep {
+                        kind: TouchpointKind::parse(s.kind)
+                            .expect("the journey tables use valid kinds"),
+                        channels: s.channels.iter().map(|c| resolve(c)).collect(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let anchors = spec
+            .journeys
+            .iter()
+            .map(|j| {
+                j.steps
+                    .iter()
+                    .position(|s| s.phase == Phase::During)
+                    .unwrap_or(0)
+            })
+            .collect();
+        ProviderState {
+            spec,
+            steps,
+            anchors,
+            journey_weights: spec.journeys.iter().map(|j| j.weight).collect(),
+            out: DemoProvider {
+                slug: spec.slug,
+                provider: NewProvider {
+                    name: spec.name.to_string(),
+                    time_zone: "Europe/Stockholm".to_string(),
+                    country: "SE".to_string(),
+                },
+                user_email: format!("demo@{}.example", spec.slug),
+                channels,
+                profiles: Vec::new(),
+                touchpoints: Vec::new(),
+            },
+            profile_seq: 0,
+            touchpoint_seq: 0,
+        }
+    }
+}
+
+/// A UUID v7 at `ms` whose other bits are random except the provider and a scrambled
+/// sequence number, which make it unique by construction rather than by luck.
+fn v7(rng: &mut ChaCha8Rng, ms: i64, provider: usize, seq: u64) -> Uuid {
+    // Multiplying by an odd number is a bijection modulo 2^48, so distinct sequence
+    // numbers (below 2^48, far beyond any demo) stay distinct while the ids stop
+    // looking like a counter.
+    let scrambled = seq.wrapping_mul(0x9E37_79B9_7F4A_7C15) & 0xFFFF_FFFF_FFFF;
+    let r: u32 = rng.random();
+    let s = scrambled.to_be_bytes();
+    let bytes = [
+        r as u8,
+        provider as u8,
+        (r >> 8) as u8,
+        s[2],
+        s[3],
+        s[4],
+        s[5],
+        s[6],
+        s[7],
+        (r >> 16) as u8,
+    ];
+    uuid::Builder::from_unix_timestamp_millis(u64::try_from(ms).unwrap_or(0), &bytes).into_uuid()
+}
+
+fn pick_weighted(rng: &mut ChaCha8Rng, weights: &[u32]) -> usize {
+    let total: u32 = weights.iter().sum();
+    let mut roll = rng.random_range(0..total.max(1));
+    for (i, &w) in weights.iter().enumerate() {
+        if roll < w {
+            return i;
+        }
+        roll -= w;
+    }
+    0
+}
+
+fn properties(rng: &mut ChaCha8Rng, props: Props, nights: u32) -> Map<String, Value> {
+    let mut m = Map::new();
+    let (key, value): (&str, Value) = match props {
+        Props::None => return m,
+        // Prices end in 0 or 5, as on a price list.
+        Props::Amount(lo, hi) => ("amount_sek", (rng.random_range(lo..=hi) / 5 * 5).into()),
+        Props::Stars => (
+            "stars",
+            [1, 2, 3, 3, 4, 4, 4, 5, 5, 5][rng.random_range(0..10)].into(),
+        ),
+        Props::Nights => ("nights", nights.into()),
+        Props::StayBill => (
+            "amount_sek",
+            (nights * rng.random_range(219..=499) * 5).into(),
+        ),
+        Props::Pick(key, values) => (key, values[rng.random_range(0..values.len())].into()),
+        Props::Count(key, lo, hi) => (key, rng.random_range(lo..=hi).into()),
+    };
+    m.insert(key.to_string(), value);
+    m
+}
+
+/// The identifier `Identifier::parse` makes of `mobile(prefix, number)`, built
+/// directly: the phone-number parser takes about 15 µs a number, most of the time of
+/// a large world. A test checks that both agree for every prefix.
+fn mobile_e164(prefix: &str, number: u32) -> Identifier {
+    Identifier {
+        kind: IdentifierKind::Phone,
+        value: format!("+46{}{number:07}", &prefix[1..]),
+    }
+}
+
+/// A surname as a receptionist might mistype it: Karlsson → Karlson, Karlsson → Carlsson.
+fn misspelt(last: &str) -> String {
+    if last.contains("ss") {
+        last.replacen("ss", "s", 1)
+    } else if let Some(rest) = last.strip_prefix('K') {
+        format!("C{rest}")
+    } else {
+        format!("{last}h")
+    }
+}
+
+/// Parses an identifier the generator made itself.
+fn parse(kind: IdentifierKind, value: &str) -> Identifier {
+    Identifier::parse(kind, value, "SE").expect("the demo makes only valid identifiers")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn anchor() -> DateTime<Utc> {
+        "2026-11-23T12:00:00Z".parse().unwrap()
+    }
+
+    fn profile_ids(w: &DemoWorld) -> Vec<HashSet<ProfileId>> {
+        w.providers
+            .iter()
+            .map(|p| p.profiles.iter().map(|x| x.id).collect())
+            .collect()
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_world_and_another_seed_another() {
+        let a = generate(7, 200, anchor());
+        let b = generate(7, 200, anchor());
+        assert!(a == b, "two worlds from seed 7 differ");
+        let c = generate(8, 200, anchor());
+        assert!(a != c);
+        let ids = |w: &DemoWorld| -> Vec<TouchpointId> {
+            w.providers
+                .iter()
+                .flat_map(|p| p.touchpoints.iter().map(|t| t.id))
+                .collect()
+        };
+        assert_ne!(ids(&a), ids(&c));
+        assert_ne!(profile_ids(&a), profile_ids(&c));
+    }
+
+    #[test]
+    fn truth_covers_every_profile_exactly_once() {
+        let w = generate(1, 500, anchor());
+        assert_eq!(w.truth.len(), 500);
+        let mut seen = HashSet::new();
+        for human in &w.truth {
+            assert!((1..=4).contains(&human.len()));
+            for &(p, id) in human {
+                assert!(profile_ids(&w)[p].contains(&id));
+                assert!(seen.insert((p, id)), "{id} listed twice");
+            }
+        }
+        let profiles: usize = w.providers.iter().map(|p| p.profiles.len()).sum();
+        assert_eq!(seen.len(), profiles);
+    }
+
+    #[test]
+    fn a_default_world_is_plausible() {
+        let anchor = anchor();
+        let w = generate(42, DEFAULT_PEOPLE, anchor);
+        assert_eq!(w.providers.len(), 5);
+        assert_eq!(w.network.shares, [SharedData::AggregateCounts]);
+        let slugs: Vec<_> = w.providers.iter().map(|p| p.slug).collect();
+        assert_eq!(slugs, ["cafe", "clothing", "hotel", "property", "bank"]);
+
+        let total: usize = w.providers.iter().map(|p| p.touchpoints.len()).sum();
+        assert!((12_000..=30_000).contains(&total), "{total} touchpoints");
+        let start = anchor - chrono::Duration::days(WINDOW_DAYS);
+        let mut phases: HashMap<Option<Phase>, usize> = HashMap::new();
+        let mut settings: HashMap<Option<Setting>, usize> = HashMap::new();
+        let mut touchpoint_ids = HashSet::new();
+        let mut event_ids = HashSet::new();
+        for p in &w.providers {
+            assert!(!p.profiles.is_empty(), "{} has no profiles", p.slug);
+            assert_eq!(p.provider.time_zone, "Europe/Stockholm");
+            let own = profile_ids(&w)[slugs.iter().position(|s| *s == p.slug).unwrap()].clone();
+            for pr in &p.profiles {
+                assert!(
+                    !pr.identifiers.is_empty(),
+                    "a {} profile has no identifiers",
+                    p.slug
+                );
+            }
+            // Profile ids sort in the order the profiles were made.
+            assert!(
+                p.profiles.windows(2).all(|w| w[0].id < w[1].id),
+                "{} profile ids out of order",
+                p.slug
+            );
+            for t in &p.touchpoints {
+                let Subject::Profile(id) = &t.subject else {
+                    panic!("subject is not a profile")
+                };
+                assert!(
+                    own.contains(id),
+                    "touchpoint of {} about another provider's profile",
+                    p.slug
+                );
+                let key = t.channel.as_str();
+                assert!(
+                    crate::channel::builtin(key).is_some()
+                        || p.channels.iter().any(|c| c.key == t.channel),
+                    "{} uses unknown channel {key}",
+                    p.slug
+                );
+                assert!(
+                    t.occurred_at >= start && t.occurred_at <= anchor,
+                    "{} outside the window",
+                    t.occurred_at
+                );
+                assert!(touchpoint_ids.insert(t.id), "touchpoint id {} twice", t.id);
+                assert!(
+                    event_ids.insert(t.event_id.clone().unwrap()),
+                    "event id twice"
+                );
+                *phases.entry(t.phase).or_default() += 1;
+                *settings.entry(t.setting).or_default() += 1;
+            }
+        }
+        for phase in [
+            None,
+            Some(Phase::Before),
+            Some(Phase::During),
+            Some(Phase::After),
+        ] {
+            assert!(
+                phases.get(&phase).copied().unwrap_or(0) > 100,
+                "too few touchpoints in {phase:?}: {phases:?}"
+            );
+        }
+        let none = phases[&None] as f64 / total as f64;
+        assert!((0.15..0.25).contains(&none), "{none} without phase");
+        for setting in [
+            None,
+            Some(Setting::PhysicalPlace),
+            Some(Setting::SocialEnvironment),
+        ] {
+            assert!(
+                settings.get(&setting).copied().unwrap_or(0) > 100,
+                "{setting:?}: {settings:?}"
+            );
+        }
+        let by_provider = w
+            .providers
+            .iter()
+            .flat_map(|p| &p.touchpoints)
+            .filter(|t| t.initiator == crate::Initiator::Provider)
+            .count();
+        assert!(
+            by_provider > 500 && by_provider < total / 2,
+            "{by_provider} started by providers"
+        );
+    }
+
+    #[test]
+    fn humans_at_several_providers_look_different_at_each() {
+        let w = generate(3, DEFAULT_PEOPLE, anchor());
+        let profile =
+            |p: usize, id: ProfileId| w.providers[p].profiles.iter().find(|x| x.id == id).unwrap();
+        let emails = |pr: &NewProfile| -> Vec<String> {
+            pr.identifiers
+                .iter()
+                .filter(|i| i.kind == IdentifierKind::Email)
+                .map(|i| i.value.clone())
+                .collect()
+        };
+        let mut at_three = 0;
+        let mut differing_emails = 0;
+        let mut linkable = 0;
+        for human in w.truth.iter().filter(|h| h.len() >= 3) {
+            at_three += 1;
+            let profiles: Vec<&NewProfile> = human.iter().map(|&(p, id)| profile(p, id)).collect();
+            assert!(
+                profiles
+                    .windows(2)
+                    .any(|w| w[0].identifiers != w[1].identifiers),
+                "all profiles of a human have the same identifiers"
+            );
+            let all: Vec<String> = profiles.iter().flat_map(|p| emails(p)).collect();
+            if all.iter().any(|e| *e != all[0]) {
+                differing_emails += 1;
+            }
+            let shared = |a: &NewProfile, b: &NewProfile| {
+                a.identifiers.iter().any(|i| b.identifiers.contains(i))
+            };
+            if profiles.iter().skip(1).any(|p| shared(profiles[0], p)) {
+                linkable += 1;
+            }
+        }
+        assert!(at_three > 100, "{at_three} humans at 3+ providers");
+        assert!(
+            differing_emails > 5,
+            "{differing_emails} humans with differing e-mails"
+        );
+        assert!(
+            linkable > at_three / 4 && linkable < at_three,
+            "{linkable} of {at_three} share an identifier"
+        );
+
+        // Distinct humans never share an e-mail, phone or handle: the truth is exact.
+        let mut owner: HashMap<&Identifier, usize> = HashMap::new();
+        for (h, human) in w.truth.iter().enumerate() {
+            for &(p, id) in human {
+                for i in &profile(p, id).identifiers {
+                    assert_eq!(
+                        *owner.entry(i).or_insert(h),
+                        h,
+                        "{i:?} belongs to two humans"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_journey_tables_use_known_channels_and_valid_kinds() {
+        for spec in PROVIDERS {
+            let state = ProviderState::new(spec);
+            for (j, journey) in spec.journeys.iter().enumerate() {
+                assert!(journey.steps.len() <= MAX_STEPS);
+                assert!(journey.hours.0 < journey.hours.1 && journey.hours.1 <= 24);
+                let anchor = state.anchors[j];
+                assert_eq!(
+                    journey.steps[anchor].phase,
+                    Phase::During,
+                    "{} journey {j} has no anchor",
+                    spec.slug
+                );
+                assert!(journey.steps[anchor].chance >= 1.0);
+                let phases: Vec<Phase> = journey.steps.iter().map(|s| s.phase).collect();
+                assert!(
+                    phases.is_sorted(),
+                    "{} journey {j} steps out of phase order",
+                    spec.slug
+                );
+                for step in journey.steps {
+                    for ch in step.channels {
+                        assert!(
+                            crate::channel::builtin(ch).is_some()
+                                || spec.channels.iter().any(|c| c.0 == *ch),
+                            "{} uses unknown channel {ch}",
+                            spec.slug
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// "070-123 45 67": the prefix and a seven-digit subscriber number.
+    fn mobile(prefix: &str, number: u32) -> String {
+        format!(
+            "{prefix}-{:03} {:02} {:02}",
+            number / 10_000,
+            number / 100 % 100,
+            number % 100
+        )
+    }
+
+    #[test]
+    fn demo_mobile_numbers_are_valid_swedish_numbers() {
+        let mut rng = ChaCha8Rng::seed_from_u64(0);
+        for prefix in MOBILE_PREFIXES {
+            for number in [0, 9_999_999]
+                .into_iter()
+                .chain((0..200).map(|_| rng.random_range(0..10_000_000)))
+            {
+                let written = mobile(prefix, number);
+                let id = Identifier::parse(IdentifierKind::Phone, &written, "SE").unwrap();
+                assert_eq!(
+                    id.value,
+                    format!("+46{}{number:07}", &prefix[1..]),
+                    "{written}"
+                );
+            }
+        }
+        assert_eq!(mobile("070", 1_234_567), "070-123 45 67");
+    }
+
+    #[test]
+    fn misspellings_differ_from_the_name() {
+        for last in SURNAMES {
+            assert_ne!(misspelt(last), *last);
+        }
+        assert_eq!(misspelt("Karlsson"), "Karlson");
+    }
+
+    /// `cargo test --release -p motesplats-core demo::tests::timing -- --ignored --nocapture`
+    #[test]
+    #[ignore = "prints timings; run in release"]
+    fn timing() {
+        for people in [DEFAULT_PEOPLE, 100_000, 1_000_000] {
+            let t = std::time::Instant::now();
+            let w = generate(1, people, anchor());
+            let elapsed = t.elapsed();
+            let touchpoints: usize = w.providers.iter().map(|p| p.touchpoints.len()).sum();
+            let profiles: usize = w.providers.iter().map(|p| p.profiles.len()).sum();
+            println!(
+                "{people} people: {profiles} profiles, {touchpoints} touchpoints in {elapsed:.2?}"
+            );
+        }
+    }
+}

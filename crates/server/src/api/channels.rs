@@ -39,12 +39,22 @@ async fn create_channel(
     let key = c.required("key", input.key.as_deref());
     let name = c.required("name", input.name.as_deref());
     c.finish()?;
-    let channel = Channel::custom(key.unwrap_or_default(), name.unwrap_or_default(), input.controlled.unwrap_or(true))?;
-    Ok((StatusCode::CREATED, Json(state.store.create_channel(me, channel).await?)))
+    let channel = Channel::custom(
+        key.unwrap_or_default(),
+        name.unwrap_or_default(),
+        input.controlled.unwrap_or(true),
+    )?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.create_channel(me, channel).await?),
+    ))
 }
 
 /// Built-in channels and the caller's own.
 #[utoipa::path(get, path = "/channels", tag = "channels", responses((status = 200, body = Vec<Channel>)))]
-async fn list_channels(State(state): State<AppState>, Tenant(me): Tenant) -> Result<Json<Vec<Channel>>, ApiError> {
+async fn list_channels(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+) -> Result<Json<Vec<Channel>>, ApiError> {
     Ok(Json(state.store.channels(me).await?))
 }

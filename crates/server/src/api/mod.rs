@@ -53,7 +53,9 @@ pub struct Page<T: ToSchema> {
 
 impl<T: ToSchema> Page<T> {
     pub fn new(items: Vec<T>, limit: u32, id: impl Fn(&T) -> uuid::Uuid) -> Self {
-        let next = (items.len() == limit as usize).then(|| items.last().map(|t| id(t).to_string())).flatten();
+        let next = (items.len() == limit as usize)
+            .then(|| items.last().map(|t| id(t).to_string()))
+            .flatten();
         Page { items, next }
     }
 }
@@ -65,7 +67,10 @@ struct Health {
 }
 
 async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Json<Health> {
-    Json(Health { status: "ok", store: state.store.backend() })
+    Json(Health {
+        status: "ok",
+        store: state.store.backend(),
+    })
 }
 
 pub fn router() -> Router<AppState> {
@@ -76,9 +81,14 @@ pub fn router() -> Router<AppState> {
         .merge(persons::router())
         .merge(touchpoints::router())
         .merge(networks::router());
-    let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts();
+    let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", v1)
+        .split_for_parts();
     let spec = Arc::new(spec);
     router
-        .route("/api/openapi.json", get(move || async move { Json(spec.as_ref().clone()) }))
+        .route(
+            "/api/openapi.json",
+            get(move || async move { Json(spec.as_ref().clone()) }),
+        )
         .route("/healthz", get(health))
 }

@@ -35,13 +35,22 @@ async fn create_network(
     _: Operator,
     ApiJson(input): ApiJson<NetworkInput>,
 ) -> Result<(StatusCode, Json<Network>), ApiError> {
-    let new = NewNetwork::parse(input.name.as_deref(), input.shares.as_deref().unwrap_or_default())?;
-    let network = state.store.create_network(new, input.members.as_deref().unwrap_or_default()).await?;
+    let new = NewNetwork::parse(
+        input.name.as_deref(),
+        input.shares.as_deref().unwrap_or_default(),
+    )?;
+    let network = state
+        .store
+        .create_network(new, input.members.as_deref().unwrap_or_default())
+        .await?;
     Ok((StatusCode::CREATED, Json(network)))
 }
 
 /// The networks the caller belongs to.
 #[utoipa::path(get, path = "/networks", tag = "networks", responses((status = 200, body = Vec<Network>)))]
-async fn list_networks(State(state): State<AppState>, Tenant(me): Tenant) -> Result<Json<Vec<Network>>, ApiError> {
+async fn list_networks(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+) -> Result<Json<Vec<Network>>, ApiError> {
     Ok(Json(state.store.networks(me).await?))
 }

@@ -15,7 +15,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_persons)).routes(routes!(get_person))
+    OpenApiRouter::new()
+        .routes(routes!(list_persons))
+        .routes(routes!(get_person))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -49,5 +51,10 @@ async fn get_person(
     Path(id): Path<String>,
 ) -> Result<Json<Person>, ApiError> {
     let id: PersonId = path_id(&id)?;
-    state.store.person(me, id).await?.map(Json).ok_or(ApiError::NotFound)
+    state
+        .store
+        .person(me, id)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }

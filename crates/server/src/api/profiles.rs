@@ -26,7 +26,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The provider's country, for reading local phone numbers.
 pub async fn region(state: &AppState, me: ProviderId) -> Result<String, ApiError> {
-    Ok(state.store.provider(me).await?.map(|p| p.country).unwrap_or_else(|| "SE".into()))
+    Ok(state
+        .store
+        .provider(me)
+        .await?
+        .map(|p| p.country)
+        .unwrap_or_else(|| "SE".into()))
 }
 
 /// A path id: one that does not parse names nothing, so it is not found.
@@ -44,7 +49,10 @@ async fn create_profile(
 ) -> Result<(StatusCode, Json<Profile>), ApiError> {
     let new = NewProfile::parse(&input, &region(&state, me).await?)?;
     let mut created = state.store.create_profiles(me, vec![new]).await?;
-    created.pop().map(|p| (StatusCode::CREATED, Json(p))).ok_or(ApiError::Internal("no profile created".into()))
+    created
+        .pop()
+        .map(|p| (StatusCode::CREATED, Json(p)))
+        .ok_or(ApiError::Internal("no profile created".into()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -72,10 +80,17 @@ async fn list_profiles(
         (None, None) => None,
         (kind, value) => {
             let input = IdentifierInput { kind, value };
-            Some(input.parse(&region(&state, me).await?).map_err(|e| e.within("identifier"))?)
+            Some(
+                input
+                    .parse(&region(&state, me).await?)
+                    .map_err(|e| e.within("identifier"))?,
+            )
         }
     };
-    let profiles = state.store.profiles(me, &ProfileFilter { page, identifier }).await?;
+    let profiles = state
+        .store
+        .profiles(me, &ProfileFilter { page, identifier })
+        .await?;
     Ok(Json(Page::new(profiles, page.limit, |p| p.id.0)))
 }
 
@@ -88,7 +103,12 @@ async fn get_profile(
     Path(id): Path<String>,
 ) -> Result<Json<Profile>, ApiError> {
     let id: ProfileId = path_id(&id)?;
-    state.store.profile(me, id).await?.map(Json).ok_or(ApiError::NotFound)
+    state
+        .store
+        .profile(me, id)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }
 
 /// Add an identifier to a profile.

@@ -49,9 +49,16 @@ pub struct CreatedProvider {
 }
 
 /// Issues a new API key for `provider`.
-pub async fn issue_key(state: &AppState, provider: motesplats_core::ProviderId, label: &str) -> Result<IssuedKey, ApiError> {
+pub async fn issue_key(
+    state: &AppState,
+    provider: motesplats_core::ProviderId,
+    label: &str,
+) -> Result<IssuedKey, ApiError> {
     let token = new_token("mp_key_");
-    let key = state.store.create_api_key(provider, label, sha256(&token)).await?;
+    let key = state
+        .store
+        .create_api_key(provider, label, sha256(&token))
+        .await?;
     Ok(IssuedKey { key, token })
 }
 
@@ -64,23 +71,41 @@ async fn create_provider(
     _: Operator,
     ApiJson(input): ApiJson<ProviderInput>,
 ) -> Result<(StatusCode, Json<CreatedProvider>), ApiError> {
-    let new = NewProvider::parse(input.name.as_deref(), input.time_zone.as_deref(), input.country.as_deref())?;
+    let new = NewProvider::parse(
+        input.name.as_deref(),
+        input.time_zone.as_deref(),
+        input.country.as_deref(),
+    )?;
     let provider = state.store.create_provider(new).await?;
     let api_key = issue_key(&state, provider.id, "first key").await?;
-    Ok((StatusCode::CREATED, Json(CreatedProvider { provider, api_key })))
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedProvider { provider, api_key }),
+    ))
 }
 
 /// List all providers (operator only).
 #[utoipa::path(get, path = "/providers", tag = "providers", security(("operator_token" = [])),
     responses((status = 200, body = Vec<Provider>)))]
-async fn list_providers(State(state): State<AppState>, _: Operator) -> Result<Json<Vec<Provider>>, ApiError> {
+async fn list_providers(
+    State(state): State<AppState>,
+    _: Operator,
+) -> Result<Json<Vec<Provider>>, ApiError> {
     Ok(Json(state.store.providers().await?))
 }
 
 /// The provider the API key belongs to.
 #[utoipa::path(get, path = "/providers/me", tag = "providers", responses((status = 200, body = Provider)))]
-async fn current_provider(State(state): State<AppState>, Tenant(me): Tenant) -> Result<Json<Provider>, ApiError> {
-    state.store.provider(me).await?.map(Json).ok_or(ApiError::NotFound)
+async fn current_provider(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+) -> Result<Json<Provider>, ApiError> {
+    state
+        .store
+        .provider(me)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -99,12 +124,18 @@ async fn create_key(
     ApiJson(input): ApiJson<KeyInput>,
 ) -> Result<(StatusCode, Json<IssuedKey>), ApiError> {
     let label = text("label", input.label.as_deref().unwrap_or("API key"), 100)?;
-    Ok((StatusCode::CREATED, Json(issue_key(&state, me, &label).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(issue_key(&state, me, &label).await?),
+    ))
 }
 
 /// The caller's API keys (never their tokens).
 #[utoipa::path(get, path = "/api-keys", tag = "providers", responses((status = 200, body = Vec<ApiKey>)))]
-async fn list_keys(State(state): State<AppState>, Tenant(me): Tenant) -> Result<Json<Vec<ApiKey>>, ApiError> {
+async fn list_keys(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+) -> Result<Json<Vec<ApiKey>>, ApiError> {
     Ok(Json(state.store.api_keys(me).await?))
 }
 

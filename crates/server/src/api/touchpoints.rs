@@ -12,7 +12,9 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use motesplats_core::invalid::Checker;
 use motesplats_core::touchpoint::{TouchpointInput, TouchpointKind, timestamp};
-use motesplats_core::{ChannelKey, NewTouchpoint, PageRequest, Phase, ProfileId, Touchpoint, TouchpointId};
+use motesplats_core::{
+    ChannelKey, NewTouchpoint, PageRequest, Phase, ProfileId, Touchpoint, TouchpointId,
+};
 use motesplats_store::TouchpointFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -20,7 +22,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_touchpoint, list_touchpoints)).routes(routes!(get_touchpoint))
+    OpenApiRouter::new()
+        .routes(routes!(create_touchpoint, list_touchpoints))
+        .routes(routes!(get_touchpoint))
 }
 
 /// Record a touchpoint. It is durable when the response arrives. A retry with the
@@ -36,9 +40,18 @@ async fn create_touchpoint(
     let channels = state.store.channels(me).await?;
     let known = |k: &str| channels.iter().any(|c| c.key.as_str() == k);
     let new = NewTouchpoint::parse(&input, &region(&state, me).await?, known, Utc::now())?;
-    let mut out = state.store.insert_touchpoints(me, vec![new], Utc::now()).await?;
-    let inserted = out.pop().ok_or(ApiError::Internal("no touchpoint stored".into()))?;
-    let status = if inserted.duplicate { StatusCode::OK } else { StatusCode::CREATED };
+    let mut out = state
+        .store
+        .insert_touchpoints(me, vec![new], Utc::now())
+        .await?;
+    let inserted = out
+        .pop()
+        .ok_or(ApiError::Internal("no touchpoint stored".into()))?;
+    let status = if inserted.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
     Ok((status, Json(inserted.touchpoint)))
 }
 
@@ -66,29 +79,59 @@ impl TouchpointQuery {
     fn filter(&self) -> Result<TouchpointFilter, ApiError> {
         let mut c = Checker::new();
         let page = c.take(PageRequest::parse(self.limit, self.after.as_deref()));
-        let profile = self.profile_id.as_deref().and_then(|p| match p.parse::<ProfileId>() {
-            Ok(id) => Some(id),
-            Err(_) => {
-                c.fail("profile_id", "is not a profile id");
-                None
-            }
-        });
-        let channel = self.channel.as_deref().and_then(|v| c.take(ChannelKey::parse(v).map_err(|e| e.within("channel"))));
-        let kind = self.kind.as_deref().and_then(|v| c.take(TouchpointKind::parse(v).map_err(|e| e.within("kind"))));
-        let phase = self.phase.as_deref().and_then(|v| c.take(Phase::parse(v).map_err(|e| e.within("phase"))));
+        let profile = self
+            .profile_id
+            .as_deref()
+            .and_then(|p| match p.parse::<ProfileId>() {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    c.fail("profile_id", "is not a profile id");
+                    None
+                }
+            });
+        let channel = self
+            .channel
+            .as_deref()
+            .and_then(|v| c.take(ChannelKey::parse(v).map_err(|e| e.within("channel"))));
+        let kind = self
+            .kind
+            .as_deref()
+            .and_then(|v| c.take(TouchpointKind::parse(v).map_err(|e| e.within("kind"))));
+        let phase = self
+            .phase
+            .as_deref()
+            .and_then(|v| c.take(Phase::parse(v).map_err(|e| e.within("phase"))));
         let far = Utc::now() + chrono::Duration::days(3650);
-        let from = self.from.as_deref().and_then(|v| c.take(timestamp("from", v, far)));
-        let until = self.until.as_deref().and_then(|v| c.take(timestamp("until", v, far)));
+        let from = self
+            .from
+            .as_deref()
+            .and_then(|v| c.take(timestamp("from", v, far)));
+        let until = self
+            .until
+            .as_deref()
+            .and_then(|v| c.take(timestamp("until", v, far)));
         let newest_first = match self.order.as_deref() {
             None | Some("oldest") => false,
             Some("newest") => true,
             Some(other) => {
-                c.fail("order", format!("unknown value {other:?}; expected oldest or newest"));
+                c.fail(
+                    "order",
+                    format!("unknown value {other:?}; expected oldest or newest"),
+                );
                 false
             }
         };
         c.finish()?;
-        Ok(TouchpointFilter { page: page.unwrap_or_default(), profile, channel, kind, phase, from, until, newest_first })
+        Ok(TouchpointFilter {
+            page: page.unwrap_or_default(),
+            profile,
+            channel,
+            kind,
+            phase,
+            from,
+            until,
+            newest_first,
+        })
     }
 }
 
@@ -114,5 +157,10 @@ async fn get_touchpoint(
     Path(id): Path<String>,
 ) -> Result<Json<Touchpoint>, ApiError> {
     let id: TouchpointId = path_id(&id)?;
-    state.store.touchpoint(me, id).await?.map(Json).ok_or(ApiError::NotFound)
+    state
+        .store
+        .touchpoint(me, id)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }

@@ -52,10 +52,20 @@ const BAR: u32 = 20;
 
 impl StackedBars {
     /// Lays out `bars`; `series` gives each series' CSS class and legend label.
-    pub fn new(id: &'static str, title: String, series: &[(&'static str, String)], bars: Vec<Bar>) -> Self {
+    pub fn new(
+        id: &'static str,
+        title: String,
+        series: &[(&'static str, String)],
+        bars: Vec<Bar>,
+    ) -> Self {
         let (width, label_width, number_width) = (720u32, 170u32, 60u32);
         let plot = width - label_width - number_width;
-        let max = bars.iter().map(|b| b.values.iter().sum::<u64>()).max().unwrap_or(0).max(1);
+        let max = bars
+            .iter()
+            .map(|b| b.values.iter().sum::<u64>())
+            .max()
+            .unwrap_or(0)
+            .max(1);
         let rows = bars
             .into_iter()
             .enumerate()
@@ -68,22 +78,48 @@ impl StackedBars {
                     .zip(series)
                     .filter(|(v, _)| **v > 0)
                     .map(|(v, (class, name))| {
-                        let width = ((*v as f64 / max as f64) * plot as f64).round().max(1.0) as u32;
-                        let s = Segment { x, width, class, title: format!("{name}: {v}") };
+                        let width =
+                            ((*v as f64 / max as f64) * plot as f64).round().max(1.0) as u32;
+                        let s = Segment {
+                            x,
+                            width,
+                            class,
+                            title: format!("{name}: {v}"),
+                        };
                         x += width;
                         s
                     })
                     .collect();
-                Row { label: bar.label, marked: bar.marked, y: i as u32 * ROW, total, total_x: x + 6, segments }
+                Row {
+                    label: bar.label,
+                    marked: bar.marked,
+                    y: i as u32 * ROW,
+                    total,
+                    total_x: x + 6,
+                    segments,
+                }
             })
             .collect::<Vec<_>>();
         let legend_y = rows.len() as u32 * ROW + 12;
         let legend = series
             .iter()
             .enumerate()
-            .map(|(i, (class, label))| LegendItem { x: label_width + i as u32 * 130, class, label: label.clone() })
+            .map(|(i, (class, label))| LegendItem {
+                x: label_width + i as u32 * 130,
+                class,
+                label: label.clone(),
+            })
             .collect();
-        StackedBars { id, title, width, height: legend_y + 24, label_width, rows, legend, legend_y }
+        StackedBars {
+            id,
+            title,
+            width,
+            height: legend_y + 24,
+            label_width,
+            rows,
+            legend,
+            legend_y,
+        }
     }
 
     pub fn bar_height(&self) -> u32 {
@@ -102,8 +138,16 @@ mod tests {
             "Touchpoints".into(),
             &[("a", "A".into()), ("b", "B".into())],
             vec![
-                Bar { label: "<script>".into(), marked: true, values: vec![30, 10] },
-                Bar { label: "Web".into(), marked: false, values: vec![0, 20] },
+                Bar {
+                    label: "<script>".into(),
+                    marked: true,
+                    values: vec![30, 10],
+                },
+                Bar {
+                    label: "Web".into(),
+                    marked: false,
+                    values: vec![0, 20],
+                },
             ],
         );
         let widths: Vec<u32> = chart.rows[0].segments.iter().map(|s| s.width).collect();
@@ -111,6 +155,9 @@ mod tests {
         assert_eq!(chart.rows[1].segments.len(), 1, "empty series draw nothing");
         let svg = chart.render().unwrap();
         assert!(svg.starts_with("<svg"));
-        assert!(svg.contains("&#60;script&#62;") && !svg.contains("<script>"), "{svg}");
+        assert!(
+            svg.contains("&#60;script&#62;") && !svg.contains("<script>"),
+            "{svg}"
+        );
     }
 }

@@ -42,11 +42,19 @@ const SERIES: [(Option<Phase>, &str); 4] = [
     (None, "phase-none"),
 ];
 
-pub async fn page(State(state): State<AppState>, lang: Lang, who: SignedIn) -> Result<Html<String>, ApiError> {
+pub async fn page(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: SignedIn,
+) -> Result<Html<String>, ApiError> {
     let me = who.provider.id;
     let counts = state.store.touchpoint_counts(me).await?;
     let channels = state.store.channels(me).await?;
-    let uncontrolled = |key: &str| channels.iter().any(|c| c.key.as_str() == key && !c.controlled);
+    let uncontrolled = |key: &str| {
+        channels
+            .iter()
+            .any(|c| c.key.as_str() == key && !c.controlled)
+    };
 
     let mut by_channel: BTreeMap<&str, [u64; 4]> = BTreeMap::new();
     for c in &counts {
@@ -62,16 +70,36 @@ pub async fn page(State(state): State<AppState>, lang: Lang, who: SignedIn) -> R
         })
         .collect();
     bars.sort_by_key(|b| std::cmp::Reverse(b.values.iter().sum::<u64>()));
-    let series: Vec<(&'static str, String)> =
-        SERIES.iter().map(|(p, key)| (p.map_or("phase-none", |p| phase_class(p)), lang.t(key))).collect();
+    let series: Vec<(&'static str, String)> = SERIES
+        .iter()
+        .map(|(p, key)| (p.map_or("phase-none", |p| phase_class(p)), lang.t(key)))
+        .collect();
     let chart = StackedBars::new("channel-chart", lang.t("by-channel-title"), &series, bars);
-    let chart = chart.render().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let chart = chart
+        .render()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
 
     let phase_totals = SERIES
         .iter()
-        .map(|(p, _)| (phase_name(lang, *p), counts.iter().filter(|c| c.phase == *p).map(|c| c.count).sum()))
+        .map(|(p, _)| {
+            (
+                phase_name(lang, *p),
+                counts
+                    .iter()
+                    .filter(|c| c.phase == *p)
+                    .map(|c| c.count)
+                    .sum(),
+            )
+        })
         .collect();
-    let filter = TouchpointFilter { page: PageRequest { limit: 12, after: None }, newest_first: true, ..Default::default() };
+    let filter = TouchpointFilter {
+        page: PageRequest {
+            limit: 12,
+            after: None,
+        },
+        newest_first: true,
+        ..Default::default()
+    };
     let recent = state
         .store
         .touchpoints(me, &filter)
@@ -94,7 +122,10 @@ pub async fn page(State(state): State<AppState>, lang: Lang, who: SignedIn) -> R
         chart,
         recent,
     };
-    Ok(Html(page.render().map_err(|e| ApiError::Internal(e.to_string()))?))
+    Ok(Html(
+        page.render()
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
 }
 
 fn phase_class(p: Phase) -> &'static str {

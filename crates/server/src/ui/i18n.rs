@@ -57,7 +57,11 @@ impl Lang {
                 let mut pieces = part.trim().split(';');
                 let tag = pieces.next()?.trim().to_ascii_lowercase();
                 let q = pieces
-                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .find_map(|p| {
+                        p.trim()
+                            .strip_prefix("q=")
+                            .and_then(|q| q.parse::<f32>().ok())
+                    })
                     .unwrap_or(1.0);
                 let lang = Lang::parse(tag.split('-').next()?)?;
                 Some((lang, q))
@@ -78,7 +82,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
         if let Some(lang) = jar.get("lang").and_then(|c| Lang::parse(c.value())) {
             return Ok(lang);
         }
-        let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let accept = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         Ok(Lang::from_accept_language(accept))
     }
 }
@@ -89,9 +97,15 @@ mod tests {
 
     #[test]
     fn accept_language_is_read_by_quality() {
-        assert_eq!(Lang::from_accept_language("sv-SE,sv;q=0.9,en;q=0.8"), Lang::Sv);
+        assert_eq!(
+            Lang::from_accept_language("sv-SE,sv;q=0.9,en;q=0.8"),
+            Lang::Sv
+        );
         assert_eq!(Lang::from_accept_language("en-GB,sv;q=0.5"), Lang::En);
-        assert_eq!(Lang::from_accept_language("de-DE,sv;q=0.7,en;q=0.3"), Lang::Sv);
+        assert_eq!(
+            Lang::from_accept_language("de-DE,sv;q=0.7,en;q=0.3"),
+            Lang::Sv
+        );
         assert_eq!(Lang::from_accept_language("fr"), Lang::En);
         assert_eq!(Lang::from_accept_language(""), Lang::En);
     }
@@ -101,7 +115,10 @@ mod tests {
         let en = include_str!("../../locales/en/main.ftl");
         let sv = include_str!("../../locales/sv/main.ftl");
         let keys = |s: &str| -> Vec<String> {
-            let mut k: Vec<String> = s.lines().filter_map(|l| l.split_once(" = ").map(|(k, _)| k.to_string())).collect();
+            let mut k: Vec<String> = s
+                .lines()
+                .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.to_string()))
+                .collect();
             k.sort();
             k
         };

@@ -40,7 +40,12 @@ pub struct Shell {
 
 impl Shell {
     pub fn anonymous(lang: Lang, path: &str) -> Self {
-        Shell { lang, path: path.to_string(), user_email: None, provider_name: None }
+        Shell {
+            lang,
+            path: path.to_string(),
+            user_email: None,
+            provider_name: None,
+        }
     }
 
     pub fn signed_in(lang: Lang, path: &str, who: &session::SignedIn) -> Self {
@@ -75,15 +80,25 @@ struct LanguageChoice {
 async fn switch_language(jar: CookieJar, Query(choice): Query<LanguageChoice>) -> Response {
     let lang = Lang::parse(&choice.to).unwrap_or(Lang::En);
     // Only local paths, so the switch cannot be used to send people elsewhere.
-    let next = choice.next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
-    let cookie = Cookie::build(("lang", lang.code())).path("/").same_site(SameSite::Lax).permanent().build();
+    let next = choice
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    let cookie = Cookie::build(("lang", lang.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .permanent()
+        .build();
     (jar.add(cookie), Redirect::to(&next)).into_response()
 }
 
 async fn stylesheet() -> Response {
     (
         StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../../static/app.css"),
     )
         .into_response()

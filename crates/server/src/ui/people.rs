@@ -47,7 +47,9 @@ struct NotFoundPage {
 }
 
 fn not_found(shell: Shell) -> Result<Response, ApiError> {
-    let html = NotFoundPage { shell }.render().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let html = NotFoundPage { shell }
+        .render()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((StatusCode::NOT_FOUND, Html(html)).into_response())
 }
 
@@ -62,9 +64,18 @@ fn line(lang: Lang, t: &Touchpoint, channels: &[Channel], time_zone: &str) -> Li
     }
 }
 
-async fn view(state: &AppState, lang: Lang, who: &SignedIn, p: Profile, channels: &[Channel]) -> Result<ProfileView, ApiError> {
+async fn view(
+    state: &AppState,
+    lang: Lang,
+    who: &SignedIn,
+    p: Profile,
+    channels: &[Channel],
+) -> Result<ProfileView, ApiError> {
     let filter = TouchpointFilter {
-        page: PageRequest { limit: 200, after: None },
+        page: PageRequest {
+            limit: 200,
+            after: None,
+        },
         profile: Some(p.id),
         newest_first: true,
         ..Default::default()
@@ -73,10 +84,21 @@ async fn view(state: &AppState, lang: Lang, who: &SignedIn, p: Profile, channels
     Ok(ProfileView {
         id: p.id.to_string(),
         display_name: p.display_name.clone().unwrap_or_else(|| "–".into()),
-        identifiers: p.identifiers.iter().map(|i| (i.kind.to_string(), i.value.clone())).collect(),
-        attributes: p.attributes.iter().map(|(k, v)| (k.clone(), v.to_string())).collect(),
+        identifiers: p
+            .identifiers
+            .iter()
+            .map(|i| (i.kind.to_string(), i.value.clone()))
+            .collect(),
+        attributes: p
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_string()))
+            .collect(),
         since: local_time(p.created_at, &who.provider.time_zone),
-        lines: touchpoints.iter().map(|t| line(lang, t, channels, &who.provider.time_zone)).collect(),
+        lines: touchpoints
+            .iter()
+            .map(|t| line(lang, t, channels, &who.provider.time_zone))
+            .collect(),
     })
 }
 
@@ -88,12 +110,22 @@ pub async fn profile(
 ) -> Result<Response, ApiError> {
     let path = format!("/profiles/{id}");
     let shell = Shell::signed_in(lang, &path, &who);
-    let Ok(id) = id.parse::<ProfileId>() else { return not_found(shell) };
-    let Some(p) = state.store.profile(who.provider.id, id).await? else { return not_found(shell) };
+    let Ok(id) = id.parse::<ProfileId>() else {
+        return not_found(shell);
+    };
+    let Some(p) = state.store.profile(who.provider.id, id).await? else {
+        return not_found(shell);
+    };
     let channels = state.store.channels(who.provider.id).await?;
     let person_id = p.person_id.to_string();
     let profile = view(&state, lang, &who, p, &channels).await?;
-    let html = ProfilePage { shell, person_id, profile }.render().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let html = ProfilePage {
+        shell,
+        person_id,
+        profile,
+    }
+    .render()
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(Html(html).into_response())
 }
 
@@ -105,15 +137,23 @@ pub async fn person(
 ) -> Result<Response, ApiError> {
     let path = format!("/persons/{id}");
     let shell = Shell::signed_in(lang, &path, &who);
-    let Ok(id) = id.parse::<PersonId>() else { return not_found(shell) };
-    let Some(person) = state.store.person(who.provider.id, id).await? else { return not_found(shell) };
+    let Ok(id) = id.parse::<PersonId>() else {
+        return not_found(shell);
+    };
+    let Some(person) = state.store.person(who.provider.id, id).await? else {
+        return not_found(shell);
+    };
     let channels = state.store.channels(who.provider.id).await?;
     let mut profiles = Vec::new();
     for p in person.profiles {
         profiles.push(view(&state, lang, &who, p, &channels).await?);
     }
-    let html = PersonPage { shell, person_id: id.to_string(), profiles }
-        .render()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let html = PersonPage {
+        shell,
+        person_id: id.to_string(),
+        profiles,
+    }
+    .render()
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(Html(html).into_response())
 }

@@ -37,7 +37,9 @@ impl FromRequestParts<AppState> for SignedIn {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar.get(COOKIE).ok_or_else(to_sign_in)?.value().to_string();
         let found = async {
-            let Some(user) = state.store.session_user(sha256(&token), Utc::now()).await? else { return Ok(None) };
+            let Some(user) = state.store.session_user(sha256(&token), Utc::now()).await? else {
+                return Ok(None);
+            };
             let provider = state.store.provider(user.provider_id).await?;
             Ok::<_, ApiError>(provider.map(|provider| SignedIn { user, provider }))
         };
@@ -62,8 +64,15 @@ pub async fn form(lang: Lang) -> Result<Html<String>, ApiError> {
 }
 
 fn render(lang: Lang, email: String, failed: bool) -> Result<Html<String>, ApiError> {
-    let page = SignInPage { shell: Shell::anonymous(lang, "/sign-in"), email, failed };
-    Ok(Html(page.render().map_err(|e| ApiError::Internal(e.to_string()))?))
+    let page = SignInPage {
+        shell: Shell::anonymous(lang, "/sign-in"),
+        email,
+        failed,
+    };
+    Ok(Html(
+        page.render()
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -89,7 +98,10 @@ pub async fn sign_in(
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     let token = new_token("mp_session_");
-    state.store.create_session(user.id, sha256(&token), Utc::now() + LIFETIME).await?;
+    state
+        .store
+        .create_session(user.id, sha256(&token), Utc::now() + LIFETIME)
+        .await?;
     let cookie = Cookie::build((COOKIE, token))
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -102,5 +114,9 @@ pub async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> Result<R
     if let Some(c) = jar.get(COOKIE) {
         state.store.delete_session(sha256(c.value())).await?;
     }
-    Ok((jar.remove(Cookie::build(COOKIE).path("/")), Redirect::to("/sign-in")).into_response())
+    Ok((
+        jar.remove(Cookie::build(COOKIE).path("/")),
+        Redirect::to("/sign-in"),
+    )
+        .into_response())
 }

@@ -6,8 +6,8 @@ mod ui;
 
 use motesplats_store::{Role, Store};
 use reqwest::{Client, Response, StatusCode};
-use std::sync::Arc;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 pub const OPERATOR: &str = "operator-secret-for-tests";
 
@@ -20,12 +20,23 @@ pub struct App {
 
 pub async fn spawn_app() -> App {
     let dir = tempfile::tempdir().unwrap();
-    let store = motesplats_store::open(dir.path().join("api.db").to_str().unwrap()).await.unwrap();
+    let store = motesplats_store::open(dir.path().join("api.db").to_str().unwrap())
+        .await
+        .unwrap();
     let state = motesplats_server::AppState::new(store.clone(), Some(OPERATOR));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(motesplats_server::serve(listener, state, std::future::pending()));
-    App { base, http: Client::new(), store, _dir: dir }
+    tokio::spawn(motesplats_server::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    App {
+        base,
+        http: Client::new(),
+        store,
+        _dir: dir,
+    }
 }
 
 impl App {
@@ -48,14 +59,29 @@ impl App {
         let me: Value = self.get(key, "/providers/me").await.json().await.unwrap();
         let id = me["id"].as_str().unwrap().parse().unwrap();
         let hash = motesplats_server::auth::hash_password(password).unwrap();
-        self.store.create_user(id, email, &hash, Role::Admin).await.unwrap();
+        self.store
+            .create_user(id, email, &hash, Role::Admin)
+            .await
+            .unwrap();
     }
 
     pub async fn post(&self, key: &str, path: &str, body: Value) -> Response {
-        self.http.post(format!("{}/api/v1{path}", self.base)).bearer_auth(key).json(&body).send().await.unwrap()
+        self.http
+            .post(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
-    pub async fn post_raw(&self, key: &str, path: &str, content_type: &str, body: &'static str) -> Response {
+    pub async fn post_raw(
+        &self,
+        key: &str,
+        path: &str,
+        content_type: &str,
+        body: &'static str,
+    ) -> Response {
         self.http
             .post(format!("{}/api/v1{path}", self.base))
             .bearer_auth(key)
@@ -67,12 +93,21 @@ impl App {
     }
 
     pub async fn get(&self, key: &str, path: &str) -> Response {
-        self.http.get(format!("{}/api/v1{path}", self.base)).bearer_auth(key).send().await.unwrap()
+        self.http
+            .get(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn count_touchpoints(&self, key: &str) -> usize {
-        let body: Value = self.get(key, "/touchpoints?limit=1000").await.json().await.unwrap();
+        let body: Value = self
+            .get(key, "/touchpoints?limit=1000")
+            .await
+            .json()
+            .await
+            .unwrap();
         body["items"].as_array().unwrap().len()
     }
 }
-

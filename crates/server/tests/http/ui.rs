@@ -14,7 +14,11 @@ struct Browser {
 
 impl Browser {
     fn new(base: &str) -> Self {
-        Browser { http: Client::builder().redirect(Policy::none()).build().unwrap(), base: base.to_string(), cookies: vec![] }
+        Browser {
+            http: Client::builder().redirect(Policy::none()).build().unwrap(),
+            base: base.to_string(),
+            cookies: vec![],
+        }
     }
 
     fn remember(&mut self, r: &reqwest::Response) {
@@ -72,29 +76,57 @@ async fn a_provider_user_signs_in_and_sees_the_dashboard_in_their_language() {
     let r = browser.get("/dashboard", "sv").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/sign-in");
-    let page = browser.get("/sign-in", "sv-SE,sv;q=0.9").await.text().await.unwrap();
-    assert!(page.contains("Logga in") && page.contains("lang=\"sv\""), "Swedish from Accept-Language");
+    let page = browser
+        .get("/sign-in", "sv-SE,sv;q=0.9")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Logga in") && page.contains("lang=\"sv\""),
+        "Swedish from Accept-Language"
+    );
 
     let r = browser.sign_in("anna@kafe.example", "fel").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    assert!(r.text().await.unwrap().contains("anna@kafe.example"), "the e-mail is kept after a failed sign-in");
+    assert!(
+        r.text().await.unwrap().contains("anna@kafe.example"),
+        "the e-mail is kept after a failed sign-in"
+    );
 
     let r = browser.sign_in("ANNA@kafe.example", "rätt lösenord").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = browser.get("/dashboard", "en").await.text().await.unwrap();
     assert!(page.contains("Touchpoints by channel and phase"));
     assert!(page.contains("<svg") && page.contains("id=\"channel-chart\""));
-    assert!(page.contains("id=\"total-touchpoints\">3<"), "three touchpoints counted");
-    assert!(page.contains("Forum ◆"), "the forum is marked as a place the provider does not control");
+    assert!(
+        page.contains("id=\"total-touchpoints\">3<"),
+        "three touchpoints counted"
+    );
+    assert!(
+        page.contains("Forum ◆"),
+        "the forum is marked as a place the provider does not control"
+    );
 
     let r = browser.get("/lang?to=sv&next=/dashboard", "en").await;
     assert_eq!(r.headers()["location"], "/dashboard");
     let page = browser.get("/dashboard", "en").await.text().await.unwrap();
-    assert!(page.contains("Kontaktpunkter per kanal och fas"), "the chosen language beats Accept-Language");
-    let r = browser.get("/lang?to=en&next=//elsewhere.example", "en").await;
+    assert!(
+        page.contains("Kontaktpunkter per kanal och fas"),
+        "the chosen language beats Accept-Language"
+    );
+    let r = browser
+        .get("/lang?to=en&next=//elsewhere.example", "en")
+        .await;
     assert_eq!(r.headers()["location"], "/", "no redirects off the site");
 
-    let r = browser.http.post(format!("{}/sign-out", app.base)).header("cookie", browser.cookies.join("; ")).send().await.unwrap();
+    let r = browser
+        .http
+        .post(format!("{}/sign-out", app.base))
+        .header("cookie", browser.cookies.join("; "))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = browser.get("/dashboard", "en").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed out");
@@ -117,17 +149,32 @@ async fn profile_pages_escape_output_and_stay_within_the_provider() {
 
     let mut cafe_user = Browser::new(&app.base);
     cafe_user.sign_in("cia@kafe.example", "hemligt-lösen").await;
-    let page = cafe_user.get(&format!("/profiles/{id}"), "en").await.text().await.unwrap();
+    let page = cafe_user
+        .get(&format!("/profiles/{id}"), "en")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
     assert!(!page.contains("<script>alert(1)"));
-    let r = cafe_user.get(&format!("/persons/{}", evil["person_id"].as_str().unwrap()), "en").await;
+    let r = cafe_user
+        .get(
+            &format!("/persons/{}", evil["person_id"].as_str().unwrap()),
+            "en",
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
 
     let mut bank_user = Browser::new(&app.base);
     bank_user.sign_in("bo@bank.example", "hemligt-lösen").await;
     let r = bank_user.get(&format!("/profiles/{id}"), "en").await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let r = bank_user.get(&format!("/persons/{}", evil["person_id"].as_str().unwrap()), "en").await;
+    let r = bank_user
+        .get(
+            &format!("/persons/{}", evil["person_id"].as_str().unwrap()),
+            "en",
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
     // The café's views are in the person's access log; the bank's failed tries read nothing.
@@ -135,5 +182,8 @@ async fn profile_pages_escape_output_and_stay_within_the_provider() {
     let log = app.store.access_log(person, 50).await.unwrap();
     assert!(log.iter().any(|e| e.action == "profile"));
     let bank_id: Value = app.get(&bank, "/providers/me").await.json().await.unwrap();
-    assert!(log.iter().all(|e| e.provider_id.to_string() != bank_id["id"].as_str().unwrap()));
+    assert!(
+        log.iter()
+            .all(|e| e.provider_id.to_string() != bank_id["id"].as_str().unwrap())
+    );
 }

@@ -3,8 +3,8 @@
 use crate::{AccessEntry, Result, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::{
-    ChannelKey, Identifier, IdentifierKind, Initiator, Phase, PersonId, Profile, ProfileId, Provider, ProviderId,
-    Setting, Touchpoint, TouchpointId, TouchpointKind,
+    ChannelKey, Identifier, IdentifierKind, Initiator, PersonId, Phase, Profile, ProfileId,
+    Provider, ProviderId, Setting, Touchpoint, TouchpointId, TouchpointKind,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Map, Value};
@@ -41,7 +41,8 @@ pub fn provider(r: &Row) -> rusqlite::Result<Provider> {
 
 pub const PROVIDER_COLUMNS: &str = "id, name, time_zone, country, created_at";
 
-pub const PROFILE_COLUMNS: &str = "id, provider_id, person_id, display_name, attributes, created_at";
+pub const PROFILE_COLUMNS: &str =
+    "id, provider_id, person_id, display_name, attributes, created_at";
 
 /// A profile row without its identifiers.
 pub fn profile(r: &Row) -> rusqlite::Result<(Profile, String)> {
@@ -61,15 +62,20 @@ pub fn profile(r: &Row) -> rusqlite::Result<(Profile, String)> {
 
 /// Completes profile rows with their attributes and identifiers.
 pub fn complete_profiles(c: &Connection, rows: Vec<(Profile, String)>) -> Result<Vec<Profile>> {
-    let mut stmt = c.prepare_cached("SELECT kind, value FROM identifiers WHERE profile_id = ?1 ORDER BY kind, value")?;
+    let mut stmt = c.prepare_cached(
+        "SELECT kind, value FROM identifiers WHERE profile_id = ?1 ORDER BY kind, value",
+    )?;
     rows.into_iter()
         .map(|(mut p, attributes)| {
             p.attributes = object(&attributes)?;
             p.identifiers = stmt
-                .query_map([p.id.0], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                .query_map([p.id.0], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })?
                 .map(|row| {
                     let (kind, value) = row?;
-                    let kind = IdentifierKind::parse(&kind).map_err(|_| corrupt("identifier kind"))?;
+                    let kind =
+                        IdentifierKind::parse(&kind).map_err(|_| corrupt("identifier kind"))?;
                     Ok(Identifier { kind, value })
                 })
                 .collect::<Result<_>>()?;
@@ -78,9 +84,15 @@ pub fn complete_profiles(c: &Connection, rows: Vec<(Profile, String)>) -> Result
         .collect()
 }
 
-pub fn profile_by_id(c: &Connection, provider: ProviderId, id: ProfileId) -> Result<Option<Profile>> {
+pub fn profile_by_id(
+    c: &Connection,
+    provider: ProviderId,
+    id: ProfileId,
+) -> Result<Option<Profile>> {
     let row = c
-        .prepare_cached(&format!("SELECT {PROFILE_COLUMNS} FROM profiles WHERE id = ?1 AND provider_id = ?2"))?
+        .prepare_cached(&format!(
+            "SELECT {PROFILE_COLUMNS} FROM profiles WHERE id = ?1 AND provider_id = ?2"
+        ))?
         .query_row(params![id.0, provider.0], profile)
         .optional()?;
     Ok(complete_profiles(c, row.into_iter().collect())?.pop())
@@ -134,8 +146,18 @@ impl RawTouchpoint {
             occurred_at: time(self.occurred_at),
             received_at: time(self.received_at),
             initiator: Initiator::parse(&self.initiator).map_err(|_| corrupt("initiator"))?,
-            setting: self.setting.as_deref().map(Setting::parse).transpose().map_err(|_| corrupt("setting"))?,
-            phase: self.phase.as_deref().map(Phase::parse).transpose().map_err(|_| corrupt("phase"))?,
+            setting: self
+                .setting
+                .as_deref()
+                .map(Setting::parse)
+                .transpose()
+                .map_err(|_| corrupt("setting"))?,
+            phase: self
+                .phase
+                .as_deref()
+                .map(Phase::parse)
+                .transpose()
+                .map_err(|_| corrupt("phase"))?,
             properties: object(&self.properties)?,
         })
     }
@@ -147,7 +169,13 @@ pub fn log_access(c: &Connection, entries: &[AccessEntry]) -> Result<()> {
         "INSERT INTO access_log (provider_id, person_id, profile_id, action, at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for e in entries {
-        stmt.execute(params![e.provider_id.0, e.person_id.0, e.profile_id.map(|p| p.0), e.action, micros(e.at)])?;
+        stmt.execute(params![
+            e.provider_id.0,
+            e.person_id.0,
+            e.profile_id.map(|p| p.0),
+            e.action,
+            micros(e.at)
+        ])?;
     }
     Ok(())
 }

@@ -3,16 +3,16 @@
 use super::SqliteStore;
 use super::rows::{self, micros, time};
 use crate::{
-    AccessEntry, ApiKey, ChannelPhaseCount, Inserted, ProfileFilter, Result, Role, Store, StoreError,
-    TouchpointFilter, User,
+    AccessEntry, ApiKey, ChannelPhaseCount, Inserted, ProfileFilter, Result, Role, Store,
+    StoreError, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::touchpoint::Subject;
 use motesplats_core::{
-    Channel, ChannelKey, Identifier, Invalid, Network, NetworkId, NewNetwork, NewProfile, NewProvider, NewTouchpoint,
-    PageRequest, Person, PersonId, Phase, Profile, ProfileId, Provider, ProviderId, SharedData, Touchpoint,
-    TouchpointId, UserId, channel,
+    Channel, ChannelKey, Identifier, Invalid, Network, NetworkId, NewNetwork, NewProfile,
+    NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile, ProfileId, Provider,
+    ProviderId, SharedData, Touchpoint, TouchpointId, UserId, channel,
 };
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -23,7 +23,11 @@ fn now() -> DateTime<Utc> {
 }
 
 /// Access entries for the distinct profiles among `reads`.
-fn accesses(reader: ProviderId, action: &str, reads: impl IntoIterator<Item = (PersonId, ProfileId)>) -> Vec<AccessEntry> {
+fn accesses(
+    reader: ProviderId,
+    action: &str,
+    reads: impl IntoIterator<Item = (PersonId, ProfileId)>,
+) -> Vec<AccessEntry> {
     let mut seen = std::collections::HashSet::new();
     let at = now();
     reads
@@ -39,7 +43,12 @@ fn accesses(reader: ProviderId, action: &str, reads: impl IntoIterator<Item = (P
         .collect()
 }
 
-fn insert_identifier(c: &Connection, provider: ProviderId, profile: ProfileId, id: &Identifier) -> Result<()> {
+fn insert_identifier(
+    c: &Connection,
+    provider: ProviderId,
+    profile: ProfileId,
+    id: &Identifier,
+) -> Result<()> {
     let holder: Option<Uuid> = c
         .prepare_cached("SELECT profile_id FROM identifiers WHERE provider_id = ?1 AND kind = ?2 AND value = ?3")?
         .query_row(params![provider.0, id.kind.as_str(), id.value], |r| r.get(0))
@@ -58,15 +67,28 @@ fn insert_identifier(c: &Connection, provider: ProviderId, profile: ProfileId, i
     }
 }
 
-fn insert_profile(c: &Connection, provider: ProviderId, p: &NewProfile, at: DateTime<Utc>) -> Result<Profile> {
+fn insert_profile(
+    c: &Connection,
+    provider: ProviderId,
+    p: &NewProfile,
+    at: DateTime<Utc>,
+) -> Result<Profile> {
     let person = PersonId::new();
-    c.prepare_cached("INSERT INTO persons (id, created_at) VALUES (?1, ?2)")?.execute(params![person.0, micros(at)])?;
+    c.prepare_cached("INSERT INTO persons (id, created_at) VALUES (?1, ?2)")?
+        .execute(params![person.0, micros(at)])?;
     let attributes = serde_json::Value::Object(p.attributes.clone()).to_string();
     c.prepare_cached(
         "INSERT INTO profiles (id, provider_id, person_id, display_name, attributes, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![p.id.0, provider.0, person.0, p.display_name, attributes, micros(at)])?;
+    .execute(params![
+        p.id.0,
+        provider.0,
+        person.0,
+        p.display_name,
+        attributes,
+        micros(at)
+    ])?;
     for id in &p.identifiers {
         insert_identifier(c, provider, p.id, id)?;
     }
@@ -83,16 +105,24 @@ fn insert_profile(c: &Connection, provider: ProviderId, p: &NewProfile, at: Date
 
 /// Finds the profile for a touchpoint's subject, stitching by exact identifier within
 /// the provider and creating a profile when none matches.
-fn resolve_subject(c: &Connection, provider: ProviderId, subject: &Subject, at: DateTime<Utc>) -> Result<ProfileId> {
+fn resolve_subject(
+    c: &Connection,
+    provider: ProviderId,
+    subject: &Subject,
+    at: DateTime<Utc>,
+) -> Result<ProfileId> {
     match subject {
         Subject::Profile(id) => {
             let exists: Option<i64> = c
                 .prepare_cached("SELECT 1 FROM profiles WHERE id = ?1 AND provider_id = ?2")?
                 .query_row(params![id.0, provider.0], |r| r.get(0))
                 .optional()?;
-            exists
-                .map(|_| *id)
-                .ok_or_else(|| StoreError::Invalid(Invalid::one("profile_id", format!("no profile {id} at this provider"))))
+            exists.map(|_| *id).ok_or_else(|| {
+                StoreError::Invalid(Invalid::one(
+                    "profile_id",
+                    format!("no profile {id} at this provider"),
+                ))
+            })
         }
         Subject::Identifiers(ids) => {
             let mut lookup =
@@ -100,7 +130,9 @@ fn resolve_subject(c: &Connection, provider: ProviderId, subject: &Subject, at: 
             let mut found = None;
             for id in ids {
                 found = lookup
-                    .query_row(params![provider.0, id.kind.as_str(), id.value], |r| r.get::<_, Uuid>(0))
+                    .query_row(params![provider.0, id.kind.as_str(), id.value], |r| {
+                        r.get::<_, Uuid>(0)
+                    })
                     .optional()?;
                 if found.is_some() {
                     break;
@@ -115,7 +147,12 @@ fn resolve_subject(c: &Connection, provider: ProviderId, subject: &Subject, at: 
                         "INSERT OR IGNORE INTO identifiers (provider_id, kind, value, profile_id) VALUES (?1, ?2, ?3, ?4)",
                     )?;
                     for id in ids {
-                        attach.execute(params![provider.0, id.kind.as_str(), id.value, profile.0])?;
+                        attach.execute(params![
+                            provider.0,
+                            id.kind.as_str(),
+                            id.value,
+                            profile.0
+                        ])?;
                     }
                     Ok(profile)
                 }
@@ -133,7 +170,11 @@ fn resolve_subject(c: &Connection, provider: ProviderId, subject: &Subject, at: 
     }
 }
 
-fn touchpoint_by_event(c: &Connection, provider: ProviderId, event_id: &str) -> Result<Option<Touchpoint>> {
+fn touchpoint_by_event(
+    c: &Connection,
+    provider: ProviderId,
+    event_id: &str,
+) -> Result<Option<Touchpoint>> {
     let raw = c
         .prepare_cached(&format!(
             "SELECT {} FROM touchpoints t WHERE t.provider_id = ?1 AND t.event_id = ?2",
@@ -145,8 +186,12 @@ fn touchpoint_by_event(c: &Connection, provider: ProviderId, event_id: &str) -> 
 }
 
 fn network_members(c: &Connection, id: Uuid) -> Result<Vec<ProviderId>> {
-    let mut stmt = c.prepare_cached("SELECT provider_id FROM network_members WHERE network_id = ?1 ORDER BY provider_id")?;
-    let members = stmt.query_map([id], |r| Ok(ProviderId(r.get(0)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt = c.prepare_cached(
+        "SELECT provider_id FROM network_members WHERE network_id = ?1 ORDER BY provider_id",
+    )?;
+    let members = stmt
+        .query_map([id], |r| Ok(ProviderId(r.get(0)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(members)
 }
 
@@ -178,23 +223,42 @@ impl Store for SqliteStore {
 
     async fn provider(&self, id: ProviderId) -> Result<Option<Provider>> {
         self.read(move |c| {
-            Ok(c.prepare_cached(&format!("SELECT {} FROM providers WHERE id = ?1", rows::PROVIDER_COLUMNS))?
-                .query_row([id.0], rows::provider)
-                .optional()?)
+            Ok(c.prepare_cached(&format!(
+                "SELECT {} FROM providers WHERE id = ?1",
+                rows::PROVIDER_COLUMNS
+            ))?
+            .query_row([id.0], rows::provider)
+            .optional()?)
         })
         .await
     }
 
     async fn providers(&self) -> Result<Vec<Provider>> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!("SELECT {} FROM providers ORDER BY name", rows::PROVIDER_COLUMNS))?;
-            Ok(stmt.query_map([], rows::provider)?.collect::<rusqlite::Result<_>>()?)
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {} FROM providers ORDER BY name",
+                rows::PROVIDER_COLUMNS
+            ))?;
+            Ok(stmt
+                .query_map([], rows::provider)?
+                .collect::<rusqlite::Result<_>>()?)
         })
         .await
     }
 
-    async fn create_api_key(&self, provider: ProviderId, label: &str, token_sha256: [u8; 32]) -> Result<ApiKey> {
-        let key = ApiKey { id: Uuid::now_v7(), provider_id: provider, label: label.to_string(), created_at: time(micros(now())), revoked_at: None };
+    async fn create_api_key(
+        &self,
+        provider: ProviderId,
+        label: &str,
+        token_sha256: [u8; 32],
+    ) -> Result<ApiKey> {
+        let key = ApiKey {
+            id: Uuid::now_v7(),
+            provider_id: provider,
+            label: label.to_string(),
+            created_at: time(micros(now())),
+            revoked_at: None,
+        };
         let row = key.clone();
         self.write(move |c| {
             c.execute(
@@ -228,7 +292,12 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn revoke_api_key(&self, provider: ProviderId, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    async fn revoke_api_key(
+        &self,
+        provider: ProviderId,
+        id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         self.write(move |c| {
             let n = c.execute(
                 "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?3) WHERE id = ?1 AND provider_id = ?2",
@@ -241,15 +310,28 @@ impl Store for SqliteStore {
 
     async fn provider_for_key(&self, token_sha256: [u8; 32]) -> Result<Option<ProviderId>> {
         self.read(move |c| {
-            Ok(c.prepare_cached("SELECT provider_id FROM api_keys WHERE token_sha256 = ?1 AND revoked_at IS NULL")?
-                .query_row([token_sha256.as_slice()], |r| Ok(ProviderId(r.get(0)?)))
-                .optional()?)
+            Ok(c.prepare_cached(
+                "SELECT provider_id FROM api_keys WHERE token_sha256 = ?1 AND revoked_at IS NULL",
+            )?
+            .query_row([token_sha256.as_slice()], |r| Ok(ProviderId(r.get(0)?)))
+            .optional()?)
         })
         .await
     }
 
-    async fn create_user(&self, provider: ProviderId, email: &str, password_hash: &str, role: Role) -> Result<User> {
-        let user = User { id: UserId::new(), provider_id: provider, email: email.to_lowercase(), role };
+    async fn create_user(
+        &self,
+        provider: ProviderId,
+        email: &str,
+        password_hash: &str,
+        role: Role,
+    ) -> Result<User> {
+        let user = User {
+            id: UserId::new(),
+            provider_id: provider,
+            email: email.to_lowercase(),
+            role,
+        };
         let (row, hash) = (user.clone(), password_hash.to_string());
         self.write(move |c| {
             let taken: Option<i64> =
@@ -270,24 +352,31 @@ impl Store for SqliteStore {
     async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>> {
         let email = email.trim().to_lowercase();
         self.read(move |c| {
-            Ok(c.prepare_cached("SELECT id, provider_id, email, role, password_hash FROM users WHERE email = ?1")?
-                .query_row([email], |r| {
-                    Ok((
-                        User {
-                            id: UserId(r.get(0)?),
-                            provider_id: ProviderId(r.get(1)?),
-                            email: r.get(2)?,
-                            role: Role::from_db(&r.get::<_, String>(3)?),
-                        },
-                        r.get(4)?,
-                    ))
-                })
-                .optional()?)
+            Ok(c.prepare_cached(
+                "SELECT id, provider_id, email, role, password_hash FROM users WHERE email = ?1",
+            )?
+            .query_row([email], |r| {
+                Ok((
+                    User {
+                        id: UserId(r.get(0)?),
+                        provider_id: ProviderId(r.get(1)?),
+                        email: r.get(2)?,
+                        role: Role::from_db(&r.get::<_, String>(3)?),
+                    },
+                    r.get(4)?,
+                ))
+            })
+            .optional()?)
         })
         .await
     }
 
-    async fn create_session(&self, user: UserId, token_sha256: [u8; 32], expires_at: DateTime<Utc>) -> Result<()> {
+    async fn create_session(
+        &self,
+        user: UserId,
+        token_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
         self.write(move |c| {
             c.execute(
                 "INSERT INTO sessions (token_sha256, user_id, expires_at) VALUES (?1, ?2, ?3)",
@@ -298,7 +387,11 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn session_user(&self, token_sha256: [u8; 32], now: DateTime<Utc>) -> Result<Option<User>> {
+    async fn session_user(
+        &self,
+        token_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
         self.read(move |c| {
             Ok(c.prepare_cached(
                 "SELECT u.id, u.provider_id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -319,7 +412,10 @@ impl Store for SqliteStore {
 
     async fn delete_session(&self, token_sha256: [u8; 32]) -> Result<()> {
         self.write(move |c| {
-            c.execute("DELETE FROM sessions WHERE token_sha256 = ?1", [token_sha256.as_slice()])?;
+            c.execute(
+                "DELETE FROM sessions WHERE token_sha256 = ?1",
+                [token_sha256.as_slice()],
+            )?;
             Ok(())
         })
         .await
@@ -353,22 +449,36 @@ impl Store for SqliteStore {
             .await?;
         let mut all = channel::builtins();
         for (key, name, controlled) in own {
-            let key = ChannelKey::parse(&key).map_err(|_| StoreError::Backend("unreadable channel key".into()))?;
-            all.push(Channel { key, name, controlled, builtin: false });
+            let key = ChannelKey::parse(&key)
+                .map_err(|_| StoreError::Backend("unreadable channel key".into()))?;
+            all.push(Channel {
+                key,
+                name,
+                controlled,
+                builtin: false,
+            });
         }
         Ok(all)
     }
 
-    async fn create_profiles(&self, provider: ProviderId, new: Vec<NewProfile>) -> Result<Vec<Profile>> {
+    async fn create_profiles(
+        &self,
+        provider: ProviderId,
+        new: Vec<NewProfile>,
+    ) -> Result<Vec<Profile>> {
         self.write(move |c| {
             let at = now();
-            new.iter().map(|p| insert_profile(c, provider, p, at)).collect()
+            new.iter()
+                .map(|p| insert_profile(c, provider, p, at))
+                .collect()
         })
         .await
     }
 
     async fn profile(&self, reader: ProviderId, id: ProfileId) -> Result<Option<Profile>> {
-        let profile = self.read(move |c| rows::profile_by_id(c, reader, id)).await?;
+        let profile = self
+            .read(move |c| rows::profile_by_id(c, reader, id))
+            .await?;
         if let Some(p) = &profile {
             let log = accesses(reader, "profile", [(p.person_id, p.id)]);
             self.write(move |c| rows::log_access(c, &log)).await?;
@@ -400,12 +510,21 @@ impl Store for SqliteStore {
                 rows::complete_profiles(c, rows)
             })
             .await?;
-        let log = accesses(reader, "profile", profiles.iter().map(|p| (p.person_id, p.id)));
+        let log = accesses(
+            reader,
+            "profile",
+            profiles.iter().map(|p| (p.person_id, p.id)),
+        );
         self.write(move |c| rows::log_access(c, &log)).await?;
         Ok(profiles)
     }
 
-    async fn add_identifier(&self, provider: ProviderId, profile: ProfileId, id: Identifier) -> Result<Profile> {
+    async fn add_identifier(
+        &self,
+        provider: ProviderId,
+        profile: ProfileId,
+        id: Identifier,
+    ) -> Result<Profile> {
         self.write(move |c| {
             if rows::profile_by_id(c, provider, profile)?.is_none() {
                 return Err(StoreError::NotFound);
@@ -432,7 +551,11 @@ impl Store for SqliteStore {
         if profiles.is_empty() {
             return Ok(None);
         }
-        let log = accesses(reader, "person", profiles.iter().map(|p| (p.person_id, p.id)));
+        let log = accesses(
+            reader,
+            "person",
+            profiles.iter().map(|p| (p.person_id, p.id)),
+        );
         self.write(move |c| rows::log_access(c, &log)).await?;
         Ok(Some(Person { id, profiles }))
     }
@@ -453,13 +576,20 @@ impl Store for SqliteStore {
                 rows::complete_profiles(c, rows)
             })
             .await?;
-        let log = accesses(reader, "person", profiles.iter().map(|p| (p.person_id, p.id)));
+        let log = accesses(
+            reader,
+            "person",
+            profiles.iter().map(|p| (p.person_id, p.id)),
+        );
         self.write(move |c| rows::log_access(c, &log)).await?;
         let mut persons: Vec<Person> = Vec::new();
         for p in profiles {
             match persons.last_mut() {
                 Some(last) if last.id == p.person_id => last.profiles.push(p),
-                _ => persons.push(Person { id: p.person_id, profiles: vec![p] }),
+                _ => persons.push(Person {
+                    id: p.person_id,
+                    profiles: vec![p],
+                }),
             }
         }
         Ok(persons)
@@ -535,13 +665,19 @@ impl Store for SqliteStore {
                 row.map(|(raw, person)| Ok((raw.into_touchpoint()?, person))).transpose()
             })
             .await?;
-        let Some((t, person)) = found else { return Ok(None) };
+        let Some((t, person)) = found else {
+            return Ok(None);
+        };
         let log = accesses(reader, "touchpoints", [(person, t.profile_id)]);
         self.write(move |c| rows::log_access(c, &log)).await?;
         Ok(Some(t))
     }
 
-    async fn touchpoints(&self, reader: ProviderId, filter: &TouchpointFilter) -> Result<Vec<Touchpoint>> {
+    async fn touchpoints(
+        &self,
+        reader: ProviderId,
+        filter: &TouchpointFilter,
+    ) -> Result<Vec<Touchpoint>> {
         let f = filter.clone();
         let found = self
             .read(move |c| {
@@ -584,7 +720,11 @@ impl Store for SqliteStore {
                 raws.into_iter().map(|(raw, person)| Ok((raw.into_touchpoint()?, person))).collect::<Result<Vec<_>>>()
             })
             .await?;
-        let log = accesses(reader, "touchpoints", found.iter().map(|(t, person)| (*person, t.profile_id)));
+        let log = accesses(
+            reader,
+            "touchpoints",
+            found.iter().map(|(t, person)| (*person, t.profile_id)),
+        );
         self.write(move |c| rows::log_access(c, &log)).await?;
         Ok(found.into_iter().map(|(t, _)| t).collect())
     }
@@ -595,8 +735,9 @@ impl Store for SqliteStore {
                 "SELECT channel, phase, COUNT(*) FROM touchpoints WHERE provider_id = ?1 \
                  GROUP BY channel, phase ORDER BY channel, phase",
             )?;
-            let rows: Vec<(String, Option<String>, i64)> =
-                stmt.query_map([provider.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+            let rows: Vec<(String, Option<String>, i64)> = stmt
+                .query_map([provider.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
             Ok(rows
                 .into_iter()
                 .map(|(channel, phase, n)| ChannelPhaseCount {
@@ -613,21 +754,34 @@ impl Store for SqliteStore {
         let mut members = members.to_vec();
         members.sort();
         members.dedup();
-        let network = Network { id: NetworkId::new(), name: new.name, members, shares: new.shares };
+        let network = Network {
+            id: NetworkId::new(),
+            name: new.name,
+            members,
+            shares: new.shares,
+        };
         let row = network.clone();
         self.write(move |c| {
-            let shares = serde_json::to_string(&row.shares).map_err(|e| StoreError::Backend(e.to_string()))?;
+            let shares = serde_json::to_string(&row.shares)
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
             c.execute(
                 "INSERT INTO networks (id, name, shares, created_at) VALUES (?1, ?2, ?3, ?4)",
                 params![row.id.0, row.name, shares, micros(now())],
             )?;
             for (i, m) in row.members.iter().enumerate() {
-                let known: Option<i64> =
-                    c.query_row("SELECT 1 FROM providers WHERE id = ?1", [m.0], |r| r.get(0)).optional()?;
+                let known: Option<i64> = c
+                    .query_row("SELECT 1 FROM providers WHERE id = ?1", [m.0], |r| r.get(0))
+                    .optional()?;
                 if known.is_none() {
-                    return Err(StoreError::Invalid(Invalid::one(format!("members[{i}]"), "no such provider")));
+                    return Err(StoreError::Invalid(Invalid::one(
+                        format!("members[{i}]"),
+                        "no such provider",
+                    )));
                 }
-                c.execute("INSERT INTO network_members (network_id, provider_id) VALUES (?1, ?2)", params![row.id.0, m.0])?;
+                c.execute(
+                    "INSERT INTO network_members (network_id, provider_id) VALUES (?1, ?2)",
+                    params![row.id.0, m.0],
+                )?;
             }
             Ok(())
         })

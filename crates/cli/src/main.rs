@@ -1,0 +1,64 @@
+//! `motesplats`: serve the platform, build the demo world, manage providers.
+
+mod demo;
+mod provider;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "motesplats",
+    version,
+    about = "Mötesplats: every meeting between a person and a provider, in one place"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server: JSON API, OpenAPI document and web UI.
+    Serve(serve::Args),
+    /// Build the demo world (a town centre and its customers) into a database.
+    Demo(demo::Args),
+    /// Manage providers.
+    Provider {
+        #[command(subcommand)]
+        command: provider::Command,
+    },
+}
+
+/// Where data lives when no `--database` is given.
+pub fn data_file(name: &str) -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("motesplats")
+        .join(name)
+}
+
+/// The default database: a SQLite file in the platform's data directory.
+pub fn default_database() -> String {
+    data_file("motesplats.db").display().to_string()
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MOTESPLATS_LOG")
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve::run(args).await,
+            Command::Demo(args) => demo::run(args).await,
+            Command::Provider { command } => provider::run(command).await,
+        }
+    })
+}

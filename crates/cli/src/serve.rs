@@ -1,0 +1,86 @@
+//! `motesplats serve`.
+
+use anyhow::Context;
+use motesplats_server::AppState;
+use std::io::Write;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// postgres://… or a SQLite file path; default: a file in the platform's data directory.
+    #[arg(long, env = "MOTESPLATS_DATABASE")]
+    database: Option<String>,
+    /// Serve the demo world from its own file (built on first use), never the real database.
+    #[arg(long, conflicts_with = "database")]
+    demo: bool,
+    /// Token for operator actions (creating providers and networks over HTTP); unset turns them off.
+    #[arg(long, env = "MOTESPLATS_OPERATOR_TOKEN", hide_env_values = true)]
+    operator_token: Option<String>,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let database = match (&args.database, args.demo) {
+        (_, true) => super::demo::demo_database(),
+        (Some(url), false) => url.clone(),
+        (None, false) => super::default_database(),
+    };
+    let store = motesplats_store::open(&database)
+        .await
+        .with_context(|| format!("opening the database {database}"))?;
+    let demo_key = if args.demo {
+        Some(super::demo::ensure(&store).await?)
+    } else {
+        None
+    };
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tracing::info!(%url, store = store.backend(), "serving");
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "listening on {url}")?;
+    if let Some(key) = demo_key {
+        writeln!(
+            out,
+            "demo: open {url}/ and sign in as {} with password {}",
+            super::demo::SIGN_IN,
+            super::demo::PASSWORD
+        )?;
+        writeln!(out, "demo: API key for the café: {key}")?;
+        writeln!(
+            out,
+            "demo: try  curl -H 'Authorization: Bearer {key}' {url}/api/v1/touchpoints?limit=3"
+        )?;
+    }
+    out.flush()?;
+    drop(out);
+    let state = AppState::new(store, args.operator_token.as_deref());
+    motesplats_server::serve(listener, state, shutdown()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM, so requests in flight can finish.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

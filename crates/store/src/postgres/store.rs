@@ -1,0 +1,948 @@
+//! `Store` for PostgreSQL.
+
+use super::PgStore;
+use super::rows::{self, stored};
+use crate::{
+    AccessEntry, ApiKey, ChannelPhaseCount, Inserted, ProfileFilter, Result, Role, Store,
+    StoreError, TouchpointFilter, User,
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use motesplats_core::touchpoint::Subject;
+use motesplats_core::{
+    Channel, ChannelKey, Identifier, Invalid, Network, NetworkId, NewNetwork, NewProfile,
+    NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile, ProfileId, Provider,
+    ProviderId, SharedData, Touchpoint, TouchpointId, UserId, channel,
+};
+use sqlx::postgres::PgArguments;
+use sqlx::types::Json;
+use sqlx::{Arguments, AssertSqlSafe, PgConnection, Row};
+use uuid::Uuid;
+
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// Access entries for the distinct profiles among `reads`.
+fn accesses(
+    reader: ProviderId,
+    action: &str,
+    reads: impl IntoIterator<Item = (PersonId, ProfileId)>,
+) -> Vec<AccessEntry> {
+    let mut seen = std::collections::HashSet::new();
+    let at = now();
+    reads
+        .into_iter()
+        .filter(|r| seen.insert(*r))
+        .map(|(person, profile)| AccessEntry {
+            provider_id: reader,
+            person_id: person,
+            profile_id: Some(profile),
+            action: action.to_string(),
+            at,
+        })
+        .collect()
+}
+
+fn encode(e: sqlx::error::BoxDynError) -> StoreError {
+    StoreError::Backend(format!("cannot encode a query argument: {e}"))
+}
+
+/// The advisory-lock class of per-provider identity writes ("Mot"); the second key is
+/// the provider. Two providers sharing a key only wait for each other, nothing more.
+const PROVIDER_LOCK_CLASS: i32 = 0x004d_6f74;
+
+/// Makes the provider's other identity writes wait until this transaction ends.
+/// Stitching looks identifiers up and then adds them: without turns, two batches with
+/// the same new e-mail address would each make a profile, or one would fail on the key.
+async fn lock_provider(c: &mut PgConnection, provider: ProviderId) -> Result<()> {
+    let b = provider.0.as_u128();
+    let key = (b ^ (b >> 32) ^ (b >> 64) ^ (b >> 96)) as u32 as i32;
+    sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+        .bind(PROVIDER_LOCK_CLASS)
+        .bind(key)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+async fn insert_identifier(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    profile: ProfileId,
+    id: &Identifier,
+) -> Result<()> {
+    let holder: Option<Uuid> = sqlx::query_scalar(
+        "SELECT profile_id FROM identifiers WHERE provider_id = $1 AND kind = $2 AND value = $3",
+    )
+    .bind(provider.0)
+    .bind(id.kind.as_str())
+    .bind(&id.value)
+    .fetch_optional(&mut *c)
+    .await?;
+    match holder {
+        Some(p) if p == profile.0 => Ok(()),
+        Some(p) => Err(StoreError::Conflict(Invalid::one(
+            "identifiers",
+            format!("{} {} already belongs to profile {p}", id.kind, id.value),
+        ))),
+        None => {
+            sqlx::query("INSERT INTO identifiers (provider_id, kind, value, profile_id) VALUES ($1, $2, $3, $4)")
+                .bind(provider.0)
+                .bind(id.kind.as_str())
+                .bind(&id.value)
+                .bind(profile.0)
+                .execute(c)
+                .await?;
+            Ok(())
+        }
+    }
+}
+
+async fn insert_profile(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    p: &NewProfile,
+    at: DateTime<Utc>,
+) -> Result<Profile> {
+    let person = PersonId::new();
+    let at = stored(at);
+    sqlx::query("INSERT INTO persons (id, created_at) VALUES ($1, $2)")
+        .bind(person.0)
+        .bind(at)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query(
+        "INSERT INTO profiles (id, provider_id, person_id, display_name, attributes, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(p.id.0)
+    .bind(provider.0)
+    .bind(person.0)
+    .bind(&p.display_name)
+    .bind(Json(&p.attributes))
+    .bind(at)
+    .execute(&mut *c)
+    .await?;
+    for id in &p.identifiers {
+        insert_identifier(c, provider, p.id, id).await?;
+    }
+    Ok(Profile {
+        id: p.id,
+        provider_id: provider,
+        person_id: person,
+        display_name: p.display_name.clone(),
+        identifiers: p.identifiers.clone(),
+        attributes: p.attributes.clone(),
+        created_at: at,
+    })
+}
+
+/// Finds the profile for a touchpoint's subject, stitching by exact identifier within
+/// the provider and creating a profile when none matches.
+async fn resolve_subject(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    subject: &Subject,
+    at: DateTime<Utc>,
+) -> Result<ProfileId> {
+    match subject {
+        Subject::Profile(id) => {
+            let exists: Option<i32> =
+                sqlx::query_scalar("SELECT 1 FROM profiles WHERE id = $1 AND provider_id = $2")
+                    .bind(id.0)
+                    .bind(provider.0)
+                    .fetch_optional(&mut *c)
+                    .await?;
+            exists.map(|_| *id).ok_or_else(|| {
+                StoreError::Invalid(Invalid::one(
+                    "profile_id",
+                    format!("no profile {id} at this provider"),
+                ))
+            })
+        }
+        Subject::Identifiers(ids) => {
+            let mut found = None;
+            for id in ids {
+                found = sqlx::query_scalar::<_, Uuid>(
+                    "SELECT profile_id FROM identifiers WHERE provider_id = $1 AND kind = $2 AND value = $3",
+                )
+                .bind(provider.0)
+                .bind(id.kind.as_str())
+                .bind(&id.value)
+                .fetch_optional(&mut *c)
+                .await?;
+                if found.is_some() {
+                    break;
+                }
+            }
+            match found {
+                Some(p) => {
+                    let profile = ProfileId(p);
+                    // Identifiers seen together with a known one join its profile, unless
+                    // another profile already holds them (the identity engine decides then).
+                    for id in ids {
+                        sqlx::query(
+                            "INSERT INTO identifiers (provider_id, kind, value, profile_id) VALUES ($1, $2, $3, $4) \
+                             ON CONFLICT DO NOTHING",
+                        )
+                        .bind(provider.0)
+                        .bind(id.kind.as_str())
+                        .bind(&id.value)
+                        .bind(profile.0)
+                        .execute(&mut *c)
+                        .await?;
+                    }
+                    Ok(profile)
+                }
+                None => {
+                    let new = NewProfile {
+                        id: ProfileId::new(),
+                        display_name: None,
+                        identifiers: ids.clone(),
+                        attributes: Default::default(),
+                    };
+                    Ok(insert_profile(c, provider, &new, at).await?.id)
+                }
+            }
+        }
+    }
+}
+
+async fn touchpoint_by_event(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    event_id: &str,
+) -> Result<Option<Touchpoint>> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {} FROM touchpoints t WHERE t.provider_id = $1 AND t.event_id = $2",
+        rows::TOUCHPOINT_COLUMNS
+    )))
+    .bind(provider.0)
+    .bind(event_id)
+    .fetch_optional(c)
+    .await?;
+    row.as_ref()
+        .map(rows::raw_touchpoint)
+        .transpose()?
+        .map(|r| r.into_touchpoint())
+        .transpose()
+}
+
+/// A touchpoint row followed by its profile's person, as `touchpoint(s)` select them.
+fn touchpoint_and_person(r: &sqlx::postgres::PgRow) -> Result<(Touchpoint, PersonId)> {
+    let raw = rows::raw_touchpoint(r)?;
+    let person = PersonId(r.try_get(12)?);
+    Ok((raw.into_touchpoint()?, person))
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn create_provider(&self, new: NewProvider) -> Result<Provider> {
+        let p = Provider {
+            id: ProviderId::new(),
+            name: new.name,
+            time_zone: new.time_zone,
+            country: new.country,
+            created_at: stored(now()),
+        };
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO providers (id, name, time_zone, country, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(p.id.0)
+            .bind(&p.name)
+            .bind(&p.time_zone)
+            .bind(&p.country)
+            .bind(p.created_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    async fn provider(&self, id: ProviderId) -> Result<Option<Provider>> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} FROM providers WHERE id = $1",
+            rows::PROVIDER_COLUMNS
+        )))
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(rows::provider).transpose()?)
+    }
+
+    async fn providers(&self) -> Result<Vec<Provider>> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} FROM providers ORDER BY name",
+            rows::PROVIDER_COLUMNS
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(rows::provider)
+            .collect::<sqlx::Result<_>>()?)
+    }
+
+    async fn create_api_key(
+        &self,
+        provider: ProviderId,
+        label: &str,
+        token_sha256: [u8; 32],
+    ) -> Result<ApiKey> {
+        let key = ApiKey {
+            id: Uuid::now_v7(),
+            provider_id: provider,
+            label: label.to_string(),
+            created_at: stored(now()),
+            revoked_at: None,
+        };
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO api_keys (id, provider_id, label, token_sha256, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(key.id)
+            .bind(key.provider_id.0)
+            .bind(&key.label)
+            .bind(token_sha256.as_slice())
+            .bind(key.created_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(key)
+    }
+
+    async fn api_keys(&self, provider: ProviderId) -> Result<Vec<ApiKey>> {
+        let rows = sqlx::query(
+            "SELECT id, provider_id, label, created_at, revoked_at FROM api_keys WHERE provider_id = $1 ORDER BY id",
+        )
+        .bind(provider.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let keys = rows
+            .iter()
+            .map(|r| {
+                Ok(ApiKey {
+                    id: r.try_get(0)?,
+                    provider_id: ProviderId(r.try_get(1)?),
+                    label: r.try_get(2)?,
+                    created_at: r.try_get(3)?,
+                    revoked_at: r.try_get(4)?,
+                })
+            })
+            .collect::<sqlx::Result<_>>()?;
+        Ok(keys)
+    }
+
+    async fn revoke_api_key(
+        &self,
+        provider: ProviderId,
+        id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND provider_id = $2")
+            .bind(id)
+            .bind(provider.0)
+            .bind(stored(at))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn provider_for_key(&self, token_sha256: [u8; 32]) -> Result<Option<ProviderId>> {
+        let id: Option<Uuid> = sqlx::query_scalar(
+            "SELECT provider_id FROM api_keys WHERE token_sha256 = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_sha256.as_slice())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(id.map(ProviderId))
+    }
+
+    async fn create_user(
+        &self,
+        provider: ProviderId,
+        email: &str,
+        password_hash: &str,
+        role: Role,
+    ) -> Result<User> {
+        let user = User {
+            id: UserId::new(),
+            provider_id: provider,
+            email: email.to_lowercase(),
+            role,
+        };
+        let taken = || StoreError::Conflict(Invalid::one("email", "is already a user"));
+        let mut tx = self.pool.begin().await?;
+        let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM users WHERE email = $1")
+            .bind(&user.email)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if found.is_some() {
+            return Err(taken());
+        }
+        sqlx::query(
+            "INSERT INTO users (id, provider_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(user.id.0)
+        .bind(user.provider_id.0)
+        .bind(&user.email)
+        .bind(password_hash)
+        .bind(user.role.as_str())
+        .bind(stored(now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            // Another process made the same user between our look and our insert.
+            sqlx::Error::Database(d) if d.is_unique_violation() => taken(),
+            _ => e.into(),
+        })?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>> {
+        let email = email.trim().to_lowercase();
+        let row = sqlx::query(
+            "SELECT id, provider_id, email, role, password_hash FROM users WHERE email = $1",
+        )
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let user = User {
+            id: UserId(r.try_get(0)?),
+            provider_id: ProviderId(r.try_get(1)?),
+            email: r.try_get(2)?,
+            role: Role::from_db(r.try_get(3)?),
+        };
+        Ok(Some((user, r.try_get(4)?)))
+    }
+
+    async fn create_session(
+        &self,
+        user: UserId,
+        token_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO sessions (token_sha256, user_id, expires_at) VALUES ($1, $2, $3)")
+            .bind(token_sha256.as_slice())
+            .bind(user.0)
+            .bind(stored(expires_at))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session_user(
+        &self,
+        token_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.provider_id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_sha256 = $1 AND s.expires_at > $2",
+        )
+        .bind(token_sha256.as_slice())
+        .bind(stored(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        Ok(Some(User {
+            id: UserId(r.try_get(0)?),
+            provider_id: ProviderId(r.try_get(1)?),
+            email: r.try_get(2)?,
+            role: Role::from_db(r.try_get(3)?),
+        }))
+    }
+
+    async fn delete_session(&self, token_sha256: [u8; 32]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
+            .bind(token_sha256.as_slice())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_channel(&self, provider: ProviderId, ch: Channel) -> Result<Channel> {
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query(
+            "INSERT INTO channels (provider_id, key, name, controlled) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(provider.0)
+        .bind(ch.key.as_str())
+        .bind(&ch.name)
+        .bind(ch.controlled)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict(Invalid::one(
+                "key",
+                "this provider already has a channel with this key",
+            )));
+        }
+        tx.commit().await?;
+        Ok(ch)
+    }
+
+    async fn channels(&self, provider: ProviderId) -> Result<Vec<Channel>> {
+        let own = sqlx::query(
+            "SELECT key, name, controlled FROM channels WHERE provider_id = $1 ORDER BY key",
+        )
+        .bind(provider.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut all = channel::builtins();
+        for r in own {
+            let key: String = r.try_get(0)?;
+            let key = ChannelKey::parse(&key)
+                .map_err(|_| StoreError::Backend("unreadable channel key".into()))?;
+            all.push(Channel {
+                key,
+                name: r.try_get(1)?,
+                controlled: r.try_get(2)?,
+                builtin: false,
+            });
+        }
+        Ok(all)
+    }
+
+    async fn create_profiles(
+        &self,
+        provider: ProviderId,
+        new: Vec<NewProfile>,
+    ) -> Result<Vec<Profile>> {
+        let mut tx = self.pool.begin().await?;
+        lock_provider(&mut tx, provider).await?;
+        let at = now();
+        let mut out = Vec::with_capacity(new.len());
+        for p in &new {
+            out.push(insert_profile(&mut tx, provider, p, at).await?);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    // Reads of a person's data run in one transaction with their access-log rows, so a
+    // read that is returned is a read that is logged.
+
+    async fn profile(&self, reader: ProviderId, id: ProfileId) -> Result<Option<Profile>> {
+        let mut tx = self.pool.begin().await?;
+        let profile = rows::profile_by_id(&mut tx, reader, id).await?;
+        if let Some(p) = &profile {
+            rows::log_access(&mut tx, &accesses(reader, "profile", [(p.person_id, p.id)])).await?;
+        }
+        tx.commit().await?;
+        Ok(profile)
+    }
+
+    async fn profiles(&self, reader: ProviderId, filter: &ProfileFilter) -> Result<Vec<Profile>> {
+        let mut sql = format!(
+            "SELECT {} FROM profiles WHERE provider_id = $1",
+            rows::PROFILE_COLUMNS
+        );
+        let mut args = PgArguments::default();
+        args.add(reader.0).map_err(encode)?;
+        if let Some(after) = filter.page.after {
+            args.add(after.0).map_err(encode)?;
+            sql += &format!(" AND id > ${}", args.len());
+        }
+        if let Some(id) = &filter.identifier {
+            args.add(id.kind.as_str()).map_err(encode)?;
+            args.add(id.value.clone()).map_err(encode)?;
+            sql += &format!(
+                " AND id IN (SELECT profile_id FROM identifiers WHERE provider_id = $1 AND kind = ${} AND value = ${})",
+                args.len() - 1,
+                args.len()
+            );
+        }
+        sql += &format!(" ORDER BY id LIMIT {}", filter.page.limit);
+        let mut tx = self.pool.begin().await?;
+        let found = sqlx::query_with(AssertSqlSafe(sql), args)
+            .fetch_all(&mut *tx)
+            .await?;
+        let found = found
+            .iter()
+            .map(rows::profile)
+            .collect::<sqlx::Result<_>>()?;
+        let profiles = rows::complete_profiles(&mut tx, found).await?;
+        rows::log_access(
+            &mut tx,
+            &accesses(
+                reader,
+                "profile",
+                profiles.iter().map(|p| (p.person_id, p.id)),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(profiles)
+    }
+
+    async fn add_identifier(
+        &self,
+        provider: ProviderId,
+        profile: ProfileId,
+        id: Identifier,
+    ) -> Result<Profile> {
+        let mut tx = self.pool.begin().await?;
+        lock_provider(&mut tx, provider).await?;
+        if rows::profile_by_id(&mut tx, provider, profile)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
+        insert_identifier(&mut tx, provider, profile, &id).await?;
+        let updated = rows::profile_by_id(&mut tx, provider, profile)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    async fn person(&self, reader: ProviderId, id: PersonId) -> Result<Option<Person>> {
+        let mut tx = self.pool.begin().await?;
+        let found = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} FROM profiles WHERE person_id = $1 AND provider_id = $2 ORDER BY id",
+            rows::PROFILE_COLUMNS
+        )))
+        .bind(id.0)
+        .bind(reader.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let found = found
+            .iter()
+            .map(rows::profile)
+            .collect::<sqlx::Result<_>>()?;
+        let profiles = rows::complete_profiles(&mut tx, found).await?;
+        if profiles.is_empty() {
+            return Ok(None);
+        }
+        rows::log_access(
+            &mut tx,
+            &accesses(
+                reader,
+                "person",
+                profiles.iter().map(|p| (p.person_id, p.id)),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(Person { id, profiles }))
+    }
+
+    async fn persons(&self, reader: ProviderId, page: PageRequest) -> Result<Vec<Person>> {
+        let after = page.after.map(|a| a.0).unwrap_or(Uuid::nil());
+        let mut tx = self.pool.begin().await?;
+        let found = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} FROM profiles WHERE provider_id = $1 AND person_id IN \
+             (SELECT DISTINCT person_id FROM profiles WHERE provider_id = $1 AND person_id > $2 \
+              ORDER BY person_id LIMIT $3) ORDER BY person_id, id",
+            rows::PROFILE_COLUMNS
+        )))
+        .bind(reader.0)
+        .bind(after)
+        .bind(i64::from(page.limit))
+        .fetch_all(&mut *tx)
+        .await?;
+        let found = found
+            .iter()
+            .map(rows::profile)
+            .collect::<sqlx::Result<_>>()?;
+        let profiles = rows::complete_profiles(&mut tx, found).await?;
+        rows::log_access(
+            &mut tx,
+            &accesses(
+                reader,
+                "person",
+                profiles.iter().map(|p| (p.person_id, p.id)),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        let mut persons: Vec<Person> = Vec::new();
+        for p in profiles {
+            match persons.last_mut() {
+                Some(last) if last.id == p.person_id => last.profiles.push(p),
+                _ => persons.push(Person {
+                    id: p.person_id,
+                    profiles: vec![p],
+                }),
+            }
+        }
+        Ok(persons)
+    }
+
+    async fn insert_touchpoints(
+        &self,
+        provider: ProviderId,
+        new: Vec<NewTouchpoint>,
+        received_at: DateTime<Utc>,
+    ) -> Result<Vec<Inserted>> {
+        let mut tx = self.pool.begin().await?;
+        // Also keeps two batches carrying the same event id from both storing it.
+        lock_provider(&mut tx, provider).await?;
+        let mut out = Vec::with_capacity(new.len());
+        for t in new {
+            if let Some(event_id) = t.event_id.as_deref()
+                && let Some(existing) = touchpoint_by_event(&mut tx, provider, event_id).await?
+            {
+                out.push(Inserted {
+                    touchpoint: existing,
+                    duplicate: true,
+                });
+                continue;
+            }
+            let profile = resolve_subject(&mut tx, provider, &t.subject, received_at).await?;
+            let touchpoint = Touchpoint {
+                id: t.id,
+                provider_id: provider,
+                profile_id: profile,
+                event_id: t.event_id,
+                channel: t.channel,
+                kind: t.kind,
+                occurred_at: stored(t.occurred_at),
+                received_at: stored(received_at),
+                initiator: t.initiator,
+                setting: t.setting,
+                phase: t.phase,
+                properties: t.properties,
+            };
+            sqlx::query(
+                "INSERT INTO touchpoints (id, provider_id, profile_id, event_id, channel, kind, occurred_at, received_at, \
+                 initiator, setting, phase, properties) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(touchpoint.id.0)
+            .bind(provider.0)
+            .bind(profile.0)
+            .bind(&touchpoint.event_id)
+            .bind(touchpoint.channel.as_str())
+            .bind(touchpoint.kind.as_str())
+            .bind(touchpoint.occurred_at)
+            .bind(touchpoint.received_at)
+            .bind(touchpoint.initiator.as_str())
+            .bind(touchpoint.setting.map(|s| s.as_str()))
+            .bind(touchpoint.phase.map(|p| p.as_str()))
+            .bind(Json(&touchpoint.properties))
+            .execute(&mut *tx)
+            .await?;
+            out.push(Inserted {
+                touchpoint,
+                duplicate: false,
+            });
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {}, p.person_id FROM touchpoints t JOIN profiles p ON p.id = t.profile_id \
+             WHERE t.id = $1 AND t.provider_id = $2",
+            rows::TOUCHPOINT_COLUMNS
+        )))
+        .bind(id.0)
+        .bind(reader.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((t, person)) = row.as_ref().map(touchpoint_and_person).transpose()? else {
+            return Ok(None);
+        };
+        rows::log_access(
+            &mut tx,
+            &accesses(reader, "touchpoints", [(person, t.profile_id)]),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(t))
+    }
+
+    async fn touchpoints(
+        &self,
+        reader: ProviderId,
+        filter: &TouchpointFilter,
+    ) -> Result<Vec<Touchpoint>> {
+        let f = filter;
+        let mut sql = format!(
+            "SELECT {}, p.person_id FROM touchpoints t JOIN profiles p ON p.id = t.profile_id WHERE t.provider_id = $1",
+            rows::TOUCHPOINT_COLUMNS
+        );
+        let mut args = PgArguments::default();
+        args.add(reader.0).map_err(encode)?;
+        if let Some(a) = f.page.after {
+            args.add(a.0).map_err(encode)?;
+            sql += &format!(
+                " AND t.id {} ${}",
+                if f.newest_first { "<" } else { ">" },
+                args.len()
+            );
+        }
+        if let Some(p) = f.profile {
+            args.add(p.0).map_err(encode)?;
+            sql += &format!(" AND t.profile_id = ${}", args.len());
+        }
+        if let Some(ch) = &f.channel {
+            args.add(ch.as_str().to_string()).map_err(encode)?;
+            sql += &format!(" AND t.channel = ${}", args.len());
+        }
+        if let Some(k) = &f.kind {
+            args.add(k.as_str().to_string()).map_err(encode)?;
+            sql += &format!(" AND t.kind = ${}", args.len());
+        }
+        if let Some(ph) = f.phase {
+            args.add(ph.as_str()).map_err(encode)?;
+            sql += &format!(" AND t.phase = ${}", args.len());
+        }
+        if let Some(t) = f.from {
+            args.add(stored(t)).map_err(encode)?;
+            sql += &format!(" AND t.occurred_at >= ${}", args.len());
+        }
+        if let Some(t) = f.until {
+            args.add(stored(t)).map_err(encode)?;
+            sql += &format!(" AND t.occurred_at < ${}", args.len());
+        }
+        let order = if f.newest_first { "DESC" } else { "ASC" };
+        sql += &format!(" ORDER BY t.id {order} LIMIT {}", f.page.limit);
+        let mut tx = self.pool.begin().await?;
+        let found = sqlx::query_with(AssertSqlSafe(sql), args)
+            .fetch_all(&mut *tx)
+            .await?;
+        let found = found
+            .iter()
+            .map(touchpoint_and_person)
+            .collect::<Result<Vec<_>>>()?;
+        let log = accesses(
+            reader,
+            "touchpoints",
+            found.iter().map(|(t, person)| (*person, t.profile_id)),
+        );
+        rows::log_access(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(found.into_iter().map(|(t, _)| t).collect())
+    }
+
+    async fn touchpoint_counts(&self, provider: ProviderId) -> Result<Vec<ChannelPhaseCount>> {
+        // NULLS FIRST: where SQLite puts touchpoints without a phase.
+        let rows = sqlx::query(
+            "SELECT channel, phase, COUNT(*) FROM touchpoints WHERE provider_id = $1 \
+             GROUP BY channel, phase ORDER BY channel, phase NULLS FIRST",
+        )
+        .bind(provider.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let phase: Option<String> = r.try_get(1)?;
+                let n: i64 = r.try_get(2)?;
+                Ok(ChannelPhaseCount {
+                    channel: r.try_get(0)?,
+                    phase: phase.as_deref().and_then(|p| Phase::parse(p).ok()),
+                    count: n.max(0) as u64,
+                })
+            })
+            .collect()
+    }
+
+    async fn create_network(&self, new: NewNetwork, members: &[ProviderId]) -> Result<Network> {
+        let mut members = members.to_vec();
+        members.sort();
+        members.dedup();
+        let network = Network {
+            id: NetworkId::new(),
+            name: new.name,
+            members,
+            shares: new.shares,
+        };
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO networks (id, name, shares, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(network.id.0)
+            .bind(&network.name)
+            .bind(Json(&network.shares))
+            .bind(stored(now()))
+            .execute(&mut *tx)
+            .await?;
+        for (i, m) in network.members.iter().enumerate() {
+            let known: Option<i32> = sqlx::query_scalar("SELECT 1 FROM providers WHERE id = $1")
+                .bind(m.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if known.is_none() {
+                return Err(StoreError::Invalid(Invalid::one(
+                    format!("members[{i}]"),
+                    "no such provider",
+                )));
+            }
+            sqlx::query("INSERT INTO network_members (network_id, provider_id) VALUES ($1, $2)")
+                .bind(network.id.0)
+                .bind(m.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(network)
+    }
+
+    async fn networks(&self, provider: ProviderId) -> Result<Vec<Network>> {
+        let rows = sqlx::query(
+            "SELECT n.id, n.name, n.shares, \
+             ARRAY(SELECT a.provider_id FROM network_members a WHERE a.network_id = n.id ORDER BY a.provider_id) \
+             FROM networks n JOIN network_members m ON m.network_id = n.id \
+             WHERE m.provider_id = $1 ORDER BY n.name",
+        )
+        .bind(provider.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let Json(shares): Json<Vec<SharedData>> = r
+                    .try_get(2)
+                    .map_err(|_| StoreError::Backend("unreadable network shares".into()))?;
+                let members: Vec<Uuid> = r.try_get(3)?;
+                Ok(Network {
+                    id: NetworkId(r.try_get(0)?),
+                    name: r.try_get(1)?,
+                    members: members.into_iter().map(ProviderId).collect(),
+                    shares,
+                })
+            })
+            .collect()
+    }
+
+    async fn access_log(&self, person: PersonId, limit: u32) -> Result<Vec<AccessEntry>> {
+        let rows = sqlx::query(
+            "SELECT provider_id, person_id, profile_id, action, at FROM access_log WHERE person_id = $1 \
+             ORDER BY seq DESC LIMIT $2",
+        )
+        .bind(person.0)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let entries = rows
+            .iter()
+            .map(|r| {
+                Ok(AccessEntry {
+                    provider_id: ProviderId(r.try_get(0)?),
+                    person_id: PersonId(r.try_get(1)?),
+                    profile_id: r.try_get::<Option<Uuid>, _>(2)?.map(ProfileId),
+                    action: r.try_get(3)?,
+                    at: r.try_get(4)?,
+                })
+            })
+            .collect::<sqlx::Result<_>>()?;
+        Ok(entries)
+    }
+}
