@@ -13,6 +13,8 @@ pub mod network;
 pub mod page;
 pub mod profile;
 pub mod provider;
+pub mod research;
+pub mod survey;
 pub mod touchpoint;
 pub mod value;
 

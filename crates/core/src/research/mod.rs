@@ -1,0 +1,1 @@
+//! The research workspace: the five steps to a digitalisation strategy (being written).
