@@ -6,7 +6,7 @@ use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
 use motesplats_core::demo::{self, DemoWorld};
 use motesplats_server::auth::{hash_password, new_token, sha256};
-use motesplats_store::{Role, Store};
+use motesplats_store::{NewApiKey, Role, Stitch, Store};
 use std::sync::Arc;
 
 /// The demo sign-in: the café's user.
@@ -83,7 +83,11 @@ pub async fn ensure(store: &Arc<dyn Store>) -> anyhow::Result<String> {
         .context("the demo database has no café user; rebuild it with `motesplats demo`")?;
     let token = new_token("mp_key_");
     store
-        .create_api_key(user.provider_id, "demo session", sha256(&token))
+        .create_api_key(
+            user.provider_id,
+            NewApiKey::secret("demo session"),
+            sha256(&token),
+        )
         .await?;
     Ok(token)
 }
@@ -122,7 +126,7 @@ async fn load(store: &Arc<dyn Store>, seed: u64, people: usize) -> anyhow::Resul
         }
         for chunk in p.touchpoints.chunks(CHUNK) {
             store
-                .insert_touchpoints(provider.id, chunk.to_vec(), Utc::now())
+                .insert_touchpoints(provider.id, chunk.to_vec(), Utc::now(), Stitch::Now)
                 .await?;
             bar.inc(chunk.len() as u64);
         }

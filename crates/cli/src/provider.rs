@@ -3,7 +3,7 @@
 use anyhow::Context;
 use motesplats_core::NewProvider;
 use motesplats_server::auth::{hash_password, new_token, sha256};
-use motesplats_store::Role;
+use motesplats_store::{NewApiKey, Role};
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -58,7 +58,11 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         .await?;
     let token = new_token("mp_key_");
     store
-        .create_api_key(provider.id, "created by the CLI", sha256(&token))
+        .create_api_key(
+            provider.id,
+            NewApiKey::secret("created by the CLI"),
+            sha256(&token),
+        )
         .await?;
     println!("provider:  {} ({})", provider.name, provider.id);
     println!("sign in:   {email}");

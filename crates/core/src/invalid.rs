@@ -1,11 +1,11 @@
 //! Validation errors that name the field and the reason, collected rather than
 //! stopping at the first, so a client can fix everything in one round.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// One rejected field: a JSON-pointer-like path (`identifiers[1].value`) and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub reason: String,

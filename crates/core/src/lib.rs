@@ -11,6 +11,7 @@ pub mod ids;
 pub mod invalid;
 pub mod network;
 pub mod page;
+pub mod plan;
 pub mod profile;
 pub mod provider;
 pub mod research;

@@ -5,7 +5,7 @@
 use crate::channel::ChannelKey;
 use crate::identifier::{Identifier, IdentifierKind};
 use crate::ids::{ProfileId, ProviderId, TouchpointId};
-use crate::invalid::{Checker, Invalid, text};
+use crate::invalid::{Checker, FieldError, Invalid, text};
 use crate::value::{Phase, Setting};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -138,6 +138,8 @@ pub struct NewTouchpoint {
     pub setting: Option<Setting>,
     pub phase: Option<Phase>,
     pub properties: Map<String, Value>,
+    /// Where the event breaks the provider's tracking plan (accept-and-flag mode).
+    pub flags: Vec<FieldError>,
 }
 
 /// The largest `properties` object, serialised.
@@ -254,6 +256,7 @@ impl NewTouchpoint {
                 setting: setting.flatten(),
                 phase: phase.flatten(),
                 properties,
+                flags: Vec::new(),
             }),
             _ => unreachable!("checker finished without errors"),
         }
@@ -293,7 +296,9 @@ pub fn timestamp(field: &str, s: &str, now: DateTime<Utc>) -> Result<DateTime<Ut
 pub struct Touchpoint {
     pub id: TouchpointId,
     pub provider_id: ProviderId,
-    pub profile_id: ProfileId,
+    /// Null for a moment after ingestion, until identity resolution has placed the
+    /// touchpoint on a profile.
+    pub profile_id: Option<ProfileId>,
     pub event_id: Option<String>,
     #[schema(value_type = String)]
     pub channel: ChannelKey,
@@ -306,6 +311,9 @@ pub struct Touchpoint {
     pub phase: Option<Phase>,
     #[schema(value_type = Object)]
     pub properties: Map<String, Value>,
+    /// Where the event breaks the tracking plan, when the plan flags rather than rejects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<FieldError>,
 }
 
 #[cfg(test)]

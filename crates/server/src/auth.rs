@@ -10,6 +10,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use motesplats_core::ProviderId;
+use motesplats_store::{KeyGrant, KeyKind};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -54,7 +55,20 @@ fn bearer(parts: &Parts) -> Option<&str> {
         .map(str::trim)
 }
 
-/// The provider whose API key signed the request: every tenant-scoped handler takes it.
+/// The key that signed the request, whatever its kind.
+async fn grant(parts: &Parts, state: &AppState) -> Result<KeyGrant, ApiError> {
+    let token = bearer(parts).ok_or(ApiError::Unauthorized(
+        "send an API key as Authorization: Bearer <key>",
+    ))?;
+    state
+        .store
+        .key_grant(sha256(token))
+        .await?
+        .ok_or(ApiError::Unauthorized("the API key is unknown or revoked"))
+}
+
+/// The provider whose secret API key signed the request: every handler that reads
+/// or manages the provider's data takes it.
 #[derive(Debug, Clone, Copy)]
 pub struct Tenant(pub ProviderId);
 
@@ -62,15 +76,49 @@ impl FromRequestParts<AppState> for Tenant {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or(ApiError::Unauthorized(
-            "send an API key as Authorization: Bearer <key>",
-        ))?;
-        state
-            .store
-            .provider_for_key(sha256(token))
-            .await?
-            .map(Tenant)
-            .ok_or(ApiError::Unauthorized("the API key is unknown or revoked"))
+        let grant = grant(parts, state).await?;
+        match grant.kind {
+            KeyKind::Secret => Ok(Tenant(grant.provider_id)),
+            KeyKind::Publishable => Err(ApiError::Forbidden(
+                "a publishable key may only send touchpoints",
+            )),
+        }
+    }
+}
+
+/// A key allowed to send touchpoints: secret, or publishable from an allowed origin.
+#[derive(Debug, Clone)]
+pub struct Sender {
+    pub provider: ProviderId,
+    pub key_id: uuid::Uuid,
+    pub publishable: bool,
+}
+
+impl FromRequestParts<AppState> for Sender {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let grant = grant(parts, state).await?;
+        let publishable = grant.kind == KeyKind::Publishable;
+        if publishable && !grant.origins.is_empty() {
+            // Browsers always send Origin on cross-origin requests; apps send none.
+            let origin = parts
+                .headers
+                .get(header::ORIGIN)
+                .and_then(|o| o.to_str().ok());
+            if let Some(origin) = origin
+                && !grant.origins.iter().any(|o| o == origin)
+            {
+                return Err(ApiError::Forbidden(
+                    "this publishable key may not be used from this origin",
+                ));
+            }
+        }
+        Ok(Sender {
+            provider: grant.provider_id,
+            key_id: grant.key_id,
+            publishable,
+        })
     }
 }
 

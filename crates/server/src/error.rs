@@ -19,7 +19,10 @@ pub enum ApiError {
     Forbidden(&'static str),
     NotFound,
     UnsupportedMediaType,
-    TooLarge,
+    /// The body is over this many bytes.
+    TooLarge(usize),
+    /// Over the key's rate limit; retry after this many seconds.
+    RateLimited(u64),
     Internal(String),
 }
 
@@ -101,11 +104,18 @@ impl ApiError {
                 "send the body as application/json".into(),
                 vec![],
             ),
-            ApiError::TooLarge => (
+            ApiError::TooLarge(limit) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too-large",
                 "Request body too large",
-                format!("the body may be at most {} bytes", crate::BODY_LIMIT),
+                format!("the body may be at most {limit} bytes"),
+                vec![],
+            ),
+            ApiError::RateLimited(secs) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Too many events",
+                format!("this key is over its rate limit; retry after {secs} s"),
                 vec![],
             ),
             ApiError::Internal(_) => (
@@ -150,6 +160,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let ApiError::RateLimited(secs) = &self
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
+use motesplats_core::Invalid;
 use serde::de::DeserializeOwned;
 
 /// A JSON body, deserialised with the path of the first bad field kept.
@@ -29,19 +30,64 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         if !is_json {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge
-            } else {
-                ApiError::Malformed(e.body_text())
-            }
-        })?;
+        let bytes = RawBody::from_request(req, state).await?.0;
         parse_json(&bytes).map(ApiJson)
     }
 }
 
+/// Why bytes did not become a value.
+#[derive(Debug)]
+pub enum JsonError {
+    /// Not JSON at all.
+    Syntax(String),
+    /// JSON, but fields are missing, unknown or of the wrong type.
+    Fields(Invalid),
+}
+
+impl From<JsonError> for ApiError {
+    fn from(e: JsonError) -> Self {
+        match e {
+            JsonError::Syntax(d) => ApiError::Malformed(d),
+            JsonError::Fields(i) => ApiError::Invalid(i),
+        }
+    }
+}
+
+/// The request body as bytes, within the route's body limit.
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let limit = req
+            .extensions()
+            .get::<BodyLimit>()
+            .map_or(crate::BODY_LIMIT, |l| l.0);
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge(limit)
+                } else {
+                    ApiError::Malformed(e.body_text())
+                }
+            })
+    }
+}
+
+/// A route's body limit, when it differs from [`crate::BODY_LIMIT`], so errors can name it.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
 /// Deserialises `bytes`, reporting syntax errors as malformed and data errors by field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    from_json(bytes).map_err(ApiError::from)
+}
+
+/// Deserialises `bytes`, keeping the path of the first bad field.
+pub fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let inner = e.inner();
@@ -56,19 +102,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             .next()
             .unwrap_or(&message)
             .to_string();
-        field_error(&path, &message)
+        JsonError::Fields(field_error(&path, &message))
     })?;
     // Trailing bytes after the value make the whole body malformed.
     de.end().map_err(|e| malformed(&e))?;
     Ok(value)
 }
 
-fn malformed(e: &serde_json::Error) -> ApiError {
-    ApiError::Malformed(format!("the body is not valid JSON: {e}"))
+fn malformed(e: &serde_json::Error) -> JsonError {
+    JsonError::Syntax(format!("not valid JSON: {e}"))
 }
 
 /// Names the field in serde's messages: `missing field `x``, `unknown field `x``.
-fn field_error(path: &str, message: &str) -> ApiError {
+fn field_error(path: &str, message: &str) -> Invalid {
     // The path already ends in the field for unknown fields, not for missing ones.
     let named = |prefix: &str| {
         message
@@ -85,17 +131,17 @@ fn field_error(path: &str, message: &str) -> ApiError {
             })
     };
     if let Some(field) = named("missing field `") {
-        return ApiError::invalid(field, "is required");
+        return Invalid::one(field, "is required");
     }
     if let Some(field) = named("unknown field `") {
-        return ApiError::invalid(field, "is not a known field");
+        return Invalid::one(field, "is not a known field");
     }
     let field = if path.is_empty() {
         "body".to_string()
     } else {
         path.to_string()
     };
-    ApiError::invalid(field, message.replace("invalid type: ", "wrong type: "))
+    Invalid::one(field, message.replace("invalid type: ", "wrong type: "))
 }
 
 /// Query parameters, with problems named like body fields.
@@ -108,6 +154,6 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         let query = parts.uri.query().unwrap_or_default();
         serde_urlencoded::from_str(query)
             .map(ApiQuery)
-            .map_err(|e| field_error("", &e.to_string()))
+            .map_err(|e| ApiError::Invalid(field_error("", &e.to_string())))
     }
 }

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod ingest;
 pub mod json;
 pub mod state;
 pub mod ui;
@@ -15,16 +16,33 @@ pub use state::AppState;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, header};
 use std::future::Future;
 use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 /// The largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// Browsers may send touchpoints from other sites (publishable keys check the
+/// origin themselves); no cookies cross sites, so the web UI is not exposed.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods([Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::CONTENT_ENCODING,
+        ])
+        .max_age(std::time::Duration::from_secs(3600))
+}
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     api::router()
+        .layer(cors())
         .merge(ui::router())
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -37,7 +55,21 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let resolver = tokio::spawn(ingest::resolver::run(
+        state.store.clone(),
+        state.resolver.clone(),
+    ));
+    let limits = state.limits.clone();
+    let tidy = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            limits.tidy();
+        }
+    });
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    resolver.abort();
+    tidy.abort();
+    served
 }

@@ -13,9 +13,11 @@ pub use model::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use motesplats_core::plan::TrackingPlan;
 use motesplats_core::{
-    Channel, Identifier, Network, NewNetwork, NewProfile, NewProvider, NewTouchpoint, PageRequest,
-    Person, PersonId, Profile, ProfileId, Provider, ProviderId, Touchpoint, TouchpointId, UserId,
+    Channel, FieldError, Identifier, Network, NewNetwork, NewProfile, NewProvider, NewTouchpoint,
+    PageRequest, Person, PersonId, Profile, ProfileId, Provider, ProviderId, Touchpoint,
+    TouchpointId, UserId,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -60,14 +62,14 @@ pub trait Store: Send + Sync + 'static {
     async fn create_api_key(
         &self,
         provider: ProviderId,
-        label: &str,
+        key: NewApiKey,
         token_sha256: [u8; 32],
     ) -> Result<ApiKey>;
     async fn api_keys(&self, provider: ProviderId) -> Result<Vec<ApiKey>>;
     async fn revoke_api_key(&self, provider: ProviderId, id: Uuid, at: DateTime<Utc>)
     -> Result<()>;
-    /// The provider whose live key has this hash.
-    async fn provider_for_key(&self, token_sha256: [u8; 32]) -> Result<Option<ProviderId>>;
+    /// What the live key with this hash allows.
+    async fn key_grant(&self, token_sha256: [u8; 32]) -> Result<Option<KeyGrant>>;
 
     // Users of the web UI and their sessions.
     async fn create_user(
@@ -116,14 +118,20 @@ pub trait Store: Send + Sync + 'static {
     async fn persons(&self, reader: ProviderId, page: PageRequest) -> Result<Vec<Person>>;
 
     // Touchpoints. Reads log access.
-    /// Stores the touchpoints durably in one transaction. A touchpoint whose event id
-    /// was seen before from this provider is not stored again: the earlier one is returned.
+    /// Stores the touchpoints durably in one transaction, one outcome per touchpoint in
+    /// order. A touchpoint whose event id was seen before from this provider is not
+    /// stored again. With `Stitch::Later`, touchpoints given by identifiers are stored
+    /// without a profile and placed by `resolve_pending`.
     async fn insert_touchpoints(
         &self,
         provider: ProviderId,
         new: Vec<NewTouchpoint>,
         received_at: DateTime<Utc>,
-    ) -> Result<Vec<Inserted>>;
+        stitch: Stitch,
+    ) -> Result<Vec<Outcome>>;
+    /// Places up to `limit` touchpoints that wait for a profile (stitching by exact
+    /// identifier within their provider); returns how many it placed.
+    async fn resolve_pending(&self, limit: u32) -> Result<usize>;
     async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>>;
     async fn touchpoints(
         &self,
@@ -132,6 +140,29 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Touchpoint>>;
     /// Touchpoints per channel and declared phase: aggregate, so no access is logged.
     async fn touchpoint_counts(&self, provider: ProviderId) -> Result<Vec<ChannelPhaseCount>>;
+
+    // Tracking plans and the quarantine of rejected events.
+    /// Sets or (with None) removes the provider's tracking plan.
+    async fn set_tracking_plan(
+        &self,
+        provider: ProviderId,
+        plan: Option<TrackingPlan>,
+    ) -> Result<()>;
+    async fn tracking_plan(&self, provider: ProviderId) -> Result<Option<TrackingPlan>>;
+    /// Keeps rejected events aside: (source, raw event, why).
+    async fn quarantine(
+        &self,
+        provider: ProviderId,
+        events: Vec<(String, String, Vec<FieldError>)>,
+    ) -> Result<()>;
+    async fn quarantined(
+        &self,
+        provider: ProviderId,
+        page: PageRequest,
+    ) -> Result<Vec<Quarantined>>;
+    async fn quarantined_one(&self, provider: ProviderId, id: Uuid) -> Result<Option<Quarantined>>;
+    /// Removes a quarantined event (after a replay, or to discard it).
+    async fn release_quarantined(&self, provider: ProviderId, id: Uuid) -> Result<()>;
 
     // Networks.
     async fn create_network(&self, new: NewNetwork, members: &[ProviderId]) -> Result<Network>;

@@ -15,6 +15,8 @@ pub struct ApiKey {
     pub id: Uuid,
     pub provider_id: ProviderId,
     pub label: String,
+    pub kind: KeyKind,
+    pub origins: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
@@ -71,14 +73,6 @@ pub struct TouchpointFilter {
     pub newest_first: bool,
 }
 
-/// One result of a touchpoint insert.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct Inserted {
-    pub touchpoint: Touchpoint,
-    /// True when the event id had been seen before and nothing new was stored.
-    pub duplicate: bool,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ChannelPhaseCount {
     pub channel: String,
@@ -95,4 +89,92 @@ pub struct AccessEntry {
     /// What was read: `profile`, `person`, `touchpoints`.
     pub action: String,
     pub at: DateTime<Utc>,
+}
+
+/// How a touchpoint given by identifiers finds its profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stitch {
+    /// In the same transaction: the answer carries the profile id.
+    Now,
+    /// Later, by `resolve_pending`: ingestion stays fast.
+    Later,
+}
+
+/// What became of one touchpoint given to `insert_touchpoints`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Stored(Touchpoint),
+    /// Its event id had been seen before: nothing new was stored; this is the earlier one.
+    Duplicate(Touchpoint),
+    /// It names something that does not exist for this provider (a profile id).
+    Rejected(motesplats_core::Invalid),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyKind {
+    /// Full access to the provider's data over the API.
+    Secret,
+    /// Write-only: may only send touchpoints, from the allowed web origins. Safe to
+    /// publish in a web page or an app.
+    Publishable,
+}
+
+impl KeyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyKind::Secret => "secret",
+            KeyKind::Publishable => "publishable",
+        }
+    }
+
+    pub fn from_db(s: &str) -> KeyKind {
+        if s == "publishable" {
+            KeyKind::Publishable
+        } else {
+            KeyKind::Secret
+        }
+    }
+}
+
+/// A key to be created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewApiKey {
+    pub label: String,
+    pub kind: KeyKind,
+    /// Web origins (`https://shop.example`) a publishable key may be used from.
+    pub origins: Vec<String>,
+}
+
+impl NewApiKey {
+    /// A secret key with this label.
+    pub fn secret(label: &str) -> Self {
+        NewApiKey {
+            label: label.to_string(),
+            kind: KeyKind::Secret,
+            origins: Vec::new(),
+        }
+    }
+}
+
+/// What a presented key allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyGrant {
+    pub key_id: Uuid,
+    pub provider_id: ProviderId,
+    pub kind: KeyKind,
+    pub origins: Vec<String>,
+}
+
+/// An event that was rejected, kept aside so the provider can inspect, fix and replay it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Quarantined {
+    pub id: Uuid,
+    pub provider_id: ProviderId,
+    pub received_at: DateTime<Utc>,
+    /// Where it came from: `batch`, `import`, `touchpoint`.
+    pub source: String,
+    /// The event as it arrived (JSON, or the raw line when it was not JSON).
+    pub raw: String,
+    pub errors: Vec<motesplats_core::FieldError>,
 }

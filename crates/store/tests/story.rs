@@ -3,12 +3,16 @@
 //! the run and dropped after it).
 
 use chrono::{Duration, Utc};
+use motesplats_core::Touchpoint;
+use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::{Subject, TouchpointInput};
 use motesplats_core::{
-    Channel, Identifier, IdentifierKind, NewNetwork, NewProfile, NewProvider, NewTouchpoint,
-    PageRequest, Phase, ProfileId, ProviderId, SharedData, TouchpointId,
+    Channel, FieldError, Identifier, IdentifierKind, NewNetwork, NewProfile, NewProvider,
+    NewTouchpoint, PageRequest, Phase, ProfileId, ProviderId, SharedData, TouchpointId,
 };
-use motesplats_store::{ProfileFilter, Role, Store, StoreError, TouchpointFilter};
+use motesplats_store::{
+    KeyKind, NewApiKey, Outcome, ProfileFilter, Role, Stitch, Store, StoreError, TouchpointFilter,
+};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -21,6 +25,17 @@ fn touchpoint(store_channels: &[Channel], v: serde_json::Value) -> NewTouchpoint
         Utc::now(),
     )
     .unwrap()
+}
+
+/// The stored touchpoints of outcomes that must all be stores.
+fn stored(outcomes: Vec<Outcome>) -> Vec<Touchpoint> {
+    outcomes
+        .into_iter()
+        .map(|o| match o {
+            Outcome::Stored(t) => t,
+            other => panic!("expected a stored touchpoint, got {other:?}"),
+        })
+        .collect()
 }
 
 fn email(v: &str) -> Identifier {
@@ -41,13 +56,33 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(store.providers().await.unwrap().len(), 2);
 
     // Keys: found by hash while live, not after revocation, never across providers.
-    let key = store
-        .create_api_key(cafe.id, "till", [7; 32])
-        .await
-        .unwrap();
+    let till = NewApiKey {
+        label: "till".into(),
+        kind: KeyKind::Secret,
+        origins: vec![],
+    };
+    let key = store.create_api_key(cafe.id, till, [7; 32]).await.unwrap();
     assert_eq!(
-        store.provider_for_key([7; 32]).await.unwrap(),
+        store
+            .key_grant([7; 32])
+            .await
+            .unwrap()
+            .map(|g| g.provider_id),
         Some(cafe.id)
+    );
+    let web = NewApiKey {
+        label: "web".into(),
+        kind: KeyKind::Publishable,
+        origins: vec!["https://kafe.example".into()],
+    };
+    store.create_api_key(cafe.id, web, [8; 32]).await.unwrap();
+    let grant = store.key_grant([8; 32]).await.unwrap().unwrap();
+    assert_eq!(
+        (grant.kind, grant.origins.as_slice()),
+        (
+            KeyKind::Publishable,
+            ["https://kafe.example".to_string()].as_slice()
+        )
     );
     assert!(matches!(
         store.revoke_api_key(bank.id, key.id, Utc::now()).await,
@@ -57,7 +92,7 @@ async fn story(store: Arc<dyn Store>) {
         .revoke_api_key(cafe.id, key.id, Utc::now())
         .await
         .unwrap();
-    assert_eq!(store.provider_for_key([7; 32]).await.unwrap(), None);
+    assert_eq!(store.key_grant([7; 32]).await.unwrap(), None);
     assert!(
         store.api_keys(cafe.id).await.unwrap()[0]
             .revoked_at
@@ -234,50 +269,152 @@ async fn story(store: Arc<dyn Store>) {
             "channel": "forum", "kind": "review.posted", "occurred_at": "2026-11-21T20:00:00Z"
         }),
     );
-    let out = store
-        .insert_touchpoints(cafe.id, vec![first.clone(), stranger], Utc::now())
-        .await
-        .unwrap();
+    let out = stored(
+        store
+            .insert_touchpoints(
+                cafe.id,
+                vec![first.clone(), stranger],
+                Utc::now(),
+                Stitch::Now,
+            )
+            .await
+            .unwrap(),
+    );
     assert_eq!(
-        out[0].touchpoint.profile_id, anna.id,
+        out[0].profile_id,
+        Some(anna.id),
         "stitched to the profile holding the phone number"
     );
-    assert!(!out[0].duplicate);
-    assert_ne!(
-        out[1].touchpoint.profile_id, anna.id,
+    assert!(
+        out[1].profile_id.is_some_and(|p| p != anna.id),
         "an unknown identifier makes a new profile"
     );
     let mut retry = first.clone();
     retry.id = TouchpointId::new();
     let again = store
-        .insert_touchpoints(cafe.id, vec![retry], Utc::now())
+        .insert_touchpoints(cafe.id, vec![retry], Utc::now(), Stitch::Now)
         .await
         .unwrap();
-    assert!(again[0].duplicate);
-    assert_eq!(again[0].touchpoint, out[0].touchpoint);
+    assert_eq!(
+        again,
+        vec![Outcome::Duplicate(out[0].clone())],
+        "a retried event is not stored again"
+    );
     let foreign = NewTouchpoint {
         subject: Subject::Profile(anna.id),
         event_id: None,
         id: TouchpointId::new(),
         ..first.clone()
     };
-    assert!(matches!(
-        store
-            .insert_touchpoints(bank.id, vec![foreign], Utc::now())
-            .await,
-        Err(StoreError::Invalid(_))
-    ));
+    let mut good = foreign.clone();
+    good.subject = Subject::Profile(anna_at_bank.id);
+    good.id = TouchpointId::new();
+    let mixed = store
+        .insert_touchpoints(bank.id, vec![foreign, good], Utc::now(), Stitch::Now)
+        .await
+        .unwrap();
+    assert!(
+        matches!(&mixed[0], Outcome::Rejected(e) if e.0[0].field == "profile_id"),
+        "{mixed:?}"
+    );
+    assert!(
+        matches!(&mixed[1], Outcome::Stored(_)),
+        "one bad event never costs the good ones"
+    );
 
-    let stored = store
-        .touchpoint(cafe.id, out[0].touchpoint.id)
+    // Later stitching: stored without a profile, placed by the resolver.
+    let later = touchpoint(
+        &cafe_channels,
+        json!({
+            "event_id": "web-9", "identifiers": [{"kind": "email", "value": "anna@example.se"}],
+            "channel": "web", "kind": "visit", "occurred_at": "2026-11-22T08:00:00Z"
+        }),
+    );
+    let waiting = stored(
+        store
+            .insert_touchpoints(cafe.id, vec![later], Utc::now(), Stitch::Later)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(waiting[0].profile_id, None);
+    assert!(store.resolve_pending(1000).await.unwrap() >= 1);
+    assert_eq!(store.resolve_pending(1000).await.unwrap(), 0);
+    let placed = store
+        .touchpoint(cafe.id, waiting[0].id)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored, out[0].touchpoint);
-    assert_eq!(stored.properties["amount_sek"], 45);
+    assert_eq!(
+        placed.profile_id,
+        Some(anna.id),
+        "placed by the e-mail address"
+    );
+
+    // Tracking plans and the quarantine.
+    assert!(store.tracking_plan(cafe.id).await.unwrap().is_none());
+    let plan: TrackingPlan =
+        serde_json::from_value(json!({"mode": "flag", "kinds": {"purchase": {}}})).unwrap();
+    store
+        .set_tracking_plan(cafe.id, Some(plan.clone()))
+        .await
+        .unwrap();
+    assert_eq!(store.tracking_plan(cafe.id).await.unwrap(), Some(plan));
+    assert!(store.tracking_plan(bank.id).await.unwrap().is_none());
+    let why = vec![FieldError {
+        field: "channel".into(),
+        reason: "unknown".into(),
+    }];
+    store
+        .quarantine(
+            cafe.id,
+            vec![("batch".into(), "{\"channel\":\"fax\"}".into(), why.clone())],
+        )
+        .await
+        .unwrap();
+    let held = store
+        .quarantined(cafe.id, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        (held.len(), held[0].errors.clone(), held[0].source.as_str()),
+        (1, why, "batch")
+    );
     assert!(
         store
-            .touchpoint(bank.id, stored.id)
+            .quarantined(bank.id, PageRequest::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .quarantined_one(bank.id, held[0].id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(matches!(
+        store.release_quarantined(bank.id, held[0].id).await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .release_quarantined(cafe.id, held[0].id)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .quarantined_one(cafe.id, held[0].id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let stored_one = store.touchpoint(cafe.id, out[0].id).await.unwrap().unwrap();
+    assert_eq!(stored_one, out[0]);
+    assert_eq!(stored_one.properties["amount_sek"], 45);
+    assert!(
+        store
+            .touchpoint(bank.id, stored_one.id)
             .await
             .unwrap()
             .is_none()
@@ -286,21 +423,20 @@ async fn story(store: Arc<dyn Store>) {
         .touchpoints(cafe.id, &TouchpointFilter::default())
         .await
         .unwrap();
-    assert_eq!(all.len(), 2);
-    assert!(
-        store
-            .touchpoints(bank.id, &TouchpointFilter::default())
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(all.len(), 3);
+    let banks = store
+        .touchpoints(bank.id, &TouchpointFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(banks.len(), 1, "the bank sees its own touchpoint only");
+    assert_eq!(banks[0].profile_id, Some(anna_at_bank.id));
     let during = TouchpointFilter {
         phase: Some(Phase::During),
         ..Default::default()
     };
     assert_eq!(
         store.touchpoints(cafe.id, &during).await.unwrap(),
-        vec![stored.clone()]
+        vec![stored_one.clone()]
     );
     let page = TouchpointFilter {
         page: PageRequest {
@@ -312,7 +448,7 @@ async fn story(store: Arc<dyn Store>) {
     let p1 = store.touchpoints(cafe.id, &page).await.unwrap();
     let next = TouchpointFilter {
         page: PageRequest {
-            limit: 1,
+            limit: 2,
             after: Some(motesplats_core::Cursor(p1[0].id.0)),
         },
         ..Default::default()
@@ -326,7 +462,7 @@ async fn story(store: Arc<dyn Store>) {
     let reversed: Vec<_> = all.iter().rev().cloned().collect();
     assert_eq!(store.touchpoints(cafe.id, &newest).await.unwrap(), reversed);
     let counts = store.touchpoint_counts(cafe.id).await.unwrap();
-    assert_eq!(counts.iter().map(|c| c.count).sum::<u64>(), 2);
+    assert_eq!(counts.iter().map(|c| c.count).sum::<u64>(), 3);
     assert!(
         counts
             .iter()

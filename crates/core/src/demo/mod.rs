@@ -417,6 +417,7 @@ impl Generator {
                 setting,
                 phase,
                 properties: properties(&mut self.rng, step.props, nights),
+                flags: Vec::new(),
             };
             state.out.touchpoints.push(touchpoint);
         }

@@ -1,1 +1,15 @@
-//! Surveys and their statistics (being written).
+//! Surveys and their statistics.
+//!
+//! [`stats`] is the pure statistics engine for survey answers (scale descriptives,
+//! top-two-box, NPS, cross-tabs, Welch's test, Cohen's kappa and the join of scores with
+//! open-text codes). Everything is re-exported here so callers write
+//! `motesplats_core::survey::nps`.
+
+pub mod stats;
+
+pub use stats::{
+    ChiSquareTest, CodeScoreJoin, ConfidenceInterval, CrossTab, Descriptives, GroupMean,
+    IntervalMethod, Kappa, MAX_SCALE_POINTS, Nps, PointCount, Proportion, Scale, ScaleDescriptives,
+    StatsError, WelchTest, chi_square_test, cohens_kappa, crosstab, describe, describe_scale, nps,
+    nps_from_counts, score_by_code, top_two_box, welch_t_test, wilson_interval,
+};

@@ -1,11 +1,13 @@
 //! The JSON API under `/api/v1`, one module per capability, and its OpenAPI
 //! document at `/api/openapi.json`, generated from the handlers' annotations.
 
+mod batch;
 mod channels;
 mod networks;
 mod persons;
 mod profiles;
 mod providers;
+mod quarantine;
 mod touchpoints;
 
 use crate::error::Problem;
@@ -80,6 +82,8 @@ pub fn router() -> Router<AppState> {
         .merge(profiles::router())
         .merge(persons::router())
         .merge(touchpoints::router())
+        .merge(batch::router())
+        .merge(quarantine::router())
         .merge(networks::router());
     let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)

@@ -8,9 +8,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
-use motesplats_core::invalid::text;
+use motesplats_core::invalid::{Checker, text};
 use motesplats_core::{NewProvider, Provider};
-use motesplats_store::ApiKey;
+use motesplats_store::{ApiKey, KeyKind, NewApiKey};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -52,12 +52,16 @@ pub struct CreatedProvider {
 pub async fn issue_key(
     state: &AppState,
     provider: motesplats_core::ProviderId,
-    label: &str,
+    new: NewApiKey,
 ) -> Result<IssuedKey, ApiError> {
-    let token = new_token("mp_key_");
+    let prefix = match new.kind {
+        KeyKind::Secret => "mp_key_",
+        KeyKind::Publishable => "mp_pub_",
+    };
+    let token = new_token(prefix);
     let key = state
         .store
-        .create_api_key(provider, label, sha256(&token))
+        .create_api_key(provider, new, sha256(&token))
         .await?;
     Ok(IssuedKey { key, token })
 }
@@ -77,7 +81,7 @@ async fn create_provider(
         input.country.as_deref(),
     )?;
     let provider = state.store.create_provider(new).await?;
-    let api_key = issue_key(&state, provider.id, "first key").await?;
+    let api_key = issue_key(&state, provider.id, NewApiKey::secret("first key")).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedProvider { provider, api_key }),
@@ -113,6 +117,12 @@ async fn current_provider(
 pub struct KeyInput {
     /// What the key is for, such as "till in the café".
     label: Option<String>,
+    /// `secret` (default): full access; `publishable`: may only send touchpoints, and
+    /// is safe to put in a web page or an app.
+    kind: Option<KeyKind>,
+    /// For publishable keys: the web origins allowed to use it, such as
+    /// `https://shop.example`. Empty allows any origin.
+    origins: Option<Vec<String>>,
 }
 
 /// Issue another API key for the caller's provider.
@@ -123,11 +133,45 @@ async fn create_key(
     Tenant(me): Tenant,
     ApiJson(input): ApiJson<KeyInput>,
 ) -> Result<(StatusCode, Json<IssuedKey>), ApiError> {
-    let label = text("label", input.label.as_deref().unwrap_or("API key"), 100)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(issue_key(&state, me, &label).await?),
-    ))
+    let mut c = Checker::new();
+    let label = c.take(text(
+        "label",
+        input.label.as_deref().unwrap_or("API key"),
+        100,
+    ));
+    let kind = input.kind.unwrap_or(KeyKind::Secret);
+    let origins = input.origins.unwrap_or_default();
+    for (i, o) in origins.iter().enumerate() {
+        if !is_origin(o) {
+            c.fail(
+                format!("origins[{i}]"),
+                "must be an origin such as https://shop.example (scheme, host, optional port)",
+            );
+        }
+    }
+    if kind == KeyKind::Secret && !origins.is_empty() {
+        c.fail("origins", "only publishable keys are tied to origins");
+    }
+    c.finish()?;
+    let new = NewApiKey {
+        label: label.unwrap_or_default(),
+        kind,
+        origins,
+    };
+    Ok((StatusCode::CREATED, Json(issue_key(&state, me, new).await?)))
+}
+
+/// `scheme://host[:port]` with nothing after it, as browsers send in `Origin`.
+fn is_origin(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https")
+        && !rest.is_empty()
+        && !rest.contains('/')
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
 }
 
 /// The caller's API keys (never their tokens).

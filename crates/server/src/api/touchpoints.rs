@@ -1,9 +1,10 @@
 //! Touchpoints: create one, read one, list with filters.
 
 use super::Page;
-use super::profiles::{path_id, region};
-use crate::auth::Tenant;
+use super::profiles::path_id;
+use crate::auth::{Sender, Tenant};
 use crate::error::{ApiError, Problem};
+use crate::ingest::Context;
 use crate::json::{ApiJson, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
@@ -12,10 +13,8 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use motesplats_core::invalid::Checker;
 use motesplats_core::touchpoint::{TouchpointInput, TouchpointKind, timestamp};
-use motesplats_core::{
-    ChannelKey, NewTouchpoint, PageRequest, Phase, ProfileId, Touchpoint, TouchpointId,
-};
-use motesplats_store::TouchpointFilter;
+use motesplats_core::{ChannelKey, PageRequest, Phase, ProfileId, Touchpoint, TouchpointId};
+use motesplats_store::{Outcome, Stitch, TouchpointFilter};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -28,31 +27,38 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Record a touchpoint. It is durable when the response arrives. A retry with the
-/// same `event_id` returns the stored touchpoint with 200 instead of 201.
+/// same `event_id` returns the stored touchpoint with 200 instead of 201. With a
+/// secret key the answer carries the profile it was stitched to; with a publishable
+/// key stitching happens a moment later and `profile_id` is null.
 #[utoipa::path(post, path = "/touchpoints", tag = "touchpoints", request_body = TouchpointInput,
     responses((status = 201, body = Touchpoint), (status = 200, body = Touchpoint, description = "seen before"),
-              (status = 400, body = Problem), (status = 422, body = Problem)))]
+              (status = 400, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 async fn create_touchpoint(
     State(state): State<AppState>,
-    Tenant(me): Tenant,
+    sender: Sender,
     ApiJson(input): ApiJson<TouchpointInput>,
 ) -> Result<(StatusCode, Json<Touchpoint>), ApiError> {
-    let channels = state.store.channels(me).await?;
-    let known = |k: &str| channels.iter().any(|c| c.key.as_str() == k);
-    let new = NewTouchpoint::parse(&input, &region(&state, me).await?, known, Utc::now())?;
+    state.limits.take(sender.key_id, sender.publishable, 1)?;
+    let context = Context::load(&state, sender.provider).await?;
+    let new = context.check(&input, Utc::now(), false)?;
+    let stitch = if sender.publishable {
+        Stitch::Later
+    } else {
+        Stitch::Now
+    };
     let mut out = state
         .store
-        .insert_touchpoints(me, vec![new], Utc::now())
+        .insert_touchpoints(sender.provider, vec![new], Utc::now(), stitch)
         .await?;
-    let inserted = out
-        .pop()
-        .ok_or(ApiError::Internal("no touchpoint stored".into()))?;
-    let status = if inserted.duplicate {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    Ok((status, Json(inserted.touchpoint)))
+    if stitch == Stitch::Later {
+        state.resolver.notify_one();
+    }
+    match out.pop() {
+        Some(Outcome::Stored(t)) => Ok((StatusCode::CREATED, Json(t))),
+        Some(Outcome::Duplicate(t)) => Ok((StatusCode::OK, Json(t))),
+        Some(Outcome::Rejected(e)) => Err(ApiError::Invalid(e)),
+        None => Err(ApiError::Internal("no touchpoint stored".into())),
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use motesplats_core::{PageRequest, Phase};
+use motesplats_core::{Channel, PageRequest, Phase, Touchpoint};
 use motesplats_store::TouchpointFilter;
 use std::collections::BTreeMap;
 
@@ -20,7 +20,21 @@ pub struct Line {
     pub uncontrolled: bool,
     pub kind: String,
     pub phase: String,
-    pub profile_id: String,
+    /// None for a moment after arrival, until stitching has placed it.
+    pub profile_id: Option<String>,
+}
+
+impl Line {
+    pub fn of(lang: Lang, t: &Touchpoint, channels: &[Channel], time_zone: &str) -> Line {
+        Line {
+            when: local_time(t.occurred_at, time_zone),
+            uncontrolled: channels.iter().any(|c| c.key == t.channel && !c.controlled),
+            channel: channel_name(lang, t.channel.as_str(), channels),
+            kind: t.kind.as_str().to_string(),
+            phase: phase_name(lang, t.phase),
+            profile_id: t.profile_id.map(|p| p.to_string()),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -104,15 +118,8 @@ pub async fn page(
         .store
         .touchpoints(me, &filter)
         .await?
-        .into_iter()
-        .map(|t| Line {
-            when: local_time(t.occurred_at, &who.provider.time_zone),
-            uncontrolled: uncontrolled(t.channel.as_str()),
-            channel: channel_name(lang, t.channel.as_str(), &channels),
-            kind: t.kind.as_str().to_string(),
-            phase: phase_name(lang, t.phase),
-            profile_id: t.profile_id.to_string(),
-        })
+        .iter()
+        .map(|t| Line::of(lang, t, &channels, &who.provider.time_zone))
         .collect();
     let page = DashboardPage {
         shell: Shell::signed_in(lang, "/dashboard", &who),

@@ -4,14 +4,14 @@
 use super::dashboard::Line;
 use super::i18n::Lang;
 use super::session::SignedIn;
-use super::{Shell, channel_name, local_time, phase_name};
+use super::{Shell, local_time};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use motesplats_core::{Channel, PageRequest, PersonId, Profile, ProfileId, Touchpoint};
+use motesplats_core::{Channel, PageRequest, PersonId, Profile, ProfileId};
 use motesplats_store::TouchpointFilter;
 
 /// A profile with its touchpoints, newest first.
@@ -53,17 +53,6 @@ fn not_found(shell: Shell) -> Result<Response, ApiError> {
     Ok((StatusCode::NOT_FOUND, Html(html)).into_response())
 }
 
-fn line(lang: Lang, t: &Touchpoint, channels: &[Channel], time_zone: &str) -> Line {
-    Line {
-        when: local_time(t.occurred_at, time_zone),
-        uncontrolled: channels.iter().any(|c| c.key == t.channel && !c.controlled),
-        channel: channel_name(lang, t.channel.as_str(), channels),
-        kind: t.kind.as_str().to_string(),
-        phase: phase_name(lang, t.phase),
-        profile_id: t.profile_id.to_string(),
-    }
-}
-
 async fn view(
     state: &AppState,
     lang: Lang,
@@ -97,7 +86,7 @@ async fn view(
         since: local_time(p.created_at, &who.provider.time_zone),
         lines: touchpoints
             .iter()
-            .map(|t| line(lang, t, channels, &who.provider.time_zone))
+            .map(|t| Line::of(lang, t, channels, &who.provider.time_zone))
             .collect(),
     })
 }

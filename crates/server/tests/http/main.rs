@@ -2,6 +2,7 @@
 //! per test. One binary, a module per part of the server.
 
 mod api;
+mod ingest;
 mod ui;
 
 use motesplats_store::{Role, Store};
@@ -24,6 +25,15 @@ pub async fn spawn_app() -> App {
         .await
         .unwrap();
     let state = motesplats_server::AppState::new(store.clone(), Some(OPERATOR));
+    spawn_with(state, store, dir).await
+}
+
+/// Serves `state` (whose store is `store`, in `dir`) on an ephemeral port.
+pub async fn spawn_with(
+    state: motesplats_server::AppState,
+    store: Arc<dyn Store>,
+    dir: tempfile::TempDir,
+) -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(motesplats_server::serve(

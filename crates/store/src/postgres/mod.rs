@@ -3,9 +3,12 @@
 //! take a per-provider advisory lock, so one provider's batches take turns as they do
 //! behind SQLite's single writer, while different providers write at the same time.
 
+mod ingest;
 mod rows;
 mod store;
 pub mod testing;
+#[cfg(test)]
+mod tests;
 
 use crate::{Result, Store, StoreError};
 use sqlx::PgPool;
@@ -13,7 +16,10 @@ use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 
 /// Append-only: a released migration is never edited, a change is a new file.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_init.sql"),
+    include_str!("../../migrations/postgres/0002_ingestion.sql"),
+];
 
 /// The advisory lock one process holds while it migrates ("motespla").
 const MIGRATION_LOCK: i64 = 0x6d6f_7465_7370_6c61;

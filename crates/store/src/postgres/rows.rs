@@ -3,8 +3,8 @@
 use crate::{AccessEntry, Result, StoreError};
 use chrono::{DateTime, SubsecRound, Utc};
 use motesplats_core::{
-    ChannelKey, Identifier, IdentifierKind, Initiator, PersonId, Phase, Profile, ProfileId,
-    Provider, ProviderId, Setting, Touchpoint, TouchpointId, TouchpointKind,
+    ChannelKey, FieldError, Identifier, IdentifierKind, Initiator, PersonId, Phase, Profile,
+    ProfileId, Provider, ProviderId, Setting, Touchpoint, TouchpointId, TouchpointKind,
 };
 use serde_json::{Map, Value};
 use sqlx::postgres::PgRow;
@@ -99,13 +99,13 @@ pub async fn profile_by_id(
 }
 
 pub const TOUCHPOINT_COLUMNS: &str = "t.id, t.provider_id, t.profile_id, t.event_id, t.channel, t.kind, t.occurred_at, \
-     t.received_at, t.initiator, t.setting, t.phase, t.properties";
+     t.received_at, t.initiator, t.setting, t.phase, t.properties, t.flags";
 
 /// The columns of a touchpoint as stored, before they are checked.
 pub struct RawTouchpoint {
     id: Uuid,
     provider_id: Uuid,
-    profile_id: Uuid,
+    profile_id: Option<Uuid>,
     event_id: Option<String>,
     channel: String,
     kind: String,
@@ -115,6 +115,7 @@ pub struct RawTouchpoint {
     setting: Option<String>,
     phase: Option<String>,
     properties: Map<String, Value>,
+    flags: Option<Value>,
 }
 
 pub fn raw_touchpoint(r: &PgRow) -> sqlx::Result<RawTouchpoint> {
@@ -132,6 +133,7 @@ pub fn raw_touchpoint(r: &PgRow) -> sqlx::Result<RawTouchpoint> {
         setting: r.try_get(9)?,
         phase: r.try_get(10)?,
         properties,
+        flags: r.try_get(12)?,
     })
 }
 
@@ -140,7 +142,7 @@ impl RawTouchpoint {
         Ok(Touchpoint {
             id: TouchpointId(self.id),
             provider_id: ProviderId(self.provider_id),
-            profile_id: ProfileId(self.profile_id),
+            profile_id: self.profile_id.map(ProfileId),
             event_id: self.event_id,
             channel: ChannelKey::parse(&self.channel).map_err(|_| corrupt("channel"))?,
             kind: TouchpointKind::parse(&self.kind).map_err(|_| corrupt("touchpoint kind"))?,
@@ -160,6 +162,12 @@ impl RawTouchpoint {
                 .transpose()
                 .map_err(|_| corrupt("phase"))?,
             properties: self.properties,
+            flags: match self.flags {
+                None => Vec::new(),
+                Some(f) => {
+                    serde_json::from_value::<Vec<FieldError>>(f).map_err(|_| corrupt("flags"))?
+                }
+            },
         })
     }
 }

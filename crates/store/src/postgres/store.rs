@@ -1,26 +1,32 @@
 //! `Store` for PostgreSQL.
 
 use super::PgStore;
+use super::ingest;
 use super::rows::{self, stored};
 use crate::{
-    AccessEntry, ApiKey, ChannelPhaseCount, Inserted, ProfileFilter, Result, Role, Store,
-    StoreError, TouchpointFilter, User,
+    AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
+    Quarantined, Result, Role, Stitch, Store, StoreError, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::Subject;
 use motesplats_core::{
-    Channel, ChannelKey, Identifier, Invalid, Network, NetworkId, NewNetwork, NewProfile,
-    NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile, ProfileId, Provider,
-    ProviderId, SharedData, Touchpoint, TouchpointId, UserId, channel,
+    Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
+    NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile,
+    ProfileId, Provider, ProviderId, SharedData, Touchpoint, TouchpointId, UserId, channel,
 };
 use sqlx::postgres::PgArguments;
 use sqlx::types::Json;
 use sqlx::{Arguments, AssertSqlSafe, PgConnection, Row};
 use uuid::Uuid;
 
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     Utc::now()
+}
+
+fn origins_from(v: serde_json::Value) -> Result<Vec<String>> {
+    serde_json::from_value(v).map_err(|_| StoreError::Backend("unreadable key origins".into()))
 }
 
 /// Access entries for the distinct profiles among `reads`.
@@ -52,18 +58,29 @@ fn encode(e: sqlx::error::BoxDynError) -> StoreError {
 /// the provider. Two providers sharing a key only wait for each other, nothing more.
 const PROVIDER_LOCK_CLASS: i32 = 0x004d_6f74;
 
+/// The second key of the provider's advisory lock. A transaction that takes the locks
+/// of several providers takes them in the order of this key, so two such transactions
+/// cannot each hold one the other waits for.
+pub(super) fn provider_lock_key(provider: ProviderId) -> i32 {
+    let b = provider.0.as_u128();
+    (b ^ (b >> 32) ^ (b >> 64) ^ (b >> 96)) as u32 as i32
+}
+
 /// Makes the provider's other identity writes wait until this transaction ends.
 /// Stitching looks identifiers up and then adds them: without turns, two batches with
 /// the same new e-mail address would each make a profile, or one would fail on the key.
-async fn lock_provider(c: &mut PgConnection, provider: ProviderId) -> Result<()> {
-    let b = provider.0.as_u128();
-    let key = (b ^ (b >> 32) ^ (b >> 64) ^ (b >> 96)) as u32 as i32;
+pub(super) async fn lock_provider(c: &mut PgConnection, provider: ProviderId) -> Result<()> {
     sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
         .bind(PROVIDER_LOCK_CLASS)
-        .bind(key)
+        .bind(provider_lock_key(provider))
         .execute(c)
         .await?;
     Ok(())
+}
+
+/// Why a touchpoint naming a profile the provider does not have is rejected.
+pub(super) fn no_profile(id: ProfileId) -> Invalid {
+    Invalid::one("profile_id", format!("no profile {id} at this provider"))
 }
 
 async fn insert_identifier(
@@ -139,8 +156,9 @@ async fn insert_profile(
 }
 
 /// Finds the profile for a touchpoint's subject, stitching by exact identifier within
-/// the provider and creating a profile when none matches.
-async fn resolve_subject(
+/// the provider and creating a profile when none matches. The caller holds the
+/// provider's lock when the subject is identifiers.
+pub(super) async fn resolve_subject(
     c: &mut PgConnection,
     provider: ProviderId,
     subject: &Subject,
@@ -154,45 +172,40 @@ async fn resolve_subject(
                     .bind(provider.0)
                     .fetch_optional(&mut *c)
                     .await?;
-            exists.map(|_| *id).ok_or_else(|| {
-                StoreError::Invalid(Invalid::one(
-                    "profile_id",
-                    format!("no profile {id} at this provider"),
-                ))
-            })
+            exists
+                .map(|_| *id)
+                .ok_or_else(|| StoreError::Invalid(no_profile(*id)))
         }
         Subject::Identifiers(ids) => {
-            let mut found = None;
-            for id in ids {
-                found = sqlx::query_scalar::<_, Uuid>(
-                    "SELECT profile_id FROM identifiers WHERE provider_id = $1 AND kind = $2 AND value = $3",
-                )
-                .bind(provider.0)
-                .bind(id.kind.as_str())
-                .bind(&id.value)
-                .fetch_optional(&mut *c)
-                .await?;
-                if found.is_some() {
-                    break;
-                }
-            }
+            let kinds: Vec<&str> = ids.iter().map(|i| i.kind.as_str()).collect();
+            let values: Vec<&str> = ids.iter().map(|i| i.value.as_str()).collect();
+            // The profile of the first identifier, in the given order, that one holds.
+            let found: Option<Uuid> = sqlx::query_scalar(
+                "SELECT d.profile_id FROM UNNEST($2::text[], $3::text[]) WITH ORDINALITY AS i(kind, value, n) \
+                 JOIN identifiers d ON d.provider_id = $1 AND d.kind = i.kind AND d.value = i.value \
+                 ORDER BY i.n LIMIT 1",
+            )
+            .bind(provider.0)
+            .bind(&kinds)
+            .bind(&values)
+            .fetch_optional(&mut *c)
+            .await?;
             match found {
                 Some(p) => {
                     let profile = ProfileId(p);
                     // Identifiers seen together with a known one join its profile, unless
                     // another profile already holds them (the identity engine decides then).
-                    for id in ids {
-                        sqlx::query(
-                            "INSERT INTO identifiers (provider_id, kind, value, profile_id) VALUES ($1, $2, $3, $4) \
-                             ON CONFLICT DO NOTHING",
-                        )
-                        .bind(provider.0)
-                        .bind(id.kind.as_str())
-                        .bind(&id.value)
-                        .bind(profile.0)
-                        .execute(&mut *c)
-                        .await?;
-                    }
+                    sqlx::query(
+                        "INSERT INTO identifiers (provider_id, kind, value, profile_id) \
+                         SELECT $1, kind, value, $4 FROM UNNEST($2::text[], $3::text[]) AS i(kind, value) \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(provider.0)
+                    .bind(&kinds)
+                    .bind(&values)
+                    .bind(profile.0)
+                    .execute(&mut *c)
+                    .await?;
                     Ok(profile)
                 }
                 None => {
@@ -209,30 +222,11 @@ async fn resolve_subject(
     }
 }
 
-async fn touchpoint_by_event(
-    c: &mut PgConnection,
-    provider: ProviderId,
-    event_id: &str,
-) -> Result<Option<Touchpoint>> {
-    let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {} FROM touchpoints t WHERE t.provider_id = $1 AND t.event_id = $2",
-        rows::TOUCHPOINT_COLUMNS
-    )))
-    .bind(provider.0)
-    .bind(event_id)
-    .fetch_optional(c)
-    .await?;
-    row.as_ref()
-        .map(rows::raw_touchpoint)
-        .transpose()?
-        .map(|r| r.into_touchpoint())
-        .transpose()
-}
-
-/// A touchpoint row followed by its profile's person, as `touchpoint(s)` select them.
-fn touchpoint_and_person(r: &sqlx::postgres::PgRow) -> Result<(Touchpoint, PersonId)> {
+/// A touchpoint row followed by its profile's person (none while it waits for a
+/// profile), as `touchpoint(s)` select them.
+fn touchpoint_and_person(r: &sqlx::postgres::PgRow) -> Result<(Touchpoint, Option<PersonId>)> {
     let raw = rows::raw_touchpoint(r)?;
-    let person = PersonId(r.try_get(12)?);
+    let person = r.try_get::<Option<Uuid>, _>(13)?.map(PersonId);
     Ok((raw.into_touchpoint()?, person))
 }
 
@@ -290,49 +284,58 @@ impl Store for PgStore {
     async fn create_api_key(
         &self,
         provider: ProviderId,
-        label: &str,
+        new: NewApiKey,
         token_sha256: [u8; 32],
     ) -> Result<ApiKey> {
         let key = ApiKey {
             id: Uuid::now_v7(),
             provider_id: provider,
-            label: label.to_string(),
+            label: new.label,
+            kind: new.kind,
+            origins: new.origins,
             created_at: stored(now()),
             revoked_at: None,
         };
         let mut tx = self.pool.begin().await?;
-        sqlx::query("INSERT INTO api_keys (id, provider_id, label, token_sha256, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(key.id)
-            .bind(key.provider_id.0)
-            .bind(&key.label)
-            .bind(token_sha256.as_slice())
-            .bind(key.created_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO api_keys (id, provider_id, label, token_sha256, created_at, kind, origins) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(key.id)
+        .bind(key.provider_id.0)
+        .bind(&key.label)
+        .bind(token_sha256.as_slice())
+        .bind(key.created_at)
+        .bind(key.kind.as_str())
+        .bind(Json(&key.origins))
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(key)
     }
 
     async fn api_keys(&self, provider: ProviderId) -> Result<Vec<ApiKey>> {
         let rows = sqlx::query(
-            "SELECT id, provider_id, label, created_at, revoked_at FROM api_keys WHERE provider_id = $1 ORDER BY id",
+            "SELECT id, provider_id, label, created_at, revoked_at, kind, origins FROM api_keys \
+             WHERE provider_id = $1 ORDER BY id",
         )
         .bind(provider.0)
         .fetch_all(&self.pool)
         .await?;
-        let keys = rows
-            .iter()
+        rows.iter()
             .map(|r| {
+                let kind: String = r.try_get(5)?;
                 Ok(ApiKey {
                     id: r.try_get(0)?,
                     provider_id: ProviderId(r.try_get(1)?),
                     label: r.try_get(2)?,
+                    kind: KeyKind::from_db(&kind),
+                    origins: origins_from(r.try_get(6)?)?,
                     created_at: r.try_get(3)?,
                     revoked_at: r.try_get(4)?,
                 })
             })
-            .collect::<sqlx::Result<_>>()?;
-        Ok(keys)
+            .collect()
     }
 
     async fn revoke_api_key(
@@ -356,14 +359,21 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn provider_for_key(&self, token_sha256: [u8; 32]) -> Result<Option<ProviderId>> {
-        let id: Option<Uuid> = sqlx::query_scalar(
-            "SELECT provider_id FROM api_keys WHERE token_sha256 = $1 AND revoked_at IS NULL",
+    async fn key_grant(&self, token_sha256: [u8; 32]) -> Result<Option<KeyGrant>> {
+        let row = sqlx::query(
+            "SELECT id, provider_id, kind, origins FROM api_keys WHERE token_sha256 = $1 AND revoked_at IS NULL",
         )
         .bind(token_sha256.as_slice())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(id.map(ProviderId))
+        let Some(r) = row else { return Ok(None) };
+        let kind: String = r.try_get(2)?;
+        Ok(Some(KeyGrant {
+            key_id: r.try_get(0)?,
+            provider_id: ProviderId(r.try_get(1)?),
+            kind: KeyKind::from_db(&kind),
+            origins: origins_from(r.try_get(3)?)?,
+        }))
     }
 
     async fn create_user(
@@ -691,67 +701,73 @@ impl Store for PgStore {
         provider: ProviderId,
         new: Vec<NewTouchpoint>,
         received_at: DateTime<Utc>,
-    ) -> Result<Vec<Inserted>> {
+        stitch: Stitch,
+    ) -> Result<Vec<Outcome>> {
         let mut tx = self.pool.begin().await?;
-        // Also keeps two batches carrying the same event id from both storing it.
-        lock_provider(&mut tx, provider).await?;
-        let mut out = Vec::with_capacity(new.len());
-        for t in new {
-            if let Some(event_id) = t.event_id.as_deref()
-                && let Some(existing) = touchpoint_by_event(&mut tx, provider, event_id).await?
-            {
-                out.push(Inserted {
-                    touchpoint: existing,
-                    duplicate: true,
-                });
-                continue;
-            }
-            let profile = resolve_subject(&mut tx, provider, &t.subject, received_at).await?;
-            let touchpoint = Touchpoint {
-                id: t.id,
-                provider_id: provider,
-                profile_id: profile,
-                event_id: t.event_id,
-                channel: t.channel,
-                kind: t.kind,
-                occurred_at: stored(t.occurred_at),
-                received_at: stored(received_at),
-                initiator: t.initiator,
-                setting: t.setting,
-                phase: t.phase,
-                properties: t.properties,
-            };
-            sqlx::query(
-                "INSERT INTO touchpoints (id, provider_id, profile_id, event_id, channel, kind, occurred_at, received_at, \
-                 initiator, setting, phase, properties) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(touchpoint.id.0)
-            .bind(provider.0)
-            .bind(profile.0)
-            .bind(&touchpoint.event_id)
-            .bind(touchpoint.channel.as_str())
-            .bind(touchpoint.kind.as_str())
-            .bind(touchpoint.occurred_at)
-            .bind(touchpoint.received_at)
-            .bind(touchpoint.initiator.as_str())
-            .bind(touchpoint.setting.map(|s| s.as_str()))
-            .bind(touchpoint.phase.map(|p| p.as_str()))
-            .bind(Json(&touchpoint.properties))
-            .execute(&mut *tx)
-            .await?;
-            out.push(Inserted {
-                touchpoint,
-                duplicate: false,
-            });
-        }
+        let out = ingest::insert(&mut tx, provider, new, received_at, stitch).await?;
         tx.commit().await?;
         Ok(out)
+    }
+
+    async fn resolve_pending(&self, limit: u32) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        let placed = ingest::resolve_pending(&mut tx, limit).await?;
+        tx.commit().await?;
+        Ok(placed)
+    }
+
+    async fn set_tracking_plan(
+        &self,
+        provider: ProviderId,
+        plan: Option<TrackingPlan>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        ingest::set_plan(&mut tx, provider, plan.as_ref()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn tracking_plan(&self, provider: ProviderId) -> Result<Option<TrackingPlan>> {
+        let mut c = self.pool.acquire().await?;
+        ingest::plan(&mut c, provider).await
+    }
+
+    async fn quarantine(
+        &self,
+        provider: ProviderId,
+        events: Vec<(String, String, Vec<FieldError>)>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        ingest::quarantine(&mut tx, provider, &events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn quarantined(
+        &self,
+        provider: ProviderId,
+        page: PageRequest,
+    ) -> Result<Vec<Quarantined>> {
+        let mut c = self.pool.acquire().await?;
+        ingest::quarantined(&mut c, provider, page).await
+    }
+
+    async fn quarantined_one(&self, provider: ProviderId, id: Uuid) -> Result<Option<Quarantined>> {
+        let mut c = self.pool.acquire().await?;
+        ingest::quarantined_one(&mut c, provider, id).await
+    }
+
+    async fn release_quarantined(&self, provider: ProviderId, id: Uuid) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        ingest::release(&mut tx, provider, id).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {}, p.person_id FROM touchpoints t JOIN profiles p ON p.id = t.profile_id \
+            "SELECT {}, p.person_id FROM touchpoints t LEFT JOIN profiles p ON p.id = t.profile_id \
              WHERE t.id = $1 AND t.provider_id = $2",
             rows::TOUCHPOINT_COLUMNS
         )))
@@ -764,7 +780,7 @@ impl Store for PgStore {
         };
         rows::log_access(
             &mut tx,
-            &accesses(reader, "touchpoints", [(person, t.profile_id)]),
+            &accesses(reader, "touchpoints", person.zip(t.profile_id)),
         )
         .await?;
         tx.commit().await?;
@@ -778,7 +794,8 @@ impl Store for PgStore {
     ) -> Result<Vec<Touchpoint>> {
         let f = filter;
         let mut sql = format!(
-            "SELECT {}, p.person_id FROM touchpoints t JOIN profiles p ON p.id = t.profile_id WHERE t.provider_id = $1",
+            "SELECT {}, p.person_id FROM touchpoints t LEFT JOIN profiles p ON p.id = t.profile_id \
+             WHERE t.provider_id = $1",
             rows::TOUCHPOINT_COLUMNS
         );
         let mut args = PgArguments::default();
@@ -828,7 +845,9 @@ impl Store for PgStore {
         let log = accesses(
             reader,
             "touchpoints",
-            found.iter().map(|(t, person)| (*person, t.profile_id)),
+            found
+                .iter()
+                .filter_map(|(t, person)| person.zip(t.profile_id)),
         );
         rows::log_access(&mut tx, &log).await?;
         tx.commit().await?;

@@ -3,6 +3,7 @@
 //! connection takes every write (SQLite allows one writer at a time anyway); a few
 //! reader connections serve reads concurrently.
 
+mod ingest;
 mod rows;
 mod store;
 
@@ -13,7 +14,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Append-only: a released migration is never edited, a change is a new file.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../migrations/sqlite/0002_ingestion.sql"),
+];
 
 const READERS: usize = 4;
 

@@ -99,13 +99,13 @@ pub fn profile_by_id(
 }
 
 pub const TOUCHPOINT_COLUMNS: &str = "t.id, t.provider_id, t.profile_id, t.event_id, t.channel, t.kind, t.occurred_at, \
-     t.received_at, t.initiator, t.setting, t.phase, t.properties";
+     t.received_at, t.initiator, t.setting, t.phase, t.properties, t.flags";
 
 /// The columns of a touchpoint as stored, before they are checked.
 pub struct RawTouchpoint {
     id: Uuid,
     provider_id: Uuid,
-    profile_id: Uuid,
+    profile_id: Option<Uuid>,
     event_id: Option<String>,
     channel: String,
     kind: String,
@@ -115,6 +115,7 @@ pub struct RawTouchpoint {
     setting: Option<String>,
     phase: Option<String>,
     properties: String,
+    flags: Option<String>,
 }
 
 pub fn raw_touchpoint(r: &Row) -> rusqlite::Result<RawTouchpoint> {
@@ -131,6 +132,7 @@ pub fn raw_touchpoint(r: &Row) -> rusqlite::Result<RawTouchpoint> {
         setting: r.get(9)?,
         phase: r.get(10)?,
         properties: r.get(11)?,
+        flags: r.get(12)?,
     })
 }
 
@@ -139,7 +141,7 @@ impl RawTouchpoint {
         Ok(Touchpoint {
             id: TouchpointId(self.id),
             provider_id: ProviderId(self.provider_id),
-            profile_id: ProfileId(self.profile_id),
+            profile_id: self.profile_id.map(ProfileId),
             event_id: self.event_id,
             channel: ChannelKey::parse(&self.channel).map_err(|_| corrupt("channel"))?,
             kind: TouchpointKind::parse(&self.kind).map_err(|_| corrupt("touchpoint kind"))?,
@@ -159,6 +161,10 @@ impl RawTouchpoint {
                 .transpose()
                 .map_err(|_| corrupt("phase"))?,
             properties: object(&self.properties)?,
+            flags: match self.flags {
+                None => Vec::new(),
+                Some(f) => serde_json::from_str(&f).map_err(|_| corrupt("flags"))?,
+            },
         })
     }
 }

@@ -1,22 +1,28 @@
 //! `Store` for SQLite.
 
 use super::SqliteStore;
+use super::ingest;
 use super::rows::{self, micros, time};
 use crate::{
-    AccessEntry, ApiKey, ChannelPhaseCount, Inserted, ProfileFilter, Result, Role, Store,
-    StoreError, TouchpointFilter, User,
+    AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
+    Quarantined, Result, Role, Stitch, Store, StoreError, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::Subject;
 use motesplats_core::{
-    Channel, ChannelKey, Identifier, Invalid, Network, NetworkId, NewNetwork, NewProfile,
-    NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile, ProfileId, Provider,
-    ProviderId, SharedData, Touchpoint, TouchpointId, UserId, channel,
+    Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
+    NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile,
+    ProfileId, Provider, ProviderId, SharedData, Touchpoint, TouchpointId, UserId, channel,
 };
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use uuid::Uuid;
+
+fn origins_from(text: &str) -> Result<Vec<String>> {
+    serde_json::from_str(text).map_err(|_| StoreError::Backend("unreadable key origins".into()))
+}
 
 fn now() -> DateTime<Utc> {
     Utc::now()
@@ -105,7 +111,7 @@ fn insert_profile(
 
 /// Finds the profile for a touchpoint's subject, stitching by exact identifier within
 /// the provider and creating a profile when none matches.
-fn resolve_subject(
+pub(super) fn resolve_subject(
     c: &Connection,
     provider: ProviderId,
     subject: &Subject,
@@ -168,21 +174,6 @@ fn resolve_subject(
             }
         }
     }
-}
-
-fn touchpoint_by_event(
-    c: &Connection,
-    provider: ProviderId,
-    event_id: &str,
-) -> Result<Option<Touchpoint>> {
-    let raw = c
-        .prepare_cached(&format!(
-            "SELECT {} FROM touchpoints t WHERE t.provider_id = ?1 AND t.event_id = ?2",
-            rows::TOUCHPOINT_COLUMNS
-        ))?
-        .query_row(params![provider.0, event_id], rows::raw_touchpoint)
-        .optional()?;
-    raw.map(|r| r.into_touchpoint()).transpose()
 }
 
 fn network_members(c: &Connection, id: Uuid) -> Result<Vec<ProviderId>> {
@@ -249,21 +240,33 @@ impl Store for SqliteStore {
     async fn create_api_key(
         &self,
         provider: ProviderId,
-        label: &str,
+        new: NewApiKey,
         token_sha256: [u8; 32],
     ) -> Result<ApiKey> {
         let key = ApiKey {
             id: Uuid::now_v7(),
             provider_id: provider,
-            label: label.to_string(),
+            label: new.label,
+            kind: new.kind,
+            origins: new.origins,
             created_at: time(micros(now())),
             revoked_at: None,
         };
         let row = key.clone();
         self.write(move |c| {
+            let origins = serde_json::to_string(&row.origins).map_err(|e| StoreError::Backend(e.to_string()))?;
             c.execute(
-                "INSERT INTO api_keys (id, provider_id, label, token_sha256, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![row.id, row.provider_id.0, row.label, token_sha256.as_slice(), micros(row.created_at)],
+                "INSERT INTO api_keys (id, provider_id, label, token_sha256, created_at, kind, origins) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    row.id,
+                    row.provider_id.0,
+                    row.label,
+                    token_sha256.as_slice(),
+                    micros(row.created_at),
+                    row.kind.as_str(),
+                    origins
+                ],
             )?;
             Ok(())
         })
@@ -274,20 +277,31 @@ impl Store for SqliteStore {
     async fn api_keys(&self, provider: ProviderId) -> Result<Vec<ApiKey>> {
         self.read(move |c| {
             let mut stmt = c.prepare_cached(
-                "SELECT id, provider_id, label, created_at, revoked_at FROM api_keys WHERE provider_id = ?1 ORDER BY id",
+                "SELECT id, provider_id, label, created_at, revoked_at, kind, origins FROM api_keys \
+                 WHERE provider_id = ?1 ORDER BY id",
             )?;
-            let keys = stmt
+            let rows: Vec<(ApiKey, String)> = stmt
                 .query_map([provider.0], |r| {
-                    Ok(ApiKey {
-                        id: r.get(0)?,
-                        provider_id: ProviderId(r.get(1)?),
-                        label: r.get(2)?,
-                        created_at: time(r.get(3)?),
-                        revoked_at: r.get::<_, Option<i64>>(4)?.map(time),
-                    })
+                    Ok((
+                        ApiKey {
+                            id: r.get(0)?,
+                            provider_id: ProviderId(r.get(1)?),
+                            label: r.get(2)?,
+                            created_at: time(r.get(3)?),
+                            revoked_at: r.get::<_, Option<i64>>(4)?.map(time),
+                            kind: KeyKind::from_db(&r.get::<_, String>(5)?),
+                            origins: Vec::new(),
+                        },
+                        r.get(6)?,
+                    ))
                 })?
                 .collect::<rusqlite::Result<_>>()?;
-            Ok(keys)
+            rows.into_iter()
+                .map(|(mut key, origins)| {
+                    key.origins = origins_from(&origins)?;
+                    Ok(key)
+                })
+                .collect()
         })
         .await
     }
@@ -308,13 +322,23 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn provider_for_key(&self, token_sha256: [u8; 32]) -> Result<Option<ProviderId>> {
+    async fn key_grant(&self, token_sha256: [u8; 32]) -> Result<Option<KeyGrant>> {
         self.read(move |c| {
-            Ok(c.prepare_cached(
-                "SELECT provider_id FROM api_keys WHERE token_sha256 = ?1 AND revoked_at IS NULL",
-            )?
-            .query_row([token_sha256.as_slice()], |r| Ok(ProviderId(r.get(0)?)))
-            .optional()?)
+            let row: Option<(Uuid, Uuid, String, String)> = c
+                .prepare_cached(
+                    "SELECT id, provider_id, kind, origins FROM api_keys WHERE token_sha256 = ?1 AND revoked_at IS NULL",
+                )?
+                .query_row([token_sha256.as_slice()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .optional()?;
+            row.map(|(key_id, provider, kind, origins)| {
+                Ok(KeyGrant {
+                    key_id,
+                    provider_id: ProviderId(provider),
+                    kind: KeyKind::from_db(&kind),
+                    origins: origins_from(&origins)?,
+                })
+            })
+            .transpose()
         })
         .await
     }
@@ -600,55 +624,54 @@ impl Store for SqliteStore {
         provider: ProviderId,
         new: Vec<NewTouchpoint>,
         received_at: DateTime<Utc>,
-    ) -> Result<Vec<Inserted>> {
-        self.write(move |c| {
-            let mut insert = c.prepare_cached(
-                "INSERT INTO touchpoints (id, provider_id, profile_id, event_id, channel, kind, occurred_at, received_at, \
-                 initiator, setting, phase, properties) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?;
-            let mut out = Vec::with_capacity(new.len());
-            for t in new {
-                if let Some(existing) = t.event_id.as_deref().map(|e| touchpoint_by_event(c, provider, e)).transpose()?.flatten() {
-                    out.push(Inserted { touchpoint: existing, duplicate: true });
-                    continue;
-                }
-                let profile = resolve_subject(c, provider, &t.subject, received_at)?;
-                let properties = serde_json::Value::Object(t.properties.clone()).to_string();
-                insert.execute(params![
-                    t.id.0,
-                    provider.0,
-                    profile.0,
-                    t.event_id,
-                    t.channel.as_str(),
-                    t.kind.as_str(),
-                    micros(t.occurred_at),
-                    micros(received_at),
-                    t.initiator.as_str(),
-                    t.setting.map(|s| s.as_str()),
-                    t.phase.map(|p| p.as_str()),
-                    properties,
-                ])?;
-                out.push(Inserted {
-                    touchpoint: Touchpoint {
-                        id: t.id,
-                        provider_id: provider,
-                        profile_id: profile,
-                        event_id: t.event_id,
-                        channel: t.channel,
-                        kind: t.kind,
-                        occurred_at: time(micros(t.occurred_at)),
-                        received_at: time(micros(received_at)),
-                        initiator: t.initiator,
-                        setting: t.setting,
-                        phase: t.phase,
-                        properties: t.properties,
-                    },
-                    duplicate: false,
-                });
-            }
-            Ok(out)
-        })
-        .await
+        stitch: Stitch,
+    ) -> Result<Vec<Outcome>> {
+        self.write(move |c| ingest::insert(c, provider, new, received_at, stitch))
+            .await
+    }
+
+    async fn resolve_pending(&self, limit: u32) -> Result<usize> {
+        self.write(move |c| ingest::resolve_pending(c, limit)).await
+    }
+
+    async fn set_tracking_plan(
+        &self,
+        provider: ProviderId,
+        plan: Option<TrackingPlan>,
+    ) -> Result<()> {
+        self.write(move |c| ingest::set_plan(c, provider, plan.as_ref()))
+            .await
+    }
+
+    async fn tracking_plan(&self, provider: ProviderId) -> Result<Option<TrackingPlan>> {
+        self.read(move |c| ingest::plan(c, provider)).await
+    }
+
+    async fn quarantine(
+        &self,
+        provider: ProviderId,
+        events: Vec<(String, String, Vec<FieldError>)>,
+    ) -> Result<()> {
+        self.write(move |c| ingest::quarantine(c, provider, &events))
+            .await
+    }
+
+    async fn quarantined(
+        &self,
+        provider: ProviderId,
+        page: PageRequest,
+    ) -> Result<Vec<Quarantined>> {
+        self.read(move |c| ingest::quarantined(c, provider, page))
+            .await
+    }
+
+    async fn quarantined_one(&self, provider: ProviderId, id: Uuid) -> Result<Option<Quarantined>> {
+        self.read(move |c| ingest::quarantined_one(c, provider, id))
+            .await
+    }
+
+    async fn release_quarantined(&self, provider: ProviderId, id: Uuid) -> Result<()> {
+        self.write(move |c| ingest::release(c, provider, id)).await
     }
 
     async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>> {
@@ -656,11 +679,11 @@ impl Store for SqliteStore {
             .read(move |c| {
                 let row = c
                     .prepare_cached(&format!(
-                        "SELECT {}, p.person_id FROM touchpoints t JOIN profiles p ON p.id = t.profile_id \
+                        "SELECT {}, p.person_id FROM touchpoints t LEFT JOIN profiles p ON p.id = t.profile_id \
                          WHERE t.id = ?1 AND t.provider_id = ?2",
                         rows::TOUCHPOINT_COLUMNS
                     ))?
-                    .query_row(params![id.0, reader.0], |r| Ok((rows::raw_touchpoint(r)?, PersonId(r.get(12)?))))
+                    .query_row(params![id.0, reader.0], |r| Ok((rows::raw_touchpoint(r)?, r.get::<_, Option<Uuid>>(13)?.map(PersonId))))
                     .optional()?;
                 row.map(|(raw, person)| Ok((raw.into_touchpoint()?, person))).transpose()
             })
@@ -668,7 +691,7 @@ impl Store for SqliteStore {
         let Some((t, person)) = found else {
             return Ok(None);
         };
-        let log = accesses(reader, "touchpoints", [(person, t.profile_id)]);
+        let log = accesses(reader, "touchpoints", person.zip(t.profile_id));
         self.write(move |c| rows::log_access(c, &log)).await?;
         Ok(Some(t))
     }
@@ -682,7 +705,7 @@ impl Store for SqliteStore {
         let found = self
             .read(move |c| {
                 let mut sql = format!(
-                    "SELECT {}, p.person_id FROM touchpoints t JOIN profiles p ON p.id = t.profile_id WHERE t.provider_id = ?1",
+                    "SELECT {}, p.person_id FROM touchpoints t LEFT JOIN profiles p ON p.id = t.profile_id WHERE t.provider_id = ?1",
                     rows::TOUCHPOINT_COLUMNS
                 );
                 let mut args: Vec<Sql> = vec![Sql::Blob(reader.0.as_bytes().to_vec())];
@@ -715,7 +738,7 @@ impl Store for SqliteStore {
                 sql += &format!(" ORDER BY t.id {order} LIMIT {}", f.page.limit);
                 let mut stmt = c.prepare_cached(&sql)?;
                 let raws: Vec<_> = stmt
-                    .query_map(params_from_iter(args), |r| Ok((rows::raw_touchpoint(r)?, PersonId(r.get(12)?))))?
+                    .query_map(params_from_iter(args), |r| Ok((rows::raw_touchpoint(r)?, r.get::<_, Option<Uuid>>(13)?.map(PersonId))))?
                     .collect::<rusqlite::Result<_>>()?;
                 raws.into_iter().map(|(raw, person)| Ok((raw.into_touchpoint()?, person))).collect::<Result<Vec<_>>>()
             })
@@ -723,7 +746,9 @@ impl Store for SqliteStore {
         let log = accesses(
             reader,
             "touchpoints",
-            found.iter().map(|(t, person)| (*person, t.profile_id)),
+            found
+                .iter()
+                .filter_map(|(t, person)| person.zip(t.profile_id)),
         );
         self.write(move |c| rows::log_access(c, &log)).await?;
         Ok(found.into_iter().map(|(t, _)| t).collect())

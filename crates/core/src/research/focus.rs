@@ -1,0 +1,183 @@
+//! The end of step 4: not every moment can be worked on, so the team chooses one as
+//! its focus and an action from the four-field model — usually the one the matrix
+//! suggests; when it departs from it, or the moment is unclassified, it says why.
+
+use super::ids::{FunctionId, MomentId};
+use super::input::{TEXT_MAX, known_ids, optional_text, optional_word};
+use super::lang::Label;
+use super::matrix::classify;
+use super::project::Project;
+use crate::invalid::{Checker, Invalid};
+use crate::value::Action;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The chosen focus area and action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Focus {
+    pub moment_id: MomentId,
+    pub action: Action,
+    /// What the matrix suggested when the focus was chosen (none if unclassified).
+    pub suggested: Option<Action>,
+    /// Why this focus and action; required when the action is not the suggestion.
+    pub reason: Option<String>,
+    /// Digital functions the team means to use or build on.
+    pub functions: Vec<FunctionId>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FocusInput {
+    pub moment_id: Option<MomentId>,
+    /// `automate`, `simplify`, `autonomise` or `strengthen`; defaults to the matrix's
+    /// suggestion.
+    pub action: Option<String>,
+    pub reason: Option<String>,
+    pub functions: Option<Vec<FunctionId>>,
+}
+
+impl Project {
+    /// Chooses (or changes) the focus.
+    pub fn choose_focus(&mut self, input: &FocusInput) -> Result<&Focus, Invalid> {
+        let mut c = Checker::new();
+        let moment = c.required("moment_id", input.moment_id).and_then(|id| {
+            let m = self.moment(id);
+            if m.is_none() {
+                c.fail("moment_id", "no moment with this id in the project");
+            }
+            m
+        });
+        let chosen = optional_word(&mut c, "action", input.action.as_deref(), Action::parse);
+        let reason = optional_text(&mut c, "reason", input.reason.as_deref(), TEXT_MAX);
+        let functions = known_ids(
+            &mut c,
+            "functions",
+            input.functions.as_deref().unwrap_or_default(),
+            |f| self.function(f).is_some(),
+            "digital function",
+        );
+        let mut focus = None;
+        if let Some(m) = moment {
+            let suggested = classify(m);
+            let action = match (chosen, suggested) {
+                (Some(a), _) => Some(a),
+                (None, Ok(q)) => Some(q.action),
+                (None, Err(why)) => {
+                    c.fail(
+                        "action",
+                        format!(
+                            "is required: the moment is unclassified ({})",
+                            why.describe(super::lang::Lang::En)
+                        ),
+                    );
+                    None
+                }
+            };
+            let suggested = suggested.ok().map(|q| q.action);
+            if let Some(action) = action
+                && suggested != Some(action)
+                && reason.is_none()
+            {
+                c.fail(
+                    "reason",
+                    match suggested {
+                        Some(s) => format!(
+                            "is required: say why {} when the four-field model suggests {}",
+                            action.label(super::lang::Lang::En).to_lowercase(),
+                            s.label(super::lang::Lang::En).to_lowercase()
+                        ),
+                        None => "is required: the moment is unclassified, so say why this action"
+                            .to_string(),
+                    },
+                );
+            }
+            focus = action.map(|action| Focus {
+                moment_id: m.id,
+                action,
+                suggested,
+                reason,
+                functions,
+            });
+        }
+        c.finish()?;
+        let focus = focus.ok_or_else(|| Invalid::one("moment_id", "is required"))?;
+        Ok(self.focus.insert(focus))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::research::fixture;
+    use crate::research::protocol::{MomentInput, StanceInput};
+
+    fn moment(p: &mut Project, stances: &[(&str, &str)]) -> MomentId {
+        let id = p
+            .add_moment(&MomentInput {
+                phase: Some("during".into()),
+                title: Some("Deklarationen".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        for (perspective, stance) in stances {
+            p.record_stance(
+                id,
+                &StanceInput {
+                    perspective: Some((*perspective).into()),
+                    stance: Some((*stance).into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        }
+        id
+    }
+
+    #[test]
+    fn the_suggestion_is_the_default_and_departing_needs_a_reason() {
+        let mut p = fixture::empty_project();
+        let m = moment(&mut p, &[("customer", "dislike"), ("provider", "like")]);
+        let f = p
+            .choose_focus(&FocusInput {
+                moment_id: Some(m),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!((f.action, f.suggested), (Action::Simplify, Some(Action::Simplify)));
+
+        let e = p
+            .choose_focus(&FocusInput {
+                moment_id: Some(m),
+                action: Some("automate".into()),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert_eq!(e.0[0].field, "reason");
+        assert!(e.0[0].reason.contains("suggests simplify"), "{e}");
+
+        let f = p
+            .choose_focus(&FocusInput {
+                moment_id: Some(m),
+                action: Some("automate".into()),
+                reason: Some("Uppgifterna finns redan hos oss".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(f.action, Action::Automate);
+    }
+
+    #[test]
+    fn an_unclassified_moment_needs_an_action_and_a_reason() {
+        let mut p = fixture::empty_project();
+        let m = moment(&mut p, &[("customer", "dislike")]);
+        let e = p
+            .choose_focus(&FocusInput {
+                moment_id: Some(m),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert_eq!(e.0[0].field, "action");
+        assert!(e.0[0].reason.contains("provider"), "{e}");
+        assert!(p.focus.is_none());
+    }
+}

@@ -1,0 +1,96 @@
+//! The two declarations every research file leans on: newtype ids (the same pattern
+//! as `crate::ids`) and closed vocabularies that carry Swedish and English labels.
+
+/// A UUID v7 newtype id: time-ordered, made anywhere without asking a database.
+macro_rules! research_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+            ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema,
+        )]
+        #[serde(transparent)]
+        #[schema(value_type = String, format = Uuid)]
+        pub struct $name(pub ::uuid::Uuid);
+
+        impl $name {
+            /// A fresh, time-ordered id.
+            pub fn new() -> Self {
+                Self(::uuid::Uuid::now_v7())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                ::uuid::Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+/// A closed vocabulary: snake_case names for the API and the database, and a
+/// label per language for people.
+macro_rules! labelled_vocabulary {
+    (
+        $(#[$doc:meta])*
+        $name:ident {
+            $( $(#[$vdoc:meta])* $variant:ident => $text:literal, $sv:literal, $en:literal; )+
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema,
+        )]
+        pub enum $name {
+            $( $(#[$vdoc])* #[serde(rename = $text)] $variant, )+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses the snake_case name; the error lists the names that exist.
+            pub fn parse(s: &str) -> Result<Self, $crate::invalid::Invalid> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+                    let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                    $crate::invalid::Invalid::one(
+                        "",
+                        format!("unknown value {s:?}; expected one of {}", names.join(", ")),
+                    )
+                })
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::research::lang::Label for $name {
+            fn label(self, lang: $crate::research::lang::Lang) -> &'static str {
+                match lang {
+                    $crate::research::lang::Lang::Sv => match self { $($name::$variant => $sv),+ },
+                    $crate::research::lang::Lang::En => match self { $($name::$variant => $en),+ },
+                }
+            }
+        }
+    };
+}

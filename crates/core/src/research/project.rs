@@ -1,0 +1,430 @@
+//! The project: one workshop round owned by a provider, its members and their roles,
+//! and the groups of four to five that tell and question stories together.
+//!
+//! Architecture invariant: `Project` is one aggregate. Every change goes through a
+//! method on it that checks the input against what the project already holds, so a
+//! teller, an observer, a function or a piece of evidence named anywhere exists.
+
+use super::reflection::Reflection;
+use super::focus::Focus;
+use super::ids::{GroupId, MemberId, ProjectId};
+use super::input::{NAME_MAX, TEXT_MAX, optional_text, optional_word, required_text};
+use super::observation::{Observation, ObservationRound, ProtocolTemplate};
+use super::protocol::Moment;
+use super::round::RoundContext;
+use super::scan::DigitalFunction;
+use super::story::Story;
+use crate::ids::{ProviderId, UserId};
+use crate::invalid::{Checker, Invalid};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+labelled_vocabulary!(
+    /// What a member does in the workshop.
+    Role {
+        /// Runs the workshop: plans the steps, keeps time, holds the pen on the strategy.
+        Lead => "lead", "ledare", "lead";
+        /// Takes part: tells a story, asks, observes, scans and fills in protocols.
+        Member => "member", "deltagare", "member";
+        /// Follows the work and may observe customers in step 2, but sits in no group
+        /// and tells no story.
+        Observer => "observer", "observatör", "observer";
+    }
+);
+
+impl Role {
+    /// Leads and members take part in groups and tell stories; observers do not.
+    pub fn takes_part(self) -> bool {
+        !matches!(self, Role::Observer)
+    }
+}
+
+/// A person in the project. `user_id` links a provider user who signs in; external
+/// participants (a friend, a town-centre manager) have none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Member {
+    pub id: MemberId,
+    pub name: String,
+    pub role: Role,
+    pub user_id: Option<UserId>,
+}
+
+/// Members who tell and question each other's stories.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Group {
+    pub id: GroupId,
+    pub name: String,
+    pub members: Vec<MemberId>,
+}
+
+/// The workshop round with everything the five steps have gathered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Project {
+    pub id: ProjectId,
+    /// The provider that owns the project (the tenant).
+    pub provider_id: ProviderId,
+    pub title: String,
+    pub description: Option<String>,
+    /// 1 for the first round; each `next_round` counts up.
+    pub round: u32,
+    pub created_at: DateTime<Utc>,
+    /// The focus and reflections of the previous round, shown in step 1.
+    pub carried_over: Option<RoundContext>,
+    pub members: Vec<Member>,
+    pub groups: Vec<Group>,
+    /// Step 1.
+    pub stories: Vec<Story>,
+    /// Step 2: the protocols, the rounds and the filled-in observations.
+    pub templates: Vec<ProtocolTemplate>,
+    pub observation_rounds: Vec<ObservationRound>,
+    pub observations: Vec<Observation>,
+    /// Step 3.
+    pub functions: Vec<DigitalFunction>,
+    /// Step 4: moments with their likes and dislikes, and the chosen focus.
+    pub moments: Vec<Moment>,
+    pub focus: Option<Focus>,
+    /// Step 5.
+    pub reflections: Vec<Reflection>,
+}
+
+/// A project as a client sends it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectInput {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// At least one must be a lead.
+    pub members: Option<Vec<MemberInput>>,
+}
+
+/// A member as a client sends it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberInput {
+    pub name: Option<String>,
+    /// `lead`, `member` (default) or `observer`.
+    pub role: Option<String>,
+    pub user_id: Option<UserId>,
+}
+
+/// A group as a client sends it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupInput {
+    pub name: Option<String>,
+    pub members: Option<Vec<MemberId>>,
+}
+
+/// The seed's group size: four to five people.
+pub const MIN_GROUP: usize = 4;
+pub const MAX_GROUP: usize = 5;
+/// Step 1 cannot happen with fewer: one tells, one listens and asks.
+pub const MIN_SMALL_GROUP: usize = 2;
+
+/// Why a group of `size` is refused in a project with `participants` leads and
+/// members, or `None` when it is fine.
+///
+/// Rule: 4–5 people. Smaller groups (2–3) only when the whole project has fewer
+/// than four participants, since then no group of four can be formed at all.
+pub fn group_size_problem(size: usize, participants: usize) -> Option<String> {
+    if size > MAX_GROUP {
+        Some(format!(
+            "has {size} people; a group has at most {MAX_GROUP}, so that every story gets time"
+        ))
+    } else if size >= MIN_GROUP {
+        None
+    } else if size < MIN_SMALL_GROUP {
+        Some("needs at least two people: one who tells and one who listens and asks".into())
+    } else if participants < MIN_GROUP {
+        None
+    } else {
+        Some(format!(
+            "has {size} people; groups have {MIN_GROUP} to {MAX_GROUP}, and a smaller one is only \
+             allowed when the whole project has fewer than {MIN_GROUP} participants"
+        ))
+    }
+}
+
+impl MemberInput {
+    pub fn parse(&self) -> Result<Member, Invalid> {
+        let mut c = Checker::new();
+        let name = required_text(&mut c, "name", self.name.as_deref(), NAME_MAX);
+        let role = optional_word(&mut c, "role", self.role.as_deref(), Role::parse);
+        c.finish()?;
+        Ok(Member {
+            id: MemberId::new(),
+            name: name.unwrap_or_default(),
+            role: role.unwrap_or(Role::Member),
+            user_id: self.user_id,
+        })
+    }
+}
+
+impl Project {
+    /// A new first-round project with the default customer-observation protocol.
+    pub fn parse(
+        input: &ProjectInput,
+        provider_id: ProviderId,
+        now: DateTime<Utc>,
+    ) -> Result<Project, Invalid> {
+        let mut c = Checker::new();
+        let title = required_text(&mut c, "title", input.title.as_deref(), NAME_MAX);
+        let description = optional_text(
+            &mut c,
+            "description",
+            input.description.as_deref(),
+            TEXT_MAX,
+        );
+        let mut members = Vec::new();
+        match &input.members {
+            None => c.fail("members", "is required: at least one lead"),
+            Some(list) => {
+                for (i, m) in list.iter().enumerate() {
+                    let field = format!("members[{i}]");
+                    if let Some(m) = c.take(m.parse().map_err(|e| e.within(&field))) {
+                        if m.user_id.is_some() && members.iter().any(|o: &Member| o.user_id == m.user_id) {
+                            c.fail(format!("{field}.user_id"), "is already a member");
+                        }
+                        members.push(m);
+                    }
+                }
+                if members.len() == list.len() && !members.iter().any(|m| m.role == Role::Lead) {
+                    c.fail("members", "needs at least one lead who runs the workshop");
+                }
+            }
+        }
+        c.finish()?;
+        Ok(Project {
+            id: ProjectId::new(),
+            provider_id,
+            title: title.unwrap_or_default(),
+            description,
+            round: 1,
+            created_at: now,
+            carried_over: None,
+            members,
+            groups: Vec::new(),
+            stories: Vec::new(),
+            templates: vec![ProtocolTemplate::customer_observation()],
+            observation_rounds: Vec::new(),
+            observations: Vec::new(),
+            functions: Vec::new(),
+            moments: Vec::new(),
+            focus: None,
+            reflections: Vec::new(),
+        })
+    }
+
+    pub fn member(&self, id: MemberId) -> Option<&Member> {
+        self.members.iter().find(|m| m.id == id)
+    }
+
+    /// Leads and members: the people who sit in groups and tell stories.
+    pub fn participants(&self) -> usize {
+        self.members.iter().filter(|m| m.role.takes_part()).count()
+    }
+
+    /// The group a member sits in, if any.
+    pub fn group_of(&self, member: MemberId) -> Option<&Group> {
+        self.groups.iter().find(|g| g.members.contains(&member))
+    }
+
+    /// Adds a member; a user may be a member once.
+    pub fn add_member(&mut self, input: &MemberInput) -> Result<MemberId, Invalid> {
+        let m = input.parse()?;
+        if m.user_id.is_some() && self.members.iter().any(|o| o.user_id == m.user_id) {
+            return Err(Invalid::one("user_id", "is already a member"));
+        }
+        let id = m.id;
+        self.members.push(m);
+        Ok(id)
+    }
+
+    /// Forms a group of leads and members who are in no other group, of a size the
+    /// seed recommends (see [`group_size_problem`]).
+    pub fn add_group(&mut self, input: &GroupInput) -> Result<GroupId, Invalid> {
+        let mut c = Checker::new();
+        let name = required_text(&mut c, "name", input.name.as_deref(), NAME_MAX);
+        let mut members: Vec<MemberId> = Vec::new();
+        match &input.members {
+            None => c.fail("members", "is required"),
+            Some(list) => {
+                for (i, id) in list.iter().enumerate() {
+                    let field = format!("members[{i}]");
+                    match self.member(*id) {
+                        None => c.fail(field, "no member with this id in the project"),
+                        Some(m) if !m.role.takes_part() => {
+                            c.fail(field, "is an observer; observers follow the work outside the groups")
+                        }
+                        Some(m) => {
+                            if let Some(g) = self.group_of(m.id) {
+                                c.fail(field, format!("already sits in group {:?}", g.name));
+                            } else if members.contains(id) {
+                                c.fail(field, "is listed twice");
+                            } else {
+                                members.push(*id);
+                            }
+                        }
+                    }
+                }
+                if members.len() == list.len()
+                    && let Some(reason) = group_size_problem(members.len(), self.participants())
+                {
+                    c.fail("members", reason);
+                }
+            }
+        }
+        c.finish()?;
+        let id = GroupId::new();
+        self.groups.push(Group {
+            id,
+            name: name.unwrap_or_default(),
+            members,
+        });
+        Ok(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(name: &str, role: &str) -> MemberInput {
+        MemberInput {
+            name: Some(name.into()),
+            role: Some(role.into()),
+            user_id: None,
+        }
+    }
+
+    fn project(participants: usize) -> Project {
+        let mut members = vec![member("Lena", "lead")];
+        for i in 1..participants {
+            members.push(member(&format!("Deltagare {i}"), "member"));
+        }
+        members.push(member("Olle", "observer"));
+        Project::parse(
+            &ProjectInput {
+                title: Some("Torget".into()),
+                description: None,
+                members: Some(members),
+            },
+            ProviderId::new(),
+            Utc::now(),
+        )
+        .unwrap()
+    }
+
+    fn ids(p: &Project, n: usize) -> Vec<MemberId> {
+        p.members
+            .iter()
+            .filter(|m| m.role.takes_part())
+            .take(n)
+            .map(|m| m.id)
+            .collect()
+    }
+
+    #[test]
+    fn a_project_needs_a_title_and_a_lead() {
+        let e = Project::parse(
+            &ProjectInput {
+                title: Some(" ".into()),
+                description: None,
+                members: Some(vec![member("Lena", "member"), member("Per", "chef")]),
+            },
+            ProviderId::new(),
+            Utc::now(),
+        )
+        .unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["title", "members[1].role"]);
+        let e = Project::parse(
+            &ProjectInput {
+                title: Some("T".into()),
+                description: None,
+                members: Some(vec![member("Lena", "member")]),
+            },
+            ProviderId::new(),
+            Utc::now(),
+        )
+        .unwrap_err();
+        assert!(e.0[0].reason.contains("lead"), "{e}");
+    }
+
+    #[test]
+    fn group_size_rule() {
+        assert_eq!(group_size_problem(4, 10), None);
+        assert_eq!(group_size_problem(5, 10), None);
+        assert!(group_size_problem(6, 10).unwrap().contains("at most 5"));
+        assert!(group_size_problem(3, 10).unwrap().contains("4 to 5"));
+        assert!(group_size_problem(1, 1).unwrap().contains("at least two"));
+        // A small workshop of three may work as one group.
+        assert_eq!(group_size_problem(3, 3), None);
+        assert_eq!(group_size_problem(2, 2), None);
+    }
+
+    #[test]
+    fn groups_take_four_to_five_participants_once_each() {
+        let mut p = project(10);
+        let people = ids(&p, 10);
+        let g = p
+            .add_group(&GroupInput {
+                name: Some("Grupp A".into()),
+                members: Some(people[..4].to_vec()),
+            })
+            .unwrap();
+        assert_eq!(p.group_of(people[0]).map(|g| g.id), Some(g));
+
+        let e = p
+            .add_group(&GroupInput {
+                name: Some("Grupp B".into()),
+                members: Some(people[4..7].to_vec()),
+            })
+            .unwrap_err();
+        assert_eq!(e.0[0].field, "members");
+        assert!(e.0[0].reason.contains("has 3 people"), "{e}");
+
+        let e = p
+            .add_group(&GroupInput {
+                name: Some("Grupp C".into()),
+                members: Some(people[3..9].to_vec()),
+            })
+            .unwrap_err();
+        assert_eq!(e.0[0].field, "members[0]");
+        assert!(e.0[0].reason.contains("Grupp A"), "{e}");
+
+        let observer = p.members.iter().find(|m| m.role == Role::Observer).unwrap().id;
+        let mut with_observer = people[4..7].to_vec();
+        with_observer.push(observer);
+        let e = p
+            .add_group(&GroupInput {
+                name: Some("Grupp D".into()),
+                members: Some(with_observer),
+            })
+            .unwrap_err();
+        assert_eq!(e.0[0].field, "members[3]");
+        assert!(e.0[0].reason.contains("observer"));
+
+        let e = p
+            .add_group(&GroupInput {
+                name: Some("Grupp E".into()),
+                members: Some(people[4..10].to_vec()),
+            })
+            .unwrap_err();
+        assert!(e.0[0].reason.contains("at most 5"), "{e}");
+    }
+
+    #[test]
+    fn a_small_workshop_may_be_one_small_group() {
+        let mut p = project(3);
+        let people = ids(&p, 3);
+        assert!(
+            p.add_group(&GroupInput {
+                name: Some("Alla".into()),
+                members: Some(people),
+            })
+            .is_ok()
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! Step 4, the like/dislike protocols: moments of the journey, each collecting what
+//! customers and the provider like and dislike about it, with reasons, the evidence
+//! the moment came from, and links to digital functions that could turn a dislike
+//! into a like (or make a like stronger).
+
+use super::evidence::EvidenceRef;
+use super::ids::{FunctionId, MemberId, MomentId, StanceId};
+use super::input::{NAME_MAX, TEXT_MAX, known_ids, optional_text, required_text, required_word};
+use super::project::Project;
+use super::scan::DigitalFunction;
+use crate::invalid::{Checker, Invalid};
+use crate::value::{Phase, Stance};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+labelled_vocabulary!(
+    /// Whose protocol a stance comes from.
+    Perspective {
+        Customer => "customer", "kund", "customer";
+        Provider => "provider", "tjänsteleverantör", "provider";
+    }
+);
+
+impl Perspective {
+    pub fn other(self) -> Perspective {
+        match self {
+            Perspective::Customer => Perspective::Provider,
+            Perspective::Provider => Perspective::Customer,
+        }
+    }
+}
+
+/// One like or dislike of a moment, from one perspective.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StanceRecord {
+    pub id: StanceId,
+    pub perspective: Perspective,
+    pub stance: Stance,
+    pub reason: Option<String>,
+    pub recorded_by: Option<MemberId>,
+    /// Functions that could turn this dislike into a like, or strengthen this like.
+    pub functions: Vec<FunctionId>,
+}
+
+/// A situation in the journey that stances and evidence attach to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Moment {
+    pub id: MomentId,
+    pub phase: Phase,
+    pub title: String,
+    pub description: Option<String>,
+    /// Stories, observations and other evidence the moment was drawn from.
+    pub evidence: Vec<EvidenceRef>,
+    pub stances: Vec<StanceRecord>,
+}
+
+impl Moment {
+    pub fn stances_of(&self, perspective: Perspective) -> impl Iterator<Item = &StanceRecord> {
+        self.stances
+            .iter()
+            .filter(move |s| s.perspective == perspective)
+    }
+
+    /// Dislikes that have functions linked to them.
+    pub fn remedied_dislikes(&self) -> impl Iterator<Item = &StanceRecord> {
+        self.stances
+            .iter()
+            .filter(|s| s.stance == Stance::Dislike && !s.functions.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MomentInput {
+    /// `before`, `during` or `after`.
+    pub phase: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Evidence from earlier steps: `[{"kind": "observation", "id": "…"}]`.
+    pub evidence: Option<Vec<EvidenceRef>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StanceInput {
+    /// `customer` or `provider`.
+    pub perspective: Option<String>,
+    /// `like` or `dislike`.
+    pub stance: Option<String>,
+    pub reason: Option<String>,
+    pub recorded_by: Option<MemberId>,
+    pub functions: Option<Vec<FunctionId>>,
+}
+
+impl Project {
+    pub fn moment(&self, id: MomentId) -> Option<&Moment> {
+        self.moments.iter().find(|m| m.id == id)
+    }
+
+    /// A stance and the moment it belongs to.
+    pub fn stance(&self, id: StanceId) -> Option<(&Moment, &StanceRecord)> {
+        self.moments
+            .iter()
+            .find_map(|m| m.stances.iter().find(|s| s.id == id).map(|s| (m, s)))
+    }
+
+    /// Puts a moment on the journey, drawn from evidence of earlier steps.
+    pub fn add_moment(&mut self, input: &MomentInput) -> Result<MomentId, Invalid> {
+        let mut c = Checker::new();
+        let phase = required_word(&mut c, "phase", input.phase.as_deref(), Phase::parse);
+        let title = required_text(&mut c, "title", input.title.as_deref(), NAME_MAX);
+        let description =
+            optional_text(&mut c, "description", input.description.as_deref(), TEXT_MAX);
+        let evidence = known_ids(
+            &mut c,
+            "evidence",
+            input.evidence.as_deref().unwrap_or_default(),
+            |r| self.has_evidence(r),
+            "evidence",
+        );
+        c.finish()?;
+        let Some(phase) = phase else {
+            return Err(Invalid::one("phase", "is required"));
+        };
+        let id = MomentId::new();
+        self.moments.push(Moment {
+            id,
+            phase,
+            title: title.unwrap_or_default(),
+            description,
+            evidence,
+            stances: Vec::new(),
+        });
+        Ok(id)
+    }
+
+    /// Records a like or dislike from a protocol.
+    pub fn record_stance(
+        &mut self,
+        moment: MomentId,
+        input: &StanceInput,
+    ) -> Result<StanceId, Invalid> {
+        let mut c = Checker::new();
+        let perspective = required_word(
+            &mut c,
+            "perspective",
+            input.perspective.as_deref(),
+            Perspective::parse,
+        );
+        let stance = required_word(&mut c, "stance", input.stance.as_deref(), Stance::parse);
+        let reason = optional_text(&mut c, "reason", input.reason.as_deref(), TEXT_MAX);
+        if let Some(m) = input.recorded_by
+            && self.member(m).is_none()
+        {
+            c.fail("recorded_by", "no member with this id in the project");
+        }
+        let functions = known_ids(
+            &mut c,
+            "functions",
+            input.functions.as_deref().unwrap_or_default(),
+            |f| self.function(f).is_some(),
+            "digital function",
+        );
+        c.finish()?;
+        let (Some(perspective), Some(stance)) = (perspective, stance) else {
+            return Err(Invalid::one("", "incomplete stance"));
+        };
+        let m = self
+            .moments
+            .iter_mut()
+            .find(|m| m.id == moment)
+            .ok_or_else(|| Invalid::one("moment_id", "no moment with this id in the project"))?;
+        let id = StanceId::new();
+        m.stances.push(StanceRecord {
+            id,
+            perspective,
+            stance,
+            reason,
+            recorded_by: input.recorded_by,
+            functions,
+        });
+        Ok(id)
+    }
+
+    /// Links a function from the digital scan to a stance: for a dislike, a function
+    /// that could turn it into a like.
+    pub fn link_function(&mut self, stance: StanceId, function: FunctionId) -> Result<(), Invalid> {
+        if self.function(function).is_none() {
+            return Err(Invalid::one(
+                "function_id",
+                "no digital function with this id in the project",
+            ));
+        }
+        let s = self
+            .moments
+            .iter_mut()
+            .flat_map(|m| m.stances.iter_mut())
+            .find(|s| s.id == stance)
+            .ok_or_else(|| Invalid::one("stance_id", "no stance with this id in the project"))?;
+        if !s.functions.contains(&function) {
+            s.functions.push(function);
+        }
+        Ok(())
+    }
+
+    /// The functions linked to one stance.
+    pub fn functions_of(&self, stance: &StanceRecord) -> Vec<&DigitalFunction> {
+        stance
+            .functions
+            .iter()
+            .filter_map(|f| self.function(*f))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::research::fixture;
+    use crate::research::scan::DigitalFunctionInput;
+
+    #[test]
+    fn the_opening_hours_dislike_links_to_a_round_the_clock_function() {
+        let mut p = fixture::empty_project();
+        let booking = p
+            .add_function(&DigitalFunctionInput {
+                name: Some("Boka och hämta dygnet runt".into()),
+                what: Some("Beställ i appen när som helst, hämta i skåp utanför butiken".into()),
+                phases: Some(vec!["before".into(), "during".into()]),
+                motivations: Some(vec!["goal_fulfilment".into()]),
+                ..Default::default()
+            })
+            .unwrap();
+        let closed = p
+            .add_moment(&MomentInput {
+                phase: Some("before".into()),
+                title: Some("Kommer fram till en stängd butik".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        let dislike = p
+            .record_stance(
+                closed,
+                &StanceInput {
+                    perspective: Some("customer".into()),
+                    stance: Some("dislike".into()),
+                    reason: Some("Butiken var stängd när jag hade tid att handla".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        p.link_function(dislike, booking).unwrap();
+        p.link_function(dislike, booking).unwrap();
+
+        let m = p.moment(closed).unwrap();
+        let remedied: Vec<_> = m.remedied_dislikes().collect();
+        assert_eq!(remedied.len(), 1);
+        let names: Vec<_> = p.functions_of(remedied[0]).iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Boka och hämta dygnet runt"]);
+
+        let e = p.link_function(dislike, FunctionId::new()).unwrap_err();
+        assert_eq!(e.0[0].field, "function_id");
+    }
+
+    #[test]
+    fn stances_and_moments_are_checked() {
+        let mut p = fixture::empty_project();
+        let e = p
+            .add_moment(&MomentInput {
+                phase: Some("during".into()),
+                title: Some("Kön".into()),
+                evidence: Some(vec![EvidenceRef::Observation(Default::default())]),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert_eq!(e.0[0].field, "evidence[0]");
+        let m = p
+            .add_moment(&MomentInput {
+                phase: Some("during".into()),
+                title: Some("Kön".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        let e = p
+            .record_stance(
+                m,
+                &StanceInput {
+                    perspective: Some("staff".into()),
+                    stance: Some("meh".into()),
+                    functions: Some(vec![FunctionId::new()]),
+                    ..Default::default()
+                },
+            )
+            .unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["perspective", "stance", "functions[0]"]);
+    }
+}

@@ -1,0 +1,363 @@
+//! The strategy document as Markdown and as HTML, in Swedish or English. Pure
+//! string building: every piece of the project's own text is escaped for the
+//! target format, the words around it come from here.
+
+use super::lang::{Label, Lang, pick};
+use super::observation::board_mark;
+use super::strategy::{Claim, Statement, StrategyDocument};
+use crate::value::{Motivation, Phase};
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for inline Markdown: characters with meaning get a backslash, so
+/// `*`, `[`, `<` and friends in a story stay text; line breaks become spaces, so no
+/// text can start a block of its own.
+pub fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn phases(list: &[Phase], lang: Lang) -> String {
+    list.iter()
+        .map(|p| p.label(lang).to_lowercase())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn motivations(list: &[Motivation], lang: Lang) -> String {
+    list.iter()
+        .map(|m| m.label(lang))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn with_reason(mut body: String, reason: &Option<String>, lang: Lang) -> String {
+    if let Some(r) = reason {
+        body.push_str(pick(lang, " Skäl: ", " Reason: "));
+        body.push_str(r);
+    }
+    body
+}
+
+/// A claim in words: a short label (may be empty) and the sentence.
+pub fn statement_text(s: &Statement, lang: Lang) -> (String, String) {
+    match s {
+        Statement::CarriedFocus {
+            moment,
+            phase,
+            action,
+            reason,
+        } => (
+            pick(lang, "Förra omgångens fokus", "Previous round's focus").into(),
+            with_reason(
+                format!("{moment} ({}): {}.", phase.label(lang).to_lowercase(), action.label(lang)),
+                reason,
+                lang,
+            ),
+        ),
+        Statement::CarriedReflection { text } => (
+            pick(lang, "Förra omgångens reflektion", "Previous round's reflection").into(),
+            text.clone(),
+        ),
+        Statement::Experience {
+            purchase,
+            phase,
+            valence,
+            text,
+        } => (
+            format!("{} · {}", phase.label(lang), valence.label(lang)),
+            format!("{purchase}: {text}"),
+        ),
+        Statement::Value { phase, text } => (phase.label(lang).into(), format!("“{text}”")),
+        Statement::Observed {
+            phase,
+            valence,
+            text,
+        } => (
+            format!("{} · {}", phase.label(lang), board_mark(*valence, lang)),
+            text.clone(),
+        ),
+        Statement::Function {
+            name,
+            what,
+            phases: ps,
+            motivations: ms,
+            needs_care,
+        } => {
+            let mut body = format!("{what} {}{}.", pick(lang, "Faser: ", "Phases: "), phases(ps, lang));
+            if !ms.is_empty() {
+                body.push_str(pick(lang, " Stödjer: ", " Supports: "));
+                body.push_str(&motivations(ms, lang));
+                body.push('.');
+            }
+            if *needs_care {
+                body.push_str(pick(
+                    lang,
+                    " Kräver varsamhet: kan upplevas påträngande.",
+                    " Handle with care: may feel intrusive.",
+                ));
+            }
+            (name.clone(), body)
+        }
+        Statement::Classified {
+            moment,
+            phase,
+            quadrant,
+        } => (
+            format!("{moment} ({})", phase.label(lang).to_lowercase()),
+            format!(
+                "{} {}, {} {} → {}.",
+                pick(lang, "Kunden", "The customer"),
+                quadrant.customer.label(lang),
+                pick(lang, "tjänsteleverantören", "the provider"),
+                quadrant.provider.label(lang),
+                quadrant.action.label(lang)
+            ),
+        ),
+        Statement::Unclassified {
+            moment,
+            phase,
+            reason,
+        } => (
+            format!("{moment} ({})", phase.label(lang).to_lowercase()),
+            format!(
+                "{} {}.",
+                pick(lang, "Ej klassificerat:", "Not classified:"),
+                reason.describe(lang)
+            ),
+        ),
+        Statement::Remedy {
+            moment,
+            perspective,
+            reason,
+            functions,
+        } => {
+            let mut body = format!("{} ({})", pick(lang, "Ogillas", "Disliked"), perspective.label(lang));
+            if let Some(r) = reason {
+                body.push_str(": ");
+                body.push_str(r);
+            }
+            body.push_str(pick(lang, ". Kan vändas till gillar med: ", ". Could become a like with: "));
+            body.push_str(&functions.join(", "));
+            body.push('.');
+            (moment.clone(), body)
+        }
+        Statement::Focus {
+            moment,
+            phase,
+            action,
+            suggested,
+            reason,
+            functions,
+        } => {
+            let mut body = format!("{}{}", pick(lang, "Åtgärd: ", "Action: "), action.label(lang));
+            if let Some(s) = suggested.filter(|s| s != action) {
+                body.push_str(&format!(
+                    " ({} {})",
+                    pick(lang, "fyrfältsmodellen föreslår", "the four-field model suggests"),
+                    s.label(lang)
+                ));
+            }
+            body.push('.');
+            let mut body = with_reason(body, reason, lang);
+            if !functions.is_empty() {
+                body.push_str(pick(lang, " Digitala funktioner: ", " Digital functions: "));
+                body.push_str(&functions.join(", "));
+                body.push('.');
+            }
+            (format!("{moment} ({})", phase.label(lang).to_lowercase()), body)
+        }
+        Statement::Reflection { text } => (String::new(), text.clone()),
+    }
+}
+
+fn labels<'a>(doc: &'a StrategyDocument, claim: &Claim) -> Vec<&'a str> {
+    claim.evidence.iter().filter_map(|r| doc.label(*r)).collect()
+}
+
+fn subtitle(doc: &StrategyDocument, lang: Lang) -> String {
+    format!(
+        "{} · {} {}",
+        pick(lang, "Digitaliseringsstrategi", "Digitalisation strategy"),
+        pick(lang, "omgång", "round"),
+        doc.round
+    )
+}
+
+const NOTHING_YET: (&str, &str) = ("Inget underlag ännu.", "Nothing here yet.");
+const EVIDENCE: (&str, &str) = ("Underlag", "Evidence");
+
+/// The document as Markdown.
+pub fn to_markdown(doc: &StrategyDocument, lang: Lang) -> String {
+    let mut out = format!("# {}\n\n*{}*\n", escape_markdown(&doc.title), subtitle(doc, lang));
+    for section in &doc.sections {
+        out.push_str(&format!("\n## {}\n\n", section.kind.label(lang)));
+        if section.claims.is_empty() {
+            out.push_str(&format!("- *{}*\n", pick(lang, NOTHING_YET.0, NOTHING_YET.1)));
+        }
+        for claim in &section.claims {
+            let (label, body) = statement_text(&claim.statement, lang);
+            out.push_str("- ");
+            if !label.is_empty() {
+                out.push_str(&format!("**{}:** ", escape_markdown(&label)));
+            }
+            out.push_str(&escape_markdown(&body));
+            let cited = labels(doc, claim);
+            if !cited.is_empty() {
+                out.push_str(&format!(" ({})", cited.join(", ")));
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!("\n## {}\n\n", pick(lang, EVIDENCE.0, EVIDENCE.1)));
+    for e in &doc.evidence {
+        out.push_str(&format!(
+            "- **{}** {} `{}`: {}\n",
+            e.label,
+            e.item.reference.kind_label(lang),
+            e.item.reference.key(),
+            escape_markdown(&e.item.summary)
+        ));
+    }
+    out
+}
+
+/// The document as a standalone HTML page.
+pub fn to_html(doc: &StrategyDocument, lang: Lang) -> String {
+    let title = escape_html(&doc.title);
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head><meta charset=\"utf-8\"><title>{title}</title></head>\n<body>\n<article class=\"strategy\">\n<h1>{title}</h1>\n<p class=\"meta\">{}</p>\n",
+        lang.as_str(),
+        escape_html(&subtitle(doc, lang))
+    );
+    for section in &doc.sections {
+        out.push_str(&format!(
+            "<section class=\"{}\">\n<h2>{}</h2>\n<ul>\n",
+            section.kind.as_str(),
+            escape_html(section.kind.label(lang))
+        ));
+        if section.claims.is_empty() {
+            out.push_str(&format!(
+                "<li class=\"empty\">{}</li>\n",
+                pick(lang, NOTHING_YET.0, NOTHING_YET.1)
+            ));
+        }
+        for claim in &section.claims {
+            let (label, body) = statement_text(&claim.statement, lang);
+            out.push_str("<li>");
+            if !label.is_empty() {
+                out.push_str(&format!("<strong>{}:</strong> ", escape_html(&label)));
+            }
+            out.push_str(&escape_html(&body));
+            let cited: Vec<String> = labels(doc, claim)
+                .into_iter()
+                .map(|l| format!("<a href=\"#{0}\">{0}</a>", escape_html(l)))
+                .collect();
+            if !cited.is_empty() {
+                out.push_str(&format!(" <span class=\"refs\">({})</span>", cited.join(", ")));
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
+    out.push_str(&format!(
+        "<section class=\"evidence\">\n<h2>{}</h2>\n<ol>\n",
+        pick(lang, EVIDENCE.0, EVIDENCE.1)
+    ));
+    for e in &doc.evidence {
+        out.push_str(&format!(
+            "<li id=\"{0}\"><strong>{0}</strong> {1} <code>{2}</code>: {3}</li>\n",
+            escape_html(&e.label),
+            escape_html(e.item.reference.kind_label(lang)),
+            escape_html(&e.item.reference.key()),
+            escape_html(&e.item.summary)
+        ));
+    }
+    out.push_str("</ol>\n</section>\n</article>\n</body>\n</html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::research::fixture;
+
+    #[test]
+    fn markdown_cites_every_reference_in_both_languages() {
+        let p = fixture::full_project();
+        let doc = p.strategy();
+        for lang in [Lang::Sv, Lang::En] {
+            let md = to_markdown(&doc, lang);
+            for r in doc.cited() {
+                assert!(md.contains(&r.key()), "{lang:?} lacks {}", r.key());
+                assert!(md.contains(&r.uuid().to_string()));
+            }
+            for e in &doc.evidence {
+                assert!(md.contains(&format!("**{}**", e.label)));
+            }
+        }
+        let sv = to_markdown(&doc, Lang::Sv);
+        assert!(sv.contains("## Fyrfältsmodellen"));
+        assert!(sv.contains("→ Autonomisera"), "{sv}");
+        let en = to_markdown(&doc, Lang::En);
+        assert!(en.contains("## The four-field model"));
+        assert!(en.contains("## Evidence"));
+    }
+
+    #[test]
+    fn html_escapes_a_malicious_title_and_story() {
+        let mut p = fixture::full_project();
+        p.title = "<script>alert(\"x\")</script> & 'co'".into();
+        p.stories[0].purchase = "<img src=x onerror=alert(1)>".into();
+        let html = to_html(&p.strategy(), Lang::En);
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(!html.contains("<img"));
+        assert!(html.contains(
+            "<title>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;</title>"
+        ));
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    }
+
+    #[test]
+    fn markdown_keeps_story_text_as_text() {
+        assert_eq!(escape_markdown("*fet* [länk](x)\n# rubrik"), "\\*fet\\* \\[länk\\](x) \\# rubrik");
+        let mut p = fixture::full_project();
+        p.title = "[klicka](javascript:alert(1))".into();
+        let md = to_markdown(&p.strategy(), Lang::Sv);
+        assert!(md.starts_with("# \\[klicka\\](javascript:alert(1))\n"), "{md}");
+    }
+
+    #[test]
+    fn empty_sections_say_so() {
+        let p = fixture::empty_project();
+        let md = to_markdown(&p.strategy(), Lang::Sv);
+        assert_eq!(md.matches("Inget underlag ännu.").count(), 7);
+        let html = to_html(&p.strategy(), Lang::En);
+        assert_eq!(html.matches("Nothing here yet.").count(), 7);
+    }
+}

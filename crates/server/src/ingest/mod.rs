@@ -1,0 +1,118 @@
+//! The ingestion path shared by every way touchpoints arrive (one at a time, in
+//! batches, from files, from the quarantine): check each event against the core's
+//! rules and the provider's tracking plan, so all paths accept and reject alike.
+
+pub mod batch;
+pub mod limits;
+pub mod resolver;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use motesplats_core::plan::{CheckedPlan, PlanMode};
+use motesplats_core::touchpoint::TouchpointInput;
+use motesplats_core::{Channel, Invalid, NewTouchpoint, ProviderId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What checking a provider's events needs, loaded once per request or file.
+pub struct Context {
+    pub region: String,
+    pub channels: Vec<Channel>,
+    pub plan: Option<Arc<CheckedPlan>>,
+}
+
+impl Context {
+    pub async fn load(state: &AppState, provider: ProviderId) -> Result<Context, ApiError> {
+        let region = state
+            .store
+            .provider(provider)
+            .await?
+            .map(|p| p.country)
+            .unwrap_or_else(|| "SE".into());
+        let channels = state.store.channels(provider).await?;
+        let plan = state.plans.get(state, provider).await?;
+        Ok(Context {
+            region,
+            channels,
+            plan,
+        })
+    }
+
+    /// Checks one event. `require_event_id` is set where retries must be idempotent.
+    pub fn check(
+        &self,
+        input: &TouchpointInput,
+        now: DateTime<Utc>,
+        require_event_id: bool,
+    ) -> Result<NewTouchpoint, Invalid> {
+        let known = |k: &str| self.channels.iter().any(|c| c.key.as_str() == k);
+        let mut t = NewTouchpoint::parse(input, &self.region, known, now);
+        if require_event_id && input.event_id.is_none() {
+            let missing = Invalid::one(
+                "event_id",
+                "is required here, so that retries are not stored twice",
+            );
+            t = match t {
+                Ok(_) => Err(missing),
+                Err(mut e) => {
+                    e.0.insert(0, missing.0[0].clone());
+                    Err(e)
+                }
+            };
+        }
+        let mut t = t?;
+        if let Some(plan) = &self.plan {
+            let violations = plan.violations(&t);
+            if !violations.is_empty() {
+                match plan.plan.mode {
+                    PlanMode::Reject => return Err(Invalid(violations)),
+                    PlanMode::Flag => t.flags = violations,
+                }
+            }
+        }
+        Ok(t)
+    }
+}
+
+/// Compiled tracking plans, cached briefly: another node may change a plan, so an
+/// entry lives a few seconds only.
+#[derive(Default)]
+pub struct PlanCache(Mutex<HashMap<ProviderId, CachedPlan>>);
+
+/// When a plan was read, and the plan (None: the provider has none).
+type CachedPlan = (Instant, Option<Arc<CheckedPlan>>);
+
+const PLAN_TTL: Duration = Duration::from_secs(5);
+
+impl PlanCache {
+    pub async fn get(
+        &self,
+        state: &AppState,
+        provider: ProviderId,
+    ) -> Result<Option<Arc<CheckedPlan>>, ApiError> {
+        if let Ok(cache) = self.0.lock()
+            && let Some((at, plan)) = cache.get(&provider)
+            && at.elapsed() < PLAN_TTL
+        {
+            return Ok(plan.clone());
+        }
+        let plan = match state.store.tracking_plan(provider).await? {
+            None => None,
+            Some(p) => Some(Arc::new(CheckedPlan::compile(p).map_err(|e| {
+                ApiError::Internal(format!("a stored plan does not compile: {e}"))
+            })?)),
+        };
+        if let Ok(mut cache) = self.0.lock() {
+            cache.insert(provider, (Instant::now(), plan.clone()));
+        }
+        Ok(plan)
+    }
+
+    pub fn forget(&self, provider: ProviderId) {
+        if let Ok(mut cache) = self.0.lock() {
+            cache.remove(&provider);
+        }
+    }
+}

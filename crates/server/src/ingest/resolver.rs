@@ -1,0 +1,30 @@
+//! Identity stitching off the hot path: a background task places touchpoints that
+//! arrived with identifiers on their profiles, in batches, soon after they arrive.
+//! It is safe to run in several processes at once (the store takes care of it).
+
+use motesplats_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// Touchpoints placed per transaction.
+const BATCH: u32 = 5_000;
+/// How long to rest when nothing waits and no one rings.
+const IDLE: Duration = Duration::from_millis(500);
+
+/// Runs until the process ends; `wake` is rung when touchpoints arrive.
+pub async fn run(store: Arc<dyn Store>, wake: Arc<Notify>) {
+    loop {
+        match store.resolve_pending(BATCH).await {
+            Ok(n) if n > 0 => {
+                tracing::debug!(placed = n, "stitched waiting touchpoints");
+                continue;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "stitching waiting touchpoints failed; will retry")
+            }
+        }
+        let _ = tokio::time::timeout(IDLE, wake.notified()).await;
+    }
+}

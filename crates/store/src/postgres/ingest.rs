@@ -1,0 +1,465 @@
+//! The write path of touchpoints, kept lean: a batch goes in with one multi-row insert,
+//! event-id deduplication by the unique index, and stitching either in the same
+//! transaction or later by `resolve_pending`. Also the quarantine and tracking plans.
+//!
+//! Locks: only stitching takes the provider's advisory lock. A batch stored for later
+//! stitching takes none, and waits only where another transaction is inserting the same
+//! event id; its rows go in ordered by event id, so two batches cannot each wait for
+//! the other.
+
+use super::rows::{self, stored};
+use super::store::{lock_provider, no_profile, now, provider_lock_key, resolve_subject};
+use crate::{Outcome, Quarantined, Result, Stitch, StoreError};
+use chrono::{DateTime, Utc};
+use motesplats_core::plan::TrackingPlan;
+use motesplats_core::touchpoint::Subject;
+use motesplats_core::{
+    FieldError, Identifier, NewTouchpoint, PageRequest, ProfileId, ProviderId, Touchpoint,
+};
+use sqlx::postgres::PgRow;
+use sqlx::types::Json;
+use sqlx::{AssertSqlSafe, PgConnection, Row};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// What becomes of one event of a batch, before the insert tells the rest.
+enum Slot {
+    Rejected(motesplats_core::Invalid),
+    /// Goes to the insert.
+    Row,
+    /// Carries an event id an earlier event of this batch carries.
+    Duplicate(String),
+}
+
+pub async fn insert(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    new: Vec<NewTouchpoint>,
+    received_at: DateTime<Utc>,
+    stitch: Stitch,
+) -> Result<Vec<Outcome>> {
+    let received_at = stored(received_at);
+
+    // The profiles named by id, looked up together.
+    let named: Vec<Uuid> = new
+        .iter()
+        .filter_map(|t| match &t.subject {
+            Subject::Profile(id) => Some(id.0),
+            Subject::Identifiers(_) => None,
+        })
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let known: HashSet<Uuid> = if named.is_empty() {
+        HashSet::new()
+    } else {
+        sqlx::query_scalar("SELECT id FROM profiles WHERE provider_id = $1 AND id = ANY($2)")
+            .bind(provider.0)
+            .bind(&named)
+            .fetch_all(&mut *c)
+            .await?
+            .into_iter()
+            .collect()
+    };
+
+    let mut slots = Vec::with_capacity(new.len());
+    let mut batch: Vec<&NewTouchpoint> = Vec::with_capacity(new.len());
+    let mut events: HashSet<&str> = HashSet::new();
+    for t in &new {
+        if let Subject::Profile(id) = &t.subject
+            && !known.contains(&id.0)
+        {
+            slots.push(Slot::Rejected(no_profile(*id)));
+            continue;
+        }
+        if let Some(e) = t.event_id.as_deref()
+            && !events.insert(e)
+        {
+            slots.push(Slot::Duplicate(e.to_string()));
+            continue;
+        }
+        slots.push(Slot::Row);
+        batch.push(t);
+    }
+
+    let stitch_now = stitch == Stitch::Now
+        && batch
+            .iter()
+            .any(|t| matches!(t.subject, Subject::Identifiers(_)));
+    if stitch_now {
+        // Before the insert, so the lock is never awaited while holding index entries
+        // another batch may be waiting for.
+        lock_provider(c, provider).await?;
+    }
+
+    let inserted = insert_rows(c, provider, &batch, received_at).await?;
+
+    // Placed in the order given, as one at a time would place them.
+    let mut placed: HashMap<Uuid, ProfileId> = HashMap::new();
+    if stitch_now {
+        let waiting: Vec<(Uuid, &[Identifier])> = batch
+            .iter()
+            .filter(|t| inserted.contains(&t.id.0))
+            .filter_map(|t| match &t.subject {
+                Subject::Identifiers(ids) => Some((t.id.0, ids.as_slice())),
+                Subject::Profile(_) => None,
+            })
+            .collect();
+        let profiles = place(c, provider, &waiting, received_at).await?;
+        placed.extend(waiting.iter().map(|w| w.0).zip(profiles));
+    }
+
+    // The earlier touchpoints of the duplicates, read after this batch's own are placed.
+    let mut seen: Vec<&str> = slots
+        .iter()
+        .filter_map(|s| match s {
+            Slot::Duplicate(e) => Some(e.as_str()),
+            _ => None,
+        })
+        .collect();
+    seen.extend(
+        batch
+            .iter()
+            .filter(|t| !inserted.contains(&t.id.0))
+            .filter_map(|t| t.event_id.as_deref()),
+    );
+    let earlier = by_events(c, provider, &seen).await?;
+    let earlier_one = |e: &str| {
+        earlier
+            .get(e)
+            .cloned()
+            .ok_or_else(|| StoreError::Backend("a duplicate vanished".into()))
+    };
+
+    let mut out = Vec::with_capacity(slots.len());
+    for (slot, t) in slots.into_iter().zip(new) {
+        out.push(match slot {
+            Slot::Rejected(e) => Outcome::Rejected(e),
+            Slot::Duplicate(e) => Outcome::Duplicate(earlier_one(&e)?),
+            Slot::Row if !inserted.contains(&t.id.0) => {
+                Outcome::Duplicate(earlier_one(t.event_id.as_deref().unwrap_or_default())?)
+            }
+            Slot::Row => {
+                let profile_id = match &t.subject {
+                    Subject::Profile(id) => Some(*id),
+                    Subject::Identifiers(_) => placed.get(&t.id.0).copied(),
+                };
+                Outcome::Stored(Touchpoint {
+                    id: t.id,
+                    provider_id: provider,
+                    profile_id,
+                    event_id: t.event_id,
+                    channel: t.channel,
+                    kind: t.kind,
+                    occurred_at: stored(t.occurred_at),
+                    received_at,
+                    initiator: t.initiator,
+                    setting: t.setting,
+                    phase: t.phase,
+                    properties: t.properties,
+                    flags: t.flags,
+                })
+            }
+        });
+    }
+    Ok(out)
+}
+
+/// Inserts the rows in one statement, skipping those whose event id is stored already,
+/// and returns the ids of the rows it stored.
+async fn insert_rows(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    rows: &[&NewTouchpoint],
+    received_at: DateTime<Utc>,
+) -> Result<HashSet<Uuid>> {
+    if rows.is_empty() {
+        return Ok(HashSet::new());
+    }
+    // In event-id order: batches that share event ids wait for each other in one order.
+    let mut rows = rows.to_vec();
+    rows.sort_by(|a, b| a.event_id.cmp(&b.event_id));
+    let n = rows.len();
+    let mut ids = Vec::with_capacity(n);
+    let mut profiles = Vec::with_capacity(n);
+    let mut identifiers = Vec::with_capacity(n);
+    let mut event_ids = Vec::with_capacity(n);
+    let mut channels = Vec::with_capacity(n);
+    let mut kinds = Vec::with_capacity(n);
+    let mut occurred = Vec::with_capacity(n);
+    let mut initiators = Vec::with_capacity(n);
+    let mut settings = Vec::with_capacity(n);
+    let mut phases = Vec::with_capacity(n);
+    let mut properties = Vec::with_capacity(n);
+    let mut flags = Vec::with_capacity(n);
+    for t in rows {
+        let (profile, ids_of) = match &t.subject {
+            Subject::Profile(id) => (Some(id.0), None),
+            Subject::Identifiers(i) => (None, Some(Json(i))),
+        };
+        ids.push(t.id.0);
+        profiles.push(profile);
+        identifiers.push(ids_of);
+        event_ids.push(t.event_id.as_deref());
+        channels.push(t.channel.as_str());
+        kinds.push(t.kind.as_str());
+        occurred.push(stored(t.occurred_at));
+        initiators.push(t.initiator.as_str());
+        settings.push(t.setting.map(|s| s.as_str()));
+        phases.push(t.phase.map(|p| p.as_str()));
+        properties.push(Json(&t.properties));
+        flags.push((!t.flags.is_empty()).then_some(Json(&t.flags)));
+    }
+    let stored_ids: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO touchpoints (id, provider_id, profile_id, identifiers, event_id, channel, kind, occurred_at, \
+         received_at, initiator, setting, phase, properties, flags) \
+         SELECT id, $1::uuid, profile_id, identifiers, event_id, channel, kind, occurred_at, \
+         $2::timestamptz, initiator, setting, phase, properties, flags \
+         FROM UNNEST($3::uuid[], $4::uuid[], $5::jsonb[], $6::text[], $7::text[], $8::text[], \
+         $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::jsonb[]) \
+         WITH ORDINALITY AS t(id, profile_id, identifiers, event_id, channel, kind, occurred_at, initiator, \
+         setting, phase, properties, flags, n) \
+         ORDER BY n \
+         ON CONFLICT (provider_id, event_id) WHERE event_id IS NOT NULL DO NOTHING \
+         RETURNING id",
+    )
+    .bind(provider.0)
+    .bind(received_at)
+    .bind(ids)
+    .bind(profiles)
+    .bind(identifiers)
+    .bind(event_ids)
+    .bind(channels)
+    .bind(kinds)
+    .bind(occurred)
+    .bind(initiators)
+    .bind(settings)
+    .bind(phases)
+    .bind(properties)
+    .bind(flags)
+    .fetch_all(&mut *c)
+    .await?;
+    Ok(stored_ids.into_iter().collect())
+}
+
+/// Stitches waiting touchpoints of one provider to their profiles (made where none
+/// matches), in order, and returns the profiles. The caller holds the provider's lock.
+async fn place(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    waiting: &[(Uuid, &[Identifier])],
+    at: DateTime<Utc>,
+) -> Result<Vec<ProfileId>> {
+    let mut profiles = Vec::with_capacity(waiting.len());
+    for (_, ids) in waiting {
+        profiles.push(resolve_subject(c, provider, &Subject::Identifiers(ids.to_vec()), at).await?);
+    }
+    if !waiting.is_empty() {
+        let ids: Vec<Uuid> = waiting.iter().map(|w| w.0).collect();
+        let to: Vec<Uuid> = profiles.iter().map(|p| p.0).collect();
+        sqlx::query(
+            "UPDATE touchpoints t SET profile_id = u.profile_id, identifiers = NULL \
+             FROM UNNEST($1::uuid[], $2::uuid[]) AS u(id, profile_id) WHERE t.id = u.id",
+        )
+        .bind(ids)
+        .bind(to)
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(profiles)
+}
+
+/// A touchpoint waiting for a profile, with the identifiers that will place it.
+type Waiting = (Uuid, Vec<Identifier>);
+
+/// Places up to `limit` waiting touchpoints. Rows another resolver has taken are
+/// skipped, so resolvers in several processes share the work; each provider's
+/// stitching runs under its lock, taken in one order by every resolver.
+pub async fn resolve_pending(c: &mut PgConnection, limit: u32) -> Result<usize> {
+    let waiting = sqlx::query(
+        "SELECT id, provider_id, identifiers FROM touchpoints WHERE profile_id IS NULL \
+         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+    )
+    .bind(i64::from(limit))
+    .fetch_all(&mut *c)
+    .await?;
+    let count = waiting.len();
+    // Per provider, each in the order of ids.
+    let mut by_provider: Vec<(ProviderId, Vec<Waiting>)> = Vec::new();
+    for r in &waiting {
+        let id: Uuid = r.try_get(0)?;
+        let provider = ProviderId(r.try_get(1)?);
+        let ids: Option<Json<Vec<Identifier>>> = r.try_get(2).map_err(|_| unreadable())?;
+        let Json(ids) = ids.ok_or_else(unreadable)?;
+        match by_provider.iter_mut().find(|(p, _)| *p == provider) {
+            Some((_, list)) => list.push((id, ids)),
+            None => by_provider.push((provider, vec![(id, ids)])),
+        }
+    }
+    by_provider.sort_by_key(|(p, _)| (provider_lock_key(*p), *p));
+    let at = now();
+    for (provider, list) in &by_provider {
+        lock_provider(c, *provider).await?;
+        let list: Vec<(Uuid, &[Identifier])> =
+            list.iter().map(|(id, ids)| (*id, ids.as_slice())).collect();
+        place(c, *provider, &list, at).await?;
+    }
+    Ok(count)
+}
+
+fn unreadable() -> StoreError {
+    StoreError::Backend("unreadable identifiers of a waiting touchpoint".into())
+}
+
+/// The stored touchpoints with these event ids, by event id.
+async fn by_events(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    event_ids: &[&str],
+) -> Result<HashMap<String, Touchpoint>> {
+    if event_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {} FROM touchpoints t WHERE t.provider_id = $1 AND t.event_id = ANY($2)",
+        rows::TOUCHPOINT_COLUMNS
+    )))
+    .bind(provider.0)
+    .bind(event_ids)
+    .fetch_all(&mut *c)
+    .await?;
+    found
+        .iter()
+        .map(|r| {
+            let t = rows::raw_touchpoint(r)?.into_touchpoint()?;
+            Ok((t.event_id.clone().unwrap_or_default(), t))
+        })
+        .collect()
+}
+
+pub async fn set_plan(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    plan: Option<&TrackingPlan>,
+) -> Result<()> {
+    match plan {
+        Some(plan) => sqlx::query(
+            "INSERT INTO tracking_plans (provider_id, plan, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (provider_id) DO UPDATE SET plan = excluded.plan, updated_at = excluded.updated_at",
+        )
+        .bind(provider.0)
+        .bind(Json(plan))
+        .bind(stored(now())),
+        None => sqlx::query("DELETE FROM tracking_plans WHERE provider_id = $1").bind(provider.0),
+    }
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn plan(c: &mut PgConnection, provider: ProviderId) -> Result<Option<TrackingPlan>> {
+    let plan: Option<serde_json::Value> =
+        sqlx::query_scalar("SELECT plan FROM tracking_plans WHERE provider_id = $1")
+            .bind(provider.0)
+            .fetch_optional(c)
+            .await?;
+    plan.map(|p| {
+        serde_json::from_value(p)
+            .map_err(|_| StoreError::Backend("unreadable tracking plan".into()))
+    })
+    .transpose()
+}
+
+pub async fn quarantine(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    events: &[(String, String, Vec<FieldError>)],
+) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    // Time-ordered ids, made in order: the quarantine lists events as they came.
+    let ids: Vec<Uuid> = events.iter().map(|_| Uuid::now_v7()).collect();
+    let sources: Vec<&str> = events.iter().map(|e| e.0.as_str()).collect();
+    let raws: Vec<&str> = events.iter().map(|e| e.1.as_str()).collect();
+    let errors: Vec<Json<&Vec<FieldError>>> = events.iter().map(|e| Json(&e.2)).collect();
+    sqlx::query(
+        "INSERT INTO quarantine (id, provider_id, received_at, source, raw, errors) \
+         SELECT id, $1::uuid, $2::timestamptz, source, raw, errors \
+         FROM UNNEST($3::uuid[], $4::text[], $5::text[], $6::jsonb[]) AS q(id, source, raw, errors)",
+    )
+    .bind(provider.0)
+    .bind(stored(now()))
+    .bind(ids)
+    .bind(sources)
+    .bind(raws)
+    .bind(errors)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+const QUARANTINE_COLUMNS: &str = "id, provider_id, received_at, source, raw, errors";
+
+fn quarantined_row(r: &PgRow) -> Result<Quarantined> {
+    let errors: serde_json::Value = r.try_get(5)?;
+    Ok(Quarantined {
+        id: r.try_get(0)?,
+        provider_id: ProviderId(r.try_get(1)?),
+        received_at: r.try_get(2)?,
+        source: r.try_get(3)?,
+        raw: r.try_get(4)?,
+        errors: serde_json::from_value(errors)
+            .map_err(|_| StoreError::Backend("unreadable quarantine errors".into()))?,
+    })
+}
+
+pub async fn quarantined(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    page: PageRequest,
+) -> Result<Vec<Quarantined>> {
+    let after = page.after.map(|a| a.0).unwrap_or(Uuid::nil());
+    sqlx::query(AssertSqlSafe(format!(
+        "SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE provider_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+    )))
+    .bind(provider.0)
+    .bind(after)
+    .bind(i64::from(page.limit))
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(quarantined_row)
+    .collect()
+}
+
+pub async fn quarantined_one(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    id: Uuid,
+) -> Result<Option<Quarantined>> {
+    sqlx::query(AssertSqlSafe(format!(
+        "SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE provider_id = $1 AND id = $2"
+    )))
+    .bind(provider.0)
+    .bind(id)
+    .fetch_optional(c)
+    .await?
+    .as_ref()
+    .map(quarantined_row)
+    .transpose()
+}
+
+pub async fn release(c: &mut PgConnection, provider: ProviderId, id: Uuid) -> Result<()> {
+    let n = sqlx::query("DELETE FROM quarantine WHERE provider_id = $1 AND id = $2")
+        .bind(provider.0)
+        .bind(id)
+        .execute(c)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}

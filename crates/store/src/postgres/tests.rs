@@ -1,0 +1,335 @@
+//! PostgreSQL-only checks of ingestion: the same outcomes as SQLite for the same
+//! batches, and resolvers and writers in parallel. Each test makes its own database
+//! on the server `MOTESPLATS_TEST_POSTGRES` names, and is skipped without one.
+
+use super::PgStore;
+use super::testing::TestDatabase;
+use crate::sqlite::SqliteStore;
+use crate::{Outcome, Stitch, Store, TouchpointFilter};
+use chrono::{DateTime, TimeZone, Utc};
+use motesplats_core::touchpoint::Subject;
+use motesplats_core::{
+    ChannelKey, FieldError, Identifier, IdentifierKind, Initiator, NewProfile, NewProvider,
+    NewTouchpoint, PageRequest, ProfileId, ProviderId, TouchpointId, TouchpointKind,
+};
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use uuid::Uuid;
+
+fn email(v: &str) -> Identifier {
+    Identifier::parse(IdentifierKind::Email, v, "SE").unwrap()
+}
+
+fn event(event_id: Option<&str>, subject: Subject, minute: u32) -> NewTouchpoint {
+    NewTouchpoint {
+        id: TouchpointId::new(),
+        event_id: event_id.map(str::to_string),
+        subject,
+        channel: ChannelKey::parse("web").unwrap(),
+        kind: TouchpointKind::parse("visit").unwrap(),
+        occurred_at: Utc.with_ymd_and_hms(2026, 11, 20, 10, minute, 0).unwrap(),
+        initiator: Initiator::parse("person").unwrap(),
+        setting: None,
+        phase: None,
+        properties: json!({"n": minute, "nested": {"b": 1.5, "a": [1, "x"]}})
+            .as_object()
+            .unwrap()
+            .clone(),
+        flags: Vec::new(),
+    }
+}
+
+fn emails(vs: &[&str]) -> Subject {
+    Subject::Identifiers(vs.iter().map(|v| email(v)).collect())
+}
+
+/// Replaces every UUID in `v` by its order of first appearance and drops the times
+/// rows were made at, so runs that made different random ids at other moments can be
+/// compared.
+fn normalise(v: &mut Value, seen: &mut HashMap<String, usize>) {
+    match v {
+        Value::String(s) if Uuid::parse_str(s).is_ok() => {
+            let n = seen.len();
+            *s = format!("#{}", seen.entry(s.clone()).or_insert(n));
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| normalise(x, seen)),
+        Value::Object(o) => {
+            o.remove("created_at");
+            o.values_mut().for_each(|x| normalise(x, seen));
+        }
+        _ => {}
+    }
+}
+
+fn outcomes_json(out: &[Outcome]) -> Value {
+    out.iter()
+        .map(|o| match o {
+            Outcome::Stored(t) => json!({"stored": t, "profile": t.profile_id}),
+            Outcome::Duplicate(t) => json!({"duplicate": t, "profile": t.profile_id}),
+            Outcome::Rejected(e) => json!({"rejected": e.to_string()}),
+        })
+        .collect()
+}
+
+/// One ingestion story, told to `store`; returns what it saw, ids normalised.
+async fn ingestion(
+    store: Arc<dyn Store>,
+    anna: &NewProfile,
+    batches: &[(Vec<NewTouchpoint>, Stitch)],
+    at: DateTime<Utc>,
+) -> Value {
+    let cafe = store
+        .create_provider(NewProvider::parse(Some("Kafé"), None, None).unwrap())
+        .await
+        .unwrap();
+    let profiles = store
+        .create_profiles(cafe.id, vec![anna.clone()])
+        .await
+        .unwrap();
+    let mut log = vec![json!({"provider": cafe.id})];
+    for (batch, stitch) in batches {
+        let out = store
+            .insert_touchpoints(cafe.id, batch.clone(), at, *stitch)
+            .await
+            .unwrap();
+        log.push(outcomes_json(&out));
+        let listed = store
+            .touchpoints(cafe.id, &TouchpointFilter::default())
+            .await
+            .unwrap();
+        log.push(json!({"listed": listed}));
+    }
+    log.push(json!({"placed": store.resolve_pending(1).await.unwrap()}));
+    log.push(json!({"placed": store.resolve_pending(1000).await.unwrap()}));
+    log.push(json!({"placed": store.resolve_pending(1000).await.unwrap()}));
+    let listed = store
+        .touchpoints(cafe.id, &TouchpointFilter::default())
+        .await
+        .unwrap();
+    log.push(json!({"listed": listed}));
+    let persons = store
+        .persons(cafe.id, PageRequest::default())
+        .await
+        .unwrap();
+    log.push(json!({ "persons": persons }));
+    let access = store
+        .access_log(profiles[0].person_id, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| json!([e.profile_id, e.action]))
+        .collect::<Vec<_>>();
+    log.push(json!({ "anna_access": access }));
+    let mut v = Value::Array(log);
+    normalise(&mut v, &mut HashMap::new());
+    v
+}
+
+#[tokio::test]
+async fn ingestion_matches_sqlite() {
+    let Some(db) = TestDatabase::create("ingestion_matches_sqlite").await else {
+        return;
+    };
+    let anna = NewProfile {
+        id: ProfileId::new(),
+        display_name: Some("Anna".into()),
+        identifiers: vec![email("anna@example.se")],
+        attributes: Default::default(),
+    };
+    let mut flagged = event(Some("e5"), Subject::Profile(anna.id), 5);
+    flagged.flags = vec![FieldError {
+        field: "properties.n".into(),
+        reason: "not planned".into(),
+    }];
+    let stranger = ProfileId::new();
+    let batches = vec![
+        (
+            vec![
+                event(
+                    Some("e1"),
+                    emails(&["anna@example.se", "anna.2@example.se"]),
+                    1,
+                ),
+                event(Some("e1"), emails(&["other@example.se"]), 2),
+                event(Some("e2"), Subject::Profile(stranger), 3),
+                event(Some("e2"), emails(&["new@example.se"]), 4),
+                flagged,
+                event(None, Subject::Profile(anna.id), 6),
+                event(None, emails(&["new@example.se", "anna@example.se"]), 7),
+            ],
+            Stitch::Now,
+        ),
+        (
+            vec![
+                event(Some("e1"), Subject::Profile(anna.id), 8),
+                event(Some("e6"), emails(&["anna.2@example.se"]), 9),
+                event(Some("e6"), emails(&["x@example.se"]), 10),
+                event(Some("e7"), emails(&["later@example.se"]), 11),
+                event(
+                    Some("e8"),
+                    emails(&["later@example.se", "more@example.se"]),
+                    12,
+                ),
+                event(Some("e9"), Subject::Profile(stranger), 13),
+                event(Some("e10"), Subject::Profile(anna.id), 14),
+            ],
+            Stitch::Later,
+        ),
+        (
+            vec![
+                event(Some("e6"), emails(&["anna@example.se"]), 15),
+                event(Some("e11"), emails(&["more@example.se"]), 16),
+                event(Some("e11"), emails(&["more@example.se"]), 17),
+            ],
+            Stitch::Now,
+        ),
+        (vec![], Stitch::Now),
+        (
+            vec![event(Some("e5"), Subject::Profile(stranger), 18)],
+            Stitch::Later,
+        ),
+    ];
+    let at = Utc::now();
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(&dir.path().join("m.db")).await.unwrap());
+    let expected = ingestion(sqlite, &anna, &batches, at).await;
+    let pg: Arc<dyn Store> = Arc::new(PgStore::connect(&db.url).await.unwrap());
+    let got = ingestion(pg, &anna, &batches, at).await;
+    assert_eq!(
+        serde_json::to_string_pretty(&got).unwrap(),
+        serde_json::to_string_pretty(&expected).unwrap()
+    );
+    db.drop_database().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn resolvers_and_writers_in_parallel() {
+    let Some(db) = TestDatabase::create("resolvers_and_writers_in_parallel").await else {
+        return;
+    };
+    let store = Arc::new(PgStore::connect(&db.url).await.unwrap());
+    let mut providers: Vec<ProviderId> = Vec::new();
+    for name in ["A", "B", "C"] {
+        let p = NewProvider::parse(Some(name), None, None).unwrap();
+        providers.push(store.create_provider(p).await.unwrap().id);
+    }
+    let people = 7;
+    // Waiting touchpoints, many per person, across providers.
+    for (i, p) in providers.iter().enumerate() {
+        let batch: Vec<NewTouchpoint> = (0..120)
+            .map(|n| {
+                let who = format!("p{}@example.se", n % people);
+                event(Some(&format!("w{i}-{n}")), emails(&[&who]), 0)
+            })
+            .collect();
+        store
+            .insert_touchpoints(*p, batch, Utc::now(), Stitch::Later)
+            .await
+            .unwrap();
+    }
+    let mut tasks = Vec::new();
+    // Resolvers, as in several processes at once.
+    for _ in 0..4 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut placed = 0;
+            for _ in 0..200 {
+                let n = s.resolve_pending(25).await.unwrap();
+                placed += n;
+                if n == 0 {
+                    tokio::task::yield_now().await;
+                }
+            }
+            (placed, 0, 0)
+        }));
+    }
+    // Writers sharing event ids, each in its own order, stitching now or later.
+    for w in 0..6 {
+        let s = store.clone();
+        let p = providers[w % providers.len()];
+        tasks.push(tokio::spawn(async move {
+            let mut order: Vec<usize> = (0..40).collect();
+            if w % 2 == 1 {
+                order.reverse();
+            }
+            let batch: Vec<NewTouchpoint> = order
+                .iter()
+                .map(|n| {
+                    let who = format!("p{}@example.se", n % people);
+                    event(Some(&format!("s-{n}")), emails(&[&who]), 1)
+                })
+                .collect();
+            let stitch = if w % 3 == 0 {
+                Stitch::Now
+            } else {
+                Stitch::Later
+            };
+            let out = s
+                .insert_touchpoints(p, batch, Utc::now(), stitch)
+                .await
+                .unwrap();
+            let stored = out
+                .iter()
+                .filter(|o| matches!(o, Outcome::Stored(_)))
+                .count();
+            let later = if stitch == Stitch::Later { stored } else { 0 };
+            (0, stored, later)
+        }));
+    }
+    let (mut placed, mut stored, mut later) = (0, 0, 0);
+    for t in tasks {
+        let (p, s, l) = t.await.unwrap();
+        placed += p;
+        stored += s;
+        later += l;
+    }
+    assert_eq!(stored, 3 * 40, "each shared event stored once per provider");
+    loop {
+        let n = store.resolve_pending(1000).await.unwrap();
+        if n == 0 {
+            break;
+        }
+        placed += n;
+    }
+    let waiting: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM touchpoints WHERE profile_id IS NULL")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+    assert_eq!(waiting, 0);
+    assert_eq!(
+        placed,
+        3 * 120 + later,
+        "each waiting touchpoint placed once"
+    );
+    for p in &providers {
+        let profiles: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM profiles WHERE provider_id = $1")
+                .bind(p.0)
+                .fetch_one(&store.pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            profiles, people as i64,
+            "one profile per person, however stitched"
+        );
+        let touchpoints: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM touchpoints WHERE provider_id = $1")
+                .bind(p.0)
+                .fetch_one(&store.pool)
+                .await
+                .unwrap();
+        assert_eq!(touchpoints, 120 + 40);
+    }
+    let distinct: HashSet<Uuid> = sqlx::query_scalar("SELECT profile_id FROM touchpoints")
+        .fetch_all(&store.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(distinct.len(), 3 * people);
+    store.pool.close().await;
+    db.drop_database().await;
+}

@@ -1,0 +1,254 @@
+//! The write path of touchpoints, kept lean: one prepared insert per event, event-id
+//! deduplication by the unique index, and stitching either in the same transaction
+//! or later by `resolve_pending`. Also the quarantine and tracking plans.
+
+use super::rows::{self, micros, time};
+use super::store::resolve_subject;
+use crate::{Outcome, Quarantined, Result, Stitch, StoreError};
+use chrono::{DateTime, Utc};
+use motesplats_core::plan::TrackingPlan;
+use motesplats_core::touchpoint::Subject;
+use motesplats_core::{
+    FieldError, Identifier, NewTouchpoint, PageRequest, ProfileId, ProviderId, Touchpoint,
+};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Backend(e.to_string()))
+}
+
+pub fn insert(
+    c: &Connection,
+    provider: ProviderId,
+    new: Vec<NewTouchpoint>,
+    received_at: DateTime<Utc>,
+    stitch: Stitch,
+) -> Result<Vec<Outcome>> {
+    let mut insert = c.prepare_cached(
+        "INSERT INTO touchpoints (id, provider_id, profile_id, identifiers, event_id, channel, kind, occurred_at, \
+         received_at, initiator, setting, phase, properties, flags) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
+         ON CONFLICT (provider_id, event_id) WHERE event_id IS NOT NULL DO NOTHING",
+    )?;
+    let mut known_profiles: HashSet<ProfileId> = HashSet::new();
+    let mut out = Vec::with_capacity(new.len());
+    for t in new {
+        let (profile, identifiers) = match &t.subject {
+            Subject::Profile(id) => {
+                if !known_profiles.contains(id) {
+                    match resolve_subject(c, provider, &t.subject, received_at) {
+                        Ok(_) => known_profiles.insert(*id),
+                        Err(StoreError::Invalid(e)) => {
+                            out.push(Outcome::Rejected(e));
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    };
+                }
+                (Some(*id), None)
+            }
+            Subject::Identifiers(ids) => (None, Some(ids)),
+        };
+        let properties = serde_json::Value::Object(t.properties.clone()).to_string();
+        let flags = if t.flags.is_empty() {
+            None
+        } else {
+            Some(json(&t.flags)?)
+        };
+        let changed = insert.execute(params![
+            t.id.0,
+            provider.0,
+            profile.map(|p| p.0),
+            identifiers.map(json).transpose()?,
+            t.event_id,
+            t.channel.as_str(),
+            t.kind.as_str(),
+            micros(t.occurred_at),
+            micros(received_at),
+            t.initiator.as_str(),
+            t.setting.map(|s| s.as_str()),
+            t.phase.map(|p| p.as_str()),
+            properties,
+            flags,
+        ])?;
+        if changed == 0 {
+            let event = t.event_id.as_deref().unwrap_or_default();
+            let existing = by_event(c, provider, event)?
+                .ok_or_else(|| StoreError::Backend("a duplicate vanished".into()))?;
+            out.push(Outcome::Duplicate(existing));
+            continue;
+        }
+        let profile = match (profile, identifiers, stitch) {
+            (None, Some(ids), Stitch::Now) => Some(place(c, provider, t.id.0, ids, received_at)?),
+            (p, _, _) => p,
+        };
+        out.push(Outcome::Stored(Touchpoint {
+            id: t.id,
+            provider_id: provider,
+            profile_id: profile,
+            event_id: t.event_id,
+            channel: t.channel,
+            kind: t.kind,
+            occurred_at: time(micros(t.occurred_at)),
+            received_at: time(micros(received_at)),
+            initiator: t.initiator,
+            setting: t.setting,
+            phase: t.phase,
+            properties: t.properties,
+            flags: t.flags,
+        }));
+    }
+    Ok(out)
+}
+
+/// Stitches one waiting touchpoint to its profile (made if none matches).
+fn place(
+    c: &Connection,
+    provider: ProviderId,
+    id: Uuid,
+    ids: &[Identifier],
+    at: DateTime<Utc>,
+) -> Result<ProfileId> {
+    let profile = resolve_subject(c, provider, &Subject::Identifiers(ids.to_vec()), at)?;
+    c.prepare_cached("UPDATE touchpoints SET profile_id = ?2, identifiers = NULL WHERE id = ?1")?
+        .execute(params![id, profile.0])?;
+    Ok(profile)
+}
+
+pub fn resolve_pending(c: &Connection, limit: u32) -> Result<usize> {
+    let waiting: Vec<(Uuid, Uuid, String)> = c
+        .prepare_cached(
+            "SELECT id, provider_id, identifiers FROM touchpoints WHERE profile_id IS NULL ORDER BY id LIMIT ?1",
+        )?
+        .query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let at = Utc::now();
+    for (id, provider, identifiers) in &waiting {
+        let ids: Vec<Identifier> = serde_json::from_str(identifiers).map_err(|_| {
+            StoreError::Backend("unreadable identifiers of a waiting touchpoint".into())
+        })?;
+        place(c, ProviderId(*provider), *id, &ids, at)?;
+    }
+    Ok(waiting.len())
+}
+
+fn by_event(c: &Connection, provider: ProviderId, event_id: &str) -> Result<Option<Touchpoint>> {
+    let raw = c
+        .prepare_cached(&format!(
+            "SELECT {} FROM touchpoints t WHERE t.provider_id = ?1 AND t.event_id = ?2",
+            rows::TOUCHPOINT_COLUMNS
+        ))?
+        .query_row(params![provider.0, event_id], rows::raw_touchpoint)
+        .optional()?;
+    raw.map(|r| r.into_touchpoint()).transpose()
+}
+
+pub fn set_plan(c: &Connection, provider: ProviderId, plan: Option<&TrackingPlan>) -> Result<()> {
+    match plan {
+        Some(plan) => c.execute(
+            "INSERT INTO tracking_plans (provider_id, plan, updated_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (provider_id) DO UPDATE SET plan = excluded.plan, updated_at = excluded.updated_at",
+            params![provider.0, json(plan)?, micros(Utc::now())],
+        )?,
+        None => c.execute("DELETE FROM tracking_plans WHERE provider_id = ?1", [provider.0])?,
+    };
+    Ok(())
+}
+
+pub fn plan(c: &Connection, provider: ProviderId) -> Result<Option<TrackingPlan>> {
+    let text: Option<String> = c
+        .prepare_cached("SELECT plan FROM tracking_plans WHERE provider_id = ?1")?
+        .query_row([provider.0], |r| r.get(0))
+        .optional()?;
+    text.map(|t| {
+        serde_json::from_str(&t).map_err(|_| StoreError::Backend("unreadable tracking plan".into()))
+    })
+    .transpose()
+}
+
+pub fn quarantine(
+    c: &Connection,
+    provider: ProviderId,
+    events: &[(String, String, Vec<FieldError>)],
+) -> Result<()> {
+    let mut insert = c.prepare_cached(
+        "INSERT INTO quarantine (id, provider_id, received_at, source, raw, errors) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let at = micros(Utc::now());
+    for (source, raw, errors) in events {
+        insert.execute(params![
+            Uuid::now_v7(),
+            provider.0,
+            at,
+            source,
+            raw,
+            json(errors)?
+        ])?;
+    }
+    Ok(())
+}
+
+const QUARANTINE_COLUMNS: &str = "id, provider_id, received_at, source, raw, errors";
+
+fn quarantined_row(r: &rusqlite::Row) -> rusqlite::Result<(Quarantined, String)> {
+    Ok((
+        Quarantined {
+            id: r.get(0)?,
+            provider_id: ProviderId(r.get(1)?),
+            received_at: time(r.get(2)?),
+            source: r.get(3)?,
+            raw: r.get(4)?,
+            errors: Vec::new(),
+        },
+        r.get(5)?,
+    ))
+}
+
+fn with_errors((mut q, errors): (Quarantined, String)) -> Result<Quarantined> {
+    q.errors = serde_json::from_str(&errors)
+        .map_err(|_| StoreError::Backend("unreadable quarantine errors".into()))?;
+    Ok(q)
+}
+
+pub fn quarantined(
+    c: &Connection,
+    provider: ProviderId,
+    page: PageRequest,
+) -> Result<Vec<Quarantined>> {
+    let after = page.after.map(|a| a.0).unwrap_or(Uuid::nil());
+    let rows: Vec<_> = c
+        .prepare_cached(&format!(
+            "SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE provider_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+        ))?
+        .query_map(params![provider.0, after, page.limit], quarantined_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter().map(with_errors).collect()
+}
+
+pub fn quarantined_one(
+    c: &Connection,
+    provider: ProviderId,
+    id: Uuid,
+) -> Result<Option<Quarantined>> {
+    c.prepare_cached(&format!(
+        "SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE provider_id = ?1 AND id = ?2"
+    ))?
+    .query_row(params![provider.0, id], quarantined_row)
+    .optional()?
+    .map(with_errors)
+    .transpose()
+}
+
+pub fn release(c: &Connection, provider: ProviderId, id: Uuid) -> Result<()> {
+    let n = c.execute(
+        "DELETE FROM quarantine WHERE provider_id = ?1 AND id = ?2",
+        params![provider.0, id],
+    )?;
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
