@@ -1,6 +1,8 @@
 //! `motesplats`: serve the platform, build the demo world, manage providers.
 
+mod bench;
 mod demo;
+mod import;
 mod provider;
 mod serve;
 
@@ -24,6 +26,13 @@ enum Command {
     Serve(serve::Args),
     /// Build the demo world (a town centre and its customers) into a database.
     Demo(demo::Args),
+    /// Benchmarks that print their figures beside a peer's.
+    Bench {
+        #[command(subcommand)]
+        command: bench::Command,
+    },
+    /// Import touchpoints from a CSV or NDJSON file (exports of tills, booking systems, CRMs).
+    Import(import::Args),
     /// Manage providers.
     Provider {
         #[command(subcommand)]
@@ -58,7 +67,9 @@ fn main() -> anyhow::Result<()> {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
             Command::Demo(args) => demo::run(args).await,
+            Command::Import(args) => import::run(args).await,
             Command::Provider { command } => provider::run(command).await,
+            Command::Bench { command } => bench::run(command).await,
         }
     })
 }

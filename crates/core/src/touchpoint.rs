@@ -221,7 +221,11 @@ impl NewTouchpoint {
             None | Some(Value::Null) => Some(Map::new()),
             Some(Value::Object(m)) => {
                 let size = serde_json::to_vec(m).map(|v| v.len()).unwrap_or(usize::MAX);
-                if size > MAX_PROPERTIES_BYTES {
+                if let Some(path) = nul_in(&Value::Object(m.clone()), "properties") {
+                    // PostgreSQL cannot store NUL in text, and no real value needs it.
+                    c.fail(path, "must not contain the NUL character");
+                    None
+                } else if size > MAX_PROPERTIES_BYTES {
                     c.fail(
                         "properties",
                         format!("must be at most {MAX_PROPERTIES_BYTES} bytes as JSON"),
@@ -272,6 +276,25 @@ fn optional<T>(
     match value {
         None => Some(None),
         Some(v) => c.take(parse(v).map_err(|e| e.within(field))).map(Some),
+    }
+}
+
+/// The path of the first key or string holding a NUL character, if any.
+fn nul_in(v: &Value, path: &str) -> Option<String> {
+    match v {
+        Value::String(s) if s.contains('\0') => Some(path.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| nul_in(x, &format!("{path}[{i}]"))),
+        Value::Object(m) => m.iter().find_map(|(k, x)| {
+            if k.contains('\0') {
+                Some(path.to_string())
+            } else {
+                nul_in(x, &format!("{path}.{k}"))
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -386,6 +409,19 @@ mod tests {
                 "properties"
             ]
         );
+    }
+
+    #[test]
+    fn nul_characters_in_properties_are_named() {
+        let e = NewTouchpoint::parse(
+            &input(json!({"profile_id": ProfileId::new(), "channel": "web", "kind": "visit",
+                          "occurred_at": "2026-11-20T10:00:00Z", "properties": {"notes": ["ok", "a\u{0}b"]}})),
+            "SE",
+            known,
+            now(),
+        )
+        .unwrap_err();
+        assert_eq!(e.0[0].field, "properties.notes[1]");
     }
 
     #[test]

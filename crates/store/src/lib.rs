@@ -130,7 +130,8 @@ pub trait Store: Send + Sync + 'static {
         stitch: Stitch,
     ) -> Result<Vec<Outcome>>;
     /// Places up to `limit` touchpoints that wait for a profile (stitching by exact
-    /// identifier within their provider); returns how many it placed.
+    /// identifier within their provider); returns how many it placed. It is background
+    /// work: a backend may place none while events are arriving, and fewer than `limit`.
     async fn resolve_pending(&self, limit: u32) -> Result<usize>;
     async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>>;
     async fn touchpoints(

@@ -2,6 +2,7 @@
 
 mod browser;
 mod crash;
+mod import;
 
 use std::io::{BufRead, BufReader, Lines};
 use std::process::{Child, ChildStdout, Command, Stdio};

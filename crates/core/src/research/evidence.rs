@@ -129,11 +129,17 @@ impl Project {
             }
             EvidenceRef::Stance(id) => {
                 let (m, s) = self.stance(id)?;
-                (Some(m.phase), s.reason.clone().unwrap_or_else(|| m.title.clone()))
+                (
+                    Some(m.phase),
+                    s.reason.clone().unwrap_or_else(|| m.title.clone()),
+                )
             }
             EvidenceRef::Reflection(id) => (None, self.reflection(id)?.text.clone()),
             EvidenceRef::PreviousRound(id) => {
-                let ctx = self.carried_over.as_ref().filter(|c| c.previous_project == id)?;
+                let ctx = self
+                    .carried_over
+                    .as_ref()
+                    .filter(|c| c.previous_project == id)?;
                 (None, ctx.previous_title.clone())
             }
         };
@@ -158,7 +164,10 @@ mod tests {
         let id = StoryId::new();
         let r = EvidenceRef::Story(id);
         let json = serde_json::to_value(r).unwrap();
-        assert_eq!(json, serde_json::json!({"kind": "story", "id": id.to_string()}));
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "story", "id": id.to_string()})
+        );
         assert_eq!(serde_json::from_value::<EvidenceRef>(json).unwrap(), r);
         assert_eq!(r.key(), format!("story:{id}"));
         assert!(

@@ -4,7 +4,7 @@
 
 use super::ids::{FunctionId, MomentId};
 use super::input::{TEXT_MAX, known_ids, optional_text, optional_word};
-use super::lang::Label;
+use super::lang::{Label, Lang};
 use super::matrix::classify;
 use super::project::Project;
 use crate::invalid::{Checker, Invalid};
@@ -67,7 +67,7 @@ impl Project {
                         "action",
                         format!(
                             "is required: the moment is unclassified ({})",
-                            why.describe(super::lang::Lang::En)
+                            why.describe(Lang::En)
                         ),
                     );
                     None
@@ -83,8 +83,8 @@ impl Project {
                     match suggested {
                         Some(s) => format!(
                             "is required: say why {} when the four-field model suggests {}",
-                            action.label(super::lang::Lang::En).to_lowercase(),
-                            s.label(super::lang::Lang::En).to_lowercase()
+                            action.label(Lang::En).to_lowercase(),
+                            s.label(Lang::En).to_lowercase()
                         ),
                         None => "is required: the moment is unclassified, so say why this action"
                             .to_string(),
@@ -143,7 +143,10 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        assert_eq!((f.action, f.suggested), (Action::Simplify, Some(Action::Simplify)));
+        assert_eq!(
+            (f.action, f.suggested),
+            (Action::Simplify, Some(Action::Simplify))
+        );
 
         let e = p
             .choose_focus(&FocusInput {

@@ -81,7 +81,10 @@ pub(crate) fn known_ids<T: Copy + PartialEq>(
     let mut out = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         if !known(*id) {
-            c.fail(format!("{field}[{i}]"), format!("no {what} with this id in the project"));
+            c.fail(
+                format!("{field}[{i}]"),
+                format!("no {what} with this id in the project"),
+            );
         } else if !out.contains(id) {
             out.push(*id);
         }

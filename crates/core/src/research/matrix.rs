@@ -78,9 +78,12 @@ pub enum Unclassified {
 impl Unclassified {
     pub fn describe(self, lang: Lang) -> String {
         match (self, lang) {
-            (Unclassified::Empty, _) => {
-                pick(lang, "inga gillar eller ogillar ännu", "no likes or dislikes yet").into()
-            }
+            (Unclassified::Empty, _) => pick(
+                lang,
+                "inga gillar eller ogillar ännu",
+                "no likes or dislikes yet",
+            )
+            .into(),
             (Unclassified::OneSided(p), Lang::Sv) => {
                 format!("inget från perspektivet {} ännu", p.label(lang))
             }
@@ -88,10 +91,16 @@ impl Unclassified {
                 format!("nothing from the {} perspective yet", p.label(lang))
             }
             (Unclassified::Tie(p), Lang::Sv) => {
-                format!("lika många gillar som ogillar från perspektivet {}", p.label(lang))
+                format!(
+                    "lika många gillar som ogillar från perspektivet {}",
+                    p.label(lang)
+                )
             }
             (Unclassified::Tie(p), Lang::En) => {
-                format!("as many likes as dislikes from the {} perspective", p.label(lang))
+                format!(
+                    "as many likes as dislikes from the {} perspective",
+                    p.label(lang)
+                )
             }
         }
     }
@@ -246,7 +255,11 @@ mod tests {
     use crate::research::protocol::{MomentInput, StanceInput};
 
     /// Adds a moment with (perspective, stance) pairs and returns its classification.
-    fn moment(p: &mut Project, title: &str, stances: &[(&str, &str)]) -> Result<Quadrant, Unclassified> {
+    fn moment(
+        p: &mut Project,
+        title: &str,
+        stances: &[(&str, &str)],
+    ) -> Result<Quadrant, Unclassified> {
         let id = p
             .add_moment(&MomentInput {
                 phase: Some("during".into()),
@@ -272,10 +285,18 @@ mod tests {
     fn the_seeds_own_examples() {
         let mut p = fixture::empty_project();
         // Road toll: the driver queues to pay, the operator staffs a booth.
-        let toll = moment(&mut p, "Betala vägtull", &[("customer", "dislike"), ("provider", "dislike")]);
+        let toll = moment(
+            &mut p,
+            "Betala vägtull",
+            &[("customer", "dislike"), ("provider", "dislike")],
+        );
         assert_eq!(toll.unwrap().action, Action::Automate);
         // Tax return: citizens dislike filling it in, the authority wants it in.
-        let tax = moment(&mut p, "Deklarera", &[("customer", "dislike"), ("provider", "like")]);
+        let tax = moment(
+            &mut p,
+            "Deklarera",
+            &[("customer", "dislike"), ("provider", "like")],
+        );
         assert_eq!(tax.unwrap().action, Action::Simplify);
         // Travel tickets at any hour: customers like it, staffing a desk all night is not.
         let tickets = moment(
@@ -325,7 +346,11 @@ mod tests {
             moment(
                 &mut p,
                 "Delade kunder",
-                &[("customer", "like"), ("customer", "dislike"), ("provider", "like")]
+                &[
+                    ("customer", "like"),
+                    ("customer", "dislike"),
+                    ("provider", "like")
+                ]
             ),
             Err(Unclassified::Tie(Perspective::Customer))
         );
@@ -333,7 +358,11 @@ mod tests {
             moment(
                 &mut p,
                 "Delad personal",
-                &[("customer", "like"), ("provider", "like"), ("provider", "dislike")]
+                &[
+                    ("customer", "like"),
+                    ("provider", "like"),
+                    ("provider", "dislike")
+                ]
             ),
             Err(Unclassified::Tie(Perspective::Provider))
         );
@@ -341,14 +370,28 @@ mod tests {
             serde_json::to_value(Unclassified::Tie(Perspective::Provider)).unwrap(),
             serde_json::json!({"reason": "tie", "perspective": "provider"})
         );
-        assert!(Unclassified::OneSided(Perspective::Customer).describe(Lang::En).contains("customer"));
+        assert!(
+            Unclassified::OneSided(Perspective::Customer)
+                .describe(Lang::En)
+                .contains("customer")
+        );
     }
 
     #[test]
     fn layout_puts_each_moment_in_one_place() {
         let mut p = fixture::empty_project();
-        moment(&mut p, "Vägtull", &[("customer", "dislike"), ("provider", "dislike")]).unwrap();
-        moment(&mut p, "Biljetter", &[("customer", "like"), ("provider", "dislike")]).unwrap();
+        moment(
+            &mut p,
+            "Vägtull",
+            &[("customer", "dislike"), ("provider", "dislike")],
+        )
+        .unwrap();
+        moment(
+            &mut p,
+            "Biljetter",
+            &[("customer", "like"), ("provider", "dislike")],
+        )
+        .unwrap();
         moment(&mut p, "Kön", &[("customer", "dislike")]).unwrap_err();
         let l = layout(&p);
         assert_eq!(l.cells.len(), 4);
@@ -357,10 +400,22 @@ mod tests {
         assert_eq!(automate.moments[0].title, "Vägtull");
         let autonomise = l.cell(Action::Autonomise).unwrap();
         assert_eq!((autonomise.column, autonomise.row), (1, 1));
-        assert_eq!(l.cell(Action::Simplify).map(|c| (c.column, c.row)), Some((0, 0)));
-        assert_eq!(l.cell(Action::Strengthen).map(|c| (c.column, c.row)), Some((1, 0)));
+        assert_eq!(
+            l.cell(Action::Simplify).map(|c| (c.column, c.row)),
+            Some((0, 0))
+        );
+        assert_eq!(
+            l.cell(Action::Strengthen).map(|c| (c.column, c.row)),
+            Some((1, 0))
+        );
         assert_eq!(l.unclassified.len(), 1);
-        assert_eq!(l.unclassified[0].moment.customer, Tally { likes: 0, dislikes: 1 });
+        assert_eq!(
+            l.unclassified[0].moment.customer,
+            Tally {
+                likes: 0,
+                dislikes: 1
+            }
+        );
         let placed: usize = l.cells.iter().map(|c| c.moments.len()).sum();
         assert_eq!(placed + l.unclassified.len(), p.moments.len());
     }

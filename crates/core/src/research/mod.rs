@@ -1,1 +1,82 @@
-//! The research workspace: the five steps to a digitalisation strategy (being written).
+//! The research workspace (seed 001): the five steps to a digitalisation strategy,
+//! with evidence that carries through from the first story to the strategy document.
+//!
+//! Code map, one job per file:
+//!
+//! - `project`: the workshop round — owner, members and roles, groups of four to five.
+//! - `progress`: the five [`Step`]s and which have enough material (rules there).
+//! - `story`, `questions`: step 1 — stories of a purchase as moments before, during
+//!   and after; follow-up questions checked for open or closed form; value statements.
+//! - `observation`: step 2 — protocol templates, observation rounds, the journey board.
+//! - `scan`: step 3 — the catalogue of digital functions.
+//! - `protocol`, `matrix`, `focus`: step 4 — moments with likes and dislikes from both
+//!   perspectives, the four-field classification and its layout, the chosen focus.
+//! - `reflection`, `strategy`, `render`: step 5 — team reflections, the strategy
+//!   document model (every claim citing evidence), Markdown and HTML.
+//! - `evidence`: typed references to anything a project holds, and their resolution.
+//! - `round`: start the next round with this round's focus as context.
+//! - `export`, `check`: the project as one JSON value; integrity of outside data.
+//! - `guidance`: texts for each step and each tool, Swedish and English.
+//! - `lang`, `ids`, `input`, `macros`: languages and labels, ids, parse helpers.
+//!
+//! Architecture invariant: a [`Project`] is one aggregate and changes only through
+//! its methods (`add_*`, `record_stance`, `place_observation`, `choose_focus`…),
+//! each of which checks loose input against what the project already holds, so
+//! every id named anywhere in it resolves. [`Project::check`] verifies the same for
+//! data from outside. Nothing here reads a clock: times and dates are parameters.
+
+#[macro_use]
+mod macros;
+
+pub mod check;
+pub mod evidence;
+pub mod export;
+pub mod focus;
+pub mod guidance;
+pub mod ids;
+mod input;
+pub mod lang;
+pub mod matrix;
+pub mod observation;
+pub mod progress;
+pub mod project;
+pub mod protocol;
+pub mod questions;
+pub mod reflection;
+pub mod render;
+pub mod round;
+pub mod scan;
+pub mod story;
+pub mod strategy;
+
+#[cfg(test)]
+mod fixture;
+
+pub use evidence::{EvidenceItem, EvidenceRef};
+pub use export::{EXPORT_FORMAT, EXPORT_VERSION, ProjectExport};
+pub use focus::{Focus, FocusInput};
+pub use guidance::{Tool, Topic, guidance, tools_for};
+pub use ids::{
+    FunctionId, GroupId, MemberId, MomentId, ObservationId, ProjectId, QuestionId, ReflectionId,
+    RoundId, StanceId, StoryId, StoryMomentId, TemplateId, ValueStatementId,
+};
+pub use input::{NAME_MAX, TEXT_MAX};
+pub use lang::{Label, Lang};
+pub use matrix::{MatrixLayout, Quadrant, Tally, Unclassified, classify, layout};
+pub use observation::{
+    Answer, Observation, ObservationInput, ObservationRound, ObservationRoundInput, Placement,
+    PlacementInput, ProtocolField, ProtocolFieldInput, ProtocolTemplate, ProtocolTemplateInput,
+};
+pub use progress::{Gap, Progress, Step, StepProgress, StepState};
+pub use project::{Group, GroupInput, Member, MemberInput, Project, ProjectInput, Role};
+pub use protocol::{Moment, MomentInput, Perspective, StanceInput, StanceRecord};
+pub use questions::{QuestionCheck, QuestionForm, check_question, is_closed};
+pub use reflection::{Reflection, ReflectionInput};
+pub use render::{to_html, to_markdown};
+pub use round::{CarriedFocus, RoundContext};
+pub use scan::{DigitalFunction, DigitalFunctionInput};
+pub use story::{
+    FollowUpQuestion, QuestionInput, Story, StoryInput, StoryMoment, StoryMomentInput, Valence,
+    ValueStatement, ValueStatementInput,
+};
+pub use strategy::{Claim, Section, SectionKind, Statement, StrategyDocument};

@@ -44,18 +44,62 @@ pub struct ProtocolTemplate {
 
 /// The default customer-observation protocol: (key, Swedish label, English label).
 pub const CUSTOMER_OBSERVATION_FIELDS: &[(&str, &str, &str)] = &[
-    ("place", "Plats: var i butiken, på stan eller i centrumet?", "Place: where in the shop, the street or the centre?"),
-    ("time", "Tid: veckodag och klockslag", "Time: day of the week and hour"),
-    ("who", "Vem: ensam eller i sällskap, ungefärlig ålder", "Who: alone or in company, rough age"),
+    (
+        "place",
+        "Plats: var i butiken, på stan eller i centrumet?",
+        "Place: where in the shop, the street or the centre?",
+    ),
+    (
+        "time",
+        "Tid: veckodag och klockslag",
+        "Time: day of the week and hour",
+    ),
+    (
+        "who",
+        "Vem: ensam eller i sällskap, ungefärlig ålder",
+        "Who: alone or in company, rough age",
+    ),
     ("situation", "Vad händer?", "What is happening?"),
-    ("before", "Före: vad gör kunden innan köpet eller besöket?", "Before: what does the customer do ahead of the purchase or visit?"),
-    ("during", "Under: vad gör kunden vid köpet, och med vem talar hen?", "During: what does the customer do at the purchase, and whom do they talk to?"),
-    ("after", "Efter: vad gör kunden när köpet är klart?", "After: what does the customer do once the purchase is done?"),
-    ("reactions", "Reaktioner: miner, kroppsspråk, ord", "Reactions: faces, body language, words"),
-    ("digital", "Digitala verktyg: mobil, app, skärm, betalterminal – och hur de används", "Digital tools: phone, app, screen, card terminal – and how they are used"),
-    ("value", "Vad verkar skapa värde för kunden?", "What seems to create value for the customer?"),
-    ("irritation", "Vad verkar irritera eller stå i vägen?", "What seems to irritate or get in the way?"),
-    ("customer_words", "Kundens egna ord, om du frågade", "The customer's own words, if you asked"),
+    (
+        "before",
+        "Före: vad gör kunden innan köpet eller besöket?",
+        "Before: what does the customer do ahead of the purchase or visit?",
+    ),
+    (
+        "during",
+        "Under: vad gör kunden vid köpet, och med vem talar hen?",
+        "During: what does the customer do at the purchase, and whom do they talk to?",
+    ),
+    (
+        "after",
+        "Efter: vad gör kunden när köpet är klart?",
+        "After: what does the customer do once the purchase is done?",
+    ),
+    (
+        "reactions",
+        "Reaktioner: miner, kroppsspråk, ord",
+        "Reactions: faces, body language, words",
+    ),
+    (
+        "digital",
+        "Digitala verktyg: mobil, app, skärm, betalterminal – och hur de används",
+        "Digital tools: phone, app, screen, card terminal – and how they are used",
+    ),
+    (
+        "value",
+        "Vad verkar skapa värde för kunden?",
+        "What seems to create value for the customer?",
+    ),
+    (
+        "irritation",
+        "Vad verkar irritera eller stå i vägen?",
+        "What seems to irritate or get in the way?",
+    ),
+    (
+        "customer_words",
+        "Kundens egna ord, om du frågade",
+        "The customer's own words, if you asked",
+    ),
 ];
 
 impl ProtocolTemplate {
@@ -329,7 +373,10 @@ impl Project {
             .and_then(|d| c.take(date("starts_on", d)));
         let ends_on = match input.ends_on.as_deref() {
             None => {
-                c.fail("ends_on", "is required: set the last day of observing before you start");
+                c.fail(
+                    "ends_on",
+                    "is required: set the last day of observing before you start",
+                );
                 None
             }
             Some(d) => c.take(date("ends_on", d)),
@@ -360,15 +407,16 @@ impl Project {
     /// within the round.
     pub fn add_observation(&mut self, input: &ObservationInput) -> Result<ObservationId, Invalid> {
         let mut c = Checker::new();
-        let round = c
-            .required("round_id", input.round_id)
-            .and_then(|id| {
-                let r = self.observation_round(id);
-                if r.is_none() {
-                    c.fail("round_id", "no observation round with this id in the project");
-                }
-                r
-            });
+        let round = c.required("round_id", input.round_id).and_then(|id| {
+            let r = self.observation_round(id);
+            if r.is_none() {
+                c.fail(
+                    "round_id",
+                    "no observation round with this id in the project",
+                );
+            }
+            r
+        });
         let observer = c.required("observer", input.observer);
         if let (Some(r), Some(o)) = (round, observer)
             && !r.observers.contains(&o)
@@ -393,7 +441,10 @@ impl Project {
             (Some(given), Some(t)) => {
                 for key in given.keys() {
                     if t.field(key).is_none() {
-                        c.fail(format!("answers.{key}"), "is not a field of the round's protocol");
+                        c.fail(
+                            format!("answers.{key}"),
+                            "is not a field of the round's protocol",
+                        );
                     }
                 }
                 for f in &t.fields {
@@ -447,7 +498,12 @@ impl Project {
             .observations
             .iter_mut()
             .find(|o| o.id == id)
-            .ok_or_else(|| Invalid::one("observation_id", "no observation with this id in the project"))?;
+            .ok_or_else(|| {
+                Invalid::one(
+                    "observation_id",
+                    "no observation with this id in the project",
+                )
+            })?;
         let placement = Placement { phase, valence };
         o.placement = Some(placement);
         Ok(placement)
@@ -480,15 +536,29 @@ mod tests {
     use crate::research::project::Role;
 
     fn answers(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
-        Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Some(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
     fn the_default_protocol_covers_what_observers_note() {
         let t = ProtocolTemplate::customer_observation();
         for key in [
-            "place", "time", "who", "situation", "before", "during", "after", "reactions",
-            "digital", "value", "irritation",
+            "place",
+            "time",
+            "who",
+            "situation",
+            "before",
+            "during",
+            "after",
+            "reactions",
+            "digital",
+            "value",
+            "irritation",
         ] {
             let f = t.field(key).unwrap_or_else(|| panic!("{key}"));
             assert_ne!(f.label(Lang::Sv), f.label(Lang::En));
@@ -520,7 +590,10 @@ mod tests {
         .parse()
         .unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(fields, ["fields[1].key", "fields[2].key", "fields[2].label_sv"]);
+        assert_eq!(
+            fields,
+            ["fields[1].key", "fields[2].key", "fields[2].label_sv"]
+        );
     }
 
     #[test]
@@ -573,7 +646,13 @@ mod tests {
             .unwrap();
         let o = p.observation(id).unwrap();
         // Template order, blank answers dropped.
-        assert_eq!(o.answers.iter().map(|a| a.field.as_str()).collect::<Vec<_>>(), ["place", "situation"]);
+        assert_eq!(
+            o.answers
+                .iter()
+                .map(|a| a.field.as_str())
+                .collect::<Vec<_>>(),
+            ["place", "situation"]
+        );
         assert_eq!(o.summary(), "Kö vid kassan, en kund lämnar kön");
 
         let placed = p

@@ -91,7 +91,9 @@ impl Gap {
     pub fn describe(&self, lang: Lang) -> String {
         let sv = lang == Lang::Sv;
         match self {
-            Gap::TooFewStories { have, need } if sv => format!("{have} av minst {need} berättelser"),
+            Gap::TooFewStories { have, need } if sv => {
+                format!("{have} av minst {need} berättelser")
+            }
             Gap::TooFewStories { have, need } => format!("{have} of at least {need} stories"),
             Gap::TooFewTellers { have, need } if sv => {
                 format!("berättelser från {have} av minst {need} personer")
@@ -100,7 +102,10 @@ impl Gap {
                 format!("stories from {have} of at least {need} people")
             }
             Gap::PhasesMissing { phases } => {
-                let names: Vec<_> = phases.iter().map(|p| p.label(lang).to_lowercase()).collect();
+                let names: Vec<_> = phases
+                    .iter()
+                    .map(|p| p.label(lang).to_lowercase())
+                    .collect();
                 if sv {
                     format!("inga moment från: {}", names.join(", "))
                 } else {
@@ -140,7 +145,10 @@ impl Gap {
                 format!("{count} functions lack the value they create")
             }
             Gap::PerspectiveMissing { perspective } if sv => {
-                format!("inga gillar/ogillar från perspektivet {}", perspective.label(lang))
+                format!(
+                    "inga gillar/ogillar från perspektivet {}",
+                    perspective.label(lang)
+                )
             }
             Gap::PerspectiveMissing { perspective } => format!(
                 "no likes or dislikes from the {} perspective",
@@ -366,7 +374,12 @@ mod tests {
     fn a_new_project_has_started_nothing() {
         let p = fixture::empty_project();
         let progress = p.progress(fixture::today());
-        assert!(progress.steps.iter().all(|s| s.state == StepState::NotStarted));
+        assert!(
+            progress
+                .steps
+                .iter()
+                .all(|s| s.state == StepState::NotStarted)
+        );
         assert_eq!(progress.current, Step::Stories);
         assert_eq!(progress.steps.len(), 5);
         assert_eq!(
@@ -389,27 +402,51 @@ mod tests {
         p.stories.truncate(1);
         p.stories[0].moments.retain(|m| m.phase != Phase::After);
         let g = gaps(&p.progress(fixture::today()), Step::Stories);
-        assert!(g.contains(&Gap::TooFewStories { have: 1, need: 2 }), "{g:?}");
-        assert!(g.contains(&Gap::TooFewTellers { have: 1, need: 2 }), "{g:?}");
-        assert!(g.contains(&Gap::PhasesMissing { phases: vec![Phase::After] }), "{g:?}");
+        assert!(
+            g.contains(&Gap::TooFewStories { have: 1, need: 2 }),
+            "{g:?}"
+        );
+        assert!(
+            g.contains(&Gap::TooFewTellers { have: 1, need: 2 }),
+            "{g:?}"
+        );
+        assert!(
+            g.contains(&Gap::PhasesMissing {
+                phases: vec![Phase::After]
+            }),
+            "{g:?}"
+        );
         let pr = p.progress(fixture::today());
         assert_eq!(pr.current, Step::Stories);
         assert_eq!(
             pr.step(Step::Strategy).unwrap().gaps,
-            [Gap::EarlierStepsOpen { steps: vec![Step::Stories] }]
+            [Gap::EarlierStepsOpen {
+                steps: vec![Step::Stories]
+            }]
         );
 
         // Step 1: no value statement.
         let mut p = full.clone();
-        p.stories.iter_mut().for_each(|s| s.value_statements.clear());
-        assert_eq!(gaps(&p.progress(fixture::today()), Step::Stories), [Gap::NoValueStatement]);
+        p.stories
+            .iter_mut()
+            .for_each(|s| s.value_statements.clear());
+        assert_eq!(
+            gaps(&p.progress(fixture::today()), Step::Stories),
+            [Gap::NoValueStatement]
+        );
 
         // Step 2: on the round's last day it is still open; unplaced observations.
         let mut p = full.clone();
         let last_day = p.observation_rounds[0].ends_on;
         p.observations[0].placement = None;
         let g = gaps(&p.progress(last_day), Step::Observation);
-        assert_eq!(g, [Gap::RoundStillOpen { ends_on: last_day }, Gap::Unplaced { count: 1 }]);
+        assert_eq!(
+            g,
+            [
+                Gap::RoundStillOpen { ends_on: last_day },
+                Gap::Unplaced { count: 1 }
+            ]
+        );
         let mut p = full.clone();
         p.observation_rounds[0].observers.truncate(1);
         assert_eq!(
@@ -424,7 +461,10 @@ mod tests {
         p.functions[1].value = None;
         assert_eq!(
             gaps(&p.progress(fixture::today()), Step::DigitalScan),
-            [Gap::TooFewFunctions { have: 2, need: 3 }, Gap::FunctionsWithoutValue { count: 1 }]
+            [
+                Gap::TooFewFunctions { have: 2, need: 3 },
+                Gap::FunctionsWithoutValue { count: 1 }
+            ]
         );
 
         // Step 4: no provider stances leaves nothing classified and no focus.
@@ -436,7 +476,9 @@ mod tests {
         assert_eq!(
             gaps(&p.progress(fixture::today()), Step::Protocols),
             [
-                Gap::PerspectiveMissing { perspective: Perspective::Provider },
+                Gap::PerspectiveMissing {
+                    perspective: Perspective::Provider
+                },
                 Gap::NoClassifiedMoment,
                 Gap::NoFocus
             ]
@@ -457,7 +499,10 @@ mod tests {
             serde_json::json!({"gap": "unplaced", "count": 2})
         );
         assert_eq!(
-            Gap::EarlierStepsOpen { steps: vec![Step::Stories, Step::DigitalScan] }.describe(Lang::En),
+            Gap::EarlierStepsOpen {
+                steps: vec![Step::Stories, Step::DigitalScan]
+            }
+            .describe(Lang::En),
             "steps 1, 3 are not done"
         );
     }

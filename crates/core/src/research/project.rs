@@ -5,12 +5,12 @@
 //! method on it that checks the input against what the project already holds, so a
 //! teller, an observer, a function or a piece of evidence named anywhere exists.
 
-use super::reflection::Reflection;
 use super::focus::Focus;
 use super::ids::{GroupId, MemberId, ProjectId};
 use super::input::{NAME_MAX, TEXT_MAX, optional_text, optional_word, required_text};
 use super::observation::{Observation, ObservationRound, ProtocolTemplate};
 use super::protocol::Moment;
+use super::reflection::Reflection;
 use super::round::RoundContext;
 use super::scan::DigitalFunction;
 use super::story::Story;
@@ -183,7 +183,9 @@ impl Project {
                 for (i, m) in list.iter().enumerate() {
                     let field = format!("members[{i}]");
                     if let Some(m) = c.take(m.parse().map_err(|e| e.within(&field))) {
-                        if m.user_id.is_some() && members.iter().any(|o: &Member| o.user_id == m.user_id) {
+                        if m.user_id.is_some()
+                            && members.iter().any(|o: &Member| o.user_id == m.user_id)
+                        {
                             c.fail(format!("{field}.user_id"), "is already a member");
                         }
                         members.push(m);
@@ -254,9 +256,10 @@ impl Project {
                     let field = format!("members[{i}]");
                     match self.member(*id) {
                         None => c.fail(field, "no member with this id in the project"),
-                        Some(m) if !m.role.takes_part() => {
-                            c.fail(field, "is an observer; observers follow the work outside the groups")
-                        }
+                        Some(m) if !m.role.takes_part() => c.fail(
+                            field,
+                            "is an observer; observers follow the work outside the groups",
+                        ),
                         Some(m) => {
                             if let Some(g) = self.group_of(m.id) {
                                 c.fail(field, format!("already sits in group {:?}", g.name));
@@ -394,7 +397,12 @@ mod tests {
         assert_eq!(e.0[0].field, "members[0]");
         assert!(e.0[0].reason.contains("Grupp A"), "{e}");
 
-        let observer = p.members.iter().find(|m| m.role == Role::Observer).unwrap().id;
+        let observer = p
+            .members
+            .iter()
+            .find(|m| m.role == Role::Observer)
+            .unwrap()
+            .id;
         let mut with_observer = people[4..7].to_vec();
         with_observer.push(observer);
         let e = p

@@ -109,8 +109,12 @@ impl Project {
         let mut c = Checker::new();
         let phase = required_word(&mut c, "phase", input.phase.as_deref(), Phase::parse);
         let title = required_text(&mut c, "title", input.title.as_deref(), NAME_MAX);
-        let description =
-            optional_text(&mut c, "description", input.description.as_deref(), TEXT_MAX);
+        let description = optional_text(
+            &mut c,
+            "description",
+            input.description.as_deref(),
+            TEXT_MAX,
+        );
         let evidence = known_ids(
             &mut c,
             "evidence",
@@ -255,7 +259,11 @@ mod tests {
         let m = p.moment(closed).unwrap();
         let remedied: Vec<_> = m.remedied_dislikes().collect();
         assert_eq!(remedied.len(), 1);
-        let names: Vec<_> = p.functions_of(remedied[0]).iter().map(|f| f.name.as_str()).collect();
+        let names: Vec<_> = p
+            .functions_of(remedied[0])
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
         assert_eq!(names, ["Boka och hämta dygnet runt"]);
 
         let e = p.link_function(dislike, FunctionId::new()).unwrap_err();

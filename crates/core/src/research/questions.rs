@@ -49,32 +49,155 @@ pub struct QuestionCheck {
     pub suggestion: Option<String>,
 }
 
-const CONNECTIVES: &[&str] = &["och", "men", "så", "alltså", "and", "but", "so", "then", "also"];
+const CONNECTIVES: &[&str] = &[
+    "och", "men", "så", "alltså", "and", "but", "so", "then", "also",
+];
 
 const SV_OPEN: &[&str] = &[
-    "vad", "vem", "vems", "vilken", "vilket", "vilka", "hur", "hurdan", "hurdant", "hurdana",
-    "varför", "när", "vart", "varifrån", "varav", "berätta", "beskriv", "förklara", "utveckla",
+    "vad",
+    "vem",
+    "vems",
+    "vilken",
+    "vilket",
+    "vilka",
+    "hur",
+    "hurdan",
+    "hurdant",
+    "hurdana",
+    "varför",
+    "när",
+    "vart",
+    "varifrån",
+    "varav",
+    "berätta",
+    "beskriv",
+    "förklara",
+    "utveckla",
 ];
 const EN_OPEN: &[&str] = &[
     "what", "who", "whom", "whose", "which", "where", "when", "why", "how", "what's", "who's",
     "where's", "when's", "why's", "how's", "tell", "describe", "explain",
 ];
 const SV_CLOSED: &[&str] = &[
-    "är", "har", "hade", "kan", "kunde", "ska", "skall", "skulle", "brukar", "brukade", "tycker",
-    "tyckte", "gillar", "gillade", "vill", "ville", "finns", "fanns", "fick", "får", "gick", "går",
-    "blev", "blir", "bör", "borde", "måste", "behöver", "behövde", "känner", "kände", "känns",
-    "kändes", "tror", "trodde", "vet", "visste", "hittar", "hittade", "köper", "köpte",
-    "använder", "använde", "gör", "gjorde", "ser", "såg", "märker", "märkte", "uppskattar",
-    "uppskattade", "trivs", "trivdes", "handlar", "handlade", "betalar", "betalade", "provar",
-    "provade", "testade", "väljer", "valde", "hinner", "hann", "orkade", "vågade", "minns",
-    "mindes", "kommer", "kom", "står", "stod", "fungerar", "fungerade", "hjälper", "hjälpte",
-    "besöker", "besökte", "väntar", "väntade", "stämmer", "stämde",
+    "är",
+    "har",
+    "hade",
+    "kan",
+    "kunde",
+    "ska",
+    "skall",
+    "skulle",
+    "brukar",
+    "brukade",
+    "tycker",
+    "tyckte",
+    "gillar",
+    "gillade",
+    "vill",
+    "ville",
+    "finns",
+    "fanns",
+    "fick",
+    "får",
+    "gick",
+    "går",
+    "blev",
+    "blir",
+    "bör",
+    "borde",
+    "måste",
+    "behöver",
+    "behövde",
+    "känner",
+    "kände",
+    "känns",
+    "kändes",
+    "tror",
+    "trodde",
+    "vet",
+    "visste",
+    "hittar",
+    "hittade",
+    "köper",
+    "köpte",
+    "använder",
+    "använde",
+    "gör",
+    "gjorde",
+    "ser",
+    "såg",
+    "märker",
+    "märkte",
+    "uppskattar",
+    "uppskattade",
+    "trivs",
+    "trivdes",
+    "handlar",
+    "handlade",
+    "betalar",
+    "betalade",
+    "provar",
+    "provade",
+    "testade",
+    "väljer",
+    "valde",
+    "hinner",
+    "hann",
+    "orkade",
+    "vågade",
+    "minns",
+    "mindes",
+    "kommer",
+    "kom",
+    "står",
+    "stod",
+    "fungerar",
+    "fungerade",
+    "hjälper",
+    "hjälpte",
+    "besöker",
+    "besökte",
+    "väntar",
+    "väntade",
+    "stämmer",
+    "stämde",
 ];
 const EN_CLOSED: &[&str] = &[
-    "is", "are", "was", "were", "am", "do", "does", "did", "have", "has", "had", "can", "could",
-    "would", "will", "should", "shall", "may", "might", "must", "isn't", "aren't", "wasn't",
-    "weren't", "don't", "doesn't", "didn't", "haven't", "hasn't", "hadn't", "can't", "couldn't",
-    "wouldn't", "won't", "shouldn't",
+    "is",
+    "are",
+    "was",
+    "were",
+    "am",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "can",
+    "could",
+    "would",
+    "will",
+    "should",
+    "shall",
+    "may",
+    "might",
+    "must",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "haven't",
+    "hasn't",
+    "hadn't",
+    "can't",
+    "couldn't",
+    "wouldn't",
+    "won't",
+    "shouldn't",
 ];
 const SV_SUBJECTS: &[&str] = &[
     "du", "ni", "jag", "vi", "han", "hon", "hen", "de", "dom", "den", "det", "man", "någon",
@@ -86,20 +209,44 @@ const EN_SUBJECTS: &[&str] = &[
 const SV_PREPOSITIONS: &[&str] = &[
     "på", "i", "till", "med", "för", "från", "av", "om", "åt", "hos", "vid", "inför", "efter",
 ];
-const EN_PREPOSITIONS: &[&str] = &["in", "on", "at", "to", "with", "for", "from", "of", "about", "by"];
+const EN_PREPOSITIONS: &[&str] = &[
+    "in", "on", "at", "to", "with", "for", "from", "of", "about", "by",
+];
 
 /// Verbs whose object is the very thing worth asking about: "Gillade du kaffet?"
 /// becomes "Hur upplevde du kaffet?".
 const SV_EXPERIENCE_VERBS: &[&str] = &[
-    "gillar", "gillade", "uppskattar", "uppskattade", "tycker", "tyckte", "använder", "använde",
-    "provar", "provade", "testade", "väljer", "valde",
+    "gillar",
+    "gillade",
+    "uppskattar",
+    "uppskattade",
+    "tycker",
+    "tyckte",
+    "använder",
+    "använde",
+    "provar",
+    "provade",
+    "testade",
+    "väljer",
+    "valde",
 ];
 const EN_EXPERIENCE_VERBS: &[&str] = &[
-    "like", "enjoy", "use", "try", "choose", "appreciate", "prefer", "mind",
+    "like",
+    "enjoy",
+    "use",
+    "try",
+    "choose",
+    "appreciate",
+    "prefer",
+    "mind",
 ];
 /// Prepositions that start a place or time phrase worth keeping in a rewrite.
-const SV_SCENE: &[&str] = &["i", "på", "hos", "vid", "med", "efter", "före", "under", "inför", "bland"];
-const EN_SCENE: &[&str] = &["in", "at", "with", "after", "before", "during", "on", "inside"];
+const SV_SCENE: &[&str] = &[
+    "i", "på", "hos", "vid", "med", "efter", "före", "under", "inför", "bland",
+];
+const EN_SCENE: &[&str] = &[
+    "in", "at", "with", "after", "before", "during", "on", "inside",
+];
 
 struct Word<'a> {
     text: &'a str,
@@ -173,11 +320,16 @@ fn classify(w: &[Word<'_>], asks: bool) -> (QuestionForm, Option<Lang>) {
 /// Swedish unless the words look English.
 fn guess_lang(text: &str, w: &[Word<'_>]) -> Lang {
     let swedish = text.chars().any(|c| "åäöÅÄÖ".contains(c))
-        || w.iter().any(|x| is(SV_SUBJECTS, &x.lower) || is(SV_OPEN, &x.lower));
+        || w.iter()
+            .any(|x| is(SV_SUBJECTS, &x.lower) || is(SV_OPEN, &x.lower));
     let english = w
         .iter()
         .any(|x| is(EN_SUBJECTS, &x.lower) || is(EN_OPEN, &x.lower) || is(EN_CLOSED, &x.lower));
-    if english && !swedish { Lang::En } else { Lang::Sv }
+    if english && !swedish {
+        Lang::En
+    } else {
+        Lang::Sv
+    }
 }
 
 fn join(w: &[Word<'_>]) -> String {
@@ -366,11 +518,26 @@ mod tests {
         let s = |q: &str| check_question(q).suggestion.unwrap();
         assert_eq!(s("Gillade du kaffet?"), "Hur upplevde du kaffet?");
         assert_eq!(s("Tyckte ni om personalen?"), "Hur upplevde ni personalen?");
-        assert_eq!(s("Var det trångt i butiken?"), "Hur upplevde du det i butiken?");
-        assert_eq!(s("Fick du hjälp?"), "Hur upplevde du det? Berätta gärna mer.");
-        assert_eq!(s("Did you like the coffee?"), "How did you experience the coffee?");
-        assert_eq!(s("Was it crowded in the shop?"), "How did you experience it in the shop?");
-        assert_eq!(s("Could you find it?"), "How did you experience that? Tell me more.");
+        assert_eq!(
+            s("Var det trångt i butiken?"),
+            "Hur upplevde du det i butiken?"
+        );
+        assert_eq!(
+            s("Fick du hjälp?"),
+            "Hur upplevde du det? Berätta gärna mer."
+        );
+        assert_eq!(
+            s("Did you like the coffee?"),
+            "How did you experience the coffee?"
+        );
+        assert_eq!(
+            s("Was it crowded in the shop?"),
+            "How did you experience it in the shop?"
+        );
+        assert_eq!(
+            s("Could you find it?"),
+            "How did you experience that? Tell me more."
+        );
         assert!(is_closed("Is it open?") && !is_closed("How is it?"));
         assert_eq!(check_question("Hur var det?").suggestion, None);
     }

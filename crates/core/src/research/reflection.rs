@@ -76,7 +76,10 @@ mod tests {
                 evidence: Some(vec![EvidenceRef::Story(story), EvidenceRef::Story(story)]),
             })
             .unwrap();
-        assert_eq!(p.reflection(id).unwrap().evidence, [EvidenceRef::Story(story)]);
+        assert_eq!(
+            p.reflection(id).unwrap().evidence,
+            [EvidenceRef::Story(story)]
+        );
         let e = p
             .add_reflection(&ReflectionInput {
                 text: Some("x".into()),

@@ -55,10 +55,19 @@ fn motivations(list: &[Motivation], lang: Lang) -> String {
         .join(", ")
 }
 
+/// The text ending in a full stop (or the question or exclamation mark it has).
+fn sentence(s: &str) -> String {
+    if s.ends_with(['.', '!', '?', '…']) {
+        s.to_string()
+    } else {
+        format!("{s}.")
+    }
+}
+
 fn with_reason(mut body: String, reason: &Option<String>, lang: Lang) -> String {
     if let Some(r) = reason {
         body.push_str(pick(lang, " Skäl: ", " Reason: "));
-        body.push_str(r);
+        body.push_str(&sentence(r));
     }
     body
 }
@@ -74,13 +83,22 @@ pub fn statement_text(s: &Statement, lang: Lang) -> (String, String) {
         } => (
             pick(lang, "Förra omgångens fokus", "Previous round's focus").into(),
             with_reason(
-                format!("{moment} ({}): {}.", phase.label(lang).to_lowercase(), action.label(lang)),
+                format!(
+                    "{moment} ({}): {}.",
+                    phase.label(lang).to_lowercase(),
+                    action.label(lang)
+                ),
                 reason,
                 lang,
             ),
         ),
         Statement::CarriedReflection { text } => (
-            pick(lang, "Förra omgångens reflektion", "Previous round's reflection").into(),
+            pick(
+                lang,
+                "Förra omgångens reflektion",
+                "Previous round's reflection",
+            )
+            .into(),
             text.clone(),
         ),
         Statement::Experience {
@@ -108,7 +126,12 @@ pub fn statement_text(s: &Statement, lang: Lang) -> (String, String) {
             motivations: ms,
             needs_care,
         } => {
-            let mut body = format!("{what} {}{}.", pick(lang, "Faser: ", "Phases: "), phases(ps, lang));
+            let mut body = format!(
+                "{} {}{}.",
+                sentence(what),
+                pick(lang, "Faser: ", "Phases: "),
+                phases(ps, lang)
+            );
             if !ms.is_empty() {
                 body.push_str(pick(lang, " Stödjer: ", " Supports: "));
                 body.push_str(&motivations(ms, lang));
@@ -156,12 +179,23 @@ pub fn statement_text(s: &Statement, lang: Lang) -> (String, String) {
             reason,
             functions,
         } => {
-            let mut body = format!("{} ({})", pick(lang, "Ogillas", "Disliked"), perspective.label(lang));
-            if let Some(r) = reason {
-                body.push_str(": ");
-                body.push_str(r);
+            let mut body = format!(
+                "{} ({})",
+                pick(lang, "Ogillas", "Disliked"),
+                perspective.label(lang)
+            );
+            match reason {
+                Some(r) => {
+                    body.push_str(": ");
+                    body.push_str(&sentence(r));
+                }
+                None => body.push('.'),
             }
-            body.push_str(pick(lang, ". Kan vändas till gillar med: ", ". Could become a like with: "));
+            body.push_str(pick(
+                lang,
+                " Kan vändas till gillar med: ",
+                " Could become a like with: ",
+            ));
             body.push_str(&functions.join(", "));
             body.push('.');
             (moment.clone(), body)
@@ -174,11 +208,19 @@ pub fn statement_text(s: &Statement, lang: Lang) -> (String, String) {
             reason,
             functions,
         } => {
-            let mut body = format!("{}{}", pick(lang, "Åtgärd: ", "Action: "), action.label(lang));
+            let mut body = format!(
+                "{}{}",
+                pick(lang, "Åtgärd: ", "Action: "),
+                action.label(lang)
+            );
             if let Some(s) = suggested.filter(|s| s != action) {
                 body.push_str(&format!(
                     " ({} {})",
-                    pick(lang, "fyrfältsmodellen föreslår", "the four-field model suggests"),
+                    pick(
+                        lang,
+                        "fyrfältsmodellen föreslår",
+                        "the four-field model suggests"
+                    ),
                     s.label(lang)
                 ));
             }
@@ -189,14 +231,21 @@ pub fn statement_text(s: &Statement, lang: Lang) -> (String, String) {
                 body.push_str(&functions.join(", "));
                 body.push('.');
             }
-            (format!("{moment} ({})", phase.label(lang).to_lowercase()), body)
+            (
+                format!("{moment} ({})", phase.label(lang).to_lowercase()),
+                body,
+            )
         }
         Statement::Reflection { text } => (String::new(), text.clone()),
     }
 }
 
 fn labels<'a>(doc: &'a StrategyDocument, claim: &Claim) -> Vec<&'a str> {
-    claim.evidence.iter().filter_map(|r| doc.label(*r)).collect()
+    claim
+        .evidence
+        .iter()
+        .filter_map(|r| doc.label(*r))
+        .collect()
 }
 
 fn subtitle(doc: &StrategyDocument, lang: Lang) -> String {
@@ -213,11 +262,18 @@ const EVIDENCE: (&str, &str) = ("Underlag", "Evidence");
 
 /// The document as Markdown.
 pub fn to_markdown(doc: &StrategyDocument, lang: Lang) -> String {
-    let mut out = format!("# {}\n\n*{}*\n", escape_markdown(&doc.title), subtitle(doc, lang));
+    let mut out = format!(
+        "# {}\n\n*{}*\n",
+        escape_markdown(&doc.title),
+        subtitle(doc, lang)
+    );
     for section in &doc.sections {
         out.push_str(&format!("\n## {}\n\n", section.kind.label(lang)));
         if section.claims.is_empty() {
-            out.push_str(&format!("- *{}*\n", pick(lang, NOTHING_YET.0, NOTHING_YET.1)));
+            out.push_str(&format!(
+                "- *{}*\n",
+                pick(lang, NOTHING_YET.0, NOTHING_YET.1)
+            ));
         }
         for claim in &section.claims {
             let (label, body) = statement_text(&claim.statement, lang);
@@ -278,7 +334,10 @@ pub fn to_html(doc: &StrategyDocument, lang: Lang) -> String {
                 .map(|l| format!("<a href=\"#{0}\">{0}</a>", escape_html(l)))
                 .collect();
             if !cited.is_empty() {
-                out.push_str(&format!(" <span class=\"refs\">({})</span>", cited.join(", ")));
+                out.push_str(&format!(
+                    " <span class=\"refs\">({})</span>",
+                    cited.join(", ")
+                ));
             }
             out.push_str("</li>\n");
         }
@@ -345,11 +404,17 @@ mod tests {
 
     #[test]
     fn markdown_keeps_story_text_as_text() {
-        assert_eq!(escape_markdown("*fet* [länk](x)\n# rubrik"), "\\*fet\\* \\[länk\\](x) \\# rubrik");
+        assert_eq!(
+            escape_markdown("*fet* [länk](x)\n# rubrik"),
+            "\\*fet\\* \\[länk\\](x) \\# rubrik"
+        );
         let mut p = fixture::full_project();
         p.title = "[klicka](javascript:alert(1))".into();
         let md = to_markdown(&p.strategy(), Lang::Sv);
-        assert!(md.starts_with("# \\[klicka\\](javascript:alert(1))\n"), "{md}");
+        assert!(
+            md.starts_with("# \\[klicka\\](javascript:alert(1))\n"),
+            "{md}"
+        );
     }
 
     #[test]

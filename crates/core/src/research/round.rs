@@ -3,6 +3,7 @@
 //! carries the previous round's focus and strategy reflections as its context.
 
 use super::ids::{GroupId, MemberId, ProjectId, TemplateId};
+use super::observation::ProtocolTemplate;
 use super::project::{Group, Member, Project};
 use crate::invalid::Invalid;
 use crate::value::{Action, Phase};
@@ -38,11 +39,14 @@ impl Project {
     /// reflections of this round as context for step 1. Needs a chosen focus.
     pub fn next_round(&self, now: DateTime<Utc>) -> Result<Project, Invalid> {
         let focus = self.focus.as_ref().ok_or_else(|| {
-            Invalid::one("focus", "choose a focus in step 4 before starting the next round")
+            Invalid::one(
+                "focus",
+                "choose a focus in step 4 before starting the next round",
+            )
         })?;
-        let moment = self
-            .moment(focus.moment_id)
-            .ok_or_else(|| Invalid::one("focus.moment_id", "no moment with this id in the project"))?;
+        let moment = self.moment(focus.moment_id).ok_or_else(|| {
+            Invalid::one("focus.moment_id", "no moment with this id in the project")
+        })?;
         let context = RoundContext {
             previous_project: self.id,
             previous_round: self.round,
@@ -61,14 +65,20 @@ impl Project {
             },
             reflections: self.reflections.iter().map(|r| r.text.clone()).collect(),
         };
-        let ids: Vec<(MemberId, MemberId)> =
-            self.members.iter().map(|m| (m.id, MemberId::new())).collect();
+        let ids: Vec<(MemberId, MemberId)> = self
+            .members
+            .iter()
+            .map(|m| (m.id, MemberId::new()))
+            .collect();
         let renamed = |old: MemberId| ids.iter().find(|(o, _)| *o == old).map(|(_, n)| *n);
         let members = self
             .members
             .iter()
             .zip(&ids)
-            .map(|(m, (_, id))| Member { id: *id, ..m.clone() })
+            .map(|(m, (_, id))| Member {
+                id: *id,
+                ..m.clone()
+            })
             .collect();
         let groups = self
             .groups
@@ -82,7 +92,7 @@ impl Project {
         let templates = self
             .templates
             .iter()
-            .map(|t| super::observation::ProtocolTemplate {
+            .map(|t| ProtocolTemplate {
                 id: TemplateId::new(),
                 ..t.clone()
             })
@@ -124,7 +134,7 @@ mod tests {
         assert_eq!(next.provider_id, p.provider_id);
         let ctx = next.carried_over.as_ref().unwrap();
         assert_eq!(ctx.previous_project, p.id);
-        assert_eq!(ctx.focus.moment_title, "Kommer fram till en stängd butik");
+        assert_eq!(ctx.focus.moment_title, "Vill handla när butiken är stängd");
         assert_eq!(ctx.focus.action, Action::Autonomise);
         assert_eq!(ctx.focus.functions, ["Boka och hämta dygnet runt"]);
         assert_eq!(ctx.reflections.len(), p.reflections.len());
@@ -133,17 +143,28 @@ mod tests {
         assert_eq!(next.members.len(), p.members.len());
         assert!(next.members.iter().all(|m| p.member(m.id).is_none()));
         assert_eq!(next.groups[0].members.len(), p.groups[0].members.len());
-        assert!(next.groups[0].members.iter().all(|m| next.member(*m).is_some()));
+        assert!(
+            next.groups[0]
+                .members
+                .iter()
+                .all(|m| next.member(*m).is_some())
+        );
         assert!(next.stories.is_empty() && next.moments.is_empty() && next.focus.is_none());
         assert!(next.check().is_ok(), "{:?}", next.check());
         let progress = next.progress(fixture::today());
-        assert_eq!(progress.step(Step::Stories).unwrap().state, StepState::NotStarted);
+        assert_eq!(
+            progress.step(Step::Stories).unwrap().state,
+            StepState::NotStarted
+        );
     }
 
     #[test]
     fn no_next_round_without_a_focus() {
         let mut p = fixture::full_project();
         p.focus = None;
-        assert_eq!(p.next_round(fixture::now()).unwrap_err().0[0].field, "focus");
+        assert_eq!(
+            p.next_round(fixture::now()).unwrap_err().0[0].field,
+            "focus"
+        );
     }
 }

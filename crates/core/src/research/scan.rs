@@ -86,8 +86,12 @@ impl Project {
         let what = required_text(&mut c, "what", input.what.as_deref(), TEXT_MAX);
         let how = optional_text(&mut c, "how", input.how.as_deref(), TEXT_MAX);
         let when_used = optional_text(&mut c, "when_used", input.when_used.as_deref(), TEXT_MAX);
-        let where_found =
-            optional_text(&mut c, "where_found", input.where_found.as_deref(), TEXT_MAX);
+        let where_found = optional_text(
+            &mut c,
+            "where_found",
+            input.where_found.as_deref(),
+            TEXT_MAX,
+        );
         let phases = match &input.phases {
             None => {
                 c.fail("phases", "is required: before, during and/or after");
@@ -105,7 +109,12 @@ impl Project {
             input.motivations.as_deref().unwrap_or_default(),
             Motivation::parse,
         );
-        let aspect = optional_word(&mut c, "aspect", input.aspect.as_deref(), DigitalAspect::parse);
+        let aspect = optional_word(
+            &mut c,
+            "aspect",
+            input.aspect.as_deref(),
+            DigitalAspect::parse,
+        );
         let value = optional_text(&mut c, "value", input.value.as_deref(), TEXT_MAX);
         if let Some(m) = input.found_by
             && self.member(m).is_none()

@@ -174,19 +174,28 @@ impl Project {
     }
 
     /// Records a story told by a lead or member.
-    pub fn add_story(&mut self, input: &StoryInput, now: DateTime<Utc>) -> Result<StoryId, Invalid> {
+    pub fn add_story(
+        &mut self,
+        input: &StoryInput,
+        now: DateTime<Utc>,
+    ) -> Result<StoryId, Invalid> {
         let mut c = Checker::new();
-        let teller = c.required("teller", input.teller).and_then(|id| match self.member(id) {
-            None => {
-                c.fail("teller", "no member with this id in the project");
-                None
-            }
-            Some(m) if !m.role.takes_part() => {
-                c.fail("teller", "is an observer; stories are told by leads and members");
-                None
-            }
-            Some(m) => Some(m.id),
-        });
+        let teller = c
+            .required("teller", input.teller)
+            .and_then(|id| match self.member(id) {
+                None => {
+                    c.fail("teller", "no member with this id in the project");
+                    None
+                }
+                Some(m) if !m.role.takes_part() => {
+                    c.fail(
+                        "teller",
+                        "is an observer; stories are told by leads and members",
+                    );
+                    None
+                }
+                Some(m) => Some(m.id),
+            });
         let purchase = required_text(&mut c, "purchase", input.purchase.as_deref(), NAME_MAX);
         let moments: Vec<StoryMoment> = input
             .moments
@@ -345,7 +354,9 @@ mod tests {
                 story,
                 &ValueStatementInput {
                     moment_id: Some(waiting),
-                    text: Some("Medan jag väntade bjöds jag på kaffe och kände mig som hemma.".into()),
+                    text: Some(
+                        "Medan jag väntade bjöds jag på kaffe och kände mig som hemma.".into(),
+                    ),
                 },
             )
             .unwrap();

@@ -327,7 +327,11 @@ impl Project {
         let Some(m) = self.moment(f.moment_id) else {
             return Vec::new();
         };
-        let functions: Vec<_> = f.functions.iter().filter_map(|id| self.function(*id)).collect();
+        let functions: Vec<_> = f
+            .functions
+            .iter()
+            .filter_map(|id| self.function(*id))
+            .collect();
         let mut evidence = moment_refs(m);
         evidence.extend(functions.iter().map(|f| EvidenceRef::Function(f.id)));
         vec![claim(
@@ -349,7 +353,12 @@ impl Project {
             .map(|r| {
                 let mut evidence = vec![EvidenceRef::Reflection(r.id)];
                 evidence.extend(r.evidence.iter().copied());
-                claim(Statement::Reflection { text: r.text.clone() }, evidence)
+                claim(
+                    Statement::Reflection {
+                        text: r.text.clone(),
+                    },
+                    evidence,
+                )
             })
             .collect()
     }
@@ -441,7 +450,10 @@ mod tests {
         let focus = &doc.section(SectionKind::Focus).unwrap().claims[0];
         assert!(matches!(
             focus.statement,
-            Statement::Focus { action: Action::Autonomise, .. }
+            Statement::Focus {
+                action: Action::Autonomise,
+                ..
+            }
         ));
     }
 

@@ -146,6 +146,11 @@ async fn create_batch(
         }
     }
     if !quarantine.is_empty() {
+        // NUL cannot be stored as text everywhere; the reasons already name it.
+        let quarantine = quarantine
+            .into_iter()
+            .map(|(s, raw, e)| (s, raw.replace('\0', "\u{FFFD}"), e))
+            .collect();
         state.store.quarantine(sender.provider, quarantine).await?;
     }
     let count = |s| results.iter().filter(|r| r.status == s).count();

@@ -197,7 +197,7 @@ pub(super) async fn resolve_subject(
                     // another profile already holds them (the identity engine decides then).
                     sqlx::query(
                         "INSERT INTO identifiers (provider_id, kind, value, profile_id) \
-                         SELECT $1, kind, value, $4 FROM UNNEST($2::text[], $3::text[]) AS i(kind, value) \
+                         SELECT $1::uuid, kind, value, $4::uuid FROM UNNEST($2::text[], $3::text[]) AS i(kind, value) \
                          ON CONFLICT DO NOTHING",
                     )
                     .bind(provider.0)

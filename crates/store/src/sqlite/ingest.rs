@@ -51,7 +51,7 @@ pub fn insert(
             }
             Subject::Identifiers(ids) => (None, Some(ids)),
         };
-        let properties = serde_json::Value::Object(t.properties.clone()).to_string();
+        let properties = json(&t.properties)?;
         let flags = if t.flags.is_empty() {
             None
         } else {

@@ -133,26 +133,25 @@ pub(super) fn resolve_subject(
         Subject::Identifiers(ids) => {
             let mut lookup =
                 c.prepare_cached("SELECT profile_id FROM identifiers WHERE provider_id = ?1 AND kind = ?2 AND value = ?3")?;
-            let mut found = None;
-            for id in ids {
-                found = lookup
-                    .query_row(params![provider.0, id.kind.as_str(), id.value], |r| {
-                        r.get::<_, Uuid>(0)
-                    })
-                    .optional()?;
-                if found.is_some() {
-                    break;
-                }
-            }
-            match found {
+            let holders = ids
+                .iter()
+                .map(|id| {
+                    lookup
+                        .query_row(params![provider.0, id.kind.as_str(), id.value], |r| {
+                            r.get::<_, Uuid>(0)
+                        })
+                        .optional()
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            match holders.iter().flatten().next() {
                 Some(p) => {
-                    let profile = ProfileId(p);
+                    let profile = ProfileId(*p);
                     // Identifiers seen together with a known one join its profile, unless
                     // another profile already holds them (the identity engine decides then).
                     let mut attach = c.prepare_cached(
                         "INSERT OR IGNORE INTO identifiers (provider_id, kind, value, profile_id) VALUES (?1, ?2, ?3, ?4)",
                     )?;
-                    for id in ids {
+                    for (id, _) in ids.iter().zip(&holders).filter(|(_, h)| h.is_none()) {
                         attach.execute(params![
                             provider.0,
                             id.kind.as_str(),
@@ -626,12 +625,18 @@ impl Store for SqliteStore {
         received_at: DateTime<Utc>,
         stitch: Stitch,
     ) -> Result<Vec<Outcome>> {
-        self.write(move |c| ingest::insert(c, provider, new, received_at, stitch))
+        self.write_ingest(move |c| ingest::insert(c, provider, new, received_at, stitch))
             .await
     }
 
     async fn resolve_pending(&self, limit: u32) -> Result<usize> {
-        self.write(move |c| ingest::resolve_pending(c, limit)).await
+        // Stitching is background work: it waits while events are arriving, and
+        // works in small transactions so an arriving batch never waits long.
+        if self.ingesting() {
+            return Ok(0);
+        }
+        self.write(move |c| ingest::resolve_pending(c, limit.min(1000)))
+            .await
     }
 
     async fn set_tracking_plan(

@@ -1,0 +1,297 @@
+//! `motesplats bench`: measured, never guessed. Each benchmark prints its figure
+//! beside a peer's on the same data in the same run.
+//!
+//! - `ingest`: events per second through the HTTP batch API into the store, durable,
+//!   beside the same rows inserted straight into SQLite with the same durability by a
+//!   minimal program (the ceiling).
+//! - `soak`: a steady event rate for a while, sampling memory and disk.
+
+use anyhow::Context as _;
+use chrono::{Duration as Days, Utc};
+use motesplats_core::NewProvider;
+use motesplats_server::AppState;
+use motesplats_server::auth::{new_token, sha256};
+use motesplats_store::{NewApiKey, Store};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Events/s over HTTP (batches from concurrent clients) beside a raw SQLite insert.
+    Ingest {
+        /// Events to send.
+        #[arg(long, default_value_t = 200_000)]
+        events: usize,
+        /// Events per request.
+        #[arg(long, default_value_t = 500)]
+        batch: usize,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+        /// A PostgreSQL URL to measure instead of a fresh SQLite file (use an empty database).
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// A steady rate of events, printing memory (RSS) and disk use as it goes.
+    Soak {
+        /// Events per second.
+        #[arg(long, default_value_t = 10_000)]
+        rate: usize,
+        /// How long, in seconds.
+        #[arg(long, default_value_t = 600)]
+        seconds: u64,
+    },
+}
+
+pub async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Ingest {
+            events,
+            batch,
+            clients,
+            database,
+        } => ingest(events, batch, clients, database).await,
+        Command::Soak { rate, seconds } => soak(rate, seconds).await,
+    }
+}
+
+/// A server on a free port over a store, with a provider and its key.
+struct Target {
+    url: String,
+    key: String,
+    store: Arc<dyn Store>,
+    _dir: tempfile::TempDir,
+}
+
+async fn target(database: Option<String>) -> anyhow::Result<Target> {
+    let dir = tempfile::tempdir()?;
+    let url = database.unwrap_or_else(|| dir.path().join("bench.db").display().to_string());
+    let store = motesplats_store::open(&url)
+        .await
+        .with_context(|| format!("opening {url}"))?;
+    let provider = store
+        .create_provider(NewProvider::parse(Some("Benchmark"), None, None)?)
+        .await?;
+    let key = new_token("mp_key_");
+    store
+        .create_api_key(provider.id, NewApiKey::secret("bench"), sha256(&key))
+        .await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(motesplats_server::serve(
+        listener,
+        AppState::new(store.clone(), None),
+        std::future::pending(),
+    ));
+    Ok(Target {
+        url,
+        key,
+        store,
+        _dir: dir,
+    })
+}
+
+/// Event `i`, as a till or web shop would send it: 50,000 customers, a few channels.
+fn event(i: usize) -> Value {
+    let channels = ["store", "web", "app", "email"];
+    let kinds = ["purchase", "visit", "search", "newsletter.opened"];
+    let phases = ["before", "during", "after"];
+    let at = Utc::now() - Days::minutes((i % 100_000) as i64);
+    json!({
+        "event_id": format!("bench-{i}"),
+        "identifiers": [{"kind": "customer_number", "value": format!("K{}", i % 50_000)}],
+        "channel": channels[i % channels.len()],
+        "kind": kinds[(i / 7) % kinds.len()],
+        "occurred_at": at.to_rfc3339(),
+        "phase": phases[i % phases.len()],
+        "properties": {"amount_sek": (i % 900) + 10, "store": "Torget"}
+    })
+}
+
+/// Request bodies of `batch` events each, made before the clock starts.
+fn bodies(events: usize, batch: usize, offset: usize) -> Vec<Vec<u8>> {
+    (0..events)
+        .step_by(batch)
+        .map(|start| {
+            let chunk: Vec<Value> = (start..(start + batch).min(events))
+                .map(|i| event(offset + i))
+                .collect();
+            serde_json::to_vec(&chunk).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Sends the bodies from `clients` concurrent tasks; returns the events accepted.
+async fn send(t: &Target, bodies: Vec<Vec<u8>>, clients: usize) -> anyhow::Result<usize> {
+    let http = reqwest::Client::new();
+    let queue = Arc::new(std::sync::Mutex::new(bodies));
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (http, queue, url, key) = (http.clone(), queue.clone(), t.url.clone(), t.key.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut accepted = 0usize;
+            while let Some(body) = queue.lock().ok().and_then(|mut q| q.pop()) {
+                let r = http
+                    .post(format!("{url}/api/v1/touchpoints/batch"))
+                    .bearer_auth(&key)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await?;
+                anyhow::ensure!(r.status().is_success(), "batch refused: {}", r.status());
+                let result: Value = r.json().await?;
+                accepted += result["accepted"].as_u64().unwrap_or(0) as usize;
+            }
+            Ok::<usize, anyhow::Error>(accepted)
+        }));
+    }
+    let mut accepted = 0;
+    for t in tasks {
+        accepted += t.await??;
+    }
+    Ok(accepted)
+}
+
+async fn ingest(
+    events: usize,
+    batch: usize,
+    clients: usize,
+    database: Option<String>,
+) -> anyhow::Result<()> {
+    let backend = if database.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let t = target(database).await?;
+    let work = bodies(events, batch, 0);
+    let bytes: usize = work.iter().map(Vec::len).sum();
+    println!(
+        "ingest: {events} events in batches of {batch} ({} MB of JSON), {clients} clients, {backend}",
+        bytes / 1_000_000
+    );
+
+    let started = Instant::now();
+    let accepted = send(&t, work, clients).await?;
+    let http_secs = started.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        accepted == events,
+        "only {accepted} of {events} events were accepted"
+    );
+    while t.store.resolve_pending(50_000).await? > 0 {}
+    let stitched_secs = started.elapsed().as_secs_f64();
+
+    let (ceiling_secs, ceiling_rows) = ceiling(events, batch)?;
+    let http_rate = events as f64 / http_secs;
+    let ceiling_rate = ceiling_rows as f64 / ceiling_secs;
+    println!(
+        "  HTTP batch API, durable ({backend}):   {http_rate:>10.0} events/s ({http_secs:.2} s)"
+    );
+    println!(
+        "  ... and all stitched to profiles:     {:>10.0} events/s ({stitched_secs:.2} s)",
+        events as f64 / stitched_secs
+    );
+    println!(
+        "  raw SQLite insert, same durability:   {ceiling_rate:>10.0} events/s ({ceiling_secs:.2} s)  [ceiling]"
+    );
+    println!("  ratio HTTP / ceiling: {:.2}", http_rate / ceiling_rate);
+    println!("  peak memory (RSS): {} MB", peak_rss_kb() / 1024);
+    Ok(())
+}
+
+/// The ceiling: the same rows into a fresh SQLite file by the simplest program that
+/// keeps the same promise (WAL, synchronous=FULL, one commit per batch).
+fn ceiling(events: usize, batch: usize) -> anyhow::Result<(f64, usize)> {
+    let dir = tempfile::tempdir()?;
+    let mut c = rusqlite::Connection::open(dir.path().join("ceiling.db"))?;
+    c.pragma_update(None, "journal_mode", "WAL")?;
+    c.pragma_update(None, "synchronous", "FULL")?;
+    c.execute_batch(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, customer TEXT NOT NULL, channel TEXT NOT NULL, \
+         kind TEXT NOT NULL, occurred_at INTEGER NOT NULL, phase TEXT, properties TEXT NOT NULL)",
+    )?;
+    let rows: Vec<Value> = (0..events).map(event).collect();
+    let started = Instant::now();
+    for chunk in rows.chunks(batch) {
+        let tx = c.transaction()?;
+        {
+            let mut insert = tx.prepare_cached("INSERT INTO t (event_id, customer, channel, kind, occurred_at, phase, properties) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
+            for e in chunk {
+                let at = chrono::DateTime::parse_from_rfc3339(
+                    e["occurred_at"].as_str().unwrap_or_default(),
+                )?;
+                insert.execute(rusqlite::params![
+                    e["event_id"].as_str(),
+                    e["identifiers"][0]["value"].as_str(),
+                    e["channel"].as_str(),
+                    e["kind"].as_str(),
+                    at.timestamp_micros(),
+                    e["phase"].as_str(),
+                    e["properties"].to_string(),
+                ])?;
+            }
+        }
+        tx.commit()?;
+    }
+    Ok((started.elapsed().as_secs_f64(), rows.len()))
+}
+
+async fn soak(rate: usize, seconds: u64) -> anyhow::Result<()> {
+    let t = target(None).await?;
+    let db = t._dir.path().join("bench.db");
+    println!("soak: {rate} events/s for {seconds} s over HTTP into SQLite");
+    println!(
+        "{:>6} {:>12} {:>10} {:>10}",
+        "second", "events", "RSS MB", "disk MB"
+    );
+    let batch = 500;
+    let started = Instant::now();
+    let mut sent = 0usize;
+    let mut next_sample = 0u64;
+    while started.elapsed().as_secs() < seconds {
+        let due = (started.elapsed().as_secs_f64() * rate as f64) as usize;
+        if sent < due {
+            let n = (due - sent).min(batch * 8);
+            sent += send(&t, bodies(n, batch, sent), 4).await?;
+        } else {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let now = started.elapsed().as_secs();
+        if now >= next_sample {
+            let disk: u64 = ["", "-wal", "-shm"]
+                .iter()
+                .filter_map(|s| std::fs::metadata(format!("{}{s}", db.display())).ok())
+                .map(|m| m.len())
+                .sum();
+            println!(
+                "{now:>6} {sent:>12} {:>10} {:>10}",
+                rss_kb() / 1024,
+                disk / 1_000_000
+            );
+            next_sample = now + 30;
+        }
+    }
+    println!("peak memory (RSS): {} MB", peak_rss_kb() / 1024);
+    Ok(())
+}
+
+fn status_kb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn rss_kb() -> u64 {
+    status_kb("VmRSS:")
+}
+
+fn peak_rss_kb() -> u64 {
+    status_kb("VmHWM:")
+}

@@ -1,0 +1,1096 @@
+//! The mapping file (TOML) that says how a row of an export becomes a touchpoint.
+//!
+//! A mapping is checked in two steps before any row is read: `Mapping::parse` checks
+//! the file on its own (keys, identifier kinds, property types, time formats), and
+//! `Mapping::bind` checks it against the file's header (every column it names exists).
+//! Each problem names the key it is about, such as `identifiers[1].kind`.
+//!
+//! A mapping only moves text around; whether the result is a valid touchpoint is
+//! decided by the same checks the HTTP API runs (`ingest::Context::check`).
+
+use chrono::format::{Fixed, Item, ParseErrorKind, StrftimeItems};
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use motesplats_core::touchpoint::{IdentifierInput, TouchpointInput};
+use motesplats_core::{FieldError, IdentifierKind, ProfileId};
+use serde::Deserialize;
+use serde_json::{Map, Number, Value};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+
+/// The mapping file as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    event_id: Option<String>,
+    profile_id: Option<FieldSpec>,
+    occurred_at: Option<TimeSpec>,
+    channel: Option<FieldSpec>,
+    kind: Option<FieldSpec>,
+    phase: Option<FieldSpec>,
+    initiator: Option<FieldSpec>,
+    setting: Option<FieldSpec>,
+    #[serde(default)]
+    identifiers: Vec<IdentifierSpec>,
+    #[serde(default)]
+    properties: Vec<PropertySpec>,
+    delimiter: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { column = \"Kanal\" } or { value = \"store\" }"
+)]
+struct FieldSpec {
+    value: Option<String>,
+    column: Option<String>,
+    map: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { column = \"Datum\", format = \"%Y-%m-%d %H:%M\" }"
+)]
+struct TimeSpec {
+    column: Option<String>,
+    format: Option<String>,
+    time_zone: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { kind = \"email\", column = \"E-post\" }"
+)]
+struct IdentifierSpec {
+    kind: Option<String>,
+    column: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { column = \"Belopp\", name = \"amount_sek\", type = \"number\" }"
+)]
+struct PropertySpec {
+    column: Option<String>,
+    value: Option<String>,
+    name: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+/// A column the mapping reads: its name, the key that named it, and (once bound to
+/// a header) its position.
+#[derive(Debug, Clone)]
+struct Column {
+    key: String,
+    name: String,
+    index: usize,
+}
+
+/// Where a text field of the touchpoint comes from.
+#[derive(Debug)]
+enum Source {
+    Value(String),
+    Column {
+        column: Column,
+        map: Option<BTreeMap<String, String>>,
+    },
+}
+
+#[derive(Debug)]
+enum Part {
+    Text(String),
+    Column(Column),
+}
+
+#[derive(Debug)]
+struct Time {
+    column: Column,
+    format: Option<String>,
+    /// The format carries an offset (`%z`), so the time zone is not needed.
+    has_offset: bool,
+    zone: Option<Tz>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Type {
+    String,
+    Number,
+    Integer,
+    Bool,
+}
+
+#[derive(Debug)]
+enum PropertySource {
+    Value(Value),
+    Column(Column),
+}
+
+#[derive(Debug)]
+struct Property {
+    name: String,
+    source: PropertySource,
+    kind: Type,
+}
+
+/// A checked mapping.
+#[derive(Debug)]
+pub struct Mapping {
+    pub delimiter: u8,
+    event_id: Option<Vec<Part>>,
+    profile_id: Option<Source>,
+    occurred_at: Option<Time>,
+    /// channel, kind, phase, initiator, setting.
+    text: Vec<(&'static str, Source)>,
+    identifiers: Vec<(String, Column)>,
+    properties: Vec<Property>,
+}
+
+/// Problems with a mapping, each `key: reason`.
+#[derive(Debug)]
+pub struct Problems(pub Vec<String>);
+
+impl std::fmt::Display for Problems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("\n"))
+    }
+}
+
+/// A row mapped to a touchpoint: the input, and the fields the mapping could not fill
+/// (a date that does not match its format, a number that is not one).
+pub struct Mapped {
+    pub input: TouchpointInput,
+    pub errors: Vec<FieldError>,
+    /// For each identifier of `input`, its place in the mapping's `identifiers`.
+    identifier_places: Vec<usize>,
+}
+
+impl Mapping {
+    /// Reads and checks a mapping file on its own.
+    pub fn parse(text: &str) -> Result<Mapping, Problems> {
+        let file: File = toml::from_str(text).map_err(|e| Problems(vec![e.to_string()]))?;
+        let mut p = Vec::new();
+        let column = |key: &str, name: Option<String>, p: &mut Vec<String>| match name {
+            Some(name) if name.trim().is_empty() => {
+                p.push(format!("{key}: must name a column"));
+                None
+            }
+            Some(name) => Some(Column {
+                key: key.to_string(),
+                name: name.trim().to_string(),
+                index: usize::MAX,
+            }),
+            None => None,
+        };
+
+        let delimiter = match file.delimiter.as_deref() {
+            None => b',',
+            Some(d) if d.len() == 1 && d.is_ascii() && !"\"\r\n".contains(d) => d.as_bytes()[0],
+            Some(d) => {
+                p.push(format!(
+                    "delimiter: {d:?} is not one character such as \",\", \";\" or \"\\t\""
+                ));
+                b','
+            }
+        };
+
+        let event_id = file.event_id.as_deref().and_then(|t| match template(t) {
+            Ok(parts) => Some(parts),
+            Err(reason) => {
+                p.push(format!("event_id: {reason}"));
+                None
+            }
+        });
+
+        let source = |key: &str, spec: Option<FieldSpec>, p: &mut Vec<String>| {
+            let spec = spec?;
+            match (spec.value, column(&format!("{key}.column"), spec.column, p)) {
+                (Some(_), Some(_)) => {
+                    p.push(format!("{key}: give value or column, not both"));
+                    None
+                }
+                (Some(value), None) => {
+                    if spec.map.is_some() {
+                        p.push(format!("{key}.map: only goes with column"));
+                    }
+                    Some(Source::Value(value))
+                }
+                (None, Some(column)) => Some(Source::Column {
+                    column,
+                    map: spec.map,
+                }),
+                (None, None) => {
+                    p.push(format!(
+                        "{key}: give value = \"…\" (the same for every row) or column = \"…\""
+                    ));
+                    None
+                }
+            }
+        };
+        let profile_id = source("profile_id", file.profile_id, &mut p);
+        if let Some(Source::Value(v)) = &profile_id
+            && v.parse::<ProfileId>().is_err()
+        {
+            p.push(format!(
+                "profile_id.value: {v:?} is not a profile id (a UUID)"
+            ));
+        }
+        let mut text = Vec::new();
+        for (key, spec, example) in [
+            ("channel", file.channel, Some("{ value = \"store\" }")),
+            ("kind", file.kind, Some("{ column = \"Typ\" }")),
+            ("phase", file.phase, None),
+            ("initiator", file.initiator, None),
+            ("setting", file.setting, None),
+        ] {
+            let missing = spec.is_none();
+            if let Some(s) = source(key, spec, &mut p) {
+                text.push((key, s));
+            }
+            if let (true, Some(example)) = (missing, example) {
+                p.push(format!(
+                    "{key}: is required; say where it comes from, such as {key} = {example}"
+                ));
+            }
+        }
+
+        let occurred_at = match file.occurred_at {
+            None => {
+                p.push(
+                    "occurred_at: is required, such as occurred_at = { column = \"Datum\", format = \"%Y-%m-%d %H:%M\" }"
+                        .into(),
+                );
+                None
+            }
+            Some(spec) => {
+                let format = spec.format.filter(|f| {
+                    let bad = f.is_empty() || StrftimeItems::new(f).any(|i| matches!(i, Item::Error));
+                    if bad {
+                        p.push(format!(
+                            "occurred_at.format: {f:?} is not a strftime format such as \"%Y-%m-%d %H:%M\""
+                        ));
+                    }
+                    !bad
+                });
+                let has_offset = format.as_deref().is_some_and(|f| {
+                    StrftimeItems::new(f).any(|i| {
+                        matches!(
+                            i,
+                            Item::Fixed(
+                                Fixed::TimezoneOffset
+                                    | Fixed::TimezoneOffsetColon
+                                    | Fixed::TimezoneOffsetDoubleColon
+                                    | Fixed::TimezoneOffsetTripleColon
+                                    | Fixed::TimezoneOffsetColonZ
+                                    | Fixed::TimezoneOffsetZ
+                                    | Fixed::RFC3339
+                            )
+                        )
+                    })
+                });
+                let zone = spec.time_zone.and_then(|z| match z.parse::<Tz>() {
+                    Ok(tz) => Some(tz),
+                    Err(_) => {
+                        p.push(format!(
+                            "occurred_at.time_zone: {z:?} is not an IANA time zone such as Europe/Stockholm"
+                        ));
+                        None
+                    }
+                });
+                match column("occurred_at.column", spec.column, &mut p) {
+                    Some(column) => Some(Time {
+                        column,
+                        format,
+                        has_offset,
+                        zone,
+                    }),
+                    None => {
+                        p.push("occurred_at.column: is required".into());
+                        None
+                    }
+                }
+            }
+        };
+
+        let (no_identifiers, no_profile) = (file.identifiers.is_empty(), profile_id.is_none());
+        let mut identifiers = Vec::new();
+        for (i, spec) in file.identifiers.into_iter().enumerate() {
+            let key = format!("identifiers[{i}]");
+            let kind = match spec.kind {
+                None => {
+                    p.push(format!(
+                        "{key}.kind: is required: email, phone, customer_number, loyalty_card, device_id or social_handle"
+                    ));
+                    None
+                }
+                Some(k) => match IdentifierKind::parse(&k) {
+                    Ok(kind) => Some(kind.as_str().to_string()),
+                    Err(e) => {
+                        p.extend(e.within(&format!("{key}.kind")).0.into_iter().map(line));
+                        None
+                    }
+                },
+            };
+            let col = column(&format!("{key}.column"), spec.column, &mut p);
+            if col.is_none() {
+                p.push(format!("{key}.column: is required"));
+            }
+            if let (Some(kind), Some(col)) = (kind, col) {
+                identifiers.push((kind, col));
+            }
+        }
+        if no_identifiers && no_profile {
+            p.push(
+                "identifiers: is required (or profile_id): say which columns name the person, such as identifiers = [{ kind = \"email\", column = \"E-post\" }]"
+                    .into(),
+            );
+        }
+
+        let mut properties = Vec::new();
+        let mut names: HashMap<String, usize> = HashMap::new();
+        for (i, spec) in file.properties.into_iter().enumerate() {
+            let key = format!("properties[{i}]");
+            let kind = match spec.kind.as_deref() {
+                None | Some("string") => Some(Type::String),
+                Some("number") => Some(Type::Number),
+                Some("integer") => Some(Type::Integer),
+                Some("bool") => Some(Type::Bool),
+                Some(other) => {
+                    p.push(format!(
+                        "{key}.type: unknown type {other:?}; expected string, number, integer or bool"
+                    ));
+                    None
+                }
+            };
+            let col = column(&format!("{key}.column"), spec.column, &mut p);
+            let name = match (spec.name, &col) {
+                (Some(n), _) if n.trim().is_empty() => {
+                    p.push(format!("{key}.name: must not be empty"));
+                    None
+                }
+                (Some(n), _) => Some(n),
+                (None, Some(c)) => Some(c.name.clone()),
+                (None, None) => {
+                    p.push(format!("{key}.name: is required with value"));
+                    None
+                }
+            };
+            if let Some(n) = &name
+                && let Some(earlier) = names.insert(n.clone(), i)
+            {
+                p.push(format!(
+                    "{key}.name: {n:?} is already the name of properties[{earlier}]"
+                ));
+            }
+            let source = match (spec.value, col) {
+                (Some(_), Some(_)) => {
+                    p.push(format!("{key}: give value or column, not both"));
+                    None
+                }
+                (Some(v), None) => match kind.map(|k| convert(&v, k)) {
+                    Some(Ok(v)) => Some(PropertySource::Value(v)),
+                    Some(Err(reason)) => {
+                        p.push(format!("{key}.value: {v:?} {reason}"));
+                        None
+                    }
+                    None => None,
+                },
+                (None, Some(c)) => Some(PropertySource::Column(c)),
+                (None, None) => {
+                    p.push(format!("{key}: give column = \"…\" or value = \"…\""));
+                    None
+                }
+            };
+            if let (Some(name), Some(source), Some(kind)) = (name, source, kind) {
+                properties.push(Property { name, source, kind });
+            }
+        }
+
+        if !p.is_empty() {
+            return Err(Problems(p));
+        }
+        Ok(Mapping {
+            delimiter,
+            event_id,
+            profile_id,
+            occurred_at,
+            text,
+            identifiers,
+            properties,
+        })
+    }
+
+    /// Every column the mapping reads, once each, in the order the mapping names them.
+    pub fn columns(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        self.each_column(&mut |c| {
+            if !names.contains(&c.name) {
+                names.push(c.name.clone());
+            }
+        });
+        names
+    }
+
+    fn each_column(&self, f: &mut dyn FnMut(&Column)) {
+        let mut columns: Vec<&Column> = Vec::new();
+        for part in self.event_id.iter().flatten() {
+            if let Part::Column(c) = part {
+                columns.push(c);
+            }
+        }
+        if let Some(Source::Column { column, .. }) = &self.profile_id {
+            columns.push(column);
+        }
+        if let Some(t) = &self.occurred_at {
+            columns.push(&t.column);
+        }
+        for (_, s) in &self.text {
+            if let Source::Column { column, .. } = s {
+                columns.push(column);
+            }
+        }
+        columns.extend(self.identifiers.iter().map(|(_, c)| c));
+        for p in &self.properties {
+            if let PropertySource::Column(c) = &p.source {
+                columns.push(c);
+            }
+        }
+        for c in columns {
+            f(c);
+        }
+    }
+
+    fn each_column_mut(&mut self, f: &mut dyn FnMut(&mut Column)) {
+        for part in self.event_id.iter_mut().flatten() {
+            if let Part::Column(c) = part {
+                f(c);
+            }
+        }
+        if let Some(Source::Column { column, .. }) = &mut self.profile_id {
+            f(column);
+        }
+        if let Some(t) = &mut self.occurred_at {
+            f(&mut t.column);
+        }
+        for (_, s) in &mut self.text {
+            if let Source::Column { column, .. } = s {
+                f(column);
+            }
+        }
+        for (_, c) in &mut self.identifiers {
+            f(c);
+        }
+        for p in &mut self.properties {
+            if let PropertySource::Column(c) = &mut p.source {
+                f(c);
+            }
+        }
+    }
+
+    /// Finds every column the mapping names in the file's header.
+    pub fn bind(&mut self, header: &[String]) -> Result<(), Problems> {
+        let mut p = Vec::new();
+        self.each_column_mut(&mut |c| {
+            let at: Vec<usize> = (0..header.len()).filter(|&i| header[i] == c.name).collect();
+            match at[..] {
+                [i] => c.index = i,
+                [] => {
+                    let hint = match header
+                        .iter()
+                        .find(|h| h.to_lowercase() == c.name.to_lowercase())
+                    {
+                        Some(h) => format!(" (did you mean {h:?}?)"),
+                        None => {
+                            let shown: Vec<String> =
+                                header.iter().take(30).map(|h| format!("{h:?}")).collect();
+                            format!("; it has {}", shown.join(", "))
+                        }
+                    };
+                    p.push(format!(
+                        "{}: no column {:?} in the file header{hint}",
+                        c.key, c.name
+                    ));
+                }
+                _ => p.push(format!(
+                    "{}: the column {:?} appears {} times in the file header",
+                    c.key,
+                    c.name,
+                    at.len()
+                )),
+            }
+        });
+        if p.is_empty() {
+            Ok(())
+        } else {
+            Err(Problems(p))
+        }
+    }
+
+    /// Whether the mapping makes the event id (else the caller derives it from the row).
+    pub fn has_event_id(&self) -> bool {
+        self.event_id.is_some()
+    }
+
+    /// Maps one row (cells in header order) with `zone` for times without an offset.
+    pub fn apply(&self, cells: &[&str], zone: Tz) -> Mapped {
+        let cell = |c: &Column| cells.get(c.index).map_or("", |s| s.trim());
+        let mut errors = Vec::new();
+        let mut input = TouchpointInput::default();
+
+        if let Some(parts) = &self.event_id {
+            let id: String = parts
+                .iter()
+                .map(|part| match part {
+                    Part::Text(t) => t.as_str(),
+                    Part::Column(c) => cell(c),
+                })
+                .collect();
+            input.event_id = Some(id).filter(|id| !id.is_empty());
+        }
+
+        let text = |key: &str, source: &Source, errors: &mut Vec<FieldError>| match source {
+            Source::Value(v) => Some(v.clone()),
+            Source::Column { column, map } => {
+                let value = cell(column);
+                match map {
+                    Some(map) => match map.get(value) {
+                        Some(v) => Some(v.clone()),
+                        None if value.is_empty() => None,
+                        None => {
+                            let known: Vec<String> =
+                                map.keys().take(20).map(|k| format!("{k:?}")).collect();
+                            errors.push(FieldError {
+                                field: key.to_string(),
+                                reason: format!(
+                                    "{value:?} is not in {key}.map ({})",
+                                    known.join(", ")
+                                ),
+                            });
+                            Some(value.to_string())
+                        }
+                    },
+                    None => Some(value.to_string()).filter(|v| !v.is_empty()),
+                }
+            }
+        };
+
+        if let Some(source) = &self.profile_id
+            && let Some(v) = text("profile_id", source, &mut errors)
+        {
+            match v.parse::<ProfileId>() {
+                Ok(id) => input.profile_id = Some(id),
+                Err(_) => errors.push(FieldError {
+                    field: "profile_id".into(),
+                    reason: format!("{v:?} is not a profile id (a UUID)"),
+                }),
+            }
+        }
+        for (key, source) in &self.text {
+            let value = text(key, source, &mut errors);
+            match *key {
+                "channel" => input.channel = value,
+                "kind" => input.kind = value,
+                "phase" => input.phase = value,
+                "initiator" => input.initiator = value,
+                _ => input.setting = value,
+            }
+        }
+
+        if let Some(time) = &self.occurred_at {
+            let value = cell(&time.column);
+            if !value.is_empty() {
+                input.occurred_at = Some(match time.read(value, time.zone.unwrap_or(zone)) {
+                    Ok(t) => t,
+                    Err(reason) => {
+                        errors.push(FieldError {
+                            field: "occurred_at".into(),
+                            reason,
+                        });
+                        value.to_string()
+                    }
+                });
+            }
+        }
+
+        let mut identifier_places = Vec::new();
+        let identifiers: Vec<IdentifierInput> = self
+            .identifiers
+            .iter()
+            .enumerate()
+            .filter_map(|(place, (kind, column))| {
+                let value = cell(column);
+                (!value.is_empty()).then(|| {
+                    identifier_places.push(place);
+                    IdentifierInput {
+                        kind: Some(kind.clone()),
+                        value: Some(value.to_string()),
+                    }
+                })
+            })
+            .collect();
+        if !identifiers.is_empty() || input.profile_id.is_none() && self.profile_id.is_none() {
+            input.identifiers = Some(identifiers);
+        }
+
+        if !self.properties.is_empty() {
+            let mut properties = Map::new();
+            for p in &self.properties {
+                let value = match &p.source {
+                    PropertySource::Value(v) => v.clone(),
+                    PropertySource::Column(c) => {
+                        let raw = cell(c);
+                        if raw.is_empty() {
+                            continue;
+                        }
+                        convert(raw, p.kind).unwrap_or_else(|reason| {
+                            errors.push(FieldError {
+                                field: format!("properties.{}", p.name),
+                                reason: format!("{raw:?} {reason}"),
+                            });
+                            Value::String(raw.to_string())
+                        })
+                    }
+                };
+                properties.insert(p.name.clone(), value);
+            }
+            input.properties = Some(Value::Object(properties));
+        }
+
+        Mapped {
+            input,
+            errors,
+            identifier_places,
+        }
+    }
+
+    /// The problems of a mapped row, in the mapping's terms: the mapping's own errors,
+    /// then the checks' errors on fields the mapping did fill, each saying which column
+    /// it came from.
+    pub fn explain(&self, mapped: &Mapped, checked: Vec<FieldError>) -> Vec<FieldError> {
+        let top = |field: &str| -> String {
+            field
+                .split(['.', '['])
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        };
+        let failed: Vec<String> = mapped.errors.iter().map(|e| top(&e.field)).collect();
+        let mut out = Vec::new();
+        for e in &mapped.errors {
+            out.push(FieldError {
+                field: e.field.clone(),
+                reason: self.with_column(&e.field, &e.reason),
+            });
+        }
+        for e in checked {
+            if failed.contains(&top(&e.field)) {
+                continue;
+            }
+            let field = match e.field.strip_prefix("identifiers[").and_then(|rest| {
+                let (n, rest) = rest.split_once(']')?;
+                let place = *mapped.identifier_places.get(n.parse::<usize>().ok()?)?;
+                Some(format!("identifiers[{place}]{rest}"))
+            }) {
+                Some(field) => field,
+                None => e.field,
+            };
+            let reason = self.with_column(&field, &e.reason);
+            out.push(FieldError { field, reason });
+        }
+        out
+    }
+
+    /// `reason`, with the column the field was read from.
+    fn with_column(&self, field: &str, reason: &str) -> String {
+        let named = |c: &Column| format!("{reason} (column {:?})", c.name);
+        let source = |s: &Source| match s {
+            Source::Column { column, .. } => Some(named(column)),
+            Source::Value(_) => None,
+        };
+        let head = field.split(['.', '[']).next().unwrap_or_default();
+        let found = match head {
+            "occurred_at" => self.occurred_at.as_ref().map(|t| named(&t.column)),
+            "profile_id" => self.profile_id.as_ref().and_then(source),
+            "identifiers" if field == "identifiers" => {
+                let names: Vec<String> = self
+                    .identifiers
+                    .iter()
+                    .map(|(_, c)| format!("{:?}", c.name))
+                    .collect();
+                (!names.is_empty()).then(|| format!("{reason} (columns {})", names.join(", ")))
+            }
+            "identifiers" => field
+                .strip_prefix("identifiers[")
+                .and_then(|r| r.split_once(']'))
+                .and_then(|(n, _)| n.parse::<usize>().ok())
+                .and_then(|i| self.identifiers.get(i))
+                .map(|(_, c)| named(c)),
+            "properties" => self
+                .properties
+                .iter()
+                .find(|p| field.strip_prefix("properties.") == Some(p.name.as_str()))
+                .and_then(|p| match &p.source {
+                    PropertySource::Column(c) => Some(named(c)),
+                    PropertySource::Value(_) => None,
+                }),
+            "event_id" => {
+                let names: Vec<String> = self
+                    .event_id
+                    .iter()
+                    .flatten()
+                    .filter_map(|p| match p {
+                        Part::Column(c) => Some(format!("{:?}", c.name)),
+                        Part::Text(_) => None,
+                    })
+                    .collect();
+                (!names.is_empty()).then(|| format!("{reason} (columns {})", names.join(", ")))
+            }
+            other => self
+                .text
+                .iter()
+                .find(|(k, _)| *k == other)
+                .and_then(|(_, s)| source(s)),
+        };
+        found.unwrap_or_else(|| reason.to_string())
+    }
+}
+
+impl Time {
+    /// The time as RFC 3339, or why it cannot be read. Text that is neither in the
+    /// format nor local is passed on as it is, for the checks to judge.
+    fn read(&self, value: &str, zone: Tz) -> Result<String, String> {
+        let Some(format) = &self.format else {
+            if DateTime::parse_from_rfc3339(value).is_ok() {
+                return Ok(value.to_string());
+            }
+            for f in [
+                "%Y-%m-%dT%H:%M:%S%.f",
+                "%Y-%m-%d %H:%M:%S%.f",
+                "%Y-%m-%dT%H:%M",
+                "%Y-%m-%d %H:%M",
+            ] {
+                if let Ok(local) = NaiveDateTime::parse_from_str(value, f) {
+                    return localise(local, zone);
+                }
+            }
+            return Ok(value.to_string());
+        };
+        let mismatch =
+            |e: chrono::ParseError| format!("{value:?} does not match the format {format:?} ({e})");
+        if self.has_offset {
+            return DateTime::parse_from_str(value, format)
+                .map(|t| t.to_rfc3339())
+                .map_err(mismatch);
+        }
+        match NaiveDateTime::parse_from_str(value, format) {
+            Ok(local) => localise(local, zone),
+            Err(e) if e.kind() == ParseErrorKind::NotEnough => {
+                NaiveDate::parse_from_str(value, format)
+                    .map_err(mismatch)
+                    .and_then(|d| localise(d.and_time(chrono::NaiveTime::MIN), zone))
+            }
+            Err(e) => Err(mismatch(e)),
+        }
+    }
+}
+
+/// A wall-clock time in `zone`. In the hour clocks go back, the earlier of the two.
+fn localise(local: NaiveDateTime, zone: Tz) -> Result<String, String> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.to_rfc3339()),
+        LocalResult::None => Err(format!(
+            "{local} does not exist in {zone}: the clocks were put forward over it"
+        )),
+    }
+}
+
+/// A template such as `{order_id}-{line}`; `{{` and `}}` stand for braces.
+fn template(t: &str) -> Result<Vec<Part>, String> {
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                text.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                text.push('}');
+            }
+            '{' => {
+                let mut name = String::new();
+                loop {
+                    match chars.next() {
+                        Some('}') => break,
+                        Some(c) => name.push(c),
+                        None => return Err(format!("the template {t:?} has a {{ without a }}")),
+                    }
+                }
+                if name.trim().is_empty() {
+                    return Err(format!(
+                        "the template {t:?} has an empty {{}}; name a column in it"
+                    ));
+                }
+                if !text.is_empty() {
+                    parts.push(Part::Text(std::mem::take(&mut text)));
+                }
+                parts.push(Part::Column(Column {
+                    key: "event_id".into(),
+                    name: name.trim().to_string(),
+                    index: usize::MAX,
+                }));
+            }
+            '}' => {
+                return Err(format!(
+                    "the template {t:?} has a }} without a {{; write }}}} for a brace"
+                ));
+            }
+            c => text.push(c),
+        }
+    }
+    if !text.is_empty() {
+        parts.push(Part::Text(text));
+    }
+    if !parts.iter().any(|p| matches!(p, Part::Column(_))) {
+        return Err(format!(
+            "the template {t:?} names no column, so every row would get the same id; use {{column}}"
+        ));
+    }
+    Ok(parts)
+}
+
+/// A cell as a property of `kind`. Numbers may use a decimal comma and spaces between
+/// thousands, as Swedish exports do.
+fn convert(raw: &str, kind: Type) -> Result<Value, String> {
+    let digits = || -> String {
+        let s: String = raw
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+            .collect();
+        if s.contains(',') && !s.contains('.') {
+            s.replace(',', ".")
+        } else {
+            s
+        }
+    };
+    match kind {
+        Type::String => Ok(Value::String(raw.to_string())),
+        Type::Integer => digits()
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| "is not an integer".to_string()),
+        Type::Number => {
+            let s = digits();
+            if let Ok(i) = s.parse::<i64>() {
+                return Ok(Value::from(i));
+            }
+            s.parse::<f64>()
+                .ok()
+                .and_then(Number::from_f64)
+                .map(Value::Number)
+                .ok_or_else(|| "is not a number".to_string())
+        }
+        Type::Bool => match raw.to_lowercase().as_str() {
+            "true" | "yes" | "ja" | "1" | "y" | "j" | "sant" => Ok(Value::Bool(true)),
+            "false" | "no" | "nej" | "0" | "n" | "falskt" => Ok(Value::Bool(false)),
+            _ => Err("is not a yes or no (true/false, ja/nej, 1/0)".to_string()),
+        },
+    }
+}
+
+fn line(e: FieldError) -> String {
+    format!("{}: {}", e.field, e.reason)
+}
+
+/// An event id from a row's content, so that importing the same row again finds it.
+pub fn content_id<'a>(cells: impl IntoIterator<Item = &'a [u8]>) -> String {
+    let mut hash = Sha256::new();
+    for cell in cells {
+        hash.update((cell.len() as u64).to_le_bytes());
+        hash.update(cell);
+    }
+    format!("sha256:{}", hex::encode(hash.finalize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+        event_id = "{Order}-{Rad}"
+        occurred_at = { column = "Datum", format = "%Y-%m-%d %H:%M" }
+        channel = { column = "Kanal", map = { "Butik" = "store", "Webb" = "web" } }
+        kind = { value = "purchase" }
+        identifiers = [ { kind = "email", column = "E-post" }, { kind = "phone", column = "Mobil" } ]
+        properties = [ { column = "Belopp", name = "amount_sek", type = "number" } ]
+        delimiter = ";"
+    "#;
+
+    fn header() -> Vec<String> {
+        [
+            "Order", "Rad", "Datum", "Kanal", "E-post", "Mobil", "Belopp",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    #[test]
+    fn a_row_becomes_an_input_with_local_time_and_typed_properties() {
+        let mut m = Mapping::parse(GOOD).unwrap();
+        assert_eq!(m.delimiter, b';');
+        m.bind(&header()).unwrap();
+        let row = [
+            "A1",
+            "2",
+            "2025-07-01 14:05",
+            "Butik",
+            "",
+            "070-123 45 67",
+            "1 299,50",
+        ];
+        let mapped = m.apply(&row, chrono_tz::Europe::Stockholm);
+        assert!(mapped.errors.is_empty(), "{:?}", mapped.errors);
+        let i = &mapped.input;
+        assert_eq!(i.event_id.as_deref(), Some("A1-2"));
+        assert_eq!(i.occurred_at.as_deref(), Some("2025-07-01T14:05:00+02:00"));
+        assert_eq!(i.channel.as_deref(), Some("store"));
+        let ids = i.identifiers.as_ref().unwrap();
+        assert_eq!(ids.len(), 1);
+        assert_eq!(ids[0].kind.as_deref(), Some("phone"));
+        assert_eq!(mapped.identifier_places, [1]);
+        assert_eq!(i.properties.as_ref().unwrap()["amount_sek"], 1299.5);
+    }
+
+    #[test]
+    fn bad_cells_are_named_by_field_and_column() {
+        let mut m = Mapping::parse(GOOD).unwrap();
+        m.bind(&header()).unwrap();
+        let row = ["A1", "3", "2025-13-01 14:05", "Telefon", "a@b.se", "", "x"];
+        let mapped = m.apply(&row, chrono_tz::Europe::Stockholm);
+        let fields: Vec<&str> = mapped.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["channel", "occurred_at", "properties.amount_sek"]);
+        let explained = m.explain(
+            &mapped,
+            vec![FieldError {
+                field: "occurred_at".into(),
+                reason: "not RFC 3339".into(),
+            }],
+        );
+        assert_eq!(explained.len(), 3, "{explained:?}");
+        assert!(explained[1].reason.ends_with("(column \"Datum\")"));
+    }
+
+    #[test]
+    fn mapping_problems_name_their_keys() {
+        let bad = r#"
+            occurred_at = { column = "datum", format = "%Q" }
+            channel = { value = "store" }
+            kind = { column = "Typ", map = {} }
+            identifiers = [ { kind = "email", column = "E-post" }, { kind = "fax", column = "Fax" } ]
+            properties = [ { column = "Belopp", type = "money" } ]
+            delimiter = ";;"
+        "#;
+        let p = Mapping::parse(bad).unwrap_err().0;
+        let keys: Vec<&str> = p.iter().map(|l| l.split(':').next().unwrap()).collect();
+        assert_eq!(
+            keys,
+            [
+                "delimiter",
+                "occurred_at.format",
+                "identifiers[1].kind",
+                "properties[0].type"
+            ],
+            "{p:?}"
+        );
+        assert!(p[2].contains("unknown identifier kind \"fax\""));
+
+        let mut m = Mapping::parse(
+            &bad.replace("%Q", "%d")
+                .replace("fax", "phone")
+                .replace("money", "number")
+                .replace(";;", ";"),
+        )
+        .unwrap();
+        let p = m.bind(&header()).unwrap_err().0;
+        assert!(p.contains(&"occurred_at.column: no column \"datum\" in the file header (did you mean \"Datum\"?)".to_string()), "{p:?}");
+        assert!(
+            p.iter()
+                .any(|l| l.starts_with("kind.column: no column \"Typ\""))
+        );
+        assert!(
+            p.iter()
+                .any(|l| l.starts_with("identifiers[1].column: no column \"Fax\""))
+        );
+
+        let unknown = Mapping::parse("chanel = { value = \"store\" }")
+            .unwrap_err()
+            .0;
+        assert!(unknown[0].contains("unknown field `chanel`"), "{unknown:?}");
+        let missing = Mapping::parse("").unwrap_err().0;
+        assert!(
+            missing
+                .iter()
+                .any(|l| l.starts_with("occurred_at: is required"))
+        );
+        assert!(
+            missing
+                .iter()
+                .any(|l| l.starts_with("identifiers: is required"))
+        );
+    }
+
+    #[test]
+    fn templates_and_times() {
+        assert!(template("{a}-{{x}}").is_ok());
+        assert!(template("{a").is_err());
+        assert!(template("static").is_err());
+        let t = Time {
+            column: Column {
+                key: "occurred_at.column".into(),
+                name: "t".into(),
+                index: 0,
+            },
+            format: None,
+            has_offset: false,
+            zone: None,
+        };
+        let z = chrono_tz::Europe::Stockholm;
+        assert_eq!(
+            t.read("2025-01-05 10:00", z).unwrap(),
+            "2025-01-05T10:00:00+01:00"
+        );
+        assert_eq!(
+            t.read("2025-01-05T10:00:00Z", z).unwrap(),
+            "2025-01-05T10:00:00Z"
+        );
+        assert_eq!(t.read("igår", z).unwrap(), "igår");
+        assert!(t.read("2025-03-30 02:30", z).is_err());
+        let d = Time {
+            format: Some("%d/%m/%Y".into()),
+            ..t
+        };
+        assert_eq!(
+            d.read("05/01/2025", z).unwrap(),
+            "2025-01-05T00:00:00+01:00"
+        );
+        assert!(
+            d.read("32/01/2025", z)
+                .unwrap_err()
+                .contains("does not match the format")
+        );
+    }
+
+    #[test]
+    fn content_ids_are_stable_and_tell_cells_apart() {
+        let a = content_id([b"ab".as_slice(), b"c"]);
+        assert_eq!(a, content_id([b"ab".as_slice(), b"c"]));
+        assert_ne!(a, content_id([b"a".as_slice(), b"bc"]));
+        assert_eq!(a.len(), 7 + 64);
+    }
+}

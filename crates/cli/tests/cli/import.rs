@@ -1,0 +1,326 @@
+//! `motesplats import`: files from tills and CRMs, through the API's checks, into the store.
+
+use motesplats_core::{PageRequest, ProviderId};
+use motesplats_store::{ProfileFilter, Store, TouchpointFilter};
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::str::FromStr;
+use std::sync::Arc;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import");
+
+fn motesplats(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_motesplats"))
+        .args(args)
+        .env("MOTESPLATS_LOG", "warn")
+        .output()
+        .expect("run motesplats")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh provider (Europe/Stockholm) in `database`; its id.
+fn provider(database: &str) -> String {
+    let out = motesplats(&[
+        "provider",
+        "create",
+        "--name",
+        "Kafé Torget",
+        "--admin-email",
+        "anna@kafe.example",
+        "--database",
+        database,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("provider:"))
+        .expect("a provider line");
+    line.rsplit_once('(')
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .expect("an id in parentheses")
+        .to_string()
+}
+
+/// Runs an import that must succeed; its summary.
+fn import(args: &[&str]) -> String {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    let out = motesplats(&all);
+    assert!(
+        out.status.success(),
+        "import failed: {}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// The number after `label:` in a summary.
+fn count(summary: &str, label: &str) -> u64 {
+    let line = summary
+        .lines()
+        .find(|l| l.starts_with(&format!("{label}:")))
+        .unwrap_or_else(|| panic!("no {label:?} in {summary}"));
+    line[label.len() + 1..]
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {line:?}"))
+}
+
+/// (rows read, imported, already there, rejected).
+fn counts(summary: &str) -> (u64, u64, u64, u64) {
+    (
+        count(summary, "rows read"),
+        count(summary, "imported"),
+        count(summary, "already there"),
+        count(summary, "rejected"),
+    )
+}
+
+/// The rows of an error file: (row, field, reason, raw).
+fn rejected(path: &Path) -> Vec<(u64, String, String, String)> {
+    let mut reader = csv::Reader::from_path(path).expect("the error file");
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec!["row", "field", "reason", "raw"]
+    );
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[0].parse().unwrap(),
+                r[1].to_string(),
+                r[2].to_string(),
+                r[3].to_string(),
+            )
+        })
+        .collect()
+}
+
+fn copy_fixture(name: &str, dir: &Path) -> String {
+    let to = dir.join(name);
+    std::fs::copy(Path::new(FIXTURES).join(name), &to).unwrap();
+    to.display().to_string()
+}
+
+async fn touchpoints(
+    store: &Arc<dyn Store>,
+    provider: ProviderId,
+) -> Vec<motesplats_core::Touchpoint> {
+    let filter = TouchpointFilter {
+        page: PageRequest {
+            limit: 1000,
+            after: None,
+        },
+        ..Default::default()
+    };
+    store.touchpoints(provider, &filter).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_till_export_is_imported_once_with_its_bad_rows_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("x.db").display().to_string();
+    let id = provider(&database);
+    let file = copy_fixture("kassa.csv", dir.path());
+    let mapping = format!("{FIXTURES}/kassa.toml");
+    let args = [
+        "--provider",
+        &id,
+        "--file",
+        &file,
+        "--mapping",
+        &mapping,
+        "--database",
+        &database,
+    ];
+
+    let summary = import(&args);
+    assert_eq!(counts(&summary), (6, 4, 0, 2), "{summary}");
+    let errors = dir.path().join("kassa.csv.rejected.csv");
+    assert!(summary.contains(&errors.display().to_string()), "{summary}");
+    let bad = rejected(&errors);
+    let fields: Vec<(u64, &str)> = bad.iter().map(|(r, f, _, _)| (*r, f.as_str())).collect();
+    assert_eq!(
+        fields,
+        [(3, "occurred_at"), (4, "identifiers[0].value")],
+        "{bad:?}"
+    );
+    assert!(bad[0].2.contains("2025-13-40 09:00"), "{bad:?}");
+    assert!(bad[0].2.contains("column \"Datum\""), "{bad:?}");
+    assert!(bad[1].2.contains("column \"E-post\""), "{bad:?}");
+    assert!(bad[1].3.starts_with("1003;1;"), "{bad:?}");
+
+    let store = motesplats_store::open(&database).await.unwrap();
+    let provider = ProviderId::from_str(&id).unwrap();
+    let stored = touchpoints(&store, provider).await;
+    assert_eq!(stored.len(), 4);
+    let first = stored
+        .iter()
+        .find(|t| t.event_id.as_deref() == Some("1001-1"))
+        .expect("row 1 by its event id");
+    // 14:05 in Stockholm in November is 13:05 UTC.
+    assert_eq!(first.occurred_at.to_rfc3339(), "2025-11-20T13:05:00+00:00");
+    assert_eq!(first.channel.as_str(), "store");
+    assert_eq!(first.phase.map(|p| p.as_str()), Some("during"));
+    assert_eq!(first.properties["amount_sek"], 129.5);
+
+    // Stitched before the command ended: Anna's three rows (one with her e-mail in
+    // capitals) are one profile, Carl's another.
+    assert!(stored.iter().all(|t| t.profile_id.is_some()));
+    let profiles: HashSet<_> = stored.iter().map(|t| t.profile_id).collect();
+    assert_eq!(profiles.len(), 2);
+    let anna: HashSet<_> = stored
+        .iter()
+        .filter(|t| t.event_id.as_deref() != Some("1005-1"))
+        .map(|t| t.profile_id)
+        .collect();
+    assert_eq!(anna.len(), 1);
+    let all_profiles = store
+        .profiles(provider, &ProfileFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(all_profiles.len(), 2);
+
+    let quarantined = store
+        .quarantined(provider, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(quarantined.len(), 2);
+    assert!(quarantined.iter().all(|q| q.source == "import"));
+    assert_eq!(quarantined[0].errors[0].field, "occurred_at");
+
+    // The same file again: nothing new, nothing twice in the quarantine.
+    let again = import(&args);
+    assert_eq!(counts(&again), (6, 0, 4, 2), "{again}");
+    assert_eq!(touchpoints(&store, provider).await.len(), 4);
+    let quarantined = store
+        .quarantined(provider, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(quarantined.len(), 2);
+}
+
+#[tokio::test]
+async fn ndjson_lines_fail_alone_and_get_ids_when_they_have_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("x.db").display().to_string();
+    let id = provider(&database);
+    let file = copy_fixture("crm.ndjson", dir.path());
+    let args = ["--provider", &id, "--file", &file, "--database", &database];
+
+    let summary = import(&args);
+    assert_eq!(counts(&summary), (4, 3, 0, 1), "{summary}");
+    let bad = rejected(&dir.path().join("crm.ndjson.rejected.csv"));
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0].0, 3);
+    assert!(bad[0].2.starts_with("not valid JSON"), "{bad:?}");
+    assert!(bad[0].3.contains("crm-3"));
+
+    let store = motesplats_store::open(&database).await.unwrap();
+    let provider = ProviderId::from_str(&id).unwrap();
+    let stored = touchpoints(&store, provider).await;
+    assert_eq!(stored.len(), 3);
+    assert!(stored.iter().any(|t| {
+        t.event_id
+            .as_deref()
+            .is_some_and(|e| e.starts_with("sha256:"))
+    }));
+    let k1: HashSet<_> = stored
+        .iter()
+        .filter(|t| t.event_id.as_deref().is_some_and(|e| e.starts_with("crm-")))
+        .map(|t| t.profile_id)
+        .collect();
+    assert_eq!(k1.len(), 1);
+    assert!(k1.iter().all(Option::is_some));
+
+    let again = import(&args);
+    assert_eq!(counts(&again), (4, 0, 3, 1), "{again}");
+    assert_eq!(touchpoints(&store, provider).await.len(), 3);
+}
+
+#[test]
+fn fatal_problems_stop_the_import_before_any_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("x.db").display().to_string();
+    let id = provider(&database);
+    let file = copy_fixture("kassa.csv", dir.path());
+    let run = |extra: &[&str]| {
+        let mut args = vec!["import", "--file", &file, "--database", &database];
+        args.extend_from_slice(extra);
+        let out = motesplats(&args);
+        assert!(!out.status.success(), "{}", text(&out.stdout));
+        text(&out.stderr)
+    };
+
+    let bad = format!("{FIXTURES}/bad.toml");
+    let stderr = run(&["--provider", &id, "--mapping", &bad]);
+    assert!(
+        stderr.contains("identifiers[1].kind: unknown identifier kind \"fax\""),
+        "{stderr}"
+    );
+
+    let wrong_column = dir.path().join("wrong.toml");
+    let good = std::fs::read_to_string(format!("{FIXTURES}/kassa.toml")).unwrap();
+    std::fs::write(&wrong_column, good.replace("\"Datum\"", "\"datum\"")).unwrap();
+    let stderr = run(&[
+        "--provider",
+        &id,
+        "--mapping",
+        &wrong_column.display().to_string(),
+    ]);
+    assert!(
+        stderr.contains("occurred_at.column: no column \"datum\" in the file header"),
+        "{stderr}"
+    );
+
+    let mapping = format!("{FIXTURES}/kassa.toml");
+    let stranger = ProviderId::new().to_string();
+    let stderr = run(&["--provider", &stranger, "--mapping", &mapping]);
+    assert!(
+        stderr.contains(&format!("provider: no provider {stranger}")),
+        "{stderr}"
+    );
+
+    let stderr = run(&["--provider", &id]);
+    assert!(
+        stderr.contains("mapping: a CSV file needs --mapping"),
+        "{stderr}"
+    );
+
+    let missing = dir.path().join("gone.csv").display().to_string();
+    let out = motesplats(&[
+        "import",
+        "--provider",
+        &id,
+        "--file",
+        &missing,
+        "--mapping",
+        &mapping,
+        "--database",
+        &database,
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("file: cannot read"));
+
+    // Nothing was imported, and no error file was written.
+    assert!(!dir.path().join("kassa.csv.rejected.csv").exists());
+    let summary = import(&[
+        "--provider",
+        &id,
+        "--file",
+        &file,
+        "--mapping",
+        &mapping,
+        "--database",
+        &database,
+    ]);
+    assert_eq!(count(&summary, "imported"), 4, "{summary}");
+}

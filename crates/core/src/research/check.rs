@@ -1,0 +1,363 @@
+//! Integrity of a whole project, for data that did not come through the `add_*`
+//! methods (an import, a row read back from a store): ids unique, every reference
+//! resolving, group sizes and texts within the rules. Errors name the path.
+
+use super::input::{NAME_MAX, TEXT_MAX};
+use super::project::{Project, Role, group_size_problem};
+use crate::invalid::{Checker, text};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+fn check_text(c: &mut Checker, field: &str, value: &str, max: usize) {
+    match text(field, value, max) {
+        Ok(t) if t == value => {}
+        Ok(_) => c.fail(field, "must not start or end with white space"),
+        Err(e) => {
+            c.take::<String>(Err(e));
+        }
+    }
+}
+
+fn check_optional(c: &mut Checker, field: &str, value: &Option<String>, max: usize) {
+    if let Some(v) = value {
+        check_text(c, field, v, max);
+    }
+}
+
+impl Project {
+    fn all_ids(&self) -> Vec<(String, Uuid)> {
+        let mut ids = vec![("id".to_string(), self.id.0)];
+        let mut add = |path: String, id: Uuid| ids.push((path, id));
+        for (i, m) in self.members.iter().enumerate() {
+            add(format!("members[{i}].id"), m.id.0);
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            add(format!("groups[{i}].id"), g.id.0);
+        }
+        for (i, s) in self.stories.iter().enumerate() {
+            add(format!("stories[{i}].id"), s.id.0);
+            for (j, m) in s.moments.iter().enumerate() {
+                add(format!("stories[{i}].moments[{j}].id"), m.id.0);
+            }
+            for (j, q) in s.questions.iter().enumerate() {
+                add(format!("stories[{i}].questions[{j}].id"), q.id.0);
+            }
+            for (j, v) in s.value_statements.iter().enumerate() {
+                add(format!("stories[{i}].value_statements[{j}].id"), v.id.0);
+            }
+        }
+        for (i, t) in self.templates.iter().enumerate() {
+            add(format!("templates[{i}].id"), t.id.0);
+        }
+        for (i, r) in self.observation_rounds.iter().enumerate() {
+            add(format!("observation_rounds[{i}].id"), r.id.0);
+        }
+        for (i, o) in self.observations.iter().enumerate() {
+            add(format!("observations[{i}].id"), o.id.0);
+        }
+        for (i, f) in self.functions.iter().enumerate() {
+            add(format!("functions[{i}].id"), f.id.0);
+        }
+        for (i, m) in self.moments.iter().enumerate() {
+            add(format!("moments[{i}].id"), m.id.0);
+            for (j, s) in m.stances.iter().enumerate() {
+                add(format!("moments[{i}].stances[{j}].id"), s.id.0);
+            }
+        }
+        for (i, r) in self.reflections.iter().enumerate() {
+            add(format!("reflections[{i}].id"), r.id.0);
+        }
+        ids
+    }
+
+    fn check_people(&self, c: &mut Checker) {
+        if !self.members.iter().any(|m| m.role == Role::Lead) {
+            c.fail("members", "needs at least one lead who runs the workshop");
+        }
+        for (i, m) in self.members.iter().enumerate() {
+            check_text(c, &format!("members[{i}].name"), &m.name, NAME_MAX);
+        }
+        let participants = self.participants();
+        let mut grouped = HashSet::new();
+        for (i, g) in self.groups.iter().enumerate() {
+            check_text(c, &format!("groups[{i}].name"), &g.name, NAME_MAX);
+            for (j, id) in g.members.iter().enumerate() {
+                let path = format!("groups[{i}].members[{j}]");
+                match self.member(*id) {
+                    None => c.fail(path, "no member with this id in the project"),
+                    Some(m) if !m.role.takes_part() => c.fail(path, "is an observer"),
+                    Some(_) if !grouped.insert(*id) => c.fail(path, "sits in two groups"),
+                    Some(_) => {}
+                }
+            }
+            if let Some(reason) = group_size_problem(g.members.len(), participants) {
+                c.fail(format!("groups[{i}].members"), reason);
+            }
+        }
+    }
+
+    fn check_stories(&self, c: &mut Checker) {
+        for (i, s) in self.stories.iter().enumerate() {
+            let at = format!("stories[{i}]");
+            match self.member(s.teller) {
+                None => c.fail(
+                    format!("{at}.teller"),
+                    "no member with this id in the project",
+                ),
+                Some(m) if !m.role.takes_part() => c.fail(format!("{at}.teller"), "is an observer"),
+                Some(_) => {}
+            }
+            if let Some(g) = s.group
+                && !self.groups.iter().any(|o| o.id == g)
+            {
+                c.fail(
+                    format!("{at}.group"),
+                    "no group with this id in the project",
+                );
+            }
+            check_text(c, &format!("{at}.purchase"), &s.purchase, NAME_MAX);
+            for (j, m) in s.moments.iter().enumerate() {
+                check_text(c, &format!("{at}.moments[{j}].text"), &m.text, TEXT_MAX);
+            }
+            for (j, q) in s.questions.iter().enumerate() {
+                check_text(c, &format!("{at}.questions[{j}].text"), &q.text, NAME_MAX);
+                check_optional(
+                    c,
+                    &format!("{at}.questions[{j}].answer"),
+                    &q.answer,
+                    TEXT_MAX,
+                );
+                if let Some(a) = q.asked_by
+                    && self.member(a).is_none()
+                {
+                    c.fail(
+                        format!("{at}.questions[{j}].asked_by"),
+                        "no member with this id",
+                    );
+                }
+            }
+            for (j, v) in s.value_statements.iter().enumerate() {
+                check_text(
+                    c,
+                    &format!("{at}.value_statements[{j}].text"),
+                    &v.text,
+                    TEXT_MAX,
+                );
+                match s.moments.iter().find(|m| m.id == v.moment_id) {
+                    None => c.fail(
+                        format!("{at}.value_statements[{j}].moment_id"),
+                        "no moment with this id in the story",
+                    ),
+                    Some(m) if m.phase != v.phase => c.fail(
+                        format!("{at}.value_statements[{j}].phase"),
+                        format!("must be the phase of its moment, {}", m.phase),
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+
+    fn check_observations(&self, c: &mut Checker) {
+        for (i, t) in self.templates.iter().enumerate() {
+            check_text(c, &format!("templates[{i}].name"), &t.name, NAME_MAX);
+            if t.fields.is_empty() {
+                c.fail(format!("templates[{i}].fields"), "must not be empty");
+            }
+            let mut keys = HashSet::new();
+            for (j, f) in t.fields.iter().enumerate() {
+                if !keys.insert(f.key.as_str()) {
+                    c.fail(format!("templates[{i}].fields[{j}].key"), "is used twice");
+                }
+            }
+        }
+        for (i, r) in self.observation_rounds.iter().enumerate() {
+            let at = format!("observation_rounds[{i}]");
+            check_text(c, &format!("{at}.name"), &r.name, NAME_MAX);
+            if self.template(r.template_id).is_none() {
+                c.fail(
+                    format!("{at}.template_id"),
+                    "no template with this id in the project",
+                );
+            }
+            for (j, o) in r.observers.iter().enumerate() {
+                if self.member(*o).is_none() {
+                    c.fail(
+                        format!("{at}.observers[{j}]"),
+                        "no member with this id in the project",
+                    );
+                }
+            }
+            if r.ends_on < r.starts_on {
+                c.fail(format!("{at}.ends_on"), "must not be before starts_on");
+            }
+        }
+        for (i, o) in self.observations.iter().enumerate() {
+            let at = format!("observations[{i}]");
+            let Some(r) = self.observation_round(o.round_id) else {
+                c.fail(
+                    format!("{at}.round_id"),
+                    "no observation round with this id in the project",
+                );
+                continue;
+            };
+            if !r.observers.contains(&o.observer) {
+                c.fail(format!("{at}.observer"), "is not an observer of this round");
+            }
+            if o.observed_on < r.starts_on || o.observed_on > r.ends_on {
+                c.fail(format!("{at}.observed_on"), "must be within the round");
+            }
+            let template = self.template(r.template_id);
+            for (j, a) in o.answers.iter().enumerate() {
+                if template.is_some_and(|t| t.field(&a.field).is_none()) {
+                    c.fail(
+                        format!("{at}.answers[{j}].field"),
+                        "is not a field of the round's protocol",
+                    );
+                }
+                check_text(c, &format!("{at}.answers[{j}].text"), &a.text, TEXT_MAX);
+            }
+        }
+    }
+
+    fn check_scan_and_protocols(&self, c: &mut Checker) {
+        for (i, f) in self.functions.iter().enumerate() {
+            check_text(c, &format!("functions[{i}].name"), &f.name, NAME_MAX);
+            check_text(c, &format!("functions[{i}].what"), &f.what, TEXT_MAX);
+            if f.phases.is_empty() {
+                c.fail(format!("functions[{i}].phases"), "needs at least one phase");
+            }
+            if let Some(m) = f.found_by
+                && self.member(m).is_none()
+            {
+                c.fail(format!("functions[{i}].found_by"), "no member with this id");
+            }
+        }
+        for (i, m) in self.moments.iter().enumerate() {
+            check_text(c, &format!("moments[{i}].title"), &m.title, NAME_MAX);
+            for (j, r) in m.evidence.iter().enumerate() {
+                if !self.has_evidence(*r) {
+                    c.fail(
+                        format!("moments[{i}].evidence[{j}]"),
+                        "no evidence with this id in the project",
+                    );
+                }
+            }
+            for (j, s) in m.stances.iter().enumerate() {
+                check_optional(
+                    c,
+                    &format!("moments[{i}].stances[{j}].reason"),
+                    &s.reason,
+                    TEXT_MAX,
+                );
+                for (k, f) in s.functions.iter().enumerate() {
+                    if self.function(*f).is_none() {
+                        c.fail(
+                            format!("moments[{i}].stances[{j}].functions[{k}]"),
+                            "no digital function with this id in the project",
+                        );
+                    }
+                }
+                if let Some(by) = s.recorded_by
+                    && self.member(by).is_none()
+                {
+                    c.fail(
+                        format!("moments[{i}].stances[{j}].recorded_by"),
+                        "no member with this id",
+                    );
+                }
+            }
+        }
+        if let Some(f) = &self.focus {
+            if self.moment(f.moment_id).is_none() {
+                c.fail("focus.moment_id", "no moment with this id in the project");
+            }
+            for (k, id) in f.functions.iter().enumerate() {
+                if self.function(*id).is_none() {
+                    c.fail(
+                        format!("focus.functions[{k}]"),
+                        "no digital function with this id in the project",
+                    );
+                }
+            }
+        }
+        for (i, r) in self.reflections.iter().enumerate() {
+            check_text(c, &format!("reflections[{i}].text"), &r.text, TEXT_MAX);
+            for (j, e) in r.evidence.iter().enumerate() {
+                if !self.has_evidence(*e) {
+                    c.fail(
+                        format!("reflections[{i}].evidence[{j}]"),
+                        "no evidence with this id in the project",
+                    );
+                }
+            }
+        }
+    }
+
+    /// Checks the whole project; every problem is reported with its path.
+    pub fn check(&self) -> Result<(), crate::invalid::Invalid> {
+        let mut c = Checker::new();
+        check_text(&mut c, "title", &self.title, NAME_MAX);
+        check_optional(&mut c, "description", &self.description, TEXT_MAX);
+        if self.round == 0 {
+            c.fail("round", "must be at least 1");
+        }
+        if let Some(ctx) = &self.carried_over
+            && ctx.previous_round + 1 != self.round
+        {
+            c.fail(
+                "carried_over.previous_round",
+                "must be the round before this one",
+            );
+        }
+        let mut seen = HashSet::new();
+        for (path, id) in self.all_ids() {
+            if !seen.insert(id) {
+                c.fail(path, "repeats an id used elsewhere in the project");
+            }
+        }
+        self.check_people(&mut c);
+        self.check_stories(&mut c);
+        self.check_observations(&mut c);
+        self.check_scan_and_protocols(&mut c);
+        c.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::research::fixture;
+    use crate::research::ids::MemberId;
+    use crate::value::Phase;
+
+    #[test]
+    fn a_project_built_through_the_methods_is_consistent() {
+        assert!(fixture::full_project().check().is_ok());
+        assert!(fixture::empty_project().check().is_ok());
+    }
+
+    #[test]
+    fn broken_references_are_reported_by_path() {
+        let mut p = fixture::full_project();
+        p.stories[0].value_statements[0].phase = Phase::After;
+        p.groups[0].members.push(MemberId::new());
+        let first = p.groups[0].members[0];
+        p.groups[0].members.push(first);
+        p.moments[1].id = p.moments[0].id;
+        p.title = " padded".into();
+        let e = p.check().unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "title",
+                "moments[1].id",
+                "groups[0].members[4]",
+                "groups[0].members[5]",
+                "groups[0].members",
+                "stories[0].value_statements[0].phase",
+            ],
+            "{e}"
+        );
+    }
+}
