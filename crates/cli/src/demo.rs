@@ -124,7 +124,10 @@ async fn load(store: &Arc<dyn Store>, seed: u64, people: usize) -> anyhow::Resul
             store.create_profiles(provider.id, chunk.to_vec()).await?;
             bar.inc(chunk.len() as u64);
         }
-        for chunk in p.touchpoints.chunks(CHUNK) {
+        // In id order the rows append to the end of the table instead of landing all over it.
+        let mut touchpoints = p.touchpoints.clone();
+        touchpoints.sort_unstable_by_key(|t| t.id);
+        for chunk in touchpoints.chunks(CHUNK) {
             store
                 .insert_touchpoints(provider.id, chunk.to_vec(), Utc::now(), Stitch::Now)
                 .await?;

@@ -138,6 +138,9 @@ fn configure(c: &Connection) -> Result<()> {
     c.pragma_update(None, "journal_mode", "WAL")?;
     c.pragma_update(None, "synchronous", "FULL")?;
     c.pragma_update(None, "foreign_keys", "ON")?;
+    // 32 MiB of page cache per connection (the default is 2 MiB): indexes of large
+    // tables stay in memory during bulk loads.
+    c.pragma_update(None, "cache_size", -32_000)?;
     Ok(())
 }
 
