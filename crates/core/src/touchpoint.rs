@@ -219,9 +219,9 @@ impl NewTouchpoint {
         let phase = optional(&mut c, "phase", input.phase.as_deref(), Phase::parse);
         let properties = match &input.properties {
             None | Some(Value::Null) => Some(Map::new()),
-            Some(Value::Object(m)) => {
-                let size = serde_json::to_vec(m).map(|v| v.len()).unwrap_or(usize::MAX);
-                if let Some(path) = nul_in(&Value::Object(m.clone()), "properties") {
+            Some(object @ Value::Object(m)) => {
+                let size = json_size(object);
+                if let Some(path) = nul_in(object, "properties") {
                     // PostgreSQL cannot store NUL in text, and no real value needs it.
                     c.fail(path, "must not contain the NUL character");
                     None
@@ -277,6 +277,22 @@ fn optional<T>(
         None => Some(None),
         Some(v) => c.take(parse(v).map_err(|e| e.within(field))).map(Some),
     }
+}
+
+/// How many bytes `v` takes as JSON, counted without building the text.
+fn json_size(v: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, v).map_or(usize::MAX, |_| count.0)
 }
 
 /// The path of the first key or string holding a NUL character, if any.

@@ -21,6 +21,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// The body is over this many bytes.
     TooLarge(usize),
+    /// A change that must name the version it was made against did not.
+    PreconditionRequired,
     /// Over the key's rate limit; retry after this many seconds.
     RateLimited(u64),
     Internal(String),
@@ -109,6 +111,13 @@ impl ApiError {
                 "too-large",
                 "Request body too large",
                 format!("the body may be at most {limit} bytes"),
+                vec![],
+            ),
+            ApiError::PreconditionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "precondition-required",
+                "Version required",
+                "send If-Match with the version (ETag) of the project you changed".into(),
                 vec![],
             ),
             ApiError::RateLimited(secs) => (

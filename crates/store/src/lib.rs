@@ -165,6 +165,30 @@ pub trait Store: Send + Sync + 'static {
     /// Removes a quarantined event (after a replay, or to discard it).
     async fn release_quarantined(&self, provider: ProviderId, id: Uuid) -> Result<()>;
 
+    // Research projects, stored whole with a version.
+    async fn create_project(
+        &self,
+        owner: ProviderId,
+        id: Uuid,
+        document: serde_json::Value,
+    ) -> Result<StoredProject>;
+    /// The project, if `reader` owns it or is invited to it.
+    async fn project(&self, reader: ProviderId, id: Uuid) -> Result<Option<StoredProject>>;
+    /// The projects `reader` owns or is invited to, newest first.
+    async fn projects(&self, reader: ProviderId) -> Result<Vec<StoredProject>>;
+    /// Saves a new document if the stored version is still `expected_version`;
+    /// otherwise `Conflict` naming the current version. NotFound if `writer` may not see it.
+    async fn save_project(
+        &self,
+        writer: ProviderId,
+        id: Uuid,
+        expected_version: i64,
+        document: serde_json::Value,
+    ) -> Result<StoredProject>;
+    /// Lets `guest` see and work in the owner's project.
+    async fn invite_to_project(&self, owner: ProviderId, id: Uuid, guest: ProviderId)
+    -> Result<()>;
+
     // Networks.
     async fn create_network(&self, new: NewNetwork, members: &[ProviderId]) -> Result<Network>;
     async fn networks(&self, provider: ProviderId) -> Result<Vec<Network>>;

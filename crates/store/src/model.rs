@@ -178,3 +178,14 @@ pub struct Quarantined {
     pub raw: String,
     pub errors: Vec<motesplats_core::FieldError>,
 }
+
+/// A research project as stored: the engine's export document and its version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredProject {
+    pub id: Uuid,
+    pub owner: ProviderId,
+    /// Counts saves; a save must name the version it changes.
+    pub version: i64,
+    pub document: serde_json::Value,
+    pub updated_at: DateTime<Utc>,
+}

@@ -6,6 +6,7 @@ mod channels;
 mod networks;
 mod persons;
 mod profiles;
+mod projects;
 mod providers;
 mod quarantine;
 mod touchpoints;
@@ -84,6 +85,7 @@ pub fn router() -> Router<AppState> {
         .merge(touchpoints::router())
         .merge(batch::router())
         .merge(quarantine::router())
+        .merge(projects::router())
         .merge(networks::router());
     let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)

@@ -3,6 +3,7 @@
 
 mod api;
 mod ingest;
+mod research;
 mod ui;
 
 use motesplats_store::{Role, Store};

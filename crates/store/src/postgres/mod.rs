@@ -4,6 +4,7 @@
 //! behind SQLite's single writer, while different providers write at the same time.
 
 mod ingest;
+mod projects;
 mod rows;
 mod store;
 pub mod testing;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_ingestion.sql"),
+    include_str!("../../migrations/postgres/0003_research.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

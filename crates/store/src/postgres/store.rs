@@ -1,11 +1,11 @@
 //! `Store` for PostgreSQL.
 
 use super::PgStore;
-use super::ingest;
 use super::rows::{self, stored};
+use super::{ingest, projects};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
-    Quarantined, Result, Role, Stitch, Store, StoreError, TouchpointFilter, User,
+    Quarantined, Result, Role, Stitch, Store, StoreError, StoredProject, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -874,6 +874,42 @@ impl Store for PgStore {
                 })
             })
             .collect()
+    }
+
+    async fn create_project(
+        &self,
+        owner: ProviderId,
+        id: Uuid,
+        document: serde_json::Value,
+    ) -> Result<StoredProject> {
+        projects::create(&self.pool, owner, id, &document).await
+    }
+
+    async fn project(&self, reader: ProviderId, id: Uuid) -> Result<Option<StoredProject>> {
+        projects::get(&self.pool, reader, id).await
+    }
+
+    async fn projects(&self, reader: ProviderId) -> Result<Vec<StoredProject>> {
+        projects::list(&self.pool, reader).await
+    }
+
+    async fn save_project(
+        &self,
+        writer: ProviderId,
+        id: Uuid,
+        expected_version: i64,
+        document: serde_json::Value,
+    ) -> Result<StoredProject> {
+        projects::save(&self.pool, writer, id, expected_version, &document).await
+    }
+
+    async fn invite_to_project(
+        &self,
+        owner: ProviderId,
+        id: Uuid,
+        guest: ProviderId,
+    ) -> Result<()> {
+        projects::invite(&self.pool, owner, id, guest).await
     }
 
     async fn create_network(&self, new: NewNetwork, members: &[ProviderId]) -> Result<Network> {

@@ -1,11 +1,11 @@
-//! PostgreSQL-only checks of ingestion: the same outcomes as SQLite for the same
-//! batches, and resolvers and writers in parallel. Each test makes its own database
+//! PostgreSQL-only checks: the same outcomes as SQLite for the same ingestion batches
+//! and research-project calls, and resolvers, writers and saves in parallel. Each test makes its own database
 //! on the server `MOTESPLATS_TEST_POSTGRES` names, and is skipped without one.
 
 use super::PgStore;
 use super::testing::TestDatabase;
 use crate::sqlite::SqliteStore;
-use crate::{Outcome, Stitch, Store, TouchpointFilter};
+use crate::{Outcome, Stitch, Store, StoreError, StoredProject, TouchpointFilter};
 use chrono::{DateTime, TimeZone, Utc};
 use motesplats_core::touchpoint::Subject;
 use motesplats_core::{
@@ -330,6 +330,207 @@ async fn resolvers_and_writers_in_parallel() {
         .into_iter()
         .collect();
     assert_eq!(distinct.len(), 3 * people);
+    store.pool.close().await;
+    db.drop_database().await;
+}
+
+/// What a project call gave, its time left out (compared within a run instead).
+fn project_json(r: &crate::Result<impl serde::Serialize>) -> Value {
+    match r {
+        Ok(v) => {
+            let mut v = json!({ "ok": v });
+            strip_updated_at(&mut v);
+            v
+        }
+        Err(e) => json!({ "err": format!("{e:?}") }),
+    }
+}
+
+fn strip_updated_at(v: &mut Value) {
+    match v {
+        Value::Array(a) => a.iter_mut().for_each(strip_updated_at),
+        Value::Object(o) => {
+            o.remove("updated_at");
+            o.values_mut().for_each(strip_updated_at);
+        }
+        _ => {}
+    }
+}
+
+/// Saves and writes get later times than the ones before them.
+fn tick() {
+    std::thread::sleep(std::time::Duration::from_millis(3));
+}
+
+/// One research-project story, told to `store`; returns what it saw, ids normalised.
+async fn research(store: Arc<dyn Store>, ids: [Uuid; 2]) -> Value {
+    let mut names = Vec::new();
+    for name in ["Owner", "Guest", "Stranger"] {
+        let p = NewProvider::parse(Some(name), None, None).unwrap();
+        names.push(store.create_provider(p).await.unwrap().id);
+    }
+    let [owner, guest, stranger] = names[..] else {
+        unreachable!()
+    };
+    let [first, second] = ids;
+    let doc = |n: i64| json!({"name": "Study", "n": n, "x": [1.5, -2, 0.1, 1e300, null], "nested": {"b": true, "a": "å"}});
+    let mut log = vec![json!({"providers": [owner, guest, stranger]})];
+
+    let created = store.create_project(owner, first, doc(1)).await;
+    assert_eq!(
+        store.project(owner, first).await.unwrap().as_ref(),
+        created.as_ref().ok()
+    );
+    log.push(project_json(&created));
+    tick();
+    log.push(project_json(
+        &store.create_project(owner, second, doc(2)).await,
+    ));
+    tick();
+    log.push(project_json(
+        &store.create_project(stranger, first, doc(3)).await,
+    ));
+    log.push(project_json(
+        &store.create_project(owner, first, doc(3)).await,
+    ));
+    log.push(project_json(&store.project(guest, first).await));
+    log.push(project_json(&store.projects(guest).await));
+    log.push(project_json(
+        &store.save_project(guest, first, 1, doc(4)).await,
+    ));
+    log.push(project_json(
+        &store.invite_to_project(guest, first, guest).await,
+    ));
+    log.push(project_json(
+        &store
+            .invite_to_project(owner, first, ProviderId::new())
+            .await,
+    ));
+    log.push(project_json(
+        &store.invite_to_project(owner, Uuid::new_v4(), guest).await,
+    ));
+    log.push(project_json(
+        &store.invite_to_project(owner, first, guest).await,
+    ));
+    log.push(project_json(
+        &store.invite_to_project(owner, first, guest).await,
+    ));
+    log.push(project_json(&store.project(guest, first).await));
+    tick();
+    let saved = store.save_project(guest, first, 1, doc(5)).await;
+    assert_eq!(
+        store.project(guest, first).await.unwrap().as_ref(),
+        saved.as_ref().ok()
+    );
+    log.push(project_json(&saved));
+    // The owner read version 1 too: its save conflicts and changes nothing.
+    log.push(project_json(
+        &store.save_project(owner, first, 1, doc(6)).await,
+    ));
+    log.push(project_json(
+        &store.save_project(owner, second, 7, doc(6)).await,
+    ));
+    log.push(project_json(&store.project(owner, first).await));
+    log.push(project_json(
+        &store.invite_to_project(guest, first, stranger).await,
+    ));
+    log.push(project_json(
+        &store.save_project(stranger, first, 2, doc(8)).await,
+    ));
+    log.push(project_json(
+        &store.save_project(owner, Uuid::new_v4(), 1, doc(8)).await,
+    ));
+    log.push(project_json(&store.projects(owner).await));
+    tick();
+    log.push(project_json(
+        &store.save_project(owner, second, 1, doc(9)).await,
+    ));
+    tick();
+    log.push(project_json(
+        &store.save_project(owner, first, 2, doc(10)).await,
+    ));
+    let listed = store.projects(owner).await;
+    let times: Vec<_> = listed
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|p| p.updated_at)
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0] > w[1]),
+        "newest first: {times:?}"
+    );
+    log.push(project_json(&listed));
+    log.push(project_json(&store.projects(guest).await));
+    log.push(project_json(&store.projects(stranger).await));
+    let mut v = Value::Array(log);
+    normalise(&mut v, &mut HashMap::new());
+    v
+}
+
+#[tokio::test]
+async fn projects_match_sqlite() {
+    let Some(db) = TestDatabase::create("projects_match_sqlite").await else {
+        return;
+    };
+    let ids = [Uuid::new_v4(), Uuid::new_v4()];
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(&dir.path().join("m.db")).await.unwrap());
+    let expected = research(sqlite, ids).await;
+    let pg: Arc<dyn Store> = Arc::new(PgStore::connect(&db.url).await.unwrap());
+    let got = research(pg, ids).await;
+    assert_eq!(
+        serde_json::to_string_pretty(&got).unwrap(),
+        serde_json::to_string_pretty(&expected).unwrap()
+    );
+    db.drop_database().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_saves_one_wins() {
+    let Some(db) = TestDatabase::create("concurrent_saves_one_wins").await else {
+        return;
+    };
+    let store = Arc::new(PgStore::connect(&db.url).await.unwrap());
+    let p = NewProvider::parse(Some("Owner"), None, None).unwrap();
+    let owner = store.create_provider(p).await.unwrap().id;
+    let id = Uuid::new_v4();
+    store
+        .create_project(owner, id, json!({"n": 0}))
+        .await
+        .unwrap();
+    for round in 1..=5 {
+        let tasks: Vec<_> = (0..8)
+            .map(|w| {
+                let s = store.clone();
+                tokio::spawn(async move { s.save_project(owner, id, round, json!({"n": w})).await })
+            })
+            .collect();
+        let mut won: Vec<StoredProject> = Vec::new();
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(p) => won.push(p),
+                Err(StoreError::Conflict(e)) => assert_eq!(e.0[0].field, "version"),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!(won.len(), 1, "round {round}: one save wins");
+        assert_eq!(won[0].version, round + 1);
+        assert_eq!(
+            store.project(owner, id).await.unwrap().as_ref(),
+            Some(&won[0])
+        );
+    }
+    // jsonb holds no U+0000; the save says so and changes nothing.
+    let nul = store
+        .save_project(owner, id, 6, json!({"s": "a\u{0}b"}))
+        .await;
+    assert!(
+        matches!(&nul, Err(StoreError::Invalid(e)) if e.0[0].field == "document"),
+        "{nul:?}"
+    );
+    assert_eq!(store.project(owner, id).await.unwrap().unwrap().version, 6);
     store.pool.close().await;
     db.drop_database().await;
 }

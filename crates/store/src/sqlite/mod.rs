@@ -4,6 +4,7 @@
 //! reader connections serve reads concurrently.
 
 mod ingest;
+mod projects;
 mod rows;
 mod store;
 
@@ -17,6 +18,7 @@ use std::sync::{Arc, Mutex};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_init.sql"),
     include_str!("../../migrations/sqlite/0002_ingestion.sql"),
+    include_str!("../../migrations/sqlite/0003_research.sql"),
 ];
 
 const READERS: usize = 4;

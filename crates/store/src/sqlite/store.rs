@@ -1,11 +1,11 @@
 //! `Store` for SQLite.
 
 use super::SqliteStore;
-use super::ingest;
 use super::rows::{self, micros, time};
+use super::{ingest, projects};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
-    Quarantined, Result, Role, Stitch, Store, StoreError, TouchpointFilter, User,
+    Quarantined, Result, Role, Stitch, Store, StoreError, StoredProject, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -778,6 +778,45 @@ impl Store for SqliteStore {
                 .collect())
         })
         .await
+    }
+
+    async fn create_project(
+        &self,
+        owner: ProviderId,
+        id: Uuid,
+        document: serde_json::Value,
+    ) -> Result<StoredProject> {
+        self.write(move |c| projects::create(c, owner, id, &document))
+            .await
+    }
+
+    async fn project(&self, reader: ProviderId, id: Uuid) -> Result<Option<StoredProject>> {
+        self.read(move |c| projects::get(c, reader, id)).await
+    }
+
+    async fn projects(&self, reader: ProviderId) -> Result<Vec<StoredProject>> {
+        self.read(move |c| projects::list(c, reader)).await
+    }
+
+    async fn save_project(
+        &self,
+        writer: ProviderId,
+        id: Uuid,
+        expected_version: i64,
+        document: serde_json::Value,
+    ) -> Result<StoredProject> {
+        self.write(move |c| projects::save(c, writer, id, expected_version, &document))
+            .await
+    }
+
+    async fn invite_to_project(
+        &self,
+        owner: ProviderId,
+        id: Uuid,
+        guest: ProviderId,
+    ) -> Result<()> {
+        self.write(move |c| projects::invite(c, owner, id, guest))
+            .await
     }
 
     async fn create_network(&self, new: NewNetwork, members: &[ProviderId]) -> Result<Network> {

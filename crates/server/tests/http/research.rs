@@ -1,0 +1,226 @@
+//! The research workspace over the API: steps as changes with versions, the
+//! four-field matrix, the strategy document, tenancy and invitations.
+
+use super::{App, spawn_app};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+impl App {
+    /// Sends a change with `If-Match: "<version>"`.
+    async fn change(
+        &self,
+        key: &str,
+        method: reqwest::Method,
+        path: &str,
+        version: Option<i64>,
+        body: Value,
+    ) -> reqwest::Response {
+        let mut req = self
+            .http
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .bearer_auth(key)
+            .json(&body);
+        if let Some(v) = version {
+            req = req.header("if-match", format!("\"{v}\""));
+        }
+        req.send().await.unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_team_works_through_the_steps_and_edits_never_overwrite_each_other() {
+    let app = spawn_app().await;
+    let shop = app.provider("Modehuset").await;
+    let r = app
+        .post(
+            &shop,
+            "/projects",
+            json!({
+                "title": "Kläder på <Torget>",
+                "members": [{"name": "Lena", "role": "lead"}, {"name": "Ahmed", "role": "member"}]
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.headers()["etag"], "\"1\"");
+    let created: Value = r.json().await.unwrap();
+    let id = created["project"]["id"].as_str().unwrap().to_string();
+    let ahmed = created["project"]["members"][1]["id"].clone();
+
+    // Step 1: a story; the version moves on.
+    let story = json!({"teller": ahmed, "purchase": "Vinterjacka", "moments": [
+        {"phase": "before", "text": "Butiken hade just stängt när jag kom", "valence": "negative"}
+    ]});
+    let r = app
+        .change(
+            &shop,
+            reqwest::Method::POST,
+            &format!("/projects/{id}/stories"),
+            Some(1),
+            story.clone(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v2: Value = r.json().await.unwrap();
+    assert_eq!(v2["version"], 2);
+
+    // A second edit made against version 1 is refused, not silently applied.
+    let r = app
+        .change(
+            &shop,
+            reqwest::Method::POST,
+            &format!("/projects/{id}/stories"),
+            Some(1),
+            story.clone(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "version");
+    let r = app
+        .change(
+            &shop,
+            reqwest::Method::POST,
+            &format!("/projects/{id}/stories"),
+            None,
+            story,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::PRECONDITION_REQUIRED);
+
+    // Bad input names the field and leaves the project as it was.
+    let r = app
+        .change(
+            &shop,
+            reqwest::Method::POST,
+            &format!("/projects/{id}/stories"),
+            Some(2),
+            json!({"teller": ahmed, "purchase": "  "}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let now: Value = app
+        .get(&shop, &format!("/projects/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            now["version"].as_i64(),
+            now["project"]["stories"].as_array().unwrap().len()
+        ),
+        (Some(2), 1)
+    );
+
+    // Step 4: the road toll, disliked from both sides, lands in Automate.
+    let r = app
+        .change(
+            &shop,
+            reqwest::Method::POST,
+            &format!("/projects/{id}/moments"),
+            Some(2),
+            json!({"phase": "during", "title": "Betala vägtull"}),
+        )
+        .await;
+    let v3: Value = r.json().await.unwrap();
+    let moment = v3["project"]["moments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (version, perspective) in (3..).zip(["customer", "provider"]) {
+        let r = app
+            .change(
+                &shop,
+                reqwest::Method::POST,
+                &format!("/projects/{id}/moments/{moment}/stances"),
+                Some(version),
+                json!({"perspective": perspective, "stance": "dislike", "reason": "Ingen vill stanna och betala"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let matrix: Value = app
+        .get(&shop, &format!("/projects/{id}/matrix"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let automate = matrix["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["quadrant"]["action"] == "automate")
+        .unwrap();
+    assert_eq!(automate["moments"][0]["title"], "Betala vägtull");
+
+    // Step 5: the strategy document, escaped in HTML.
+    let md = app
+        .get(&shop, &format!("/projects/{id}/strategy?lang=sv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(md.contains("Betala vägtull"), "{md}");
+    let html = app
+        .get(
+            &shop,
+            &format!("/projects/{id}/strategy?format=html&lang=en"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("&lt;Torget&gt;") && !html.contains("<Torget>"));
+
+    // Another provider sees nothing until invited.
+    let cafe = app.provider("Kaféet").await;
+    assert_eq!(
+        app.get(&cafe, &format!("/projects/{id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        app.get(&cafe, "/projects")
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let me: Value = app.get(&cafe, "/providers/me").await.json().await.unwrap();
+    let r = app
+        .post(
+            &cafe,
+            &format!("/projects/{id}/invitations"),
+            json!({"provider_id": me["id"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "only the owner invites");
+    let r = app
+        .post(
+            &shop,
+            &format!("/projects/{id}/invitations"),
+            json!({"provider_id": me["id"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get(&cafe, &format!("/projects/{id}")).await.status(),
+        StatusCode::OK
+    );
+
+    // The export is the stored document; importing it again clashes on the id.
+    let exported: Value = app
+        .get(&shop, &format!("/projects/{id}/export"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(exported["project"]["moments"][0]["title"], "Betala vägtull");
+    assert_eq!(
+        app.post(&shop, "/projects/import", exported).await.status(),
+        StatusCode::CONFLICT
+    );
+}
