@@ -30,6 +30,23 @@ pub struct Person {
     pub profiles: Vec<Profile>,
 }
 
+impl Person {
+    /// Groups profiles ordered by person into persons, keeping their order.
+    pub fn group(profiles: Vec<Profile>) -> Vec<Person> {
+        let mut persons: Vec<Person> = Vec::new();
+        for p in profiles {
+            match persons.last_mut() {
+                Some(last) if last.id == p.person_id => last.profiles.push(p),
+                _ => persons.push(Person {
+                    id: p.person_id,
+                    profiles: vec![p],
+                }),
+            }
+        }
+        persons
+    }
+}
+
 /// A profile as a client sends it.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -80,6 +80,29 @@ pub struct ChannelPhaseCount {
     pub count: u64,
 }
 
+impl AccessEntry {
+    /// Entries for the distinct (person, profile) pairs among `reads`, at one time.
+    pub fn for_reads(
+        reader: ProviderId,
+        action: &str,
+        reads: impl IntoIterator<Item = (PersonId, ProfileId)>,
+    ) -> Vec<AccessEntry> {
+        let mut seen = std::collections::HashSet::new();
+        let at = Utc::now();
+        reads
+            .into_iter()
+            .filter(|r| seen.insert(*r))
+            .map(|(person, profile)| AccessEntry {
+                provider_id: reader,
+                person_id: person,
+                profile_id: Some(profile),
+                action: action.to_string(),
+                at,
+            })
+            .collect()
+    }
+}
+
 /// One read of a person's data by a provider.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct AccessEntry {

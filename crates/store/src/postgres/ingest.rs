@@ -8,13 +8,13 @@
 //! the other.
 
 use super::rows::{self, stored};
-use super::store::{lock_provider, no_profile, now, provider_lock_key, resolve_subject};
+use super::store::{lock_provider, no_profile, now, provider_lock_key};
 use crate::{Outcome, Quarantined, Result, Stitch, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::Subject;
 use motesplats_core::{
-    FieldError, Identifier, NewTouchpoint, PageRequest, ProfileId, ProviderId, Touchpoint,
+    FieldError, Identifier, NewTouchpoint, PageRequest, PersonId, ProfileId, ProviderId, Touchpoint,
 };
 use sqlx::postgres::PgRow;
 use sqlx::types::Json;
@@ -97,16 +97,16 @@ pub async fn insert(
     // Placed in the order given, as one at a time would place them.
     let mut placed: HashMap<Uuid, ProfileId> = HashMap::new();
     if stitch_now {
-        let waiting: Vec<(Uuid, &[Identifier])> = batch
+        let waiting: Vec<Pending> = batch
             .iter()
             .filter(|t| inserted.contains(&t.id.0))
             .filter_map(|t| match &t.subject {
-                Subject::Identifiers(ids) => Some((t.id.0, ids.as_slice())),
+                Subject::Identifiers(ids) => Some((provider, t.id.0, ids.as_slice())),
                 Subject::Profile(_) => None,
             })
             .collect();
-        let profiles = place(c, provider, &waiting, received_at).await?;
-        placed.extend(waiting.iter().map(|w| w.0).zip(profiles));
+        let profiles = place(c, &waiting, received_at).await?;
+        placed.extend(waiting.iter().map(|w| w.1).zip(profiles));
     }
 
     // The earlier touchpoints of the duplicates, read after this batch's own are placed.
@@ -242,69 +242,215 @@ async fn insert_rows(
     Ok(stored_ids.into_iter().collect())
 }
 
-/// Stitches waiting touchpoints of one provider to their profiles (made where none
-/// matches), in order, and returns the profiles. The caller holds the provider's lock.
+/// How many waiting touchpoints one round of `place` looks up and writes at a time.
+const PLACE_CHUNK: usize = 5_000;
+
+/// How many waiting touchpoints `PgStore::resolve_pending` places per transaction.
+pub(super) const RESOLVE_STEP: usize = PLACE_CHUNK;
+
+/// A touchpoint waiting for a profile: its provider, id and the identifiers that will
+/// place it.
+type Pending<'a> = (ProviderId, Uuid, &'a [Identifier]);
+
+/// Where an identifier is held: provider, kind and value.
+type Held<'a> = (Uuid, &'static str, &'a str);
+
+fn held(provider: ProviderId, i: &Identifier) -> Held<'_> {
+    (provider.0, i.kind.as_str(), i.value.as_str())
+}
+
+/// Stitches waiting touchpoints to their profiles (made where none matches) and returns
+/// the profiles, in the order given. The caller holds the lock of every provider among
+/// them, so no other transaction adds identifiers of those providers meanwhile.
+///
+/// Set-based, with the outcome of placing one at a time in the order given: the
+/// identifiers of a chunk are looked up in one query, the touchpoints resolved in order
+/// against a map of identifier to profile that learns each new profile and attached
+/// identifier as it goes (so touchpoints sharing an identifier meet on one profile,
+/// even by a chain), and what is new is written in a few bulk statements. A later chunk
+/// of the same transaction sees what an earlier one wrote.
 async fn place(
     c: &mut PgConnection,
-    provider: ProviderId,
-    waiting: &[(Uuid, &[Identifier])],
+    waiting: &[Pending<'_>],
     at: DateTime<Utc>,
 ) -> Result<Vec<ProfileId>> {
     let mut profiles = Vec::with_capacity(waiting.len());
-    for (_, ids) in waiting {
-        profiles.push(resolve_subject(c, provider, &Subject::Identifiers(ids.to_vec()), at).await?);
-    }
-    if !waiting.is_empty() {
-        let ids: Vec<Uuid> = waiting.iter().map(|w| w.0).collect();
-        let to: Vec<Uuid> = profiles.iter().map(|p| p.0).collect();
-        sqlx::query(
-            "UPDATE touchpoints t SET profile_id = u.profile_id, identifiers = NULL \
-             FROM UNNEST($1::uuid[], $2::uuid[]) AS u(id, profile_id) WHERE t.id = u.id",
-        )
-        .bind(ids)
-        .bind(to)
-        .execute(&mut *c)
-        .await?;
+    for chunk in waiting.chunks(PLACE_CHUNK) {
+        profiles.extend(place_chunk(c, chunk, at).await?);
     }
     Ok(profiles)
 }
 
-/// A touchpoint waiting for a profile, with the identifiers that will place it.
-type Waiting = (Uuid, Vec<Identifier>);
+async fn place_chunk(
+    c: &mut PgConnection,
+    waiting: &[Pending<'_>],
+    at: DateTime<Utc>,
+) -> Result<Vec<ProfileId>> {
+    if waiting.is_empty() {
+        return Ok(Vec::new());
+    }
+    let at = stored(at);
 
-/// Places up to `limit` waiting touchpoints. Rows another resolver has taken are
-/// skipped, so resolvers in several processes share the work; each provider's
-/// stitching runs under its lock, taken in one order by every resolver.
+    // Every distinct identifier of the chunk, looked up in one query.
+    let mut asked: Vec<Held> = Vec::new();
+    let mut seen: HashSet<Held> = HashSet::new();
+    for (provider, _, ids) in waiting {
+        for i in *ids {
+            let key = held(*provider, i);
+            if seen.insert(key) {
+                asked.push(key);
+            }
+        }
+    }
+    drop(seen);
+    let found: Vec<(i64, Uuid)> = sqlx::query_as(
+        "SELECT i.n, d.profile_id \
+         FROM UNNEST($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS i(provider_id, kind, value, n) \
+         JOIN identifiers d ON d.provider_id = i.provider_id AND d.kind = i.kind AND d.value = i.value",
+    )
+    .bind(asked.iter().map(|k| k.0).collect::<Vec<_>>())
+    .bind(asked.iter().map(|k| k.1).collect::<Vec<_>>())
+    .bind(asked.iter().map(|k| k.2).collect::<Vec<_>>())
+    .fetch_all(&mut *c)
+    .await?;
+    let mut holder: HashMap<Held, Uuid> = HashMap::with_capacity(asked.len());
+    for (n, profile) in found {
+        let key = usize::try_from(n - 1)
+            .ok()
+            .and_then(|n| asked.get(n))
+            .ok_or_else(|| StoreError::Backend("an identifier lookup out of range".into()))?;
+        holder.insert(*key, profile);
+    }
+
+    // Resolved in order, as one at a time would resolve them.
+    let mut profiles = Vec::with_capacity(waiting.len());
+    let (mut new_profiles, mut new_persons, mut new_providers) =
+        (Vec::new(), Vec::new(), Vec::new());
+    let (mut attach_providers, mut attach_kinds, mut attach_values, mut attach_profiles) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (provider, _, ids) in waiting {
+        // The profile of the first identifier, in the given order, that one holds.
+        let profile = match ids
+            .iter()
+            .find_map(|i| holder.get(&held(*provider, i)).copied())
+        {
+            Some(p) => p,
+            None => {
+                // Made in the order insert_profile makes them: profile id, then person.
+                let profile = ProfileId::new().0;
+                let person = PersonId::new().0;
+                new_profiles.push(profile);
+                new_persons.push(person);
+                new_providers.push(provider.0);
+                profile
+            }
+        };
+        // Identifiers seen together with a known one join its profile, unless another
+        // profile already holds them (the identity engine decides then); a new profile
+        // gets them all.
+        for i in *ids {
+            if let std::collections::hash_map::Entry::Vacant(v) = holder.entry(held(*provider, i)) {
+                v.insert(profile);
+                attach_providers.push(provider.0);
+                attach_kinds.push(i.kind.as_str());
+                attach_values.push(i.value.as_str());
+                attach_profiles.push(profile);
+            }
+        }
+        profiles.push(ProfileId(profile));
+    }
+
+    if !new_profiles.is_empty() {
+        sqlx::query(
+            "INSERT INTO persons (id, created_at) SELECT id, $2::timestamptz FROM UNNEST($1::uuid[]) AS p(id)",
+        )
+        .bind(&new_persons)
+        .bind(at)
+        .execute(&mut *c)
+        .await?;
+        sqlx::query(
+            "INSERT INTO profiles (id, provider_id, person_id, display_name, attributes, created_at) \
+             SELECT id, provider_id, person_id, NULL, $4::jsonb, $5::timestamptz \
+             FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[]) AS p(id, provider_id, person_id)",
+        )
+        .bind(&new_profiles)
+        .bind(&new_providers)
+        .bind(&new_persons)
+        .bind(Json(serde_json::Map::new()))
+        .bind(at)
+        .execute(&mut *c)
+        .await?;
+    }
+    if !attach_profiles.is_empty() {
+        // Under the providers' locks none of these is held yet; DO NOTHING keeps the
+        // rule "unless another profile already holds them" should one be.
+        sqlx::query(
+            "INSERT INTO identifiers (provider_id, kind, value, profile_id) \
+             SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::uuid[]) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&attach_providers)
+        .bind(&attach_kinds)
+        .bind(&attach_values)
+        .bind(&attach_profiles)
+        .execute(&mut *c)
+        .await?;
+    }
+    let ids: Vec<Uuid> = waiting.iter().map(|w| w.1).collect();
+    let to: Vec<Uuid> = profiles.iter().map(|p| p.0).collect();
+    sqlx::query(
+        "UPDATE touchpoints t SET profile_id = u.profile_id, identifiers = NULL \
+         FROM UNNEST($1::uuid[], $2::uuid[]) AS u(id, profile_id) WHERE t.id = u.id",
+    )
+    .bind(ids)
+    .bind(to)
+    .execute(&mut *c)
+    .await?;
+    Ok(profiles)
+}
+
+/// Places up to `limit` waiting touchpoints, in the order of their ids. Rows another
+/// resolver has taken are skipped, so resolvers in several processes share the work.
+///
+/// Locks: the touchpoints taken are locked by the select; then the lock of every
+/// provider among them, in one order (that of `provider_lock_key`) by every resolver and
+/// before any lookup, so two resolvers cannot each hold a lock the other waits for, and
+/// a `Stitch::Now` writer (which takes its one provider's lock before inserting, and
+/// places only rows it inserted) neither. The lookups run after the locks are granted,
+/// so they see every identifier the previous holder committed.
 pub async fn resolve_pending(c: &mut PgConnection, limit: u32) -> Result<usize> {
-    let waiting = sqlx::query(
+    let rows = sqlx::query(
         "SELECT id, provider_id, identifiers FROM touchpoints WHERE profile_id IS NULL \
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
     )
     .bind(i64::from(limit))
     .fetch_all(&mut *c)
     .await?;
-    let count = waiting.len();
-    // Per provider, each in the order of ids.
-    let mut by_provider: Vec<(ProviderId, Vec<Waiting>)> = Vec::new();
-    for r in &waiting {
+    let mut waiting: Vec<(ProviderId, Uuid, Vec<Identifier>)> = Vec::with_capacity(rows.len());
+    for r in &rows {
         let id: Uuid = r.try_get(0)?;
         let provider = ProviderId(r.try_get(1)?);
         let ids: Option<Json<Vec<Identifier>>> = r.try_get(2).map_err(|_| unreadable())?;
         let Json(ids) = ids.ok_or_else(unreadable)?;
-        match by_provider.iter_mut().find(|(p, _)| *p == provider) {
-            Some((_, list)) => list.push((id, ids)),
-            None => by_provider.push((provider, vec![(id, ids)])),
-        }
+        waiting.push((provider, id, ids));
     }
-    by_provider.sort_by_key(|(p, _)| (provider_lock_key(*p), *p));
-    let at = now();
-    for (provider, list) in &by_provider {
+    drop(rows);
+    let mut providers: Vec<ProviderId> = waiting
+        .iter()
+        .map(|w| w.0)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    providers.sort_by_key(|p| (provider_lock_key(*p), *p));
+    for provider in &providers {
         lock_provider(c, *provider).await?;
-        let list: Vec<(Uuid, &[Identifier])> =
-            list.iter().map(|(id, ids)| (*id, ids.as_slice())).collect();
-        place(c, *provider, &list, at).await?;
     }
-    Ok(count)
+    let list: Vec<Pending> = waiting
+        .iter()
+        .map(|(p, id, ids)| (*p, *id, ids.as_slice()))
+        .collect();
+    place(c, &list, now()).await?;
+    Ok(waiting.len())
 }
 
 fn unreadable() -> StoreError {

@@ -10,7 +10,6 @@ use crate::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
-use motesplats_core::touchpoint::Subject;
 use motesplats_core::{
     Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
     NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile,
@@ -27,27 +26,6 @@ pub(super) fn now() -> DateTime<Utc> {
 
 fn origins_from(v: serde_json::Value) -> Result<Vec<String>> {
     serde_json::from_value(v).map_err(|_| StoreError::Backend("unreadable key origins".into()))
-}
-
-/// Access entries for the distinct profiles among `reads`.
-fn accesses(
-    reader: ProviderId,
-    action: &str,
-    reads: impl IntoIterator<Item = (PersonId, ProfileId)>,
-) -> Vec<AccessEntry> {
-    let mut seen = std::collections::HashSet::new();
-    let at = now();
-    reads
-        .into_iter()
-        .filter(|r| seen.insert(*r))
-        .map(|(person, profile)| AccessEntry {
-            provider_id: reader,
-            person_id: person,
-            profile_id: Some(profile),
-            action: action.to_string(),
-            at,
-        })
-        .collect()
 }
 
 fn encode(e: sqlx::error::BoxDynError) -> StoreError {
@@ -153,73 +131,6 @@ async fn insert_profile(
         attributes: p.attributes.clone(),
         created_at: at,
     })
-}
-
-/// Finds the profile for a touchpoint's subject, stitching by exact identifier within
-/// the provider and creating a profile when none matches. The caller holds the
-/// provider's lock when the subject is identifiers.
-pub(super) async fn resolve_subject(
-    c: &mut PgConnection,
-    provider: ProviderId,
-    subject: &Subject,
-    at: DateTime<Utc>,
-) -> Result<ProfileId> {
-    match subject {
-        Subject::Profile(id) => {
-            let exists: Option<i32> =
-                sqlx::query_scalar("SELECT 1 FROM profiles WHERE id = $1 AND provider_id = $2")
-                    .bind(id.0)
-                    .bind(provider.0)
-                    .fetch_optional(&mut *c)
-                    .await?;
-            exists
-                .map(|_| *id)
-                .ok_or_else(|| StoreError::Invalid(no_profile(*id)))
-        }
-        Subject::Identifiers(ids) => {
-            let kinds: Vec<&str> = ids.iter().map(|i| i.kind.as_str()).collect();
-            let values: Vec<&str> = ids.iter().map(|i| i.value.as_str()).collect();
-            // The profile of the first identifier, in the given order, that one holds.
-            let found: Option<Uuid> = sqlx::query_scalar(
-                "SELECT d.profile_id FROM UNNEST($2::text[], $3::text[]) WITH ORDINALITY AS i(kind, value, n) \
-                 JOIN identifiers d ON d.provider_id = $1 AND d.kind = i.kind AND d.value = i.value \
-                 ORDER BY i.n LIMIT 1",
-            )
-            .bind(provider.0)
-            .bind(&kinds)
-            .bind(&values)
-            .fetch_optional(&mut *c)
-            .await?;
-            match found {
-                Some(p) => {
-                    let profile = ProfileId(p);
-                    // Identifiers seen together with a known one join its profile, unless
-                    // another profile already holds them (the identity engine decides then).
-                    sqlx::query(
-                        "INSERT INTO identifiers (provider_id, kind, value, profile_id) \
-                         SELECT $1::uuid, kind, value, $4::uuid FROM UNNEST($2::text[], $3::text[]) AS i(kind, value) \
-                         ON CONFLICT DO NOTHING",
-                    )
-                    .bind(provider.0)
-                    .bind(&kinds)
-                    .bind(&values)
-                    .bind(profile.0)
-                    .execute(&mut *c)
-                    .await?;
-                    Ok(profile)
-                }
-                None => {
-                    let new = NewProfile {
-                        id: ProfileId::new(),
-                        display_name: None,
-                        identifiers: ids.clone(),
-                        attributes: Default::default(),
-                    };
-                    Ok(insert_profile(c, provider, &new, at).await?.id)
-                }
-            }
-        }
-    }
 }
 
 /// A touchpoint row followed by its profile's person (none while it waits for a
@@ -552,7 +463,11 @@ impl Store for PgStore {
         let mut tx = self.pool.begin().await?;
         let profile = rows::profile_by_id(&mut tx, reader, id).await?;
         if let Some(p) = &profile {
-            rows::log_access(&mut tx, &accesses(reader, "profile", [(p.person_id, p.id)])).await?;
+            rows::log_access(
+                &mut tx,
+                &AccessEntry::for_reads(reader, "profile", [(p.person_id, p.id)]),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(profile)
@@ -590,7 +505,7 @@ impl Store for PgStore {
         let profiles = rows::complete_profiles(&mut tx, found).await?;
         rows::log_access(
             &mut tx,
-            &accesses(
+            &AccessEntry::for_reads(
                 reader,
                 "profile",
                 profiles.iter().map(|p| (p.person_id, p.id)),
@@ -643,7 +558,7 @@ impl Store for PgStore {
         }
         rows::log_access(
             &mut tx,
-            &accesses(
+            &AccessEntry::for_reads(
                 reader,
                 "person",
                 profiles.iter().map(|p| (p.person_id, p.id)),
@@ -675,7 +590,7 @@ impl Store for PgStore {
         let profiles = rows::complete_profiles(&mut tx, found).await?;
         rows::log_access(
             &mut tx,
-            &accesses(
+            &AccessEntry::for_reads(
                 reader,
                 "person",
                 profiles.iter().map(|p| (p.person_id, p.id)),
@@ -683,17 +598,7 @@ impl Store for PgStore {
         )
         .await?;
         tx.commit().await?;
-        let mut persons: Vec<Person> = Vec::new();
-        for p in profiles {
-            match persons.last_mut() {
-                Some(last) if last.id == p.person_id => last.profiles.push(p),
-                _ => persons.push(Person {
-                    id: p.person_id,
-                    profiles: vec![p],
-                }),
-            }
-        }
-        Ok(persons)
+        Ok(Person::group(profiles))
     }
 
     async fn insert_touchpoints(
@@ -710,9 +615,20 @@ impl Store for PgStore {
     }
 
     async fn resolve_pending(&self, limit: u32) -> Result<usize> {
-        let mut tx = self.pool.begin().await?;
-        let placed = ingest::resolve_pending(&mut tx, limit).await?;
-        tx.commit().await?;
+        // In transactions of a few thousand, so the providers' locks are held for a
+        // fraction of a second: other resolvers and `Stitch::Now` writers take turns
+        // in between instead of waiting out the whole call.
+        let mut placed = 0;
+        while placed < limit as usize {
+            let step = (limit as usize - placed).min(ingest::RESOLVE_STEP);
+            let mut tx = self.pool.begin().await?;
+            let n = ingest::resolve_pending(&mut tx, step as u32).await?;
+            tx.commit().await?;
+            placed += n;
+            if n < step {
+                break;
+            }
+        }
         Ok(placed)
     }
 
@@ -780,7 +696,7 @@ impl Store for PgStore {
         };
         rows::log_access(
             &mut tx,
-            &accesses(reader, "touchpoints", person.zip(t.profile_id)),
+            &AccessEntry::for_reads(reader, "touchpoints", person.zip(t.profile_id)),
         )
         .await?;
         tx.commit().await?;
@@ -842,7 +758,7 @@ impl Store for PgStore {
             .iter()
             .map(touchpoint_and_person)
             .collect::<Result<Vec<_>>>()?;
-        let log = accesses(
+        let log = AccessEntry::for_reads(
             reader,
             "touchpoints",
             found

@@ -204,6 +204,153 @@ async fn ingestion_matches_sqlite() {
     db.drop_database().await;
 }
 
+/// The profile of each touchpoint in the last listing of an `ingestion` story, by
+/// event id.
+fn placed_by_event(story: &Value) -> HashMap<String, String> {
+    let last = story
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find_map(|e| e.get("listed"))
+        .unwrap();
+    last.as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["event_id"].as_str().unwrap().to_string(),
+                t["profile_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn shared_identifiers_in_one_batch_match_sqlite() {
+    let Some(db) = TestDatabase::create("shared_identifiers_in_one_batch").await else {
+        return;
+    };
+    let anna = NewProfile {
+        id: ProfileId::new(),
+        display_name: Some("Anna".into()),
+        identifiers: vec![email("anna@example.se")],
+        attributes: Default::default(),
+    };
+    let e = |id: &str, addresses: &[&str], minute: u32| event(Some(id), emails(addresses), minute);
+    let batches = vec![
+        (
+            vec![
+                // A chain: A and C share nothing, B joins them.
+                e("a", &["e1@example.se"], 1),
+                e("b", &["e1@example.se", "e2@example.se"], 2),
+                e("c", &["e2@example.se"], 3),
+                // The first identifier held wins: F goes where E went, D's stays apart.
+                e("d", &["d1@example.se"], 4),
+                e("f0", &["d2@example.se"], 5),
+                e("f", &["d2@example.se", "d1@example.se"], 6),
+                // Held, new and held again in one list; the new one joins the first.
+                e(
+                    "g",
+                    &["e2@example.se", "g1@example.se", "anna@example.se"],
+                    7,
+                ),
+                e("h", &["g1@example.se"], 8),
+                // The same identifier twice in one list.
+                e("i", &["i1@example.se", "i1@example.se"], 9),
+                e("j", &["i1@example.se"], 10),
+            ],
+            Stitch::Later,
+        ),
+        (
+            vec![
+                e("na", &["n1@example.se"], 11),
+                e("nb", &["n1@example.se", "n2@example.se"], 12),
+                e("nc", &["n2@example.se"], 13),
+                e("nd", &["e1@example.se", "n3@example.se"], 14),
+            ],
+            Stitch::Now,
+        ),
+    ];
+    let at = Utc::now();
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(&dir.path().join("m.db")).await.unwrap());
+    let expected = ingestion(sqlite, &anna, &batches, at).await;
+    let pg: Arc<dyn Store> = Arc::new(PgStore::connect(&db.url).await.unwrap());
+    let got = ingestion(pg, &anna, &batches, at).await;
+    assert_eq!(
+        serde_json::to_string_pretty(&got).unwrap(),
+        serde_json::to_string_pretty(&expected).unwrap()
+    );
+    let placed = placed_by_event(&got);
+    let same = |x: &str, y: &str| placed[x] == placed[y];
+    assert!(
+        same("a", "b") && same("b", "c"),
+        "a chain ends on one profile"
+    );
+    assert!(same("f", "f0") && !same("f", "d"));
+    assert!(same("g", "a") && same("h", "a"));
+    assert!(same("i", "j"));
+    assert!(same("na", "nb") && same("nb", "nc"));
+    assert!(same("nd", "a"));
+    db.drop_database().await;
+}
+
+/// Chains that run across the chunks `place` works in: each of 7 groups links its
+/// touchpoints two by two, so each group ends on one profile.
+#[tokio::test]
+async fn chains_across_chunks() {
+    let Some(db) = TestDatabase::create("chains_across_chunks").await else {
+        return;
+    };
+    let store = Arc::new(PgStore::connect(&db.url).await.unwrap());
+    let provider = store
+        .create_provider(NewProvider::parse(Some("Kafé"), None, None).unwrap())
+        .await
+        .unwrap()
+        .id;
+    let groups = 7;
+    let n = 6_200;
+    let batch: Vec<NewTouchpoint> = (0..n)
+        .map(|i| {
+            let (g, step) = (i % groups, i / groups);
+            let a = format!("g{g}-{step}@example.se");
+            let b = format!("g{g}-{}@example.se", step + 1);
+            // Half the links name the new identifier first.
+            let ids = if step % 2 == 0 { [a, b] } else { [b, a] };
+            event(Some(&format!("t{i}")), emails(&[&ids[0], &ids[1]]), 0)
+        })
+        .collect();
+    store
+        .insert_touchpoints(provider, batch, Utc::now(), Stitch::Later)
+        .await
+        .unwrap();
+    assert_eq!(store.resolve_pending(10_000).await.unwrap(), n);
+    assert_eq!(store.resolve_pending(10_000).await.unwrap(), 0);
+    let profiles: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM profiles WHERE provider_id = $1")
+        .bind(provider.0)
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(profiles, groups as i64);
+    let mixed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT substring(i.value from '^g[0-9]+') AS g FROM identifiers i \
+         GROUP BY 1 HAVING COUNT(DISTINCT i.profile_id) > 1) m",
+    )
+    .fetch_one(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(mixed, 0, "each group's identifiers on one profile");
+    let identifiers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM identifiers")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(identifiers, (n + groups) as i64);
+    store.pool.close().await;
+    db.drop_database().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn resolvers_and_writers_in_parallel() {
     let Some(db) = TestDatabase::create("resolvers_and_writers_in_parallel").await else {

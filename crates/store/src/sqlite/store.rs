@@ -28,27 +28,6 @@ fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
-/// Access entries for the distinct profiles among `reads`.
-fn accesses(
-    reader: ProviderId,
-    action: &str,
-    reads: impl IntoIterator<Item = (PersonId, ProfileId)>,
-) -> Vec<AccessEntry> {
-    let mut seen = std::collections::HashSet::new();
-    let at = now();
-    reads
-        .into_iter()
-        .filter(|r| seen.insert(*r))
-        .map(|(person, profile)| AccessEntry {
-            provider_id: reader,
-            person_id: person,
-            profile_id: Some(profile),
-            action: action.to_string(),
-            at,
-        })
-        .collect()
-}
-
 fn insert_identifier(
     c: &Connection,
     provider: ProviderId,
@@ -503,7 +482,7 @@ impl Store for SqliteStore {
             .read(move |c| rows::profile_by_id(c, reader, id))
             .await?;
         if let Some(p) = &profile {
-            let log = accesses(reader, "profile", [(p.person_id, p.id)]);
+            let log = AccessEntry::for_reads(reader, "profile", [(p.person_id, p.id)]);
             self.write(move |c| rows::log_access(c, &log)).await?;
         }
         Ok(profile)
@@ -533,7 +512,7 @@ impl Store for SqliteStore {
                 rows::complete_profiles(c, rows)
             })
             .await?;
-        let log = accesses(
+        let log = AccessEntry::for_reads(
             reader,
             "profile",
             profiles.iter().map(|p| (p.person_id, p.id)),
@@ -574,7 +553,7 @@ impl Store for SqliteStore {
         if profiles.is_empty() {
             return Ok(None);
         }
-        let log = accesses(
+        let log = AccessEntry::for_reads(
             reader,
             "person",
             profiles.iter().map(|p| (p.person_id, p.id)),
@@ -599,23 +578,13 @@ impl Store for SqliteStore {
                 rows::complete_profiles(c, rows)
             })
             .await?;
-        let log = accesses(
+        let log = AccessEntry::for_reads(
             reader,
             "person",
             profiles.iter().map(|p| (p.person_id, p.id)),
         );
         self.write(move |c| rows::log_access(c, &log)).await?;
-        let mut persons: Vec<Person> = Vec::new();
-        for p in profiles {
-            match persons.last_mut() {
-                Some(last) if last.id == p.person_id => last.profiles.push(p),
-                _ => persons.push(Person {
-                    id: p.person_id,
-                    profiles: vec![p],
-                }),
-            }
-        }
-        Ok(persons)
+        Ok(Person::group(profiles))
     }
 
     async fn insert_touchpoints(
@@ -696,7 +665,7 @@ impl Store for SqliteStore {
         let Some((t, person)) = found else {
             return Ok(None);
         };
-        let log = accesses(reader, "touchpoints", person.zip(t.profile_id));
+        let log = AccessEntry::for_reads(reader, "touchpoints", person.zip(t.profile_id));
         self.write(move |c| rows::log_access(c, &log)).await?;
         Ok(Some(t))
     }
@@ -748,7 +717,7 @@ impl Store for SqliteStore {
                 raws.into_iter().map(|(raw, person)| Ok((raw.into_touchpoint()?, person))).collect::<Result<Vec<_>>>()
             })
             .await?;
-        let log = accesses(
+        let log = AccessEntry::for_reads(
             reader,
             "touchpoints",
             found
