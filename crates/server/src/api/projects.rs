@@ -278,10 +278,11 @@ async fn next_round(
 
 /// Declares a change endpoint: method, path, input type, and how the engine applies it.
 macro_rules! change_endpoint {
-    ($(#[$doc:meta])* $name:ident, $method:tt, $path:tt, $input:ident, |$project:ident, $ids:ident, $body:ident| $apply:expr) => {
+    ($(#[$doc:meta])* $name:ident, $method:tt, $path:tt, [$($param:tt),*], $input:ident, |$project:ident, $ids:ident, $body:ident| $apply:expr) => {
         $(#[$doc])*
         #[utoipa::path($method, path = $path, tag = "research",
-            params(("If-Match" = String, Header, description = "the version the change was made against")),
+            params(("If-Match" = String, Header, description = "the version the change was made against"),
+                   ("id" = String, Path) $(, ($param = String, Path))*),
             request_body = $input,
             responses((status = 200, body = ProjectView), (status = 404, body = Problem), (status = 409, body = Problem),
                       (status = 422, body = Problem), (status = 428, body = Problem)))]
@@ -309,55 +310,55 @@ fn nth<T: std::str::FromStr>(ids: &[String], n: usize, field: &str) -> Result<T,
 
 change_endpoint!(
     /// Add a member (lead, member or observer).
-    add_member, post, "/projects/{id}/members", MemberInput, |p, ids, input| p.add_member(&input).map(drop));
+    add_member, post, "/projects/{id}/members", [], MemberInput, |p, ids, input| p.add_member(&input).map(drop));
 change_endpoint!(
     /// Form a group of four to five members.
-    add_group, post, "/projects/{id}/groups", GroupInput, |p, ids, input| p.add_group(&input).map(drop));
+    add_group, post, "/projects/{id}/groups", [], GroupInput, |p, ids, input| p.add_group(&input).map(drop));
 change_endpoint!(
     /// Step 1: a story of a recent purchase.
-    add_story, post, "/projects/{id}/stories", StoryInput, |p, ids, input| p.add_story(&input, Utc::now()).map(drop));
+    add_story, post, "/projects/{id}/stories", [], StoryInput, |p, ids, input| p.add_story(&input, Utc::now()).map(drop));
 change_endpoint!(
     /// Step 1: a moment of a story, before, during or after, positive or negative.
-    add_story_moment, post, "/projects/{id}/stories/{story}/moments", StoryMomentInput,
+    add_story_moment, post, "/projects/{id}/stories/{story}/moments", ["story"], StoryMomentInput,
     |p, ids, input| p.add_story_moment(nth::<StoryId>(&ids, 1, "story")?, &input).map(drop));
 change_endpoint!(
     /// Step 1: a follow-up question; closed questions get an open rewrite to consider.
-    add_question, post, "/projects/{id}/stories/{story}/questions", QuestionInput,
+    add_question, post, "/projects/{id}/stories/{story}/questions", ["story"], QuestionInput,
     |p, ids, input| p.add_question(nth::<StoryId>(&ids, 1, "story")?, &input).map(drop));
 change_endpoint!(
     /// Step 1: a value statement tied to a moment of the story.
-    add_value_statement, post, "/projects/{id}/stories/{story}/value-statements", ValueStatementInput,
+    add_value_statement, post, "/projects/{id}/stories/{story}/value-statements", ["story"], ValueStatementInput,
     |p, ids, input| p.add_value_statement(nth::<StoryId>(&ids, 1, "story")?, &input).map(drop));
 change_endpoint!(
     /// Step 2: an observation protocol template.
-    add_template, post, "/projects/{id}/templates", ProtocolTemplateInput, |p, ids, input| p.add_template(&input).map(drop));
+    add_template, post, "/projects/{id}/templates", [], ProtocolTemplateInput, |p, ids, input| p.add_template(&input).map(drop));
 change_endpoint!(
     /// Step 2: an observation round with its observers and last day.
-    add_observation_round, post, "/projects/{id}/observation-rounds", ObservationRoundInput,
+    add_observation_round, post, "/projects/{id}/observation-rounds", [], ObservationRoundInput,
     |p, ids, input| p.add_observation_round(&input).map(drop));
 change_endpoint!(
     /// Step 2: a filled-in observation protocol.
-    add_observation, post, "/projects/{id}/observations", ObservationInput, |p, ids, input| p.add_observation(&input).map(drop));
+    add_observation, post, "/projects/{id}/observations", [], ObservationInput, |p, ids, input| p.add_observation(&input).map(drop));
 change_endpoint!(
     /// Step 2: place an observation on the journey board, value-creating or irritating.
-    place_observation, put, "/projects/{id}/observations/{observation}/placement", PlacementInput,
+    place_observation, put, "/projects/{id}/observations/{observation}/placement", ["observation"], PlacementInput,
     |p, ids, input| p.place_observation(nth::<ObservationId>(&ids, 1, "observation")?, &input).map(drop));
 change_endpoint!(
     /// Step 3: a digital function found in the scan.
-    add_function, post, "/projects/{id}/functions", DigitalFunctionInput, |p, ids, input| p.add_function(&input).map(drop));
+    add_function, post, "/projects/{id}/functions", [], DigitalFunctionInput, |p, ids, input| p.add_function(&input).map(drop));
 change_endpoint!(
     /// Step 4: a moment of the journey to record likes and dislikes about.
-    add_moment, post, "/projects/{id}/moments", MomentInput, |p, ids, input| p.add_moment(&input).map(drop));
+    add_moment, post, "/projects/{id}/moments", [], MomentInput, |p, ids, input| p.add_moment(&input).map(drop));
 change_endpoint!(
     /// Step 4: a like or dislike from the customer's or the provider's perspective.
-    record_stance, post, "/projects/{id}/moments/{moment}/stances", StanceInput,
+    record_stance, post, "/projects/{id}/moments/{moment}/stances", ["moment"], StanceInput,
     |p, ids, input| p.record_stance(nth::<MomentId>(&ids, 1, "moment")?, &input).map(drop));
 change_endpoint!(
     /// Step 4: choose the focus area and its action.
-    choose_focus, put, "/projects/{id}/focus", FocusInput, |p, ids, input| p.choose_focus(&input).map(drop));
+    choose_focus, put, "/projects/{id}/focus", [], FocusInput, |p, ids, input| p.choose_focus(&input).map(drop));
 change_endpoint!(
     /// Step 5: a reflection of the team, citing its evidence.
-    add_reflection, post, "/projects/{id}/reflections", ReflectionInput, |p, ids, input| p.add_reflection(&input).map(drop));
+    add_reflection, post, "/projects/{id}/reflections", [], ReflectionInput, |p, ids, input| p.add_reflection(&input).map(drop));
 
 /// Step 4: the four-field matrix: each moment in its quadrant, and the moments that
 /// stay unclassified with the reason (a tie, or only one perspective heard).

@@ -361,4 +361,30 @@ async fn the_openapi_document_describes_the_api() {
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     assert!(doc["components"]["schemas"]["TouchpointInput"].is_object());
+
+    // Every `{param}` of every path is declared by every operation on it.
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        let templated: Vec<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split('}').next())
+            .collect();
+        for (method, operation) in operations.as_object().unwrap() {
+            let declared: Vec<&str> = operation["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .filter(|p| p["in"] == "path")
+                        .filter_map(|p| p["name"].as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            for name in &templated {
+                assert!(
+                    declared.contains(name),
+                    "{method} {path} does not declare its path parameter {name}"
+                );
+            }
+        }
+    }
 }

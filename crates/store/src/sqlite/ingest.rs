@@ -19,10 +19,41 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Backend(e.to_string()))
 }
 
+/// A touchpoint with its JSON columns already written, so that work happens in
+/// parallel on the callers' threads rather than under the single writer.
+pub struct Prepared {
+    t: NewTouchpoint,
+    properties: String,
+    identifiers: Option<String>,
+    flags: Option<String>,
+}
+
+pub fn prepare(new: Vec<NewTouchpoint>) -> Result<Vec<Prepared>> {
+    new.into_iter()
+        .map(|t| {
+            let identifiers = match &t.subject {
+                Subject::Identifiers(ids) => Some(json(ids)?),
+                Subject::Profile(_) => None,
+            };
+            let flags = if t.flags.is_empty() {
+                None
+            } else {
+                Some(json(&t.flags)?)
+            };
+            Ok(Prepared {
+                properties: json(&t.properties)?,
+                identifiers,
+                flags,
+                t,
+            })
+        })
+        .collect()
+}
+
 pub fn insert(
     c: &Connection,
     provider: ProviderId,
-    new: Vec<NewTouchpoint>,
+    new: Vec<Prepared>,
     received_at: DateTime<Utc>,
     stitch: Stitch,
 ) -> Result<Vec<Outcome>> {
@@ -34,7 +65,13 @@ pub fn insert(
     )?;
     let mut known_profiles: HashSet<ProfileId> = HashSet::new();
     let mut out = Vec::with_capacity(new.len());
-    for t in new {
+    for Prepared {
+        t,
+        properties,
+        identifiers: identifiers_json,
+        flags,
+    } in new
+    {
         let (profile, identifiers) = match &t.subject {
             Subject::Profile(id) => {
                 if !known_profiles.contains(id) {
@@ -51,17 +88,11 @@ pub fn insert(
             }
             Subject::Identifiers(ids) => (None, Some(ids)),
         };
-        let properties = json(&t.properties)?;
-        let flags = if t.flags.is_empty() {
-            None
-        } else {
-            Some(json(&t.flags)?)
-        };
         let changed = insert.execute(params![
             t.id.0,
             provider.0,
             profile.map(|p| p.0),
-            identifiers.map(json).transpose()?,
+            identifiers_json,
             t.event_id,
             t.channel.as_str(),
             t.kind.as_str(),

@@ -594,7 +594,8 @@ impl Store for SqliteStore {
         received_at: DateTime<Utc>,
         stitch: Stitch,
     ) -> Result<Vec<Outcome>> {
-        self.write_ingest(move |c| ingest::insert(c, provider, new, received_at, stitch))
+        let prepared = ingest::prepare(new)?;
+        self.write_ingest(move |c| ingest::insert(c, provider, prepared, received_at, stitch))
             .await
     }
 
