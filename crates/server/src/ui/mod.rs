@@ -5,6 +5,7 @@ mod chart;
 mod dashboard;
 pub mod i18n;
 mod people;
+mod research;
 mod session;
 
 use crate::state::AppState;
@@ -27,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard", get(dashboard::page))
         .route("/profiles/{id}", get(people::profile))
         .route("/persons/{id}", get(people::person))
+        .route("/research", get(research::list))
+        .route("/research/{id}", get(research::board))
         .route("/static/app.css", get(stylesheet))
 }
 

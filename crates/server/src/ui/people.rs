@@ -46,7 +46,7 @@ struct NotFoundPage {
     shell: Shell,
 }
 
-fn not_found(shell: Shell) -> Result<Response, ApiError> {
+pub fn not_found(shell: Shell) -> Result<Response, ApiError> {
     let html = NotFoundPage { shell }
         .render()
         .map_err(|e| ApiError::Internal(e.to_string()))?;

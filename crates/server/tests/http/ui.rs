@@ -187,3 +187,97 @@ async fn profile_pages_escape_output_and_stay_within_the_provider() {
             .all(|e| e.provider_id.to_string() != bank_id["id"].as_str().unwrap())
     );
 }
+
+#[tokio::test]
+async fn the_research_board_shows_evidence_by_phase_and_the_matrix() {
+    let app = spawn_app().await;
+    let shop = app.provider("Modehuset").await;
+    app.user(&shop, "lena@mode.example", "hemligt-lösen").await;
+    let other = app.provider("Kaféet").await;
+    app.user(&other, "kim@kafe.example", "hemligt-lösen").await;
+    app.post(&shop, "/touchpoints", json!({
+        "identifiers": [{"kind": "email", "value": "a@b.se"}], "channel": "web", "kind": "search",
+        "occurred_at": "2026-11-20T10:00:00Z", "phase": "before"
+    }))
+    .await;
+    let created: Value = app
+        .post(&shop, "/projects", json!({"title": "Vägtullen <och> kassan", "members": [{"name": "Lena", "role": "lead"}]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["project"]["id"].as_str().unwrap().to_string();
+    let change = |version: i64, path: String, body: Value| {
+        let (http, base, key) = (app.http.clone(), app.base.clone(), shop.clone());
+        async move {
+            let r = http
+                .post(format!("{base}/api/v1{path}"))
+                .bearer_auth(key)
+                .header("if-match", format!("\"{version}\""))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let v2 = change(
+        1,
+        format!("/projects/{id}/moments"),
+        json!({"phase": "during", "title": "Betala vägtull"}),
+    )
+    .await;
+    let moment = v2["project"]["moments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    change(
+        2,
+        format!("/projects/{id}/moments/{moment}/stances"),
+        json!({"perspective": "customer", "stance": "dislike"}),
+    )
+    .await;
+    change(
+        3,
+        format!("/projects/{id}/moments/{moment}/stances"),
+        json!({"perspective": "provider", "stance": "dislike"}),
+    )
+    .await;
+
+    let mut lena = Browser::new(&app.base);
+    lena.sign_in("lena@mode.example", "hemligt-lösen").await;
+    let list = lena.get("/research", "sv").await.text().await.unwrap();
+    assert!(
+        list.contains("Vägtullen &#60;och&#62; kassan"),
+        "escaped title in the list"
+    );
+    let board = lena
+        .get(&format!("/research/{id}"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(board.contains("id=\"journey-board\"") && board.contains("Kundresetavlan"));
+    assert!(
+        board.contains("1 kontaktpunkter"),
+        "the real touchpoints of the before phase are beside it"
+    );
+    assert!(board.contains("id=\"four-field\""));
+    let automate = board.split("class=\"field automate\"").nth(1).unwrap();
+    assert!(
+        automate
+            .split("</g>")
+            .next()
+            .unwrap()
+            .contains("Betala vägtull"),
+        "the road toll sits in Automate"
+    );
+
+    let mut kim = Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+    assert_eq!(
+        kim.get(&format!("/research/{id}"), "sv").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
