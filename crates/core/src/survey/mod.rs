@@ -4,8 +4,23 @@
 //! top-two-box, NPS, cross-tabs, Welch's test, Cohen's kappa and the join of scores with
 //! open-text codes). Everything is re-exported here so callers write
 //! `motesplats_core::survey::nps`.
+//!
+//! [`definition`] holds survey definitions (sections, questions, versions, the journey
+//! context), [`response`] the checked responses and the bridge from answers to
+//! [`stats`], [`ids`] their ids.
 
+pub mod definition;
+pub mod ids;
+pub mod response;
 pub mod stats;
+
+pub use definition::{
+    Anchor, AnchorInput, ChoiceOption, ItemInput, JourneyContext, Language, LocalText, MatrixItem,
+    OptionInput, Question, QuestionInput, QuestionKind, Section, SectionInput, Survey, SurveyInput,
+    SurveyKey, SurveyStatus, TextInput,
+};
+pub use ids::{ResponseId, SurveyId};
+pub use response::{Answer, Response, ResponseInput, scale_values};
 
 pub use stats::{
     ChiSquareTest, CodeScoreJoin, ConfidenceInterval, CrossTab, Descriptives, GroupMean,
