@@ -325,8 +325,8 @@ mod tests {
         assert_eq!(fields, ["teller", "moments[0].phase", "moments[0].text"]);
     }
 
-    #[test]
-    fn value_statements_take_the_phase_of_their_moment() {
+    /// A project with one story (a haircut) told by a member, without moments.
+    fn haircut() -> (Project, MemberId, StoryId) {
         let mut p = fixture::empty_project();
         let teller = fixture::member_with_role(&p, super::super::project::Role::Member);
         let story = p
@@ -339,6 +339,12 @@ mod tests {
                 Utc::now(),
             )
             .unwrap();
+        (p, teller, story)
+    }
+
+    #[test]
+    fn value_statements_take_the_phase_of_their_moment() {
+        let (mut p, _, story) = haircut();
         let waiting = p
             .add_story_moment(
                 story,
@@ -386,18 +392,7 @@ mod tests {
 
     #[test]
     fn closed_follow_up_questions_get_an_open_rewrite() {
-        let mut p = fixture::empty_project();
-        let teller = fixture::member_with_role(&p, super::super::project::Role::Member);
-        let story = p
-            .add_story(
-                &StoryInput {
-                    teller: Some(teller),
-                    purchase: Some("Klippning".into()),
-                    moments: None,
-                },
-                Utc::now(),
-            )
-            .unwrap();
+        let (mut p, teller, story) = haircut();
         let q = p
             .add_question(
                 story,
