@@ -14,6 +14,7 @@ pub use model::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
+use motesplats_core::survey::{Response, Survey, SurveyId};
 use motesplats_core::{
     Channel, FieldError, Identifier, Network, NewNetwork, NewProfile, NewProvider, NewTouchpoint,
     PageRequest, Person, PersonId, Profile, ProfileId, Provider, ProviderId, Touchpoint,
@@ -188,6 +189,25 @@ pub trait Store: Send + Sync + 'static {
     /// Lets `guest` see and work in the owner's project.
     async fn invite_to_project(&self, owner: ProviderId, id: Uuid, guest: ProviderId)
     -> Result<()>;
+
+    // Surveys and their responses.
+    /// Conflict (field "id") if the id is taken.
+    async fn create_survey(&self, provider: ProviderId, survey: Survey) -> Result<()>;
+    /// The survey and its owner. With `Some(provider)` only that provider's; with None
+    /// any (the public response page, which knows only the survey's id).
+    async fn survey(
+        &self,
+        provider: Option<ProviderId>,
+        id: SurveyId,
+    ) -> Result<Option<(ProviderId, Survey)>>;
+    async fn surveys(&self, provider: ProviderId) -> Result<Vec<Survey>>;
+    /// Replaces the definition (a revision or a status change). NotFound if not the provider's.
+    async fn save_survey(&self, provider: ProviderId, survey: Survey) -> Result<()>;
+    /// Stores a response, or replaces an earlier partial save with the same id. A
+    /// completed response is final: saving it again is a Conflict (field "response").
+    async fn save_response(&self, provider: ProviderId, response: Response) -> Result<()>;
+    /// All responses to the survey, oldest first.
+    async fn responses(&self, provider: ProviderId, survey: SurveyId) -> Result<Vec<Response>>;
 
     // Networks.
     async fn create_network(&self, new: NewNetwork, members: &[ProviderId]) -> Result<Network>;

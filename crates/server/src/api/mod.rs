@@ -9,6 +9,7 @@ mod profiles;
 mod projects;
 mod providers;
 mod quarantine;
+mod surveys;
 mod touchpoints;
 
 use crate::error::Problem;
@@ -86,6 +87,7 @@ pub fn router() -> Router<AppState> {
         .merge(batch::router())
         .merge(quarantine::router())
         .merge(projects::router())
+        .merge(surveys::router())
         .merge(networks::router());
     let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)

@@ -4,6 +4,7 @@
 mod api;
 mod ingest;
 mod research;
+mod surveys;
 mod ui;
 
 use motesplats_store::{Role, Store};

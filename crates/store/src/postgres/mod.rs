@@ -7,6 +7,7 @@ mod ingest;
 mod projects;
 mod rows;
 mod store;
+mod surveys;
 pub mod testing;
 #[cfg(test)]
 mod tests;
@@ -21,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_ingestion.sql"),
     include_str!("../../migrations/postgres/0003_research.sql"),
+    include_str!("../../migrations/postgres/0004_surveys.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

@@ -31,7 +31,7 @@ fn project(r: &PgRow) -> Result<StoredProject> {
 
 /// jsonb cannot hold U+0000 in a string (SQLite's text can): say so instead of failing
 /// as the database.
-fn document_error(e: sqlx::Error) -> StoreError {
+pub(super) fn document_error(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.code().as_deref() == Some("22P05") => {
             StoreError::Invalid(Invalid::one(

@@ -2,7 +2,7 @@
 
 use super::PgStore;
 use super::rows::{self, stored};
-use super::{ingest, projects};
+use super::{ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
     Quarantined, Result, Role, Stitch, Store, StoreError, StoredProject, TouchpointFilter, User,
@@ -10,6 +10,7 @@ use crate::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
+use motesplats_core::survey::{Response, Survey, SurveyId};
 use motesplats_core::{
     Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
     NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile,
@@ -826,6 +827,34 @@ impl Store for PgStore {
         guest: ProviderId,
     ) -> Result<()> {
         projects::invite(&self.pool, owner, id, guest).await
+    }
+
+    async fn create_survey(&self, provider: ProviderId, survey: Survey) -> Result<()> {
+        surveys::create(&self.pool, provider, &survey).await
+    }
+
+    async fn survey(
+        &self,
+        provider: Option<ProviderId>,
+        id: SurveyId,
+    ) -> Result<Option<(ProviderId, Survey)>> {
+        surveys::get(&self.pool, provider, id).await
+    }
+
+    async fn surveys(&self, provider: ProviderId) -> Result<Vec<Survey>> {
+        surveys::list(&self.pool, provider).await
+    }
+
+    async fn save_survey(&self, provider: ProviderId, survey: Survey) -> Result<()> {
+        surveys::save(&self.pool, provider, &survey).await
+    }
+
+    async fn save_response(&self, provider: ProviderId, response: Response) -> Result<()> {
+        surveys::save_response(&self.pool, provider, &response).await
+    }
+
+    async fn responses(&self, provider: ProviderId, survey: SurveyId) -> Result<Vec<Response>> {
+        surveys::responses(&self.pool, provider, survey).await
     }
 
     async fn create_network(&self, new: NewNetwork, members: &[ProviderId]) -> Result<Network> {

@@ -1,5 +1,5 @@
 //! PostgreSQL-only checks: the same outcomes as SQLite for the same ingestion batches
-//! and research-project calls, and resolvers, writers and saves in parallel. Each test makes its own database
+//! and research-project and survey calls, and resolvers, writers and saves in parallel. Each test makes its own database
 //! on the server `MOTESPLATS_TEST_POSTGRES` names, and is skipped without one.
 
 use super::PgStore;
@@ -7,6 +7,10 @@ use super::testing::TestDatabase;
 use crate::sqlite::SqliteStore;
 use crate::{Outcome, Stitch, Store, StoreError, StoredProject, TouchpointFilter};
 use chrono::{DateTime, TimeZone, Utc};
+use motesplats_core::survey::{
+    AnchorInput, Answer, QuestionInput, Response, ResponseId, ResponseInput, SectionInput, Survey,
+    SurveyId, SurveyInput, SurveyKey, SurveyStatus, TextInput,
+};
 use motesplats_core::touchpoint::Subject;
 use motesplats_core::{
     ChannelKey, FieldError, Identifier, IdentifierKind, Initiator, NewProfile, NewProvider,
@@ -679,5 +683,173 @@ async fn concurrent_saves_one_wins() {
     );
     assert_eq!(store.project(owner, id).await.unwrap().unwrap().version, 6);
     store.pool.close().await;
+    db.drop_database().await;
+}
+
+fn plain(s: &str) -> Option<TextInput> {
+    Some(TextInput::Plain(s.to_string()))
+}
+
+/// A draft with one scale question from 1 to 5.
+fn small_survey(title: &str) -> Survey {
+    let anchor = |point, label| AnchorInput {
+        point: Some(point),
+        label: plain(label),
+    };
+    Survey::parse(&SurveyInput {
+        title: plain(title),
+        sections: Some(vec![SectionInput {
+            title: None,
+            questions: Some(vec![QuestionInput {
+                key: Some("calm".into()),
+                kind: Some("scale".into()),
+                text: plain("Hur lugnt var det?"),
+                required: Some(true),
+                points: Some(5),
+                anchors: Some(vec![anchor(1, "Inte alls"), anchor(5, "Mycket")]),
+                ..QuestionInput::default()
+            }]),
+        }]),
+        ..SurveyInput::default()
+    })
+    .unwrap()
+}
+
+fn answer(survey: &Survey, point: Option<i64>, partial: bool, minute: u32) -> Response {
+    let mut answers = serde_json::Map::new();
+    if let Some(p) = point {
+        answers.insert("calm".into(), json!(p));
+    }
+    Response::parse(
+        survey,
+        &ResponseInput {
+            answers: Some(answers),
+            partial: Some(partial),
+            ..ResponseInput::default()
+        },
+        Utc.with_ymd_and_hms(2026, 11, 20, 10, minute, 0).unwrap(),
+    )
+    .unwrap()
+}
+
+/// One survey story, told to `store`; returns what it saw, ids normalised.
+async fn surveying(store: Arc<dyn Store>, drafts: &[Survey; 2], ids: [Uuid; 3]) -> Value {
+    let mut names = Vec::new();
+    for name in ["Owner", "Stranger"] {
+        let p = NewProvider::parse(Some(name), None, None).unwrap();
+        names.push(store.create_provider(p).await.unwrap().id);
+    }
+    let [owner, stranger] = names[..] else {
+        unreachable!()
+    };
+    let [first, second] = drafts;
+    let mut log = vec![json!({"providers": [owner, stranger]})];
+    log.push(project_json(
+        &store.create_survey(owner, first.clone()).await,
+    ));
+    log.push(project_json(
+        &store.create_survey(owner, second.clone()).await,
+    ));
+    log.push(project_json(
+        &store.create_survey(owner, first.clone()).await,
+    ));
+    log.push(project_json(
+        &store.create_survey(stranger, first.clone()).await,
+    ));
+    log.push(project_json(&store.survey(None, first.id).await));
+    log.push(project_json(&store.survey(Some(owner), first.id).await));
+    log.push(project_json(&store.survey(Some(stranger), first.id).await));
+    log.push(project_json(&store.survey(None, SurveyId::new()).await));
+    log.push(project_json(&store.surveys(owner).await));
+    log.push(project_json(&store.surveys(stranger).await));
+
+    let open = first.with_status(SurveyStatus::Open).unwrap();
+    let other = second.with_status(SurveyStatus::Open).unwrap();
+    log.push(project_json(
+        &store.save_survey(stranger, open.clone()).await,
+    ));
+    log.push(project_json(
+        &store
+            .save_survey(
+                owner,
+                small_survey("Saknas")
+                    .with_status(SurveyStatus::Open)
+                    .unwrap(),
+            )
+            .await,
+    ));
+    log.push(project_json(&store.save_survey(owner, open.clone()).await));
+    log.push(project_json(&store.save_survey(owner, other.clone()).await));
+    log.push(project_json(&store.survey(Some(owner), first.id).await));
+
+    let mut partial = answer(&open, None, true, 1);
+    partial.id = ResponseId(ids[0]);
+    log.push(project_json(
+        &store.save_response(owner, partial.clone()).await,
+    ));
+    log.push(project_json(&store.responses(owner, open.id).await));
+    let mut saved_again = answer(&open, Some(2), true, 2);
+    saved_again.id = partial.id;
+    log.push(project_json(&store.save_response(owner, saved_again).await));
+    log.push(project_json(&store.responses(owner, open.id).await));
+    let mut done = answer(&open, Some(4), false, 3);
+    done.id = partial.id;
+    log.push(project_json(&store.save_response(owner, done).await));
+    // The completed response is final.
+    let mut changed = answer(&open, Some(1), false, 4);
+    changed.id = partial.id;
+    log.push(project_json(&store.save_response(owner, changed).await));
+    // The same id under another survey.
+    let mut elsewhere = answer(&other, Some(5), true, 5);
+    elsewhere.id = partial.id;
+    log.push(project_json(&store.save_response(owner, elsewhere).await));
+    let mut later = answer(&open, Some(3), false, 6);
+    later.id = ResponseId(ids[1]);
+    log.push(project_json(&store.save_response(owner, later).await));
+    let mut another = answer(&other, Some(5), false, 7);
+    another.id = ResponseId(ids[2]);
+    log.push(project_json(&store.save_response(owner, another).await));
+    log.push(project_json(&store.responses(owner, open.id).await));
+    log.push(project_json(&store.responses(owner, other.id).await));
+    log.push(project_json(&store.responses(stranger, open.id).await));
+    let mut v = Value::Array(log);
+    normalise(&mut v, &mut HashMap::new());
+    v
+}
+
+#[tokio::test]
+async fn surveys_match_sqlite() {
+    let Some(db) = TestDatabase::create("surveys_match_sqlite").await else {
+        return;
+    };
+    let drafts = [small_survey("Första"), small_survey("Andra")];
+    let ids = [Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4()];
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(&dir.path().join("m.db")).await.unwrap());
+    let expected = surveying(sqlite, &drafts, ids).await;
+    let pg = Arc::new(PgStore::connect(&db.url).await.unwrap());
+    let got = surveying(pg.clone(), &drafts, ids).await;
+    assert_eq!(
+        serde_json::to_string_pretty(&got).unwrap(),
+        serde_json::to_string_pretty(&expected).unwrap()
+    );
+    // jsonb holds no U+0000; the save says so and stores nothing.
+    let providers = pg.providers().await.unwrap();
+    let owner = providers.iter().find(|p| p.name == "Owner").unwrap().id;
+    let open = drafts[0].with_status(SurveyStatus::Open).unwrap();
+    let mut nul = answer(&open, None, true, 8);
+    nul.answers.insert(
+        SurveyKey::parse("calm").unwrap(),
+        Answer::Text("a\u{0}b".into()),
+    );
+    let before = pg.responses(owner, open.id).await.unwrap();
+    let r = pg.save_response(owner, nul).await;
+    assert!(
+        matches!(&r, Err(StoreError::Invalid(e)) if e.0[0].field == "document"),
+        "{r:?}"
+    );
+    assert_eq!(pg.responses(owner, open.id).await.unwrap(), before);
+    pg.pool.close().await;
     db.drop_database().await;
 }

@@ -7,6 +7,7 @@ mod ingest;
 mod projects;
 mod rows;
 mod store;
+mod surveys;
 
 use crate::{Result, StoreError};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -19,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_init.sql"),
     include_str!("../../migrations/sqlite/0002_ingestion.sql"),
     include_str!("../../migrations/sqlite/0003_research.sql"),
+    include_str!("../../migrations/sqlite/0004_surveys.sql"),
 ];
 
 const READERS: usize = 4;

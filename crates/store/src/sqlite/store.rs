@@ -2,7 +2,7 @@
 
 use super::SqliteStore;
 use super::rows::{self, micros, time};
-use super::{ingest, projects};
+use super::{ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
     Quarantined, Result, Role, Stitch, Store, StoreError, StoredProject, TouchpointFilter, User,
@@ -10,6 +10,7 @@ use crate::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
+use motesplats_core::survey::{Response, Survey, SurveyId};
 use motesplats_core::touchpoint::Subject;
 use motesplats_core::{
     Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
@@ -786,6 +787,38 @@ impl Store for SqliteStore {
         guest: ProviderId,
     ) -> Result<()> {
         self.write(move |c| projects::invite(c, owner, id, guest))
+            .await
+    }
+
+    async fn create_survey(&self, provider: ProviderId, survey: Survey) -> Result<()> {
+        self.write(move |c| surveys::create(c, provider, &survey))
+            .await
+    }
+
+    async fn survey(
+        &self,
+        provider: Option<ProviderId>,
+        id: SurveyId,
+    ) -> Result<Option<(ProviderId, Survey)>> {
+        self.read(move |c| surveys::get(c, provider, id)).await
+    }
+
+    async fn surveys(&self, provider: ProviderId) -> Result<Vec<Survey>> {
+        self.read(move |c| surveys::list(c, provider)).await
+    }
+
+    async fn save_survey(&self, provider: ProviderId, survey: Survey) -> Result<()> {
+        self.write(move |c| surveys::save(c, provider, &survey))
+            .await
+    }
+
+    async fn save_response(&self, provider: ProviderId, response: Response) -> Result<()> {
+        self.write(move |c| surveys::save_response(c, provider, &response))
+            .await
+    }
+
+    async fn responses(&self, provider: ProviderId, survey: SurveyId) -> Result<Vec<Response>> {
+        self.read(move |c| surveys::responses(c, provider, survey))
             .await
     }
 

@@ -1,0 +1,347 @@
+//! Surveys: the provider builds them; anyone with the link answers (no key), with
+//! partial saves; results come as statistics per question, each with its method.
+
+use super::profiles::path_id;
+use crate::auth::Tenant;
+use crate::error::{ApiError, Problem};
+use crate::json::{ApiJson, ApiQuery};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::Utc;
+use motesplats_core::survey::{
+    Answer, QuestionKind, Response, ResponseId, ResponseInput, Survey, SurveyId, SurveyInput,
+    SurveyStatus, describe_scale, nps, top_two_box,
+};
+use motesplats_core::{Invalid, ProviderId};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_survey, list_surveys))
+        .routes(routes!(get_survey, revise_survey))
+        .routes(routes!(set_status))
+        .routes(routes!(answer))
+        .routes(routes!(continue_answer))
+        .routes(routes!(results))
+}
+
+/// The channel a survey is tied to must be one the provider knows.
+async fn check_channel(state: &AppState, me: ProviderId, survey: &Survey) -> Result<(), ApiError> {
+    if let Some(channel) = &survey.context.channel {
+        let known = state.store.channels(me).await?;
+        if !known.iter().any(|c| c.key.as_str() == channel.as_str()) {
+            return Err(ApiError::invalid(
+                "channel",
+                format!("unknown channel {:?}", channel.as_str()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn mine(state: &AppState, me: ProviderId, id: &str) -> Result<Survey, ApiError> {
+    let id: SurveyId = path_id(id)?;
+    state
+        .store
+        .survey(Some(me), id)
+        .await?
+        .map(|(_, s)| s)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Build a survey (a draft until opened).
+#[utoipa::path(post, path = "/surveys", tag = "surveys", request_body = SurveyInput,
+    responses((status = 201, body = Survey), (status = 422, body = Problem)))]
+async fn create_survey(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    ApiJson(input): ApiJson<SurveyInput>,
+) -> Result<(StatusCode, Json<Survey>), ApiError> {
+    let survey = Survey::parse(&input)?;
+    check_channel(&state, me, &survey).await?;
+    state.store.create_survey(me, survey.clone()).await?;
+    Ok((StatusCode::CREATED, Json(survey)))
+}
+
+/// The caller's surveys.
+#[utoipa::path(get, path = "/surveys", tag = "surveys", responses((status = 200, body = Vec<Survey>)))]
+async fn list_surveys(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+) -> Result<Json<Vec<Survey>>, ApiError> {
+    Ok(Json(state.store.surveys(me).await?))
+}
+
+/// One of the caller's surveys.
+#[utoipa::path(get, path = "/surveys/{id}", tag = "surveys", params(("id" = String, Path)),
+    responses((status = 200, body = Survey), (status = 404, body = Problem)))]
+async fn get_survey(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<Survey>, ApiError> {
+    Ok(Json(mine(&state, me, &id).await?))
+}
+
+/// Change a survey. Once it has responses the change becomes a new version, and a
+/// kept question may not change its kind or scale, so answers stay comparable.
+#[utoipa::path(put, path = "/surveys/{id}", tag = "surveys", params(("id" = String, Path)), request_body = SurveyInput,
+    responses((status = 200, body = Survey), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn revise_survey(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<SurveyInput>,
+) -> Result<Json<Survey>, ApiError> {
+    let survey = mine(&state, me, &id).await?;
+    let has_responses = !state.store.responses(me, survey.id).await?.is_empty();
+    let revised = survey.revise(&input, has_responses)?;
+    check_channel(&state, me, &revised).await?;
+    state.store.save_survey(me, revised.clone()).await?;
+    Ok(Json(revised))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusInput {
+    /// `open` to take responses, `closed` to stop.
+    status: Option<SurveyStatus>,
+}
+
+/// Open or close a survey.
+#[utoipa::path(put, path = "/surveys/{id}/status", tag = "surveys", params(("id" = String, Path)), request_body = StatusInput,
+    responses((status = 200, body = Survey), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn set_status(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<StatusInput>,
+) -> Result<Json<Survey>, ApiError> {
+    let status = input
+        .status
+        .ok_or_else(|| ApiError::invalid("status", "is required"))?;
+    let survey = mine(&state, me, &id)
+        .await?
+        .with_status(status)
+        .map_err(|e| e.within("status"))?;
+    state.store.save_survey(me, survey.clone()).await?;
+    Ok(Json(survey))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Saved {
+    /// Keep it to continue a partial save (`PUT …/responses/{id}`).
+    pub id: ResponseId,
+    pub completed: bool,
+}
+
+/// Checks and stores a response to an open survey; the respondent needs no key.
+async fn store_response(
+    state: &AppState,
+    id: &str,
+    response_id: Option<ResponseId>,
+    input: &ResponseInput,
+) -> Result<Saved, ApiError> {
+    let survey_id: SurveyId = path_id(id)?;
+    let (owner, survey) = state
+        .store
+        .survey(None, survey_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut response = Response::parse(&survey, input, Utc::now())?;
+    if let Some(rid) = response_id {
+        response.id = rid;
+    }
+    if let Some(profile) = response.profile_id
+        && state.store.profile(owner, profile).await?.is_none()
+    {
+        return Err(ApiError::Invalid(Invalid::one(
+            "profile_id",
+            "no such profile",
+        )));
+    }
+    let saved = Saved {
+        id: response.id,
+        completed: response.completed,
+    };
+    state.store.save_response(owner, response).await?;
+    Ok(saved)
+}
+
+/// Answer a survey (public: the survey's link is enough). With `partial: true` the
+/// answers so far are saved and required questions may wait.
+#[utoipa::path(post, path = "/surveys/{id}/responses", tag = "surveys", params(("id" = String, Path)),
+    request_body = ResponseInput, security(()),
+    responses((status = 201, body = Saved), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn answer(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ResponseInput>,
+) -> Result<(StatusCode, Json<Saved>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(store_response(&state, &id, None, &input).await?),
+    ))
+}
+
+/// Continue a partial save with the whole response so far.
+#[utoipa::path(put, path = "/surveys/{id}/responses/{response}", tag = "surveys",
+    params(("id" = String, Path), ("response" = String, Path)), request_body = ResponseInput, security(()),
+    responses((status = 200, body = Saved), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn continue_answer(
+    State(state): State<AppState>,
+    Path((id, response)): Path<(String, String)>,
+    ApiJson(input): ApiJson<ResponseInput>,
+) -> Result<Json<Saved>, ApiError> {
+    let response: ResponseId = path_id(&response)?;
+    Ok(Json(
+        store_response(&state, &id, Some(response), &input).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsQuery {
+    /// Confidence level of the intervals, such as 0.95 (default).
+    level: Option<f64>,
+    /// Count partial saves too (default: completed responses only).
+    partial: Option<bool>,
+}
+
+/// Statistics per question: for scale, matrix and CSAT questions the distribution,
+/// mean with a Student-t interval, median, standard deviation and the top-two-box
+/// share with a Wilson interval; for NPS the score with its interval; counts for
+/// choices; the number of answers for open text. A question with too few answers
+/// says why instead of a figure.
+#[utoipa::path(get, path = "/surveys/{id}/results", tag = "surveys", params(("id" = String, Path), ResultsQuery),
+    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+async fn results(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ResultsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let level = q.level.unwrap_or(0.95);
+    if !(level > 0.0 && level < 1.0) {
+        return Err(ApiError::invalid(
+            "level",
+            "must be between 0 and 1, such as 0.95",
+        ));
+    }
+    let survey = mine(&state, me, &id).await?;
+    let mut responses = state.store.responses(me, survey.id).await?;
+    if !q.partial.unwrap_or(false) {
+        responses.retain(|r| r.completed);
+    }
+    let questions: Vec<Value> = survey
+        .questions()
+        .map(|question| result(&survey, question, &responses, level))
+        .collect();
+    Ok(Json(
+        json!({"survey_id": survey.id, "version": survey.version, "responses": responses.len(), "level": level, "questions": questions}),
+    ))
+}
+
+/// A statistic, or why there is none.
+fn figure<T: Serialize, E: std::fmt::Display>(r: Result<T, E>) -> Value {
+    match r {
+        Ok(v) => serde_json::to_value(v).unwrap_or(Value::Null),
+        Err(e) => json!({"error": e.to_string()}),
+    }
+}
+
+fn scale_result(
+    survey: &Survey,
+    responses: &[Response],
+    key: &str,
+    item: Option<&str>,
+    level: f64,
+) -> Value {
+    match survey.scale_answers(responses, key, item) {
+        Ok((scale, values)) => json!({
+            "n": values.len(),
+            "describe": figure(describe_scale(&values, scale, level)),
+            "top_two_box": figure(top_two_box(&values, scale, level)),
+        }),
+        Err(e) => json!({"error": e.to_string()}),
+    }
+}
+
+fn result(
+    survey: &Survey,
+    question: &motesplats_core::survey::Question,
+    responses: &[Response],
+    level: f64,
+) -> Value {
+    let key = question.key.as_str();
+    let answers = || {
+        responses
+            .iter()
+            .filter_map(move |r| r.answers.get(&question.key))
+    };
+    let body = match &question.kind {
+        QuestionKind::Scale { .. } | QuestionKind::Csat { .. } => {
+            scale_result(survey, responses, key, None, level)
+        }
+        QuestionKind::Matrix { items, .. } => {
+            let per_item: BTreeMap<&str, Value> = items
+                .iter()
+                .map(|i| {
+                    (
+                        i.key.as_str(),
+                        scale_result(survey, responses, key, Some(i.key.as_str()), level),
+                    )
+                })
+                .collect();
+            json!({"items": per_item})
+        }
+        QuestionKind::Nps { .. } => {
+            let values: Vec<f64> = answers()
+                .filter_map(|a| {
+                    if let Answer::Point(p) = a {
+                        Some(f64::from(*p))
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            json!({"n": values.len(), "nps": figure(nps(&values, level))})
+        }
+        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. } => {
+            let mut counts: BTreeMap<&str, u64> =
+                options.iter().map(|o| (o.key.as_str(), 0)).collect();
+            for a in answers() {
+                let chosen: Vec<&str> = match a {
+                    Answer::Choice(k) => vec![k.as_str()],
+                    Answer::Choices(ks) => ks.iter().map(|k| k.as_str()).collect(),
+                    _ => vec![],
+                };
+                for k in chosen {
+                    *counts.entry(k).or_default() += 1;
+                }
+            }
+            json!({"n": answers().count(), "counts": counts})
+        }
+        QuestionKind::OpenText { .. } => json!({"n": answers().count()}),
+    };
+    json!({"key": key, "kind": kind_name(&question.kind), "result": body})
+}
+
+fn kind_name(kind: &QuestionKind) -> &'static str {
+    match kind {
+        QuestionKind::Scale { .. } => "scale",
+        QuestionKind::Matrix { .. } => "matrix",
+        QuestionKind::OpenText { .. } => "open_text",
+        QuestionKind::SingleChoice { .. } => "single_choice",
+        QuestionKind::MultipleChoice { .. } => "multiple_choice",
+        QuestionKind::Nps { .. } => "nps",
+        QuestionKind::Csat { .. } => "csat",
+    }
+}
