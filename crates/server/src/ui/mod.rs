@@ -4,6 +4,7 @@
 mod chart;
 mod dashboard;
 pub mod i18n;
+mod live;
 mod people;
 mod research;
 mod session;
@@ -30,7 +31,9 @@ pub fn router() -> Router<AppState> {
         .route("/persons/{id}", get(people::person))
         .route("/research", get(research::list))
         .route("/research/{id}", get(research::board))
+        .route("/research/{id}/events", get(live::events))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/live.js", get(live_script))
 }
 
 /// What every page's frame needs: the language, who is signed in, and where we are.
@@ -103,6 +106,18 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+async fn live_script() -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/live.js"),
     )
         .into_response()
 }

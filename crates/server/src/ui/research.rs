@@ -94,6 +94,7 @@ pub struct StepLine {
 #[template(path = "research_board.html")]
 struct BoardPage {
     shell: Shell,
+    id: String,
     title: String,
     round: u32,
     version: i64,
@@ -241,6 +242,7 @@ pub async fn board(
         .render()
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let page = BoardPage {
+        id: stored.id.to_string(),
         title: project.title.clone(),
         round: project.round,
         version: stored.version,

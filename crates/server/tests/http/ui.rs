@@ -281,3 +281,58 @@ async fn the_research_board_shows_evidence_by_phase_and_the_matrix() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn an_open_board_hears_when_someone_else_changes_the_project() {
+    let app = spawn_app().await;
+    let shop = app.provider("Modehuset").await;
+    app.user(&shop, "lena@mode.example", "hemligt-lösen").await;
+    let created: Value = app
+        .post(
+            &shop,
+            "/projects",
+            json!({"title": "Live", "members": [{"name": "Lena", "role": "lead"}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["project"]["id"].as_str().unwrap().to_string();
+    let mut lena = Browser::new(&app.base);
+    lena.sign_in("lena@mode.example", "hemligt-lösen").await;
+    let board = lena
+        .get(&format!("/research/{id}"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        board.contains(&format!("data-live-events=\"/research/{id}/events\""))
+            && board.contains("data-version=\"1\"")
+    );
+
+    let mut events = lena.get(&format!("/research/{id}/events"), "sv").await;
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    // Someone else adds a moment through the API.
+    let r = app
+        .http
+        .post(format!("{}/api/v1/projects/{id}/moments", app.base))
+        .bearer_auth(&shop)
+        .header("if-match", "\"1\"")
+        .json(&json!({"phase": "after", "title": "Kvittot på mejlen"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !seen.contains("event: changed") {
+        let chunk = tokio::time::timeout_at(deadline, events.chunk())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.contains("data: 2"), "{seen}");
+}
