@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(answer))
         .routes(routes!(continue_answer))
         .routes(routes!(results))
+        .routes(routes!(export_responses))
 }
 
 /// The channel a survey is tied to must be one the provider knows.
@@ -344,4 +345,104 @@ fn kind_name(kind: &QuestionKind) -> &'static str {
         QuestionKind::Nps { .. } => "nps",
         QuestionKind::Csat { .. } => "csat",
     }
+}
+
+/// A column of the export: its name and how a response fills it.
+type Column<'a> = (String, Box<dyn Fn(&Response) -> String + 'a>);
+
+/// The columns of a response export: one per question, one per matrix item, and one
+/// 0/1 column per option of a multiple choice.
+fn columns(survey: &Survey) -> Vec<Column<'_>> {
+    let mut out: Vec<Column<'_>> = Vec::new();
+    for q in survey.questions() {
+        let key = &q.key;
+        match &q.kind {
+            QuestionKind::Matrix { items, .. } => {
+                for item in items {
+                    out.push((
+                        format!("{}.{}", key.as_str(), item.key.as_str()),
+                        Box::new(move |r: &Response| match r.answers.get(key) {
+                            Some(Answer::Items(points)) => points
+                                .get(&item.key)
+                                .map(|p| p.to_string())
+                                .unwrap_or_default(),
+                            _ => String::new(),
+                        }),
+                    ));
+                }
+            }
+            QuestionKind::MultipleChoice { options, .. } => {
+                for option in options {
+                    out.push((
+                        format!("{}.{}", key.as_str(), option.key.as_str()),
+                        Box::new(move |r: &Response| match r.answers.get(key) {
+                            Some(Answer::Choices(chosen)) => {
+                                u8::from(chosen.contains(&option.key)).to_string()
+                            }
+                            _ => String::new(),
+                        }),
+                    ));
+                }
+            }
+            _ => out.push((
+                key.as_str().to_string(),
+                Box::new(move |r: &Response| match r.answers.get(key) {
+                    Some(Answer::Point(p)) => p.to_string(),
+                    Some(Answer::Text(t)) => t.clone(),
+                    Some(Answer::Choice(c)) => c.as_str().to_string(),
+                    _ => String::new(),
+                }),
+            )),
+        }
+    }
+    out
+}
+
+/// Every response as CSV: one row per response, one column per question (per item of
+/// a matrix, per option of a multiple choice), empty where unanswered.
+#[utoipa::path(get, path = "/surveys/{id}/responses.csv", tag = "surveys", params(("id" = String, Path)),
+    responses((status = 200, content_type = "text/csv"), (status = 404, body = Problem)))]
+async fn export_responses(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let survey = mine(&state, me, &id).await?;
+    let responses = state.store.responses(me, survey.id).await?;
+    let columns = columns(&survey);
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let fixed = [
+        "response_id",
+        "survey_version",
+        "submitted_at",
+        "completed",
+        "language",
+    ];
+    let header: Vec<&str> = fixed
+        .iter()
+        .copied()
+        .chain(columns.iter().map(|(name, _)| name.as_str()))
+        .collect();
+    let failed = |e: csv::Error| ApiError::Internal(e.to_string());
+    csv.write_record(&header).map_err(failed)?;
+    for r in &responses {
+        let mut row = vec![
+            r.id.to_string(),
+            r.survey_version.to_string(),
+            r.submitted_at.to_rfc3339(),
+            r.completed.to_string(),
+            r.language.as_str().to_string(),
+        ];
+        row.extend(columns.iter().map(|(_, value)| value(r)));
+        csv.write_record(&row).map_err(failed)?;
+    }
+    let body = csv
+        .into_inner()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+        body,
+    )
+        .into_response())
 }

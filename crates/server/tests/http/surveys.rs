@@ -120,6 +120,25 @@ async fn people_answer_an_open_survey_and_the_provider_reads_the_results() {
     // Promoters 10, 9; passive 7; detractor 3: NPS = (2 - 1) / 4 = 25.
     assert_eq!(q("recommend")["nps"]["score"], 25.0);
 
+    // The export: one row per response (the partial save was completed), one column per question.
+    let csv = app
+        .get(&key, &format!("/surveys/{id}/responses.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "response_id,survey_version,submitted_at,completed,language,welcome,reason,recommend,comment"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 4);
+    assert!(
+        rows.iter().any(|r| r.ends_with(",true,sv,5,fika,10,")),
+        "{csv}"
+    );
+
     // Another provider sees neither the survey nor its results; a closed survey takes no more answers.
     let other = app.provider("Banken").await;
     assert_eq!(
