@@ -9,6 +9,7 @@ pub mod auth;
 pub mod error;
 pub mod ingest;
 pub mod json;
+pub mod pdf;
 pub mod state;
 pub mod ui;
 

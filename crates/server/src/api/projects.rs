@@ -376,7 +376,7 @@ async fn matrix(
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct StrategyQuery {
-    /// `markdown` (default) or `html`.
+    /// `markdown` (default), `html` or `pdf`.
     format: Option<String>,
     /// `sv` (default) or `en`.
     lang: Option<String>,
@@ -384,7 +384,7 @@ pub struct StrategyQuery {
 
 /// Step 5: the strategy document compiled from steps 1-4, every claim citing its evidence.
 #[utoipa::path(get, path = "/projects/{id}/strategy", tag = "research", params(("id" = String, Path), StrategyQuery),
-    responses((status = 200, content_type = "text/markdown"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, content_type = "text/markdown", description = "Markdown, HTML or PDF as asked"), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn strategy(
     State(state): State<AppState>,
     Tenant(me): Tenant,
@@ -400,10 +400,14 @@ async fn strategy(
     let (content_type, body) = match q.format.as_deref() {
         None | Some("markdown") => ("text/markdown; charset=utf-8", to_markdown(&doc, lang)),
         Some("html") => ("text/html; charset=utf-8", to_html(&doc, lang)),
+        Some("pdf") => {
+            let pdf = crate::pdf::from_markdown(&to_markdown(&doc, lang));
+            return Ok(([(header::CONTENT_TYPE, "application/pdf")], pdf).into_response());
+        }
         Some(other) => {
             return Err(ApiError::invalid(
                 "format",
-                format!("unknown value {other:?}; expected markdown or html"),
+                format!("unknown value {other:?}; expected markdown, html or pdf"),
             ));
         }
     };

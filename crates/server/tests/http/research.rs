@@ -172,6 +172,11 @@ async fn a_team_works_through_the_steps_and_edits_never_overwrite_each_other() {
         .await
         .unwrap();
     assert!(html.contains("&lt;Torget&gt;") && !html.contains("<Torget>"));
+    let r = app
+        .get(&shop, &format!("/projects/{id}/strategy?format=pdf"))
+        .await;
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
 
     // Another provider sees nothing until invited.
     let cafe = app.provider("Kaféet").await;
