@@ -242,6 +242,17 @@ pub struct JourneyContext {
     pub touchpoint_kind: Option<TouchpointKind>,
 }
 
+impl JourneyContext {
+    /// Whether a survey in this context is the one to offer after `t`: it names the
+    /// touchpoint's kind, and its channel and phase, where it names them, match too.
+    /// A survey that names no kind is never triggered; it is shared by its link.
+    pub fn invites_after(&self, t: &crate::Touchpoint) -> bool {
+        self.touchpoint_kind.as_ref() == Some(&t.kind)
+            && self.channel.as_ref().is_none_or(|c| *c == t.channel)
+            && self.phase.is_none_or(|p| t.phase == Some(p))
+    }
+}
+
 /// A labelled point of a scale, such as 1 = "Instämmer inte alls".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Anchor {
@@ -979,6 +990,49 @@ pub(crate) mod tests {
     use serde_json::{Value, json};
 
     /// A realistic survey after a visit to a café: Swedish first, English too.
+    #[test]
+    fn surveys_are_offered_after_the_touchpoints_they_name() {
+        let survey = Survey::parse(&cafe_input()).unwrap();
+        let touchpoint = |kind: &str, channel: &str, phase: Option<Phase>| crate::Touchpoint {
+            id: crate::TouchpointId::new(),
+            provider_id: crate::ProviderId::new(),
+            profile_id: None,
+            event_id: None,
+            channel: crate::ChannelKey::parse(channel).unwrap(),
+            kind: crate::TouchpointKind::parse(kind).unwrap(),
+            occurred_at: chrono::Utc::now(),
+            received_at: chrono::Utc::now(),
+            initiator: crate::Initiator::Person,
+            setting: None,
+            phase,
+            properties: Default::default(),
+            flags: vec![],
+        };
+        assert!(
+            survey
+                .context
+                .invites_after(&touchpoint("visit", "store", Some(Phase::After)))
+        );
+        assert!(
+            !survey
+                .context
+                .invites_after(&touchpoint("visit", "web", Some(Phase::After))),
+            "another channel"
+        );
+        assert!(
+            !survey
+                .context
+                .invites_after(&touchpoint("visit", "store", None)),
+            "the phase is not known"
+        );
+        assert!(
+            !survey
+                .context
+                .invites_after(&touchpoint("purchase", "store", Some(Phase::After))),
+            "another kind"
+        );
+    }
+
     pub(crate) fn cafe_input() -> SurveyInput {
         let agree = json!([
             {"point": 1, "label": {"sv": "Instämmer inte alls", "en": "Strongly disagree"}},

@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(continue_answer))
         .routes(routes!(results))
         .routes(routes!(export_responses))
+        .routes(routes!(invitations))
 }
 
 /// The channel a survey is tied to must be one the provider knows.
@@ -445,4 +446,53 @@ async fn export_responses(
         body,
     )
         .into_response())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Invitation {
+    pub survey_id: SurveyId,
+    pub title: String,
+    /// The public page to send the person to, through their contact policy.
+    pub link: String,
+}
+
+/// The open surveys to offer after a touchpoint: those that name its kind (and, where
+/// they name them, its channel and phase), each with the link for the provider to
+/// deliver.
+#[utoipa::path(get, path = "/touchpoints/{id}/survey-invitations", tag = "surveys", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<Invitation>), (status = 404, body = Problem)))]
+async fn invitations(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<Vec<Invitation>>, ApiError> {
+    let id: motesplats_core::TouchpointId = path_id(&id)?;
+    let touchpoint = state
+        .store
+        .touchpoint(me, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let base = public_base(&headers);
+    let offered = state
+        .store
+        .surveys(me)
+        .await?
+        .into_iter()
+        .filter(|s| s.status == SurveyStatus::Open && s.context.invites_after(&touchpoint))
+        .map(|s| Invitation {
+            link: format!("{base}/s/{}", s.id),
+            title: s.title.best(s.languages[0]).to_string(),
+            survey_id: s.id,
+        })
+        .collect();
+    Ok(Json(offered))
+}
+
+/// This server's address as the client reached it (behind a proxy: X-Forwarded-Proto).
+fn public_base(headers: &axum::http::HeaderMap) -> String {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let scheme = get("x-forwarded-proto").unwrap_or("http");
+    let host = get("host").unwrap_or("localhost");
+    format!("{scheme}://{host}")
 }

@@ -139,6 +139,62 @@ async fn people_answer_an_open_survey_and_the_provider_reads_the_results() {
         "{csv}"
     );
 
+    // A visit in the store, after: the survey is offered with its link; a web search is not.
+    let visit: Value = app
+        .post(
+            &key,
+            "/touchpoints",
+            json!({"identifiers": [{"kind": "loyalty_card", "value": "K1"}], "channel": "store",
+            "kind": "visit", "phase": "after", "occurred_at": "2026-11-20T10:00:00Z"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let offered: Value = app
+        .get(
+            &key,
+            &format!(
+                "/touchpoints/{}/survey-invitations",
+                visit["id"].as_str().unwrap()
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        offered[0]["link"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/s/{id}")),
+        "{offered}"
+    );
+    let search: Value = app
+        .post(
+            &key,
+            "/touchpoints",
+            json!({"identifiers": [{"kind": "loyalty_card", "value": "K1"}], "channel": "web",
+            "kind": "search", "occurred_at": "2026-11-20T09:00:00Z"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let offered: Value = app
+        .get(
+            &key,
+            &format!(
+                "/touchpoints/{}/survey-invitations",
+                search["id"].as_str().unwrap()
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(offered, json!([]));
+
     // Another provider sees neither the survey nor its results; a closed survey takes no more answers.
     let other = app.provider("Banken").await;
     assert_eq!(
