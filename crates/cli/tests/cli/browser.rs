@@ -11,7 +11,7 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -30,7 +30,7 @@ fn installed(program: &str) -> bool {
 }
 
 /// chromedriver on a free port, or None (after saying so) when the browser is absent.
-fn chromedriver() -> Option<(Driver, String)> {
+pub(crate) fn chromedriver() -> Option<(Driver, String)> {
     if !installed("chromium") || !installed("chromedriver") {
         if std::env::var("MOTESPLATS_REQUIRE_BROWSER").as_deref() == Ok("1") {
             panic!(

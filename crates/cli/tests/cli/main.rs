@@ -3,6 +3,7 @@
 mod browser;
 mod crash;
 mod import;
+mod survey_browser;
 
 use std::io::{BufRead, BufReader, Lines};
 use std::process::{Child, ChildStdout, Command, Stdio};

@@ -5,7 +5,10 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
+use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 static_loader! {
     static LOCALES = {
@@ -47,6 +50,20 @@ impl Lang {
             Lang::En => &EN,
         };
         LOCALES.lookup(id, key)
+    }
+
+    /// The message `key` in this language with whole-number arguments, such as the
+    /// ends of a scale.
+    pub fn t_with(self, key: &str, args: &[(&'static str, i64)]) -> String {
+        let id = match self {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+        };
+        let args: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(*v)))
+            .collect();
+        LOCALES.lookup_with_args(id, key, &args)
     }
 
     /// Picks Swedish or English from an Accept-Language header by quality.

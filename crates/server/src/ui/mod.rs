@@ -8,6 +8,7 @@ mod live;
 mod people;
 mod research;
 mod session;
+mod survey;
 
 use crate::state::AppState;
 use axum::Router;
@@ -32,6 +33,12 @@ pub fn router() -> Router<AppState> {
         .route("/research", get(research::list))
         .route("/research/{id}", get(research::board))
         .route("/research/{id}/events", get(live::events))
+        .route("/s/{id}", get(survey::form).post(survey::submit))
+        .route(
+            "/s/{id}/r/{response}",
+            get(survey::resume).post(survey::continue_answer),
+        )
+        .route("/api/v1/surveys/{id}/qr.svg", get(survey::qr))
         .route("/static/app.css", get(stylesheet))
         .route("/static/live.js", get(live_script))
 }

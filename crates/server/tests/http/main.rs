@@ -4,6 +4,7 @@
 mod api;
 mod ingest;
 mod research;
+mod survey_page;
 mod surveys;
 mod ui;
 

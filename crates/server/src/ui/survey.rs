@@ -1,0 +1,946 @@
+//! The public response page of a survey: `/s/{survey}` shows the survey in the
+//! respondent's language as a plain HTML form (no JavaScript), checks the answers with
+//! the core's `Response::parse` and names each problem next to its question. "Save and
+//! continue later" stores a partial response and sends the person to its own address,
+//! `/s/{survey}/r/{response}`, where the form comes back filled in.
+//!
+//! Also the survey's QR code for the owner: `GET /api/v1/surveys/{id}/qr.svg`.
+
+use super::i18n::Lang;
+use crate::auth::Tenant;
+use crate::error::ApiError;
+use crate::state::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Utc;
+use motesplats_core::survey::{
+    Anchor, Answer, Language, LocalText, Question, QuestionKind, Response as Saved, ResponseId,
+    ResponseInput, Survey, SurveyId, SurveyStatus,
+};
+use motesplats_core::{Invalid, ProviderId};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+
+fn ui_lang(language: Language) -> Lang {
+    match language {
+        Language::Sv => Lang::Sv,
+        Language::En => Lang::En,
+    }
+}
+
+fn language_name(language: Language) -> &'static str {
+    match language {
+        Language::Sv => "Svenska",
+        Language::En => "English",
+    }
+}
+
+/// The language to show: the one asked for, else the saved response's, else the best
+/// of Accept-Language among the survey's languages, else the survey's first.
+fn choose_language(
+    survey: &Survey,
+    asked: Option<&str>,
+    saved: Option<Language>,
+    headers: &HeaderMap,
+) -> Language {
+    let offered = |l: &Language| survey.languages.contains(l);
+    asked
+        .and_then(|a| Language::parse(a).ok())
+        .filter(offered)
+        .or(saved.filter(offered))
+        .or_else(|| accept_language(headers, &survey.languages))
+        .or_else(|| survey.languages.first().copied())
+        .unwrap_or(Language::Sv)
+}
+
+fn accept_language(headers: &HeaderMap, offered: &[Language]) -> Option<Language> {
+    let header = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    header
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next()?.trim().to_ascii_lowercase();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=")?.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let language = Language::parse(tag.split('-').next()?).ok()?;
+            (offered.contains(&language) && q > 0.0).then_some((language, q))
+        })
+        .fold(None, |best: Option<(Language, f32)>, (l, q)| match best {
+            Some((_, bq)) if bq >= q => best,
+            _ => Some((l, q)),
+        })
+        .map(|(l, _)| l)
+}
+
+/// A link to the page in another of the survey's languages.
+pub struct Switch {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub href: String,
+}
+
+/// The frame of a respondent's page: its language and the language links.
+pub struct Chrome {
+    pub lang: Lang,
+    pub switch: Vec<Switch>,
+}
+
+impl Chrome {
+    fn new(survey: Option<&Survey>, language: Language, path: &str) -> Self {
+        let switch = survey
+            .map(|s| s.languages.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter(|l| **l != language)
+            .map(|l| Switch {
+                code: l.as_str(),
+                name: language_name(*l),
+                href: format!("{path}?lang={l}"),
+            })
+            .collect();
+        Chrome {
+            lang: ui_lang(language),
+            switch,
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+}
+
+/// One radio button or checkbox.
+pub struct Choice {
+    pub kind: &'static str,
+    pub id: String,
+    pub name: String,
+    pub value: String,
+    /// The point of a scale, shown large.
+    pub number: Option<i32>,
+    /// The option's label, or the anchor label of a scale point.
+    pub label: Option<String>,
+    pub checked: bool,
+}
+
+/// One statement of a matrix, answered on the matrix's scale.
+pub struct Row {
+    pub key: String,
+    pub text: String,
+    pub error: Option<String>,
+    pub choices: Vec<Choice>,
+}
+
+pub struct QuestionView {
+    pub key: String,
+    pub text: String,
+    pub required: bool,
+    /// `scale` (scale, NPS, CSAT), `matrix`, `text`, `single` or `multiple`.
+    pub kind: &'static str,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    /// The ids of the hint and the error, for `aria-describedby`.
+    pub described: Option<String>,
+    pub choices: Vec<Choice>,
+    pub rows: Vec<Row>,
+    /// The labels of a scale's ends, shown under the points.
+    pub ends: (String, String),
+    pub text_value: String,
+    pub max_length: usize,
+}
+
+pub struct SectionView {
+    pub title: Option<String>,
+    pub questions: Vec<QuestionView>,
+}
+
+/// A line of the error summary, linking to its question.
+pub struct ErrorLink {
+    pub target: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "survey_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    title: String,
+    intro: Option<String>,
+    action: String,
+    language: &'static str,
+    sections: Vec<SectionView>,
+    errors: Vec<ErrorLink>,
+    /// On a resumed save: the address to come back to.
+    resume: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "survey_message.html")]
+struct MessagePage {
+    chrome: Chrome,
+    title: String,
+    heading: String,
+    text: String,
+}
+
+fn html(status: StatusCode, page: impl Template) -> Result<Response, ApiError> {
+    let body = page
+        .render()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((status, Html(body)).into_response())
+}
+
+/// A page with a heading and a sentence; `key` names both messages (`key-title`,
+/// `key-text`).
+fn message(
+    status: StatusCode,
+    chrome: Chrome,
+    title: Option<&str>,
+    key: &str,
+) -> Result<Response, ApiError> {
+    let heading = chrome.t(&format!("{key}-title"));
+    let page = MessagePage {
+        title: title.map_or_else(|| heading.clone(), str::to_string),
+        text: chrome.t(&format!("{key}-text")),
+        heading,
+        chrome,
+    };
+    html(status, page)
+}
+
+fn unknown(lang: Lang) -> Result<Response, ApiError> {
+    let chrome = Chrome {
+        lang,
+        switch: Vec::new(),
+    };
+    message(StatusCode::NOT_FOUND, chrome, None, "survey-unknown")
+}
+
+/// Closed and draft surveys take no answers.
+fn gone(survey: &Survey, language: Language, path: &str) -> Result<Response, ApiError> {
+    let chrome = Chrome::new(Some(survey), language, path);
+    let title = survey.title.best(language).to_string();
+    message(StatusCode::GONE, chrome, Some(&title), "survey-closed")
+}
+
+enum Found {
+    Open(ProviderId, Survey),
+    NotOpen(Survey),
+    Unknown,
+}
+
+async fn find(state: &AppState, id: &str) -> Result<Found, ApiError> {
+    let Ok(id) = id.parse::<SurveyId>() else {
+        return Ok(Found::Unknown);
+    };
+    Ok(match state.store.survey(None, id).await? {
+        None => Found::Unknown,
+        Some((owner, s)) if s.status == SurveyStatus::Open => Found::Open(owner, s),
+        Some((_, s)) => Found::NotOpen(s),
+    })
+}
+
+/// A saved response to `survey`, by the id in its address.
+async fn saved(
+    state: &AppState,
+    owner: ProviderId,
+    survey: &Survey,
+    raw: &str,
+) -> Result<Option<Saved>, ApiError> {
+    let Ok(id) = raw.parse::<ResponseId>() else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .responses(owner, survey.id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id))
+}
+
+/// What the person entered, by form field name (`welcome`, `aspects.coffee`, ...).
+type Entered = BTreeMap<String, Vec<String>>;
+
+fn entered_from_form(pairs: &[(String, String)]) -> Entered {
+    let mut entered = Entered::new();
+    for (k, v) in pairs {
+        if k != "language" && k != "action" {
+            entered.entry(k.clone()).or_default().push(v.clone());
+        }
+    }
+    entered
+}
+
+fn entered_from_saved(r: &Saved) -> Entered {
+    let mut entered = Entered::new();
+    for (key, answer) in &r.answers {
+        let key = key.as_str().to_string();
+        match answer {
+            Answer::Point(p) => {
+                entered.insert(key, vec![p.to_string()]);
+            }
+            Answer::Items(points) => {
+                for (item, p) in points {
+                    entered.insert(format!("{key}.{item}"), vec![p.to_string()]);
+                }
+            }
+            Answer::Text(t) => {
+                entered.insert(key, vec![t.clone()]);
+            }
+            Answer::Choice(c) => {
+                entered.insert(key, vec![c.as_str().to_string()]);
+            }
+            Answer::Choices(cs) => {
+                entered.insert(key, cs.iter().map(|c| c.as_str().to_string()).collect());
+            }
+        }
+    }
+    entered
+}
+
+/// A whole number as a JSON number; anything else is passed on for the core to refuse.
+fn number(raw: &str) -> Value {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        Value::Null
+    } else {
+        raw.parse::<i64>()
+            .map_or_else(|_| Value::String(raw.to_string()), Value::from)
+    }
+}
+
+/// The core's input from the form: one answer per question that has something.
+fn input_from(
+    survey: &Survey,
+    entered: &Entered,
+    language: Language,
+    partial: bool,
+) -> ResponseInput {
+    let mut answers = Map::new();
+    for q in survey.questions() {
+        let key = q.key.as_str();
+        let values = entered.get(key).map(Vec::as_slice).unwrap_or_default();
+        let first = values.first().map(String::as_str).unwrap_or("");
+        let value = match &q.kind {
+            QuestionKind::Scale { .. } | QuestionKind::Nps { .. } | QuestionKind::Csat { .. } => {
+                number(first)
+            }
+            QuestionKind::Matrix { .. } => {
+                let prefix = format!("{key}.");
+                let items: Map<String, Value> = entered
+                    .iter()
+                    .filter_map(|(name, v)| {
+                        let item = name.strip_prefix(&prefix)?;
+                        let n = number(v.first()?);
+                        (!n.is_null()).then(|| (item.to_string(), n))
+                    })
+                    .collect();
+                if items.is_empty() {
+                    Value::Null
+                } else {
+                    Value::Object(items)
+                }
+            }
+            QuestionKind::OpenText { .. } | QuestionKind::SingleChoice { .. } => {
+                if first.is_empty() {
+                    Value::Null
+                } else {
+                    Value::String(first.to_string())
+                }
+            }
+            QuestionKind::MultipleChoice { .. } => {
+                let chosen: Vec<Value> = values
+                    .iter()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| Value::String(v.clone()))
+                    .collect();
+                if chosen.is_empty() {
+                    Value::Null
+                } else {
+                    Value::Array(chosen)
+                }
+            }
+        };
+        if !value.is_null() {
+            answers.insert(key.to_string(), value);
+        }
+    }
+    ResponseInput {
+        answers: Some(answers),
+        partial: Some(partial),
+        language: Some(language.as_str().to_string()),
+        consent: None,
+        profile_id: None,
+    }
+}
+
+/// The respondent's words for what the core found wrong with an answer.
+fn problem_text(lang: Lang, q: &Question, item: bool, reason: &str) -> String {
+    if reason == "is required" {
+        return lang.t(if item {
+            "survey-error-item-required"
+        } else {
+            "survey-error-required"
+        });
+    }
+    match &q.kind {
+        QuestionKind::Scale { .. }
+        | QuestionKind::Matrix { .. }
+        | QuestionKind::Nps { .. }
+        | QuestionKind::Csat { .. } => match q.kind.scale() {
+            Some(s) => lang.t_with(
+                "survey-error-scale",
+                &[("low", s.low().into()), ("high", s.high().into())],
+            ),
+            None => lang.t("survey-error-option"),
+        },
+        QuestionKind::SingleChoice { .. } => lang.t("survey-error-option"),
+        QuestionKind::MultipleChoice {
+            min_selections,
+            max_selections,
+            ..
+        } => {
+            if reason.starts_with("too many") {
+                lang.t_with("survey-error-too-many", &[("max", *max_selections as i64)])
+            } else if reason.starts_with("too few") {
+                lang.t_with("survey-error-too-few", &[("min", *min_selections as i64)])
+            } else {
+                lang.t("survey-error-option")
+            }
+        }
+        QuestionKind::OpenText { max_length } => {
+            if reason.contains("characters long") {
+                lang.t_with("survey-error-too-long", &[("max", *max_length as i64)])
+            } else {
+                lang.t("survey-error-text")
+            }
+        }
+    }
+}
+
+/// The problems of a refused response: per question, per matrix item, and the summary
+/// in question order.
+#[derive(Default)]
+struct Problems {
+    questions: HashMap<String, String>,
+    items: HashMap<(String, String), String>,
+    summary: Vec<ErrorLink>,
+}
+
+fn problems(survey: &Survey, language: Language, invalid: &Invalid) -> Problems {
+    let lang = ui_lang(language);
+    let mut out = Problems::default();
+    let mut matched = vec![false; invalid.0.len()];
+    for q in survey.questions() {
+        let key = q.key.as_str();
+        let text = q.text.best(language);
+        for (i, e) in invalid.0.iter().enumerate() {
+            let Some(rest) = e.field.strip_prefix("answers.") else {
+                continue;
+            };
+            let (qkey, item) = match rest.split_once('.') {
+                Some((k, i)) => (k, Some(i)),
+                None => (rest, None),
+            };
+            if qkey != key {
+                continue;
+            }
+            matched[i] = true;
+            let known_item = item.and_then(|it| match &q.kind {
+                QuestionKind::Matrix { items, .. } => items.iter().find(|x| x.key.as_str() == it),
+                _ => None,
+            });
+            match known_item {
+                Some(it) => {
+                    let msg = problem_text(lang, q, true, &e.reason);
+                    out.summary.push(ErrorLink {
+                        target: format!("q-{key}-{}", it.key),
+                        text: format!("{text} {} — {msg}", it.text.best(language)),
+                    });
+                    out.items.insert((key.to_string(), it.key.to_string()), msg);
+                }
+                None => {
+                    let msg = problem_text(lang, q, false, &e.reason);
+                    if !out.questions.contains_key(key) {
+                        out.summary.push(ErrorLink {
+                            target: format!("q-{key}"),
+                            text: format!("{text} — {msg}"),
+                        });
+                        out.questions.insert(key.to_string(), msg);
+                    }
+                }
+            }
+        }
+    }
+    // Anything not about a question (a tampered language, say) still shows.
+    for (e, _) in invalid.0.iter().zip(matched).filter(|(_, m)| !m) {
+        out.summary.push(ErrorLink {
+            target: "survey-form".into(),
+            text: format!("{}: {}", e.field, e.reason),
+        });
+    }
+    out
+}
+
+fn anchor_label(anchors: &[Anchor], point: i32, language: Language) -> Option<String> {
+    anchors
+        .iter()
+        .find(|a| a.point == point)
+        .map(|a| a.label.best(language).to_string())
+}
+
+fn points(
+    name: &str,
+    low: i32,
+    high: i32,
+    anchors: &[Anchor],
+    language: Language,
+    entered: &Entered,
+) -> Vec<Choice> {
+    let chosen = entered.get(name).and_then(|v| v.first());
+    (low..=high)
+        .map(|p| Choice {
+            kind: "radio",
+            id: format!("f-{name}-{p}"),
+            name: name.to_string(),
+            value: p.to_string(),
+            number: Some(p),
+            label: anchor_label(anchors, p, language),
+            checked: chosen.is_some_and(|c| c.trim() == p.to_string()),
+        })
+        .collect()
+}
+
+fn options<'a>(
+    kind: &'static str,
+    name: &str,
+    opts: impl Iterator<Item = (&'a str, &'a LocalText)>,
+    language: Language,
+    entered: &Entered,
+) -> Vec<Choice> {
+    let chosen = entered.get(name).map(Vec::as_slice).unwrap_or_default();
+    opts.map(|(key, label)| Choice {
+        kind,
+        id: format!("f-{name}-{key}"),
+        name: name.to_string(),
+        value: key.to_string(),
+        number: None,
+        label: Some(label.best(language).to_string()),
+        checked: chosen.iter().any(|c| c == key),
+    })
+    .collect()
+}
+
+fn question_view(
+    q: &Question,
+    language: Language,
+    entered: &Entered,
+    problems: &Problems,
+) -> QuestionView {
+    let lang = ui_lang(language);
+    let key = q.key.as_str();
+    let mut view = QuestionView {
+        key: key.to_string(),
+        text: q.text.best(language).to_string(),
+        required: q.required,
+        kind: "scale",
+        hint: None,
+        error: problems.questions.get(key).cloned(),
+        described: None,
+        choices: Vec::new(),
+        rows: Vec::new(),
+        ends: (String::new(), String::new()),
+        text_value: String::new(),
+        max_length: 0,
+    };
+    let ends = |anchors: &[Anchor], low: i32, high: i32| {
+        (
+            anchor_label(anchors, low, language).unwrap_or_else(|| low.to_string()),
+            anchor_label(anchors, high, language).unwrap_or_else(|| high.to_string()),
+        )
+    };
+    match &q.kind {
+        QuestionKind::Scale { anchors, .. }
+        | QuestionKind::Nps { anchors }
+        | QuestionKind::Csat { anchors } => {
+            let scale = q.kind.scale().expect("these kinds have a scale");
+            view.choices = points(key, scale.low(), scale.high(), anchors, language, entered);
+            view.ends = ends(anchors, scale.low(), scale.high());
+        }
+        QuestionKind::Matrix { anchors, items, .. } => {
+            let scale = q.kind.scale().expect("a matrix has a scale");
+            view.kind = "matrix";
+            view.ends = ends(anchors, scale.low(), scale.high());
+            view.rows = items
+                .iter()
+                .map(|it| {
+                    let name = format!("{key}.{}", it.key);
+                    Row {
+                        key: it.key.to_string(),
+                        text: it.text.best(language).to_string(),
+                        error: problems
+                            .items
+                            .get(&(key.to_string(), it.key.to_string()))
+                            .cloned(),
+                        choices: points(
+                            &name,
+                            scale.low(),
+                            scale.high(),
+                            anchors,
+                            language,
+                            entered,
+                        ),
+                    }
+                })
+                .collect();
+        }
+        QuestionKind::OpenText { max_length } => {
+            view.kind = "text";
+            view.max_length = *max_length;
+            view.text_value = entered
+                .get(key)
+                .and_then(|v| v.first())
+                .cloned()
+                .unwrap_or_default();
+            view.hint = Some(lang.t_with("survey-hint-max-length", &[("max", *max_length as i64)]));
+        }
+        QuestionKind::SingleChoice { options: opts } => {
+            view.kind = "single";
+            view.choices = options(
+                "radio",
+                key,
+                opts.iter().map(|o| (o.key.as_str(), &o.label)),
+                language,
+                entered,
+            );
+        }
+        QuestionKind::MultipleChoice {
+            options: opts,
+            min_selections,
+            max_selections,
+        } => {
+            view.kind = "multiple";
+            view.choices = options(
+                "checkbox",
+                key,
+                opts.iter().map(|o| (o.key.as_str(), &o.label)),
+                language,
+                entered,
+            );
+            view.hint = Some(if *min_selections > 0 {
+                lang.t_with(
+                    "survey-hint-between",
+                    &[
+                        ("min", *min_selections as i64),
+                        ("max", *max_selections as i64),
+                    ],
+                )
+            } else {
+                lang.t_with("survey-hint-at-most", &[("max", *max_selections as i64)])
+            });
+        }
+    }
+    let described: Vec<String> = [
+        view.hint.as_ref().map(|_| format!("q-{key}-hint")),
+        view.error.as_ref().map(|_| format!("q-{key}-error")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    view.described = (!described.is_empty()).then(|| described.join(" "));
+    view
+}
+
+/// The form, filled with what was entered, with the problems named.
+fn form_page(
+    survey: &Survey,
+    language: Language,
+    path: &str,
+    entered: &Entered,
+    problems: &Problems,
+    resume: Option<String>,
+) -> FormPage {
+    let sections = survey
+        .sections
+        .iter()
+        .map(|s| SectionView {
+            title: s.title.as_ref().map(|t| t.best(language).to_string()),
+            questions: s
+                .questions
+                .iter()
+                .map(|q| question_view(q, language, entered, problems))
+                .collect(),
+        })
+        .collect();
+    FormPage {
+        chrome: Chrome::new(Some(survey), language, path),
+        title: survey.title.best(language).to_string(),
+        intro: survey.intro.as_ref().map(|t| t.best(language).to_string()),
+        action: path.to_string(),
+        language: language.as_str(),
+        sections,
+        errors: problems
+            .summary
+            .iter()
+            .map(|e| ErrorLink {
+                target: e.target.clone(),
+                text: e.text.clone(),
+            })
+            .collect(),
+        resume,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+/// `GET /s/{id}`: the empty form.
+pub async fn form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    fallback: Lang,
+) -> Result<Response, ApiError> {
+    let survey = match find(&state, &id).await? {
+        Found::Open(_, s) => s,
+        Found::NotOpen(s) => {
+            let language = choose_language(&s, q.lang.as_deref(), None, &headers);
+            return gone(&s, language, &format!("/s/{}", s.id));
+        }
+        Found::Unknown => return unknown(fallback),
+    };
+    let language = choose_language(&survey, q.lang.as_deref(), None, &headers);
+    let path = format!("/s/{}", survey.id);
+    let page = form_page(
+        &survey,
+        language,
+        &path,
+        &Entered::new(),
+        &Problems::default(),
+        None,
+    );
+    html(StatusCode::OK, page)
+}
+
+/// `GET /s/{id}/r/{response}`: a partial save, filled in to continue.
+pub async fn resume(
+    State(state): State<AppState>,
+    Path((id, response)): Path<(String, String)>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    fallback: Lang,
+) -> Result<Response, ApiError> {
+    let (owner, survey) = match find(&state, &id).await? {
+        Found::Open(owner, s) => (owner, s),
+        Found::NotOpen(s) => {
+            let language = choose_language(&s, q.lang.as_deref(), None, &headers);
+            return gone(&s, language, &format!("/s/{}", s.id));
+        }
+        Found::Unknown => return unknown(fallback),
+    };
+    let Some(prev) = saved(&state, owner, &survey, &response).await? else {
+        return unknown(fallback);
+    };
+    let language = choose_language(&survey, q.lang.as_deref(), Some(prev.language), &headers);
+    let path = format!("/s/{}/r/{}", survey.id, prev.id);
+    if prev.completed {
+        let chrome = Chrome::new(Some(&survey), language, &path);
+        let title = survey.title.best(language).to_string();
+        return message(StatusCode::OK, chrome, Some(&title), "survey-completed");
+    }
+    let page = form_page(
+        &survey,
+        language,
+        &path,
+        &entered_from_saved(&prev),
+        &Problems::default(),
+        Some(path.clone()),
+    );
+    html(StatusCode::OK, page)
+}
+
+/// `POST /s/{id}`: a new response.
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    fallback: Lang,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    answer(&state, &id, None, &headers, fallback, &body).await
+}
+
+/// `POST /s/{id}/r/{response}`: the rest of a partial save.
+pub async fn continue_answer(
+    State(state): State<AppState>,
+    Path((id, response)): Path<(String, String)>,
+    headers: HeaderMap,
+    fallback: Lang,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    answer(&state, &id, Some(&response), &headers, fallback, &body).await
+}
+
+async fn answer(
+    state: &AppState,
+    id: &str,
+    response: Option<&str>,
+    headers: &HeaderMap,
+    fallback: Lang,
+    body: &[u8],
+) -> Result<Response, ApiError> {
+    // Pairs, not a map: a multiple choice repeats its name.
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(body).map_err(|e| ApiError::Malformed(e.to_string()))?;
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let (owner, survey) = match find(state, id).await? {
+        Found::Open(owner, s) => (owner, s),
+        Found::NotOpen(s) => {
+            let language = choose_language(&s, field("language"), None, headers);
+            return gone(&s, language, &format!("/s/{}", s.id));
+        }
+        Found::Unknown => return unknown(fallback),
+    };
+    let language = choose_language(&survey, field("language"), None, headers);
+    let partial = field("action") == Some("save");
+    let mut path = format!("/s/{}", survey.id);
+    let mut continued = None;
+    if let Some(raw) = response {
+        let Some(prev) = saved(state, owner, &survey, raw).await? else {
+            return unknown(fallback);
+        };
+        path = format!("/s/{}/r/{}", survey.id, prev.id);
+        if prev.completed {
+            let chrome = Chrome::new(Some(&survey), language, &path);
+            let title = survey.title.best(language).to_string();
+            return message(
+                StatusCode::CONFLICT,
+                chrome,
+                Some(&title),
+                "survey-completed",
+            );
+        }
+        continued = Some(prev.id);
+    }
+    let entered = entered_from_form(&pairs);
+    let input = input_from(&survey, &entered, language, partial);
+    let mut checked = match Saved::parse(&survey, &input, Utc::now()) {
+        Ok(r) => r,
+        Err(invalid) => {
+            let problems = problems(&survey, language, &invalid);
+            let resume = continued.map(|_| path.clone());
+            let page = form_page(&survey, language, &path, &entered, &problems, resume);
+            return html(StatusCode::UNPROCESSABLE_ENTITY, page);
+        }
+    };
+    if let Some(id) = continued {
+        checked.id = id;
+    }
+    let response_id = checked.id;
+    state.store.save_response(owner, checked).await?;
+    if partial {
+        return Ok(Redirect::to(&format!("/s/{}/r/{response_id}", survey.id)).into_response());
+    }
+    let chrome = Chrome {
+        lang: ui_lang(language),
+        switch: Vec::new(),
+    };
+    let title = survey.title.best(language).to_string();
+    message(StatusCode::OK, chrome, Some(&title), "survey-thanks")
+}
+
+/// A Host header that is a plain host name or address with an optional port.
+fn plain_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 255
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+}
+
+/// `GET /api/v1/surveys/{id}/qr.svg`: the survey's public link as a QR code, for its
+/// owner (secret key). The link uses the request's host, and https when a proxy says so
+/// in X-Forwarded-Proto.
+pub async fn qr(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let id: SurveyId = id.parse().map_err(|_| ApiError::NotFound)?;
+    let (_, survey) = state
+        .store
+        .survey(Some(me), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| plain_host(h))
+        .ok_or_else(|| ApiError::invalid("host", "the request has no usable Host header"))?;
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .and_then(|p| p.split(',').next())
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+    let scheme = if https { "https" } else { "http" };
+    let link = format!("{scheme}://{host}/s/{}", survey.id);
+    let code =
+        qrcode::QrCode::new(link.as_bytes()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .build();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        svg,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn accept_language_picks_among_the_surveys_languages() {
+        let mut h = HeaderMap::new();
+        let offered = [Language::Sv, Language::En];
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("de-DE,en;q=0.8,sv;q=0.9"),
+        );
+        assert_eq!(accept_language(&h, &offered), Some(Language::Sv));
+        assert_eq!(accept_language(&h, &[Language::En]), Some(Language::En));
+        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("fr"));
+        assert_eq!(accept_language(&h, &offered), None);
+    }
+
+    #[test]
+    fn messages_with_numbers_are_filled_in() {
+        assert_eq!(
+            Lang::Sv.t_with("survey-error-scale", &[("low", 1), ("high", 5)]),
+            "Välj ett värde från 1 till 5."
+        );
+        assert_eq!(
+            Lang::En.t_with("survey-error-too-many", &[("max", 2)]),
+            "Choose at most 2 options."
+        );
+    }
+}
