@@ -1,45 +1,5 @@
-//! The two declarations every research file leans on: newtype ids (the same pattern
-//! as `crate::ids`) and closed vocabularies that carry Swedish and English labels.
-
-/// A UUID v7 newtype id: time-ordered, made anywhere without asking a database.
-macro_rules! research_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
-            ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema,
-        )]
-        #[serde(transparent)]
-        #[schema(value_type = String, format = Uuid)]
-        pub struct $name(pub ::uuid::Uuid);
-
-        impl $name {
-            /// A fresh, time-ordered id.
-            pub fn new() -> Self {
-                Self(::uuid::Uuid::now_v7())
-            }
-        }
-
-        impl Default for $name {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-
-        impl ::std::str::FromStr for $name {
-            type Err = ::uuid::Error;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                ::uuid::Uuid::parse_str(s).map(Self)
-            }
-        }
-    };
-}
+//! Closed vocabularies that carry Swedish and English labels (ids come from
+//! `crate::ids::id_type`).
 
 /// A closed vocabulary: snake_case names for the API and the database, and a
 /// label per language for people.
