@@ -127,9 +127,145 @@ impl StackedBars {
     }
 }
 
+/// One row of a diverging bar: the label and the share of each scale point.
+pub struct Diverging {
+    pub label: String,
+    /// Shares of the points low to high, summing to 1 (or all 0 without answers).
+    pub shares: Vec<f64>,
+}
+
+/// Diverging stacked bars for scale items: disagreement to the left of the centre
+/// line, agreement to the right, a neutral middle point split across it.
+#[derive(Template)]
+#[template(path = "diverging_bars.svg", escape = "html")]
+pub struct DivergingBars {
+    pub id: String,
+    pub title: String,
+    pub height: u32,
+    pub centre: u32,
+    pub rows: Vec<Row>,
+    pub legend: Vec<LegendItem>,
+    pub legend_y: u32,
+}
+
+impl DivergingBars {
+    /// `points` names each scale point for the legend, low to high.
+    pub fn new(id: String, title: String, points: &[String], bars: Vec<Diverging>) -> Self {
+        let (label_width, plot) = (200u32, 480u32);
+        let centre = label_width + plot / 2;
+        let k = points.len();
+        let middle = (k as f64 - 1.0) / 2.0;
+        let class = |i: usize| -> &'static str {
+            let d = i as f64 - middle;
+            match () {
+                _ if d.abs() < 0.01 => "neutral",
+                _ if d <= -1.5 => "disagree-strong",
+                _ if d < 0.0 => "disagree",
+                _ if d >= 1.5 => "agree-strong",
+                _ => "agree",
+            }
+        };
+        let rows = bars
+            .into_iter()
+            .enumerate()
+            .map(|(r, bar)| {
+                // The left edge: everything below the middle, and half the middle.
+                let left: f64 = bar
+                    .shares
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        if (i as f64) < middle - 0.01 {
+                            *s
+                        } else if (i as f64 - middle).abs() < 0.01 {
+                            s / 2.0
+                        } else {
+                            0.0
+                        }
+                    })
+                    .sum();
+                let mut x = centre as f64 - left * (plot / 2) as f64;
+                let segments = bar
+                    .shares
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| **s > 0.0)
+                    .map(|(i, s)| {
+                        let width = s * (plot / 2) as f64;
+                        let seg = Segment {
+                            x: x.round() as u32,
+                            width: width.round().max(1.0) as u32,
+                            class: class(i),
+                            title: format!(
+                                "{}: {:.0} %",
+                                points.get(i).map_or("", String::as_str),
+                                s * 100.0
+                            ),
+                        };
+                        x += width;
+                        seg
+                    })
+                    .collect();
+                Row {
+                    label: bar.label,
+                    marked: false,
+                    y: r as u32 * ROW,
+                    total: 0,
+                    total_x: 0,
+                    segments,
+                }
+            })
+            .collect::<Vec<_>>();
+        let legend_y = rows.len() as u32 * ROW + 12;
+        let legend = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| LegendItem {
+                x: label_width + i as u32 * (plot / k.max(1) as u32),
+                class: class(i),
+                label: p.clone(),
+            })
+            .collect();
+        DivergingBars {
+            id,
+            title,
+            height: legend_y + 24,
+            centre,
+            rows,
+            legend,
+            legend_y,
+        }
+    }
+
+    pub fn bar_height(&self) -> u32 {
+        BAR
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diverging_bars_put_disagreement_left_of_the_centre() {
+        let points: Vec<String> = (1..=5).map(|p| p.to_string()).collect();
+        let chart = DivergingBars::new(
+            "d".into(),
+            "Items".into(),
+            &points,
+            vec![Diverging {
+                label: "Kaffet".into(),
+                shares: vec![0.1, 0.1, 0.2, 0.3, 0.3],
+            }],
+        );
+        let row = &chart.rows[0];
+        // 0.1 + 0.1 + half of 0.2 = 0.3 of the half-width (240) lies left of the centre.
+        assert_eq!(row.segments[0].x, chart.centre - 72);
+        assert_eq!(row.segments[0].class, "disagree-strong");
+        assert_eq!(row.segments[2].class, "neutral");
+        assert_eq!(row.segments[4].class, "agree-strong");
+        assert!(chart.render().unwrap().contains("Kaffet"));
+    }
 
     #[test]
     fn bars_scale_to_the_largest_total_and_labels_are_escaped() {

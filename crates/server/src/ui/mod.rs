@@ -9,6 +9,7 @@ mod people;
 mod research;
 mod session;
 mod survey;
+mod survey_results;
 
 use crate::state::AppState;
 use axum::Router;
@@ -33,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/research", get(research::list))
         .route("/research/{id}", get(research::board))
         .route("/research/{id}/events", get(live::events))
+        .route("/surveys", get(survey_results::list))
+        .route("/surveys/{id}", get(survey_results::results))
         .route("/s/{id}", get(survey::form).post(survey::submit))
         .route(
             "/s/{id}/r/{response}",

@@ -336,3 +336,72 @@ async fn an_open_board_hears_when_someone_else_changes_the_project() {
     }
     assert!(seen.contains("data: 2"), "{seen}");
 }
+
+#[tokio::test]
+async fn survey_results_show_diverging_bars_and_intervals() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
+    let agree = json!([{"point": 1, "label": "Nej"}, {"point": 5, "label": "Ja"}]);
+    let survey: Value = app
+        .post(&key, "/surveys", json!({"title": "Besöket", "sections": [{"questions": [
+            {"key": "welcome", "kind": "scale", "points": 5, "anchors": agree, "text": "Välkommen?"},
+            {"key": "aspects", "kind": "matrix", "points": 5, "anchors": agree, "text": "Hur var det?",
+             "items": [{"key": "coffee", "text": "Kaffet"}, {"key": "queue", "text": "Kön"}]},
+            {"key": "recommend", "kind": "nps", "text": "Rekommendera?"}
+        ]}]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = survey["id"].as_str().unwrap().to_string();
+    app.http
+        .put(format!("{}/api/v1/surveys/{id}/status", app.base))
+        .bearer_auth(&key)
+        .json(&json!({"status": "open"}))
+        .send()
+        .await
+        .unwrap();
+    for (w, c, q, r) in [(5, 5, 1, 10), (4, 4, 2, 9), (2, 5, 1, 3)] {
+        let answer = json!({"answers": {"welcome": w, "aspects": {"coffee": c, "queue": q}, "recommend": r}});
+        let res = app
+            .http
+            .post(format!("{}/api/v1/surveys/{id}/responses", app.base))
+            .json(&answer)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let mut kim = Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+    assert!(
+        kim.get("/surveys", "sv")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Besöket")
+    );
+    let page = kim
+        .get(&format!("/surveys/{id}"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"response-count\">3<"));
+    assert!(page.contains("id=\"chart-aspects\"") && page.contains("class=\"chart diverging\""));
+    assert!(page.contains("Medelvärde 3.67"), "mean of 5, 4, 2");
+    assert!(
+        page.contains("NPS 33"),
+        "two promoters, one detractor of three"
+    );
+    let other = app.provider("Banken").await;
+    app.user(&other, "bo@bank.example", "hemligt-lösen").await;
+    let mut bo = Browser::new(&app.base);
+    bo.sign_in("bo@bank.example", "hemligt-lösen").await;
+    assert_eq!(
+        bo.get(&format!("/surveys/{id}"), "sv").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
