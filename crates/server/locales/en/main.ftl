@@ -110,3 +110,4 @@ survey-top-two = Top two boxes
 survey-nps = NPS
 survey-no-answers = No answers yet.
 survey-ci-note = Intervals are 95 %: Student t for means, Wilson for shares, the normal approximation for NPS.
+research-strategy = Strategy

@@ -110,3 +110,4 @@ survey-top-two = De två översta
 survey-nps = NPS
 survey-no-answers = Inga svar ännu.
 survey-ci-note = Intervallen är 95 %: Student t för medelvärden, Wilson för andelar, normalapproximation för NPS.
+research-strategy = Strategi

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/research", get(research::list))
         .route("/research/{id}", get(research::board))
         .route("/research/{id}/events", get(live::events))
+        .route("/research/{id}/{document}", get(research::strategy))
         .route("/surveys", get(survey_results::list))
         .route("/surveys/{id}", get(survey_results::results))
         .route("/s/{id}", get(survey::form).post(survey::submit))

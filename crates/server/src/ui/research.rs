@@ -321,3 +321,32 @@ impl FourField {
         }
     }
 }
+
+/// The strategy document of a project, as a PDF download or a printable page.
+pub async fn strategy(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: SignedIn,
+    Path((id, format)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let shell = Shell::signed_in(lang, &format!("/research/{id}"), &who);
+    let stored = match id.parse::<Uuid>() {
+        Ok(id) => state.store.project(who.provider.id, id).await?,
+        Err(_) => None,
+    };
+    let Some(stored) = stored else {
+        return super::people::not_found(shell);
+    };
+    let project =
+        Project::import(stored.document.clone()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let doc = project.strategy();
+    let l = engine_lang(lang);
+    match format.as_str() {
+        "strategy.pdf" => {
+            let pdf = crate::pdf::from_markdown(&research::to_markdown(&doc, l));
+            Ok(([(axum::http::header::CONTENT_TYPE, "application/pdf")], pdf).into_response())
+        }
+        "strategy.html" => Ok(Html(research::to_html(&doc, l)).into_response()),
+        _ => super::people::not_found(shell),
+    }
+}

@@ -273,6 +273,11 @@ async fn the_research_board_shows_evidence_by_phase_and_the_matrix() {
             .contains("Betala vägtull"),
         "the road toll sits in Automate"
     );
+    let pdf = lena
+        .get(&format!("/research/{id}/strategy.pdf"), "sv")
+        .await;
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
 
     let mut kim = Browser::new(&app.base);
     kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
