@@ -4,7 +4,7 @@
 use crate::auth::Sender;
 use crate::error::{ApiError, Problem};
 use crate::ingest::Context;
-use crate::ingest::batch::{self, Format, MAX_EVENTS};
+use crate::ingest::batch::{self, Format};
 use crate::json::{BodyLimit, RawBody};
 use crate::state::AppState;
 use axum::Json;
@@ -154,7 +154,6 @@ async fn create_batch(
         state.store.quarantine(sender.provider, quarantine).await?;
     }
     let count = |s| results.iter().filter(|r| r.status == s).count();
-    debug_assert!(results.len() <= MAX_EVENTS);
     Ok(Json(BatchResult {
         accepted: count(EventStatus::Accepted),
         duplicates: count(EventStatus::Duplicate),

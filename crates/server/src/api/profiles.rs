@@ -3,6 +3,7 @@
 use super::Page;
 use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
+use crate::ingest::region;
 use crate::json::{ApiJson, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
@@ -10,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use motesplats_core::profile::ProfileInput;
 use motesplats_core::touchpoint::IdentifierInput;
-use motesplats_core::{NewProfile, PageRequest, Profile, ProfileId, ProviderId};
+use motesplats_core::{NewProfile, PageRequest, Profile, ProfileId};
 use motesplats_store::ProfileFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -22,16 +23,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_profile, list_profiles))
         .routes(routes!(get_profile))
         .routes(routes!(add_identifier))
-}
-
-/// The provider's country, for reading local phone numbers.
-pub async fn region(state: &AppState, me: ProviderId) -> Result<String, ApiError> {
-    Ok(state
-        .store
-        .provider(me)
-        .await?
-        .map(|p| p.country)
-        .unwrap_or_else(|| "SE".into()))
 }
 
 /// A path id: one that does not parse names nothing, so it is not found.

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use motesplats_core::survey::{
     Answer, QuestionKind, Response, ResponseId, ResponseInput, Survey, SurveyId, SurveyInput,
-    SurveyStatus, describe_scale, nps, top_two_box,
+    SurveyStatus, describe_scale, nps, scale_values, top_two_box,
 };
 use motesplats_core::{Invalid, ProviderId};
 use serde::{Deserialize, Serialize};
@@ -305,15 +305,7 @@ fn result(
             json!({"items": per_item})
         }
         QuestionKind::Nps { .. } => {
-            let values: Vec<f64> = answers()
-                .filter_map(|a| {
-                    if let Answer::Point(p) = a {
-                        Some(f64::from(*p))
-                    } else {
-                        None
-                    }
-                })
-                .collect();
+            let values = scale_values(responses, key, None);
             json!({"n": values.len(), "nps": figure(nps(&values, level))})
         }
         QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. } => {
@@ -333,19 +325,7 @@ fn result(
         }
         QuestionKind::OpenText { .. } => json!({"n": answers().count()}),
     };
-    json!({"key": key, "kind": kind_name(&question.kind), "result": body})
-}
-
-fn kind_name(kind: &QuestionKind) -> &'static str {
-    match kind {
-        QuestionKind::Scale { .. } => "scale",
-        QuestionKind::Matrix { .. } => "matrix",
-        QuestionKind::OpenText { .. } => "open_text",
-        QuestionKind::SingleChoice { .. } => "single_choice",
-        QuestionKind::MultipleChoice { .. } => "multiple_choice",
-        QuestionKind::Nps { .. } => "nps",
-        QuestionKind::Csat { .. } => "csat",
-    }
+    json!({"key": key, "kind": question.kind.name(), "result": body})
 }
 
 /// A column of the export: its name and how a response fills it.

@@ -23,14 +23,19 @@ pub struct Context {
     pub plan: Option<Arc<CheckedPlan>>,
 }
 
+/// The provider's country, for reading phone numbers written without a country code.
+pub async fn region(state: &AppState, provider: ProviderId) -> Result<String, ApiError> {
+    Ok(state
+        .store
+        .provider(provider)
+        .await?
+        .map(|p| p.country)
+        .unwrap_or_else(|| "SE".into()))
+}
+
 impl Context {
     pub async fn load(state: &AppState, provider: ProviderId) -> Result<Context, ApiError> {
-        let region = state
-            .store
-            .provider(provider)
-            .await?
-            .map(|p| p.country)
-            .unwrap_or_else(|| "SE".into());
+        let region = region(state, provider).await?;
         let channels = state.store.channels(provider).await?;
         let plan = state.plans.get(state, provider).await?;
         Ok(Context {

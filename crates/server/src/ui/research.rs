@@ -16,6 +16,7 @@ use motesplats_core::Phase;
 use motesplats_core::research::{
     self, Label, MatrixLayout, Project, Topic, Valence, guidance, layout,
 };
+use motesplats_store::StoredProject;
 use uuid::Uuid;
 
 fn engine_lang(lang: Lang) -> research::Lang {
@@ -65,6 +66,24 @@ pub async fn list(
         page.render()
             .map_err(|e| ApiError::Internal(e.to_string()))?,
     ))
+}
+
+/// The signed-in provider's project with this id, stored and loaded; None when it
+/// names nothing the provider may see.
+async fn open(
+    state: &AppState,
+    who: &SignedIn,
+    id: &str,
+) -> Result<Option<(StoredProject, Project)>, ApiError> {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return Ok(None);
+    };
+    let Some(stored) = state.store.project(who.provider.id, id).await? else {
+        return Ok(None);
+    };
+    let project =
+        Project::import(stored.document.clone()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Some((stored, project)))
 }
 
 /// A piece of evidence on the board; `tone` is a CSS class (value, irritation, neutral).
@@ -200,15 +219,9 @@ pub async fn board(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let shell = Shell::signed_in(lang, &format!("/research/{id}"), &who);
-    let stored = match id.parse::<Uuid>() {
-        Ok(id) => state.store.project(who.provider.id, id).await?,
-        Err(_) => None,
-    };
-    let Some(stored) = stored else {
+    let Some((stored, project)) = open(&state, &who, &id).await? else {
         return super::people::not_found(shell);
     };
-    let project =
-        Project::import(stored.document.clone()).map_err(|e| ApiError::Internal(e.to_string()))?;
     let l = engine_lang(lang);
     let counts = state.store.touchpoint_counts(who.provider.id).await?;
     let phases = PHASES
@@ -330,15 +343,9 @@ pub async fn strategy(
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let shell = Shell::signed_in(lang, &format!("/research/{id}"), &who);
-    let stored = match id.parse::<Uuid>() {
-        Ok(id) => state.store.project(who.provider.id, id).await?,
-        Err(_) => None,
-    };
-    let Some(stored) = stored else {
+    let Some((_, project)) = open(&state, &who, &id).await? else {
         return super::people::not_found(shell);
     };
-    let project =
-        Project::import(stored.document.clone()).map_err(|e| ApiError::Internal(e.to_string()))?;
     let doc = project.strategy();
     let l = engine_lang(lang);
     match format.as_str() {

@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use motesplats_core::survey::{
-    Answer, Language, QuestionKind, Survey, SurveyId, describe_scale, nps, top_two_box,
+    Language, QuestionKind, Survey, SurveyId, describe_scale, nps, scale_values, top_two_box,
 };
 
 const LEVEL: f64 = 0.95;
@@ -103,13 +103,7 @@ fn view(
             .map(|i| (Some(i.key.as_str()), i.text.best(l).to_string()))
             .collect(),
         QuestionKind::Nps { .. } => {
-            let values: Vec<f64> = responses
-                .iter()
-                .filter_map(|r| match r.answers.get(&q.key) {
-                    Some(Answer::Point(p)) => Some(f64::from(*p)),
-                    _ => None,
-                })
-                .collect();
+            let values = scale_values(responses, q.key.as_str(), None);
             let figures = match nps(&values, LEVEL) {
                 Ok(n) => vec![format!(
                     "{} {:.0} {}",
