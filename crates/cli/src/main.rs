@@ -1,8 +1,10 @@
-//! `motesplats`: serve the platform, build the demo world, manage providers.
+//! `motesplats`: serve the platform, build the demo world, manage providers, export
+//! research projects.
 
 mod bench;
 mod demo;
 mod import;
+mod project;
 mod provider;
 mod serve;
 
@@ -38,6 +40,11 @@ enum Command {
         #[command(subcommand)]
         command: provider::Command,
     },
+    /// List and export research projects (JSON, strategy as Markdown/HTML/PDF, evidence as CSV).
+    Project {
+        #[command(subcommand)]
+        command: project::Command,
+    },
 }
 
 /// Where data lives when no `--database` is given.
@@ -69,6 +76,7 @@ fn main() -> anyhow::Result<()> {
             Command::Demo(args) => demo::run(args).await,
             Command::Import(args) => import::run(args).await,
             Command::Provider { command } => provider::run(command).await,
+            Command::Project { command } => project::run(command).await,
             Command::Bench { command } => bench::run(command).await,
         }
     })

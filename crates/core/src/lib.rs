@@ -28,4 +28,6 @@ pub use page::{Cursor, PageRequest};
 pub use profile::{NewProfile, Person, Profile};
 pub use provider::{NewProvider, Provider};
 pub use touchpoint::{Initiator, NewTouchpoint, Touchpoint, TouchpointKind};
-pub use value::{Action, DigitalAspect, Motivation, Phase, Setting, Stance};
+pub use value::{
+    Action, DigitalAspect, Motivation, Phase, Setting, Stance, ValueLandscape, ValueLandscapeInput,
+};

@@ -2,7 +2,8 @@
 //! belongs to, the motivations that start a journey, the two faces of digital
 //! technology, stances in the like/dislike protocols, and the four-field model.
 
-use crate::invalid::Invalid;
+use crate::invalid::{Checker, Invalid};
+use crate::research::input::word_list;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -63,6 +64,67 @@ vocabulary!(
     Action { Automate => "automate", Simplify => "simplify", Autonomise => "autonomise", Strengthen => "strengthen" }
 );
 
+/// Where a piece of evidence sits on the value landscape: the settings it belongs
+/// to, the motivations it speaks to, and how digital technology met the person.
+/// Any part may be empty: a team often places evidence before it sorts it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ValueLandscape {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<Setting>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub motivations: Vec<Motivation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub digital: Vec<DigitalAspect>,
+}
+
+impl ValueLandscape {
+    pub fn is_empty(&self) -> bool {
+        self.settings.is_empty() && self.motivations.is_empty() && self.digital.is_empty()
+    }
+}
+
+/// A value-landscape placement as a client sends it: lists of vocabulary names.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValueLandscapeInput {
+    /// `social_environment`, `physical_place`.
+    pub settings: Option<Vec<String>>,
+    /// `relationships`, `goal_fulfilment`, `experiences`.
+    pub motivations: Option<Vec<String>>,
+    /// `useful`, `intrusive`.
+    pub digital: Option<Vec<String>>,
+}
+
+impl ValueLandscapeInput {
+    /// Sorted, without repeats; a bad name is reported as `settings[1]` and so on.
+    pub fn parse(&self) -> Result<ValueLandscape, Invalid> {
+        let mut c = Checker::new();
+        let none = Vec::new();
+        let landscape = ValueLandscape {
+            settings: word_list(
+                &mut c,
+                "settings",
+                self.settings.as_ref().unwrap_or(&none),
+                Setting::parse,
+            ),
+            motivations: word_list(
+                &mut c,
+                "motivations",
+                self.motivations.as_ref().unwrap_or(&none),
+                Motivation::parse,
+            ),
+            digital: word_list(
+                &mut c,
+                "digital",
+                self.digital.as_ref().unwrap_or(&none),
+                DigitalAspect::parse,
+            ),
+        };
+        c.finish()?;
+        Ok(landscape)
+    }
+}
+
 impl Action {
     /// The four-field model: the customer's and the provider's stance on a moment
     /// decide what digital technology should do with it.
@@ -100,6 +162,37 @@ mod tests {
         assert_eq!(
             Action::for_stances(Stance::Like, Stance::Like),
             Action::Strengthen
+        );
+    }
+
+    #[test]
+    fn a_landscape_names_each_bad_word() {
+        let input = ValueLandscapeInput {
+            settings: Some(vec!["physical_place".into(), "moon".into()]),
+            motivations: Some(vec!["experiences".into(), "experiences".into()]),
+            digital: Some(vec!["loud".into()]),
+        };
+        let err = input.parse().unwrap_err();
+        let fields: Vec<&str> = err.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["settings[1]", "digital[0]"]);
+        let ok = ValueLandscapeInput {
+            motivations: Some(vec![
+                "experiences".into(),
+                "relationships".into(),
+                "experiences".into(),
+            ]),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(
+            ok.motivations,
+            [Motivation::Relationships, Motivation::Experiences]
+        );
+        assert!(ok.settings.is_empty() && !ok.is_empty());
+        assert_eq!(
+            serde_json::to_string(&ValueLandscape::default()).unwrap(),
+            "{}"
         );
     }
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod ingest;
 pub mod json;
 pub mod pdf;
+pub mod research_export;
 pub mod state;
 pub mod ui;
 

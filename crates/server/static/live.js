@@ -1,11 +1,27 @@
-// Refreshes a research board when someone else changes the project. The page works
-// without this script; it only saves a manual reload.
+// Keeps a research board current while others work on it. When the project gets a
+// new version, the page is fetched again and only its parts marked data-live are
+// swapped in: new cards appear without a reload, and half-filled forms keep their
+// text. The page works without this script; it only saves a manual reload.
 (function () {
-  var board = document.querySelector("[data-live-events]");
-  if (!board || !window.EventSource) return;
-  var version = Number(board.getAttribute("data-version"));
-  var source = new EventSource(board.getAttribute("data-live-events"));
+  var title = document.querySelector("[data-live-events]");
+  if (!title || !window.EventSource || !window.fetch || !window.DOMParser) return;
+  var version = Number(title.getAttribute("data-version"));
+  var source = new EventSource(title.getAttribute("data-live-events"));
   source.addEventListener("changed", function (e) {
-    if (Number(e.data) > version) window.location.reload();
+    var now = Number(e.data);
+    if (now <= version) return;
+    version = now;
+    fetch(window.location.pathname, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("[data-live]").forEach(function (old) {
+          var name = old.getAttribute("data-live");
+          var next = fresh.querySelector('[data-live="' + name + '"]');
+          if (next) old.replaceWith(document.importNode(next, true));
+        });
+        title.setAttribute("data-version", String(version));
+      })
+      .catch(function () { /* the next change tries again */ });
   });
 })();

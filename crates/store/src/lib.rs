@@ -189,6 +189,25 @@ pub trait Store: Send + Sync + 'static {
     /// Lets `guest` see and work in the owner's project.
     async fn invite_to_project(&self, owner: ProviderId, id: Uuid, guest: ProviderId)
     -> Result<()>;
+    /// Keeps the bytes of a photo or screenshot of `project` under `id`, durably, if
+    /// `viewer` may see the project (owner or guest, as `project`); otherwise NotFound.
+    /// Conflict (field "id") if the id is taken. The bytes are not checked here: the
+    /// caller inspected them with the core's `Attachment::inspect`.
+    async fn put_attachment(
+        &self,
+        viewer: ProviderId,
+        project: Uuid,
+        id: Uuid,
+        content_type: &str,
+        data: &[u8],
+    ) -> Result<()>;
+    /// The content type and bytes of a project's image, if `viewer` may see the project.
+    async fn attachment(
+        &self,
+        viewer: ProviderId,
+        project: Uuid,
+        id: Uuid,
+    ) -> Result<Option<(String, Vec<u8>)>>;
 
     // Surveys and their responses.
     /// Conflict (field "id") if the id is taken.

@@ -489,6 +489,79 @@ async fn story(store: Arc<dyn Store>) {
         Err(StoreError::Invalid(_))
     ));
 
+    // Photos and screenshots: bytes of a project, for whoever may see the project.
+    let project = uuid::Uuid::now_v7();
+    store
+        .create_project(cafe.id, project, json!({"title": "Torget"}))
+        .await
+        .unwrap();
+    let photo = uuid::Uuid::now_v7();
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    store
+        .put_attachment(cafe.id, project, photo, "image/png", &bytes)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.attachment(cafe.id, project, photo).await.unwrap(),
+        Some(("image/png".to_string(), bytes.clone()))
+    );
+    assert!(matches!(
+        store
+            .put_attachment(cafe.id, project, photo, "image/png", b"again")
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    // Another provider can neither read nor add, nor can anyone through another project.
+    assert_eq!(
+        store.attachment(bank.id, project, photo).await.unwrap(),
+        None
+    );
+    assert!(matches!(
+        store
+            .put_attachment(bank.id, project, uuid::Uuid::now_v7(), "image/png", b"x")
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let other = uuid::Uuid::now_v7();
+    store
+        .create_project(bank.id, other, json!({"title": "Banken"}))
+        .await
+        .unwrap();
+    assert_eq!(store.attachment(bank.id, other, photo).await.unwrap(), None);
+    assert!(matches!(
+        store
+            .put_attachment(
+                cafe.id,
+                uuid::Uuid::now_v7(),
+                uuid::Uuid::now_v7(),
+                "image/png",
+                b"x"
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    // Once invited, the bank reads and adds like the owner.
+    store
+        .invite_to_project(cafe.id, project, bank.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.attachment(bank.id, project, photo).await.unwrap(),
+        Some(("image/png".to_string(), bytes))
+    );
+    let screenshot = uuid::Uuid::now_v7();
+    store
+        .put_attachment(bank.id, project, screenshot, "image/webp", b"RIFF")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .attachment(cafe.id, project, screenshot)
+            .await
+            .unwrap(),
+        Some(("image/webp".to_string(), b"RIFF".to_vec()))
+    );
+
     // Every read of Anna's data above is in her access log, by the café only.
     let log = store.access_log(anna.person_id, 100).await.unwrap();
     assert!(log.len() >= 5, "{log:?}");

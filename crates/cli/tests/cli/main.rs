@@ -3,6 +3,8 @@
 mod browser;
 mod crash;
 mod import;
+mod project;
+mod research_browser;
 mod survey_browser;
 
 use std::io::{BufRead, BufReader, Lines};

@@ -1,6 +1,8 @@
 //! A person answers a survey on a phone: the real `motesplats serve`, a real headless
 //! Chromium with a 375 px wide window asking for Swedish. A required question left
 //! empty is named in Swedish next to it; corrected, the answer is sent and counted.
+//! Then the provider's admin (made by `motesplats provider create`) signs in on the
+//! same phone and finds the response counted on the results page, split by week.
 //!
 //! Skipped (loudly) without chromium and chromedriver, like the other browser test.
 
@@ -9,8 +11,7 @@ use super::browser::chromedriver;
 use fantoccini::{Client, ClientBuilder, Locator};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-const OPERATOR: &str = "survey-browser-operator";
+use std::process::Command;
 
 fn survey() -> Value {
     let agree = json!([
@@ -75,23 +76,31 @@ async fn a_person_answers_a_survey_on_a_phone_in_swedish() {
     };
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("survey.db").display().to_string();
-    let mut server = Server::start(
-        &["--database", &database],
-        &[("MOTESPLATS_OPERATOR_TOKEN", OPERATOR)],
-    );
+    // The provider with its first admin, as the README tells an operator to make it.
+    let created = Command::new(env!("CARGO_BIN_EXE_motesplats"))
+        .args(["provider", "create", "--name", "Kafé Linden"])
+        .args([
+            "--admin-email",
+            "ada@linden.example",
+            "--database",
+            &database,
+        ])
+        .output()
+        .expect("run motesplats provider create");
+    assert!(created.status.success(), "{created:?}");
+    let printed = String::from_utf8(created.stdout).unwrap();
+    let shown = |label: &str| -> String {
+        printed
+            .lines()
+            .find_map(|l| l.strip_prefix(label))
+            .unwrap_or_else(|| panic!("no {label:?} in {printed}"))
+            .trim()
+            .to_string()
+    };
+    let (email, password, key) = (shown("sign in:"), shown("password:"), shown("API key:"));
+    let mut server = Server::start(&["--database", &database], &[]);
     let url = server.url.clone();
     let http = reqwest::Client::new();
-    let created: Value = http
-        .post(format!("{url}/api/v1/providers"))
-        .bearer_auth(OPERATOR)
-        .json(&json!({"name": "Kafé Linden"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key = created["api_key"]["token"].as_str().unwrap().to_string();
     let r = http
         .post(format!("{url}/api/v1/surveys"))
         .bearer_auth(&key)
@@ -207,6 +216,55 @@ async fn a_person_answers_a_survey_on_a_phone_in_swedish() {
         .await
         .unwrap();
     assert_eq!(results["responses"], 1, "{results}");
+
+    // The provider signs in on the same phone and finds the response on the results page.
+    browser.goto(&format!("{url}/sign-in")).await.unwrap();
+    browser
+        .find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(&email)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(&password)
+        .await
+        .unwrap();
+    click(&browser, "#sign-in").await;
+    browser
+        .wait()
+        .for_element(Locator::Css("svg#channel-chart"))
+        .await
+        .expect("signed in: the dashboard");
+    browser.goto(&format!("{url}/surveys/{id}")).await.unwrap();
+    assert_eq!(text(&browser, "h1").await, "Hur var ditt besök?");
+    assert_eq!(text(&browser, "#response-count").await, "1");
+    // The segment picker is a plain form: pick the week and show.
+    browser
+        .find(Locator::Id("segment"))
+        .await
+        .unwrap()
+        .select_by_value("week")
+        .await
+        .unwrap();
+    click(&browser, "#show-segment").await;
+    let header = text(&browser, "#segment-table thead").await;
+    assert!(header.starts_with("Fråga Alla (n = 1)"), "{header}");
+    assert!(header.contains("-W"), "a week column: {header}");
+    let welcome = text(&browser, "#segment-table tbody tr:first-child").await;
+    assert!(welcome.contains("n = 1"), "the answer counted: {welcome}");
+    assert!(
+        browser
+            .current_url()
+            .await
+            .unwrap()
+            .query()
+            .is_some_and(|q| q.contains("segment=week")),
+        "the choice is in the address, so the page can be shared"
+    );
 
     browser.close().await.unwrap();
     server.kill();

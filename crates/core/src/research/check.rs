@@ -2,6 +2,7 @@
 //! methods (an import, a row read back from a store): ids unique, every reference
 //! resolving, group sizes and texts within the rules. Errors name the path.
 
+use super::ids::AttachmentId;
 use super::input::{NAME_MAX, TEXT_MAX};
 use super::project::{Project, Role, group_size_problem};
 use crate::invalid::{Checker, text};
@@ -66,6 +67,9 @@ impl Project {
         }
         for (i, r) in self.reflections.iter().enumerate() {
             add(format!("reflections[{i}].id"), r.id.0);
+        }
+        for (i, a) in self.attachments.iter().enumerate() {
+            add(format!("attachments[{i}].id"), a.id.0);
         }
         ids
     }
@@ -294,6 +298,32 @@ impl Project {
         }
     }
 
+    /// Images: each description within the rules, and every photo and screenshot
+    /// naming one the project holds.
+    fn check_attachments(&self, c: &mut Checker) {
+        for (i, a) in self.attachments.iter().enumerate() {
+            for (field, reason) in a.problems() {
+                c.fail(format!("attachments[{i}].{field}"), reason);
+            }
+        }
+        let mut resolve = |at: String, ids: &[AttachmentId]| {
+            for (j, id) in ids.iter().enumerate() {
+                if self.attachment(*id).is_none() {
+                    c.fail(
+                        format!("{at}[{j}]"),
+                        "no uploaded image with this id in the project",
+                    );
+                }
+            }
+        };
+        for (i, o) in self.observations.iter().enumerate() {
+            resolve(format!("observations[{i}].photos"), &o.photos);
+        }
+        for (i, f) in self.functions.iter().enumerate() {
+            resolve(format!("functions[{i}].screenshots"), &f.screenshots);
+        }
+    }
+
     /// Checks the whole project; every problem is reported with its path.
     pub fn check(&self) -> Result<(), crate::invalid::Invalid> {
         let mut c = Checker::new();
@@ -320,6 +350,7 @@ impl Project {
         self.check_stories(&mut c);
         self.check_observations(&mut c);
         self.check_scan_and_protocols(&mut c);
+        self.check_attachments(&mut c);
         c.finish()
     }
 }

@@ -83,6 +83,12 @@ impl EvidenceRef {
     pub fn key(self) -> String {
         format!("{}:{}", self.kind(), self.uuid())
     }
+
+    /// Reads a [`EvidenceRef::key`] back; None when it is not one.
+    pub fn from_key(key: &str) -> Option<EvidenceRef> {
+        let (kind, id) = key.split_once(':')?;
+        serde_json::from_value(serde_json::json!({"kind": kind, "id": id})).ok()
+    }
 }
 
 /// A resolved reference: where in the journey it sits and a short summary in the
@@ -120,7 +126,10 @@ impl Project {
             }
             EvidenceRef::Observation(id) => {
                 let o = self.observation(id)?;
-                (o.placement.map(|p| p.phase), o.summary().to_string())
+                (
+                    o.placement.as_ref().map(|p| p.phase),
+                    o.summary().to_string(),
+                )
             }
             EvidenceRef::Function(id) => (None, self.function(id)?.name.clone()),
             EvidenceRef::Moment(id) => {
@@ -153,6 +162,26 @@ impl Project {
     pub fn has_evidence(&self, r: EvidenceRef) -> bool {
         self.resolve(r).is_some()
     }
+
+    /// Everything gathered in steps 1–3, in the order of the steps: what a moment
+    /// or a reflection can be drawn from.
+    pub fn gathered_evidence(&self) -> Vec<EvidenceRef> {
+        let stories = self.stories.iter().flat_map(|s| {
+            std::iter::once(EvidenceRef::Story(s.id))
+                .chain(s.moments.iter().map(|m| EvidenceRef::StoryMoment(m.id)))
+                .chain(
+                    s.value_statements
+                        .iter()
+                        .map(|v| EvidenceRef::ValueStatement(v.id)),
+                )
+        });
+        let observations = self
+            .observations
+            .iter()
+            .map(|o| EvidenceRef::Observation(o.id));
+        let functions = self.functions.iter().map(|f| EvidenceRef::Function(f.id));
+        stories.chain(observations).chain(functions).collect()
+    }
 }
 
 #[cfg(test)]
@@ -170,6 +199,9 @@ mod tests {
         );
         assert_eq!(serde_json::from_value::<EvidenceRef>(json).unwrap(), r);
         assert_eq!(r.key(), format!("story:{id}"));
+        assert_eq!(EvidenceRef::from_key(&r.key()), Some(r));
+        assert_eq!(EvidenceRef::from_key("story"), None);
+        assert_eq!(EvidenceRef::from_key(&format!("rumour:{id}")), None);
         assert!(
             serde_json::from_value::<EvidenceRef>(serde_json::json!({"kind": "rumour", "id": id}))
                 .is_err()

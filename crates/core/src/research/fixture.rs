@@ -78,6 +78,7 @@ fn moment(phase: &str, text: &str, valence: &str) -> StoryMomentInput {
         phase: Some(phase.into()),
         text: Some(text.into()),
         valence: Some(valence.into()),
+        landscape: None,
     }
 }
 
@@ -199,6 +200,7 @@ pub fn full_project() -> Project {
                 ),
                 ("time".to_string(), "Lördag 13.30".to_string()),
             ])),
+            photos: None,
         })
         .expect("observation");
     let phone = p
@@ -213,6 +215,7 @@ pub fn full_project() -> Project {
                 ),
                 ("digital".to_string(), "Mobil, söker på kartan".to_string()),
             ])),
+            photos: None,
         })
         .expect("observation");
     for (id, phase, valence) in [(queue, "during", "negative"), (phone, "before", "negative")] {
@@ -221,6 +224,7 @@ pub fn full_project() -> Project {
             &PlacementInput {
                 phase: Some(phase.into()),
                 valence: Some(valence.into()),
+                landscape: None,
             },
         )
         .expect("placement");
@@ -240,6 +244,7 @@ pub fn full_project() -> Project {
             value: Some("Handla när det passar mig".into()),
             shareable: Some(true),
             found_by: Some(ahmed),
+            screenshots: None,
         })
         .expect("function");
     let queue_app = p
@@ -271,6 +276,7 @@ pub fn full_project() -> Project {
                 EvidenceRef::StoryMoment(closed_door),
                 EvidenceRef::Observation(phone),
             ]),
+            landscape: None,
         })
         .expect("moment");
     let mut closed = stance(

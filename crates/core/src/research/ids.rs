@@ -59,3 +59,7 @@ id_type!(
     /// A team reflection for the strategy (step 5).
     ReflectionId
 );
+id_type!(
+    /// A photo (step 2) or screenshot (step 3) uploaded to a project.
+    AttachmentId
+);

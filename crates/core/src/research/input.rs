@@ -2,6 +2,7 @@
 //! values out, every problem recorded under its field name.
 
 use crate::invalid::{Checker, Invalid, text};
+use crate::value::{ValueLandscape, ValueLandscapeInput};
 
 /// Names, titles and labels.
 pub const NAME_MAX: usize = 200;
@@ -90,4 +91,11 @@ pub(crate) fn known_ids<T: Copy + PartialEq>(
         }
     }
     out
+}
+
+/// An optional value-landscape placement; bad words are named as `landscape.settings[0]`.
+pub(crate) fn landscape(c: &mut Checker, input: Option<&ValueLandscapeInput>) -> ValueLandscape {
+    input
+        .and_then(|l| c.take(l.parse().map_err(|e| e.within("landscape"))))
+        .unwrap_or_default()
 }

@@ -9,11 +9,15 @@
 //!   and after; follow-up questions checked for open or closed form; value statements.
 //! - `observation`: step 2 — protocol templates, observation rounds, the journey board.
 //! - `scan`: step 3 — the catalogue of digital functions.
+//! - `attachment`: photos of observations (step 2) and screenshots of functions
+//!   (step 3): the checks of an uploaded image and its description in the project.
 //! - `protocol`, `matrix`, `focus`: step 4 — moments with likes and dislikes from both
 //!   perspectives, the four-field classification and its layout, the chosen focus.
 //! - `reflection`, `strategy`, `render`: step 5 — team reflections, the strategy
 //!   document model (every claim citing evidence), Markdown and HTML.
 //! - `evidence`: typed references to anything a project holds, and their resolution.
+//! - `evidence_table`: all of a project's evidence as rows (step, kind, phase,
+//!   valence, value landscape, summary, what cites it), for the CSV export.
 //! - `round`: start the next round with this round's focus as context.
 //! - `export`, `check`: the project as one JSON value; integrity of outside data.
 //! - `guidance`: texts for each step and each tool, Swedish and English.
@@ -28,13 +32,15 @@
 #[macro_use]
 mod macros;
 
+pub mod attachment;
 pub mod check;
 pub mod evidence;
+pub mod evidence_table;
 pub mod export;
 pub mod focus;
 pub mod guidance;
 pub mod ids;
-mod input;
+pub(crate) mod input;
 pub mod lang;
 pub mod matrix;
 pub mod observation;
@@ -52,13 +58,15 @@ pub mod strategy;
 #[cfg(test)]
 mod fixture;
 
+pub use attachment::{ATTACHMENT_MAX, Attachment, IMAGE_TYPES};
 pub use evidence::{EvidenceItem, EvidenceRef};
+pub use evidence_table::EvidenceRow;
 pub use export::{EXPORT_FORMAT, EXPORT_VERSION, ProjectExport};
 pub use focus::{Focus, FocusInput};
 pub use guidance::{Tool, Topic, guidance, tools_for};
 pub use ids::{
-    FunctionId, GroupId, MemberId, MomentId, ObservationId, ProjectId, QuestionId, ReflectionId,
-    RoundId, StanceId, StoryId, StoryMomentId, TemplateId, ValueStatementId,
+    AttachmentId, FunctionId, GroupId, MemberId, MomentId, ObservationId, ProjectId, QuestionId,
+    ReflectionId, RoundId, StanceId, StoryId, StoryMomentId, TemplateId, ValueStatementId,
 };
 pub use input::{NAME_MAX, TEXT_MAX};
 pub use lang::{Label, Lang};

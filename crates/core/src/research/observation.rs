@@ -3,13 +3,13 @@
 //! observations that the team later places on the shared journey board (before,
 //! during or after) and marks as value-creating or irritating.
 
-use super::ids::{MemberId, ObservationId, RoundId, TemplateId};
-use super::input::{NAME_MAX, TEXT_MAX, required_text, required_word};
+use super::ids::{AttachmentId, MemberId, ObservationId, RoundId, TemplateId};
+use super::input::{NAME_MAX, TEXT_MAX, landscape, required_text, required_word};
 use super::lang::{Lang, pick};
 use super::project::Project;
 use super::story::Valence;
 use crate::invalid::{Checker, Invalid, text};
-use crate::value::Phase;
+use crate::value::{Phase, ValueLandscape, ValueLandscapeInput};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -151,11 +151,14 @@ pub struct Answer {
 }
 
 /// Where the team put an observation on the journey board, and how it reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Placement {
     pub phase: Phase,
     /// Positive: creates value; negative: irritates.
     pub valence: Valence,
+    /// Where it sits on the value landscape (lanes of the journey board).
+    #[serde(default, skip_serializing_if = "ValueLandscape::is_empty")]
+    pub landscape: ValueLandscape,
 }
 
 /// A filled-in protocol.
@@ -169,6 +172,9 @@ pub struct Observation {
     pub answers: Vec<Answer>,
     /// Set when the team places it on the journey board.
     pub placement: Option<Placement>,
+    /// Photos taken while observing: ids of the project's attachments.
+    #[serde(default)]
+    pub photos: Vec<AttachmentId>,
 }
 
 impl Observation {
@@ -220,6 +226,8 @@ pub struct ObservationInput {
     pub observed_on: Option<String>,
     /// Field key to answer; blank answers are dropped.
     pub answers: Option<BTreeMap<String, String>>,
+    /// Photos uploaded to the project beforehand (`POST .../attachments`), in order.
+    pub photos: Option<Vec<AttachmentId>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
@@ -229,6 +237,8 @@ pub struct PlacementInput {
     pub phase: Option<String>,
     /// `positive` (value-creating) or `negative` (irritating).
     pub valence: Option<String>,
+    /// Where it sits on the value landscape; may be given later.
+    pub landscape: Option<ValueLandscapeInput>,
 }
 
 fn field_key(s: &str) -> Result<String, Invalid> {
@@ -463,6 +473,13 @@ impl Project {
             }
             (Some(_), None) => {}
         }
+        let photos = super::input::known_ids(
+            &mut c,
+            "photos",
+            input.photos.as_deref().unwrap_or_default(),
+            |id| self.attachment(id).is_some(),
+            "uploaded image",
+        );
         c.finish()?;
         let (Some(round), Some(observer), Some(observed_on)) = (round, observer, observed_on)
         else {
@@ -477,6 +494,7 @@ impl Project {
             observed_on,
             answers,
             placement: None,
+            photos,
         });
         Ok(id)
     }
@@ -490,6 +508,7 @@ impl Project {
         let mut c = Checker::new();
         let phase = required_word(&mut c, "phase", input.phase.as_deref(), Phase::parse);
         let valence = required_word(&mut c, "valence", input.valence.as_deref(), Valence::parse);
+        let landscape = landscape(&mut c, input.landscape.as_ref());
         c.finish()?;
         let (Some(phase), Some(valence)) = (phase, valence) else {
             return Err(Invalid::one("", "incomplete placement"));
@@ -504,8 +523,12 @@ impl Project {
                     "no observation with this id in the project",
                 )
             })?;
-        let placement = Placement { phase, valence };
-        o.placement = Some(placement);
+        let placement = Placement {
+            phase,
+            valence,
+            landscape,
+        };
+        o.placement = Some(placement.clone());
         Ok(placement)
     }
 
@@ -513,7 +536,7 @@ impl Project {
     pub fn journey_board(&self) -> BTreeMap<Phase, Vec<&Observation>> {
         let mut board: BTreeMap<Phase, Vec<&Observation>> = BTreeMap::new();
         for o in &self.observations {
-            if let Some(p) = o.placement {
+            if let Some(p) = &o.placement {
                 board.entry(p.phase).or_default().push(o);
             }
         }
@@ -627,6 +650,7 @@ mod tests {
                 observer: Some(obs),
                 observed_on: Some("2026-03-16".into()),
                 answers: answers(&[("situation", "Kö vid kassan"), ("smell", "kaffe")]),
+                photos: None,
             })
             .unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
@@ -642,6 +666,7 @@ mod tests {
                     ("place", "Kassan"),
                     ("who", " "),
                 ]),
+                photos: None,
             })
             .unwrap();
         let o = p.observation(id).unwrap();
@@ -661,6 +686,7 @@ mod tests {
                 &PlacementInput {
                     phase: Some("during".into()),
                     valence: Some("negative".into()),
+                    landscape: None,
                 },
             )
             .unwrap();

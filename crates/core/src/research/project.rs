@@ -5,6 +5,7 @@
 //! method on it that checks the input against what the project already holds, so a
 //! teller, an observer, a function or a piece of evidence named anywhere exists.
 
+use super::attachment::Attachment;
 use super::focus::Focus;
 use super::ids::{GroupId, MemberId, ProjectId};
 use super::input::{NAME_MAX, TEXT_MAX, optional_text, optional_word, required_text};
@@ -86,6 +87,10 @@ pub struct Project {
     pub focus: Option<Focus>,
     /// Step 5.
     pub reflections: Vec<Reflection>,
+    /// Photos of observations and screenshots of functions: what the store keeps
+    /// under each id. Absent in projects exported before images existed.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
 }
 
 /// A project as a client sends it.
@@ -215,6 +220,7 @@ impl Project {
             moments: Vec::new(),
             focus: None,
             reflections: Vec::new(),
+            attachments: Vec::new(),
         })
     }
 

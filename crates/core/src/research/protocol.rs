@@ -5,11 +5,13 @@
 
 use super::evidence::EvidenceRef;
 use super::ids::{FunctionId, MemberId, MomentId, StanceId};
-use super::input::{NAME_MAX, TEXT_MAX, known_ids, optional_text, required_text, required_word};
+use super::input::{
+    NAME_MAX, TEXT_MAX, known_ids, landscape, optional_text, required_text, required_word,
+};
 use super::project::Project;
 use super::scan::DigitalFunction;
 use crate::invalid::{Checker, Invalid};
-use crate::value::{Phase, Stance};
+use crate::value::{Phase, Stance, ValueLandscape, ValueLandscapeInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -52,6 +54,9 @@ pub struct Moment {
     /// Stories, observations and other evidence the moment was drawn from.
     pub evidence: Vec<EvidenceRef>,
     pub stances: Vec<StanceRecord>,
+    /// Where it sits on the value landscape (lanes of the journey board).
+    #[serde(default, skip_serializing_if = "ValueLandscape::is_empty")]
+    pub landscape: ValueLandscape,
 }
 
 impl Moment {
@@ -78,6 +83,8 @@ pub struct MomentInput {
     pub description: Option<String>,
     /// Evidence from earlier steps: `[{"kind": "observation", "id": "…"}]`.
     pub evidence: Option<Vec<EvidenceRef>>,
+    /// Where it sits on the value landscape; may be given later.
+    pub landscape: Option<ValueLandscapeInput>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
@@ -122,6 +129,7 @@ impl Project {
             |r| self.has_evidence(r),
             "evidence",
         );
+        let landscape = landscape(&mut c, input.landscape.as_ref());
         c.finish()?;
         let Some(phase) = phase else {
             return Err(Invalid::one("phase", "is required"));
@@ -134,6 +142,7 @@ impl Project {
             description,
             evidence,
             stances: Vec::new(),
+            landscape,
         });
         Ok(id)
     }

@@ -115,6 +115,8 @@ impl Project {
             moments: Vec::new(),
             focus: None,
             reflections: Vec::new(),
+            // Images belong to the observations and functions, which stay behind.
+            attachments: Vec::new(),
         })
     }
 }

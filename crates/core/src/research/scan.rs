@@ -2,8 +2,10 @@
 //! web pages, other digital services), what they are, how they work, when and where
 //! they are met, where in the journey they belong and what value they create.
 
-use super::ids::{FunctionId, MemberId};
-use super::input::{NAME_MAX, TEXT_MAX, optional_text, optional_word, required_text, word_list};
+use super::ids::{AttachmentId, FunctionId, MemberId};
+use super::input::{
+    NAME_MAX, TEXT_MAX, known_ids, optional_text, optional_word, required_text, word_list,
+};
 use super::project::Project;
 use crate::invalid::{Checker, Invalid};
 use crate::value::{DigitalAspect, Motivation, Phase};
@@ -34,6 +36,9 @@ pub struct DigitalFunction {
     /// May be shared with the provider's network.
     pub shareable: bool,
     pub found_by: Option<MemberId>,
+    /// Screenshots of the function: ids of the project's attachments.
+    #[serde(default)]
+    pub screenshots: Vec<AttachmentId>,
 }
 
 impl DigitalFunction {
@@ -72,6 +77,8 @@ pub struct DigitalFunctionInput {
     pub value: Option<String>,
     pub shareable: Option<bool>,
     pub found_by: Option<MemberId>,
+    /// Screenshots uploaded to the project beforehand (`POST .../attachments`), in order.
+    pub screenshots: Option<Vec<AttachmentId>>,
 }
 
 impl Project {
@@ -121,6 +128,13 @@ impl Project {
         {
             c.fail("found_by", "no member with this id in the project");
         }
+        let screenshots = known_ids(
+            &mut c,
+            "screenshots",
+            input.screenshots.as_deref().unwrap_or_default(),
+            |id| self.attachment(id).is_some(),
+            "uploaded image",
+        );
         c.finish()?;
         let id = FunctionId::new();
         self.functions.push(DigitalFunction {
@@ -136,6 +150,7 @@ impl Project {
             value,
             shareable: input.shareable.unwrap_or(false),
             found_by: input.found_by,
+            screenshots,
         });
         Ok(id)
     }

@@ -3,11 +3,11 @@
 //! follow-up questions, and the group writes value statements tied to moments.
 
 use super::ids::{GroupId, MemberId, QuestionId, StoryId, StoryMomentId, ValueStatementId};
-use super::input::{NAME_MAX, TEXT_MAX, optional_text, required_text, required_word};
+use super::input::{NAME_MAX, TEXT_MAX, landscape, optional_text, required_text, required_word};
 use super::project::Project;
 use super::questions::{QuestionForm, check_question};
 use crate::invalid::{Checker, Invalid};
-use crate::value::{Phase, Stance};
+use crate::value::{Phase, Stance, ValueLandscape, ValueLandscapeInput};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -47,6 +47,9 @@ pub struct StoryMoment {
     pub phase: Phase,
     pub text: String,
     pub valence: Valence,
+    /// Where it sits on the value landscape (lanes of the journey board).
+    #[serde(default, skip_serializing_if = "ValueLandscape::is_empty")]
+    pub landscape: ValueLandscape,
 }
 
 /// A follow-up question, with its form checked when it was written down.
@@ -103,6 +106,8 @@ pub struct StoryMomentInput {
     pub text: Option<String>,
     /// `positive` or `negative`.
     pub valence: Option<String>,
+    /// Where it sits on the value landscape; may be given later.
+    pub landscape: Option<ValueLandscapeInput>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
@@ -127,6 +132,7 @@ impl StoryMomentInput {
         let phase = required_word(&mut c, "phase", self.phase.as_deref(), Phase::parse);
         let text = required_text(&mut c, "text", self.text.as_deref(), TEXT_MAX);
         let valence = required_word(&mut c, "valence", self.valence.as_deref(), Valence::parse);
+        let landscape = landscape(&mut c, self.landscape.as_ref());
         c.finish()?;
         match (phase, text, valence) {
             (Some(phase), Some(text), Some(valence)) => Ok(StoryMoment {
@@ -134,6 +140,7 @@ impl StoryMomentInput {
                 phase,
                 text,
                 valence,
+                landscape,
             }),
             _ => Err(Invalid::one("", "incomplete moment")),
         }
@@ -316,6 +323,7 @@ mod tests {
                         phase: Some("sometime".into()),
                         text: Some("".into()),
                         valence: Some("positive".into()),
+                        landscape: None,
                     }]),
                 },
                 Utc::now(),
@@ -352,6 +360,7 @@ mod tests {
                     phase: Some("during".into()),
                     text: Some("Jag fick vänta en kvart".into()),
                     valence: Some("positive".into()),
+                    landscape: None,
                 },
             )
             .unwrap();

@@ -234,7 +234,7 @@ impl Project {
         let mut placed: Vec<_> = self
             .observations
             .iter()
-            .filter_map(|o| o.placement.map(|p| (p, o)))
+            .filter_map(|o| o.placement.as_ref().map(|p| (p, o)))
             .collect();
         placed.sort_by_key(|(p, _)| p.phase);
         placed

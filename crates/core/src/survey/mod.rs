@@ -7,11 +7,14 @@
 //!
 //! [`definition`] holds survey definitions (sections, questions, versions, the journey
 //! context), [`response`] the checked responses and the bridge from answers to
-//! [`stats`], [`ids`] their ids.
+//! [`stats`], [`ids`] their ids. [`segment`] splits responses into groups (channel,
+//! phase, motivation, provider, period) and into categories for cross-tabs.
 
 pub mod definition;
 pub mod ids;
 pub mod response;
+pub mod score;
+pub mod segment;
 pub mod stats;
 
 pub use definition::{
@@ -21,6 +24,8 @@ pub use definition::{
 };
 pub use ids::{ResponseId, SurveyId};
 pub use response::{Answer, Response, ResponseInput, scale_values};
+pub use score::{PooledScore, pooled_score};
+pub use segment::{Category, Period, Segment, SegmentGroup, Split, UNKNOWN};
 
 pub use stats::{
     ChiSquareTest, CodeScoreJoin, ConfidenceInterval, CrossTab, Descriptives, GroupMean,

@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1`, one module per capability, and its OpenAPI
 //! document at `/api/openapi.json`, generated from the handlers' annotations.
 
+pub(crate) mod attachments;
 mod batch;
+pub(crate) mod catalogue;
 mod channels;
 mod networks;
 mod persons;
@@ -9,7 +11,8 @@ mod profiles;
 mod projects;
 mod providers;
 mod quarantine;
-mod surveys;
+pub(crate) mod survey_analysis;
+pub(crate) mod surveys;
 mod touchpoints;
 
 use crate::error::Problem;
@@ -87,7 +90,10 @@ pub fn router() -> Router<AppState> {
         .merge(batch::router())
         .merge(quarantine::router())
         .merge(projects::router())
+        .merge(catalogue::router())
+        .merge(attachments::router())
         .merge(surveys::router())
+        .merge(survey_analysis::router())
         .merge(networks::router());
     let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)

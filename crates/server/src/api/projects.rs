@@ -6,6 +6,7 @@ use super::profiles::path_id;
 use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
 use crate::json::{ApiJson, ApiQuery};
+use crate::research_export;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, RawPathParams, State};
@@ -51,6 +52,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_reflection))
         .routes(routes!(matrix))
         .routes(routes!(strategy))
+        .routes(routes!(evidence_csv))
 }
 
 /// A project with the version to name when changing it, and where its steps stand.
@@ -412,4 +414,43 @@ async fn strategy(
         }
     };
     Ok(([(header::CONTENT_TYPE, content_type)], body).into_response())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceQuery {
+    /// Language of the `kind_label` column: `sv` (default) or `en`.
+    lang: Option<String>,
+}
+
+/// All of the project's evidence as CSV, one row per story, story moment, follow-up
+/// question, value statement, observation, function, moment, stance and reflection.
+/// Columns: `step,kind,kind_label,id,phase,valence,settings,motivations,digital,summary,cited_by`;
+/// lists are space-separated, `cited_by` holds `kind:id` keys.
+#[utoipa::path(get, path = "/projects/{id}/evidence.csv", tag = "research", params(("id" = String, Path), EvidenceQuery),
+    responses((status = 200, content_type = "text/csv", description = "the evidence table as CSV, with a header row"),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn evidence_csv(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<EvidenceQuery>,
+) -> Result<Response, ApiError> {
+    let lang = match q.lang.as_deref() {
+        None => Lang::Sv,
+        Some(l) => Lang::parse(l).map_err(|e| e.within("lang"))?,
+    };
+    let (_, project) = load(&state, me, &id).await?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        research_export::evidence_filename(&project)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        research_export::evidence_csv(&project, lang),
+    )
+        .into_response())
 }

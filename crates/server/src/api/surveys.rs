@@ -1,10 +1,11 @@
 //! Surveys: the provider builds them; anyone with the link answers (no key), with
-//! partial saves; results come as statistics per question, each with its method.
+//! partial saves; every response comes as CSV. The statistics (per question and per
+//! segment, cross-tabs, comparisons) are in `survey_analysis`.
 
 use super::profiles::path_id;
 use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
-use crate::json::{ApiJson, ApiQuery};
+use crate::json::ApiJson;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -12,13 +13,11 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use motesplats_core::survey::{
     Answer, QuestionKind, Response, ResponseId, ResponseInput, Survey, SurveyId, SurveyInput,
-    SurveyStatus, describe_scale, nps, scale_values, top_two_box,
+    SurveyStatus,
 };
 use motesplats_core::{Invalid, ProviderId};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -29,7 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_status))
         .routes(routes!(answer))
         .routes(routes!(continue_answer))
-        .routes(routes!(results))
         .routes(routes!(export_responses))
         .routes(routes!(invitations))
 }
@@ -48,7 +46,7 @@ async fn check_channel(state: &AppState, me: ProviderId, survey: &Survey) -> Res
     Ok(())
 }
 
-async fn mine(state: &AppState, me: ProviderId, id: &str) -> Result<Survey, ApiError> {
+pub(super) async fn mine(state: &AppState, me: ProviderId, id: &str) -> Result<Survey, ApiError> {
     let id: SurveyId = path_id(id)?;
     state
         .store
@@ -208,126 +206,6 @@ async fn continue_answer(
     ))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct ResultsQuery {
-    /// Confidence level of the intervals, such as 0.95 (default).
-    level: Option<f64>,
-    /// Count partial saves too (default: completed responses only).
-    partial: Option<bool>,
-}
-
-/// Statistics per question: for scale, matrix and CSAT questions the distribution,
-/// mean with a Student-t interval, median, standard deviation and the top-two-box
-/// share with a Wilson interval; for NPS the score with its interval; counts for
-/// choices; the number of answers for open text. A question with too few answers
-/// says why instead of a figure.
-#[utoipa::path(get, path = "/surveys/{id}/results", tag = "surveys", params(("id" = String, Path), ResultsQuery),
-    responses((status = 200, body = Object), (status = 404, body = Problem)))]
-async fn results(
-    State(state): State<AppState>,
-    Tenant(me): Tenant,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<ResultsQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let level = q.level.unwrap_or(0.95);
-    if !(level > 0.0 && level < 1.0) {
-        return Err(ApiError::invalid(
-            "level",
-            "must be between 0 and 1, such as 0.95",
-        ));
-    }
-    let survey = mine(&state, me, &id).await?;
-    let mut responses = state.store.responses(me, survey.id).await?;
-    if !q.partial.unwrap_or(false) {
-        responses.retain(|r| r.completed);
-    }
-    let questions: Vec<Value> = survey
-        .questions()
-        .map(|question| result(&survey, question, &responses, level))
-        .collect();
-    Ok(Json(
-        json!({"survey_id": survey.id, "version": survey.version, "responses": responses.len(), "level": level, "questions": questions}),
-    ))
-}
-
-/// A statistic, or why there is none.
-fn figure<T: Serialize, E: std::fmt::Display>(r: Result<T, E>) -> Value {
-    match r {
-        Ok(v) => serde_json::to_value(v).unwrap_or(Value::Null),
-        Err(e) => json!({"error": e.to_string()}),
-    }
-}
-
-fn scale_result(
-    survey: &Survey,
-    responses: &[Response],
-    key: &str,
-    item: Option<&str>,
-    level: f64,
-) -> Value {
-    match survey.scale_answers(responses, key, item) {
-        Ok((scale, values)) => json!({
-            "n": values.len(),
-            "describe": figure(describe_scale(&values, scale, level)),
-            "top_two_box": figure(top_two_box(&values, scale, level)),
-        }),
-        Err(e) => json!({"error": e.to_string()}),
-    }
-}
-
-fn result(
-    survey: &Survey,
-    question: &motesplats_core::survey::Question,
-    responses: &[Response],
-    level: f64,
-) -> Value {
-    let key = question.key.as_str();
-    let answers = || {
-        responses
-            .iter()
-            .filter_map(move |r| r.answers.get(&question.key))
-    };
-    let body = match &question.kind {
-        QuestionKind::Scale { .. } | QuestionKind::Csat { .. } => {
-            scale_result(survey, responses, key, None, level)
-        }
-        QuestionKind::Matrix { items, .. } => {
-            let per_item: BTreeMap<&str, Value> = items
-                .iter()
-                .map(|i| {
-                    (
-                        i.key.as_str(),
-                        scale_result(survey, responses, key, Some(i.key.as_str()), level),
-                    )
-                })
-                .collect();
-            json!({"items": per_item})
-        }
-        QuestionKind::Nps { .. } => {
-            let values = scale_values(responses, key, None);
-            json!({"n": values.len(), "nps": figure(nps(&values, level))})
-        }
-        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. } => {
-            let mut counts: BTreeMap<&str, u64> =
-                options.iter().map(|o| (o.key.as_str(), 0)).collect();
-            for a in answers() {
-                let chosen: Vec<&str> = match a {
-                    Answer::Choice(k) => vec![k.as_str()],
-                    Answer::Choices(ks) => ks.iter().map(|k| k.as_str()).collect(),
-                    _ => vec![],
-                };
-                for k in chosen {
-                    *counts.entry(k).or_default() += 1;
-                }
-            }
-            json!({"n": answers().count(), "counts": counts})
-        }
-        QuestionKind::OpenText { .. } => json!({"n": answers().count()}),
-    };
-    json!({"key": key, "kind": question.kind.name(), "result": body})
-}
-
 /// A column of the export: its name and how a response fills it.
 type Column<'a> = (String, Box<dyn Fn(&Response) -> String + 'a>);
 
@@ -388,10 +266,17 @@ async fn export_responses(
     Tenant(me): Tenant,
     Path(id): Path<String>,
 ) -> Result<axum::response::Response, ApiError> {
-    use axum::response::IntoResponse;
     let survey = mine(&state, me, &id).await?;
     let responses = state.store.responses(me, survey.id).await?;
-    let columns = columns(&survey);
+    let body = responses_csv(&survey, &responses)?;
+    Ok(super::survey_analysis::csv_response(body, "responses.csv"))
+}
+
+/// The responses as CSV: fixed columns (`response_id`, `survey_version`,
+/// `submitted_at`, `completed`, `language`), then one per question, matrix item and
+/// multiple-choice option.
+pub fn responses_csv(survey: &Survey, responses: &[Response]) -> Result<Vec<u8>, ApiError> {
+    let columns = columns(survey);
     let mut csv = csv::Writer::from_writer(Vec::new());
     let fixed = [
         "response_id",
@@ -407,7 +292,7 @@ async fn export_responses(
         .collect();
     let failed = |e: csv::Error| ApiError::Internal(e.to_string());
     csv.write_record(&header).map_err(failed)?;
-    for r in &responses {
+    for r in responses {
         let mut row = vec![
             r.id.to_string(),
             r.survey_version.to_string(),
@@ -418,14 +303,8 @@ async fn export_responses(
         row.extend(columns.iter().map(|(_, value)| value(r)));
         csv.write_record(&row).map_err(failed)?;
     }
-    let body = csv
-        .into_inner()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-        body,
-    )
-        .into_response())
+    csv.into_inner()
+        .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

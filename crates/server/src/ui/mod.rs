@@ -7,13 +7,15 @@ pub mod i18n;
 mod live;
 mod people;
 mod research;
+mod research_forms;
+mod research_view;
 mod session;
 mod survey;
 mod survey_results;
 
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::Query;
+use axum::extract::{DefaultBodyLimit, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -31,8 +33,16 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard", get(dashboard::page))
         .route("/profiles/{id}", get(people::profile))
         .route("/persons/{id}", get(people::person))
-        .route("/research", get(research::list))
+        .route("/research", get(research::list).post(research_forms::start))
         .route("/research/{id}", get(research::board))
+        .route(
+            "/research/{id}/forms/{form}",
+            post(research_forms::submit).layer(DefaultBodyLimit::max(research_forms::FORM_LIMIT)),
+        )
+        .route(
+            "/research/{id}/attachments/{attachment}",
+            get(research::attachment),
+        )
         .route("/research/{id}/events", get(live::events))
         .route("/research/{id}/{document}", get(research::strategy))
         .route("/surveys", get(survey_results::list))

@@ -1,30 +1,28 @@
 //! The research workspace in the web UI: the projects, and each project's journey
-//! board (evidence by phase, beside the provider's real touchpoints in that phase),
-//! its five steps with guidance, and the four-field matrix as a picture.
+//! board (evidence in value-landscape lanes by phase, beside the provider's real
+//! touchpoints and survey scores in that phase), its five steps with their forms and
+//! guidance, and the four-field matrix as a picture. The forms live in
+//! `research_forms`, what the board shows in `research_view`.
 
 use super::i18n::Lang;
+use super::research_forms::Refused;
+use super::research_view::{
+    Choices, FormView, Lane, PHASES, StepView, choices, engine_lang, lanes, steps,
+};
 use super::session::SignedIn;
 use super::{Shell, local_time};
+use crate::api::catalogue::CatalogueEntry;
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
-use motesplats_core::Phase;
-use motesplats_core::research::{
-    self, Label, MatrixLayout, Project, Topic, Valence, guidance, layout,
-};
+use motesplats_core::research::{self, Label, MatrixLayout, Project, layout};
+use motesplats_core::survey::{PooledScore, pooled_score};
 use motesplats_store::StoredProject;
 use uuid::Uuid;
-
-fn engine_lang(lang: Lang) -> research::Lang {
-    match lang {
-        Lang::Sv => research::Lang::Sv,
-        Lang::En => research::Lang::En,
-    }
-}
 
 pub struct ProjectLine {
     pub id: String,
@@ -39,13 +37,24 @@ pub struct ProjectLine {
 struct ListPage {
     shell: Shell,
     projects: Vec<ProjectLine>,
+    form: FormView,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
     who: SignedIn,
-) -> Result<Html<String>, ApiError> {
+) -> Result<Response, ApiError> {
+    list_page(&state, lang, &who, None).await
+}
+
+/// The projects, with the form to start one (refused, when it was).
+pub async fn list_page(
+    state: &AppState,
+    lang: Lang,
+    who: &SignedIn,
+    refused: Option<Refused>,
+) -> Result<Response, ApiError> {
     let stored = state.store.projects(who.provider.id).await?;
     let projects = stored
         .iter()
@@ -59,18 +68,23 @@ pub async fn list(
         })
         .collect();
     let page = ListPage {
-        shell: Shell::signed_in(lang, "/research", &who),
+        shell: Shell::signed_in(lang, "/research", who),
         projects,
+        form: FormView { lang, refused },
     };
-    Ok(Html(
-        page.render()
-            .map_err(|e| ApiError::Internal(e.to_string()))?,
-    ))
+    html(&page)
+}
+
+fn html(page: &impl Template) -> Result<Response, ApiError> {
+    let body = page
+        .render()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((StatusCode::OK, Html(body)).into_response())
 }
 
 /// The signed-in provider's project with this id, stored and loaded; None when it
 /// names nothing the provider may see.
-async fn open(
+pub async fn open(
     state: &AppState,
     who: &SignedIn,
     id: &str,
@@ -86,27 +100,11 @@ async fn open(
     Ok(Some((stored, project)))
 }
 
-/// A piece of evidence on the board; `tone` is a CSS class (value, irritation, neutral).
-pub struct Card {
-    pub text: String,
-    pub tone: &'static str,
-}
-
-pub struct Lane {
-    pub name: String,
-    /// Before, during, after.
-    pub cells: Vec<Vec<Card>>,
-}
-
+/// A phase column's head: the provider's real touchpoints and survey answers there.
 pub struct PhaseHead {
     pub name: String,
     pub touchpoints: u64,
-}
-
-pub struct StepLine {
-    pub name: String,
-    pub state: String,
-    pub current: bool,
+    pub score: Option<PooledScore>,
 }
 
 #[derive(Template)]
@@ -114,102 +112,38 @@ pub struct StepLine {
 struct BoardPage {
     shell: Shell,
     id: String,
-    title: String,
-    round: u32,
     version: i64,
+    project: Project,
+    l: research::Lang,
     phases: Vec<PhaseHead>,
     lanes: Vec<Lane>,
-    steps: Vec<StepLine>,
-    guidance: String,
+    steps: Vec<StepView>,
+    choices: Choices,
+    form: FormView,
     matrix: String,
     unclassified: Vec<(String, String)>,
+    /// Shareable functions of the provider's other projects, to copy into this one.
+    catalogue: Vec<CatalogueEntry>,
 }
 
-const PHASES: [Phase; 3] = [Phase::Before, Phase::During, Phase::After];
-
-fn tone(v: Valence) -> &'static str {
-    match v {
-        Valence::Positive => "value",
-        Valence::Negative => "irritation",
+impl BoardPage {
+    fn member(&self, id: &research::MemberId) -> String {
+        self.project
+            .member(*id)
+            .map_or_else(String::new, |m| m.name.clone())
     }
-}
 
-/// Spreads cards over the three phases.
-fn lane(name: String, cards: impl IntoIterator<Item = (Phase, Card)>) -> Lane {
-    let mut cells: Vec<Vec<Card>> = PHASES.iter().map(|_| Vec::new()).collect();
-    for (phase, card) in cards {
-        if let Some(i) = PHASES.iter().position(|p| *p == phase) {
-            cells[i].push(card);
-        }
+    fn function(&self, id: &research::FunctionId) -> String {
+        self.project
+            .function(*id)
+            .map_or_else(String::new, |f| f.name.clone())
     }
-    Lane { name, cells }
-}
 
-fn lanes(lang: Lang, p: &Project) -> Vec<Lane> {
-    let l = engine_lang(lang);
-    let stories = p.stories.iter().flat_map(|s| {
-        s.moments.iter().map(move |m| {
-            (
-                m.phase,
-                Card {
-                    text: format!("{}: {}", s.purchase, m.text),
-                    tone: tone(m.valence),
-                },
-            )
+    fn evidence(&self, r: &research::EvidenceRef) -> String {
+        self.project.resolve(*r).map_or_else(String::new, |i| {
+            format!("{}: {}", r.kind_label(self.l), i.summary)
         })
-    });
-    let observations = p.observations.iter().filter_map(|o| {
-        o.placement.map(|at| {
-            (
-                at.phase,
-                Card {
-                    text: o.summary().to_string(),
-                    tone: tone(at.valence),
-                },
-            )
-        })
-    });
-    let functions = p.functions.iter().flat_map(|f| {
-        f.phases.iter().map(move |ph| {
-            (
-                *ph,
-                Card {
-                    text: f.name.clone(),
-                    tone: "neutral",
-                },
-            )
-        })
-    });
-    let moments = p.moments.iter().map(|m| {
-        let tally = |who| research::Tally::of(m, who);
-        let (c, pr) = (
-            tally(research::Perspective::Customer),
-            tally(research::Perspective::Provider),
-        );
-        let text = format!(
-            "{} · {} +{}/−{} · {} +{}/−{}",
-            m.title,
-            research::Perspective::Customer.label(l),
-            c.likes,
-            c.dislikes,
-            research::Perspective::Provider.label(l),
-            pr.likes,
-            pr.dislikes
-        );
-        (
-            m.phase,
-            Card {
-                text,
-                tone: "neutral",
-            },
-        )
-    });
-    vec![
-        lane(lang.t("lane-stories"), stories),
-        lane(lang.t("lane-observations"), observations),
-        lane(lang.t("lane-functions"), functions),
-        lane(lang.t("lane-moments"), moments),
-    ]
+    }
 }
 
 pub async fn board(
@@ -218,12 +152,30 @@ pub async fn board(
     who: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let shell = Shell::signed_in(lang, &format!("/research/{id}"), &who);
-    let Some((stored, project)) = open(&state, &who, &id).await? else {
+    board_page(&state, lang, &who, &id, None).await
+}
+
+/// The journey board, with a refused form drawn open when there is one.
+pub async fn board_page(
+    state: &AppState,
+    lang: Lang,
+    who: &SignedIn,
+    id: &str,
+    refused: Option<Refused>,
+) -> Result<Response, ApiError> {
+    let shell = Shell::signed_in(lang, &format!("/research/{id}"), who);
+    let Some((stored, project)) = open(state, who, id).await? else {
         return super::people::not_found(shell);
     };
     let l = engine_lang(lang);
-    let counts = state.store.touchpoint_counts(who.provider.id).await?;
+    let me = who.provider.id;
+    let counts = state.store.touchpoint_counts(me).await?;
+    let surveys = state.store.surveys(me).await?;
+    let mut answered = Vec::new();
+    for s in surveys.into_iter().filter(|s| s.context.phase.is_some()) {
+        let responses = state.store.responses(me, s.id).await?;
+        answered.push((s, responses));
+    }
     let phases = PHASES
         .iter()
         .map(|ph| PhaseHead {
@@ -233,18 +185,15 @@ pub async fn board(
                 .filter(|c| c.phase == Some(*ph))
                 .map(|c| c.count)
                 .sum(),
+            score: pooled_score(
+                answered
+                    .iter()
+                    .filter(|(s, _)| s.context.phase == Some(*ph))
+                    .map(|(s, r)| (s, r.as_slice())),
+            ),
         })
         .collect();
-    let progress = project.progress(Utc::now().date_naive());
-    let steps = progress
-        .steps
-        .iter()
-        .map(|s| StepLine {
-            name: s.step.label(l).to_string(),
-            state: s.state.label(l).to_string(),
-            current: s.step == progress.current,
-        })
-        .collect();
+    let today = Utc::now().date_naive();
     let matrix = layout(&project);
     let unclassified = matrix
         .unclassified
@@ -254,23 +203,43 @@ pub async fn board(
     let svg = FourField::new(lang, &matrix)
         .render()
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut catalogue = crate::api::catalogue::entries(state, me).await?;
+    catalogue.retain(|e| {
+        e.project_id != stored.id && !project.functions.iter().any(|f| f.name == e.function.name)
+    });
     let page = BoardPage {
+        catalogue,
         id: stored.id.to_string(),
-        title: project.title.clone(),
-        round: project.round,
         version: stored.version,
+        l,
         phases,
         lanes: lanes(lang, &project),
-        steps,
-        guidance: guidance(Topic::Step(progress.current), l).to_string(),
+        steps: steps(lang, &project, today),
+        choices: choices(lang, &project),
+        form: FormView { lang, refused },
         matrix: svg,
         unclassified,
+        project,
         shell,
     };
-    let html = page
-        .render()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok((StatusCode::OK, Html(html)).into_response())
+    html(&page)
+}
+
+/// A photo or screenshot of a project the signed-in provider may see.
+pub async fn attachment(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: SignedIn,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let shell = Shell::signed_in(lang, &format!("/research/{id}"), &who);
+    let (Ok(project), Ok(attachment)) = (id.parse::<Uuid>(), attachment.parse::<Uuid>()) else {
+        return super::people::not_found(shell);
+    };
+    match crate::api::attachments::serve(&state, who.provider.id, project, attachment).await {
+        Err(ApiError::NotFound) => super::people::not_found(shell),
+        other => other,
+    }
 }
 
 /// One field of the matrix as drawn.
@@ -354,6 +323,11 @@ pub async fn strategy(
             Ok(([(axum::http::header::CONTENT_TYPE, "application/pdf")], pdf).into_response())
         }
         "strategy.html" => Ok(Html(research::to_html(&doc, l)).into_response()),
+        "strategy.md" => Ok((
+            [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+            research::to_markdown(&doc, l),
+        )
+            .into_response()),
         _ => super::people::not_found(shell),
     }
 }

@@ -1,19 +1,29 @@
 //! The provider's surveys and their results: per scale question a diverging bar of
 //! the answers, the mean with its interval and the top-two-box share; NPS with its
-//! interval.
+//! interval. Below them, plain GET forms (no JavaScript): the figures per segment, a
+//! cross-tab with Pearson's chi-square test, Welch's test of two groups, and the
+//! results and responses as CSV (served from this page's address, `?export=results`
+//! or `?export=responses`, so the signed-in session is enough).
 
 use super::Shell;
 use super::chart::{Diverging, DivergingBars};
 use super::i18n::Lang;
 use super::session::SignedIn;
+use crate::api::survey_analysis::{
+    self as analysis, CompareQuery, Comparison, CrossTabResult, Data, ItemFigures, csv_response,
+};
+use crate::api::surveys::responses_csv;
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use motesplats_core::survey::{
-    Language, QuestionKind, Survey, SurveyId, describe_scale, nps, scale_values, top_two_box,
+    Language, QuestionKind, Segment, Split, Survey, SurveyId, UNKNOWN, describe_scale, nps,
+    scale_values, top_two_box,
 };
+use motesplats_core::{Channel, Invalid};
+use serde::Deserialize;
 
 const LEVEL: f64 = 0.95;
 
@@ -82,6 +92,90 @@ struct ResultsPage {
     title: String,
     responses: usize,
     questions: Vec<QuestionView>,
+    analysis: Analysis,
+}
+
+/// An option of a select.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A hidden field that carries another form's state along.
+pub struct Hidden {
+    pub name: &'static str,
+    pub value: String,
+}
+
+/// The figures of every scale item per segment value.
+pub struct SegmentTable {
+    /// "All", then each value with its number of responses.
+    pub groups: Vec<String>,
+    pub rows: Vec<SegmentRow>,
+}
+
+pub struct SegmentRow {
+    pub label: String,
+    /// Per group, the lines of its cell.
+    pub cells: Vec<Vec<String>>,
+}
+
+pub struct CrossTabRow {
+    pub label: String,
+    pub counts: Vec<u64>,
+    pub total: u64,
+}
+
+pub struct CrossTabView {
+    pub rows_label: String,
+    pub columns_label: String,
+    pub column_labels: Vec<String>,
+    pub rows: Vec<CrossTabRow>,
+    pub column_totals: Vec<u64>,
+    pub n: u64,
+    /// The test, or why it is undefined.
+    pub test: String,
+    pub warning: Option<String>,
+}
+
+/// The analysis forms and what they found.
+pub struct Analysis {
+    pub segments: Vec<Choice>,
+    pub segment_error: Option<String>,
+    pub segment_hidden: Vec<Hidden>,
+    pub table: Option<SegmentTable>,
+    pub rows: Vec<Choice>,
+    pub columns: Vec<Choice>,
+    pub crosstab_hidden: Vec<Hidden>,
+    pub crosstab: Option<CrossTabView>,
+    pub crosstab_error: Option<String>,
+    pub compare_questions: Vec<Choice>,
+    pub compare_by: Vec<Choice>,
+    pub a: String,
+    pub b: String,
+    pub compare_hidden: Vec<Hidden>,
+    /// The groups the chosen `by` has among the responses.
+    pub groups_hint: Option<String>,
+    pub comparison: Option<Vec<String>>,
+    pub compare_error: Option<String>,
+    pub results_csv: String,
+    pub responses_csv: String,
+}
+
+/// The page's query: the analysis forms' fields, and `export` for a CSV.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    segment: Option<String>,
+    rows: Option<String>,
+    columns: Option<String>,
+    /// A scale question, or `key.item` for a matrix item.
+    compare: Option<String>,
+    by: Option<String>,
+    a: Option<String>,
+    b: Option<String>,
+    /// `results` or `responses`.
+    export: Option<String>,
 }
 
 fn interval(lower: f64, upper: f64) -> String {
@@ -194,6 +288,7 @@ pub async fn results(
     lang: Lang,
     who: SignedIn,
     Path(id): Path<String>,
+    Query(query): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let shell = Shell::signed_in(lang, &format!("/surveys/{id}"), &who);
     let survey = match id.parse::<SurveyId>() {
@@ -207,22 +302,465 @@ pub async fn results(
     let Some(survey) = survey else {
         return super::people::not_found(shell);
     };
-    let mut responses = state.store.responses(who.provider.id, survey.id).await?;
-    responses.retain(|r| r.completed);
+    let data = Data::with_responses(survey, who.provider.clone(), &state, false).await?;
+    let segment = analysis::segment(query.segment.as_deref());
+    match query.export.as_deref() {
+        Some("results") => {
+            let body = analysis::results_csv(&data, segment.clone().ok().flatten(), LEVEL)?;
+            return Ok(csv_response(body, "results.csv"));
+        }
+        Some("responses") => {
+            let all = state
+                .store
+                .responses(who.provider.id, data.survey.id)
+                .await?;
+            let body = responses_csv(&data.survey, &all)?;
+            return Ok(csv_response(body, "responses.csv"));
+        }
+        _ => {}
+    }
+    let channels = state.store.channels(who.provider.id).await?;
+    let survey = &data.survey;
     let questions = survey
         .questions()
-        .map(|q| view(lang, &survey, q, &responses))
+        .map(|q| view(lang, survey, q, &data.responses))
         .collect();
     let page = ResultsPage {
         shell,
         id: survey.id.to_string(),
         title: survey.title.best(language(lang)).to_string(),
-        responses: responses.len(),
+        responses: data.responses.len(),
         questions,
+        analysis: analyse(lang, &data, &channels, &query, segment),
     };
     Ok(Html(
         page.render()
             .map_err(|e| ApiError::Internal(e.to_string()))?,
     )
     .into_response())
+}
+
+/// What a form field holds, empty when absent.
+fn field(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+fn problems(e: &Invalid) -> String {
+    e.0.iter()
+        .map(|f| format!("{}: {}", f.field, f.reason))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A segment word for people.
+fn segment_name(lang: Lang, segment: Segment) -> String {
+    lang.t(&format!("survey-segment-{}", segment.as_str()))
+}
+
+/// A segment value for people: channels and phases in the page's language, the rest
+/// as the core labels them.
+fn segment_value(
+    lang: Lang,
+    data: &Data,
+    channels: &[Channel],
+    split: &Split,
+    value: &str,
+) -> String {
+    if value == UNKNOWN {
+        return lang.t("survey-unknown");
+    }
+    match split {
+        Split::Segment(Segment::Channel) => super::channel_name(lang, value, channels),
+        Split::Segment(Segment::Phase) => {
+            super::phase_name(lang, motesplats_core::Phase::parse(value).ok())
+        }
+        _ => split.label(&data.survey, &data.provider, value, language(lang)),
+    }
+}
+
+/// A question (or matrix item) that splits responses, for the selects: the word and
+/// its text.
+fn splittable(survey: &Survey, l: Language, numeric_only: bool) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for q in survey.questions() {
+        let text = q.text.best(l).to_string();
+        match &q.kind {
+            QuestionKind::Matrix { items, .. } => {
+                for i in items {
+                    out.push((
+                        format!("{}.{}", q.key, i.key),
+                        format!("{text} – {}", i.text.best(l)),
+                    ));
+                }
+            }
+            QuestionKind::SingleChoice { .. } if !numeric_only => {
+                out.push((q.key.to_string(), text))
+            }
+            kind if kind.scale().is_some() => out.push((q.key.to_string(), text)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn choices(lang: Lang, none: &str, options: Vec<(String, String)>, selected: &str) -> Vec<Choice> {
+    std::iter::once((String::new(), lang.t(none)))
+        .chain(options)
+        .map(|(value, label)| Choice {
+            selected: value == selected,
+            value,
+            label,
+        })
+        .collect()
+}
+
+/// The segments for the cross-tab and comparison selects, except those whose word is
+/// also a question key of the survey (the question wins, see `Split::parse`).
+fn segment_options(lang: Lang, survey: &Survey) -> Vec<(String, String)> {
+    Segment::ALL
+        .iter()
+        .filter(|s| survey.question(s.as_str()).is_none())
+        .map(|s| {
+            (
+                s.as_str().to_string(),
+                format!("{}: {}", lang.t("survey-segment"), segment_name(lang, *s)),
+            )
+        })
+        .collect()
+}
+
+fn hidden(pairs: &[(&'static str, &Option<String>)]) -> Vec<Hidden> {
+    pairs
+        .iter()
+        .filter_map(|(name, v)| {
+            v.as_deref().filter(|v| !v.is_empty()).map(|value| Hidden {
+                name,
+                value: value.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The lines of one cell of the segment table.
+fn cell(lang: Lang, f: &ItemFigures) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(n) = &f.nps {
+        lines.push(format!(
+            "{} {:.0} {}",
+            lang.t("survey-nps"),
+            n.score,
+            interval(n.ci.lower, n.ci.upper)
+        ));
+    } else {
+        if let Some(d) = &f.describe {
+            lines.push(format!(
+                "{:.2} {}",
+                d.mean,
+                interval(d.ci.lower, d.ci.upper)
+            ));
+        }
+        if let Some(t) = &f.top_two {
+            lines.push(format!(
+                "{} {:.0} % {}",
+                lang.t("survey-top-two"),
+                t.proportion * 100.0,
+                interval(t.ci.lower * 100.0, t.ci.upper * 100.0)
+            ));
+        }
+    }
+    if lines.is_empty() {
+        lines.push("–".into());
+    }
+    lines.push(format!("n = {}", f.n));
+    lines
+}
+
+fn segment_table(lang: Lang, data: &Data, channels: &[Channel], segment: Segment) -> SegmentTable {
+    let l = language(lang);
+    let split = Split::Segment(segment);
+    let mut groups = vec![format!(
+        "{} (n = {})",
+        lang.t("survey-segment-all"),
+        data.responses.len()
+    )];
+    let mut columns = vec![analysis::figures(
+        &data.survey,
+        &data.responses.iter().collect::<Vec<_>>(),
+        LEVEL,
+    )];
+    for g in segment.groups(&data.survey, &data.provider, &data.responses) {
+        groups.push(format!(
+            "{} (n = {})",
+            segment_value(lang, data, channels, &split, &g.value),
+            g.responses.len()
+        ));
+        columns.push(analysis::figures(&data.survey, &g.responses, LEVEL));
+    }
+    let rows = (0..columns[0].len())
+        .filter(|&i| columns[0][i].question.kind.scale().is_some())
+        .map(|i| {
+            let f = &columns[0][i];
+            let text = f.question.text.best(l);
+            SegmentRow {
+                label: match f.item {
+                    Some(item) => format!("{text} – {}", item.text.best(l)),
+                    None => text.to_string(),
+                },
+                cells: columns.iter().map(|c| cell(lang, &c[i])).collect(),
+            }
+        })
+        .collect();
+    SegmentTable { groups, rows }
+}
+
+fn crosstab_view(lang: Lang, data: &Data, channels: &[Channel], t: CrossTabResult) -> CrossTabView {
+    let name = |word: &str| -> String {
+        match Split::parse(&data.survey, word, "") {
+            Ok(Split::Segment(s)) => segment_name(lang, s),
+            _ => splittable(&data.survey, language(lang), false)
+                .into_iter()
+                .find(|(w, _)| w == word)
+                .map_or_else(|| word.to_string(), |(_, text)| text),
+        }
+    };
+    let label = |word: &str, value: &str, fallback: &str| -> String {
+        match Split::parse(&data.survey, word, "") {
+            Ok(split) => segment_value(lang, data, channels, &split, value),
+            Err(_) => fallback.to_string(),
+        }
+    };
+    let test = match (&t.chi_square, &t.chi_square_reason) {
+        (Some(c), _) => format!(
+            "{}: χ² = {:.3}, df = {}, p = {}, Cramér's V = {:.2}, n = {}",
+            lang.t("survey-chi-square"),
+            c.statistic,
+            c.df,
+            p_value(c.p_value),
+            c.cramers_v,
+            c.n
+        ),
+        (None, reason) => format!(
+            "{} {}",
+            lang.t("survey-chi-square-undefined"),
+            reason.as_deref().unwrap_or("")
+        ),
+    };
+    let warning = (t.chi_square.is_some() && t.expected_below_five > 0).then(|| {
+        format!(
+            "{} {}",
+            t.expected_below_five,
+            lang.t("survey-expected-below-five")
+        )
+    });
+    CrossTabView {
+        rows_label: name(&t.rows),
+        columns_label: name(&t.columns),
+        column_labels: t
+            .column_labels
+            .iter()
+            .map(|c| label(&t.columns, &c.value, &c.label))
+            .collect(),
+        rows: t
+            .row_labels
+            .iter()
+            .zip(&t.counts)
+            .zip(&t.row_totals)
+            .map(|((r, counts), total)| CrossTabRow {
+                label: label(&t.rows, &r.value, &r.label),
+                counts: counts.clone(),
+                total: *total,
+            })
+            .collect(),
+        column_totals: t.column_totals.clone(),
+        n: t.n,
+        test,
+        warning,
+    }
+}
+
+fn p_value(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+fn comparison_lines(lang: Lang, data: &Data, channels: &[Channel], c: &Comparison) -> Vec<String> {
+    let split = Split::parse(&data.survey, &c.by, "by").ok();
+    let group = |name: &str, g: &analysis::GroupFigures| {
+        let label = match &split {
+            Some(s) => segment_value(lang, data, channels, s, &g.value),
+            None => g.label.clone(),
+        };
+        let mean = g.mean.map_or("–".to_string(), |m| format!("{m:.2}"));
+        format!(
+            "{name} ({label}): {} {mean}, n = {}",
+            lang.t("survey-mean"),
+            g.n
+        )
+    };
+    let mut lines = vec![
+        group(&lang.t("survey-compare-a"), &c.a),
+        group(&lang.t("survey-compare-b"), &c.b),
+    ];
+    match (&c.welch, &c.reason) {
+        (Some(w), _) => lines.push(format!(
+            "{} {:.2} {}; t = {:.3}, df = {:.1}, p = {}",
+            lang.t("survey-compare-difference"),
+            w.mean_difference,
+            interval(w.ci.lower, w.ci.upper),
+            w.t,
+            w.df,
+            p_value(w.p_value)
+        )),
+        (None, reason) => lines.push(format!(
+            "{} {}",
+            lang.t("survey-compare-undefined"),
+            reason.as_deref().unwrap_or("")
+        )),
+    }
+    lines
+}
+
+fn analyse(
+    lang: Lang,
+    data: &Data,
+    channels: &[Channel],
+    q: &PageQuery,
+    segment: Result<Option<Segment>, Invalid>,
+) -> Analysis {
+    let l = language(lang);
+    let survey = &data.survey;
+    let id = survey.id;
+    let word = field(&q.segment);
+    let (table, segment_error) = match &segment {
+        Ok(Some(s)) => (Some(segment_table(lang, data, channels, *s)), None),
+        Ok(None) => (None, None),
+        Err(e) => (None, Some(problems(e))),
+    };
+    let valid_segment = segment.ok().flatten();
+
+    let asked = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
+    let (crosstab, crosstab_error) = if asked(&q.rows) || asked(&q.columns) {
+        match analysis::crosstab_of(data, q.rows.as_deref(), q.columns.as_deref()) {
+            Ok(t) => (Some(crosstab_view(lang, data, channels, t)), None),
+            Err(e) => (None, Some(problems(&e))),
+        }
+    } else {
+        (None, None)
+    };
+
+    let (comparison, compare_error) =
+        if asked(&q.compare) || asked(&q.by) || asked(&q.a) || asked(&q.b) {
+            let (question, item) = match q.compare.as_deref().and_then(|c| c.split_once('.')) {
+                Some((k, i)) => (Some(k.to_string()), Some(i.to_string())),
+                None => (q.compare.clone(), None),
+            };
+            let cq = CompareQuery {
+                question,
+                item,
+                by: q.by.clone(),
+                a: q.a.clone(),
+                b: q.b.clone(),
+                ..CompareQuery::default()
+            };
+            match analysis::compare_of(data, &cq, LEVEL) {
+                Ok(c) => (Some(comparison_lines(lang, data, channels, &c)), None),
+                Err(e) => (None, Some(problems(&e))),
+            }
+        } else {
+            (None, None)
+        };
+    let groups_hint =
+        q.by.as_deref()
+            .filter(|b| !b.is_empty())
+            .and_then(|b| Split::parse(survey, b, "by").ok())
+            .map(|split| {
+                let mut seen: Vec<_> = data
+                    .responses
+                    .iter()
+                    .filter_map(|r| split.category(survey, &data.provider, r))
+                    .collect();
+                seen.sort();
+                seen.dedup();
+                seen.into_iter()
+                    .map(|c| {
+                        format!(
+                            "{} ({})",
+                            c.key,
+                            segment_value(lang, data, channels, &split, &c.key)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
+
+    let segment_words: Vec<(String, String)> = Segment::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), segment_name(lang, *s)))
+        .collect();
+    let mut columns = splittable(survey, l, false);
+    columns.extend(segment_options(lang, survey));
+    let mut by: Vec<(String, String)> = splittable(survey, l, false)
+        .into_iter()
+        .filter(|(w, _)| {
+            survey
+                .question(w)
+                .is_some_and(|q| matches!(q.kind, QuestionKind::SingleChoice { .. }))
+        })
+        .collect();
+    by.extend(segment_options(lang, survey));
+    let export = |what: &str| match valid_segment {
+        Some(s) if what == "results" => format!("/surveys/{id}?export=results&segment={s}"),
+        _ => format!("/surveys/{id}?export={what}"),
+    };
+    Analysis {
+        segments: choices(lang, "survey-segment-none", segment_words, &word),
+        segment_error,
+        segment_hidden: hidden(&[
+            ("rows", &q.rows),
+            ("columns", &q.columns),
+            ("compare", &q.compare),
+            ("by", &q.by),
+            ("a", &q.a),
+            ("b", &q.b),
+        ]),
+        table,
+        rows: choices(
+            lang,
+            "survey-choose",
+            splittable(survey, l, false),
+            &field(&q.rows),
+        ),
+        columns: choices(lang, "survey-choose", columns, &field(&q.columns)),
+        crosstab_hidden: hidden(&[
+            ("segment", &q.segment),
+            ("compare", &q.compare),
+            ("by", &q.by),
+            ("a", &q.a),
+            ("b", &q.b),
+        ]),
+        crosstab,
+        crosstab_error,
+        compare_questions: choices(
+            lang,
+            "survey-choose",
+            splittable(survey, l, true),
+            &field(&q.compare),
+        ),
+        compare_by: choices(lang, "survey-choose", by, &field(&q.by)),
+        a: field(&q.a),
+        b: field(&q.b),
+        compare_hidden: hidden(&[
+            ("segment", &q.segment),
+            ("rows", &q.rows),
+            ("columns", &q.columns),
+        ]),
+        groups_hint,
+        comparison,
+        compare_error,
+        results_csv: export("results"),
+        responses_csv: export("responses"),
+    }
 }

@@ -2,8 +2,10 @@
 //! per test. One binary, a module per part of the server.
 
 mod api;
+mod attachments;
 mod ingest;
 mod research;
+mod research_forms;
 mod survey_page;
 mod surveys;
 mod ui;

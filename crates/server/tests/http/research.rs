@@ -229,3 +229,172 @@ async fn a_team_works_through_the_steps_and_edits_never_overwrite_each_other() {
         StatusCode::CONFLICT
     );
 }
+
+#[tokio::test]
+async fn the_evidence_downloads_as_csv_for_its_owner_only() {
+    let app = spawn_app().await;
+    let shop = app.provider("Modehuset").await;
+    let created: Value = app
+        .post(
+            &shop,
+            "/projects",
+            json!({
+                "title": "Kläder på Torget",
+                "members": [{"name": "Lena", "role": "lead"}, {"name": "Ahmed", "role": "member"}]
+            }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["project"]["id"].as_str().unwrap().to_string();
+    let ahmed = created["project"]["members"][1]["id"].clone();
+
+    let mut version = 1;
+    let mut step = async |method: reqwest::Method, path: String, body: Value| -> Value {
+        let r = app.change(&shop, method, &path, Some(version), body).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        version += 1;
+        r.json().await.unwrap()
+    };
+    let v = step(
+        reqwest::Method::POST,
+        format!("/projects/{id}/stories"),
+        json!({"teller": ahmed, "purchase": "Vinterjacka, \"dunjacka\"", "moments": [
+            {"phase": "before", "text": "Butiken hade just stängt", "valence": "negative",
+             "landscape": {"settings": ["physical_place"], "motivations": ["goal_fulfilment"]}},
+            {"phase": "during", "text": "Personalen letade i lagret", "valence": "positive"}
+        ]}),
+    )
+    .await;
+    let story = v["project"]["stories"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let closed = v["project"]["stories"][0]["moments"][0]["id"].clone();
+    step(
+        reqwest::Method::POST,
+        format!("/projects/{id}/stories/{story}/questions"),
+        json!({"text": "Hur kändes det?"}),
+    )
+    .await;
+    step(
+        reqwest::Method::POST,
+        format!("/projects/{id}/functions"),
+        json!({"name": "Skåp", "what": "Hämta när som helst", "phases": ["before", "after"],
+               "motivations": ["goal_fulfilment"], "aspect": "useful"}),
+    )
+    .await;
+    let v = step(
+        reqwest::Method::POST,
+        format!("/projects/{id}/moments"),
+        json!({"phase": "before", "title": "Stängt", "evidence": [{"kind": "story_moment", "id": closed}]}),
+    )
+    .await;
+    let moment = v["project"]["moments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    step(
+        reqwest::Method::POST,
+        format!("/projects/{id}/moments/{moment}/stances"),
+        json!({"perspective": "customer", "stance": "dislike"}),
+    )
+    .await;
+    step(
+        reqwest::Method::POST,
+        format!("/projects/{id}/reflections"),
+        json!({"text": "Öppna skåpet", "evidence": [{"kind": "moment", "id": moment}]}),
+    )
+    .await;
+
+    let r = app
+        .get(&shop, &format!("/projects/{id}/evidence.csv?lang=en"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        r.headers()["content-disposition"],
+        format!("attachment; filename=\"evidence-{id}.csv\"").as_str()
+    );
+    let text = r.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec![
+            "step",
+            "kind",
+            "kind_label",
+            "id",
+            "phase",
+            "valence",
+            "settings",
+            "motivations",
+            "digital",
+            "summary",
+            "cited_by"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let kinds: Vec<&str> = rows.iter().map(|r| &r[1]).collect();
+    assert_eq!(
+        kinds,
+        [
+            "story",
+            "story_moment",
+            "story_moment",
+            "question",
+            "function",
+            "moment",
+            "stance",
+            "reflection"
+        ]
+    );
+    let steps: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(steps, ["1", "1", "1", "1", "3", "4", "4", "5"]);
+    assert_eq!(
+        (&rows[0][2], &rows[0][3], &rows[0][9]),
+        ("Story", story.as_str(), "Vinterjacka, \"dunjacka\"")
+    );
+    let closed_row = &rows[1];
+    assert_eq!(
+        (
+            &closed_row[4],
+            &closed_row[5],
+            &closed_row[6],
+            &closed_row[7]
+        ),
+        ("before", "negative", "physical_place", "goal_fulfilment")
+    );
+    assert_eq!(&closed_row[10], format!("moment:{moment}"));
+    assert_eq!((&rows[4][4], &rows[4][8]), ("before after", "useful"));
+    assert_eq!(&rows[6][5], "dislike");
+    assert_eq!(&rows[5][10], format!("reflection:{}", &rows[7][3]));
+
+    // Swedish labels by default; a bad language is named.
+    let sv = app
+        .get(&shop, &format!("/projects/{id}/evidence.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        sv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("1,story,Berättelse,")
+    );
+    let r = app
+        .get(&shop, &format!("/projects/{id}/evidence.csv?lang=de"))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Another provider gets nothing, not even a hint that the project exists.
+    let cafe = app.provider("Kaféet").await;
+    assert_eq!(
+        app.get(&cafe, &format!("/projects/{id}/evidence.csv"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}

@@ -221,3 +221,407 @@ async fn people_answer_an_open_survey_and_the_provider_reads_the_results() {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// A café survey with a motivation question, for the analysis endpoints.
+fn analysed_survey() -> Value {
+    let agree = json!([{"point": 1, "label": "Instämmer inte alls"}, {"point": 5, "label": "Instämmer helt"}]);
+    json!({
+        "title": "Varför kom du?", "phase": "after", "channel": "store",
+        "sections": [{"questions": [
+            {"key": "welcome", "kind": "scale", "points": 5, "required": true, "anchors": agree, "text": "Jag kände mig välkommen."},
+            {"key": "aspects", "kind": "matrix", "points": 5, "anchors": agree, "text": "Hur väl stämmer det?",
+             "items": [{"key": "coffee", "text": "Kaffet var gott."}, {"key": "queue", "text": "Kön var kort."}]},
+            {"key": "motivation", "kind": "single_choice", "text": "Vad fick dig att komma?",
+             "options": [{"key": "relationships", "label": "Träffa någon"}, {"key": "experiences", "label": "Uppleva något"}]},
+            {"key": "reason", "kind": "single_choice", "text": "Vad gjorde du?",
+             "options": [{"key": "fika", "label": "Fika"}, {"key": "work", "label": "Arbete"}]},
+            {"key": "recommend", "kind": "nps", "text": "Skulle du rekommendera oss?"},
+            {"key": "comment", "kind": "open_text", "text": "Något mer?"}
+        ]}]
+    })
+}
+
+/// Two motivations, six answers each way, and one response that skipped the question.
+const ANSWERS: [(&str, i32, i32, &str, i32); 9] = [
+    ("relationships", 5, 5, "fika", 10),
+    ("relationships", 4, 4, "fika", 9),
+    ("relationships", 5, 4, "fika", 9),
+    ("relationships", 4, 5, "work", 6),
+    ("experiences", 2, 3, "work", 3),
+    ("experiences", 3, 2, "work", 7),
+    ("experiences", 1, 3, "fika", 5),
+    ("experiences", 3, 1, "work", 8),
+    ("", 4, 4, "fika", 10),
+];
+
+fn problem_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
+    use motesplats_core::survey::{chi_square_test, welch_t_test};
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    let r = app.post(&key, "/surveys", analysed_survey()).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let survey: Value = r.json().await.unwrap();
+    let id = survey["id"].as_str().unwrap().to_string();
+    app.http
+        .put(format!("{}/api/v1/surveys/{id}/status", app.base))
+        .bearer_auth(&key)
+        .json(&json!({"status": "open"}))
+        .send()
+        .await
+        .unwrap();
+    for (motivation, welcome, coffee, reason, recommend) in ANSWERS {
+        let mut answers = json!({"welcome": welcome, "aspects": {"coffee": coffee}, "reason": reason, "recommend": recommend});
+        if !motivation.is_empty() {
+            answers["motivation"] = json!(motivation);
+        }
+        let r = app
+            .http
+            .post(format!("{}/api/v1/surveys/{id}/responses", app.base))
+            .json(&json!({ "answers": answers }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let get = |path: String| {
+        let (app, key) = (&app, &key);
+        async move {
+            let r = app.get(key, &path).await;
+            let status = r.status();
+            (status, r.text().await.unwrap())
+        }
+    };
+    let json_of = |(status, body): (StatusCode, String)| -> (StatusCode, Value) {
+        (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+    };
+
+    // Per motivation: options in the question's order, then those who did not say.
+    let (status, results) = json_of(get(format!("/surveys/{id}/results?segment=motivation")).await);
+    assert_eq!(status, StatusCode::OK, "{results}");
+    assert_eq!(results["responses"], 9);
+    assert_eq!(results["segment"], "motivation");
+    let groups = results["segments"].as_array().unwrap();
+    let shape: Vec<(&str, &str, u64)> = groups
+        .iter()
+        .map(|g| {
+            (
+                g["value"].as_str().unwrap(),
+                g["label"].as_str().unwrap(),
+                g["responses"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            ("relationships", "Träffa någon", 4),
+            ("experiences", "Uppleva något", 4),
+            ("unknown", "okänd", 1)
+        ]
+    );
+    let welcome = |g: &Value| {
+        g["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["key"] == "welcome")
+            .unwrap()["result"]
+            .clone()
+    };
+    assert_eq!(welcome(&groups[0])["describe"]["summary"]["mean"], 4.5);
+    assert_eq!(welcome(&groups[1])["describe"]["summary"]["mean"], 2.25);
+    assert_eq!(
+        welcome(&groups[0])["describe"]["summary"]["ci"]["method"],
+        "student_t"
+    );
+    assert_eq!(welcome(&groups[0])["top_two_box"]["ci"]["method"], "wilson");
+    // One answer is too few for a standard deviation: the group says why.
+    assert!(
+        welcome(&groups[2])["describe"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("at least 2")
+    );
+    // The overall figures are still there.
+    assert_eq!(welcome(&results)["describe"]["summary"]["n"], 9);
+
+    // The channel and phase come from the survey's context; everyone answered this week.
+    let (_, by_channel) = json_of(get(format!("/surveys/{id}/results?segment=channel")).await);
+    assert_eq!(by_channel["segments"][0]["value"], "store");
+    assert_eq!(by_channel["segments"][0]["responses"], 9);
+    let (_, by_week) = json_of(get(format!("/surveys/{id}/results?segment=week")).await);
+    let week = by_week["segments"][0]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        week.len() == 8 && &week[4..6] == "-W",
+        "an ISO week such as 2026-W48: {week}"
+    );
+    let (status, problem) = json_of(get(format!("/surveys/{id}/results?segment=colour")).await);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem_fields(&problem), ["segment"]);
+
+    // Cross-tab of two questions; the chi-square is the core's on the same counts. The
+    // motivation question is read as the question (a key wins over a segment word), so
+    // the response that skipped it is not in the table.
+    let (status, table) = json_of(
+        get(format!(
+            "/surveys/{id}/crosstab?rows=reason&columns=motivation"
+        ))
+        .await,
+    );
+    assert_eq!(status, StatusCode::OK, "{table}");
+    let labels = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["value"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(labels(&table["row_labels"]), ["fika", "work"]);
+    assert_eq!(
+        labels(&table["column_labels"]),
+        ["relationships", "experiences"]
+    );
+    assert_eq!(table["row_labels"][0]["label"], "Fika");
+    let counts: Vec<Vec<u64>> = serde_json::from_value(table["counts"].clone()).unwrap();
+    assert_eq!(counts, vec![vec![3, 1], vec![1, 3]]);
+    let want = chi_square_test(&counts).unwrap();
+    let chi = &table["chi_square"];
+    assert_eq!(chi["statistic"].as_f64().unwrap(), want.statistic);
+    assert_eq!(chi["df"], want.df);
+    assert_eq!(chi["p_value"].as_f64().unwrap(), want.p_value);
+    assert_eq!((&table["n"], &table["responses"]), (&json!(8), &json!(9)));
+    assert_eq!(table["expected_below_five"], 4);
+    // A question by a segment: every response has a week.
+    let (status, table) =
+        json_of(get(format!("/surveys/{id}/crosstab?rows=reason&columns=week")).await);
+    assert_eq!(status, StatusCode::OK, "{table}");
+    assert_eq!(labels(&table["column_labels"]), std::slice::from_ref(&week));
+    assert_eq!(table["n"], 9);
+    // Two questions; a matrix item as key.item.
+    let (status, table) = json_of(
+        get(format!(
+            "/surveys/{id}/crosstab?rows=aspects.coffee&columns=reason"
+        ))
+        .await,
+    );
+    assert_eq!(status, StatusCode::OK, "{table}");
+    assert_eq!(labels(&table["row_labels"]), ["1", "2", "3", "4", "5"]);
+    // A table with a single column has no test, and says why.
+    let (status, table) = json_of(
+        get(format!(
+            "/surveys/{id}/crosstab?rows=reason&columns=channel"
+        ))
+        .await,
+    );
+    assert_eq!(status, StatusCode::OK);
+    assert!(table["chi_square"].is_null());
+    assert!(
+        table["chi_square_reason"]
+            .as_str()
+            .unwrap()
+            .contains("at least two rows and two columns"),
+        "{table}"
+    );
+    for (query, fields) in [
+        ("rows=nope&columns=motivation", vec!["rows"]),
+        ("rows=reason&columns=comment", vec!["columns"]),
+        ("columns=reason", vec!["rows"]),
+        ("rows=aspects&columns=colour", vec!["rows", "columns"]),
+        ("rows=reason&columns=reason", vec!["columns"]),
+    ] {
+        let (status, problem) = json_of(get(format!("/surveys/{id}/crosstab?{query}")).await);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(problem_fields(&problem), fields, "{query}");
+    }
+
+    // Welch's test of two motivations is the core's on the same answers.
+    let (status, compared) = json_of(
+        get(format!(
+            "/surveys/{id}/compare?question=welcome&by=motivation&a=relationships&b=experiences"
+        ))
+        .await,
+    );
+    assert_eq!(status, StatusCode::OK, "{compared}");
+    let want = welch_t_test(&[5.0, 4.0, 5.0, 4.0], &[2.0, 3.0, 1.0, 3.0], 0.95).unwrap();
+    let w = &compared["welch"];
+    assert_eq!(w["t"].as_f64().unwrap(), want.t);
+    assert_eq!(w["df"].as_f64().unwrap(), want.df);
+    assert_eq!(w["p_value"].as_f64().unwrap(), want.p_value);
+    assert_eq!(w["ci"]["lower"].as_f64().unwrap(), want.ci.lower);
+    assert_eq!(w["ci"]["method"], "welch_satterthwaite");
+    assert_eq!(compared["a"]["label"], "Träffa någon");
+    assert_eq!(
+        (&compared["a"]["n"], &compared["b"]["mean"]),
+        (&json!(4), &json!(2.25))
+    );
+    // A matrix item by a single-choice question.
+    let (status, compared) = json_of(
+        get(format!(
+            "/surveys/{id}/compare?question=aspects&item=coffee&by=reason&a=fika&b=work"
+        ))
+        .await,
+    );
+    assert_eq!(status, StatusCode::OK, "{compared}");
+    let want = welch_t_test(&[5.0, 4.0, 4.0, 3.0, 4.0], &[5.0, 3.0, 2.0, 1.0], 0.95).unwrap();
+    assert_eq!(compared["welch"]["t"].as_f64().unwrap(), want.t);
+    // Too few answers in a group (one said 6): no test, a reason.
+    let (status, compared) = json_of(
+        get(format!(
+            "/surveys/{id}/compare?question=welcome&by=recommend&a=10&b=6"
+        ))
+        .await,
+    );
+    assert_eq!(status, StatusCode::OK);
+    assert!(compared["welch"].is_null());
+    assert!(
+        compared["reason"].as_str().unwrap().contains("group b"),
+        "{compared}"
+    );
+    for (query, fields) in [
+        (
+            "by=motivation&a=relationships&b=experiences",
+            vec!["question"],
+        ),
+        (
+            "question=reason&by=motivation&a=relationships&b=experiences",
+            vec!["question"],
+        ),
+        (
+            "question=aspects&by=motivation&a=relationships&b=experiences",
+            vec!["item"],
+        ),
+        ("question=welcome&by=colour&a=x&b=y", vec!["by"]),
+        (
+            "question=welcome&by=motivation&a=nobody&b=experiences",
+            vec!["a"],
+        ),
+        (
+            "question=welcome&by=motivation&a=experiences&b=experiences",
+            vec!["b"],
+        ),
+        ("question=welcome&by=comment&a=x", vec!["by", "b"]),
+    ] {
+        let (status, problem) = json_of(get(format!("/surveys/{id}/compare?{query}")).await);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(problem_fields(&problem), fields, "{query}");
+    }
+
+    // The results as CSV: all responses first, then each motivation.
+    let (status, csv) = get(format!("/surveys/{id}/results.csv?segment=motivation")).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "segment,segment_value,segment_label,question,item,kind,responses,n,mean,sd,median,\
+         mean_ci_low,mean_ci_high,top_two_box,top_two_box_ci_low,top_two_box_ci_high,nps,nps_ci_low,nps_ci_high,level"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // 7 rows (a matrix has two items) for all responses and for each of three groups.
+    assert_eq!(rows.len(), 7 * 4);
+    let row = rows
+        .iter()
+        .find(|r| r[1] == "relationships" && r[3] == "welcome")
+        .unwrap();
+    assert_eq!(
+        &row[..11],
+        [
+            "motivation",
+            "relationships",
+            "Träffa någon",
+            "welcome",
+            "",
+            "scale",
+            "4",
+            "4",
+            "4.5",
+            &(1.0f64 / 3.0).sqrt().to_string(),
+            "4.5"
+        ]
+    );
+    assert_eq!(row[13], "1");
+    assert_eq!(row[19], "0.95");
+    let nps_row = rows
+        .iter()
+        .find(|r| r[0] == "all" && r[3] == "recommend")
+        .unwrap();
+    // Promoters 10, 9, 9, 10; detractors 6, 3, 5: NPS = 100 · (4 − 3)/9.
+    assert_eq!(nps_row[16].parse::<f64>().unwrap(), 100.0 / 9.0);
+    let coffee = rows
+        .iter()
+        .find(|r| r[0] == "all" && r[4] == "coffee")
+        .unwrap();
+    assert_eq!(coffee[7], "9");
+    let queue = rows
+        .iter()
+        .find(|r| r[0] == "all" && r[4] == "queue")
+        .unwrap();
+    assert_eq!(
+        (queue[7], queue[8]),
+        ("0", ""),
+        "nobody answered the queue item"
+    );
+    let (status, _) = get(format!("/surveys/{id}/results.csv?segment=colour")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Months in the provider's time zone (Europe/Stockholm): a response sent at 23:30
+    // UTC on New Year's Eve counts in January. Stored directly to set its time.
+    let me: Value = app.get(&key, "/providers/me").await.json().await.unwrap();
+    let provider = me["id"].as_str().unwrap().parse().unwrap();
+    let survey: motesplats_core::survey::Survey = serde_json::from_value(
+        app.get(&key, &format!("/surveys/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let input: motesplats_core::survey::ResponseInput =
+        serde_json::from_value(json!({"answers": {"welcome": 3}})).unwrap();
+    let late = motesplats_core::survey::Response::parse(
+        &survey,
+        &input,
+        "2025-12-31T23:30:00Z".parse().unwrap(),
+    )
+    .unwrap();
+    app.store.save_response(provider, late).await.unwrap();
+    let (_, by_month) = json_of(get(format!("/surveys/{id}/results?segment=month")).await);
+    let months: Vec<(&str, u64)> = by_month["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["value"].as_str().unwrap(),
+                g["responses"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let this_month = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .format("%Y-%m")
+        .to_string();
+    assert_eq!(months, [("2026-01", 1), (this_month.as_str(), 9)]);
+
+    // Another provider sees none of it.
+    let other = app.provider("Banken").await;
+    let r = app
+        .get(
+            &other,
+            &format!("/surveys/{id}/crosstab?rows=reason&columns=motivation"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

@@ -6,14 +6,14 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 /// A client that keeps the session cookie by hand and does not follow redirects.
-struct Browser {
+pub(super) struct Browser {
     http: Client,
     base: String,
     cookies: Vec<String>,
 }
 
 impl Browser {
-    fn new(base: &str) -> Self {
+    pub(super) fn new(base: &str) -> Self {
         Browser {
             http: Client::builder().redirect(Policy::none()).build().unwrap(),
             base: base.to_string(),
@@ -30,7 +30,7 @@ impl Browser {
         }
     }
 
-    async fn get(&mut self, path: &str, lang: &str) -> reqwest::Response {
+    pub(super) async fn get(&mut self, path: &str, lang: &str) -> reqwest::Response {
         let r = self
             .http
             .get(format!("{}{path}", self.base))
@@ -43,7 +43,27 @@ impl Browser {
         r
     }
 
-    async fn sign_in(&mut self, email: &str, password: &str) -> reqwest::Response {
+    /// Posts a form as the board does: multipart, so a file can come along.
+    pub(super) async fn post_form(
+        &mut self,
+        path: &str,
+        lang: &str,
+        form: reqwest::multipart::Form,
+    ) -> reqwest::Response {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookies.join("; "))
+            .header("accept-language", lang)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.remember(&r);
+        r
+    }
+
+    pub(super) async fn sign_in(&mut self, email: &str, password: &str) -> reqwest::Response {
         let r = self
             .http
             .post(format!("{}/sign-in", self.base))
@@ -245,6 +265,42 @@ async fn the_research_board_shows_evidence_by_phase_and_the_matrix() {
     )
     .await;
 
+    // A survey about the before phase: its answers score that phase on the board.
+    let survey: Value = app
+        .post(&shop, "/surveys", json!({
+            "title": "Hittade du oss?", "phase": "before",
+            "sections": [{"questions": [{"key": "found", "kind": "scale", "points": 5,
+                "anchors": [{"point": 1, "label": "Instämmer inte alls"}, {"point": 5, "label": "Instämmer helt"}],
+                "text": "Det var lätt att hitta öppettiderna."}]}]
+        }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let survey = survey["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{survey}"))
+        .to_string();
+    let r = app
+        .http
+        .put(format!("{}/api/v1/surveys/{survey}/status", app.base))
+        .bearer_auth(&shop)
+        .json(&json!({"status": "open"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    for point in [2, 5] {
+        let r = app
+            .http
+            .post(format!("{}/api/v1/surveys/{survey}/responses", app.base))
+            .json(&json!({"answers": {"found": point}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+
     let mut lena = Browser::new(&app.base);
     lena.sign_in("lena@mode.example", "hemligt-lösen").await;
     let list = lena.get("/research", "sv").await.text().await.unwrap();
@@ -262,6 +318,19 @@ async fn the_research_board_shows_evidence_by_phase_and_the_matrix() {
     assert!(
         board.contains("1 kontaktpunkter"),
         "the real touchpoints of the before phase are beside it"
+    );
+    // 2 of 1–5 is 25, 5 of 5 is 100: the before phase scores 62.5, drawn as 62 or 63.
+    let before = board
+        .split("<th>Före")
+        .nth(1)
+        .unwrap()
+        .split("</th>")
+        .next()
+        .unwrap();
+    assert!(
+        before.contains("Enkätbetyg 62/100 (2 svar)")
+            || before.contains("Enkätbetyg 63/100 (2 svar)"),
+        "{before}"
     );
     assert!(board.contains("id=\"four-field\""));
     let automate = board.split("class=\"field automate\"").nth(1).unwrap();
@@ -409,4 +478,149 @@ async fn survey_results_show_diverging_bars_and_intervals() {
         bo.get(&format!("/surveys/{id}"), "sv").await.status(),
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn survey_results_page_splits_by_segment_cross_tabulates_and_compares() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
+    let agree = json!([{"point": 1, "label": "Nej"}, {"point": 5, "label": "Ja"}]);
+    let survey: Value = app
+        .post(&key, "/surveys", json!({"title": "Besöket", "channel": "store", "sections": [{"questions": [
+            {"key": "welcome", "kind": "scale", "points": 5, "anchors": agree, "text": "Välkommen?"},
+            {"key": "motivation", "kind": "single_choice", "text": "Varför kom du?",
+             "options": [{"key": "relationships", "label": "Träffa någon"}, {"key": "experiences", "label": "Uppleva något"}]},
+            {"key": "reason", "kind": "single_choice", "text": "Vad gjorde du?",
+             "options": [{"key": "fika", "label": "Fika"}, {"key": "work", "label": "Arbete"}]}
+        ]}]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = survey["id"].as_str().unwrap().to_string();
+    app.http
+        .put(format!("{}/api/v1/surveys/{id}/status", app.base))
+        .bearer_auth(&key)
+        .json(&json!({"status": "open"}))
+        .send()
+        .await
+        .unwrap();
+    for (m, w, r) in [
+        ("relationships", 5, "fika"),
+        ("relationships", 4, "fika"),
+        ("relationships", 5, "work"),
+        ("experiences", 2, "work"),
+        ("experiences", 3, "work"),
+        ("experiences", 1, "fika"),
+    ] {
+        let res = app
+            .http
+            .post(format!("{}/api/v1/surveys/{id}/responses", app.base))
+            .json(&json!({"answers": {"welcome": w, "motivation": m, "reason": r}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let mut kim = Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+
+    // Without a choice the forms are there, with nothing computed yet.
+    let page = kim
+        .get(&format!("/surveys/{id}"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    for form in ["segment-form", "crosstab-form", "compare-form"] {
+        assert!(page.contains(&format!("id=\"{form}\"")), "{form}");
+    }
+    assert!(!page.contains("id=\"segment-table\""));
+    assert!(page.contains(&format!("href=\"/surveys/{id}?export=responses\"")));
+
+    let query = "segment=motivation&rows=reason&columns=motivation&compare=welcome&by=motivation&a=relationships&b=experiences";
+    let page = kim
+        .get(&format!("/surveys/{id}?{query}"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"segment-table\""), "{page}");
+    assert!(
+        page.contains(
+            "<th>Alla (n = 6)</th><th>Träffa någon (n = 3)</th><th>Uppleva något (n = 3)</th>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("4.67 ["), "the mean of 5, 4, 5");
+    assert!(page.contains("id=\"crosstab\""));
+    assert!(
+        page.contains("<caption>Vad gjorde du? × Varför kom du?</caption>"),
+        "{page}"
+    );
+    // fika: 2 relationships, 1 experiences; work: 1 and 2.
+    assert!(
+        page.contains("<th scope=\"row\">Fika</th><td>2</td><td>1</td><td>3</td>"),
+        "{page}"
+    );
+    let chi = motesplats_core::survey::chi_square_test(&[vec![2, 1], vec![1, 2]]).unwrap();
+    assert!(
+        page.contains(&format!(
+            "Pearsons chitvåtest: χ² = {:.3}, df = 1",
+            chi.statistic
+        )),
+        "{page}"
+    );
+    assert!(page.contains("id=\"comparison\""));
+    assert!(page.contains("Skillnad A − B 2.67 ["), "{page}");
+    // Each form carries the others' state along.
+    assert!(page.contains("<input type=\"hidden\" name=\"rows\" value=\"reason\">"));
+    assert!(
+        page.contains(&format!(
+            "href=\"/surveys/{id}?export=results&#38;segment=motivation\""
+        )),
+        "{page}"
+    );
+
+    // In English; a bad segment is named, not a failure.
+    let page = kim
+        .get(
+            &format!("/surveys/{id}?segment=colour&rows=reason&columns=comment"),
+            "en",
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("id=\"segment-error\">segment: unknown segment"),
+        "{page}"
+    );
+    assert!(page.contains("id=\"crosstab-error\">columns:"), "{page}");
+
+    // The downloads work with the session alone.
+    let csv = kim
+        .get(
+            &format!("/surveys/{id}?export=results&segment=motivation"),
+            "sv",
+        )
+        .await;
+    assert_eq!(
+        csv.headers()["content-type"].to_str().unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    let csv = csv.text().await.unwrap();
+    assert!(csv.starts_with("segment,segment_value,"), "{csv}");
+    assert!(
+        csv.contains("motivation,experiences,Uppleva något,welcome,,scale,3,3,2,1,2,"),
+        "{csv}"
+    );
+    let responses = kim
+        .get(&format!("/surveys/{id}?export=responses"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(responses.lines().count(), 7);
 }

@@ -3,6 +3,7 @@
 //! take a per-provider advisory lock, so one provider's batches take turns as they do
 //! behind SQLite's single writer, while different providers write at the same time.
 
+mod attachments;
 mod ingest;
 mod projects;
 mod rows;
@@ -23,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0002_ingestion.sql"),
     include_str!("../../migrations/postgres/0003_research.sql"),
     include_str!("../../migrations/postgres/0004_surveys.sql"),
+    include_str!("../../migrations/postgres/0005_attachments.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

@@ -12,7 +12,7 @@ use sqlx::{AssertSqlSafe, PgPool, Row};
 use uuid::Uuid;
 
 /// Whether the provider `$1` may see project `p`: it owns it or is invited to it.
-const VISIBLE: &str = "(p.owner = $1 OR EXISTS (SELECT 1 FROM project_guests g WHERE g.project_id = p.id AND g.provider_id = $1))";
+pub(super) const VISIBLE: &str = "(p.owner = $1 OR EXISTS (SELECT 1 FROM project_guests g WHERE g.project_id = p.id AND g.provider_id = $1))";
 
 const COLUMNS: &str = "p.id, p.owner, p.version, p.document, p.updated_at";
 

@@ -2,7 +2,7 @@
 
 use super::PgStore;
 use super::rows::{self, stored};
-use super::{ingest, projects, surveys};
+use super::{attachments, ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
     Quarantined, Result, Role, Stitch, Store, StoreError, StoredProject, TouchpointFilter, User,
@@ -827,6 +827,26 @@ impl Store for PgStore {
         guest: ProviderId,
     ) -> Result<()> {
         projects::invite(&self.pool, owner, id, guest).await
+    }
+
+    async fn put_attachment(
+        &self,
+        viewer: ProviderId,
+        project: Uuid,
+        id: Uuid,
+        content_type: &str,
+        data: &[u8],
+    ) -> Result<()> {
+        attachments::put(&self.pool, viewer, project, id, content_type, data).await
+    }
+
+    async fn attachment(
+        &self,
+        viewer: ProviderId,
+        project: Uuid,
+        id: Uuid,
+    ) -> Result<Option<(String, Vec<u8>)>> {
+        attachments::get(&self.pool, viewer, project, id).await
     }
 
     async fn create_survey(&self, provider: ProviderId, survey: Survey) -> Result<()> {

@@ -3,6 +3,7 @@
 //! connection takes every write (SQLite allows one writer at a time anyway); a few
 //! reader connections serve reads concurrently.
 
+mod attachments;
 mod ingest;
 mod projects;
 mod rows;
@@ -21,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0002_ingestion.sql"),
     include_str!("../../migrations/sqlite/0003_research.sql"),
     include_str!("../../migrations/sqlite/0004_surveys.sql"),
+    include_str!("../../migrations/sqlite/0005_attachments.sql"),
 ];
 
 const READERS: usize = 4;

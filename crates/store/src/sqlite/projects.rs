@@ -7,7 +7,7 @@ use motesplats_core::{Invalid, ProviderId};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-const VISIBLE: &str = "(p.owner = ?1 OR EXISTS (SELECT 1 FROM project_guests g WHERE g.project_id = p.id AND g.provider_id = ?1))";
+pub(super) const VISIBLE: &str = "(p.owner = ?1 OR EXISTS (SELECT 1 FROM project_guests g WHERE g.project_id = p.id AND g.provider_id = ?1))";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<(Uuid, Uuid, i64, String, i64)> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))

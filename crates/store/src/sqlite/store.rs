@@ -2,7 +2,7 @@
 
 use super::SqliteStore;
 use super::rows::{self, micros, time};
-use super::{ingest, projects, surveys};
+use super::{attachments, ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
     Quarantined, Result, Role, Stitch, Store, StoreError, StoredProject, TouchpointFilter, User,
@@ -787,6 +787,29 @@ impl Store for SqliteStore {
         guest: ProviderId,
     ) -> Result<()> {
         self.write(move |c| projects::invite(c, owner, id, guest))
+            .await
+    }
+
+    async fn put_attachment(
+        &self,
+        viewer: ProviderId,
+        project: Uuid,
+        id: Uuid,
+        content_type: &str,
+        data: &[u8],
+    ) -> Result<()> {
+        let (content_type, data) = (content_type.to_string(), data.to_vec());
+        self.write(move |c| attachments::put(c, viewer, project, id, &content_type, &data))
+            .await
+    }
+
+    async fn attachment(
+        &self,
+        viewer: ProviderId,
+        project: Uuid,
+        id: Uuid,
+    ) -> Result<Option<(String, Vec<u8>)>> {
+        self.read(move |c| attachments::get(c, viewer, project, id))
             .await
     }
 

@@ -1,0 +1,676 @@
+//! Segments of survey responses, and the ways to split responses into categories for a
+//! cross-tab or a two-group comparison.
+//!
+//! A stored [`Response`] holds its answers, the survey version it answered, the
+//! submission time and, with consent, a profile. It does not hold the touchpoint that
+//! led to it (invitation links carry only the survey), so each dimension is derived:
+//!
+//! | segment | the value of a response | unknown when |
+//! |---|---|---|
+//! | `channel` | the channel in the survey's journey context | the survey names no channel |
+//! | `phase` | the phase in the survey's journey context | the survey names no phase |
+//! | `motivation` | the chosen option of the survey's single-choice question keyed `motivation` (see below) | the survey has no such question, or the response left it empty |
+//! | `provider` | the provider that owns the survey (and so every response to it) | never |
+//! | `week`, `month`, `quarter` | the submission time in the provider's time zone: `2026-W48` (ISO week), `2026-11`, `2026-Q4` | never |
+//!
+//! Motivation: neither responses nor touchpoints record why a person came, so it is
+//! asked. A survey that wants the segment has a `single_choice` question with the key
+//! `motivation`; its option keys are the groups (name them `relationships`,
+//! `goal_fulfilment` and `experiences` to match the value landscape's motivations).
+//!
+//! The survey's context is its current definition: a revision that changes the channel
+//! or phase relabels the responses to earlier versions too.
+//!
+//! A response whose value is not known falls in the group [`UNKNOWN`] rather than
+//! being dropped, so the groups always add up to all responses.
+
+use super::definition::{Language, Question, QuestionKind, Survey};
+use super::response::{Answer, Response};
+use crate::invalid::Invalid;
+use crate::provider::Provider;
+use crate::research::{Label, Lang};
+use crate::value::Phase;
+use chrono::{DateTime, Datelike, Utc};
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// The group of responses whose segment value is not known.
+pub const UNKNOWN: &str = "unknown";
+
+/// The key of the single-choice question that gives the `motivation` segment.
+pub const MOTIVATION_QUESTION: &str = "motivation";
+
+/// The length of a period segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Period {
+    /// ISO 8601 week, `2026-W48`.
+    Week,
+    /// Calendar month, `2026-11`.
+    Month,
+    /// Calendar quarter, `2026-Q4`.
+    Quarter,
+}
+
+/// A dimension that splits a survey's responses into groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Segment {
+    Channel,
+    Phase,
+    Motivation,
+    Provider,
+    Period(Period),
+}
+
+/// A group of responses sharing one segment value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentGroup<'r> {
+    /// The value (`store`, `after`, `2026-W48`, ...) or [`UNKNOWN`].
+    pub value: String,
+    pub responses: Vec<&'r Response>,
+}
+
+impl Segment {
+    pub const ALL: [Segment; 7] = [
+        Segment::Channel,
+        Segment::Phase,
+        Segment::Motivation,
+        Segment::Provider,
+        Segment::Period(Period::Week),
+        Segment::Period(Period::Month),
+        Segment::Period(Period::Quarter),
+    ];
+
+    /// The query word: `channel`, `phase`, `motivation`, `provider`, `week`, `month`
+    /// or `quarter`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Segment::Channel => "channel",
+            Segment::Phase => "phase",
+            Segment::Motivation => "motivation",
+            Segment::Provider => "provider",
+            Segment::Period(Period::Week) => "week",
+            Segment::Period(Period::Month) => "month",
+            Segment::Period(Period::Quarter) => "quarter",
+        }
+    }
+
+    /// Parses a query word; the error names the field `segment` and lists the words.
+    pub fn parse(word: &str) -> Result<Segment, Invalid> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == word)
+            .ok_or_else(|| {
+                Invalid::one(
+                    "segment",
+                    format!("unknown segment {word:?}; expected one of {}", words()),
+                )
+            })
+    }
+
+    /// The segment value of `response` to `survey`, owned by `provider`; see the module
+    /// documentation for the rule of each segment.
+    pub fn value(self, survey: &Survey, provider: &Provider, response: &Response) -> String {
+        let known = match self {
+            Segment::Channel => survey
+                .context
+                .channel
+                .as_ref()
+                .map(|c| c.as_str().to_string()),
+            Segment::Phase => survey.context.phase.map(|p| p.as_str().to_string()),
+            Segment::Motivation => {
+                motivation_question(survey).and_then(|q| match response.answers.get(&q.key) {
+                    Some(Answer::Choice(option)) => Some(option.as_str().to_string()),
+                    _ => None,
+                })
+            }
+            Segment::Provider => Some(provider.id.to_string()),
+            Segment::Period(period) => Some(period.of(response.submitted_at, &provider.time_zone)),
+        };
+        known.unwrap_or_else(|| UNKNOWN.to_string())
+    }
+
+    /// The responses grouped by their value, in display order: phases before, during,
+    /// after; motivation options in the question's order; periods oldest first;
+    /// [`UNKNOWN`] last. Only values that occur get a group.
+    pub fn groups<'r>(
+        self,
+        survey: &Survey,
+        provider: &Provider,
+        responses: &'r [Response],
+    ) -> Vec<SegmentGroup<'r>> {
+        let mut groups: Vec<(Category, Vec<&'r Response>)> = Vec::new();
+        for r in responses {
+            let value = self.value(survey, provider, r);
+            let category = self.category(survey, value);
+            match groups.iter_mut().find(|(c, _)| *c == category) {
+                Some((_, members)) => members.push(r),
+                None => groups.push((category, vec![r])),
+            }
+        }
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        groups
+            .into_iter()
+            .map(|(c, responses)| SegmentGroup {
+                value: c.key,
+                responses,
+            })
+            .collect()
+    }
+
+    /// A value as a category with its display rank.
+    fn category(self, survey: &Survey, value: String) -> Category {
+        if value == UNKNOWN {
+            return Category::last(value);
+        }
+        let rank = match self {
+            Segment::Phase => Phase::ALL
+                .iter()
+                .position(|p| p.as_str() == value)
+                .unwrap_or(0) as i64,
+            Segment::Motivation => match motivation_question(survey).map(|q| &q.kind) {
+                Some(QuestionKind::SingleChoice { options }) => options
+                    .iter()
+                    .position(|o| o.key.as_str() == value)
+                    .unwrap_or(0)
+                    as i64,
+                _ => 0,
+            },
+            _ => 0,
+        };
+        Category { rank, key: value }
+    }
+
+    /// A value for people: a motivation option's label, the provider's name, a phase in
+    /// the language; other values as they are.
+    pub fn label(
+        self,
+        survey: &Survey,
+        provider: &Provider,
+        value: &str,
+        language: Language,
+    ) -> String {
+        if value == UNKNOWN {
+            return unknown_label(language).to_string();
+        }
+        match self {
+            Segment::Phase => Phase::parse(value)
+                .map(|p| p.label(lang(language)).to_string())
+                .unwrap_or_else(|_| value.to_string()),
+            Segment::Motivation => option_label(motivation_question(survey), value, language),
+            Segment::Provider if value == provider.id.to_string() => provider.name.clone(),
+            _ => value.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Segment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Segment {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl Period {
+    /// The period containing `at`, in the IANA time zone `time_zone` (UTC if it is not
+    /// one, which a checked provider never has).
+    pub fn of(self, at: DateTime<Utc>, time_zone: &str) -> String {
+        let local = match time_zone.parse::<chrono_tz::Tz>() {
+            Ok(tz) => at.with_timezone(&tz).date_naive(),
+            Err(_) => at.date_naive(),
+        };
+        match self {
+            Period::Week => {
+                let w = local.iso_week();
+                format!("{:04}-W{:02}", w.year(), w.week())
+            }
+            Period::Month => format!("{:04}-{:02}", local.year(), local.month()),
+            Period::Quarter => format!("{:04}-Q{}", local.year(), local.month0() / 3 + 1),
+        }
+    }
+}
+
+/// The segment words, comma-separated, for messages.
+pub fn words() -> String {
+    Segment::ALL.map(Segment::as_str).join(", ")
+}
+
+/// The survey's single-choice question keyed `motivation`, if it has one.
+pub fn motivation_question(survey: &Survey) -> Option<&Question> {
+    survey
+        .question(MOTIVATION_QUESTION)
+        .filter(|q| matches!(q.kind, QuestionKind::SingleChoice { .. }))
+}
+
+fn lang(language: Language) -> Lang {
+    match language {
+        Language::Sv => Lang::Sv,
+        Language::En => Lang::En,
+    }
+}
+
+fn unknown_label(language: Language) -> &'static str {
+    match language {
+        Language::Sv => "okänd",
+        Language::En => "unknown",
+    }
+}
+
+fn option_label(question: Option<&Question>, key: &str, language: Language) -> String {
+    let options = match question.map(|q| &q.kind) {
+        Some(
+            QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. },
+        ) => options,
+        _ => return key.to_string(),
+    };
+    options
+        .iter()
+        .find(|o| o.key.as_str() == key)
+        .map(|o| o.label.best(language).to_string())
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// One category of a split: its key and its place in display order. Categories sort by
+/// rank, then key; they show as their key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Category {
+    rank: i64,
+    pub key: String,
+}
+
+impl Category {
+    fn last(key: String) -> Self {
+        Category {
+            rank: i64::MAX,
+            key,
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.key)
+    }
+}
+
+/// A way to split responses into categories, for a cross-tab or a comparison of two
+/// groups: a segment, or the answers to one question that takes one answer per response.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Split<'s> {
+    Segment(Segment),
+    /// A single choice (categories: its options), a scale, CSAT or NPS question (its
+    /// points), or one item of a matrix (`item`; its points).
+    Question {
+        question: &'s Question,
+        item: Option<&'s str>,
+    },
+}
+
+impl<'s> Split<'s> {
+    /// Reads `word`: a question key of the survey (`key.item` for a matrix item) first,
+    /// then a segment word. Errors name `field`.
+    pub fn parse(survey: &'s Survey, word: &str, field: &str) -> Result<Split<'s>, Invalid> {
+        let fail = |reason: String| Invalid::one(field, reason);
+        let (key, item) = match word.split_once('.') {
+            Some((k, i)) => (k, Some(i)),
+            None => (word, None),
+        };
+        let Some(question) = survey.question(key) else {
+            if item.is_none()
+                && let Ok(segment) = Segment::parse(word)
+            {
+                return Ok(Split::Segment(segment));
+            }
+            return Err(fail(format!(
+                "{word:?} is neither a question of this survey nor a segment ({})",
+                words()
+            )));
+        };
+        match (&question.kind, item) {
+            (QuestionKind::Matrix { items, .. }, Some(i)) => {
+                let item = items
+                    .iter()
+                    .find(|it| it.key.as_str() == i)
+                    .ok_or_else(|| fail(format!("{i:?} is not an item of {key}")))?;
+                Ok(Split::Question {
+                    question,
+                    item: Some(item.key.as_str()),
+                })
+            }
+            (QuestionKind::Matrix { items, .. }, None) => Err(fail(format!(
+                "{key} is a matrix: name one of its items, such as {key}.{}",
+                items.first().map_or("item", |i| i.key.as_str())
+            ))),
+            (_, Some(_)) => Err(fail(format!("{key} has no items; only matrices do"))),
+            (
+                QuestionKind::SingleChoice { .. }
+                | QuestionKind::Scale { .. }
+                | QuestionKind::Csat { .. }
+                | QuestionKind::Nps { .. },
+                None,
+            ) => Ok(Split::Question {
+                question,
+                item: None,
+            }),
+            (QuestionKind::MultipleChoice { .. }, None) => Err(fail(format!(
+                "{key} is a multiple choice: a response may fall in several of its options, \
+                 so it cannot split responses into groups"
+            ))),
+            (QuestionKind::OpenText { .. }, None) => {
+                Err(fail(format!("{key} is open text and has no categories")))
+            }
+        }
+    }
+
+    /// The word that names this split (`reason`, `aspects.coffee`, `week`).
+    pub fn word(&self) -> String {
+        match self {
+            Split::Segment(s) => s.as_str().to_string(),
+            Split::Question {
+                question,
+                item: Some(i),
+            } => format!("{}.{i}", question.key),
+            Split::Question { question, .. } => question.key.to_string(),
+        }
+    }
+
+    /// The category of `response`; None when it left the question empty (a segment
+    /// always gives one, [`UNKNOWN`] at worst).
+    pub fn category(
+        &self,
+        survey: &Survey,
+        provider: &Provider,
+        response: &Response,
+    ) -> Option<Category> {
+        match self {
+            Split::Segment(s) => Some(s.category(survey, s.value(survey, provider, response))),
+            Split::Question { question, item } => {
+                match (response.answers.get(&question.key)?, &question.kind) {
+                    (Answer::Choice(option), QuestionKind::SingleChoice { options }) => {
+                        let rank = options.iter().position(|o| o.key == *option).unwrap_or(0);
+                        Some(Category {
+                            rank: rank as i64,
+                            key: option.to_string(),
+                        })
+                    }
+                    (answer, _) => answer.point(*item).map(|p| Category {
+                        rank: i64::from(p),
+                        key: p.to_string(),
+                    }),
+                }
+            }
+        }
+    }
+
+    /// Whether `key` names a category this split can have even if no response falls in
+    /// it: an option of a single choice or a point of a scale. Segment values are open
+    /// (any week), so none is known in advance.
+    pub fn defines(&self, key: &str) -> bool {
+        match self {
+            Split::Segment(_) => false,
+            Split::Question { question, .. } => match &question.kind {
+                QuestionKind::SingleChoice { options } => {
+                    options.iter().any(|o| o.key.as_str() == key)
+                }
+                kind => kind.scale().is_some_and(|s| {
+                    key.parse::<i32>()
+                        .is_ok_and(|p| (s.low()..=s.high()).contains(&p))
+                }),
+            },
+        }
+    }
+
+    /// A category for people: an option's label, a point with its anchor's label
+    /// (`5 – Strongly agree`), a segment value as [`Segment::label`] gives it.
+    pub fn label(
+        &self,
+        survey: &Survey,
+        provider: &Provider,
+        key: &str,
+        language: Language,
+    ) -> String {
+        match self {
+            Split::Segment(s) => s.label(survey, provider, key, language),
+            Split::Question { question, .. } => match &question.kind {
+                QuestionKind::SingleChoice { .. } => option_label(Some(question), key, language),
+                QuestionKind::Scale { anchors, .. }
+                | QuestionKind::Matrix { anchors, .. }
+                | QuestionKind::Nps { anchors }
+                | QuestionKind::Csat { anchors } => key
+                    .parse::<i32>()
+                    .ok()
+                    .and_then(|p| anchors.iter().find(|a| a.point == p))
+                    .map(|a| format!("{key} – {}", a.label.best(language)))
+                    .unwrap_or_else(|| key.to_string()),
+                _ => key.to_string(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ProviderId;
+    use crate::survey::Survey;
+    use crate::survey::definition::tests::cafe_input;
+    use crate::survey::{ResponseInput, SurveyStatus};
+    use serde_json::{Value, json};
+
+    fn provider(time_zone: &str) -> Provider {
+        Provider {
+            id: ProviderId::new(),
+            name: "Kafé Linden".into(),
+            time_zone: time_zone.into(),
+            country: "SE".into(),
+            created_at: Utc::now(),
+        }
+    }
+
+    /// The café survey with a motivation question added.
+    fn survey(context: bool) -> Survey {
+        let mut input = cafe_input();
+        if !context {
+            input.channel = None;
+            input.phase = None;
+        }
+        let mut v = serde_json::to_value(&input).unwrap();
+        v["sections"][0]["questions"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"key": "motivation", "kind": "single_choice",
+            "text": {"sv": "Varför?", "en": "Why?"},
+            "options": [
+                {"key": "relationships", "label": {"sv": "Träffa någon", "en": "To meet someone"}},
+                {"key": "goal_fulfilment", "label": {"sv": "Få något gjort", "en": "To get something done"}},
+                {"key": "experiences", "label": {"sv": "Uppleva något", "en": "To experience something"}}
+            ]}));
+        Survey::parse(&serde_json::from_value(v).unwrap())
+            .unwrap()
+            .with_status(SurveyStatus::Open)
+            .unwrap()
+    }
+
+    fn respond(survey: &Survey, at: &str, extra: Value) -> Response {
+        let mut answers = json!({"overall": 4, "welcome": 5, "recommend": 9});
+        for (k, v) in extra.as_object().unwrap() {
+            answers[k] = v.clone();
+        }
+        let input: ResponseInput = serde_json::from_value(json!({ "answers": answers })).unwrap();
+        Response::parse(survey, &input, at.parse().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn words_parse_and_bad_words_name_the_field() {
+        for s in Segment::ALL {
+            assert_eq!(Segment::parse(s.as_str()).unwrap(), s);
+        }
+        let e = Segment::parse("colour").unwrap_err();
+        assert_eq!(e.0[0].field, "segment");
+        assert_eq!(
+            e.0[0].reason,
+            "unknown segment \"colour\"; expected one of channel, phase, motivation, provider, week, month, quarter"
+        );
+        assert_eq!(
+            serde_json::to_value(Segment::Period(Period::Week)).unwrap(),
+            "week"
+        );
+    }
+
+    #[test]
+    fn each_dimension_has_its_rule() {
+        let p = provider("Europe/Stockholm");
+        let s = survey(true);
+        // 23:30 UTC on Sunday 29 November is already Monday 30 November in Stockholm.
+        let r = respond(
+            &s,
+            "2026-11-29T23:30:00Z",
+            json!({"motivation": "experiences"}),
+        );
+        let v = |seg| Segment::value(seg, &s, &p, &r);
+        assert_eq!(v(Segment::Channel), "store");
+        assert_eq!(v(Segment::Phase), "after");
+        assert_eq!(v(Segment::Motivation), "experiences");
+        assert_eq!(v(Segment::Provider), p.id.to_string());
+        assert_eq!(v(Segment::Period(Period::Week)), "2026-W49");
+        assert_eq!(v(Segment::Period(Period::Month)), "2026-11");
+        assert_eq!(v(Segment::Period(Period::Quarter)), "2026-Q4");
+        // In UTC it is still week 48; the last days of a year can be week 1 of the next.
+        assert_eq!(Period::Week.of(r.submitted_at, "UTC"), "2026-W48");
+        assert_eq!(
+            Period::Week.of("2024-12-30T12:00:00Z".parse().unwrap(), "UTC"),
+            "2025-W01"
+        );
+        assert_eq!(
+            Period::Quarter.of("2026-03-31T22:30:00Z".parse().unwrap(), "Europe/Stockholm"),
+            "2026-Q2"
+        );
+
+        // What is not known is "unknown", not dropped.
+        let bare = survey(false);
+        let r = respond(&bare, "2026-11-20T10:00:00Z", json!({}));
+        assert_eq!(Segment::Channel.value(&bare, &p, &r), UNKNOWN);
+        assert_eq!(Segment::Phase.value(&bare, &p, &r), UNKNOWN);
+        assert_eq!(Segment::Motivation.value(&bare, &p, &r), UNKNOWN);
+        // A survey without a motivation question: unknown for everyone.
+        let cafe = Survey::parse(&cafe_input())
+            .unwrap()
+            .with_status(SurveyStatus::Open)
+            .unwrap();
+        let r = respond(
+            &cafe,
+            "2026-11-20T10:00:00Z",
+            json!({"visit_reason": "fika"}),
+        );
+        assert_eq!(Segment::Motivation.value(&cafe, &p, &r), UNKNOWN);
+    }
+
+    #[test]
+    fn groups_add_up_and_come_in_display_order() {
+        let p = provider("Europe/Stockholm");
+        let s = survey(true);
+        let responses = vec![
+            respond(
+                &s,
+                "2026-12-02T10:00:00Z",
+                json!({"motivation": "experiences"}),
+            ),
+            respond(&s, "2026-11-20T10:00:00Z", json!({})),
+            respond(
+                &s,
+                "2026-11-21T10:00:00Z",
+                json!({"motivation": "relationships"}),
+            ),
+            respond(
+                &s,
+                "2026-11-22T10:00:00Z",
+                json!({"motivation": "experiences"}),
+            ),
+        ];
+        let groups = Segment::Motivation.groups(&s, &p, &responses);
+        let shape: Vec<(&str, usize)> = groups
+            .iter()
+            .map(|g| (g.value.as_str(), g.responses.len()))
+            .collect();
+        assert_eq!(
+            shape,
+            [("relationships", 1), ("experiences", 2), (UNKNOWN, 1)]
+        );
+        let months: Vec<String> = Segment::Period(Period::Month)
+            .groups(&s, &p, &responses)
+            .into_iter()
+            .map(|g| g.value)
+            .collect();
+        assert_eq!(months, ["2026-11", "2026-12"]);
+        assert_eq!(Segment::Channel.groups(&s, &p, &responses).len(), 1);
+
+        assert_eq!(
+            Segment::Motivation.label(&s, &p, "experiences", Language::Sv),
+            "Uppleva något"
+        );
+        assert_eq!(Segment::Phase.label(&s, &p, "after", Language::Sv), "Efter");
+        assert_eq!(
+            Segment::Provider.label(&s, &p, &p.id.to_string(), Language::En),
+            "Kafé Linden"
+        );
+        assert_eq!(
+            Segment::Channel.label(&s, &p, UNKNOWN, Language::Sv),
+            "okänd"
+        );
+    }
+
+    #[test]
+    fn splits_read_question_keys_before_segment_words() {
+        let p = provider("UTC");
+        let s = survey(true);
+        let r = respond(
+            &s,
+            "2026-11-20T10:00:00Z",
+            json!({"visit_reason": "work", "aspects": {"coffee": 4}}),
+        );
+        let split = |w: &str| Split::parse(&s, w, "columns");
+        let cat = |w: &str| split(w).unwrap().category(&s, &p, &r).map(|c| c.key);
+        assert_eq!(cat("visit_reason").as_deref(), Some("work"));
+        assert_eq!(cat("welcome").as_deref(), Some("5"));
+        assert_eq!(cat("aspects.coffee").as_deref(), Some("4"));
+        assert_eq!(cat("aspects.staff"), None, "left empty");
+        assert_eq!(cat("channel").as_deref(), Some("store"));
+        // The motivation question is a question first; unanswered it has no category,
+        // while the motivation segment puts the response in "unknown".
+        assert_eq!(cat("motivation"), None);
+        assert!(matches!(
+            split("motivation").unwrap(),
+            Split::Question { .. }
+        ));
+        assert_eq!(split("aspects.coffee").unwrap().word(), "aspects.coffee");
+
+        for (word, reason) in [
+            ("colour", "neither a question"),
+            ("aspects", "name one of its items, such as aspects.coffee"),
+            ("aspects.tea", "not an item of aspects"),
+            ("welcome.x", "has no items"),
+            ("extras", "multiple choice"),
+            ("comment", "open text"),
+        ] {
+            let e = split(word).unwrap_err();
+            assert_eq!(e.0[0].field, "columns");
+            assert!(e.0[0].reason.contains(reason), "{word}: {}", e.0[0].reason);
+        }
+
+        let reason = split("visit_reason").unwrap();
+        assert!(reason.defines("meeting") && !reason.defines("lunch"));
+        assert_eq!(reason.label(&s, &p, "work", Language::En), "Work");
+        let welcome = split("welcome").unwrap();
+        assert!(welcome.defines("1") && !welcome.defines("6"));
+        assert_eq!(
+            welcome.label(&s, &p, "5", Language::En),
+            "5 – Strongly agree"
+        );
+        assert_eq!(welcome.label(&s, &p, "3", Language::En), "3");
+        assert!(!split("week").unwrap().defines("2026-W48"));
+    }
+}

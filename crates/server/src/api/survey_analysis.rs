@@ -1,0 +1,802 @@
+//! Survey analysis: statistics per question, overall and per segment; cross-tabs with
+//! Pearson's chi-square test; Welch's t-test of two groups; the results as CSV.
+//!
+//! Every figure comes from the core's statistics engine (`motesplats_core::survey`,
+//! checked against scipy/statsmodels), and every interval names its method:
+//! - mean: Student-t interval, mean ± t(1 − α/2, n − 1) · s/√n (`student_t`);
+//! - top-two-box share: Wilson score interval (`wilson`);
+//! - NPS: normal approximation for the difference of the promoter and detractor shares
+//!   of one multinomial sample, var = (p_p + p_d − (p_p − p_d)²)/n, clipped to
+//!   [−100, 100] (`nps_normal_multinomial`);
+//! - Welch's mean difference: Welch–Satterthwaite degrees of freedom
+//!   (`welch_satterthwaite`).
+//!
+//! Segments (channel, phase, motivation, provider, week, month, quarter) and how each
+//! response gets its value are documented in `motesplats_core::survey::segment`; a
+//! response whose value is not known is counted in the group `unknown`.
+
+use super::surveys::mine;
+use crate::auth::Tenant;
+use crate::error::{ApiError, Problem};
+use crate::json::ApiQuery;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use motesplats_core::survey::{
+    Answer, ChiSquareTest, Descriptives, MatrixItem, Nps, Proportion, Question, QuestionKind,
+    Response, Segment, Split, Survey, WelchTest, crosstab as cross_tabulate, describe_scale, nps,
+    scale_values, top_two_box, welch_t_test,
+};
+use motesplats_core::{Invalid, Provider, ProviderId};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(results))
+        .routes(routes!(export_results))
+        .routes(routes!(crosstab))
+        .routes(routes!(compare))
+}
+
+/// The default confidence level of every interval.
+pub const LEVEL: f64 = 0.95;
+
+/// What an analysis reads: the survey, the provider that owns it, and the responses
+/// counted (completed ones, or partial saves too).
+pub struct Data {
+    pub survey: Survey,
+    pub provider: Provider,
+    pub responses: Vec<Response>,
+}
+
+impl Data {
+    /// The caller's survey `id` with its responses; 404 if it is not theirs.
+    pub async fn load(
+        state: &AppState,
+        me: ProviderId,
+        id: &str,
+        partial: bool,
+    ) -> Result<Data, ApiError> {
+        let survey = mine(state, me, id).await?;
+        let provider = state
+            .store
+            .provider(me)
+            .await?
+            .ok_or_else(|| ApiError::Internal("the caller's provider is missing".into()))?;
+        Self::with_responses(survey, provider, state, partial).await
+    }
+
+    /// `survey` of `provider` with its responses (completed only unless `partial`).
+    pub async fn with_responses(
+        survey: Survey,
+        provider: Provider,
+        state: &AppState,
+        partial: bool,
+    ) -> Result<Data, ApiError> {
+        let mut responses = state.store.responses(provider.id, survey.id).await?;
+        if !partial {
+            responses.retain(|r| r.completed);
+        }
+        Ok(Data {
+            survey,
+            provider,
+            responses,
+        })
+    }
+
+    /// The language labels are given in: the survey's first.
+    fn language(&self) -> motesplats_core::survey::Language {
+        self.survey.languages[0]
+    }
+}
+
+/// The confidence level asked for, checked.
+pub fn level(asked: Option<f64>) -> Result<f64, ApiError> {
+    let level = asked.unwrap_or(LEVEL);
+    if level > 0.0 && level < 1.0 {
+        Ok(level)
+    } else {
+        Err(ApiError::invalid(
+            "level",
+            "must be between 0 and 1, such as 0.95",
+        ))
+    }
+}
+
+/// A segment word from a query, if any (an empty value is none); 422 naming `segment`.
+pub fn segment(word: Option<&str>) -> Result<Option<Segment>, Invalid> {
+    word.filter(|w| !w.is_empty())
+        .map(Segment::parse)
+        .transpose()
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsQuery {
+    /// Confidence level of the intervals, such as 0.95 (default).
+    level: Option<f64>,
+    /// Count partial saves too (default: completed responses only).
+    partial: Option<bool>,
+    /// Also give the statistics per group of this segment: `channel`, `phase`,
+    /// `motivation`, `provider`, `week`, `month` or `quarter`.
+    segment: Option<String>,
+}
+
+/// Statistics per question, overall and per segment.
+///
+/// For scale, matrix and CSAT questions the distribution,
+/// mean with a Student-t interval, median, standard deviation and the top-two-box
+/// share with a Wilson interval; for NPS the score with its interval (normal
+/// approximation of the difference of two multinomial proportions, clipped to
+/// ±100); counts for choices; the number of answers for open text. A question with
+/// too few answers says why instead of a figure.
+///
+/// With `segment`, `segments` holds the same statistics for each value of the segment
+/// (`value`, `label`, `responses`, `questions`), phases and options in their order,
+/// periods oldest first, `unknown` (responses whose value is not known) last. Channel
+/// and phase come from the survey's journey context; motivation from the answer to the
+/// survey's single-choice question keyed `motivation`; provider is the survey's owner;
+/// week (ISO), month and quarter from the submission time in the provider's time zone.
+#[utoipa::path(get, path = "/surveys/{id}/results", tag = "surveys", params(("id" = String, Path), ResultsQuery),
+    responses((status = 200, body = Object), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn results(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ResultsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let level = level(q.level)?;
+    let segment = segment(q.segment.as_deref())?;
+    let data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
+    let survey = &data.survey;
+    let mut body = json!({
+        "survey_id": survey.id,
+        "version": survey.version,
+        "responses": data.responses.len(),
+        "level": level,
+        "questions": questions(survey, &data.responses, level),
+    });
+    if let Some(segment) = segment {
+        let groups: Vec<Value> = segment
+            .groups(survey, &data.provider, &data.responses)
+            .into_iter()
+            .map(|g| {
+                let members: Vec<Response> = g.responses.into_iter().cloned().collect();
+                json!({
+                    "value": g.value,
+                    "label": segment.label(survey, &data.provider, &g.value, data.language()),
+                    "responses": members.len(),
+                    "questions": questions(survey, &members, level),
+                })
+            })
+            .collect();
+        body["segment"] = json!(segment);
+        body["segments"] = json!(groups);
+    }
+    Ok(Json(body))
+}
+
+/// The statistics of every question over `responses`, as JSON.
+fn questions(survey: &Survey, responses: &[Response], level: f64) -> Vec<Value> {
+    survey
+        .questions()
+        .map(|question| result(survey, question, responses, level))
+        .collect()
+}
+
+/// A statistic, or why there is none.
+fn figure<T: Serialize, E: std::fmt::Display>(r: Result<T, E>) -> Value {
+    match r {
+        Ok(v) => serde_json::to_value(v).unwrap_or(Value::Null),
+        Err(e) => json!({"error": e.to_string()}),
+    }
+}
+
+fn scale_result(
+    survey: &Survey,
+    responses: &[Response],
+    key: &str,
+    item: Option<&str>,
+    level: f64,
+) -> Value {
+    match survey.scale_answers(responses, key, item) {
+        Ok((scale, values)) => json!({
+            "n": values.len(),
+            "describe": figure(describe_scale(&values, scale, level)),
+            "top_two_box": figure(top_two_box(&values, scale, level)),
+        }),
+        Err(e) => json!({"error": e.to_string()}),
+    }
+}
+
+fn result(survey: &Survey, question: &Question, responses: &[Response], level: f64) -> Value {
+    let key = question.key.as_str();
+    let answers = || {
+        responses
+            .iter()
+            .filter_map(move |r| r.answers.get(&question.key))
+    };
+    let body = match &question.kind {
+        QuestionKind::Scale { .. } | QuestionKind::Csat { .. } => {
+            scale_result(survey, responses, key, None, level)
+        }
+        QuestionKind::Matrix { items, .. } => {
+            let per_item: BTreeMap<&str, Value> = items
+                .iter()
+                .map(|i| {
+                    (
+                        i.key.as_str(),
+                        scale_result(survey, responses, key, Some(i.key.as_str()), level),
+                    )
+                })
+                .collect();
+            json!({"items": per_item})
+        }
+        QuestionKind::Nps { .. } => {
+            let values = scale_values(responses, key, None);
+            json!({"n": values.len(), "nps": figure(nps(&values, level))})
+        }
+        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. } => {
+            let mut counts: BTreeMap<&str, u64> =
+                options.iter().map(|o| (o.key.as_str(), 0)).collect();
+            for a in answers() {
+                let chosen: Vec<&str> = match a {
+                    Answer::Choice(k) => vec![k.as_str()],
+                    Answer::Choices(ks) => ks.iter().map(|k| k.as_str()).collect(),
+                    _ => vec![],
+                };
+                for k in chosen {
+                    *counts.entry(k).or_default() += 1;
+                }
+            }
+            json!({"n": answers().count(), "counts": counts})
+        }
+        QuestionKind::OpenText { .. } => json!({"n": answers().count()}),
+    };
+    json!({"key": key, "kind": question.kind.name(), "result": body})
+}
+
+/// The figures of one question, or of one matrix item, over some responses; a figure
+/// that cannot be computed (too few answers) is absent.
+pub struct ItemFigures<'s> {
+    pub question: &'s Question,
+    pub item: Option<&'s MatrixItem>,
+    /// Answers to it.
+    pub n: usize,
+    /// Scale, matrix, CSAT and NPS: mean with its Student-t interval, median, sd.
+    pub describe: Option<Descriptives>,
+    /// Scale, matrix, CSAT and NPS (promoters' share): the top two points, Wilson.
+    pub top_two: Option<Proportion>,
+    /// NPS only.
+    pub nps: Option<Nps>,
+}
+
+/// The figures of every question (every matrix item) of `survey` over `responses`.
+pub fn figures<'s>(
+    survey: &'s Survey,
+    responses: &[&Response],
+    level: f64,
+) -> Vec<ItemFigures<'s>> {
+    let mut out = Vec::new();
+    for question in survey.questions() {
+        let items: Vec<Option<&MatrixItem>> = match &question.kind {
+            QuestionKind::Matrix { items, .. } => items.iter().map(Some).collect(),
+            _ => vec![None],
+        };
+        for item in items {
+            let item_key = item.map(|i| i.key.as_str());
+            let mut f = ItemFigures {
+                question,
+                item,
+                n: 0,
+                describe: None,
+                top_two: None,
+                nps: None,
+            };
+            match question.kind.scale() {
+                Some(scale) => {
+                    let values =
+                        scale_values(responses.iter().copied(), question.key.as_str(), item_key);
+                    f.n = values.len();
+                    f.describe = describe_scale(&values, scale, level)
+                        .ok()
+                        .map(|d| d.summary);
+                    f.top_two = top_two_box(&values, scale, level).ok();
+                    if matches!(question.kind, QuestionKind::Nps { .. }) {
+                        f.nps = nps(&values, level).ok();
+                    }
+                }
+                None => {
+                    f.n = responses
+                        .iter()
+                        .filter(|r| r.answers.contains_key(&question.key))
+                        .count();
+                }
+            }
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// One group of responses for the results CSV: its segment word, value and label.
+struct CsvGroup<'r> {
+    segment: &'static str,
+    value: String,
+    label: String,
+    responses: Vec<&'r Response>,
+}
+
+/// The results as CSV: one row per question (per matrix item) for all responses
+/// (`segment` and `segment_value` `all`), then, with a segment, per segment value.
+pub fn results_csv(data: &Data, segment: Option<Segment>, level: f64) -> Result<Vec<u8>, ApiError> {
+    let mut groups = vec![CsvGroup {
+        segment: "all",
+        value: "all".into(),
+        label: String::new(),
+        responses: data.responses.iter().collect(),
+    }];
+    if let Some(segment) = segment {
+        for g in segment.groups(&data.survey, &data.provider, &data.responses) {
+            groups.push(CsvGroup {
+                segment: segment.as_str(),
+                label: segment.label(&data.survey, &data.provider, &g.value, data.language()),
+                value: g.value,
+                responses: g.responses,
+            });
+        }
+    }
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| ApiError::Internal(e.to_string());
+    csv.write_record(RESULTS_HEADER).map_err(failed)?;
+    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for g in &groups {
+        for f in figures(&data.survey, &g.responses, level) {
+            let d = f.describe.as_ref();
+            let t = f.top_two.as_ref();
+            let n = f.nps.as_ref();
+            let row = [
+                g.segment.to_string(),
+                g.value.clone(),
+                g.label.clone(),
+                f.question.key.to_string(),
+                f.item.map(|i| i.key.to_string()).unwrap_or_default(),
+                f.question.kind.name().to_string(),
+                g.responses.len().to_string(),
+                f.n.to_string(),
+                number(d.map(|d| d.mean)),
+                number(d.map(|d| d.sd)),
+                number(d.map(|d| d.median)),
+                number(d.map(|d| d.ci.lower)),
+                number(d.map(|d| d.ci.upper)),
+                number(t.map(|t| t.proportion)),
+                number(t.map(|t| t.ci.lower)),
+                number(t.map(|t| t.ci.upper)),
+                number(n.map(|n| n.score)),
+                number(n.map(|n| n.ci.lower)),
+                number(n.map(|n| n.ci.upper)),
+                level.to_string(),
+            ];
+            csv.write_record(&row).map_err(failed)?;
+        }
+    }
+    csv.into_inner()
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// The columns of the results CSV.
+pub const RESULTS_HEADER: [&str; 20] = [
+    "segment",
+    "segment_value",
+    "segment_label",
+    "question",
+    "item",
+    "kind",
+    "responses",
+    "n",
+    "mean",
+    "sd",
+    "median",
+    "mean_ci_low",
+    "mean_ci_high",
+    "top_two_box",
+    "top_two_box_ci_low",
+    "top_two_box_ci_high",
+    "nps",
+    "nps_ci_low",
+    "nps_ci_high",
+    "level",
+];
+
+/// A CSV body as a response.
+pub fn csv_response(body: Vec<u8>, filename: &str) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The results as CSV, per question and segment value.
+///
+/// One row per question (per matrix item) and group: `segment`,
+/// `segment_value`, `segment_label`, `question`, `item`, `kind`, `responses` (in the
+/// group), `n` (answers to the item), `mean`, `sd`, `median`, `mean_ci_low`,
+/// `mean_ci_high` (Student t), `top_two_box` (share, 0–1), `top_two_box_ci_low`,
+/// `top_two_box_ci_high` (Wilson), `nps`, `nps_ci_low`, `nps_ci_high` (normal
+/// approximation of the difference of two multinomial proportions, clipped to ±100),
+/// `level`. The first rows are for all responses (`segment` = `all`); with
+/// `segment`, rows for each of its values follow. Empty where a figure does not apply
+/// or has too few answers (a mean needs two).
+#[utoipa::path(get, path = "/surveys/{id}/results.csv", tag = "surveys", params(("id" = String, Path), ResultsQuery),
+    responses((status = 200, content_type = "text/csv"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn export_results(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ResultsQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let level = level(q.level)?;
+    let segment = segment(q.segment.as_deref())?;
+    let data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
+    let body = results_csv(&data, segment, level)?;
+    Ok(csv_response(body, "results.csv"))
+}
+
+/// A category with its label for people.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Labelled {
+    /// The option key, the point, or the segment value (`unknown` for responses
+    /// whose value is not known).
+    pub value: String,
+    pub label: String,
+}
+
+/// A cross-tab of two questions (or a question and a segment) with Pearson's
+/// chi-square test of independence.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CrossTabResult {
+    pub rows: String,
+    pub columns: String,
+    /// Responses counted; those that left a question empty are not in the table.
+    pub responses: usize,
+    pub row_labels: Vec<Labelled>,
+    pub column_labels: Vec<Labelled>,
+    /// `counts[row][column]`.
+    pub counts: Vec<Vec<u64>>,
+    pub row_totals: Vec<u64>,
+    pub column_totals: Vec<u64>,
+    /// Responses in the table.
+    pub n: u64,
+    /// Pearson's chi-square test (no continuity correction) with df = (r − 1)(c − 1),
+    /// the p-value P(χ²(df) ≥ statistic), the expected counts and Cramér's V; absent
+    /// when undefined, and then `chi_square_reason` says why.
+    pub chi_square: Option<ChiSquareTest>,
+    pub chi_square_reason: Option<String>,
+    /// Cells whose expected count is below 5, where the chi-square approximation is
+    /// rough.
+    pub expected_below_five: usize,
+}
+
+/// Cross-tabulates the categories of `rows` and `columns` (question keys, `key.item`
+/// for a matrix item, or segment words) over the responses; errors name the field.
+pub fn crosstab_of(
+    data: &Data,
+    rows: Option<&str>,
+    columns: Option<&str>,
+) -> Result<CrossTabResult, Invalid> {
+    let survey = &data.survey;
+    let mut problems = Vec::new();
+    let mut read = |field: &str, word: Option<&str>| match word.filter(|w| !w.is_empty()) {
+        None => {
+            problems.extend(Invalid::one(field, "is required").0);
+            None
+        }
+        Some(w) => match Split::parse(survey, w, field) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                problems.extend(e.0);
+                None
+            }
+        },
+    };
+    let (rows, columns) = (read("rows", rows), read("columns", columns));
+    let (Some(rows), Some(columns)) = (rows, columns) else {
+        return Err(Invalid(problems));
+    };
+    if rows.word() == columns.word() {
+        return Err(Invalid::one("columns", "must differ from rows"));
+    }
+    let (mut r, mut c) = (Vec::new(), Vec::new());
+    for response in &data.responses {
+        if let (Some(a), Some(b)) = (
+            rows.category(survey, &data.provider, response),
+            columns.category(survey, &data.provider, response),
+        ) {
+            r.push(a);
+            c.push(b);
+        }
+    }
+    let labels = |split: &Split, keys: Vec<String>| -> Vec<Labelled> {
+        keys.into_iter()
+            .map(|k| Labelled {
+                label: split.label(survey, &data.provider, &k, data.language()),
+                value: k,
+            })
+            .collect()
+    };
+    let mut out = CrossTabResult {
+        rows: rows.word(),
+        columns: columns.word(),
+        responses: data.responses.len(),
+        row_labels: vec![],
+        column_labels: vec![],
+        counts: vec![],
+        row_totals: vec![],
+        column_totals: vec![],
+        n: 0,
+        chi_square: None,
+        chi_square_reason: None,
+        expected_below_five: 0,
+    };
+    let table = match cross_tabulate(&r, &c) {
+        Ok(t) => t,
+        Err(_) => {
+            out.chi_square_reason = Some("no response answers both".into());
+            return Ok(out);
+        }
+    };
+    match table.chi_square() {
+        Ok(test) => {
+            out.expected_below_five = test.expected.iter().flatten().filter(|&&e| e < 5.0).count();
+            out.chi_square = Some(test);
+        }
+        Err(e) => out.chi_square_reason = Some(e.to_string()),
+    }
+    out.row_labels = labels(&rows, table.row_labels);
+    out.column_labels = labels(&columns, table.column_labels);
+    out.counts = table.counts;
+    out.row_totals = table.row_totals;
+    out.column_totals = table.column_totals;
+    out.n = table.n;
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CrossTabQuery {
+    /// A question key: a single choice, a scale, CSAT or NPS question, or a matrix
+    /// item as `key.item` (a segment word also works).
+    rows: Option<String>,
+    /// A question key as for `rows`, or a segment: `channel`, `phase`, `motivation`,
+    /// `provider`, `week`, `month` or `quarter`. A question key wins over a segment word.
+    columns: Option<String>,
+    /// Count partial saves too (default: completed responses only).
+    partial: Option<bool>,
+}
+
+/// A cross-tab with Pearson's chi-square test.
+///
+/// Two questions, or a question and a segment: the counts with their
+/// labels and margins, and Pearson's chi-square test of independence (statistic, df,
+/// p-value, expected counts, Cramér's V; no continuity correction). Responses that
+/// left a question empty are left out; a segment puts responses whose value is not
+/// known in `unknown`. When the test is undefined (a single row or column, no answers)
+/// `chi_square` is absent and `chi_square_reason` says why.
+#[utoipa::path(get, path = "/surveys/{id}/crosstab", tag = "surveys", params(("id" = String, Path), CrossTabQuery),
+    responses((status = 200, body = CrossTabResult), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn crosstab(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<CrossTabQuery>,
+) -> Result<Json<CrossTabResult>, ApiError> {
+    let data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
+    Ok(Json(crosstab_of(
+        &data,
+        q.rows.as_deref(),
+        q.columns.as_deref(),
+    )?))
+}
+
+/// One group of a comparison.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupFigures {
+    pub value: String,
+    pub label: String,
+    /// Answers to the question in the group.
+    pub n: usize,
+    /// Absent without answers.
+    pub mean: Option<f64>,
+}
+
+/// Welch's t-test of the mean of one scale item in two groups.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Comparison {
+    pub question: String,
+    pub item: Option<String>,
+    pub by: String,
+    pub level: f64,
+    pub a: GroupFigures,
+    pub b: GroupFigures,
+    /// mean(a) − mean(b), t, Welch–Satterthwaite df, two-sided p-value and the
+    /// interval of the difference; absent when undefined (a group with fewer than two
+    /// answers, or no variance in either), and then `reason` says why.
+    pub welch: Option<WelchTest>,
+    pub reason: Option<String>,
+}
+
+/// What a comparison asks for.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CompareQuery {
+    /// A scale, CSAT, NPS or matrix question.
+    pub question: Option<String>,
+    /// The item of a matrix question.
+    pub item: Option<String>,
+    /// What makes the groups: a segment (`channel`, `phase`, `motivation`, `provider`,
+    /// `week`, `month`, `quarter`) or a question key (a single choice; a question key
+    /// wins over a segment word).
+    pub by: Option<String>,
+    /// The first group: an option key, a point or a segment value (`unknown` too).
+    pub a: Option<String>,
+    /// The second group.
+    pub b: Option<String>,
+    /// Confidence level of the interval of the difference, such as 0.95 (default).
+    pub level: Option<f64>,
+    /// Count partial saves too (default: completed responses only).
+    pub partial: Option<bool>,
+}
+
+/// Welch's t-test of one scale item between groups `a` and `b` of `by`; bad fields
+/// are named.
+pub fn compare_of(data: &Data, q: &CompareQuery, level: f64) -> Result<Comparison, Invalid> {
+    let survey = &data.survey;
+    let mut problems: Vec<motesplats_core::FieldError> = Vec::new();
+    let item = given(&q.item);
+    let question = match given(&q.question) {
+        None => {
+            problems.push(field_error("question", "is required"));
+            None
+        }
+        Some(key) => match survey.scale_of(key, item) {
+            Ok(_) => Some(key),
+            Err(e) => {
+                problems.extend(e.0);
+                None
+            }
+        },
+    };
+    let by = match given(&q.by) {
+        None => {
+            problems.push(field_error("by", "is required"));
+            None
+        }
+        Some(w) => match Split::parse(survey, w, "by") {
+            Ok(s) => Some(s),
+            Err(e) => {
+                problems.extend(e.0);
+                None
+            }
+        },
+    };
+    let (a, b) = (given(&q.a), given(&q.b));
+    if a.is_none() {
+        problems.push(field_error("a", "is required"));
+    }
+    if b.is_none() {
+        problems.push(field_error("b", "is required"));
+    }
+    if a.is_some() && a == b {
+        problems.push(field_error("b", "must differ from a"));
+    }
+    let (Some(question), Some(by), Some(a), Some(b), true) =
+        (question, by, a, b, problems.is_empty())
+    else {
+        return Err(Invalid(problems));
+    };
+    let categories: Vec<Option<String>> = data
+        .responses
+        .iter()
+        .map(|r| by.category(survey, &data.provider, r).map(|c| c.key))
+        .collect();
+    let mut unknown = Vec::new();
+    for (field, value) in [("a", a), ("b", b)] {
+        if !by.defines(value) && !categories.iter().any(|c| c.as_deref() == Some(value)) {
+            let mut seen: Vec<&str> = categories.iter().flatten().map(String::as_str).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            unknown.push(field_error(
+                field,
+                format!(
+                    "no group {value:?} in {}; the responses have {}",
+                    by.word(),
+                    if seen.is_empty() {
+                        "none".to_string()
+                    } else {
+                        seen.join(", ")
+                    }
+                ),
+            ));
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(Invalid(unknown));
+    }
+    let values = |group: &str| -> Vec<f64> {
+        data.responses
+            .iter()
+            .zip(&categories)
+            .filter(|(_, c)| c.as_deref() == Some(group))
+            .filter_map(|(r, _)| r.answers.get(question)?.point(item))
+            .map(f64::from)
+            .collect()
+    };
+    let (va, vb) = (values(a), values(b));
+    let group = |value: &str, values: &[f64]| GroupFigures {
+        value: value.to_string(),
+        label: by.label(survey, &data.provider, value, data.language()),
+        n: values.len(),
+        mean: (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64),
+    };
+    let (welch, reason) = match welch_t_test(&va, &vb, level) {
+        Ok(w) => (Some(w), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    Ok(Comparison {
+        question: question.to_string(),
+        item: item.map(str::to_string),
+        by: by.word(),
+        level,
+        a: group(a, &va),
+        b: group(b, &vb),
+        welch,
+        reason,
+    })
+}
+
+/// A query value, unless absent or empty (an empty form field).
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.is_empty())
+}
+
+fn field_error(field: &str, reason: impl Into<String>) -> motesplats_core::FieldError {
+    motesplats_core::FieldError {
+        field: field.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// Welch's t-test of one scale item between two groups.
+///
+/// Welch's test does not assume equal variances. The answer gives the groups' n and
+/// means, the difference mean(a) − mean(b) with its interval (Welch–Satterthwaite
+/// degrees of freedom), t and the two-sided p-value. Groups come from a segment (where
+/// `unknown` is a group too) or a single-choice question (`by`). When the test is
+/// undefined (fewer than two answers in a group, or no variance in
+/// either) `welch` is absent and `reason` says why.
+#[utoipa::path(get, path = "/surveys/{id}/compare", tag = "surveys", params(("id" = String, Path), CompareQuery),
+    responses((status = 200, body = Comparison), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn compare(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<CompareQuery>,
+) -> Result<Json<Comparison>, ApiError> {
+    let level = level(q.level)?;
+    let data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
+    Ok(Json(compare_of(&data, &q, level)?))
+}

@@ -1,0 +1,463 @@
+//! What the journey board shows, built from a project: the value-landscape lanes
+//! with their evidence cards, the five steps with what each still lacks, the
+//! choices the forms offer, and a refused form's input and reasons.
+
+use super::i18n::Lang;
+use super::research_forms::{Refused, fingerprint};
+use motesplats_core::research::{
+    self, EvidenceRef, Label, Perspective, Project, Role, Tally, Valence, tools_for,
+};
+use motesplats_core::{Action, DigitalAspect, Motivation, Phase, Setting, Stance, ValueLandscape};
+use std::fmt::Display;
+
+pub const PHASES: [Phase; 3] = [Phase::Before, Phase::During, Phase::After];
+
+pub fn engine_lang(lang: Lang) -> research::Lang {
+    match lang {
+        Lang::Sv => research::Lang::Sv,
+        Lang::En => research::Lang::En,
+    }
+}
+
+/// One choice of a select, a radio group or a row of tick boxes.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+}
+
+fn opts<T: Label>(all: &[T], name: impl Fn(T) -> &'static str, lang: Lang) -> Vec<Opt> {
+    let l = engine_lang(lang);
+    all.iter()
+        .map(|v| Opt {
+            value: name(*v).to_string(),
+            label: v.label(l).to_string(),
+        })
+        .collect()
+}
+
+/// A piece of evidence on the board; `tone` is a CSS class (value, irritation, neutral).
+pub struct Card {
+    pub kind: String,
+    pub text: String,
+    pub tone: &'static str,
+}
+
+/// One row of the board: a place on the value landscape, or "not sorted yet".
+pub struct Lane {
+    pub name: String,
+    /// Before, during, after.
+    pub cells: Vec<Vec<Card>>,
+}
+
+fn tone(v: Valence) -> &'static str {
+    match v {
+        Valence::Positive => "value",
+        Valence::Negative => "irritation",
+    }
+}
+
+/// The lanes a piece of evidence belongs to: each of its places on the landscape.
+fn lane_keys(l: &ValueLandscape) -> Vec<String> {
+    let settings = l.settings.iter().map(|s| s.as_str().to_string());
+    let motivations = l.motivations.iter().map(|m| m.as_str().to_string());
+    let digital = l.digital.iter().map(|d| format!("digital_{}", d.as_str()));
+    settings.chain(motivations).chain(digital).collect()
+}
+
+/// The board's lanes: two settings, three motivations, the two faces of digital
+/// technology, and a last lane for evidence not yet sorted onto the landscape.
+pub fn lanes(lang: Lang, p: &Project) -> Vec<Lane> {
+    let l = engine_lang(lang);
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let (setting, motivation, digital) = (
+        lang.t("f-settings"),
+        lang.t("f-motivations"),
+        lang.t("lane-digital"),
+    );
+    for s in Setting::ALL {
+        rows.push((s.as_str().into(), format!("{setting}: {}", s.label(l))));
+    }
+    for m in Motivation::ALL {
+        rows.push((m.as_str().into(), format!("{motivation}: {}", m.label(l))));
+    }
+    for d in DigitalAspect::ALL {
+        rows.push((
+            format!("digital_{}", d.as_str()),
+            format!("{digital}: {}", d.label(l)),
+        ));
+    }
+    rows.push(("".into(), lang.t("lane-unsorted")));
+    let mut lanes: Vec<Lane> = rows
+        .iter()
+        .map(|(_, name)| Lane {
+            name: name.clone(),
+            cells: PHASES.iter().map(|_| Vec::new()).collect(),
+        })
+        .collect();
+    let mut place = |landscape: &ValueLandscape, phase: Phase, card: &dyn Fn() -> Card| {
+        let Some(col) = PHASES.iter().position(|ph| *ph == phase) else {
+            return;
+        };
+        let mut keys = lane_keys(landscape);
+        if keys.is_empty() {
+            keys.push(String::new());
+        }
+        for key in keys {
+            if let Some(row) = rows.iter().position(|(k, _)| *k == key) {
+                lanes[row].cells[col].push(card());
+            }
+        }
+    };
+    let kind = |r: EvidenceRef| r.kind_label(l).to_string();
+    for s in &p.stories {
+        for m in &s.moments {
+            place(&m.landscape, m.phase, &|| Card {
+                kind: kind(EvidenceRef::StoryMoment(m.id)),
+                text: format!("{}: {}", s.purchase, m.text),
+                tone: tone(m.valence),
+            });
+        }
+    }
+    for o in &p.observations {
+        if let Some(at) = &o.placement {
+            place(&at.landscape, at.phase, &|| Card {
+                kind: kind(EvidenceRef::Observation(o.id)),
+                text: o.summary().to_string(),
+                tone: tone(at.valence),
+            });
+        }
+    }
+    for f in &p.functions {
+        let landscape = ValueLandscape {
+            motivations: f.motivations.clone(),
+            digital: f.aspect.into_iter().collect(),
+            ..ValueLandscape::default()
+        };
+        for ph in &f.phases {
+            place(&landscape, *ph, &|| Card {
+                kind: kind(EvidenceRef::Function(f.id)),
+                text: f.name.clone(),
+                tone: "neutral",
+            });
+        }
+    }
+    for m in &p.moments {
+        let (c, pr) = (
+            Tally::of(m, Perspective::Customer),
+            Tally::of(m, Perspective::Provider),
+        );
+        place(&m.landscape, m.phase, &|| Card {
+            kind: kind(EvidenceRef::Moment(m.id)),
+            text: format!(
+                "{} · {} +{}/−{} · {} +{}/−{}",
+                m.title,
+                Perspective::Customer.label(l),
+                c.likes,
+                c.dislikes,
+                Perspective::Provider.label(l),
+                pr.likes,
+                pr.dislikes
+            ),
+            tone: "neutral",
+        });
+    }
+    lanes
+}
+
+/// A step of the method: where it stands, what it lacks, and the guidance for it
+/// and for the tools it trains.
+pub struct StepView {
+    pub number: u8,
+    pub name: String,
+    pub state: String,
+    pub current: bool,
+    pub gaps: Vec<String>,
+    pub guidance: String,
+    pub tools: Vec<(String, String)>,
+}
+
+pub fn steps(lang: Lang, p: &Project, today: chrono::NaiveDate) -> Vec<StepView> {
+    let l = engine_lang(lang);
+    let progress = p.progress(today);
+    progress
+        .steps
+        .iter()
+        .map(|s| StepView {
+            number: s.step.number(),
+            name: s.step.label(l).to_string(),
+            state: s.state.label(l).to_string(),
+            current: s.step == progress.current,
+            gaps: s.gaps.iter().map(|g| g.describe(l)).collect(),
+            guidance: research::guidance(research::Topic::Step(s.step), l).to_string(),
+            tools: tools_for(s.step)
+                .iter()
+                .map(|t| {
+                    (
+                        t.label(l).to_string(),
+                        research::guidance(research::Topic::Tool(*t), l).to_string(),
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Everything the forms offer to choose from, in the page's language.
+pub struct Choices {
+    pub phases: Vec<Opt>,
+    pub valences: Vec<Opt>,
+    pub roles: Vec<Opt>,
+    pub perspectives: Vec<Opt>,
+    pub stances: Vec<Opt>,
+    pub actions: Vec<Opt>,
+    pub settings: Vec<Opt>,
+    pub motivations: Vec<Opt>,
+    pub digital: Vec<Opt>,
+    pub members: Vec<Opt>,
+    /// Leads and members: those who tell stories and sit in groups.
+    pub participants: Vec<Opt>,
+    pub stories: Vec<Opt>,
+    pub story_moments: Vec<Opt>,
+    pub rounds: Vec<Opt>,
+    pub templates: Vec<Opt>,
+    /// The fields of the protocol of the latest round (or the first template): what an
+    /// observer fills in.
+    pub protocol: Vec<Opt>,
+    /// The first template's fields (key, Swedish, English) and two empty rows: the
+    /// starting point for a team's own protocol.
+    pub template_rows: Vec<(String, String, String)>,
+    pub functions: Vec<Opt>,
+    pub moments: Vec<Opt>,
+    pub evidence: Vec<Opt>,
+    /// The focus as it is now, so choosing a new one cannot silently replace another's.
+    pub focus_was: String,
+}
+
+pub fn choices(lang: Lang, p: &Project) -> Choices {
+    let l = engine_lang(lang);
+    let opt = |value: String, label: String| Opt { value, label };
+    Choices {
+        phases: opts(Phase::ALL, Phase::as_str, lang),
+        valences: opts(Valence::ALL, Valence::as_str, lang),
+        roles: opts(Role::ALL, Role::as_str, lang),
+        perspectives: opts(Perspective::ALL, Perspective::as_str, lang),
+        stances: opts(Stance::ALL, Stance::as_str, lang),
+        actions: opts(Action::ALL, Action::as_str, lang),
+        settings: opts(Setting::ALL, Setting::as_str, lang),
+        motivations: opts(Motivation::ALL, Motivation::as_str, lang),
+        digital: opts(DigitalAspect::ALL, DigitalAspect::as_str, lang),
+        members: p
+            .members
+            .iter()
+            .map(|m| {
+                opt(
+                    m.id.to_string(),
+                    format!("{} ({})", m.name, m.role.label(l)),
+                )
+            })
+            .collect(),
+        participants: p
+            .members
+            .iter()
+            .filter(|m| m.role.takes_part())
+            .map(|m| opt(m.id.to_string(), m.name.clone()))
+            .collect(),
+        stories: p
+            .stories
+            .iter()
+            .map(|s| opt(s.id.to_string(), s.purchase.clone()))
+            .collect(),
+        story_moments: p
+            .stories
+            .iter()
+            .flat_map(|s| {
+                s.moments.iter().map(move |m| {
+                    opt(
+                        m.id.to_string(),
+                        format!("{} · {}: {}", s.purchase, m.phase.label(l), m.text),
+                    )
+                })
+            })
+            .collect(),
+        rounds: p
+            .observation_rounds
+            .iter()
+            .map(|r| {
+                opt(
+                    r.id.to_string(),
+                    format!("{} ({} – {})", r.name, r.starts_on, r.ends_on),
+                )
+            })
+            .collect(),
+        templates: p
+            .templates
+            .iter()
+            .map(|t| opt(t.id.to_string(), t.name.clone()))
+            .collect(),
+        protocol: p
+            .observation_rounds
+            .last()
+            .and_then(|r| p.template(r.template_id))
+            .or(p.templates.first())
+            .map(|t| {
+                t.fields
+                    .iter()
+                    .map(|f| opt(f.key.clone(), f.label(l).to_string()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        template_rows: p
+            .templates
+            .first()
+            .into_iter()
+            .flat_map(|t| &t.fields)
+            .map(|f| (f.key.clone(), f.label_sv.clone(), f.label_en.clone()))
+            .chain(std::iter::repeat_n(Default::default(), 2))
+            .collect(),
+        functions: p
+            .functions
+            .iter()
+            .map(|f| opt(f.id.to_string(), f.name.clone()))
+            .collect(),
+        moments: p
+            .moments
+            .iter()
+            .map(|m| {
+                opt(
+                    m.id.to_string(),
+                    format!("{} ({})", m.title, m.phase.label(l)),
+                )
+            })
+            .collect(),
+        evidence: p
+            .gathered_evidence()
+            .into_iter()
+            .filter_map(|r| p.resolve(r))
+            .map(|item| {
+                opt(
+                    item.reference.key(),
+                    format!("{}: {}", item.reference.kind_label(l), item.summary),
+                )
+            })
+            .collect(),
+        focus_was: fingerprint(&p.focus),
+    }
+}
+
+/// A refused form as the template asks about it: the value typed into an input, a
+/// box that was ticked, the reasons for an input. Other forms draw empty.
+pub struct FormView {
+    pub lang: Lang,
+    pub refused: Option<Refused>,
+}
+
+impl FormView {
+    fn mine(&self, form: &str) -> Option<&Refused> {
+        self.refused.as_ref().filter(|r| r.sent.form == form)
+    }
+
+    /// Whether this form was refused: it is drawn open, with its problems.
+    pub fn is(&self, form: &str) -> bool {
+        self.mine(form).is_some()
+    }
+
+    pub fn value(&self, form: &str, name: impl Display) -> String {
+        self.value_or(form, name, "")
+    }
+
+    /// What was typed into a refused form, else the value the form starts with.
+    pub fn value_or(&self, form: &str, name: impl Display, start: &str) -> String {
+        match self.mine(form) {
+            Some(r) => r
+                .sent
+                .one(&name.to_string())
+                .unwrap_or_default()
+                .to_string(),
+            None => start.to_string(),
+        }
+    }
+
+    pub fn ticked(&self, form: &str, name: impl Display, value: &str) -> bool {
+        self.mine(form)
+            .is_some_and(|r| r.sent.has(&name.to_string(), value))
+    }
+
+    /// The reasons for an input, in the page's language where the reason is a
+    /// common one.
+    pub fn error(&self, form: &str, name: impl Display) -> String {
+        self.mine(form)
+            .map(|r| {
+                r.reasons(&name.to_string())
+                    .iter()
+                    .map(|reason| say(self.lang, reason))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default()
+    }
+
+    /// Every problem of the form, for the summary at its top.
+    pub fn problems(&self, form: &str) -> Vec<String> {
+        let Some(r) = self.mine(form) else {
+            return Vec::new();
+        };
+        if r.conflict {
+            return vec![self.lang.t("form-conflict")];
+        }
+        r.errors
+            .iter()
+            .map(|e| {
+                let field = e.field.trim_start_matches('_');
+                if field.is_empty() {
+                    say(self.lang, &e.reason)
+                } else {
+                    format!("{field}: {}", say(self.lang, &e.reason))
+                }
+            })
+            .collect()
+    }
+}
+
+/// The common reasons in the page's language; the rest as the core words them.
+fn say(lang: Lang, reason: &str) -> String {
+    let key = if reason.starts_with("is required") {
+        "form-required"
+    } else if reason == "must not be empty" || reason.starts_with("is empty") {
+        "form-empty"
+    } else if reason.starts_with("must be at most") {
+        "form-too-long"
+    } else if reason.starts_with("must not contain control") {
+        "form-control"
+    } else if reason.starts_with("unknown value") {
+        "form-unknown-value"
+    } else if reason.contains("not an image")
+        || reason.contains("cannot be read")
+        || reason.contains("damaged")
+    {
+        "form-not-image"
+    } else if reason.contains("larger than") || reason.contains("may be at most") {
+        "form-too-large"
+    } else if reason.contains("names nothing") || reason.starts_with("no ") {
+        "form-names-nothing"
+    } else {
+        return reason.to_string();
+    };
+    lang.t(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use motesplats_core::ValueLandscape;
+
+    #[test]
+    fn evidence_lands_in_each_of_its_lanes_or_the_unsorted_one() {
+        let l = ValueLandscape {
+            settings: vec![Setting::PhysicalPlace],
+            digital: vec![DigitalAspect::Intrusive],
+            ..Default::default()
+        };
+        assert_eq!(lane_keys(&l), ["physical_place", "digital_intrusive"]);
+        assert!(lane_keys(&ValueLandscape::default()).is_empty());
+    }
+}

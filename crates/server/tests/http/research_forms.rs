@@ -1,0 +1,391 @@
+//! The research board's forms over HTTP: a refused form comes back with the input
+//! kept, a reason per field in the page's language, and nothing saved; a photo that
+//! is not an image is refused the same way; a card edited by two people at once is
+//! not silently overwritten; another provider cannot post to the project.
+
+use super::attachments::TINY_PNG;
+use super::spawn_app;
+use super::ui::Browser;
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+
+fn form(fields: &[(&str, &str)]) -> Form {
+    fields.iter().fold(Form::new(), |f, (name, value)| {
+        f.text(name.to_string(), value.to_string())
+    })
+}
+
+/// The value of the first `<option>` whose label starts with `label`.
+fn option(page: &str, label: &str) -> String {
+    page.split("<option value=\"")
+        .skip(1)
+        .find(|o| {
+            o.split_once("\">")
+                .is_some_and(|(_, l)| l.starts_with(label))
+        })
+        .and_then(|o| o.split('"').next())
+        .unwrap_or_else(|| panic!("no option {label:?}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn refused_forms_keep_the_input_and_save_nothing() {
+    let app = spawn_app().await;
+    let shop = app.provider("Modehuset").await;
+    app.user(&shop, "lena@mode.example", "hemligt-lösen").await;
+    let other = app.provider("Kaféet").await;
+    app.user(&other, "kim@kafe.example", "hemligt-lösen").await;
+    let mut lena = Browser::new(&app.base);
+    lena.sign_in("lena@mode.example", "hemligt-lösen").await;
+
+    // A project without a title is refused, and the name typed is kept.
+    let r = lena
+        .post_form(
+            "/research",
+            "sv",
+            form(&[("title", " "), ("members.0.name", "Lena")]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("måste fyllas i") || page.contains("får inte vara tomt"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"Lena\""));
+    let listed: Vec<Value> = app.get(&shop, "/projects").await.json().await.unwrap();
+    assert!(listed.is_empty(), "nothing was created");
+
+    let r = lena
+        .post_form(
+            "/research",
+            "sv",
+            form(&[("title", "Centrumrundan"), ("members.0.name", "Lena")]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let board = r.headers()["location"].to_str().unwrap().to_string();
+    let id = board.trim_start_matches("/research/").to_string();
+    let version = || async {
+        let v: Value = app
+            .get(&shop, &format!("/projects/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        v["version"].as_i64().unwrap()
+    };
+    let page = lena.get(&board, "sv").await.text().await.unwrap();
+    let lead = option(&page, "Lena");
+
+    // An empty moment: refused by field, the purchase kept, the version unchanged.
+    let r = lena
+        .post_form(
+            &format!("{board}/forms/story"),
+            "sv",
+            form(&[
+                ("teller", &lead),
+                ("purchase", "En vinterjacka"),
+                ("moments.0.phase", "mitt i"),
+                ("moments.0.valence", "negative"),
+                ("moments.0.text", ""),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("value=\"En vinterjacka\""),
+        "the input is kept"
+    );
+    assert!(
+        page.contains("är inte ett av alternativen"),
+        "unknown phase, in Swedish"
+    );
+    assert!(page.contains("role=\"alert\""));
+    assert_eq!(version().await, 1);
+
+    let r = lena
+        .post_form(
+            &format!("{board}/forms/story"),
+            "sv",
+            form(&[
+                ("teller", &lead),
+                ("purchase", "En vinterjacka"),
+                ("moments.0.phase", "before"),
+                ("moments.0.valence", "negative"),
+                ("moments.0.text", "Hittade inte öppettiderna på webben"),
+                ("moments.0.landscape.motivations:list", "goal_fulfilment"),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(version().await, 2);
+    let page = lena.get(&board, "sv").await.text().await.unwrap();
+    let lane = page
+        .split("Motiv: måluppfyllelse")
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .unwrap();
+    assert!(
+        lane.contains("Hittade inte öppettiderna"),
+        "the card sits in its lane"
+    );
+
+    // An observation round, then an observation whose "photo" is text.
+    let r = lena
+        .post_form(
+            &format!("{board}/forms/round"),
+            "sv",
+            form(&[
+                ("name", "Lördag"),
+                ("observers:list", &lead),
+                ("starts_on", "2026-11-01"),
+                ("ends_on", "2026-11-02"),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = lena.get(&board, "sv").await.text().await.unwrap();
+    let round = option(&page, "Lördag");
+    let observation = |photo: Part| {
+        form(&[
+            ("round_id", &round),
+            ("observer", &lead),
+            ("observed_on", "2026-11-01"),
+            (
+                "answers.situation",
+                "Kön till kassan ringlar ut genom dörren",
+            ),
+        ])
+        .part("file", photo)
+    };
+    let text = Part::bytes(b"not a picture".to_vec())
+        .file_name("kassan.png")
+        .mime_str("image/png")
+        .unwrap();
+    let r = lena
+        .post_form(
+            &format!("{board}/forms/observation"),
+            "sv",
+            observation(text),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("är inte en bild"), "{page}");
+    assert!(
+        page.contains("Kön till kassan ringlar ut genom dörren"),
+        "the answer is kept"
+    );
+    assert_eq!(version().await, 3);
+
+    // A photo over the 5 MB limit: refused with the limit named, in Swedish.
+    let mut huge = TINY_PNG.to_vec();
+    huge.resize(5 * 1024 * 1024 + 1, 0);
+    let huge = Part::bytes(huge)
+        .file_name("stor.png")
+        .mime_str("image/png")
+        .unwrap();
+    let r = lena
+        .post_form(
+            &format!("{board}/forms/observation"),
+            "sv",
+            observation(huge),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("större än gränsen på 5 MB")
+    );
+    assert_eq!(version().await, 3);
+
+    let png = Part::bytes(TINY_PNG.to_vec())
+        .file_name("kassan.png")
+        .mime_str("image/png")
+        .unwrap();
+    let r = lena
+        .post_form(
+            &format!("{board}/forms/observation"),
+            "sv",
+            observation(png),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = lena.get(&board, "sv").await.text().await.unwrap();
+    let photo = page
+        .split("<img class=\"photo\" src=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the photo is shown")
+        .to_string();
+    let image = lena.get(&photo, "sv").await;
+    assert_eq!(image.headers()["content-type"], "image/png");
+    assert_eq!(image.bytes().await.unwrap().as_ref(), TINY_PNG);
+
+    // Two people place the same observation from the same page: the second is told.
+    let observation_id = page
+        .split("name=\"_observation\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let place = |phase: &str| {
+        form(&[
+            ("_observation", &observation_id),
+            ("_was", "null"),
+            ("phase", phase),
+            ("valence", "negative"),
+        ])
+    };
+    let first = lena
+        .post_form(&format!("{board}/forms/placement"), "sv", place("during"))
+        .await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let second = lena
+        .post_form(&format!("{board}/forms/placement"), "en", place("after"))
+        .await;
+    assert_eq!(second.status(), StatusCode::CONFLICT);
+    assert!(
+        second
+            .text()
+            .await
+            .unwrap()
+            .contains("Someone else changed this card")
+    );
+    let p: Value = app
+        .get(&shop, &format!("/projects/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        p["project"]["observations"][0]["placement"]["phase"],
+        "during"
+    );
+
+    // Another provider's user cannot post to the project.
+    let mut kim = Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+    let r = kim
+        .post_form(
+            &format!("{board}/forms/member"),
+            "sv",
+            form(&[("name", "Kim")]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let stolen = kim.get(&photo, "sv").await;
+    assert_eq!(stolen.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn shareable_functions_travel_to_the_next_project_and_protocols_can_be_edited() {
+    let app = spawn_app().await;
+    let shop = app.provider("Modehuset").await;
+    app.user(&shop, "lena@mode.example", "hemligt-lösen").await;
+    let mut lena = Browser::new(&app.base);
+    lena.sign_in("lena@mode.example", "hemligt-lösen").await;
+    let start = |title: &'static str| form(&[("title", title), ("members.0.name", "Lena")]);
+    let first = lena.post_form("/research", "sv", start("Våren")).await;
+    let first = first.headers()["location"].to_str().unwrap().to_string();
+    let function = |name: &str, shareable: bool| {
+        let f = form(&[
+            ("name", name),
+            ("what", "Butikens tider i kartappen"),
+            ("phases:list", "before"),
+            ("motivations:list", "goal_fulfilment"),
+        ]);
+        if shareable {
+            f.text("shareable:bool", "true")
+        } else {
+            f
+        }
+    };
+    for (name, shareable) in [("Öppettider i kartan", true), ("Intern lista", false)] {
+        let r = lena
+            .post_form(
+                &format!("{first}/forms/function"),
+                "sv",
+                function(name, shareable),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let catalogue: Vec<Value> = app
+        .get(&shop, "/digital-functions")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(catalogue.len(), 1, "only the shareable one: {catalogue:?}");
+    assert_eq!(catalogue[0]["function"]["name"], "Öppettider i kartan");
+    assert_eq!(catalogue[0]["project_title"], "Våren");
+
+    // The next project offers it; copying keeps what the team wrote.
+    let second = lena.post_form("/research", "sv", start("Hösten")).await;
+    let second = second.headers()["location"].to_str().unwrap().to_string();
+    let page = lena.get(&second, "sv").await.text().await.unwrap();
+    let offer = page
+        .split("class=\"catalogue\"")
+        .nth(1)
+        .expect("the catalogue is offered");
+    assert!(offer.contains("Öppettider i kartan") && !offer.contains("Intern lista"));
+    let copy = lena
+        .post_form(
+            &format!("{second}/forms/function"),
+            "sv",
+            function("Öppettider i kartan", true),
+        )
+        .await;
+    assert_eq!(copy.status(), StatusCode::SEE_OTHER);
+    let page = lena.get(&second, "sv").await.text().await.unwrap();
+    assert!(
+        !page.contains("class=\"catalogue\""),
+        "nothing left to copy"
+    );
+
+    // A team's own protocol: a reworded field, and a bad key named by its row.
+    let id = second.trim_start_matches("/research/");
+    let protocol = |key: &str| {
+        form(&[
+            ("name", "Kassan"),
+            ("fields.0.key", key),
+            ("fields.0.label_sv", "Hur lång är kön?"),
+            ("fields.0.label_en", "How long is the queue?"),
+        ])
+    };
+    let r = lena
+        .post_form(
+            &format!("{second}/forms/template"),
+            "en",
+            protocol("Kö längd"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("fields[0].key"), "the bad key is named");
+    assert!(
+        page.contains("value=\"Hur lång är kön?\""),
+        "the wording is kept"
+    );
+    let r = lena
+        .post_form(&format!("{second}/forms/template"), "en", protocol("queue"))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let p: Value = app
+        .get(&shop, &format!("/projects/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let templates = p["project"]["templates"].as_array().unwrap();
+    assert_eq!(
+        templates.last().unwrap()["fields"][0]["label_sv"],
+        "Hur lång är kön?"
+    );
+}
