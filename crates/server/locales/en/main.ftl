@@ -248,3 +248,4 @@ f-label-sv = Swedish label
 f-label-en = English label
 f-catalogue = From your other projects
 f-copy = Add to this project
+research-evidence = Evidence

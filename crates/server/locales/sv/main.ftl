@@ -248,3 +248,4 @@ f-label-sv = Svensk text
 f-label-en = Engelsk text
 f-catalogue = Från era andra projekt
 f-copy = Lägg till i det här projektet
+research-evidence = Underlag

@@ -47,6 +47,7 @@ async fn create_profile(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileQuery {
     /// Page size, 1 to 1000 (default 100).

@@ -376,6 +376,7 @@ async fn matrix(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StrategyQuery {
     /// `markdown` (default), `html` or `pdf`.
@@ -417,6 +418,7 @@ async fn strategy(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceQuery {
     /// Language of the `kind_label` column: `sv` (default) or `en`.

@@ -76,6 +76,7 @@ async fn delete_plan(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QuarantineQuery {
     /// Page size, 1 to 1000 (default 100).

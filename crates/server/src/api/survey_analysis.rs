@@ -116,6 +116,7 @@ pub fn segment(word: Option<&str>) -> Result<Option<Segment>, Invalid> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ResultsQuery {
     /// Confidence level of the intervals, such as 0.95 (default).
@@ -576,6 +577,7 @@ pub fn crosstab_of(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CrossTabQuery {
     /// A question key: a single choice, a scale, CSAT or NPS question, or a matrix
@@ -641,6 +643,7 @@ pub struct Comparison {
 
 /// What a comparison asks for.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CompareQuery {
     /// A scale, CSAT, NPS or matrix question.

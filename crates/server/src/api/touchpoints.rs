@@ -62,6 +62,7 @@ async fn create_touchpoint(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TouchpointQuery {
     /// Page size, 1 to 1000 (default 100).

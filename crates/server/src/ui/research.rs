@@ -323,6 +323,20 @@ pub async fn strategy(
             Ok(([(axum::http::header::CONTENT_TYPE, "application/pdf")], pdf).into_response())
         }
         "strategy.html" => Ok(Html(research::to_html(&doc, l)).into_response()),
+        "evidence.csv" => {
+            let disposition = format!(
+                "attachment; filename=\"{}\"",
+                crate::research_export::evidence_filename(&project)
+            );
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                crate::research_export::evidence_csv(&project, l),
+            )
+                .into_response())
+        }
         "strategy.md" => Ok((
             [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
             research::to_markdown(&doc, l),

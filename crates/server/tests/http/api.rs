@@ -362,7 +362,8 @@ async fn the_openapi_document_describes_the_api() {
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     assert!(doc["components"]["schemas"]["TouchpointInput"].is_object());
 
-    // Every `{param}` of every path is declared by every operation on it.
+    // Every `{param}` of every path is declared by every operation on it, and every
+    // parameter declared in the path is in its template (query strings are queries).
     for (path, operations) in doc["paths"].as_object().unwrap() {
         let templated: Vec<&str> = path
             .split('{')
@@ -383,6 +384,12 @@ async fn the_openapi_document_describes_the_api() {
                 assert!(
                     declared.contains(name),
                     "{method} {path} does not declare its path parameter {name}"
+                );
+            }
+            for name in &declared {
+                assert!(
+                    templated.contains(name),
+                    "{method} {path} declares {name} in the path, but it is a query parameter"
                 );
             }
         }

@@ -347,6 +347,14 @@ async fn the_research_board_shows_evidence_by_phase_and_the_matrix() {
         .await;
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    let csv = lena
+        .get(&format!("/research/{id}/evidence.csv"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("step,kind,kind_label,id,phase"), "{csv}");
+    assert!(csv.contains("Betala vägtull"));
 
     let mut kim = Browser::new(&app.base);
     kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
