@@ -5,9 +5,10 @@
 //! them the test says loudly that it was skipped, unless MOTESPLATS_REQUIRE_BROWSER=1.
 
 use super::Server;
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::net::TcpListener;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -63,6 +64,66 @@ pub(crate) fn chromedriver() -> Option<(Driver, String)> {
     Some((Driver(child), format!("http://127.0.0.1:{port}")))
 }
 
+/// The e-mail and password `serve --demo` prints on its first line.
+pub(crate) fn demo_sign_in(server: &mut Server) -> (String, String) {
+    let line = server
+        .stdout
+        .next()
+        .expect("the demo sign-in line")
+        .unwrap();
+    line.split_once(" sign in as ")
+        .and_then(|(_, rest)| rest.split_once(" with password "))
+        .map(|(e, p)| (e.to_string(), p.trim().to_string()))
+        .unwrap_or_else(|| panic!("no sign-in in {line:?}"))
+}
+
+/// A headless Chromium asking for Swedish, with its own profile folder and window size
+/// (`"375,812"` for a phone).
+pub(crate) async fn open_browser(webdriver: &str, profile: &Path, window: &str) -> Client {
+    let capabilities = json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--lang=sv-SE", format!("--window-size={window}"),
+                     format!("--user-data-dir={}", profile.display())],
+            "prefs": {"intl.accept_languages": "sv-SE,sv"}
+        }
+    });
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities.as_object().unwrap().clone())
+        .connect(webdriver)
+        .await
+        .expect("connect to chromedriver")
+}
+
+/// Signs in through the form and waits for the dashboard.
+pub(crate) async fn sign_in(c: &Client, url: &str, email: &str, password: &str) {
+    c.goto(&format!("{url}/sign-in")).await.unwrap();
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    c.find(Locator::Id("sign-in"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("svg#channel-chart"))
+        .await
+        .expect("signed in: the dashboard");
+}
+
 #[tokio::test]
 async fn a_person_signs_in_to_the_demo_and_sees_the_chart() {
     let Some((_driver, webdriver)) = chromedriver() else {
@@ -74,33 +135,9 @@ async fn a_person_signs_in_to_the_demo_and_sees_the_chart() {
         &["--demo"],
         &[("MOTESPLATS_DEMO_DATABASE", demo_db.as_str())],
     );
-    let sign_in = server
-        .stdout
-        .next()
-        .expect("the demo sign-in line")
-        .unwrap();
-    let (email, password) = sign_in
-        .split_once(" sign in as ")
-        .and_then(|(_, rest)| rest.split_once(" with password "))
-        .map(|(e, p)| (e.to_string(), p.trim().to_string()))
-        .unwrap_or_else(|| panic!("no sign-in in {sign_in:?}"));
+    let (email, password) = demo_sign_in(&mut server);
 
-    let profile = dir.path().join("chromium");
-    let capabilities = json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--lang=sv-SE", "--window-size=1280,1000",
-                     format!("--user-data-dir={}", profile.display())],
-            "prefs": {"intl.accept_languages": "sv-SE,sv"}
-        }
-    });
-    let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(capabilities.as_object().unwrap().clone())
-        .connect(&webdriver)
-        .await
-        .expect("connect to chromedriver");
+    let browser = open_browser(&webdriver, &dir.path().join("chromium"), "1280,1000").await;
 
     browser.goto(&server.url).await.unwrap();
     assert!(
@@ -120,33 +157,11 @@ async fn a_person_signs_in_to_the_demo_and_sees_the_chart() {
         .await
         .unwrap();
     assert_eq!(heading, "Logga in", "the browser asks for Swedish");
-    browser
-        .find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(&email)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(&password)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("sign-in"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-
+    sign_in(&browser, &server.url, &email, &password).await;
     let chart = browser
-        .wait()
-        .for_element(Locator::Css("svg#channel-chart"))
+        .find(Locator::Css("svg#channel-chart"))
         .await
-        .expect("the dashboard's chart");
+        .unwrap();
     let bars = chart.find_all(Locator::Css("rect")).await.unwrap();
     assert!(
         bars.len() > 4,

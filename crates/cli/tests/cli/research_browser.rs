@@ -8,9 +8,9 @@
 //! Skipped (loudly) without chromium and chromedriver, like the other browser tests.
 
 use super::Server;
-use super::browser::chromedriver;
+use super::browser::{chromedriver, demo_sign_in, open_browser, sign_in};
 use chrono::{Duration, Utc};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::json;
 use std::path::Path;
 
@@ -22,50 +22,6 @@ const TINY_PNG: &[u8] = &[
     0x00, 0x05, 0x00, 0x01, 0xe9, 0xfa, 0xdc, 0xd8, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44,
     0xae, 0x42, 0x60, 0x82,
 ];
-
-async fn open_browser(webdriver: &str, profile: &Path) -> Client {
-    let capabilities = json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--lang=sv-SE", "--window-size=1280,1000",
-                     format!("--user-data-dir={}", profile.display())],
-            "prefs": {"intl.accept_languages": "sv-SE,sv"}
-        }
-    });
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(capabilities.as_object().unwrap().clone())
-        .connect(webdriver)
-        .await
-        .expect("connect to chromedriver")
-}
-
-async fn sign_in(c: &Client, url: &str, email: &str, password: &str) {
-    c.goto(&format!("{url}/sign-in")).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(email)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(password)
-        .await
-        .unwrap();
-    c.find(Locator::Id("sign-in"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("svg#channel-chart"))
-        .await
-        .expect("signed in");
-}
 
 /// One form of the board, filled in as a person would.
 struct Form<'a> {
@@ -188,16 +144,11 @@ async fn a_team_walks_the_five_steps_in_swedish_and_gets_the_strategy_pdf() {
         &["--demo"],
         &[("MOTESPLATS_DEMO_DATABASE", demo_db.as_str())],
     );
-    let line = server.stdout.next().expect("the sign-in line").unwrap();
-    let (email, password) = line
-        .split_once(" sign in as ")
-        .and_then(|(_, rest)| rest.split_once(" with password "))
-        .map(|(e, p)| (e.to_string(), p.trim().to_string()))
-        .unwrap_or_else(|| panic!("no sign-in in {line:?}"));
+    let (email, password) = demo_sign_in(&mut server);
     let photo = dir.path().join("kassan.png");
     std::fs::write(&photo, TINY_PNG).unwrap();
 
-    let c = open_browser(&webdriver, &dir.path().join("lena")).await;
+    let c = open_browser(&webdriver, &dir.path().join("lena"), "1280,1000").await;
     sign_in(&c, &server.url, &email, &password).await;
 
     // Start the project.
@@ -225,7 +176,7 @@ async fn a_team_walks_the_five_steps_in_swedish_and_gets_the_strategy_pdf() {
     );
 
     // A colleague opens the same board in her own browser.
-    let colleague = open_browser(&webdriver, &dir.path().join("bo")).await;
+    let colleague = open_browser(&webdriver, &dir.path().join("bo"), "1280,1000").await;
     sign_in(&colleague, &server.url, &email, &password).await;
     colleague.goto(&board).await.unwrap();
 

@@ -7,8 +7,8 @@
 //! Skipped (loudly) without chromium and chromedriver, like the other browser test.
 
 use super::Server;
-use super::browser::chromedriver;
-use fantoccini::{Client, ClientBuilder, Locator};
+use super::browser::{chromedriver, open_browser, sign_in};
+use fantoccini::{Client, Locator};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::process::Command;
@@ -122,22 +122,7 @@ async fn a_person_answers_a_survey_on_a_phone_in_swedish() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 
-    let profile = dir.path().join("chromium");
-    let capabilities = json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--lang=sv-SE", "--window-size=375,812",
-                     format!("--user-data-dir={}", profile.display())],
-            "prefs": {"intl.accept_languages": "sv-SE,sv"}
-        }
-    });
-    let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(capabilities.as_object().unwrap().clone())
-        .connect(&webdriver)
-        .await
-        .expect("connect to chromedriver");
+    let browser = open_browser(&webdriver, &dir.path().join("chromium"), "375,812").await;
 
     // English is the survey's first language, but the phone asks for Swedish.
     browser.goto(&format!("{url}/s/{id}")).await.unwrap();
@@ -218,27 +203,7 @@ async fn a_person_answers_a_survey_on_a_phone_in_swedish() {
     assert_eq!(results["responses"], 1, "{results}");
 
     // The provider signs in on the same phone and finds the response on the results page.
-    browser.goto(&format!("{url}/sign-in")).await.unwrap();
-    browser
-        .find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(&email)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(&password)
-        .await
-        .unwrap();
-    click(&browser, "#sign-in").await;
-    browser
-        .wait()
-        .for_element(Locator::Css("svg#channel-chart"))
-        .await
-        .expect("signed in: the dashboard");
+    sign_in(&browser, &url, &email, &password).await;
     browser.goto(&format!("{url}/surveys/{id}")).await.unwrap();
     assert_eq!(text(&browser, "h1").await, "Hur var ditt besök?");
     assert_eq!(text(&browser, "#response-count").await, "1");
