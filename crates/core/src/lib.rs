@@ -5,6 +5,7 @@
 //! run in the server, the CLI, a test or a future worker alike.
 
 pub mod channel;
+pub mod coding;
 pub mod demo;
 pub mod identifier;
 pub mod ids;

@@ -13,6 +13,7 @@ pub use model::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use motesplats_core::coding::{Coding, CodingId};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, Survey, SurveyId};
 use motesplats_core::{
@@ -227,6 +228,28 @@ pub trait Store: Send + Sync + 'static {
     async fn save_response(&self, provider: ProviderId, response: Response) -> Result<()>;
     /// All responses to the survey, oldest first.
     async fn responses(&self, provider: ProviderId, survey: SurveyId) -> Result<Vec<Response>>;
+
+    // Coding of open answers: the codebook is one document with a version; codings are rows.
+    /// The provider's saved codebook (the core's `Codebook`) and its version; None
+    /// while it uses the default.
+    async fn codebook(&self, provider: ProviderId) -> Result<Option<(i64, serde_json::Value)>>;
+    /// Saves the codebook if the stored version is still `expected_version` (None: none
+    /// saved yet) and returns the new version; otherwise Conflict naming `version`.
+    async fn save_codebook(
+        &self,
+        provider: ProviderId,
+        expected_version: Option<i64>,
+        document: serde_json::Value,
+    ) -> Result<i64>;
+    /// Stores a coding (checked by the core). NotFound unless its response is one of
+    /// its survey's and the survey the provider's.
+    async fn add_coding(&self, provider: ProviderId, coding: Coding) -> Result<()>;
+    /// NotFound if the provider has no coding with this id.
+    async fn delete_coding(&self, provider: ProviderId, id: CodingId) -> Result<()>;
+    /// The survey's codings, oldest first.
+    async fn codings(&self, provider: ProviderId, survey: SurveyId) -> Result<Vec<Coding>>;
+    /// Whether any of the provider's codings carries the code key.
+    async fn code_in_use(&self, provider: ProviderId, code: &str) -> Result<bool>;
 
     // Networks.
     async fn create_network(&self, new: NewNetwork, members: &[ProviderId]) -> Result<Network>;

@@ -2,7 +2,7 @@
 //! when `MOTESPLATS_TEST_POSTGRES` names a server (a fresh database is created for
 //! the run and dropped after it).
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, SubsecRound, Utc};
 use motesplats_core::Touchpoint;
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::{Subject, TouchpointInput};
@@ -562,6 +562,8 @@ async fn story(store: Arc<dyn Store>) {
         Some(("image/webp".to_string(), b"RIFF".to_vec()))
     );
 
+    coding_story(&store, cafe.id, bank.id).await;
+
     // Every read of Anna's data above is in her access log, by the café only.
     let log = store.access_log(anna.person_id, 100).await.unwrap();
     assert!(log.len() >= 5, "{log:?}");
@@ -572,6 +574,121 @@ async fn story(store: Arc<dyn Store>) {
             "{action} read not logged"
         );
     }
+}
+
+/// Coding of open answers: a versioned codebook and codings of a survey's responses,
+/// all invisible to another provider.
+async fn coding_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {
+    use motesplats_core::coding::{Codebook, CodingInput};
+    use motesplats_core::survey::{Response, ResponseInput, Survey, SurveyInput, SurveyStatus};
+
+    // The codebook: none saved, then saved with version checks.
+    assert_eq!(store.codebook(cafe).await.unwrap(), None);
+    let book = Codebook::value_landscape();
+    let document = serde_json::to_value(&book).unwrap();
+    assert_eq!(
+        store
+            .save_codebook(cafe, None, document.clone())
+            .await
+            .unwrap(),
+        1
+    );
+    let stale = store.save_codebook(cafe, None, document.clone()).await;
+    assert!(
+        matches!(&stale, Err(StoreError::Conflict(e)) if e.0[0].field == "version"),
+        "{stale:?}"
+    );
+    assert_eq!(
+        store
+            .save_codebook(cafe, Some(1), document.clone())
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(matches!(
+        store.save_codebook(cafe, Some(1), document.clone()).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.codebook(cafe).await.unwrap(), Some((2, document)));
+    assert_eq!(
+        store.codebook(bank).await.unwrap(),
+        None,
+        "the bank's is its own"
+    );
+    assert!(matches!(
+        store.save_codebook(bank, Some(2), json!({})).await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    // A survey with an open question and two responses.
+    let input: SurveyInput = serde_json::from_value(json!({
+        "title": "Besöket",
+        "sections": [{"questions": [{"key": "comment", "kind": "open_text", "text": "Berätta!"}]}]
+    }))
+    .unwrap();
+    let survey = Survey::parse(&input)
+        .unwrap()
+        .with_status(SurveyStatus::Open)
+        .unwrap();
+    store.create_survey(cafe, survey.clone()).await.unwrap();
+    let mut responses = Vec::new();
+    for text in ["Kön var lång men personalen trevlig", "Bra kaffe"] {
+        let answer: ResponseInput =
+            serde_json::from_value(json!({"answers": {"comment": text}})).unwrap();
+        let r = Response::parse(&survey, &answer, Utc::now()).unwrap();
+        store.save_response(cafe, r.clone()).await.unwrap();
+        responses.push(r);
+    }
+    let now = Utc::now().trunc_subsecs(6);
+    let coding = |response: usize, start: i64, end: i64, code: &str, coder: &str| {
+        let input: CodingInput = serde_json::from_value(json!({
+            "response_id": responses[response].id, "question": "comment",
+            "start": start, "end": end, "code": code, "coder": coder
+        }))
+        .unwrap();
+        input.parse(&survey, &responses, &book, now).unwrap()
+    };
+    let queue = coding(0, 0, 12, "setting.physical_place", "anna");
+    let staff = coding(0, 17, 35, "stance.like", "anna");
+    let coffee = coding(1, 0, 9, "stance.like", "björn");
+    for c in [&queue, &staff, &coffee] {
+        store.add_coding(cafe, c.clone()).await.unwrap();
+    }
+    assert_eq!(
+        store.codings(cafe, survey.id).await.unwrap(),
+        [queue.clone(), staff.clone(), coffee.clone()]
+    );
+    assert!(store.code_in_use(cafe, "stance.like").await.unwrap());
+    assert!(!store.code_in_use(cafe, "digital.useful").await.unwrap());
+
+    // Another provider sees nothing and can change nothing.
+    assert!(store.codings(bank, survey.id).await.unwrap().is_empty());
+    assert!(!store.code_in_use(bank, "stance.like").await.unwrap());
+    assert!(matches!(
+        store.delete_coding(bank, queue.id).await,
+        Err(StoreError::NotFound)
+    ));
+    let mut theirs = coding(1, 0, 3, "stance", "mallory");
+    assert!(matches!(
+        store.add_coding(bank, theirs.clone()).await,
+        Err(StoreError::NotFound)
+    ));
+    // Nor can a coding name a response of another survey.
+    theirs.survey_id = motesplats_core::survey::SurveyId::new();
+    assert!(matches!(
+        store.add_coding(cafe, theirs).await,
+        Err(StoreError::NotFound)
+    ));
+
+    store.delete_coding(cafe, staff.id).await.unwrap();
+    assert!(matches!(
+        store.delete_coding(cafe, staff.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store.codings(cafe, survey.id).await.unwrap(),
+        [queue, coffee]
+    );
 }
 
 #[tokio::test]

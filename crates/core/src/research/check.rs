@@ -71,6 +71,9 @@ impl Project {
         for (i, a) in self.attachments.iter().enumerate() {
             add(format!("attachments[{i}].id"), a.id.0);
         }
+        for (i, q) in self.quotes.iter().enumerate() {
+            add(format!("quotes[{i}].id"), q.id.0);
+        }
         ids
     }
 
@@ -351,6 +354,11 @@ impl Project {
         self.check_observations(&mut c);
         self.check_scan_and_protocols(&mut c);
         self.check_attachments(&mut c);
+        for (i, q) in self.quotes.iter().enumerate() {
+            for (field, reason) in q.problems() {
+                c.fail(format!("quotes[{i}].{field}"), reason);
+            }
+        }
         c.finish()
     }
 }

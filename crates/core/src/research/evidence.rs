@@ -3,8 +3,8 @@
 //! back to its source.
 
 use super::ids::{
-    FunctionId, MomentId, ObservationId, ProjectId, QuestionId, ReflectionId, StanceId, StoryId,
-    StoryMomentId, ValueStatementId,
+    FunctionId, MomentId, ObservationId, ProjectId, QuestionId, QuoteId, ReflectionId, StanceId,
+    StoryId, StoryMomentId, ValueStatementId,
 };
 use super::lang::{Lang, pick};
 use super::project::Project;
@@ -30,6 +30,8 @@ pub enum EvidenceRef {
     Reflection(ReflectionId),
     /// The previous round of the workshop, whose focus this round carries over.
     PreviousRound(ProjectId),
+    /// A coded quote from an open survey answer.
+    Quote(QuoteId),
 }
 
 impl EvidenceRef {
@@ -45,6 +47,7 @@ impl EvidenceRef {
             EvidenceRef::Stance(id) => id.0,
             EvidenceRef::Reflection(id) => id.0,
             EvidenceRef::PreviousRound(id) => id.0,
+            EvidenceRef::Quote(id) => id.0,
         }
     }
 
@@ -61,6 +64,7 @@ impl EvidenceRef {
             EvidenceRef::Stance(_) => "stance",
             EvidenceRef::Reflection(_) => "reflection",
             EvidenceRef::PreviousRound(_) => "previous_round",
+            EvidenceRef::Quote(_) => "quote",
         }
     }
 
@@ -76,6 +80,7 @@ impl EvidenceRef {
             EvidenceRef::Stance(_) => pick(lang, "Gillar/ogillar", "Like/dislike"),
             EvidenceRef::Reflection(_) => pick(lang, "Reflektion", "Reflection"),
             EvidenceRef::PreviousRound(_) => pick(lang, "Förra omgången", "Previous round"),
+            EvidenceRef::Quote(_) => pick(lang, "Citat", "Quote"),
         }
     }
 
@@ -151,6 +156,10 @@ impl Project {
                     .filter(|c| c.previous_project == id)?;
                 (None, ctx.previous_title.clone())
             }
+            EvidenceRef::Quote(id) => {
+                let q = self.quote(id)?;
+                (q.phase, q.text.clone())
+            }
         };
         Some(EvidenceItem {
             reference: r,
@@ -163,8 +172,8 @@ impl Project {
         self.resolve(r).is_some()
     }
 
-    /// Everything gathered in steps 1–3, in the order of the steps: what a moment
-    /// or a reflection can be drawn from.
+    /// Everything gathered in steps 1–3, in the order of the steps (quotes from
+    /// surveys after the stories): what a moment or a reflection can be drawn from.
     pub fn gathered_evidence(&self) -> Vec<EvidenceRef> {
         let stories = self.stories.iter().flat_map(|s| {
             std::iter::once(EvidenceRef::Story(s.id))
@@ -175,12 +184,17 @@ impl Project {
                         .map(|v| EvidenceRef::ValueStatement(v.id)),
                 )
         });
+        let quotes = self.quotes.iter().map(|q| EvidenceRef::Quote(q.id));
         let observations = self
             .observations
             .iter()
             .map(|o| EvidenceRef::Observation(o.id));
         let functions = self.functions.iter().map(|f| EvidenceRef::Function(f.id));
-        stories.chain(observations).chain(functions).collect()
+        stories
+            .chain(quotes)
+            .chain(observations)
+            .chain(functions)
+            .collect()
     }
 }
 

@@ -1,6 +1,6 @@
 //! All of a project's evidence as one table: a row per story, story moment,
-//! follow-up question, value statement, observation, digital function, moment,
-//! stance and reflection, in the order of the steps, with what cites it. The
+//! follow-up question, value statement, survey quote, observation, digital function,
+//! moment, stance and reflection, in the order of the steps, with what cites it. The
 //! server writes it as CSV; here it is plain data.
 
 use super::evidence::EvidenceRef;
@@ -37,8 +37,8 @@ pub struct EvidenceRow {
 
 impl Project {
     /// Every piece of evidence the project holds, in the order of the steps; each
-    /// story is followed by its moments, questions and value statements, each
-    /// moment by its stances.
+    /// story is followed by its moments, questions and value statements, the stories
+    /// by the quotes from surveys, each moment by its stances.
     pub fn evidence_refs(&self) -> Vec<(Step, EvidenceRef)> {
         let mut out = Vec::new();
         for s in &self.stories {
@@ -59,6 +59,11 @@ impl Project {
                     .map(|v| (Step::Stories, EvidenceRef::ValueStatement(v.id))),
             );
         }
+        out.extend(
+            self.quotes
+                .iter()
+                .map(|q| (Step::Stories, EvidenceRef::Quote(q.id))),
+        );
         out.extend(
             self.observations
                 .iter()
@@ -149,6 +154,7 @@ impl Project {
                 .stance(id)
                 .map(|(_, s)| (Some(s.stance.as_str()), ValueLandscape::default()))
                 .unwrap_or_default(),
+            EvidenceRef::Quote(id) => self.quote(id).map(|q| q.leaning()).unwrap_or_default(),
             EvidenceRef::Story(_)
             | EvidenceRef::Question(_)
             | EvidenceRef::ValueStatement(_)

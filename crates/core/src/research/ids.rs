@@ -63,3 +63,7 @@ id_type!(
     /// A photo (step 2) or screenshot (step 3) uploaded to a project.
     AttachmentId
 );
+id_type!(
+    /// A coded quote from an open survey answer, brought in as evidence.
+    QuoteId
+);

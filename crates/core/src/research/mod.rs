@@ -9,6 +9,8 @@
 //!   and after; follow-up questions checked for open or closed form; value statements.
 //! - `observation`: step 2 — protocol templates, observation rounds, the journey board.
 //! - `scan`: step 3 — the catalogue of digital functions.
+//! - `quote`: coded quotes from open survey answers (see `crate::coding`), brought
+//!   in as evidence in the customers' own words.
 //! - `attachment`: photos of observations (step 2) and screenshots of functions
 //!   (step 3): the checks of an uploaded image and its description in the project.
 //! - `protocol`, `matrix`, `focus`: step 4 — moments with likes and dislikes from both
@@ -48,6 +50,7 @@ pub mod progress;
 pub mod project;
 pub mod protocol;
 pub mod questions;
+pub mod quote;
 pub mod reflection;
 pub mod render;
 pub mod round;
@@ -66,7 +69,7 @@ pub use focus::{Focus, FocusInput};
 pub use guidance::{Tool, Topic, guidance, tools_for};
 pub use ids::{
     AttachmentId, FunctionId, GroupId, MemberId, MomentId, ObservationId, ProjectId, QuestionId,
-    ReflectionId, RoundId, StanceId, StoryId, StoryMomentId, TemplateId, ValueStatementId,
+    QuoteId, ReflectionId, RoundId, StanceId, StoryId, StoryMomentId, TemplateId, ValueStatementId,
 };
 pub use input::{NAME_MAX, TEXT_MAX};
 pub use lang::{Label, Lang};
@@ -79,6 +82,7 @@ pub use progress::{Gap, Progress, Step, StepProgress, StepState};
 pub use project::{Group, GroupInput, Member, MemberInput, Project, ProjectInput, Role};
 pub use protocol::{Moment, MomentInput, Perspective, StanceInput, StanceRecord};
 pub use questions::{QuestionCheck, QuestionForm, check_question, is_closed};
+pub use quote::{Quote, QuoteInput};
 pub use reflection::{Reflection, ReflectionInput};
 pub use render::{to_html, to_markdown};
 pub use round::{CarriedFocus, RoundContext};

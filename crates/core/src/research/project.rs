@@ -11,6 +11,7 @@ use super::ids::{GroupId, MemberId, ProjectId};
 use super::input::{NAME_MAX, TEXT_MAX, optional_text, optional_word, required_text};
 use super::observation::{Observation, ObservationRound, ProtocolTemplate};
 use super::protocol::Moment;
+use super::quote::Quote;
 use super::reflection::Reflection;
 use super::round::RoundContext;
 use super::scan::DigitalFunction;
@@ -91,6 +92,10 @@ pub struct Project {
     /// under each id. Absent in projects exported before images existed.
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+    /// Coded quotes from open survey answers (step 1's material in the customers' own
+    /// words). Absent in projects exported before quotes existed.
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
 }
 
 /// A project as a client sends it.
@@ -221,6 +226,7 @@ impl Project {
             focus: None,
             reflections: Vec::new(),
             attachments: Vec::new(),
+            quotes: Vec::new(),
         })
     }
 

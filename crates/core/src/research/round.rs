@@ -117,6 +117,8 @@ impl Project {
             reflections: Vec::new(),
             // Images belong to the observations and functions, which stay behind.
             attachments: Vec::new(),
+            // Quotes stay with the round that gathered them.
+            quotes: Vec::new(),
         })
     }
 }

@@ -5,6 +5,7 @@ pub(crate) mod attachments;
 mod batch;
 pub(crate) mod catalogue;
 mod channels;
+pub(crate) mod coding;
 mod networks;
 mod persons;
 mod profiles;
@@ -94,6 +95,7 @@ pub fn router() -> Router<AppState> {
         .merge(attachments::router())
         .merge(surveys::router())
         .merge(survey_analysis::router())
+        .merge(coding::router())
         .merge(networks::router());
     let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)

@@ -96,7 +96,7 @@ fn open(stored: &StoredProject) -> Result<Project, ApiError> {
         .map_err(|e| ApiError::Internal(format!("a stored project does not load: {e}")))
 }
 
-async fn load(
+pub(super) async fn load(
     state: &AppState,
     me: ProviderId,
     id: &str,
@@ -129,7 +129,7 @@ fn expected_version(headers: &HeaderMap) -> Result<i64, ApiError> {
 }
 
 /// Loads, changes through the engine, and saves if no one else saved in between.
-async fn change(
+pub(super) async fn change(
     state: &AppState,
     me: ProviderId,
     id: &str,

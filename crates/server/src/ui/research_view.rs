@@ -141,6 +141,20 @@ pub fn lanes(lang: Lang, p: &Project) -> Vec<Lane> {
             });
         }
     }
+    for q in &p.quotes {
+        let (leaning, landscape) = q.leaning();
+        if let Some(phase) = q.phase {
+            place(&landscape, phase, &|| Card {
+                kind: kind(EvidenceRef::Quote(q.id)),
+                text: format!("“{}”", q.text),
+                tone: match leaning {
+                    Some("like") => "value",
+                    Some("dislike") => "irritation",
+                    _ => "neutral",
+                },
+            });
+        }
+    }
     for m in &p.moments {
         let (c, pr) = (
             Tally::of(m, Perspective::Customer),

@@ -3,6 +3,7 @@
 
 mod api;
 mod attachments;
+mod coding;
 mod ingest;
 mod research;
 mod research_forms;

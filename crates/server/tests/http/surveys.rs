@@ -223,7 +223,7 @@ async fn people_answer_an_open_survey_and_the_provider_reads_the_results() {
 }
 
 /// A café survey with a motivation question, for the analysis endpoints.
-fn analysed_survey() -> Value {
+pub(crate) fn analysed_survey() -> Value {
     let agree = json!([{"point": 1, "label": "Instämmer inte alls"}, {"point": 5, "label": "Instämmer helt"}]);
     json!({
         "title": "Varför kom du?", "phase": "after", "channel": "store",
@@ -254,7 +254,7 @@ const ANSWERS: [(&str, i32, i32, &str, i32); 9] = [
     ("", 4, 4, "fika", 10),
 ];
 
-fn problem_fields(problem: &Value) -> Vec<String> {
+pub(crate) fn problem_fields(problem: &Value) -> Vec<String> {
     problem["errors"]
         .as_array()
         .unwrap()

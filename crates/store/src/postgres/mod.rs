@@ -4,6 +4,7 @@
 //! behind SQLite's single writer, while different providers write at the same time.
 
 mod attachments;
+mod coding;
 mod ingest;
 mod projects;
 mod rows;
@@ -25,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0003_research.sql"),
     include_str!("../../migrations/postgres/0004_surveys.sql"),
     include_str!("../../migrations/postgres/0005_attachments.sql"),
+    include_str!("../../migrations/postgres/0006_coding.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

@@ -2,13 +2,14 @@
 
 use super::PgStore;
 use super::rows::{self, stored};
-use super::{attachments, ingest, projects, surveys};
+use super::{attachments, coding, ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
     Quarantined, Result, Role, Stitch, Store, StoreError, StoredProject, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use motesplats_core::coding::{Coding, CodingId};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, Survey, SurveyId};
 use motesplats_core::{
@@ -875,6 +876,35 @@ impl Store for PgStore {
 
     async fn responses(&self, provider: ProviderId, survey: SurveyId) -> Result<Vec<Response>> {
         surveys::responses(&self.pool, provider, survey).await
+    }
+
+    async fn codebook(&self, provider: ProviderId) -> Result<Option<(i64, serde_json::Value)>> {
+        coding::codebook(&self.pool, provider).await
+    }
+
+    async fn save_codebook(
+        &self,
+        provider: ProviderId,
+        expected_version: Option<i64>,
+        document: serde_json::Value,
+    ) -> Result<i64> {
+        coding::save_codebook(&self.pool, provider, expected_version, &document).await
+    }
+
+    async fn add_coding(&self, provider: ProviderId, new: Coding) -> Result<()> {
+        coding::add(&self.pool, provider, &new).await
+    }
+
+    async fn delete_coding(&self, provider: ProviderId, id: CodingId) -> Result<()> {
+        coding::delete(&self.pool, provider, id).await
+    }
+
+    async fn codings(&self, provider: ProviderId, survey: SurveyId) -> Result<Vec<Coding>> {
+        coding::list(&self.pool, provider, survey).await
+    }
+
+    async fn code_in_use(&self, provider: ProviderId, code: &str) -> Result<bool> {
+        coding::in_use(&self.pool, provider, code).await
     }
 
     async fn create_network(&self, new: NewNetwork, members: &[ProviderId]) -> Result<Network> {

@@ -4,6 +4,7 @@
 //! reader connections serve reads concurrently.
 
 mod attachments;
+pub(crate) mod coding;
 mod ingest;
 mod projects;
 mod rows;
@@ -23,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0003_research.sql"),
     include_str!("../../migrations/sqlite/0004_surveys.sql"),
     include_str!("../../migrations/sqlite/0005_attachments.sql"),
+    include_str!("../../migrations/sqlite/0006_coding.sql"),
 ];
 
 const READERS: usize = 4;

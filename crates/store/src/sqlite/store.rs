@@ -2,13 +2,14 @@
 
 use super::SqliteStore;
 use super::rows::{self, micros, time};
-use super::{attachments, ingest, projects, surveys};
+use super::{attachments, coding, ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
     Quarantined, Result, Role, Stitch, Store, StoreError, StoredProject, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use motesplats_core::coding::{Coding, CodingId};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, Survey, SurveyId};
 use motesplats_core::touchpoint::Subject;
@@ -843,6 +844,37 @@ impl Store for SqliteStore {
     async fn responses(&self, provider: ProviderId, survey: SurveyId) -> Result<Vec<Response>> {
         self.read(move |c| surveys::responses(c, provider, survey))
             .await
+    }
+
+    async fn codebook(&self, provider: ProviderId) -> Result<Option<(i64, serde_json::Value)>> {
+        self.read(move |c| coding::codebook(c, provider)).await
+    }
+
+    async fn save_codebook(
+        &self,
+        provider: ProviderId,
+        expected_version: Option<i64>,
+        document: serde_json::Value,
+    ) -> Result<i64> {
+        self.write(move |c| coding::save_codebook(c, provider, expected_version, &document))
+            .await
+    }
+
+    async fn add_coding(&self, provider: ProviderId, new: Coding) -> Result<()> {
+        self.write(move |c| coding::add(c, provider, &new)).await
+    }
+
+    async fn delete_coding(&self, provider: ProviderId, id: CodingId) -> Result<()> {
+        self.write(move |c| coding::delete(c, provider, id)).await
+    }
+
+    async fn codings(&self, provider: ProviderId, survey: SurveyId) -> Result<Vec<Coding>> {
+        self.read(move |c| coding::list(c, provider, survey)).await
+    }
+
+    async fn code_in_use(&self, provider: ProviderId, code: &str) -> Result<bool> {
+        let code = code.to_string();
+        self.read(move |c| coding::in_use(c, provider, &code)).await
     }
 
     async fn create_network(&self, new: NewNetwork, members: &[ProviderId]) -> Result<Network> {

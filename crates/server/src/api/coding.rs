@@ -1,0 +1,654 @@
+//! Coding of open survey answers over the API: the provider's codebook (JSON and
+//! REFI-QDA `.qdc`), span codings of the open answers of a survey, and what they say
+//! (frequencies, two coders' agreement, the join with a scale question, the 0/1
+//! table as CSV); a coded quote goes to a research project as evidence.
+//!
+//! Rules (the core's `coding` module has them; this loads, checks tenancy and stores):
+//! - The codebook is the provider's own once saved, the value landscape's codes
+//!   before (version 0). Every change names the version it was made against
+//!   (`If-Match: "3"`, `"0"` for the first save); a stale one is 409 naming `version`.
+//!   A change that would remove a code with codings is 409 naming the code.
+//! - A coding is a span of one completed response's answer to an open-text question,
+//!   in characters (end exclusive), with a code of the codebook and the coder's name
+//!   or e-mail. The same coder gives the same span the same code once (409).
+//! - The analyses count completed responses (`partial=true`: partial saves too; they
+//!   cannot be coded, but their scores join) and everyone's codings unless `coder`
+//!   names one.
+
+use super::profiles::path_id;
+use super::projects::{change, load};
+use super::survey_analysis::{csv_response, level};
+use super::surveys::mine;
+use crate::auth::Tenant;
+use crate::error::{ApiError, Problem};
+use crate::json::{ApiJson, ApiQuery, RawBody};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{SubsecRound, Utc};
+use motesplats_core::coding::{
+    Agreement, Codebook, CodebookInput, Coding, CodingId, CodingInput, Frequencies, Join, JoinOn,
+    agreement as agreement_of, code_table, frequencies as frequencies_of, from_qdc,
+    join as join_of, to_qdc,
+};
+use motesplats_core::research::QuoteInput;
+use motesplats_core::survey::{Response as SurveyResponse, Survey, SurveyId};
+use motesplats_core::{FieldError, Invalid, ProviderId};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_codebook, put_codebook))
+        .routes(routes!(export_qdc))
+        .routes(routes!(import_qdc))
+        .routes(routes!(list_codings, add_coding))
+        .routes(routes!(delete_coding))
+        .routes(routes!(frequencies))
+        .routes(routes!(agreement))
+        .routes(routes!(join))
+        .routes(routes!(codes_csv))
+        .routes(routes!(add_quote))
+}
+
+// ---------------------------------------------------------------------------------
+// The codebook.
+
+/// The provider's codebook: its saved one, or the default (version 0).
+pub async fn codebook_of(state: &AppState, me: ProviderId) -> Result<Codebook, ApiError> {
+    match state.store.codebook(me).await? {
+        None => Ok(Codebook::value_landscape()),
+        Some((version, document)) => {
+            let mut book: Codebook = serde_json::from_value(document)
+                .map_err(|e| ApiError::Internal(format!("a stored codebook does not load: {e}")))?;
+            book.version = u32::try_from(version)
+                .map_err(|_| ApiError::Internal("a codebook version out of range".into()))?;
+            Ok(book)
+        }
+    }
+}
+
+fn etag(version: u32) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!("\"{version}\"")).ok()
+}
+
+/// The codebook as JSON with its version as the ETag.
+fn codebook_response(book: Codebook) -> Response {
+    let tag = etag(book.version);
+    let mut response = Json(book).into_response();
+    if let Some(tag) = tag {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    response
+}
+
+/// The version a codebook change was made against, from `If-Match: "3"`; None when
+/// the header is missing.
+fn expected_version(headers: &HeaderMap) -> Result<Option<u32>, ApiError> {
+    let Some(raw) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    raw.to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "if-match",
+                "must be the codebook's version as its ETag gave it, such as \"3\" (\"0\" for the default)",
+            )
+        })
+        .map(Some)
+}
+
+/// `error` as problem+json with its own `detail`.
+fn problem_with(error: ApiError, detail: &str) -> Response {
+    let (status, mut problem) = error.problem();
+    problem.detail = detail.into();
+    let mut response = (status, Json(problem)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
+}
+
+/// The 428 of a codebook change without `If-Match`.
+fn version_required() -> Response {
+    problem_with(
+        ApiError::PreconditionRequired,
+        "send If-Match with the codebook's version as its ETag gave it (\"0\" for the default)",
+    )
+}
+
+/// Saves `next` in place of `current` if `expected` is still its version and no code
+/// with codings goes away.
+async fn save(
+    state: &AppState,
+    me: ProviderId,
+    expected: u32,
+    current: &Codebook,
+    mut next: Codebook,
+) -> Result<Response, ApiError> {
+    if current.version != expected {
+        return Err(ApiError::Conflict(Invalid::one(
+            "version",
+            format!(
+                "the codebook changed since version {expected} was read (it is now version {}); reload it and make the change again",
+                current.version
+            ),
+        )));
+    }
+    let mut in_use = Vec::new();
+    for key in current.removed_in(&next) {
+        if state.store.code_in_use(me, key.as_str()).await? {
+            in_use.push(FieldError {
+                field: "codes".into(),
+                reason: format!(
+                    "{key} has codings and cannot be removed; delete its codings first, or keep it"
+                ),
+            });
+        }
+    }
+    if !in_use.is_empty() {
+        return Err(ApiError::Conflict(Invalid(in_use)));
+    }
+    next.version = expected + 1;
+    let document = serde_json::to_value(&next).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let saved = state
+        .store
+        .save_codebook(me, (expected > 0).then_some(i64::from(expected)), document)
+        .await?;
+    if saved != i64::from(next.version) {
+        return Err(ApiError::Internal(format!(
+            "the store gave version {saved}, expected {}",
+            next.version
+        )));
+    }
+    Ok(codebook_response(next))
+}
+
+/// The caller's codebook, with its version in the body and as the ETag. Before the
+/// first save it is the default: the value landscape's motivations, settings, digital
+/// useful/intrusive, phases and like/dislike, version 0.
+#[utoipa::path(get, path = "/codebook", tag = "coding",
+    responses((status = 200, body = Codebook, headers(("ETag" = String)))))]
+async fn get_codebook(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+) -> Result<Response, ApiError> {
+    Ok(codebook_response(codebook_of(&state, me).await?))
+}
+
+/// Replace the codebook with the whole list of codes. Keys unique, parents among the
+/// codes, no cycles, at most 8 deep, a name per code; every problem is named
+/// (`codes[3].parent`). 409 on a stale `If-Match`, or naming a removed code that has
+/// codings.
+#[utoipa::path(put, path = "/codebook", tag = "coding", request_body = CodebookInput,
+    params(("If-Match" = String, Header, description = "the version the change was made against (\"0\" for the default)")),
+    responses((status = 200, body = Codebook), (status = 409, body = Problem), (status = 422, body = Problem),
+              (status = 428, body = Problem)))]
+async fn put_codebook(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<CodebookInput>,
+) -> Result<Response, ApiError> {
+    let Some(expected) = expected_version(&headers)? else {
+        return Ok(version_required());
+    };
+    let next = input.parse()?;
+    let current = codebook_of(&state, me).await?;
+    save(&state, me, expected, &current, next).await
+}
+
+/// The codebook as a REFI-QDA codebook (`.qdc`) for QDA tools (QualCoder, ATLAS.ti,
+/// MAXQDA, NVivo, Taguette): codes nested under their parents, the English name as
+/// the name, the Swedish one leading the description (`sv: …`), stable GUIDs.
+#[utoipa::path(get, path = "/codebook.qdc", tag = "coding",
+    responses((status = 200, content_type = "application/xml", description = "the codebook as REFI-QDA XML")))]
+async fn export_qdc(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+) -> Result<Response, ApiError> {
+    let book = codebook_of(&state, me).await?;
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"codebook.qdc\"",
+            ),
+        ],
+        to_qdc(&book),
+    )
+        .into_response();
+    if let Some(tag) = etag(book.version) {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    Ok(response)
+}
+
+/// A 415 naming the content types an XML import takes.
+fn not_xml() -> Response {
+    problem_with(
+        ApiError::UnsupportedMediaType,
+        "send the codebook as application/xml or text/xml",
+    )
+}
+
+/// Replace the codebook with a REFI-QDA codebook (`.qdc`, the body as
+/// `application/xml` or `text/xml`). Codes whose GUID is one of the current codebook's
+/// keep their keys (and codings); others get keys from their names under their
+/// parents' keys. Errors name the element (`/CodeBook/Codes/Code[2]/@guid`) and why;
+/// the same version and in-use rules as `PUT /codebook`.
+#[utoipa::path(post, path = "/codebook/import", tag = "coding",
+    params(("If-Match" = String, Header, description = "the version the import replaces (\"0\" for the default)")),
+    request_body(content = String, content_type = "application/xml"),
+    responses((status = 200, body = Codebook), (status = 409, body = Problem), (status = 415, body = Problem),
+              (status = 422, body = Problem), (status = 428, body = Problem)))]
+async fn import_qdc(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Response, ApiError> {
+    let xml_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| {
+            let m = m.trim().to_ascii_lowercase();
+            m == "application/xml" || m == "text/xml" || m.ends_with("+xml")
+        })
+        .unwrap_or(false);
+    if !xml_type {
+        return Ok(not_xml());
+    }
+    let Some(expected) = expected_version(&headers)? else {
+        return Ok(version_required());
+    };
+    let text =
+        std::str::from_utf8(&body).map_err(|_| ApiError::invalid("body", "must be UTF-8 XML"))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let current = codebook_of(&state, me).await?;
+    let next = from_qdc(text, &current)?;
+    save(&state, me, expected, &current, next).await
+}
+
+// ---------------------------------------------------------------------------------
+// Codings.
+
+/// A coding with the words it marks.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CodingView {
+    #[serde(flatten)]
+    pub coding: Coding,
+    /// The coded span of the answer.
+    pub quote: String,
+}
+
+fn view(coding: Coding, responses: &[SurveyResponse]) -> CodingView {
+    let quote = responses
+        .iter()
+        .find_map(|r| coding.answer(r))
+        .map(|text| coding.quote(text).to_string())
+        .unwrap_or_default();
+    CodingView { coding, quote }
+}
+
+/// The caller's survey, its responses and codings; 404 if the survey is not theirs.
+async fn coded(
+    state: &AppState,
+    me: ProviderId,
+    id: &str,
+) -> Result<(Survey, Vec<SurveyResponse>, Vec<Coding>), ApiError> {
+    let survey = mine(state, me, id).await?;
+    let responses = state.store.responses(me, survey.id).await?;
+    let codings = state.store.codings(me, survey.id).await?;
+    Ok((survey, responses, codings))
+}
+
+/// Every coding of the survey's open answers, oldest first, each with its quote.
+#[utoipa::path(get, path = "/surveys/{id}/codings", tag = "coding", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<CodingView>), (status = 404, body = Problem)))]
+async fn list_codings(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<CodingView>>, ApiError> {
+    let (_, responses, codings) = coded(&state, me, &id).await?;
+    Ok(Json(
+        codings.into_iter().map(|c| view(c, &responses)).collect(),
+    ))
+}
+
+/// Code a span of one open answer: `response_id`, `question` (an open-text question),
+/// `start` and `end` (character offsets into the answer as stored, end exclusive),
+/// `code` (a key of the codebook) and `coder` (a name or e-mail). Only completed
+/// responses are coded, since a partial save may still change its text.
+#[utoipa::path(post, path = "/surveys/{id}/codings", tag = "coding", params(("id" = String, Path)),
+    request_body = CodingInput,
+    responses((status = 201, body = CodingView), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)))]
+async fn add_coding(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<CodingInput>,
+) -> Result<(StatusCode, Json<CodingView>), ApiError> {
+    let (survey, responses, codings) = coded(&state, me, &id).await?;
+    if let Some(rid) = input.response_id
+        && responses.iter().any(|r| r.id == rid && !r.completed)
+    {
+        return Err(ApiError::invalid(
+            "response_id",
+            "is a partial save that may still change; code it once it is completed",
+        ));
+    }
+    let book = codebook_of(&state, me).await?;
+    let coding = input.parse(&survey, &responses, &book, Utc::now().trunc_subsecs(6))?;
+    if codings
+        .iter()
+        .any(|c| c.same_span(&coding) && c.code == coding.code && c.coder == coding.coder)
+    {
+        return Err(ApiError::Conflict(Invalid::one(
+            "code",
+            format!(
+                "{} already gave this span the code {}",
+                coding.coder, coding.code
+            ),
+        )));
+    }
+    state.store.add_coding(me, coding.clone()).await?;
+    Ok((StatusCode::CREATED, Json(view(coding, &responses))))
+}
+
+/// Remove a coding.
+#[utoipa::path(delete, path = "/surveys/{id}/codings/{coding}", tag = "coding",
+    params(("id" = String, Path), ("coding" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+async fn delete_coding(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path((id, coding)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let coding: CodingId = path_id(&coding)?;
+    let survey = mine(&state, me, &id).await?;
+    let codings = state.store.codings(me, survey.id).await?;
+    if !codings.iter().any(|c| c.id == coding) {
+        return Err(ApiError::NotFound);
+    }
+    state.store.delete_coding(me, coding).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---------------------------------------------------------------------------------
+// Analyses.
+
+/// A query value, unless absent or empty (an empty form field).
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.is_empty())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CoderQuery {
+    /// Count only this coder's codings (default: everyone's).
+    coder: Option<String>,
+}
+
+/// Per code (parents before children): the answers and responses it is present in,
+/// its spans, and its share of the coded answers. A parent counts its children's.
+#[utoipa::path(get, path = "/surveys/{id}/coding/frequencies", tag = "coding",
+    params(("id" = String, Path), CoderQuery),
+    responses((status = 200, body = Frequencies), (status = 404, body = Problem)))]
+async fn frequencies(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<CoderQuery>,
+) -> Result<Json<Frequencies>, ApiError> {
+    let survey = mine(&state, me, &id).await?;
+    let codings = state.store.codings(me, survey.id).await?;
+    let book = codebook_of(&state, me).await?;
+    Ok(Json(frequencies_of(&book, &codings, given(&q.coder))))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementQuery {
+    /// The first coder.
+    a: Option<String>,
+    /// The second coder.
+    b: Option<String>,
+    /// Confidence level of kappa's interval, such as 0.95 (default).
+    level: Option<f64>,
+}
+
+/// Two coders' agreement over the answers both coded: per code, Cohen's kappa of the
+/// code's presence per answer (a parent is present when it or a code below it is);
+/// overall, kappa pooled over every answer × code as applied. With counts, the
+/// standard error, interval, z and p-value (statsmodels' formulas); when kappa is
+/// undefined (both coders used one and the same label) `reason` says so.
+#[utoipa::path(get, path = "/surveys/{id}/coding/agreement", tag = "coding",
+    params(("id" = String, Path), AgreementQuery),
+    responses((status = 200, body = Agreement), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn agreement(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<AgreementQuery>,
+) -> Result<Json<Agreement>, ApiError> {
+    let level = level(q.level)?;
+    let mut problems = Vec::new();
+    let (a, b) = (given(&q.a), given(&q.b));
+    if a.is_none() {
+        problems.push(field_error("a", "is required: a coder's name or e-mail"));
+    }
+    if b.is_none() {
+        problems.push(field_error("b", "is required: a coder's name or e-mail"));
+    }
+    if a.is_some() && a == b {
+        problems.push(field_error("b", "must differ from a"));
+    }
+    let (Some(a), Some(b), true) = (a, b, problems.is_empty()) else {
+        return Err(ApiError::Invalid(Invalid(problems)));
+    };
+    let survey = mine(&state, me, &id).await?;
+    let codings = state.store.codings(me, survey.id).await?;
+    let book = codebook_of(&state, me).await?;
+    Ok(Json(agreement_of(&book, &codings, a, b, level)))
+}
+
+fn field_error(field: &str, reason: &str) -> FieldError {
+    FieldError {
+        field: field.into(),
+        reason: reason.into(),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct JoinQuery {
+    /// A scale, CSAT, NPS or matrix question.
+    question: Option<String>,
+    /// The item of a matrix question.
+    item: Option<String>,
+    /// Count only this coder's codings (default: everyone's).
+    coder: Option<String>,
+    /// Confidence level of the interval of the difference, such as 0.95 (default).
+    level: Option<f64>,
+    /// Count partial saves' scores too (default: completed responses only).
+    partial: Option<bool>,
+}
+
+/// The mixed-methods join: among responses with at least one coding and a score, the
+/// mean score of one scale item with and without each code, and Welch's test of the
+/// difference (with − without). When the test is undefined (a group with fewer than
+/// two scores, or no variance in either) `welch` is absent and `reason` says why.
+#[utoipa::path(get, path = "/surveys/{id}/coding/join", tag = "coding",
+    params(("id" = String, Path), JoinQuery),
+    responses((status = 200, body = Join), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn join(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<JoinQuery>,
+) -> Result<Json<Join>, ApiError> {
+    let level = level(q.level)?;
+    let question =
+        given(&q.question).ok_or_else(|| ApiError::invalid("question", "is required"))?;
+    let (survey, mut responses, codings) = coded(&state, me, &id).await?;
+    if !q.partial.unwrap_or(false) {
+        responses.retain(|r| r.completed);
+    }
+    let book = codebook_of(&state, me).await?;
+    let on = JoinOn {
+        question,
+        item: given(&q.item),
+        coder: given(&q.coder),
+    };
+    Ok(Json(join_of(
+        &survey, &book, &responses, &codings, on, level,
+    )?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TableQuery {
+    /// Count only this coder's codings (default: everyone's).
+    coder: Option<String>,
+    /// Rows for partial saves too (default: completed responses only).
+    partial: Option<bool>,
+}
+
+/// The codes as CSV, one row per response and one 0/1 column per code: `response_id`,
+/// `submitted_at`, then every code key (parents before children). 1 when a span of
+/// the code, or of a code below it, exists in any of the response's answers; the
+/// cells stay empty for a response nobody coded, since "not coded" is not "absent".
+#[utoipa::path(get, path = "/surveys/{id}/codes.csv", tag = "coding",
+    params(("id" = String, Path), TableQuery),
+    responses((status = 200, content_type = "text/csv"), (status = 404, body = Problem)))]
+async fn codes_csv(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<TableQuery>,
+) -> Result<Response, ApiError> {
+    let (_, mut responses, codings) = coded(&state, me, &id).await?;
+    if !q.partial.unwrap_or(false) {
+        responses.retain(|r| r.completed);
+    }
+    let book = codebook_of(&state, me).await?;
+    let table = code_table(&book, &responses, &codings, given(&q.coder));
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| ApiError::Internal(e.to_string());
+    let header: Vec<&str> = ["response_id", "submitted_at"]
+        .into_iter()
+        .chain(table.codes.iter().map(|k| k.as_str()))
+        .collect();
+    csv.write_record(&header).map_err(failed)?;
+    for row in &table.rows {
+        let mut record = vec![row.response_id.to_string(), row.submitted_at.to_rfc3339()];
+        record.extend(row.present.iter().map(|&p| match (row.coded, p) {
+            (false, _) => String::new(),
+            (true, p) => u8::from(p).to_string(),
+        }));
+        csv.write_record(&record).map_err(failed)?;
+    }
+    let body = csv
+        .into_inner()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(csv_response(body, "codes.csv"))
+}
+
+// ---------------------------------------------------------------------------------
+// Quotes as research evidence.
+
+/// A coded span to quote in a research project.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteRequest {
+    /// One of the caller's surveys.
+    pub survey_id: Option<SurveyId>,
+    /// A coding of that survey; the quote is its span, with every code on that span.
+    pub coding_id: Option<CodingId>,
+}
+
+/// Send a coded quote to a research project as evidence (`{"kind": "quote", …}`): its
+/// words, the codes on the span (any coder's), the survey's phase. The survey must be
+/// the caller's; the project the caller's own or one it is invited to. A coding is
+/// quoted once per project (422 naming `coding_id`).
+#[utoipa::path(post, path = "/projects/{project}/quotes", tag = "coding",
+    params(("If-Match" = String, Header, description = "the project version the change was made against"),
+           ("project" = String, Path)),
+    request_body = QuoteRequest,
+    responses((status = 200, body = super::projects::ProjectView, description = "the project with the quote, its new version as the ETag"),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem),
+              (status = 428, body = Problem)))]
+async fn add_quote(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(project): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<QuoteRequest>,
+) -> Result<Response, ApiError> {
+    // A project the caller may not see is not found, whatever the body says.
+    load(&state, me, &project).await?;
+    let mut problems = Vec::new();
+    if input.survey_id.is_none() {
+        problems.push(field_error("survey_id", "is required"));
+    }
+    if input.coding_id.is_none() {
+        problems.push(field_error("coding_id", "is required"));
+    }
+    let (Some(survey_id), Some(coding_id)) = (input.survey_id, input.coding_id) else {
+        return Err(ApiError::Invalid(Invalid(problems)));
+    };
+    let Some((_, survey)) = state.store.survey(Some(me), survey_id).await? else {
+        return Err(ApiError::invalid("survey_id", "no such survey"));
+    };
+    let codings = state.store.codings(me, survey.id).await?;
+    let Some(coding) = codings.iter().find(|c| c.id == coding_id) else {
+        return Err(ApiError::invalid(
+            "coding_id",
+            "no coding with this id in the survey",
+        ));
+    };
+    let responses = state.store.responses(me, survey.id).await?;
+    let text = responses
+        .iter()
+        .find_map(|r| coding.answer(r))
+        .map(|t| coding.quote(t).to_string())
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| ApiError::invalid("coding_id", "its answer text is no longer there"))?;
+    let mut codes: Vec<String> = codings
+        .iter()
+        .filter(|c| c.same_span(coding))
+        .map(|c| c.code.to_string())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let quote = QuoteInput {
+        text,
+        survey_id: survey.id,
+        response_id: coding.response_id,
+        question: coding.question.to_string(),
+        coding_id: coding.id,
+        codes,
+        phase: survey.context.phase,
+    };
+    change(&state, me, &project, &headers, move |p| {
+        p.add_quote(quote).map(drop)
+    })
+    .await
+}
