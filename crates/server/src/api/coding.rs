@@ -341,7 +341,19 @@ async fn add_coding(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<CodingInput>,
 ) -> Result<(StatusCode, Json<CodingView>), ApiError> {
-    let (survey, responses, codings) = coded(&state, me, &id).await?;
+    let view = code_span(&state, me, &id, input).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Checks and stores one span coding of the caller's survey `id` (the API and the
+/// coding page both code through here).
+pub(crate) async fn code_span(
+    state: &AppState,
+    me: ProviderId,
+    id: &str,
+    input: CodingInput,
+) -> Result<CodingView, ApiError> {
+    let (survey, responses, codings) = coded(state, me, id).await?;
     if let Some(rid) = input.response_id
         && responses.iter().any(|r| r.id == rid && !r.completed)
     {
@@ -350,7 +362,7 @@ async fn add_coding(
             "is a partial save that may still change; code it once it is completed",
         ));
     }
-    let book = codebook_of(&state, me).await?;
+    let book = codebook_of(state, me).await?;
     let coding = input.parse(&survey, &responses, &book, Utc::now().trunc_subsecs(6))?;
     if codings
         .iter()
@@ -365,7 +377,7 @@ async fn add_coding(
         )));
     }
     state.store.add_coding(me, coding.clone()).await?;
-    Ok((StatusCode::CREATED, Json(view(coding, &responses))))
+    Ok(view(coding, &responses))
 }
 
 /// Remove a coding.
@@ -378,13 +390,24 @@ async fn delete_coding(
     Path((id, coding)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let coding: CodingId = path_id(&coding)?;
-    let survey = mine(&state, me, &id).await?;
+    uncode(&state, me, &id, coding).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a coding of the caller's survey `id`; not found when it is not there.
+pub(crate) async fn uncode(
+    state: &AppState,
+    me: ProviderId,
+    id: &str,
+    coding: CodingId,
+) -> Result<(), ApiError> {
+    let survey = mine(state, me, id).await?;
     let codings = state.store.codings(me, survey.id).await?;
     if !codings.iter().any(|c| c.id == coding) {
         return Err(ApiError::NotFound);
     }
     state.store.delete_coding(me, coding).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------
@@ -544,12 +567,24 @@ async fn codes_csv(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<TableQuery>,
 ) -> Result<Response, ApiError> {
-    let (_, mut responses, codings) = coded(&state, me, &id).await?;
-    if !q.partial.unwrap_or(false) {
+    codes_csv_of(&state, me, &id, given(&q.coder), q.partial.unwrap_or(false)).await
+}
+
+/// One row per response, one 0/1 column per code (empty when the response has no
+/// coding at all); the API and the coding page both serve it.
+pub(crate) async fn codes_csv_of(
+    state: &AppState,
+    me: ProviderId,
+    id: &str,
+    coder: Option<&str>,
+    partial: bool,
+) -> Result<Response, ApiError> {
+    let (_, mut responses, codings) = coded(state, me, id).await?;
+    if !partial {
         responses.retain(|r| r.completed);
     }
-    let book = codebook_of(&state, me).await?;
-    let table = code_table(&book, &responses, &codings, given(&q.coder));
+    let book = codebook_of(state, me).await?;
+    let table = code_table(&book, &responses, &codings, coder);
     let mut csv = csv::Writer::from_writer(Vec::new());
     let failed = |e: csv::Error| ApiError::Internal(e.to_string());
     let header: Vec<&str> = ["response_id", "submitted_at"]
@@ -614,6 +649,21 @@ async fn add_quote(
     let (Some(survey_id), Some(coding_id)) = (input.survey_id, input.coding_id) else {
         return Err(ApiError::Invalid(Invalid(problems)));
     };
+    let quote = quote_of(&state, me, survey_id, coding_id).await?;
+    change(&state, me, &project, &headers, move |p| {
+        p.add_quote(quote).map(drop)
+    })
+    .await
+}
+
+/// The quote a coding makes: its words, every code on the same span, the survey's
+/// phase; an error names `survey_id` or `coding_id` when they do not fit.
+pub(crate) async fn quote_of(
+    state: &AppState,
+    me: ProviderId,
+    survey_id: SurveyId,
+    coding_id: CodingId,
+) -> Result<QuoteInput, ApiError> {
     let Some((_, survey)) = state.store.survey(Some(me), survey_id).await? else {
         return Err(ApiError::invalid("survey_id", "no such survey"));
     };
@@ -647,8 +697,5 @@ async fn add_quote(
         codes,
         phase: survey.context.phase,
     };
-    change(&state, me, &project, &headers, move |p| {
-        p.add_quote(quote).map(drop)
-    })
-    .await
+    Ok(quote)
 }

@@ -46,7 +46,7 @@ async fn check_channel(state: &AppState, me: ProviderId, survey: &Survey) -> Res
     Ok(())
 }
 
-pub(super) async fn mine(state: &AppState, me: ProviderId, id: &str) -> Result<Survey, ApiError> {
+pub(crate) async fn mine(state: &AppState, me: ProviderId, id: &str) -> Result<Survey, ApiError> {
     let id: SurveyId = path_id(id)?;
     state
         .store

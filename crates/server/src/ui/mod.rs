@@ -2,6 +2,7 @@
 //! English, no JavaScript needed. Each page module owns its handlers.
 
 mod chart;
+mod coding;
 mod dashboard;
 pub mod i18n;
 mod live;
@@ -47,6 +48,14 @@ pub fn router() -> Router<AppState> {
         .route("/research/{id}/{document}", get(research::strategy))
         .route("/surveys", get(survey_results::list))
         .route("/surveys/{id}", get(survey_results::results))
+        .route("/surveys/{id}/coding", get(coding::page))
+        .route("/surveys/{id}/coding/spans", post(coding::code))
+        .route(
+            "/surveys/{id}/coding/spans/{coding}/delete",
+            post(coding::remove),
+        )
+        .route("/surveys/{id}/coding/quotes", post(coding::send_quote))
+        .route("/surveys/{id}/coding/codes.csv", get(coding::codes_csv))
         .route("/s/{id}", get(survey::form).post(survey::submit))
         .route(
             "/s/{id}/r/{response}",
@@ -55,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/surveys/{id}/qr.svg", get(survey::qr))
         .route("/static/app.css", get(stylesheet))
         .route("/static/live.js", get(live_script))
+        .route("/static/coding.js", get(coding_script))
 }
 
 /// What every page's frame needs: the language, who is signed in, and where we are.
@@ -131,14 +141,23 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
+async fn coding_script() -> Response {
+    script(include_str!("../../static/coding.js"))
+}
+
 async fn live_script() -> Response {
+    script(include_str!("../../static/live.js"))
+}
+
+/// A script of the UI, cached for an hour.
+fn script(body: &'static str) -> Response {
     (
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../../static/live.js"),
+        body,
     )
         .into_response()
 }

@@ -4,6 +4,7 @@
 mod api;
 mod attachments;
 mod coding;
+mod coding_page;
 mod ingest;
 mod research;
 mod research_forms;

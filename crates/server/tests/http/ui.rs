@@ -63,6 +63,26 @@ impl Browser {
         r
     }
 
+    /// Posts a plain (URL-encoded) form.
+    pub(super) async fn post(
+        &mut self,
+        path: &str,
+        lang: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookies.join("; "))
+            .header("accept-language", lang)
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        self.remember(&r);
+        r
+    }
+
     pub(super) async fn sign_in(&mut self, email: &str, password: &str) -> reqwest::Response {
         let r = self
             .http
