@@ -7,6 +7,7 @@
 //! `keep` and `serve` are the two halves the web UI shares with these endpoints.
 
 use super::profiles::path_id;
+use super::projects::expected_version;
 use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
 use crate::json::{ApiQuery, BodyLimit, RawBody};
@@ -108,24 +109,6 @@ fn unsupported_type(sent: Option<&str>) -> Response {
         HeaderValue::from_static("application/problem+json"),
     );
     response
-}
-
-/// The version an edit was made against, from `If-Match: "3"` (as the other
-/// project changes read it).
-fn expected_version(headers: &HeaderMap) -> Result<i64, ApiError> {
-    let raw = headers
-        .get(header::IF_MATCH)
-        .ok_or(ApiError::PreconditionRequired)?;
-    raw.to_str()
-        .ok()
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "if-match",
-                "must be the project's version as its ETag gave it, such as \"3\"",
-            )
-        })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

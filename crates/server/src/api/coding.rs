@@ -86,23 +86,10 @@ fn codebook_response(book: Codebook) -> Response {
     response
 }
 
-/// The version a codebook change was made against, from `If-Match: "3"`; None when
-/// the header is missing.
+/// The version a codebook change was made against (`"0"` for the default); None
+/// when the header is missing.
 fn expected_version(headers: &HeaderMap) -> Result<Option<u32>, ApiError> {
-    let Some(raw) = headers.get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    raw.to_str()
-        .ok()
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "if-match",
-                "must be the codebook's version as its ETag gave it, such as \"3\" (\"0\" for the default)",
-            )
-        })
-        .map(Some)
+    super::if_match(headers, "codebook")
 }
 
 /// `error` as problem+json with its own `detail`.

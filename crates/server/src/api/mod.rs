@@ -51,6 +51,28 @@ impl Modify for Security {
     }
 }
 
+/// The version a change was made against, from `If-Match: "3"`; None without the
+/// header. `what` names the thing versioned in the error.
+pub(crate) fn if_match<T: std::str::FromStr>(
+    headers: &axum::http::HeaderMap,
+    what: &str,
+) -> Result<Option<T>, crate::error::ApiError> {
+    let Some(raw) = headers.get(axum::http::header::IF_MATCH) else {
+        return Ok(None);
+    };
+    raw.to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            crate::error::ApiError::invalid(
+                "if-match",
+                format!("must be the {what}'s version as its ETag gave it, such as \"3\""),
+            )
+        })
+}
+
 /// One page of a list, with the cursor of the next page when there may be one.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T: ToSchema> {

@@ -111,21 +111,9 @@ pub(super) async fn load(
     Ok((stored, project))
 }
 
-/// The version an edit was made against, from `If-Match: "3"`.
-fn expected_version(headers: &HeaderMap) -> Result<i64, ApiError> {
-    let raw = headers
-        .get(header::IF_MATCH)
-        .ok_or(ApiError::PreconditionRequired)?;
-    raw.to_str()
-        .ok()
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "if-match",
-                "must be the project's version as its ETag gave it, such as \"3\"",
-            )
-        })
+/// The version an edit was made against, from `If-Match: "3"`; required.
+pub(super) fn expected_version(headers: &HeaderMap) -> Result<i64, ApiError> {
+    super::if_match(headers, "project")?.ok_or(ApiError::PreconditionRequired)
 }
 
 /// Loads, changes through the engine, and saves if no one else saved in between.
