@@ -1,5 +1,5 @@
 //! `motesplats`: serve the platform, build the demo world, manage providers, export
-//! research projects.
+//! research projects, run surveys.
 
 mod bench;
 mod demo;
@@ -7,6 +7,7 @@ mod import;
 mod project;
 mod provider;
 mod serve;
+mod survey;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -45,6 +46,12 @@ enum Command {
         #[command(subcommand)]
         command: project::Command,
     },
+    /// Build, open and close surveys; write out their results, responses, codes and codebook.
+    #[command(after_long_help = survey::HELP)]
+    Survey {
+        #[command(subcommand)]
+        command: survey::Command,
+    },
 }
 
 /// Where data lives when no `--database` is given.
@@ -77,6 +84,7 @@ fn main() -> anyhow::Result<()> {
             Command::Import(args) => import::run(args).await,
             Command::Provider { command } => provider::run(command).await,
             Command::Project { command } => project::run(command).await,
+            Command::Survey { command } => survey::run(command).await,
             Command::Bench { command } => bench::run(command).await,
         }
     })

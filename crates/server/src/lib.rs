@@ -12,6 +12,7 @@ pub mod json;
 pub mod pdf;
 pub mod research_export;
 pub mod state;
+pub mod survey_export;
 pub mod ui;
 
 pub use state::AppState;

@@ -6,6 +6,7 @@ mod import;
 mod project;
 mod research_browser;
 mod survey_browser;
+mod survey_cli;
 
 use std::io::{BufRead, BufReader, Lines};
 use std::process::{Child, ChildStdout, Command, Stdio};

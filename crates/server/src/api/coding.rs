@@ -23,18 +23,21 @@ use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
 use crate::json::{ApiJson, ApiQuery, RawBody};
 use crate::state::AppState;
+use crate::survey_export::save_codebook;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{SubsecRound, Utc};
+use motesplats_core::coding::suggest::{Suggester, Suggestion};
 use motesplats_core::coding::{
     Agreement, Codebook, CodebookInput, Coding, CodingId, CodingInput, Frequencies, Join, JoinOn,
-    agreement as agreement_of, code_table, frequencies as frequencies_of, from_qdc,
-    join as join_of, to_qdc,
+    agreement as agreement_of, frequencies as frequencies_of, from_qdc, join as join_of, to_qdc,
 };
 use motesplats_core::research::QuoteInput;
-use motesplats_core::survey::{Response as SurveyResponse, Survey, SurveyId};
+use motesplats_core::survey::{
+    Answer as SurveyAnswer, Response as SurveyResponse, ResponseId, Survey, SurveyId,
+};
 use motesplats_core::{FieldError, Invalid, ProviderId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -53,6 +56,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(join))
         .routes(routes!(codes_csv))
         .routes(routes!(add_quote))
+        .routes(routes!(suggestions))
 }
 
 // ---------------------------------------------------------------------------------
@@ -60,16 +64,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The provider's codebook: its saved one, or the default (version 0).
 pub async fn codebook_of(state: &AppState, me: ProviderId) -> Result<Codebook, ApiError> {
-    match state.store.codebook(me).await? {
-        None => Ok(Codebook::value_landscape()),
-        Some((version, document)) => {
-            let mut book: Codebook = serde_json::from_value(document)
-                .map_err(|e| ApiError::Internal(format!("a stored codebook does not load: {e}")))?;
-            book.version = u32::try_from(version)
-                .map_err(|_| ApiError::Internal("a codebook version out of range".into()))?;
-            Ok(book)
-        }
-    }
+    crate::survey_export::codebook(state.store.as_ref(), me).await
 }
 
 fn etag(version: u32) -> Option<HeaderValue> {
@@ -112,53 +107,6 @@ fn version_required() -> Response {
     )
 }
 
-/// Saves `next` in place of `current` if `expected` is still its version and no code
-/// with codings goes away.
-async fn save(
-    state: &AppState,
-    me: ProviderId,
-    expected: u32,
-    current: &Codebook,
-    mut next: Codebook,
-) -> Result<Response, ApiError> {
-    if current.version != expected {
-        return Err(ApiError::Conflict(Invalid::one(
-            "version",
-            format!(
-                "the codebook changed since version {expected} was read (it is now version {}); reload it and make the change again",
-                current.version
-            ),
-        )));
-    }
-    let mut in_use = Vec::new();
-    for key in current.removed_in(&next) {
-        if state.store.code_in_use(me, key.as_str()).await? {
-            in_use.push(FieldError {
-                field: "codes".into(),
-                reason: format!(
-                    "{key} has codings and cannot be removed; delete its codings first, or keep it"
-                ),
-            });
-        }
-    }
-    if !in_use.is_empty() {
-        return Err(ApiError::Conflict(Invalid(in_use)));
-    }
-    next.version = expected + 1;
-    let document = serde_json::to_value(&next).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let saved = state
-        .store
-        .save_codebook(me, (expected > 0).then_some(i64::from(expected)), document)
-        .await?;
-    if saved != i64::from(next.version) {
-        return Err(ApiError::Internal(format!(
-            "the store gave version {saved}, expected {}",
-            next.version
-        )));
-    }
-    Ok(codebook_response(next))
-}
-
 /// The caller's codebook, with its version in the body and as the ETag. Before the
 /// first save it is the default: the value landscape's motivations, settings, digital
 /// useful/intrusive, phases and like/dislike, version 0.
@@ -190,7 +138,9 @@ async fn put_codebook(
     };
     let next = input.parse()?;
     let current = codebook_of(&state, me).await?;
-    save(&state, me, expected, &current, next).await
+    save_codebook(state.store.as_ref(), me, expected, &current, next)
+        .await
+        .map(codebook_response)
 }
 
 /// The codebook as a REFI-QDA codebook (`.qdc`) for QDA tools (QualCoder, ATLAS.ti,
@@ -264,7 +214,9 @@ async fn import_qdc(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let current = codebook_of(&state, me).await?;
     let next = from_qdc(text, &current)?;
-    save(&state, me, expected, &current, next).await
+    save_codebook(state.store.as_ref(), me, expected, &current, next)
+        .await
+        .map(codebook_response)
 }
 
 // ---------------------------------------------------------------------------------
@@ -571,25 +523,7 @@ pub(crate) async fn codes_csv_of(
         responses.retain(|r| r.completed);
     }
     let book = codebook_of(state, me).await?;
-    let table = code_table(&book, &responses, &codings, coder);
-    let mut csv = csv::Writer::from_writer(Vec::new());
-    let failed = |e: csv::Error| ApiError::Internal(e.to_string());
-    let header: Vec<&str> = ["response_id", "submitted_at"]
-        .into_iter()
-        .chain(table.codes.iter().map(|k| k.as_str()))
-        .collect();
-    csv.write_record(&header).map_err(failed)?;
-    for row in &table.rows {
-        let mut record = vec![row.response_id.to_string(), row.submitted_at.to_rfc3339()];
-        record.extend(row.present.iter().map(|&p| match (row.coded, p) {
-            (false, _) => String::new(),
-            (true, p) => u8::from(p).to_string(),
-        }));
-        csv.write_record(&record).map_err(failed)?;
-    }
-    let body = csv
-        .into_inner()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let body = crate::survey_export::codes_csv(&book, &responses, &codings, coder)?;
     Ok(csv_response(body, "codes.csv"))
 }
 
@@ -685,4 +619,70 @@ pub(crate) async fn quote_of(
         phase: survey.context.phase,
     };
     Ok(quote)
+}
+
+/// Suggested codes for one open answer.
+#[derive(Debug, Serialize)]
+pub struct AnswerSuggestions {
+    pub response_id: ResponseId,
+    pub question: String,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// Automatic code suggestions for every completed open answer, from Swedish or
+/// English cues (Snowball stems, a lexicon, negation; see ARCHITECTURE.md for how
+/// well they do). Each carries its spans as character offsets, ready to post as a
+/// coding; codes the answer already has are left out.
+#[utoipa::path(get, path = "/surveys/{id}/coding/suggestions", tag = "coding", params(("id" = String, Path)),
+    responses((status = 200, body = Object, description = "`[{response_id, question, suggestions: [{code, score, spans, cues}]}]`"),
+              (status = 404, body = Problem)))]
+async fn suggestions(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<AnswerSuggestions>>, ApiError> {
+    let (survey, responses, codings) = coded(&state, me, &id).await?;
+    let book = codebook_of(&state, me).await?;
+    let suggester = Suggester::value_landscape();
+    let mut out = Vec::new();
+    for r in responses.iter().filter(|r| r.completed) {
+        for q in survey.questions() {
+            let Some(SurveyAnswer::Text(text)) = r.answers.get(&q.key) else {
+                continue;
+            };
+            let suggestions =
+                fresh_suggestions(&suggester, &book, &codings, r, q.key.as_str(), text);
+            if !suggestions.is_empty() {
+                out.push(AnswerSuggestions {
+                    response_id: r.id,
+                    question: q.key.as_str().to_string(),
+                    suggestions,
+                });
+            }
+        }
+    }
+    Ok(Json(out))
+}
+
+/// The suggestions for one answer that the codebook has and the answer lacks.
+pub(crate) fn fresh_suggestions(
+    suggester: &Suggester,
+    book: &Codebook,
+    codings: &[Coding],
+    response: &SurveyResponse,
+    question: &str,
+    text: &str,
+) -> Vec<Suggestion> {
+    suggester
+        .suggest(text, response.language)
+        .into_iter()
+        .filter(|s| book.contains(&s.code))
+        .filter(|s| {
+            !codings.iter().any(|c| {
+                c.response_id == response.id
+                    && c.question.as_str() == question
+                    && c.code.as_str() == s.code
+            })
+        })
+        .collect()
 }

@@ -23,14 +23,13 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use motesplats_core::survey::{
-    Answer, ChiSquareTest, Descriptives, MatrixItem, Nps, Proportion, Question, QuestionKind,
-    Response, Segment, Split, Survey, WelchTest, crosstab as cross_tabulate, describe_scale, nps,
+    ChiSquareTest, Descriptives, MatrixItem, Nps, Proportion, Question, QuestionKind, Response,
+    Segment, Split, Survey, WelchTest, crosstab as cross_tabulate, describe_scale, nps,
     scale_values, top_two_box, welch_t_test,
 };
 use motesplats_core::{Invalid, Provider, ProviderId};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -78,15 +77,7 @@ impl Data {
         state: &AppState,
         partial: bool,
     ) -> Result<Data, ApiError> {
-        let mut responses = state.store.responses(provider.id, survey.id).await?;
-        if !partial {
-            responses.retain(|r| r.completed);
-        }
-        Ok(Data {
-            survey,
-            provider,
-            responses,
-        })
+        crate::survey_export::data(state.store.as_ref(), survey, provider, partial).await
     }
 
     /// The language labels are given in: the survey's first.
@@ -154,112 +145,9 @@ async fn results(
     let level = level(q.level)?;
     let segment = segment(q.segment.as_deref())?;
     let data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
-    let survey = &data.survey;
-    let mut body = json!({
-        "survey_id": survey.id,
-        "version": survey.version,
-        "responses": data.responses.len(),
-        "level": level,
-        "questions": questions(survey, &data.responses, level),
-    });
-    if let Some(segment) = segment {
-        let groups: Vec<Value> = segment
-            .groups(survey, &data.provider, &data.responses)
-            .into_iter()
-            .map(|g| {
-                let members: Vec<Response> = g.responses.into_iter().cloned().collect();
-                json!({
-                    "value": g.value,
-                    "label": segment.label(survey, &data.provider, &g.value, data.language()),
-                    "responses": members.len(),
-                    "questions": questions(survey, &members, level),
-                })
-            })
-            .collect();
-        body["segment"] = json!(segment);
-        body["segments"] = json!(groups);
-    }
-    Ok(Json(body))
-}
-
-/// The statistics of every question over `responses`, as JSON.
-fn questions(survey: &Survey, responses: &[Response], level: f64) -> Vec<Value> {
-    survey
-        .questions()
-        .map(|question| result(survey, question, responses, level))
-        .collect()
-}
-
-/// A statistic, or why there is none.
-fn figure<T: Serialize, E: std::fmt::Display>(r: Result<T, E>) -> Value {
-    match r {
-        Ok(v) => serde_json::to_value(v).unwrap_or(Value::Null),
-        Err(e) => json!({"error": e.to_string()}),
-    }
-}
-
-fn scale_result(
-    survey: &Survey,
-    responses: &[Response],
-    key: &str,
-    item: Option<&str>,
-    level: f64,
-) -> Value {
-    match survey.scale_answers(responses, key, item) {
-        Ok((scale, values)) => json!({
-            "n": values.len(),
-            "describe": figure(describe_scale(&values, scale, level)),
-            "top_two_box": figure(top_two_box(&values, scale, level)),
-        }),
-        Err(e) => json!({"error": e.to_string()}),
-    }
-}
-
-fn result(survey: &Survey, question: &Question, responses: &[Response], level: f64) -> Value {
-    let key = question.key.as_str();
-    let answers = || {
-        responses
-            .iter()
-            .filter_map(move |r| r.answers.get(&question.key))
-    };
-    let body = match &question.kind {
-        QuestionKind::Scale { .. } | QuestionKind::Csat { .. } => {
-            scale_result(survey, responses, key, None, level)
-        }
-        QuestionKind::Matrix { items, .. } => {
-            let per_item: BTreeMap<&str, Value> = items
-                .iter()
-                .map(|i| {
-                    (
-                        i.key.as_str(),
-                        scale_result(survey, responses, key, Some(i.key.as_str()), level),
-                    )
-                })
-                .collect();
-            json!({"items": per_item})
-        }
-        QuestionKind::Nps { .. } => {
-            let values = scale_values(responses, key, None);
-            json!({"n": values.len(), "nps": figure(nps(&values, level))})
-        }
-        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. } => {
-            let mut counts: BTreeMap<&str, u64> =
-                options.iter().map(|o| (o.key.as_str(), 0)).collect();
-            for a in answers() {
-                let chosen: Vec<&str> = match a {
-                    Answer::Choice(k) => vec![k.as_str()],
-                    Answer::Choices(ks) => ks.iter().map(|k| k.as_str()).collect(),
-                    _ => vec![],
-                };
-                for k in chosen {
-                    *counts.entry(k).or_default() += 1;
-                }
-            }
-            json!({"n": answers().count(), "counts": counts})
-        }
-        QuestionKind::OpenText { .. } => json!({"n": answers().count()}),
-    };
-    json!({"key": key, "kind": question.kind.name(), "result": body})
+    Ok(Json(crate::survey_export::results_json(
+        &data, segment, level,
+    )))
 }
 
 /// The figures of one question, or of one matrix item, over some responses; a figure

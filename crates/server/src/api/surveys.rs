@@ -34,16 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The channel a survey is tied to must be one the provider knows.
 async fn check_channel(state: &AppState, me: ProviderId, survey: &Survey) -> Result<(), ApiError> {
-    if let Some(channel) = &survey.context.channel {
-        let known = state.store.channels(me).await?;
-        if !known.iter().any(|c| c.key.as_str() == channel.as_str()) {
-            return Err(ApiError::invalid(
-                "channel",
-                format!("unknown channel {:?}", channel.as_str()),
-            ));
-        }
-    }
-    Ok(())
+    crate::survey_export::check_channel(state.store.as_ref(), me, survey).await
 }
 
 pub(crate) async fn mine(state: &AppState, me: ProviderId, id: &str) -> Result<Survey, ApiError> {

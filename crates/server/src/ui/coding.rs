@@ -7,7 +7,9 @@
 use super::Shell;
 use super::i18n::Lang;
 use super::session::SignedIn;
-use crate::api::coding::{code_span, codebook_of, codes_csv_of, quote_of, uncode};
+use crate::api::coding::{
+    code_span, codebook_of, codes_csv_of, fresh_suggestions, quote_of, uncode,
+};
 use crate::api::surveys::mine;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -195,11 +197,8 @@ async fn render(
                         .join(", "),
                 })
                 .collect();
-            let offers = suggester
-                .suggest(text, r.language)
+            let offers = fresh_suggestions(&suggester, &book, &codings, r, q.key.as_str(), text)
                 .into_iter()
-                .filter(|s| book.contains(&s.code))
-                .filter(|s| !mine.iter().any(|c| c.code.as_str() == s.code))
                 .filter_map(|s| {
                     let (start, end) = *s.spans.first()?;
                     Some(Offer {

@@ -2,8 +2,10 @@
 //! English, no JavaScript needed. Each page module owns its handlers.
 
 mod chart;
+mod codebook;
 mod coding;
 mod dashboard;
+mod forms;
 pub mod i18n;
 mod live;
 mod people;
@@ -12,6 +14,7 @@ mod research_forms;
 mod research_view;
 mod session;
 mod survey;
+mod survey_builder;
 mod survey_results;
 
 use crate::state::AppState;
@@ -48,6 +51,16 @@ pub fn router() -> Router<AppState> {
         .route("/research/{id}/{document}", get(research::strategy))
         .route("/surveys", get(survey_results::list))
         .route("/surveys/{id}", get(survey_results::results))
+        .route(
+            "/surveys/new",
+            get(survey_builder::new_form).post(survey_builder::create),
+        )
+        .route("/surveys/{id}/edit", get(survey_builder::edit))
+        .route("/surveys/{id}/edit/{action}", post(survey_builder::change))
+        .route("/surveys/{id}/qr.svg", get(survey_builder::qr))
+        .route("/codebook", get(codebook::page).post(codebook::edit))
+        .route("/codebook.qdc", get(codebook::export))
+        .route("/codebook/import", post(codebook::import))
         .route("/surveys/{id}/coding", get(coding::page))
         .route("/surveys/{id}/coding/spans", post(coding::code))
         .route(

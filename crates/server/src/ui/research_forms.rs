@@ -4,22 +4,23 @@
 //! methods. A refused form comes back on the board with what was typed kept and the
 //! reason beside each field; a card someone else changed meanwhile is not overwritten.
 
+use super::forms::Upload;
+pub use super::forms::{Refused, Sent};
 use super::i18n::Lang;
 use super::research::{board_page, list_page, open};
 use super::session::SignedIn;
 use crate::error::ApiError;
 use crate::json::{JsonError, from_json};
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use motesplats_core::Invalid;
 use motesplats_core::research::{
     Attachment, EvidenceRef, MomentId, ObservationId, Project, ProjectInput, StoryId, StoryMomentId,
 };
-use motesplats_core::{FieldError, Invalid};
 use motesplats_store::{StoreError, StoredProject};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -27,85 +28,6 @@ use std::str::FromStr;
 
 /// The largest form body: a photo at its limit and the text around it.
 pub const FORM_LIMIT: usize = motesplats_core::research::ATTACHMENT_MAX + 256 * 1024;
-
-/// A file posted with a form.
-pub struct Upload {
-    pub name: String,
-    pub data: Bytes,
-}
-
-/// A posted form: which one, its fields in order, and its file if any.
-#[derive(Default)]
-pub struct Sent {
-    pub form: String,
-    pub fields: Vec<(String, String)>,
-    pub file: Option<Upload>,
-}
-
-impl Sent {
-    /// The first non-blank value of a field.
-    pub fn one(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(n, v)| n == name && !v.trim().is_empty())
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// Whether the field was sent with this value: a ticked box, a chosen option.
-    pub fn has(&self, name: &str, value: &str) -> bool {
-        self.fields.iter().any(|(n, v)| n == name && v == value)
-    }
-}
-
-/// A form the board shows again: what was sent and why it was refused.
-pub struct Refused {
-    pub sent: Sent,
-    pub errors: Vec<FieldError>,
-    /// Someone else changed the card first; nothing was saved.
-    pub conflict: bool,
-}
-
-impl Refused {
-    fn new(sent: Sent, e: Invalid) -> Self {
-        Refused {
-            sent,
-            errors: e.0,
-            conflict: false,
-        }
-    }
-
-    /// The reasons given for an input of the form, by its name.
-    pub fn reasons(&self, name: &str) -> Vec<&str> {
-        let field = error_name(name);
-        self.errors
-            .iter()
-            .filter(|e| {
-                e.field == field
-                    || e.field.starts_with(&format!("{field}["))
-                    || e.field.starts_with(&format!("{field}."))
-            })
-            .map(|e| e.reason.as_str())
-            .collect()
-    }
-}
-
-/// The name the core gives a form input in its errors: `moments.0.text:list`
-/// becomes `moments[0].text`.
-fn error_name(input: &str) -> String {
-    let path = input.split(':').next().unwrap_or(input);
-    let mut out = String::new();
-    for segment in path.split('.') {
-        if segment.parse::<usize>().is_ok() {
-            out.push_str(&format!("[{segment}]"));
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(segment);
-        }
-    }
-    out
-}
 
 /// Builds the JSON an API client would send from the form's names: `a.b` nests, a
 /// number indexes a list, `:list` gathers repeated fields, `:bool` is a tick box.
@@ -559,27 +481,5 @@ mod tests {
                 "shareable": true
             })
         );
-    }
-
-    #[test]
-    fn errors_find_their_inputs() {
-        assert_eq!(error_name("moments.0.text"), "moments[0].text");
-        assert_eq!(error_name("phases:list"), "phases");
-        let refused = Refused::new(
-            Sent::default(),
-            Invalid(vec![
-                FieldError {
-                    field: "phases[1]".into(),
-                    reason: "unknown".into(),
-                },
-                FieldError {
-                    field: "moments[0].text".into(),
-                    reason: "must not be empty".into(),
-                },
-            ]),
-        );
-        assert_eq!(refused.reasons("phases:list"), ["unknown"]);
-        assert_eq!(refused.reasons("moments.0.text"), ["must not be empty"]);
-        assert!(refused.reasons("moments.0.phase").is_empty());
     }
 }

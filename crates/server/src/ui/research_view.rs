@@ -1,14 +1,14 @@
 //! What the journey board shows, built from a project: the value-landscape lanes
 //! with their evidence cards, the five steps with what each still lacks, the
-//! choices the forms offer, and a refused form's input and reasons.
+//! choices the forms offer. A refused form is drawn again by `forms::FormView`.
 
+pub use super::forms::FormView;
 use super::i18n::Lang;
-use super::research_forms::{Refused, fingerprint};
+use super::research_forms::fingerprint;
 use motesplats_core::research::{
     self, EvidenceRef, Label, Perspective, Project, Role, Tally, Valence, tools_for,
 };
 use motesplats_core::{Action, DigitalAspect, Motivation, Phase, Setting, Stance, ValueLandscape};
-use std::fmt::Display;
 
 pub const PHASES: [Phase; 3] = [Phase::Before, Phase::During, Phase::After];
 
@@ -356,107 +356,6 @@ pub fn choices(lang: Lang, p: &Project) -> Choices {
             .collect(),
         focus_was: fingerprint(&p.focus),
     }
-}
-
-/// A refused form as the template asks about it: the value typed into an input, a
-/// box that was ticked, the reasons for an input. Other forms draw empty.
-pub struct FormView {
-    pub lang: Lang,
-    pub refused: Option<Refused>,
-}
-
-impl FormView {
-    fn mine(&self, form: &str) -> Option<&Refused> {
-        self.refused.as_ref().filter(|r| r.sent.form == form)
-    }
-
-    /// Whether this form was refused: it is drawn open, with its problems.
-    pub fn is(&self, form: &str) -> bool {
-        self.mine(form).is_some()
-    }
-
-    pub fn value(&self, form: &str, name: impl Display) -> String {
-        self.value_or(form, name, "")
-    }
-
-    /// What was typed into a refused form, else the value the form starts with.
-    pub fn value_or(&self, form: &str, name: impl Display, start: &str) -> String {
-        match self.mine(form) {
-            Some(r) => r
-                .sent
-                .one(&name.to_string())
-                .unwrap_or_default()
-                .to_string(),
-            None => start.to_string(),
-        }
-    }
-
-    pub fn ticked(&self, form: &str, name: impl Display, value: &str) -> bool {
-        self.mine(form)
-            .is_some_and(|r| r.sent.has(&name.to_string(), value))
-    }
-
-    /// The reasons for an input, in the page's language where the reason is a
-    /// common one.
-    pub fn error(&self, form: &str, name: impl Display) -> String {
-        self.mine(form)
-            .map(|r| {
-                r.reasons(&name.to_string())
-                    .iter()
-                    .map(|reason| say(self.lang, reason))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .unwrap_or_default()
-    }
-
-    /// Every problem of the form, for the summary at its top.
-    pub fn problems(&self, form: &str) -> Vec<String> {
-        let Some(r) = self.mine(form) else {
-            return Vec::new();
-        };
-        if r.conflict {
-            return vec![self.lang.t("form-conflict")];
-        }
-        r.errors
-            .iter()
-            .map(|e| {
-                let field = e.field.trim_start_matches('_');
-                if field.is_empty() {
-                    say(self.lang, &e.reason)
-                } else {
-                    format!("{field}: {}", say(self.lang, &e.reason))
-                }
-            })
-            .collect()
-    }
-}
-
-/// The common reasons in the page's language; the rest as the core words them.
-fn say(lang: Lang, reason: &str) -> String {
-    let key = if reason.starts_with("is required") {
-        "form-required"
-    } else if reason == "must not be empty" || reason.starts_with("is empty") {
-        "form-empty"
-    } else if reason.starts_with("must be at most") {
-        "form-too-long"
-    } else if reason.starts_with("must not contain control") {
-        "form-control"
-    } else if reason.starts_with("unknown value") {
-        "form-unknown-value"
-    } else if reason.contains("not an image")
-        || reason.contains("cannot be read")
-        || reason.contains("damaged")
-    {
-        "form-not-image"
-    } else if reason.contains("larger than") || reason.contains("may be at most") {
-        "form-too-large"
-    } else if reason.contains("names nothing") || reason.starts_with("no ") {
-        "form-names-nothing"
-    } else {
-        return reason.to_string();
-    };
-    lang.t(key)
 }
 
 #[cfg(test)]

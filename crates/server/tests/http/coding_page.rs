@@ -223,3 +223,89 @@ async fn two_people_code_open_answers_and_send_a_quote_to_the_board() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_codebook_is_edited_and_exchanged_in_the_browser() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    app.user(&key, "ada@kafe.example", "hemligt-lösen").await;
+    let mut ada = Browser::new(&app.base);
+    ada.sign_in("ada@kafe.example", "hemligt-lösen").await;
+    let page = ada.get("/codebook", "sv").await.text().await.unwrap();
+    assert!(page.contains("<code>motivation.experiences</code>"));
+
+    // The default codes as the form sends them, plus one new code.
+    let book: Value = app.get(&key, "/codebook").await.json().await.unwrap();
+    let rows = |extra: (&str, &str)| {
+        let mut form = reqwest::multipart::Form::new().text("version", "0");
+        let mut codes: Vec<(String, String, String, String)> = book["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let s = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+                (s("key"), s("parent"), s("name_sv"), s("name_en"))
+            })
+            .collect();
+        codes.push((
+            extra.0.into(),
+            extra.1.into(),
+            "Väntan".into(),
+            String::new(),
+        ));
+        for (k, p, sv, en) in codes {
+            form = form
+                .text("key", k)
+                .text("parent", p)
+                .text("name_sv", sv)
+                .text("name_en", en)
+                .text("description", "");
+        }
+        form
+    };
+    let r = ada
+        .post_form("/codebook", "sv", rows(("Vänta länge", "")))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("value=\"Vänta länge\""),
+        "the typed key is kept"
+    );
+    let r = ada
+        .post_form("/codebook", "sv", rows(("stance.waiting", "stance")))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = ada.get("/codebook", "sv").await.text().await.unwrap();
+    assert!(page.contains("<code>stance.waiting</code>") && page.contains("Väntan"));
+
+    // The REFI-QDA file goes out and comes back in.
+    let qdc = ada.get("/codebook.qdc", "sv").await.text().await.unwrap();
+    assert!(qdc.contains("urn:QDA-XML:codebook:1.0") && qdc.contains("Väntan"));
+    let file = reqwest::multipart::Part::bytes(qdc.into_bytes())
+        .file_name("codebook.qdc")
+        .mime_str("application/xml")
+        .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("version", "1")
+        .part("file", file);
+    let r = ada.post_form("/codebook/import", "sv", form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let after: Value = app.get(&key, "/codebook").await.json().await.unwrap();
+    assert_eq!(after["version"], 2);
+    assert!(
+        after["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["key"] == "stance.waiting")
+    );
+
+    // A stale version is refused, nothing changes.
+    let r = ada
+        .post_form("/codebook", "sv", rows(("stance.other", "stance")))
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let same: Value = app.get(&key, "/codebook").await.json().await.unwrap();
+    assert_eq!(same["version"], 2);
+}

@@ -8,6 +8,7 @@ mod coding_page;
 mod ingest;
 mod research;
 mod research_forms;
+mod survey_builder;
 mod survey_page;
 mod surveys;
 mod ui;

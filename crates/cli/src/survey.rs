@@ -1,0 +1,781 @@
+//! `motesplats survey …`: surveys built, opened and closed, and their results, responses,
+//! codes and codebook written out, straight from the database through the `Store`
+//! trait and as the provider sees them. Every check and every figure or file is the
+//! one the API uses (the core's `Survey::parse`/`revise`/`with_status`, the server's
+//! `survey_export`), so the CLI and `GET /api/v1/surveys/…` give the same.
+
+use anyhow::{Context, anyhow, bail};
+use motesplats_core::coding::{from_qdc, to_qdc};
+use motesplats_core::survey::{
+    Period, QuestionKind, Response, Segment, Survey, SurveyId, SurveyInput, SurveyStatus,
+};
+use motesplats_core::{Invalid, Provider, ProviderId};
+use motesplats_server::error::ApiError;
+use motesplats_server::json::{JsonError, from_json};
+use motesplats_server::survey_export::{self, Data, ItemFigures};
+use motesplats_store::Store;
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Shown under `motesplats survey --help`.
+pub const HELP: &str = r#"Every command works on the database directly (like `serve`, it reads
+--database or MOTESPLATS_DATABASE, else the file in the platform's data directory) and
+acts for one provider (--provider, its id as `provider create` printed it).
+
+Examples:
+  motesplats survey list --provider $PROVIDER
+  motesplats survey create --file visit.json --provider $PROVIDER       # prints the new id
+  motesplats survey status $SURVEY open --provider $PROVIDER
+  motesplats survey revise $SURVEY --file visit.json --provider $PROVIDER
+  motesplats survey results $SURVEY --provider $PROVIDER --segment month
+  motesplats survey results $SURVEY --provider $PROVIDER --format csv --out results.csv
+  motesplats survey responses $SURVEY --provider $PROVIDER --out responses.csv
+  motesplats survey codes $SURVEY --provider $PROVIDER --coder anna --out codes.csv
+  motesplats survey codebook export --provider $PROVIDER --out codebook.qdc
+  motesplats survey codebook import codebook.qdc --provider $PROVIDER
+"#;
+
+const FILE_HELP: &str = r#"The file is the survey definition as POST /api/v1/surveys takes it, for example:
+
+  {
+    "title": {"sv": "Hur var ditt besök?", "en": "How was your visit?"},
+    "languages": ["sv", "en"],
+    "phase": "after",
+    "sections": [{"questions": [
+      {"key": "welcome", "kind": "scale", "points": 5, "required": true,
+       "text": {"sv": "Jag kände mig välkommen.", "en": "I felt welcome."},
+       "anchors": [{"point": 1, "label": {"sv": "Instämmer inte alls", "en": "Strongly disagree"}},
+                   {"point": 5, "label": {"sv": "Instämmer helt", "en": "Strongly agree"}}]},
+      {"key": "recommend", "kind": "nps",
+       "text": {"sv": "Hur troligt är det att du rekommenderar oss?", "en": "How likely are you to recommend us?"}},
+      {"key": "comment", "kind": "open_text",
+       "text": {"sv": "Vill du berätta mer?", "en": "Anything else?"}}
+    ]}]
+  }
+
+Kinds: scale, matrix, open_text, single_choice, multiple_choice, nps, csat. A bad field
+is named by its path (sections[0].questions[1].points) and nothing is saved.
+"#;
+
+const REVISE_HELP: &str = r#"While the survey has no responses it is rewritten in place (the version stays);
+once it has responses the change becomes the next version, and a question key that
+stays must keep its kind and scale so old and new answers remain comparable.
+
+Example:
+  motesplats survey revise 0195a1b2-… --file visit.json --provider 0193f0c4-…
+"#;
+
+const RESULTS_HELP: &str = r#"The figures are those of GET /api/v1/surveys/{id}/results (json) and
+…/results.csv (csv): per question (per matrix item) the number of answers, the mean with
+its Student-t interval, median and standard deviation, the top-two-box share with its
+Wilson interval, and for NPS the score with its interval (normal approximation, clipped
+to ±100). A figure with too few answers is left out (json: says why). The table shows
+n, the mean, the top-two-box share and NPS, each with its interval, and the counts per
+option of the choice questions; json and csv add the median and standard deviation.
+
+Segments: channel and phase (the survey's journey context), motivation (the answer to
+the single-choice question keyed `motivation`), provider, and week (ISO), month and
+quarter of the submission time in the provider's time zone; responses whose value is
+not known form the group `unknown`.
+
+Examples:
+  motesplats survey results 0195a1b2-… --provider 0193f0c4-…
+  motesplats survey results 0195a1b2-… --provider 0193f0c4-… --segment phase --format json
+  motesplats survey results 0195a1b2-… --provider 0193f0c4-… --format csv --out results.csv
+"#;
+
+/// Which database, and as which provider.
+#[derive(clap::Args)]
+pub struct Scope {
+    /// The provider whose surveys these are: its id, as `provider create` printed it.
+    #[arg(long, value_name = "UUID")]
+    provider: ProviderId,
+    /// postgres://… or a SQLite file path; default: a file in the platform's data directory.
+    #[arg(long, env = "MOTESPLATS_DATABASE")]
+    database: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
+pub enum Status {
+    /// Being written; takes no responses (a survey cannot go back to it once opened).
+    Draft,
+    /// Takes responses.
+    Open,
+    /// Takes no more responses; may be opened again.
+    Closed,
+}
+
+impl From<Status> for SurveyStatus {
+    fn from(s: Status) -> SurveyStatus {
+        match s {
+            Status::Draft => SurveyStatus::Draft,
+            Status::Open => SurveyStatus::Open,
+            Status::Closed => SurveyStatus::Closed,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
+pub enum SegmentArg {
+    /// The channel of the survey's journey context.
+    Channel,
+    /// The phase of the survey's journey context.
+    Phase,
+    /// The answer to the single-choice question keyed `motivation`.
+    Motivation,
+    /// The survey's owner.
+    Provider,
+    /// ISO week of submission, in the provider's time zone.
+    Week,
+    /// Calendar month of submission.
+    Month,
+    /// Calendar quarter of submission.
+    Quarter,
+}
+
+impl From<SegmentArg> for Segment {
+    fn from(s: SegmentArg) -> Segment {
+        match s {
+            SegmentArg::Channel => Segment::Channel,
+            SegmentArg::Phase => Segment::Phase,
+            SegmentArg::Motivation => Segment::Motivation,
+            SegmentArg::Provider => Segment::Provider,
+            SegmentArg::Week => Segment::Period(Period::Week),
+            SegmentArg::Month => Segment::Period(Period::Month),
+            SegmentArg::Quarter => Segment::Period(Period::Quarter),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
+pub enum ResultsFormat {
+    /// A readable summary per question, aligned in columns.
+    Table,
+    /// The JSON document GET /api/v1/surveys/{id}/results gives.
+    Json,
+    /// The CSV GET /api/v1/surveys/{id}/results.csv gives.
+    Csv,
+}
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// List the provider's surveys: id, status, version, title and completed responses.
+    List {
+        #[command(flatten)]
+        scope: Scope,
+    },
+    /// Build a survey (a draft) from a JSON file, as POST /api/v1/surveys; prints its id.
+    #[command(after_long_help = FILE_HELP)]
+    Create {
+        /// The survey definition as JSON (the API's SurveyInput).
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        scope: Scope,
+    },
+    /// Rewrite a survey from a JSON file, as PUT /api/v1/surveys/{id}; a new version once it has responses.
+    #[command(after_long_help = REVISE_HELP)]
+    Revise {
+        /// The survey's id, as `survey list` prints it.
+        #[arg(value_name = "SURVEY_ID")]
+        survey: SurveyId,
+        /// The whole new definition as JSON (the API's SurveyInput).
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        scope: Scope,
+    },
+    /// Open a survey to responses, or close it (draft → open → closed → open).
+    Status {
+        /// The survey's id, as `survey list` prints it.
+        #[arg(value_name = "SURVEY_ID")]
+        survey: SurveyId,
+        /// The new status.
+        #[arg(value_enum)]
+        status: Status,
+        #[command(flatten)]
+        scope: Scope,
+    },
+    /// The statistics per question, overall and per segment: a table, JSON or CSV.
+    #[command(after_long_help = RESULTS_HELP)]
+    Results {
+        /// The survey's id, as `survey list` prints it.
+        #[arg(value_name = "SURVEY_ID")]
+        survey: SurveyId,
+        #[command(flatten)]
+        scope: Scope,
+        /// Also give the figures per value of this segment.
+        #[arg(long, value_enum)]
+        segment: Option<SegmentArg>,
+        /// What to write.
+        #[arg(long, value_enum, default_value = "table")]
+        format: ResultsFormat,
+        /// Confidence level of every interval, between 0 and 1.
+        #[arg(long, default_value_t = survey_export::LEVEL)]
+        level: f64,
+        /// Count partial saves too (default: completed responses only).
+        #[arg(long)]
+        partial: bool,
+        /// The file to write; default: standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Every response as CSV (GET …/responses.csv): one column per question, matrix item and multiple-choice option.
+    Responses {
+        /// The survey's id, as `survey list` prints it.
+        #[arg(value_name = "SURVEY_ID")]
+        survey: SurveyId,
+        #[command(flatten)]
+        scope: Scope,
+        /// The file to write; default: standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// The codes of the open answers as CSV (GET …/codes.csv): one row per response, one 0/1 column per code.
+    Codes {
+        /// The survey's id, as `survey list` prints it.
+        #[arg(value_name = "SURVEY_ID")]
+        survey: SurveyId,
+        #[command(flatten)]
+        scope: Scope,
+        /// Count only this coder's codings (default: everyone's).
+        #[arg(long, value_name = "NAME")]
+        coder: Option<String>,
+        /// Rows for partial saves too (default: completed responses only).
+        #[arg(long)]
+        partial: bool,
+        /// The file to write; default: standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// The provider's codebook as a REFI-QDA codebook (.qdc), out and back in.
+    Codebook {
+        #[command(subcommand)]
+        command: CodebookCommand,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub enum CodebookCommand {
+    /// Write the codebook as REFI-QDA XML (.qdc) for QualCoder, ATLAS.ti, MAXQDA, NVivo, Taguette.
+    Export {
+        #[command(flatten)]
+        scope: Scope,
+        /// The file to write, such as codebook.qdc; default: standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Replace the codebook with a REFI-QDA codebook (.qdc); codes with a known GUID keep their keys and codings.
+    Import {
+        /// The .qdc file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        scope: Scope,
+    },
+}
+
+pub async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::List { scope } => list(&scope).await,
+        Command::Create { file, scope } => create(&file, &scope).await,
+        Command::Revise {
+            survey,
+            file,
+            scope,
+        } => revise(survey, &file, &scope).await,
+        Command::Status {
+            survey,
+            status,
+            scope,
+        } => set_status(survey, status.into(), &scope).await,
+        Command::Results {
+            survey,
+            scope,
+            segment,
+            format,
+            level,
+            partial,
+            out,
+        } => {
+            let segment = segment.map(Segment::from);
+            results(survey, &scope, segment, format, level, partial, out).await
+        }
+        Command::Responses { survey, scope, out } => responses(survey, &scope, out).await,
+        Command::Codes {
+            survey,
+            scope,
+            coder,
+            partial,
+            out,
+        } => codes(survey, &scope, coder.as_deref(), partial, out).await,
+        Command::Codebook {
+            command: CodebookCommand::Export { scope, out },
+        } => codebook_export(&scope, out).await,
+        Command::Codebook {
+            command: CodebookCommand::Import { file, scope },
+        } => codebook_import(&file, &scope).await,
+    }
+}
+
+/// The fields of an `Invalid`, one per line.
+fn fields(e: &Invalid) -> String {
+    e.0.iter()
+        .map(|f| {
+            if f.field.is_empty() {
+                format!("  {}", f.reason)
+            } else {
+                format!("  {}: {}", f.field, f.reason)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A server error as the CLI says it: the fields and why, or the detail.
+fn failed(e: ApiError) -> anyhow::Error {
+    match e {
+        ApiError::Internal(cause) => anyhow!(cause),
+        ApiError::Invalid(i) => anyhow!("invalid:\n{}", fields(&i)),
+        ApiError::Conflict(i) => anyhow!("conflict:\n{}", fields(&i)),
+        other => anyhow!(other.problem().1.detail),
+    }
+}
+
+/// Opens the database and finds the provider.
+async fn open(scope: &Scope) -> anyhow::Result<(Arc<dyn Store>, Provider)> {
+    let database = scope
+        .database
+        .clone()
+        .unwrap_or_else(super::default_database);
+    let store = motesplats_store::open(&database)
+        .await
+        .with_context(|| format!("opening the database {database}"))?;
+    let Some(provider) = store.provider(scope.provider).await? else {
+        bail!("no provider {} in {database}", scope.provider);
+    };
+    Ok((store, provider))
+}
+
+/// The provider's survey `id`.
+async fn mine(store: &dyn Store, me: ProviderId, id: SurveyId) -> anyhow::Result<Survey> {
+    match store.survey(Some(me), id).await? {
+        Some((_, survey)) => Ok(survey),
+        None => bail!("no survey {id} for provider {me}"),
+    }
+}
+
+/// A survey definition read from a JSON file, as the API reads a body: a bad field is
+/// named by its path.
+fn read_input(path: &Path) -> anyhow::Result<SurveyInput> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    from_json::<SurveyInput>(&bytes).map_err(|e| match e {
+        JsonError::Syntax(detail) => anyhow!("{}: {detail}", path.display()),
+        JsonError::Fields(i) => {
+            anyhow!("{} is not a valid survey:\n{}", path.display(), fields(&i))
+        }
+    })
+}
+
+/// A survey that parsed but does not fit the provider (an unknown channel).
+fn unfit(e: ApiError, path: &Path, provider: ProviderId) -> anyhow::Error {
+    match e {
+        ApiError::Invalid(i) => anyhow!(
+            "{} does not fit provider {provider}:\n{}",
+            path.display(),
+            fields(&i)
+        ),
+        other => failed(other),
+    }
+}
+
+/// `result`, or its fields named after the file they came from.
+fn checked<T>(result: Result<T, Invalid>, path: &Path) -> anyhow::Result<T> {
+    result.map_err(|i| anyhow!("{} is not a valid survey:\n{}", path.display(), fields(&i)))
+}
+
+/// Writes `bytes` to `out`, or to standard output.
+fn write_out(bytes: &[u8], out: Option<PathBuf>) -> anyhow::Result<()> {
+    match out {
+        Some(path) => {
+            std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(bytes)?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// The survey's title in its first language.
+fn title(survey: &Survey) -> &str {
+    survey.title.best(survey.languages[0])
+}
+
+async fn list(scope: &Scope) -> anyhow::Result<()> {
+    let (store, provider) = open(scope).await?;
+    let surveys = store.surveys(provider.id).await?;
+    if surveys.is_empty() {
+        eprintln!("no surveys for provider {}", provider.id);
+        return Ok(());
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "id\tstatus\tversion\ttitle\tresponses")?;
+    for survey in &surveys {
+        let completed = store
+            .responses(provider.id, survey.id)
+            .await?
+            .iter()
+            .filter(|r| r.completed)
+            .count();
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{completed}",
+            survey.id,
+            survey.status.as_str(),
+            survey.version,
+            title(survey)
+        )?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+async fn create(file: &Path, scope: &Scope) -> anyhow::Result<()> {
+    let input = read_input(file)?;
+    let (store, provider) = open(scope).await?;
+    let survey = checked(Survey::parse(&input), file)?;
+    survey_export::check_channel(store.as_ref(), provider.id, &survey)
+        .await
+        .map_err(|e| unfit(e, file, provider.id))?;
+    store.create_survey(provider.id, survey.clone()).await?;
+    println!("{}", survey.id);
+    eprintln!(
+        "created the draft survey {:?}, version 1; open it with: motesplats survey status {} open --provider {}",
+        title(&survey),
+        survey.id,
+        provider.id
+    );
+    Ok(())
+}
+
+async fn revise(id: SurveyId, file: &Path, scope: &Scope) -> anyhow::Result<()> {
+    let input = read_input(file)?;
+    let (store, provider) = open(scope).await?;
+    let survey = mine(store.as_ref(), provider.id, id).await?;
+    let has_responses = !store.responses(provider.id, survey.id).await?.is_empty();
+    let revised = checked(survey.revise(&input, has_responses), file)?;
+    survey_export::check_channel(store.as_ref(), provider.id, &revised)
+        .await
+        .map_err(|e| unfit(e, file, provider.id))?;
+    store.save_survey(provider.id, revised.clone()).await?;
+    println!(
+        "{}\tversion {}\t{}",
+        revised.id,
+        revised.version,
+        revised.status.as_str()
+    );
+    if revised.version != survey.version {
+        eprintln!(
+            "the survey has responses, so the change is version {} (it was {})",
+            revised.version, survey.version
+        );
+    }
+    Ok(())
+}
+
+async fn set_status(id: SurveyId, status: SurveyStatus, scope: &Scope) -> anyhow::Result<()> {
+    let (store, provider) = open(scope).await?;
+    let survey = mine(store.as_ref(), provider.id, id).await?;
+    let changed = survey
+        .with_status(status)
+        .map_err(|e| anyhow!("survey {id}: {}", fields(&e).trim_start()))?;
+    store.save_survey(provider.id, changed.clone()).await?;
+    println!("{}\t{}", changed.id, changed.status.as_str());
+    Ok(())
+}
+
+async fn results(
+    id: SurveyId,
+    scope: &Scope,
+    segment: Option<Segment>,
+    format: ResultsFormat,
+    level: f64,
+    partial: bool,
+    out: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let level = survey_export::level(Some(level)).map_err(failed)?;
+    let (store, provider) = open(scope).await?;
+    let survey = mine(store.as_ref(), provider.id, id).await?;
+    let data = survey_export::data(store.as_ref(), survey, provider, partial)
+        .await
+        .map_err(failed)?;
+    let bytes = match format {
+        ResultsFormat::Json => {
+            let mut text =
+                serde_json::to_string_pretty(&survey_export::results_json(&data, segment, level))?;
+            text.push('\n');
+            text.into_bytes()
+        }
+        ResultsFormat::Csv => survey_export::results_csv(&data, segment, level).map_err(failed)?,
+        ResultsFormat::Table => table(&data, segment, level, partial).into_bytes(),
+    };
+    write_out(&bytes, out)
+}
+
+async fn responses(id: SurveyId, scope: &Scope, out: Option<PathBuf>) -> anyhow::Result<()> {
+    let (store, provider) = open(scope).await?;
+    let survey = mine(store.as_ref(), provider.id, id).await?;
+    let responses = store.responses(provider.id, survey.id).await?;
+    let bytes = survey_export::responses_csv(&survey, &responses).map_err(failed)?;
+    write_out(&bytes, out)
+}
+
+async fn codes(
+    id: SurveyId,
+    scope: &Scope,
+    coder: Option<&str>,
+    partial: bool,
+    out: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let (store, provider) = open(scope).await?;
+    let survey = mine(store.as_ref(), provider.id, id).await?;
+    let mut responses = store.responses(provider.id, survey.id).await?;
+    if !partial {
+        responses.retain(|r| r.completed);
+    }
+    let codings = store.codings(provider.id, survey.id).await?;
+    let book = survey_export::codebook(store.as_ref(), provider.id)
+        .await
+        .map_err(failed)?;
+    let coder = coder.filter(|c| !c.is_empty());
+    if let Some(name) = coder
+        && !codings.iter().any(|c| c.coder == name)
+    {
+        eprintln!("note: {name} has coded nothing in survey {id}; every row is empty");
+    }
+    let bytes = survey_export::codes_csv(&book, &responses, &codings, coder).map_err(failed)?;
+    write_out(&bytes, out)
+}
+
+async fn codebook_export(scope: &Scope, out: Option<PathBuf>) -> anyhow::Result<()> {
+    let (store, provider) = open(scope).await?;
+    let book = survey_export::codebook(store.as_ref(), provider.id)
+        .await
+        .map_err(failed)?;
+    write_out(to_qdc(&book).as_bytes(), out)
+}
+
+async fn codebook_import(file: &Path, scope: &Scope) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| anyhow!("{} is not UTF-8 XML", file.display()))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (store, provider) = open(scope).await?;
+    let current = survey_export::codebook(store.as_ref(), provider.id)
+        .await
+        .map_err(failed)?;
+    let next = from_qdc(text, &current).map_err(|i| {
+        anyhow!(
+            "{} is not a REFI-QDA codebook this can read:\n{}",
+            file.display(),
+            fields(&i)
+        )
+    })?;
+    let saved =
+        survey_export::save_codebook(store.as_ref(), provider.id, current.version, &current, next)
+            .await
+            .map_err(failed)
+            .with_context(|| format!("importing {}", file.display()))?;
+    println!(
+        "codebook version {}: {} codes",
+        saved.version,
+        saved.codes.len()
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------
+// The readable table.
+
+/// A level as a percentage: `95%`, `97.5%`.
+fn percent_level(level: f64) -> String {
+    let p = (level * 1000.0).round() / 10.0;
+    format!("{p}%")
+}
+
+fn interval(lower: f64, upper: f64, decimals: usize) -> String {
+    format!("[{lower:.decimals$}, {upper:.decimals$}]")
+}
+
+/// One row of the table for one question or matrix item.
+fn row(f: &ItemFigures<'_>) -> Vec<String> {
+    let mut cells = vec![
+        f.question.key.to_string(),
+        f.item.map(|i| i.key.to_string()).unwrap_or_default(),
+        f.question.kind.name().to_string(),
+        f.n.to_string(),
+    ];
+    let dash = || "-".to_string();
+    let scaled = f.question.kind.scale().is_some();
+    match (&f.describe, scaled) {
+        (Some(d), _) => {
+            cells.push(format!("{:.2}", d.mean));
+            cells.push(interval(d.ci.lower, d.ci.upper, 2));
+        }
+        (None, true) => cells.extend([dash(), String::new()]),
+        (None, false) => cells.extend([String::new(), String::new()]),
+    }
+    match (&f.top_two, scaled) {
+        (Some(t), _) => {
+            cells.push(format!("{:.1}%", t.proportion * 100.0));
+            cells.push(interval(t.ci.lower * 100.0, t.ci.upper * 100.0, 1));
+        }
+        (None, true) => cells.extend([dash(), String::new()]),
+        (None, false) => cells.extend([String::new(), String::new()]),
+    }
+    match (&f.nps, matches!(f.question.kind.name(), "nps")) {
+        (Some(n), _) => {
+            cells.push(format!("{:+.1}", n.score));
+            cells.push(interval(n.ci.lower, n.ci.upper, 1));
+        }
+        (None, true) => cells.extend([dash(), String::new()]),
+        (None, false) => cells.extend([String::new(), String::new()]),
+    }
+    cells
+}
+
+/// Rows in columns two spaces apart; numbers to the right.
+fn aligned(rows: &[Vec<String>], right: &[bool]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            if c > 0 {
+                line.push_str("  ");
+            }
+            let pad = widths[c].saturating_sub(cell.chars().count());
+            if right.get(c).copied().unwrap_or(false) {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The figures of every question over `responses`, as an aligned table, then the
+/// counts per option of the choice questions (from `questions`, the results JSON of
+/// the same responses).
+fn group_table(data: &Data, responses: &[&Response], questions: &Value, level: f64) -> String {
+    let ci = format!("{} CI", percent_level(level));
+    let mut rows = vec![
+        [
+            "question",
+            "item",
+            "kind",
+            "n",
+            "mean",
+            &ci,
+            "top-2-box",
+            &ci,
+            "NPS",
+            &ci,
+        ]
+        .map(str::to_string)
+        .to_vec(),
+    ];
+    rows.extend(
+        survey_export::figures(&data.survey, responses, level)
+            .iter()
+            .map(row),
+    );
+    let right = [
+        false, false, false, true, true, false, true, false, true, false,
+    ];
+    let mut out = aligned(&rows, &right);
+    for q in data.survey.questions() {
+        let options = match &q.kind {
+            QuestionKind::SingleChoice { options }
+            | QuestionKind::MultipleChoice { options, .. } => options,
+            _ => continue,
+        };
+        let counts = questions
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|v| v["key"] == q.key.as_str())
+            .map(|v| &v["result"]["counts"]);
+        let Some(counts) = counts else { continue };
+        let listed: Vec<String> = options
+            .iter()
+            .map(|o| {
+                let n = counts[o.key.as_str()].as_u64().unwrap_or(0);
+                format!("{} {n}", o.key.as_str())
+            })
+            .collect();
+        out.push_str(&format!("  {}: {}\n", q.key, listed.join(", ")));
+    }
+    out
+}
+
+/// A readable summary: the survey, then per group a table of the figures per question.
+fn table(data: &Data, segment: Option<Segment>, level: f64, partial: bool) -> String {
+    let survey = &data.survey;
+    let json = survey_export::results_json(data, segment, level);
+    let counted = if partial {
+        "responses, partial saves included"
+    } else {
+        "completed responses"
+    };
+    let mut out = format!(
+        "{} {:?}, version {}, {}\n{} {counted}; intervals at {} (mean: Student t, top-2-box: Wilson, NPS: normal approximation)\n",
+        survey.id,
+        title(survey),
+        survey.version,
+        survey.status.as_str(),
+        data.responses.len(),
+        percent_level(level),
+    );
+    let all: Vec<&Response> = data.responses.iter().collect();
+    out.push_str(&format!("\nall: {} responses\n", all.len()));
+    out.push_str(&group_table(data, &all, &json["questions"], level));
+    if let Some(segment) = segment {
+        let language = survey.languages[0];
+        let groups = segment.groups(survey, &data.provider, &data.responses);
+        for (i, g) in groups.iter().enumerate() {
+            let label = segment.label(survey, &data.provider, &g.value, language);
+            let named = if label == g.value {
+                g.value.clone()
+            } else {
+                format!("{} ({label})", g.value)
+            };
+            out.push_str(&format!(
+                "\n{segment} {named}: {} responses\n",
+                g.responses.len()
+            ));
+            let questions = &json["segments"][i]["questions"];
+            out.push_str(&group_table(data, &g.responses, questions, level));
+        }
+    }
+    out
+}

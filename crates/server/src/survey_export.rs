@@ -1,0 +1,266 @@
+//! Surveys read and written out without HTTP: the results as JSON and CSV, the
+//! responses as CSV, the 0/1 code table as CSV, the codebook loaded and saved. The API,
+//! the web UI and the CLI (`motesplats survey …`) all go through these, so a download
+//! is the same wherever it is made.
+//!
+//! Everything here takes the store (`&dyn Store`) or plain data, never a request; the
+//! statistics themselves are the core's (`motesplats_core::survey`, `coding`).
+
+use crate::error::ApiError;
+use motesplats_core::coding::{Codebook, Coding, code_table};
+use motesplats_core::survey::{
+    Answer, Question, QuestionKind, Response, Segment, Survey, describe_scale, nps, scale_values,
+    top_two_box,
+};
+use motesplats_core::{FieldError, Invalid, Provider, ProviderId};
+use motesplats_store::Store;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+pub use crate::api::survey_analysis::{
+    Data, ItemFigures, LEVEL, RESULTS_HEADER, figures, level, results_csv,
+};
+pub use crate::api::surveys::responses_csv;
+
+/// The channel a survey is tied to must be one the provider knows (422 naming
+/// `channel`).
+pub async fn check_channel(
+    store: &dyn Store,
+    me: ProviderId,
+    survey: &Survey,
+) -> Result<(), ApiError> {
+    if let Some(channel) = &survey.context.channel {
+        let known = store.channels(me).await?;
+        if !known.iter().any(|c| c.key.as_str() == channel.as_str()) {
+            return Err(ApiError::invalid(
+                "channel",
+                format!("unknown channel {:?}", channel.as_str()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `survey` of `provider` with its responses (completed only unless `partial`).
+pub async fn data(
+    store: &dyn Store,
+    survey: Survey,
+    provider: Provider,
+    partial: bool,
+) -> Result<Data, ApiError> {
+    let mut responses = store.responses(provider.id, survey.id).await?;
+    if !partial {
+        responses.retain(|r| r.completed);
+    }
+    Ok(Data {
+        survey,
+        provider,
+        responses,
+    })
+}
+
+/// The results as JSON (`GET /api/v1/surveys/{id}/results`): `survey_id`, `version`,
+/// `responses`, `level` and `questions`; with a segment also `segment` and `segments`
+/// (`value`, `label`, `responses`, `questions` per value).
+pub fn results_json(data: &Data, segment: Option<Segment>, level: f64) -> Value {
+    let survey = &data.survey;
+    let mut body = json!({
+        "survey_id": survey.id,
+        "version": survey.version,
+        "responses": data.responses.len(),
+        "level": level,
+        "questions": questions(survey, &data.responses, level),
+    });
+    if let Some(segment) = segment {
+        let language = survey.languages[0];
+        let groups: Vec<Value> = segment
+            .groups(survey, &data.provider, &data.responses)
+            .into_iter()
+            .map(|g| {
+                let members: Vec<Response> = g.responses.into_iter().cloned().collect();
+                json!({
+                    "value": g.value,
+                    "label": segment.label(survey, &data.provider, &g.value, language),
+                    "responses": members.len(),
+                    "questions": questions(survey, &members, level),
+                })
+            })
+            .collect();
+        body["segment"] = json!(segment);
+        body["segments"] = json!(groups);
+    }
+    body
+}
+
+/// The statistics of every question over `responses`, as JSON.
+fn questions(survey: &Survey, responses: &[Response], level: f64) -> Vec<Value> {
+    survey
+        .questions()
+        .map(|question| result(survey, question, responses, level))
+        .collect()
+}
+
+/// A statistic, or why there is none.
+fn figure<T: Serialize, E: std::fmt::Display>(r: Result<T, E>) -> Value {
+    match r {
+        Ok(v) => serde_json::to_value(v).unwrap_or(Value::Null),
+        Err(e) => json!({"error": e.to_string()}),
+    }
+}
+
+fn scale_result(
+    survey: &Survey,
+    responses: &[Response],
+    key: &str,
+    item: Option<&str>,
+    level: f64,
+) -> Value {
+    match survey.scale_answers(responses, key, item) {
+        Ok((scale, values)) => json!({
+            "n": values.len(),
+            "describe": figure(describe_scale(&values, scale, level)),
+            "top_two_box": figure(top_two_box(&values, scale, level)),
+        }),
+        Err(e) => json!({"error": e.to_string()}),
+    }
+}
+
+fn result(survey: &Survey, question: &Question, responses: &[Response], level: f64) -> Value {
+    let key = question.key.as_str();
+    let answers = || {
+        responses
+            .iter()
+            .filter_map(move |r| r.answers.get(&question.key))
+    };
+    let body = match &question.kind {
+        QuestionKind::Scale { .. } | QuestionKind::Csat { .. } => {
+            scale_result(survey, responses, key, None, level)
+        }
+        QuestionKind::Matrix { items, .. } => {
+            let per_item: BTreeMap<&str, Value> = items
+                .iter()
+                .map(|i| {
+                    (
+                        i.key.as_str(),
+                        scale_result(survey, responses, key, Some(i.key.as_str()), level),
+                    )
+                })
+                .collect();
+            json!({"items": per_item})
+        }
+        QuestionKind::Nps { .. } => {
+            let values = scale_values(responses, key, None);
+            json!({"n": values.len(), "nps": figure(nps(&values, level))})
+        }
+        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. } => {
+            let mut counts: BTreeMap<&str, u64> =
+                options.iter().map(|o| (o.key.as_str(), 0)).collect();
+            for a in answers() {
+                let chosen: Vec<&str> = match a {
+                    Answer::Choice(k) => vec![k.as_str()],
+                    Answer::Choices(ks) => ks.iter().map(|k| k.as_str()).collect(),
+                    _ => vec![],
+                };
+                for k in chosen {
+                    *counts.entry(k).or_default() += 1;
+                }
+            }
+            json!({"n": answers().count(), "counts": counts})
+        }
+        QuestionKind::OpenText { .. } => json!({"n": answers().count()}),
+    };
+    json!({"key": key, "kind": question.kind.name(), "result": body})
+}
+
+/// The codes as CSV (`GET /api/v1/surveys/{id}/codes.csv`): one row per response in
+/// `responses`, `response_id`, `submitted_at`, then one 0/1 column per code (parents
+/// before children); the cells stay empty for a response nobody (or not `coder`)
+/// coded, since "not coded" is not "absent".
+pub fn codes_csv(
+    book: &Codebook,
+    responses: &[Response],
+    codings: &[Coding],
+    coder: Option<&str>,
+) -> Result<Vec<u8>, ApiError> {
+    let table = code_table(book, responses, codings, coder);
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| ApiError::Internal(e.to_string());
+    let header: Vec<&str> = ["response_id", "submitted_at"]
+        .into_iter()
+        .chain(table.codes.iter().map(|k| k.as_str()))
+        .collect();
+    csv.write_record(&header).map_err(failed)?;
+    for row in &table.rows {
+        let mut record = vec![row.response_id.to_string(), row.submitted_at.to_rfc3339()];
+        record.extend(row.present.iter().map(|&p| match (row.coded, p) {
+            (false, _) => String::new(),
+            (true, p) => u8::from(p).to_string(),
+        }));
+        csv.write_record(&record).map_err(failed)?;
+    }
+    csv.into_inner()
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// The provider's codebook: its saved one, or the default (the value landscape's
+/// codes, version 0).
+pub async fn codebook(store: &dyn Store, me: ProviderId) -> Result<Codebook, ApiError> {
+    match store.codebook(me).await? {
+        None => Ok(Codebook::value_landscape()),
+        Some((version, document)) => {
+            let mut book: Codebook = serde_json::from_value(document)
+                .map_err(|e| ApiError::Internal(format!("a stored codebook does not load: {e}")))?;
+            book.version = u32::try_from(version)
+                .map_err(|_| ApiError::Internal("a codebook version out of range".into()))?;
+            Ok(book)
+        }
+    }
+}
+
+/// Saves `next` in place of `current` if `expected` is still its version (409 naming
+/// `version` otherwise) and no code with codings goes away (409 naming the code); the
+/// saved codebook with its new version.
+pub async fn save_codebook(
+    store: &dyn Store,
+    me: ProviderId,
+    expected: u32,
+    current: &Codebook,
+    mut next: Codebook,
+) -> Result<Codebook, ApiError> {
+    if current.version != expected {
+        return Err(ApiError::Conflict(Invalid::one(
+            "version",
+            format!(
+                "the codebook changed since version {expected} was read (it is now version {}); reload it and make the change again",
+                current.version
+            ),
+        )));
+    }
+    let mut in_use = Vec::new();
+    for key in current.removed_in(&next) {
+        if store.code_in_use(me, key.as_str()).await? {
+            in_use.push(FieldError {
+                field: "codes".into(),
+                reason: format!(
+                    "{key} has codings and cannot be removed; delete its codings first, or keep it"
+                ),
+            });
+        }
+    }
+    if !in_use.is_empty() {
+        return Err(ApiError::Conflict(Invalid(in_use)));
+    }
+    next.version = expected + 1;
+    let document = serde_json::to_value(&next).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let saved = store
+        .save_codebook(me, (expected > 0).then_some(i64::from(expected)), document)
+        .await?;
+    if saved != i64::from(next.version) {
+        return Err(ApiError::Internal(format!(
+            "the store gave version {saved}, expected {}",
+            next.version
+        )));
+    }
+    Ok(next)
+}
