@@ -6,6 +6,7 @@ mod demo;
 mod import;
 mod project;
 mod provider;
+mod scope;
 mod serve;
 mod survey;
 

@@ -2,14 +2,13 @@
 //! database, through the `Store` trait and as the provider sees them, written out
 //! as the API and the web UI write them.
 
+use crate::scope::Scope;
 use anyhow::{Context, bail};
-use motesplats_core::ProviderId;
 use motesplats_core::research::{Lang, Project, ProjectId, to_html, to_markdown};
 use motesplats_server::{pdf, research_export};
-use motesplats_store::{Store, StoredProject};
+use motesplats_store::StoredProject;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 const EXPORT_HELP: &str = r#"Formats:
   json           the whole project as one JSON document (motesplats.research.project,
@@ -26,17 +25,6 @@ Examples:
   motesplats project export 0195a1b2-… --provider 0193f0c4-… --format json --out round1.json
   motesplats project export 0195a1b2-… --provider 0193f0c4-… --format pdf --lang en --out strategy.pdf
 "#;
-
-/// Which database, and as which provider.
-#[derive(clap::Args)]
-pub struct Scope {
-    /// The provider whose projects to read (owned or invited to): its id, as `provider create` printed it.
-    #[arg(long, value_name = "UUID")]
-    provider: ProviderId,
-    /// postgres://… or a SQLite file path; default: a file in the platform's data directory.
-    #[arg(long, env = "MOTESPLATS_DATABASE")]
-    database: Option<String>,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
 pub enum Format {
@@ -96,21 +84,6 @@ pub enum Command {
     },
 }
 
-/// Opens the database and checks the provider exists.
-async fn open(scope: &Scope) -> anyhow::Result<Arc<dyn Store>> {
-    let database = scope
-        .database
-        .clone()
-        .unwrap_or_else(super::default_database);
-    let store = motesplats_store::open(&database)
-        .await
-        .with_context(|| format!("opening the database {database}"))?;
-    if store.provider(scope.provider).await?.is_none() {
-        bail!("no provider {} in {database}", scope.provider);
-    }
-    Ok(store)
-}
-
 /// Reads a stored document back into the engine, checking it.
 fn load(stored: &StoredProject) -> anyhow::Result<Project> {
     Project::import(stored.document.clone())
@@ -131,7 +104,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
 }
 
 async fn list(scope: &Scope) -> anyhow::Result<()> {
-    let store = open(scope).await?;
+    let store = scope.open().await?.0;
     let projects = store.projects(scope.provider).await?;
     if projects.is_empty() {
         eprintln!("no projects for provider {}", scope.provider);
@@ -158,7 +131,7 @@ async fn export(
     lang: Lang,
     out: Option<PathBuf>,
 ) -> anyhow::Result<()> {
-    let store = open(scope).await?;
+    let store = scope.open().await?.0;
     let Some(stored) = store.project(scope.provider, id.0).await? else {
         bail!("no project {id} for provider {}", scope.provider);
     };

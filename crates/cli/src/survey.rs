@@ -4,12 +4,13 @@
 //! one the API uses (the core's `Survey::parse`/`revise`/`with_status`, the server's
 //! `survey_export`), so the CLI and `GET /api/v1/surveys/…` give the same.
 
+use crate::scope::Scope;
 use anyhow::{Context, anyhow, bail};
 use motesplats_core::coding::{from_qdc, to_qdc};
 use motesplats_core::survey::{
     Period, QuestionKind, Response, Segment, Survey, SurveyId, SurveyInput, SurveyStatus,
 };
-use motesplats_core::{Invalid, Provider, ProviderId};
+use motesplats_core::{Invalid, ProviderId};
 use motesplats_server::error::ApiError;
 use motesplats_server::json::{JsonError, from_json};
 use motesplats_server::survey_export::{self, Data, ItemFigures};
@@ -17,7 +18,6 @@ use motesplats_store::Store;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// Shown under `motesplats survey --help`.
 pub const HELP: &str = r#"Every command works on the database directly (like `serve`, it reads
@@ -85,17 +85,6 @@ Examples:
   motesplats survey results 0195a1b2-… --provider 0193f0c4-… --segment phase --format json
   motesplats survey results 0195a1b2-… --provider 0193f0c4-… --format csv --out results.csv
 "#;
-
-/// Which database, and as which provider.
-#[derive(clap::Args)]
-pub struct Scope {
-    /// The provider whose surveys these are: its id, as `provider create` printed it.
-    #[arg(long, value_name = "UUID")]
-    provider: ProviderId,
-    /// postgres://… or a SQLite file path; default: a file in the platform's data directory.
-    #[arg(long, env = "MOTESPLATS_DATABASE")]
-    database: Option<String>,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
 pub enum Status {
@@ -344,21 +333,6 @@ fn failed(e: ApiError) -> anyhow::Error {
     }
 }
 
-/// Opens the database and finds the provider.
-async fn open(scope: &Scope) -> anyhow::Result<(Arc<dyn Store>, Provider)> {
-    let database = scope
-        .database
-        .clone()
-        .unwrap_or_else(super::default_database);
-    let store = motesplats_store::open(&database)
-        .await
-        .with_context(|| format!("opening the database {database}"))?;
-    let Some(provider) = store.provider(scope.provider).await? else {
-        bail!("no provider {} in {database}", scope.provider);
-    };
-    Ok((store, provider))
-}
-
 /// The provider's survey `id`.
 async fn mine(store: &dyn Store, me: ProviderId, id: SurveyId) -> anyhow::Result<Survey> {
     match store.survey(Some(me), id).await? {
@@ -417,7 +391,7 @@ fn title(survey: &Survey) -> &str {
 }
 
 async fn list(scope: &Scope) -> anyhow::Result<()> {
-    let (store, provider) = open(scope).await?;
+    let (store, provider) = scope.open().await?;
     let surveys = store.surveys(provider.id).await?;
     if surveys.is_empty() {
         eprintln!("no surveys for provider {}", provider.id);
@@ -447,7 +421,7 @@ async fn list(scope: &Scope) -> anyhow::Result<()> {
 
 async fn create(file: &Path, scope: &Scope) -> anyhow::Result<()> {
     let input = read_input(file)?;
-    let (store, provider) = open(scope).await?;
+    let (store, provider) = scope.open().await?;
     let survey = checked(Survey::parse(&input), file)?;
     survey_export::check_channel(store.as_ref(), provider.id, &survey)
         .await
@@ -465,7 +439,7 @@ async fn create(file: &Path, scope: &Scope) -> anyhow::Result<()> {
 
 async fn revise(id: SurveyId, file: &Path, scope: &Scope) -> anyhow::Result<()> {
     let input = read_input(file)?;
-    let (store, provider) = open(scope).await?;
+    let (store, provider) = scope.open().await?;
     let survey = mine(store.as_ref(), provider.id, id).await?;
     let has_responses = !store.responses(provider.id, survey.id).await?.is_empty();
     let revised = checked(survey.revise(&input, has_responses), file)?;
@@ -489,7 +463,7 @@ async fn revise(id: SurveyId, file: &Path, scope: &Scope) -> anyhow::Result<()> 
 }
 
 async fn set_status(id: SurveyId, status: SurveyStatus, scope: &Scope) -> anyhow::Result<()> {
-    let (store, provider) = open(scope).await?;
+    let (store, provider) = scope.open().await?;
     let survey = mine(store.as_ref(), provider.id, id).await?;
     let changed = survey
         .with_status(status)
@@ -509,7 +483,7 @@ async fn results(
     out: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     let level = survey_export::level(Some(level)).map_err(failed)?;
-    let (store, provider) = open(scope).await?;
+    let (store, provider) = scope.open().await?;
     let survey = mine(store.as_ref(), provider.id, id).await?;
     let data = survey_export::data(store.as_ref(), survey, provider, partial)
         .await
@@ -528,7 +502,7 @@ async fn results(
 }
 
 async fn responses(id: SurveyId, scope: &Scope, out: Option<PathBuf>) -> anyhow::Result<()> {
-    let (store, provider) = open(scope).await?;
+    let (store, provider) = scope.open().await?;
     let survey = mine(store.as_ref(), provider.id, id).await?;
     let responses = store.responses(provider.id, survey.id).await?;
     let bytes = survey_export::responses_csv(&survey, &responses).map_err(failed)?;
@@ -542,7 +516,7 @@ async fn codes(
     partial: bool,
     out: Option<PathBuf>,
 ) -> anyhow::Result<()> {
-    let (store, provider) = open(scope).await?;
+    let (store, provider) = scope.open().await?;
     let survey = mine(store.as_ref(), provider.id, id).await?;
     let mut responses = store.responses(provider.id, survey.id).await?;
     if !partial {
@@ -563,7 +537,7 @@ async fn codes(
 }
 
 async fn codebook_export(scope: &Scope, out: Option<PathBuf>) -> anyhow::Result<()> {
-    let (store, provider) = open(scope).await?;
+    let (store, provider) = scope.open().await?;
     let book = survey_export::codebook(store.as_ref(), provider.id)
         .await
         .map_err(failed)?;
@@ -575,7 +549,7 @@ async fn codebook_import(file: &Path, scope: &Scope) -> anyhow::Result<()> {
     let text =
         std::str::from_utf8(&bytes).map_err(|_| anyhow!("{} is not UTF-8 XML", file.display()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (store, provider) = open(scope).await?;
+    let (store, provider) = scope.open().await?;
     let current = survey_export::codebook(store.as_ref(), provider.id)
         .await
         .map_err(failed)?;

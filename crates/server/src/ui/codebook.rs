@@ -26,6 +26,8 @@ pub struct Row {
     pub description: String,
 }
 
+const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
 const FIELDS: [&str; 5] = ["key", "parent", "name_sv", "name_en", "description"];
 
 #[derive(Template)]
@@ -216,11 +218,11 @@ async fn save(
     let refused = |e: Invalid, status| render(state, lang, who, typed, e.0, status);
     let next = match next {
         Ok(n) => n,
-        Err(e) => return refused(e, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => return refused(e, UNPROCESSABLE).await,
     };
     let Some(expected) = expected else {
         let e = Invalid::one("version", "is missing: reload the page");
-        return refused(e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return refused(e, UNPROCESSABLE).await;
     };
     let current = codebook_of(state, who.provider.id).await?;
     match save_codebook(
@@ -233,7 +235,7 @@ async fn save(
     .await
     {
         Ok(_) => Ok(Redirect::to("/codebook").into_response()),
-        Err(ApiError::Invalid(e)) => refused(e, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(ApiError::Invalid(e)) => refused(e, UNPROCESSABLE).await,
         Err(ApiError::Conflict(e)) => refused(e, StatusCode::CONFLICT).await,
         Err(e) => Err(e),
     }
@@ -248,17 +250,7 @@ pub async fn edit(
 ) -> Result<Response, ApiError> {
     let (fields, _) = match read(multipart).await {
         Ok(read) => read,
-        Err(e) => {
-            return render(
-                &state,
-                lang,
-                &who,
-                None,
-                e.0,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+        Err(e) => return render(&state, lang, &who, None, e.0, UNPROCESSABLE).await,
     };
     let rows = rows_from(&fields);
     let next = input_of(&rows).parse();
@@ -274,17 +266,7 @@ pub async fn import(
 ) -> Result<Response, ApiError> {
     let (fields, file) = match read(multipart).await {
         Ok(read) => read,
-        Err(e) => {
-            return render(
-                &state,
-                lang,
-                &who,
-                None,
-                e.0,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+        Err(e) => return render(&state, lang, &who, None, e.0, UNPROCESSABLE).await,
     };
     let current = codebook_of(&state, who.provider.id).await?;
     let next = match file.as_deref().map(std::str::from_utf8) {

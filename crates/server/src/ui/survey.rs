@@ -885,18 +885,29 @@ pub async fn qr(
         .survey(Some(me), id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    let link = public_link(&headers, &survey.id.to_string())
+        .ok_or_else(|| ApiError::invalid("host", "the request has no usable Host header"))?;
+    qr_svg(&link)
+}
+
+/// The survey's public address on the host the request came to (https when a proxy
+/// says so in X-Forwarded-Proto); None without a usable Host header.
+pub fn public_link(headers: &HeaderMap, id: &str) -> Option<String> {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| plain_host(h))
-        .ok_or_else(|| ApiError::invalid("host", "the request has no usable Host header"))?;
+        .filter(|h| plain_host(h))?;
     let https = headers
         .get("x-forwarded-proto")
         .and_then(|h| h.to_str().ok())
         .and_then(|p| p.split(',').next())
         .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
     let scheme = if https { "https" } else { "http" };
-    let link = format!("{scheme}://{host}/s/{}", survey.id);
+    Some(format!("{scheme}://{host}/s/{id}"))
+}
+
+/// A link as a QR code in SVG.
+pub fn qr_svg(link: &str) -> Result<Response, ApiError> {
     let code =
         qrcode::QrCode::new(link.as_bytes()).map_err(|e| ApiError::Internal(e.to_string()))?;
     let svg = code

@@ -25,7 +25,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use motesplats_core::survey::{
     Anchor, AnchorInput, ItemInput, Language, LocalText, OptionInput, Question, QuestionInput,
@@ -1147,43 +1147,9 @@ pub async fn qr(
     let Some(survey) = find(&state, &who, &id).await? else {
         return super::people::not_found(Shell::signed_in(lang, "/surveys", &who));
     };
-    let link = public_link(&headers, &survey.id.to_string())
+    let link = super::survey::public_link(&headers, &survey.id.to_string())
         .ok_or_else(|| ApiError::invalid("host", "the request has no usable Host header"))?;
-    let code =
-        qrcode::QrCode::new(link.as_bytes()).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(200, 200)
-        .build();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "private, max-age=300"),
-        ],
-        svg,
-    )
-        .into_response())
-}
-
-/// The survey's public address on the host the request came to (https when a proxy
-/// says so), if the Host header is a plain host name.
-fn public_link(headers: &HeaderMap, id: &str) -> Option<String> {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 255
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })?;
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .and_then(|p| p.split(',').next())
-        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
-    let scheme = if https { "https" } else { "http" };
-    Some(format!("{scheme}://{host}/s/{id}"))
+    super::survey::qr_svg(&link)
 }
 
 // ---------------------------------------------------------------------------
@@ -1793,7 +1759,7 @@ async fn builder_page(
     })
     .collect();
     let page = BuilderPage {
-        link: public_link(headers, &id).unwrap_or_else(|| format!("/s/{id}")),
+        link: super::survey::public_link(headers, &id).unwrap_or_else(|| format!("/s/{id}")),
         shell,
         title: survey.title.best(l).to_string(),
         status: survey.status.as_str(),
