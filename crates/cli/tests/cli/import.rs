@@ -1,50 +1,14 @@
 //! `motesplats import`: files from tills and CRMs, through the API's checks, into the store.
 
+use super::{motesplats, provider, text};
 use motesplats_core::{PageRequest, ProviderId};
 use motesplats_store::{ProfileFilter, Store, TouchpointFilter};
 use std::collections::HashSet;
 use std::path::Path;
-use std::process::{Command, Output};
 use std::str::FromStr;
 use std::sync::Arc;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import");
-
-fn motesplats(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_motesplats"))
-        .args(args)
-        .env("MOTESPLATS_LOG", "warn")
-        .output()
-        .expect("run motesplats")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A fresh provider (Europe/Stockholm) in `database`; its id.
-fn provider(database: &str) -> String {
-    let out = motesplats(&[
-        "provider",
-        "create",
-        "--name",
-        "Kafé Torget",
-        "--admin-email",
-        "anna@kafe.example",
-        "--database",
-        database,
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
-    let line = stdout
-        .lines()
-        .find(|l| l.starts_with("provider:"))
-        .expect("a provider line");
-    line.rsplit_once('(')
-        .and_then(|(_, rest)| rest.strip_suffix(')'))
-        .expect("an id in parentheses")
-        .to_string()
-}
 
 /// Runs an import that must succeed; its summary.
 fn import(args: &[&str]) -> String {
@@ -128,7 +92,7 @@ async fn touchpoints(
 async fn a_till_export_is_imported_once_with_its_bad_rows_set_aside() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("x.db").display().to_string();
-    let id = provider(&database);
+    let id = provider(&database, "Kafé Torget", "anna@kafe.example").0;
     let file = copy_fixture("kassa.csv", dir.path());
     let mapping = format!("{FIXTURES}/kassa.toml");
     let args = [
@@ -212,7 +176,7 @@ async fn a_till_export_is_imported_once_with_its_bad_rows_set_aside() {
 async fn ndjson_lines_fail_alone_and_get_ids_when_they_have_none() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("x.db").display().to_string();
-    let id = provider(&database);
+    let id = provider(&database, "Kafé Torget", "anna@kafe.example").0;
     let file = copy_fixture("crm.ndjson", dir.path());
     let args = ["--provider", &id, "--file", &file, "--database", &database];
 
@@ -250,7 +214,7 @@ async fn ndjson_lines_fail_alone_and_get_ids_when_they_have_none() {
 fn fatal_problems_stop_the_import_before_any_row() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("x.db").display().to_string();
-    let id = provider(&database);
+    let id = provider(&database, "Kafé Torget", "anna@kafe.example").0;
     let file = copy_fixture("kassa.csv", dir.path());
     let run = |extra: &[&str]| {
         let mut args = vec!["import", "--file", &file, "--database", &database];

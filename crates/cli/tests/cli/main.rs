@@ -9,7 +9,7 @@ mod survey_browser;
 mod survey_cli;
 
 use std::io::{BufRead, BufReader, Lines};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 
 /// A running `motesplats serve`, killed with SIGKILL when dropped.
 pub struct Server {
@@ -53,4 +53,60 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Runs the binary with `args` and no database from the environment.
+pub fn motesplats(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_motesplats"))
+        .args(args)
+        .env("MOTESPLATS_LOG", "warn")
+        .env_remove("MOTESPLATS_DATABASE")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("run motesplats")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs a command that must succeed; its stdout.
+pub fn ok(args: &[&str]) -> Vec<u8> {
+    let out = motesplats(args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    out.stdout
+}
+
+/// A fresh provider in `database`: its id and secret API key, as `provider create`
+/// prints them.
+pub fn provider(database: &str, name: &str, email: &str) -> (String, String) {
+    let stdout = text(&ok(&[
+        "provider",
+        "create",
+        "--name",
+        name,
+        "--admin-email",
+        email,
+        "--database",
+        database,
+    ]));
+    let shown = |label: &str| -> String {
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(label))
+            .unwrap_or_else(|| panic!("no {label:?} in {stdout}"))
+            .trim()
+            .to_string()
+    };
+    let id = shown("provider:")
+        .rsplit_once('(')
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .expect("an id in parentheses")
+        .to_string();
+    (id, shown("API key:"))
 }

@@ -1,62 +1,14 @@
 //! `motesplats project list|export`: a research project read from the database and
 //! written out as JSON (which import reads back equal), Markdown, PDF and evidence CSV.
 
+use super::{motesplats, ok, text};
 use chrono::Utc;
 use motesplats_core::ProviderId;
 use motesplats_core::research::{
     DigitalFunctionInput, EvidenceRef, MemberInput, MomentInput, Project, ProjectInput,
     ReflectionInput, StanceInput, StoryInput, StoryMomentInput,
 };
-use std::process::{Command, Output};
 use std::str::FromStr;
-
-fn motesplats(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_motesplats"))
-        .args(args)
-        .env("MOTESPLATS_LOG", "warn")
-        .env_remove("MOTESPLATS_DATABASE")
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("run motesplats")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Runs a command that must succeed; its stdout.
-fn ok(args: &[&str]) -> Vec<u8> {
-    let out = motesplats(args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    out.stdout
-}
-
-/// A fresh provider in `database`: its id, as `provider create` prints it.
-fn provider(database: &str, name: &str, email: &str) -> String {
-    let stdout = text(&ok(&[
-        "provider",
-        "create",
-        "--name",
-        name,
-        "--admin-email",
-        email,
-        "--database",
-        database,
-    ]));
-    let line = stdout
-        .lines()
-        .find(|l| l.starts_with("provider:"))
-        .expect("a provider line");
-    line.rsplit_once('(')
-        .and_then(|(_, rest)| rest.strip_suffix(')'))
-        .expect("an id in parentheses")
-        .to_string()
-}
 
 /// A small first round: a story with two moments, a function, a moment with a
 /// dislike, and a reflection, made through the engine's methods.
@@ -138,7 +90,7 @@ fn project(owner: ProviderId) -> Project {
 async fn a_project_is_listed_and_exported_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("x.db").display().to_string();
-    let shop = provider(&database, "Modehuset", "lena@modehuset.example");
+    let shop = super::provider(&database, "Modehuset", "lena@modehuset.example").0;
     let original = project(ProviderId::from_str(&shop).unwrap());
     let id = original.id.to_string();
     {
@@ -239,8 +191,8 @@ async fn a_project_is_listed_and_exported_in_every_format() {
 async fn unknown_projects_and_bad_arguments_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("x.db").display().to_string();
-    let shop = provider(&database, "Modehuset", "lena@modehuset.example");
-    let cafe = provider(&database, "Kaféet", "anna@kafe.example");
+    let shop = super::provider(&database, "Modehuset", "lena@modehuset.example").0;
+    let cafe = super::provider(&database, "Kaféet", "anna@kafe.example").0;
     let original = project(ProviderId::from_str(&shop).unwrap());
     let id = original.id.to_string();
     {

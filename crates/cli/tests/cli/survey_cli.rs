@@ -2,37 +2,10 @@
 //! and coded through the real `motesplats serve`, then written out by the CLI; every
 //! file and figure equals what the API gives for the same database.
 
-use super::Server;
+use super::{Server, motesplats, ok, provider, text};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn motesplats(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_motesplats"))
-        .args(args)
-        .env("MOTESPLATS_LOG", "warn")
-        .env_remove("MOTESPLATS_DATABASE")
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("run motesplats")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Runs a command that must succeed; its stdout.
-fn ok(args: &[&str]) -> Vec<u8> {
-    let out = motesplats(args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    out.stdout
-}
 
 /// Runs a command that must fail; its stderr.
 fn fails(args: &[&str]) -> String {
@@ -44,35 +17,6 @@ fn fails(args: &[&str]) -> String {
     );
     assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
     text(&out.stderr)
-}
-
-/// A fresh provider in `database`: its id and secret API key, as `provider create`
-/// prints them.
-fn provider(database: &str, name: &str, email: &str) -> (String, String) {
-    let stdout = text(&ok(&[
-        "provider",
-        "create",
-        "--name",
-        name,
-        "--admin-email",
-        email,
-        "--database",
-        database,
-    ]));
-    let shown = |label: &str| -> String {
-        stdout
-            .lines()
-            .find_map(|l| l.strip_prefix(label))
-            .unwrap_or_else(|| panic!("no {label:?} in {stdout}"))
-            .trim()
-            .to_string()
-    };
-    let id = shown("provider:")
-        .rsplit_once('(')
-        .and_then(|(_, rest)| rest.strip_suffix(')'))
-        .expect("an id in parentheses")
-        .to_string();
-    (id, shown("API key:"))
 }
 
 fn survey() -> Value {

@@ -14,20 +14,7 @@ async fn two_people_code_open_answers_and_send_a_quote_to_the_board() {
     let key = app.provider("Kaféet").await;
     app.user(&key, "ada@kafe.example", "hemligt-lösen").await;
     app.user(&key, "bo@kafe.example", "hemligt-lösen").await;
-    let r = app.post(&key, "/surveys", analysed_survey()).await;
-    let id = r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let r = app
-        .http
-        .put(format!("{}/api/v1/surveys/{id}/status", app.base))
-        .bearer_auth(&key)
-        .json(&json!({"status": "open"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    let id = app.open_survey(&key, analysed_survey()).await;
     for (welcome, comment) in [
         (2, "Personalen var otrevlig och kön var lång"),
         (5, "Trevlig personal och gott kaffe"),

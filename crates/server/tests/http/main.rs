@@ -72,6 +72,24 @@ impl App {
         body["api_key"]["token"].as_str().unwrap().to_string()
     }
 
+    /// Creates a survey from `definition` and opens it for answers; its id.
+    pub async fn open_survey(&self, key: &str, definition: Value) -> String {
+        let r = self.post(key, "/surveys", definition).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let created: Value = r.json().await.unwrap();
+        let id = created["id"].as_str().unwrap().to_string();
+        let r = self
+            .http
+            .put(format!("{}/api/v1/surveys/{id}/status", self.base))
+            .bearer_auth(key)
+            .json(&json!({"status": "open"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        id
+    }
+
     /// A web UI user of the provider whose key this is.
     pub async fn user(&self, key: &str, email: &str, password: &str) {
         let me: Value = self.get(key, "/providers/me").await.json().await.unwrap();

@@ -268,17 +268,7 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
     use motesplats_core::survey::{chi_square_test, welch_t_test};
     let app = spawn_app().await;
     let key = app.provider("Kaféet").await;
-    let r = app.post(&key, "/surveys", analysed_survey()).await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let survey: Value = r.json().await.unwrap();
-    let id = survey["id"].as_str().unwrap().to_string();
-    app.http
-        .put(format!("{}/api/v1/surveys/{id}/status", app.base))
-        .bearer_auth(&key)
-        .json(&json!({"status": "open"}))
-        .send()
-        .await
-        .unwrap();
+    let id = app.open_survey(&key, analysed_survey()).await;
     for (motivation, welcome, coffee, reason, recommend) in ANSWERS {
         let mut answers = json!({"welcome": welcome, "aspects": {"coffee": coffee}, "reason": reason, "recommend": recommend});
         if !motivation.is_empty() {

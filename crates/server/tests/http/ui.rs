@@ -286,30 +286,14 @@ async fn the_research_board_shows_evidence_by_phase_and_the_matrix() {
     .await;
 
     // A survey about the before phase: its answers score that phase on the board.
-    let survey: Value = app
-        .post(&shop, "/surveys", json!({
+    let survey = app
+        .open_survey(&shop, json!({
             "title": "Hittade du oss?", "phase": "before",
             "sections": [{"questions": [{"key": "found", "kind": "scale", "points": 5,
                 "anchors": [{"point": 1, "label": "Instämmer inte alls"}, {"point": 5, "label": "Instämmer helt"}],
                 "text": "Det var lätt att hitta öppettiderna."}]}]
         }))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let survey = survey["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{survey}"))
-        .to_string();
-    let r = app
-        .http
-        .put(format!("{}/api/v1/surveys/{survey}/status", app.base))
-        .bearer_auth(&shop)
-        .json(&json!({"status": "open"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+        .await;
     for point in [2, 5] {
         let r = app
             .http
@@ -445,25 +429,12 @@ async fn survey_results_show_diverging_bars_and_intervals() {
     let key = app.provider("Kaféet").await;
     app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
     let agree = json!([{"point": 1, "label": "Nej"}, {"point": 5, "label": "Ja"}]);
-    let survey: Value = app
-        .post(&key, "/surveys", json!({"title": "Besöket", "sections": [{"questions": [
+    let id = app.open_survey(&key, json!({"title": "Besöket", "sections": [{"questions": [
             {"key": "welcome", "kind": "scale", "points": 5, "anchors": agree, "text": "Välkommen?"},
             {"key": "aspects", "kind": "matrix", "points": 5, "anchors": agree, "text": "Hur var det?",
              "items": [{"key": "coffee", "text": "Kaffet"}, {"key": "queue", "text": "Kön"}]},
             {"key": "recommend", "kind": "nps", "text": "Rekommendera?"}
-        ]}]}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = survey["id"].as_str().unwrap().to_string();
-    app.http
-        .put(format!("{}/api/v1/surveys/{id}/status", app.base))
-        .bearer_auth(&key)
-        .json(&json!({"status": "open"}))
-        .send()
-        .await
-        .unwrap();
+        ]}]})).await;
     for (w, c, q, r) in [(5, 5, 1, 10), (4, 4, 2, 9), (2, 5, 1, 3)] {
         let answer = json!({"answers": {"welcome": w, "aspects": {"coffee": c, "queue": q}, "recommend": r}});
         let res = app
@@ -514,26 +485,13 @@ async fn survey_results_page_splits_by_segment_cross_tabulates_and_compares() {
     let key = app.provider("Kaféet").await;
     app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
     let agree = json!([{"point": 1, "label": "Nej"}, {"point": 5, "label": "Ja"}]);
-    let survey: Value = app
-        .post(&key, "/surveys", json!({"title": "Besöket", "channel": "store", "sections": [{"questions": [
+    let id = app.open_survey(&key, json!({"title": "Besöket", "channel": "store", "sections": [{"questions": [
             {"key": "welcome", "kind": "scale", "points": 5, "anchors": agree, "text": "Välkommen?"},
             {"key": "motivation", "kind": "single_choice", "text": "Varför kom du?",
              "options": [{"key": "relationships", "label": "Träffa någon"}, {"key": "experiences", "label": "Uppleva något"}]},
             {"key": "reason", "kind": "single_choice", "text": "Vad gjorde du?",
              "options": [{"key": "fika", "label": "Fika"}, {"key": "work", "label": "Arbete"}]}
-        ]}]}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = survey["id"].as_str().unwrap().to_string();
-    app.http
-        .put(format!("{}/api/v1/surveys/{id}/status", app.base))
-        .bearer_auth(&key)
-        .json(&json!({"status": "open"}))
-        .send()
-        .await
-        .unwrap();
+        ]}]})).await;
     for (m, w, r) in [
         ("relationships", 5, "fika"),
         ("relationships", 4, "fika"),
