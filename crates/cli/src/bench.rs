@@ -2,8 +2,9 @@
 //! beside a peer's on the same data in the same run.
 //!
 //! - `ingest`: events per second through the HTTP batch API into the store, durable,
-//!   beside the same rows inserted straight into SQLite with the same durability by a
-//!   minimal program (the ceiling).
+//!   beside the same events inserted straight into SQLite with the same durability by
+//!   a minimal program (the ceiling), twice: as the narrowest row of the event's own
+//!   fields, and as the very row Mötesplats keeps.
 //! - `soak`: a steady event rate for a while, sampling memory and disk.
 
 use anyhow::Context as _;
@@ -182,9 +183,7 @@ async fn ingest(
     while t.store.resolve_pending(50_000).await? > 0 {}
     let stitched_secs = started.elapsed().as_secs_f64();
 
-    let (ceiling_secs, ceiling_rows) = ceiling(events, batch)?;
     let http_rate = events as f64 / http_secs;
-    let ceiling_rate = ceiling_rows as f64 / ceiling_secs;
     println!(
         "  HTTP batch API, durable ({backend}):   {http_rate:>10.0} events/s ({http_secs:.2} s)"
     );
@@ -192,44 +191,97 @@ async fn ingest(
         "  ... and all stitched to profiles:     {:>10.0} events/s ({stitched_secs:.2} s)",
         events as f64 / stitched_secs
     );
-    println!(
-        "  raw SQLite insert, same durability:   {ceiling_rate:>10.0} events/s ({ceiling_secs:.2} s)  [ceiling]"
-    );
-    println!("  ratio HTTP / ceiling: {:.2}", http_rate / ceiling_rate);
+    for shape in [FIELDS, ROWS] {
+        let (secs, rows) = ceiling(&shape, events, batch)?;
+        let rate = rows as f64 / secs;
+        println!(
+            "  raw SQLite insert, {:<19} {rate:>10.0} events/s ({secs:.2} s)  ratio HTTP / this ceiling: {:.2}",
+            shape.name,
+            http_rate / rate
+        );
+    }
     println!("  peak memory (RSS): {} MB", peak_rss_kb() / 1024);
     Ok(())
 }
 
-/// The ceiling: the same rows into a fresh SQLite file by the simplest program that
+/// What a ceiling stores of each event: its table, and how an event becomes a row.
+struct Shape {
+    name: &'static str,
+    table: &'static str,
+    insert: &'static str,
+    bind: fn(&mut rusqlite::CachedStatement, &Value, &[u8; 16]) -> anyhow::Result<()>,
+}
+
+/// The event's own fields, in the narrowest row that holds them.
+const FIELDS: Shape = Shape {
+    name: "event's fields:",
+    table: "CREATE TABLE t (id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, customer TEXT NOT NULL, channel TEXT NOT NULL, \
+            kind TEXT NOT NULL, occurred_at INTEGER NOT NULL, phase TEXT, properties TEXT NOT NULL)",
+    insert: "INSERT INTO t (event_id, customer, channel, kind, occurred_at, phase, properties) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    bind: |insert, e, _| {
+        insert.execute(rusqlite::params![
+            e["event_id"].as_str(),
+            e["identifiers"][0]["value"].as_str(),
+            e["channel"].as_str(),
+            e["kind"].as_str(),
+            occurred_at(e)?,
+            e["phase"].as_str(),
+            e["properties"].to_string(),
+        ])?;
+        Ok(())
+    },
+};
+
+/// The very row Mötesplats keeps (its id, provider, identifiers as JSON, when it was
+/// received, the initiator), in a plain table without its indexes.
+const ROWS: Shape = Shape {
+    name: "same rows:",
+    table: "CREATE TABLE t (seq INTEGER PRIMARY KEY, id BLOB NOT NULL, provider_id BLOB NOT NULL, identifiers TEXT, \
+            event_id TEXT, channel TEXT NOT NULL, kind TEXT NOT NULL, occurred_at INTEGER NOT NULL, received_at INTEGER NOT NULL, \
+            initiator TEXT NOT NULL, setting TEXT, phase TEXT, properties TEXT NOT NULL, flags TEXT)",
+    insert: "INSERT INTO t (id, provider_id, identifiers, event_id, channel, kind, occurred_at, received_at, initiator, phase, properties) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'person', ?9, ?10)",
+    bind: |insert, e, provider| {
+        insert.execute(rusqlite::params![
+            motesplats_core::TouchpointId::new().0,
+            provider,
+            e["identifiers"].to_string(),
+            e["event_id"].as_str(),
+            e["channel"].as_str(),
+            e["kind"].as_str(),
+            occurred_at(e)?,
+            Utc::now().timestamp_micros(),
+            e["phase"].as_str(),
+            e["properties"].to_string(),
+        ])?;
+        Ok(())
+    },
+};
+
+fn occurred_at(e: &Value) -> anyhow::Result<i64> {
+    Ok(
+        chrono::DateTime::parse_from_rfc3339(e["occurred_at"].as_str().unwrap_or_default())?
+            .timestamp_micros(),
+    )
+}
+
+/// A ceiling: the same events into a fresh SQLite file by the simplest program that
 /// keeps the same promise (WAL, synchronous=FULL, one commit per batch).
-fn ceiling(events: usize, batch: usize) -> anyhow::Result<(f64, usize)> {
+fn ceiling(shape: &Shape, events: usize, batch: usize) -> anyhow::Result<(f64, usize)> {
     let dir = tempfile::tempdir()?;
     let mut c = rusqlite::Connection::open(dir.path().join("ceiling.db"))?;
     c.pragma_update(None, "journal_mode", "WAL")?;
     c.pragma_update(None, "synchronous", "FULL")?;
-    c.execute_batch(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, customer TEXT NOT NULL, channel TEXT NOT NULL, \
-         kind TEXT NOT NULL, occurred_at INTEGER NOT NULL, phase TEXT, properties TEXT NOT NULL)",
-    )?;
+    c.execute_batch(shape.table)?;
+    let provider = *motesplats_core::ProviderId::new().0.as_bytes();
     let rows: Vec<Value> = (0..events).map(event).collect();
     let started = Instant::now();
     for chunk in rows.chunks(batch) {
         let tx = c.transaction()?;
         {
-            let mut insert = tx.prepare_cached("INSERT INTO t (event_id, customer, channel, kind, occurred_at, phase, properties) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
+            let mut insert = tx.prepare_cached(shape.insert)?;
             for e in chunk {
-                let at = chrono::DateTime::parse_from_rfc3339(
-                    e["occurred_at"].as_str().unwrap_or_default(),
-                )?;
-                insert.execute(rusqlite::params![
-                    e["event_id"].as_str(),
-                    e["identifiers"][0]["value"].as_str(),
-                    e["channel"].as_str(),
-                    e["kind"].as_str(),
-                    at.timestamp_micros(),
-                    e["phase"].as_str(),
-                    e["properties"].to_string(),
-                ])?;
+                (shape.bind)(&mut insert, e, &provider)?;
             }
         }
         tx.commit()?;

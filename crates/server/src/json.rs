@@ -86,8 +86,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     from_json(bytes).map_err(ApiError::from)
 }
 
-/// Deserialises `bytes`, keeping the path of the first bad field.
+/// Deserialises `bytes`, keeping the path of the first bad field. Good input takes
+/// the plain parser; only bad input pays for a second pass that tracks the path.
 pub fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let inner = e.inner();

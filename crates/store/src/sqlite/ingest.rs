@@ -1,6 +1,8 @@
-//! The write path of touchpoints, kept lean: one prepared insert per event, event-id
-//! deduplication by the unique index, and stitching either in the same transaction
-//! or later by `resolve_pending`. Also the quarantine and tracking plans.
+//! The write path of touchpoints, kept lean: one prepared insert per event into the
+//! table clustered by provider and id, event-id deduplication by the unique index,
+//! and stitching either in the same transaction or later by `resolve_pending`, which
+//! finds waiting rows through the id range each batch left in `waiting_batches`.
+//! Also the quarantine and tracking plans.
 
 use super::rows::{self, micros, time};
 use super::store::resolve_subject;
@@ -64,6 +66,7 @@ pub fn insert(
          ON CONFLICT (provider_id, event_id) WHERE event_id IS NOT NULL DO NOTHING",
     )?;
     let mut known_profiles: HashSet<ProfileId> = HashSet::new();
+    let mut waiting: Option<(Uuid, Uuid)> = None;
     let mut out = Vec::with_capacity(new.len());
     for Prepared {
         t,
@@ -113,6 +116,11 @@ pub fn insert(
         }
         let profile = match (profile, identifiers, stitch) {
             (None, Some(ids), Stitch::Now) => Some(place(c, provider, t.id.0, ids, received_at)?),
+            (None, Some(_), Stitch::Later) => {
+                let id = t.id.0;
+                waiting = Some(waiting.map_or((id, id), |(lo, hi)| (lo.min(id), hi.max(id))));
+                None
+            }
             (p, _, _) => p,
         };
         out.push(Outcome::Stored(Touchpoint {
@@ -131,6 +139,12 @@ pub fn insert(
             flags: t.flags,
         }));
     }
+    if let Some((first, last)) = waiting {
+        c.prepare_cached(
+            "INSERT INTO waiting_batches (provider_id, first_id, last_id) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![provider.0, first, last])?;
+    }
     Ok(out)
 }
 
@@ -143,26 +157,56 @@ fn place(
     at: DateTime<Utc>,
 ) -> Result<ProfileId> {
     let profile = resolve_subject(c, provider, &Subject::Identifiers(ids.to_vec()), at)?;
-    c.prepare_cached("UPDATE touchpoints SET profile_id = ?2, identifiers = NULL WHERE id = ?1")?
-        .execute(params![id, profile.0])?;
+    c.prepare_cached(
+        "UPDATE touchpoints SET profile_id = ?3, identifiers = NULL WHERE provider_id = ?1 AND id = ?2",
+    )?
+    .execute(params![provider.0, id, profile.0])?;
     Ok(profile)
 }
 
+/// Places the waiting touchpoints of the oldest waiting batches, until about `limit`
+/// are placed or none wait. Batches written at the same time have overlapping id
+/// ranges; a row placed through one range is simply skipped by the other.
 pub fn resolve_pending(c: &Connection, limit: u32) -> Result<usize> {
-    let waiting: Vec<(Uuid, Uuid, String)> = c
-        .prepare_cached(
-            "SELECT id, provider_id, identifiers FROM touchpoints WHERE profile_id IS NULL ORDER BY id LIMIT ?1",
-        )?
-        .query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut next = c.prepare_cached(
+        "SELECT seq, provider_id, first_id, last_id FROM waiting_batches ORDER BY seq LIMIT 1",
+    )?;
+    let mut rows = c.prepare_cached(
+        "SELECT id, identifiers FROM touchpoints \
+         WHERE provider_id = ?1 AND id BETWEEN ?2 AND ?3 AND profile_id IS NULL",
+    )?;
+    let mut done = c.prepare_cached("DELETE FROM waiting_batches WHERE seq = ?1")?;
     let at = Utc::now();
-    for (id, provider, identifiers) in &waiting {
-        let ids: Vec<Identifier> = serde_json::from_str(identifiers).map_err(|_| {
-            StoreError::Backend("unreadable identifiers of a waiting touchpoint".into())
-        })?;
-        place(c, ProviderId(*provider), *id, &ids, at)?;
+    let mut placed = 0usize;
+    while placed < limit as usize {
+        let Some((seq, provider, first, last)) = next
+            .query_row([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    ProviderId(r.get(1)?),
+                    r.get::<_, Uuid>(2)?,
+                    r.get::<_, Uuid>(3)?,
+                ))
+            })
+            .optional()?
+        else {
+            break;
+        };
+        let waiting: Vec<(Uuid, String)> = rows
+            .query_map(params![provider.0, first, last], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, identifiers) in &waiting {
+            let ids: Vec<Identifier> = serde_json::from_str(identifiers).map_err(|_| {
+                StoreError::Backend("unreadable identifiers of a waiting touchpoint".into())
+            })?;
+            place(c, provider, *id, &ids, at)?;
+        }
+        done.execute([seq])?;
+        placed += waiting.len();
     }
-    Ok(waiting.len())
+    Ok(placed)
 }
 
 fn by_event(c: &Connection, provider: ProviderId, event_id: &str) -> Result<Option<Touchpoint>> {

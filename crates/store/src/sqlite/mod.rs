@@ -1,15 +1,18 @@
 //! The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a
 //! committed transaction survives a crash of the process or the machine. One writer
-//! connection takes every write (SQLite allows one writer at a time anyway); a few
-//! reader connections serve reads concurrently.
+//! thread takes every write (SQLite allows one writer at a time anyway) and commits
+//! writes that arrive together as one group; a few reader connections serve reads
+//! concurrently; a checkpointer thread keeps the WAL short.
 
 mod attachments;
+mod checkpoint;
 pub(crate) mod coding;
 mod ingest;
 mod projects;
 mod rows;
 mod store;
 mod surveys;
+mod writer;
 
 use crate::{Result, StoreError};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -25,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0004_surveys.sql"),
     include_str!("../../migrations/sqlite/0005_attachments.sql"),
     include_str!("../../migrations/sqlite/0006_coding.sql"),
+    include_str!("../../migrations/sqlite/0007_ingest_clustered.sql"),
 ];
 
 const READERS: usize = 4;
@@ -35,7 +39,7 @@ pub struct SqliteStore {
 }
 
 struct Inner {
-    writer: Mutex<Connection>,
+    writer: writer::Writer,
     /// Ingest writes waiting for or holding the writer: background work yields to them.
     ingesting: AtomicUsize,
     readers: Vec<Mutex<Connection>>,
@@ -59,6 +63,8 @@ impl SqliteStore {
         }
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
+        // The checkpointer thread does this work, off the write path.
+        writer.pragma_update(None, "wal_autocheckpoint", 0)?;
         migrate(&mut writer)?;
         let readers = (0..READERS)
             .map(|_| {
@@ -72,44 +78,31 @@ impl SqliteStore {
                 Ok(Mutex::new(c))
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(SqliteStore {
-            inner: Arc::new(Inner {
-                writer: Mutex::new(writer),
-                ingesting: AtomicUsize::new(0),
-                readers,
-                next_reader: AtomicUsize::new(0),
-            }),
-        })
+        let inner = Arc::new(Inner {
+            writer: writer::Writer::start(writer)?,
+            ingesting: AtomicUsize::new(0),
+            readers,
+            next_reader: AtomicUsize::new(0),
+        });
+        checkpoint::start(path, &inner)?;
+        Ok(SqliteStore { inner })
     }
 
-    /// Runs `f` in an immediate write transaction on the blocking pool, committing on Ok.
+    /// Runs `f` in a write transaction; answers once it is committed. On Err only
+    /// `f`'s own changes are undone.
     async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&rusqlite::Transaction) -> Result<T> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = inner
-                .writer
-                .lock()
-                .map_err(|_| StoreError::Backend("writer lock poisoned".into()))?;
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let value = f(&tx)?;
-            tx.commit()?;
-            Ok(value)
-        })
-        .await
-        .map_err(|e| StoreError::Backend(e.to_string()))?
+        self.inner.writer.write(f).await
     }
 
     /// Like `write`, for ingestion: counted, so background work can yield to it.
-    /// (Group commit was measured here and lost: it lines the clients up, so parsing
-    /// no longer overlaps writing.)
     async fn write_ingest<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&rusqlite::Transaction) -> Result<T> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         self.inner.ingesting.fetch_add(1, Ordering::SeqCst);
         let result = self.write(f).await;
