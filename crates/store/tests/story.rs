@@ -564,6 +564,8 @@ async fn story(store: Arc<dyn Store>) {
 
     coding_story(&store, cafe.id, bank.id).await;
 
+    waiting_story(&store).await;
+
     // Every read of Anna's data above is in her access log, by the café only.
     let log = store.access_log(anna.person_id, 100).await.unwrap();
     assert!(log.len() >= 5, "{log:?}");
@@ -578,6 +580,52 @@ async fn story(store: Arc<dyn Store>) {
 
 /// Coding of open answers: a versioned codebook and codings of a survey's responses,
 /// all invisible to another provider.
+/// Touchpoints left for later stitching by batches written at the same time (their id
+/// ranges interleave) are all placed, each on the profile its identifier names.
+async fn waiting_story(store: &Arc<dyn Store>) {
+    let shop = store
+        .create_provider(NewProvider::parse(Some("Butiken"), None, None).unwrap())
+        .await
+        .unwrap();
+    let channels = store.channels(shop.id).await.unwrap();
+    let mut batches: Vec<Vec<NewTouchpoint>> = vec![Vec::new(), Vec::new(), Vec::new()];
+    for i in 0..30 {
+        batches[i % 3].push(touchpoint(
+            &channels,
+            json!({
+                "event_id": format!("w-{i}"),
+                "identifiers": [{"kind": "customer_number", "value": format!("K{}", i % 7)}],
+                "channel": "store", "kind": "purchase", "occurred_at": "2026-11-22T08:00:00Z"
+            }),
+        ));
+    }
+    for batch in batches.into_iter().rev() {
+        store
+            .insert_touchpoints(shop.id, batch, Utc::now(), Stitch::Later)
+            .await
+            .unwrap();
+    }
+    let mut placed = 0;
+    loop {
+        let n = store.resolve_pending(4).await.unwrap();
+        if n == 0 {
+            break;
+        }
+        placed += n;
+    }
+    assert_eq!(placed, 30);
+    let all = store
+        .touchpoints(shop.id, &TouchpointFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 30);
+    let profiles: std::collections::HashSet<_> = all
+        .iter()
+        .map(|t| t.profile_id.expect("every waiting touchpoint is placed"))
+        .collect();
+    assert_eq!(profiles.len(), 7, "one profile per customer number");
+}
+
 async fn coding_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {
     use motesplats_core::coding::{Codebook, CodingInput};
     use motesplats_core::survey::{Response, ResponseInput, Survey, SurveyInput, SurveyStatus};

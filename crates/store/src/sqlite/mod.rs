@@ -65,6 +65,8 @@ impl SqliteStore {
         configure(&writer)?;
         // The checkpointer thread does this work, off the write path.
         writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+        // Savepoints of grouped writes keep their undo pages in memory, not in temp files.
+        writer.pragma_update(None, "temp_store", "MEMORY")?;
         migrate(&mut writer)?;
         let readers = (0..READERS)
             .map(|_| {

@@ -82,17 +82,28 @@ fn commit_group(c: &Connection, group: Vec<Job>) {
     // SQLite ends the transaction itself after some errors (a full disk): then
     // nothing more may run in it, and nothing of it is committed.
     let lost = || StoreError::Backend("the transaction was rolled back by the database".into());
-    let done: Vec<_> = group
+    // A lone job needs no savepoint: if it fails, the whole transaction is its own.
+    let alone = group.len() == 1;
+    let mut done: Vec<_> = group
         .into_iter()
         .map(|job| {
             let value = if c.is_autocommit() {
                 Err(lost())
+            } else if alone {
+                guarded(c, job.work)
             } else {
                 in_savepoint(c, job.work)
             };
             (job.reply, value)
         })
         .collect();
+    if alone && done[0].1.is_err() {
+        let _ = c.execute_batch("ROLLBACK");
+        if let Some((reply, value)) = done.pop() {
+            let _ = reply.send(value);
+        }
+        return;
+    }
     let committed = if c.is_autocommit() {
         Err(lost().to_string())
     } else {
@@ -110,12 +121,16 @@ fn commit_group(c: &Connection, group: Vec<Job>) {
     }
 }
 
+/// Runs one job, turning a panic into an error.
+fn guarded(c: &Connection, work: Work) -> Result<Value> {
+    catch_unwind(AssertUnwindSafe(|| work(c)))
+        .unwrap_or_else(|_| Err(StoreError::Backend("a write panicked".into())))
+}
+
 /// Runs one job so that its failure (or panic) undoes only its own changes.
 fn in_savepoint(c: &Connection, work: Work) -> Result<Value> {
     c.execute_batch("SAVEPOINT job")?;
-    let value = catch_unwind(AssertUnwindSafe(|| work(c)))
-        .unwrap_or_else(|_| Err(StoreError::Backend("a write panicked".into())));
-    match value {
+    match guarded(c, work) {
         Ok(v) => {
             c.execute_batch("RELEASE job")?;
             Ok(v)
