@@ -146,7 +146,7 @@ mod tests {
         }))
         .unwrap();
         NewTouchpoint::parse(
-            &input,
+            input,
             "SE",
             |_| true,
             "2026-11-23T00:00:00Z".parse().unwrap(),

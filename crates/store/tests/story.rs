@@ -19,7 +19,7 @@ use std::sync::Arc;
 fn touchpoint(store_channels: &[Channel], v: serde_json::Value) -> NewTouchpoint {
     let input: TouchpointInput = serde_json::from_value(v).unwrap();
     NewTouchpoint::parse(
-        &input,
+        input,
         "SE",
         |k| store_channels.iter().any(|c| c.key.as_str() == k),
         Utc::now(),

@@ -285,7 +285,7 @@ impl Reader {
         mapping: &Mapping,
         mapped: mapping::Mapped,
     ) -> anyhow::Result<()> {
-        let checked = self.context.check(&input, self.now, true);
+        let checked = self.context.check(input.clone(), self.now, true);
         held.input = Some(input);
         match checked {
             Ok(t) if mapped.errors.is_empty() => self.chunk.good.push((held, t)),
@@ -366,10 +366,10 @@ impl Reader {
                             raw: Raw::Line(text),
                             input: None,
                         };
-                        let checked = self.context.check(&input, self.now, true);
                         if derived {
-                            held.input = Some(input);
+                            held.input = Some(input.clone());
                         }
+                        let checked = self.context.check(input, self.now, true);
                         match checked {
                             Ok(t) => self.chunk.good.push((held, t)),
                             Err(e) => self.chunk.bad.push((held, e.0)),

@@ -79,6 +79,7 @@ async fn create_batch(
     let format = Format::from_content_type(header(header::CONTENT_TYPE))?;
     let decoded = batch::decode(header(header::CONTENT_ENCODING), &body)?;
     let events = batch::split(format, &decoded)?;
+    let texts: Vec<&str> = events.iter().map(|e| e.text).collect();
     state
         .limits
         .take(sender.key_id, sender.publishable, events.len())?;
@@ -89,11 +90,9 @@ async fn create_batch(
     let mut good = Vec::with_capacity(events.len());
     let mut positions = Vec::with_capacity(events.len());
     let mut quarantine = Vec::new();
-    for (index, event) in events.iter().enumerate() {
+    for (index, event) in events.into_iter().enumerate() {
         match event
             .input
-            .as_ref()
-            .map_err(Clone::clone)
             .and_then(|input| context.check(input, now, true))
         {
             Ok(t) => {
@@ -135,11 +134,7 @@ async fn create_batch(
                 r.id = Some(t.id);
             }
             Outcome::Rejected(e) => {
-                quarantine.push((
-                    "batch".to_string(),
-                    events[index].text.to_string(),
-                    e.0.clone(),
-                ));
+                quarantine.push(("batch".to_string(), texts[index].to_string(), e.0.clone()));
                 r.status = EventStatus::Rejected;
                 r.errors = e.0;
             }

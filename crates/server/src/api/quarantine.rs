@@ -154,7 +154,7 @@ async fn replay_quarantined(
     };
     let input: TouchpointInput = parse_json(text)?;
     let context = Context::load(&state, me).await?;
-    let new = context.check(&input, Utc::now(), true)?;
+    let new = context.check(input, Utc::now(), true)?;
     let mut out = state
         .store
         .insert_touchpoints(me, vec![new], Utc::now(), Stitch::Now)

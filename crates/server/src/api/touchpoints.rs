@@ -40,7 +40,7 @@ async fn create_touchpoint(
 ) -> Result<(StatusCode, Json<Touchpoint>), ApiError> {
     state.limits.take(sender.key_id, sender.publishable, 1)?;
     let context = Context::load(&state, sender.provider).await?;
-    let new = context.check(&input, Utc::now(), false)?;
+    let new = context.check(input, Utc::now(), false)?;
     let stitch = if sender.publishable {
         Stitch::Later
     } else {

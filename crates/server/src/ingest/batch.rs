@@ -7,6 +7,7 @@ use flate2::read::GzDecoder;
 use motesplats_core::Invalid;
 use motesplats_core::touchpoint::TouchpointInput;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::io::Read;
 
 /// Most events in one request.
@@ -36,13 +37,17 @@ impl Format {
     }
 }
 
-/// The body as plain bytes: gzip is undone, with a cap against decompression bombs.
-pub fn decode(content_encoding: Option<&str>, body: &[u8]) -> Result<Vec<u8>, ApiError> {
+/// The body as plain bytes: gzip is undone, with a cap against decompression bombs;
+/// a plain body is used as it came.
+pub fn decode<'a>(
+    content_encoding: Option<&str>,
+    body: &'a [u8],
+) -> Result<Cow<'a, [u8]>, ApiError> {
     match content_encoding
         .map(|e| e.trim().to_ascii_lowercase())
         .as_deref()
     {
-        None | Some("identity") | Some("") => Ok(body.to_vec()),
+        None | Some("identity") | Some("") => Ok(Cow::Borrowed(body)),
         Some("gzip") => {
             let mut out = Vec::new();
             GzDecoder::new(body)
@@ -52,7 +57,7 @@ pub fn decode(content_encoding: Option<&str>, body: &[u8]) -> Result<Vec<u8>, Ap
             if out.len() > MAX_DECODED_BYTES {
                 return Err(ApiError::TooLarge(MAX_DECODED_BYTES));
             }
-            Ok(out)
+            Ok(Cow::Owned(out))
         }
         Some(other) => Err(ApiError::Invalid(Invalid::one(
             "content-encoding",
@@ -167,7 +172,9 @@ mod tests {
         let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
         gz.write_all(b"[{}]").unwrap();
         assert_eq!(
-            decode(Some("gzip"), &gz.finish().unwrap()).unwrap(),
+            decode(Some("gzip"), &gz.finish().unwrap())
+                .unwrap()
+                .as_ref(),
             b"[{}]"
         );
         let mut bomb = GzEncoder::new(Vec::new(), Compression::best());

@@ -48,13 +48,14 @@ impl Context {
     /// Checks one event. `require_event_id` is set where retries must be idempotent.
     pub fn check(
         &self,
-        input: &TouchpointInput,
+        input: TouchpointInput,
         now: DateTime<Utc>,
         require_event_id: bool,
     ) -> Result<NewTouchpoint, Invalid> {
         let known = |k: &str| self.channels.iter().any(|c| c.key.as_str() == k);
+        let without_id = input.event_id.is_none();
         let mut t = NewTouchpoint::parse(input, &self.region, known, now);
-        if require_event_id && input.event_id.is_none() {
+        if require_event_id && without_id {
             let missing = Invalid::one(
                 "event_id",
                 "is required here, so that retries are not stored twice",
