@@ -2,10 +2,9 @@
 //! committed transaction survives a crash of the process or the machine. One writer
 //! thread takes every write (SQLite allows one writer at a time anyway) and commits
 //! writes that arrive together as one group; a few reader connections serve reads
-//! concurrently; a checkpointer thread keeps the WAL short.
+//! concurrently.
 
 mod attachments;
-mod checkpoint;
 pub(crate) mod coding;
 mod ingest;
 mod projects;
@@ -63,8 +62,6 @@ impl SqliteStore {
         }
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
-        // The checkpointer thread does this work, off the write path.
-        writer.pragma_update(None, "wal_autocheckpoint", 0)?;
         // Savepoints of grouped writes keep their undo pages in memory, not in temp files.
         writer.pragma_update(None, "temp_store", "MEMORY")?;
         migrate(&mut writer)?;
@@ -80,14 +77,14 @@ impl SqliteStore {
                 Ok(Mutex::new(c))
             })
             .collect::<Result<Vec<_>>>()?;
-        let inner = Arc::new(Inner {
-            writer: writer::Writer::start(writer)?,
-            ingesting: AtomicUsize::new(0),
-            readers,
-            next_reader: AtomicUsize::new(0),
-        });
-        checkpoint::start(path, &inner)?;
-        Ok(SqliteStore { inner })
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                writer: writer::Writer::start(writer)?,
+                ingesting: AtomicUsize::new(0),
+                readers,
+                next_reader: AtomicUsize::new(0),
+            }),
+        })
     }
 
     /// Runs `f` in a write transaction; answers once it is committed. On Err only
