@@ -4,7 +4,7 @@
 use anyhow::{Context, bail};
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
-use motesplats_core::demo::{self, DemoWorld};
+use motesplats_core::demo;
 use motesplats_server::auth::{hash_password, new_token, sha256};
 use motesplats_store::{NewApiKey, Role, Stitch, Store};
 use std::sync::Arc;
@@ -14,8 +14,10 @@ pub const SIGN_IN: &str = "demo@cafe.example";
 /// The password of every demo user. It only ever opens the demo file.
 pub const PASSWORD: &str = "motesplats-demo";
 const SEED: u64 = 7;
-/// Rows per transaction while loading.
-const CHUNK: usize = 5_000;
+/// Humans generated and written at a time: the busiest provider, the clothing shop,
+/// gets about 5,000 touchpoints a transaction, and memory stays bounded however many
+/// people the world has.
+const CHUNK_PEOPLE: usize = 1_500;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -56,13 +58,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     let started = std::time::Instant::now();
-    let world = load(&store, args.seed, args.people).await?;
-    let touchpoints: usize = world.providers.iter().map(|p| p.touchpoints.len()).sum();
-    let profiles: usize = world.providers.iter().map(|p| p.profiles.len()).sum();
+    let loaded = load(&store, args.seed, args.people).await?;
     println!(
-        "demo world in {database}: {} providers, {} people, {profiles} profiles, {touchpoints} touchpoints ({:.1} s)",
-        world.providers.len(),
-        world.truth.len(),
+        "demo world in {database}: {} providers, {} people, {} profiles, {} touchpoints ({:.1} s)",
+        loaded.providers,
+        loaded.people,
+        loaded.profiles,
+        loaded.touchpoints,
         started.elapsed().as_secs_f64()
     );
     println!(
@@ -92,26 +94,22 @@ pub async fn ensure(store: &Arc<dyn Store>) -> anyhow::Result<String> {
     Ok(token)
 }
 
-/// Generates the world and writes it, with a progress bar over the rows.
-async fn load(store: &Arc<dyn Store>, seed: u64, people: usize) -> anyhow::Result<DemoWorld> {
-    let world = demo::generate(seed, people, Utc::now());
-    let rows: usize = world
-        .providers
-        .iter()
-        .map(|p| p.profiles.len() + p.touchpoints.len())
-        .sum();
-    let bar = ProgressBar::new(rows as u64).with_style(
-        ProgressStyle::with_template(
-            "{msg:12} [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)",
-        )
-        .context("progress template")?
-        .progress_chars("=> "),
-    );
+/// What `load` wrote.
+#[derive(Default)]
+struct Loaded {
+    providers: usize,
+    people: usize,
+    profiles: usize,
+    touchpoints: usize,
+}
+
+/// Generates the world and writes it chunk by chunk, with a progress bar over the people.
+async fn load(store: &Arc<dyn Store>, seed: u64, people: usize) -> anyhow::Result<Loaded> {
+    let world = demo::world();
     let password =
         hash_password(PASSWORD).map_err(|e| anyhow::anyhow!("hashing the demo password: {e:?}"))?;
     let mut members = Vec::new();
     for p in &world.providers {
-        bar.set_message(p.slug);
         let provider = store.create_provider(p.provider.clone()).await?;
         members.push(provider.id);
         store
@@ -120,23 +118,49 @@ async fn load(store: &Arc<dyn Store>, seed: u64, people: usize) -> anyhow::Resul
         for channel in &p.channels {
             store.create_channel(provider.id, channel.clone()).await?;
         }
-        for chunk in p.profiles.chunks(CHUNK) {
-            store.create_profiles(provider.id, chunk.to_vec()).await?;
-            bar.inc(chunk.len() as u64);
-        }
-        // In id order the rows append to the end of the table instead of landing all over it.
-        let mut touchpoints = p.touchpoints.clone();
-        touchpoints.sort_unstable_by_key(|t| t.id);
-        for chunk in touchpoints.chunks(CHUNK) {
-            store
-                .insert_touchpoints(provider.id, chunk.to_vec(), Utc::now(), Stitch::Now)
-                .await?;
-            bar.inc(chunk.len() as u64);
-        }
     }
-    store
-        .create_network(world.network.clone(), &members)
-        .await?;
+    store.create_network(world.network, &members).await?;
+
+    let bar = ProgressBar::new(people as u64).with_style(
+        ProgressStyle::with_template("[{bar:40}] {pos}/{len} people ({per_sec}, {eta} left)")
+            .context("progress template")?
+            .progress_chars("=> "),
+    );
+    // The next chunk is generated while this one is written; at most two wait, so
+    // memory stays bounded.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+    let anchor = Utc::now();
+    let generator = tokio::task::spawn_blocking(move || {
+        for chunk in demo::people(seed, people, anchor, CHUNK_PEOPLE) {
+            // A closed channel means the loader stopped on an error.
+            if tx.blocking_send(chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let mut loaded = Loaded {
+        providers: members.len(),
+        ..Loaded::default()
+    };
+    while let Some(chunk) = rx.recv().await {
+        let humans = chunk.truth.len();
+        for ((&provider, profiles), mut touchpoints) in
+            members.iter().zip(chunk.profiles).zip(chunk.touchpoints)
+        {
+            loaded.profiles += profiles.len();
+            loaded.touchpoints += touchpoints.len();
+            store.create_profiles(provider, profiles).await?;
+            // In id order the chunk's rows go into the table in one pass over it, not
+            // back and forth.
+            touchpoints.sort_unstable_by_key(|t| t.id);
+            store
+                .insert_touchpoints(provider, touchpoints, Utc::now(), Stitch::Now)
+                .await?;
+        }
+        loaded.people += humans;
+        bar.inc(humans as u64);
+    }
+    generator.await.context("generating the demo world")?;
     bar.finish_and_clear();
-    Ok(world)
+    Ok(loaded)
 }

@@ -2,6 +2,7 @@
 
 mod browser;
 mod crash;
+mod demo;
 mod import;
 mod project;
 mod research_browser;

@@ -6,6 +6,10 @@
 //! clock. Each human is a customer of one to four providers, and each provider knows
 //! them by different identifiers, as fragmented customer databases do; `truth` says
 //! which profiles are the same human, for testing identity resolution.
+//!
+//! `world` gives the network and its providers; `people` gives their customers a
+//! chunk of humans at a time, so a world of a million people never has to fit in
+//! memory. How the people are cut into chunks does not change the world.
 
 mod journeys;
 mod names;
@@ -32,19 +36,16 @@ pub const DEFAULT_PEOPLE: usize = 2000;
 /// Touchpoints fall within this many days before the anchor.
 pub const WINDOW_DAYS: i64 = 90;
 
-/// The demo town centre.
+/// The demo town centre without its customers; `people` brings them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemoWorld {
     /// The town centre, sharing aggregate counts between its members.
     pub network: NewNetwork,
     /// All are members of the network.
     pub providers: Vec<DemoProvider>,
-    /// Ground truth for identity tests: one entry per human, listing (provider index,
-    /// ProfileId) of every profile that is this human.
-    pub truth: Vec<Vec<(usize, ProfileId)>>,
 }
 
-/// One provider of the demo world with its customers and their touchpoints.
+/// One provider of the demo world.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemoProvider {
     /// "cafe", "clothing", "hotel", "property" or "bank".
@@ -54,18 +55,64 @@ pub struct DemoProvider {
     pub user_email: String,
     /// Provider-defined channels; may be empty.
     pub channels: Vec<Channel>,
-    /// In order of creation; ids sort the same way.
-    pub profiles: Vec<NewProfile>,
-    /// Grouped by profile, each journey in time order. The subject is always one of
-    /// this provider's profiles.
-    pub touchpoints: Vec<NewTouchpoint>,
 }
 
-/// Generates the demo world. Deterministic: the same seed, people and anchor always
-/// give the same world, ids included. Touchpoints fall within the 90 days before
-/// `anchor`.
-pub fn generate(seed: u64, people: usize, anchor: DateTime<Utc>) -> DemoWorld {
-    Generator::new(seed, people, anchor).run(people)
+/// Some humans of the demo world: their profiles at each provider and the touchpoints
+/// of those profiles. Each profile comes with all its touchpoints in the same chunk.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Chunk {
+    /// Indexed like `DemoWorld::providers`, each in order of creation; ids sort the
+    /// same way, and after those of earlier chunks.
+    pub profiles: Vec<Vec<NewProfile>>,
+    /// Indexed like `DemoWorld::providers`, grouped by profile, each journey in time
+    /// order. The subject is always one of this chunk's profiles at that provider.
+    pub touchpoints: Vec<Vec<NewTouchpoint>>,
+    /// Ground truth for identity tests: one entry per human of the chunk, listing
+    /// (provider index, ProfileId) of every profile that is this human.
+    pub truth: Vec<Vec<(usize, ProfileId)>>,
+}
+
+/// The network and providers of the demo world; the same every time.
+pub fn world() -> DemoWorld {
+    DemoWorld {
+        network: NewNetwork {
+            name: "Torgets centrum".to_string(),
+            shares: vec![SharedData::AggregateCounts],
+        },
+        providers: PROVIDERS.iter().map(demo_provider).collect(),
+    }
+}
+
+/// The customers of the demo world, `chunk` humans at a time (the last chunk may hold
+/// fewer). Deterministic: the same seed, people and anchor always give the same
+/// humans, ids included, however they are cut into chunks. Touchpoints fall within the
+/// 90 days before `anchor`.
+pub fn people(seed: u64, people: usize, anchor: DateTime<Utc>, chunk: usize) -> People {
+    People {
+        generator: Generator::new(seed, people, anchor),
+        left: people,
+        chunk: chunk.max(1),
+    }
+}
+
+/// The chunks of humans `people` makes, in order.
+pub struct People {
+    generator: Generator,
+    left: usize,
+    chunk: usize,
+}
+
+impl Iterator for People {
+    type Item = Chunk;
+
+    fn next(&mut self) -> Option<Chunk> {
+        if self.left == 0 {
+            return None;
+        }
+        let humans = self.left.min(self.chunk);
+        self.left -= humans;
+        Some(self.generator.chunk(humans))
+    }
 }
 
 /// Chance that a touchpoint leaves its phase out: clients do not always declare it.
@@ -110,7 +157,6 @@ struct ProviderState {
     /// Index of each journey's anchor (its first `During` step).
     anchors: Vec<usize>,
     journey_weights: Vec<u32>,
-    out: DemoProvider,
     profile_seq: u64,
     touchpoint_seq: u64,
 }
@@ -180,27 +226,25 @@ impl Generator {
         }
     }
 
-    fn run(mut self, people: usize) -> DemoWorld {
-        let mut truth = Vec::with_capacity(people);
-        for _ in 0..people {
+    /// The next `humans` humans, with their profiles and touchpoints.
+    fn chunk(&mut self, humans: usize) -> Chunk {
+        let mut chunk = Chunk {
+            profiles: vec![Vec::new(); PROVIDERS.len()],
+            touchpoints: vec![Vec::new(); PROVIDERS.len()],
+            truth: Vec::with_capacity(humans),
+        };
+        for _ in 0..humans {
             let mut human = self.human();
             let chosen = self.choose_providers();
             let mut entry = Vec::with_capacity(4);
             for (p, &yes) in chosen.iter().enumerate() {
                 if yes {
-                    entry.push((p, self.profile(p, &mut human)));
+                    entry.push((p, self.profile(p, &mut human, &mut chunk)));
                 }
             }
-            truth.push(entry);
+            chunk.truth.push(entry);
         }
-        DemoWorld {
-            network: NewNetwork {
-                name: "Torgets centrum".to_string(),
-                shares: vec![SharedData::AggregateCounts],
-            },
-            providers: self.providers.into_iter().map(|p| p.out).collect(),
-            truth,
-        }
+        chunk
     }
 
     fn human(&mut self) -> Human {
@@ -321,8 +365,8 @@ impl Generator {
         chosen
     }
 
-    /// Makes the human's profile at provider `p` with its journeys.
-    fn profile(&mut self, p: usize, h: &mut Human) -> ProfileId {
+    /// Makes the human's profile at provider `p` with its journeys, into `chunk`.
+    fn profile(&mut self, p: usize, h: &mut Human, chunk: &mut Chunk) -> ProfileId {
         let seq = self.providers[p].profile_seq;
         self.providers[p].profile_seq += 1;
         // Whole milliseconds apart, so profile ids sort by creation within a provider.
@@ -333,14 +377,14 @@ impl Generator {
         let mut used = Used::default();
         let journeys = pick_weighted(&mut self.rng, &JOURNEY_COUNT_WEIGHTS) + 1;
         for _ in 0..journeys {
-            used.add(self.journey(p, id));
+            used.add(self.journey(p, id, &mut chunk.touchpoints[p]));
         }
 
         let style = self.providers[p].spec.style;
         let identifiers = self.identifiers(style, seq, h, used);
         let display_name = self.display_name(style, h);
         let attributes = self.attributes(style, &identifiers);
-        self.providers[p].out.profiles.push(NewProfile {
+        chunk.profiles[p].push(NewProfile {
             id,
             display_name,
             identifiers,
@@ -349,8 +393,9 @@ impl Generator {
         id
     }
 
-    /// One journey of profile `id` at provider `p`; says which channels it used.
-    fn journey(&mut self, p: usize, id: ProfileId) -> Used {
+    /// One journey of profile `id` at provider `p`, into `out`; says which channels it
+    /// used.
+    fn journey(&mut self, p: usize, id: ProfileId, out: &mut Vec<NewTouchpoint>) -> Used {
         let spec = self.providers[p].spec;
         let j = pick_weighted(&mut self.rng, &self.providers[p].journey_weights);
         let journey = &spec.journeys[j];
@@ -419,7 +464,7 @@ impl Generator {
                 properties: properties(&mut self.rng, step.props, nights),
                 flags: Vec::new(),
             };
-            state.out.touchpoints.push(touchpoint);
+            out.push(touchpoint);
         }
         used
     }
@@ -599,14 +644,6 @@ impl Generator {
 
 impl ProviderState {
     fn new(spec: &'static ProviderSpec) -> Self {
-        let channels: Vec<Channel> = spec
-            .channels
-            .iter()
-            .map(|&(key, name, controlled, _)| {
-                Channel::custom(key, name, controlled)
-                    .expect("the demo's own channels are valid and not built-in")
-            })
-            .collect();
         let resolve = |key: &str| -> (ChannelKey, Option<Setting>, Used) {
             let physical = spec.channels.iter().any(|c| c.0 == key && c.3);
             let setting = match key {
@@ -655,21 +692,29 @@ impl ProviderState {
             steps,
             anchors,
             journey_weights: spec.journeys.iter().map(|j| j.weight).collect(),
-            out: DemoProvider {
-                slug: spec.slug,
-                provider: NewProvider {
-                    name: spec.name.to_string(),
-                    time_zone: "Europe/Stockholm".to_string(),
-                    country: "SE".to_string(),
-                },
-                user_email: format!("demo@{}.example", spec.slug),
-                channels,
-                profiles: Vec::new(),
-                touchpoints: Vec::new(),
-            },
             profile_seq: 0,
             touchpoint_seq: 0,
         }
+    }
+}
+
+fn demo_provider(spec: &'static ProviderSpec) -> DemoProvider {
+    DemoProvider {
+        slug: spec.slug,
+        provider: NewProvider {
+            name: spec.name.to_string(),
+            time_zone: "Europe/Stockholm".to_string(),
+            country: "SE".to_string(),
+        },
+        user_email: format!("demo@{}.example", spec.slug),
+        channels: spec
+            .channels
+            .iter()
+            .map(|&(key, name, controlled, _)| {
+                Channel::custom(key, name, controlled)
+                    .expect("the demo's own channels are valid and not built-in")
+            })
+            .collect(),
     }
 }
 
@@ -766,10 +811,15 @@ mod tests {
         "2026-11-23T12:00:00Z".parse().unwrap()
     }
 
-    fn profile_ids(w: &DemoWorld) -> Vec<HashSet<ProfileId>> {
-        w.providers
+    /// The whole world's people as one chunk.
+    fn generate(seed: u64, humans: usize, anchor: DateTime<Utc>) -> Chunk {
+        people(seed, humans, anchor, humans).next().unwrap()
+    }
+
+    fn profile_ids(w: &Chunk) -> Vec<HashSet<ProfileId>> {
+        w.profiles
             .iter()
-            .map(|p| p.profiles.iter().map(|x| x.id).collect())
+            .map(|p| p.iter().map(|x| x.id).collect())
             .collect()
     }
 
@@ -780,14 +830,40 @@ mod tests {
         assert!(a == b, "two worlds from seed 7 differ");
         let c = generate(8, 200, anchor());
         assert!(a != c);
-        let ids = |w: &DemoWorld| -> Vec<TouchpointId> {
-            w.providers
+        let ids = |w: &Chunk| -> Vec<TouchpointId> {
+            w.touchpoints
                 .iter()
-                .flat_map(|p| p.touchpoints.iter().map(|t| t.id))
+                .flat_map(|p| p.iter().map(|t| t.id))
                 .collect()
         };
         assert_ne!(ids(&a), ids(&c));
         assert_ne!(profile_ids(&a), profile_ids(&c));
+    }
+
+    #[test]
+    fn chunks_of_any_size_make_the_same_world() {
+        let whole = generate(5, 300, anchor());
+        for size in [1, 7, 299, 1000] {
+            let mut joined = Chunk::default();
+            let mut chunks = 0;
+            for chunk in people(5, 300, anchor(), size) {
+                chunks += 1;
+                joined.profiles.resize_with(chunk.profiles.len(), Vec::new);
+                joined
+                    .touchpoints
+                    .resize_with(chunk.touchpoints.len(), Vec::new);
+                for (all, part) in joined.profiles.iter_mut().zip(chunk.profiles) {
+                    all.extend(part);
+                }
+                for (all, part) in joined.touchpoints.iter_mut().zip(chunk.touchpoints) {
+                    all.extend(part);
+                }
+                joined.truth.extend(chunk.truth);
+            }
+            assert_eq!(chunks, 300_usize.div_ceil(size));
+            assert!(joined == whole, "chunks of {size} make another world");
+        }
+        assert_eq!(people(5, 0, anchor(), 10).count(), 0);
     }
 
     #[test]
@@ -802,31 +878,34 @@ mod tests {
                 assert!(seen.insert((p, id)), "{id} listed twice");
             }
         }
-        let profiles: usize = w.providers.iter().map(|p| p.profiles.len()).sum();
+        let profiles: usize = w.profiles.iter().map(Vec::len).sum();
         assert_eq!(seen.len(), profiles);
     }
 
     #[test]
     fn a_default_world_is_plausible() {
         let anchor = anchor();
+        let town = world();
         let w = generate(42, DEFAULT_PEOPLE, anchor);
-        assert_eq!(w.providers.len(), 5);
-        assert_eq!(w.network.shares, [SharedData::AggregateCounts]);
-        let slugs: Vec<_> = w.providers.iter().map(|p| p.slug).collect();
+        assert_eq!(town.providers.len(), 5);
+        assert_eq!((w.profiles.len(), w.touchpoints.len()), (5, 5));
+        assert_eq!(town.network.shares, [SharedData::AggregateCounts]);
+        let slugs: Vec<_> = town.providers.iter().map(|p| p.slug).collect();
         assert_eq!(slugs, ["cafe", "clothing", "hotel", "property", "bank"]);
 
-        let total: usize = w.providers.iter().map(|p| p.touchpoints.len()).sum();
+        let total: usize = w.touchpoints.iter().map(Vec::len).sum();
         assert!((12_000..=30_000).contains(&total), "{total} touchpoints");
         let start = anchor - chrono::Duration::days(WINDOW_DAYS);
         let mut phases: HashMap<Option<Phase>, usize> = HashMap::new();
         let mut settings: HashMap<Option<Setting>, usize> = HashMap::new();
         let mut touchpoint_ids = HashSet::new();
         let mut event_ids = HashSet::new();
-        for p in &w.providers {
-            assert!(!p.profiles.is_empty(), "{} has no profiles", p.slug);
+        let ids = profile_ids(&w);
+        for (i, p) in town.providers.iter().enumerate() {
+            let (profiles, touchpoints, own) = (&w.profiles[i], &w.touchpoints[i], &ids[i]);
+            assert!(!profiles.is_empty(), "{} has no profiles", p.slug);
             assert_eq!(p.provider.time_zone, "Europe/Stockholm");
-            let own = profile_ids(&w)[slugs.iter().position(|s| *s == p.slug).unwrap()].clone();
-            for pr in &p.profiles {
+            for pr in profiles {
                 assert!(
                     !pr.identifiers.is_empty(),
                     "a {} profile has no identifiers",
@@ -835,11 +914,11 @@ mod tests {
             }
             // Profile ids sort in the order the profiles were made.
             assert!(
-                p.profiles.windows(2).all(|w| w[0].id < w[1].id),
+                profiles.windows(2).all(|w| w[0].id < w[1].id),
                 "{} profile ids out of order",
                 p.slug
             );
-            for t in &p.touchpoints {
+            for t in touchpoints {
                 let Subject::Profile(id) = &t.subject else {
                     panic!("subject is not a profile")
                 };
@@ -893,9 +972,9 @@ mod tests {
             );
         }
         let by_provider = w
-            .providers
+            .touchpoints
             .iter()
-            .flat_map(|p| &p.touchpoints)
+            .flatten()
             .filter(|t| t.initiator == crate::Initiator::Provider)
             .count();
         assert!(
@@ -907,8 +986,7 @@ mod tests {
     #[test]
     fn humans_at_several_providers_look_different_at_each() {
         let w = generate(3, DEFAULT_PEOPLE, anchor());
-        let profile =
-            |p: usize, id: ProfileId| w.providers[p].profiles.iter().find(|x| x.id == id).unwrap();
+        let profile = |p: usize, id: ProfileId| w.profiles[p].iter().find(|x| x.id == id).unwrap();
         let emails = |pr: &NewProfile| -> Vec<String> {
             pr.identifiers
                 .iter()
@@ -1041,14 +1119,16 @@ mod tests {
     #[test]
     #[ignore = "prints timings; run in release"]
     fn timing() {
-        for people in [DEFAULT_PEOPLE, 100_000, 1_000_000] {
+        for humans in [DEFAULT_PEOPLE, 100_000, 1_000_000] {
             let t = std::time::Instant::now();
-            let w = generate(1, people, anchor());
+            let (mut profiles, mut touchpoints) = (0, 0);
+            for chunk in people(1, humans, anchor(), 2000) {
+                profiles += chunk.profiles.iter().map(Vec::len).sum::<usize>();
+                touchpoints += chunk.touchpoints.iter().map(Vec::len).sum::<usize>();
+            }
             let elapsed = t.elapsed();
-            let touchpoints: usize = w.providers.iter().map(|p| p.touchpoints.len()).sum();
-            let profiles: usize = w.providers.iter().map(|p| p.profiles.len()).sum();
             println!(
-                "{people} people: {profiles} profiles, {touchpoints} touchpoints in {elapsed:.2?}"
+                "{humans} people: {profiles} profiles, {touchpoints} touchpoints in {elapsed:.2?}"
             );
         }
     }
