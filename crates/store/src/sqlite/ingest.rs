@@ -164,16 +164,16 @@ fn place(
     Ok(profile)
 }
 
-/// Places the waiting touchpoints of the oldest waiting batches, until about `limit`
-/// are placed or none wait. Batches written at the same time have overlapping id
-/// ranges; a row placed through one range is simply skipped by the other.
+/// Places up to `limit` waiting touchpoints, oldest batches first. Batches written at
+/// the same time have overlapping id ranges; a row placed through one range is simply
+/// skipped by the other. A batch's row goes once its range holds no waiting rows.
 pub fn resolve_pending(c: &Connection, limit: u32) -> Result<usize> {
     let mut next = c.prepare_cached(
         "SELECT seq, provider_id, first_id, last_id FROM waiting_batches ORDER BY seq LIMIT 1",
     )?;
     let mut rows = c.prepare_cached(
         "SELECT id, identifiers FROM touchpoints \
-         WHERE provider_id = ?1 AND id BETWEEN ?2 AND ?3 AND profile_id IS NULL",
+         WHERE provider_id = ?1 AND id BETWEEN ?2 AND ?3 AND profile_id IS NULL ORDER BY id LIMIT ?4",
     )?;
     let mut done = c.prepare_cached("DELETE FROM waiting_batches WHERE seq = ?1")?;
     let at = Utc::now();
@@ -192,18 +192,24 @@ pub fn resolve_pending(c: &Connection, limit: u32) -> Result<usize> {
         else {
             break;
         };
-        let waiting: Vec<(Uuid, String)> = rows
-            .query_map(params![provider.0, first, last], |r| {
+        let room = limit as usize - placed;
+        // One row more than there is room for tells whether the range is finished.
+        let mut waiting: Vec<(Uuid, String)> = rows
+            .query_map(params![provider.0, first, last, room as i64 + 1], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let finished = waiting.len() <= room;
+        waiting.truncate(room);
         for (id, identifiers) in &waiting {
             let ids: Vec<Identifier> = serde_json::from_str(identifiers).map_err(|_| {
                 StoreError::Backend("unreadable identifiers of a waiting touchpoint".into())
             })?;
             place(c, provider, *id, &ids, at)?;
         }
-        done.execute([seq])?;
+        if finished {
+            done.execute([seq])?;
+        }
         placed += waiting.len();
     }
     Ok(placed)
