@@ -216,7 +216,13 @@ struct Shape {
     name: &'static str,
     table: &'static str,
     insert: &'static str,
-    bind: fn(&mut rusqlite::CachedStatement, &Value, &[u8; 16]) -> anyhow::Result<()>,
+    bind: fn(&mut rusqlite::CachedStatement, &Value, &Stamp) -> anyhow::Result<()>,
+}
+
+/// What a row takes from its batch rather than its event: who sent it, and when.
+struct Stamp {
+    provider: [u8; 16],
+    received_at: i64,
 }
 
 /// The event's own fields, in the narrowest row that holds them.
@@ -248,16 +254,16 @@ const ROWS: Shape = Shape {
             initiator TEXT NOT NULL, setting TEXT, phase TEXT, properties TEXT NOT NULL, flags TEXT)",
     insert: "INSERT INTO t (id, provider_id, identifiers, event_id, channel, kind, occurred_at, received_at, initiator, phase, properties) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'person', ?9, ?10)",
-    bind: |insert, e, provider| {
+    bind: |insert, e, stamp| {
         insert.execute(rusqlite::params![
             motesplats_core::TouchpointId::new().0,
-            provider,
+            stamp.provider,
             e["identifiers"].to_string(),
             e["event_id"].as_str(),
             e["channel"].as_str(),
             e["kind"].as_str(),
             occurred_at(e)?,
-            Utc::now().timestamp_micros(),
+            stamp.received_at,
             e["phase"].as_str(),
             e["properties"].to_string(),
         ])?;
@@ -284,11 +290,15 @@ fn ceiling(shape: &Shape, events: usize, batch: usize) -> anyhow::Result<(f64, u
     let rows: Vec<Value> = (0..events).map(event).collect();
     let started = Instant::now();
     for chunk in rows.chunks(batch) {
+        let stamp = Stamp {
+            provider,
+            received_at: Utc::now().timestamp_micros(),
+        };
         let tx = c.transaction()?;
         {
             let mut insert = tx.prepare_cached(shape.insert)?;
             for e in chunk {
-                (shape.bind)(&mut insert, e, &provider)?;
+                (shape.bind)(&mut insert, e, &stamp)?;
             }
         }
         tx.commit()?;

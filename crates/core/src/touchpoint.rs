@@ -219,23 +219,19 @@ impl NewTouchpoint {
         let phase = optional(&mut c, "phase", input.phase.as_deref(), Phase::parse);
         let properties = match input.properties {
             None | Some(Value::Null) => Some(Map::new()),
-            Some(object @ Value::Object(_)) => {
-                let size = json_size(&object);
-                if let Some(path) = nul_in(&object, "properties") {
+            Some(Value::Object(m)) => {
+                if let Some(path) = nul_in_object(&m, "properties") {
                     // PostgreSQL cannot store NUL in text, and no real value needs it.
                     c.fail(path, "must not contain the NUL character");
                     None
-                } else if size > MAX_PROPERTIES_BYTES {
+                } else if json_size(&m) > MAX_PROPERTIES_BYTES {
                     c.fail(
                         "properties",
                         format!("must be at most {MAX_PROPERTIES_BYTES} bytes as JSON"),
                     );
                     None
                 } else {
-                    match object {
-                        Value::Object(m) => Some(m),
-                        _ => None,
-                    }
+                    Some(m)
                 }
             }
             Some(_) => {
@@ -283,7 +279,7 @@ fn optional<T>(
 }
 
 /// How many bytes `v` takes as JSON, counted without building the text.
-fn json_size(v: &Value) -> usize {
+fn json_size(v: &impl Serialize) -> usize {
     struct Count(usize);
     impl std::io::Write for Count {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -306,15 +302,19 @@ fn nul_in(v: &Value, path: &str) -> Option<String> {
             .iter()
             .enumerate()
             .find_map(|(i, x)| nul_in(x, &format!("{path}[{i}]"))),
-        Value::Object(m) => m.iter().find_map(|(k, x)| {
-            if k.contains('\0') {
-                Some(path.to_string())
-            } else {
-                nul_in(x, &format!("{path}.{k}"))
-            }
-        }),
+        Value::Object(m) => nul_in_object(m, path),
         _ => None,
     }
+}
+
+fn nul_in_object(m: &Map<String, Value>, path: &str) -> Option<String> {
+    m.iter().find_map(|(k, x)| {
+        if k.contains('\0') {
+            Some(path.to_string())
+        } else {
+            nul_in(x, &format!("{path}.{k}"))
+        }
+    })
 }
 
 /// Parses an RFC 3339 timestamp with an explicit offset, not too far in the future.
