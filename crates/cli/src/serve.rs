@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use motesplats_server::AppState;
+use motesplats_server::client::TrustedProxies;
 use std::io::Write;
 
 #[derive(clap::Args)]
@@ -18,6 +19,10 @@ pub struct Args {
     /// Token for operator actions (creating providers and networks over HTTP); unset turns them off.
     #[arg(long, env = "MOTESPLATS_OPERATOR_TOKEN", hide_env_values = true)]
     operator_token: Option<String>,
+    /// Addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed
+    /// (the client's address for rate limits, HTTPS for Secure cookies); comma-separated.
+    #[arg(long, env = "MOTESPLATS_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxy: Vec<std::net::IpAddr>,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -56,7 +61,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     }
     out.flush()?;
     drop(out);
-    let state = AppState::new(store, args.operator_token.as_deref());
+    let state = AppState::new(store, args.operator_token.as_deref())
+        .with_trusted_proxies(TrustedProxies::new(args.trusted_proxy));
     motesplats_server::serve(listener, state, shutdown()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client;
 pub mod error;
 pub mod ingest;
 pub mod json;
@@ -69,7 +70,9 @@ pub async fn serve(
             limits.tidy();
         }
     });
-    let served = axum::serve(listener, router(state))
+    // Connection info gives `client::Client` the peer's address.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     resolver.abort();

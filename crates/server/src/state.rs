@@ -1,5 +1,6 @@
 //! What every handler can reach.
 
+use crate::client::TrustedProxies;
 use crate::ingest::PlanCache;
 use crate::ingest::limits::KeyLimits;
 use motesplats_store::Store;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub resolver: Arc<Notify>,
     pub plans: Arc<PlanCache>,
     pub limits: Arc<KeyLimits>,
+    /// Reverse proxies whose forwarded headers name the client and its scheme.
+    pub proxies: Arc<TrustedProxies>,
 }
 
 /// Events per second a publishable key may send unless configured otherwise.
@@ -32,12 +35,19 @@ impl AppState {
                 NonZeroU32::new(PUBLISHABLE_PER_SECOND).unwrap_or(NonZeroU32::MIN),
                 None,
             )),
+            proxies: Arc::new(TrustedProxies::default()),
         }
     }
 
     /// Sets the rate limits per key, in events per second.
     pub fn with_limits(mut self, publishable: NonZeroU32, secret: Option<NonZeroU32>) -> Self {
         self.limits = Arc::new(KeyLimits::new(publishable, secret));
+        self
+    }
+
+    /// Believes `X-Forwarded-For` and `X-Forwarded-Proto` from these addresses.
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.proxies = Arc::new(proxies);
         self
     }
 }

@@ -1,0 +1,134 @@
+//! Who is calling: the client's address and whether it came over HTTPS. Behind a
+//! reverse proxy the connection comes from the proxy, so the forwarded headers are
+//! believed only when the connection comes from an address the operator trusts.
+
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+/// The addresses of reverse proxies whose `X-Forwarded-For` and
+/// `X-Forwarded-Proto` headers tell the client's address and scheme.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(Vec<IpAddr>);
+
+impl TrustedProxies {
+    pub fn new(addresses: Vec<IpAddr>) -> Self {
+        TrustedProxies(addresses)
+    }
+
+    fn trusts(&self, ip: IpAddr) -> bool {
+        self.0.contains(&ip.to_canonical())
+    }
+
+    /// The client behind `peer`, the address the connection came from.
+    pub fn client(&self, peer: IpAddr, headers: &HeaderMap) -> Client {
+        let peer = peer.to_canonical();
+        if !self.trusts(peer) {
+            return Client {
+                ip: peer,
+                https: false,
+            };
+        }
+        // Each proxy appends the address it was called from; read from the right and
+        // stop at the first hop no trusted proxy vouches for.
+        let hops: Vec<IpAddr> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
+            .collect();
+        let ip = hops
+            .iter()
+            .rev()
+            .map(|ip| ip.to_canonical())
+            .find(|ip| !self.trusts(*ip))
+            .or_else(|| hops.first().map(|ip| ip.to_canonical()))
+            .unwrap_or(peer);
+        let https = headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+        Client { ip, https }
+    }
+}
+
+/// The client of a request, as far as the trusted proxies let us know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Client {
+    pub ip: IpAddr,
+    /// The client reached us over HTTPS (through a trusted proxy that terminates TLS).
+    pub https: bool,
+}
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+        // Served without connection info (a router driven in-process): no address.
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+        Ok(state.proxies.client(peer, &parts.headers))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn forwarded_headers_count_only_from_a_trusted_proxy() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let proxies = TrustedProxies::new(vec![proxy]);
+        let h = headers(&[
+            ("x-forwarded-for", "203.0.113.9, 198.51.100.7"),
+            ("x-forwarded-proto", "https"),
+        ]);
+        let stranger: IpAddr = "192.0.2.44".parse().unwrap();
+        assert_eq!(
+            proxies.client(stranger, &h),
+            Client {
+                ip: stranger,
+                https: false
+            },
+            "anyone can write these headers"
+        );
+        assert_eq!(
+            proxies.client(proxy, &h),
+            Client {
+                ip: "198.51.100.7".parse().unwrap(),
+                https: true
+            },
+            "the rightmost hop the proxy saw, not what the client claimed before it"
+        );
+    }
+
+    #[test]
+    fn a_chain_of_trusted_proxies_is_walked_to_the_client() {
+        let proxies = TrustedProxies::new(vec![
+            "10.0.0.1".parse().unwrap(),
+            "10.0.0.2".parse().unwrap(),
+        ]);
+        let h = headers(&[
+            ("x-forwarded-for", "203.0.113.9"),
+            ("x-forwarded-for", "10.0.0.2"),
+        ]);
+        let client = proxies.client("::ffff:10.0.0.1".parse().unwrap(), &h);
+        assert_eq!(client.ip, "203.0.113.9".parse::<IpAddr>().unwrap());
+        assert!(!client.https);
+    }
+}
