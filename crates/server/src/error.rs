@@ -26,6 +26,8 @@ pub enum ApiError {
     /// Over the key's rate limit; retry after this many seconds.
     RateLimited(u64),
     Internal(String),
+    /// Refused before any handler ran (no such route, wrong method, over a size limit).
+    Http(StatusCode, String),
 }
 
 /// A problem document (RFC 9457).
@@ -127,6 +129,13 @@ impl ApiError {
                 format!("this key is over its rate limit; retry after {secs} s"),
                 vec![],
             ),
+            ApiError::Http(status, detail) => (
+                *status,
+                protocol_slug(*status),
+                status.canonical_reason().unwrap_or("Error"),
+                detail.clone(),
+                vec![],
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -147,6 +156,19 @@ impl ApiError {
             errors,
         };
         (status, problem)
+    }
+}
+
+/// The problem type of a refusal made before any handler ran.
+fn protocol_slug(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too-large",
+        StatusCode::URI_TOO_LONG => "uri-too-long",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers-too-large",
+        s if s.is_server_error() => "internal",
+        _ => "bad-request",
     }
 }
 

@@ -11,6 +11,7 @@ pub mod error;
 pub mod ingest;
 pub mod json;
 pub mod pdf;
+pub mod protocol;
 pub mod research_export;
 pub mod state;
 pub mod survey_export;
@@ -21,7 +22,14 @@ pub use state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, header};
+use axum::middleware;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use std::future::Future;
+use std::net::SocketAddr;
+use tower_service::Service;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
@@ -48,8 +56,11 @@ pub fn router(state: AppState) -> Router {
     api::router()
         .layer(cors())
         .merge(ui::router())
+        .fallback(protocol::not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(protocol::problems))
+        .layer(middleware::from_fn(protocol::limits))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -71,11 +82,45 @@ pub async fn serve(
         }
     });
     // Connection info gives `client::Client` the peer's address.
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let mut app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    // hyper reads heads well past `protocol`'s limits, so that it is `protocol::limits`,
+    // not hyper, that refuses them, with a problem instead of an empty answer.
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .max_buf_size(protocol::READ_BUFFER)
+        .max_headers(protocol::PARSED_HEADERS);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of file descriptors, a connection reset before it was taken:
+                // wait and go on, as axum's own loop does.
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(service) = app.call(peer).await;
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
     resolver.abort();
     tidy.abort();
-    served
+    Ok(())
 }
+

@@ -42,7 +42,7 @@ use serde::{Deserialize, Serialize};
 const VALUE_LANDSCAPE: &str = include_str!("suggest_lexicon.txt");
 
 /// One suggested code for an answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Suggestion {
     /// The code key, such as `stance.dislike`.
     pub code: String,
@@ -50,6 +50,7 @@ pub struct Suggestion {
     pub score: f64,
     /// Where the cues matched: `(start, end)` in characters (Unicode scalar values, not
     /// bytes) of the original text, end exclusive, in text order.
+    #[schema(value_type = Vec<Vec<u64>>)]
     pub spans: Vec<(usize, usize)>,
     /// The cue, as written in the lexicon, that matched at the span of the same index; a
     /// negated cue is shown with the negator first, as `inte + trevlig`.

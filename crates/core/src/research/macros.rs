@@ -13,7 +13,7 @@ macro_rules! labelled_vocabulary {
         $(#[$doc])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-            ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema,
+            ::serde::Serialize, ::serde::Deserialize,
         )]
         pub enum $name {
             $( $(#[$vdoc])* #[serde(rename = $text)] $variant, )+
@@ -35,6 +35,23 @@ macro_rules! labelled_vocabulary {
                         format!("unknown value {s:?}; expected one of {}", names.join(", ")),
                     )
                 })
+            }
+        }
+
+        // Written by hand: the derive does not see a `rename` that comes through a macro
+        // argument and would document the Rust variant names instead of the wire names.
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                ::utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        impl ::utoipa::ToSchema for $name {
+            fn name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
 

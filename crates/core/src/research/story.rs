@@ -112,6 +112,8 @@ pub struct StoryMomentInput {
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+// Named apart from the survey's `QuestionInput`, so the OpenAPI document keeps both.
+#[schema(as = FollowUpQuestionInput)]
 pub struct QuestionInput {
     pub text: Option<String>,
     pub asked_by: Option<MemberId>,

@@ -391,6 +391,7 @@ pub struct AgreementQuery {
     /// The second coder.
     b: Option<String>,
     /// Confidence level of kappa's interval, such as 0.95 (default).
+    #[param(exclusive_minimum = 0.0, exclusive_maximum = 1.0)]
     level: Option<f64>,
 }
 
@@ -447,6 +448,7 @@ pub struct JoinQuery {
     /// Count only this coder's codings (default: everyone's).
     coder: Option<String>,
     /// Confidence level of the interval of the difference, such as 0.95 (default).
+    #[param(exclusive_minimum = 0.0, exclusive_maximum = 1.0)]
     level: Option<f64>,
     /// Count partial saves' scores too (default: completed responses only).
     partial: Option<bool>,
@@ -622,7 +624,7 @@ pub(crate) async fn quote_of(
 }
 
 /// Suggested codes for one open answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AnswerSuggestions {
     pub response_id: ResponseId,
     pub question: String,
@@ -634,7 +636,7 @@ pub struct AnswerSuggestions {
 /// well they do). Each carries its spans as character offsets, ready to post as a
 /// coding; codes the answer already has are left out.
 #[utoipa::path(get, path = "/surveys/{id}/coding/suggestions", tag = "coding", params(("id" = String, Path)),
-    responses((status = 200, body = Object, description = "`[{response_id, question, suggestions: [{code, score, spans, cues}]}]`"),
+    responses((status = 200, body = Vec<AnswerSuggestions>),
               (status = 404, body = Problem)))]
 async fn suggestions(
     State(state): State<AppState>,

@@ -7,12 +7,14 @@ pub(crate) mod catalogue;
 mod channels;
 pub(crate) mod coding;
 mod networks;
+mod openapi;
 mod persons;
 mod profiles;
 mod projects;
 mod providers;
 mod quarantine;
 pub(crate) mod survey_analysis;
+mod survey_qr;
 pub(crate) mod surveys;
 mod touchpoints;
 
@@ -117,12 +119,13 @@ pub fn router() -> Router<AppState> {
         .merge(attachments::router())
         .merge(surveys::router())
         .merge(survey_analysis::router())
+        .merge(survey_qr::router())
         .merge(coding::router())
         .merge(networks::router());
     let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts();
-    let spec = Arc::new(spec);
+    let spec = Arc::new(openapi::finish(spec));
     router
         .route(
             "/api/openapi.json",

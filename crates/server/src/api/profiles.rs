@@ -51,8 +51,10 @@ async fn create_profile(
 #[serde(deny_unknown_fields)]
 pub struct ProfileQuery {
     /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
     /// The `next` cursor of the previous page.
+    #[param(value_type = Option<uuid::Uuid>)]
     after: Option<String>,
     /// Find the profile holding this identifier: give both kind and value.
     identifier_kind: Option<String>,

@@ -16,11 +16,11 @@ use chrono::Utc;
 use motesplats_core::research::{
     DigitalFunctionInput, FocusInput, GroupInput, Lang, MatrixLayout, MemberInput, MomentId,
     MomentInput, ObservationId, ObservationInput, ObservationRoundInput, PlacementInput, Progress,
-    Project, ProjectInput, ProtocolTemplateInput, QuestionInput, ReflectionInput, StanceInput,
+    Project, ProjectId, ProjectInput, ProtocolTemplateInput, QuestionInput, ReflectionInput, StanceInput,
     StoryId, StoryInput, StoryMomentInput, ValueStatementInput, layout, to_html, to_markdown,
 };
 use motesplats_core::{Invalid, ProviderId};
-use motesplats_store::StoredProject;
+use motesplats_store::{StoreError, StoredProject};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -218,10 +218,26 @@ async fn import_project(
 ) -> Result<Response, ApiError> {
     let mut project = Project::import(exported)?;
     project.provider_id = me;
-    let stored = state
+    let stored = match state
         .store
         .create_project(me, project.id.0, document(&project)?)
-        .await?;
+        .await
+    {
+        // The id is taken. If the caller can see that project, saying so is no news;
+        // if it is another provider's, any refusal would tell that it exists, so the
+        // copy gets an id of its own.
+        Err(StoreError::Conflict(taken)) => {
+            if state.store.project(me, project.id.0).await?.is_some() {
+                return Err(ApiError::Conflict(taken));
+            }
+            project.id = ProjectId::new();
+            state
+                .store
+                .create_project(me, project.id.0, document(&project)?)
+                .await?
+        }
+        created => created?,
+    };
     Ok(view(stored.version, me, project, StatusCode::CREATED))
 }
 

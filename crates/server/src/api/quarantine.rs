@@ -80,8 +80,10 @@ async fn delete_plan(
 #[serde(deny_unknown_fields)]
 pub struct QuarantineQuery {
     /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
     /// The `next` cursor of the previous page.
+    #[param(value_type = Option<uuid::Uuid>)]
     after: Option<String>,
 }
 

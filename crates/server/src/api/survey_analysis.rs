@@ -111,6 +111,7 @@ pub fn segment(word: Option<&str>) -> Result<Option<Segment>, Invalid> {
 #[serde(deny_unknown_fields)]
 pub struct ResultsQuery {
     /// Confidence level of the intervals, such as 0.95 (default).
+    #[param(exclusive_minimum = 0.0, exclusive_maximum = 1.0)]
     level: Option<f64>,
     /// Count partial saves too (default: completed responses only).
     partial: Option<bool>,
@@ -547,6 +548,7 @@ pub struct CompareQuery {
     /// The second group.
     pub b: Option<String>,
     /// Confidence level of the interval of the difference, such as 0.95 (default).
+    #[param(exclusive_minimum = 0.0, exclusive_maximum = 1.0)]
     pub level: Option<f64>,
     /// Count partial saves too (default: completed responses only).
     pub partial: Option<bool>,

@@ -13,7 +13,7 @@ mod research;
 mod research_forms;
 mod research_view;
 mod session;
-mod survey;
+pub(crate) mod survey;
 mod survey_builder;
 mod survey_results;
 
@@ -74,7 +74,6 @@ pub fn router() -> Router<AppState> {
             "/s/{id}/r/{response}",
             get(survey::resume).post(survey::continue_answer),
         )
-        .route("/api/v1/surveys/{id}/qr.svg", get(survey::qr))
         .route("/static/app.css", get(stylesheet))
         .route("/static/live.js", get(live_script))
         .route("/static/coding.js", get(coding_script))

@@ -4,10 +4,9 @@
 //! continue later" stores a partial response and sends the person to its own address,
 //! `/s/{survey}/r/{response}`, where the form comes back filled in.
 //!
-//! Also the survey's QR code for the owner: `GET /api/v1/surveys/{id}/qr.svg`.
+//! Also the link as a QR code (`qr_svg`), which the API and the builder serve.
 
 use super::i18n::Lang;
-use crate::auth::Tenant;
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -868,26 +867,6 @@ fn plain_host(host: &str) -> bool {
         && host
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-}
-
-/// `GET /api/v1/surveys/{id}/qr.svg`: the survey's public link as a QR code, for its
-/// owner (secret key). The link uses the request's host, and https when a proxy says so
-/// in X-Forwarded-Proto.
-pub async fn qr(
-    State(state): State<AppState>,
-    Tenant(me): Tenant,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let id: SurveyId = id.parse().map_err(|_| ApiError::NotFound)?;
-    let (_, survey) = state
-        .store
-        .survey(Some(me), id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let link = public_link(&headers, &survey.id.to_string())
-        .ok_or_else(|| ApiError::invalid("host", "the request has no usable Host header"))?;
-    qr_svg(&link)
 }
 
 /// The survey's public address on the host the request came to (https when a proxy
