@@ -46,8 +46,7 @@ key="$(curl -sS -X POST "$base/api/v1/providers" -H "Authorization: Bearer $oper
 "$venv/bin/schemathesis" --config-file "$root/scripts/peers/schemathesis.toml" run \
     "$base/api/openapi.json" --url "$base" \
     --header "Authorization: Bearer $key" \
-    --checks all \
-    --exclude-path '/api/v1/api-keys/{id}' --exclude-method DELETE \
+    --exclude-operation-id revoke_key \
     --max-examples "${MAX_EXAMPLES:-60}" --seed "${SEED:-1}" \
     --workers 2 --no-color \
     --report ndjson --report-ndjson-path "$work/events.ndjson" \

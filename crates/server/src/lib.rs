@@ -29,10 +29,10 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
 use std::net::SocketAddr;
-use tower_service::Service;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
+use tower_service::Service;
 
 /// The largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -123,4 +123,3 @@ pub async fn serve(
     tidy.abort();
     Ok(())
 }
-

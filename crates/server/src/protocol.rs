@@ -46,8 +46,7 @@ pub async fn limits(request: Request, next: Next) -> Response {
         let detail = format!(
             "a request may carry at most {HEADER_COUNT} headers of at most {HEADER_LIMIT} bytes together"
         );
-        return ApiError::Http(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, detail)
-            .into_response();
+        return ApiError::Http(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, detail).into_response();
     }
     next.run(request).await
 }

@@ -145,6 +145,8 @@ impl ObservationRound {
 
 /// One answer in a filled-in protocol.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+// Named apart from the survey's `Answer`, so the OpenAPI document keeps both.
+#[schema(as = ProtocolAnswer)]
 pub struct Answer {
     pub field: String,
     pub text: String,

@@ -107,6 +107,8 @@ pub struct Claim {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+// Named apart from the survey's `Section`, so the OpenAPI document keeps both.
+#[schema(as = StrategySection)]
 pub struct Section {
     pub kind: SectionKind,
     pub claims: Vec<Claim>,

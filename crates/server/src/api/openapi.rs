@@ -67,6 +67,12 @@ fn refusals(operation: &Map<String, Value>) -> Vec<(u16, &'static str)> {
 }
 
 fn complete(operation: &mut Map<String, Value>) {
+    if let Some(parameters) = operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+    {
+        parameters.iter_mut().for_each(version_pattern);
+    }
     let refusals = refusals(operation);
     let Some(responses) = operation
         .get_mut("responses")
@@ -87,12 +93,21 @@ fn complete(operation: &mut Map<String, Value>) {
     }
 }
 
+/// `If-Match` carries a version as its ETag gave it, such as `"3"` (`api::if_match`).
+fn version_pattern(parameter: &mut Value) {
+    if parameter["in"] == "header"
+        && parameter["name"]
+            .as_str()
+            .is_some_and(|n| n.eq_ignore_ascii_case("if-match"))
+        && let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut)
+    {
+        schema.insert("pattern".into(), json!("^(W/)?\"?[0-9]{1,9}\"?$"));
+    }
+}
+
 /// A Problem body documented as `application/json` is sent as problem+json.
 fn problem_media_type(response: &mut Value) {
-    let Some(content) = response
-        .get_mut("content")
-        .and_then(Value::as_object_mut)
-    else {
+    let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
         return;
     };
     let is_problem = content

@@ -16,8 +16,9 @@ use chrono::Utc;
 use motesplats_core::research::{
     DigitalFunctionInput, FocusInput, GroupInput, Lang, MatrixLayout, MemberInput, MomentId,
     MomentInput, ObservationId, ObservationInput, ObservationRoundInput, PlacementInput, Progress,
-    Project, ProjectId, ProjectInput, ProtocolTemplateInput, QuestionInput, ReflectionInput, StanceInput,
-    StoryId, StoryInput, StoryMomentInput, ValueStatementInput, layout, to_html, to_markdown,
+    Project, ProjectId, ProjectInput, ProtocolTemplateInput, QuestionInput, ReflectionInput,
+    StanceInput, StoryId, StoryInput, StoryMomentInput, ValueStatementInput, layout, to_html,
+    to_markdown,
 };
 use motesplats_core::{Invalid, ProviderId};
 use motesplats_store::{StoreError, StoredProject};

@@ -6,6 +6,7 @@ mod attachments;
 mod coding;
 mod coding_page;
 mod ingest;
+mod openapi;
 mod research;
 mod research_forms;
 mod survey_builder;
