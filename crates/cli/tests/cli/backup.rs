@@ -8,8 +8,8 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 const OPERATOR: &str = "backup-test-operator";
@@ -133,9 +133,7 @@ async fn backup_under_load(source: &str, target: &str, dir: &std::path::Path) {
     let file = dir.join("backup").display().to_string();
     let backup = {
         let (file, source) = (file.clone(), source.to_string());
-        tokio::task::spawn_blocking(move || {
-            motesplats(&["backup", &file, "--database", &source])
-        })
+        tokio::task::spawn_blocking(move || motesplats(&["backup", &file, "--database", &source]))
     };
     let backed_up = backup.await.unwrap();
     let during = acknowledged.lock().unwrap().len() - before.len();

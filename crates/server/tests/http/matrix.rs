@@ -4,7 +4,9 @@
 //! strangers to it. Every attempt on A's object must be answered exactly as the same
 //! attempt on an id that does not exist, nothing may answer 5xx, no answer may carry
 //! an id of A's, and A's data is the same after the matrix as before it.
-//! A new route fails the matrix until `expect` knows its access class.
+//! A new route fails the matrix if it is open to more than its own provider and not in
+//! `NOT_DEFAULT`, or if `kind` does not know what its path parameters name; any other
+//! new route is tried by every caller without an entry.
 
 use super::{App, spawn_app, spawn_app_on_postgres};
 use Expect::{Forbidden, NothingOfA, Refused};
@@ -425,6 +427,10 @@ async fn world(app: App) -> World {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    assert!(
+        objects.contains_key("profile"),
+        "setup: the touchpoint was never placed"
+    );
     let persons: Value = app.get(&a_key, "/persons").await.json().await.unwrap();
     objects.insert(
         "person",
