@@ -1,6 +1,7 @@
 //! `motesplats`: serve the platform, build the demo world, manage providers, export
 //! research projects, run surveys.
 
+mod backup;
 mod bench;
 mod demo;
 mod import;
@@ -58,6 +59,10 @@ enum Command {
         #[command(subcommand)]
         command: survey::Command,
     },
+    /// Write a consistent backup of the whole database to a new file, while the server runs.
+    Backup(backup::Args),
+    /// Restore a backup into a new, empty database.
+    Restore(backup::Args),
 }
 
 /// Where data lives when no `--database` is given.
@@ -92,6 +97,8 @@ fn main() -> anyhow::Result<()> {
             Command::Project { command } => project::run(command).await,
             Command::Survey { command } => survey::run(command).await,
             Command::Bench { command } => bench::run(command).await,
+            Command::Backup(args) => backup::backup(args).await,
+            Command::Restore(args) => backup::restore(args).await,
         }
     })
 }

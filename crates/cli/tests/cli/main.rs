@@ -1,5 +1,6 @@
 //! The real `motesplats` binary, started as a process. One test binary, a module per story.
 
+mod backup;
 mod browser;
 mod crash;
 mod demo;

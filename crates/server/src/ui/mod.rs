@@ -12,6 +12,7 @@ mod people;
 mod research;
 mod research_forms;
 mod research_view;
+pub mod routes;
 mod session;
 pub(crate) mod survey;
 mod survey_builder;
@@ -28,55 +29,9 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use i18n::Lang;
 use serde::Deserialize;
 
+/// The web UI: the routes of `routes.rs`.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/dashboard") }))
-        .route("/sign-in", get(session::form).post(session::sign_in))
-        .route("/sign-out", post(session::sign_out))
-        .route("/lang", get(switch_language))
-        .route("/dashboard", get(dashboard::page))
-        .route("/profiles/{id}", get(people::profile))
-        .route("/persons/{id}", get(people::person))
-        .route("/research", get(research::list).post(research_forms::start))
-        .route("/research/{id}", get(research::board))
-        .route(
-            "/research/{id}/forms/{form}",
-            post(research_forms::submit).layer(DefaultBodyLimit::max(research_forms::FORM_LIMIT)),
-        )
-        .route(
-            "/research/{id}/attachments/{attachment}",
-            get(research::attachment),
-        )
-        .route("/research/{id}/events", get(live::events))
-        .route("/research/{id}/{document}", get(research::strategy))
-        .route("/surveys", get(survey_results::list))
-        .route("/surveys/{id}", get(survey_results::results))
-        .route(
-            "/surveys/new",
-            get(survey_builder::new_form).post(survey_builder::create),
-        )
-        .route("/surveys/{id}/edit", get(survey_builder::edit))
-        .route("/surveys/{id}/edit/{action}", post(survey_builder::change))
-        .route("/surveys/{id}/qr.svg", get(survey_builder::qr))
-        .route("/codebook", get(codebook::page).post(codebook::edit))
-        .route("/codebook.qdc", get(codebook::export))
-        .route("/codebook/import", post(codebook::import))
-        .route("/surveys/{id}/coding", get(coding::page))
-        .route("/surveys/{id}/coding/spans", post(coding::code))
-        .route(
-            "/surveys/{id}/coding/spans/{coding}/delete",
-            post(coding::remove),
-        )
-        .route("/surveys/{id}/coding/quotes", post(coding::send_quote))
-        .route("/surveys/{id}/coding/codes.csv", get(coding::codes_csv))
-        .route("/s/{id}", get(survey::form).post(survey::submit))
-        .route(
-            "/s/{id}/r/{response}",
-            get(survey::resume).post(survey::continue_answer),
-        )
-        .route("/static/app.css", get(stylesheet))
-        .route("/static/live.js", get(live_script))
-        .route("/static/coding.js", get(coding_script))
+    routes::build()
 }
 
 /// What every page's frame needs: the language, who is signed in, and where we are.

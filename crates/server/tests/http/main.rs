@@ -6,6 +6,7 @@ mod attachments;
 mod coding;
 mod coding_page;
 mod ingest;
+mod matrix;
 mod openapi;
 mod research;
 mod research_forms;
@@ -14,6 +15,7 @@ mod survey_page;
 mod surveys;
 mod ui;
 
+use motesplats_store::postgres::testing::TestDatabase;
 use motesplats_store::{Role, Store};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -26,6 +28,8 @@ pub struct App {
     pub http: Client,
     pub store: Arc<dyn Store>,
     _dir: tempfile::TempDir,
+    /// The PostgreSQL database a test on PostgreSQL runs on, dropped with the app.
+    _database: Option<TestDatabase>,
 }
 
 pub async fn spawn_app() -> App {
@@ -55,7 +59,19 @@ pub async fn spawn_with(
         http: Client::new(),
         store,
         _dir: dir,
+        _database: None,
     }
+}
+
+/// The same server on a fresh PostgreSQL database; None (said loudly) when
+/// MOTESPLATS_TEST_POSTGRES is unset.
+pub async fn spawn_app_on_postgres(test: &str) -> Option<App> {
+    let database = TestDatabase::create(test).await?;
+    let store = motesplats_store::open(&database.url).await.unwrap();
+    let state = motesplats_server::AppState::new(store.clone(), Some(OPERATOR));
+    let mut app = spawn_with(state, store, tempfile::tempdir().unwrap()).await;
+    app._database = Some(database);
+    Some(app)
 }
 
 impl App {

@@ -1,0 +1,88 @@
+//! Every UI route, in one table that both builds the router and lists the routes, since
+//! axum cannot list a router's routes. The authorisation matrix
+//! (`tests/http/matrix.rs`) reads `ROUTES`, so a route added here without an
+//! expectation there fails it.
+
+use super::*;
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: pages without stored data (sign-in, the language switch, static files).
+    Public,
+    /// A signed-in user, and only on their own provider's objects.
+    SignedIn,
+    /// Anyone holding a survey's public link (and for a resume link, the response's).
+    SurveyLink,
+}
+
+/// One method of one route.
+#[derive(Clone, Copy, Debug)]
+pub struct UiRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+/// `METHOD "path" Access => handler [, layer L];` each line one route; builds `ROUTES`
+/// and `build()` from the same lines, so they cannot disagree.
+macro_rules! routes {
+    ($($method:ident $path:literal $access:ident => $handler:expr $(, layer $layer:expr)?;)*) => {
+        pub const ROUTES: &[UiRoute] = &[$(UiRoute {
+            method: routes!(@name $method),
+            path: $path,
+            access: Access::$access,
+        }),*];
+
+        /// The UI router (without the layers `ui::router` puts around it).
+        pub fn build() -> Router<AppState> {
+            let router = Router::new();
+            $(let router = router.route($path, $method($handler)$(.layer($layer))?);)*
+            router
+        }
+    };
+    (@name get) => { "GET" };
+    (@name post) => { "POST" };
+}
+
+routes! {
+    get "/" Public => || async { Redirect::to("/dashboard") };
+    get "/sign-in" Public => session::form;
+    post "/sign-in" Public => session::sign_in;
+    post "/sign-out" Public => session::sign_out;
+    get "/lang" Public => switch_language;
+    get "/dashboard" SignedIn => dashboard::page;
+    get "/profiles/{id}" SignedIn => people::profile;
+    get "/persons/{id}" SignedIn => people::person;
+    get "/research" SignedIn => research::list;
+    post "/research" SignedIn => research_forms::start;
+    get "/research/{id}" SignedIn => research::board;
+    post "/research/{id}/forms/{form}" SignedIn => research_forms::submit,
+        layer DefaultBodyLimit::max(research_forms::FORM_LIMIT);
+    get "/research/{id}/attachments/{attachment}" SignedIn => research::attachment;
+    get "/research/{id}/events" SignedIn => live::events;
+    get "/research/{id}/{document}" SignedIn => research::strategy;
+    get "/surveys" SignedIn => survey_results::list;
+    get "/surveys/{id}" SignedIn => survey_results::results;
+    get "/surveys/new" SignedIn => survey_builder::new_form;
+    post "/surveys/new" SignedIn => survey_builder::create;
+    get "/surveys/{id}/edit" SignedIn => survey_builder::edit;
+    post "/surveys/{id}/edit/{action}" SignedIn => survey_builder::change;
+    get "/surveys/{id}/qr.svg" SignedIn => survey_builder::qr;
+    get "/codebook" SignedIn => codebook::page;
+    post "/codebook" SignedIn => codebook::edit;
+    get "/codebook.qdc" SignedIn => codebook::export;
+    post "/codebook/import" SignedIn => codebook::import;
+    get "/surveys/{id}/coding" SignedIn => coding::page;
+    post "/surveys/{id}/coding/spans" SignedIn => coding::code;
+    post "/surveys/{id}/coding/spans/{coding}/delete" SignedIn => coding::remove;
+    post "/surveys/{id}/coding/quotes" SignedIn => coding::send_quote;
+    get "/surveys/{id}/coding/codes.csv" SignedIn => coding::codes_csv;
+    get "/s/{id}" SurveyLink => survey::form;
+    post "/s/{id}" SurveyLink => survey::submit;
+    get "/s/{id}/r/{response}" SurveyLink => survey::resume;
+    post "/s/{id}/r/{response}" SurveyLink => survey::continue_answer;
+    get "/static/app.css" Public => stylesheet;
+    get "/static/live.js" Public => live_script;
+    get "/static/coding.js" Public => coding_script;
+}
