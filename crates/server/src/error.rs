@@ -25,8 +25,13 @@ pub enum ApiError {
     PreconditionRequired,
     /// Over the key's rate limit; retry after this many seconds.
     RateLimited(u64),
+    /// The disk is full: nothing was stored; the same request may succeed later.
+    StorageFull,
     Internal(String),
 }
+
+/// When a client should try a write again after the disk was full.
+const STORAGE_FULL_RETRY_SECS: u64 = 30;
 
 /// A problem document (RFC 9457).
 #[derive(Debug, Serialize, ToSchema)]
@@ -127,6 +132,16 @@ impl ApiError {
                 format!("this key is over its rate limit; retry after {secs} s"),
                 vec![],
             ),
+            ApiError::StorageFull => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage-full",
+                "Storage full",
+                format!(
+                    "the server's disk is full, so nothing of this request was stored; \
+                     send it again in {STORAGE_FULL_RETRY_SECS} s"
+                ),
+                vec![],
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -169,7 +184,12 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let ApiError::RateLimited(secs) = &self
+        let retry_after = match &self {
+            ApiError::RateLimited(secs) => Some(*secs),
+            ApiError::StorageFull => Some(STORAGE_FULL_RETRY_SECS),
+            _ => None,
+        };
+        if let Some(secs) = retry_after
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
@@ -195,6 +215,10 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(i) => ApiError::Conflict(i),
             StoreError::Invalid(i) => ApiError::Invalid(i),
             StoreError::NotFound => ApiError::NotFound,
+            StoreError::Full(cause) => {
+                tracing::error!(%cause, "the disk is full; writes are refused");
+                ApiError::StorageFull
+            }
             StoreError::Backend(cause) => ApiError::Internal(cause),
         }
     }

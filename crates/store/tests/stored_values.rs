@@ -26,7 +26,9 @@ async fn provider_with_key(store: &Arc<dyn Store>) -> motesplats_core::ProviderI
 async fn sqlite_keys_of_unknown_kind_are_refused_and_grant_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("keys.db");
-    let store = motesplats_store::open(path.to_str().unwrap()).await.unwrap();
+    let store = motesplats_store::open(path.to_str().unwrap())
+        .await
+        .unwrap();
     let provider = provider_with_key(&store).await;
     let raw = rusqlite::Connection::open(&path).unwrap();
     let err = raw
@@ -48,7 +50,9 @@ async fn sqlite_keys_of_unknown_kind_are_refused_and_grant_nothing() {
 async fn sqlite_corrupt_times_are_errors_not_1970() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("times.db");
-    let store = motesplats_store::open(path.to_str().unwrap()).await.unwrap();
+    let store = motesplats_store::open(path.to_str().unwrap())
+        .await
+        .unwrap();
     let provider = provider_with_key(&store).await;
     let raw = rusqlite::Connection::open(&path).unwrap();
     raw.execute_batch(
@@ -75,7 +79,10 @@ async fn postgres_keys_of_unknown_kind_are_refused() {
         .unwrap_err();
     let code = err.as_database_error().and_then(|d| d.code()).unwrap();
     assert_eq!(code, "23514", "a check violation: {err}");
-    assert_eq!(store.key_grant([9; 32]).await.unwrap().unwrap().kind, KeyKind::Secret);
+    assert_eq!(
+        store.key_grant([9; 32]).await.unwrap().unwrap().kind,
+        KeyKind::Secret
+    );
     pool.close().await;
     db.drop_database().await;
 }

@@ -8,6 +8,7 @@ mod coding_page;
 mod ingest;
 mod research;
 mod research_forms;
+mod senders;
 mod survey_builder;
 mod survey_page;
 mod surveys;
