@@ -3,6 +3,7 @@
 mod browser;
 mod crash;
 mod demo;
+mod full_disk;
 mod import;
 mod project;
 mod research_browser;
