@@ -25,10 +25,15 @@ pub enum ApiError {
     PreconditionRequired,
     /// Over the key's rate limit; retry after this many seconds.
     RateLimited(u64),
+    /// The disk is full: nothing was stored; the same request may succeed later.
+    StorageFull,
     Internal(String),
     /// Refused before any handler ran (no such route, wrong method, over a size limit).
     Http(StatusCode, String),
 }
+
+/// When a client should try a write again after the disk was full.
+const STORAGE_FULL_RETRY_SECS: u64 = 30;
 
 /// A problem document (RFC 9457).
 #[derive(Debug, Serialize, ToSchema)]
@@ -136,6 +141,16 @@ impl ApiError {
                 detail.clone(),
                 vec![],
             ),
+            ApiError::StorageFull => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage-full",
+                "Storage full",
+                format!(
+                    "the server's disk is full, so nothing of this request was stored; \
+                     send it again in {STORAGE_FULL_RETRY_SECS} s"
+                ),
+                vec![],
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -191,7 +206,12 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let ApiError::RateLimited(secs) = &self
+        let retry_after = match &self {
+            ApiError::RateLimited(secs) => Some(*secs),
+            ApiError::StorageFull => Some(STORAGE_FULL_RETRY_SECS),
+            _ => None,
+        };
+        if let Some(secs) = retry_after
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
@@ -217,6 +237,10 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(i) => ApiError::Conflict(i),
             StoreError::Invalid(i) => ApiError::Invalid(i),
             StoreError::NotFound => ApiError::NotFound,
+            StoreError::Full(cause) => {
+                tracing::error!(%cause, "the disk is full; writes are refused");
+                ApiError::StorageFull
+            }
             StoreError::Backend(cause) => ApiError::Internal(cause),
         }
     }

@@ -36,19 +36,35 @@ pub enum StoreError {
     Invalid(motesplats_core::Invalid),
     #[error("not found")]
     NotFound,
+    /// The disk (or the database's size limit) is full: nothing of the write was
+    /// kept, and the same write may succeed once there is room again.
+    #[error("storage full: {0}")]
+    Full(String),
     #[error("database: {0}")]
     Backend(String),
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Backend(e.to_string())
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            StoreError::Full(e.to_string())
+        } else {
+            StoreError::Backend(e.to_string())
+        }
     }
 }
 
+/// PostgreSQL's SQLSTATE for "disk full".
+const PG_DISK_FULL: &str = "53100";
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        StoreError::Backend(e.to_string())
+        match &e {
+            sqlx::Error::Database(d) if d.code().as_deref() == Some(PG_DISK_FULL) => {
+                StoreError::Full(e.to_string())
+            }
+            _ => StoreError::Backend(e.to_string()),
+        }
     }
 }
 

@@ -151,11 +151,15 @@ impl KeyKind {
         }
     }
 
-    pub fn from_db(s: &str) -> KeyKind {
-        if s == "publishable" {
-            KeyKind::Publishable
-        } else {
-            KeyKind::Secret
+    /// The kind a stored key has. Any other value is corruption and grants nothing:
+    /// reading it as a secret key would open the provider's data to a write-only key.
+    pub fn from_db(s: &str) -> crate::Result<KeyKind> {
+        match s {
+            "secret" => Ok(KeyKind::Secret),
+            "publishable" => Ok(KeyKind::Publishable),
+            other => Err(crate::StoreError::Backend(format!(
+                "unreadable key kind {other:?} in the database"
+            ))),
         }
     }
 }

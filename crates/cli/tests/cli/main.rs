@@ -4,6 +4,7 @@ mod backup;
 mod browser;
 mod crash;
 mod demo;
+mod full_disk;
 mod import;
 mod project;
 mod research_browser;

@@ -43,7 +43,8 @@ pub struct EventResult {
     /// The event's position in the request, from 0.
     pub index: usize,
     pub status: EventStatus,
-    /// The touchpoint's id (the earlier one for a duplicate).
+    /// The touchpoint's id (the earlier one for a duplicate). Never given to a
+    /// publishable key: it learns only what it sent and each event's status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<TouchpointId>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -77,13 +78,17 @@ async fn create_batch(
 ) -> Result<Json<BatchResult>, ApiError> {
     let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
     let format = Format::from_content_type(header(header::CONTENT_TYPE))?;
-    let decoded = batch::decode(header(header::CONTENT_ENCODING), &body)?;
+    let decoded = batch::decode(
+        header(header::CONTENT_ENCODING),
+        &body,
+        batch::MAX_DECODED_BYTES,
+    )?;
     let events = batch::split(format, &decoded)?;
     let texts: Vec<&str> = events.iter().map(|e| e.text).collect();
     state
         .limits
         .take(sender.key_id, sender.publishable, events.len())?;
-    let context = Context::load(&state, sender.provider).await?;
+    let context = Context::for_sender(&state, &sender).await?;
     let now = Utc::now();
 
     let mut results: Vec<EventResult> = Vec::with_capacity(events.len());
@@ -125,13 +130,15 @@ async fn create_batch(
             .await?
     };
     state.resolver.notify_one();
+    // A publishable key is public: it is told nothing stored, not even an id.
+    let id = |t: motesplats_core::Touchpoint| (!sender.publishable).then_some(t.id);
     for (index, outcome) in positions.into_iter().zip(outcomes) {
         let r = &mut results[index];
         match outcome {
-            Outcome::Stored(t) => r.id = Some(t.id),
+            Outcome::Stored(t) => r.id = id(t),
             Outcome::Duplicate(t) => {
                 r.status = EventStatus::Duplicate;
-                r.id = Some(t.id);
+                r.id = id(t);
             }
             Outcome::Rejected(e) => {
                 quarantine.push(("batch".to_string(), texts[index].to_string(), e.0.clone()));

@@ -4,19 +4,19 @@ use super::Page;
 use super::profiles::path_id;
 use crate::auth::{Sender, Tenant};
 use crate::error::{ApiError, Problem};
-use crate::ingest::Context;
-use crate::json::{ApiJson, ApiQuery};
+use crate::ingest::{Context, batch};
+use crate::json::{ApiQuery, RawBody, parse_json, require_json};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use chrono::Utc;
 use motesplats_core::invalid::Checker;
 use motesplats_core::touchpoint::{TouchpointInput, TouchpointKind, timestamp};
 use motesplats_core::{ChannelKey, PageRequest, Phase, ProfileId, Touchpoint, TouchpointId};
 use motesplats_store::{Outcome, Stitch, TouchpointFilter};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,21 +26,58 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_touchpoint))
 }
 
-/// Record a touchpoint. It is durable when the response arrives. A retry with the
-/// same `event_id` returns the stored touchpoint with 200 instead of 201. With a
-/// secret key the answer carries the profile it was stitched to; with a publishable
-/// key stitching happens a moment later and `profile_id` is null.
+/// What a publishable key is told of an event it sent: whether it was stored now or
+/// had been seen before, and the event id it sent. Nothing stored: the key is public.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Receipt {
+    pub status: ReceiptStatus,
+    /// The `event_id` of the request, when it had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiptStatus {
+    Stored,
+    /// Seen before (same event id): not stored again.
+    Duplicate,
+}
+
+/// The answer to a sent touchpoint: a secret key reads it back whole, a publishable
+/// key gets a receipt.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Recorded {
+    Touchpoint(Touchpoint),
+    Receipt(Receipt),
+}
+
+/// Record a touchpoint (JSON, optionally with `Content-Encoding: gzip`). It is
+/// durable when the response arrives; a retry with the same `event_id` answers 200
+/// instead of 201 and stores nothing. With a secret key the answer is the stored
+/// touchpoint (for a retry, the earlier one), with the profile it was stitched to.
+/// With a publishable key it is a `Receipt`, which holds nothing stored; such a key
+/// may not name a `profile_id`, and its identifiers are stitched a moment later.
 #[utoipa::path(post, path = "/touchpoints", tag = "touchpoints", request_body = TouchpointInput,
-    responses((status = 201, body = Touchpoint), (status = 200, body = Touchpoint, description = "seen before"),
-              (status = 400, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 201, body = Recorded), (status = 200, body = Recorded, description = "seen before"),
+              (status = 400, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
+              (status = 422, body = Problem), (status = 429, body = Problem), (status = 503, body = Problem)))]
 async fn create_touchpoint(
     State(state): State<AppState>,
     sender: Sender,
-    ApiJson(input): ApiJson<TouchpointInput>,
-) -> Result<(StatusCode, Json<Touchpoint>), ApiError> {
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<(StatusCode, Json<Recorded>), ApiError> {
+    require_json(&headers)?;
+    let encoding = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok());
+    let input: TouchpointInput = parse_json(&batch::decode(encoding, &body, crate::BODY_LIMIT)?)?;
     state.limits.take(sender.key_id, sender.publishable, 1)?;
-    let context = Context::load(&state, sender.provider).await?;
+    let context = Context::for_sender(&state, &sender).await?;
     let new = context.check(input, Utc::now(), false)?;
+    let sent_event_id = new.event_id.clone();
     let stitch = if sender.publishable {
         Stitch::Later
     } else {
@@ -53,12 +90,21 @@ async fn create_touchpoint(
     if stitch == Stitch::Later {
         state.resolver.notify_one();
     }
-    match out.pop() {
-        Some(Outcome::Stored(t)) => Ok((StatusCode::CREATED, Json(t))),
-        Some(Outcome::Duplicate(t)) => Ok((StatusCode::OK, Json(t))),
-        Some(Outcome::Rejected(e)) => Err(ApiError::Invalid(e)),
-        None => Err(ApiError::Internal("no touchpoint stored".into())),
-    }
+    let (status, t, receipt) = match out.pop() {
+        Some(Outcome::Stored(t)) => (StatusCode::CREATED, t, ReceiptStatus::Stored),
+        Some(Outcome::Duplicate(t)) => (StatusCode::OK, t, ReceiptStatus::Duplicate),
+        Some(Outcome::Rejected(e)) => return Err(ApiError::Invalid(e)),
+        None => return Err(ApiError::Internal("no touchpoint stored".into())),
+    };
+    let answer = if sender.publishable {
+        Recorded::Receipt(Receipt {
+            status: receipt,
+            event_id: sent_event_id,
+        })
+    } else {
+        Recorded::Touchpoint(t)
+    };
+    Ok((status, Json(answer)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -37,11 +37,12 @@ impl Format {
     }
 }
 
-/// The body as plain bytes: gzip is undone, with a cap against decompression bombs;
-/// a plain body is used as it came.
+/// The body as plain bytes: gzip is undone, at most `max` bytes of it (a cap against
+/// decompression bombs); a plain body is used as it came. Both event endpoints use it.
 pub fn decode<'a>(
     content_encoding: Option<&str>,
     body: &'a [u8],
+    max: usize,
 ) -> Result<Cow<'a, [u8]>, ApiError> {
     match content_encoding
         .map(|e| e.trim().to_ascii_lowercase())
@@ -51,11 +52,11 @@ pub fn decode<'a>(
         Some("gzip") => {
             let mut out = Vec::new();
             GzDecoder::new(body)
-                .take(MAX_DECODED_BYTES as u64 + 1)
+                .take(max as u64 + 1)
                 .read_to_end(&mut out)
                 .map_err(|e| ApiError::Malformed(format!("the gzip body cannot be read: {e}")))?;
-            if out.len() > MAX_DECODED_BYTES {
-                return Err(ApiError::TooLarge(MAX_DECODED_BYTES));
+            if out.len() > max {
+                return Err(ApiError::TooLarge(max));
             }
             Ok(Cow::Owned(out))
         }
@@ -172,7 +173,7 @@ mod tests {
         let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
         gz.write_all(b"[{}]").unwrap();
         assert_eq!(
-            decode(Some("gzip"), &gz.finish().unwrap())
+            decode(Some("gzip"), &gz.finish().unwrap(), MAX_DECODED_BYTES)
                 .unwrap()
                 .as_ref(),
             b"[{}]"
@@ -180,14 +181,17 @@ mod tests {
         let mut bomb = GzEncoder::new(Vec::new(), Compression::best());
         bomb.write_all(&vec![b' '; MAX_DECODED_BYTES + 10]).unwrap();
         assert!(matches!(
-            decode(Some("gzip"), &bomb.finish().unwrap()),
+            decode(Some("gzip"), &bomb.finish().unwrap(), MAX_DECODED_BYTES),
             Err(ApiError::TooLarge(_))
         ));
         assert!(matches!(
-            decode(Some("gzip"), b"not gzip"),
+            decode(Some("gzip"), b"not gzip", MAX_DECODED_BYTES),
             Err(ApiError::Malformed(_))
         ));
-        assert!(matches!(decode(Some("br"), b""), Err(ApiError::Invalid(_))));
+        assert!(matches!(
+            decode(Some("br"), b"", MAX_DECODED_BYTES),
+            Err(ApiError::Invalid(_))
+        ));
     }
 
     proptest! {
@@ -197,7 +201,7 @@ mod tests {
         #[test]
         fn any_bytes_are_handled_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512), ndjson: bool, gzip: bool) {
             let format = if ndjson { Format::Ndjson } else { Format::JsonArray };
-            if let Ok(decoded) = decode(gzip.then_some("gzip"), &bytes) {
+            if let Ok(decoded) = decode(gzip.then_some("gzip"), &bytes, MAX_DECODED_BYTES) {
                 let _ = split(format, &decoded);
             }
         }

@@ -6,12 +6,13 @@ pub mod batch;
 pub mod limits;
 pub mod resolver;
 
+use crate::auth::Sender;
 use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::{CheckedPlan, PlanMode};
 use motesplats_core::touchpoint::TouchpointInput;
-use motesplats_core::{Channel, Invalid, NewTouchpoint, ProviderId};
+use motesplats_core::{Channel, FieldError, Invalid, NewTouchpoint, ProviderId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -21,6 +22,10 @@ pub struct Context {
     pub region: String,
     pub channels: Vec<Channel>,
     pub plan: Option<Arc<CheckedPlan>>,
+    /// Whether events may name a profile by id. A publishable key may not: it is
+    /// public, so whatever it learns or touches by an id must not depend on what is
+    /// stored (see [`Context::for_sender`]).
+    pub names_profiles: bool,
 }
 
 /// The provider's country, for reading phone numbers written without a country code.
@@ -42,7 +47,18 @@ impl Context {
             region,
             channels,
             plan,
+            names_profiles: true,
         })
+    }
+
+    /// The context for a key's events. A publishable key sits in web pages where
+    /// anyone can copy it: an event naming a `profile_id` is refused whatever the id,
+    /// so the answer never tells whether that profile exists, and no one can add to
+    /// a known customer's history. Browsers and apps send identifiers instead.
+    pub async fn for_sender(state: &AppState, sender: &Sender) -> Result<Context, ApiError> {
+        let mut context = Self::load(state, sender.provider).await?;
+        context.names_profiles = !sender.publishable;
+        Ok(context)
     }
 
     /// Checks one event. `require_event_id` is set where retries must be idempotent.
@@ -53,22 +69,30 @@ impl Context {
         require_event_id: bool,
     ) -> Result<NewTouchpoint, Invalid> {
         let known = |k: &str| self.channels.iter().any(|c| c.key.as_str() == k);
-        let without_id = input.event_id.is_none();
-        let mut t = NewTouchpoint::parse(input, &self.region, known, now);
-        if require_event_id && without_id {
-            let missing = Invalid::one(
-                "event_id",
-                "is required here, so that retries are not stored twice",
-            );
-            t = match t {
-                Ok(_) => Err(missing),
-                Err(mut e) => {
-                    e.0.insert(0, missing.0[0].clone());
-                    Err(e)
-                }
-            };
+        let mut refused = Vec::new();
+        if require_event_id && input.event_id.is_none() {
+            refused.push(FieldError {
+                field: "event_id".into(),
+                reason: "is required here, so that retries are not stored twice".into(),
+            });
         }
-        let mut t = t?;
+        if !self.names_profiles && input.profile_id.is_some() {
+            refused.push(FieldError {
+                field: "profile_id".into(),
+                reason: "may not be sent with a publishable key; send identifiers, and the event \
+                         is placed on their profile"
+                    .into(),
+            });
+        }
+        let t = NewTouchpoint::parse(input, &self.region, known, now);
+        let mut t = match (t, refused.is_empty()) {
+            (t, true) => t?,
+            (Ok(_), false) => return Err(Invalid(refused)),
+            (Err(mut e), false) => {
+                refused.append(&mut e.0);
+                return Err(Invalid(refused));
+            }
+        };
         if let Some(plan) = &self.plan {
             let violations = plan.violations(&t);
             if !violations.is_empty() {

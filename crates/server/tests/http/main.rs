@@ -10,6 +10,7 @@ mod matrix;
 mod openapi;
 mod research;
 mod research_forms;
+mod senders;
 mod survey_builder;
 mod survey_page;
 mod surveys;

@@ -242,7 +242,7 @@ impl Store for PgStore {
                     id: r.try_get(0)?,
                     provider_id: ProviderId(r.try_get(1)?),
                     label: r.try_get(2)?,
-                    kind: KeyKind::from_db(&kind),
+                    kind: KeyKind::from_db(&kind)?,
                     origins: origins_from(r.try_get(6)?)?,
                     created_at: r.try_get(3)?,
                     revoked_at: r.try_get(4)?,
@@ -284,7 +284,7 @@ impl Store for PgStore {
         Ok(Some(KeyGrant {
             key_id: r.try_get(0)?,
             provider_id: ProviderId(r.try_get(1)?),
-            kind: KeyKind::from_db(&kind),
+            kind: KeyKind::from_db(&kind)?,
             origins: origins_from(r.try_get(3)?)?,
         }))
     }

@@ -148,7 +148,7 @@ pub fn list(c: &Connection, provider: ProviderId, survey: SurveyId) -> Result<Ve
                     end: u32::try_from(end).map_err(|_| unreadable())?,
                     code: CodeKey::parse(&code).map_err(|_| unreadable())?,
                     coder,
-                    created_at: time(created_at),
+                    created_at: time(created_at)?,
                 })
             },
         )

@@ -4,7 +4,7 @@
 //! finds waiting rows through the id range each batch left in `waiting_batches`.
 //! Also the quarantine and tracking plans.
 
-use super::rows::{self, micros, time};
+use super::rows::{self, Micros, as_stored, micros};
 use super::store::resolve_subject;
 use crate::{Outcome, Quarantined, Result, Stitch, StoreError};
 use chrono::{DateTime, Utc};
@@ -130,8 +130,8 @@ pub fn insert(
             event_id: t.event_id,
             channel: t.channel,
             kind: t.kind,
-            occurred_at: time(micros(t.occurred_at)),
-            received_at: time(micros(received_at)),
+            occurred_at: as_stored(t.occurred_at),
+            received_at: as_stored(received_at),
             initiator: t.initiator,
             setting: t.setting,
             phase: t.phase,
@@ -278,7 +278,7 @@ fn quarantined_row(r: &rusqlite::Row) -> rusqlite::Result<(Quarantined, String)>
         Quarantined {
             id: r.get(0)?,
             provider_id: ProviderId(r.get(1)?),
-            received_at: time(r.get(2)?),
+            received_at: r.get::<_, Micros>(2)?.0,
             source: r.get(3)?,
             raw: r.get(4)?,
             errors: Vec::new(),

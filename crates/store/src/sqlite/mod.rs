@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0005_attachments.sql"),
     include_str!("../../migrations/sqlite/0006_coding.sql"),
     include_str!("../../migrations/sqlite/0007_ingest_clustered.sql"),
+    include_str!("../../migrations/sqlite/0008_key_kind_check.sql"),
 ];
 
 const READERS: usize = 4;
@@ -103,10 +104,8 @@ impl SqliteStore {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        self.inner.ingesting.fetch_add(1, Ordering::SeqCst);
-        let result = self.write(f).await;
-        self.inner.ingesting.fetch_sub(1, Ordering::SeqCst);
-        result
+        let _counted = Ingesting::count(&self.inner.ingesting);
+        self.write(f).await
     }
 
     /// Whether ingestion is waiting for the writer right now.
@@ -130,6 +129,24 @@ impl SqliteStore {
         })
         .await
         .map_err(|e| StoreError::Backend(e.to_string()))?
+    }
+}
+
+/// One ingest write in flight. Lowered on drop, so a write whose caller went away
+/// (a client that disconnected mid-batch drops the handler's future) is not counted
+/// for ever, which would make the resolver yield for ever.
+struct Ingesting<'a>(&'a AtomicUsize);
+
+impl<'a> Ingesting<'a> {
+    fn count(counter: &'a AtomicUsize) -> Self {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Ingesting(counter)
+    }
+}
+
+impl Drop for Ingesting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

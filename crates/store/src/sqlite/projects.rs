@@ -22,7 +22,7 @@ fn stored(
         version,
         document: serde_json::from_str(&document)
             .map_err(|_| StoreError::Backend("unreadable project document".into()))?,
-        updated_at: time(updated_at),
+        updated_at: time(updated_at)?,
     })
 }
 
@@ -48,7 +48,7 @@ pub fn create(
         owner,
         version: 1,
         document: document.clone(),
-        updated_at: time(at),
+        updated_at: time(at)?,
     })
 }
 
@@ -98,7 +98,7 @@ pub fn save(
     Ok(StoredProject {
         version: expected + 1,
         document: document.clone(),
-        updated_at: time(at),
+        updated_at: time(at)?,
         ..current
     })
 }

@@ -1,11 +1,12 @@
 //! Reading rows into domain values, and the small queries several methods share.
 
 use crate::{AccessEntry, Result, StoreError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use motesplats_core::{
     ChannelKey, Identifier, IdentifierKind, Initiator, PersonId, Phase, Profile, ProfileId,
     Provider, ProviderId, Setting, Touchpoint, TouchpointId, TouchpointKind,
 };
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -14,8 +15,27 @@ pub fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
 
-pub fn time(us: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_micros(us).unwrap_or_default()
+/// A time as the database keeps it: whole microseconds, so the value a write
+/// returns equals the value a later read gives.
+pub fn as_stored(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.trunc_subsecs(6)
+}
+
+/// A stored time. A value no calendar holds is corruption, never 1970.
+pub fn time(us: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(us).ok_or_else(|| corrupt("time"))
+}
+
+/// A time column, read inside a row mapper: `r.get::<_, Micros>(i)?.0`.
+pub struct Micros(pub DateTime<Utc>);
+
+impl FromSql for Micros {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let us = i64::column_result(value)?;
+        DateTime::from_timestamp_micros(us)
+            .map(Micros)
+            .ok_or(FromSqlError::OutOfRange(us))
+    }
 }
 
 fn corrupt(what: &str) -> StoreError {
@@ -35,7 +55,7 @@ pub fn provider(r: &Row) -> rusqlite::Result<Provider> {
         name: r.get(1)?,
         time_zone: r.get(2)?,
         country: r.get(3)?,
-        created_at: time(r.get(4)?),
+        created_at: r.get::<_, Micros>(4)?.0,
     })
 }
 
@@ -54,7 +74,7 @@ pub fn profile(r: &Row) -> rusqlite::Result<(Profile, String)> {
             display_name: r.get(3)?,
             identifiers: Vec::new(),
             attributes: Map::new(),
-            created_at: time(r.get(5)?),
+            created_at: r.get::<_, Micros>(5)?.0,
         },
         r.get(4)?,
     ))
@@ -145,8 +165,8 @@ impl RawTouchpoint {
             event_id: self.event_id,
             channel: ChannelKey::parse(&self.channel).map_err(|_| corrupt("channel"))?,
             kind: TouchpointKind::parse(&self.kind).map_err(|_| corrupt("touchpoint kind"))?,
-            occurred_at: time(self.occurred_at),
-            received_at: time(self.received_at),
+            occurred_at: time(self.occurred_at)?,
+            received_at: time(self.received_at)?,
             initiator: Initiator::parse(&self.initiator).map_err(|_| corrupt("initiator"))?,
             setting: self
                 .setting

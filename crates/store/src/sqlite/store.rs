@@ -1,7 +1,7 @@
 //! `Store` for SQLite.
 
 use super::SqliteStore;
-use super::rows::{self, micros, time};
+use super::rows::{self, Micros, as_stored, micros};
 use super::{attachments, coding, ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
@@ -86,7 +86,7 @@ fn insert_profile(
         display_name: p.display_name.clone(),
         identifiers: p.identifiers.clone(),
         attributes: p.attributes.clone(),
-        created_at: time(micros(at)),
+        created_at: as_stored(at),
     })
 }
 
@@ -178,7 +178,7 @@ impl Store for SqliteStore {
             name: new.name,
             time_zone: new.time_zone,
             country: new.country,
-            created_at: time(micros(now())),
+            created_at: as_stored(now()),
         };
         let row = p.clone();
         self.write(move |c| {
@@ -229,7 +229,7 @@ impl Store for SqliteStore {
             label: new.label,
             kind: new.kind,
             origins: new.origins,
-            created_at: time(micros(now())),
+            created_at: as_stored(now()),
             revoked_at: None,
         };
         let row = key.clone();
@@ -260,24 +260,26 @@ impl Store for SqliteStore {
                 "SELECT id, provider_id, label, created_at, revoked_at, kind, origins FROM api_keys \
                  WHERE provider_id = ?1 ORDER BY id",
             )?;
-            let rows: Vec<(ApiKey, String)> = stmt
+            let rows: Vec<(ApiKey, String, String)> = stmt
                 .query_map([provider.0], |r| {
                     Ok((
                         ApiKey {
                             id: r.get(0)?,
                             provider_id: ProviderId(r.get(1)?),
                             label: r.get(2)?,
-                            created_at: time(r.get(3)?),
-                            revoked_at: r.get::<_, Option<i64>>(4)?.map(time),
-                            kind: KeyKind::from_db(&r.get::<_, String>(5)?),
+                            created_at: r.get::<_, Micros>(3)?.0,
+                            revoked_at: r.get::<_, Option<Micros>>(4)?.map(|t| t.0),
+                            kind: KeyKind::Secret,
                             origins: Vec::new(),
                         },
+                        r.get(5)?,
                         r.get(6)?,
                     ))
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             rows.into_iter()
-                .map(|(mut key, origins)| {
+                .map(|(mut key, kind, origins)| {
+                    key.kind = KeyKind::from_db(&kind)?;
                     key.origins = origins_from(&origins)?;
                     Ok(key)
                 })
@@ -314,7 +316,7 @@ impl Store for SqliteStore {
                 Ok(KeyGrant {
                     key_id,
                     provider_id: ProviderId(provider),
-                    kind: KeyKind::from_db(&kind),
+                    kind: KeyKind::from_db(&kind)?,
                     origins: origins_from(&origins)?,
                 })
             })
@@ -948,7 +950,7 @@ impl Store for SqliteStore {
                         person_id: PersonId(r.get(1)?),
                         profile_id: r.get::<_, Option<Uuid>>(2)?.map(ProfileId),
                         action: r.get(3)?,
-                        at: time(r.get(4)?),
+                        at: r.get::<_, Micros>(4)?.0,
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;

@@ -73,27 +73,31 @@ fn run(c: Connection, queue: mpsc::Receiver<Job>) {
 
 fn commit_group(c: &Connection, group: Vec<Job>) {
     if let Err(e) = c.execute_batch("BEGIN IMMEDIATE") {
-        let reason = e.to_string();
+        let e = StoreError::from(e);
         for job in group {
-            let _ = job.reply.send(Err(StoreError::Backend(reason.clone())));
+            let _ = job.reply.send(Err(again(&e)));
         }
         return;
     }
     // SQLite ends the transaction itself after some errors (a full disk): then
-    // nothing more may run in it, and nothing of it is committed.
-    let lost = || StoreError::Backend("the transaction was rolled back by the database".into());
+    // nothing more may run in it, and nothing of it is committed. The others are
+    // told the cause, so a full disk reads as one to every writer of the group.
+    let mut lost = StoreError::Backend("the transaction was rolled back by the database".into());
     // A lone job needs no savepoint: if it fails, the whole transaction is its own.
     let alone = group.len() == 1;
     let mut done: Vec<_> = group
         .into_iter()
         .map(|job| {
             let value = if c.is_autocommit() {
-                Err(lost())
+                Err(again(&lost))
             } else if alone {
                 guarded(c, job.work)
             } else {
                 in_savepoint(c, job.work)
             };
+            if let Err(e @ StoreError::Full(_)) = &value {
+                lost = again(e);
+            }
             (job.reply, value)
         })
         .collect();
@@ -105,19 +109,27 @@ fn commit_group(c: &Connection, group: Vec<Job>) {
         return;
     }
     let committed = if c.is_autocommit() {
-        Err(lost().to_string())
+        Err(lost)
     } else {
         c.execute_batch("COMMIT").map_err(|e| {
             let _ = c.execute_batch("ROLLBACK");
-            e.to_string()
+            StoreError::from(e)
         })
     };
     for (reply, value) in done {
         let answer = match (&committed, value) {
-            (Err(reason), Ok(_)) => Err(StoreError::Backend(reason.clone())),
+            (Err(e), Ok(_)) => Err(again(e)),
             (_, value) => value,
         };
         let _ = reply.send(answer);
+    }
+}
+
+/// The same failure, for another job of the group: a full disk stays one.
+fn again(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::Full(m) => StoreError::Full(m.clone()),
+        other => StoreError::Backend(other.to_string()),
     }
 }
 
