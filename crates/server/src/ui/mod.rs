@@ -158,7 +158,9 @@ async fn switch_language(
 fn local_path(next: &str) -> Option<&str> {
     let local = next.starts_with('/')
         && !next.starts_with("//")
-        && !next.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+        && !next
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
         && next.parse::<PathAndQuery>().is_ok();
     local.then_some(next)
 }

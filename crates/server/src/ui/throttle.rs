@@ -120,7 +120,9 @@ mod tests {
         let waits: Vec<u128> = (0..12).map(|n| delay(n).as_millis()).collect();
         assert_eq!(
             waits,
-            [0, 0, 0, 250, 500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000]
+            [
+                0, 0, 0, 250, 500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000
+            ]
         );
         assert_eq!(delay(u32::MAX), MAX_DELAY);
     }

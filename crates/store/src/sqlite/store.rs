@@ -427,10 +427,7 @@ impl Store for SqliteStore {
 
     async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
         self.write(move |c| {
-            let n = c.execute(
-                "DELETE FROM sessions WHERE expires_at <= ?1",
-                [micros(now)],
-            )?;
+            let n = c.execute("DELETE FROM sessions WHERE expires_at <= ?1", [micros(now)])?;
             Ok(n as u64)
         })
         .await
