@@ -3,6 +3,7 @@
 use anyhow::Context;
 use motesplats_server::AppState;
 use motesplats_server::client::TrustedProxies;
+use motesplats_server::state::CookieSecure;
 use std::io::Write;
 
 #[derive(clap::Args)]
@@ -23,6 +24,10 @@ pub struct Args {
     /// (the client's address for rate limits, HTTPS for Secure cookies); comma-separated.
     #[arg(long, env = "MOTESPLATS_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxy: Vec<std::net::IpAddr>,
+    /// When cookies are marked Secure (HTTPS only): `auto` when the request came over
+    /// HTTPS (as a trusted proxy says), `always` for a server only reached over HTTPS.
+    #[arg(long, env = "MOTESPLATS_COOKIE_SECURE", default_value = "auto")]
+    cookie_secure: CookieSecure,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -62,7 +67,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     out.flush()?;
     drop(out);
     let state = AppState::new(store, args.operator_token.as_deref())
-        .with_trusted_proxies(TrustedProxies::new(args.trusted_proxy));
+        .with_trusted_proxies(TrustedProxies::new(args.trusted_proxy))
+        .with_cookie_secure(args.cookie_secure);
     motesplats_server::serve(listener, state, shutdown()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod client;
 pub mod error;
+mod headers;
 pub mod ingest;
 pub mod json;
 pub mod pdf;
@@ -20,7 +21,7 @@ pub mod ui;
 pub use state::AppState;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{Method, header};
 use axum::middleware;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -53,15 +54,27 @@ fn cors() -> CorsLayer {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
+    let forms_from_our_pages = middleware::from_fn_with_state(state.clone(), ui::csrf::guard);
     api::router()
         .layer(cors())
-        .merge(ui::router())
+        .merge(ui::router().layer(forms_from_our_pages))
         .fallback(protocol::not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(protocol::problems))
         .layer(middleware::from_fn(protocol::limits))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(headers::secure))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// The route, not the URI: paths and query strings can hold e-mails, phone numbers
+/// and resume links, none of which belong in a log.
+fn request_span(request: &Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(no route)", MatchedPath::as_str);
+    tracing::debug_span!("request", method = %request.method(), route)
 }
 
 /// Serves until `shutdown` completes, then lets requests in flight finish.
@@ -74,11 +87,15 @@ pub async fn serve(
         state.store.clone(),
         state.resolver.clone(),
     ));
-    let limits = state.limits.clone();
+    let tidy_state = state.clone();
     let tidy = tokio::spawn(async move {
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-            limits.tidy();
+            tidy_state.limits.tidy();
+            tidy_state.sign_in.tidy();
+            if let Err(e) = tidy_state.store.purge_sessions(chrono::Utc::now()).await {
+                tracing::error!(error = %e, "purging expired sign-ins failed; will retry");
+            }
         }
     });
     // Connection info gives `client::Client` the peer's address.

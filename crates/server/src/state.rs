@@ -3,6 +3,7 @@
 use crate::client::TrustedProxies;
 use crate::ingest::PlanCache;
 use crate::ingest::limits::KeyLimits;
+use crate::ui::throttle::SignInGuard;
 use motesplats_store::Store;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -19,6 +20,40 @@ pub struct AppState {
     pub limits: Arc<KeyLimits>,
     /// Reverse proxies whose forwarded headers name the client and its scheme.
     pub proxies: Arc<TrustedProxies>,
+    /// Limits and delays on password guessing at the sign-in form.
+    pub sign_in: Arc<SignInGuard>,
+    /// Signs the tokens of the sign-in form (made per process: a form older than a
+    /// restart is simply shown again).
+    pub form_key: Arc<[u8; 32]>,
+    pub cookie_secure: CookieSecure,
+}
+
+/// When cookies get the `Secure` attribute (sent over HTTPS only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CookieSecure {
+    /// When the client reached us over HTTPS (directly or through a trusted proxy).
+    #[default]
+    Auto,
+    /// Always: for servers only ever reached over HTTPS.
+    Always,
+}
+
+impl CookieSecure {
+    pub fn for_https(self, https: bool) -> bool {
+        https || self == CookieSecure::Always
+    }
+}
+
+impl std::str::FromStr for CookieSecure {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(CookieSecure::Auto),
+            "always" => Ok(CookieSecure::Always),
+            _ => Err(format!("expected auto or always, got {s:?}")),
+        }
+    }
 }
 
 /// Events per second a publishable key may send unless configured otherwise.
@@ -36,6 +71,9 @@ impl AppState {
                 None,
             )),
             proxies: Arc::new(TrustedProxies::default()),
+            sign_in: Arc::new(SignInGuard::default()),
+            form_key: Arc::new(random_key()),
+            cookie_secure: CookieSecure::default(),
         }
     }
 
@@ -45,9 +83,21 @@ impl AppState {
         self
     }
 
+    pub fn with_cookie_secure(mut self, secure: CookieSecure) -> Self {
+        self.cookie_secure = secure;
+        self
+    }
+
     /// Believes `X-Forwarded-For` and `X-Forwarded-Proto` from these addresses.
     pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
         self.proxies = Arc::new(proxies);
         self
     }
+}
+
+fn random_key() -> [u8; 32] {
+    use rand::RngCore;
+    let mut key = [0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    key
 }

@@ -140,6 +140,18 @@ async fn story(store: Arc<dyn Store>) {
             .unwrap()
             .is_none()
     );
+    assert_eq!(
+        store.purge_sessions(Utc::now()).await.unwrap(),
+        1,
+        "only the expired sign-in is purged"
+    );
+    assert!(
+        store
+            .session_user([1; 32], Utc::now())
+            .await
+            .unwrap()
+            .is_some()
+    );
     store.delete_session([1; 32]).await.unwrap();
     assert!(
         store

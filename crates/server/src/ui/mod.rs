@@ -4,6 +4,7 @@
 mod chart;
 mod codebook;
 mod coding;
+pub(crate) mod csrf;
 mod dashboard;
 mod forms;
 pub mod i18n;
@@ -17,10 +18,13 @@ mod session;
 pub(crate) mod survey;
 mod survey_builder;
 mod survey_results;
+pub(crate) mod throttle;
 
+use crate::client::Client;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Query};
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::uri::PathAndQuery;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -40,6 +44,8 @@ pub struct Shell {
     pub path: String,
     pub user_email: Option<String>,
     pub provider_name: Option<String>,
+    /// The token every form of a signed-in page carries (`csrf`); empty otherwise.
+    pub csrf: String,
 }
 
 impl Shell {
@@ -49,6 +55,7 @@ impl Shell {
             path: path.to_string(),
             user_email: None,
             provider_name: None,
+            csrf: String::new(),
         }
     }
 
@@ -58,6 +65,7 @@ impl Shell {
             path: path.to_string(),
             user_email: Some(who.user.email.clone()),
             provider_name: Some(who.provider.name.clone()),
+            csrf: who.form_token.clone(),
         }
     }
 
@@ -81,19 +89,34 @@ struct LanguageChoice {
 }
 
 /// Remembers the chosen language and goes back to the page it was chosen on.
-async fn switch_language(jar: CookieJar, Query(choice): Query<LanguageChoice>) -> Response {
+async fn switch_language(
+    State(state): State<AppState>,
+    client: Client,
+    jar: CookieJar,
+    Query(choice): Query<LanguageChoice>,
+) -> Response {
     let lang = Lang::parse(&choice.to).unwrap_or(Lang::En);
-    // Only local paths, so the switch cannot be used to send people elsewhere.
-    let next = choice
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-        .unwrap_or_else(|| "/".into());
+    let next = choice.next.as_deref().and_then(local_path).unwrap_or("/");
     let cookie = Cookie::build(("lang", lang.code()))
         .path("/")
         .same_site(SameSite::Lax)
+        .secure(state.cookie_secure.for_https(client.https))
         .permanent()
         .build();
-    (jar.add(cookie), Redirect::to(&next)).into_response()
+    (jar.add(cookie), Redirect::to(next)).into_response()
+}
+
+/// `next` if it is a path on this site, so the switch cannot send people elsewhere.
+/// Browsers read `\` as `/` and drop tabs and line breaks, so `/\evil.example` and
+/// `/<tab>/evil.example` would leave the site as `//evil.example` does.
+fn local_path(next: &str) -> Option<&str> {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+        && next.parse::<PathAndQuery>().is_ok();
+    local.then_some(next)
 }
 
 async fn stylesheet() -> Response {
@@ -147,4 +170,28 @@ pub fn channel_name(lang: Lang, key: &str, own: &[motesplats_core::Channel]) -> 
 
 pub fn phase_name(lang: Lang, phase: Option<motesplats_core::Phase>) -> String {
     lang.t(&format!("phase-{}", phase.map_or("none", |p| p.as_str())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed() {
+        for ok in ["/", "/dashboard", "/surveys/01/edit?step=2"] {
+            assert_eq!(local_path(ok), Some(ok));
+        }
+        for off in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "https://evil.example",
+            "evil.example",
+            "",
+            "/ /evil.example",
+        ] {
+            assert_eq!(local_path(off), None, "{off:?}");
+        }
+    }
 }

@@ -1,17 +1,21 @@
 //! Signing in and out of the web UI. The session cookie holds a random token; the
-//! database holds only its SHA-256. Cookies are HttpOnly and SameSite=Lax, so other
-//! sites can neither read them nor post forms with them.
+//! database holds only its SHA-256. Cookies are HttpOnly and SameSite=Lax (and Secure
+//! over HTTPS); forms carry a token besides (`csrf`). Guessing is slowed by
+//! `throttle`; every e-mail costs one Argon2 check, known or not, so the time of
+//! an answer tells nothing about which addresses have accounts.
 
 use super::Shell;
+use super::csrf;
 use super::i18n::Lang;
-use crate::auth::{new_token, sha256, verify_password};
+use crate::auth::{hash_password, new_token, sha256, verify_password};
+use crate::client::Client;
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{FromRequestParts, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -19,14 +23,22 @@ use chrono::{Duration, Utc};
 use motesplats_core::Provider;
 use motesplats_store::User;
 use serde::Deserialize;
+use std::sync::LazyLock;
+use std::time::Duration as StdDuration;
 
 pub const COOKIE: &str = "motesplats_session";
 const LIFETIME: Duration = Duration::hours(12);
+
+/// Checked when no account has the e-mail, so that costs what a wrong password does.
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_password(&new_token("mp_dummy_")).unwrap_or_default());
 
 /// A signed-in provider user; pages that need one redirect to the sign-in page.
 pub struct SignedIn {
     pub user: User,
     pub provider: Provider,
+    /// The token this sign-in's forms carry.
+    pub form_token: String,
 }
 
 impl FromRequestParts<AppState> for SignedIn {
@@ -41,7 +53,11 @@ impl FromRequestParts<AppState> for SignedIn {
                 return Ok(None);
             };
             let provider = state.store.provider(user.provider_id).await?;
-            Ok::<_, ApiError>(provider.map(|provider| SignedIn { user, provider }))
+            Ok::<_, ApiError>(provider.map(|provider| SignedIn {
+                user,
+                provider,
+                form_token: csrf::session_token(&token),
+            }))
         };
         match found.await {
             Ok(Some(signed_in)) => Ok(signed_in),
@@ -55,19 +71,33 @@ impl FromRequestParts<AppState> for SignedIn {
 #[template(path = "sign_in.html")]
 struct SignInPage {
     shell: Shell,
+    token: String,
     email: String,
-    failed: bool,
+    /// Why the last attempt did not sign in.
+    problem: Option<String>,
 }
 
-pub async fn form(lang: Lang) -> Result<Html<String>, ApiError> {
-    render(lang, String::new(), false)
+pub async fn form(
+    State(state): State<AppState>,
+    lang: Lang,
+    client: Client,
+    jar: CookieJar,
+) -> Result<Response, ApiError> {
+    let (jar, token) = csrf::pre_sign_in(&state, jar, client.https);
+    Ok((jar, render(lang, token, String::new(), None)?).into_response())
 }
 
-fn render(lang: Lang, email: String, failed: bool) -> Result<Html<String>, ApiError> {
+fn render(
+    lang: Lang,
+    token: String,
+    email: String,
+    problem: Option<String>,
+) -> Result<Html<String>, ApiError> {
     let page = SignInPage {
         shell: Shell::anonymous(lang, "/sign-in"),
+        token,
         email,
-        failed,
+        problem,
     };
     Ok(Html(
         page.render()
@@ -84,19 +114,30 @@ pub struct Credentials {
 pub async fn sign_in(
     State(state): State<AppState>,
     lang: Lang,
+    client: Client,
     jar: CookieJar,
     Form(form): Form<Credentials>,
 ) -> Result<Response, ApiError> {
-    let user = state
-        .store
-        .user_by_email(&form.email)
-        .await?
-        .filter(|(_, hash)| verify_password(&form.password, hash))
-        .map(|(user, _)| user);
-    let Some(user) = user else {
-        let page = render(lang, form.email, true)?;
-        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    let (jar, token) = csrf::pre_sign_in(&state, jar, client.https);
+    if let Err(wait) = state.sign_in.attempt_from(client.ip) {
+        let seconds = whole_seconds(wait);
+        let problem = lang.t_with("sign-in-too-many", &[("seconds", seconds as i64)]);
+        let page = render(lang, token, form.email, Some(problem))?;
+        let retry_after = [(header::RETRY_AFTER, seconds.to_string())];
+        return Ok((StatusCode::TOO_MANY_REQUESTS, retry_after, jar, page).into_response());
+    }
+    tokio::time::sleep(state.sign_in.delay_for(&form.email)).await;
+    let (user, hash) = match state.store.user_by_email(&form.email).await? {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
     };
+    let right = password_matches(&state, form.password, hash).await?;
+    let Some(user) = user.filter(|_| right) else {
+        state.sign_in.failed(&form.email);
+        let page = render(lang, token, form.email, Some(lang.t("sign-in-failed")))?;
+        return Ok((StatusCode::UNAUTHORIZED, jar, page).into_response());
+    };
+    state.sign_in.succeeded(&form.email);
     let token = new_token("mp_session_");
     state
         .store
@@ -105,9 +146,35 @@ pub async fn sign_in(
     let cookie = Cookie::build((COOKIE, token))
         .http_only(true)
         .same_site(SameSite::Lax)
+        .secure(state.cookie_secure.for_https(client.https))
         .path("/")
         .build();
     Ok((jar.add(cookie), Redirect::to("/dashboard")).into_response())
+}
+
+/// Seconds to wait, rounded up, at least one.
+fn whole_seconds(wait: StdDuration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+/// Checks the password on a blocking thread, against the dummy hash when there is
+/// no account, waiting for a free hashing slot first.
+async fn password_matches(
+    state: &AppState,
+    password: String,
+    hash: Option<String>,
+) -> Result<bool, ApiError> {
+    let _slot = state
+        .sign_in
+        .hashing
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        verify_password(&password, hash.as_deref().unwrap_or(&DUMMY_HASH))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 pub async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> Result<Response, ApiError> {

@@ -3,6 +3,7 @@
 
 mod api;
 mod attachments;
+mod browser_session;
 mod coding;
 mod coding_page;
 mod ingest;

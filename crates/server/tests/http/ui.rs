@@ -6,10 +6,20 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 /// A client that keeps the session cookie by hand and does not follow redirects.
+/// Like a browser on our pages, its forms carry the token of the page.
 pub(super) struct Browser {
     http: Client,
     base: String,
     cookies: Vec<String>,
+    token: String,
+}
+
+/// The `_csrf` field of the first form on `page`.
+pub(super) fn form_token(page: &str) -> String {
+    let (_, after) = page
+        .split_once("name=\"_csrf\" value=\"")
+        .expect("a form with a token");
+    after.split('"').next().unwrap().to_string()
 }
 
 impl Browser {
@@ -18,7 +28,18 @@ impl Browser {
             http: Client::builder().redirect(Policy::none()).build().unwrap(),
             base: base.to_string(),
             cookies: vec![],
+            token: String::new(),
         }
+    }
+
+    /// The cookies as the browser sends them.
+    pub(super) fn cookie_header(&self) -> String {
+        self.cookies.join("; ")
+    }
+
+    /// The token the forms of this sign-in carry.
+    pub(super) fn token(&self) -> &str {
+        &self.token
     }
 
     fn remember(&mut self, r: &reqwest::Response) {
@@ -55,7 +76,7 @@ impl Browser {
             .post(format!("{}{path}", self.base))
             .header("cookie", self.cookies.join("; "))
             .header("accept-language", lang)
-            .multipart(form)
+            .multipart(form.text("_csrf", self.token.clone()))
             .send()
             .await
             .unwrap();
@@ -70,12 +91,14 @@ impl Browser {
         lang: &str,
         fields: &[(&str, &str)],
     ) -> reqwest::Response {
+        let mut fields = fields.to_vec();
+        fields.push(("_csrf", &self.token));
         let r = self
             .http
             .post(format!("{}{path}", self.base))
             .header("cookie", self.cookies.join("; "))
             .header("accept-language", lang)
-            .form(fields)
+            .form(&fields)
             .send()
             .await
             .unwrap();
@@ -83,16 +106,24 @@ impl Browser {
         r
     }
 
+    /// Opens the sign-in page and signs in with its form; signed in, keeps the token
+    /// of the pages' forms.
     pub(super) async fn sign_in(&mut self, email: &str, password: &str) -> reqwest::Response {
+        let page = self.get("/sign-in", "en").await.text().await.unwrap();
+        let token = form_token(&page);
         let r = self
             .http
             .post(format!("{}/sign-in", self.base))
             .header("cookie", self.cookies.join("; "))
-            .form(&[("email", email), ("password", password)])
+            .form(&[("email", email), ("password", password), ("_csrf", &token)])
             .send()
             .await
             .unwrap();
         self.remember(&r);
+        if r.status() == StatusCode::SEE_OTHER {
+            let page = self.get("/dashboard", "en").await.text().await.unwrap();
+            self.token = form_token(&page);
+        }
         r
     }
 }
@@ -160,13 +191,7 @@ async fn a_provider_user_signs_in_and_sees_the_dashboard_in_their_language() {
         .await;
     assert_eq!(r.headers()["location"], "/", "no redirects off the site");
 
-    let r = browser
-        .http
-        .post(format!("{}/sign-out", app.base))
-        .header("cookie", browser.cookies.join("; "))
-        .send()
-        .await
-        .unwrap();
+    let r = browser.post("/sign-out", "en", &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = browser.get("/dashboard", "en").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed out");

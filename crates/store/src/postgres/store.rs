@@ -398,6 +398,14 @@ impl Store for PgStore {
         Ok(())
     }
 
+    async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(stored(now))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn create_channel(&self, provider: ProviderId, ch: Channel) -> Result<Channel> {
         let mut tx = self.pool.begin().await?;
         let n = sqlx::query(

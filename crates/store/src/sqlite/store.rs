@@ -427,6 +427,14 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        self.write(move |c| {
+            let n = c.execute("DELETE FROM sessions WHERE expires_at <= ?1", [micros(now)])?;
+            Ok(n as u64)
+        })
+        .await
+    }
+
     async fn create_channel(&self, provider: ProviderId, ch: Channel) -> Result<Channel> {
         let row = ch.clone();
         self.write(move |c| {
