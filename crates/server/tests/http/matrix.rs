@@ -15,10 +15,6 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-/// Off until the CSRF protection is merged: today a cross-site form post with the
-/// victim's cookie succeeds. Switch on after merging it.
-const CSRF_PROTECTION: bool = false;
-
 const PASSWORD: &str = "lösenord-för-matrisen";
 
 /// The two tenants and what A owns.
@@ -586,7 +582,6 @@ async fn run_matrix(app: App) {
     let before = fingerprint(&world).await;
     let mut attempts = 0;
     let mut failures = Vec::new();
-    let mut csrf_failures = Vec::new();
     let mut session = Session {
         a: sign_in(&world, "a@a.example").await,
         b: sign_in(&world, "b@b.example").await,
@@ -612,13 +607,7 @@ async fn run_matrix(app: App) {
                 };
             }
             let what = format!("{} {} by {}", route.method, route.path, caller.name);
-            let mut fail = |why: String| {
-                if expected == Expect::Forbidden {
-                    csrf_failures.push(format!("{what}: {why}"));
-                } else {
-                    failures.push(format!("{what}: {why}"));
-                }
-            };
+            let mut fail = |why: String| failures.push(format!("{what}: {why}"));
             if status.is_server_error() {
                 fail(format!("answered {status}"));
             }
@@ -662,33 +651,13 @@ async fn run_matrix(app: App) {
     }
     let after = fingerprint(&world).await;
     if before != after {
-        let target = if CSRF_PROTECTION {
-            &mut failures
-        } else {
-            &mut csrf_failures
-        };
-        target.push("A's data changed during the matrix".to_string());
+        failures.push("A's data changed during the matrix".to_string());
     }
     println!(
         "authorisation matrix ({}): {api_count} API routes, {ui_count} UI routes, {} callers, {attempts} attempts",
         world.app.store.backend(),
         CALLERS.len()
     );
-    if !csrf_failures.is_empty() {
-        println!(
-            "{} failures of the cross-site caller ({}):\n  {}",
-            csrf_failures.len(),
-            if CSRF_PROTECTION {
-                "checked"
-            } else {
-                "not checked until CSRF_PROTECTION is on"
-            },
-            csrf_failures.join("\n  ")
-        );
-        if CSRF_PROTECTION {
-            failures.extend(csrf_failures);
-        }
-    }
     assert!(
         failures.is_empty(),
         "{} failures:\n  {}",
