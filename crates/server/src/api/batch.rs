@@ -65,11 +65,13 @@ pub struct BatchResult {
 /// as sent and 8 MiB decompressed. Every event needs an `event_id`: retries are then
 /// safe. Each event is accepted, a duplicate, or rejected with its reasons (and kept
 /// in the quarantine); one bad event never costs the others. Identifiers are stitched
-/// to profiles moment after the answer.
+/// to profiles moment after the answer. A publishable key is told each event's status
+/// only (no touchpoint ids) and may not name a `profile_id`.
 #[utoipa::path(post, path = "/touchpoints/batch", tag = "touchpoints",
     request_body(content = Vec<motesplats_core::touchpoint::TouchpointInput>, content_type = "application/json"),
     responses((status = 200, body = BatchResult), (status = 400, body = Problem), (status = 413, body = Problem),
-              (status = 415, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+              (status = 415, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem),
+              (status = 503, body = Problem, description = "the disk is full: nothing was stored")))]
 async fn create_batch(
     State(state): State<AppState>,
     sender: Sender,
