@@ -25,6 +25,9 @@ pub enum ApiError {
     PreconditionRequired,
     /// Over the key's rate limit; retry after this many seconds.
     RateLimited(u64),
+    /// Over the allowance of answers to one survey from one address; retry after
+    /// this many seconds.
+    TooManyResponses(u64),
     Internal(String),
 }
 
@@ -127,6 +130,15 @@ impl ApiError {
                 format!("this key is over its rate limit; retry after {secs} s"),
                 vec![],
             ),
+            ApiError::TooManyResponses(secs) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-responses",
+                "Too many responses",
+                format!(
+                    "this address has sent too many answers to this survey; retry after {secs} s"
+                ),
+                vec![],
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -169,7 +181,7 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let ApiError::RateLimited(secs) = &self
+        if let ApiError::RateLimited(secs) | ApiError::TooManyResponses(secs) = &self
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);

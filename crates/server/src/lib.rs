@@ -7,13 +7,16 @@
 pub mod api;
 pub mod auth;
 pub mod client;
+pub mod csv_out;
 pub mod error;
 pub mod ingest;
 pub mod json;
 pub mod pdf;
 pub mod research_export;
 pub mod state;
+pub mod survey_answers;
 pub mod survey_export;
+pub mod survey_invitation;
 pub mod ui;
 
 pub use state::AppState;
@@ -63,11 +66,12 @@ pub async fn serve(
         state.store.clone(),
         state.resolver.clone(),
     ));
-    let limits = state.limits.clone();
+    let (limits, survey_limits) = (state.limits.clone(), state.survey_limits.clone());
     let tidy = tokio::spawn(async move {
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(60)).await;
             limits.tidy();
+            survey_limits.tidy();
         }
     });
     // Connection info gives `client::Client` the peer's address.

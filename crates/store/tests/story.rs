@@ -11,6 +11,7 @@ use motesplats_core::{
     NewTouchpoint, PageRequest, Phase, ProfileId, ProviderId, SharedData, TouchpointId,
 };
 use motesplats_store::{
+    ResponseSaved, ResponseWrite,
     KeyKind, NewApiKey, Outcome, ProfileFilter, Role, Stitch, Store, StoreError, TouchpointFilter,
 };
 use serde_json::json;
@@ -684,9 +685,54 @@ async fn coding_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId
         let answer: ResponseInput =
             serde_json::from_value(json!({"answers": {"comment": text}})).unwrap();
         let r = Response::parse(&survey, &answer, Utc::now()).unwrap();
-        store.save_response(cafe, r.clone()).await.unwrap();
+        let saved = store
+            .save_response(cafe, r.clone(), 1, ResponseWrite::New { resume_sha256: None })
+            .await
+            .unwrap();
+        assert_eq!(saved, ResponseSaved::Saved);
         responses.push(r);
     }
+
+    // A change names the revision it was read at, and learns in its transaction that
+    // responses exist; a response checked against the old revision is not stored.
+    let saw = |s: Survey, answered: bool| {
+        if answered {
+            Ok(s)
+        } else {
+            Err(motesplats_core::Invalid::one("responses", "none seen"))
+        }
+    };
+    let changed = store
+        .change_survey(cafe, survey.id, Some(1), Box::new(saw))
+        .await
+        .unwrap();
+    assert_eq!(changed.revision, 2);
+    let stale = store
+        .change_survey(cafe, survey.id, Some(1), Box::new(saw))
+        .await;
+    assert!(
+        matches!(&stale, Err(StoreError::Conflict(e)) if e.0[0].field == "if-match"),
+        "{stale:?}"
+    );
+    assert!(matches!(
+        store.change_survey(bank, survey.id, None, Box::new(saw)).await,
+        Err(StoreError::NotFound)
+    ));
+    let late: ResponseInput =
+        serde_json::from_value(json!({"answers": {"comment": "Sent"}})).unwrap();
+    let late = Response::parse(&survey, &late, Utc::now()).unwrap();
+    let write = ResponseWrite::New {
+        resume_sha256: None,
+    };
+    assert_eq!(
+        store.save_response(cafe, late, 1, write).await.unwrap(),
+        ResponseSaved::SurveyChanged
+    );
+    assert_eq!(store.responses(cafe, survey.id).await.unwrap(), responses);
+    assert_eq!(
+        store.survey(None, survey.id).await.unwrap().unwrap().revision,
+        2
+    );
     let now = Utc::now().trunc_subsecs(6);
     let coding = |response: usize, start: i64, end: i64, code: &str, coder: &str| {
         let input: CodingInput = serde_json::from_value(json!({
