@@ -21,10 +21,7 @@ const SECRET: &str = "survey-invitations";
 
 /// The signing key, made on first use.
 pub async fn key(state: &AppState) -> Result<[u8; 32], ApiError> {
-    Ok(state
-        .store
-        .server_secret(SECRET, rand::random())
-        .await?)
+    Ok(state.store.server_secret(SECRET, rand::random()).await?)
 }
 
 fn mac(key: &[u8; 32], survey: SurveyId, profile: ProfileId, expires: i64) -> Hmac<Sha256> {
@@ -36,7 +33,12 @@ fn mac(key: &[u8; 32], survey: SurveyId, profile: ProfileId, expires: i64) -> Hm
 }
 
 /// An invitation for `profile` to answer `survey`, working until `expires`.
-pub fn sign(key: &[u8; 32], survey: SurveyId, profile: ProfileId, expires: DateTime<Utc>) -> String {
+pub fn sign(
+    key: &[u8; 32],
+    survey: SurveyId,
+    profile: ProfileId,
+    expires: DateTime<Utc>,
+) -> String {
     let at = expires.timestamp();
     let tag = mac(key, survey, profile, at).finalize().into_bytes();
     format!("{profile}.{at}.{}", hex::encode(tag))
@@ -75,7 +77,11 @@ mod tests {
         let now = Utc::now();
         let inv = sign(&key, survey, profile, now + VALID_FOR);
         assert_eq!(verify(&key, survey, &inv, now), Some(profile));
-        assert_eq!(verify(&key, SurveyId::new(), &inv, now), None, "another survey");
+        assert_eq!(
+            verify(&key, SurveyId::new(), &inv, now),
+            None,
+            "another survey"
+        );
         assert_eq!(verify(&[8u8; 32], survey, &inv, now), None, "another key");
         assert_eq!(
             verify(&key, survey, &inv, now + VALID_FOR + Duration::seconds(1)),

@@ -235,8 +235,11 @@ pub trait Store: Send + Sync + 'static {
     async fn create_survey(&self, provider: ProviderId, survey: Survey) -> Result<()>;
     /// The survey, its owner and revision. With `Some(provider)` only that provider's;
     /// with None any (the public response page, which knows only the survey's id).
-    async fn survey(&self, provider: Option<ProviderId>, id: SurveyId)
-    -> Result<Option<StoredSurvey>>;
+    async fn survey(
+        &self,
+        provider: Option<ProviderId>,
+        id: SurveyId,
+    ) -> Result<Option<StoredSurvey>>;
     async fn surveys(&self, provider: ProviderId) -> Result<Vec<Survey>>;
     /// Changes the survey in one transaction (a revision or a status change): checks
     /// the revision, asks whether responses exist, runs `change` and saves its result

@@ -11,8 +11,8 @@ use motesplats_core::{
     NewTouchpoint, PageRequest, Phase, ProfileId, ProviderId, SharedData, TouchpointId,
 };
 use motesplats_store::{
-    ResponseSaved, ResponseWrite,
-    KeyKind, NewApiKey, Outcome, ProfileFilter, Role, Stitch, Store, StoreError, TouchpointFilter,
+    KeyKind, NewApiKey, Outcome, ProfileFilter, ResponseSaved, ResponseWrite, Role, Stitch, Store,
+    StoreError, TouchpointFilter,
 };
 use serde_json::json;
 use std::sync::Arc;
@@ -686,7 +686,14 @@ async fn coding_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId
             serde_json::from_value(json!({"answers": {"comment": text}})).unwrap();
         let r = Response::parse(&survey, &answer, Utc::now()).unwrap();
         let saved = store
-            .save_response(cafe, r.clone(), 1, ResponseWrite::New { resume_sha256: None })
+            .save_response(
+                cafe,
+                r.clone(),
+                1,
+                ResponseWrite::New {
+                    resume_sha256: None,
+                },
+            )
             .await
             .unwrap();
         assert_eq!(saved, ResponseSaved::Saved);
@@ -715,7 +722,9 @@ async fn coding_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId
         "{stale:?}"
     );
     assert!(matches!(
-        store.change_survey(bank, survey.id, None, Box::new(saw)).await,
+        store
+            .change_survey(bank, survey.id, None, Box::new(saw))
+            .await,
         Err(StoreError::NotFound)
     ));
     let late: ResponseInput =
@@ -730,7 +739,12 @@ async fn coding_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId
     );
     assert_eq!(store.responses(cafe, survey.id).await.unwrap(), responses);
     assert_eq!(
-        store.survey(None, survey.id).await.unwrap().unwrap().revision,
+        store
+            .survey(None, survey.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .revision,
         2
     );
     let now = Utc::now().trunc_subsecs(6);

@@ -392,7 +392,10 @@ mod tests {
             json!({"answers": complete(), "consent": true, "invitation": "signed"}),
         )
         .unwrap();
-        assert_eq!(r.profile_id, None, "the caller links it once the signature holds");
+        assert_eq!(
+            r.profile_id, None,
+            "the caller links it once the signature holds"
+        );
         let e = respond(&s, json!({"answers": complete(), "invitation": "signed"})).unwrap_err();
         assert_eq!(e.0[0].field, "invitation");
         let p = ProfileId::new();

@@ -15,11 +15,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response as HttpResponse};
 use chrono::{DateTime, Utc};
-use motesplats_core::{ProfileId, ProviderId};
 use motesplats_core::survey::{
     Answer, QuestionKind, Response, ResponseId, ResponseInput, Survey, SurveyId, SurveyInput,
     SurveyStatus,
 };
+use motesplats_core::{ProfileId, ProviderId};
 use motesplats_store::StoredSurvey;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -357,7 +357,12 @@ pub struct Invitation {
 }
 
 /// The invitation to `survey`, signed for `profile` when there is one.
-fn invitation(base: &str, survey: &Survey, profile: Option<ProfileId>, key: &[u8; 32]) -> Invitation {
+fn invitation(
+    base: &str,
+    survey: &Survey,
+    profile: Option<ProfileId>,
+    key: &[u8; 32],
+) -> Invitation {
     let expires = Utc::now() + survey_invitation::VALID_FOR;
     let invite = profile.map(|p| survey_invitation::sign(key, survey.id, p, expires));
     Invitation {
@@ -425,7 +430,10 @@ async fn invite(
         .profile_id
         .ok_or_else(|| ApiError::invalid("profile_id", "is required"))?;
     if state.store.profile(me, profile).await?.is_none() {
-        return Err(ApiError::invalid("profile_id", "is not one of your profiles"));
+        return Err(ApiError::invalid(
+            "profile_id",
+            "is not one of your profiles",
+        ));
     }
     let key = survey_invitation::key(&state).await?;
     let base = public_base(&headers);

@@ -19,11 +19,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
+use motesplats_core::Invalid;
 use motesplats_core::survey::{
     Anchor, Answer, Language, LocalText, Question, QuestionKind, Response as Saved, ResponseId,
     ResponseInput, Survey, SurveyId, SurveyStatus,
 };
-use motesplats_core::Invalid;
 use motesplats_store::StoredSurvey;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -104,7 +104,10 @@ impl Chrome {
             .map(|l| Switch {
                 code: l.as_str(),
                 name: language_name(*l),
-                href: format!("{path}{}lang={l}", if path.contains('?') { '&' } else { '?' }),
+                href: format!(
+                    "{path}{}lang={l}",
+                    if path.contains('?') { '&' } else { '?' }
+                ),
             })
             .collect();
         Chrome {
@@ -238,7 +241,12 @@ fn gone(survey: &Survey, language: Language, path: &str) -> Result<Response, Api
 fn busy(survey: &Survey, language: Language, path: &str, secs: u64) -> Result<Response, ApiError> {
     let chrome = Chrome::new(Some(survey), language, path);
     let title = survey.title.best(language).to_string();
-    let mut page = message(StatusCode::TOO_MANY_REQUESTS, chrome, Some(&title), "survey-busy")?;
+    let mut page = message(
+        StatusCode::TOO_MANY_REQUESTS,
+        chrome,
+        Some(&title),
+        "survey-busy",
+    )?;
     page.headers_mut()
         .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
     Ok(page)
@@ -765,7 +773,11 @@ pub async fn form(
     let language = choose_language(&survey, q.lang.as_deref(), None, &headers);
     let invite = checked_invite(&state, survey.id, q.invite.as_deref()).await?;
     let path = match &invite {
-        Some(i) => format!("/s/{}?{}", survey.id, serde_urlencoded::to_string([("invite", i)]).unwrap_or_default()),
+        Some(i) => format!(
+            "/s/{}?{}",
+            survey.id,
+            serde_urlencoded::to_string([("invite", i)]).unwrap_or_default()
+        ),
         None => format!("/s/{}", survey.id),
     };
     let page = form_page(

@@ -21,7 +21,6 @@ use super::session::SignedIn;
 use super::{Shell, channel_name, phase_name};
 use crate::error::ApiError;
 use crate::state::AppState;
-use motesplats_store::{StoreError, StoredSurvey};
 use askama::Template;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -33,6 +32,7 @@ use motesplats_core::survey::{
     QuestionKind, SectionInput, Survey, SurveyId, SurveyInput, SurveyStatus, TextInput,
 };
 use motesplats_core::{Channel, FieldError, Invalid, Phase};
+use motesplats_store::{StoreError, StoredSurvey};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -1109,7 +1109,10 @@ pub async fn change(
                 if answered == has_responses {
                     Ok(revised)
                 } else {
-                    Err(Invalid::one("if-match", "the survey got responses meanwhile"))
+                    Err(Invalid::one(
+                        "if-match",
+                        "the survey got responses meanwhile",
+                    ))
                 }
             };
             let saved_now = state

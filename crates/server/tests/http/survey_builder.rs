@@ -14,7 +14,12 @@ async fn drawn(browser: &mut Browser, path: &str) -> String {
     let Some(at) = path.find("/edit/") else {
         return path.to_string();
     };
-    let page = browser.get(&path[..at + 5], "sv").await.text().await.unwrap();
+    let page = browser
+        .get(&path[..at + 5], "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
     match page.split("?revision=").nth(1) {
         Some(rest) => format!("{path}?revision={}", &rest[..rest.find('"').unwrap()]),
         None => path.to_string(),
@@ -353,9 +358,7 @@ async fn a_survey_is_built_in_the_browser_opened_and_answered() {
     bo.sign_in("bo@bank.example", "hemligt-lösen").await;
     assert_eq!(bo.get(&base, "sv").await.status(), StatusCode::NOT_FOUND);
     let path = drawn(&mut bo, &format!("{base}/remove")).await;
-    let r = bo
-        .post(&path, "sv", &[("_question", "service")])
-        .await;
+    let r = bo.post(&path, "sv", &[("_question", "service")]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = bo.get(&format!("/surveys/{id}/qr.svg"), "sv").await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
@@ -459,13 +462,7 @@ async fn a_refused_question_keeps_the_input_and_says_why_in_swedish() {
             .contains("is already the key of another question or row")
     );
     let path = drawn(&mut kim, &format!("{base}/remove")).await;
-    let r = kim
-        .post(
-            &path,
-            "sv",
-            &[("_question", "recommend")],
-        )
-        .await;
+    let r = kim.post(&path, "sv", &[("_question", "recommend")]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.text()
@@ -475,9 +472,7 @@ async fn a_refused_question_keeps_the_input_and_says_why_in_swedish() {
     );
     // A form for a question that is gone says so and saves nothing.
     let path = drawn(&mut kim, &format!("{base}/move-up")).await;
-    let r = kim
-        .post(&path, "sv", &[("_question", "nope")])
-        .await;
+    let r = kim.post(&path, "sv", &[("_question", "nope")]).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert!(r.text().await.unwrap().contains("finns inte längre"));
 }

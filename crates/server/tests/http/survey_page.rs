@@ -293,7 +293,10 @@ async fn a_partial_save_is_continued_at_its_own_address() {
     let bare = location.split('?').next().unwrap();
     for guess in [bare.to_string(), format!("{bare}?token={}", "0".repeat(64))] {
         let guess = format!("{}{guess}", app.base);
-        assert_eq!(get_page(&http, &guess).await, (StatusCode::NOT_FOUND, unknown.clone()));
+        assert_eq!(
+            get_page(&http, &guess).await,
+            (StatusCode::NOT_FOUND, unknown.clone())
+        );
         let (status, _) = post_form(
             &http,
             &guess,
@@ -308,7 +311,10 @@ async fn a_partial_save_is_continued_at_its_own_address() {
     let (status, page) = get_page(&http, &resume).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Dina svar hittills är sparade."), "{page}");
-    assert!(page.contains(&format!("action=\"{}\"", location.replace('&', "&amp;"))), "{page}");
+    assert!(
+        page.contains(&format!("action=\"{}\"", location.replace('&', "&amp;"))),
+        "{page}"
+    );
     assert!(
         fieldset(&page, "welcome").contains("value=\"2\" checked"),
         "{page}"
@@ -447,5 +453,75 @@ async fn question_texts_are_escaped() {
     assert!(
         !page.contains("<script>alert") && !page.contains("<i>sv"),
         "{page}"
+    );
+}
+
+#[tokio::test]
+async fn an_invitation_link_lets_the_person_link_the_answer_to_their_profile() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    let id = create(&app, &key, "Jag kände mig välkommen.", true).await;
+    let profile: Value = app
+        .post(
+            &key,
+            "/profiles",
+            json!({"identifiers": [{"kind": "email", "value": "ada@example.se"}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let profile = profile["id"].as_str().unwrap();
+    let invitation: Value = app
+        .post(
+            &key,
+            &format!("/surveys/{id}/invitations"),
+            json!({"profile_id": profile}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let link = invitation["link"].as_str().unwrap();
+    let url = format!("{}{}", app.base, &link[link.find("/s/").unwrap()..]);
+    let invite = link.split("?invite=").nth(1).unwrap();
+    let http = browser();
+
+    let (status, page) = get_page(&http, &url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Koppla mina svar till min kundprofil"),
+        "{page}"
+    );
+    let (_, page) = get_page(&http, &format!("{}/s/{id}?invite=forged", app.base)).await;
+    assert!(
+        !page.contains("Koppla mina svar"),
+        "a forged invitation offers nothing"
+    );
+
+    let (status, page) = post_form(
+        &http,
+        &url,
+        &[
+            ("language", "sv"),
+            ("welcome", "4"),
+            ("recommend", "9"),
+            ("_invite", invite),
+            ("_consent", "yes"),
+            ("action", "send"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let me: Value = app.get(&key, "/providers/me").await.json().await.unwrap();
+    let provider = me["id"].as_str().unwrap().parse().unwrap();
+    let stored = app
+        .store
+        .responses(provider, id.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        stored[0].profile_id.map(|p| p.to_string()).as_deref(),
+        Some(profile)
     );
 }

@@ -4,7 +4,7 @@
 use super::projects::document_error;
 use super::rows::stored;
 use super::store::now;
-use crate::{Result, ResponseSaved, ResponseWrite, StoreError, StoredSurvey, SurveyChange};
+use crate::{ResponseSaved, ResponseWrite, Result, StoreError, StoredSurvey, SurveyChange};
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{Invalid, ProviderId};
 use serde::de::DeserializeOwned;
@@ -171,9 +171,14 @@ pub async fn save_response(
                 // Nothing changed: no such response, or it was completed, which never
                 // changes again, so reading it now tells which.
                 drop(tx);
-                let opened =
-                    resumable(pool, provider, response.survey_id, response.id, resume_sha256)
-                        .await?;
+                let opened = resumable(
+                    pool,
+                    provider,
+                    response.survey_id,
+                    response.id,
+                    resume_sha256,
+                )
+                .await?;
                 return Err(if opened.is_some() {
                     StoreError::response_completed()
                 } else {

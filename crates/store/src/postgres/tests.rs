@@ -5,9 +5,7 @@
 use super::PgStore;
 use super::testing::TestDatabase;
 use crate::sqlite::SqliteStore;
-use crate::{
-    Outcome, ResponseWrite, Stitch, Store, StoreError, StoredProject, TouchpointFilter,
-};
+use crate::{Outcome, ResponseWrite, Stitch, Store, StoreError, StoredProject, TouchpointFilter};
 use chrono::{DateTime, TimeZone, Utc};
 use motesplats_core::survey::{
     AnchorInput, Answer, QuestionInput, Response, ResponseId, ResponseInput, SectionInput, Survey,
@@ -792,7 +790,9 @@ async fn surveying(store: Arc<dyn Store>, drafts: &[Survey; 2], ids: [Uuid; 3]) 
     let mut partial = answer(&open, None, true, 1);
     partial.id = ResponseId(ids[0]);
     log.push(project_json(
-        &store.save_response(owner, partial.clone(), 1, new(None)).await,
+        &store
+            .save_response(owner, partial.clone(), 1, new(None))
+            .await,
     ));
     log.push(project_json(
         &store
@@ -808,7 +808,9 @@ async fn surveying(store: Arc<dyn Store>, drafts: &[Survey; 2], ids: [Uuid; 3]) 
             .await,
     ));
     log.push(project_json(
-        &store.save_response(owner, saved_again, 2, resume(token)).await,
+        &store
+            .save_response(owner, saved_again, 2, resume(token))
+            .await,
     ));
     log.push(project_json(&store.responses(owner, open.id).await));
     for (who, key) in [(owner, token), (owner, wrong), (stranger, token)] {
@@ -833,7 +835,9 @@ async fn surveying(store: Arc<dyn Store>, drafts: &[Survey; 2], ids: [Uuid; 3]) 
     let mut elsewhere = answer(&other, Some(5), true, 5);
     elsewhere.id = partial.id;
     log.push(project_json(
-        &store.save_response(owner, elsewhere, 2, resume(token)).await,
+        &store
+            .save_response(owner, elsewhere, 2, resume(token))
+            .await,
     ));
     let mut later = answer(&open, Some(3), false, 6);
     later.id = ResponseId(ids[1]);
@@ -858,12 +862,8 @@ async fn surveying(store: Arc<dyn Store>, drafts: &[Survey; 2], ids: [Uuid; 3]) 
             .change_survey(owner, first.id, Some(2), Box::new(answered))
             .await,
     ));
-    log.push(project_json(
-        &store.server_secret("test", [3u8; 32]).await,
-    ));
-    log.push(project_json(
-        &store.server_secret("test", [4u8; 32]).await,
-    ));
+    log.push(project_json(&store.server_secret("test", [3u8; 32]).await));
+    log.push(project_json(&store.server_secret("test", [4u8; 32]).await));
     log.push(project_json(&store.responses(owner, open.id).await));
     log.push(project_json(&store.responses(owner, other.id).await));
     log.push(project_json(&store.responses(stranger, open.id).await));

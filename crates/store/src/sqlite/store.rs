@@ -5,8 +5,8 @@ use super::rows::{self, micros, time};
 use super::{attachments, coding, ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
-    Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store, StoreError, StoredProject,
-    StoredSurvey, SurveyChange, TouchpointFilter, User,
+    Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store, StoreError,
+    StoredProject, StoredSurvey, SurveyChange, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

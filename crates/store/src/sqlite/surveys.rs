@@ -1,7 +1,7 @@
 //! Surveys as whole definitions, responses as rows.
 
 use super::rows::micros;
-use crate::{Result, ResponseSaved, ResponseWrite, StoreError, StoredSurvey, SurveyChange};
+use crate::{ResponseSaved, ResponseWrite, Result, StoreError, StoredSurvey, SurveyChange};
 use chrono::Utc;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{Invalid, ProviderId};
@@ -67,7 +67,9 @@ pub fn change(
     change: SurveyChange,
 ) -> Result<StoredSurvey> {
     let row: Option<(i64, String)> = c
-        .prepare_cached("SELECT revision, definition FROM surveys WHERE id = ?1 AND provider_id = ?2")?
+        .prepare_cached(
+            "SELECT revision, definition FROM surveys WHERE id = ?1 AND provider_id = ?2",
+        )?
         .query_row(params![id.0, provider.0], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (revision, definition) = row.ok_or(StoreError::NotFound)?;
@@ -138,7 +140,8 @@ pub fn save_response(
                 ],
             )?;
             if n == 0 {
-                let opened = resumable(c, provider, response.survey_id, response.id, resume_sha256)?;
+                let opened =
+                    resumable(c, provider, response.survey_id, response.id, resume_sha256)?;
                 return Err(if opened.is_some() {
                     StoreError::response_completed()
                 } else {
