@@ -14,7 +14,7 @@ use motesplats_core::{Invalid, ProviderId};
 use motesplats_server::error::ApiError;
 use motesplats_server::json::{JsonError, from_json};
 use motesplats_server::survey_export::{self, Data, ItemFigures};
-use motesplats_store::Store;
+use motesplats_store::{Store, StoreError, StoredSurvey};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -335,8 +335,13 @@ fn failed(e: ApiError) -> anyhow::Error {
 
 /// The provider's survey `id`.
 async fn mine(store: &dyn Store, me: ProviderId, id: SurveyId) -> anyhow::Result<Survey> {
+    Ok(stored(store, me, id).await?.survey)
+}
+
+/// The provider's survey `id` with its revision.
+async fn stored(store: &dyn Store, me: ProviderId, id: SurveyId) -> anyhow::Result<StoredSurvey> {
     match store.survey(Some(me), id).await? {
-        Some((_, survey)) => Ok(survey),
+        Some(s) => Ok(s),
         None => bail!("no survey {id} for provider {me}"),
     }
 }
@@ -440,13 +445,26 @@ async fn create(file: &Path, scope: &Scope) -> anyhow::Result<()> {
 async fn revise(id: SurveyId, file: &Path, scope: &Scope) -> anyhow::Result<()> {
     let input = read_input(file)?;
     let (store, provider) = scope.open().await?;
-    let survey = mine(store.as_ref(), provider.id, id).await?;
-    let has_responses = !store.responses(provider.id, survey.id).await?.is_empty();
-    let revised = checked(survey.revise(&input, has_responses), file)?;
-    survey_export::check_channel(store.as_ref(), provider.id, &revised)
+    // The CLI changes the revision it reads here: a change someone makes between
+    // this read and the save is refused (run it again), never overwritten.
+    let StoredSurvey {
+        revision, survey, ..
+    } = stored(store.as_ref(), provider.id, id).await?;
+    // A preview without responses fails whenever the real revision would for its
+    // own sake, and gives the channel to check before the transaction.
+    let preview = checked(survey.revise(&input, false), file)?;
+    survey_export::check_channel(store.as_ref(), provider.id, &preview)
         .await
         .map_err(|e| unfit(e, file, provider.id))?;
-    store.save_survey(provider.id, revised.clone()).await?;
+    let change = move |s: Survey, answered: bool| s.revise(&input, answered);
+    let revised = match store
+        .change_survey(provider.id, id, Some(revision), Box::new(change))
+        .await
+    {
+        Ok(saved) => saved.survey,
+        Err(StoreError::Invalid(i)) => return checked(Err(i), file),
+        Err(e) => return Err(failed(e.into())),
+    };
     println!(
         "{}\tversion {}\t{}",
         revised.id,
@@ -464,11 +482,15 @@ async fn revise(id: SurveyId, file: &Path, scope: &Scope) -> anyhow::Result<()> 
 
 async fn set_status(id: SurveyId, status: SurveyStatus, scope: &Scope) -> anyhow::Result<()> {
     let (store, provider) = scope.open().await?;
-    let survey = mine(store.as_ref(), provider.id, id).await?;
-    let changed = survey
-        .with_status(status)
-        .map_err(|e| anyhow!("survey {id}: {}", fields(&e).trim_start()))?;
-    store.save_survey(provider.id, changed.clone()).await?;
+    let changed = match store
+        .change_survey(provider.id, id, None, survey_export::status_change(status))
+        .await
+    {
+        Ok(saved) => saved.survey,
+        Err(StoreError::Invalid(e)) => bail!("survey {id}: {}", fields(&e).trim_start()),
+        Err(StoreError::NotFound) => bail!("no survey {id} for provider {}", provider.id),
+        Err(e) => return Err(failed(e.into())),
+    };
     println!("{}\t{}", changed.id, changed.status.as_str());
     Ok(())
 }

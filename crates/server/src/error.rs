@@ -27,6 +27,9 @@ pub enum ApiError {
     RateLimited(u64),
     /// The disk is full: nothing was stored; the same request may succeed later.
     StorageFull,
+    /// Over the allowance of answers to one survey from one address; retry after
+    /// this many seconds.
+    TooManyResponses(u64),
     Internal(String),
     /// Refused before any handler ran (no such route, wrong method, over a size limit).
     Http(StatusCode, String),
@@ -151,6 +154,15 @@ impl ApiError {
                 ),
                 vec![],
             ),
+            ApiError::TooManyResponses(secs) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-responses",
+                "Too many responses",
+                format!(
+                    "this address has sent too many answers to this survey; retry after {secs} s"
+                ),
+                vec![],
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -207,7 +219,7 @@ impl IntoResponse for ApiError {
             HeaderValue::from_static("application/problem+json"),
         );
         let retry_after = match &self {
-            ApiError::RateLimited(secs) => Some(*secs),
+            ApiError::RateLimited(secs) | ApiError::TooManyResponses(secs) => Some(*secs),
             ApiError::StorageFull => Some(STORAGE_FULL_RETRY_SECS),
             _ => None,
         };

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod client;
+pub mod csv_out;
 pub mod error;
 mod headers;
 pub mod ingest;
@@ -15,7 +16,9 @@ pub mod pdf;
 pub mod protocol;
 pub mod research_export;
 pub mod state;
+pub mod survey_answers;
 pub mod survey_export;
+pub mod survey_invitation;
 pub mod ui;
 
 pub use state::AppState;
@@ -93,6 +96,7 @@ pub async fn serve(
             tokio::time::sleep(std::time::Duration::from_secs(60)).await;
             tidy_state.limits.tidy();
             tidy_state.sign_in.tidy();
+            tidy_state.survey_limits.tidy();
             if let Err(e) = tidy_state.store.purge_sessions(chrono::Utc::now()).await {
                 tracing::error!(error = %e, "purging expired sign-ins failed; will retry");
             }

@@ -52,11 +52,11 @@ fn record(row: &EvidenceRow) -> [String; 11] {
 /// ([`Project::evidence_table`]). Lists (a function's phases, the value landscape,
 /// `cited_by` as `kind:id` keys) are space-separated; kind labels are in `lang`.
 pub fn evidence_csv(project: &Project, lang: Lang) -> String {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(EVIDENCE_COLUMNS)
+    let mut out = crate::csv_out::Writer::in_memory();
+    out.row(EVIDENCE_COLUMNS)
         .expect("writing to memory does not fail");
     for row in project.evidence_table(lang) {
-        out.write_record(record(&row))
+        out.row(record(&row))
             .expect("writing to memory does not fail");
     }
     let bytes = out.into_inner().expect("writing to memory does not fail");

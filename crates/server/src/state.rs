@@ -18,6 +18,8 @@ pub struct AppState {
     pub resolver: Arc<Notify>,
     pub plans: Arc<PlanCache>,
     pub limits: Arc<KeyLimits>,
+    /// Public survey answers per survey and client address.
+    pub survey_limits: Arc<crate::survey_answers::AnswerLimits>,
     /// Reverse proxies whose forwarded headers name the client and its scheme.
     pub proxies: Arc<TrustedProxies>,
     /// Limits and delays on password guessing at the sign-in form.
@@ -70,6 +72,7 @@ impl AppState {
                 NonZeroU32::new(PUBLISHABLE_PER_SECOND).unwrap_or(NonZeroU32::MIN),
                 None,
             )),
+            survey_limits: Arc::default(),
             proxies: Arc::new(TrustedProxies::default()),
             sign_in: Arc::new(SignInGuard::default()),
             form_key: Arc::new(random_key()),

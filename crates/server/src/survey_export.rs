@@ -25,6 +25,13 @@ pub use crate::api::surveys::responses_csv;
 
 /// The channel a survey is tied to must be one the provider knows (422 naming
 /// `channel`).
+/// The change that sets a survey's status (the API, the builder and the CLI share it).
+pub fn status_change(
+    status: motesplats_core::survey::SurveyStatus,
+) -> motesplats_store::SurveyChange {
+    Box::new(move |s: Survey, _| s.with_status(status).map_err(|e| e.within("status")))
+}
+
 pub async fn check_channel(
     store: &dyn Store,
     me: ProviderId,
@@ -184,23 +191,22 @@ pub fn codes_csv(
     coder: Option<&str>,
 ) -> Result<Vec<u8>, ApiError> {
     let table = code_table(book, responses, codings, coder);
-    let mut csv = csv::Writer::from_writer(Vec::new());
+    let mut csv = crate::csv_out::Writer::in_memory();
     let failed = |e: csv::Error| ApiError::Internal(e.to_string());
     let header: Vec<&str> = ["response_id", "submitted_at"]
         .into_iter()
         .chain(table.codes.iter().map(|k| k.as_str()))
         .collect();
-    csv.write_record(&header).map_err(failed)?;
+    csv.row(&header).map_err(failed)?;
     for row in &table.rows {
         let mut record = vec![row.response_id.to_string(), row.submitted_at.to_rfc3339()];
         record.extend(row.present.iter().map(|&p| match (row.coded, p) {
             (false, _) => String::new(),
             (true, p) => u8::from(p).to_string(),
         }));
-        csv.write_record(&record).map_err(failed)?;
+        csv.row(&record).map_err(failed)?;
     }
-    csv.into_inner()
-        .map_err(|e| ApiError::Internal(e.to_string()))
+    csv.into_inner().map_err(failed)
 }
 
 /// The provider's codebook: its saved one, or the default (the value landscape's

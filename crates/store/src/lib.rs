@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
 use motesplats_core::plan::TrackingPlan;
-use motesplats_core::survey::{Response, Survey, SurveyId};
+use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
     Channel, FieldError, Identifier, Network, NewNetwork, NewProfile, NewProvider, NewTouchpoint,
     PageRequest, Person, PersonId, Profile, ProfileId, Provider, ProviderId, Touchpoint,
@@ -42,6 +42,26 @@ pub enum StoreError {
     Full(String),
     #[error("database: {0}")]
     Backend(String),
+}
+
+impl StoreError {
+    /// A survey change made against a revision that is no longer the stored one.
+    fn stale_survey(expected: i64, current: i64) -> Self {
+        StoreError::Conflict(motesplats_core::Invalid::one(
+            "if-match",
+            format!(
+                "the survey changed since revision {expected} was read (it is now revision {current}); load it again and make the change again"
+            ),
+        ))
+    }
+
+    /// The next save of a response that was completed.
+    fn response_completed() -> Self {
+        StoreError::Conflict(motesplats_core::Invalid::one(
+            "response",
+            "was completed and cannot change",
+        ))
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -229,23 +249,52 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<(String, Vec<u8>)>>;
 
     // Surveys and their responses.
-    /// Conflict (field "id") if the id is taken.
+    /// Conflict (field "id") if the id is taken. The survey starts at revision 1.
     async fn create_survey(&self, provider: ProviderId, survey: Survey) -> Result<()>;
-    /// The survey and its owner. With `Some(provider)` only that provider's; with None
-    /// any (the public response page, which knows only the survey's id).
+    /// The survey, its owner and revision. With `Some(provider)` only that provider's;
+    /// with None any (the public response page, which knows only the survey's id).
     async fn survey(
         &self,
         provider: Option<ProviderId>,
         id: SurveyId,
-    ) -> Result<Option<(ProviderId, Survey)>>;
+    ) -> Result<Option<StoredSurvey>>;
     async fn surveys(&self, provider: ProviderId) -> Result<Vec<Survey>>;
-    /// Replaces the definition (a revision or a status change). NotFound if not the provider's.
-    async fn save_survey(&self, provider: ProviderId, survey: Survey) -> Result<()>;
-    /// Stores a response, or replaces an earlier partial save with the same id. A
-    /// completed response is final: saving it again is a Conflict (field "response").
-    async fn save_response(&self, provider: ProviderId, response: Response) -> Result<()>;
+    /// Changes the survey in one transaction (a revision or a status change): checks
+    /// the revision, asks whether responses exist, runs `change` and saves its result
+    /// as the next revision, with no response or other change in between. NotFound if
+    /// not the provider's; Conflict (field "if-match") if `expected` is given and is no
+    /// longer the revision; Invalid with what `change` refused.
+    async fn change_survey(
+        &self,
+        provider: ProviderId,
+        id: SurveyId,
+        expected: Option<i64>,
+        change: SurveyChange,
+    ) -> Result<StoredSurvey>;
+    /// Stores a response checked against `revision` of its survey, in one transaction
+    /// with the check that the survey is still at that revision. `Continue` replaces
+    /// the partial save its token opens: NotFound when no response of the survey has
+    /// this id and token, Conflict (field "response") when it was completed.
+    async fn save_response(
+        &self,
+        provider: ProviderId,
+        response: Response,
+        revision: i64,
+        write: ResponseWrite,
+    ) -> Result<ResponseSaved>;
+    /// The response to `survey` with this id, if `resume_sha256` is its resume token's.
+    async fn resumable_response(
+        &self,
+        provider: ProviderId,
+        survey: SurveyId,
+        id: ResponseId,
+        resume_sha256: [u8; 32],
+    ) -> Result<Option<Response>>;
     /// All responses to the survey, oldest first.
     async fn responses(&self, provider: ProviderId, survey: SurveyId) -> Result<Vec<Response>>;
+    /// The server's secret called `name`, shared by every node; `candidate` (fresh
+    /// random bytes) becomes it if there is none yet.
+    async fn server_secret(&self, name: &str, candidate: [u8; 32]) -> Result<[u8; 32]>;
 
     // Coding of open answers: the codebook is one document with a version; codings are rows.
     /// The provider's saved codebook (the core's `Codebook`) and its version; None

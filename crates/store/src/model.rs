@@ -216,3 +216,40 @@ pub struct StoredProject {
     pub document: serde_json::Value,
     pub updated_at: DateTime<Utc>,
 }
+
+/// A survey as stored: its owner, its definition, and its revision, which counts
+/// saves (the ETag a change must name in If-Match).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredSurvey {
+    pub owner: ProviderId,
+    pub revision: i64,
+    pub survey: motesplats_core::survey::Survey,
+}
+
+/// A change of a survey, made inside the store's transaction: it gets the stored
+/// definition and whether the survey has responses, and gives the definition to save.
+pub type SurveyChange = Box<
+    dyn FnOnce(
+            motesplats_core::survey::Survey,
+            bool,
+        ) -> Result<motesplats_core::survey::Survey, motesplats_core::Invalid>
+        + Send,
+>;
+
+/// How a response is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseWrite {
+    /// A new response; with the SHA-256 of its resume token when it may be continued.
+    New { resume_sha256: Option<[u8; 32]> },
+    /// The next save of the partial response with this id, opened by its resume token.
+    Continue { resume_sha256: [u8; 32] },
+}
+
+/// Whether a response was stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ResponseSaved {
+    Saved,
+    /// The survey is no longer at the revision the response was checked against;
+    /// nothing was stored. Check it again against the survey as it is now.
+    SurveyChanged,
+}

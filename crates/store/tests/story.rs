@@ -11,7 +11,8 @@ use motesplats_core::{
     NewTouchpoint, PageRequest, Phase, ProfileId, ProviderId, SharedData, TouchpointId,
 };
 use motesplats_store::{
-    KeyKind, NewApiKey, Outcome, ProfileFilter, Role, Stitch, Store, StoreError, TouchpointFilter,
+    KeyKind, NewApiKey, Outcome, ProfileFilter, ResponseSaved, ResponseWrite, Role, Stitch, Store,
+    StoreError, TouchpointFilter,
 };
 use serde_json::json;
 use std::sync::Arc;
@@ -696,9 +697,68 @@ async fn coding_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId
         let answer: ResponseInput =
             serde_json::from_value(json!({"answers": {"comment": text}})).unwrap();
         let r = Response::parse(&survey, &answer, Utc::now()).unwrap();
-        store.save_response(cafe, r.clone()).await.unwrap();
+        let saved = store
+            .save_response(
+                cafe,
+                r.clone(),
+                1,
+                ResponseWrite::New {
+                    resume_sha256: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(saved, ResponseSaved::Saved);
         responses.push(r);
     }
+
+    // A change names the revision it was read at, and learns in its transaction that
+    // responses exist; a response checked against the old revision is not stored.
+    let saw = |s: Survey, answered: bool| {
+        if answered {
+            Ok(s)
+        } else {
+            Err(motesplats_core::Invalid::one("responses", "none seen"))
+        }
+    };
+    let changed = store
+        .change_survey(cafe, survey.id, Some(1), Box::new(saw))
+        .await
+        .unwrap();
+    assert_eq!(changed.revision, 2);
+    let stale = store
+        .change_survey(cafe, survey.id, Some(1), Box::new(saw))
+        .await;
+    assert!(
+        matches!(&stale, Err(StoreError::Conflict(e)) if e.0[0].field == "if-match"),
+        "{stale:?}"
+    );
+    assert!(matches!(
+        store
+            .change_survey(bank, survey.id, None, Box::new(saw))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let late: ResponseInput =
+        serde_json::from_value(json!({"answers": {"comment": "Sent"}})).unwrap();
+    let late = Response::parse(&survey, &late, Utc::now()).unwrap();
+    let write = ResponseWrite::New {
+        resume_sha256: None,
+    };
+    assert_eq!(
+        store.save_response(cafe, late, 1, write).await.unwrap(),
+        ResponseSaved::SurveyChanged
+    );
+    assert_eq!(store.responses(cafe, survey.id).await.unwrap(), responses);
+    assert_eq!(
+        store
+            .survey(None, survey.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .revision,
+        2
+    );
     let now = Utc::now().trunc_subsecs(6);
     let coding = |response: usize, start: i64, end: i64, code: &str, coder: &str| {
         let input: CodingInput = serde_json::from_value(json!({

@@ -446,7 +446,7 @@ struct Totals {
 /// The error file, opened at the first rejected row.
 struct Errors {
     path: PathBuf,
-    writer: Option<csv::Writer<File>>,
+    writer: Option<motesplats_server::csv_out::Writer<File>>,
 }
 
 impl Errors {
@@ -454,9 +454,10 @@ impl Errors {
         let writer = match &mut self.writer {
             Some(w) => w,
             None => {
-                let mut w = csv::Writer::from_path(&self.path)
+                let file = File::create(&self.path)
                     .with_context(|| format!("errors: cannot write {}", self.path.display()))?;
-                w.write_record(["row", "field", "reason", "raw"])?;
+                let mut w = motesplats_server::csv_out::Writer::new(file);
+                w.row(["row", "field", "reason", "raw"])?;
                 self.writer.insert(w)
             }
         };
@@ -464,10 +465,10 @@ impl Errors {
             let row = held.row.to_string();
             let raw = held.raw.text();
             if errors.is_empty() {
-                writer.write_record([row.as_str(), "", "rejected", &raw])?;
+                writer.row([row.as_str(), "", "rejected", &raw])?;
             }
             for e in errors {
-                writer.write_record([row.as_str(), &e.field, &e.reason, &raw])?;
+                writer.row([row.as_str(), &e.field, &e.reason, &raw])?;
             }
         }
         writer

@@ -4,7 +4,9 @@
 //!
 //! A `partial: true` response is a save in progress: required questions may be left
 //! empty (and a multiple choice may have fewer than its minimum), but every answer
-//! given must still be valid. A response links to a profile only with consent.
+//! given must still be valid. A response links to a profile only with consent, and
+//! only through the signed invitation the provider sent the person: the caller
+//! checks its signature and sets `profile_id`.
 
 use super::definition::{Language, Question, QuestionKind, Survey, SurveyKey, SurveyStatus};
 use super::ids::{ResponseId, SurveyId};
@@ -33,8 +35,10 @@ pub struct ResponseInput {
     pub language: Option<String>,
     /// Whether the person lets the provider link this response to them. Default false.
     pub consent: Option<bool>,
-    /// The person's profile; only with `consent: true`.
-    pub profile_id: Option<ProfileId>,
+    /// The signed invitation from the link the provider sent the person (its
+    /// `invite` parameter); only with `consent: true`. With it the response is linked
+    /// to the invited person's profile.
+    pub invitation: Option<String>,
 }
 
 /// One checked answer.
@@ -81,7 +85,7 @@ pub struct Response {
     /// False for a partial save.
     pub completed: bool,
     pub consent: bool,
-    /// Only when `consent` is true.
+    /// Only when `consent` is true, from a checked invitation.
     pub profile_id: Option<ProfileId>,
     pub submitted_at: DateTime<Utc>,
 }
@@ -114,8 +118,8 @@ impl Response {
                 l => l,
             },
         };
-        if input.profile_id.is_some() && !consent {
-            c.fail("profile_id", "may only be given with consent: true");
+        if input.invitation.is_some() && !consent {
+            c.fail("invitation", "may only be given with consent: true");
         }
         let empty = Map::new();
         let given = input.answers.as_ref().unwrap_or(&empty);
@@ -149,7 +153,7 @@ impl Response {
             answers,
             completed: !partial,
             consent,
-            profile_id: input.profile_id.filter(|_| consent),
+            profile_id: None,
             submitted_at: now,
         })
     }
@@ -381,17 +385,27 @@ mod tests {
     }
 
     #[test]
-    fn a_profile_link_needs_consent() {
+    fn a_profile_link_needs_consent_and_an_invitation() {
         let s = open_survey();
-        let p = ProfileId::new();
         let r = respond(
             &s,
-            json!({"answers": complete(), "consent": true, "profile_id": p}),
+            json!({"answers": complete(), "consent": true, "invitation": "signed"}),
         )
         .unwrap();
-        assert_eq!(r.profile_id, Some(p));
-        let e = respond(&s, json!({"answers": complete(), "profile_id": p})).unwrap_err();
-        assert_eq!(e.0[0].field, "profile_id");
+        assert_eq!(
+            r.profile_id, None,
+            "the caller links it once the signature holds"
+        );
+        let e = respond(&s, json!({"answers": complete(), "invitation": "signed"})).unwrap_err();
+        assert_eq!(e.0[0].field, "invitation");
+        let p = ProfileId::new();
+        assert!(
+            serde_json::from_value::<ResponseInput>(
+                json!({"answers": complete(), "consent": true, "profile_id": p})
+            )
+            .is_err(),
+            "a plain profile id is no longer taken"
+        );
     }
 
     #[test]

@@ -587,7 +587,12 @@ pub(crate) async fn quote_of(
     survey_id: SurveyId,
     coding_id: CodingId,
 ) -> Result<QuoteInput, ApiError> {
-    let Some((_, survey)) = state.store.survey(Some(me), survey_id).await? else {
+    let Some(survey) = state
+        .store
+        .survey(Some(me), survey_id)
+        .await?
+        .map(|s| s.survey)
+    else {
         return Err(ApiError::invalid("survey_id", "no such survey"));
     };
     let codings = state.store.codings(me, survey.id).await?;

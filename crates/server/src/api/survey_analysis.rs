@@ -241,9 +241,9 @@ pub fn results_csv(data: &Data, segment: Option<Segment>, level: f64) -> Result<
             });
         }
     }
-    let mut csv = csv::Writer::from_writer(Vec::new());
+    let mut csv = crate::csv_out::Writer::in_memory();
     let failed = |e: csv::Error| ApiError::Internal(e.to_string());
-    csv.write_record(RESULTS_HEADER).map_err(failed)?;
+    csv.row(RESULTS_HEADER).map_err(failed)?;
     let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     for g in &groups {
         for f in figures(&data.survey, &g.responses, level) {
@@ -272,7 +272,7 @@ pub fn results_csv(data: &Data, segment: Option<Segment>, level: f64) -> Result<
                 number(n.map(|n| n.ci.upper)),
                 level.to_string(),
             ];
-            csv.write_record(&row).map_err(failed)?;
+            csv.row(&row).map_err(failed)?;
         }
     }
     csv.into_inner()

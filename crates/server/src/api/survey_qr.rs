@@ -28,11 +28,12 @@ async fn qr(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let id: SurveyId = path_id(&id)?;
-    let (_, survey) = state
+    let survey = state
         .store
         .survey(Some(me), id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NotFound)?
+        .survey;
     let link = public_link(&headers, &survey.id.to_string())
         .ok_or_else(|| ApiError::invalid("host", "the request has no usable Host header"))?;
     qr_svg(&link)

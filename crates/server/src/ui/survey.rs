@@ -7,19 +7,23 @@
 //! Also the link as a QR code (`qr_svg`), which the API and the builder serve.
 
 use super::i18n::Lang;
+use crate::client::Client;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::survey_answers::{self, Target};
+use crate::survey_invitation;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
+use motesplats_core::Invalid;
 use motesplats_core::survey::{
     Anchor, Answer, Language, LocalText, Question, QuestionKind, Response as Saved, ResponseId,
     ResponseInput, Survey, SurveyId, SurveyStatus,
 };
-use motesplats_core::{Invalid, ProviderId};
+use motesplats_store::StoredSurvey;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -99,7 +103,10 @@ impl Chrome {
             .map(|l| Switch {
                 code: l.as_str(),
                 name: language_name(*l),
-                href: format!("{path}?lang={l}"),
+                href: format!(
+                    "{path}{}lang={l}",
+                    if path.contains('?') { '&' } else { '?' }
+                ),
             })
             .collect();
         Chrome {
@@ -175,6 +182,9 @@ struct FormPage {
     errors: Vec<ErrorLink>,
     /// On a resumed save: the address to come back to.
     resume: Option<String>,
+    /// A checked invitation: the person may link the answers to their profile.
+    invite: Option<String>,
+    consent: bool,
 }
 
 #[derive(Template)]
@@ -219,16 +229,32 @@ fn unknown(lang: Lang) -> Result<Response, ApiError> {
     message(StatusCode::NOT_FOUND, chrome, None, "survey-unknown")
 }
 
-/// Closed and draft surveys take no answers.
+/// A closed survey takes no answers.
 fn gone(survey: &Survey, language: Language, path: &str) -> Result<Response, ApiError> {
     let chrome = Chrome::new(Some(survey), language, path);
     let title = survey.title.best(language).to_string();
     message(StatusCode::GONE, chrome, Some(&title), "survey-closed")
 }
 
+/// Too many answers from this address: when to come back, in the page and the header.
+fn busy(survey: &Survey, language: Language, path: &str, secs: u64) -> Result<Response, ApiError> {
+    let chrome = Chrome::new(Some(survey), language, path);
+    let title = survey.title.best(language).to_string();
+    let mut page = message(
+        StatusCode::TOO_MANY_REQUESTS,
+        chrome,
+        Some(&title),
+        "survey-busy",
+    )?;
+    page.headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+    Ok(page)
+}
+
 enum Found {
-    Open(ProviderId, Survey),
-    NotOpen(Survey),
+    Open(StoredSurvey),
+    Closed(Survey),
+    /// Unknown, or a draft: the public sees nothing of a draft.
     Unknown,
 }
 
@@ -236,29 +262,47 @@ async fn find(state: &AppState, id: &str) -> Result<Found, ApiError> {
     let Ok(id) = id.parse::<SurveyId>() else {
         return Ok(Found::Unknown);
     };
-    Ok(match state.store.survey(None, id).await? {
-        None => Found::Unknown,
-        Some((owner, s)) if s.status == SurveyStatus::Open => Found::Open(owner, s),
-        Some((_, s)) => Found::NotOpen(s),
+    Ok(match survey_answers::public_survey(state, id).await {
+        Err(ApiError::NotFound) => Found::Unknown,
+        Err(e) => return Err(e),
+        Ok(s) if s.survey.status == SurveyStatus::Open => Found::Open(s),
+        Ok(s) => Found::Closed(s.survey),
     })
 }
 
-/// A saved response to `survey`, by the id in its address.
+/// A partial save, by the id in its address and the token in its query; None when
+/// either is missing or wrong, just as for an unknown response.
 async fn saved(
     state: &AppState,
-    owner: ProviderId,
-    survey: &Survey,
+    stored: &StoredSurvey,
     raw: &str,
+    token: Option<&str>,
 ) -> Result<Option<Saved>, ApiError> {
-    let Ok(id) = raw.parse::<ResponseId>() else {
+    let (Ok(id), Some(token)) = (raw.parse::<ResponseId>(), token) else {
         return Ok(None);
     };
-    Ok(state
-        .store
-        .responses(owner, survey.id)
-        .await?
-        .into_iter()
-        .find(|r| r.id == id))
+    survey_answers::resumable(state, stored.owner, stored.survey.id, id, token).await
+}
+
+/// The invitation in a link, if its signature holds for this survey.
+async fn checked_invite(
+    state: &AppState,
+    survey: SurveyId,
+    raw: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    let key = survey_invitation::key(state).await?;
+    Ok(survey_invitation::verify(&key, survey, raw, Utc::now()).map(|_| raw.to_string()))
+}
+
+/// The address of a partial save: the token opens it, the invitation comes along.
+fn resume_path(survey: SurveyId, id: ResponseId, token: &str, invite: Option<&str>) -> String {
+    let mut query = vec![("token", token)];
+    query.extend(invite.map(|i| ("invite", i)));
+    let query = serde_urlencoded::to_string(&query).unwrap_or_default();
+    format!("/s/{survey}/r/{id}?{query}")
 }
 
 /// What the person entered, by form field name (`welcome`, `aspects.coffee`, ...).
@@ -267,7 +311,7 @@ type Entered = BTreeMap<String, Vec<String>>;
 fn entered_from_form(pairs: &[(String, String)]) -> Entered {
     let mut entered = Entered::new();
     for (k, v) in pairs {
-        if k != "language" && k != "action" {
+        if !matches!(k.as_str(), "language" | "action" | "_invite" | "_consent") {
             entered.entry(k.clone()).or_default().push(v.clone());
         }
     }
@@ -318,6 +362,7 @@ fn input_from(
     entered: &Entered,
     language: Language,
     partial: bool,
+    invitation: Option<String>,
 ) -> ResponseInput {
     let mut answers = Map::new();
     for q in survey.questions() {
@@ -372,8 +417,8 @@ fn input_from(
         answers: Some(answers),
         partial: Some(partial),
         language: Some(language.as_str().to_string()),
-        consent: None,
-        profile_id: None,
+        consent: Some(invitation.is_some()),
+        invitation,
     }
 }
 
@@ -662,6 +707,7 @@ fn form_page(
     entered: &Entered,
     problems: &Problems,
     resume: Option<String>,
+    invite: Option<(String, bool)>,
 ) -> FormPage {
     let sections = survey
         .sections
@@ -691,32 +737,48 @@ fn form_page(
             })
             .collect(),
         resume,
+        consent: invite.as_ref().is_some_and(|(_, c)| *c),
+        invite: invite.map(|(i, _)| i),
     }
 }
 
+/// The query of a respondent's page.
 #[derive(Deserialize)]
-pub struct LangQuery {
+pub struct PageQuery {
     lang: Option<String>,
+    /// The resume token of a partial save.
+    token: Option<String>,
+    /// A signed invitation from the provider.
+    invite: Option<String>,
 }
 
-/// `GET /s/{id}`: the empty form.
+/// `GET /s/{id}`: the empty form; with a valid invitation, the choice to link the
+/// answers to the person's profile.
 pub async fn form(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
+    Query(q): Query<PageQuery>,
     headers: HeaderMap,
     fallback: Lang,
 ) -> Result<Response, ApiError> {
     let survey = match find(&state, &id).await? {
-        Found::Open(_, s) => s,
-        Found::NotOpen(s) => {
+        Found::Open(s) => s.survey,
+        Found::Closed(s) => {
             let language = choose_language(&s, q.lang.as_deref(), None, &headers);
             return gone(&s, language, &format!("/s/{}", s.id));
         }
         Found::Unknown => return unknown(fallback),
     };
     let language = choose_language(&survey, q.lang.as_deref(), None, &headers);
-    let path = format!("/s/{}", survey.id);
+    let invite = checked_invite(&state, survey.id, q.invite.as_deref()).await?;
+    let path = match &invite {
+        Some(i) => format!(
+            "/s/{}?{}",
+            survey.id,
+            serde_urlencoded::to_string([("invite", i)]).unwrap_or_default()
+        ),
+        None => format!("/s/{}", survey.id),
+    };
     let page = form_page(
         &survey,
         language,
@@ -724,43 +786,49 @@ pub async fn form(
         &Entered::new(),
         &Problems::default(),
         None,
+        invite.map(|i| (i, false)),
     );
     html(StatusCode::OK, page)
 }
 
-/// `GET /s/{id}/r/{response}`: a partial save, filled in to continue.
+/// `GET /s/{id}/r/{response}?token=…`: a partial save, filled in to continue. Without
+/// the right token it is as unknown as a response that does not exist.
 pub async fn resume(
     State(state): State<AppState>,
     Path((id, response)): Path<(String, String)>,
-    Query(q): Query<LangQuery>,
+    Query(q): Query<PageQuery>,
     headers: HeaderMap,
     fallback: Lang,
 ) -> Result<Response, ApiError> {
-    let (owner, survey) = match find(&state, &id).await? {
-        Found::Open(owner, s) => (owner, s),
-        Found::NotOpen(s) => {
+    let stored = match find(&state, &id).await? {
+        Found::Open(s) => s,
+        Found::Closed(s) => {
             let language = choose_language(&s, q.lang.as_deref(), None, &headers);
             return gone(&s, language, &format!("/s/{}", s.id));
         }
         Found::Unknown => return unknown(fallback),
     };
-    let Some(prev) = saved(&state, owner, &survey, &response).await? else {
+    let Some(prev) = saved(&state, &stored, &response, q.token.as_deref()).await? else {
         return unknown(fallback);
     };
-    let language = choose_language(&survey, q.lang.as_deref(), Some(prev.language), &headers);
-    let path = format!("/s/{}/r/{}", survey.id, prev.id);
+    let survey = &stored.survey;
+    let language = choose_language(survey, q.lang.as_deref(), Some(prev.language), &headers);
+    let invite = checked_invite(&state, survey.id, q.invite.as_deref()).await?;
+    let token = q.token.as_deref().unwrap_or_default();
+    let path = resume_path(survey.id, prev.id, token, invite.as_deref());
     if prev.completed {
-        let chrome = Chrome::new(Some(&survey), language, &path);
+        let chrome = Chrome::new(Some(survey), language, &path);
         let title = survey.title.best(language).to_string();
         return message(StatusCode::OK, chrome, Some(&title), "survey-completed");
     }
     let page = form_page(
-        &survey,
+        survey,
         language,
         &path,
         &entered_from_saved(&prev),
         &Problems::default(),
         Some(path.clone()),
+        invite.map(|i| (i, prev.consent)),
     );
     html(StatusCode::OK, page)
 }
@@ -768,29 +836,35 @@ pub async fn resume(
 /// `POST /s/{id}`: a new response.
 pub async fn submit(
     State(state): State<AppState>,
+    client: Client,
     Path(id): Path<String>,
     headers: HeaderMap,
     fallback: Lang,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    answer(&state, &id, None, &headers, fallback, &body).await
+    answer(&state, client, &id, None, &headers, fallback, &body).await
 }
 
-/// `POST /s/{id}/r/{response}`: the rest of a partial save.
+/// `POST /s/{id}/r/{response}?token=…`: the rest of a partial save.
 pub async fn continue_answer(
     State(state): State<AppState>,
+    client: Client,
     Path((id, response)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
     headers: HeaderMap,
     fallback: Lang,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    answer(&state, &id, Some(&response), &headers, fallback, &body).await
+    let token = q.token.unwrap_or_default();
+    let resumed = Some((response.as_str(), token.as_str()));
+    answer(&state, client, &id, resumed, &headers, fallback, &body).await
 }
 
 async fn answer(
     state: &AppState,
+    client: Client,
     id: &str,
-    response: Option<&str>,
+    resumed: Option<(&str, &str)>,
     headers: &HeaderMap,
     fallback: Lang,
     body: &[u8],
@@ -804,25 +878,28 @@ async fn answer(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let (owner, survey) = match find(state, id).await? {
-        Found::Open(owner, s) => (owner, s),
-        Found::NotOpen(s) => {
+    let stored = match find(state, id).await? {
+        Found::Open(s) => s,
+        Found::Closed(s) => {
             let language = choose_language(&s, field("language"), None, headers);
             return gone(&s, language, &format!("/s/{}", s.id));
         }
         Found::Unknown => return unknown(fallback),
     };
-    let language = choose_language(&survey, field("language"), None, headers);
+    let survey = &stored.survey;
+    let language = choose_language(survey, field("language"), None, headers);
     let partial = field("action") == Some("save");
+    let invite = checked_invite(state, survey.id, field("_invite")).await?;
+    let consent = invite.is_some() && field("_consent").is_some();
     let mut path = format!("/s/{}", survey.id);
-    let mut continued = None;
-    if let Some(raw) = response {
-        let Some(prev) = saved(state, owner, &survey, raw).await? else {
+    let mut target = Target::New;
+    if let Some((raw, token)) = resumed {
+        let Some(prev) = saved(state, &stored, raw, Some(token)).await? else {
             return unknown(fallback);
         };
-        path = format!("/s/{}/r/{}", survey.id, prev.id);
+        path = resume_path(survey.id, prev.id, token, invite.as_deref());
         if prev.completed {
-            let chrome = Chrome::new(Some(&survey), language, &path);
+            let chrome = Chrome::new(Some(survey), language, &path);
             let title = survey.title.best(language).to_string();
             return message(
                 StatusCode::CONFLICT,
@@ -831,26 +908,32 @@ async fn answer(
                 "survey-completed",
             );
         }
-        continued = Some(prev.id);
+        target = Target::Continue(prev.id, token);
     }
     let entered = entered_from_form(&pairs);
-    let input = input_from(&survey, &entered, language, partial);
-    let mut checked = match Saved::parse(&survey, &input, Utc::now()) {
-        Ok(r) => r,
-        Err(invalid) => {
-            let problems = problems(&survey, language, &invalid);
-            let resume = continued.map(|_| path.clone());
-            let page = form_page(&survey, language, &path, &entered, &problems, resume);
+    let linked = invite.clone().filter(|_| consent);
+    let input = input_from(survey, &entered, language, partial, linked);
+    let written = match survey_answers::write(state, client, survey.id, &input, target).await {
+        Ok(w) => w,
+        Err(ApiError::Invalid(invalid)) => {
+            let problems = problems(survey, language, &invalid);
+            let resume = resumed.map(|_| path.clone());
+            let invite = invite.map(|i| (i, consent));
+            let page = form_page(survey, language, &path, &entered, &problems, resume, invite);
             return html(StatusCode::UNPROCESSABLE_ENTITY, page);
         }
+        Err(ApiError::TooManyResponses(secs)) => return busy(survey, language, &path, secs),
+        Err(ApiError::NotFound) => return unknown(fallback),
+        Err(e) => return Err(e),
     };
-    if let Some(id) = continued {
-        checked.id = id;
-    }
-    let response_id = checked.id;
-    state.store.save_response(owner, checked).await?;
     if partial {
-        return Ok(Redirect::to(&format!("/s/{}/r/{response_id}", survey.id)).into_response());
+        let token = written
+            .resume_token
+            .as_deref()
+            .or(resumed.map(|(_, t)| t))
+            .unwrap_or_default();
+        let to = resume_path(survey.id, written.id, token, invite.as_deref());
+        return Ok(Redirect::to(&to).into_response());
     }
     let chrome = Chrome {
         lang: ui_lang(language),

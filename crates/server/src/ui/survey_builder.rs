@@ -32,6 +32,7 @@ use motesplats_core::survey::{
     QuestionKind, SectionInput, Survey, SurveyId, SurveyInput, SurveyStatus, TextInput,
 };
 use motesplats_core::{Channel, FieldError, Invalid, Phase};
+use motesplats_store::{StoreError, StoredSurvey};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -758,14 +759,31 @@ fn first_question(kind: &str, langs: &[Language]) -> QuestionInput {
 // Handlers.
 
 async fn find(state: &AppState, who: &SignedIn, id: &str) -> Result<Option<Survey>, ApiError> {
+    Ok(find_stored(state, who, id).await?.map(|s| s.survey))
+}
+
+/// The survey with its revision, which the builder's forms carry back.
+async fn find_stored(
+    state: &AppState,
+    who: &SignedIn,
+    id: &str,
+) -> Result<Option<StoredSurvey>, ApiError> {
     let Ok(sid) = id.parse::<SurveyId>() else {
         return Ok(None);
     };
-    Ok(state
-        .store
-        .survey(Some(who.provider.id), sid)
-        .await?
-        .map(|(_, s)| s))
+    Ok(state.store.survey(Some(who.provider.id), sid).await?)
+}
+
+/// The revision a builder form was drawn from (`?revision=` in its action).
+#[derive(Debug, Deserialize)]
+pub struct RevisionQuery {
+    revision: Option<i64>,
+}
+
+/// Someone else saved the survey after the page was drawn: back to the builder as it
+/// is now, which says so.
+fn stale(id: &str) -> Response {
+    Redirect::to(&format!("/surveys/{id}/edit?stale=1")).into_response()
 }
 
 fn html(status: StatusCode, page: &impl Template) -> Result<Response, ApiError> {
@@ -964,6 +982,8 @@ pub struct EditQuery {
     saved: Option<String>,
     /// A change was saved as this new version.
     version: Option<u32>,
+    /// A change was not saved: the survey had changed since its form was drawn.
+    stale: Option<String>,
     /// A section is being started: its first question is added with it.
     new_section: Option<String>,
     #[serde(rename = "section_title.sv")]
@@ -990,10 +1010,11 @@ pub async fn edit(
         }
         fields
     });
-    let saved = match (query.version, query.saved) {
-        (Some(v), _) => Some(Saved::Version(v)),
-        (None, Some(_)) => Some(Saved::Same),
-        (None, None) => None,
+    let saved = match (query.stale, query.version, query.saved) {
+        (Some(_), ..) => Some(Saved::Stale),
+        (None, Some(v), _) => Some(Saved::Version(v)),
+        (None, None, Some(_)) => Some(Saved::Same),
+        (None, None, None) => None,
     };
     let view = View {
         saved,
@@ -1010,13 +1031,20 @@ pub async fn change(
     lang: Lang,
     who: SignedIn,
     Path((id, action)): Path<(String, String)>,
+    Query(drawn): Query<RevisionQuery>,
     headers: HeaderMap,
     fields: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, ApiError> {
-    let Some(survey) = find(&state, &who, &id).await? else {
+    let Some(StoredSurvey {
+        revision, survey, ..
+    }) = find_stored(&state, &who, &id).await?
+    else {
         let shell = Shell::signed_in(lang, &format!("/surveys/{id}/edit"), &who);
         return super::people::not_found(shell);
     };
+    if drawn.revision != Some(revision) {
+        return Ok(stale(&id));
+    }
     let form = form_name(&action, fields.as_ref().ok().map(|f| f.0.as_slice()));
     let sent = match sent(&form, fields) {
         (s, None) => s,
@@ -1075,7 +1103,31 @@ pub async fn change(
             } else {
                 "saved=1".to_string()
             };
-            state.store.save_survey(who.provider.id, revised).await?;
+            // The store saves it only if no one else did in between, and if responses
+            // came or did not come as this change assumed.
+            let change = move |_: Survey, answered: bool| {
+                if answered == has_responses {
+                    Ok(revised)
+                } else {
+                    Err(Invalid::one(
+                        "if-match",
+                        "the survey got responses meanwhile",
+                    ))
+                }
+            };
+            let saved_now = state
+                .store
+                .change_survey(who.provider.id, survey.id, Some(revision), Box::new(change))
+                .await;
+            match saved_now {
+                Ok(_) => {}
+                Err(StoreError::Conflict(e) | StoreError::Invalid(e))
+                    if e.0.iter().any(|f| f.field == "if-match") =>
+                {
+                    return Ok(stale(&id));
+                }
+                Err(e) => return Err(e.into()),
+            }
             let to = format!("/surveys/{id}/edit?{saved}#{at}");
             Ok(Redirect::to(&to).into_response())
         }
@@ -1159,6 +1211,8 @@ pub async fn qr(
 enum Saved {
     Same,
     Version(u32),
+    /// Nothing was saved: someone else changed the survey first.
+    Stale,
 }
 
 /// What the builder page shows besides the survey.
@@ -1522,6 +1576,8 @@ struct BuilderPage {
     status: &'static str,
     status_label: String,
     version: u32,
+    /// The revision the page shows; every form sends it back.
+    revision: i64,
     responses: usize,
     languages: Vec<LangCol>,
     context: Vec<(String, String)>,
@@ -1558,7 +1614,10 @@ async fn builder_page(
     status: StatusCode,
 ) -> Result<Response, ApiError> {
     let shell = Shell::signed_in(lang, &format!("/surveys/{id}/edit"), who);
-    let Some(survey) = find(state, who, id).await? else {
+    let Some(StoredSurvey {
+        revision, survey, ..
+    }) = find_stored(state, who, id).await?
+    else {
         return super::people::not_found(shell);
     };
     let responses = state
@@ -1739,6 +1798,7 @@ async fn builder_page(
     let saved = view.saved.map(|saved| match saved {
         Saved::Version(v) => lang.t_with("builder-saved-version", &[("version", i64::from(v))]),
         Saved::Same => lang.t("builder-saved"),
+        Saved::Stale => lang.t("builder-stale"),
     });
     let moves = match survey.status {
         SurveyStatus::Draft => vec!["open"],
@@ -1765,6 +1825,7 @@ async fn builder_page(
         status: survey.status.as_str(),
         status_label: lang.t(&format!("builder-status-{}", survey.status.as_str())),
         version: survey.version,
+        revision,
         responses,
         languages: lang_cols(lang, langs),
         context,

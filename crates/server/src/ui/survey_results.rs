@@ -296,7 +296,7 @@ pub async fn results(
             .store
             .survey(Some(who.provider.id), sid)
             .await?
-            .map(|(_, s)| s),
+            .map(|s| s.survey),
         Err(_) => None,
     };
     let Some(survey) = survey else {

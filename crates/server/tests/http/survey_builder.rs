@@ -9,9 +9,27 @@ use super::ui::Browser;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// A builder form's address as the page draws it: with the revision it showed.
+async fn drawn(browser: &mut Browser, path: &str) -> String {
+    let Some(at) = path.find("/edit/") else {
+        return path.to_string();
+    };
+    let page = browser
+        .get(&path[..at + 5], "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    match page.split("?revision=").nth(1) {
+        Some(rest) => format!("{path}?revision={}", &rest[..rest.find('"').unwrap()]),
+        None => path.to_string(),
+    }
+}
+
 /// Posts a change and expects to be sent back to the builder.
 async fn change(browser: &mut Browser, path: &str, fields: &[(&str, &str)]) -> String {
-    let r = browser.post(path, "sv", fields).await;
+    let path = drawn(browser, path).await;
+    let r = browser.post(&path, "sv", fields).await;
     let status = r.status();
     let to = r
         .headers()
@@ -339,9 +357,8 @@ async fn a_survey_is_built_in_the_browser_opened_and_answered() {
     let mut bo = Browser::new(&app.base);
     bo.sign_in("bo@bank.example", "hemligt-lösen").await;
     assert_eq!(bo.get(&base, "sv").await.status(), StatusCode::NOT_FOUND);
-    let r = bo
-        .post(&format!("{base}/remove"), "sv", &[("_question", "service")])
-        .await;
+    let path = drawn(&mut bo, &format!("{base}/remove")).await;
+    let r = bo.post(&path, "sv", &[("_question", "service")]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = bo.get(&format!("/surveys/{id}/qr.svg"), "sv").await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
@@ -367,9 +384,10 @@ async fn a_refused_question_keeps_the_input_and_says_why_in_swedish() {
     .await;
     let base = edit.clone();
 
+    let path = drawn(&mut kim, &format!("{base}/question")).await;
     let r = kim
         .post(
-            &format!("{base}/question"),
+            &path,
             "sv",
             &[
                 ("section", "0"),
@@ -423,9 +441,10 @@ async fn a_refused_question_keeps_the_input_and_says_why_in_swedish() {
     );
 
     // A key already in use is said on the key; the only question cannot be removed.
+    let path = drawn(&mut kim, &format!("{base}/question")).await;
     let r = kim
         .post(
-            &format!("{base}/question"),
+            &path,
             "en",
             &[
                 ("section", "0"),
@@ -442,13 +461,8 @@ async fn a_refused_question_keeps_the_input_and_says_why_in_swedish() {
             .unwrap()
             .contains("is already the key of another question or row")
     );
-    let r = kim
-        .post(
-            &format!("{base}/remove"),
-            "sv",
-            &[("_question", "recommend")],
-        )
-        .await;
+    let path = drawn(&mut kim, &format!("{base}/remove")).await;
+    let r = kim.post(&path, "sv", &[("_question", "recommend")]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.text()
@@ -457,9 +471,8 @@ async fn a_refused_question_keeps_the_input_and_says_why_in_swedish() {
             .contains("Enkäten behöver minst en fråga")
     );
     // A form for a question that is gone says so and saves nothing.
-    let r = kim
-        .post(&format!("{base}/move-up"), "sv", &[("_question", "nope")])
-        .await;
+    let path = drawn(&mut kim, &format!("{base}/move-up")).await;
+    let r = kim.post(&path, "sv", &[("_question", "nope")]).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert!(r.text().await.unwrap().contains("finns inte längre"));
 }
@@ -532,9 +545,10 @@ async fn a_change_after_the_first_response_makes_version_2() {
     );
 
     // A kept question keeps its kind: the refusal says so.
+    let path = drawn(&mut kim, &format!("{base}/question")).await;
     let r = kim
         .post(
-            &format!("{base}/question"),
+            &path,
             "sv",
             &[
                 ("_question", "overall"),
@@ -564,4 +578,81 @@ async fn a_change_after_the_first_response_makes_version_2() {
         "{results}"
     );
     assert!(results.contains(&format!("href=\"/surveys/{id}/edit\"")));
+}
+
+#[tokio::test]
+async fn a_change_on_a_page_someone_else_changed_first_is_not_saved_over_theirs() {
+    let app = spawn_app().await;
+    let key = app.provider("Kafé Linden").await;
+    app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
+    let mut kim = Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+    let base = change(
+        &mut kim,
+        "/surveys/new",
+        &[
+            ("languages", "sv"),
+            ("title.sv", "Besöket"),
+            ("first", "csat"),
+        ],
+    )
+    .await;
+    let id = base
+        .trim_start_matches("/surveys/")
+        .trim_end_matches("/edit")
+        .to_string();
+    // Kim's page is drawn; then someone else opens the survey.
+    let form = drawn(&mut kim, &format!("{base}/question")).await;
+    assert!(form.ends_with("?revision=1"), "{form}");
+    let r = app
+        .http
+        .put(format!("{}/api/v1/surveys/{id}/status", app.base))
+        .bearer_auth(&key)
+        .header("if-match", "\"1\"")
+        .json(&json!({"status": "open"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let r = kim
+        .post(
+            &form,
+            "sv",
+            &[
+                ("section", "0"),
+                ("kind", "open_text"),
+                ("key", "comment"),
+                ("text.sv", "Vill du berätta mer?"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let page = kim.get(&to, "sv").await.text().await.unwrap();
+    assert!(
+        page.contains("Inte sparat: någon annan ändrade enkäten"),
+        "{page}"
+    );
+    let s = survey_json(&app, &key, &id).await;
+    assert_eq!(s["status"], "open", "the other change stands");
+    assert_eq!(
+        s["sections"][0]["questions"].as_array().unwrap().len(),
+        1,
+        "kim's change was not saved: {s}"
+    );
+    // Drawn again, the page carries the new revision and the change goes through.
+    change(
+        &mut kim,
+        &format!("{base}/question"),
+        &[
+            ("section", "0"),
+            ("kind", "open_text"),
+            ("key", "comment"),
+            ("text.sv", "Vill du berätta mer?"),
+        ],
+    )
+    .await;
+    let s = survey_json(&app, &key, &id).await;
+    assert_eq!(s["sections"][0]["questions"].as_array().unwrap().len(), 2);
 }

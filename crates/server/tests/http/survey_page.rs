@@ -278,14 +278,43 @@ async fn a_partial_save_is_continued_at_its_own_address() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let location = r.headers()["location"].to_str().unwrap().to_string();
     assert!(location.starts_with(&format!("/s/{id}/r/")), "{location}");
+    assert!(location.contains("?token="), "{location}");
     assert_eq!(responses(&app, &key, &id, true).await, 2);
+    assert_eq!(responses(&app, &key, &id, false).await, 0);
+
+    // The address without its token, or with another, shows nothing of the answers
+    // and changes nothing: the same page as an unknown response.
+    let (status, unknown) = get_page(
+        &http,
+        &format!("{url}/r/01234567-89ab-7def-8123-456789abcdef"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let bare = location.split('?').next().unwrap();
+    for guess in [bare.to_string(), format!("{bare}?token={}", "0".repeat(64))] {
+        let guess = format!("{}{guess}", app.base);
+        assert_eq!(
+            get_page(&http, &guess).await,
+            (StatusCode::NOT_FOUND, unknown.clone())
+        );
+        let (status, _) = post_form(
+            &http,
+            &guess,
+            &[("welcome", "1"), ("recommend", "0"), ("action", "send")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
     assert_eq!(responses(&app, &key, &id, false).await, 0);
 
     let resume = format!("{}{location}", app.base);
     let (status, page) = get_page(&http, &resume).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Dina svar hittills är sparade."), "{page}");
-    assert!(page.contains(&format!("action=\"{location}\"")), "{page}");
+    assert!(
+        page.contains(&format!("action=\"{}\"", location.replace('&', "&amp;"))),
+        "{page}"
+    );
     assert!(
         fieldset(&page, "welcome").contains("value=\"2\" checked"),
         "{page}"
@@ -359,21 +388,34 @@ async fn closed_draft_and_unknown_surveys_take_no_answers() {
     set_status(&app, &key, &open, "closed").await;
     let answer = [("welcome", "4"), ("recommend", "9"), ("action", "send")];
 
-    for id in [&open, &draft] {
-        let url = format!("{}/s/{id}", app.base);
-        let (status, page) = get_page(&http, &url).await;
-        assert_eq!(status, StatusCode::GONE);
-        assert!(page.contains("Enkäten tar inte emot svar"), "{page}");
-        assert!(!page.contains("<form"));
-        let (status, _) = post_form(&http, &url, &answer).await;
-        assert_eq!(status, StatusCode::GONE);
-        assert_eq!(responses(&app, &key, id, true).await, 0);
-    }
-    for id in ["01234567-89ab-7def-8123-456789abcdef", "not-a-survey"] {
-        let (status, page) = get_page(&http, &format!("{}/s/{id}", app.base)).await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
-        assert!(page.contains("Enkäten finns inte"), "{page}");
-    }
+    let url = format!("{}/s/{open}", app.base);
+    let (status, page) = get_page(&http, &url).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(page.contains("Enkäten tar inte emot svar"), "{page}");
+    assert!(!page.contains("<form"));
+    let (status, _) = post_form(&http, &url, &answer).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert_eq!(responses(&app, &key, &open, true).await, 0);
+
+    // A draft is not public yet: its link shows the very page an unknown survey does.
+    let (_, unknown) = get_page(
+        &http,
+        &format!("{}/s/01234567-89ab-7def-8123-456789abcdef", app.base),
+    )
+    .await;
+    assert!(unknown.contains("Enkäten finns inte"), "{unknown}");
+    let url = format!("{}/s/{draft}", app.base);
+    assert_eq!(
+        get_page(&http, &url).await,
+        (StatusCode::NOT_FOUND, unknown.clone())
+    );
+    assert_eq!(
+        post_form(&http, &url, &answer).await,
+        (StatusCode::NOT_FOUND, unknown.clone())
+    );
+    assert_eq!(responses(&app, &key, &draft, true).await, 0);
+    let (status, page) = get_page(&http, &format!("{}/s/not-a-survey", app.base)).await;
+    assert_eq!((status, page), (StatusCode::NOT_FOUND, unknown));
 }
 
 #[tokio::test]
@@ -411,5 +453,75 @@ async fn question_texts_are_escaped() {
     assert!(
         !page.contains("<script>alert") && !page.contains("<i>sv"),
         "{page}"
+    );
+}
+
+#[tokio::test]
+async fn an_invitation_link_lets_the_person_link_the_answer_to_their_profile() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    let id = create(&app, &key, "Jag kände mig välkommen.", true).await;
+    let profile: Value = app
+        .post(
+            &key,
+            "/profiles",
+            json!({"identifiers": [{"kind": "email", "value": "ada@example.se"}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let profile = profile["id"].as_str().unwrap();
+    let invitation: Value = app
+        .post(
+            &key,
+            &format!("/surveys/{id}/invitations"),
+            json!({"profile_id": profile}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let link = invitation["link"].as_str().unwrap();
+    let url = format!("{}{}", app.base, &link[link.find("/s/").unwrap()..]);
+    let invite = link.split("?invite=").nth(1).unwrap();
+    let http = browser();
+
+    let (status, page) = get_page(&http, &url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Koppla mina svar till min kundprofil"),
+        "{page}"
+    );
+    let (_, page) = get_page(&http, &format!("{}/s/{id}?invite=forged", app.base)).await;
+    assert!(
+        !page.contains("Koppla mina svar"),
+        "a forged invitation offers nothing"
+    );
+
+    let (status, page) = post_form(
+        &http,
+        &url,
+        &[
+            ("language", "sv"),
+            ("welcome", "4"),
+            ("recommend", "9"),
+            ("_invite", invite),
+            ("_consent", "yes"),
+            ("action", "send"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let me: Value = app.get(&key, "/providers/me").await.json().await.unwrap();
+    let provider = me["id"].as_str().unwrap().parse().unwrap();
+    let stored = app
+        .store
+        .responses(provider, id.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        stored[0].profile_id.map(|p| p.to_string()).as_deref(),
+        Some(profile)
     );
 }

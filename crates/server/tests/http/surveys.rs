@@ -40,9 +40,9 @@ async fn people_answer_an_open_survey_and_the_provider_reads_the_results() {
         }
     };
 
-    // A draft takes no answers; opened, it does.
+    // A draft is unknown to the public; opened, it takes answers.
     let r = answer(json!({"answers": {"welcome": 4, "recommend": 9}})).await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = app
         .http
         .put(format!("{}/api/v1/surveys/{id}/status", app.base))
@@ -73,10 +73,12 @@ async fn people_answer_an_open_survey_and_the_provider_reads_the_results() {
     let saved: Value = r.json().await.unwrap();
     assert_eq!(saved["completed"], false);
     let rid = saved["id"].as_str().unwrap();
+    let token = saved["resume_token"].as_str().unwrap();
     let finish = json!({"answers": {"welcome": 5, "recommend": 10, "reason": "fika"}});
     let r = app
         .http
         .put(format!("{}/api/v1/surveys/{id}/responses/{rid}", app.base))
+        .header("resume-token", token)
         .json(&finish)
         .send()
         .await
@@ -85,6 +87,7 @@ async fn people_answer_an_open_survey_and_the_provider_reads_the_results() {
     let r = app
         .http
         .put(format!("{}/api/v1/surveys/{id}/responses/{rid}", app.base))
+        .header("resume-token", token)
         .json(&finish)
         .send()
         .await
@@ -167,7 +170,7 @@ async fn people_answer_an_open_survey_and_the_provider_reads_the_results() {
         offered[0]["link"]
             .as_str()
             .unwrap()
-            .ends_with(&format!("/s/{id}")),
+            .contains(&format!("/s/{id}")),
         "{offered}"
     );
     let search: Value = app
@@ -586,7 +589,20 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
         "2025-12-31T23:30:00Z".parse().unwrap(),
     )
     .unwrap();
-    app.store.save_response(provider, late).await.unwrap();
+    let revision = app
+        .store
+        .survey(None, survey.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .revision;
+    let write = motesplats_store::ResponseWrite::New {
+        resume_sha256: None,
+    };
+    app.store
+        .save_response(provider, late, revision, write)
+        .await
+        .unwrap();
     let (_, by_month) = json_of(get(format!("/surveys/{id}/results?segment=month")).await);
     let months: Vec<(&str, u64)> = by_month["segments"]
         .as_array()
@@ -614,4 +630,352 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+/// A survey of `survey()`, opened; its id.
+async fn opened(app: &super::App, key: &str) -> String {
+    let r = app.post(key, "/surveys", survey()).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app
+        .http
+        .put(format!("{}/api/v1/surveys/{id}/status", app.base))
+        .bearer_auth(key)
+        .json(&json!({"status": "open"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    id
+}
+
+/// Sends a public answer; with a token, continues a partial save.
+async fn send(
+    app: &super::App,
+    id: &str,
+    response: Option<(&str, Option<&str>)>,
+    body: Value,
+) -> reqwest::Response {
+    let r = match response {
+        None => app
+            .http
+            .post(format!("{}/api/v1/surveys/{id}/responses", app.base)),
+        Some((rid, token)) => {
+            let r = app
+                .http
+                .put(format!("{}/api/v1/surveys/{id}/responses/{rid}", app.base));
+            match token {
+                Some(t) => r.header("resume-token", t),
+                None => r,
+            }
+        }
+    };
+    r.json(&body).send().await.unwrap()
+}
+
+/// The responses to a survey as its owner's CSV: (header, rows).
+async fn csv_rows(app: &super::App, key: &str, id: &str) -> (String, Vec<String>) {
+    let csv = app
+        .get(key, &format!("/surveys/{id}/responses.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.lines().map(str::to_string);
+    (lines.next().unwrap(), lines.collect())
+}
+
+#[tokio::test]
+async fn a_partial_response_is_continued_only_with_its_resume_token() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    let id = opened(&app, &key).await;
+    let r = send(
+        &app,
+        &id,
+        None,
+        json!({"answers": {"welcome": 2}, "partial": true}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let saved: Value = r.json().await.unwrap();
+    let rid = saved["id"].as_str().unwrap();
+    let token = saved["resume_token"].as_str().unwrap();
+    assert!(token.len() >= 64, "{token}");
+
+    // Without the token, or with another, the response is as unknown as one that
+    // does not exist; nothing changes.
+    let overwrite = json!({"answers": {"welcome": 1, "recommend": 0}});
+    let unknown = send(
+        &app,
+        &id,
+        Some(("01234567-89ab-7def-8123-456789abcdef", Some(token))),
+        overwrite.clone(),
+    )
+    .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let unknown = unknown.text().await.unwrap();
+    for wrong in [None, Some("0".repeat(64).as_str())] {
+        let r = send(&app, &id, Some((rid, wrong)), overwrite.clone()).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_eq!(r.text().await.unwrap(), unknown);
+    }
+    let (_, rows) = csv_rows(&app, &key, &id).await;
+    assert_eq!(rows.len(), 1, "a client-chosen id stores nothing: {rows:?}");
+    assert!(rows[0].contains(",false,sv,2,"), "{rows:?}");
+
+    // With it, the save continues; the token is given out only once.
+    let r = send(
+        &app,
+        &id,
+        Some((rid, Some(token))),
+        json!({"answers": {"welcome": 4}, "partial": true}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap().get("resume_token"), None);
+    let r = send(
+        &app,
+        &id,
+        Some((rid, Some(token))),
+        json!({"answers": {"welcome": 4, "recommend": 9}}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, rows) = csv_rows(&app, &key, &id).await;
+    assert!(rows[0].contains(",true,sv,4,,9,"), "{rows:?}");
+
+    // A completed answer has no token to give.
+    let r = send(
+        &app,
+        &id,
+        None,
+        json!({"answers": {"welcome": 3, "recommend": 8}}),
+    )
+    .await;
+    assert_eq!(r.json::<Value>().await.unwrap().get("resume_token"), None);
+}
+
+#[tokio::test]
+async fn a_profile_is_linked_only_through_a_signed_invitation() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    let id = opened(&app, &key).await;
+    let other = opened(&app, &key).await;
+    let profile: Value = app
+        .post(
+            &key,
+            "/profiles",
+            json!({"identifiers": [{"kind": "email", "value": "ada@example.se"}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let profile = profile["id"].as_str().unwrap();
+    let answers = json!({"welcome": 5, "recommend": 10});
+
+    // A plain profile id is refused alike whether the profile exists or not.
+    let mut refusals = Vec::new();
+    for p in [profile, "01234567-89ab-7def-8123-456789abcdef"] {
+        let r = send(
+            &app,
+            &id,
+            None,
+            json!({"answers": answers, "consent": true, "profile_id": p}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        refusals.push(r.text().await.unwrap());
+    }
+    assert_eq!(refusals[0], refusals[1]);
+
+    // The owner's secret key issues a signed invitation for the profile.
+    let r = app
+        .post(
+            &key,
+            &format!("/surveys/{id}/invitations"),
+            json!({"profile_id": profile}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let invitation: Value = r.json().await.unwrap();
+    let link = invitation["link"].as_str().unwrap();
+    let invite = link.split("?invite=").nth(1).unwrap();
+    assert!(invitation["expires_at"].is_string());
+
+    // Forged, tampered with, or for another survey: refused, naming the invitation.
+    let tampered = invite.replace(profile, "01234567-89ab-7def-8123-456789abcdef");
+    for (survey, inv) in [(&id, "forged"), (&id, tampered.as_str()), (&other, invite)] {
+        let r = send(
+            &app,
+            survey,
+            None,
+            json!({"answers": answers, "consent": true, "invitation": inv}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let problem: Value = r.json().await.unwrap();
+        assert_eq!(problem_fields(&problem), ["invitation"]);
+    }
+
+    // The real one links the answer to the profile.
+    let r = send(
+        &app,
+        &id,
+        None,
+        json!({"answers": answers, "consent": true, "invitation": invite}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let me: Value = app.get(&key, "/providers/me").await.json().await.unwrap();
+    let provider = me["id"].as_str().unwrap().parse().unwrap();
+    let stored = app
+        .store
+        .responses(provider, id.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        stored[0].profile_id.map(|p| p.to_string()).as_deref(),
+        Some(profile)
+    );
+
+    // Only the owner may issue them.
+    let stranger = app.provider("Banken").await;
+    let r = app
+        .post(
+            &stranger,
+            &format!("/surveys/{id}/invitations"),
+            json!({"profile_id": profile}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn one_address_may_send_a_survey_only_so_many_answers_a_minute() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    let id = opened(&app, &key).await;
+    let other = opened(&app, &key).await;
+    let answer = json!({"answers": {"welcome": 3, "recommend": 7}});
+    let limit = motesplats_server::survey_answers::ANSWERS_PER_MINUTE as usize;
+    // The allowance refills slowly (one every two seconds), so a slow machine may
+    // squeeze in one or two more than the burst.
+    let mut created = 0;
+    let r = loop {
+        let r = send(&app, &id, None, answer.clone()).await;
+        if r.status() != StatusCode::CREATED || created == 2 * limit {
+            break r;
+        }
+        created += 1;
+    };
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!((limit..limit + 5).contains(&created), "{created}");
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["type"], "urn:motesplats:problem:too-many-responses");
+    let (_, rows) = csv_rows(&app, &key, &id).await;
+    assert_eq!(rows.len(), created, "the refused answer is not stored");
+    let r = send(&app, &other, None, answer).await;
+    assert_eq!(r.status(), StatusCode::CREATED, "each survey has its own");
+}
+
+#[tokio::test]
+async fn text_a_spreadsheet_would_run_is_neutralised_in_the_csv() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    let id = opened(&app, &key).await;
+    for comment in ["=1+2", "@SUM(A1)", "-3"] {
+        let r = send(
+            &app,
+            &id,
+            None,
+            json!({"answers": {"welcome": 3, "recommend": 7, "comment": comment}}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let (_, rows) = csv_rows(&app, &key, &id).await;
+    let comments: Vec<&str> = rows.iter().map(|r| r.rsplit(',').next().unwrap()).collect();
+    assert_eq!(
+        comments,
+        ["'=1+2", "'@SUM(A1)", "-3"],
+        "a number stays a number"
+    );
+}
+
+#[tokio::test]
+async fn a_survey_change_names_the_revision_it_was_made_against() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    let r = app.post(&key, "/surveys", survey()).await;
+    assert_eq!(r.headers()["etag"], "\"1\"");
+    let id = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app.get(&key, &format!("/surveys/{id}")).await;
+    assert_eq!(r.headers()["etag"], "\"1\"");
+    let mut change = survey();
+    change["title"] = json!("Hur var fikat?");
+    let put = |if_match: Option<&'static str>, body: Value| {
+        let (http, base, id, key) = (app.http.clone(), app.base.clone(), id.clone(), key.clone());
+        async move {
+            let r = http
+                .put(format!("{base}/api/v1/surveys/{id}"))
+                .bearer_auth(key)
+                .json(&body);
+            match if_match {
+                Some(v) => r.header("if-match", v),
+                None => r,
+            }
+            .send()
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(
+        put(None, change.clone()).await.status(),
+        StatusCode::PRECONDITION_REQUIRED
+    );
+    let r = put(Some("\"1\""), change.clone()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["etag"], "\"2\"");
+
+    // A second edit made on what was read before the first is refused, not saved over it.
+    let mut late = survey();
+    late["title"] = json!("Hur var lunchen?");
+    let r = put(Some("\"1\""), late).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem_fields(&problem), ["if-match"]);
+    let s: Value = app
+        .get(&key, &format!("/surveys/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(s["title"]["sv"], "Hur var fikat?");
+
+    // A status change may name the revision too; a stale one is refused.
+    let r = app
+        .http
+        .put(format!("{}/api/v1/surveys/{id}/status", app.base))
+        .bearer_auth(&key)
+        .header("if-match", "\"1\"")
+        .json(&json!({"status": "open"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
 }

@@ -5,13 +5,14 @@ use super::rows::{self, stored};
 use super::{attachments, coding, ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
-    Quarantined, Result, Role, Stitch, Store, StoreError, StoredProject, TouchpointFilter, User,
+    Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store, StoreError,
+    StoredProject, StoredSurvey, SurveyChange, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
 use motesplats_core::plan::TrackingPlan;
-use motesplats_core::survey::{Response, Survey, SurveyId};
+use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
     Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
     NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile,
@@ -866,7 +867,7 @@ impl Store for PgStore {
         &self,
         provider: Option<ProviderId>,
         id: SurveyId,
-    ) -> Result<Option<(ProviderId, Survey)>> {
+    ) -> Result<Option<StoredSurvey>> {
         surveys::get(&self.pool, provider, id).await
     }
 
@@ -874,16 +875,42 @@ impl Store for PgStore {
         surveys::list(&self.pool, provider).await
     }
 
-    async fn save_survey(&self, provider: ProviderId, survey: Survey) -> Result<()> {
-        surveys::save(&self.pool, provider, &survey).await
+    async fn change_survey(
+        &self,
+        provider: ProviderId,
+        id: SurveyId,
+        expected: Option<i64>,
+        change: SurveyChange,
+    ) -> Result<StoredSurvey> {
+        surveys::change(&self.pool, provider, id, expected, change).await
     }
 
-    async fn save_response(&self, provider: ProviderId, response: Response) -> Result<()> {
-        surveys::save_response(&self.pool, provider, &response).await
+    async fn save_response(
+        &self,
+        provider: ProviderId,
+        response: Response,
+        revision: i64,
+        write: ResponseWrite,
+    ) -> Result<ResponseSaved> {
+        surveys::save_response(&self.pool, provider, &response, revision, write).await
+    }
+
+    async fn resumable_response(
+        &self,
+        provider: ProviderId,
+        survey: SurveyId,
+        id: ResponseId,
+        resume_sha256: [u8; 32],
+    ) -> Result<Option<Response>> {
+        surveys::resumable(&self.pool, provider, survey, id, resume_sha256).await
     }
 
     async fn responses(&self, provider: ProviderId, survey: SurveyId) -> Result<Vec<Response>> {
         surveys::responses(&self.pool, provider, survey).await
+    }
+
+    async fn server_secret(&self, name: &str, candidate: [u8; 32]) -> Result<[u8; 32]> {
+        surveys::secret(&self.pool, name, candidate).await
     }
 
     async fn codebook(&self, provider: ProviderId) -> Result<Option<(i64, serde_json::Value)>> {

@@ -5,7 +5,7 @@
 use super::PgStore;
 use super::testing::TestDatabase;
 use crate::sqlite::SqliteStore;
-use crate::{Outcome, Stitch, Store, StoreError, StoredProject, TouchpointFilter};
+use crate::{Outcome, ResponseWrite, Stitch, Store, StoreError, StoredProject, TouchpointFilter};
 use chrono::{DateTime, TimeZone, Utc};
 use motesplats_core::survey::{
     AnchorInput, Answer, QuestionInput, Response, ResponseId, ResponseInput, SectionInput, Survey,
@@ -763,52 +763,107 @@ async fn surveying(store: Arc<dyn Store>, drafts: &[Survey; 2], ids: [Uuid; 3]) 
     log.push(project_json(&store.surveys(owner).await));
     log.push(project_json(&store.surveys(stranger).await));
 
+    // Changes name the revision they were made against; the store opens the survey.
+    let opening = |s: Survey, _| s.with_status(SurveyStatus::Open);
+    let change = |provider, id, expected| {
+        let store = store.clone();
+        async move {
+            store
+                .change_survey(provider, id, expected, Box::new(opening))
+                .await
+        }
+    };
+    log.push(project_json(&change(stranger, first.id, None).await));
+    log.push(project_json(&change(owner, SurveyId::new(), None).await));
+    log.push(project_json(&change(owner, first.id, Some(1)).await));
+    log.push(project_json(&change(owner, first.id, Some(1)).await));
+    log.push(project_json(&change(owner, second.id, None).await));
+    log.push(project_json(&store.survey(Some(owner), first.id).await));
     let open = first.with_status(SurveyStatus::Open).unwrap();
     let other = second.with_status(SurveyStatus::Open).unwrap();
-    log.push(project_json(
-        &store.save_survey(stranger, open.clone()).await,
-    ));
-    log.push(project_json(
-        &store
-            .save_survey(
-                owner,
-                small_survey("Saknas")
-                    .with_status(SurveyStatus::Open)
-                    .unwrap(),
-            )
-            .await,
-    ));
-    log.push(project_json(&store.save_survey(owner, open.clone()).await));
-    log.push(project_json(&store.save_survey(owner, other.clone()).await));
-    log.push(project_json(&store.survey(Some(owner), first.id).await));
 
+    // Responses land only on the revision they were checked against; a partial save
+    // continues only with its token.
+    let (token, wrong) = ([1u8; 32], [2u8; 32]);
+    let new = |resume_sha256| ResponseWrite::New { resume_sha256 };
+    let resume = |resume_sha256| ResponseWrite::Continue { resume_sha256 };
     let mut partial = answer(&open, None, true, 1);
     partial.id = ResponseId(ids[0]);
     log.push(project_json(
-        &store.save_response(owner, partial.clone()).await,
+        &store
+            .save_response(owner, partial.clone(), 1, new(None))
+            .await,
+    ));
+    log.push(project_json(
+        &store
+            .save_response(owner, partial.clone(), 2, new(Some(token)))
+            .await,
     ));
     log.push(project_json(&store.responses(owner, open.id).await));
     let mut saved_again = answer(&open, Some(2), true, 2);
     saved_again.id = partial.id;
-    log.push(project_json(&store.save_response(owner, saved_again).await));
+    log.push(project_json(
+        &store
+            .save_response(owner, saved_again.clone(), 2, resume(wrong))
+            .await,
+    ));
+    log.push(project_json(
+        &store
+            .save_response(owner, saved_again, 2, resume(token))
+            .await,
+    ));
     log.push(project_json(&store.responses(owner, open.id).await));
+    for (who, key) in [(owner, token), (owner, wrong), (stranger, token)] {
+        log.push(project_json(
+            &store
+                .resumable_response(who, open.id, partial.id, key)
+                .await,
+        ));
+    }
     let mut done = answer(&open, Some(4), false, 3);
     done.id = partial.id;
-    log.push(project_json(&store.save_response(owner, done).await));
+    log.push(project_json(
+        &store.save_response(owner, done, 2, resume(token)).await,
+    ));
     // The completed response is final.
     let mut changed = answer(&open, Some(1), false, 4);
     changed.id = partial.id;
-    log.push(project_json(&store.save_response(owner, changed).await));
+    log.push(project_json(
+        &store.save_response(owner, changed, 2, resume(token)).await,
+    ));
     // The same id under another survey.
     let mut elsewhere = answer(&other, Some(5), true, 5);
     elsewhere.id = partial.id;
-    log.push(project_json(&store.save_response(owner, elsewhere).await));
+    log.push(project_json(
+        &store
+            .save_response(owner, elsewhere, 2, resume(token))
+            .await,
+    ));
     let mut later = answer(&open, Some(3), false, 6);
     later.id = ResponseId(ids[1]);
-    log.push(project_json(&store.save_response(owner, later).await));
+    log.push(project_json(
+        &store.save_response(owner, later, 2, new(None)).await,
+    ));
     let mut another = answer(&other, Some(5), false, 7);
     another.id = ResponseId(ids[2]);
-    log.push(project_json(&store.save_response(owner, another).await));
+    log.push(project_json(
+        &store.save_response(owner, another, 2, new(None)).await,
+    ));
+    // A change is told that responses exist, in the same transaction.
+    let answered = |s: Survey, answered: bool| {
+        if answered {
+            Ok(s)
+        } else {
+            Err(motesplats_core::Invalid::one("responses", "none seen"))
+        }
+    };
+    log.push(project_json(
+        &store
+            .change_survey(owner, first.id, Some(2), Box::new(answered))
+            .await,
+    ));
+    log.push(project_json(&store.server_secret("test", [3u8; 32]).await));
+    log.push(project_json(&store.server_secret("test", [4u8; 32]).await));
     log.push(project_json(&store.responses(owner, open.id).await));
     log.push(project_json(&store.responses(owner, other.id).await));
     log.push(project_json(&store.responses(stranger, open.id).await));
@@ -844,7 +899,11 @@ async fn surveys_match_sqlite() {
         Answer::Text("a\u{0}b".into()),
     );
     let before = pg.responses(owner, open.id).await.unwrap();
-    let r = pg.save_response(owner, nul).await;
+    let revision = pg.survey(None, open.id).await.unwrap().unwrap().revision;
+    let write = ResponseWrite::New {
+        resume_sha256: None,
+    };
+    let r = pg.save_response(owner, nul, revision, write).await;
     assert!(
         matches!(&r, Err(StoreError::Invalid(e)) if e.0[0].field == "document"),
         "{r:?}"

@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0006_coding.sql"),
     include_str!("../../migrations/sqlite/0007_ingest_clustered.sql"),
     include_str!("../../migrations/sqlite/0008_key_kind_check.sql"),
+    include_str!("../../migrations/sqlite/0009_survey_trust.sql"),
 ];
 
 const READERS: usize = 4;

@@ -5,13 +5,14 @@ use super::rows::{self, Micros, as_stored, micros};
 use super::{attachments, coding, ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
-    Quarantined, Result, Role, Stitch, Store, StoreError, StoredProject, TouchpointFilter, User,
+    Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store, StoreError,
+    StoredProject, StoredSurvey, SurveyChange, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
 use motesplats_core::plan::TrackingPlan;
-use motesplats_core::survey::{Response, Survey, SurveyId};
+use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::touchpoint::Subject;
 use motesplats_core::{
     Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
@@ -833,7 +834,7 @@ impl Store for SqliteStore {
         &self,
         provider: Option<ProviderId>,
         id: SurveyId,
-    ) -> Result<Option<(ProviderId, Survey)>> {
+    ) -> Result<Option<StoredSurvey>> {
         self.read(move |c| surveys::get(c, provider, id)).await
     }
 
@@ -841,18 +842,47 @@ impl Store for SqliteStore {
         self.read(move |c| surveys::list(c, provider)).await
     }
 
-    async fn save_survey(&self, provider: ProviderId, survey: Survey) -> Result<()> {
-        self.write(move |c| surveys::save(c, provider, &survey))
+    async fn change_survey(
+        &self,
+        provider: ProviderId,
+        id: SurveyId,
+        expected: Option<i64>,
+        change: SurveyChange,
+    ) -> Result<StoredSurvey> {
+        self.write(move |c| surveys::change(c, provider, id, expected, change))
             .await
     }
 
-    async fn save_response(&self, provider: ProviderId, response: Response) -> Result<()> {
-        self.write(move |c| surveys::save_response(c, provider, &response))
+    async fn save_response(
+        &self,
+        provider: ProviderId,
+        response: Response,
+        revision: i64,
+        write: ResponseWrite,
+    ) -> Result<ResponseSaved> {
+        self.write(move |c| surveys::save_response(c, provider, &response, revision, write))
+            .await
+    }
+
+    async fn resumable_response(
+        &self,
+        provider: ProviderId,
+        survey: SurveyId,
+        id: ResponseId,
+        resume_sha256: [u8; 32],
+    ) -> Result<Option<Response>> {
+        self.read(move |c| surveys::resumable(c, provider, survey, id, resume_sha256))
             .await
     }
 
     async fn responses(&self, provider: ProviderId, survey: SurveyId) -> Result<Vec<Response>> {
         self.read(move |c| surveys::responses(c, provider, survey))
+            .await
+    }
+
+    async fn server_secret(&self, name: &str, candidate: [u8; 32]) -> Result<[u8; 32]> {
+        let name = name.to_string();
+        self.write(move |c| surveys::secret(c, &name, candidate))
             .await
     }
 
