@@ -25,7 +25,8 @@ pub async fn key(state: &AppState) -> Result<[u8; 32], ApiError> {
 }
 
 fn mac(key: &[u8; 32], survey: SurveyId, profile: ProfileId, expires: i64) -> Hmac<Sha256> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
     mac.update(survey.0.as_bytes());
     mac.update(profile.0.as_bytes());
     mac.update(&expires.to_be_bytes());

@@ -408,7 +408,7 @@ async fn invitations(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct InvitationInput {
+pub struct SurveyInvitationInput {
     /// The profile of the person to invite: one of the caller's.
     profile_id: Option<ProfileId>,
 }
@@ -416,14 +416,14 @@ pub struct InvitationInput {
 /// A signed invitation for one person to answer the survey, linked to their profile
 /// if they consent. The only way a public answer is linked to a profile.
 #[utoipa::path(post, path = "/surveys/{id}/invitations", tag = "surveys", params(("id" = String, Path)),
-    request_body = InvitationInput,
+    request_body = SurveyInvitationInput,
     responses((status = 201, body = Invitation), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn invite(
     State(state): State<AppState>,
     Tenant(me): Tenant,
     Path(id): Path<String>,
     headers: HeaderMap,
-    ApiJson(input): ApiJson<InvitationInput>,
+    ApiJson(input): ApiJson<SurveyInvitationInput>,
 ) -> Result<(StatusCode, Json<Invitation>), ApiError> {
     let survey = mine(&state, me, &id).await?;
     let profile = input

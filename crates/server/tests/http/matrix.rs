@@ -8,6 +8,7 @@
 //! `NOT_DEFAULT`, or if `kind` does not know what its path parameters name; any other
 //! new route is tried by every caller without an entry.
 
+use super::ui::form_token;
 use super::{App, spawn_app, spawn_app_on_postgres};
 use Expect::{Forbidden, NothingOfA, Refused};
 use motesplats_server::ui::routes::{Access, ROUTES};
@@ -33,16 +34,57 @@ struct World {
 struct Caller {
     name: &'static str,
     dress: fn(&World, RequestBuilder, &Session) -> RequestBuilder,
+    /// The URL-encoded form it posts; None: an empty JSON object.
+    form: fn(&Session) -> Option<String>,
     /// Only tries routes of these methods (None: all).
     methods: Option<&'static [&'static str]>,
     /// What each class of route must answer it.
     expect: fn(Class) -> Expect,
 }
 
-/// Signed-in cookies of A's and B's users.
+/// A signed-in user: the cookie, and the token its pages' forms carry.
+struct SignedIn {
+    cookie: String,
+    token: String,
+}
+
+/// A's and B's users, signed in.
 struct Session {
-    a: String,
-    b: String,
+    a: SignedIn,
+    b: SignedIn,
+}
+
+impl Session {
+    async fn open(world: &World) -> Self {
+        Session {
+            a: sign_in(world, "a@a.example").await,
+            b: sign_in(world, "b@b.example").await,
+        }
+    }
+
+    /// Signs in again whoever a sign-out signed out (sign-ins are limited per address,
+    /// so only those).
+    async fn renew(&mut self, world: &World) {
+        if !self.a.live(world).await {
+            self.a = sign_in(world, "a@a.example").await;
+        }
+        if !self.b.live(world).await {
+            self.b = sign_in(world, "b@b.example").await;
+        }
+    }
+}
+
+impl SignedIn {
+    async fn live(&self, world: &World) -> bool {
+        let r = world
+            .http
+            .get(format!("{}/dashboard", world.app.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap();
+        r.status() == StatusCode::OK
+    }
 }
 
 /// Adding a caller (a role, a person, a grant) is one entry here.
@@ -50,12 +92,14 @@ const CALLERS: &[Caller] = &[
     Caller {
         name: "no credentials",
         dress: |_, r, _| r,
+        form: |_| None,
         methods: None,
         expect: |c| if c.open() { NothingOfA } else { Refused },
     },
     Caller {
         name: "another provider's secret key",
         dress: |w, r, _| r.bearer_auth(&w.b_key),
+        form: |_| None,
         methods: None,
         expect: |c| match c {
             Class::Api | Class::ApiSend => NothingOfA,
@@ -66,6 +110,7 @@ const CALLERS: &[Caller] = &[
     Caller {
         name: "a publishable key",
         dress: |w, r, _| r.bearer_auth(&w.a_publishable),
+        form: |_| None,
         methods: None,
         expect: |c| match c {
             Class::ApiSend => NothingOfA,
@@ -75,7 +120,8 @@ const CALLERS: &[Caller] = &[
     },
     Caller {
         name: "another provider's signed-in user",
-        dress: |_, r, s| r.header("cookie", &s.b),
+        dress: |_, r, s| r.header("cookie", &s.b.cookie),
+        form: |s| Some(format!("_csrf={}&title=Kapad&name=Kapad", s.b.token)),
         methods: None,
         expect: |c| match c {
             Class::Ui(Access::SignedIn) => NothingOfA,
@@ -86,15 +132,16 @@ const CALLERS: &[Caller] = &[
     Caller {
         name: "a cross-site form post",
         dress: |_, r, s| {
-            r.header("cookie", &s.a)
+            r.header("cookie", &s.a.cookie)
                 .header("origin", "https://evil.example")
                 .header("sec-fetch-site", "cross-site")
-                .header("content-type", "application/x-www-form-urlencoded")
         },
+        form: |_| Some("title=Kapad&name=Kapad".to_string()),
         methods: Some(&["POST", "PUT", "DELETE"]),
         expect: |c| match c {
+            // The public survey pages act on no one's authority: any site may post.
+            Class::ApiPublic | Class::Ui(Access::SurveyLink) => NothingOfA,
             Class::Ui(_) => Forbidden,
-            Class::ApiPublic => NothingOfA,
             _ => Refused,
         },
     },
@@ -300,10 +347,11 @@ async fn answer(
         .http
         .request(method, format!("{}{path}", world.app.base));
     req = (caller.dress)(world, req, session);
-    let req = if caller.name == "a cross-site form post" {
-        req.body("title=Kapad&name=Kapad")
-    } else {
-        req.header("content-type", "application/json").body("{}")
+    let req = match (caller.form)(session) {
+        Some(form) => req
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form),
+        None => req.header("content-type", "application/json").body("{}"),
     };
     let r = req.send().await.unwrap();
     let status = r.status();
@@ -354,16 +402,38 @@ async fn fingerprint(world: &World) -> String {
     all
 }
 
-async fn sign_in(world: &World, email: &str) -> String {
+/// Signs in through the sign-in form, as a browser does.
+async fn sign_in(world: &World, email: &str) -> SignedIn {
+    let page_of = |path: &str, cookie: &str| {
+        world
+            .http
+            .get(format!("{}{path}", world.app.base))
+            .header("cookie", cookie)
+            .send()
+    };
+    let cookie_named = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_string())
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("no cookie {name}"))
+    };
+    let form = page_of("/sign-in", "").await.unwrap();
+    let form_cookie = cookie_named(&form, "motesplats_sign_in_form");
+    let token = form_token(&form.text().await.unwrap());
     let r = world
         .http
         .post(format!("{}/sign-in", world.app.base))
-        .form(&[("email", email), ("password", PASSWORD)])
+        .header("cookie", &form_cookie)
+        .form(&[("email", email), ("password", PASSWORD), ("_csrf", &token)])
         .send()
         .await
         .unwrap();
-    let cookie = r.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_string()
+    let cookie = cookie_named(&r, "motesplats_session");
+    let dashboard = page_of("/dashboard", &cookie).await.unwrap();
+    let token = form_token(&dashboard.text().await.unwrap());
+    SignedIn { cookie, token }
 }
 
 /// The id a creation answered: its own, or that of the object it wraps.
@@ -582,10 +652,7 @@ async fn run_matrix(app: App) {
     let before = fingerprint(&world).await;
     let mut attempts = 0;
     let mut failures = Vec::new();
-    let mut session = Session {
-        a: sign_in(&world, "a@a.example").await,
-        b: sign_in(&world, "b@b.example").await,
-    };
+    let mut session = Session::open(&world).await;
     for caller in CALLERS {
         for route in &routes {
             if caller
@@ -601,10 +668,7 @@ async fn run_matrix(app: App) {
             attempts += 1;
             if route.path == "/sign-out" {
                 // The sign-out may have worked: the next attempts get live sessions again.
-                session = Session {
-                    a: sign_in(&world, "a@a.example").await,
-                    b: sign_in(&world, "b@b.example").await,
-                };
+                session.renew(&world).await;
             }
             let what = format!("{} {} by {}", route.method, route.path, caller.name);
             let mut fail = |why: String| failures.push(format!("{what}: {why}"));
