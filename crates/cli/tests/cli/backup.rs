@@ -12,7 +12,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-const OPERATOR: &str = "backup-test-operator";
 const CLIENTS: usize = 4;
 const SIZE: usize = 50;
 
@@ -90,19 +89,8 @@ async fn backup_under_load(source: &str, target: &str, dir: &std::path::Path) {
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
-    let env = [("MOTESPLATS_OPERATOR_TOKEN", OPERATOR)];
-    let server = Server::start(&["--database", source], &env);
-    let created: Value = http
-        .post(format!("{}/api/v1/providers", server.url))
-        .bearer_auth(OPERATOR)
-        .json(&json!({"name": "Butiken"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key = created["api_key"]["token"].as_str().unwrap().to_string();
+    let server = Server::on(source);
+    let key = server.provider_key(&http, "Butiken").await;
 
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let stop = Arc::new(AtomicBool::new(false));
@@ -160,7 +148,7 @@ async fn backup_under_load(source: &str, target: &str, dir: &std::path::Path) {
         "restore failed: {}",
         text(&restore.stderr)
     );
-    let server = Server::start(&["--database", target], &env);
+    let server = Server::on(target);
     let mut per_batch: HashMap<usize, usize> = HashMap::new();
     for event in event_ids(&http, &server.url, &key).await {
         let b = event.split_once('-').unwrap().0.parse().unwrap();

@@ -5,8 +5,6 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-const OPERATOR: &str = "crash-test-operator";
-
 fn touchpoint(i: usize) -> Value {
     json!({
         "event_id": format!("crash-{i}"),
@@ -25,22 +23,9 @@ async fn acknowledged_touchpoints_survive_sigkill() {
         .build()
         .unwrap();
 
-    let mut server = Server::start(
-        &["--database", &database],
-        &[("MOTESPLATS_OPERATOR_TOKEN", OPERATOR)],
-    );
+    let mut server = Server::on(&database);
     let url = server.url.clone();
-    let created: Value = http
-        .post(format!("{url}/api/v1/providers"))
-        .bearer_auth(OPERATOR)
-        .json(&json!({"name": "Butiken"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key = created["api_key"]["token"].as_str().unwrap().to_string();
+    let key = server.provider_key(&http, "Butiken").await;
 
     // Four clients stream touchpoints; the server is killed while they do.
     let mut clients = Vec::new();
@@ -80,10 +65,7 @@ async fn acknowledged_touchpoints_survive_sigkill() {
         acknowledged.len()
     );
 
-    let mut server = Server::start(
-        &["--database", &database],
-        &[("MOTESPLATS_OPERATOR_TOKEN", OPERATOR)],
-    );
+    let mut server = Server::on(&database);
     let url = server.url.clone();
     for (i, id) in &acknowledged {
         let r = http
@@ -129,19 +111,8 @@ async fn batches_retried_across_random_kills_are_stored_exactly_once() {
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();
-    let env = [("MOTESPLATS_OPERATOR_TOKEN", OPERATOR)];
-    let mut server = Server::start(&["--database", &database], &env);
-    let created: Value = http
-        .post(format!("{}/api/v1/providers", server.url))
-        .bearer_auth(OPERATOR)
-        .json(&json!({"name": "Butiken"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key = created["api_key"]["token"].as_str().unwrap().to_string();
+    let mut server = Server::on(&database);
+    let key = server.provider_key(&http, "Butiken").await;
 
     // Kill moments drawn from the clock, so each run kills at other points.
     let seed = std::time::SystemTime::now()
@@ -179,7 +150,7 @@ async fn batches_retried_across_random_kills_are_stored_exactly_once() {
         let acknowledged = client.await.unwrap();
         pending.retain(|b| !acknowledged.contains(b));
         if !pending.is_empty() || kills <= 3 {
-            server = Server::start(&["--database", &database], &env);
+            server = Server::on(&database);
         }
     }
     assert_eq!(kills, 3);

@@ -11,8 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-const OPERATOR: &str = "full-disk-operator";
-
 /// A tmpfs of a few MiB, unmounted when dropped.
 struct SmallDisk(PathBuf);
 
@@ -100,22 +98,9 @@ async fn a_full_disk_refuses_writes_with_503_and_loses_nothing_acknowledged() {
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
-    let mut server = Server::start(
-        &["--database", &database],
-        &[("MOTESPLATS_OPERATOR_TOKEN", OPERATOR)],
-    );
+    let mut server = Server::on(&database);
     let url = server.url.clone();
-    let created: Value = http
-        .post(format!("{url}/api/v1/providers"))
-        .bearer_auth(OPERATOR)
-        .json(&json!({"name": "Butiken"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key = created["api_key"]["token"].as_str().unwrap().to_string();
+    let key = server.provider_key(&http, "Butiken").await;
     let send = |from: usize| {
         http.post(format!("{url}/api/v1/touchpoints/batch"))
             .bearer_auth(&key)
@@ -178,10 +163,7 @@ async fn a_full_disk_refuses_writes_with_503_and_loses_nothing_acknowledged() {
 
     // And after a crash, every acknowledged event is there.
     server.kill();
-    let server = Server::start(
-        &["--database", &database],
-        &[("MOTESPLATS_OPERATOR_TOKEN", OPERATOR)],
-    );
+    let server = Server::on(&database);
     let held = stored_event_ids(&http, &server.url, &key).await;
     assert_eq!(held, acknowledged);
     drop(server);

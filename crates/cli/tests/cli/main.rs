@@ -14,6 +14,9 @@ mod survey_cli;
 use std::io::{BufRead, BufReader, Lines};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 
+/// The operator token of servers started with [`Server::on`].
+pub const OPERATOR: &str = "operator-for-cli-tests";
+
 /// A running `motesplats serve`, killed with SIGKILL when dropped.
 pub struct Server {
     child: Child,
@@ -43,6 +46,29 @@ impl Server {
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_string();
         Server { child, url, stdout }
+    }
+
+    /// Starts the server on `database` with operator actions on (token [`OPERATOR`]).
+    pub fn on(database: &str) -> Server {
+        Server::start(
+            &["--database", database],
+            &[("MOTESPLATS_OPERATOR_TOKEN", OPERATOR)],
+        )
+    }
+
+    /// Creates a provider over HTTP (operator token); its secret API key.
+    pub async fn provider_key(&self, http: &reqwest::Client, name: &str) -> String {
+        let created: serde_json::Value = http
+            .post(format!("{}/api/v1/providers", self.url))
+            .bearer_auth(OPERATOR)
+            .json(&serde_json::json!({ "name": name }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        created["api_key"]["token"].as_str().unwrap().to_string()
     }
 
     /// SIGKILL: no shutdown hooks, no flushing, like a crash.
