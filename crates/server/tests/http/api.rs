@@ -337,15 +337,7 @@ async fn providers_register_channels_and_networks_join_them() {
 #[tokio::test]
 async fn the_openapi_document_describes_the_api() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .http
-        .get(format!("{}/api/openapi.json", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi().await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
         "/api/v1/touchpoints",

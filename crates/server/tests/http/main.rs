@@ -156,6 +156,18 @@ impl App {
             .unwrap()
     }
 
+    /// The OpenAPI document the server serves.
+    pub async fn openapi(&self) -> Value {
+        self.http
+            .get(format!("{}/api/openapi.json", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub async fn count_touchpoints(&self, key: &str) -> usize {
         let body: Value = self
             .get(key, "/touchpoints?limit=1000")

@@ -7,15 +7,6 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-async fn document(base: &str) -> Value {
-    reqwest::get(format!("{base}/api/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 /// Every operation of the document: (method, path, operation).
 fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
@@ -82,7 +73,7 @@ fn no_two_schema_types_share_a_name() {
 #[tokio::test]
 async fn every_operation_documents_its_refusals_as_problems() {
     let app = spawn_app().await;
-    let doc = document(&app.base).await;
+    let doc = app.openapi().await;
     let operations = operations(&doc);
     for (method, path, operation) in &operations {
         let responses = operation["responses"].as_object().unwrap();
@@ -166,7 +157,7 @@ async fn every_operation_documents_its_refusals_as_problems() {
 #[tokio::test]
 async fn the_api_serves_exactly_the_documented_routes() {
     let app = spawn_app().await;
-    let doc = document(&app.base).await;
+    let doc = app.openapi().await;
     let operations = operations(&doc);
     assert!(
         operations

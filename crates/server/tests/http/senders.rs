@@ -134,15 +134,7 @@ async fn a_publishable_key_learns_nothing_stored() {
     assert_eq!(again, stored);
 
     // The receipt is documented as its own schema.
-    let doc: Value = app
-        .http
-        .get(format!("{}/api/openapi.json", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi().await;
     let receipt = &doc["components"]["schemas"]["Receipt"];
     assert_eq!(receipt["required"], json!(["status"]));
     let answers = doc["paths"]["/api/v1/touchpoints"]["post"]["responses"]["200"]["content"]
