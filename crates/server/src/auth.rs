@@ -9,6 +9,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
+use hmac::{Hmac, Mac};
 use motesplats_core::ProviderId;
 use motesplats_store::{KeyGrant, KeyKind};
 use rand::RngCore;
@@ -27,20 +28,11 @@ pub fn sha256(token: &str) -> [u8; 32] {
 
 /// HMAC-SHA-256 (RFC 2104): a tag only the holder of `key` can make for `message`.
 pub fn hmac_sha256(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
-    let pad = |byte: u8| -> [u8; 64] {
-        let mut block = [byte; 64];
-        block.iter_mut().zip(key).for_each(|(b, k)| *b ^= k);
-        block
-    };
-    let inner = Sha256::new()
-        .chain_update(pad(0x36))
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(pad(0x5c))
-        .chain_update(inner)
-        .finalize()
-        .into()
+    // HMAC takes a key of any length, so a 32-byte key is never refused.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 /// Compares secrets in time that does not depend on where they differ.

@@ -33,25 +33,32 @@ impl TrustedProxies {
             };
         }
         // Each proxy appends the address it was called from; read from the right and
-        // stop at the first hop no trusted proxy vouches for.
-        let hops: Vec<IpAddr> = headers
+        // stop at the first hop no trusted proxy vouches for. A hop that is no address
+        // ends the walk there: what stands left of it was written by the client.
+        let hops: Vec<&str> = headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
+            .map(str::trim)
             .collect();
-        let ip = hops
-            .iter()
-            .rev()
-            .map(|ip| ip.to_canonical())
-            .find(|ip| !self.trusts(*ip))
-            .or_else(|| hops.first().map(|ip| ip.to_canonical()))
-            .unwrap_or(peer);
+        let mut ip = peer;
+        for hop in hops.iter().rev() {
+            let Ok(hop) = hop.parse::<IpAddr>() else {
+                break;
+            };
+            ip = hop.to_canonical();
+            if !self.trusts(ip) {
+                break;
+            }
+        }
+        // The proxy appends its own value last; earlier ones may come from the client.
         let https = headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .get_all("x-forwarded-proto")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
             .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
         Client { ip, https }
     }
@@ -63,6 +70,20 @@ pub struct Client {
     pub ip: IpAddr,
     /// The client reached us over HTTPS (through a trusted proxy that terminates TLS).
     pub https: bool,
+}
+
+impl Client {
+    /// The address limits count attempts by. One IPv6 subscriber is usually given a
+    /// whole /64, so those count as one.
+    pub fn limited_as(&self) -> IpAddr {
+        match self.ip {
+            IpAddr::V6(v6) => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(prefix.into())
+            }
+            v4 => v4,
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for Client {
@@ -115,6 +136,40 @@ mod tests {
             },
             "the rightmost hop the proxy saw, not what the client claimed before it"
         );
+    }
+
+    #[test]
+    fn a_hop_that_is_no_address_ends_the_walk() {
+        let proxies = TrustedProxies::new(vec!["10.0.0.1".parse().unwrap()]);
+        let h = headers(&[("x-forwarded-for", "203.0.113.9, unknown, 10.0.0.1")]);
+        let client = proxies.client("10.0.0.1".parse().unwrap(), &h);
+        assert_eq!(
+            client.ip,
+            "10.0.0.1".parse::<IpAddr>().unwrap(),
+            "not the address the client wrote left of the unreadable hop"
+        );
+        let h = headers(&[("x-forwarded-proto", "https, http")]);
+        assert!(
+            !proxies.client("10.0.0.1".parse().unwrap(), &h).https,
+            "the proxy's own value is the last"
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_are_limited_by_their_64_block() {
+        let client = |ip: &str| Client {
+            ip: ip.parse().unwrap(),
+            https: false,
+        };
+        assert_eq!(
+            client("2001:db8:1:2:aaaa::1").limited_as(),
+            client("2001:db8:1:2:bbbb::9").limited_as()
+        );
+        assert_ne!(
+            client("2001:db8:1:2::1").limited_as(),
+            client("2001:db8:1:3::1").limited_as()
+        );
+        assert_eq!(client("192.0.2.1").limited_as(), client("192.0.2.1").ip);
     }
 
     #[test]

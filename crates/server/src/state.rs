@@ -24,6 +24,8 @@ pub struct AppState {
     pub proxies: Arc<TrustedProxies>,
     /// Limits and delays on password guessing at the sign-in form.
     pub sign_in: Arc<SignInGuard>,
+    /// The key survey invitations are signed with, once read from the database.
+    pub invitation_key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
     /// Signs the tokens of the sign-in form (made per process: a form older than a
     /// restart is simply shown again).
     pub form_key: Arc<[u8; 32]>,
@@ -75,6 +77,7 @@ impl AppState {
             survey_limits: Arc::default(),
             proxies: Arc::new(TrustedProxies::default()),
             sign_in: Arc::new(SignInGuard::default()),
+            invitation_key: Arc::default(),
             form_key: Arc::new(random_key()),
             cookie_secure: CookieSecure::default(),
         }

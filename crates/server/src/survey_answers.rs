@@ -109,7 +109,7 @@ pub async fn write(
     for _ in 0..ATTEMPTS {
         let stored = public_survey(state, survey_id).await?;
         if !limited {
-            state.survey_limits.take(survey_id, client.ip)?;
+            state.survey_limits.take(survey_id, client.limited_as())?;
             limited = true;
         }
         let mut response = Response::parse(&stored.survey, input, Utc::now())?;

@@ -5,13 +5,12 @@
 //! node agrees). Checking one needs no lookup of the profile, so an answer can never
 //! tell whether a profile exists.
 
+use crate::auth::{hmac_sha256, same_secret};
 use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
-use hmac::{Hmac, Mac};
 use motesplats_core::ProfileId;
 use motesplats_core::survey::SurveyId;
-use sha2::Sha256;
 
 /// How long an invitation link works.
 pub const VALID_FOR: Duration = Duration::days(30);
@@ -19,18 +18,22 @@ pub const VALID_FOR: Duration = Duration::days(30);
 /// The name of the signing key among the server's secrets.
 const SECRET: &str = "survey-invitations";
 
-/// The signing key, made on first use.
+/// The signing key, made on first use and then kept: public pages check
+/// invitations, and must not cause a database write each time.
 pub async fn key(state: &AppState) -> Result<[u8; 32], ApiError> {
-    Ok(state.store.server_secret(SECRET, rand::random()).await?)
+    let key = state
+        .invitation_key
+        .get_or_try_init(|| state.store.server_secret(SECRET, rand::random()))
+        .await?;
+    Ok(*key)
 }
 
-fn mac(key: &[u8; 32], survey: SurveyId, profile: ProfileId, expires: i64) -> Hmac<Sha256> {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
-    mac.update(survey.0.as_bytes());
-    mac.update(profile.0.as_bytes());
-    mac.update(&expires.to_be_bytes());
-    mac
+fn mac(key: &[u8; 32], survey: SurveyId, profile: ProfileId, expires: i64) -> [u8; 32] {
+    let mut message = Vec::with_capacity(16 + 16 + 8);
+    message.extend_from_slice(survey.0.as_bytes());
+    message.extend_from_slice(profile.0.as_bytes());
+    message.extend_from_slice(&expires.to_be_bytes());
+    hmac_sha256(key, &message)
 }
 
 /// An invitation for `profile` to answer `survey`, working until `expires`.
@@ -41,7 +44,7 @@ pub fn sign(
     expires: DateTime<Utc>,
 ) -> String {
     let at = expires.timestamp();
-    let tag = mac(key, survey, profile, at).finalize().into_bytes();
+    let tag = mac(key, survey, profile, at);
     format!("{profile}.{at}.{}", hex::encode(tag))
 }
 
@@ -60,11 +63,7 @@ pub fn verify(
     if at < now.timestamp() {
         return None;
     }
-    // verify_slice compares in constant time.
-    mac(key, survey, profile, at)
-        .verify_slice(&tag)
-        .ok()
-        .map(|()| profile)
+    same_secret(&mac(key, survey, profile, at), &tag).then_some(profile)
 }
 
 #[cfg(test)]

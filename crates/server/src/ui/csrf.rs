@@ -98,12 +98,21 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     if !from_this_site(&parts.headers) {
         return refuse(lang, Refusal::CrossSite);
     }
+    // No cookie to check a token against: refused before the body is read.
+    let jar = CookieJar::from_headers(&parts.headers);
+    let cookie = if parts.uri.path() == "/sign-in" {
+        PRE_SIGN_IN_COOKIE
+    } else {
+        SESSION_COOKIE
+    };
+    if jar.get(cookie).is_none() {
+        return refuse(lang, Refusal::Token);
+    }
     let body = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Ok(body) => body,
         Err(_) => return ApiError::TooLarge(BODY_LIMIT).into_response(),
     };
     let sent = token_field(&parts.headers, body.clone()).await;
-    let jar = CookieJar::from_headers(&parts.headers);
     let valid = sent.is_some_and(|sent| {
         if parts.uri.path() == "/sign-in" {
             pre_sign_in_valid(&state, &jar, &sent)

@@ -119,7 +119,7 @@ pub async fn sign_in(
     Form(form): Form<Credentials>,
 ) -> Result<Response, ApiError> {
     let (jar, token) = csrf::pre_sign_in(&state, jar, client.https);
-    if let Err(wait) = state.sign_in.attempt_from(client.ip) {
+    if let Err(wait) = state.sign_in.attempt_from(client.limited_as()) {
         let seconds = whole_seconds(wait);
         let problem = lang.t_with("sign-in-too-many", &[("seconds", seconds as i64)]);
         let page = render(lang, token, form.email, Some(problem))?;
@@ -164,13 +164,16 @@ async fn password_matches(
     password: String,
     hash: Option<String>,
 ) -> Result<bool, ApiError> {
-    let _slot = state
+    let slot = state
         .sign_in
         .hashing
-        .acquire()
+        .clone()
+        .acquire_owned()
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    // The slot goes with the hash: a client that hangs up does not free it early.
     tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         verify_password(&password, hash.as_deref().unwrap_or(&DUMMY_HASH))
     })
     .await

@@ -13,7 +13,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
@@ -33,7 +33,7 @@ pub struct SignInGuard {
     failures: Mutex<HashMap<[u8; 32], Failures>>,
     /// Argon2 runs on blocking threads, at most this many at once, so guessing
     /// cannot take every core from the other pages.
-    pub hashing: Semaphore,
+    pub hashing: Arc<Semaphore>,
 }
 
 #[derive(Clone, Copy)]
@@ -63,7 +63,7 @@ impl Default for SignInGuard {
         SignInGuard {
             per_address: RateLimiter::keyed(Quota::per_minute(per_minute)),
             failures: Mutex::default(),
-            hashing: Semaphore::new(cores),
+            hashing: Arc::new(Semaphore::new(cores)),
         }
     }
 }

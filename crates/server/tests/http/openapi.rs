@@ -216,10 +216,20 @@ async fn refusals_outside_the_handlers_are_problems() {
         );
     };
 
-    // A sign-in body over every form's limit (the form guard reads up to the largest).
+    // A sign-in body over every form's limit (the form guard reads up to the largest),
+    // from a browser that was shown the form.
+    let form = app
+        .http
+        .get(format!("{}/sign-in", app.base))
+        .send()
+        .await
+        .unwrap();
+    let cookie = form.headers()["set-cookie"].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_string();
     let r = app
         .http
         .post(format!("{}/sign-in", app.base))
+        .header("cookie", cookie)
         .header("content-type", "application/x-www-form-urlencoded")
         .body(vec![b'a'; 8 * 1024 * 1024])
         .send()
