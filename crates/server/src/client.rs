@@ -99,6 +99,42 @@ impl FromRequestParts<AppState> for Client {
     }
 }
 
+/// This server's address as the client reached it, such as `https://kafe.example`:
+/// the Host header (only a plain host name or address with a port), and https when
+/// a trusted proxy says so. None without a usable Host header.
+#[derive(Debug, Clone)]
+pub struct PublicOrigin(pub Option<String>);
+
+impl PublicOrigin {
+    /// The survey's public page on this origin.
+    pub fn survey_link(&self, survey: &str) -> Option<String> {
+        self.0.as_ref().map(|origin| format!("{origin}/s/{survey}"))
+    }
+}
+
+fn plain_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 255
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+}
+
+impl FromRequestParts<AppState> for PublicOrigin {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+        let Ok(client) = Client::from_request_parts(parts, state).await;
+        let host = parts
+            .headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| plain_host(h));
+        let scheme = if client.https { "https" } else { "http" };
+        Ok(PublicOrigin(host.map(|h| format!("{scheme}://{h}"))))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,11 +2,11 @@
 
 use super::profiles::path_id;
 use crate::auth::Tenant;
+use crate::client::PublicOrigin;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
-use crate::ui::survey::{public_link, qr_svg};
+use crate::ui::survey::qr_svg;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use motesplats_core::survey::SurveyId;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,7 +25,7 @@ async fn qr(
     State(state): State<AppState>,
     Tenant(me): Tenant,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    origin: PublicOrigin,
 ) -> Result<Response, ApiError> {
     let id: SurveyId = path_id(&id)?;
     let survey = state
@@ -34,7 +34,8 @@ async fn qr(
         .await?
         .ok_or(ApiError::NotFound)?
         .survey;
-    let link = public_link(&headers, &survey.id.to_string())
+    let link = origin
+        .survey_link(&survey.id.to_string())
         .ok_or_else(|| ApiError::invalid("host", "the request has no usable Host header"))?;
     qr_svg(&link)
 }

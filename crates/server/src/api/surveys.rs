@@ -5,6 +5,7 @@
 use super::profiles::path_id;
 use crate::auth::Tenant;
 use crate::client::Client;
+use crate::client::PublicOrigin;
 use crate::error::{ApiError, Problem};
 use crate::json::ApiJson;
 use crate::state::AppState;
@@ -385,7 +386,7 @@ async fn invitations(
     State(state): State<AppState>,
     Tenant(me): Tenant,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    origin: PublicOrigin,
 ) -> Result<Json<Vec<Invitation>>, ApiError> {
     let id: motesplats_core::TouchpointId = path_id(&id)?;
     let touchpoint = state
@@ -393,7 +394,7 @@ async fn invitations(
         .touchpoint(me, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let base = public_base(&headers);
+    let base = origin.0.unwrap_or_default();
     let key = survey_invitation::key(&state).await?;
     let offered = state
         .store
@@ -422,7 +423,7 @@ async fn invite(
     State(state): State<AppState>,
     Tenant(me): Tenant,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    origin: PublicOrigin,
     ApiJson(input): ApiJson<SurveyInvitationInput>,
 ) -> Result<(StatusCode, Json<Invitation>), ApiError> {
     let survey = mine(&state, me, &id).await?;
@@ -436,17 +437,9 @@ async fn invite(
         ));
     }
     let key = survey_invitation::key(&state).await?;
-    let base = public_base(&headers);
+    let base = origin.0.unwrap_or_default();
     Ok((
         StatusCode::CREATED,
         Json(invitation(&base, &survey, Some(profile), &key)),
     ))
-}
-
-/// This server's address as the client reached it (behind a proxy: X-Forwarded-Proto).
-fn public_base(headers: &HeaderMap) -> String {
-    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let scheme = get("x-forwarded-proto").unwrap_or("http");
-    let host = get("host").unwrap_or("localhost");
-    format!("{scheme}://{host}")
 }

@@ -4,7 +4,7 @@
 //! continue later" stores a partial response and sends the person to its own address,
 //! `/s/{survey}/r/{response}`, where the form comes back filled in.
 //!
-//! Also the link as a QR code (`qr_svg`), which the API and the builder serve.
+//! Also a link as a QR code (`qr_svg`), which the API and the builder serve.
 
 use super::i18n::Lang;
 use crate::client::Client;
@@ -941,31 +941,6 @@ async fn answer(
     };
     let title = survey.title.best(language).to_string();
     message(StatusCode::OK, chrome, Some(&title), "survey-thanks")
-}
-
-/// A Host header that is a plain host name or address with an optional port.
-fn plain_host(host: &str) -> bool {
-    !host.is_empty()
-        && host.len() <= 255
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-}
-
-/// The survey's public address on the host the request came to (https when a proxy
-/// says so in X-Forwarded-Proto); None without a usable Host header.
-pub fn public_link(headers: &HeaderMap, id: &str) -> Option<String> {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| plain_host(h))?;
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .and_then(|p| p.split(',').next())
-        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
-    let scheme = if https { "https" } else { "http" };
-    Some(format!("{scheme}://{host}/s/{id}"))
 }
 
 /// A link as a QR code in SVG.

@@ -19,13 +19,14 @@ use super::forms::{FormView, Refused, Sent, error_name};
 use super::i18n::Lang;
 use super::session::SignedIn;
 use super::{Shell, channel_name, phase_name};
+use crate::client::PublicOrigin;
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use motesplats_core::survey::{
     Anchor, AnchorInput, ItemInput, Language, LocalText, OptionInput, Question, QuestionInput,
@@ -999,7 +1000,7 @@ pub async fn edit(
     who: SignedIn,
     Path(id): Path<String>,
     Query(query): Query<EditQuery>,
-    headers: HeaderMap,
+    origin: PublicOrigin,
 ) -> Result<Response, ApiError> {
     let pending = query.new_section.is_some().then(|| {
         let mut fields = Vec::new();
@@ -1022,7 +1023,7 @@ pub async fn edit(
         refused: None,
         gone: false,
     };
-    builder_page(&state, lang, &who, &id, &headers, view, StatusCode::OK).await
+    builder_page(&state, lang, &who, &id, &origin, view, StatusCode::OK).await
 }
 
 /// `POST /surveys/{id}/edit/{action}`: one change, then back to the builder.
@@ -1032,7 +1033,7 @@ pub async fn change(
     who: SignedIn,
     Path((id, action)): Path<(String, String)>,
     Query(drawn): Query<RevisionQuery>,
-    headers: HeaderMap,
+    origin: PublicOrigin,
     fields: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, ApiError> {
     let Some(StoredSurvey {
@@ -1055,7 +1056,7 @@ pub async fn change(
                 lang,
                 &who,
                 &id,
-                &headers,
+                &origin,
                 view,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -1142,7 +1143,7 @@ pub async fn change(
                 lang,
                 &who,
                 &id,
-                &headers,
+                &origin,
                 view,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -1153,16 +1154,7 @@ pub async fn change(
                 gone: true,
                 ..View::default()
             };
-            builder_page(
-                &state,
-                lang,
-                &who,
-                &id,
-                &headers,
-                view,
-                StatusCode::CONFLICT,
-            )
-            .await
+            builder_page(&state, lang, &who, &id, &origin, view, StatusCode::CONFLICT).await
         }
     }
 }
@@ -1194,12 +1186,13 @@ pub async fn qr(
     lang: Lang,
     who: SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    origin: PublicOrigin,
 ) -> Result<Response, ApiError> {
     let Some(survey) = find(&state, &who, &id).await? else {
         return super::people::not_found(Shell::signed_in(lang, "/surveys", &who));
     };
-    let link = super::survey::public_link(&headers, &survey.id.to_string())
+    let link = origin
+        .survey_link(&survey.id.to_string())
         .ok_or_else(|| ApiError::invalid("host", "the request has no usable Host header"))?;
     super::survey::qr_svg(&link)
 }
@@ -1609,7 +1602,7 @@ async fn builder_page(
     lang: Lang,
     who: &SignedIn,
     id: &str,
-    headers: &HeaderMap,
+    origin: &PublicOrigin,
     view: View,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
@@ -1819,7 +1812,9 @@ async fn builder_page(
     })
     .collect();
     let page = BuilderPage {
-        link: super::survey::public_link(headers, &id).unwrap_or_else(|| format!("/s/{id}")),
+        link: origin
+            .survey_link(&id)
+            .unwrap_or_else(|| format!("/s/{id}")),
         shell,
         title: survey.title.best(l).to_string(),
         status: survey.status.as_str(),
