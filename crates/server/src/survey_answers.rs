@@ -105,15 +105,10 @@ pub async fn write(
     input: &ResponseInput,
     target: Target<'_>,
 ) -> Result<Written, ApiError> {
-    let mut limited = false;
-    for _ in 0..ATTEMPTS {
-        let stored = public_survey(state, survey_id).await?;
-        if !limited {
-            state.survey_limits.take(survey_id, client.limited_as())?;
-            limited = true;
-        }
-        let mut response = Response::parse(&stored.survey, input, Utc::now())?;
-        if let Some(invitation) = &input.invitation {
+    let mut stored = public_survey(state, survey_id).await?;
+    state.survey_limits.take(survey_id, client.limited_as())?;
+    let invited = match &input.invitation {
+        Some(invitation) => {
             let key = survey_invitation::key(state).await?;
             let profile = survey_invitation::verify(&key, survey_id, invitation, Utc::now())
                 .ok_or_else(|| {
@@ -122,8 +117,13 @@ pub async fn write(
                         "is not a valid invitation to this survey, or it has expired",
                     )
                 })?;
-            response.profile_id = Some(profile);
+            Some(profile)
         }
+        None => None,
+    };
+    for _ in 0..ATTEMPTS {
+        let mut response = Response::parse(&stored.survey, input, Utc::now())?;
+        response.profile_id = invited;
         let (write, resume_token) = match target {
             Target::New if !response.completed => {
                 let token = new_token("");
@@ -157,7 +157,7 @@ pub async fn write(
             .await?
         {
             ResponseSaved::Saved => return Ok(written),
-            ResponseSaved::SurveyChanged => continue,
+            ResponseSaved::SurveyChanged => stored = public_survey(state, survey_id).await?,
         }
     }
     Err(ApiError::Conflict(Invalid::one(

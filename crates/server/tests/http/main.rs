@@ -156,6 +156,18 @@ impl App {
             .unwrap()
     }
 
+    /// A new profile known by this e-mail address; its id.
+    pub async fn profile_with_email(&self, key: &str, email: &str) -> String {
+        let body = json!({"identifiers": [{"kind": "email", "value": email}]});
+        let profile: Value = self
+            .post(key, "/profiles", body)
+            .await
+            .json()
+            .await
+            .unwrap();
+        profile["id"].as_str().unwrap().to_string()
+    }
+
     /// The OpenAPI document the server serves.
     pub async fn openapi(&self) -> Value {
         self.http

@@ -477,8 +477,9 @@ async fn a_refused_question_keeps_the_input_and_says_why_in_swedish() {
     assert!(r.text().await.unwrap().contains("finns inte längre"));
 }
 
-#[tokio::test]
-async fn a_change_after_the_first_response_makes_version_2() {
+/// Kim of Kafé Linden, signed in, has made a draft "Besöket" with one CSAT question:
+/// the app, the key, Kim's browser, the builder's path and the survey's id.
+async fn kim_with_a_draft() -> (super::App, String, Browser, String, String) {
     let app = spawn_app().await;
     let key = app.provider("Kafé Linden").await;
     app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
@@ -498,6 +499,12 @@ async fn a_change_after_the_first_response_makes_version_2() {
         .trim_start_matches("/surveys/")
         .trim_end_matches("/edit")
         .to_string();
+    (app, key, kim, base, id)
+}
+
+#[tokio::test]
+async fn a_change_after_the_first_response_makes_version_2() {
+    let (app, key, mut kim, base, id) = kim_with_a_draft().await;
     change(&mut kim, &format!("{base}/status"), &[("status", "open")]).await;
     let r = app
         .http
@@ -582,25 +589,7 @@ async fn a_change_after_the_first_response_makes_version_2() {
 
 #[tokio::test]
 async fn a_change_on_a_page_someone_else_changed_first_is_not_saved_over_theirs() {
-    let app = spawn_app().await;
-    let key = app.provider("Kafé Linden").await;
-    app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
-    let mut kim = Browser::new(&app.base);
-    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
-    let base = change(
-        &mut kim,
-        "/surveys/new",
-        &[
-            ("languages", "sv"),
-            ("title.sv", "Besöket"),
-            ("first", "csat"),
-        ],
-    )
-    .await;
-    let id = base
-        .trim_start_matches("/surveys/")
-        .trim_end_matches("/edit")
-        .to_string();
+    let (app, key, mut kim, base, id) = kim_with_a_draft().await;
     // Kim's page is drawn; then someone else opens the survey.
     let form = drawn(&mut kim, &format!("{base}/question")).await;
     assert!(form.ends_with("?revision=1"), "{form}");

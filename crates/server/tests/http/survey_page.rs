@@ -461,17 +461,8 @@ async fn an_invitation_link_lets_the_person_link_the_answer_to_their_profile() {
     let app = spawn_app().await;
     let key = app.provider("Kaféet").await;
     let id = create(&app, &key, "Jag kände mig välkommen.", true).await;
-    let profile: Value = app
-        .post(
-            &key,
-            "/profiles",
-            json!({"identifiers": [{"kind": "email", "value": "ada@example.se"}]}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let profile = profile["id"].as_str().unwrap();
+    let profile = app.profile_with_email(&key, "ada@example.se").await;
+    let profile = profile.as_str();
     let invitation: Value = app
         .post(
             &key,

@@ -632,26 +632,6 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
-/// A survey of `survey()`, opened; its id.
-async fn opened(app: &super::App, key: &str) -> String {
-    let r = app.post(key, "/surveys", survey()).await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let id = r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let r = app
-        .http
-        .put(format!("{}/api/v1/surveys/{id}/status", app.base))
-        .bearer_auth(key)
-        .json(&json!({"status": "open"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    id
-}
-
 /// Sends a public answer; with a token, continues a partial save.
 async fn send(
     app: &super::App,
@@ -692,7 +672,7 @@ async fn csv_rows(app: &super::App, key: &str, id: &str) -> (String, Vec<String>
 async fn a_partial_response_is_continued_only_with_its_resume_token() {
     let app = spawn_app().await;
     let key = app.provider("Kaféet").await;
-    let id = opened(&app, &key).await;
+    let id = app.open_survey(&key, survey()).await;
     let r = send(
         &app,
         &id,
@@ -763,19 +743,10 @@ async fn a_partial_response_is_continued_only_with_its_resume_token() {
 async fn a_profile_is_linked_only_through_a_signed_invitation() {
     let app = spawn_app().await;
     let key = app.provider("Kaféet").await;
-    let id = opened(&app, &key).await;
-    let other = opened(&app, &key).await;
-    let profile: Value = app
-        .post(
-            &key,
-            "/profiles",
-            json!({"identifiers": [{"kind": "email", "value": "ada@example.se"}]}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let profile = profile["id"].as_str().unwrap();
+    let id = app.open_survey(&key, survey()).await;
+    let other = app.open_survey(&key, survey()).await;
+    let profile = app.profile_with_email(&key, "ada@example.se").await;
+    let profile = profile.as_str();
     let answers = json!({"welcome": 5, "recommend": 10});
 
     // A plain profile id is refused alike whether the profile exists or not.
@@ -860,8 +831,8 @@ async fn a_profile_is_linked_only_through_a_signed_invitation() {
 async fn one_address_may_send_a_survey_only_so_many_answers_a_minute() {
     let app = spawn_app().await;
     let key = app.provider("Kaféet").await;
-    let id = opened(&app, &key).await;
-    let other = opened(&app, &key).await;
+    let id = app.open_survey(&key, survey()).await;
+    let other = app.open_survey(&key, survey()).await;
     let answer = json!({"answers": {"welcome": 3, "recommend": 7}});
     let limit = motesplats_server::survey_answers::ANSWERS_PER_MINUTE as usize;
     // The allowance refills slowly (one every two seconds), so a slow machine may
@@ -894,7 +865,7 @@ async fn one_address_may_send_a_survey_only_so_many_answers_a_minute() {
 async fn text_a_spreadsheet_would_run_is_neutralised_in_the_csv() {
     let app = spawn_app().await;
     let key = app.provider("Kaféet").await;
-    let id = opened(&app, &key).await;
+    let id = app.open_survey(&key, survey()).await;
     for comment in ["=1+2", "@SUM(A1)", "-3"] {
         let r = send(
             &app,
