@@ -86,6 +86,10 @@ async fn stored_event_ids(http: &Client, url: &str, key: &str) -> HashSet<String
 async fn a_full_disk_refuses_writes_with_503_and_loses_nothing_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
     let Some(disk) = SmallDisk::mount(dir.path()) else {
+        assert!(
+            std::env::var("MOTESPLATS_REQUIRE_TMPFS").as_deref() != Ok("1"),
+            "MOTESPLATS_REQUIRE_TMPFS=1 but a tmpfs could not be mounted (run as root)"
+        );
         // Straight to stderr: the harness hides eprintln! of passing tests.
         let _ = writeln!(
             std::io::stderr(),
