@@ -10,6 +10,7 @@ pub mod demo;
 pub mod identifier;
 pub mod ids;
 pub mod invalid;
+pub mod keys;
 pub mod network;
 pub mod page;
 pub mod plan;

@@ -80,16 +80,23 @@ pub(crate) fn demo_sign_in(server: &mut Server) -> (String, String) {
 /// A headless Chromium asking for Swedish, with its own profile folder and window size
 /// (`"375,812"` for a phone).
 pub(crate) async fn open_browser(webdriver: &str, profile: &Path, window: &str) -> Client {
-    let capabilities = json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--lang=sv-SE", format!("--window-size={window}"),
-                     format!("--user-data-dir={}", profile.display())],
-            "prefs": {"intl.accept_languages": "sv-SE,sv"}
-        }
+    let mut options = json!({
+        "binary": "/usr/bin/chromium",
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--lang=sv-SE", format!("--window-size={window}"),
+                 format!("--user-data-dir={}", profile.display())],
+        "prefs": {"intl.accept_languages": "sv-SE,sv"}
     });
+    // A desktop window has a minimum width of about 500 px; a phone's viewport is
+    // emulated instead, as the browser's device toolbar does.
+    let (width, height) = window.split_once(',').expect("window as \"width,height\"");
+    let (width, height): (u32, u32) = (width.parse().unwrap(), height.parse().unwrap());
+    if width < 500 {
+        options["mobileEmulation"] =
+            json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}});
+    }
+    let capabilities = json!({ "goog:chromeOptions": options });
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(capabilities.as_object().unwrap().clone())
         .connect(webdriver)

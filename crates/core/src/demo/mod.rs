@@ -11,7 +11,7 @@
 //! chunk of humans at a time, so a world of a million people never has to fit in
 //! memory. How the people are cut into chunks does not change the world.
 
-mod journeys;
+pub(crate) mod journeys;
 mod names;
 
 use crate::channel::{Channel, ChannelKey};

@@ -223,6 +223,12 @@ pub enum SurveyStatus {
 }
 
 impl SurveyStatus {
+    pub const ALL: &'static [SurveyStatus] = &[
+        SurveyStatus::Draft,
+        SurveyStatus::Open,
+        SurveyStatus::Closed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             SurveyStatus::Draft => "draft",
