@@ -5,7 +5,7 @@ use crate::auth::Tenant;
 use crate::client::PublicOrigin;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
-use crate::ui::survey::qr_svg;
+use crate::ui::surveys::public::qr_svg;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use motesplats_core::survey::SurveyId;

@@ -36,7 +36,7 @@ const PRE_SIGN_IN_COOKIE: &str = "motesplats_sign_in_form";
 const PRE_SIGN_IN_LIFETIME: i64 = 60 * 60;
 /// The largest form body read to find the token: the largest any UI form allows
 /// (each route still applies its own limit afterwards).
-const BODY_LIMIT: usize = super::research_forms::FORM_LIMIT;
+const BODY_LIMIT: usize = super::research::forms::FORM_LIMIT;
 
 /// The token of the sign-in whose session cookie holds `session`.
 pub fn session_token(session: &str) -> String {

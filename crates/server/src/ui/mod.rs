@@ -11,13 +11,9 @@ pub mod i18n;
 mod live;
 mod people;
 mod research;
-mod research_forms;
-mod research_view;
 pub mod routes;
 mod session;
-pub(crate) mod survey;
-mod survey_builder;
-mod survey_results;
+pub(crate) mod surveys;
 pub(crate) mod throttle;
 
 use crate::client::Client;

@@ -15,6 +15,9 @@
 //! add-question form, which can also start a section itself. Removing or moving away
 //! the last question of a section drops the section.
 
+pub(crate) mod public;
+pub(super) mod results;
+
 use super::forms::{FormView, Refused, Sent, error_name};
 use super::i18n::Lang;
 use super::session::SignedIn;
@@ -1194,7 +1197,7 @@ pub async fn qr(
     let link = origin
         .survey_link(&survey.id.to_string())
         .ok_or_else(|| ApiError::invalid("host", "the request has no usable Host header"))?;
-    super::survey::qr_svg(&link)
+    public::qr_svg(&link)
 }
 
 // ---------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 //! with their evidence cards, the five steps with what each still lacks, the
 //! choices the forms offer. A refused form is drawn again by `forms::FormView`.
 
-pub use super::forms::FormView;
-use super::i18n::Lang;
-use super::research_forms::fingerprint;
+use super::forms::fingerprint;
+pub use crate::ui::forms::FormView;
+use crate::ui::i18n::Lang;
 use motesplats_core::research::{
     self, EvidenceRef, Label, Perspective, Project, Role, Tally, Valence, tools_for,
 };

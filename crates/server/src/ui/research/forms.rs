@@ -4,14 +4,14 @@
 //! methods. A refused form comes back on the board with what was typed kept and the
 //! reason beside each field; a card someone else changed meanwhile is not overwritten.
 
-use super::forms::Upload;
-pub use super::forms::{Refused, Sent};
-use super::i18n::Lang;
-use super::research::{board_page, list_page, open};
-use super::session::SignedIn;
+use super::pages::{board_page, list_page, open};
 use crate::error::ApiError;
 use crate::json::{JsonError, from_json};
 use crate::state::AppState;
+use crate::ui::forms::Upload;
+pub use crate::ui::forms::{Refused, Sent};
+use crate::ui::i18n::Lang;
+use crate::ui::session::SignedIn;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;

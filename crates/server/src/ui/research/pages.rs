@@ -2,18 +2,16 @@
 //! board (evidence in value-landscape lanes by phase, beside the provider's real
 //! touchpoints and survey scores in that phase), its five steps with their forms and
 //! guidance, and the four-field matrix as a picture. The forms live in
-//! `research_forms`, what the board shows in `research_view`.
+//! `forms`, what the board shows in `board`.
 
-use super::i18n::Lang;
-use super::research_forms::Refused;
-use super::research_view::{
-    Choices, FormView, Lane, PHASES, StepView, choices, engine_lang, lanes, steps,
-};
-use super::session::SignedIn;
-use super::{Shell, local_time};
+use super::board::{Choices, FormView, Lane, PHASES, StepView, choices, engine_lang, lanes, steps};
+use super::forms::Refused;
 use crate::api::catalogue::CatalogueEntry;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::i18n::Lang;
+use crate::ui::session::SignedIn;
+use crate::ui::{Shell, local_time};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -165,7 +163,7 @@ pub async fn board_page(
 ) -> Result<Response, ApiError> {
     let shell = Shell::signed_in(lang, &format!("/research/{id}"), who);
     let Some((stored, project)) = open(state, who, id).await? else {
-        return super::people::not_found(shell);
+        return crate::ui::people::not_found(shell);
     };
     let l = engine_lang(lang);
     let me = who.provider.id;
@@ -234,10 +232,10 @@ pub async fn attachment(
 ) -> Result<Response, ApiError> {
     let shell = Shell::signed_in(lang, &format!("/research/{id}"), &who);
     let (Ok(project), Ok(attachment)) = (id.parse::<Uuid>(), attachment.parse::<Uuid>()) else {
-        return super::people::not_found(shell);
+        return crate::ui::people::not_found(shell);
     };
     match crate::api::attachments::serve(&state, who.provider.id, project, attachment).await {
-        Err(ApiError::NotFound) => super::people::not_found(shell),
+        Err(ApiError::NotFound) => crate::ui::people::not_found(shell),
         other => other,
     }
 }
@@ -313,7 +311,7 @@ pub async fn strategy(
 ) -> Result<Response, ApiError> {
     let shell = Shell::signed_in(lang, &format!("/research/{id}"), &who);
     let Some((_, project)) = open(&state, &who, &id).await? else {
-        return super::people::not_found(shell);
+        return crate::ui::people::not_found(shell);
     };
     let doc = project.strategy();
     let l = engine_lang(lang);
@@ -342,6 +340,6 @@ pub async fn strategy(
             research::to_markdown(&doc, l),
         )
             .into_response()),
-        _ => super::people::not_found(shell),
+        _ => crate::ui::people::not_found(shell),
     }
 }

@@ -5,16 +5,16 @@
 //! results and responses as CSV (served from this page's address, `?export=results`
 //! or `?export=responses`, so the signed-in session is enough).
 
-use super::Shell;
-use super::chart::{Diverging, DivergingBars};
-use super::i18n::Lang;
-use super::session::SignedIn;
 use crate::api::survey_analysis::{
     self as analysis, CompareQuery, Comparison, CrossTabResult, Data, ItemFigures, csv_response,
 };
 use crate::api::surveys::responses_csv;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::Shell;
+use crate::ui::chart::{Diverging, DivergingBars};
+use crate::ui::i18n::Lang;
+use crate::ui::session::SignedIn;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
@@ -300,7 +300,7 @@ pub async fn results(
         Err(_) => None,
     };
     let Some(survey) = survey else {
-        return super::people::not_found(shell);
+        return crate::ui::people::not_found(shell);
     };
     let data = Data::with_responses(survey, who.provider.clone(), &state, false).await?;
     let segment = analysis::segment(query.segment.as_deref());
@@ -370,9 +370,9 @@ fn segment_value(
         return lang.t("survey-unknown");
     }
     match split {
-        Split::Segment(Segment::Channel) => super::channel_name(lang, value, channels),
+        Split::Segment(Segment::Channel) => crate::ui::channel_name(lang, value, channels),
         Split::Segment(Segment::Phase) => {
-            super::phase_name(lang, motesplats_core::Phase::parse(value).ok())
+            crate::ui::phase_name(lang, motesplats_core::Phase::parse(value).ok())
         }
         _ => split.label(&data.survey, &data.provider, value, language(lang)),
     }

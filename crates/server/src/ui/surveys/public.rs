@@ -6,12 +6,12 @@
 //!
 //! Also a link as a QR code (`qr_svg`), which the API and the builder serve.
 
-use super::i18n::Lang;
 use crate::client::Client;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::survey_answers::{self, Target};
 use crate::survey_invitation;
+use crate::ui::i18n::Lang;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
