@@ -8,6 +8,9 @@
 //!   list as a client sends it, checked with every problem named by field.
 //! - `refi`: the codebook as a REFI-QDA codebook (`.qdc`, XML) and back, so it can
 //!   travel to and from QDA tools (QualCoder, ATLAS.ti, MAXQDA, NVivo, Taguette).
+//! - `language`: the language to read an open answer in for the suggestions: the
+//!   detected one (Swedish or English, `whatlang`) where the survey offers both and
+//!   the detector is sure, else the one the response declares.
 //! - `span`: one [`Coding`] — a span of one open-text answer, a code and a coder —
 //!   and [`CodingInput`], checked against the survey, the response's answer text
 //!   and the codebook. (Not `coding/coding.rs`: a module named like its parent.)
@@ -22,6 +25,7 @@
 
 pub mod analysis;
 pub mod codebook;
+pub mod language;
 pub mod refi;
 pub mod span;
 pub mod suggest;
@@ -31,5 +35,6 @@ pub use analysis::{
     JoinOn, agreement, code_table, frequencies, join,
 };
 pub use codebook::{Code, CodeInput, CodeKey, Codebook, CodebookInput, MAX_CODES};
+pub use language::reading_language;
 pub use refi::{from_qdc, slugify, to_qdc};
 pub use span::{Coding, CodingId, CodingInput, Segment, segments, slice_chars};
