@@ -9,10 +9,13 @@
 //! the same part in both languages.
 //!
 //! `cargo test -p motesplats-core --test coding_suggestions -- --nocapture` prints the
-//! held-out table per code beside the baselines. While tuning the lexicon, run the
+//! held-out table per code beside the baselines, and the micro-F1 with and without
+//! language detection when every held-out answer is declared Swedish, then English
+//! ([`detection_reads_mislabelled_answers_in_their_own_language`]). While tuning the lexicon, run the
 //! ignored `tune_on_the_training_part`, which shows the training part and its misses
 //! and never a held-out answer.
 
+use motesplats_core::coding::language::{detect, reading_language};
 use motesplats_core::coding::suggest::Suggester;
 use motesplats_core::survey::Language;
 use serde::Deserialize;
@@ -341,6 +344,90 @@ fn suggestions_beat_the_baselines_on_held_out_answers() {
             "{language}: micro-F1 {s:.3} not above most-frequent code {f:.3}"
         );
     }
+}
+
+/// Micro-F1 of the suggestions over `part`, each answer read in the language `read`
+/// gives for it.
+fn micro_f1(part: &[(&Answer, Language)], read: impl Fn(&Answer, Language) -> Language) -> f64 {
+    let s = Suggester::value_landscape();
+    let gold: Vec<Codes> = part.iter().map(|(a, _)| gold(a)).collect();
+    let predicted: Vec<Codes> = part
+        .iter()
+        .map(|&(a, written)| suggested(&s, a, read(a, written)))
+        .collect();
+    Scores::of(&gold, &predicted).micro().f1()
+}
+
+#[test]
+fn detection_reads_mislabelled_answers_in_their_own_language() {
+    let both = [Language::Sv, Language::En];
+    let sv = answers(Language::Sv);
+    let en = answers(Language::En);
+    // Every held-out answer of both files, with the language it is written in.
+    let held: Vec<(&Answer, Language)> = sv
+        .iter()
+        .map(|a| (a, Language::Sv))
+        .chain(en.iter().map(|a| (a, Language::En)))
+        .filter(|(a, _)| held_out(&a.id))
+        .collect();
+
+    let (mut right, mut wrong, mut unsure) = (0, 0, 0);
+    for &(a, written) in &held {
+        match detect(&a.text) {
+            Some(l) if l == written => right += 1,
+            Some(_) => wrong += 1,
+            None => unsure += 1,
+        }
+    }
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nheld out, both languages: {} answers; detector right {right}, wrong {wrong}, unsure {unsure}",
+        held.len()
+    );
+    let _ = writeln!(
+        out,
+        "{:<12} {:<12} {:>4} | {:>9} {:>9} {:>13}",
+        "declared", "written", "n", "F1 as is", "F1 detect", "F1 true lang"
+    );
+    for declared in both {
+        for written in [None, Some(Language::Sv), Some(Language::En)] {
+            let part: Vec<(&Answer, Language)> = held
+                .iter()
+                .copied()
+                .filter(|&(_, w)| written.is_none_or(|x| x == w))
+                .collect();
+            let as_is = micro_f1(&part, |_, _| declared);
+            let detected = micro_f1(&part, |a, _| reading_language(&a.text, declared, &both));
+            let bound = micro_f1(&part, |_, w| w);
+            let _ = writeln!(
+                out,
+                "{:<12} {:<12} {:>4} | {as_is:>9.2} {detected:>9.2} {bound:>13.2}",
+                declared.as_str(),
+                written.map_or("both", Language::as_str),
+                part.len()
+            );
+            // Detection may not cost the answers declared right, and must help the others.
+            match written {
+                Some(w) if w == declared => assert!(
+                    detected >= as_is,
+                    "{declared}: detection lowers micro-F1 of answers declared right, {as_is:.3} -> {detected:.3}"
+                ),
+                Some(_) => assert!(
+                    detected > as_is,
+                    "{declared}: detection does not raise micro-F1 of mislabelled answers, {as_is:.3} -> {detected:.3}"
+                ),
+                None => {}
+            }
+        }
+    }
+    println!("{out}");
+    assert!(
+        wrong * 20 <= held.len(),
+        "the detector is wrong on {wrong} of {} answers",
+        held.len()
+    );
 }
 
 #[test]
