@@ -32,11 +32,12 @@ use chrono::{SubsecRound, Utc};
 use motesplats_core::coding::suggest::{Suggester, Suggestion};
 use motesplats_core::coding::{
     Agreement, Codebook, CodebookInput, Coding, CodingId, CodingInput, Frequencies, Join, JoinOn,
-    agreement as agreement_of, frequencies as frequencies_of, from_qdc, join as join_of, to_qdc,
+    agreement as agreement_of, frequencies as frequencies_of, from_qdc, join as join_of,
+    reading_language, to_qdc,
 };
 use motesplats_core::research::QuoteInput;
 use motesplats_core::survey::{
-    Answer as SurveyAnswer, Response as SurveyResponse, ResponseId, Survey, SurveyId,
+    Answer as SurveyAnswer, Language, Response as SurveyResponse, ResponseId, Survey, SurveyId,
 };
 use motesplats_core::{FieldError, Invalid, ProviderId};
 use serde::{Deserialize, Serialize};
@@ -638,8 +639,10 @@ pub struct AnswerSuggestions {
 
 /// Automatic code suggestions for every completed open answer, from Swedish or
 /// English cues (Snowball stems, a lexicon, negation; see ARCHITECTURE.md for how
-/// well they do). Each carries its spans as character offsets, ready to post as a
-/// coding; codes the answer already has are left out.
+/// well they do). An answer is read in the language it is written in where the survey
+/// has both and the words make it clear, else in the response's language. Each carries
+/// its spans as character offsets, ready to post as a coding; codes the answer already
+/// has are left out.
 #[utoipa::path(get, path = "/surveys/{id}/coding/suggestions", tag = "coding", params(("id" = String, Path)),
     responses((status = 200, body = Vec<AnswerSuggestions>),
               (status = 404, body = Problem)))]
@@ -657,8 +660,15 @@ async fn suggestions(
             let Some(SurveyAnswer::Text(text)) = r.answers.get(&q.key) else {
                 continue;
             };
-            let suggestions =
-                fresh_suggestions(&suggester, &book, &codings, r, q.key.as_str(), text);
+            let suggestions = fresh_suggestions(
+                &suggester,
+                &book,
+                &codings,
+                r,
+                &survey.languages,
+                q.key.as_str(),
+                text,
+            );
             if !suggestions.is_empty() {
                 out.push(AnswerSuggestions {
                     response_id: r.id,
@@ -671,17 +681,19 @@ async fn suggestions(
     Ok(Json(out))
 }
 
-/// The suggestions for one answer that the codebook has and the answer lacks.
+/// The suggestions for one answer that the codebook has and the answer lacks; the
+/// answer is read in its own language where the survey's `languages` are both.
 pub(crate) fn fresh_suggestions(
     suggester: &Suggester,
     book: &Codebook,
     codings: &[Coding],
     response: &SurveyResponse,
+    languages: &[Language],
     question: &str,
     text: &str,
 ) -> Vec<Suggestion> {
     suggester
-        .suggest(text, response.language)
+        .suggest(text, reading_language(text, response.language, languages))
         .into_iter()
         .filter(|s| book.contains(&s.code))
         .filter(|s| {

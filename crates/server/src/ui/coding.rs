@@ -197,19 +197,27 @@ async fn render(
                         .join(", "),
                 })
                 .collect();
-            let offers = fresh_suggestions(&suggester, &book, &codings, r, q.key.as_str(), text)
-                .into_iter()
-                .filter_map(|s| {
-                    let (start, end) = *s.spans.first()?;
-                    Some(Offer {
-                        name: plain_name(&s.code),
-                        code: s.code,
-                        start,
-                        end,
-                        words: motesplats_core::coding::slice_chars(text, start, end).to_string(),
-                    })
+            let offers = fresh_suggestions(
+                &suggester,
+                &book,
+                &codings,
+                r,
+                &survey.languages,
+                q.key.as_str(),
+                text,
+            )
+            .into_iter()
+            .filter_map(|s| {
+                let (start, end) = *s.spans.first()?;
+                Some(Offer {
+                    name: plain_name(&s.code),
+                    code: s.code,
+                    start,
+                    end,
+                    words: motesplats_core::coding::slice_chars(text, start, end).to_string(),
                 })
-                .collect();
+            })
+            .collect();
             let problem = problem
                 .as_ref()
                 .filter(|(rid, qk, _, _)| *rid == r.id.to_string() && *qk == q.key.as_str())

@@ -1,7 +1,7 @@
 //! Coding of open answers over the API: two coders on the same answers and their
 //! kappa, frequencies, the join with a scale question, the 0/1 CSV, the codebook with
-//! versions and its REFI-QDA round trip, quotes sent to a research project, and
-//! another provider seeing none of it.
+//! versions and its REFI-QDA round trip, quotes sent to a research project, another
+//! provider seeing none of it, and suggestions read in the language an answer is in.
 
 use super::surveys::{analysed_survey, problem_fields};
 use super::{App, spawn_app};
@@ -799,4 +799,60 @@ async fn a_coded_quote_becomes_evidence_in_a_research_project() {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem_fields(&r.json().await.unwrap()), ["survey_id"]);
+}
+
+#[tokio::test]
+async fn suggestions_read_an_answer_in_the_language_it_is_written_in() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    let buzzing = "The app keeps buzzing with offers I never asked for.";
+    // The codes suggested for the same answer, declared Swedish, in each survey.
+    let mut seen = Vec::new();
+    for languages in [json!(["sv", "en"]), json!(["sv"])] {
+        let two = languages.as_array().unwrap().len() == 2;
+        let text = |sv: &str, en: &str| {
+            if two {
+                json!({"sv": sv, "en": en})
+            } else {
+                json!(sv)
+            }
+        };
+        let id = app
+            .open_survey(
+                &key,
+                json!({
+                    "title": text("Hur var besöket?", "How was your visit?"), "languages": languages,
+                    "sections": [{"questions": [
+                        {"key": "comment", "kind": "open_text", "text": text("Något mer?", "Anything else?")}
+                    ]}]
+                }),
+            )
+            .await;
+        let r = app
+            .http
+            .post(format!("{}/api/v1/surveys/{id}/responses", app.base))
+            .json(&json!({"answers": {"comment": buzzing}, "language": "sv"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let r = app
+            .get(&key, &format!("/surveys/{id}/coding/suggestions"))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let found: Value = r.json().await.unwrap();
+        let codes: Vec<String> = found[0]["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["code"].as_str().unwrap().to_string())
+            .collect();
+        seen.push(codes);
+    }
+    // Where the survey has both languages the English words are read in English, even
+    // in a response declared Swedish; a Swedish-only survey reads them in Swedish.
+    let has = |codes: &[String], code: &str| codes.iter().any(|c| c == code);
+    assert!(has(&seen[0], "digital.intrusive"), "{:?}", seen[0]);
+    assert!(has(&seen[0], "stance.dislike"), "{:?}", seen[0]);
+    assert_eq!(seen[1], ["digital.useful"]);
 }
