@@ -13,6 +13,8 @@
 
 pub(crate) mod journeys;
 mod names;
+pub mod research;
+pub mod surveys;
 
 use crate::channel::{Channel, ChannelKey};
 use crate::identifier::{Identifier, IdentifierKind};
