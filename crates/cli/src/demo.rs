@@ -2,11 +2,13 @@
 //! from a file of its own so it never mixes with real data.
 
 use anyhow::{Context, bail};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use motesplats_core::demo;
+use motesplats_core::demo::surveys::CafeJourneys;
+use motesplats_core::ids::ProviderId;
 use motesplats_server::auth::{hash_password, new_token, sha256};
-use motesplats_store::{NewApiKey, Role, Stitch, Store};
+use motesplats_store::{NewApiKey, ResponseWrite, Role, Stitch, Store};
 use std::sync::Arc;
 
 /// The demo sign-in: the café's user.
@@ -30,6 +32,10 @@ pub struct Args {
     /// An empty database to build into; default: the demo file, rebuilt from scratch.
     #[arg(long, env = "MOTESPLATS_DEMO_DATABASE")]
     database: Option<String>,
+    /// The world's "now" (RFC 3339): its ninety days end here. Default: now. With the
+    /// same seed, people and anchor the world is the same, ids included.
+    #[arg(long)]
+    anchor: Option<DateTime<Utc>>,
 }
 
 /// The demo's own SQLite file.
@@ -58,7 +64,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     let started = std::time::Instant::now();
-    let loaded = load(&store, args.seed, args.people).await?;
+    let anchor = args.anchor.unwrap_or_else(Utc::now);
+    let loaded = load(&store, args.seed, args.people, anchor).await?;
     println!(
         "demo world in {database}: {} providers, {} people, {} profiles, {} touchpoints ({:.1} s)",
         loaded.providers,
@@ -66,6 +73,10 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         loaded.profiles,
         loaded.touchpoints,
         started.elapsed().as_secs_f64()
+    );
+    println!(
+        "the café: {} research project with every step done, {} surveys, {} responses, {} codings",
+        loaded.projects, loaded.surveys, loaded.responses, loaded.codings
     );
     println!(
         "sign in as {SIGN_IN} / {PASSWORD} (every provider: demo@<cafe|clothing|hotel|property|bank>.example)"
@@ -77,7 +88,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 /// café so the person starting the demo can call the API at once.
 pub async fn ensure(store: &Arc<dyn Store>) -> anyhow::Result<String> {
     if store.providers().await?.is_empty() {
-        load(store, SEED, demo::DEFAULT_PEOPLE).await?;
+        load(store, SEED, demo::DEFAULT_PEOPLE, Utc::now()).await?;
     }
     let (user, _) = store
         .user_by_email(SIGN_IN)
@@ -101,10 +112,20 @@ struct Loaded {
     people: usize,
     profiles: usize,
     touchpoints: usize,
+    projects: usize,
+    surveys: usize,
+    responses: usize,
+    codings: usize,
 }
 
-/// Generates the world and writes it chunk by chunk, with a progress bar over the people.
-async fn load(store: &Arc<dyn Store>, seed: u64, people: usize) -> anyhow::Result<Loaded> {
+/// Generates the world and writes it chunk by chunk, with a progress bar over the
+/// people; then the café's research project and surveys, made from its journeys.
+async fn load(
+    store: &Arc<dyn Store>,
+    seed: u64,
+    people: usize,
+    anchor: DateTime<Utc>,
+) -> anyhow::Result<Loaded> {
     let world = demo::world();
     let password =
         hash_password(PASSWORD).map_err(|e| anyhow::anyhow!("hashing the demo password: {e:?}"))?;
@@ -129,7 +150,6 @@ async fn load(store: &Arc<dyn Store>, seed: u64, people: usize) -> anyhow::Resul
     // The next chunk is generated while this one is written; at most two wait, so
     // memory stays bounded.
     let (tx, mut rx) = tokio::sync::mpsc::channel(2);
-    let anchor = Utc::now();
     let generator = tokio::task::spawn_blocking(move || {
         for chunk in demo::people(seed, people, anchor, CHUNK_PEOPLE) {
             // A closed channel means the loader stopped on an error.
@@ -142,8 +162,12 @@ async fn load(store: &Arc<dyn Store>, seed: u64, people: usize) -> anyhow::Resul
         providers: members.len(),
         ..Loaded::default()
     };
+    let cafe = demo::surveys::cafe_index();
+    let mut journeys = CafeJourneys::default();
     while let Some(chunk) = rx.recv().await {
         let humans = chunk.truth.len();
+        // Before the rows are sorted by id: the surveys read each profile's journeys.
+        journeys.add(&chunk.touchpoints[cafe]);
         for ((&provider, profiles), mut touchpoints) in
             members.iter().zip(chunk.profiles).zip(chunk.touchpoints)
         {
@@ -162,5 +186,52 @@ async fn load(store: &Arc<dyn Store>, seed: u64, people: usize) -> anyhow::Resul
     }
     generator.await.context("generating the demo world")?;
     bar.finish_and_clear();
+    method(store, members[cafe], seed, &journeys, anchor, &mut loaded).await?;
     Ok(loaded)
+}
+
+/// The café's research project and its two surveys with their responses and codings,
+/// stored as the API stores them.
+async fn method(
+    store: &Arc<dyn Store>,
+    cafe: ProviderId,
+    seed: u64,
+    journeys: &CafeJourneys,
+    anchor: DateTime<Utc>,
+    loaded: &mut Loaded,
+) -> anyhow::Result<()> {
+    let (project, _) = demo::research::project(seed, cafe, anchor)
+        .map_err(|e| anyhow::anyhow!("the demo's research project: {e:?}"))?;
+    store
+        .create_project(cafe, project.id.0, project.export()?)
+        .await?;
+    loaded.projects += 1;
+    let (surveys, _) = demo::surveys::surveys(seed, journeys, anchor)
+        .map_err(|e| anyhow::anyhow!("the demo's surveys: {e:?}"))?;
+    for made in surveys {
+        store.create_survey(cafe, made.survey).await?;
+        loaded.surveys += 1;
+        // Written side by side, so the store commits them in groups rather than one
+        // transaction each; the codings after the responses they code.
+        let mut writes = tokio::task::JoinSet::new();
+        for response in made.responses {
+            let store = Arc::clone(store);
+            writes.spawn(async move {
+                store
+                    .save_response(cafe, response, 1, ResponseWrite::New { resume_sha256: None })
+                    .await
+                    .map(|_| ())
+            });
+            loaded.responses += 1;
+        }
+        writes.join_all().await.into_iter().collect::<Result<(), _>>()?;
+        let mut writes = tokio::task::JoinSet::new();
+        for coding in made.codings {
+            let store = Arc::clone(store);
+            writes.spawn(async move { store.add_coding(cafe, coding).await });
+            loaded.codings += 1;
+        }
+        writes.join_all().await.into_iter().collect::<Result<(), _>>()?;
+    }
+    Ok(())
 }
