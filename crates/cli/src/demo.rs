@@ -218,20 +218,35 @@ async fn method(
             let store = Arc::clone(store);
             writes.spawn(async move {
                 store
-                    .save_response(cafe, response, 1, ResponseWrite::New { resume_sha256: None })
+                    .save_response(
+                        cafe,
+                        response,
+                        1,
+                        ResponseWrite::New {
+                            resume_sha256: None,
+                        },
+                    )
                     .await
                     .map(|_| ())
             });
             loaded.responses += 1;
         }
-        writes.join_all().await.into_iter().collect::<Result<(), _>>()?;
+        writes
+            .join_all()
+            .await
+            .into_iter()
+            .collect::<Result<(), _>>()?;
         let mut writes = tokio::task::JoinSet::new();
         for coding in made.codings {
             let store = Arc::clone(store);
             writes.spawn(async move { store.add_coding(cafe, coding).await });
             loaded.codings += 1;
         }
-        writes.join_all().await.into_iter().collect::<Result<(), _>>()?;
+        writes
+            .join_all()
+            .await
+            .into_iter()
+            .collect::<Result<(), _>>()?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@ mod backup;
 mod browser;
 mod crash;
 mod demo;
+mod demo_method;
 mod full_disk;
 mod import;
 mod project;

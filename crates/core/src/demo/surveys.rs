@@ -118,6 +118,16 @@ pub fn cafe_index() -> usize {
 }
 
 impl CafeJourneys {
+    /// The café's journeys of the world `seed`, `people` and `anchor` make, generated
+    /// afresh; the loader gathers the same with `add` while it writes the world.
+    pub fn generate(seed: u64, people: usize, anchor: DateTime<Utc>) -> CafeJourneys {
+        let mut journeys = CafeJourneys::default();
+        for chunk in super::people(seed, people, anchor, KEEP) {
+            journeys.add(&chunk.touchpoints[cafe_index()]);
+        }
+        journeys
+    }
+
     /// Reads the café's touchpoints of one chunk, as the generator made them: grouped
     /// by profile, each journey in time order.
     pub fn add(&mut self, touchpoints: &[NewTouchpoint]) {
@@ -923,11 +933,7 @@ mod tests {
     }
 
     fn journeys(seed: u64, people: usize) -> CafeJourneys {
-        let mut j = CafeJourneys::default();
-        for chunk in super::super::people(seed, people, anchor(), 500) {
-            j.add(&chunk.touchpoints[cafe_index()]);
-        }
-        j
+        CafeJourneys::generate(seed, people, anchor())
     }
 
     #[test]
