@@ -200,14 +200,14 @@ async fn method(
     anchor: DateTime<Utc>,
     loaded: &mut Loaded,
 ) -> anyhow::Result<()> {
-    let (project, _) = demo::research::project(seed, cafe, anchor)
-        .map_err(|e| anyhow::anyhow!("the demo's research project: {e:?}"))?;
+    let (project, _) =
+        demo::research::project(seed, cafe, anchor).context("the demo's research project")?;
     store
         .create_project(cafe, project.id.0, project.export()?)
         .await?;
     loaded.projects += 1;
-    let (surveys, _) = demo::surveys::surveys(seed, journeys, anchor)
-        .map_err(|e| anyhow::anyhow!("the demo's surveys: {e:?}"))?;
+    let (surveys, _) =
+        demo::surveys::surveys(seed, journeys, anchor).context("the demo's surveys")?;
     for made in surveys {
         store.create_survey(cafe, made.survey).await?;
         loaded.surveys += 1;

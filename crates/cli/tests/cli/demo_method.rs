@@ -6,9 +6,8 @@ use super::{ok, text};
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Codebook, agreement};
 use motesplats_core::demo::research::project;
-use motesplats_core::demo::surveys::{CODERS, CafeJourneys, surveys};
+use motesplats_core::demo::surveys::{CODERS, CafeJourneys, chose, surveys};
 use motesplats_core::research::{Project, StepState};
-use motesplats_core::survey::{Answer, SurveyKey};
 
 const SEED: u64 = 11;
 const PEOPLE: usize = 1000;
@@ -92,10 +91,9 @@ async fn the_demo_holds_what_its_generator_made() {
         stored_responses.push(rs);
     }
     for d in truth.designed.iter().filter(|d| d.answers >= 30) {
-        let group = Answer::Choice(SurveyKey::parse(d.group).unwrap());
         let values: Vec<f64> = stored_responses[d.survey]
             .iter()
-            .filter(|r| r.answers.get(d.by) == Some(&group))
+            .filter(|r| chose(r, d.by, d.group))
             .filter_map(|r| r.answers.get(d.question)?.point(None))
             .map(f64::from)
             .collect();

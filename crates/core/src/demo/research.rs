@@ -31,7 +31,7 @@ pub struct ResearchTruth {
     pub moments: usize,
     /// The four-field action of each moment, in the project's order.
     pub actions: Vec<Action>,
-    pub focus: Action,
+    pub focus: Option<Action>,
     pub reflections: usize,
 }
 
@@ -55,10 +55,7 @@ pub fn project(
             .iter()
             .filter_map(|m| classify(m).ok().map(|q| q.action))
             .collect(),
-        focus: project
-            .focus
-            .as_ref()
-            .map_or(Action::Simplify, |f| f.action),
+        focus: project.focus.as_ref().map(|f| f.action),
         reflections: project.reflections.len(),
     };
     Ok((project, truth))
@@ -538,7 +535,7 @@ mod tests {
         ] {
             assert!(truth.actions.contains(&action), "no moment to {action:?}");
         }
-        assert_eq!(truth.focus, Action::Simplify);
+        assert_eq!(truth.focus, Some(Action::Simplify));
         // The strategy document cites what the project holds.
         let doc = p.strategy();
         assert!(doc.cited().len() >= truth.moments, "{:?}", doc.cited());

@@ -17,7 +17,7 @@ use crate::coding::{Codebook, Coding, CodingId, CodingInput};
 use crate::ids::ProfileId;
 use crate::invalid::Invalid;
 use crate::survey::{
-    Response, ResponseId, ResponseInput, Survey, SurveyId, SurveyInput, SurveyStatus,
+    Answer, Response, ResponseId, ResponseInput, Survey, SurveyId, SurveyInput, SurveyStatus,
 };
 use crate::touchpoint::{NewTouchpoint, Subject};
 use crate::value::{Motivation, Phase};
@@ -278,14 +278,7 @@ pub fn surveys(
     let made = [visit, app];
     let mut designed = Vec::new();
     let group_size = |s: &DemoSurvey, by: &str, group: &str| {
-        s.responses
-            .iter()
-            .filter(|r| {
-                r.answers
-                    .get(by)
-                    .is_some_and(|a| *a == crate::survey::Answer::Choice(key(group)))
-            })
-            .count()
+        s.responses.iter().filter(|r| chose(r, by, group)).count()
     };
     for o in Ordered::ALL {
         let (waiting, overall, recommend) = o.means();
@@ -516,8 +509,9 @@ fn span(text: &str, words: &str) -> Option<(i64, i64)> {
     Some((i64::try_from(start).ok()?, i64::try_from(end).ok()?))
 }
 
-fn key(s: &str) -> crate::survey::SurveyKey {
-    crate::survey::SurveyKey::parse(s).unwrap_or_else(|_| unreachable!("the demo's keys are valid"))
+/// Whether `response` chose the option `option` in the single choice `question`.
+pub fn chose(response: &Response, question: &str, option: &str) -> bool {
+    matches!(response.answers.get(question), Some(Answer::Choice(k)) if k.as_str() == option)
 }
 
 /// A whole number in `lo..=hi` whose expected value is `mean`: the points weighted
@@ -926,7 +920,6 @@ fn app_survey() -> Value {
 mod tests {
     use super::*;
     use crate::coding::agreement;
-    use crate::survey::Answer;
 
     fn anchor() -> DateTime<Utc> {
         "2026-11-23T12:00:00Z".parse().unwrap()
@@ -971,7 +964,7 @@ mod tests {
             let values: Vec<f64> = s
                 .responses
                 .iter()
-                .filter(|r| r.answers.get(d.by) == Some(&Answer::Choice(key(d.group))))
+                .filter(|r| chose(r, d.by, d.group))
                 .filter_map(|r| r.answers.get(d.question)?.point(None))
                 .map(f64::from)
                 .collect();
