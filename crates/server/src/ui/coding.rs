@@ -61,6 +61,8 @@ pub struct Offer {
 /// One open answer of one response.
 pub struct AnswerView {
     pub response: String,
+    /// The language the answer is written in, for its `lang` attribute.
+    pub lang: &'static str,
     pub question: String,
     pub question_text: String,
     pub pieces: Vec<Piece>,
@@ -224,6 +226,12 @@ async fn render(
                 .map(|(_, _, words, why)| (words.clone(), why.clone()));
             answers.push(AnswerView {
                 response: r.id.to_string(),
+                lang: motesplats_core::coding::language::reading_language(
+                    text,
+                    r.language,
+                    &survey.languages,
+                )
+                .as_str(),
                 question: q.key.as_str().to_string(),
                 question_text: q.text.best(language).to_string(),
                 pieces,

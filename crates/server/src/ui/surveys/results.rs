@@ -61,7 +61,7 @@ pub async fn list(
         .map(|s| SurveyLine {
             id: s.id.to_string(),
             title: s.title.best(language(lang)).to_string(),
-            status: s.status.as_str().to_string(),
+            status: lang.t(&format!("builder-status-{}", s.status.as_str())),
             version: s.version,
         })
         .collect();
