@@ -1,14 +1,18 @@
 //! What the journey board shows, built from a project: the value-landscape lanes
 //! with their evidence cards, the five steps with what each still lacks, the
-//! choices the forms offer. A refused form is drawn again by `forms::FormView`.
+//! choices the forms offer. A refused form is drawn again by `ui::forms::FormView`.
 
-use super::forms::fingerprint;
-pub use crate::ui::forms::FormView;
 use crate::ui::i18n::Lang;
 use motesplats_core::research::{
     self, EvidenceRef, Label, Perspective, Project, Role, Tally, Valence, tools_for,
 };
 use motesplats_core::{Action, DigitalAspect, Motivation, Phase, Setting, Stance, ValueLandscape};
+
+/// What a card looked like when the form was drawn, so an edit can tell whether
+/// someone else changed it first.
+pub fn fingerprint<T: serde::Serialize>(card: &T) -> String {
+    serde_json::to_string(card).unwrap_or_default()
+}
 
 pub const PHASES: [Phase; 3] = [Phase::Before, Phase::During, Phase::After];
 

@@ -4,12 +4,12 @@
 //! methods. A refused form comes back on the board with what was typed kept and the
 //! reason beside each field; a card someone else changed meanwhile is not overwritten.
 
+use super::board::fingerprint;
 use super::pages::{board_page, list_page, open};
 use crate::error::ApiError;
 use crate::json::{JsonError, from_json};
 use crate::state::AppState;
-use crate::ui::forms::Upload;
-pub use crate::ui::forms::{Refused, Sent};
+use crate::ui::forms::{Refused, Sent, Upload};
 use crate::ui::i18n::Lang;
 use crate::ui::session::SignedIn;
 use axum::extract::multipart::MultipartRejection;
@@ -127,12 +127,6 @@ fn evidence_refs(v: &mut Value) -> Result<(), Invalid> {
         *key = json!(r);
     }
     Ok(())
-}
-
-/// What a card looked like when the form was drawn, so an edit can tell whether
-/// someone else changed it first.
-pub fn fingerprint<T: serde::Serialize>(card: &T) -> String {
-    serde_json::to_string(card).unwrap_or_default()
 }
 
 fn unchanged<T: serde::Serialize>(sent: &Sent, now: &T) -> bool {

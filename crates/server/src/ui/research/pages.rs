@@ -4,11 +4,11 @@
 //! guidance, and the four-field matrix as a picture. The forms live in
 //! `forms`, what the board shows in `board`.
 
-use super::board::{Choices, FormView, Lane, PHASES, StepView, choices, engine_lang, lanes, steps};
-use super::forms::Refused;
+use super::board::{Choices, Lane, PHASES, StepView, choices, engine_lang, lanes, steps};
 use crate::api::catalogue::CatalogueEntry;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::forms::{FormView, Refused};
 use crate::ui::i18n::Lang;
 use crate::ui::session::SignedIn;
 use crate::ui::{Shell, local_time};
