@@ -7,7 +7,8 @@
 //!
 //! [`definition`] holds survey definitions (sections, questions, versions, the journey
 //! context), [`response`] the checked responses and the bridge from answers to
-//! [`stats`], [`ids`] their ids. [`segment`] splits responses into groups (channel,
+//! [`stats`], [`ids`] their ids; `to_input` turns a survey back into the input that
+//! makes it. [`segment`] splits responses into groups (channel,
 //! phase, motivation, provider, period) and into categories for cross-tabs.
 
 pub mod definition;
@@ -16,6 +17,7 @@ pub mod response;
 pub mod score;
 pub mod segment;
 pub mod stats;
+mod to_input;
 
 pub use definition::{
     Anchor, AnchorInput, ChoiceOption, ItemInput, JourneyContext, Language, LocalText, MatrixItem,

@@ -1,0 +1,610 @@
+//! What the builder page shows: the survey's sections and questions, a form for each
+//! change drawn filled in (with what was typed, if it was refused), and the choices
+//! the forms offer.
+
+use super::parse::{MIDDLE, applies, rows_sent, texts};
+use super::to_form::{agreement, details_fields, question_fields};
+use crate::client::PublicOrigin;
+use crate::ui::forms::{FormView, Refused, Sent};
+use crate::ui::i18n::Lang;
+use crate::ui::{Shell, channel_name, phase_name};
+use askama::Template;
+use motesplats_core::survey::{
+    Anchor, Language, LocalText, Question, QuestionKind, SurveyStatus, TextInput,
+};
+use motesplats_core::{Channel, Phase};
+use motesplats_store::StoredSurvey;
+
+/// Empty rows of statements and options on the form that adds a question.
+const NEW_ROWS: usize = 5;
+
+/// Empty rows after an existing question's statements and options.
+const EXTRA_ROWS: usize = 2;
+
+/// One choice of a select or a row of tick boxes.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+}
+
+pub struct Hidden {
+    pub name: String,
+    pub value: String,
+}
+
+/// A language of the survey, for the inputs of each text.
+pub struct LangCol {
+    pub code: &'static str,
+    pub label: String,
+}
+
+pub(super) fn lang_cols(lang: Lang, languages: &[Language]) -> Vec<LangCol> {
+    languages
+        .iter()
+        .map(|l| LangCol {
+            code: l.as_str(),
+            label: lang.t(&format!("builder-lang-{}", l.as_str())),
+        })
+        .collect()
+}
+
+pub(super) fn page_language(lang: Lang) -> Language {
+    match lang {
+        Lang::Sv => Language::Sv,
+        Lang::En => Language::En,
+    }
+}
+
+pub(super) fn phase_opts(lang: Lang) -> Vec<Opt> {
+    Phase::ALL
+        .iter()
+        .map(|p| Opt {
+            value: p.as_str().into(),
+            label: phase_name(lang, Some(*p)),
+        })
+        .collect()
+}
+
+pub(super) fn channel_opts(lang: Lang, channels: &[Channel]) -> Vec<Opt> {
+    channels
+        .iter()
+        .map(|c| Opt {
+            value: c.key.as_str().into(),
+            label: channel_name(lang, c.key.as_str(), channels),
+        })
+        .collect()
+}
+
+/// How a change was saved.
+pub(super) enum Saved {
+    Same,
+    Version(u32),
+    /// Nothing was saved: someone else changed the survey first.
+    Stale,
+}
+
+/// What the builder page shows besides the survey.
+#[derive(Default)]
+pub(super) struct View {
+    pub(super) saved: Option<Saved>,
+    /// A section being started: the title fields carried along.
+    pub(super) pending: Option<Vec<(String, String)>>,
+    pub(super) refused: Option<Refused>,
+    /// A form was drawn for a question or section no longer there.
+    pub(super) gone: bool,
+}
+
+impl View {
+    pub(super) fn refused(refused: Refused) -> Self {
+        View {
+            refused: Some(refused),
+            ..View::default()
+        }
+    }
+}
+
+/// A question form: its name, the values it shows, its rows.
+pub struct QuestionForm {
+    /// `add`, or `edit-{key}`.
+    pub f: String,
+    pub fv: FormView,
+    pub hidden: Vec<Hidden>,
+    /// The form that adds a question chooses a section.
+    pub adds: bool,
+    /// The first and the last point.
+    pub ends: Vec<Opt>,
+    /// The points between.
+    pub middle: Vec<Opt>,
+    pub middle_open: bool,
+    pub items: Vec<String>,
+    pub options: Vec<String>,
+    /// Drawn open: it was refused.
+    pub open: bool,
+    /// The kind whose fields are drawn; all kinds' on the form that adds.
+    pub kind: Option<String>,
+}
+
+impl QuestionForm {
+    /// Whether the fields of `part` (`scale`, `items`, `options`, `selections`,
+    /// `open`) are drawn: those of the form's kind when it changes a question (a
+    /// question changed to another kind gets that kind's fields when the form comes
+    /// back asking for them), every kind's when it adds one.
+    pub fn shows(&self, part: &str) -> bool {
+        let field = match part {
+            "scale" => "points",
+            "selections" => "min_selections",
+            "open" => "max_length",
+            other => other,
+        };
+        self.kind.as_deref().is_none_or(|k| applies(k, field))
+    }
+
+    /// An NPS or CSAT question: its scale and labels are the standard ones.
+    pub fn fixed(&self) -> bool {
+        matches!(self.kind.as_deref(), Some("nps" | "csat"))
+    }
+}
+
+/// A form drawn filled in: what was typed if it was refused, else its start values.
+fn filled(
+    lang: Lang,
+    form: &str,
+    start: Vec<(String, String)>,
+    refused: &mut Option<Refused>,
+) -> FormView {
+    let mine = refused.take_if(|r| r.sent.form == form);
+    FormView {
+        lang,
+        refused: Some(mine.unwrap_or_else(|| Refused {
+            sent: Sent {
+                form: form.to_string(),
+                fields: start,
+                file: None,
+            },
+            errors: Vec::new(),
+            conflict: false,
+        })),
+    }
+}
+
+/// A question form; its statements and options get `extra` empty rows after those
+/// filled in, and at least `least` rows.
+fn question_form(
+    lang: Lang,
+    f: String,
+    start: Vec<(String, String)>,
+    refused: &mut Option<Refused>,
+    adds: bool,
+    (extra, least): (usize, usize),
+) -> QuestionForm {
+    let open = refused.as_ref().is_some_and(|r| r.sent.form == f);
+    let fv = filled(lang, &f, start, refused);
+    let sent = &fv
+        .refused
+        .as_ref()
+        .expect("filled always draws values")
+        .sent;
+    let rows = |list: &str| {
+        let last = rows_sent(sent, list, true).last().map_or(0, |i| i + 1);
+        (last + extra).max(least)
+    };
+    let kind = (!adds).then(|| sent.one("kind").unwrap_or_default().to_string());
+    let (items, options) = (rows("items"), rows("options"));
+    let middle_open = MIDDLE.clone().any(|p| {
+        sent.fields
+            .iter()
+            .any(|(n, v)| n.starts_with(&format!("anchors.{p}.")) && !v.trim().is_empty())
+    });
+    let hidden = sent
+        .fields
+        .iter()
+        .filter(|(n, _)| n == "_question")
+        .map(|(n, v)| Hidden {
+            name: n.clone(),
+            value: v.clone(),
+        })
+        .collect();
+    QuestionForm {
+        hidden,
+        adds,
+        ends: vec![
+            Opt {
+                value: "anchors.first".into(),
+                label: lang.t("builder-anchor-first"),
+            },
+            Opt {
+                value: "anchors.last".into(),
+                label: lang.t("builder-anchor-last"),
+            },
+        ],
+        middle: MIDDLE
+            .map(|p| Opt {
+                value: format!("anchors.{p}"),
+                label: lang.t_with("builder-anchor-point", &[("point", p)]),
+            })
+            .collect(),
+        middle_open,
+        items: (0..items).map(|i| format!("items.{i}")).collect(),
+        options: (0..options).map(|i| format!("options.{i}")).collect(),
+        open,
+        kind,
+        f,
+        fv,
+    }
+}
+
+/// One question as the builder lists it.
+pub struct QuestionView {
+    pub key: String,
+    pub kind: String,
+    pub required: bool,
+    /// Per language: its name and the text.
+    pub texts: Vec<(String, String)>,
+    /// What its kind adds: points, labels, statements, options, limits.
+    pub lines: Vec<String>,
+    pub first: bool,
+    pub last: bool,
+    pub edit: QuestionForm,
+}
+
+pub struct SectionView {
+    pub index: usize,
+    pub title: String,
+    pub rename: FormView,
+    pub rename_f: String,
+    pub questions: Vec<QuestionView>,
+}
+
+fn both(t: &LocalText, langs: &[Language]) -> String {
+    langs
+        .iter()
+        .filter_map(|l| t.get(*l))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn kind_lines(lang: Lang, q: &Question, langs: &[Language]) -> Vec<String> {
+    let anchor_lines = |anchors: &[Anchor]| -> Vec<String> {
+        anchors
+            .iter()
+            .map(|a| format!("{} = {}", a.point, both(&a.label, langs)))
+            .collect()
+    };
+    let points = |p: i64| lang.t_with("builder-points-n", &[("points", p)]);
+    let keyed = |key: &str, t: &LocalText| format!("{key}: {}", both(t, langs));
+    match &q.kind {
+        QuestionKind::Scale { points: p, anchors } => {
+            let mut out = vec![points(i64::from(*p))];
+            out.extend(anchor_lines(anchors));
+            out
+        }
+        QuestionKind::Matrix {
+            points: p,
+            anchors,
+            items,
+        } => {
+            let mut out = vec![points(i64::from(*p))];
+            out.extend(anchor_lines(anchors));
+            out.extend(items.iter().map(|i| {
+                format!(
+                    "{} {}",
+                    lang.t("builder-item"),
+                    keyed(i.key.as_str(), &i.text)
+                )
+            }));
+            out
+        }
+        QuestionKind::OpenText { max_length } => {
+            vec![lang.t_with("builder-at-most-chars", &[("max", *max_length as i64)])]
+        }
+        QuestionKind::SingleChoice { options } => options
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} {}",
+                    lang.t("builder-option"),
+                    keyed(o.key.as_str(), &o.label)
+                )
+            })
+            .collect(),
+        QuestionKind::MultipleChoice {
+            options,
+            min_selections,
+            max_selections,
+        } => {
+            let mut out: Vec<String> = options
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{} {}",
+                        lang.t("builder-option"),
+                        keyed(o.key.as_str(), &o.label)
+                    )
+                })
+                .collect();
+            out.push(lang.t_with(
+                "builder-choose-between",
+                &[
+                    ("min", *min_selections as i64),
+                    ("max", *max_selections as i64),
+                ],
+            ));
+            out
+        }
+        QuestionKind::Nps { anchors } => {
+            let mut out = vec!["0–10".to_string()];
+            out.extend(anchor_lines(anchors));
+            out
+        }
+        QuestionKind::Csat { anchors } => {
+            let mut out = vec!["1–5".to_string()];
+            out.extend(anchor_lines(anchors));
+            out
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "survey_builder.html")]
+pub(super) struct BuilderPage {
+    shell: Shell,
+    id: String,
+    title: String,
+    status: &'static str,
+    status_label: String,
+    version: u32,
+    /// The revision the page shows; every form sends it back.
+    revision: i64,
+    responses: usize,
+    languages: Vec<LangCol>,
+    context: Vec<(String, String)>,
+    /// The notice after a saved change.
+    saved: Option<String>,
+    gone: bool,
+    /// The form that was refused, to point to.
+    refused_form: Option<String>,
+    /// Problems of a move or removal, or of the status.
+    order: FormView,
+    sections: Vec<SectionView>,
+    /// The title of a section being started, if one is.
+    pending: Option<String>,
+    kinds: Vec<Opt>,
+    section_choices: Vec<Opt>,
+    points: Vec<String>,
+    add: QuestionForm,
+    new_section: FormView,
+    details: FormView,
+    phases: Vec<Opt>,
+    channels: Vec<Opt>,
+    /// The status buttons: the value and its label.
+    moves: Vec<Opt>,
+    link: String,
+}
+
+/// The builder page of a stored survey, with its number of responses and the
+/// provider's channels.
+pub(super) fn builder_view(
+    shell: Shell,
+    lang: Lang,
+    stored: StoredSurvey,
+    responses: usize,
+    channels: &[Channel],
+    origin: &PublicOrigin,
+    view: View,
+) -> BuilderPage {
+    let StoredSurvey {
+        revision, survey, ..
+    } = stored;
+    let langs = survey.languages.as_slice();
+    let l = page_language(lang);
+    let mut refused = view.refused;
+    let id = survey.id.to_string();
+    // A refused form further down the page is pointed to from the top.
+    let refused_form = refused
+        .as_ref()
+        .map(|r| r.sent.form.clone())
+        .filter(|f| !matches!(f.as_str(), "order" | "status"));
+
+    let total = survey.questions().count();
+    let mut n = 0;
+    let mut sections = Vec::new();
+    for (si, sec) in survey.sections.iter().enumerate() {
+        let rename_f = format!("section-{si}");
+        let mut start = Vec::new();
+        if let Some(t) = &sec.title {
+            for lg in langs {
+                if let Some(v) = t.get(*lg) {
+                    start.push((format!("section_title.{}", lg.as_str()), v.to_string()));
+                }
+            }
+        }
+        start.push(("_section".into(), si.to_string()));
+        let rename = filled(lang, &rename_f, start, &mut refused);
+        let mut questions = Vec::new();
+        for q in &sec.questions {
+            n += 1;
+            let edit = question_form(
+                lang,
+                format!("edit-{}", q.key),
+                question_fields(q, langs),
+                &mut refused,
+                false,
+                (EXTRA_ROWS, 0),
+            );
+            questions.push(QuestionView {
+                key: q.key.to_string(),
+                kind: lang.t(&format!("builder-kind-{}", q.kind.name())),
+                required: q.required,
+                texts: langs
+                    .iter()
+                    .filter_map(|lg| {
+                        q.text.get(*lg).map(|t| {
+                            (
+                                lang.t(&format!("builder-lang-{}", lg.as_str())),
+                                t.to_string(),
+                            )
+                        })
+                    })
+                    .collect(),
+                lines: kind_lines(lang, q, langs),
+                first: n == 1,
+                last: n == total,
+                edit,
+            });
+        }
+        sections.push(SectionView {
+            index: si,
+            title: sec.title.as_ref().map_or_else(
+                || lang.t_with("builder-section-n", &[("n", si as i64 + 1)]),
+                |t| t.best(l).to_string(),
+            ),
+            rename,
+            rename_f,
+            questions,
+        });
+    }
+
+    // The form that adds a question: into the last section, or the one being started.
+    let pending_fields = view.pending.clone();
+    let mut start: Vec<(String, String)> = vec![
+        ("kind".into(), "scale".into()),
+        ("points".into(), "5".into()),
+        ("required".into(), "true".into()),
+        (
+            "key".into(),
+            (survey.questions().count() + 1..)
+                .map(|i| format!("q{i}"))
+                .find(|k| survey.question(k).is_none())
+                .unwrap_or_default(),
+        ),
+    ];
+    match &pending_fields {
+        Some(title) => {
+            start.push(("section".into(), "new".into()));
+            start.extend(title.iter().cloned());
+        }
+        None => start.push((
+            "section".into(),
+            survey.sections.len().saturating_sub(1).to_string(),
+        )),
+    }
+    start.extend(agreement(langs));
+    let add = question_form(lang, "add".into(), start, &mut refused, true, (1, NEW_ROWS));
+    let add_sent = &add.fv.refused.as_ref().expect("filled").sent;
+    let pending = (pending_fields.is_some() || add_sent.has("section", "new")).then(|| {
+        let title = texts(add_sent, "section_title", langs);
+        match title {
+            Some(TextInput::PerLanguage(m)) => m.values().cloned().collect::<Vec<_>>().join(" · "),
+            _ => lang.t("builder-untitled"),
+        }
+    });
+    let mut section_choices: Vec<Opt> = sections
+        .iter()
+        .map(|s| Opt {
+            value: s.index.to_string(),
+            label: s.title.clone(),
+        })
+        .collect();
+    section_choices.push(Opt {
+        value: "new".into(),
+        label: lang.t("builder-new-section-choice"),
+    });
+
+    let details = filled(lang, "details", details_fields(&survey), &mut refused);
+    let new_section = FormView {
+        lang,
+        refused: refused.take_if(|r| r.sent.form == "section"),
+    };
+    // What is left (a move, a removal, the status, or a form no longer on the page)
+    // shows at the top.
+    let order = FormView {
+        lang,
+        refused: refused.map(|mut r| {
+            r.sent.form = "order".into();
+            r
+        }),
+    };
+
+    let context = vec![
+        (
+            lang.t("builder-phase"),
+            phase_name(lang, survey.context.phase),
+        ),
+        (
+            lang.t("builder-channel"),
+            survey.context.channel.as_ref().map_or_else(
+                || lang.t("builder-none"),
+                |c| channel_name(lang, c.as_str(), channels),
+            ),
+        ),
+        (
+            lang.t("builder-touchpoint-kind"),
+            survey
+                .context
+                .touchpoint_kind
+                .as_ref()
+                .map_or_else(|| lang.t("builder-none"), |k| k.as_str().to_string()),
+        ),
+    ];
+    let saved = view.saved.map(|saved| match saved {
+        Saved::Version(v) => lang.t_with("builder-saved-version", &[("version", i64::from(v))]),
+        Saved::Same => lang.t("builder-saved"),
+        Saved::Stale => lang.t("builder-stale"),
+    });
+    let moves = match survey.status {
+        SurveyStatus::Draft => vec!["open"],
+        SurveyStatus::Open => vec!["closed"],
+        SurveyStatus::Closed => vec!["open"],
+    }
+    .into_iter()
+    .map(|v| Opt {
+        value: v.into(),
+        label: lang.t(&format!(
+            "builder-to-{}",
+            if survey.status == SurveyStatus::Closed {
+                "reopen"
+            } else {
+                v
+            }
+        )),
+    })
+    .collect();
+    BuilderPage {
+        link: origin
+            .survey_link(&id)
+            .unwrap_or_else(|| format!("/s/{id}")),
+        shell,
+        title: survey.title.best(l).to_string(),
+        status: survey.status.as_str(),
+        status_label: lang.t(&format!("builder-status-{}", survey.status.as_str())),
+        version: survey.version,
+        revision,
+        responses,
+        languages: lang_cols(lang, langs),
+        context,
+        saved,
+        gone: view.gone,
+        refused_form,
+        order,
+        sections,
+        pending,
+        kinds: QuestionKind::NAMES
+            .iter()
+            .map(|k| Opt {
+                value: k.to_string(),
+                label: lang.t(&format!("builder-kind-{k}")),
+            })
+            .collect(),
+        section_choices,
+        points: motesplats_core::survey::definition::SCALE_POINTS
+            .map(|p| p.to_string())
+            .collect(),
+        add,
+        new_section,
+        details,
+        phases: phase_opts(lang),
+        channels: channel_opts(lang, channels),
+        moves,
+        id,
+    }
+}
