@@ -477,6 +477,105 @@ async fn a_refused_question_keeps_the_input_and_says_why_in_swedish() {
     assert!(r.text().await.unwrap().contains("finns inte längre"));
 }
 
+/// The form that adds a question, as the builder page draws it.
+fn add_form(page: &str) -> &str {
+    let at = page.find("id=\"form-add\"").expect("the add-question form");
+    &page[at..at + page[at..].find("</form>").unwrap()]
+}
+
+#[tokio::test]
+async fn the_add_question_form_shows_only_the_chosen_kinds_fields() {
+    let (_app, _key, mut kim, base, _id) = kim_with_a_draft().await;
+    // Each input and the kinds that need it.
+    let inputs: &[(&str, &[&str])] = &[
+        ("points", &["scale", "matrix"]),
+        ("anchors.first.label.sv", &["scale", "matrix"]),
+        ("items.0.key", &["matrix"]),
+        ("options.0.key", &["single_choice", "multiple_choice"]),
+        ("min_selections", &["multiple_choice"]),
+        ("max_length", &["open_text"]),
+    ];
+    for kind in [
+        "scale",
+        "matrix",
+        "open_text",
+        "single_choice",
+        "multiple_choice",
+        "nps",
+        "csat",
+    ] {
+        let page = kim
+            .get(&format!("{base}?kind={kind}"), "sv")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let form = add_form(&page);
+        assert!(
+            form.contains(&format!("name=\"kind\" value=\"{kind}\"")),
+            "{kind}: {form}"
+        );
+        for (input, kinds) in inputs {
+            assert_eq!(
+                form.contains(&format!("name=\"{input}\"")),
+                kinds.contains(&kind),
+                "{kind}, {input}: {form}"
+            );
+        }
+        // The first choice is a plain GET form, with the chosen kind selected.
+        assert!(page.contains(&format!(
+            "<form method=\"get\" action=\"{base}#add-question\""
+        )));
+        assert!(page.contains(&format!("<option value=\"{kind}\" selected>")));
+    }
+    // Without a choice, or with an unknown kind, the form is a scale's.
+    for path in [base.clone(), format!("{base}?kind=nonsense")] {
+        let page = kim.get(&path, "sv").await.text().await.unwrap();
+        let form = add_form(&page);
+        assert!(form.contains("name=\"kind\" value=\"scale\""), "{form}");
+        assert!(form.contains("name=\"points\"") && !form.contains("name=\"max_length\""));
+    }
+
+    // Choosing a kind keeps the section being started.
+    let page = kim
+        .get(
+            &format!("{base}?new_section=1&section_title.sv=Besöket&kind=open_text"),
+            "sv",
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<input type=\"hidden\" name=\"section_title.sv\" value=\"Besöket\">"),
+        "{page}"
+    );
+    assert!(add_form(&page).contains("<option value=\"new\" selected>"));
+
+    // A refused addition comes back with its kind's fields only.
+    let path = drawn(&mut kim, &format!("{base}/question")).await;
+    let r = kim
+        .post(
+            &path,
+            "sv",
+            &[
+                ("section", "0"),
+                ("kind", "open_text"),
+                ("key", "more"),
+                ("text.sv", "Något mer?"),
+                ("max_length", "många"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    let form = add_form(&page);
+    assert!(
+        form.contains("value=\"många\"") && !form.contains("name=\"points\""),
+        "{form}"
+    );
+}
+
 /// Kim of Kafé Linden, signed in, has made a draft "Besöket" with one CSAT question:
 /// the app, the key, Kim's browser, the builder's path and the survey's id.
 async fn kim_with_a_draft() -> (super::App, String, Browser, String, String) {

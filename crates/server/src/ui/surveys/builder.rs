@@ -217,6 +217,8 @@ pub struct EditQuery {
     section_sv: Option<String>,
     #[serde(rename = "section_title.en")]
     section_en: Option<String>,
+    /// The kind of question the add-question form is drawn for.
+    kind: Option<String>,
 }
 
 /// `GET /surveys/{id}/edit`: the builder.
@@ -248,6 +250,7 @@ pub async fn edit(
         pending,
         refused: None,
         gone: false,
+        kind: query.kind,
     };
     builder_page(&state, lang, &who, &id, &origin, view, StatusCode::OK).await
 }

@@ -92,6 +92,8 @@ pub(super) struct View {
     pub(super) refused: Option<Refused>,
     /// A form was drawn for a question or section no longer there.
     pub(super) gone: bool,
+    /// The kind the form that adds a question is drawn for (`?kind=`).
+    pub(super) kind: Option<String>,
 }
 
 impl View {
@@ -120,15 +122,15 @@ pub struct QuestionForm {
     pub options: Vec<String>,
     /// Drawn open: it was refused.
     pub open: bool,
-    /// The kind whose fields are drawn; all kinds' on the form that adds.
-    pub kind: Option<String>,
+    /// The kind whose fields are drawn.
+    pub kind: String,
 }
 
 impl QuestionForm {
     /// Whether the fields of `part` (`scale`, `items`, `options`, `selections`,
-    /// `open`) are drawn: those of the form's kind when it changes a question (a
-    /// question changed to another kind gets that kind's fields when the form comes
-    /// back asking for them), every kind's when it adds one.
+    /// `open`) are drawn: those of the form's kind only (the form that adds a question
+    /// is drawn for the kind chosen first; a question changed to another kind gets
+    /// that kind's fields when the form comes back asking for them).
     pub fn shows(&self, part: &str) -> bool {
         let field = match part {
             "scale" => "points",
@@ -136,12 +138,12 @@ impl QuestionForm {
             "open" => "max_length",
             other => other,
         };
-        self.kind.as_deref().is_none_or(|k| applies(k, field))
+        applies(&self.kind, field)
     }
 
     /// An NPS or CSAT question: its scale and labels are the standard ones.
     pub fn fixed(&self) -> bool {
-        matches!(self.kind.as_deref(), Some("nps" | "csat"))
+        matches!(self.kind.as_str(), "nps" | "csat")
     }
 }
 
@@ -188,7 +190,7 @@ fn question_form(
         let last = rows_sent(sent, list, true).last().map_or(0, |i| i + 1);
         (last + extra).max(least)
     };
-    let kind = (!adds).then(|| sent.one("kind").unwrap_or_default().to_string());
+    let kind = sent.one("kind").unwrap_or_default().to_string();
     let (items, options) = (rows("items"), rows("options"));
     let middle_open = MIDDLE.clone().any(|p| {
         sent.fields
@@ -369,6 +371,8 @@ pub(super) struct BuilderPage {
     /// The title of a section being started, if one is.
     pending: Option<String>,
     kinds: Vec<Opt>,
+    /// What the form choosing the added question's kind carries along.
+    kind_carry: Vec<Hidden>,
     section_choices: Vec<Opt>,
     points: Vec<String>,
     add: QuestionForm,
@@ -466,8 +470,13 @@ pub(super) fn builder_view(
 
     // The form that adds a question: into the last section, or the one being started.
     let pending_fields = view.pending.clone();
+    let kind = view
+        .kind
+        .as_deref()
+        .filter(|k| QuestionKind::NAMES.contains(k))
+        .unwrap_or("scale");
     let mut start: Vec<(String, String)> = vec![
-        ("kind".into(), "scale".into()),
+        ("kind".into(), kind.into()),
         ("points".into(), "5".into()),
         ("required".into(), "true".into()),
         (
@@ -491,6 +500,14 @@ pub(super) fn builder_view(
     start.extend(agreement(langs));
     let add = question_form(lang, "add".into(), start, &mut refused, true, (1, NEW_ROWS));
     let add_sent = &add.fv.refused.as_ref().expect("filled").sent;
+    // Choosing another kind keeps the section being started.
+    let kind_carry = pending_fields
+        .iter()
+        .flat_map(|title| {
+            std::iter::once(("new_section".to_string(), "1".to_string())).chain(title.clone())
+        })
+        .map(|(name, value)| Hidden { name, value })
+        .collect();
     let pending = (pending_fields.is_some() || add_sent.has("section", "new")).then(|| {
         let title = texts(add_sent, "section_title", langs);
         match title {
@@ -596,6 +613,7 @@ pub(super) fn builder_view(
             })
             .collect(),
         section_choices,
+        kind_carry,
         points: motesplats_core::survey::definition::SCALE_POINTS
             .map(|p| p.to_string())
             .collect(),
