@@ -27,6 +27,7 @@ pub struct Opt {
     pub label: String,
 }
 
+/// A hidden input a form carries along.
 pub struct Hidden {
     pub name: String,
     pub value: String,
