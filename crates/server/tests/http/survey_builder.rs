@@ -246,8 +246,9 @@ async fn a_survey_is_built_in_the_browser_opened_and_answered() {
     for needle in [
         "id=\"question-aspects\"",
         "Matris av påståenden",
-        "1 = Instämmer inte alls · Strongly disagree",
-        "coffee: Kaffet var gott.",
+        // Each text is marked with its language, and a key is marked as no language.
+        "1 = <span lang=\"sv\">Instämmer inte alls</span> · <span lang=\"en\">Strongly disagree</span>",
+        "<code lang=\"zxx\">coffee</code>: <span lang=\"sv\">Kaffet var gott.</span>",
         "Välj från 0 till 2",
         "Högst 500 tecken",
         "id=\"form-edit-welcome\"",

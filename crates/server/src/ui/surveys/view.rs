@@ -10,7 +10,7 @@ use crate::ui::i18n::Lang;
 use crate::ui::{Shell, channel_name, phase_name};
 use askama::Template;
 use motesplats_core::survey::{
-    Anchor, Language, LocalText, Question, QuestionKind, SurveyStatus, TextInput,
+    Anchor, ChoiceOption, Language, LocalText, Question, QuestionKind, SurveyStatus, TextInput,
 };
 use motesplats_core::{Channel, Phase};
 use motesplats_store::StoredSurvey;
@@ -241,10 +241,10 @@ pub struct QuestionView {
     pub key: String,
     pub kind: String,
     pub required: bool,
-    /// Per language: its name and the text.
-    pub texts: Vec<(String, String)>,
+    /// Per language: its name, its code and the text.
+    pub texts: Vec<(String, &'static str, String)>,
     /// What its kind adds: points, labels, statements, options, limits.
-    pub lines: Vec<String>,
+    pub lines: Vec<KindLine>,
     pub first: bool,
     pub last: bool,
     pub edit: QuestionForm,
@@ -258,23 +258,56 @@ pub struct SectionView {
     pub questions: Vec<QuestionView>,
 }
 
-fn both(t: &LocalText, langs: &[Language]) -> String {
-    langs
-        .iter()
-        .filter_map(|l| t.get(*l))
-        .collect::<Vec<_>>()
-        .join(" · ")
+/// One line of what a question's kind adds: a lead ("Option", "3 ="), the author's key
+/// where it has one, and the texts in each language, each marked with its language.
+pub struct KindLine {
+    pub lead: String,
+    pub key: Option<String>,
+    pub texts: Vec<(&'static str, String)>,
 }
 
-fn kind_lines(lang: Lang, q: &Question, langs: &[Language]) -> Vec<String> {
-    let anchor_lines = |anchors: &[Anchor]| -> Vec<String> {
+impl KindLine {
+    fn lead(lead: String) -> KindLine {
+        KindLine {
+            lead,
+            key: None,
+            texts: Vec::new(),
+        }
+    }
+
+    fn texts(lead: String, key: Option<&str>, t: &LocalText, langs: &[Language]) -> KindLine {
+        KindLine {
+            lead,
+            key: key.map(str::to_string),
+            texts: langs
+                .iter()
+                .filter_map(|l| t.get(*l).map(|text| (l.as_str(), text.to_string())))
+                .collect(),
+        }
+    }
+}
+
+fn kind_lines(lang: Lang, q: &Question, langs: &[Language]) -> Vec<KindLine> {
+    let anchor_lines = |anchors: &[Anchor]| -> Vec<KindLine> {
         anchors
             .iter()
-            .map(|a| format!("{} = {}", a.point, both(&a.label, langs)))
+            .map(|a| KindLine::texts(format!("{} =", a.point), None, &a.label, langs))
             .collect()
     };
-    let points = |p: i64| lang.t_with("builder-points-n", &[("points", p)]);
-    let keyed = |key: &str, t: &LocalText| format!("{key}: {}", both(t, langs));
+    let points = |p: i64| KindLine::lead(lang.t_with("builder-points-n", &[("points", p)]));
+    let options = |options: &[ChoiceOption]| -> Vec<KindLine> {
+        options
+            .iter()
+            .map(|o| {
+                KindLine::texts(
+                    lang.t("builder-option"),
+                    Some(o.key.as_str()),
+                    &o.label,
+                    langs,
+                )
+            })
+            .collect()
+    };
     match &q.kind {
         QuestionKind::Scale { points: p, anchors } => {
             let mut out = vec![points(i64::from(*p))];
@@ -289,58 +322,39 @@ fn kind_lines(lang: Lang, q: &Question, langs: &[Language]) -> Vec<String> {
             let mut out = vec![points(i64::from(*p))];
             out.extend(anchor_lines(anchors));
             out.extend(items.iter().map(|i| {
-                format!(
-                    "{} {}",
-                    lang.t("builder-item"),
-                    keyed(i.key.as_str(), &i.text)
-                )
+                KindLine::texts(lang.t("builder-item"), Some(i.key.as_str()), &i.text, langs)
             }));
             out
         }
         QuestionKind::OpenText { max_length } => {
-            vec![lang.t_with("builder-at-most-chars", &[("max", *max_length as i64)])]
+            vec![KindLine::lead(lang.t_with(
+                "builder-at-most-chars",
+                &[("max", *max_length as i64)],
+            ))]
         }
-        QuestionKind::SingleChoice { options } => options
-            .iter()
-            .map(|o| {
-                format!(
-                    "{} {}",
-                    lang.t("builder-option"),
-                    keyed(o.key.as_str(), &o.label)
-                )
-            })
-            .collect(),
+        QuestionKind::SingleChoice { options: o } => options(o),
         QuestionKind::MultipleChoice {
-            options,
+            options: o,
             min_selections,
             max_selections,
         } => {
-            let mut out: Vec<String> = options
-                .iter()
-                .map(|o| {
-                    format!(
-                        "{} {}",
-                        lang.t("builder-option"),
-                        keyed(o.key.as_str(), &o.label)
-                    )
-                })
-                .collect();
-            out.push(lang.t_with(
+            let mut out = options(o);
+            out.push(KindLine::lead(lang.t_with(
                 "builder-choose-between",
                 &[
                     ("min", *min_selections as i64),
                     ("max", *max_selections as i64),
                 ],
-            ));
+            )));
             out
         }
         QuestionKind::Nps { anchors } => {
-            let mut out = vec!["0–10".to_string()];
+            let mut out = vec![KindLine::lead("0–10".to_string())];
             out.extend(anchor_lines(anchors));
             out
         }
         QuestionKind::Csat { anchors } => {
-            let mut out = vec!["1–5".to_string()];
+            let mut out = vec![KindLine::lead("1–5".to_string())];
             out.extend(anchor_lines(anchors));
             out
         }
@@ -446,6 +460,7 @@ pub(super) fn builder_view(
                         q.text.get(*lg).map(|t| {
                             (
                                 lang.t(&format!("builder-lang-{}", lg.as_str())),
+                                lg.as_str(),
                                 t.to_string(),
                             )
                         })
