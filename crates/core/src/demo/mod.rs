@@ -86,7 +86,7 @@ pub fn world() -> DemoWorld {
 }
 
 /// Every event kind the demo's journeys use, each once: the UI has words for them.
-pub fn event_kinds() -> Vec<TouchpointKind> {
+pub fn event_kinds() -> Vec<&'static str> {
     let mut kinds: Vec<&str> = PROVIDERS
         .iter()
         .flat_map(|p| p.journeys)
@@ -96,9 +96,6 @@ pub fn event_kinds() -> Vec<TouchpointKind> {
     kinds.sort_unstable();
     kinds.dedup();
     kinds
-        .into_iter()
-        .map(|k| TouchpointKind::parse(k).expect("the journey tables use valid kinds"))
-        .collect()
 }
 
 /// The customers of the demo world, `chunk` humans at a time (the last chunk may hold

@@ -4,7 +4,7 @@
 
 use super::i18n::Lang;
 use super::labels::identifier_label;
-use super::research_view::engine_lang;
+use super::research::engine_lang;
 use super::session::SignedIn;
 use super::{Shell, local_time};
 use crate::error::ApiError;

@@ -3,7 +3,7 @@
 use super::chart::{Bar, StackedBars};
 use super::i18n::Lang;
 use super::labels::event_label;
-use super::research_view::engine_lang;
+use super::research::engine_lang;
 use super::session::SignedIn;
 use super::{Shell, channel_name, local_time, phase_name};
 use crate::error::ApiError;

@@ -32,7 +32,7 @@ pub fn property(key: &str, value: &Value, lang: Lang) -> (String, String) {
 /// A JSON value for reading: numbers as the language writes them, text without quotes.
 pub fn json_value(value: &Value, lang: Lang) -> String {
     match value {
-        Value::Number(n) => number::json(n, super::research_view::engine_lang(lang)),
+        Value::Number(n) => number::json(n, super::research::engine_lang(lang)),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
@@ -86,12 +86,8 @@ mod tests {
                 assert_ne!(identifier_label(k, lang), k.as_str(), "{k} in {lang:?}");
             }
             for k in motesplats_core::demo::event_kinds() {
-                assert_ne!(
-                    event_label(&k, lang),
-                    k.as_str(),
-                    "{} in {lang:?}",
-                    k.as_str()
-                );
+                let kind = TouchpointKind::parse(k).unwrap();
+                assert_ne!(event_label(&kind, lang), k, "{k} in {lang:?}");
             }
         }
     }
