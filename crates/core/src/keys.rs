@@ -2,7 +2,6 @@
 //! People should never read one of these on a page; the browser walk checks that
 //! every page shows a label instead.
 
-use crate::demo::journeys::PROVIDERS;
 use crate::identifier::IdentifierKind;
 use crate::survey::{QuestionKind, SurveyStatus};
 use crate::value::{Action, DigitalAspect, Motivation, Phase, Setting, Stance};
@@ -20,11 +19,7 @@ pub fn internal_keys() -> BTreeSet<&'static str> {
     keys.extend(DigitalAspect::ALL.iter().map(|v| v.as_str()));
     keys.extend(Action::ALL.iter().map(|v| v.as_str()));
     keys.extend(Stance::ALL.iter().map(|v| v.as_str()));
-    for provider in PROVIDERS {
-        for journey in provider.journeys {
-            keys.extend(journey.steps.iter().map(|s| s.kind));
-        }
-    }
+    keys.extend(crate::demo::event_kinds());
     keys
 }
 

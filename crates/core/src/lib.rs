@@ -12,6 +12,7 @@ pub mod ids;
 pub mod invalid;
 pub mod keys;
 pub mod network;
+pub mod number;
 pub mod page;
 pub mod plan;
 pub mod profile;
@@ -27,7 +28,7 @@ pub use ids::{NetworkId, PersonId, ProfileId, ProviderId, TouchpointId, UserId};
 pub use invalid::{FieldError, Invalid};
 pub use network::{Network, NewNetwork, SharedData};
 pub use page::{Cursor, PageRequest};
-pub use profile::{NewProfile, Person, Profile};
+pub use profile::{NewProfile, Person, Profile, ProfileSearch};
 pub use provider::{NewProvider, Provider};
 pub use touchpoint::{Initiator, NewTouchpoint, Touchpoint, TouchpointKind};
 pub use value::{

@@ -2,7 +2,7 @@
 //! set of profiles). Until identity resolution links them, each profile has its own
 //! person.
 
-use crate::identifier::Identifier;
+use crate::identifier::{Identifier, IdentifierKind};
 use crate::ids::{PersonId, ProfileId, ProviderId};
 use crate::invalid::{Checker, Invalid, text};
 use crate::touchpoint::IdentifierInput;
@@ -112,10 +112,113 @@ impl NewProfile {
     }
 }
 
+/// What a member of staff typed to find a customer, read the way identifiers are
+/// written (e-mail lower-cased, phone numbers in E.164), so a search finds exactly the
+/// profiles stitching would.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileSearch {
+    /// The identifiers the query may be: a profile holding any of them matches.
+    pub identifiers: Vec<Identifier>,
+    /// Lower-cased text the display name must contain, when the query may be a name.
+    pub name: Option<String>,
+}
+
+impl ProfileSearch {
+    /// None for an empty query (every profile). `@handle` is a social handle, text
+    /// with `@` an e-mail address; otherwise a query with a digit may be a phone
+    /// number, a customer number or a loyalty card, and one with a letter a name.
+    pub fn parse(q: &str, region: &str) -> Result<Option<Self>, Invalid> {
+        if q.trim().is_empty() {
+            return Ok(None);
+        }
+        let q = text("q", q, 320)?;
+        let as_kind = |kind| Identifier::parse(kind, &q, region).map_err(|e| e.within("q"));
+        if q.starts_with('@') {
+            return Ok(Some(Self::exactly(as_kind(IdentifierKind::SocialHandle)?)));
+        }
+        if q.contains('@') {
+            return Ok(Some(Self::exactly(as_kind(IdentifierKind::Email)?)));
+        }
+        let mut identifiers = Vec::new();
+        if q.chars().any(|c| c.is_ascii_digit()) {
+            let kinds = [
+                IdentifierKind::Phone,
+                IdentifierKind::CustomerNumber,
+                IdentifierKind::LoyaltyCard,
+            ];
+            identifiers.extend(kinds.into_iter().filter_map(|k| as_kind(k).ok()));
+        }
+        let name = q.chars().any(char::is_alphabetic).then(|| q.to_lowercase());
+        Ok(Some(ProfileSearch { identifiers, name }))
+    }
+
+    fn exactly(id: Identifier) -> Self {
+        ProfileSearch {
+            identifiers: vec![id],
+            name: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn search(q: &str) -> ProfileSearch {
+        ProfileSearch::parse(q, "SE").unwrap().unwrap()
+    }
+
+    #[test]
+    fn a_search_is_read_as_the_identifier_it_may_be() {
+        let s = search(" Anna.K@Example.SE ");
+        assert_eq!(
+            s.identifiers,
+            [Identifier::parse(IdentifierKind::Email, "anna.k@example.se", "SE").unwrap()]
+        );
+        assert_eq!(s.name, None);
+
+        let s = search("070-123 45 67");
+        assert!(
+            s.identifiers
+                .iter()
+                .any(|i| i.kind == IdentifierKind::Phone && i.value == "+46701234567")
+        );
+        assert!(
+            s.identifiers
+                .iter()
+                .any(|i| i.kind == IdentifierKind::CustomerNumber && i.value == "070-123 45 67")
+        );
+        assert_eq!(s.name, None);
+
+        let s = search("M1000042");
+        assert!(
+            s.identifiers
+                .iter()
+                .all(|i| i.kind != IdentifierKind::Phone)
+        );
+        assert!(
+            s.identifiers
+                .iter()
+                .any(|i| i.kind == IdentifierKind::CustomerNumber && i.value == "M1000042")
+        );
+        assert_eq!(s.name.as_deref(), Some("m1000042"));
+
+        let s = search("ÅSA Öberg");
+        assert!(s.identifiers.is_empty());
+        assert_eq!(s.name.as_deref(), Some("åsa öberg"));
+
+        assert_eq!(search("@Anna_K").identifiers[0].value, "anna_k");
+        assert_eq!(ProfileSearch::parse("  ", "SE").unwrap(), None);
+    }
+
+    #[test]
+    fn a_search_that_cannot_be_what_it_looks_like_names_the_field() {
+        let e = ProfileSearch::parse("anna@", "SE").unwrap_err();
+        assert_eq!(e.0[0].field, "q.value");
+        let e = ProfileSearch::parse(&"x".repeat(321), "SE").unwrap_err();
+        assert_eq!(e.0[0].field, "q");
+    }
 
     #[test]
     fn identifiers_are_normalised_and_deduplicated() {

@@ -147,6 +147,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Profile>>;
     async fn profile(&self, reader: ProviderId, id: ProfileId) -> Result<Option<Profile>>;
     async fn profiles(&self, reader: ProviderId, filter: &ProfileFilter) -> Result<Vec<Profile>>;
+    /// The customer list: profiles matching the search (any of its identifiers, or
+    /// the name containing its text, case-insensitively), newest first.
+    async fn customers(&self, reader: ProviderId, query: &CustomerQuery) -> Result<Vec<Customer>>;
     async fn add_identifier(
         &self,
         provider: ProviderId,

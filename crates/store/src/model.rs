@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use motesplats_core::{
-    ChannelKey, Identifier, PageRequest, PersonId, Phase, ProfileId, ProviderId, Touchpoint,
-    TouchpointKind, UserId,
+    ChannelKey, Cursor, Identifier, PageRequest, PersonId, Phase, Profile, ProfileId,
+    ProfileSearch, ProviderId, Touchpoint, TouchpointKind, UserId,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -71,6 +71,28 @@ pub struct TouchpointFilter {
     pub until: Option<DateTime<Utc>>,
     /// Newest first; the cursor then pages towards older rows.
     pub newest_first: bool,
+    /// By when they happened (then by id), not by when they were recorded; the
+    /// cursor is still a touchpoint's id.
+    pub by_occurrence: bool,
+}
+
+/// A page of the customer list: newest profile first.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerQuery {
+    pub search: Option<ProfileSearch>,
+    /// `after` pages towards older profiles.
+    pub page: PageRequest,
+    /// Pages back: the `page.limit` profiles just newer than this one (then `after` is unused).
+    pub before: Option<Cursor>,
+}
+
+/// A profile in the customer list, with how much of its story there is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Customer {
+    pub profile: Profile,
+    pub touchpoints: u64,
+    /// When its latest touchpoint happened.
+    pub last_seen: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]

@@ -85,6 +85,19 @@ pub fn world() -> DemoWorld {
     }
 }
 
+/// Every event kind the demo's journeys use, each once: the UI has words for them.
+pub fn event_kinds() -> Vec<&'static str> {
+    let mut kinds: Vec<&str> = PROVIDERS
+        .iter()
+        .flat_map(|p| p.journeys)
+        .flat_map(|j| j.steps)
+        .map(|s| s.kind)
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+}
+
 /// The customers of the demo world, `chunk` humans at a time (the last chunk may hold
 /// fewer). Deterministic: the same seed, people and anchor always give the same
 /// humans, ids included, however they are cut into chunks. Touchpoints fall within the

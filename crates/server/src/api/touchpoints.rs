@@ -186,6 +186,7 @@ impl TouchpointQuery {
             from,
             until,
             newest_first,
+            by_occurrence: false,
         })
     }
 }

@@ -2,6 +2,8 @@
 
 use super::chart::{Bar, StackedBars};
 use super::i18n::Lang;
+use super::labels::event_label;
+use super::research::engine_lang;
 use super::session::SignedIn;
 use super::{Shell, channel_name, local_time, phase_name};
 use crate::error::ApiError;
@@ -9,7 +11,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use motesplats_core::{Channel, PageRequest, Phase, Touchpoint};
+use motesplats_core::{Channel, PageRequest, Phase, Touchpoint, number};
 use motesplats_store::TouchpointFilter;
 use std::collections::BTreeMap;
 
@@ -30,7 +32,7 @@ impl Line {
             when: local_time(t.occurred_at, time_zone),
             uncontrolled: channels.iter().any(|c| c.key == t.channel && !c.controlled),
             channel: channel_name(lang, t.channel.as_str(), channels),
-            kind: t.kind.as_str().to_string(),
+            kind: event_label(&t.kind, lang),
             phase: phase_name(lang, t.phase),
             profile_id: t.profile_id.map(|p| p.to_string()),
         }
@@ -41,9 +43,9 @@ impl Line {
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     shell: Shell,
-    total: u64,
+    total: String,
     channels_used: usize,
-    phase_totals: Vec<(String, u64)>,
+    phase_totals: Vec<(String, String)>,
     chart: String,
     recent: Vec<Line>,
 }
@@ -93,16 +95,19 @@ pub async fn page(
         .render()
         .map_err(|e| ApiError::Internal(e.to_string()))?;
 
+    let written = |n: u64| number::integer(i64::try_from(n).unwrap_or(i64::MAX), engine_lang(lang));
     let phase_totals = SERIES
         .iter()
         .map(|(p, _)| {
             (
                 phase_name(lang, *p),
-                counts
-                    .iter()
-                    .filter(|c| c.phase == *p)
-                    .map(|c| c.count)
-                    .sum(),
+                written(
+                    counts
+                        .iter()
+                        .filter(|c| c.phase == *p)
+                        .map(|c| c.count)
+                        .sum(),
+                ),
             )
         })
         .collect();
@@ -112,6 +117,7 @@ pub async fn page(
             after: None,
         },
         newest_first: true,
+        by_occurrence: true,
         ..Default::default()
     };
     let recent = state
@@ -123,7 +129,7 @@ pub async fn page(
         .collect();
     let page = DashboardPage {
         shell: Shell::signed_in(lang, "/dashboard", &who),
-        total: counts.iter().map(|c| c.count).sum(),
+        total: written(counts.iter().map(|c| c.count).sum()),
         channels_used: by_channel.len(),
         phase_totals,
         chart,
@@ -135,7 +141,7 @@ pub async fn page(
     ))
 }
 
-fn phase_class(p: Phase) -> &'static str {
+pub fn phase_class(p: Phase) -> &'static str {
     match p {
         Phase::Before => "phase-before",
         Phase::During => "phase-during",

@@ -52,6 +52,15 @@ impl Lang {
         LOCALES.lookup(id, key)
     }
 
+    /// The message `key` in this language, if there is one.
+    pub fn try_t(self, key: &str) -> Option<String> {
+        let id = match self {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+        };
+        LOCALES.try_lookup(id, key)
+    }
+
     /// The message `key` in this language with whole-number arguments, such as the
     /// ends of a scale.
     pub fn t_with(self, key: &str, args: &[(&'static str, i64)]) -> String {

@@ -1,27 +1,106 @@
 //! Profile and person pages: what the provider holds about one customer. Reads go
 //! through the store, so each view is in the person's access log.
 
-use super::dashboard::Line;
+use super::dashboard::phase_class;
 use super::i18n::Lang;
+use super::labels::{channel_icon, event_label, identifier_label, json_value, property};
 use super::session::SignedIn;
-use super::{Shell, local_time};
+use super::{Shell, channel_name, local_time, phase_name};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use motesplats_core::{Channel, PageRequest, PersonId, Profile, ProfileId};
+use motesplats_core::{Channel, Cursor, PageRequest, PersonId, Profile, ProfileId, Touchpoint};
 use motesplats_store::TouchpointFilter;
+use serde::Deserialize;
 
-/// A profile with its touchpoints, newest first.
+/// Touchpoints a page of the story.
+const STORY_PAGE: u32 = 100;
+
+/// A profile with a page of its story.
 pub struct ProfileView {
     pub id: String,
     pub display_name: String,
     pub identifiers: Vec<(String, String)>,
     pub attributes: Vec<(String, String)>,
     pub since: String,
-    pub lines: Vec<Line>,
+    pub story: Story,
+}
+
+/// A page of a profile's touchpoints in the order they happened, cut into runs of one
+/// phase each, so each visit reads before → during → after.
+pub struct Story {
+    pub runs: Vec<Run>,
+    /// How many touchpoints a page holds, in words.
+    pub page_note: String,
+    /// Cursors of the neighbouring pages: the first and last touchpoint shown.
+    pub earlier: Option<String>,
+    pub later: Option<String>,
+}
+
+/// Touchpoints in a row that share a phase.
+pub struct Run {
+    pub class: &'static str,
+    pub phase: String,
+    pub moments: Vec<Moment>,
+}
+
+/// One touchpoint in the story.
+pub struct Moment {
+    pub when: String,
+    pub icon: &'static str,
+    pub channel: String,
+    pub uncontrolled: bool,
+    pub event: String,
+    pub properties: Vec<(String, String)>,
+}
+
+impl Story {
+    fn of(touchpoints: &[Touchpoint], lang: Lang, channels: &[Channel], time_zone: &str) -> Self {
+        let mut runs: Vec<Run> = Vec::new();
+        for t in touchpoints {
+            let class = t.phase.map_or("phase-none", phase_class);
+            let moment = Moment {
+                when: local_time(t.occurred_at, time_zone),
+                icon: channel_icon(t.channel.as_str()),
+                channel: channel_name(lang, t.channel.as_str(), channels),
+                uncontrolled: channels.iter().any(|c| c.key == t.channel && !c.controlled),
+                event: event_label(&t.kind, lang),
+                properties: t
+                    .properties
+                    .iter()
+                    .map(|(k, v)| property(k, v, lang))
+                    .collect(),
+            };
+            match runs.last_mut() {
+                Some(run) if run.class == class => run.moments.push(moment),
+                _ => runs.push(Run {
+                    class,
+                    phase: phase_name(lang, t.phase),
+                    moments: vec![moment],
+                }),
+            }
+        }
+        Story {
+            runs,
+            page_note: lang.t_with("story-page-size", &[("count", STORY_PAGE.into())]),
+            earlier: None,
+            later: None,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
+}
+
+/// Which page of the story: `after` a touchpoint (later ones) or `before` it.
+#[derive(Deserialize, Default)]
+pub struct StoryQuery {
+    after: Option<String>,
+    before: Option<String>,
 }
 
 #[derive(Template)]
@@ -53,42 +132,63 @@ pub fn not_found(shell: Shell) -> Result<Response, ApiError> {
     Ok((StatusCode::NOT_FOUND, Html(html)).into_response())
 }
 
-async fn view(
+/// A page of the profile's story: the first, or the one beside a touchpoint.
+async fn story(
     state: &AppState,
     lang: Lang,
     who: &SignedIn,
-    p: Profile,
+    profile: ProfileId,
     channels: &[Channel],
-) -> Result<ProfileView, ApiError> {
+    after: Option<Cursor>,
+    before: Option<Cursor>,
+) -> Result<Story, ApiError> {
+    // One more than a page tells whether there is a page beyond.
     let filter = TouchpointFilter {
         page: PageRequest {
-            limit: 200,
-            after: None,
+            limit: STORY_PAGE + 1,
+            after: before.or(after),
         },
-        profile: Some(p.id),
-        newest_first: true,
+        profile: Some(profile),
+        by_occurrence: true,
+        newest_first: before.is_some(),
         ..Default::default()
     };
-    let touchpoints = state.store.touchpoints(who.provider.id, &filter).await?;
-    Ok(ProfileView {
+    let mut touchpoints = state.store.touchpoints(who.provider.id, &filter).await?;
+    let beyond = touchpoints.len() > STORY_PAGE as usize;
+    if beyond {
+        touchpoints.pop();
+    }
+    if before.is_some() {
+        touchpoints.reverse();
+    }
+    let mut story = Story::of(&touchpoints, lang, channels, &who.provider.time_zone);
+    let first = touchpoints.first().map(|t| t.id.to_string());
+    let last = touchpoints.last().map(|t| t.id.to_string());
+    (story.earlier, story.later) = if before.is_some() {
+        (first.filter(|_| beyond), last)
+    } else {
+        (first.filter(|_| after.is_some()), last.filter(|_| beyond))
+    };
+    Ok(story)
+}
+
+fn view(p: Profile, lang: Lang, who: &SignedIn, story: Story) -> ProfileView {
+    ProfileView {
         id: p.id.to_string(),
         display_name: p.display_name.clone().unwrap_or_else(|| "–".into()),
         identifiers: p
             .identifiers
             .iter()
-            .map(|i| (i.kind.to_string(), i.value.clone()))
+            .map(|i| (identifier_label(i.kind, lang), i.value.clone()))
             .collect(),
         attributes: p
             .attributes
             .iter()
-            .map(|(k, v)| (k.clone(), v.to_string()))
+            .map(|(k, v)| (k.clone(), json_value(v, lang)))
             .collect(),
         since: local_time(p.created_at, &who.provider.time_zone),
-        lines: touchpoints
-            .iter()
-            .map(|t| Line::of(lang, t, channels, &who.provider.time_zone))
-            .collect(),
-    })
+        story,
+    }
 }
 
 pub async fn profile(
@@ -96,10 +196,16 @@ pub async fn profile(
     lang: Lang,
     who: SignedIn,
     Path(id): Path<String>,
+    Query(page): Query<StoryQuery>,
 ) -> Result<Response, ApiError> {
     let path = format!("/profiles/{id}");
     let shell = Shell::signed_in(lang, &path, &who);
     let Ok(id) = id.parse::<ProfileId>() else {
+        return not_found(shell);
+    };
+    let cursor = |c: Option<String>| c.map(|c| c.parse().map(Cursor)).transpose();
+    // A cursor that is no touchpoint id names no page of this story.
+    let (Ok(after), Ok(before)) = (cursor(page.after), cursor(page.before)) else {
         return not_found(shell);
     };
     let Some(p) = state.store.profile(who.provider.id, id).await? else {
@@ -107,7 +213,8 @@ pub async fn profile(
     };
     let channels = state.store.channels(who.provider.id).await?;
     let person_id = p.person_id.to_string();
-    let profile = view(&state, lang, &who, p, &channels).await?;
+    let story = story(&state, lang, &who, p.id, &channels, after, before).await?;
+    let profile = view(p, lang, &who, story);
     let html = ProfilePage {
         shell,
         person_id,
@@ -135,7 +242,8 @@ pub async fn person(
     let channels = state.store.channels(who.provider.id).await?;
     let mut profiles = Vec::new();
     for p in person.profiles {
-        profiles.push(view(&state, lang, &who, p, &channels).await?);
+        let story = story(&state, lang, &who, p.id, &channels, None, None).await?;
+        profiles.push(view(p, lang, &who, story));
     }
     let html = PersonPage {
         shell,

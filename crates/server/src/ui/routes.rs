@@ -52,6 +52,7 @@ routes! {
     post "/sign-out" Public => session::sign_out;
     get "/lang" Public => switch_language;
     get "/dashboard" SignedIn => dashboard::page;
+    get "/customers" SignedIn => customers::list;
     get "/profiles/{id}" SignedIn => people::profile;
     get "/persons/{id}" SignedIn => people::person;
     get "/research" SignedIn => research::pages::list;

@@ -6,6 +6,7 @@ mod attachments;
 mod browser_session;
 mod coding;
 mod coding_page;
+mod customers;
 mod ingest;
 mod matrix;
 mod openapi;

@@ -5,6 +5,7 @@
 
 mod attachments;
 mod coding;
+mod customers;
 mod ingest;
 mod projects;
 mod rows;

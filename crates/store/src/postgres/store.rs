@@ -2,11 +2,11 @@
 
 use super::PgStore;
 use super::rows::{self, stored};
-use super::{attachments, coding, ingest, projects, surveys};
+use super::{attachments, coding, customers, ingest, projects, surveys};
 use crate::{
-    AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
-    Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store, StoreError,
-    StoredProject, StoredSurvey, SurveyChange, TouchpointFilter, User,
+    AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind, NewApiKey,
+    Outcome, ProfileFilter, Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store,
+    StoreError, StoredProject, StoredSurvey, SurveyChange, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -31,7 +31,7 @@ fn origins_from(v: serde_json::Value) -> Result<Vec<String>> {
     serde_json::from_value(v).map_err(|_| StoreError::Backend("unreadable key origins".into()))
 }
 
-fn encode(e: sqlx::error::BoxDynError) -> StoreError {
+pub(super) fn encode(e: sqlx::error::BoxDynError) -> StoreError {
     StoreError::Backend(format!("cannot encode a query argument: {e}"))
 }
 
@@ -527,6 +527,22 @@ impl Store for PgStore {
         Ok(profiles)
     }
 
+    async fn customers(&self, reader: ProviderId, query: &CustomerQuery) -> Result<Vec<Customer>> {
+        let mut tx = self.pool.begin().await?;
+        let found = customers::customers(&mut tx, reader, query).await?;
+        rows::log_access(
+            &mut tx,
+            &AccessEntry::for_reads(
+                reader,
+                "profile",
+                found.iter().map(|f| (f.profile.person_id, f.profile.id)),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
     async fn add_identifier(
         &self,
         provider: ProviderId,
@@ -729,11 +745,15 @@ impl Store for PgStore {
         args.add(reader.0).map_err(encode)?;
         if let Some(a) = f.page.after {
             args.add(a.0).map_err(encode)?;
-            sql += &format!(
-                " AND t.id {} ${}",
-                if f.newest_first { "<" } else { ">" },
-                args.len()
-            );
+            let op = if f.newest_first { "<" } else { ">" };
+            let n = args.len();
+            sql += &if f.by_occurrence {
+                format!(
+                    " AND (t.occurred_at, t.id) {op} (SELECT occurred_at, id FROM touchpoints WHERE provider_id = $1 AND id = ${n})"
+                )
+            } else {
+                format!(" AND t.id {op} ${n}")
+            };
         }
         if let Some(p) = f.profile {
             args.add(p.0).map_err(encode)?;
@@ -760,7 +780,14 @@ impl Store for PgStore {
             sql += &format!(" AND t.occurred_at < ${}", args.len());
         }
         let order = if f.newest_first { "DESC" } else { "ASC" };
-        sql += &format!(" ORDER BY t.id {order} LIMIT {}", f.page.limit);
+        if f.by_occurrence {
+            sql += &format!(
+                " ORDER BY t.occurred_at {order}, t.id {order} LIMIT {}",
+                f.page.limit
+            );
+        } else {
+            sql += &format!(" ORDER BY t.id {order} LIMIT {}", f.page.limit);
+        }
         let mut tx = self.pool.begin().await?;
         let found = sqlx::query_with(AssertSqlSafe(sql), args)
             .fetch_all(&mut *tx)

@@ -6,6 +6,7 @@
 
 mod attachments;
 pub(crate) mod coding;
+mod customers;
 mod ingest;
 mod projects;
 mod rows;
@@ -159,7 +160,7 @@ fn configure(c: &Connection) -> Result<()> {
     // 32 MiB of page cache per connection (the default is 2 MiB): indexes of large
     // tables stay in memory during bulk loads.
     c.pragma_update(None, "cache_size", -32_000)?;
-    Ok(())
+    customers::register_unicode_lower(c)
 }
 
 fn migrate(c: &mut Connection) -> Result<()> {

@@ -2,11 +2,11 @@
 
 use super::SqliteStore;
 use super::rows::{self, Micros, as_stored, micros};
-use super::{attachments, coding, ingest, projects, surveys};
+use super::{attachments, coding, customers, ingest, projects, surveys};
 use crate::{
-    AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
-    Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store, StoreError,
-    StoredProject, StoredSurvey, SurveyChange, TouchpointFilter, User,
+    AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind, NewApiKey,
+    Outcome, ProfileFilter, Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store,
+    StoreError, StoredProject, StoredSurvey, SurveyChange, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -534,6 +534,20 @@ impl Store for SqliteStore {
         Ok(profiles)
     }
 
+    async fn customers(&self, reader: ProviderId, query: &CustomerQuery) -> Result<Vec<Customer>> {
+        let query = query.clone();
+        let found = self
+            .read(move |c| customers::customers(c, reader, &query))
+            .await?;
+        let log = AccessEntry::for_reads(
+            reader,
+            "profile",
+            found.iter().map(|f| (f.profile.person_id, f.profile.id)),
+        );
+        self.write(move |c| rows::log_access(c, &log)).await?;
+        Ok(found)
+    }
+
     async fn add_identifier(
         &self,
         provider: ProviderId,
@@ -701,9 +715,6 @@ impl Store for SqliteStore {
                     args.push(v);
                     sql += &format!(" AND {clause} ?{}", args.len());
                 };
-                if let Some(a) = f.page.after {
-                    and(if f.newest_first { "t.id <" } else { "t.id >" }, Sql::Blob(a.0.as_bytes().to_vec()));
-                }
                 if let Some(p) = f.profile {
                     and("t.profile_id =", Sql::Blob(p.0.as_bytes().to_vec()));
                 }
@@ -722,8 +733,22 @@ impl Store for SqliteStore {
                 if let Some(t) = f.until {
                     and("t.occurred_at <", Sql::Integer(micros(t)));
                 }
+                if let Some(a) = f.page.after {
+                    args.push(Sql::Blob(a.0.as_bytes().to_vec()));
+                    let op = if f.newest_first { "<" } else { ">" };
+                    let n = args.len();
+                    sql += &if f.by_occurrence {
+                        format!(" AND (t.occurred_at, t.id) {op} (SELECT occurred_at, id FROM touchpoints WHERE provider_id = ?1 AND id = ?{n})")
+                    } else {
+                        format!(" AND t.id {op} ?{n}")
+                    };
+                }
                 let order = if f.newest_first { "DESC" } else { "ASC" };
-                sql += &format!(" ORDER BY t.id {order} LIMIT {}", f.page.limit);
+                if f.by_occurrence {
+                    sql += &format!(" ORDER BY t.occurred_at {order}, t.id {order} LIMIT {}", f.page.limit);
+                } else {
+                    sql += &format!(" ORDER BY t.id {order} LIMIT {}", f.page.limit);
+                }
                 let mut stmt = c.prepare_cached(&sql)?;
                 let raws: Vec<_> = stmt
                     .query_map(params_from_iter(args), |r| Ok((rows::raw_touchpoint(r)?, r.get::<_, Option<Uuid>>(13)?.map(PersonId))))?
