@@ -35,6 +35,7 @@ struct File {
     #[serde(default)]
     properties: Vec<PropertySpec>,
     delimiter: Option<String>,
+    header: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +106,17 @@ enum Source {
 enum Part {
     Text(String),
     Column(Column),
+    /// `{row}`: the row's number, as the error file counts it.
+    Row,
+}
+
+/// How a line is cut into cells.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Delimiter {
+    /// CSV with this separator (quotes as RFC 4180).
+    Char(u8),
+    /// Runs of spaces and tabs, as column-aligned exports are written; no quoting.
+    Whitespace,
 }
 
 #[derive(Debug)]
@@ -140,7 +152,9 @@ struct Property {
 /// A checked mapping.
 #[derive(Debug)]
 pub struct Mapping {
-    pub delimiter: u8,
+    pub delimiter: Delimiter,
+    /// Whether the first row names the columns; without it columns are "1", "2", …
+    pub header: bool,
     event_id: Option<Vec<Part>>,
     profile_id: Option<Source>,
     occurred_at: Option<Time>,
@@ -188,13 +202,16 @@ impl Mapping {
         };
 
         let delimiter = match file.delimiter.as_deref() {
-            None => b',',
-            Some(d) if d.len() == 1 && d.is_ascii() && !"\"\r\n".contains(d) => d.as_bytes()[0],
+            None => Delimiter::Char(b','),
+            Some("whitespace") => Delimiter::Whitespace,
+            Some(d) if d.len() == 1 && d.is_ascii() && !"\"\r\n".contains(d) => {
+                Delimiter::Char(d.as_bytes()[0])
+            }
             Some(d) => {
                 p.push(format!(
-                    "delimiter: {d:?} is not one character such as \",\", \";\" or \"\\t\""
+                    "delimiter: {d:?} is neither one character such as \",\", \";\" or \"\\t\" nor \"whitespace\""
                 ));
-                b','
+                Delimiter::Char(b',')
             }
         };
 
@@ -415,6 +432,7 @@ impl Mapping {
         }
         Ok(Mapping {
             delimiter,
+            header: file.header.unwrap_or(true),
             event_id,
             profile_id,
             occurred_at,
@@ -491,6 +509,28 @@ impl Mapping {
         }
     }
 
+    /// Finds every column the mapping names in the file's header, or, in a file
+    /// without one, among the `cells` of its first row ("1" is the first).
+    pub fn bind_by_position(&mut self, cells: usize) -> Result<(), Problems> {
+        let mut p = Vec::new();
+        self.each_column_mut(&mut |c| match c.name.parse::<usize>() {
+            Ok(n) if (1..=cells).contains(&n) => c.index = n - 1,
+            Ok(_) => p.push(format!(
+                "{}: no column {}; without a header the columns are numbered 1 to {cells}, as many as the first row has",
+                c.key, c.name
+            )),
+            Err(_) => p.push(format!(
+                "{}: {:?} is not a column number; with header = false columns are named by position, \"1\" for the first",
+                c.key, c.name
+            )),
+        });
+        if p.is_empty() {
+            Ok(())
+        } else {
+            Err(Problems(p))
+        }
+    }
+
     /// Finds every column the mapping names in the file's header.
     pub fn bind(&mut self, header: &[String]) -> Result<(), Problems> {
         let mut p = Vec::new();
@@ -535,18 +575,21 @@ impl Mapping {
         self.event_id.is_some()
     }
 
-    /// Maps one row (cells in header order) with `zone` for times without an offset.
-    pub fn apply(&self, cells: &[&str], zone: Tz) -> Mapped {
+    /// Maps row number `row` (cells in header order) with `zone` for times without
+    /// an offset.
+    pub fn apply(&self, cells: &[&str], row: u64, zone: Tz) -> Mapped {
         let cell = |c: &Column| cells.get(c.index).map_or("", |s| s.trim());
         let mut errors = Vec::new();
         let mut input = TouchpointInput::default();
 
         if let Some(parts) = &self.event_id {
+            let row = row.to_string();
             let id: String = parts
                 .iter()
                 .map(|part| match part {
                     Part::Text(t) => t.as_str(),
                     Part::Column(c) => cell(c),
+                    Part::Row => row.as_str(),
                 })
                 .collect();
             input.event_id = Some(id).filter(|id| !id.is_empty());
@@ -744,7 +787,7 @@ impl Mapping {
                     .flatten()
                     .filter_map(|p| match p {
                         Part::Column(c) => Some(format!("{:?}", c.name)),
-                        Part::Text(_) => None,
+                        Part::Text(_) | Part::Row => None,
                     })
                     .collect();
                 (!names.is_empty()).then(|| format!("{reason} (columns {})", names.join(", ")))
@@ -808,7 +851,8 @@ fn localise(local: NaiveDateTime, zone: Tz) -> Result<String, String> {
     }
 }
 
-/// A template such as `{order_id}-{line}`; `{{` and `}}` stand for braces.
+/// A template such as `{order_id}-{line}`; `{row}` is the row's number and `{{` and
+/// `}}` stand for braces.
 fn template(t: &str) -> Result<Vec<Part>, String> {
     let mut parts = Vec::new();
     let mut text = String::new();
@@ -840,6 +884,10 @@ fn template(t: &str) -> Result<Vec<Part>, String> {
                 if !text.is_empty() {
                     parts.push(Part::Text(std::mem::take(&mut text)));
                 }
+                if name.trim() == "row" {
+                    parts.push(Part::Row);
+                    continue;
+                }
                 parts.push(Part::Column(Column {
                     key: "event_id".into(),
                     name: name.trim().to_string(),
@@ -857,9 +905,12 @@ fn template(t: &str) -> Result<Vec<Part>, String> {
     if !text.is_empty() {
         parts.push(Part::Text(text));
     }
-    if !parts.iter().any(|p| matches!(p, Part::Column(_))) {
+    if !parts
+        .iter()
+        .any(|p| matches!(p, Part::Column(_) | Part::Row))
+    {
         return Err(format!(
-            "the template {t:?} names no column, so every row would get the same id; use {{column}}"
+            "the template {t:?} names no column, so every row would get the same id; use {{column}} or {{row}}"
         ));
     }
     Ok(parts)
@@ -943,7 +994,7 @@ mod tests {
     #[test]
     fn a_row_becomes_an_input_with_local_time_and_typed_properties() {
         let mut m = Mapping::parse(GOOD).unwrap();
-        assert_eq!(m.delimiter, b';');
+        assert_eq!(m.delimiter, Delimiter::Char(b';'));
         m.bind(&header()).unwrap();
         let row = [
             "A1",
@@ -954,7 +1005,7 @@ mod tests {
             "070-123 45 67",
             "1 299,50",
         ];
-        let mapped = m.apply(&row, chrono_tz::Europe::Stockholm);
+        let mapped = m.apply(&row, 7, chrono_tz::Europe::Stockholm);
         assert!(mapped.errors.is_empty(), "{:?}", mapped.errors);
         let i = &mapped.input;
         assert_eq!(i.event_id.as_deref(), Some("A1-2"));
@@ -972,7 +1023,7 @@ mod tests {
         let mut m = Mapping::parse(GOOD).unwrap();
         m.bind(&header()).unwrap();
         let row = ["A1", "3", "2025-13-01 14:05", "Telefon", "a@b.se", "", "x"];
-        let mapped = m.apply(&row, chrono_tz::Europe::Stockholm);
+        let mapped = m.apply(&row, 7, chrono_tz::Europe::Stockholm);
         let fields: Vec<&str> = mapped.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["channel", "occurred_at", "properties.amount_sek"]);
         let explained = m.explain(
@@ -1083,6 +1134,46 @@ mod tests {
             d.read("32/01/2025", z)
                 .unwrap_err()
                 .contains("does not match the format")
+        );
+    }
+
+    #[test]
+    fn a_headerless_aligned_file_is_read_by_position_with_row_numbers_for_ids() {
+        let cdnow = r#"
+            delimiter = "whitespace"
+            header = false
+            event_id = "cdnow-{row}"
+            occurred_at = { column = "2", format = "%Y%m%d" }
+            channel = { value = "web" }
+            kind = { value = "purchase" }
+            identifiers = [{ kind = "customer_number", column = "1" }]
+            properties = [{ column = "4", name = "amount_usd", type = "number" }]
+        "#;
+        let mut m = Mapping::parse(cdnow).unwrap();
+        assert_eq!(m.delimiter, Delimiter::Whitespace);
+        assert!(!m.header);
+        let p = m.bind_by_position(3).unwrap_err().0;
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with("properties[0].column: no column 4;"),
+            "{p:?}"
+        );
+        m.bind_by_position(4).unwrap();
+        let row = ["00001", "19970101", "1", "11.77"];
+        let mapped = m.apply(&row, 12, chrono_tz::UTC);
+        assert!(mapped.errors.is_empty(), "{:?}", mapped.errors);
+        assert_eq!(mapped.input.event_id.as_deref(), Some("cdnow-12"));
+        assert_eq!(mapped.input.properties.unwrap()["amount_usd"], 11.77);
+
+        let named = Mapping::parse(&cdnow.replace("\"4\"", "\"Belopp\"")).unwrap();
+        let p = { named }.bind_by_position(4).unwrap_err().0;
+        assert!(p[0].contains("\"Belopp\" is not a column number"), "{p:?}");
+        assert!(template("{row}").is_ok());
+        assert!(
+            Mapping::parse(&cdnow.replace("\"whitespace\"", "\"blank\""))
+                .unwrap_err()
+                .0[0]
+                .starts_with("delimiter: \"blank\" is neither")
         );
     }
 
