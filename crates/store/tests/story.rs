@@ -603,14 +603,17 @@ async fn waiting_story(store: &Arc<dyn Store>) {
     let channels = store.channels(shop.id).await.unwrap();
     let mut batches: Vec<Vec<NewTouchpoint>> = vec![Vec::new(), Vec::new(), Vec::new()];
     for i in 0..30 {
-        batches[i % 3].push(touchpoint(
-            &channels,
-            json!({
-                "event_id": format!("w-{i}"),
-                "identifiers": [{"kind": "customer_number", "value": format!("K{}", i % 7)}],
-                "channel": "store", "kind": "purchase", "occurred_at": "2026-11-22T08:00:00Z"
-            }),
-        ));
+        let mut event = json!({
+            "event_id": format!("w-{i}"),
+            "identifiers": [{"kind": "customer_number", "value": format!("K{}", i % 7)}],
+            "channel": "store", "kind": "purchase", "occurred_at": "2026-11-22T08:00:00Z"
+        });
+        if i == 0 {
+            // From a source that knew only the day.
+            event["occurred_at"] = json!("2026-11-22T00:00:00+01:00");
+            event["occurred_on"] = json!("2026-11-22");
+        }
+        batches[i % 3].push(touchpoint(&channels, event));
     }
     for batch in batches.into_iter().rev() {
         store
@@ -632,6 +635,18 @@ async fn waiting_story(store: &Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(all.len(), 30);
+    let days: Vec<_> = all
+        .iter()
+        .filter_map(|t| Some((t.event_id.as_deref()?, t.occurred_on?)))
+        .collect();
+    assert_eq!(
+        days,
+        [(
+            "w-0",
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+        )],
+        "only the day-only touchpoint keeps a day"
+    );
     let profiles: std::collections::HashSet<_> = all
         .iter()
         .map(|t| t.profile_id.expect("every waiting touchpoint is placed"))

@@ -647,7 +647,10 @@ impl Mapping {
             let value = cell(&time.column);
             if !value.is_empty() {
                 input.occurred_at = Some(match time.read(value, time.zone.unwrap_or(zone)) {
-                    Ok(t) => t,
+                    Ok((t, day)) => {
+                        input.occurred_on = day.map(|d| d.to_string());
+                        t
+                    }
                     Err(reason) => {
                         errors.push(FieldError {
                             field: "occurred_at".into(),
@@ -803,12 +806,13 @@ impl Mapping {
 }
 
 impl Time {
-    /// The time as RFC 3339, or why it cannot be read. Text that is neither in the
-    /// format nor local is passed on as it is, for the checks to judge.
-    fn read(&self, value: &str, zone: Tz) -> Result<String, String> {
+    /// The time as RFC 3339, and the day when the value is a date only (the time is
+    /// then the start of that day), or why it cannot be read. Text that is neither in
+    /// the format nor local is passed on as it is, for the checks to judge.
+    fn read(&self, value: &str, zone: Tz) -> Result<(String, Option<NaiveDate>), String> {
         let Some(format) = &self.format else {
             if DateTime::parse_from_rfc3339(value).is_ok() {
-                return Ok(value.to_string());
+                return Ok((value.to_string(), None));
             }
             for f in [
                 "%Y-%m-%dT%H:%M:%S%.f",
@@ -817,28 +821,40 @@ impl Time {
                 "%Y-%m-%d %H:%M",
             ] {
                 if let Ok(local) = NaiveDateTime::parse_from_str(value, f) {
-                    return localise(local, zone);
+                    return localise(local, zone).map(|t| (t, None));
                 }
             }
-            return Ok(value.to_string());
+            if let Ok(day) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+                return start_of(day, zone);
+            }
+            return Ok((value.to_string(), None));
         };
         let mismatch =
             |e: chrono::ParseError| format!("{value:?} does not match the format {format:?} ({e})");
         if self.has_offset {
             return DateTime::parse_from_str(value, format)
-                .map(|t| t.to_rfc3339())
+                .map(|t| (t.to_rfc3339(), None))
                 .map_err(mismatch);
         }
         match NaiveDateTime::parse_from_str(value, format) {
-            Ok(local) => localise(local, zone),
+            Ok(local) => localise(local, zone).map(|t| (t, None)),
             Err(e) if e.kind() == ParseErrorKind::NotEnough => {
                 NaiveDate::parse_from_str(value, format)
                     .map_err(mismatch)
-                    .and_then(|d| localise(d.and_time(chrono::NaiveTime::MIN), zone))
+                    .and_then(|d| start_of(d, zone))
             }
             Err(e) => Err(mismatch(e)),
         }
     }
+}
+
+/// A day: its first moment in `zone` (midnight, or the hour clocks were put forward
+/// to when midnight does not exist), and the day itself.
+fn start_of(day: NaiveDate, zone: Tz) -> Result<(String, Option<NaiveDate>), String> {
+    let t = (0..24)
+        .find_map(|h| localise(day.and_hms_opt(h, 0, 0)?, zone).ok())
+        .ok_or_else(|| format!("{day} has no hour in {zone}"))?;
+    Ok((t, Some(day)))
 }
 
 /// A wall-clock time in `zone`. In the hour clocks go back, the earlier of the two.
@@ -1112,23 +1128,36 @@ mod tests {
             zone: None,
         };
         let z = chrono_tz::Europe::Stockholm;
+        let at = |t: &str| (t.to_string(), None);
         assert_eq!(
             t.read("2025-01-05 10:00", z).unwrap(),
-            "2025-01-05T10:00:00+01:00"
+            at("2025-01-05T10:00:00+01:00")
         );
         assert_eq!(
             t.read("2025-01-05T10:00:00Z", z).unwrap(),
-            "2025-01-05T10:00:00Z"
+            at("2025-01-05T10:00:00Z")
         );
-        assert_eq!(t.read("igår", z).unwrap(), "igår");
+        assert_eq!(t.read("igår", z).unwrap(), at("igår"));
         assert!(t.read("2025-03-30 02:30", z).is_err());
+        // A date alone is that day, kept as a day.
+        let day = NaiveDate::from_ymd_opt(2025, 1, 5);
+        assert_eq!(
+            t.read("2025-01-05", z).unwrap(),
+            ("2025-01-05T00:00:00+01:00".to_string(), day)
+        );
         let d = Time {
             format: Some("%d/%m/%Y".into()),
             ..t
         };
         assert_eq!(
             d.read("05/01/2025", z).unwrap(),
-            "2025-01-05T00:00:00+01:00"
+            ("2025-01-05T00:00:00+01:00".to_string(), day)
+        );
+        // Where clocks go forward at midnight, the day starts an hour later.
+        let havana = chrono_tz::America::Havana;
+        assert_eq!(
+            d.read("08/03/2026", havana).unwrap().0,
+            "2026-03-08T01:00:00-04:00"
         );
         assert!(
             d.read("32/01/2025", z)

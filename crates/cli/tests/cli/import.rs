@@ -360,6 +360,16 @@ async fn a_headerless_aligned_purchase_history_keeps_identical_rows_apart() {
             "cdnow-1", "cdnow-2", "cdnow-3", "cdnow-4", "cdnow-5", "cdnow-6", "cdnow-7", "cdnow-9"
         ]
     );
+    // Date-only values are kept as days, at the start of the day in the mapping's zone.
+    let first = stored
+        .iter()
+        .find(|t| t.event_id.as_deref() == Some("cdnow-1"))
+        .unwrap();
+    assert_eq!(
+        first.occurred_on.map(|d| d.to_string()).as_deref(),
+        Some("1997-01-01")
+    );
+    assert_eq!(first.occurred_at.to_rfc3339(), "1997-01-01T00:00:00+00:00");
     let cents: i64 = stored
         .iter()
         .map(|t| (t.properties["amount_usd"].as_f64().unwrap() * 100.0).round() as i64)

@@ -152,6 +152,7 @@ pub async fn insert(
                     channel: t.channel,
                     kind: t.kind,
                     occurred_at: stored(t.occurred_at),
+                    occurred_on: t.occurred_on,
                     received_at,
                     initiator: t.initiator,
                     setting: t.setting,
@@ -187,6 +188,7 @@ async fn insert_rows(
     let mut channels = Vec::with_capacity(n);
     let mut kinds = Vec::with_capacity(n);
     let mut occurred = Vec::with_capacity(n);
+    let mut days = Vec::with_capacity(n);
     let mut initiators = Vec::with_capacity(n);
     let mut settings = Vec::with_capacity(n);
     let mut phases = Vec::with_capacity(n);
@@ -204,6 +206,7 @@ async fn insert_rows(
         channels.push(t.channel.as_str());
         kinds.push(t.kind.as_str());
         occurred.push(stored(t.occurred_at));
+        days.push(t.occurred_on);
         initiators.push(t.initiator.as_str());
         settings.push(t.setting.map(|s| s.as_str()));
         phases.push(t.phase.map(|p| p.as_str()));
@@ -212,13 +215,13 @@ async fn insert_rows(
     }
     let stored_ids: Vec<Uuid> = sqlx::query_scalar(
         "INSERT INTO touchpoints (id, provider_id, profile_id, identifiers, event_id, channel, kind, occurred_at, \
-         received_at, initiator, setting, phase, properties, flags) \
+         received_at, initiator, setting, phase, properties, flags, occurred_on) \
          SELECT id, $1::uuid, profile_id, identifiers, event_id, channel, kind, occurred_at, \
-         $2::timestamptz, initiator, setting, phase, properties, flags \
+         $2::timestamptz, initiator, setting, phase, properties, flags, occurred_on \
          FROM UNNEST($3::uuid[], $4::uuid[], $5::jsonb[], $6::text[], $7::text[], $8::text[], \
-         $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::jsonb[]) \
+         $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::jsonb[], $15::date[]) \
          WITH ORDINALITY AS t(id, profile_id, identifiers, event_id, channel, kind, occurred_at, initiator, \
-         setting, phase, properties, flags, n) \
+         setting, phase, properties, flags, occurred_on, n) \
          ORDER BY n \
          ON CONFLICT (provider_id, event_id) WHERE event_id IS NOT NULL DO NOTHING \
          RETURNING id",
@@ -237,6 +240,7 @@ async fn insert_rows(
     .bind(phases)
     .bind(properties)
     .bind(flags)
+    .bind(days)
     .fetch_all(&mut *c)
     .await?;
     Ok(stored_ids.into_iter().collect())

@@ -140,7 +140,9 @@ async fn insert_profile(
 /// profile), as `touchpoint(s)` select them.
 fn touchpoint_and_person(r: &sqlx::postgres::PgRow) -> Result<(Touchpoint, Option<PersonId>)> {
     let raw = rows::raw_touchpoint(r)?;
-    let person = r.try_get::<Option<Uuid>, _>(13)?.map(PersonId);
+    let person = r
+        .try_get::<Option<Uuid>, _>(rows::TOUCHPOINT_WIDTH)?
+        .map(PersonId);
     Ok((raw.into_touchpoint()?, person))
 }
 

@@ -61,8 +61,8 @@ pub fn insert(
 ) -> Result<Vec<Outcome>> {
     let mut insert = c.prepare_cached(
         "INSERT INTO touchpoints (id, provider_id, profile_id, identifiers, event_id, channel, kind, occurred_at, \
-         received_at, initiator, setting, phase, properties, flags) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
+         received_at, initiator, setting, phase, properties, flags, occurred_on) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
          ON CONFLICT (provider_id, event_id) WHERE event_id IS NOT NULL DO NOTHING",
     )?;
     let mut known_profiles: HashSet<ProfileId> = HashSet::new();
@@ -106,6 +106,7 @@ pub fn insert(
             t.phase.map(|p| p.as_str()),
             properties,
             flags,
+            t.occurred_on.map(|d| d.to_string()),
         ])?;
         if changed == 0 {
             let event = t.event_id.as_deref().unwrap_or_default();
@@ -131,6 +132,7 @@ pub fn insert(
             channel: t.channel,
             kind: t.kind,
             occurred_at: as_stored(t.occurred_at),
+            occurred_on: t.occurred_on,
             received_at: as_stored(received_at),
             initiator: t.initiator,
             setting: t.setting,

@@ -671,7 +671,7 @@ impl Store for SqliteStore {
                          WHERE t.id = ?1 AND t.provider_id = ?2",
                         rows::TOUCHPOINT_COLUMNS
                     ))?
-                    .query_row(params![id.0, reader.0], |r| Ok((rows::raw_touchpoint(r)?, r.get::<_, Option<Uuid>>(13)?.map(PersonId))))
+                    .query_row(params![id.0, reader.0], |r| Ok((rows::raw_touchpoint(r)?, r.get::<_, Option<Uuid>>(rows::TOUCHPOINT_WIDTH)?.map(PersonId))))
                     .optional()?;
                 row.map(|(raw, person)| Ok((raw.into_touchpoint()?, person))).transpose()
             })
@@ -726,7 +726,7 @@ impl Store for SqliteStore {
                 sql += &format!(" ORDER BY t.id {order} LIMIT {}", f.page.limit);
                 let mut stmt = c.prepare_cached(&sql)?;
                 let raws: Vec<_> = stmt
-                    .query_map(params_from_iter(args), |r| Ok((rows::raw_touchpoint(r)?, r.get::<_, Option<Uuid>>(13)?.map(PersonId))))?
+                    .query_map(params_from_iter(args), |r| Ok((rows::raw_touchpoint(r)?, r.get::<_, Option<Uuid>>(rows::TOUCHPOINT_WIDTH)?.map(PersonId))))?
                     .collect::<rusqlite::Result<_>>()?;
                 raws.into_iter().map(|(raw, person)| Ok((raw.into_touchpoint()?, person))).collect::<Result<Vec<_>>>()
             })
