@@ -18,7 +18,7 @@ use motesplats_core::{Cursor, FieldError, NewTouchpoint, PageRequest, ProviderId
 use motesplats_server::AppState;
 use motesplats_server::ingest::Context;
 use motesplats_server::json::{JsonError, from_json};
-use motesplats_store::{Outcome, Stitch, Store};
+use motesplats_store::{Outcome, QuarantineFilter, Stitch, Store};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -601,20 +601,23 @@ async fn quarantined_imports(
     provider: ProviderId,
 ) -> anyhow::Result<HashSet<[u8; 32]>> {
     let mut seen = HashSet::new();
+    let import_source = QuarantineFilter {
+        source: Some("import".into()),
+        field: None,
+    };
     let mut page = PageRequest {
         limit: PageRequest::MAX_LIMIT,
         after: None,
     };
     loop {
         let held = store
-            .quarantined(provider, page)
+            .quarantined(provider, &import_source, page)
             .await
             .context("reading the quarantine")?;
         let Some(last) = held.last() else { break };
         page.after = Some(Cursor(last.id));
         seen.extend(
             held.iter()
-                .filter(|q| q.source == "import")
                 .map(|q| <[u8; 32]>::from(Sha256::digest(&q.raw))),
         );
     }

@@ -2,7 +2,7 @@
 
 use super::{motesplats, provider, text};
 use motesplats_core::{PageRequest, ProviderId};
-use motesplats_store::{ProfileFilter, Store, TouchpointFilter};
+use motesplats_store::{ProfileFilter, QuarantineFilter, Store, TouchpointFilter};
 use std::collections::HashSet;
 use std::path::Path;
 use std::str::FromStr;
@@ -179,7 +179,11 @@ async fn a_till_export_is_imported_once_with_its_bad_rows_set_aside() {
     assert_eq!(all_profiles.len(), 2);
 
     let quarantined = store
-        .quarantined(provider, PageRequest::default())
+        .quarantined(
+            provider,
+            &QuarantineFilter::default(),
+            PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(quarantined.len(), 2);
@@ -191,7 +195,11 @@ async fn a_till_export_is_imported_once_with_its_bad_rows_set_aside() {
     assert_eq!(counts(&again), (6, 0, 4, 2), "{again}");
     assert_eq!(touchpoints(&store, provider).await.len(), 4);
     let quarantined = store
-        .quarantined(provider, PageRequest::default())
+        .quarantined(
+            provider,
+            &QuarantineFilter::default(),
+            PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(quarantined.len(), 2);

@@ -9,7 +9,7 @@
 
 use super::rows::{self, stored};
 use super::store::{lock_provider, no_profile, now, provider_lock_key};
-use crate::{Outcome, Quarantined, Result, Stitch, StoreError};
+use crate::{Outcome, QuarantineFilter, Quarantined, Result, Stitch, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::Subject;
@@ -551,6 +551,10 @@ pub async fn quarantine(
 
 const QUARANTINE_COLUMNS: &str = "id, provider_id, received_at, source, raw, errors";
 
+/// The rows a `QuarantineFilter` selects, with its source as $2 and field as $3 (null: any).
+const QUARANTINE_FILTER: &str = "provider_id = $1 AND ($2::text IS NULL OR source = $2) \
+     AND ($3::text IS NULL OR errors @> jsonb_build_array(jsonb_build_object('field', $3::text)))";
+
 fn quarantined_row(r: &PgRow) -> Result<Quarantined> {
     let errors: serde_json::Value = r.try_get(5)?;
     Ok(Quarantined {
@@ -567,13 +571,16 @@ fn quarantined_row(r: &PgRow) -> Result<Quarantined> {
 pub async fn quarantined(
     c: &mut PgConnection,
     provider: ProviderId,
+    filter: &QuarantineFilter,
     page: PageRequest,
 ) -> Result<Vec<Quarantined>> {
     let after = page.after.map(|a| a.0).unwrap_or(Uuid::nil());
     sqlx::query(AssertSqlSafe(format!(
-        "SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE provider_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+        "SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE {QUARANTINE_FILTER} AND id > $4 ORDER BY id LIMIT $5"
     )))
     .bind(provider.0)
+    .bind(filter.source.as_deref())
+    .bind(filter.field.as_deref())
     .bind(after)
     .bind(i64::from(page.limit))
     .fetch_all(c)
@@ -598,6 +605,22 @@ pub async fn quarantined_one(
     .as_ref()
     .map(quarantined_row)
     .transpose()
+}
+
+pub async fn discard(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    filter: &QuarantineFilter,
+) -> Result<u64> {
+    Ok(sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM quarantine WHERE {QUARANTINE_FILTER}"
+    )))
+    .bind(provider.0)
+    .bind(filter.source.as_deref())
+    .bind(filter.field.as_deref())
+    .execute(c)
+    .await?
+    .rows_affected())
 }
 
 pub async fn release(c: &mut PgConnection, provider: ProviderId, id: Uuid) -> Result<()> {

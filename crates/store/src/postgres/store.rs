@@ -5,8 +5,8 @@ use super::rows::{self, stored};
 use super::{attachments, coding, ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
-    Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store, StoreError,
-    StoredProject, StoredSurvey, SurveyChange, TouchpointFilter, User,
+    QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store,
+    StoreError, StoredProject, StoredSurvey, SurveyChange, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -675,10 +675,11 @@ impl Store for PgStore {
     async fn quarantined(
         &self,
         provider: ProviderId,
+        filter: &QuarantineFilter,
         page: PageRequest,
     ) -> Result<Vec<Quarantined>> {
         let mut c = self.pool.acquire().await?;
-        ingest::quarantined(&mut c, provider, page).await
+        ingest::quarantined(&mut c, provider, filter, page).await
     }
 
     async fn quarantined_one(&self, provider: ProviderId, id: Uuid) -> Result<Option<Quarantined>> {
@@ -691,6 +692,15 @@ impl Store for PgStore {
         ingest::release(&mut tx, provider, id).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn discard_quarantined(
+        &self,
+        provider: ProviderId,
+        filter: &QuarantineFilter,
+    ) -> Result<u64> {
+        let mut c = self.pool.acquire().await?;
+        ingest::discard(&mut c, provider, filter).await
     }
 
     async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>> {

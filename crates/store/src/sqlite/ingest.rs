@@ -6,7 +6,7 @@
 
 use super::rows::{self, Micros, as_stored, micros};
 use super::store::resolve_subject;
-use crate::{Outcome, Quarantined, Result, Stitch, StoreError};
+use crate::{Outcome, QuarantineFilter, Quarantined, Result, Stitch, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::Subject;
@@ -275,6 +275,10 @@ pub fn quarantine(
 
 const QUARANTINE_COLUMNS: &str = "id, provider_id, received_at, source, raw, errors";
 
+/// The rows a `QuarantineFilter` selects, with its source as ?3 and field as ?4 (null: any).
+const QUARANTINE_FILTER: &str = "provider_id = ?1 AND (?3 IS NULL OR source = ?3) \
+     AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(errors) WHERE json_extract(value, '$.field') = ?4))";
+
 fn quarantined_row(r: &rusqlite::Row) -> rusqlite::Result<(Quarantined, String)> {
     Ok((
         Quarantined {
@@ -298,14 +302,18 @@ fn with_errors((mut q, errors): (Quarantined, String)) -> Result<Quarantined> {
 pub fn quarantined(
     c: &Connection,
     provider: ProviderId,
+    filter: &QuarantineFilter,
     page: PageRequest,
 ) -> Result<Vec<Quarantined>> {
     let after = page.after.map(|a| a.0).unwrap_or(Uuid::nil());
     let rows: Vec<_> = c
         .prepare_cached(&format!(
-            "SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE provider_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+            "SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE {QUARANTINE_FILTER} AND id > ?2 ORDER BY id LIMIT ?5"
         ))?
-        .query_map(params![provider.0, after, page.limit], quarantined_row)?
+        .query_map(
+            params![provider.0, after, filter.source, filter.field, page.limit],
+            quarantined_row,
+        )?
         .collect::<rusqlite::Result<_>>()?;
     rows.into_iter().map(with_errors).collect()
 }
@@ -322,6 +330,15 @@ pub fn quarantined_one(
     .optional()?
     .map(with_errors)
     .transpose()
+}
+
+pub fn discard(c: &Connection, provider: ProviderId, filter: &QuarantineFilter) -> Result<u64> {
+    let n = c.execute(
+        &format!("DELETE FROM quarantine WHERE {QUARANTINE_FILTER}"),
+        // ?2 is the filter's place for a cursor, which a deletion does not use.
+        params![provider.0, None::<Uuid>, filter.source, filter.field],
+    )?;
+    Ok(n as u64)
 }
 
 pub fn release(c: &Connection, provider: ProviderId, id: Uuid) -> Result<()> {

@@ -5,8 +5,8 @@ use super::rows::{self, Micros, as_stored, micros};
 use super::{attachments, coding, ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, KeyGrant, KeyKind, NewApiKey, Outcome, ProfileFilter,
-    Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store, StoreError,
-    StoredProject, StoredSurvey, SurveyChange, TouchpointFilter, User,
+    QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store,
+    StoreError, StoredProject, StoredSurvey, SurveyChange, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -647,9 +647,11 @@ impl Store for SqliteStore {
     async fn quarantined(
         &self,
         provider: ProviderId,
+        filter: &QuarantineFilter,
         page: PageRequest,
     ) -> Result<Vec<Quarantined>> {
-        self.read(move |c| ingest::quarantined(c, provider, page))
+        let filter = filter.clone();
+        self.read(move |c| ingest::quarantined(c, provider, &filter, page))
             .await
     }
 
@@ -660,6 +662,16 @@ impl Store for SqliteStore {
 
     async fn release_quarantined(&self, provider: ProviderId, id: Uuid) -> Result<()> {
         self.write(move |c| ingest::release(c, provider, id)).await
+    }
+
+    async fn discard_quarantined(
+        &self,
+        provider: ProviderId,
+        filter: &QuarantineFilter,
+    ) -> Result<u64> {
+        let filter = filter.clone();
+        self.write(move |c| ingest::discard(c, provider, &filter))
+            .await
     }
 
     async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>> {
