@@ -419,3 +419,23 @@ form-repeats-point = labels point { $point } twice
 form-min-over-max = must not be more than the most ({ $max })
 form-no-section = is not one of the survey's sections
 form-last-question = The survey needs at least one question: add another before removing this one.
+
+# The quarantine page
+quarantine = Quarantine
+quarantine-title = Refused events
+quarantine-how = Events that were refused wait here with the reasons. Once a reason is gone (a channel added, the tracking plan changed), replay them: what is still wrong stays. Discard what should not be stored. The buttons act on every event the choice below takes.
+quarantine-none = Nothing is waiting.
+quarantine-source = Source
+quarantine-field = Refused field
+quarantine-any = All
+quarantine-filter = Show
+quarantine-reasons = Why
+quarantine-event = The event as it arrived
+quarantine-replay = Replay these
+quarantine-discard = Discard these
+quarantine-more = The first { $shown } are shown; the buttons act on all that match.
+quarantine-replayed = { $stored } stored, { $already } already there, { $still } refused again.
+quarantine-discarded = { $discarded } discarded.
+quarantine-source-batch = Batch (API)
+quarantine-source-import = File import
+quarantine-source-touchpoint = Single event (API)

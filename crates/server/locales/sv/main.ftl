@@ -419,3 +419,23 @@ form-repeats-point = ger punkt { $point } två etiketter
 form-min-over-max = får inte vara fler än högst-värdet ({ $max })
 form-no-section = är inte ett av enkätens avsnitt
 form-last-question = Enkäten behöver minst en fråga: lägg till en annan innan du tar bort den här.
+
+# Karantänsidan
+quarantine = Karantän
+quarantine-title = Avvisade händelser
+quarantine-how = Händelser som avvisades väntar här med skälen. När ett skäl är borta (en kanal tillagd, spårningsplanen ändrad) kan du spela upp dem igen: det som fortfarande är fel stannar kvar. Kassera det som inte ska sparas. Knapparna gäller alla händelser som valet nedan tar med.
+quarantine-none = Inget väntar.
+quarantine-source = Källa
+quarantine-field = Avvisat fält
+quarantine-any = Alla
+quarantine-filter = Visa
+quarantine-reasons = Varför
+quarantine-event = Händelsen som den kom
+quarantine-replay = Spela upp dessa igen
+quarantine-discard = Kassera dessa
+quarantine-more = De första { $shown } visas; knapparna gäller alla som matchar.
+quarantine-replayed = { $stored } sparade, { $already } fanns redan, { $still } avvisade igen.
+quarantine-discarded = { $discarded } kasserade.
+quarantine-source-batch = Batch (API)
+quarantine-source-import = Filimport
+quarantine-source-touchpoint = Enskild händelse (API)

@@ -10,6 +10,7 @@ mod forms;
 pub mod i18n;
 mod live;
 mod people;
+mod quarantine;
 mod research;
 pub mod routes;
 mod session;
