@@ -7,7 +7,7 @@ use crate::identifier::{Identifier, IdentifierKind};
 use crate::ids::{ProfileId, ProviderId, TouchpointId};
 use crate::invalid::{Checker, FieldError, Invalid, text};
 use crate::value::{Phase, Setting};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -107,6 +107,10 @@ pub struct TouchpointInput {
     pub kind: Option<String>,
     /// RFC 3339 with an offset, such as `2026-11-23T14:05:00+01:00`.
     pub occurred_at: Option<String>,
+    /// The day, when only the day is known, such as `2026-11-23`; `occurred_at` is
+    /// then the start of that day where it happened (its date in its own offset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_on: Option<String>,
     /// `person` (default) or `provider`.
     pub initiator: Option<String>,
     /// `physical_place` or `social_environment`.
@@ -134,6 +138,8 @@ pub struct NewTouchpoint {
     pub channel: ChannelKey,
     pub kind: TouchpointKind,
     pub occurred_at: DateTime<Utc>,
+    /// The day, when the source knew no time of day.
+    pub occurred_on: Option<NaiveDate>,
     pub initiator: Initiator,
     pub setting: Option<Setting>,
     pub phase: Option<Phase>,
@@ -209,6 +215,10 @@ impl NewTouchpoint {
         let occurred_at = c
             .required("occurred_at", input.occurred_at.as_deref())
             .and_then(|t| c.take(timestamp("occurred_at", t, now)));
+        let occurred_on = input
+            .occurred_on
+            .as_deref()
+            .and_then(|d| c.take(day("occurred_on", d, input.occurred_at.as_deref())));
         let initiator = input
             .initiator
             .as_deref()
@@ -255,6 +265,7 @@ impl NewTouchpoint {
                 channel,
                 kind,
                 occurred_at,
+                occurred_on,
                 initiator,
                 setting: setting.flatten(),
                 phase: phase.flatten(),
@@ -333,6 +344,20 @@ pub fn timestamp(field: &str, s: &str, now: DateTime<Utc>) -> Result<DateTime<Ut
     Ok(t)
 }
 
+/// A day as `YYYY-MM-DD`, which must be the date `occurred_at` (if readable) has in
+/// its own offset: the day says when, the time only orders the day's events.
+fn day(field: &str, s: &str, occurred_at: Option<&str>) -> Result<NaiveDate, Invalid> {
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| Invalid::one(field, format!("{s:?} is not a date such as 2026-11-23")))?;
+    match occurred_at.and_then(|t| DateTime::parse_from_rfc3339(t).ok()) {
+        Some(t) if t.date_naive() != d => Err(Invalid::one(
+            field,
+            format!("{d} is not the date of occurred_at ({t})"),
+        )),
+        _ => Ok(d),
+    }
+}
+
 /// A stored touchpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Touchpoint {
@@ -347,6 +372,9 @@ pub struct Touchpoint {
     #[schema(value_type = String)]
     pub kind: TouchpointKind,
     pub occurred_at: DateTime<Utc>,
+    /// Set when the source gave only the day: show this date, not `occurred_at`'s time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_on: Option<NaiveDate>,
     pub received_at: DateTime<Utc>,
     pub initiator: Initiator,
     pub setting: Option<Setting>,
@@ -428,6 +456,32 @@ mod tests {
                 "properties"
             ]
         );
+    }
+
+    #[test]
+    fn a_day_must_be_a_date_and_the_date_of_occurred_at() {
+        let on = |at: &str, on: &str| {
+            NewTouchpoint::parse(
+                input(
+                    json!({"profile_id": ProfileId::new(), "channel": "web", "kind": "purchase",
+                              "occurred_at": at, "occurred_on": on}),
+                ),
+                "SE",
+                known,
+                now(),
+            )
+        };
+        // Midnight in Stockholm is the evening before in UTC; the day is the local one.
+        let t = on("2026-11-20T00:00:00+01:00", "2026-11-20").unwrap();
+        assert_eq!(t.occurred_on, NaiveDate::from_ymd_opt(2026, 11, 20));
+        let e = on("2026-11-20T00:00:00+01:00", "2026-11-19").unwrap_err();
+        assert_eq!(e.0[0].field, "occurred_on");
+        assert!(
+            e.0[0].reason.contains("not the date of occurred_at"),
+            "{e:?}"
+        );
+        let e = on("2026-11-20T00:00:00+01:00", "20/11/2026").unwrap_err();
+        assert!(e.0[0].reason.contains("is not a date"), "{e:?}");
     }
 
     #[test]

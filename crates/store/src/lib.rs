@@ -199,14 +199,22 @@ pub trait Store: Send + Sync + 'static {
         provider: ProviderId,
         events: Vec<(String, String, Vec<FieldError>)>,
     ) -> Result<()>;
+    /// The quarantined events `filter` selects, oldest first.
     async fn quarantined(
         &self,
         provider: ProviderId,
+        filter: &QuarantineFilter,
         page: PageRequest,
     ) -> Result<Vec<Quarantined>>;
     async fn quarantined_one(&self, provider: ProviderId, id: Uuid) -> Result<Option<Quarantined>>;
     /// Removes a quarantined event (after a replay, or to discard it).
     async fn release_quarantined(&self, provider: ProviderId, id: Uuid) -> Result<()>;
+    /// Discards every quarantined event `filter` selects; how many.
+    async fn discard_quarantined(
+        &self,
+        provider: ProviderId,
+        filter: &QuarantineFilter,
+    ) -> Result<u64>;
 
     // Research projects, stored whole with a version.
     async fn create_project(

@@ -215,6 +215,15 @@ pub struct KeyGrant {
     pub origins: Vec<String>,
 }
 
+/// Which quarantined events: all, or those from one source and/or refused on one field.
+#[derive(Debug, Clone, Default)]
+pub struct QuarantineFilter {
+    /// `batch`, `import`, `touchpoint`.
+    pub source: Option<String>,
+    /// A field one of its reasons names, such as `occurred_at`.
+    pub field: Option<String>,
+}
+
 /// An event that was rejected, kept aside so the provider can inspect, fix and replay it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Quarantined {

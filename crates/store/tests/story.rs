@@ -11,8 +11,8 @@ use motesplats_core::{
     NewTouchpoint, PageRequest, Phase, ProfileId, ProviderId, SharedData, TouchpointId,
 };
 use motesplats_store::{
-    KeyKind, NewApiKey, Outcome, ProfileFilter, ResponseSaved, ResponseWrite, Role, Stitch, Store,
-    StoreError, TouchpointFilter,
+    KeyKind, NewApiKey, Outcome, ProfileFilter, QuarantineFilter, ResponseSaved, ResponseWrite,
+    Role, Stitch, Store, StoreError, TouchpointFilter,
 };
 use serde_json::json;
 use std::sync::Arc;
@@ -385,7 +385,11 @@ async fn story(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let held = store
-        .quarantined(cafe.id, PageRequest::default())
+        .quarantined(
+            cafe.id,
+            &QuarantineFilter::default(),
+            PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -394,7 +398,11 @@ async fn story(store: Arc<dyn Store>) {
     );
     assert!(
         store
-            .quarantined(bank.id, PageRequest::default())
+            .quarantined(
+                bank.id,
+                &QuarantineFilter::default(),
+                PageRequest::default()
+            )
             .await
             .unwrap()
             .is_empty()
@@ -421,6 +429,7 @@ async fn story(store: Arc<dyn Store>) {
             .unwrap()
             .is_none()
     );
+    quarantine_in_bulk(&store, cafe.id, bank.id).await;
 
     let stored_one = store.touchpoint(cafe.id, out[0].id).await.unwrap().unwrap();
     assert_eq!(stored_one, out[0]);
@@ -593,6 +602,97 @@ async fn story(store: Arc<dyn Store>) {
 
 /// Coding of open answers: a versioned codebook and codings of a survey's responses,
 /// all invisible to another provider.
+/// The quarantine chosen by source and by refused field, and discarded in bulk, never
+/// across providers.
+async fn quarantine_in_bulk(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {
+    let why = |fields: &[&str]| -> Vec<FieldError> {
+        fields
+            .iter()
+            .map(|f| FieldError {
+                field: f.to_string(),
+                reason: "bad".into(),
+            })
+            .collect()
+    };
+    let held = |source: &str, fields: &[&str]| (source.to_string(), "{}".to_string(), why(fields));
+    store
+        .quarantine(
+            cafe,
+            vec![
+                held("import", &["occurred_at"]),
+                held("import", &["channel", "occurred_at"]),
+                held("import", &["channel"]),
+                held("batch", &["occurred_at"]),
+            ],
+        )
+        .await
+        .unwrap();
+    store
+        .quarantine(bank, vec![held("import", &["occurred_at"])])
+        .await
+        .unwrap();
+    let filter = |source: Option<&str>, field: Option<&str>| QuarantineFilter {
+        source: source.map(str::to_string),
+        field: field.map(str::to_string),
+    };
+    let count = |f: QuarantineFilter| async move {
+        store
+            .quarantined(cafe, &f, PageRequest::default())
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count(filter(None, None)).await, 4);
+    assert_eq!(count(filter(Some("import"), None)).await, 3);
+    assert_eq!(count(filter(None, Some("occurred_at"))).await, 3);
+    assert_eq!(count(filter(Some("import"), Some("occurred_at"))).await, 2);
+    assert_eq!(
+        count(filter(None, Some("occurred"))).await,
+        0,
+        "whole fields only"
+    );
+    let page = PageRequest {
+        limit: 1,
+        after: None,
+    };
+    let first = store
+        .quarantined(cafe, &filter(Some("import"), None), page)
+        .await
+        .unwrap();
+    let after = PageRequest {
+        limit: 10,
+        after: Some(motesplats_core::Cursor(first[0].id)),
+    };
+    let rest = store
+        .quarantined(cafe, &filter(Some("import"), None), after)
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 2, "pages follow the cursor within the filter");
+
+    let gone = store
+        .discard_quarantined(cafe, &filter(Some("import"), Some("occurred_at")))
+        .await
+        .unwrap();
+    assert_eq!(gone, 2);
+    assert_eq!(count(filter(None, None)).await, 2);
+    let left = store
+        .quarantined(bank, &QuarantineFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1, "another provider's quarantine is untouched");
+    assert_eq!(
+        store
+            .discard_quarantined(cafe, &QuarantineFilter::default())
+            .await
+            .unwrap(),
+        2
+    );
+    store
+        .discard_quarantined(bank, &QuarantineFilter::default())
+        .await
+        .unwrap();
+}
+
 /// Touchpoints left for later stitching by batches written at the same time (their id
 /// ranges interleave) are all placed, each on the profile its identifier names.
 async fn waiting_story(store: &Arc<dyn Store>) {
@@ -603,14 +703,17 @@ async fn waiting_story(store: &Arc<dyn Store>) {
     let channels = store.channels(shop.id).await.unwrap();
     let mut batches: Vec<Vec<NewTouchpoint>> = vec![Vec::new(), Vec::new(), Vec::new()];
     for i in 0..30 {
-        batches[i % 3].push(touchpoint(
-            &channels,
-            json!({
-                "event_id": format!("w-{i}"),
-                "identifiers": [{"kind": "customer_number", "value": format!("K{}", i % 7)}],
-                "channel": "store", "kind": "purchase", "occurred_at": "2026-11-22T08:00:00Z"
-            }),
-        ));
+        let mut event = json!({
+            "event_id": format!("w-{i}"),
+            "identifiers": [{"kind": "customer_number", "value": format!("K{}", i % 7)}],
+            "channel": "store", "kind": "purchase", "occurred_at": "2026-11-22T08:00:00Z"
+        });
+        if i == 0 {
+            // From a source that knew only the day.
+            event["occurred_at"] = json!("2026-11-22T00:00:00+01:00");
+            event["occurred_on"] = json!("2026-11-22");
+        }
+        batches[i % 3].push(touchpoint(&channels, event));
     }
     for batch in batches.into_iter().rev() {
         store
@@ -632,6 +735,18 @@ async fn waiting_story(store: &Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(all.len(), 30);
+    let days: Vec<_> = all
+        .iter()
+        .filter_map(|t| Some((t.event_id.as_deref()?, t.occurred_on?)))
+        .collect();
+    assert_eq!(
+        days,
+        [(
+            "w-0",
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+        )],
+        "only the day-only touchpoint keeps a day"
+    );
     let profiles: std::collections::HashSet<_> = all
         .iter()
         .map(|t| t.profile_id.expect("every waiting touchpoint is placed"))

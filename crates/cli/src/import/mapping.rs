@@ -35,6 +35,7 @@ struct File {
     #[serde(default)]
     properties: Vec<PropertySpec>,
     delimiter: Option<String>,
+    header: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +106,17 @@ enum Source {
 enum Part {
     Text(String),
     Column(Column),
+    /// `{row}`: the row's number, as the error file counts it.
+    Row,
+}
+
+/// How a line is cut into cells.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Delimiter {
+    /// CSV with this separator (quotes as RFC 4180).
+    Char(u8),
+    /// Runs of spaces and tabs, as column-aligned exports are written; no quoting.
+    Whitespace,
 }
 
 #[derive(Debug)]
@@ -140,7 +152,9 @@ struct Property {
 /// A checked mapping.
 #[derive(Debug)]
 pub struct Mapping {
-    pub delimiter: u8,
+    pub delimiter: Delimiter,
+    /// Whether the first row names the columns; without it columns are "1", "2", …
+    pub header: bool,
     event_id: Option<Vec<Part>>,
     profile_id: Option<Source>,
     occurred_at: Option<Time>,
@@ -188,13 +202,16 @@ impl Mapping {
         };
 
         let delimiter = match file.delimiter.as_deref() {
-            None => b',',
-            Some(d) if d.len() == 1 && d.is_ascii() && !"\"\r\n".contains(d) => d.as_bytes()[0],
+            None => Delimiter::Char(b','),
+            Some("whitespace") => Delimiter::Whitespace,
+            Some(d) if d.len() == 1 && d.is_ascii() && !"\"\r\n".contains(d) => {
+                Delimiter::Char(d.as_bytes()[0])
+            }
             Some(d) => {
                 p.push(format!(
-                    "delimiter: {d:?} is not one character such as \",\", \";\" or \"\\t\""
+                    "delimiter: {d:?} is neither one character such as \",\", \";\" or \"\\t\" nor \"whitespace\""
                 ));
-                b','
+                Delimiter::Char(b',')
             }
         };
 
@@ -415,6 +432,7 @@ impl Mapping {
         }
         Ok(Mapping {
             delimiter,
+            header: file.header.unwrap_or(true),
             event_id,
             profile_id,
             occurred_at,
@@ -491,6 +509,28 @@ impl Mapping {
         }
     }
 
+    /// Finds every column the mapping names in the file's header, or, in a file
+    /// without one, among the `cells` of its first row ("1" is the first).
+    pub fn bind_by_position(&mut self, cells: usize) -> Result<(), Problems> {
+        let mut p = Vec::new();
+        self.each_column_mut(&mut |c| match c.name.parse::<usize>() {
+            Ok(n) if (1..=cells).contains(&n) => c.index = n - 1,
+            Ok(_) => p.push(format!(
+                "{}: no column {}; without a header the columns are numbered 1 to {cells}, as many as the first row has",
+                c.key, c.name
+            )),
+            Err(_) => p.push(format!(
+                "{}: {:?} is not a column number; with header = false columns are named by position, \"1\" for the first",
+                c.key, c.name
+            )),
+        });
+        if p.is_empty() {
+            Ok(())
+        } else {
+            Err(Problems(p))
+        }
+    }
+
     /// Finds every column the mapping names in the file's header.
     pub fn bind(&mut self, header: &[String]) -> Result<(), Problems> {
         let mut p = Vec::new();
@@ -535,18 +575,21 @@ impl Mapping {
         self.event_id.is_some()
     }
 
-    /// Maps one row (cells in header order) with `zone` for times without an offset.
-    pub fn apply(&self, cells: &[&str], zone: Tz) -> Mapped {
+    /// Maps row number `row` (cells in header order) with `zone` for times without
+    /// an offset.
+    pub fn apply(&self, cells: &[&str], row: u64, zone: Tz) -> Mapped {
         let cell = |c: &Column| cells.get(c.index).map_or("", |s| s.trim());
         let mut errors = Vec::new();
         let mut input = TouchpointInput::default();
 
         if let Some(parts) = &self.event_id {
+            let row = row.to_string();
             let id: String = parts
                 .iter()
                 .map(|part| match part {
                     Part::Text(t) => t.as_str(),
                     Part::Column(c) => cell(c),
+                    Part::Row => row.as_str(),
                 })
                 .collect();
             input.event_id = Some(id).filter(|id| !id.is_empty());
@@ -604,7 +647,10 @@ impl Mapping {
             let value = cell(&time.column);
             if !value.is_empty() {
                 input.occurred_at = Some(match time.read(value, time.zone.unwrap_or(zone)) {
-                    Ok(t) => t,
+                    Ok((t, day)) => {
+                        input.occurred_on = day.map(|d| d.to_string());
+                        t
+                    }
                     Err(reason) => {
                         errors.push(FieldError {
                             field: "occurred_at".into(),
@@ -744,7 +790,7 @@ impl Mapping {
                     .flatten()
                     .filter_map(|p| match p {
                         Part::Column(c) => Some(format!("{:?}", c.name)),
-                        Part::Text(_) => None,
+                        Part::Text(_) | Part::Row => None,
                     })
                     .collect();
                 (!names.is_empty()).then(|| format!("{reason} (columns {})", names.join(", ")))
@@ -760,12 +806,13 @@ impl Mapping {
 }
 
 impl Time {
-    /// The time as RFC 3339, or why it cannot be read. Text that is neither in the
-    /// format nor local is passed on as it is, for the checks to judge.
-    fn read(&self, value: &str, zone: Tz) -> Result<String, String> {
+    /// The time as RFC 3339, and the day when the value is a date only (the time is
+    /// then the start of that day), or why it cannot be read. Text that is neither in
+    /// the format nor local is passed on as it is, for the checks to judge.
+    fn read(&self, value: &str, zone: Tz) -> Result<(String, Option<NaiveDate>), String> {
         let Some(format) = &self.format else {
             if DateTime::parse_from_rfc3339(value).is_ok() {
-                return Ok(value.to_string());
+                return Ok((value.to_string(), None));
             }
             for f in [
                 "%Y-%m-%dT%H:%M:%S%.f",
@@ -774,28 +821,40 @@ impl Time {
                 "%Y-%m-%d %H:%M",
             ] {
                 if let Ok(local) = NaiveDateTime::parse_from_str(value, f) {
-                    return localise(local, zone);
+                    return localise(local, zone).map(|t| (t, None));
                 }
             }
-            return Ok(value.to_string());
+            if let Ok(day) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+                return start_of(day, zone);
+            }
+            return Ok((value.to_string(), None));
         };
         let mismatch =
             |e: chrono::ParseError| format!("{value:?} does not match the format {format:?} ({e})");
         if self.has_offset {
             return DateTime::parse_from_str(value, format)
-                .map(|t| t.to_rfc3339())
+                .map(|t| (t.to_rfc3339(), None))
                 .map_err(mismatch);
         }
         match NaiveDateTime::parse_from_str(value, format) {
-            Ok(local) => localise(local, zone),
+            Ok(local) => localise(local, zone).map(|t| (t, None)),
             Err(e) if e.kind() == ParseErrorKind::NotEnough => {
                 NaiveDate::parse_from_str(value, format)
                     .map_err(mismatch)
-                    .and_then(|d| localise(d.and_time(chrono::NaiveTime::MIN), zone))
+                    .and_then(|d| start_of(d, zone))
             }
             Err(e) => Err(mismatch(e)),
         }
     }
+}
+
+/// A day: its first moment in `zone` (midnight, or the hour clocks were put forward
+/// to when midnight does not exist), and the day itself.
+fn start_of(day: NaiveDate, zone: Tz) -> Result<(String, Option<NaiveDate>), String> {
+    let t = (0..24)
+        .find_map(|h| localise(day.and_hms_opt(h, 0, 0)?, zone).ok())
+        .ok_or_else(|| format!("{day} has no hour in {zone}"))?;
+    Ok((t, Some(day)))
 }
 
 /// A wall-clock time in `zone`. In the hour clocks go back, the earlier of the two.
@@ -808,7 +867,8 @@ fn localise(local: NaiveDateTime, zone: Tz) -> Result<String, String> {
     }
 }
 
-/// A template such as `{order_id}-{line}`; `{{` and `}}` stand for braces.
+/// A template such as `{order_id}-{line}`; `{row}` is the row's number and `{{` and
+/// `}}` stand for braces.
 fn template(t: &str) -> Result<Vec<Part>, String> {
     let mut parts = Vec::new();
     let mut text = String::new();
@@ -840,6 +900,10 @@ fn template(t: &str) -> Result<Vec<Part>, String> {
                 if !text.is_empty() {
                     parts.push(Part::Text(std::mem::take(&mut text)));
                 }
+                if name.trim() == "row" {
+                    parts.push(Part::Row);
+                    continue;
+                }
                 parts.push(Part::Column(Column {
                     key: "event_id".into(),
                     name: name.trim().to_string(),
@@ -857,9 +921,12 @@ fn template(t: &str) -> Result<Vec<Part>, String> {
     if !text.is_empty() {
         parts.push(Part::Text(text));
     }
-    if !parts.iter().any(|p| matches!(p, Part::Column(_))) {
+    if !parts
+        .iter()
+        .any(|p| matches!(p, Part::Column(_) | Part::Row))
+    {
         return Err(format!(
-            "the template {t:?} names no column, so every row would get the same id; use {{column}}"
+            "the template {t:?} names no column, so every row would get the same id; use {{column}} or {{row}}"
         ));
     }
     Ok(parts)
@@ -943,7 +1010,7 @@ mod tests {
     #[test]
     fn a_row_becomes_an_input_with_local_time_and_typed_properties() {
         let mut m = Mapping::parse(GOOD).unwrap();
-        assert_eq!(m.delimiter, b';');
+        assert_eq!(m.delimiter, Delimiter::Char(b';'));
         m.bind(&header()).unwrap();
         let row = [
             "A1",
@@ -954,7 +1021,7 @@ mod tests {
             "070-123 45 67",
             "1 299,50",
         ];
-        let mapped = m.apply(&row, chrono_tz::Europe::Stockholm);
+        let mapped = m.apply(&row, 7, chrono_tz::Europe::Stockholm);
         assert!(mapped.errors.is_empty(), "{:?}", mapped.errors);
         let i = &mapped.input;
         assert_eq!(i.event_id.as_deref(), Some("A1-2"));
@@ -972,7 +1039,7 @@ mod tests {
         let mut m = Mapping::parse(GOOD).unwrap();
         m.bind(&header()).unwrap();
         let row = ["A1", "3", "2025-13-01 14:05", "Telefon", "a@b.se", "", "x"];
-        let mapped = m.apply(&row, chrono_tz::Europe::Stockholm);
+        let mapped = m.apply(&row, 7, chrono_tz::Europe::Stockholm);
         let fields: Vec<&str> = mapped.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["channel", "occurred_at", "properties.amount_sek"]);
         let explained = m.explain(
@@ -1061,28 +1128,81 @@ mod tests {
             zone: None,
         };
         let z = chrono_tz::Europe::Stockholm;
+        let at = |t: &str| (t.to_string(), None);
         assert_eq!(
             t.read("2025-01-05 10:00", z).unwrap(),
-            "2025-01-05T10:00:00+01:00"
+            at("2025-01-05T10:00:00+01:00")
         );
         assert_eq!(
             t.read("2025-01-05T10:00:00Z", z).unwrap(),
-            "2025-01-05T10:00:00Z"
+            at("2025-01-05T10:00:00Z")
         );
-        assert_eq!(t.read("igår", z).unwrap(), "igår");
+        assert_eq!(t.read("igår", z).unwrap(), at("igår"));
         assert!(t.read("2025-03-30 02:30", z).is_err());
+        // A date alone is that day, kept as a day.
+        let day = NaiveDate::from_ymd_opt(2025, 1, 5);
+        assert_eq!(
+            t.read("2025-01-05", z).unwrap(),
+            ("2025-01-05T00:00:00+01:00".to_string(), day)
+        );
         let d = Time {
             format: Some("%d/%m/%Y".into()),
             ..t
         };
         assert_eq!(
             d.read("05/01/2025", z).unwrap(),
-            "2025-01-05T00:00:00+01:00"
+            ("2025-01-05T00:00:00+01:00".to_string(), day)
+        );
+        // Where clocks go forward at midnight, the day starts an hour later.
+        let havana = chrono_tz::America::Havana;
+        assert_eq!(
+            d.read("08/03/2026", havana).unwrap().0,
+            "2026-03-08T01:00:00-04:00"
         );
         assert!(
             d.read("32/01/2025", z)
                 .unwrap_err()
                 .contains("does not match the format")
+        );
+    }
+
+    #[test]
+    fn a_headerless_aligned_file_is_read_by_position_with_row_numbers_for_ids() {
+        let cdnow = r#"
+            delimiter = "whitespace"
+            header = false
+            event_id = "cdnow-{row}"
+            occurred_at = { column = "2", format = "%Y%m%d" }
+            channel = { value = "web" }
+            kind = { value = "purchase" }
+            identifiers = [{ kind = "customer_number", column = "1" }]
+            properties = [{ column = "4", name = "amount_usd", type = "number" }]
+        "#;
+        let mut m = Mapping::parse(cdnow).unwrap();
+        assert_eq!(m.delimiter, Delimiter::Whitespace);
+        assert!(!m.header);
+        let p = m.bind_by_position(3).unwrap_err().0;
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with("properties[0].column: no column 4;"),
+            "{p:?}"
+        );
+        m.bind_by_position(4).unwrap();
+        let row = ["00001", "19970101", "1", "11.77"];
+        let mapped = m.apply(&row, 12, chrono_tz::UTC);
+        assert!(mapped.errors.is_empty(), "{:?}", mapped.errors);
+        assert_eq!(mapped.input.event_id.as_deref(), Some("cdnow-12"));
+        assert_eq!(mapped.input.properties.unwrap()["amount_usd"], 11.77);
+
+        let named = Mapping::parse(&cdnow.replace("\"4\"", "\"Belopp\"")).unwrap();
+        let p = { named }.bind_by_position(4).unwrap_err().0;
+        assert!(p[0].contains("\"Belopp\" is not a column number"), "{p:?}");
+        assert!(template("{row}").is_ok());
+        assert!(
+            Mapping::parse(&cdnow.replace("\"whitespace\"", "\"blank\""))
+                .unwrap_err()
+                .0[0]
+                .starts_with("delimiter: \"blank\" is neither")
         );
     }
 

@@ -12,16 +12,16 @@ use anyhow::{Context as _, anyhow, bail};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use indicatif::{ProgressBar, ProgressBarIter, ProgressStyle};
-use mapping::{Mapping, content_id};
+use mapping::{Delimiter, Mapping, content_id};
 use motesplats_core::touchpoint::TouchpointInput;
 use motesplats_core::{Cursor, FieldError, NewTouchpoint, PageRequest, ProviderId};
 use motesplats_server::AppState;
 use motesplats_server::ingest::Context;
 use motesplats_server::json::{JsonError, from_json};
-use motesplats_store::{Outcome, Stitch, Store};
+use motesplats_store::{Outcome, QuarantineFilter, Stitch, Store};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -64,9 +64,11 @@ const LONG_HELP: &str = concat!(
 Every row goes through the same checks as the API. Good rows are stored in transactions
 of 5,000 and stitched to profiles before the command ends. Rejected rows are written to
 the error file (columns row,field,reason,raw; one line per reason) and kept in the
-quarantine, from where they can be fixed and replayed. Importing the same file again
-stores nothing twice: a row's event id comes from the mapping's event_id template, or
-else from a SHA-256 of the row's content (so identical rows count as one).
+quarantine, from where they can be fixed and replayed; the command then ends with a
+summary of the reasons and exit status 1. Importing the same file again stores nothing
+twice: a row's event id comes from the mapping's event_id template, or else from a
+SHA-256 of the row's content (so identical rows count as one; use "{row}" in the
+template when identical rows are separate events).
 
 A mapping for a till export such as
 
@@ -77,7 +79,8 @@ A mapping for a till export such as
     example_mapping!(),
     r#"
 Mapping keys:
-  event_id       a template over columns: "{Kvitto}-{Rad}"
+  event_id       a template over columns: "{Kvitto}-{Rad}"; {row} is the row's number
+                 (1 = the first row after the header, as the error file counts)
   occurred_at    { column, format, time_zone }: format is strftime (%Y-%m-%d %H:%M);
                  without one, RFC 3339 or 2025-11-20 14:05. Times without an offset are
                  in the provider's time zone, or in time_zone = "UTC" when given.
@@ -88,10 +91,26 @@ Mapping keys:
                  device_id or social_handle
   properties     [{ column or value, name (default: the column), type }]; numbers may
                  use a decimal comma
-  delimiter      one character; default ","
+  delimiter      one character, or "whitespace" for column-aligned files (cells
+                 split at runs of spaces and tabs, no quoting); default ","
+  header         false when the first row is data: columns are then named by
+                 position, "1" for the first; default true
 
-Example:
+Examples:
   motesplats import --provider 0193f0c4-… --file kassa.csv --mapping kassa.toml
+
+  A header-less, column-aligned purchase history (customer, date, items, amount):
+
+    00001 19970101  1  11.77
+
+  delimiter = "whitespace"
+  header = false
+  event_id = "cdnow-{row}"
+  occurred_at = { column = "2", format = "%Y%m%d" }
+  channel = { value = "web" }
+  kind = { value = "purchase" }
+  identifiers = [{ kind = "customer_number", column = "1" }]
+  properties = [{ column = "4", name = "amount_usd", type = "number" }]
 "#
 );
 
@@ -127,7 +146,7 @@ pub struct Args {
 /// A row as it arrived, for the error file and the quarantine.
 enum Raw {
     Line(String),
-    Record(csv::ByteRecord, u8),
+    Record(csv::ByteRecord, Delimiter),
 }
 
 impl Raw {
@@ -135,7 +154,10 @@ impl Raw {
         match self {
             Raw::Line(line) => line.clone(),
             Raw::Record(record, delimiter) => {
-                let delimiter = *delimiter as char;
+                let delimiter = match delimiter {
+                    Delimiter::Char(c) => *c as char,
+                    Delimiter::Whitespace => ' ',
+                };
                 let cells: Vec<String> = record
                     .iter()
                     .map(|cell| {
@@ -179,6 +201,56 @@ impl Held {
     }
 }
 
+/// The rows of a file of columns: CSV, or aligned by whitespace.
+enum Rows {
+    Csv(csv::Reader<ProgressBarIter<File>>),
+    Aligned(BufReader<ProgressBarIter<File>>, Vec<u8>),
+}
+
+impl Rows {
+    /// Reads the next row into `record`; false at the end of the file.
+    fn read(&mut self, record: &mut csv::ByteRecord) -> anyhow::Result<bool> {
+        match self {
+            Rows::Csv(reader) => Ok(reader.read_byte_record(record)?),
+            Rows::Aligned(reader, line) => {
+                line.clear();
+                if reader.read_until(b'\n', line)? == 0 {
+                    return Ok(false);
+                }
+                record.clear();
+                for cell in line
+                    .split(u8::is_ascii_whitespace)
+                    .filter(|c| !c.is_empty())
+                {
+                    record.push_field(cell);
+                }
+                Ok(true)
+            }
+        }
+    }
+
+    /// The first row that is not blank, without the byte-order mark some editors write.
+    fn first(&mut self) -> anyhow::Result<Option<csv::ByteRecord>> {
+        let mut record = csv::ByteRecord::new();
+        while self.read(&mut record)? {
+            if blank(&record) {
+                continue;
+            }
+            let mut cells = record.iter();
+            let head = cells.next().unwrap_or_default();
+            let mut first = csv::ByteRecord::new();
+            first.push_field(head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head));
+            cells.for_each(|c| first.push_field(c));
+            return Ok(Some(first));
+        }
+        Ok(None)
+    }
+}
+
+fn blank(record: &csv::ByteRecord) -> bool {
+    record.is_empty() || record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace)
+}
+
 /// What the reader hands the writer.
 #[derive(Default)]
 struct Chunk {
@@ -219,16 +291,29 @@ impl Reader {
         Ok(())
     }
 
+    /// Reads a file of columns; `first` is a row already read that is not the header.
     fn csv(
         mut self,
-        mut reader: csv::Reader<ProgressBarIter<File>>,
+        mut rows: Rows,
+        first: Option<csv::ByteRecord>,
         columns: usize,
         mapping: Mapping,
     ) -> anyhow::Result<()> {
+        let mut pending = first;
         let mut record = csv::ByteRecord::new();
         let mut row = 0;
-        while reader.read_byte_record(&mut record)? {
-            if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
+        let header = if mapping.header {
+            "the header"
+        } else {
+            "the first row"
+        };
+        loop {
+            match pending.take() {
+                Some(first) => record = first,
+                None if rows.read(&mut record)? => {}
+                None => break,
+            }
+            if blank(&record) {
                 continue;
             }
             row += 1;
@@ -241,7 +326,7 @@ impl Reader {
             if record.len() != columns {
                 let why = FieldError {
                     field: "row".into(),
-                    reason: format!("has {} cells where the header has {columns}", record.len()),
+                    reason: format!("has {} cells where {header} has {columns}", record.len()),
                 };
                 self.bad(raw(&record), vec![why])?;
                 continue;
@@ -262,7 +347,7 @@ impl Reader {
                     continue;
                 }
             };
-            let mut mapped = mapping.apply(&cells, self.zone);
+            let mut mapped = mapping.apply(&cells, row, self.zone);
             if !mapping.has_event_id() {
                 mapped.input.event_id = Some(content_id(record.iter()));
             }
@@ -416,7 +501,7 @@ impl Reader {
                         })
                         .collect();
                     let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-                    let mut mapped = mapping.apply(&refs, self.zone);
+                    let mut mapped = mapping.apply(&refs, line, self.zone);
                     if !mapping.has_event_id() {
                         mapped.input.event_id = Some(id());
                     }
@@ -441,6 +526,38 @@ struct Totals {
     imported: u64,
     duplicates: u64,
     rejected: u64,
+}
+
+/// Why rows were rejected, by field: how many rows, and the first as an example.
+#[derive(Default)]
+struct Reasons(BTreeMap<String, (u64, u64, String)>);
+
+impl Reasons {
+    fn add(&mut self, rows: &[(Held, Vec<FieldError>)]) {
+        for (held, errors) in rows {
+            let mut fields = BTreeSet::new();
+            for e in errors {
+                let field = if e.field.is_empty() { "row" } else { &e.field };
+                if fields.insert(field) {
+                    self.0
+                        .entry(field.to_string())
+                        .or_insert_with(|| (0, held.row, e.reason.clone()))
+                        .0 += 1;
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Reasons {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut most: Vec<_> = self.0.iter().collect();
+        most.sort_by_key(|(_, (n, _, _))| std::cmp::Reverse(*n));
+        for (field, (n, row, reason)) in most {
+            writeln!(f, "  {n} × {field}, such as row {row}: {reason}")?;
+        }
+        Ok(())
+    }
 }
 
 /// The error file, opened at the first rejected row.
@@ -484,20 +601,23 @@ async fn quarantined_imports(
     provider: ProviderId,
 ) -> anyhow::Result<HashSet<[u8; 32]>> {
     let mut seen = HashSet::new();
+    let import_source = QuarantineFilter {
+        source: Some("import".into()),
+        field: None,
+    };
     let mut page = PageRequest {
         limit: PageRequest::MAX_LIMIT,
         after: None,
     };
     loop {
         let held = store
-            .quarantined(provider, page)
+            .quarantined(provider, &import_source, page)
             .await
             .context("reading the quarantine")?;
         let Some(last) = held.last() else { break };
         page.after = Some(Cursor(last.id));
         seen.extend(
             held.iter()
-                .filter(|q| q.source == "import")
                 .map(|q| <[u8; 32]>::from(Sha256::digest(&q.raw))),
         );
     }
@@ -556,7 +676,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         .progress_chars("=> "),
     );
     enum Source {
-        Csv(csv::Reader<ProgressBarIter<File>>, usize, Mapping),
+        Csv(Rows, Option<csv::ByteRecord>, usize, Mapping),
         Ndjson(BufReader<ProgressBarIter<File>>, Option<Mapping>),
     }
     let source = match format {
@@ -566,39 +686,56 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                     "mapping: a CSV file needs --mapping <mapping.toml> to say how its columns become touchpoints (see motesplats import --help)"
                 );
             };
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(mapping.delimiter)
-                .flexible(true)
-                .from_reader(bar.wrap_read(file));
-            let header = reader
-                .byte_headers()
-                .with_context(|| {
-                    format!("file: cannot read the header of {}", args.file.display())
-                })?
-                .clone();
-            if header.is_empty() || header.len() == 1 && header[0].is_empty() {
+            let mut rows = match mapping.delimiter {
+                Delimiter::Char(c) => Rows::Csv(
+                    csv::ReaderBuilder::new()
+                        .delimiter(c)
+                        .has_headers(false)
+                        .flexible(true)
+                        .from_reader(bar.wrap_read(file)),
+                ),
+                Delimiter::Whitespace => {
+                    Rows::Aligned(BufReader::new(bar.wrap_read(file)), Vec::new())
+                }
+            };
+            let first = rows.first().with_context(|| {
+                format!("file: cannot read the first row of {}", args.file.display())
+            })?;
+            let Some(first) = first else {
                 bail!(
-                    "file: {} is empty; its first line must be the header",
-                    args.file.display()
+                    "file: {} is empty; its first line must be {}",
+                    args.file.display(),
+                    if mapping.header {
+                        "the header"
+                    } else {
+                        "a row"
+                    }
                 );
+            };
+            if !mapping.header {
+                if let Some(path) = &args.mapping {
+                    mapping
+                        .bind_by_position(first.len())
+                        .map_err(|p| problems(path, p))?;
+                }
+                let columns = first.len();
+                Source::Csv(rows, Some(first), columns, mapping)
+            } else {
+                let names: Vec<String> = first
+                    .iter()
+                    .map(|h| std::str::from_utf8(h).map(|h| h.trim().to_string()))
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| {
+                        anyhow!(
+                            "file: the header of {} is not UTF-8 text; save the file as UTF-8",
+                            args.file.display()
+                        )
+                    })?;
+                if let Some(path) = &args.mapping {
+                    mapping.bind(&names).map_err(|p| problems(path, p))?;
+                }
+                Source::Csv(rows, None, names.len(), mapping)
             }
-            let names: Vec<String> = header
-                .iter()
-                .map(|h| {
-                    std::str::from_utf8(h)
-                        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-                })
-                .collect::<Result<_, _>>()
-                .map_err(|_| {
-                    anyhow!(
-                        "file: the header of {} is not UTF-8 text; save the file as UTF-8",
-                        args.file.display()
-                    )
-                })?;
-            if let Some(path) = &args.mapping {
-                mapping.bind(&names).map_err(|p| problems(path, p))?;
-            }
-            Source::Csv(reader, names.len(), mapping)
         }
         Format::Ndjson => {
             if let Some(m) = &mut mapping {
@@ -637,7 +774,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         tx,
     };
     let reading = std::thread::spawn(move || match source {
-        Source::Csv(r, columns, m) => reader.csv(r, columns, m),
+        Source::Csv(r, first, columns, m) => reader.csv(r, first, columns, m),
         Source::Ndjson(r, m) => reader.ndjson(r, m),
     });
 
@@ -647,6 +784,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         path: errors_path,
         writer: None,
     };
+    let mut reasons = Reasons::default();
     while let Some(chunk) = rx.recv().await {
         totals.read += chunk.read;
         let mut bad = chunk.bad;
@@ -674,6 +812,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         if !bad.is_empty() {
             bad.sort_by_key(|(held, _)| held.row);
             errors.write(&bad)?;
+            reasons.add(&bad);
             totals.rejected += bad.len() as u64;
             // A row rejected by an earlier run is there already.
             let quarantine: Vec<_> = bad
@@ -738,6 +877,15 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         "time:           {seconds:.2} s, {:.0} rows/s",
         totals.read as f64 / seconds.max(1e-9)
     );
+    if totals.rejected > 0 {
+        // A script must not take a partial import for a whole one.
+        bail!(
+            "{} of {} rows were rejected; they are in {} and in the quarantine. Why, by field:\n{reasons}",
+            totals.rejected,
+            totals.read,
+            errors.path.display()
+        );
+    }
     Ok(())
 }
 
@@ -751,6 +899,6 @@ mod tests {
         ]
         .map(String::from);
         m.bind(&header).unwrap();
-        assert_eq!(m.delimiter, b';');
+        assert_eq!(m.delimiter, super::Delimiter::Char(b';'));
     }
 }

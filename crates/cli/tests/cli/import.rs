@@ -2,7 +2,7 @@
 
 use super::{motesplats, provider, text};
 use motesplats_core::{PageRequest, ProviderId};
-use motesplats_store::{ProfileFilter, Store, TouchpointFilter};
+use motesplats_store::{ProfileFilter, QuarantineFilter, Store, TouchpointFilter};
 use std::collections::HashSet;
 use std::path::Path;
 use std::str::FromStr;
@@ -22,6 +22,22 @@ fn import(args: &[&str]) -> String {
         text(&out.stderr)
     );
     text(&out.stdout)
+}
+
+/// Runs an import that rejects rows: it must end with status 1; its summary and the
+/// reasons it gave.
+fn import_rejecting(args: &[&str]) -> (String, String) {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    let out = motesplats(&all);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    (text(&out.stdout), text(&out.stderr))
 }
 
 /// The number after `label:` in a summary.
@@ -106,8 +122,17 @@ async fn a_till_export_is_imported_once_with_its_bad_rows_set_aside() {
         &database,
     ];
 
-    let summary = import(&args);
+    let (summary, why) = import_rejecting(&args);
     assert_eq!(counts(&summary), (6, 4, 0, 2), "{summary}");
+    assert!(why.contains("2 of 6 rows were rejected"), "{why}");
+    assert!(
+        why.contains("1 × occurred_at, such as row 3: \"2025-13-40 09:00\""),
+        "{why}"
+    );
+    assert!(
+        why.contains("1 × identifiers[0].value, such as row 4"),
+        "{why}"
+    );
     let errors = dir.path().join("kassa.csv.rejected.csv");
     assert!(summary.contains(&errors.display().to_string()), "{summary}");
     let bad = rejected(&errors);
@@ -154,7 +179,11 @@ async fn a_till_export_is_imported_once_with_its_bad_rows_set_aside() {
     assert_eq!(all_profiles.len(), 2);
 
     let quarantined = store
-        .quarantined(provider, PageRequest::default())
+        .quarantined(
+            provider,
+            &QuarantineFilter::default(),
+            PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(quarantined.len(), 2);
@@ -162,11 +191,15 @@ async fn a_till_export_is_imported_once_with_its_bad_rows_set_aside() {
     assert_eq!(quarantined[0].errors[0].field, "occurred_at");
 
     // The same file again: nothing new, nothing twice in the quarantine.
-    let again = import(&args);
+    let again = import_rejecting(&args).0;
     assert_eq!(counts(&again), (6, 0, 4, 2), "{again}");
     assert_eq!(touchpoints(&store, provider).await.len(), 4);
     let quarantined = store
-        .quarantined(provider, PageRequest::default())
+        .quarantined(
+            provider,
+            &QuarantineFilter::default(),
+            PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(quarantined.len(), 2);
@@ -180,7 +213,7 @@ async fn ndjson_lines_fail_alone_and_get_ids_when_they_have_none() {
     let file = copy_fixture("crm.ndjson", dir.path());
     let args = ["--provider", &id, "--file", &file, "--database", &database];
 
-    let summary = import(&args);
+    let summary = import_rejecting(&args).0;
     assert_eq!(counts(&summary), (4, 3, 0, 1), "{summary}");
     let bad = rejected(&dir.path().join("crm.ndjson.rejected.csv"));
     assert_eq!(bad.len(), 1);
@@ -205,7 +238,7 @@ async fn ndjson_lines_fail_alone_and_get_ids_when_they_have_none() {
     assert_eq!(k1.len(), 1);
     assert!(k1.iter().all(Option::is_some));
 
-    let again = import(&args);
+    let again = import_rejecting(&args).0;
     assert_eq!(counts(&again), (4, 0, 3, 1), "{again}");
     assert_eq!(touchpoints(&store, provider).await.len(), 3);
 }
@@ -276,7 +309,7 @@ fn fatal_problems_stop_the_import_before_any_row() {
 
     // Nothing was imported, and no error file was written.
     assert!(!dir.path().join("kassa.csv.rejected.csv").exists());
-    let summary = import(&[
+    let (summary, _) = import_rejecting(&[
         "--provider",
         &id,
         "--file",
@@ -287,4 +320,96 @@ fn fatal_problems_stop_the_import_before_any_row() {
         &database,
     ]);
     assert_eq!(count(&summary, "imported"), 4, "{summary}");
+}
+
+#[tokio::test]
+async fn a_headerless_aligned_purchase_history_keeps_identical_rows_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("x.db").display().to_string();
+    let id = provider(&database, "Skivbutiken", "sam@skivor.example").0;
+    let file = copy_fixture("cdnow.txt", dir.path());
+    let mapping = format!("{FIXTURES}/cdnow.toml");
+    let args = [
+        "--provider",
+        &id,
+        "--file",
+        &file,
+        "--mapping",
+        &mapping,
+        "--format",
+        "csv",
+        "--database",
+        &database,
+    ];
+
+    let (summary, why) = import_rejecting(&args);
+    assert_eq!(counts(&summary), (9, 8, 0, 1), "{summary}");
+    assert!(why.contains("1 of 9 rows were rejected"), "{why}");
+    assert!(
+        why.contains("1 × occurred_at, such as row 8: \"19971332\""),
+        "{why}"
+    );
+    let bad = rejected(&dir.path().join("cdnow.txt.rejected.csv"));
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0].3, "00004 19971332 1 29.33");
+
+    let store = motesplats_store::open(&database).await.unwrap();
+    let provider = ProviderId::from_str(&id).unwrap();
+    let stored = touchpoints(&store, provider).await;
+    let mut ids: Vec<&str> = stored
+        .iter()
+        .filter_map(|t| t.event_id.as_deref())
+        .collect();
+    ids.sort();
+    // Rows 2 and 3 are the same purchase made twice; the blank line is not a row.
+    assert_eq!(
+        ids,
+        [
+            "cdnow-1", "cdnow-2", "cdnow-3", "cdnow-4", "cdnow-5", "cdnow-6", "cdnow-7", "cdnow-9"
+        ]
+    );
+    // Date-only values are kept as days, at the start of the day in the mapping's zone.
+    let first = stored
+        .iter()
+        .find(|t| t.event_id.as_deref() == Some("cdnow-1"))
+        .unwrap();
+    assert_eq!(
+        first.occurred_on.map(|d| d.to_string()).as_deref(),
+        Some("1997-01-01")
+    );
+    assert_eq!(first.occurred_at.to_rfc3339(), "1997-01-01T00:00:00+00:00");
+    let cents: i64 = stored
+        .iter()
+        .map(|t| (t.properties["amount_usd"].as_f64().unwrap() * 100.0).round() as i64)
+        .sum();
+    assert_eq!(cents, 1177 + 1200 + 1200 + 7700 + 2076 + 2076 + 1954 + 1496);
+    let customers: HashSet<_> = stored.iter().map(|t| t.profile_id).collect();
+    assert_eq!(customers.len(), 4);
+    assert!(customers.iter().all(Option::is_some));
+
+    let again = import_rejecting(&args).0;
+    assert_eq!(counts(&again), (9, 0, 8, 1), "{again}");
+
+    // With the date mended in the file, the row lands and the command succeeds.
+    let mended = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("19971332", "19971231");
+    std::fs::write(&file, mended).unwrap();
+    let fixed = import(&args);
+    assert_eq!(counts(&fixed), (9, 1, 8, 0), "{fixed}");
+
+    // A column past the end of the first row is named before any row is read.
+    let wide = dir.path().join("wide.toml");
+    let text_of = std::fs::read_to_string(&mapping).unwrap();
+    std::fs::write(&wide, text_of.replace("column = \"4\"", "column = \"5\"")).unwrap();
+    let wide = wide.display().to_string();
+    let mut with_wide = args;
+    with_wide[5] = &wide;
+    let out = motesplats(&[&["import"][..], &with_wide[..]].concat());
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("properties[1].column: no column 5;"),
+        "{}",
+        text(&out.stderr)
+    );
 }

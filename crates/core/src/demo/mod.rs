@@ -473,6 +473,7 @@ impl Generator {
                 channel: channel.clone(),
                 kind: resolved.kind.clone(),
                 occurred_at: DateTime::from_timestamp_millis(ms).unwrap_or_default(),
+                occurred_on: None,
                 initiator: step.by,
                 setting,
                 phase,

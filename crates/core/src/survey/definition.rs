@@ -1007,6 +1007,7 @@ pub(crate) mod tests {
             channel: crate::ChannelKey::parse(channel).unwrap(),
             kind: crate::TouchpointKind::parse(kind).unwrap(),
             occurred_at: chrono::Utc::now(),
+            occurred_on: None,
             received_at: chrono::Utc::now(),
             initiator: crate::Initiator::Person,
             setting: None,

@@ -12,7 +12,7 @@ mod persons;
 mod profiles;
 mod projects;
 mod providers;
-mod quarantine;
+pub mod quarantine;
 pub(crate) mod survey_analysis;
 mod survey_qr;
 pub(crate) mod surveys;

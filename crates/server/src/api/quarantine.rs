@@ -12,13 +12,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
-use motesplats_core::PageRequest;
 use motesplats_core::Touchpoint;
 use motesplats_core::plan::{CheckedPlan, TrackingPlan};
 use motesplats_core::touchpoint::TouchpointInput;
-use motesplats_store::{Outcome, Quarantined, Stitch};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use motesplats_core::{Cursor, PageRequest, ProviderId};
+use motesplats_store::{Outcome, QuarantineFilter, Quarantined, Stitch};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -29,6 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_quarantine))
         .routes(routes!(get_quarantined, discard_quarantined))
         .routes(routes!(replay_quarantined))
+        .routes(routes!(replay_selected))
+        .routes(routes!(discard_selected))
 }
 
 /// The caller's tracking plan.
@@ -85,6 +87,64 @@ pub struct QuarantineQuery {
     /// The `next` cursor of the previous page.
     #[param(value_type = Option<uuid::Uuid>)]
     after: Option<String>,
+    /// Only events from this source: `batch`, `import` or `touchpoint`.
+    source: Option<String>,
+    /// Only events refused on this field, such as `occurred_at`.
+    field: Option<String>,
+}
+
+/// Which quarantined events a bulk replay or discard takes: all (`{}`), or those from
+/// one source and/or refused on one field.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuarantineSelection {
+    /// `batch`, `import` or `touchpoint`.
+    pub source: Option<String>,
+    /// A field one of the reasons names, such as `occurred_at` or `identifiers[0].value`.
+    pub field: Option<String>,
+}
+
+/// The sources events are quarantined from.
+pub const SOURCES: [&str; 3] = ["batch", "import", "touchpoint"];
+
+impl QuarantineSelection {
+    /// The store's filter, or which part of the selection is wrong.
+    pub fn filter(self) -> Result<QuarantineFilter, ApiError> {
+        if let Some(s) = &self.source
+            && !SOURCES.contains(&s.as_str())
+        {
+            return Err(ApiError::invalid(
+                "source",
+                format!("{s:?} is not a source; one of batch, import, touchpoint"),
+            ));
+        }
+        if let Some(f) = &self.field
+            && (f.trim().is_empty() || f.len() > 200)
+        {
+            return Err(ApiError::invalid("field", "must be 1 to 200 characters"));
+        }
+        Ok(QuarantineFilter {
+            source: self.source,
+            field: self.field,
+        })
+    }
+}
+
+/// What a bulk replay did.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct Replayed {
+    /// Stored now, and out of the quarantine.
+    pub stored: u64,
+    /// Stored before (the same event id), and out of the quarantine.
+    pub already_there: u64,
+    /// Refused again; they stay in the quarantine.
+    pub still_rejected: u64,
+}
+
+/// What a bulk discard did.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Discarded {
+    pub discarded: u64,
 }
 
 /// Rejected events, oldest first.
@@ -96,7 +156,12 @@ async fn list_quarantine(
     ApiQuery(q): ApiQuery<QuarantineQuery>,
 ) -> Result<Json<Page<Quarantined>>, ApiError> {
     let page = PageRequest::parse(q.limit, q.after.as_deref())?;
-    let items = state.store.quarantined(me, page).await?;
+    let filter = QuarantineSelection {
+        source: q.source,
+        field: q.field,
+    }
+    .filter()?;
+    let items = state.store.quarantined(me, &filter, page).await?;
     Ok(Json(Page::new(items, page.limit, |q| q.id)))
 }
 
@@ -154,19 +219,87 @@ async fn replay_quarantined(
     } else {
         &body
     };
-    let input: TouchpointInput = parse_json(text)?;
     let context = Context::load(&state, me).await?;
+    let (status, t) = replay(&state, me, &context, id, text).await?;
+    Ok((status, Json(t)))
+}
+
+/// Replays one quarantined event as `text`: checked as any event, stored, and out of
+/// the quarantine; 201 when stored now, 200 when it was stored before.
+async fn replay(
+    state: &AppState,
+    me: ProviderId,
+    context: &Context,
+    id: Uuid,
+    text: &[u8],
+) -> Result<(StatusCode, Touchpoint), ApiError> {
+    let input: TouchpointInput = parse_json(text)?;
     let new = context.check(input, Utc::now(), true)?;
     let mut out = state
         .store
         .insert_touchpoints(me, vec![new], Utc::now(), Stitch::Now)
         .await?;
     let answer = match out.pop() {
-        Some(Outcome::Stored(t)) => (StatusCode::CREATED, Json(t)),
-        Some(Outcome::Duplicate(t)) => (StatusCode::OK, Json(t)),
+        Some(Outcome::Stored(t)) => (StatusCode::CREATED, t),
+        Some(Outcome::Duplicate(t)) => (StatusCode::OK, t),
         Some(Outcome::Rejected(e)) => return Err(ApiError::Invalid(e)),
         None => return Err(ApiError::Internal("no touchpoint stored".into())),
     };
     state.store.release_quarantined(me, id).await?;
     Ok(answer)
+}
+
+/// Replay every quarantined event the selection takes, each as it was kept: useful
+/// once the reason is gone (a channel registered, the tracking plan changed). Events
+/// refused again stay, with their reasons.
+#[utoipa::path(post, path = "/quarantine/replay", tag = "ingestion", request_body = QuarantineSelection,
+    responses((status = 200, body = Replayed), (status = 422, body = Problem)))]
+async fn replay_selected(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    ApiJson(selection): ApiJson<QuarantineSelection>,
+) -> Result<Json<Replayed>, ApiError> {
+    Ok(Json(replay_all(&state, me, &selection.filter()?).await?))
+}
+
+/// Replays every quarantined event `filter` takes, each as it was kept (the API and
+/// the quarantine page both call this).
+pub async fn replay_all(
+    state: &AppState,
+    me: ProviderId,
+    filter: &QuarantineFilter,
+) -> Result<Replayed, ApiError> {
+    let context = Context::load(state, me).await?;
+    let mut done = Replayed::default();
+    let mut page = PageRequest {
+        limit: PageRequest::MAX_LIMIT,
+        after: None,
+    };
+    loop {
+        let held = state.store.quarantined(me, filter, page).await?;
+        let Some(last) = held.last() else { break };
+        page.after = Some(Cursor(last.id));
+        for q in &held {
+            match replay(state, me, &context, q.id, q.raw.as_bytes()).await {
+                Ok((StatusCode::CREATED, _)) => done.stored += 1,
+                Ok(_) => done.already_there += 1,
+                Err(ApiError::Invalid(_)) => done.still_rejected += 1,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Discard every quarantined event the selection takes (`{}`: all of them).
+#[utoipa::path(post, path = "/quarantine/discard", tag = "ingestion", request_body = QuarantineSelection,
+    responses((status = 200, body = Discarded), (status = 422, body = Problem)))]
+async fn discard_selected(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    ApiJson(selection): ApiJson<QuarantineSelection>,
+) -> Result<Json<Discarded>, ApiError> {
+    let filter = selection.filter()?;
+    let discarded = state.store.discard_quarantined(me, &filter).await?;
+    Ok(Json(Discarded { discarded }))
 }

@@ -29,7 +29,11 @@ pub struct Line {
 impl Line {
     pub fn of(lang: Lang, t: &Touchpoint, channels: &[Channel], time_zone: &str) -> Line {
         Line {
-            when: local_time(t.occurred_at, time_zone),
+            // A day from a date-only source is shown without an invented time.
+            when: t.occurred_on.map_or_else(
+                || local_time(t.occurred_at, time_zone),
+                |d| d.format("%Y-%m-%d").to_string(),
+            ),
             uncontrolled: channels.iter().any(|c| c.key == t.channel && !c.controlled),
             channel: channel_name(lang, t.channel.as_str(), channels),
             kind: event_label(&t.kind, lang),

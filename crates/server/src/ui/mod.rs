@@ -12,6 +12,7 @@ pub mod i18n;
 mod labels;
 mod live;
 mod people;
+mod quarantine;
 mod research;
 pub mod routes;
 mod session;

@@ -70,6 +70,8 @@ routes! {
     get "/surveys/{id}/edit" SignedIn => surveys::edit;
     post "/surveys/{id}/edit/{action}" SignedIn => surveys::change;
     get "/surveys/{id}/qr.svg" SignedIn => surveys::qr;
+    get "/quarantine" SignedIn => quarantine::page;
+    post "/quarantine" SignedIn => quarantine::act;
     get "/codebook" SignedIn => codebook::page;
     post "/codebook" SignedIn => codebook::edit;
     get "/codebook.qdc" SignedIn => codebook::export;

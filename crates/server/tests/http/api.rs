@@ -15,7 +15,7 @@ fn good_touchpoint() -> Value {
 }
 
 /// Asserts a problem+json response with `status` whose errors name `field`.
-async fn assert_problem(r: Response, status: StatusCode, field: Option<&str>) -> Value {
+pub async fn assert_problem(r: Response, status: StatusCode, field: Option<&str>) -> Value {
     assert_eq!(r.status(), status);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     let body: Value = r.json().await.unwrap();

@@ -1,5 +1,6 @@
 //! Ingestion: batches, tracking plans, the quarantine, publishable keys and limits.
 
+use super::api::assert_problem;
 use super::{App, OPERATOR, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -135,6 +136,85 @@ async fn a_batch_keeps_the_good_events_and_names_the_bad_ones() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(app.count_touchpoints(&key).await, 3);
+}
+
+#[tokio::test]
+async fn the_quarantine_is_replayed_and_discarded_in_bulk_by_what_it_was_refused_for() {
+    let app = spawn_app().await;
+    let key = app.provider("Skivbutiken").await;
+    let other = app.provider("Grannen").await;
+    let mut events: Vec<Value> = (0..3)
+        .map(|i| {
+            let mut e = event(i);
+            e["channel"] = json!("info_screen");
+            e
+        })
+        .collect();
+    let mut bad_time = event(3);
+    bad_time["occurred_at"] = json!("igår");
+    events.push(bad_time.clone());
+    assert_eq!(app.batch_json(&key, &events).await["rejected"], 4);
+    assert_eq!(app.batch_json(&other, &[bad_time]).await["rejected"], 1);
+
+    let held: Value = app
+        .get(&key, "/quarantine?field=channel&source=batch")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(held["items"].as_array().unwrap().len(), 3);
+    let r = app
+        .post(&key, "/quarantine/discard", json!({"source": "fax"}))
+        .await;
+    assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, Some("source")).await;
+    let r = app
+        .post(&key, "/quarantine/replay", json!({"colour": "red"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Once the channel exists, replaying what it refused stores them all.
+    let r = app
+        .post(
+            &key,
+            "/channels",
+            json!({"key": "info_screen", "name": "Info screen"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = app
+        .post(&key, "/quarantine/replay", json!({"field": "channel"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let done: Value = r.json().await.unwrap();
+    assert_eq!(
+        done,
+        json!({"stored": 3, "already_there": 0, "still_rejected": 0})
+    );
+    assert_eq!(app.count_touchpoints(&key).await, 3);
+
+    // What is still wrong stays, and goes only when discarded.
+    let done: Value = app
+        .post(&key, "/quarantine/replay", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["still_rejected"], 1);
+    let gone: Value = app
+        .post(&key, "/quarantine/discard", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(gone, json!({"discarded": 1}));
+    let held: Value = app.get(&key, "/quarantine").await.json().await.unwrap();
+    assert!(held["items"].as_array().unwrap().is_empty());
+    let theirs: Value = app.get(&other, "/quarantine").await.json().await.unwrap();
+    assert_eq!(
+        theirs["items"].as_array().unwrap().len(),
+        1,
+        "another provider's quarantine is its own"
+    );
 }
 
 #[tokio::test]

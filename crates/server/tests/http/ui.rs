@@ -635,3 +635,98 @@ async fn survey_results_page_splits_by_segment_cross_tabulates_and_compares() {
         .unwrap();
     assert_eq!(responses.lines().count(), 7);
 }
+
+#[tokio::test]
+async fn the_quarantine_page_shows_why_and_replays_or_discards_a_choice_in_bulk() {
+    let app = spawn_app().await;
+    let key = app.provider("Skivbutiken").await;
+    app.user(&key, "sam@skivor.example", "rätt lösenord").await;
+    let event = |i: usize, channel: &str, at: &str| {
+        json!({
+            "event_id": format!("q-{i}"),
+            "identifiers": [{"kind": "customer_number", "value": "00001"}],
+            "channel": channel, "kind": "purchase", "occurred_at": at
+        })
+    };
+    let batch = json!([
+        event(1, "info_screen", "2026-11-20T10:00:00Z"),
+        event(2, "info_screen", "2026-11-20T11:00:00Z"),
+        event(3, "web", "igår"),
+    ]);
+    let r = app.post(&key, "/touchpoints/batch", batch).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // A purchase known only by its day.
+    let mut day = event(4, "web", "1997-01-01T00:00:00Z");
+    day["occurred_on"] = json!("1997-01-01");
+    assert_eq!(
+        app.post(&key, "/touchpoints", day).await.status(),
+        StatusCode::CREATED
+    );
+
+    let mut browser = Browser::new(&app.base);
+    browser.sign_in("sam@skivor.example", "rätt lösenord").await;
+    let page = browser.get("/quarantine", "sv").await.text().await.unwrap();
+    assert!(page.contains("Avvisade händelser"), "{page}");
+    assert!(
+        page.contains("href=\"/quarantine\""),
+        "linked from the menu"
+    );
+    assert_eq!(page.matches("<code>occurred_at</code>").count(), 1);
+    assert_eq!(page.matches("<code>channel</code>").count(), 2);
+    assert!(page.contains("igår") && page.contains("Batch (API)"));
+    let chosen = browser
+        .get("/quarantine?field=channel", "en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(chosen.contains("Refused events"));
+    assert!(!chosen.contains("igår"), "only what the channel refused");
+
+    // Without the page's token nothing happens.
+    let r = reqwest::Client::new()
+        .post(format!("{}/quarantine", app.base))
+        .header("cookie", browser.cookie_header())
+        .form(&[("action", "discard")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let held: Value = app.get(&key, "/quarantine").await.json().await.unwrap();
+    assert_eq!(held["items"].as_array().unwrap().len(), 3);
+
+    let r = app
+        .post(
+            &key,
+            "/channels",
+            json!({"key": "info_screen", "name": "Info screen"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = browser
+        .post(
+            "/quarantine",
+            "sv",
+            &[("action", "replay"), ("field", "channel"), ("source", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("2 sparade, 0 fanns redan, 0 avvisade igen."),
+        "{page}"
+    );
+    let page = browser
+        .post("/quarantine", "en", &[("action", "discard")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("1 discarded.") && page.contains("Nothing is waiting."));
+    let held: Value = app.get(&key, "/quarantine").await.json().await.unwrap();
+    assert!(held["items"].as_array().unwrap().is_empty());
+
+    // The day-only purchase is shown by its day, with no invented time.
+    let dashboard = browser.get("/dashboard", "sv").await.text().await.unwrap();
+    assert!(dashboard.contains("<td>1997-01-01</td>"), "{dashboard}");
+}

@@ -9,7 +9,7 @@
 
 use super::rows::{self, stored};
 use super::store::{lock_provider, no_profile, now, provider_lock_key};
-use crate::{Outcome, Quarantined, Result, Stitch, StoreError};
+use crate::{Outcome, QuarantineFilter, Quarantined, Result, Stitch, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::Subject;
@@ -152,6 +152,7 @@ pub async fn insert(
                     channel: t.channel,
                     kind: t.kind,
                     occurred_at: stored(t.occurred_at),
+                    occurred_on: t.occurred_on,
                     received_at,
                     initiator: t.initiator,
                     setting: t.setting,
@@ -187,6 +188,7 @@ async fn insert_rows(
     let mut channels = Vec::with_capacity(n);
     let mut kinds = Vec::with_capacity(n);
     let mut occurred = Vec::with_capacity(n);
+    let mut days = Vec::with_capacity(n);
     let mut initiators = Vec::with_capacity(n);
     let mut settings = Vec::with_capacity(n);
     let mut phases = Vec::with_capacity(n);
@@ -204,6 +206,7 @@ async fn insert_rows(
         channels.push(t.channel.as_str());
         kinds.push(t.kind.as_str());
         occurred.push(stored(t.occurred_at));
+        days.push(t.occurred_on);
         initiators.push(t.initiator.as_str());
         settings.push(t.setting.map(|s| s.as_str()));
         phases.push(t.phase.map(|p| p.as_str()));
@@ -212,13 +215,13 @@ async fn insert_rows(
     }
     let stored_ids: Vec<Uuid> = sqlx::query_scalar(
         "INSERT INTO touchpoints (id, provider_id, profile_id, identifiers, event_id, channel, kind, occurred_at, \
-         received_at, initiator, setting, phase, properties, flags) \
+         received_at, initiator, setting, phase, properties, flags, occurred_on) \
          SELECT id, $1::uuid, profile_id, identifiers, event_id, channel, kind, occurred_at, \
-         $2::timestamptz, initiator, setting, phase, properties, flags \
+         $2::timestamptz, initiator, setting, phase, properties, flags, occurred_on \
          FROM UNNEST($3::uuid[], $4::uuid[], $5::jsonb[], $6::text[], $7::text[], $8::text[], \
-         $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::jsonb[]) \
+         $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::jsonb[], $15::date[]) \
          WITH ORDINALITY AS t(id, profile_id, identifiers, event_id, channel, kind, occurred_at, initiator, \
-         setting, phase, properties, flags, n) \
+         setting, phase, properties, flags, occurred_on, n) \
          ORDER BY n \
          ON CONFLICT (provider_id, event_id) WHERE event_id IS NOT NULL DO NOTHING \
          RETURNING id",
@@ -237,6 +240,7 @@ async fn insert_rows(
     .bind(phases)
     .bind(properties)
     .bind(flags)
+    .bind(days)
     .fetch_all(&mut *c)
     .await?;
     Ok(stored_ids.into_iter().collect())
@@ -547,6 +551,10 @@ pub async fn quarantine(
 
 const QUARANTINE_COLUMNS: &str = "id, provider_id, received_at, source, raw, errors";
 
+/// The rows a `QuarantineFilter` selects, with its source as $2 and field as $3 (null: any).
+const QUARANTINE_FILTER: &str = "provider_id = $1 AND ($2::text IS NULL OR source = $2) \
+     AND ($3::text IS NULL OR errors @> jsonb_build_array(jsonb_build_object('field', $3::text)))";
+
 fn quarantined_row(r: &PgRow) -> Result<Quarantined> {
     let errors: serde_json::Value = r.try_get(5)?;
     Ok(Quarantined {
@@ -563,13 +571,16 @@ fn quarantined_row(r: &PgRow) -> Result<Quarantined> {
 pub async fn quarantined(
     c: &mut PgConnection,
     provider: ProviderId,
+    filter: &QuarantineFilter,
     page: PageRequest,
 ) -> Result<Vec<Quarantined>> {
     let after = page.after.map(|a| a.0).unwrap_or(Uuid::nil());
     sqlx::query(AssertSqlSafe(format!(
-        "SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE provider_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+        "SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE {QUARANTINE_FILTER} AND id > $4 ORDER BY id LIMIT $5"
     )))
     .bind(provider.0)
+    .bind(filter.source.as_deref())
+    .bind(filter.field.as_deref())
     .bind(after)
     .bind(i64::from(page.limit))
     .fetch_all(c)
@@ -594,6 +605,22 @@ pub async fn quarantined_one(
     .as_ref()
     .map(quarantined_row)
     .transpose()
+}
+
+pub async fn discard(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    filter: &QuarantineFilter,
+) -> Result<u64> {
+    Ok(sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM quarantine WHERE {QUARANTINE_FILTER}"
+    )))
+    .bind(provider.0)
+    .bind(filter.source.as_deref())
+    .bind(filter.field.as_deref())
+    .execute(c)
+    .await?
+    .rows_affected())
 }
 
 pub async fn release(c: &mut PgConnection, provider: ProviderId, id: Uuid) -> Result<()> {

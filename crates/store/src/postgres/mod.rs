@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0006_coding.sql"),
     include_str!("../../migrations/postgres/0008_key_kind_check.sql"),
     include_str!("../../migrations/postgres/0009_survey_trust.sql"),
+    include_str!("../../migrations/postgres/0010_occurred_on.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

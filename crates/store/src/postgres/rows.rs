@@ -1,7 +1,7 @@
 //! Reading rows into domain values, and the small queries several methods share.
 
 use crate::{AccessEntry, Result, StoreError};
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use motesplats_core::{
     ChannelKey, FieldError, Identifier, IdentifierKind, Initiator, PersonId, Phase, Profile,
     ProfileId, Provider, ProviderId, Setting, Touchpoint, TouchpointId, TouchpointKind,
@@ -99,7 +99,9 @@ pub async fn profile_by_id(
 }
 
 pub const TOUCHPOINT_COLUMNS: &str = "t.id, t.provider_id, t.profile_id, t.event_id, t.channel, t.kind, t.occurred_at, \
-     t.received_at, t.initiator, t.setting, t.phase, t.properties, t.flags";
+     t.received_at, t.initiator, t.setting, t.phase, t.properties, t.flags, t.occurred_on";
+/// How many columns `TOUCHPOINT_COLUMNS` selects: a query's own columns follow.
+pub const TOUCHPOINT_WIDTH: usize = 14;
 
 /// The columns of a touchpoint as stored, before they are checked.
 pub struct RawTouchpoint {
@@ -110,6 +112,7 @@ pub struct RawTouchpoint {
     channel: String,
     kind: String,
     occurred_at: DateTime<Utc>,
+    occurred_on: Option<NaiveDate>,
     received_at: DateTime<Utc>,
     initiator: String,
     setting: Option<String>,
@@ -128,6 +131,7 @@ pub fn raw_touchpoint(r: &PgRow) -> sqlx::Result<RawTouchpoint> {
         channel: r.try_get(4)?,
         kind: r.try_get(5)?,
         occurred_at: r.try_get(6)?,
+        occurred_on: r.try_get(13)?,
         received_at: r.try_get(7)?,
         initiator: r.try_get(8)?,
         setting: r.try_get(9)?,
@@ -147,6 +151,7 @@ impl RawTouchpoint {
             channel: ChannelKey::parse(&self.channel).map_err(|_| corrupt("channel"))?,
             kind: TouchpointKind::parse(&self.kind).map_err(|_| corrupt("touchpoint kind"))?,
             occurred_at: self.occurred_at,
+            occurred_on: self.occurred_on,
             received_at: self.received_at,
             initiator: Initiator::parse(&self.initiator).map_err(|_| corrupt("initiator"))?,
             setting: self

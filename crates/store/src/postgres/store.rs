@@ -5,8 +5,9 @@ use super::rows::{self, stored};
 use super::{attachments, coding, customers, ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind, NewApiKey,
-    Outcome, ProfileFilter, Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store,
-    StoreError, StoredProject, StoredSurvey, SurveyChange, TouchpointFilter, User,
+    Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result,
+    Role, Stitch, Store, StoreError, StoredProject, StoredSurvey, SurveyChange, TouchpointFilter,
+    User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -140,7 +141,9 @@ async fn insert_profile(
 /// profile), as `touchpoint(s)` select them.
 fn touchpoint_and_person(r: &sqlx::postgres::PgRow) -> Result<(Touchpoint, Option<PersonId>)> {
     let raw = rows::raw_touchpoint(r)?;
-    let person = r.try_get::<Option<Uuid>, _>(13)?.map(PersonId);
+    let person = r
+        .try_get::<Option<Uuid>, _>(rows::TOUCHPOINT_WIDTH)?
+        .map(PersonId);
     Ok((raw.into_touchpoint()?, person))
 }
 
@@ -689,10 +692,11 @@ impl Store for PgStore {
     async fn quarantined(
         &self,
         provider: ProviderId,
+        filter: &QuarantineFilter,
         page: PageRequest,
     ) -> Result<Vec<Quarantined>> {
         let mut c = self.pool.acquire().await?;
-        ingest::quarantined(&mut c, provider, page).await
+        ingest::quarantined(&mut c, provider, filter, page).await
     }
 
     async fn quarantined_one(&self, provider: ProviderId, id: Uuid) -> Result<Option<Quarantined>> {
@@ -705,6 +709,15 @@ impl Store for PgStore {
         ingest::release(&mut tx, provider, id).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn discard_quarantined(
+        &self,
+        provider: ProviderId,
+        filter: &QuarantineFilter,
+    ) -> Result<u64> {
+        let mut c = self.pool.acquire().await?;
+        ingest::discard(&mut c, provider, filter).await
     }
 
     async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>> {

@@ -33,6 +33,7 @@ fn event(event_id: Option<&str>, subject: Subject, minute: u32) -> NewTouchpoint
         channel: ChannelKey::parse("web").unwrap(),
         kind: TouchpointKind::parse("visit").unwrap(),
         occurred_at: Utc.with_ymd_and_hms(2026, 11, 20, 10, minute, 0).unwrap(),
+        occurred_on: None,
         initiator: Initiator::parse("person").unwrap(),
         setting: None,
         phase: None,

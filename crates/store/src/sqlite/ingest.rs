@@ -6,7 +6,7 @@
 
 use super::rows::{self, Micros, as_stored, micros};
 use super::store::resolve_subject;
-use crate::{Outcome, Quarantined, Result, Stitch, StoreError};
+use crate::{Outcome, QuarantineFilter, Quarantined, Result, Stitch, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::Subject;
@@ -61,8 +61,8 @@ pub fn insert(
 ) -> Result<Vec<Outcome>> {
     let mut insert = c.prepare_cached(
         "INSERT INTO touchpoints (id, provider_id, profile_id, identifiers, event_id, channel, kind, occurred_at, \
-         received_at, initiator, setting, phase, properties, flags) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
+         received_at, initiator, setting, phase, properties, flags, occurred_on) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
          ON CONFLICT (provider_id, event_id) WHERE event_id IS NOT NULL DO NOTHING",
     )?;
     let mut known_profiles: HashSet<ProfileId> = HashSet::new();
@@ -106,6 +106,7 @@ pub fn insert(
             t.phase.map(|p| p.as_str()),
             properties,
             flags,
+            t.occurred_on.map(|d| d.to_string()),
         ])?;
         if changed == 0 {
             let event = t.event_id.as_deref().unwrap_or_default();
@@ -131,6 +132,7 @@ pub fn insert(
             channel: t.channel,
             kind: t.kind,
             occurred_at: as_stored(t.occurred_at),
+            occurred_on: t.occurred_on,
             received_at: as_stored(received_at),
             initiator: t.initiator,
             setting: t.setting,
@@ -273,6 +275,10 @@ pub fn quarantine(
 
 const QUARANTINE_COLUMNS: &str = "id, provider_id, received_at, source, raw, errors";
 
+/// The rows a `QuarantineFilter` selects, with its source as ?3 and field as ?4 (null: any).
+const QUARANTINE_FILTER: &str = "provider_id = ?1 AND (?3 IS NULL OR source = ?3) \
+     AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(errors) WHERE json_extract(value, '$.field') = ?4))";
+
 fn quarantined_row(r: &rusqlite::Row) -> rusqlite::Result<(Quarantined, String)> {
     Ok((
         Quarantined {
@@ -296,14 +302,18 @@ fn with_errors((mut q, errors): (Quarantined, String)) -> Result<Quarantined> {
 pub fn quarantined(
     c: &Connection,
     provider: ProviderId,
+    filter: &QuarantineFilter,
     page: PageRequest,
 ) -> Result<Vec<Quarantined>> {
     let after = page.after.map(|a| a.0).unwrap_or(Uuid::nil());
     let rows: Vec<_> = c
         .prepare_cached(&format!(
-            "SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE provider_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+            "SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE {QUARANTINE_FILTER} AND id > ?2 ORDER BY id LIMIT ?5"
         ))?
-        .query_map(params![provider.0, after, page.limit], quarantined_row)?
+        .query_map(
+            params![provider.0, after, filter.source, filter.field, page.limit],
+            quarantined_row,
+        )?
         .collect::<rusqlite::Result<_>>()?;
     rows.into_iter().map(with_errors).collect()
 }
@@ -320,6 +330,15 @@ pub fn quarantined_one(
     .optional()?
     .map(with_errors)
     .transpose()
+}
+
+pub fn discard(c: &Connection, provider: ProviderId, filter: &QuarantineFilter) -> Result<u64> {
+    let n = c.execute(
+        &format!("DELETE FROM quarantine WHERE {QUARANTINE_FILTER}"),
+        // ?2 is the filter's place for a cursor, which a deletion does not use.
+        params![provider.0, None::<Uuid>, filter.source, filter.field],
+    )?;
+    Ok(n as u64)
 }
 
 pub fn release(c: &Connection, provider: ProviderId, id: Uuid) -> Result<()> {

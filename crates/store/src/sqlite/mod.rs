@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0007_ingest_clustered.sql"),
     include_str!("../../migrations/sqlite/0008_key_kind_check.sql"),
     include_str!("../../migrations/sqlite/0009_survey_trust.sql"),
+    include_str!("../../migrations/sqlite/0010_occurred_on.sql"),
 ];
 
 const READERS: usize = 4;

@@ -1,7 +1,7 @@
 //! Reading rows into domain values, and the small queries several methods share.
 
 use crate::{AccessEntry, Result, StoreError};
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use motesplats_core::{
     ChannelKey, Identifier, IdentifierKind, Initiator, PersonId, Phase, Profile, ProfileId,
     Provider, ProviderId, Setting, Touchpoint, TouchpointId, TouchpointKind,
@@ -119,7 +119,9 @@ pub fn profile_by_id(
 }
 
 pub const TOUCHPOINT_COLUMNS: &str = "t.id, t.provider_id, t.profile_id, t.event_id, t.channel, t.kind, t.occurred_at, \
-     t.received_at, t.initiator, t.setting, t.phase, t.properties, t.flags";
+     t.received_at, t.initiator, t.setting, t.phase, t.properties, t.flags, t.occurred_on";
+/// How many columns `TOUCHPOINT_COLUMNS` selects: a query's own columns follow.
+pub const TOUCHPOINT_WIDTH: usize = 14;
 
 /// The columns of a touchpoint as stored, before they are checked.
 pub struct RawTouchpoint {
@@ -130,6 +132,8 @@ pub struct RawTouchpoint {
     channel: String,
     kind: String,
     occurred_at: i64,
+    /// `YYYY-MM-DD`.
+    occurred_on: Option<String>,
     received_at: i64,
     initiator: String,
     setting: Option<String>,
@@ -147,6 +151,7 @@ pub fn raw_touchpoint(r: &Row) -> rusqlite::Result<RawTouchpoint> {
         channel: r.get(4)?,
         kind: r.get(5)?,
         occurred_at: r.get(6)?,
+        occurred_on: r.get(13)?,
         received_at: r.get(7)?,
         initiator: r.get(8)?,
         setting: r.get(9)?,
@@ -166,6 +171,12 @@ impl RawTouchpoint {
             channel: ChannelKey::parse(&self.channel).map_err(|_| corrupt("channel"))?,
             kind: TouchpointKind::parse(&self.kind).map_err(|_| corrupt("touchpoint kind"))?,
             occurred_at: time(self.occurred_at)?,
+            occurred_on: self
+                .occurred_on
+                .as_deref()
+                .map(|d| d.parse::<NaiveDate>())
+                .transpose()
+                .map_err(|_| corrupt("occurred_on"))?,
             received_at: time(self.received_at)?,
             initiator: Initiator::parse(&self.initiator).map_err(|_| corrupt("initiator"))?,
             setting: self

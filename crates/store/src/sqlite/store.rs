@@ -5,8 +5,9 @@ use super::rows::{self, Micros, as_stored, micros};
 use super::{attachments, coding, customers, ingest, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind, NewApiKey,
-    Outcome, ProfileFilter, Quarantined, ResponseSaved, ResponseWrite, Result, Role, Stitch, Store,
-    StoreError, StoredProject, StoredSurvey, SurveyChange, TouchpointFilter, User,
+    Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result,
+    Role, Stitch, Store, StoreError, StoredProject, StoredSurvey, SurveyChange, TouchpointFilter,
+    User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -661,9 +662,11 @@ impl Store for SqliteStore {
     async fn quarantined(
         &self,
         provider: ProviderId,
+        filter: &QuarantineFilter,
         page: PageRequest,
     ) -> Result<Vec<Quarantined>> {
-        self.read(move |c| ingest::quarantined(c, provider, page))
+        let filter = filter.clone();
+        self.read(move |c| ingest::quarantined(c, provider, &filter, page))
             .await
     }
 
@@ -676,6 +679,16 @@ impl Store for SqliteStore {
         self.write(move |c| ingest::release(c, provider, id)).await
     }
 
+    async fn discard_quarantined(
+        &self,
+        provider: ProviderId,
+        filter: &QuarantineFilter,
+    ) -> Result<u64> {
+        let filter = filter.clone();
+        self.write(move |c| ingest::discard(c, provider, &filter))
+            .await
+    }
+
     async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>> {
         let found = self
             .read(move |c| {
@@ -685,7 +698,7 @@ impl Store for SqliteStore {
                          WHERE t.id = ?1 AND t.provider_id = ?2",
                         rows::TOUCHPOINT_COLUMNS
                     ))?
-                    .query_row(params![id.0, reader.0], |r| Ok((rows::raw_touchpoint(r)?, r.get::<_, Option<Uuid>>(13)?.map(PersonId))))
+                    .query_row(params![id.0, reader.0], |r| Ok((rows::raw_touchpoint(r)?, r.get::<_, Option<Uuid>>(rows::TOUCHPOINT_WIDTH)?.map(PersonId))))
                     .optional()?;
                 row.map(|(raw, person)| Ok((raw.into_touchpoint()?, person))).transpose()
             })
@@ -751,7 +764,7 @@ impl Store for SqliteStore {
                 }
                 let mut stmt = c.prepare_cached(&sql)?;
                 let raws: Vec<_> = stmt
-                    .query_map(params_from_iter(args), |r| Ok((rows::raw_touchpoint(r)?, r.get::<_, Option<Uuid>>(13)?.map(PersonId))))?
+                    .query_map(params_from_iter(args), |r| Ok((rows::raw_touchpoint(r)?, r.get::<_, Option<Uuid>>(rows::TOUCHPOINT_WIDTH)?.map(PersonId))))?
                     .collect::<rusqlite::Result<_>>()?;
                 raws.into_iter().map(|(raw, person)| Ok((raw.into_touchpoint()?, person))).collect::<Result<Vec<_>>>()
             })
