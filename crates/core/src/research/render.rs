@@ -85,8 +85,11 @@ pub fn evidence_text(item: &EvidenceItem, lang: Lang) -> String {
     if let Some(phase) = item.phase {
         out.push_str(&format!(" ({})", phase.label(lang).to_lowercase()));
     }
-    out.push_str(": ");
-    out.push_str(&item.summary);
+    // A like or dislike without a reason is summed up by its moment's title: said once.
+    if item.source.as_ref() != Some(&item.summary) {
+        out.push_str(": ");
+        out.push_str(&item.summary);
+    }
     out
 }
 
