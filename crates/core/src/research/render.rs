@@ -394,7 +394,7 @@ fn hex((r, g, b): Rgb) -> String {
 pub fn svg(f: &Figure) -> String {
     use super::figure::{HEIGHT, INK, STROKE, WIDTH};
     let mut out = format!(
-        "<figure class=\"matrix\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" aria-labelledby=\"matrix-title matrix-desc\" font-family=\"Helvetica, Arial, sans-serif\" fill=\"{}\">\n<title id=\"matrix-title\">{}</title>\n<desc id=\"matrix-desc\">{}</desc>\n",
+        "<figure class=\"matrix\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" style=\"max-width: 100%; height: auto\" role=\"img\" aria-labelledby=\"matrix-title matrix-desc\" font-family=\"Helvetica, Arial, sans-serif\" fill=\"{}\">\n<title id=\"matrix-title\">{}</title>\n<desc id=\"matrix-desc\">{}</desc>\n",
         hex(INK),
         escape_html(&f.title),
         escape_html(&f.description)
