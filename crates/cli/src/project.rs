@@ -5,7 +5,7 @@
 use crate::scope::Scope;
 use anyhow::{Context, bail};
 use motesplats_core::research::{Lang, Project, ProjectId, to_html, to_markdown};
-use motesplats_server::{pdf, research_export};
+use motesplats_server::research_export;
 use motesplats_store::StoredProject;
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,14 +16,17 @@ const EXPORT_HELP: &str = r#"Formats:
                  POST /api/v1/projects/import takes back
   markdown       the strategy document (step 5) as Markdown
   html           the strategy document as a standalone HTML page
-  pdf            the strategy document as PDF; needs --out
+  pdf            the strategy document as PDF, with the four-field matrix drawn; without
+                 --out it is written to the current folder under the name the web UI
+                 gives it: the title and the date of the last change, e.g.
+                 kafe-torget-strategi-2026-12-03.pdf
   evidence-csv   every piece of evidence, one row each: step, kind, kind_label, id,
                  phase, valence, settings, motivations, digital, summary, cited_by
 
 Examples:
   motesplats project list --provider 0193f0c4-…
   motesplats project export 0195a1b2-… --provider 0193f0c4-… --format json --out round1.json
-  motesplats project export 0195a1b2-… --provider 0193f0c4-… --format pdf --lang en --out strategy.pdf
+  motesplats project export 0195a1b2-… --provider 0193f0c4-… --format pdf --lang en
 "#;
 
 #[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
@@ -34,7 +37,7 @@ pub enum Format {
     Markdown,
     /// The strategy document as an HTML page.
     Html,
-    /// The strategy document as PDF (needs --out).
+    /// The strategy document as PDF (without --out: under its own name in the current folder).
     Pdf,
     /// Every piece of evidence as CSV, one row each.
     EvidenceCsv,
@@ -78,8 +81,8 @@ pub enum Command {
         /// Language of the strategy document and of the CSV's kind labels.
         #[arg(long, value_enum, default_value = "sv")]
         lang: Language,
-        /// The file to write; default: standard output (not for pdf).
-        #[arg(long, value_name = "FILE", required_if_eq("format", "pdf"))]
+        /// The file to write; default: standard output (pdf: its own name in the current folder).
+        #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
 }
@@ -143,7 +146,13 @@ async fn export(
         }
         Format::Markdown => to_markdown(&load(&stored)?.strategy(), lang).into_bytes(),
         Format::Html => to_html(&load(&stored)?.strategy(), lang).into_bytes(),
-        Format::Pdf => pdf::from_markdown(&to_markdown(&load(&stored)?.strategy(), lang)),
+        Format::Pdf => {
+            let (name, pdf) = research_export::strategy_pdf(&stored, &load(&stored)?, lang);
+            let path = out.unwrap_or_else(|| PathBuf::from(name.ascii));
+            std::fs::write(&path, &pdf).with_context(|| format!("writing {}", path.display()))?;
+            println!("{}", path.display());
+            return Ok(());
+        }
         Format::EvidenceCsv => research_export::evidence_csv(&load(&stored)?, lang).into_bytes(),
     };
     match out {
@@ -151,9 +160,6 @@ async fn export(
             std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?
         }
         None => {
-            if format == Format::Pdf {
-                bail!("--format pdf needs --out FILE");
-            }
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(&bytes)?;
             stdout.flush()?;

@@ -1,8 +1,12 @@
-//! The strategy document as a PDF, made in-process from its Markdown: no browser
-//! and no font files needed. It uses the standard Helvetica faces every PDF reader
-//! has, with WinAnsi encoding (Swedish letters included), and wraps lines by the
-//! published Helvetica glyph widths.
+//! The strategy document as a PDF, made in-process: no browser and no font files
+//! needed. Page 1 opens with the four-field figure drawn as vectors (the layout of
+//! `research::figure`, which the HTML draws too), then the text of the Markdown.
+//! It uses the standard Helvetica faces every PDF reader has, with WinAnsi encoding
+//! (Swedish letters and typographic quotes included), the standard Symbol font for
+//! the arrows WinAnsi lacks, and wraps lines by the published glyph widths.
 
+use motesplats_core::research::figure::{self, Anchor, Figure, Rgb};
+use motesplats_core::research::{Lang, StrategyDocument, to_markdown};
 use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
 
 const PAGE: (f32, f32) = (595.0, 842.0);
@@ -38,11 +42,24 @@ fn win_ansi(c: char) -> u8 {
     }
 }
 
+/// A character WinAnsi lacks in the Symbol font's own encoding, with its width.
+fn symbol(c: char) -> Option<(u8, u16)> {
+    match c {
+        '→' => Some((0xAE, 987)),
+        '←' => Some((0xAC, 987)),
+        '−' => Some((0x2D, 549)),
+        '≤' => Some((0xA3, 549)),
+        '≥' => Some((0xB3, 549)),
+        _ => None,
+    }
+}
+
 fn width(text: &str, size: f32, bold: bool) -> f32 {
     let units: u32 = text
         .chars()
-        .map(|c| match c {
-            ' '..='~' => u32::from(HELVETICA[c as usize - 32]),
+        .map(|c| match (c, symbol(c)) {
+            (_, Some((_, w))) => u32::from(w),
+            (' '..='~', _) => u32::from(HELVETICA[c as usize - 32]),
             _ => 556,
         })
         .sum();
@@ -71,7 +88,7 @@ fn wrap(text: &str, size: f32, bold: bool, max: f32) -> Vec<String> {
     lines
 }
 
-/// Markdown's backslash escapes and emphasis marks removed for print, and arrows spelt.
+/// Markdown's backslash escapes and emphasis marks removed for print.
 fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
@@ -79,13 +96,37 @@ fn plain(text: &str) -> String {
         match c {
             '\\' => out.extend(chars.next()),
             '*' | '`' => {}
-            // Arrows have no WinAnsi code; spell them.
-            '→' => out.push_str("->"),
-            '←' => out.push_str("<-"),
             _ => out.push(c),
         }
     }
     out
+}
+
+/// Shows `text` at the current text position: runs of WinAnsi in the Helvetica
+/// face asked for, runs of arrows and signs in Symbol.
+fn show(content: &mut Content, text: &str, bold: bool, size: f32) {
+    let face = Name(if bold { b"F2" } else { b"F1" });
+    let mut run: Vec<u8> = Vec::new();
+    let mut in_symbol = false;
+    let flush = |content: &mut Content, run: &mut Vec<u8>, in_symbol: bool| {
+        if !run.is_empty() {
+            content.set_font(if in_symbol { Name(b"F3") } else { face }, size);
+            content.show(Str(run));
+            run.clear();
+        }
+    };
+    for c in text.chars() {
+        let (byte, sym) = match symbol(c) {
+            Some((b, _)) => (b, true),
+            None => (win_ansi(c), false),
+        };
+        if sym != in_symbol {
+            flush(content, &mut run, in_symbol);
+            in_symbol = sym;
+        }
+        run.push(byte);
+    }
+    flush(content, &mut run, in_symbol);
 }
 
 /// One line to set: its text, size, face and indent.
@@ -140,12 +181,135 @@ fn lines(markdown: &str) -> Vec<Line> {
     out
 }
 
-/// The PDF of a Markdown document (headings, paragraphs, bullet lists).
-pub fn from_markdown(markdown: &str) -> Vec<u8> {
+/// What is set on a page: a line of text, or the figure.
+enum Block<'a> {
+    Line(&'a Line),
+    Figure,
+}
+
+/// Blocks on pages, each with its x and the PDF y of its top.
+struct Layout<'a> {
+    pages: Vec<Vec<(f32, f32, Block<'a>)>>,
+    /// The page and PDF y of the figure's top.
+    figure_at: (usize, f32),
+}
+
+/// Space above and below the figure.
+const FIGURE_GAP: f32 = 14.0;
+
+/// Lays out the title lines, the figure, then the rest; a block that does not fit
+/// goes onto a new page.
+fn layout<'a>(head: &'a [Line], body: &'a [Line]) -> Layout<'a> {
+    let mut pages: Vec<Vec<(f32, f32, Block)>> = vec![Vec::new()];
+    let mut y = PAGE.1 - MARGIN;
+    let mut figure_at = (0, y);
+    let blocks = head
+        .iter()
+        .map(Block::Line)
+        .chain(std::iter::once(Block::Figure))
+        .chain(body.iter().map(Block::Line));
+    for block in blocks {
+        let (x, height) = match &block {
+            Block::Line(l) => (MARGIN + l.indent, l.size * 1.4 + l.space_before),
+            Block::Figure => (MARGIN, figure::HEIGHT + 2.0 * FIGURE_GAP),
+        };
+        if y - height < MARGIN {
+            pages.push(Vec::new());
+            y = PAGE.1 - MARGIN;
+        }
+        let top = y;
+        y -= height;
+        let at = match block {
+            Block::Line(_) => y,
+            Block::Figure => {
+                figure_at = (pages.len() - 1, top - FIGURE_GAP);
+                top - FIGURE_GAP
+            }
+        };
+        if let Some(page) = pages.last_mut() {
+            page.push((x, at, block));
+        }
+    }
+    Layout { pages, figure_at }
+}
+
+fn rgb(content: &mut Content, (r, g, b): Rgb, fill: bool) {
+    let (r, g, b) = (
+        f32::from(r) / 255.0,
+        f32::from(g) / 255.0,
+        f32::from(b) / 255.0,
+    );
+    if fill {
+        content.set_fill_rgb(r, g, b);
+    } else {
+        content.set_stroke_rgb(r, g, b);
+    }
+}
+
+/// Draws the figure with its top-left corner at PDF `(x, top)`.
+fn draw_figure(content: &mut Content, f: &Figure, x: f32, top: f32) {
+    content.save_state();
+    content.set_line_width(0.8);
+    rgb(content, figure::STROKE, false);
+    for field in &f.fields {
+        let r = field.rect;
+        rgb(content, field.fill, true);
+        content.rect(x + r.x, top - r.y - r.height, r.width, r.height);
+        content.fill_nonzero_and_stroke();
+    }
+    rgb(content, figure::INK, true);
+    for t in f
+        .fields
+        .iter()
+        .flat_map(|field| &field.texts)
+        .chain(&f.axes)
+    {
+        let shift = match t.anchor {
+            Anchor::Start => 0.0,
+            Anchor::Middle => width(&t.text, t.size, t.bold) / 2.0,
+        };
+        let (tx, ty) = (x + t.x, top - t.y);
+        content.begin_text();
+        content.set_text_matrix(if t.upright {
+            [0.0, 1.0, -1.0, 0.0, tx, ty - shift]
+        } else {
+            [1.0, 0.0, 0.0, 1.0, tx - shift, ty]
+        });
+        show(content, &t.text, t.bold, t.size);
+        content.end_text();
+    }
+    content.restore_state();
+}
+
+/// The strategy document's lines: those above the figure (title and subtitle) and
+/// those after it.
+fn document_lines(doc: &StrategyDocument, lang: Lang) -> (Vec<Line>, Vec<Line>) {
+    let markdown = to_markdown(doc, lang);
+    let (head, body) = markdown
+        .split_once("\n## ")
+        .map(|(h, b)| (h.to_string(), format!("## {b}")))
+        .unwrap_or((markdown, String::new()));
+    (lines(&head), lines(&body))
+}
+
+/// Where the figure's top-left corner is on page 1, in points from the page's top
+/// left (as a rasteriser counts), so a test can look inside each field.
+pub fn figure_origin(doc: &StrategyDocument, lang: Lang) -> (f32, f32) {
+    let (head, body) = document_lines(doc, lang);
+    let (_, top) = layout(&head, &body).figure_at;
+    (MARGIN, PAGE.1 - top)
+}
+
+/// The strategy document as PDF, in `lang`.
+pub fn strategy(doc: &StrategyDocument, lang: Lang) -> Vec<u8> {
+    let (head, body) = document_lines(doc, lang);
+    let placed = layout(&head, &body);
+    let figure = figure::figure(doc, lang);
+
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
-    let (regular, bold) = (Ref::new(3), Ref::new(4));
-    let mut next = 5;
+    let (regular, bold, symbols) = (Ref::new(3), Ref::new(4), Ref::new(5));
+    let mut next = 6;
     let mut pdf = Pdf::new();
     pdf.catalog(catalog).pages(tree);
     pdf.type1_font(regular)
@@ -154,36 +318,25 @@ pub fn from_markdown(markdown: &str) -> Vec<u8> {
     pdf.type1_font(bold)
         .base_font(Name(b"Helvetica-Bold"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
-
-    // Lay the lines out on pages.
-    let mut pages: Vec<Vec<(f32, f32, &Line)>> = vec![Vec::new()];
-    let all = lines(markdown);
-    let mut y = PAGE.1 - MARGIN;
-    for line in &all {
-        let height = line.size * 1.4 + line.space_before;
-        if y - height < MARGIN {
-            pages.push(Vec::new());
-            y = PAGE.1 - MARGIN;
-        }
-        y -= height;
-        if let Some(page) = pages.last_mut() {
-            page.push((MARGIN + line.indent, y, line));
-        }
-    }
+    // Symbol keeps its built-in encoding, where 0xAE is the right arrow.
+    pdf.type1_font(symbols).base_font(Name(b"Symbol"));
 
     let mut kids = Vec::new();
-    for placed in &pages {
+    for blocks in &placed.pages {
         let (page_id, content_id) = (Ref::new(next), Ref::new(next + 1));
         next += 2;
         kids.push(page_id);
         let mut content = Content::new();
-        for (x, y, line) in placed {
-            let bytes: Vec<u8> = line.text.chars().map(win_ansi).collect();
-            content.begin_text();
-            content.set_font(Name(if line.bold { b"F2" } else { b"F1" }), line.size);
-            content.next_line(*x, *y);
-            content.show(Str(&bytes));
-            content.end_text();
+        for (x, y, block) in blocks {
+            match block {
+                Block::Line(line) => {
+                    content.begin_text();
+                    content.next_line(*x, *y);
+                    show(&mut content, &line.text, line.bold, line.size);
+                    content.end_text();
+                }
+                Block::Figure => draw_figure(&mut content, &figure, *x, *y),
+            }
         }
         pdf.stream(content_id, content.finish().as_slice());
         let mut page = pdf.page(page_id);
@@ -193,7 +346,8 @@ pub fn from_markdown(markdown: &str) -> Vec<u8> {
         page.resources()
             .fonts()
             .pair(Name(b"F1"), regular)
-            .pair(Name(b"F2"), bold);
+            .pair(Name(b"F2"), bold)
+            .pair(Name(b"F3"), symbols);
     }
     let count = kids.len() as i32;
     pdf.pages(tree).kids(kids).count(count);
@@ -205,35 +359,54 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_documents_wrap_and_break_into_pages() {
+    fn long_documents_wrap_and_break_into_pages_after_the_figure() {
         let paragraph = "Kunden vill kunna handla när butiken är stängd, och det gäller både före och efter köpet. ".repeat(6);
-        let md = format!(
-            "# Strategi för Torget\n\n## Fokus\n\n{}\n\n- Boka dygnet runt\n",
+        let head = lines("# Strategi för Torget\n\n*Digitaliseringsstrategi · omgång 1*\n");
+        let body = lines(&format!(
+            "## Fokus\n\n{}\n\n- Boka dygnet runt\n",
             paragraph.repeat(12)
-        );
-        let pdf = from_markdown(&md);
-        assert!(pdf.starts_with(b"%PDF-"));
-        let text = String::from_utf8_lossy(&pdf);
-        assert!(text.matches("/Type /Page\n").count() + text.matches("/Type /Page ").count() >= 1);
+        ));
         assert!(
-            lines(&md)
-                .iter()
+            head.iter()
+                .chain(&body)
                 .all(|l| width(&l.text, l.size, l.bold) <= PAGE.0 - 2.0 * MARGIN - l.indent + 1.0)
         );
-        let pages = text.matches("/Parent").count();
-        assert!(pages >= 2, "a long text runs onto more pages ({pages})");
+        let placed = layout(&head, &body);
+        assert!(placed.pages.len() >= 2, "a long text runs onto more pages");
+        let (page, top) = placed.figure_at;
+        assert_eq!(page, 0);
+        // The figure sits below the title lines and above the first section.
+        let first = &placed.pages[0];
+        let (_, heading_y, _) = first
+            .iter()
+            .find(|(_, _, b)| matches!(b, Block::Line(l) if l.text == "Fokus"))
+            .unwrap();
+        assert!(*heading_y < top - figure::HEIGHT);
+        assert!(first.iter().all(|(_, y, _)| *y >= MARGIN));
     }
 
     #[test]
     fn swedish_letters_and_typographic_marks_are_encoded() {
-        let bytes: Vec<u8> = "Åå Ää Öö – ’…’ ✓".chars().map(win_ansi).collect();
+        let bytes: Vec<u8> = "Åå Ää Öö – ’…’ ”” ✓".chars().map(win_ansi).collect();
         assert_eq!(
             bytes,
             [
                 0xC5, 0xE5, b' ', 0xC4, 0xE4, b' ', 0xD6, 0xF6, b' ', 0x96, b' ', 0x92, 0x85, 0x92,
-                b' ', b'?'
+                b' ', 0x94, 0x94, b' ', b'?'
             ]
         );
-        assert_eq!(plain(r"Kl\*der \[E1\] **fet** →"), "Kl*der [E1] fet ->");
+        assert_eq!(plain(r"Kl\*der \[E1\] **fet** →"), "Kl*der [E1] fet →");
+        // The arrow is set in Symbol, the words around it in Helvetica.
+        let mut content = Content::new();
+        show(&mut content, "ogillar → Autonomisera", false, 10.0);
+        let ops = String::from_utf8_lossy(&content.finish()).to_string();
+        let faces: Vec<&str> = ops.matches("/F").collect();
+        assert_eq!(faces.len(), 3, "{ops}");
+        assert!(
+            ops.contains("/F1 10 Tf\n(ogillar ) Tj\n/F3 10 Tf\n"),
+            "{ops}"
+        );
+        assert!(ops.contains("/F1 10 Tf\n( Autonomisera) Tj"), "{ops}");
+        assert_eq!(width("→", 10.0, false), 9.87);
     }
 }

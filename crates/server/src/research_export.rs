@@ -1,8 +1,11 @@
-//! Research projects written out as files: the evidence table as CSV. The API,
-//! the web UI and the CLI share these, so a download is the same wherever it is
-//! made.
+//! Research projects written out as files: the evidence table as CSV, the
+//! strategy document as PDF under its file name. The API, the web UI and the CLI
+//! share these, so a download is the same wherever it is made.
 
+use motesplats_core::research::file_name::{FileName, strategy_file_name};
 use motesplats_core::research::{EvidenceRow, Lang, Project};
+use motesplats_store::StoredProject;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::fmt::Display;
 
 /// The header row of the evidence CSV.
@@ -61,6 +64,39 @@ pub fn evidence_csv(project: &Project, lang: Lang) -> String {
     }
     let bytes = out.into_inner().expect("writing to memory does not fail");
     String::from_utf8(bytes).expect("every field is a String, so the CSV is UTF-8")
+}
+
+/// The strategy document as PDF, and the name it is saved under: the project's
+/// title and the day (UTC) of its last change, so one version keeps one name.
+pub fn strategy_pdf(stored: &StoredProject, project: &Project, lang: Lang) -> (FileName, Vec<u8>) {
+    let doc = project.strategy();
+    let name = strategy_file_name(&doc.title, stored.updated_at.date_naive(), lang, "pdf");
+    (name, crate::pdf::strategy(&doc, lang))
+}
+
+/// RFC 5987's attr-char: what a `filename*` value may carry unencoded.
+const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// The Content-Disposition of a download (RFC 6266): the ASCII name for every
+/// client, and the name with its own letters for those that read `filename*`.
+pub fn attachment(name: &FileName) -> String {
+    format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        name.ascii,
+        utf8_percent_encode(&name.unicode, ATTR_CHAR)
+    )
 }
 
 /// The file name a download of the evidence CSV gets: `evidence-<project id>.csv`.
@@ -181,5 +217,17 @@ mod tests {
             "{sv}"
         );
         assert_eq!(evidence_filename(&p), format!("evidence-{}.csv", p.id));
+    }
+
+    #[test]
+    fn a_download_names_itself_in_ascii_and_in_utf8() {
+        let name = FileName {
+            ascii: "kafe-torget-strategi-2026-12-03.pdf".into(),
+            unicode: "kafé-torget-strategi-2026-12-03.pdf".into(),
+        };
+        assert_eq!(
+            attachment(&name),
+            "attachment; filename=\"kafe-torget-strategi-2026-12-03.pdf\"; filename*=UTF-8''kaf%C3%A9-torget-strategi-2026-12-03.pdf"
+        );
     }
 }

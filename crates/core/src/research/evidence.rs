@@ -96,29 +96,37 @@ impl EvidenceRef {
     }
 }
 
-/// A resolved reference: where in the journey it sits and a short summary in the
-/// project's own words.
+/// A resolved reference: where in the journey it sits, a short summary in the
+/// project's own words, and the title of what it belongs to, so a reader can find
+/// it without its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct EvidenceItem {
     pub reference: EvidenceRef,
     pub phase: Option<Phase>,
     pub summary: String,
+    /// The story of a story moment, question or value statement; the moment of a
+    /// like or dislike.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Project {
     /// Follows a reference to what it names in this project.
     pub fn resolve(&self, r: EvidenceRef) -> Option<EvidenceItem> {
+        let mut source = None;
         let (phase, summary) = match r {
             EvidenceRef::Story(id) => (None, self.story(id)?.purchase.clone()),
             EvidenceRef::StoryMoment(id) => {
-                let (_, m) = self.story_moment(id)?;
+                let (s, m) = self.story_moment(id)?;
+                source = Some(s.purchase.clone());
                 (Some(m.phase), m.text.clone())
             }
             EvidenceRef::Question(id) => {
-                let q = self
+                let (s, q) = self
                     .stories
                     .iter()
-                    .find_map(|s| s.questions.iter().find(|q| q.id == id))?;
+                    .find_map(|s| s.questions.iter().find(|q| q.id == id).map(|q| (s, q)))?;
+                source = Some(s.purchase.clone());
                 let summary = match &q.answer {
                     Some(a) => format!("{} — {a}", q.text),
                     None => q.text.clone(),
@@ -126,7 +134,8 @@ impl Project {
                 (None, summary)
             }
             EvidenceRef::ValueStatement(id) => {
-                let (_, v) = self.value_statement(id)?;
+                let (s, v) = self.value_statement(id)?;
+                source = Some(s.purchase.clone());
                 (Some(v.phase), v.text.clone())
             }
             EvidenceRef::Observation(id) => {
@@ -143,6 +152,7 @@ impl Project {
             }
             EvidenceRef::Stance(id) => {
                 let (m, s) = self.stance(id)?;
+                source = Some(m.title.clone());
                 (
                     Some(m.phase),
                     s.reason.clone().unwrap_or_else(|| m.title.clone()),
@@ -165,6 +175,7 @@ impl Project {
             reference: r,
             phase,
             summary,
+            source,
         })
     }
 

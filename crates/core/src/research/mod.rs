@@ -17,6 +17,8 @@
 //!   perspectives, the four-field classification and its layout, the chosen focus.
 //! - `reflection`, `strategy`, `render`: step 5 — team reflections, the strategy
 //!   document model (every claim citing evidence), Markdown and HTML.
+//! - `figure`: the four-field matrix laid out as a picture, drawn alike by the PDF
+//!   and the HTML; `file_name`: a download's name from the project's title and date.
 //! - `evidence`: typed references to anything a project holds, and their resolution.
 //! - `evidence_table`: all of a project's evidence as rows (step, kind, phase,
 //!   valence, value landscape, summary, what cites it), for the CSV export.
@@ -39,6 +41,8 @@ pub mod check;
 pub mod evidence;
 pub mod evidence_table;
 pub mod export;
+pub mod figure;
+pub mod file_name;
 pub mod focus;
 pub mod guidance;
 pub mod ids;

@@ -2,6 +2,8 @@
 //! string building: every piece of the project's own text is escaped for the
 //! target format, the words around it come from here.
 
+use super::evidence::EvidenceItem;
+use super::figure::{Anchor, Figure, Rgb, figure};
 use super::lang::{Label, Lang, pick};
 use super::observation::board_mark;
 use super::strategy::{Claim, Statement, StrategyDocument};
@@ -64,6 +66,33 @@ fn sentence(s: &str) -> String {
     }
 }
 
+/// Text in the language's quotation marks: Swedish ”…”, English “…”.
+pub fn quoted(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => format!("”{text}”"),
+        Lang::En => format!("“{text}”"),
+    }
+}
+
+/// An appendix entry in words, named by what it is and what it belongs to, never
+/// by its id: `Moment i berättelse ”Vinterjacka” (före): Butiken hade stängt`.
+pub fn evidence_text(item: &EvidenceItem, lang: Lang) -> String {
+    let mut out = item.reference.kind_label(lang).to_string();
+    if let Some(source) = &item.source {
+        out.push(' ');
+        out.push_str(&quoted(source, lang));
+    }
+    if let Some(phase) = item.phase {
+        out.push_str(&format!(" ({})", phase.label(lang).to_lowercase()));
+    }
+    // A like or dislike without a reason is summed up by its moment's title: said once.
+    if item.source.as_ref() != Some(&item.summary) {
+        out.push_str(": ");
+        out.push_str(&item.summary);
+    }
+    out
+}
+
 fn with_reason(mut body: String, reason: &Option<String>, lang: Lang) -> String {
     if let Some(r) = reason {
         body.push_str(pick(lang, " Skäl: ", " Reason: "));
@@ -110,7 +139,7 @@ pub fn statement_text(s: &Statement, lang: Lang) -> (String, String) {
             format!("{} · {}", phase.label(lang), valence.label(lang)),
             format!("{purchase}: {text}"),
         ),
-        Statement::Value { phase, text } => (phase.label(lang).into(), format!("“{text}”")),
+        Statement::Value { phase, text } => (phase.label(lang).into(), quoted(text, lang)),
         Statement::Observed {
             phase,
             valence,
@@ -292,11 +321,9 @@ pub fn to_markdown(doc: &StrategyDocument, lang: Lang) -> String {
     out.push_str(&format!("\n## {}\n\n", pick(lang, EVIDENCE.0, EVIDENCE.1)));
     for e in &doc.evidence {
         out.push_str(&format!(
-            "- **{}** {} `{}`: {}\n",
+            "- **{}** {}\n",
             e.label,
-            e.item.reference.kind_label(lang),
-            e.item.reference.key(),
-            escape_markdown(&e.item.summary)
+            escape_markdown(&evidence_text(&e.item, lang))
         ));
     }
     out
@@ -310,6 +337,7 @@ pub fn to_html(doc: &StrategyDocument, lang: Lang) -> String {
         lang.as_str(),
         escape_html(&subtitle(doc, lang))
     );
+    out.push_str(&svg(&figure(doc, lang)));
     for section in &doc.sections {
         out.push_str(&format!(
             "<section class=\"{}\">\n<h2>{}</h2>\n<ul>\n",
@@ -349,14 +377,61 @@ pub fn to_html(doc: &StrategyDocument, lang: Lang) -> String {
     ));
     for e in &doc.evidence {
         out.push_str(&format!(
-            "<li id=\"{0}\"><strong>{0}</strong> {1} <code>{2}</code>: {3}</li>\n",
+            "<li id=\"{0}\"><strong>{0}</strong> {1}</li>\n",
             escape_html(&e.label),
-            escape_html(e.item.reference.kind_label(lang)),
-            escape_html(&e.item.reference.key()),
-            escape_html(&e.item.summary)
+            escape_html(&evidence_text(&e.item, lang))
         ));
     }
     out.push_str("</ol>\n</section>\n</article>\n</body>\n</html>\n");
+    out
+}
+
+fn hex((r, g, b): Rgb) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// The four-field figure as inline SVG, an image with its text alternative.
+pub fn svg(f: &Figure) -> String {
+    use super::figure::{HEIGHT, INK, STROKE, WIDTH};
+    let mut out = format!(
+        "<figure class=\"matrix\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" style=\"max-width: 100%; height: auto\" role=\"img\" aria-labelledby=\"matrix-title matrix-desc\" font-family=\"Helvetica, Arial, sans-serif\" fill=\"{}\">\n<title id=\"matrix-title\">{}</title>\n<desc id=\"matrix-desc\">{}</desc>\n",
+        hex(INK),
+        escape_html(&f.title),
+        escape_html(&f.description)
+    );
+    for field in &f.fields {
+        let r = field.rect;
+        out.push_str(&format!(
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"{}\"/>\n",
+            r.x,
+            r.y,
+            r.width,
+            r.height,
+            hex(field.fill),
+            hex(STROKE)
+        ));
+    }
+    let texts = f.fields.iter().flat_map(|field| &field.texts);
+    for t in texts.chain(&f.axes) {
+        let anchor = match t.anchor {
+            Anchor::Start => "",
+            Anchor::Middle => " text-anchor=\"middle\"",
+        };
+        let weight = if t.bold { " font-weight=\"bold\"" } else { "" };
+        let turn = if t.upright {
+            format!(" transform=\"rotate(-90 {} {})\"", t.x, t.y)
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" font-size=\"{}\"{weight}{anchor}{turn}>{}</text>\n",
+            t.x,
+            t.y,
+            t.size,
+            escape_html(&t.text)
+        ));
+    }
+    out.push_str("</svg>\n</figure>\n");
     out
 }
 
@@ -371,12 +446,17 @@ mod tests {
         let doc = p.strategy();
         for lang in [Lang::Sv, Lang::En] {
             let md = to_markdown(&doc, lang);
+            // Cited by readable words, never by an id a reader cannot follow.
+            assert!(!md.contains("story_moment") && !md.contains('`'));
             for r in doc.cited() {
-                assert!(md.contains(&r.key()), "{lang:?} lacks {}", r.key());
-                assert!(md.contains(&r.uuid().to_string()));
+                assert!(!md.contains(&r.uuid().to_string()), "{lang:?}: {}", r.key());
             }
             for e in &doc.evidence {
-                assert!(md.contains(&format!("**{}**", e.label)));
+                assert!(md.contains(&format!(
+                    "**{}** {}\n",
+                    e.label,
+                    escape_markdown(&evidence_text(&e.item, lang))
+                )));
             }
         }
         let sv = to_markdown(&doc, Lang::Sv);
@@ -385,6 +465,42 @@ mod tests {
         let en = to_markdown(&doc, Lang::En);
         assert!(en.contains("## The four-field model"));
         assert!(en.contains("## Evidence"));
+        // A moment of a story is named with its story and phase; the quotes are typographic.
+        let moment = doc
+            .evidence
+            .iter()
+            .find(|e| e.item.source.is_some() && e.item.phase.is_some())
+            .unwrap();
+        let line = evidence_text(&moment.item, Lang::Sv);
+        let source = moment.item.source.as_deref().unwrap();
+        assert!(line.contains(&format!(" ”{source}” (")), "{line}");
+        assert!(en.contains(&format!("“{source}”")), "{en}");
+        assert!(!sv.contains('"') && !sv.contains("->"));
+    }
+
+    #[test]
+    fn html_draws_the_matrix_with_its_text_alternative() {
+        let doc = fixture::full_project().strategy();
+        let html = to_html(&doc, Lang::Sv);
+        let svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap()];
+        assert!(svg.contains("role=\"img\" aria-labelledby=\"matrix-title matrix-desc\""));
+        assert_eq!(svg.matches("<rect ").count(), 4);
+        let f = figure(&doc, Lang::Sv);
+        assert!(svg.contains(&format!(
+            "<desc id=\"matrix-desc\">{}</desc>",
+            escape_html(&f.description)
+        )));
+        for field in &f.fields {
+            assert!(svg.contains(&format!("fill=\"{}\"", hex(field.fill))));
+            for t in &field.texts {
+                assert!(
+                    svg.contains(&format!(">{}</text>", escape_html(&t.text))),
+                    "{}",
+                    t.text
+                );
+            }
+        }
+        assert!(svg.contains("Kunden gillar →</text>"));
     }
 
     #[test]

@@ -403,6 +403,7 @@ impl Project {
                     reference: r,
                     phase: None,
                     summary: String::new(),
+                    source: None,
                 }),
             })
             .collect();

@@ -403,14 +403,21 @@ async fn strategy(
         None => Lang::Sv,
         Some(l) => Lang::parse(l).map_err(|e| e.within("lang"))?,
     };
-    let (_, project) = load(&state, me, &id).await?;
+    let (stored, project) = load(&state, me, &id).await?;
     let doc = project.strategy();
     let (content_type, body) = match q.format.as_deref() {
         None | Some("markdown") => ("text/markdown; charset=utf-8", to_markdown(&doc, lang)),
         Some("html") => ("text/html; charset=utf-8", to_html(&doc, lang)),
         Some("pdf") => {
-            let pdf = crate::pdf::from_markdown(&to_markdown(&doc, lang));
-            return Ok(([(header::CONTENT_TYPE, "application/pdf")], pdf).into_response());
+            let (name, pdf) = crate::research_export::strategy_pdf(&stored, &project, lang);
+            let headers = [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    crate::research_export::attachment(&name),
+                ),
+            ];
+            return Ok((headers, pdf).into_response());
         }
         Some(other) => {
             return Err(ApiError::invalid(

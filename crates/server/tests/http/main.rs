@@ -13,6 +13,7 @@ mod openapi;
 mod research;
 mod research_forms;
 mod senders;
+mod strategy_pdf;
 mod survey_builder;
 mod survey_page;
 mod surveys;

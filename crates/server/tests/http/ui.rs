@@ -375,6 +375,11 @@ async fn the_research_board_shows_evidence_by_phase_and_the_matrix() {
         .get(&format!("/research/{id}/strategy.pdf"), "sv")
         .await;
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let disposition = pdf.headers()["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"vagtullen-och-kassan-strategi-"),
+        "{disposition}"
+    );
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
     let csv = lena
         .get(&format!("/research/{id}/evidence.csv"), "sv")

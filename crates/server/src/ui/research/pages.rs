@@ -310,15 +310,22 @@ pub async fn strategy(
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let shell = Shell::signed_in(lang, &format!("/research/{id}"), &who);
-    let Some((_, project)) = open(&state, &who, &id).await? else {
+    let Some((stored, project)) = open(&state, &who, &id).await? else {
         return crate::ui::people::not_found(shell);
     };
     let doc = project.strategy();
     let l = engine_lang(lang);
     match format.as_str() {
         "strategy.pdf" => {
-            let pdf = crate::pdf::from_markdown(&research::to_markdown(&doc, l));
-            Ok(([(axum::http::header::CONTENT_TYPE, "application/pdf")], pdf).into_response())
+            let (name, pdf) = crate::research_export::strategy_pdf(&stored, &project, l);
+            let headers = [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    crate::research_export::attachment(&name),
+                ),
+            ];
+            Ok((headers, pdf).into_response())
         }
         "strategy.html" => Ok(Html(research::to_html(&doc, l)).into_response()),
         "evidence.csv" => {
