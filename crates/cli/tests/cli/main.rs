@@ -4,13 +4,13 @@ mod backup;
 mod browser;
 mod crash;
 mod demo;
-mod demo_method;
 mod full_disk;
 mod import;
 mod project;
 mod research_browser;
 mod survey_browser;
 mod survey_cli;
+mod walk;
 
 use std::io::{BufRead, BufReader, Lines};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};

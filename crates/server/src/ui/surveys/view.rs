@@ -7,6 +7,7 @@ use super::to_form::{agreement, details_fields, question_fields};
 use crate::client::PublicOrigin;
 use crate::ui::forms::{FormView, Refused, Sent};
 use crate::ui::i18n::Lang;
+use crate::ui::labels::event_label;
 use crate::ui::{Shell, channel_name, phase_name};
 use askama::Template;
 use motesplats_core::survey::{
@@ -576,7 +577,7 @@ pub(super) fn builder_view(
                 .context
                 .touchpoint_kind
                 .as_ref()
-                .map_or_else(|| lang.t("builder-none"), |k| k.as_str().to_string()),
+                .map_or_else(|| lang.t("builder-none"), |k| event_label(k, lang)),
         ),
     ];
     let saved = view.saved.map(|saved| match saved {
