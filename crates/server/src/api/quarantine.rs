@@ -95,13 +95,34 @@ pub struct QuarantineQuery {
 
 /// Which quarantined events a bulk replay or discard takes: all (`{}`), or those from
 /// one source and/or refused on one field.
+/// Read from an object only: serde would also read a struct from an array of its fields.
 #[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "serde_json::Map<String, serde_json::Value>")]
 pub struct QuarantineSelection {
     /// `batch`, `import` or `touchpoint`.
     pub source: Option<String>,
     /// A field one of the reasons names, such as `occurred_at` or `identifiers[0].value`.
     pub field: Option<String>,
+}
+
+impl TryFrom<serde_json::Map<String, serde_json::Value>> for QuarantineSelection {
+    type Error = String;
+
+    fn try_from(mut object: serde_json::Map<String, serde_json::Value>) -> Result<Self, String> {
+        let mut text = |key: &str| match object.remove(key) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(format!("{key}: must be a string")),
+        };
+        let selection = QuarantineSelection {
+            source: text("source")?,
+            field: text("field")?,
+        };
+        match object.keys().next() {
+            Some(key) => Err(format!("unknown field `{key}`, expected `source` or `field`")),
+            None => Ok(selection),
+        }
+    }
 }
 
 /// The sources events are quarantined from.
