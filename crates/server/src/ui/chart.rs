@@ -323,11 +323,10 @@ impl DivergingBars {
         BAR
     }
 
-    /// The baseline of label line `i` of a row at `y`: the lines centred on the bar.
+    /// The baseline of label line `i` of `row`: the first beside the bar, the rest
+    /// below it, inside the row's height.
     pub fn line_y(&self, row: &DivergingRow, i: usize) -> u32 {
-        let block = row.lines.len() as u32 * LINE;
-        let top = (row.y + BAR / 2).saturating_sub(block / 2);
-        top + i as u32 * LINE + LINE - 3
+        row.y + i as u32 * LINE + LINE
     }
 
     /// The baseline of anchor line `i`, below the swatches.
