@@ -59,7 +59,8 @@ pub struct QuestionResult {
     pub kind: String,
     /// Respondents who answered it.
     pub n: usize,
-    /// `n` is below `min_n`: too few answers to say anything; the figures are still given.
+    /// `n` is below `min_n`: too few answers to say anything; the figures are still
+    /// given. Never set for open text, whose answers are read rather than summed up.
     pub too_few: bool,
     pub figures: Figures,
 }
@@ -199,7 +200,8 @@ fn question(q: &Question, responses: &[&Response], level: f64) -> QuestionResult
         key: q.key.to_string(),
         kind: q.kind.name().to_string(),
         n: answers.len(),
-        too_few: answers.len() < MIN_N,
+        // Open answers are read one by one, not summed up: there is nothing to be too few for.
+        too_few: answers.len() < MIN_N && figures != Figures::OpenText,
         figures,
     }
 }
