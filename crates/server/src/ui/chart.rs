@@ -281,6 +281,9 @@ impl DivergingBars {
                         seg
                     })
                     .collect();
+                if said.is_empty() {
+                    said.push(lang.t("survey-no-answers"));
+                }
                 let lines = wrap(&bar.label, LABEL_CHARS);
                 let height = (lines.len() as u32 * LINE).max(BAR) + ROW - BAR;
                 desc.push(if bar.label.is_empty() {
