@@ -8,14 +8,13 @@ use crate::scope::Scope;
 use anyhow::{Context, anyhow, bail};
 use motesplats_core::coding::{from_qdc, to_qdc};
 use motesplats_core::survey::{
-    Period, QuestionKind, Response, Segment, Survey, SurveyId, SurveyInput, SurveyStatus,
+    Figures, Period, QuestionResult, Segment, Survey, SurveyId, SurveyInput, SurveyStatus,
 };
 use motesplats_core::{Invalid, ProviderId};
 use motesplats_server::error::ApiError;
 use motesplats_server::json::{JsonError, from_json};
-use motesplats_server::survey_export::{self, Data, ItemFigures};
+use motesplats_server::survey_export::{self, Data};
 use motesplats_store::{Store, StoreError, StoredSurvey};
-use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -71,9 +70,11 @@ const RESULTS_HELP: &str = r#"The figures are those of GET /api/v1/surveys/{id}/
 …/results.csv (csv): per question (per matrix item) the number of answers, the mean with
 its Student-t interval, median and standard deviation, the top-two-box share with its
 Wilson interval, and for NPS the score with its interval (normal approximation, clipped
-to ±100). A figure with too few answers is left out (json: says why). The table shows
-n, the mean, the top-two-box share and NPS, each with its interval, and the counts per
-option of the choice questions; json and csv add the median and standard deviation.
+to ±100). The mean's interval is clipped to the scale. A question (an item) with fewer
+than 5 answers is marked "too few" (json and csv: `too_few`), its figures still given; a
+mean needs two answers. The table shows n, the mean, the top-two-box share and NPS,
+each with its interval, and the counts per option of the choice questions; json and csv
+add the median and standard deviation.
 
 Segments: channel and phase (the survey's journey context), motivation (the answer to
 the single-choice question keyed `motivation`), provider, and week (ISO), month and
@@ -512,8 +513,7 @@ async fn results(
         .map_err(failed)?;
     let bytes = match format {
         ResultsFormat::Json => {
-            let mut text =
-                serde_json::to_string_pretty(&survey_export::results_json(&data, segment, level))?;
+            let mut text = serde_json::to_string_pretty(&data.results(segment, level))?;
             text.push('\n');
             text.into_bytes()
         }
@@ -608,41 +608,56 @@ fn interval(lower: f64, upper: f64, decimals: usize) -> String {
     format!("[{lower:.decimals$}, {upper:.decimals$}]")
 }
 
-/// One row of the table for one question or matrix item.
-fn row(f: &ItemFigures<'_>) -> Vec<String> {
-    let mut cells = vec![
-        f.question.key.to_string(),
-        f.item.map(|i| i.key.to_string()).unwrap_or_default(),
-        f.question.kind.name().to_string(),
-        f.n.to_string(),
-    ];
+/// The rows of the table for one question: one per matrix item, else one.
+fn rows(q: &QuestionResult) -> Vec<Vec<String>> {
     let dash = || "-".to_string();
-    let scaled = f.question.kind.scale().is_some();
-    match (&f.describe, scaled) {
-        (Some(d), _) => {
-            cells.push(format!("{:.2}", d.mean));
-            cells.push(interval(d.ci.lower, d.ci.upper, 2));
-        }
-        (None, true) => cells.extend([dash(), String::new()]),
-        (None, false) => cells.extend([String::new(), String::new()]),
-    }
-    match (&f.top_two, scaled) {
-        (Some(t), _) => {
-            cells.push(format!("{:.1}%", t.proportion * 100.0));
-            cells.push(interval(t.ci.lower * 100.0, t.ci.upper * 100.0, 1));
-        }
-        (None, true) => cells.extend([dash(), String::new()]),
-        (None, false) => cells.extend([String::new(), String::new()]),
-    }
-    match (&f.nps, matches!(f.question.kind.name(), "nps")) {
-        (Some(n), _) => {
-            cells.push(format!("{:+.1}", n.score));
-            cells.push(interval(n.ci.lower, n.ci.upper, 1));
-        }
-        (None, true) => cells.extend([dash(), String::new()]),
-        (None, false) => cells.extend([String::new(), String::new()]),
-    }
-    cells
+    let too_few = |few: bool| if few { "too few" } else { "" }.to_string();
+    let Figures::Scale { items, .. } = &q.figures else {
+        let mut cells = vec![
+            q.key.clone(),
+            String::new(),
+            q.kind.clone(),
+            q.n.to_string(),
+        ];
+        cells.extend(std::iter::repeat_n(String::new(), 6));
+        cells.push(too_few(q.too_few));
+        return vec![cells];
+    };
+    items
+        .iter()
+        .map(|i| {
+            let mut cells = vec![
+                q.key.clone(),
+                i.item.clone().unwrap_or_default(),
+                q.kind.clone(),
+                i.n.to_string(),
+            ];
+            match &i.describe {
+                Some(d) => {
+                    cells.push(format!("{:.2}", d.mean));
+                    cells.push(interval(d.ci.lower, d.ci.upper, 2));
+                }
+                None => cells.extend([dash(), String::new()]),
+            }
+            match &i.top_two_box {
+                Some(t) => {
+                    cells.push(format!("{:.1}%", t.proportion * 100.0));
+                    cells.push(interval(t.ci.lower * 100.0, t.ci.upper * 100.0, 1));
+                }
+                None => cells.extend([dash(), String::new()]),
+            }
+            match (&i.nps, q.kind == "nps") {
+                (Some(n), _) => {
+                    cells.push(format!("{:+.1}", n.score));
+                    cells.push(interval(n.ci.lower, n.ci.upper, 1));
+                }
+                (None, true) => cells.extend([dash(), String::new()]),
+                (None, false) => cells.extend([String::new(), String::new()]),
+            }
+            cells.push(too_few(i.too_few));
+            cells
+        })
+        .collect()
 }
 
 /// Rows in columns two spaces apart; numbers to the right.
@@ -679,12 +694,11 @@ fn aligned(rows: &[Vec<String>], right: &[bool]) -> String {
     out
 }
 
-/// The figures of every question over `responses`, as an aligned table, then the
-/// counts per option of the choice questions (from `questions`, the results JSON of
-/// the same responses).
-fn group_table(data: &Data, responses: &[&Response], questions: &Value, level: f64) -> String {
+/// The figures of every question of one group, as an aligned table, then the counts
+/// per option of the choice questions.
+fn group_table(questions: &[QuestionResult], level: f64) -> String {
     let ci = format!("{} CI", percent_level(level));
-    let mut rows = vec![
+    let mut table = vec![
         [
             "question",
             "item",
@@ -696,40 +710,24 @@ fn group_table(data: &Data, responses: &[&Response], questions: &Value, level: f
             &ci,
             "NPS",
             &ci,
+            "",
         ]
         .map(str::to_string)
         .to_vec(),
     ];
-    rows.extend(
-        survey_export::figures(&data.survey, responses, level)
-            .iter()
-            .map(row),
-    );
+    table.extend(questions.iter().flat_map(rows));
     let right = [
-        false, false, false, true, true, false, true, false, true, false,
+        false, false, false, true, true, false, true, false, true, false, false,
     ];
-    let mut out = aligned(&rows, &right);
-    for q in data.survey.questions() {
-        let options = match &q.kind {
-            QuestionKind::SingleChoice { options }
-            | QuestionKind::MultipleChoice { options, .. } => options,
-            _ => continue,
-        };
-        let counts = questions
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|v| v["key"] == q.key.as_str())
-            .map(|v| &v["result"]["counts"]);
-        let Some(counts) = counts else { continue };
-        let listed: Vec<String> = options
-            .iter()
-            .map(|o| {
-                let n = counts[o.key.as_str()].as_u64().unwrap_or(0);
-                format!("{} {n}", o.key.as_str())
-            })
-            .collect();
-        out.push_str(&format!("  {}: {}\n", q.key, listed.join(", ")));
+    let mut out = aligned(&table, &right);
+    for q in questions {
+        if let Figures::Choice { options } = &q.figures {
+            let listed: Vec<String> = options
+                .iter()
+                .map(|o| format!("{} {}", o.key, o.count))
+                .collect();
+            out.push_str(&format!("  {}: {}\n", q.key, listed.join(", ")));
+        }
     }
     out
 }
@@ -737,7 +735,7 @@ fn group_table(data: &Data, responses: &[&Response], questions: &Value, level: f
 /// A readable summary: the survey, then per group a table of the figures per question.
 fn table(data: &Data, segment: Option<Segment>, level: f64, partial: bool) -> String {
     let survey = &data.survey;
-    let json = survey_export::results_json(data, segment, level);
+    let results = data.results(segment, level);
     let counted = if partial {
         "responses, partial saves included"
     } else {
@@ -752,26 +750,22 @@ fn table(data: &Data, segment: Option<Segment>, level: f64, partial: bool) -> St
         data.responses.len(),
         percent_level(level),
     );
-    let all: Vec<&Response> = data.responses.iter().collect();
-    out.push_str(&format!("\nall: {} responses\n", all.len()));
-    out.push_str(&group_table(data, &all, &json["questions"], level));
+    out.push_str(&format!("\nall: {} responses\n", results.responses));
+    out.push_str(&group_table(&results.questions, level));
     if let Some(segment) = segment {
-        let language = survey.languages[0];
-        let groups = segment.groups(survey, &data.provider, &data.responses);
-        for (i, g) in groups.iter().enumerate() {
-            let label = segment.label(survey, &data.provider, &g.value, language);
-            let named = if label == g.value {
+        for g in &results.segments {
+            let named = if g.label == g.value {
                 g.value.clone()
             } else {
-                format!("{} ({label})", g.value)
+                format!("{} ({})", g.value, g.label)
             };
-            out.push_str(&format!(
-                "\n{segment} {named}: {} responses\n",
-                g.responses.len()
-            ));
-            let questions = &json["segments"][i]["questions"];
-            out.push_str(&group_table(data, &g.responses, questions, level));
+            out.push_str(&format!("\n{segment} {named}: {} responses\n", g.responses));
+            out.push_str(&group_table(&g.questions, level));
         }
     }
+    out.push_str(&format!(
+        "\n\"too few\": fewer than {} answers, too few to say anything; the figures are shown anyway.\n",
+        results.min_n
+    ));
     out
 }

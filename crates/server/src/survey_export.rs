@@ -1,4 +1,4 @@
-//! Surveys read and written out without HTTP: the results as JSON and CSV, the
+//! Surveys read and written out without HTTP: the results as CSV, the
 //! responses as CSV, the 0/1 code table as CSV, the codebook loaded and saved. The API,
 //! the web UI and the CLI (`motesplats survey …`) all go through these, so a download
 //! is the same wherever it is made.
@@ -8,19 +8,11 @@
 
 use crate::error::ApiError;
 use motesplats_core::coding::{Codebook, Coding, code_table};
-use motesplats_core::survey::{
-    Answer, Question, QuestionKind, Response, Segment, Survey, describe_scale, nps, scale_values,
-    top_two_box,
-};
+use motesplats_core::survey::{Response, Survey};
 use motesplats_core::{FieldError, Invalid, Provider, ProviderId};
 use motesplats_store::Store;
-use serde::Serialize;
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
-pub use crate::api::survey_analysis::{
-    Data, ItemFigures, LEVEL, RESULTS_HEADER, figures, level, results_csv,
-};
+pub use crate::api::survey_analysis::{Data, LEVEL, RESULTS_HEADER, level, results_csv};
 pub use crate::api::surveys::responses_csv;
 
 /// The channel a survey is tied to must be one the provider knows (422 naming
@@ -65,119 +57,6 @@ pub async fn data(
         provider,
         responses,
     })
-}
-
-/// The results as JSON (`GET /api/v1/surveys/{id}/results`): `survey_id`, `version`,
-/// `responses`, `level` and `questions`; with a segment also `segment` and `segments`
-/// (`value`, `label`, `responses`, `questions` per value).
-pub fn results_json(data: &Data, segment: Option<Segment>, level: f64) -> Value {
-    let survey = &data.survey;
-    let mut body = json!({
-        "survey_id": survey.id,
-        "version": survey.version,
-        "responses": data.responses.len(),
-        "level": level,
-        "questions": questions(survey, &data.responses, level),
-    });
-    if let Some(segment) = segment {
-        let language = survey.languages[0];
-        let groups: Vec<Value> = segment
-            .groups(survey, &data.provider, &data.responses)
-            .into_iter()
-            .map(|g| {
-                let members: Vec<Response> = g.responses.into_iter().cloned().collect();
-                json!({
-                    "value": g.value,
-                    "label": segment.label(survey, &data.provider, &g.value, language),
-                    "responses": members.len(),
-                    "questions": questions(survey, &members, level),
-                })
-            })
-            .collect();
-        body["segment"] = json!(segment);
-        body["segments"] = json!(groups);
-    }
-    body
-}
-
-/// The statistics of every question over `responses`, as JSON.
-fn questions(survey: &Survey, responses: &[Response], level: f64) -> Vec<Value> {
-    survey
-        .questions()
-        .map(|question| result(survey, question, responses, level))
-        .collect()
-}
-
-/// A statistic, or why there is none.
-fn figure<T: Serialize, E: std::fmt::Display>(r: Result<T, E>) -> Value {
-    match r {
-        Ok(v) => serde_json::to_value(v).unwrap_or(Value::Null),
-        Err(e) => json!({"error": e.to_string()}),
-    }
-}
-
-fn scale_result(
-    survey: &Survey,
-    responses: &[Response],
-    key: &str,
-    item: Option<&str>,
-    level: f64,
-) -> Value {
-    match survey.scale_answers(responses, key, item) {
-        Ok((scale, values)) => json!({
-            "n": values.len(),
-            "describe": figure(describe_scale(&values, scale, level)),
-            "top_two_box": figure(top_two_box(&values, scale, level)),
-        }),
-        Err(e) => json!({"error": e.to_string()}),
-    }
-}
-
-fn result(survey: &Survey, question: &Question, responses: &[Response], level: f64) -> Value {
-    let key = question.key.as_str();
-    let answers = || {
-        responses
-            .iter()
-            .filter_map(move |r| r.answers.get(&question.key))
-    };
-    let body = match &question.kind {
-        QuestionKind::Scale { .. } | QuestionKind::Csat { .. } => {
-            scale_result(survey, responses, key, None, level)
-        }
-        QuestionKind::Matrix { items, .. } => {
-            let per_item: BTreeMap<&str, Value> = items
-                .iter()
-                .map(|i| {
-                    (
-                        i.key.as_str(),
-                        scale_result(survey, responses, key, Some(i.key.as_str()), level),
-                    )
-                })
-                .collect();
-            json!({"items": per_item})
-        }
-        QuestionKind::Nps { .. } => {
-            let values = scale_values(responses, key, None);
-            json!({"n": values.len(), "nps": figure(nps(&values, level))})
-        }
-        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. } => {
-            let mut counts: BTreeMap<&str, u64> =
-                options.iter().map(|o| (o.key.as_str(), 0)).collect();
-            for a in answers() {
-                let chosen: Vec<&str> = match a {
-                    Answer::Choice(k) => vec![k.as_str()],
-                    Answer::Choices(ks) => ks.iter().map(|k| k.as_str()).collect(),
-                    _ => vec![],
-                };
-                for k in chosen {
-                    *counts.entry(k).or_default() += 1;
-                }
-            }
-            json!({"n": answers().count(), "counts": counts})
-        }
-        QuestionKind::OpenText { .. } => json!({"n": answers().count()}),
-    };
-    json!({"key": key, "kind": question.kind.name(), "result": body})
 }
 
 /// The codes as CSV (`GET /api/v1/surveys/{id}/codes.csv`): one row per response in

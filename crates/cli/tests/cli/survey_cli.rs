@@ -220,7 +220,7 @@ async fn a_survey_is_built_answered_and_written_out_as_the_api_does() {
         csv_text.lines().next().unwrap(),
         "segment,segment_value,segment_label,question,item,kind,responses,n,mean,sd,median,\
          mean_ci_low,mean_ci_high,top_two_box,top_two_box_ci_low,top_two_box_ci_high,nps,\
-         nps_ci_low,nps_ci_high,level"
+         nps_ci_low,nps_ci_high,level,too_few"
     );
     assert_eq!(
         csv_text,
@@ -279,6 +279,13 @@ async fn a_survey_is_built_answered_and_written_out_as_the_api_does() {
     let nps_row = table.lines().find(|l| l.starts_with("recommend")).unwrap();
     // 2 promoters (10, 9) and 2 detractors (3, 6) of 5: 0.
     assert!(nps_row.contains("+0.0  [-78.4, 78.4]"), "{nps_row}");
+    assert!(!nps_row.ends_with("too few"), "{nps_row}");
+    let group_row = table
+        .lines()
+        .filter(|l| l.starts_with("recommend"))
+        .nth(1)
+        .unwrap();
+    assert!(group_row.ends_with("too few"), "2 answers: {table}");
     assert!(
         table.contains("  motivation: relationships 2, experiences 3"),
         "{table}"

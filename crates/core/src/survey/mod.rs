@@ -8,12 +8,14 @@
 //! [`definition`] holds survey definitions (sections, questions, versions, the journey
 //! context), [`response`] the checked responses and the bridge from answers to
 //! [`stats`], [`ids`] their ids; `to_input` turns a survey back into the input that
-//! makes it. [`segment`] splits responses into groups (channel,
+//! makes it; [`results`] holds the figures of every question as one value. [`segment`]
+//! splits responses into groups (channel,
 //! phase, motivation, provider, period) and into categories for cross-tabs.
 
 pub mod definition;
 pub mod ids;
 pub mod response;
+pub mod results;
 pub mod score;
 pub mod segment;
 pub mod stats;
@@ -26,6 +28,9 @@ pub use definition::{
 };
 pub use ids::{ResponseId, SurveyId};
 pub use response::{Answer, Response, ResponseInput, scale_values};
+pub use results::{
+    Figures, GroupResults, MIN_N, OptionCount, QuestionResult, ScaleItem, SurveyResults,
+};
 pub use score::{PooledScore, pooled_score};
 pub use segment::{Category, Period, Segment, SegmentGroup, Split, UNKNOWN};
 

@@ -113,7 +113,20 @@ survey-mean = Mean
 survey-top-two = Top two boxes
 survey-nps = NPS
 survey-no-answers = No answers yet.
-survey-ci-note = Intervals are 95 %: Student t for means, Wilson for shares, the normal approximation for NPS.
+survey-too-few = Too few answers to say anything for sure: fewer than { $min } have answered. The figures are shown anyway.
+survey-too-few-short = too few answers
+survey-says-mean = Mean { $mean } on a scale from { $low } to { $high }; likely between { $lower } and { $upper }.
+survey-says-one = A single answer: a mean with an interval needs at least two.
+survey-says-top-two = { $share } chose { $top } or { $high } (likely between { $lower } and { $upper }).
+survey-says-nps = NPS { $score } on a scale from −100 to 100, likely between { $lower } and { $upper }: { $promoters } would recommend (9–10), { $detractors } would advise against (0–6).
+survey-option-count = { $option }: { $count } ({ $share })
+survey-method = How the figures are computed
+survey-method-spread = Median { $median }, standard deviation { $sd }, n = { $n }.
+survey-method-mean = The mean's interval is a { $level } Student t interval (mean ± t · s/√n), kept within the ends of the scale.
+survey-method-nps = NPS is the share giving 9–10 minus the share giving 0–6, times 100; its interval ({ $level }) is a normal approximation for the difference of two shares of one sample.
+survey-method-top-two = The share of the top two options has a { $level } Wilson interval.
+survey-open-codes = Codes
+survey-open-uncoded = not coded yet
 research-strategy = Strategy
 
 ## The research workspace's forms

@@ -113,7 +113,20 @@ survey-mean = Medelvärde
 survey-top-two = De två översta
 survey-nps = NPS
 survey-no-answers = Inga svar ännu.
-survey-ci-note = Intervallen är 95 %: Student t för medelvärden, Wilson för andelar, normalapproximation för NPS.
+survey-too-few = För få svar för att säga något säkert: färre än { $min } har svarat. Siffrorna visas ändå.
+survey-too-few-short = för få svar
+survey-says-mean = Medelvärde { $mean } på en skala från { $low } till { $high }; troligen mellan { $lower } och { $upper }.
+survey-says-one = Ett enda svar: ett medelvärde med intervall behöver minst två.
+survey-says-top-two = { $share } valde { $top } eller { $high } (troligen mellan { $lower } och { $upper }).
+survey-says-nps = NPS { $score } på en skala från −100 till 100, troligen mellan { $lower } och { $upper }: { $promoters } skulle rekommendera (9–10), { $detractors } skulle avråda (0–6).
+survey-option-count = { $option }: { $count } ({ $share })
+survey-method = Hur siffrorna räknas
+survey-method-spread = Median { $median }, standardavvikelse { $sd }, n = { $n }.
+survey-method-mean = Intervallet för medelvärdet är ett { $level } Student t-intervall (medelvärde ± t · s/√n), avgränsat till skalans ändar.
+survey-method-nps = NPS är andelen som ger 9–10 minus andelen som ger 0–6, gånger 100; intervallet ({ $level }) är en normalapproximation för skillnaden mellan två andelar i samma urval.
+survey-method-top-two = Andelen för de två översta alternativen har ett { $level } Wilson-intervall.
+survey-open-codes = Koder
+survey-open-uncoded = inte kodat än
 research-strategy = Strategi
 
 ## The research workspace's forms

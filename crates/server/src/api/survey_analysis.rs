@@ -23,13 +23,11 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use motesplats_core::survey::{
-    ChiSquareTest, Descriptives, MatrixItem, Nps, Proportion, Question, QuestionKind, Response,
-    Segment, Split, Survey, WelchTest, crosstab as cross_tabulate, describe_scale, nps,
-    scale_values, top_two_box, welch_t_test,
+    ChiSquareTest, Figures, Response, ScaleItem, Segment, Split, Survey, SurveyResults, WelchTest,
+    crosstab as cross_tabulate, welch_t_test,
 };
 use motesplats_core::{Invalid, Provider, ProviderId};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -80,6 +78,17 @@ impl Data {
         crate::survey_export::data(state.store.as_ref(), survey, provider, partial).await
     }
 
+    /// The figures of every question, overall and per group of `segment`.
+    pub fn results(&self, segment: Option<Segment>, level: f64) -> SurveyResults {
+        SurveyResults::of(
+            &self.survey,
+            &self.provider,
+            &self.responses,
+            segment,
+            level,
+        )
+    }
+
     /// The language labels are given in: the survey's first.
     fn language(&self) -> motesplats_core::survey::Language {
         self.survey.languages[0]
@@ -122,12 +131,14 @@ pub struct ResultsQuery {
 
 /// Statistics per question, overall and per segment.
 ///
-/// For scale, matrix and CSAT questions the distribution,
-/// mean with a Student-t interval, median, standard deviation and the top-two-box
-/// share with a Wilson interval; for NPS the score with its interval (normal
-/// approximation of the difference of two multinomial proportions, clipped to
-/// ±100); counts for choices; the number of answers for open text. A question with
-/// too few answers says why instead of a figure.
+/// Per question its kind, `n` (respondents who answered) and `too_few` (n below
+/// `min_n`, 5: too few answers to say anything; the figures are still given), and
+/// `figures` by `type`: `scale` (scale, matrix, CSAT and NPS) gives per item the
+/// distribution over every point, the mean with its Student-t interval clipped to the
+/// scale, median and standard deviation (absent with fewer than two answers), the
+/// top-two-box share with a Wilson interval, and for NPS the score with its interval
+/// (normal approximation of the difference of two multinomial proportions, clipped to
+/// ±100); `choice` the count and share of every option; `open_text` nothing more.
 ///
 /// With `segment`, `segments` holds the same statistics for each value of the segment
 /// (`value`, `label`, `responses`, `questions`), phases and options in their order,
@@ -136,143 +147,74 @@ pub struct ResultsQuery {
 /// survey's single-choice question keyed `motivation`; provider is the survey's owner;
 /// week (ISO), month and quarter from the submission time in the provider's time zone.
 #[utoipa::path(get, path = "/surveys/{id}/results", tag = "surveys", params(("id" = String, Path), ResultsQuery),
-    responses((status = 200, body = Object), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = SurveyResults), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn results(
     State(state): State<AppState>,
     Tenant(me): Tenant,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<ResultsQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SurveyResults>, ApiError> {
     let level = level(q.level)?;
     let segment = segment(q.segment.as_deref())?;
     let data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
-    Ok(Json(crate::survey_export::results_json(
-        &data, segment, level,
-    )))
-}
-
-/// The figures of one question, or of one matrix item, over some responses; a figure
-/// that cannot be computed (too few answers) is absent.
-pub struct ItemFigures<'s> {
-    pub question: &'s Question,
-    pub item: Option<&'s MatrixItem>,
-    /// Answers to it.
-    pub n: usize,
-    /// Scale, matrix, CSAT and NPS: mean with its Student-t interval, median, sd.
-    pub describe: Option<Descriptives>,
-    /// Scale, matrix, CSAT and NPS (promoters' share): the top two points, Wilson.
-    pub top_two: Option<Proportion>,
-    /// NPS only.
-    pub nps: Option<Nps>,
-}
-
-/// The figures of every question (every matrix item) of `survey` over `responses`.
-pub fn figures<'s>(
-    survey: &'s Survey,
-    responses: &[&Response],
-    level: f64,
-) -> Vec<ItemFigures<'s>> {
-    let mut out = Vec::new();
-    for question in survey.questions() {
-        let items: Vec<Option<&MatrixItem>> = match &question.kind {
-            QuestionKind::Matrix { items, .. } => items.iter().map(Some).collect(),
-            _ => vec![None],
-        };
-        for item in items {
-            let item_key = item.map(|i| i.key.as_str());
-            let mut f = ItemFigures {
-                question,
-                item,
-                n: 0,
-                describe: None,
-                top_two: None,
-                nps: None,
-            };
-            match question.kind.scale() {
-                Some(scale) => {
-                    let values =
-                        scale_values(responses.iter().copied(), question.key.as_str(), item_key);
-                    f.n = values.len();
-                    f.describe = describe_scale(&values, scale, level)
-                        .ok()
-                        .map(|d| d.summary);
-                    f.top_two = top_two_box(&values, scale, level).ok();
-                    if matches!(question.kind, QuestionKind::Nps { .. }) {
-                        f.nps = nps(&values, level).ok();
-                    }
-                }
-                None => {
-                    f.n = responses
-                        .iter()
-                        .filter(|r| r.answers.contains_key(&question.key))
-                        .count();
-                }
-            }
-            out.push(f);
-        }
-    }
-    out
-}
-
-/// One group of responses for the results CSV: its segment word, value and label.
-struct CsvGroup<'r> {
-    segment: &'static str,
-    value: String,
-    label: String,
-    responses: Vec<&'r Response>,
+    Ok(Json(data.results(segment, level)))
 }
 
 /// The results as CSV: one row per question (per matrix item) for all responses
 /// (`segment` and `segment_value` `all`), then, with a segment, per segment value.
 pub fn results_csv(data: &Data, segment: Option<Segment>, level: f64) -> Result<Vec<u8>, ApiError> {
-    let mut groups = vec![CsvGroup {
-        segment: "all",
-        value: "all".into(),
-        label: String::new(),
-        responses: data.responses.iter().collect(),
-    }];
-    if let Some(segment) = segment {
-        for g in segment.groups(&data.survey, &data.provider, &data.responses) {
-            groups.push(CsvGroup {
-                segment: segment.as_str(),
-                label: segment.label(&data.survey, &data.provider, &g.value, data.language()),
-                value: g.value,
-                responses: g.responses,
-            });
-        }
-    }
+    let results = data.results(segment, level);
+    let word = segment.map_or("all", |s| s.as_str());
+    let groups = std::iter::once(("all", "all", "", results.responses, &results.questions)).chain(
+        results.segments.iter().map(|g| {
+            (
+                word,
+                g.value.as_str(),
+                g.label.as_str(),
+                g.responses,
+                &g.questions,
+            )
+        }),
+    );
     let mut csv = crate::csv_out::Writer::in_memory();
     let failed = |e: csv::Error| ApiError::Internal(e.to_string());
     csv.row(RESULTS_HEADER).map_err(failed)?;
     let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    for g in &groups {
-        for f in figures(&data.survey, &g.responses, level) {
-            let d = f.describe.as_ref();
-            let t = f.top_two.as_ref();
-            let n = f.nps.as_ref();
-            let row = [
-                g.segment.to_string(),
-                g.value.clone(),
-                g.label.clone(),
-                f.question.key.to_string(),
-                f.item.map(|i| i.key.to_string()).unwrap_or_default(),
-                f.question.kind.name().to_string(),
-                g.responses.len().to_string(),
-                f.n.to_string(),
-                number(d.map(|d| d.mean)),
-                number(d.map(|d| d.sd)),
-                number(d.map(|d| d.median)),
-                number(d.map(|d| d.ci.lower)),
-                number(d.map(|d| d.ci.upper)),
-                number(t.map(|t| t.proportion)),
-                number(t.map(|t| t.ci.lower)),
-                number(t.map(|t| t.ci.upper)),
-                number(n.map(|n| n.score)),
-                number(n.map(|n| n.ci.lower)),
-                number(n.map(|n| n.ci.upper)),
-                level.to_string(),
-            ];
-            csv.row(&row).map_err(failed)?;
+    for (segment, value, label, responses, questions) in groups {
+        for q in questions {
+            let items: Vec<Option<&ScaleItem>> = match &q.figures {
+                Figures::Scale { items, .. } => items.iter().map(Some).collect(),
+                _ => vec![None],
+            };
+            for i in items {
+                let d = i.and_then(|i| i.describe.as_ref());
+                let t = i.and_then(|i| i.top_two_box.as_ref());
+                let n = i.and_then(|i| i.nps.as_ref());
+                let row = [
+                    segment.to_string(),
+                    value.to_string(),
+                    label.to_string(),
+                    q.key.clone(),
+                    i.and_then(|i| i.item.clone()).unwrap_or_default(),
+                    q.kind.clone(),
+                    responses.to_string(),
+                    i.map_or(q.n, |i| i.n).to_string(),
+                    number(d.map(|d| d.mean)),
+                    number(d.map(|d| d.sd)),
+                    number(d.map(|d| d.median)),
+                    number(d.map(|d| d.ci.lower)),
+                    number(d.map(|d| d.ci.upper)),
+                    number(t.map(|t| t.proportion)),
+                    number(t.map(|t| t.ci.lower)),
+                    number(t.map(|t| t.ci.upper)),
+                    number(n.map(|n| n.score)),
+                    number(n.map(|n| n.ci.lower)),
+                    number(n.map(|n| n.ci.upper)),
+                    level.to_string(),
+                    i.map_or(q.too_few, |i| i.too_few).to_string(),
+                ];
+                csv.row(&row).map_err(failed)?;
+            }
         }
     }
     csv.into_inner()
@@ -280,7 +222,7 @@ pub fn results_csv(data: &Data, segment: Option<Segment>, level: f64) -> Result<
 }
 
 /// The columns of the results CSV.
-pub const RESULTS_HEADER: [&str; 20] = [
+pub const RESULTS_HEADER: [&str; 21] = [
     "segment",
     "segment_value",
     "segment_label",
@@ -301,6 +243,7 @@ pub const RESULTS_HEADER: [&str; 20] = [
     "nps_ci_low",
     "nps_ci_high",
     "level",
+    "too_few",
 ];
 
 /// A CSV body as a response.
@@ -328,9 +271,10 @@ pub fn csv_response(body: Vec<u8>, filename: &str) -> axum::response::Response {
 /// `mean_ci_high` (Student t), `top_two_box` (share, 0–1), `top_two_box_ci_low`,
 /// `top_two_box_ci_high` (Wilson), `nps`, `nps_ci_low`, `nps_ci_high` (normal
 /// approximation of the difference of two multinomial proportions, clipped to ±100),
-/// `level`. The first rows are for all responses (`segment` = `all`); with
-/// `segment`, rows for each of its values follow. Empty where a figure does not apply
-/// or has too few answers (a mean needs two).
+/// `level`, `too_few` (`true` below 5 answers: too few to say anything). The first
+/// rows are for all responses (`segment` = `all`); with `segment`, rows for each of
+/// its values follow. Empty where a figure does not apply or cannot be computed (a
+/// mean needs two answers); the mean's interval is clipped to the scale.
 #[utoipa::path(get, path = "/surveys/{id}/results.csv", tag = "surveys", params(("id" = String, Path), ResultsQuery),
     responses((status = 200, content_type = "text/csv"), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn export_results(

@@ -75,6 +75,28 @@ impl Lang {
         LOCALES.lookup_with_args(id, key, &args)
     }
 
+    /// The message `key` with text arguments, such as numbers already written the
+    /// language's way.
+    pub fn t_text(self, key: &str, args: &[(&'static str, String)]) -> String {
+        let id = match self {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+        };
+        let args: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES.lookup_with_args(id, key, &args)
+    }
+
+    /// The core's language of numbers and labels.
+    pub fn core(self) -> motesplats_core::research::Lang {
+        match self {
+            Lang::Sv => motesplats_core::research::Lang::Sv,
+            Lang::En => motesplats_core::research::Lang::En,
+        }
+    }
+
     /// Picks Swedish or English from an Accept-Language header by quality.
     pub fn from_accept_language(header: &str) -> Lang {
         header

@@ -16,6 +16,7 @@ mod senders;
 mod strategy_pdf;
 mod survey_builder;
 mod survey_page;
+mod survey_results;
 mod surveys;
 mod ui;
 

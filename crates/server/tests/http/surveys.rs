@@ -114,14 +114,31 @@ async fn people_answer_an_open_survey_and_the_provider_reads_the_results() {
             .unwrap()
             .iter()
             .find(|q| q["key"] == k)
-            .unwrap()["result"]
+            .unwrap()
             .clone()
     };
-    assert_eq!(q("welcome")["describe"]["summary"]["mean"], 3.75);
-    assert_eq!(q("welcome")["top_two_box"]["successes"], 3);
-    assert_eq!(q("reason")["counts"], json!({"fika": 1, "work": 3}));
+    let welcome = &q("welcome")["figures"]["items"][0];
+    assert_eq!(welcome["describe"]["mean"], 3.75);
+    assert_eq!(welcome["top_two_box"]["successes"], 3);
+    assert_eq!(
+        q("welcome")["too_few"],
+        true,
+        "4 respondents are fewer than 5"
+    );
+    let counts: Vec<(String, u64)> = q("reason")["figures"]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["key"].as_str().unwrap().to_string(),
+                o["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(counts.contains(&("fika".into(), 1)) && counts.contains(&("work".into(), 3)));
     // Promoters 10, 9; passive 7; detractor 3: NPS = (2 - 1) / 4 = 25.
-    assert_eq!(q("recommend")["nps"]["score"], 25.0);
+    assert_eq!(q("recommend")["figures"]["items"][0]["nps"]["score"], 25.0);
 
     // The export: one row per response (the partial save was completed), one column per question.
     let csv = app
@@ -328,25 +345,20 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
             .unwrap()
             .iter()
             .find(|q| q["key"] == "welcome")
-            .unwrap()["result"]
+            .unwrap()["figures"]["items"][0]
             .clone()
     };
-    assert_eq!(welcome(&groups[0])["describe"]["summary"]["mean"], 4.5);
-    assert_eq!(welcome(&groups[1])["describe"]["summary"]["mean"], 2.25);
-    assert_eq!(
-        welcome(&groups[0])["describe"]["summary"]["ci"]["method"],
-        "student_t"
-    );
+    assert_eq!(welcome(&groups[0])["describe"]["mean"], 4.5);
+    assert_eq!(welcome(&groups[1])["describe"]["mean"], 2.25);
+    assert_eq!(welcome(&groups[0])["describe"]["ci"]["method"], "student_t");
     assert_eq!(welcome(&groups[0])["top_two_box"]["ci"]["method"], "wilson");
-    // One answer is too few for a standard deviation: the group says why.
-    assert!(
-        welcome(&groups[2])["describe"]["error"]
-            .as_str()
-            .unwrap()
-            .contains("at least 2")
-    );
+    // One answer is too few for a standard deviation: no mean, marked too few.
+    assert_eq!(welcome(&groups[2])["describe"], Value::Null);
+    assert_eq!(welcome(&groups[2])["too_few"], true);
+    assert_eq!(welcome(&groups[2])["distribution"][0]["point"], 1);
     // The overall figures are still there.
-    assert_eq!(welcome(&results)["describe"]["summary"]["n"], 9);
+    assert_eq!(welcome(&results)["describe"]["n"], 9);
+    assert_eq!(welcome(&results)["too_few"], false);
 
     // The channel and phase come from the survey's context; everyone answered this week.
     let (_, by_channel) = json_of(get(format!("/surveys/{id}/results?segment=channel")).await);
@@ -519,7 +531,7 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
     assert_eq!(
         lines.next().unwrap(),
         "segment,segment_value,segment_label,question,item,kind,responses,n,mean,sd,median,\
-         mean_ci_low,mean_ci_high,top_two_box,top_two_box_ci_low,top_two_box_ci_high,nps,nps_ci_low,nps_ci_high,level"
+         mean_ci_low,mean_ci_high,top_two_box,top_two_box_ci_low,top_two_box_ci_high,nps,nps_ci_low,nps_ci_high,level,too_few"
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     // 7 rows (a matrix has two items) for all responses and for each of three groups.
@@ -546,6 +558,7 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
     );
     assert_eq!(row[13], "1");
     assert_eq!(row[19], "0.95");
+    assert_eq!(row[20], "true", "4 answers are too few to say");
     let nps_row = rows
         .iter()
         .find(|r| r[0] == "all" && r[3] == "recommend")

@@ -494,7 +494,14 @@ async fn survey_results_show_diverging_bars_and_intervals() {
         .unwrap();
     assert!(page.contains("id=\"response-count\">3<"));
     assert!(page.contains("id=\"chart-aspects\"") && page.contains("class=\"chart diverging\""));
-    assert!(page.contains("Medelvärde 3.67"), "mean of 5, 4, 2");
+    assert!(
+        page.contains("Medelvärde 3,7 på en skala från 1 till 5"),
+        "mean of 5, 4, 2"
+    );
+    assert!(
+        page.contains("Kaffet: Medelvärde 4,7"),
+        "a matrix item names itself"
+    );
     assert!(
         page.contains("NPS 33"),
         "two promoters, one detractor of three"
@@ -569,7 +576,7 @@ async fn survey_results_page_splits_by_segment_cross_tabulates_and_compares() {
         ),
         "{page}"
     );
-    assert!(page.contains("4.67 ["), "the mean of 5, 4, 5");
+    assert!(page.contains("4,67 ["), "the mean of 5, 4, 5");
     assert!(page.contains("id=\"crosstab\""));
     assert!(
         page.contains("<caption>Vad gjorde du? × Varför kom du?</caption>"),

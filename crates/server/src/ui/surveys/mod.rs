@@ -17,10 +17,12 @@
 //!
 //! One job a file: `builder` the handlers, `view` what the page shows, `to_form` a
 //! survey as form fields, `parse` posted forms as the core's input, `changes` the
-//! changes; `public` is the respondent's page, `results` the results.
+//! changes; `public` is the respondent's page, `results` the results page and `figures`
+//! the results' figures as people read them.
 
 mod builder;
 mod changes;
+mod figures;
 mod parse;
 pub(crate) mod public;
 pub(super) mod results;

@@ -1,26 +1,25 @@
-//! The provider's surveys and their results: per scale question a diverging bar of
-//! the answers, the mean with its interval and the top-two-box share; NPS with its
-//! interval. Below them, plain GET forms (no JavaScript): the figures per segment, a
+//! The provider's surveys and their results: per question the figures of the core's
+//! `SurveyResults` as `figures` words them (charts, plain words, the method, open
+//! answers with their codes). Below them, plain GET forms (no JavaScript): the figures per segment, a
 //! cross-tab with Pearson's chi-square test, Welch's test of two groups, and the
 //! results and responses as CSV (served from this page's address, `?export=results`
 //! or `?export=responses`, so the signed-in session is enough).
 
+use super::figures::{Coded, QuestionView, cell, integer, question_views};
 use crate::api::survey_analysis::{
-    self as analysis, CompareQuery, Comparison, CrossTabResult, Data, ItemFigures, csv_response,
+    self as analysis, CompareQuery, Comparison, CrossTabResult, Data, csv_response,
 };
 use crate::api::surveys::responses_csv;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::Shell;
-use crate::ui::chart::{Diverging, DivergingBars};
 use crate::ui::i18n::Lang;
 use crate::ui::session::SignedIn;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use motesplats_core::survey::{
-    Language, QuestionKind, Segment, Split, Survey, SurveyId, UNKNOWN, describe_scale, nps,
-    scale_values, top_two_box,
+    Figures, Language, QuestionKind, Segment, Split, Survey, SurveyId, UNKNOWN,
 };
 use motesplats_core::{Channel, Invalid};
 use serde::Deserialize;
@@ -75,22 +74,13 @@ pub async fn list(
     ))
 }
 
-/// One question's figures, ready to show.
-pub struct QuestionView {
-    pub text: String,
-    pub n: usize,
-    /// Lines such as "Mean 3.75 [2.9, 4.6]".
-    pub figures: Vec<String>,
-    pub chart: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "survey_results.html")]
 struct ResultsPage {
     shell: Shell,
     id: String,
     title: String,
-    responses: usize,
+    responses: String,
     questions: Vec<QuestionView>,
     analysis: Analysis,
 }
@@ -182,107 +172,6 @@ fn interval(lower: f64, upper: f64) -> String {
     format!("[{lower:.2}, {upper:.2}]")
 }
 
-fn view(
-    lang: Lang,
-    survey: &Survey,
-    q: &motesplats_core::survey::Question,
-    responses: &[motesplats_core::survey::Response],
-) -> QuestionView {
-    let l = language(lang);
-    let text = q.text.best(l).to_string();
-    let items: Vec<(Option<&str>, String)> = match &q.kind {
-        QuestionKind::Scale { .. } | QuestionKind::Csat { .. } => vec![(None, text.clone())],
-        QuestionKind::Matrix { items, .. } => items
-            .iter()
-            .map(|i| (Some(i.key.as_str()), i.text.best(l).to_string()))
-            .collect(),
-        QuestionKind::Nps { .. } => {
-            let values = scale_values(responses, q.key.as_str(), None);
-            let figures = match nps(&values, LEVEL) {
-                Ok(n) => vec![format!(
-                    "{} {:.0} {}",
-                    lang.t("survey-nps"),
-                    n.score,
-                    interval(n.ci.lower, n.ci.upper)
-                )],
-                Err(_) => vec![lang.t("survey-no-answers")],
-            };
-            return QuestionView {
-                text,
-                n: values.len(),
-                figures,
-                chart: None,
-            };
-        }
-        _ => {
-            return QuestionView {
-                text,
-                n: responses
-                    .iter()
-                    .filter(|r| r.answers.contains_key(&q.key))
-                    .count(),
-                figures: vec![],
-                chart: None,
-            };
-        }
-    };
-    let mut bars = Vec::new();
-    let mut figures = Vec::new();
-    let mut n = 0;
-    let mut points: Vec<String> = Vec::new();
-    for (item, label) in items {
-        let Ok((scale, values)) = survey.scale_answers(responses, q.key.as_str(), item) else {
-            continue;
-        };
-        n = n.max(values.len());
-        points = (scale.low()..=scale.high())
-            .map(|p| p.to_string())
-            .collect();
-        match describe_scale(&values, scale, LEVEL) {
-            Ok(d) => {
-                bars.push(Diverging {
-                    label: label.clone(),
-                    shares: d.distribution.iter().map(|p| p.share).collect(),
-                });
-                let mut line = format!(
-                    "{label}: {} {:.2} {}",
-                    lang.t("survey-mean"),
-                    d.summary.mean,
-                    interval(d.summary.ci.lower, d.summary.ci.upper)
-                );
-                if let Ok(t) = top_two_box(&values, scale, LEVEL) {
-                    line += &format!(
-                        " · {} {:.0} % {}",
-                        lang.t("survey-top-two"),
-                        t.proportion * 100.0,
-                        interval(t.ci.lower * 100.0, t.ci.upper * 100.0)
-                    );
-                }
-                figures.push(line);
-            }
-            Err(_) => figures.push(format!("{label}: {}", lang.t("survey-no-answers"))),
-        }
-    }
-    let chart = (!bars.is_empty())
-        .then(|| {
-            DivergingBars::new(
-                format!("chart-{}", q.key.as_str()),
-                text.clone(),
-                &points,
-                bars,
-            )
-            .render()
-            .ok()
-        })
-        .flatten();
-    QuestionView {
-        text,
-        n,
-        figures,
-        chart,
-    }
-}
-
 pub async fn results(
     State(state): State<AppState>,
     lang: Lang,
@@ -321,15 +210,19 @@ pub async fn results(
     }
     let channels = state.store.channels(who.provider.id).await?;
     let survey = &data.survey;
-    let questions = survey
-        .questions()
-        .map(|q| view(lang, survey, q, &data.responses))
-        .collect();
+    let codings = state.store.codings(who.provider.id, survey.id).await?;
+    let book = crate::survey_export::codebook(state.store.as_ref(), who.provider.id).await?;
+    let coded = Coded {
+        responses: &data.responses,
+        codings: &codings,
+        book: &book,
+    };
+    let questions = question_views(lang, survey, &data.results(None, LEVEL), &coded);
     let page = ResultsPage {
         shell,
         id: survey.id.to_string(),
         title: survey.title.best(language(lang)).to_string(),
-        responses: data.responses.len(),
+        responses: integer(data.responses.len(), lang),
         questions,
         analysis: analyse(lang, &data, &channels, &query, segment),
     };
@@ -441,75 +334,49 @@ fn hidden(pairs: &[(&'static str, &Option<String>)]) -> Vec<Hidden> {
         .collect()
 }
 
-/// The lines of one cell of the segment table.
-fn cell(lang: Lang, f: &ItemFigures) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Some(n) = &f.nps {
-        lines.push(format!(
-            "{} {:.0} {}",
-            lang.t("survey-nps"),
-            n.score,
-            interval(n.ci.lower, n.ci.upper)
-        ));
-    } else {
-        if let Some(d) = &f.describe {
-            lines.push(format!(
-                "{:.2} {}",
-                d.mean,
-                interval(d.ci.lower, d.ci.upper)
-            ));
-        }
-        if let Some(t) = &f.top_two {
-            lines.push(format!(
-                "{} {:.0} % {}",
-                lang.t("survey-top-two"),
-                t.proportion * 100.0,
-                interval(t.ci.lower * 100.0, t.ci.upper * 100.0)
-            ));
-        }
-    }
-    if lines.is_empty() {
-        lines.push("–".into());
-    }
-    lines.push(format!("n = {}", f.n));
-    lines
-}
-
 fn segment_table(lang: Lang, data: &Data, channels: &[Channel], segment: Segment) -> SegmentTable {
     let l = language(lang);
     let split = Split::Segment(segment);
+    let results = data.results(Some(segment), LEVEL);
     let mut groups = vec![format!(
         "{} (n = {})",
         lang.t("survey-segment-all"),
         data.responses.len()
     )];
-    let mut columns = vec![analysis::figures(
-        &data.survey,
-        &data.responses.iter().collect::<Vec<_>>(),
-        LEVEL,
-    )];
-    for g in segment.groups(&data.survey, &data.provider, &data.responses) {
+    let mut columns = vec![&results.questions];
+    for g in &results.segments {
         groups.push(format!(
             "{} (n = {})",
             segment_value(lang, data, channels, &split, &g.value),
-            g.responses.len()
+            g.responses
         ));
-        columns.push(analysis::figures(&data.survey, &g.responses, LEVEL));
+        columns.push(&g.questions);
     }
-    let rows = (0..columns[0].len())
-        .filter(|&i| columns[0][i].question.kind.scale().is_some())
-        .map(|i| {
-            let f = &columns[0][i];
-            let text = f.question.text.best(l);
-            SegmentRow {
-                label: match f.item {
-                    Some(item) => format!("{text} – {}", item.text.best(l)),
-                    None => text.to_string(),
-                },
-                cells: columns.iter().map(|c| cell(lang, &c[i])).collect(),
-            }
-        })
-        .collect();
+    let mut rows = Vec::new();
+    for (i, r) in results.questions.iter().enumerate() {
+        let (Figures::Scale { items, .. }, Some(q)) = (&r.figures, data.survey.question(&r.key))
+        else {
+            continue;
+        };
+        let text = q.text.best(l);
+        for (j, item) in items.iter().enumerate() {
+            let label = match (&q.kind, &item.item) {
+                (QuestionKind::Matrix { items, .. }, Some(key)) => items
+                    .iter()
+                    .find(|m| m.key.as_str() == key)
+                    .map_or(key.clone(), |m| format!("{text} – {}", m.text.best(l))),
+                _ => text.to_string(),
+            };
+            let cells = columns
+                .iter()
+                .map(|c| match &c[i].figures {
+                    Figures::Scale { items, .. } => cell(lang, &items[j], results.min_n),
+                    _ => vec![],
+                })
+                .collect();
+            rows.push(SegmentRow { label, cells });
+        }
+    }
     SegmentTable { groups, rows }
 }
 
