@@ -225,8 +225,23 @@ async fn a_team_walks_the_five_steps_in_swedish_and_gets_the_strategy_pdf() {
         .tick("valence", "positive")
         .await;
     f.find("button[type='submit']").await.click().await.unwrap();
-    let problem = text(&c, "#form-story-moment .error-summary").await;
+    // The problems show at the top of the page, each a link to its input.
+    let problem = text(&c, "#refused").await;
     assert!(problem.contains("måste fyllas i"), "{problem}");
+    c.find(Locator::Css("#refused a[href='#f-story-moment-text']"))
+        .await
+        .expect("a link to the empty text")
+        .click()
+        .await
+        .unwrap();
+    assert!(
+        c.find(Locator::Css(
+            "#form-story-moment textarea#f-story-moment-text:target"
+        ))
+        .await
+        .is_ok(),
+        "the link leads to the form's text"
+    );
     let kept = Form::new(&c, "story-moment")
         .find("input[name='phase'][value='during']")
         .await
@@ -404,6 +419,20 @@ async fn a_team_walks_the_five_steps_in_swedish_and_gets_the_strategy_pdf() {
         }
         f.send(&mut v).await;
     }
+    let card = c
+        .find(Locator::XPath(
+            "//table[@id='journey-board']//div[contains(., 'Leta efter öppettider')]",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        card.contains("Kunden: 0 gillar, 1 ogillar")
+            && card.contains("Tjänsteleverantören: 0 gillar, 1 ogillar"),
+        "the stances in words: {card}"
+    );
     let automate = text(&c, "svg#four-field g.automate").await;
     assert!(automate.contains("Leta efter öppettider"), "{automate}");
     let f = Form::new(&c, "focus");

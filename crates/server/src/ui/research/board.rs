@@ -167,19 +167,26 @@ pub fn lanes(lang: Lang, p: &Project) -> Vec<Lane> {
         place(&m.landscape, m.phase, &|| Card {
             kind: kind(EvidenceRef::Moment(m.id)),
             text: format!(
-                "{} · {} +{}/−{} · {} +{}/−{}",
+                "{} · {} · {}",
                 m.title,
-                Perspective::Customer.label(l),
-                c.likes,
-                c.dislikes,
-                Perspective::Provider.label(l),
-                pr.likes,
-                pr.dislikes
+                tally_words(lang, "research-tally-customer", c),
+                tally_words(lang, "research-tally-provider", pr)
             ),
             tone: "neutral",
         });
     }
     lanes
+}
+
+/// A side's stances on a moment in words ("Kunden: 0 gillar, 1 ogillar"), not signs.
+fn tally_words(lang: Lang, key: &str, t: Tally) -> String {
+    lang.t_with(
+        key,
+        &[
+            ("likes", i64::from(t.likes)),
+            ("dislikes", i64::from(t.dislikes)),
+        ],
+    )
 }
 
 /// A step of the method: where it stands, what it lacks, and the guidance for it

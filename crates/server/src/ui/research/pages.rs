@@ -26,7 +26,6 @@ pub struct ProjectLine {
     pub id: String,
     pub title: String,
     pub round: u32,
-    pub version: i64,
     pub updated: String,
 }
 
@@ -61,7 +60,6 @@ pub async fn list_page(
             id: s.id.to_string(),
             title: p.title,
             round: p.round,
-            version: s.version,
             updated: local_time(s.updated_at, &who.provider.time_zone),
         })
         .collect();
@@ -111,6 +109,8 @@ struct BoardPage {
     shell: Shell,
     id: String,
     version: i64,
+    /// When the project last changed, in the provider's time zone.
+    changed: String,
     project: Project,
     l: research::Lang,
     phases: Vec<PhaseHead>,
@@ -209,6 +209,7 @@ pub async fn board_page(
         catalogue,
         id: stored.id.to_string(),
         version: stored.version,
+        changed: local_time(stored.updated_at, &who.provider.time_zone),
         l,
         phases,
         lanes: lanes(lang, &project),
