@@ -126,7 +126,7 @@ def main():
                 browser.screenshot(OUT / f"dashboard-{name}.png")
                 browser.goto(f"{url}/research")
                 board = url + first_link(browser, "/research/[0-9a-f-]{36}")
-                browser.goto(board)
+                browser.goto(f"{board}?tab=board")
                 browser.screenshot(OUT / f"board-{name}.png")
                 browser.goto(f"{board}?tab=matrix")
                 browser.screenshot(OUT / f"matrix-{name}.png")

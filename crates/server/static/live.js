@@ -11,7 +11,8 @@
     var now = Number(e.data);
     if (now <= version) return;
     version = now;
-    fetch(window.location.pathname, { credentials: "same-origin" })
+    // The same step or tab as shown: the query names it.
+    fetch(window.location.pathname + window.location.search, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html");

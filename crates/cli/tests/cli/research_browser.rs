@@ -170,6 +170,9 @@ async fn a_team_walks_the_five_steps_in_swedish_and_gets_the_strategy_pdf() {
         .await
         .expect("the new board");
     let board = c.current_url().await.unwrap().to_string();
+    let board = board.split(['?', '#']).next().unwrap().to_string();
+    // The page shows one step at a time; the board and the matrix are tabs of their own.
+    let show = |part: &str| format!("{board}?{part}");
     assert_eq!(
         text(&c, "#step-1 h2").await,
         "1. Den värdeskapande kundupplevelsen (ej påbörjat)"
@@ -178,7 +181,7 @@ async fn a_team_walks_the_five_steps_in_swedish_and_gets_the_strategy_pdf() {
     // A colleague opens the same board in her own browser.
     let colleague = open_browser(&webdriver, &dir.path().join("bo"), "1280,1000").await;
     sign_in(&colleague, &server.url, &email, &password).await;
-    colleague.goto(&board).await.unwrap();
+    colleague.goto(&format!("{board}?tab=board")).await.unwrap();
 
     for name in ["Bo", "Cilla", "Dan"] {
         let f = Form::new(&c, "member");
@@ -225,8 +228,23 @@ async fn a_team_walks_the_five_steps_in_swedish_and_gets_the_strategy_pdf() {
         .tick("valence", "positive")
         .await;
     f.find("button[type='submit']").await.click().await.unwrap();
-    let problem = text(&c, "#form-story-moment .error-summary").await;
+    // The problems show at the top of the page, each a link to its input.
+    let problem = text(&c, "#refused").await;
     assert!(problem.contains("måste fyllas i"), "{problem}");
+    c.find(Locator::Css("#refused a[href='#f-story-moment-text']"))
+        .await
+        .expect("a link to the empty text")
+        .click()
+        .await
+        .unwrap();
+    assert!(
+        c.find(Locator::Css(
+            "#form-story-moment textarea#f-story-moment-text:target"
+        ))
+        .await
+        .is_ok(),
+        "the link leads to the form's text"
+    );
     let kept = Form::new(&c, "story-moment")
         .find("input[name='phase'][value='during']")
         .await
@@ -284,6 +302,7 @@ async fn a_team_walks_the_five_steps_in_swedish_and_gets_the_strategy_pdf() {
     );
 
     // Step 2: a round that has ended, an observation with a photo, placed on the board.
+    c.goto(&show("step=2")).await.unwrap();
     let today = Utc::now().date_naive();
     let f = Form::new(&c, "round");
     f.write("name", "Lördagsrundan").await;
@@ -349,6 +368,7 @@ async fn a_team_walks_the_five_steps_in_swedish_and_gets_the_strategy_pdf() {
         .expect("placed");
 
     // Step 3: three digital functions, each with the value it creates.
+    c.goto(&show("step=3")).await.unwrap();
     for (name, what, phase) in [
         (
             "Öppettider i kartappen",
@@ -373,6 +393,7 @@ async fn a_team_walks_the_five_steps_in_swedish_and_gets_the_strategy_pdf() {
     }
 
     // Step 4: a moment both sides dislike, linked to the function that could fix it.
+    c.goto(&show("step=4")).await.unwrap();
     let f = Form::new(&c, "moment");
     f.write("title", "Leta efter öppettider")
         .await
@@ -404,14 +425,33 @@ async fn a_team_walks_the_five_steps_in_swedish_and_gets_the_strategy_pdf() {
         }
         f.send(&mut v).await;
     }
+    c.goto(&show("tab=board")).await.unwrap();
+    let card = c
+        .find(Locator::XPath(
+            "//table[@id='journey-board']//div[contains(., 'Leta efter öppettider')]",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        card.contains("Kunden: 0 gillar, 1 ogillar")
+            && card.contains("Tjänsteleverantören: 0 gillar, 1 ogillar"),
+        "the stances in words: {card}"
+    );
+    c.goto(&show("tab=matrix")).await.unwrap();
     let automate = text(&c, "svg#four-field g.automate").await;
     assert!(automate.contains("Leta efter öppettider"), "{automate}");
+    c.goto(&show("step=4")).await.unwrap();
     let f = Form::new(&c, "focus");
     f.first("moment_id").await;
     f.send(&mut v).await;
+    c.goto(&show("tab=matrix")).await.unwrap();
     assert!(text(&c, "p.focus").await.contains("Automatisera"));
 
     // Step 5: a reflection, then the strategy.
+    c.goto(&show("step=5")).await.unwrap();
     let f = Form::new(&c, "reflection");
     f.write(
         "text",

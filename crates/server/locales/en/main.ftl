@@ -61,16 +61,31 @@ research-projects = Research projects
 research-none = No projects yet. Start one below.
 research-round = Round
 research-version = Version
+research-changed = last changed
 research-board = Journey board
 research-board-note = Evidence from the five steps, placed before, during and after the purchase or visit. Beside each phase: your real touchpoints in it.
 real-touchpoints = touchpoints
 research-steps = The five steps
 research-now = Now
-research-matrix = Four-field matrix
+research-matrix = Four-field model
 research-matrix-customer = Customer
 research-matrix-provider = Provider
 research-unclassified = Not classified yet
 research-focus = Focus
+research-tally-customer = The customer: { $likes ->
+    [one] { $likes } like
+   *[other] { $likes } likes
+}, { $dislikes ->
+    [one] { $dislikes } dislike
+   *[other] { $dislikes } dislikes
+}
+research-tally-provider = The provider: { $likes ->
+    [one] { $likes } like
+   *[other] { $likes } likes
+}, { $dislikes ->
+    [one] { $dislikes } dislike
+   *[other] { $dislikes } dislikes
+}
 valence-positive = creates value
 valence-negative = irritates
 survey-language = Language

@@ -98,6 +98,26 @@ pub fn error_name(input: &str) -> String {
     out
 }
 
+/// The id of a form's input in the page, from the input's name or the core's name
+/// for it in an error (`moments.0.text` and `moments[0].text` both give
+/// `f-story-moments-0-text`), so a summary of a refused form can link to the input.
+/// A row of a list (`phases[1]`) gives the list's id.
+pub fn field_id(form: &str, name: &str) -> String {
+    let mut field = error_name(name);
+    while let Some(rest) = field.strip_suffix(']').and_then(|f| f.rsplit_once('[')) {
+        if !rest.1.chars().all(|c| c.is_ascii_digit()) {
+            break;
+        }
+        field = rest.0.to_string();
+    }
+    std::iter::once("f")
+        .chain(form.split(|c: char| !c.is_ascii_alphanumeric()))
+        .chain(field.split(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// A refused form as the template asks about it: the value typed into an input, a
 /// box that was ticked, the reasons for an input. Other forms draw empty.
 ///
@@ -111,11 +131,6 @@ pub struct FormView {
 impl FormView {
     fn mine(&self, form: &str) -> Option<&Refused> {
         self.refused.as_ref().filter(|r| r.sent.form == form)
-    }
-
-    /// Whether this form was refused: it is drawn open, with its problems.
-    pub fn is(&self, form: &str) -> bool {
-        self.mine(form).is_some()
     }
 
     pub fn value(&self, form: &str, name: impl Display) -> String {
@@ -160,6 +175,40 @@ impl FormView {
             .map(|reason| say(self.lang, reason))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+
+    /// The id of an input of a form, for a summary's link to it.
+    pub fn field_id(&self, form: &str, name: impl Display) -> String {
+        field_id(form, &name.to_string())
+    }
+
+    /// The name of the refused form, if one was.
+    pub fn refused_form(&self) -> Option<&str> {
+        self.refused
+            .as_ref()
+            .filter(|r| r.conflict || !r.errors.is_empty())
+            .map(|r| r.sent.form.as_str())
+    }
+
+    /// Every problem of the form with the id it links to: the input it is about,
+    /// or the form itself when it is about no one input.
+    pub fn linked_problems(&self, form: &str) -> Vec<(String, String)> {
+        let Some(r) = self.mine(form) else {
+            return Vec::new();
+        };
+        let fields: Vec<&str> = if r.conflict {
+            vec![""]
+        } else {
+            r.errors.iter().map(|e| e.field.as_str()).collect()
+        };
+        fields
+            .into_iter()
+            .zip(self.problems(form))
+            .map(|(field, text)| match field {
+                "" => (format!("form-{form}"), text),
+                field => (field_id(form, field), text),
+            })
+            .collect()
     }
 
     /// Every problem of the form, for the summary at its top.
@@ -293,6 +342,18 @@ fn say_with_numbers(lang: Lang, reason: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_links_to_the_id_of_its_input() {
+        let input = field_id("story", "moments.0.text");
+        assert_eq!(input, "f-story-moments-0-text");
+        assert_eq!(field_id("story", "moments[0].text"), input);
+        assert_eq!(
+            field_id("function", "phases[1]"),
+            field_id("function", "phases:list")
+        );
+        assert_eq!(field_id("story-moment", "_story"), "f-story-moment-story");
+    }
 
     #[test]
     fn errors_find_their_inputs() {

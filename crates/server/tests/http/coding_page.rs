@@ -189,7 +189,7 @@ async fn two_people_code_open_answers_and_send_a_quote_to_the_board() {
         .unwrap();
     assert!(notice.contains("Citatet är nu underlag"));
     let board = ada
-        .get(&format!("/research/{project}"), "sv")
+        .get(&format!("/research/{project}?tab=board"), "sv")
         .await
         .text()
         .await

@@ -103,7 +103,16 @@ async fn refused_forms_keep_the_input_and_save_nothing() {
         page.contains("är inte ett av alternativen"),
         "unknown phase, in Swedish"
     );
-    assert!(page.contains("role=\"alert\""));
+    // The problems sit at the top, above the form, each a link to its input.
+    let banner = page
+        .find("<div class=\"error-summary\" id=\"refused\" role=\"alert\"")
+        .expect("a banner of the problems");
+    assert!(
+        banner < page.find("id=\"form-story\"").unwrap(),
+        "above the form"
+    );
+    assert!(page[banner..].contains("<a href=\"#f-story-moments-0-phase\">"));
+    assert!(page.contains("<fieldset class=\"choices\" id=\"f-story-moments-0-phase\">"));
     assert_eq!(version().await, 1);
 
     let r = lena
@@ -122,7 +131,12 @@ async fn refused_forms_keep_the_input_and_save_nothing() {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(version().await, 2);
-    let page = lena.get(&board, "sv").await.text().await.unwrap();
+    let page = lena
+        .get(&format!("{board}?tab=board"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
     let lane = page
         .split("Motiv: måluppfyllelse")
         .nth(1)
@@ -147,7 +161,12 @@ async fn refused_forms_keep_the_input_and_save_nothing() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = lena.get(&board, "sv").await.text().await.unwrap();
+    let page = lena
+        .get(&format!("{board}?step=2"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
     let round = option(&page, "Lördag");
     let observation = |photo: Part| {
         form(&[
@@ -216,7 +235,12 @@ async fn refused_forms_keep_the_input_and_save_nothing() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = lena.get(&board, "sv").await.text().await.unwrap();
+    let page = lena
+        .get(&format!("{board}?step=2"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
     let photo = page
         .split("<img class=\"photo\" src=\"")
         .nth(1)
@@ -329,7 +353,12 @@ async fn shareable_functions_travel_to_the_next_project_and_protocols_can_be_edi
     // The next project offers it; copying keeps what the team wrote.
     let second = lena.post_form("/research", "sv", start("Hösten")).await;
     let second = second.headers()["location"].to_str().unwrap().to_string();
-    let page = lena.get(&second, "sv").await.text().await.unwrap();
+    let page = lena
+        .get(&format!("{second}?step=3"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
     let offer = page
         .split("class=\"catalogue\"")
         .nth(1)
@@ -343,7 +372,12 @@ async fn shareable_functions_travel_to_the_next_project_and_protocols_can_be_edi
         )
         .await;
     assert_eq!(copy.status(), StatusCode::SEE_OTHER);
-    let page = lena.get(&second, "sv").await.text().await.unwrap();
+    let page = lena
+        .get(&format!("{second}?step=3"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
         !page.contains("class=\"catalogue\""),
         "nothing left to copy"
@@ -387,5 +421,119 @@ async fn shareable_functions_travel_to_the_next_project_and_protocols_can_be_edi
     assert_eq!(
         templates.last().unwrap()["fields"][0]["label_sv"],
         "Hur lång är kön?"
+    );
+}
+
+#[tokio::test]
+async fn the_board_says_the_stances_in_words_and_names_each_concept_once() {
+    let app = spawn_app().await;
+    let shop = app.provider("Modehuset").await;
+    app.user(&shop, "lena@mode.example", "hemligt-lösen").await;
+    let mut lena = Browser::new(&app.base);
+    lena.sign_in("lena@mode.example", "hemligt-lösen").await;
+    let r = lena
+        .post_form(
+            "/research",
+            "sv",
+            form(&[("title", "Centrumrundan"), ("members.0.name", "Lena")]),
+        )
+        .await;
+    let board = r.headers()["location"].to_str().unwrap().to_string();
+    let r = lena
+        .post_form(
+            &format!("{board}/forms/moment"),
+            "sv",
+            form(&[("title", "Betala vägtull"), ("phase", "before")]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = lena
+        .get(&format!("{board}?step=4"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let (moment, lead) = (option(&page, "Betala vägtull"), option(&page, "Lena"));
+    for (perspective, stance) in [
+        ("customer", "dislike"),
+        ("provider", "like"),
+        ("provider", "like"),
+    ] {
+        let r = lena
+            .post_form(
+                &format!("{board}/forms/stance"),
+                "sv",
+                form(&[
+                    ("_moment", &moment),
+                    ("perspective", perspective),
+                    ("stance", stance),
+                    ("recorded_by", &lead),
+                ]),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(
+            r.headers()["location"]
+                .to_str()
+                .unwrap()
+                .ends_with("?step=4#step-4")
+        );
+    }
+
+    // One step at a time, the board and the matrix on tabs of their own.
+    let step = lena
+        .get(&format!("{board}?step=4"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(step.contains("<a href=\"?step=4\" aria-current=\"step\">"));
+    assert!(step.contains("id=\"form-stance\"") && !step.contains("id=\"form-story\""));
+    assert!(!step.contains("id=\"journey-board\"") && !step.contains("id=\"four-field\""));
+    let matrix = lena
+        .get(&format!("{board}?tab=matrix"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(matrix.contains("<a href=\"?tab=matrix\" aria-current=\"page\">"));
+    assert!(matrix.contains("id=\"four-field\"") && !matrix.contains("id=\"form-stance\""));
+    let r = lena.get(&format!("{board}?step=9"), "sv").await;
+    assert!(r.status().is_client_error());
+    assert!(
+        r.text().await.unwrap().contains("step"),
+        "the field is named"
+    );
+
+    let sv = lena
+        .get(&format!("{board}?tab=board"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        sv.contains("Betala vägtull · Kunden: 0 gillar, 1 ogillar · Tjänsteleverantören: 2 gillar, 0 ogillar"),
+        "{sv}"
+    );
+    assert!(sv.contains("Fyrfältsmodellen") && sv.contains("Tjänsteleverantör"));
+    assert!(sv.contains("senast ändrad"));
+    for other in ["Fyrfältaren", "Verksamhet", "Version", "+0/", "−1"] {
+        assert!(!sv.contains(other), "{other} is gone from the board");
+    }
+    let en = lena
+        .get(&format!("{board}?tab=board"), "en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        en.contains("The customer: 0 likes, 1 dislike · The provider: 2 likes, 0 dislikes"),
+        "{en}"
+    );
+    assert!(en.contains("Four-field model") && en.contains("last changed"));
+    let list = lena.get("/research", "sv").await.text().await.unwrap();
+    assert!(
+        !list.contains("Version"),
+        "the list shows when, not a version number"
     );
 }

@@ -338,7 +338,7 @@ async fn the_research_board_shows_evidence_by_phase_and_the_matrix() {
         "escaped title in the list"
     );
     let board = lena
-        .get(&format!("/research/{id}"), "sv")
+        .get(&format!("/research/{id}?tab=board"), "sv")
         .await
         .text()
         .await
@@ -361,8 +361,14 @@ async fn the_research_board_shows_evidence_by_phase_and_the_matrix() {
             || before.contains("Enkätbetyg 63/100 (2 svar)"),
         "{before}"
     );
-    assert!(board.contains("id=\"four-field\""));
-    let automate = board.split("class=\"field automate\"").nth(1).unwrap();
+    let matrix = lena
+        .get(&format!("/research/{id}?tab=matrix"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(matrix.contains("id=\"four-field\""));
+    let automate = matrix.split("class=\"field automate\"").nth(1).unwrap();
     assert!(
         automate
             .split("</g>")

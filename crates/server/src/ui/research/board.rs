@@ -6,7 +6,9 @@ use crate::ui::i18n::Lang;
 use motesplats_core::research::{
     self, EvidenceRef, Label, Perspective, Project, Role, Tally, Valence, tools_for,
 };
-use motesplats_core::{Action, DigitalAspect, Motivation, Phase, Setting, Stance, ValueLandscape};
+use motesplats_core::{
+    Action, DigitalAspect, Invalid, Motivation, Phase, Setting, Stance, ValueLandscape,
+};
 
 /// What a card looked like when the form was drawn, so an edit can tell whether
 /// someone else changed it first.
@@ -167,19 +169,58 @@ pub fn lanes(lang: Lang, p: &Project) -> Vec<Lane> {
         place(&m.landscape, m.phase, &|| Card {
             kind: kind(EvidenceRef::Moment(m.id)),
             text: format!(
-                "{} · {} +{}/−{} · {} +{}/−{}",
+                "{} · {} · {}",
                 m.title,
-                Perspective::Customer.label(l),
-                c.likes,
-                c.dislikes,
-                Perspective::Provider.label(l),
-                pr.likes,
-                pr.dislikes
+                tally_words(lang, "research-tally-customer", c),
+                tally_words(lang, "research-tally-provider", pr)
             ),
             tone: "neutral",
         });
     }
     lanes
+}
+
+/// A side's stances on a moment in words ("Kunden: 0 gillar, 1 ogillar"), not signs.
+fn tally_words(lang: Lang, key: &str, t: Tally) -> String {
+    lang.t_with(
+        key,
+        &[
+            ("likes", i64::from(t.likes)),
+            ("dislikes", i64::from(t.dislikes)),
+        ],
+    )
+}
+
+/// What a board page shows: one step of the method, or the journey board or the
+/// four-field model on a tab of its own; one part at a time keeps a form and its
+/// problems on the first screen.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum View {
+    Step(u8),
+    Board,
+    Matrix,
+}
+
+/// A board page's `?step=1..5` or `?tab=board|matrix`.
+#[derive(serde::Deserialize, Default)]
+pub struct ViewQuery {
+    pub step: Option<u8>,
+    pub tab: Option<String>,
+}
+
+impl ViewQuery {
+    /// The part asked for; None when none was (the page shows the current step).
+    pub fn view(&self) -> Result<Option<View>, Invalid> {
+        match (self.step, self.tab.as_deref()) {
+            (None, None) => Ok(None),
+            (Some(n @ 1..=5), None) => Ok(Some(View::Step(n))),
+            (Some(_), None) => Err(Invalid::one("step", "must be 1 to 5")),
+            (None, Some("board")) => Ok(Some(View::Board)),
+            (None, Some("matrix")) => Ok(Some(View::Matrix)),
+            (None, Some(_)) => Err(Invalid::one("tab", "must be board or matrix")),
+            (Some(_), Some(_)) => Err(Invalid::one("tab", "cannot be asked for with a step")),
+        }
+    }
 }
 
 /// A step of the method: where it stands, what it lacks, and the guidance for it
@@ -376,5 +417,21 @@ mod tests {
         };
         assert_eq!(lane_keys(&l), ["physical_place", "digital_intrusive"]);
         assert!(lane_keys(&ValueLandscape::default()).is_empty());
+    }
+
+    #[test]
+    fn a_page_shows_a_step_or_a_tab_and_refuses_others_by_name() {
+        let q = |step: Option<u8>, tab: Option<&str>| {
+            ViewQuery {
+                step,
+                tab: tab.map(String::from),
+            }
+            .view()
+        };
+        assert_eq!(q(None, None).unwrap(), None);
+        assert_eq!(q(Some(3), None).unwrap(), Some(View::Step(3)));
+        assert_eq!(q(None, Some("matrix")).unwrap(), Some(View::Matrix));
+        assert_eq!(q(Some(6), None).unwrap_err().0[0].field, "step");
+        assert_eq!(q(None, Some("x")).unwrap_err().0[0].field, "tab");
     }
 }

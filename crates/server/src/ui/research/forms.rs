@@ -4,7 +4,7 @@
 //! methods. A refused form comes back on the board with what was typed kept and the
 //! reason beside each field; a card someone else changed meanwhile is not overwritten.
 
-use super::board::fingerprint;
+use super::board::{View, fingerprint};
 use super::pages::{board_page, list_page, open};
 use crate::error::ApiError;
 use crate::json::{JsonError, from_json};
@@ -276,11 +276,11 @@ pub async fn submit(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let Some((mut stored, mut project)) = open(&state, &who, &id).await? else {
-        return board_page(&state, lang, &who, &id, None).await;
+        return board_page(&state, lang, &who, &id, None, None).await;
     };
     let sent = match read(&form, multipart).await {
         Ok(s) => s,
-        Err(refused) => return board_page(&state, lang, &who, &id, Some(refused)).await,
+        Err(refused) => return refuse(&state, lang, &who, &id, refused).await,
     };
     if form == "next-round" {
         return next_round(&state, &who, &project).await;
@@ -310,7 +310,9 @@ pub async fn submit(
         let mut changed = project.clone();
         match apply(&mut changed, &sent, image.as_ref()) {
             Ok(()) => {}
-            Err(Refusal::Unknown) => return board_page(&state, lang, &who, &id, None).await,
+            Err(Refusal::Unknown) => {
+                return board_page(&state, lang, &who, &id, None, None).await;
+            }
             Err(Refusal::Invalid(e)) => {
                 return refuse(&state, lang, &who, &id, Refused::new(sent, e)).await;
             }
@@ -339,12 +341,13 @@ pub async fn submit(
             .await
         {
             Ok(_) => {
-                let to = format!("/research/{id}#{}", anchor(&form));
+                let (step, anchor) = place(&form);
+                let to = format!("/research/{id}?step={step}#{anchor}");
                 return Ok(Redirect::to(&to).into_response());
             }
             Err(StoreError::Conflict(_)) => {
                 let Some((s, p)) = open(&state, &who, &id).await? else {
-                    return board_page(&state, lang, &who, &id, None).await;
+                    return board_page(&state, lang, &who, &id, None, None).await;
                 };
                 (stored, project) = (s, p);
             }
@@ -357,15 +360,16 @@ pub async fn submit(
     )))
 }
 
-/// Where on the board a form sits, to come back to after saving.
-fn anchor(form: &str) -> &'static str {
+/// Where on the board a form sits: its step, and the part of the page to come back
+/// to after saving.
+fn place(form: &str) -> (u8, &'static str) {
     match form {
-        "member" | "group" => "team",
-        "story" | "story-moment" | "question" | "value-statement" => "step-1",
-        "template" | "round" | "observation" | "placement" => "step-2",
-        "function" => "step-3",
-        "moment" | "stance" | "focus" => "step-4",
-        _ => "step-5",
+        "member" | "group" => (1, "team"),
+        "story" | "story-moment" | "question" | "value-statement" => (1, "step-1"),
+        "template" | "round" | "observation" | "placement" => (2, "step-2"),
+        "function" => (3, "step-3"),
+        "moment" | "stance" | "focus" => (4, "step-4"),
+        _ => (5, "step-5"),
     }
 }
 
@@ -381,7 +385,8 @@ async fn refuse(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let mut page = board_page(state, lang, who, id, Some(refused)).await?;
+    let view = View::Step(place(&refused.sent.form).0);
+    let mut page = board_page(state, lang, who, id, Some(view), Some(refused)).await?;
     *page.status_mut() = status;
     Ok(page)
 }

@@ -4,7 +4,9 @@
 //! guidance, and the four-field matrix as a picture. The forms live in
 //! `forms`, what the board shows in `board`.
 
-use super::board::{Choices, Lane, PHASES, StepView, choices, engine_lang, lanes, steps};
+use super::board::{
+    Choices, Lane, PHASES, StepView, View, ViewQuery, choices, engine_lang, lanes, steps,
+};
 use crate::api::catalogue::CatalogueEntry;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -13,7 +15,7 @@ use crate::ui::i18n::Lang;
 use crate::ui::session::SignedIn;
 use crate::ui::{Shell, local_time};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
@@ -26,7 +28,6 @@ pub struct ProjectLine {
     pub id: String,
     pub title: String,
     pub round: u32,
-    pub version: i64,
     pub updated: String,
 }
 
@@ -61,7 +62,6 @@ pub async fn list_page(
             id: s.id.to_string(),
             title: p.title,
             round: p.round,
-            version: s.version,
             updated: local_time(s.updated_at, &who.provider.time_zone),
         })
         .collect();
@@ -111,11 +111,17 @@ struct BoardPage {
     shell: Shell,
     id: String,
     version: i64,
+    /// When the project last changed, in the provider's time zone.
+    changed: String,
     project: Project,
     l: research::Lang,
     phases: Vec<PhaseHead>,
     lanes: Vec<Lane>,
     steps: Vec<StepView>,
+    /// The step shown, 0 when a tab is.
+    step: u8,
+    /// The tab shown ("board", "matrix"), empty when a step is.
+    tab: &'static str,
     choices: Choices,
     form: FormView,
     matrix: String,
@@ -149,16 +155,20 @@ pub async fn board(
     lang: Lang,
     who: SignedIn,
     Path(id): Path<String>,
+    Query(q): Query<ViewQuery>,
 ) -> Result<Response, ApiError> {
-    board_page(&state, lang, &who, &id, None).await
+    let view = q.view()?;
+    board_page(&state, lang, &who, &id, view, None).await
 }
 
-/// The journey board, with a refused form drawn open when there is one.
+/// The board page showing `view` (else the current step), with a refused form drawn
+/// open when there is one.
 pub async fn board_page(
     state: &AppState,
     lang: Lang,
     who: &SignedIn,
     id: &str,
+    view: Option<View>,
     refused: Option<Refused>,
 ) -> Result<Response, ApiError> {
     let shell = Shell::signed_in(lang, &format!("/research/{id}"), who);
@@ -205,14 +215,24 @@ pub async fn board_page(
     catalogue.retain(|e| {
         e.project_id != stored.id && !project.functions.iter().any(|f| f.name == e.function.name)
     });
+    let steps = steps(lang, &project, today);
+    let current = steps.iter().find(|s| s.current).map_or(1, |s| s.number);
+    let (step, tab) = match view.unwrap_or(View::Step(current)) {
+        View::Step(n) => (n, ""),
+        View::Board => (0, "board"),
+        View::Matrix => (0, "matrix"),
+    };
     let page = BoardPage {
         catalogue,
+        step,
+        tab,
         id: stored.id.to_string(),
         version: stored.version,
+        changed: local_time(stored.updated_at, &who.provider.time_zone),
         l,
         phases,
         lanes: lanes(lang, &project),
-        steps: steps(lang, &project, today),
+        steps,
         choices: choices(lang, &project),
         form: FormView { lang, refused },
         matrix: svg,
