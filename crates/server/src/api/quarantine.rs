@@ -119,7 +119,9 @@ impl TryFrom<serde_json::Map<String, serde_json::Value>> for QuarantineSelection
             field: text("field")?,
         };
         match object.keys().next() {
-            Some(key) => Err(format!("unknown field `{key}`, expected `source` or `field`")),
+            Some(key) => Err(format!(
+                "unknown field `{key}`, expected `source` or `field`"
+            )),
             None => Ok(selection),
         }
     }
