@@ -66,6 +66,15 @@ impl CheckedPlan {
             }
             let validator = match &k.properties {
                 None => None,
+                // JSON Schema allows `true` and `false` too; the plan's schema says object.
+                Some(schema) if !schema.is_object() => {
+                    errors.push(FieldError {
+                        field: format!("kinds.{kind}.properties"),
+                        reason: "must be a JSON Schema object, such as {\"type\": \"object\"}"
+                            .to_string(),
+                    });
+                    None
+                }
                 Some(schema) => match jsonschema::validator_for(schema) {
                     Ok(v) => Some(v),
                     Err(e) => {
@@ -183,5 +192,10 @@ mod tests {
         let e = CheckedPlan::compile(plan).unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["kinds.Bad Kind", "kinds.ok.properties"]);
+        let boolean: TrackingPlan =
+            serde_json::from_value(json!({"mode": "flag", "kinds": {"k": {"properties": false}}}))
+                .unwrap();
+        let refused = CheckedPlan::compile(boolean).unwrap_err();
+        assert_eq!(refused.0[0].field, "kinds.k.properties");
     }
 }
