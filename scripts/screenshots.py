@@ -50,7 +50,7 @@ class Browser:
         }
         if width < 500:
             options["mobileEmulation"] = {
-                "deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}}
+                "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}}
         caps = {"capabilities": {"alwaysMatch": {"goog:chromeOptions": options}}}
         self.driver = driver
         self.session = call(driver, "POST", "/session", caps)["sessionId"]
