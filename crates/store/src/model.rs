@@ -95,6 +95,30 @@ pub struct Customer {
     pub last_seen: Option<DateTime<Utc>>,
 }
 
+impl CustomerQuery {
+    /// The page in the list's order (newest first) from profiles and their (count, last
+    /// seen) as a backend read them: paging back reads them oldest first.
+    pub(crate) fn page(
+        &self,
+        profiles: Vec<Profile>,
+        stats: Vec<(i64, Option<DateTime<Utc>>)>,
+    ) -> Vec<Customer> {
+        let mut customers: Vec<Customer> = profiles
+            .into_iter()
+            .zip(stats)
+            .map(|(profile, (n, last_seen))| Customer {
+                profile,
+                touchpoints: n.max(0) as u64,
+                last_seen,
+            })
+            .collect();
+        if self.before.is_some() {
+            customers.reverse();
+        }
+        customers
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ChannelPhaseCount {
     pub channel: String,

@@ -98,32 +98,6 @@ fn replace_ids(value: &mut Value, map: &mut impl FnMut(Uuid) -> Uuid) {
     }
 }
 
-fn member(name: &str, role: &str) -> MemberInput {
-    MemberInput {
-        name: Some(name.into()),
-        role: Some(role.into()),
-        user_id: None,
-    }
-}
-
-fn moment(phase: &str, text: &str, valence: &str) -> StoryMomentInput {
-    StoryMomentInput {
-        phase: Some(phase.into()),
-        text: Some(text.into()),
-        valence: Some(valence.into()),
-        landscape: None,
-    }
-}
-
-fn stance(perspective: &str, stance: &str, reason: &str) -> StanceInput {
-    StanceInput {
-        perspective: Some(perspective.into()),
-        stance: Some(stance.into()),
-        reason: Some(reason.into()),
-        ..Default::default()
-    }
-}
-
 fn answers(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
     Some(
         pairs
@@ -144,12 +118,12 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
                 "Varför väntar de som beställer i appen längst, och vad gör vi åt det?".into(),
             ),
             members: Some(vec![
-                member("Maja", "lead"),
-                member("Sara", "member"),
-                member("Amira", "member"),
-                member("Jonas", "member"),
-                member("Elin", "member"),
-                member("Per", "observer"),
+                MemberInput::named("Maja", "lead"),
+                MemberInput::named("Sara", "member"),
+                MemberInput::named("Amira", "member"),
+                MemberInput::named("Jonas", "member"),
+                MemberInput::named("Elin", "member"),
+                MemberInput::named("Per", "observer"),
             ]),
         },
         provider,
@@ -181,17 +155,17 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
             teller: Some(sara),
             purchase: Some("Lunch på ett kafé i en annan stad".into()),
             moments: Some(vec![
-                moment(
+                StoryMomentInput::of(
                     "before",
                     "Såg dagens soppa på kaféets sida i mobilen",
                     "positive",
                 ),
-                moment(
+                StoryMomentInput::of(
                     "during",
                     "Beställde i appen men stod ändå i samma kö som alla andra",
                     "negative",
                 ),
-                moment(
+                StoryMomentInput::of(
                     "after",
                     "Fick en stämpel och en tack-hälsning i appen",
                     "positive",
@@ -224,12 +198,12 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
             teller: Some(amira),
             purchase: Some("Fikabröd till jobbet".into()),
             moments: Some(vec![
-                moment(
+                StoryMomentInput::of(
                     "before",
                     "Ringde och förbeställde trettio bullar",
                     "positive",
                 ),
-                moment(
+                StoryMomentInput::of(
                     "during",
                     "Personalen kände igen mig och hade allt packat",
                     "positive",
@@ -251,12 +225,12 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
             teller: Some(jonas),
             purchase: Some("Kaffe på tågstationen".into()),
             moments: Some(vec![
-                moment(
+                StoryMomentInput::of(
                     "during",
                     "Beställningsskärmen var snabb, jag hann med tåget",
                     "positive",
                 ),
-                moment(
+                StoryMomentInput::of(
                     "after",
                     "Fick tre erbjudanden i appen samma kväll",
                     "negative",
@@ -386,12 +360,12 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
         ]),
         landscape: None,
     })?;
-    let mut waited = stance("customer", "dislike", "Jag har redan betalat men får vänta");
+    let mut waited = StanceInput::of("customer", "dislike", "Jag har redan betalat men får vänta");
     waited.functions = Some(vec![pickup_shelf]);
     p.record_stance(app_queue, &waited)?;
     p.record_stance(
         app_queue,
-        &stance(
+        &StanceInput::of(
             "customer",
             "dislike",
             "Ingen vet vilken beställning som är min",
@@ -399,7 +373,7 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
     )?;
     p.record_stance(
         app_queue,
-        &stance("provider", "like", "Appen tar trycket från kassan"),
+        &StanceInput::of("provider", "like", "Appen tar trycket från kassan"),
     )?;
     let refill = p.add_moment(&MomentInput {
         phase: Some("during".into()),
@@ -408,11 +382,11 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
     })?;
     p.record_stance(
         refill,
-        &stance("customer", "dislike", "Att behöva köa igen för en påtår"),
+        &StanceInput::of("customer", "dislike", "Att behöva köa igen för en påtår"),
     )?;
     p.record_stance(
         refill,
-        &stance("provider", "dislike", "Påtåren stoppar kön vid lunch"),
+        &StanceInput::of("provider", "dislike", "Påtåren stoppar kön vid lunch"),
     )?;
     let kiosk_moment = p.add_moment(&MomentInput {
         phase: Some("during".into()),
@@ -422,11 +396,11 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
     })?;
     p.record_stance(
         kiosk_moment,
-        &stance("customer", "like", "Snabbt när man vet vad man vill ha"),
+        &StanceInput::of("customer", "like", "Snabbt när man vet vad man vill ha"),
     )?;
     p.record_stance(
         kiosk_moment,
-        &stance(
+        &StanceInput::of(
             "provider",
             "dislike",
             "Kiosken måste torkas och fyllas på med kvittopapper",
@@ -438,12 +412,12 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
         evidence: Some(vec![EvidenceRef::StoryMoment(known_moment)]),
         ..Default::default()
     })?;
-    let mut known = stance("customer", "like", "Det känns personligt");
+    let mut known = StanceInput::of("customer", "like", "Det känns personligt");
     known.functions = Some(vec![stamps]);
     p.record_stance(regulars, &known)?;
     p.record_stance(
         regulars,
-        &stance("provider", "like", "Stamkunderna kommer tillbaka"),
+        &StanceInput::of("provider", "like", "Stamkunderna kommer tillbaka"),
     )?;
     let offers = p.add_moment(&MomentInput {
         phase: Some("after".into()),
@@ -451,7 +425,10 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
         evidence: Some(vec![EvidenceRef::StoryMoment(offers_moment)]),
         ..Default::default()
     })?;
-    p.record_stance(offers, &stance("customer", "dislike", "För många notiser"))?;
+    p.record_stance(
+        offers,
+        &StanceInput::of("customer", "dislike", "För många notiser"),
+    )?;
     p.choose_focus(&FocusInput {
         moment_id: Some(app_queue),
         action: None,

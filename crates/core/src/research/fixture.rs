@@ -28,14 +28,6 @@ pub fn today() -> NaiveDate {
     now().date_naive()
 }
 
-fn member(name: &str, role: &str) -> MemberInput {
-    MemberInput {
-        name: Some(name.into()),
-        role: Some(role.into()),
-        user_id: None,
-    }
-}
-
 /// Lena leads; Ahmed, Birgitta, Cecilia and David take part; Olle observes.
 pub fn empty_project() -> Project {
     Project::parse(
@@ -43,12 +35,12 @@ pub fn empty_project() -> Project {
             title: Some("Kläder på Torget, våren 2026".into()),
             description: Some("Hur möter vi kunderna när butiken är stängd?".into()),
             members: Some(vec![
-                member("Lena", "lead"),
-                member("Ahmed", "member"),
-                member("Birgitta", "member"),
-                member("Cecilia", "member"),
-                member("David", "member"),
-                member("Olle", "observer"),
+                MemberInput::named("Lena", "lead"),
+                MemberInput::named("Ahmed", "member"),
+                MemberInput::named("Birgitta", "member"),
+                MemberInput::named("Cecilia", "member"),
+                MemberInput::named("David", "member"),
+                MemberInput::named("Olle", "observer"),
             ]),
         },
         ProviderId::new(),
@@ -71,24 +63,6 @@ fn named(p: &Project, name: &str) -> MemberId {
         .find(|m| m.name == name)
         .map(|m| m.id)
         .expect("a member with the name")
-}
-
-fn moment(phase: &str, text: &str, valence: &str) -> StoryMomentInput {
-    StoryMomentInput {
-        phase: Some(phase.into()),
-        text: Some(text.into()),
-        valence: Some(valence.into()),
-        landscape: None,
-    }
-}
-
-fn stance(perspective: &str, stance: &str, reason: &str) -> StanceInput {
-    StanceInput {
-        perspective: Some(perspective.into()),
-        stance: Some(stance.into()),
-        reason: Some(reason.into()),
-        ..Default::default()
-    }
 }
 
 /// Every step done.
@@ -114,8 +88,8 @@ pub fn full_project() -> Project {
                 teller: Some(ahmed),
                 purchase: Some("Klippning hos frisören".into()),
                 moments: Some(vec![
-                    moment("before", "Bokade tid i appen sent en kväll", "positive"),
-                    moment(
+                    StoryMomentInput::of("before", "Bokade tid i appen sent en kväll", "positive"),
+                    StoryMomentInput::of(
                         "during",
                         "Fick vänta, men bjöds på kaffe och kaka",
                         "positive",
@@ -152,17 +126,21 @@ pub fn full_project() -> Project {
                 teller: Some(birgitta),
                 purchase: Some("Vinterjacka".into()),
                 moments: Some(vec![
-                    moment(
+                    StoryMomentInput::of(
                         "before",
                         "Kom till butiken efter jobbet, den hade just stängt",
                         "negative",
                     ),
-                    moment(
+                    StoryMomentInput::of(
                         "during",
                         "Personalen hittade rätt storlek på lagret",
                         "positive",
                     ),
-                    moment("after", "Fick tre enkäter på mejl samma vecka", "negative"),
+                    StoryMomentInput::of(
+                        "after",
+                        "Fick tre enkäter på mejl samma vecka",
+                        "negative",
+                    ),
                 ]),
             },
             now(),
@@ -279,7 +257,7 @@ pub fn full_project() -> Project {
             landscape: None,
         })
         .expect("moment");
-    let mut closed = stance(
+    let mut closed = StanceInput::of(
         "customer",
         "dislike",
         "Butiken var stängd när jag äntligen hade tid",
@@ -287,13 +265,13 @@ pub fn full_project() -> Project {
     closed.functions = Some(vec![around_the_clock]);
     p.record_stance(outside_hours, &closed).expect("stance");
     for s in [
-        stance(
+        StanceInput::of(
             "customer",
             "like",
             "Att kunna beställa på kvällen när barnen sover",
         ),
-        stance("customer", "like", "Att slippa passa öppettider"),
-        stance(
+        StanceInput::of("customer", "like", "Att slippa passa öppettider"),
+        StanceInput::of(
             "provider",
             "dislike",
             "Att hålla öppet sent kostar mer än det ger",
@@ -309,7 +287,7 @@ pub fn full_project() -> Project {
             ..Default::default()
         })
         .expect("moment");
-    let mut slow = stance(
+    let mut slow = StanceInput::of(
         "customer",
         "dislike",
         "Jag tappar lusten när kön står still",
@@ -318,7 +296,7 @@ pub fn full_project() -> Project {
     p.record_stance(checkout, &slow).expect("stance");
     p.record_stance(
         checkout,
-        &stance("provider", "dislike", "Vi ser kunder lämna kön"),
+        &StanceInput::of("provider", "dislike", "Vi ser kunder lämna kön"),
     )
     .expect("stance");
     let coffee = p
@@ -329,11 +307,14 @@ pub fn full_project() -> Project {
             ..Default::default()
         })
         .expect("moment");
-    p.record_stance(coffee, &stance("customer", "like", "Det känns omtänksamt"))
-        .expect("stance");
     p.record_stance(
         coffee,
-        &stance("provider", "like", "Kunderna stannar och pratar"),
+        &StanceInput::of("customer", "like", "Det känns omtänksamt"),
+    )
+    .expect("stance");
+    p.record_stance(
+        coffee,
+        &StanceInput::of("provider", "like", "Kunderna stannar och pratar"),
     )
     .expect("stance");
     let surveys = p
@@ -345,7 +326,7 @@ pub fn full_project() -> Project {
         .expect("moment");
     p.record_stance(
         surveys,
-        &stance("customer", "dislike", "För många och för långa"),
+        &StanceInput::of("customer", "dislike", "För många och för långa"),
     )
     .expect("stance");
     p.choose_focus(&FocusInput {

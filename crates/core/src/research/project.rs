@@ -448,3 +448,14 @@ mod tests {
         );
     }
 }
+
+impl MemberInput {
+    /// A member by name and role, as the demo and the tests write one.
+    pub(crate) fn named(name: &str, role: &str) -> MemberInput {
+        MemberInput {
+            name: Some(name.into()),
+            role: Some(role.into()),
+            user_id: None,
+        }
+    }
+}

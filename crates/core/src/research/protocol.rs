@@ -313,3 +313,15 @@ mod tests {
         assert_eq!(fields, ["perspective", "stance", "functions[0]"]);
     }
 }
+
+impl StanceInput {
+    /// A stance with its reason, as the demo and the tests write one.
+    pub(crate) fn of(perspective: &str, stance: &str, reason: &str) -> StanceInput {
+        StanceInput {
+            perspective: Some(perspective.into()),
+            stance: Some(stance.into()),
+            reason: Some(reason.into()),
+            ..Default::default()
+        }
+    }
+}

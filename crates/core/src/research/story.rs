@@ -429,3 +429,15 @@ mod tests {
         assert_eq!((q.form, q.suggestion.clone()), (QuestionForm::Open, None));
     }
 }
+
+impl StoryMomentInput {
+    /// A moment of a story, as the demo and the tests write one.
+    pub(crate) fn of(phase: &str, text: &str, valence: &str) -> StoryMomentInput {
+        StoryMomentInput {
+            phase: Some(phase.into()),
+            text: Some(text.into()),
+            valence: Some(valence.into()),
+            landscape: None,
+        }
+    }
+}

@@ -22,18 +22,11 @@ use motesplats_core::coding::{
     join, segments, suggest::Suggester,
 };
 use motesplats_core::research::Project;
-use motesplats_core::survey::{Language, QuestionKind, ResponseId, Survey};
+use motesplats_core::survey::{QuestionKind, ResponseId, Survey};
 use serde::Deserialize;
 use uuid::Uuid;
 
 const LEVEL: f64 = 0.95;
-
-fn language(lang: Lang) -> Language {
-    match lang {
-        Lang::Sv => Language::Sv,
-        Lang::En => Language::En,
-    }
-}
 
 /// A piece of an answer, marked when coded.
 pub struct Piece {
@@ -150,7 +143,7 @@ async fn render(
         Err(ApiError::NotFound) => return super::people::not_found(shell),
         Err(e) => return Err(e),
     };
-    let language = language(lang);
+    let language = lang.language();
     let book = codebook_of(state, me).await?;
     let responses = state.store.responses(me, survey.id).await?;
     let codings = state.store.codings(me, survey.id).await?;

@@ -28,6 +28,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The same language as a survey names it.
+    pub fn language(self) -> motesplats_core::survey::Language {
+        match self {
+            Lang::Sv => motesplats_core::survey::Language::Sv,
+            Lang::En => motesplats_core::survey::Language::En,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Sv => "sv",

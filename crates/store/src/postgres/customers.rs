@@ -66,17 +66,5 @@ pub async fn customers(
         stats.push((n, last));
     }
     let profiles = rows::complete_profiles(c, profiles).await?;
-    let mut customers: Vec<Customer> = profiles
-        .into_iter()
-        .zip(stats)
-        .map(|(profile, (n, last_seen))| Customer {
-            profile,
-            touchpoints: n.max(0) as u64,
-            last_seen,
-        })
-        .collect();
-    if q.before.is_some() {
-        customers.reverse();
-    }
-    Ok(customers)
+    Ok(q.page(profiles, stats))
 }

@@ -78,17 +78,5 @@ pub fn customers(
     let (profile_rows, stats): (Vec<_>, Vec<_>) =
         found.into_iter().map(|(p, n, last)| (p, (n, last))).unzip();
     let profiles = rows::complete_profiles(c, profile_rows)?;
-    let mut customers: Vec<Customer> = profiles
-        .into_iter()
-        .zip(stats)
-        .map(|(profile, (n, last_seen))| Customer {
-            profile,
-            touchpoints: n.max(0) as u64,
-            last_seen,
-        })
-        .collect();
-    if q.before.is_some() {
-        customers.reverse();
-    }
-    Ok(customers)
+    Ok(q.page(profiles, stats))
 }

@@ -10,8 +10,8 @@ use askama::Template;
 use motesplats_core::coding::{Codebook, Coding};
 use motesplats_core::number;
 use motesplats_core::survey::{
-    Answer, Figures, Language, LocalText, Question, QuestionKind, QuestionResult, Response,
-    ScaleItem, Survey, SurveyResults,
+    Answer, Figures, LocalText, Question, QuestionKind, QuestionResult, Response, ScaleItem,
+    Survey, SurveyResults,
 };
 
 /// One question's figures, ready to show.
@@ -49,17 +49,10 @@ pub struct Coded<'a> {
     pub book: &'a Codebook,
 }
 
-fn language(lang: Lang) -> Language {
-    match lang {
-        Lang::Sv => Language::Sv,
-        Lang::En => Language::En,
-    }
-}
-
 /// A user-entered text in the page's language if it has one, with the language it is
 /// in.
 fn text(t: &LocalText, lang: Lang, survey: &Survey) -> (String, &'static str) {
-    let l = language(lang);
+    let l = lang.language();
     let written = if t.get(l).is_some() {
         l
     } else {
@@ -137,7 +130,7 @@ fn view(
             v.chart = chart(lang, q, &v.text, items);
         }
         Figures::Choice { options } => {
-            let l = language(lang);
+            let l = lang.language();
             let labels = match &q.kind {
                 QuestionKind::SingleChoice { options }
                 | QuestionKind::MultipleChoice { options, .. } => options,
@@ -177,7 +170,7 @@ fn item_label(lang: Lang, q: &Question, item: &ScaleItem) -> String {
     items
         .iter()
         .find(|i| i.key.as_str() == key)
-        .map_or(key.clone(), |i| i.text.best(language(lang)).to_string())
+        .map_or(key.clone(), |i| i.text.best(lang.language()).to_string())
 }
 
 /// `line` after the matrix item's label, if any.
@@ -262,7 +255,7 @@ fn anchors(lang: Lang, q: &Question) -> String {
     };
     anchors
         .iter()
-        .map(|a| format!("{} = {}", a.point, a.label.best(language(lang))))
+        .map(|a| format!("{} = {}", a.point, a.label.best(lang.language())))
         .collect::<Vec<_>>()
         .join(" · ")
 }
@@ -297,7 +290,7 @@ fn chart(lang: Lang, q: &Question, title: &str, items: &[ScaleItem]) -> Option<S
 
 /// The answers to open question `q`, oldest first, each with its codes.
 fn open_answers(lang: Lang, survey: &Survey, q: &Question, coded: &Coded) -> Vec<OpenAnswer> {
-    let l = language(lang);
+    let l = lang.language();
     coded
         .responses
         .iter()

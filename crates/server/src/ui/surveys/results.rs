@@ -26,13 +26,6 @@ use serde::Deserialize;
 
 const LEVEL: f64 = 0.95;
 
-fn language(lang: Lang) -> Language {
-    match lang {
-        Lang::Sv => Language::Sv,
-        Lang::En => Language::En,
-    }
-}
-
 pub struct SurveyLine {
     pub id: String,
     pub title: String,
@@ -59,7 +52,7 @@ pub async fn list(
         .into_iter()
         .map(|s| SurveyLine {
             id: s.id.to_string(),
-            title: s.title.best(language(lang)).to_string(),
+            title: s.title.best(lang.language()).to_string(),
             status: lang.t(&format!("builder-status-{}", s.status.as_str())),
             version: s.version,
         })
@@ -221,7 +214,7 @@ pub async fn results(
     let page = ResultsPage {
         shell,
         id: survey.id.to_string(),
-        title: survey.title.best(language(lang)).to_string(),
+        title: survey.title.best(lang.language()).to_string(),
         responses: integer(data.responses.len(), lang),
         questions,
         analysis: analyse(lang, &data, &channels, &query, segment),
@@ -267,7 +260,7 @@ fn segment_value(
         Split::Segment(Segment::Phase) => {
             crate::ui::phase_name(lang, motesplats_core::Phase::parse(value).ok())
         }
-        _ => split.label(&data.survey, &data.provider, value, language(lang)),
+        _ => split.label(&data.survey, &data.provider, value, lang.language()),
     }
 }
 
@@ -335,7 +328,7 @@ fn hidden(pairs: &[(&'static str, &Option<String>)]) -> Vec<Hidden> {
 }
 
 fn segment_table(lang: Lang, data: &Data, channels: &[Channel], segment: Segment) -> SegmentTable {
-    let l = language(lang);
+    let l = lang.language();
     let split = Split::Segment(segment);
     let results = data.results(Some(segment), LEVEL);
     let mut groups = vec![format!(
@@ -384,7 +377,7 @@ fn crosstab_view(lang: Lang, data: &Data, channels: &[Channel], t: CrossTabResul
     let name = |word: &str| -> String {
         match Split::parse(&data.survey, word, "") {
             Ok(Split::Segment(s)) => segment_name(lang, s),
-            _ => splittable(&data.survey, language(lang), false)
+            _ => splittable(&data.survey, lang.language(), false)
                 .into_iter()
                 .find(|(w, _)| w == word)
                 .map_or_else(|| word.to_string(), |(_, text)| text),
@@ -497,7 +490,7 @@ fn analyse(
     q: &PageQuery,
     segment: Result<Option<Segment>, Invalid>,
 ) -> Analysis {
-    let l = language(lang);
+    let l = lang.language();
     let survey = &data.survey;
     let id = survey.id;
     let word = field(&q.segment);
