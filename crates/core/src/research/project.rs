@@ -301,6 +301,17 @@ impl Project {
     }
 }
 
+impl MemberInput {
+    /// A member by name and role, as the demo and the tests write one.
+    pub(crate) fn named(name: &str, role: &str) -> MemberInput {
+        MemberInput {
+            name: Some(name.into()),
+            role: Some(role.into()),
+            user_id: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,16 +457,5 @@ mod tests {
             })
             .is_ok()
         );
-    }
-}
-
-impl MemberInput {
-    /// A member by name and role, as the demo and the tests write one.
-    pub(crate) fn named(name: &str, role: &str) -> MemberInput {
-        MemberInput {
-            name: Some(name.into()),
-            role: Some(role.into()),
-            user_id: None,
-        }
     }
 }

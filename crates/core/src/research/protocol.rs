@@ -226,6 +226,18 @@ impl Project {
     }
 }
 
+impl StanceInput {
+    /// A stance with its reason, as the demo and the tests write one.
+    pub(crate) fn of(perspective: &str, stance: &str, reason: &str) -> StanceInput {
+        StanceInput {
+            perspective: Some(perspective.into()),
+            stance: Some(stance.into()),
+            reason: Some(reason.into()),
+            ..Default::default()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,17 +323,5 @@ mod tests {
             .unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["perspective", "stance", "functions[0]"]);
-    }
-}
-
-impl StanceInput {
-    /// A stance with its reason, as the demo and the tests write one.
-    pub(crate) fn of(perspective: &str, stance: &str, reason: &str) -> StanceInput {
-        StanceInput {
-            perspective: Some(perspective.into()),
-            stance: Some(stance.into()),
-            reason: Some(reason.into()),
-            ..Default::default()
-        }
     }
 }

@@ -307,6 +307,18 @@ impl Project {
     }
 }
 
+impl StoryMomentInput {
+    /// A moment of a story, as the demo and the tests write one.
+    pub(crate) fn of(phase: &str, text: &str, valence: &str) -> StoryMomentInput {
+        StoryMomentInput {
+            phase: Some(phase.into()),
+            text: Some(text.into()),
+            valence: Some(valence.into()),
+            landscape: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,17 +439,5 @@ mod tests {
             )
             .unwrap();
         assert_eq!((q.form, q.suggestion.clone()), (QuestionForm::Open, None));
-    }
-}
-
-impl StoryMomentInput {
-    /// A moment of a story, as the demo and the tests write one.
-    pub(crate) fn of(phase: &str, text: &str, valence: &str) -> StoryMomentInput {
-        StoryMomentInput {
-            phase: Some(phase.into()),
-            text: Some(text.into()),
-            valence: Some(valence.into()),
-            landscape: None,
-        }
     }
 }
