@@ -1,23 +1,89 @@
 //! Validation errors that name the field and the reason, collected rather than
 //! stopping at the first, so a client can fix everything in one round.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+pub use crate::reason::{List, Param, Params, Reason};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
+use utoipa::openapi::{RefOr, schema::Schema};
+use utoipa::{PartialSchema, ToSchema};
 
 /// One rejected field: a JSON-pointer-like path (`identifiers[1].value`) and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
-    pub reason: String,
+    pub reason: Reason,
+}
+
+/// A field error as JSON: the code and its parameters for programs and pages, the
+/// English sentence for people reading the API.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[schema(as = FieldError)]
+struct Wire {
+    /// The field, as a path such as `identifiers[1].value`; empty for the whole input.
+    field: String,
+    /// The stable code of the reason, such as `too-long`.
+    #[serde(default)]
+    code: Option<String>,
+    /// The numbers and words of the reason, such as `{"max": 40}`.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    params: Params,
+    /// The reason in English.
+    reason: String,
+}
+
+impl Serialize for FieldError {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Wire {
+            field: self.field.clone(),
+            code: Some(self.reason.code().to_string()),
+            params: self.reason.params(),
+            reason: self.reason.to_string(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldError {
+    /// Reads what [`Serialize`] wrote, and reasons stored before they had codes.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let wire = Wire::deserialize(d)?;
+        let reason = wire
+            .code
+            .and_then(|code| Reason::from_parts(&code, &wire.params))
+            .unwrap_or(Reason::Recorded(wire.reason));
+        Ok(FieldError {
+            field: wire.field,
+            reason,
+        })
+    }
+}
+
+impl PartialSchema for FieldError {
+    fn schema() -> RefOr<Schema> {
+        Wire::schema()
+    }
+}
+
+impl ToSchema for FieldError {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("FieldError")
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
 }
 
 /// A value that failed validation, with every field that was wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.reason)).collect::<Vec<_>>().join("; "))]
+#[error("invalid input: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
 pub struct Invalid(pub Vec<FieldError>);
 
 impl Invalid {
-    pub fn one(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub fn one(field: impl Into<String>, reason: impl Into<Reason>) -> Self {
         Invalid(vec![FieldError {
             field: field.into(),
             reason: reason.into(),
@@ -53,7 +119,7 @@ impl Checker {
         Self::default()
     }
 
-    pub fn fail(&mut self, field: impl Into<String>, reason: impl Into<String>) {
+    pub fn fail(&mut self, field: impl Into<String>, reason: impl Into<Reason>) {
         self.0.push(FieldError {
             field: field.into(),
             reason: reason.into(),
@@ -74,7 +140,7 @@ impl Checker {
     /// A required field: records "is required" when absent.
     pub fn required<T>(&mut self, field: &str, value: Option<T>) -> Option<T> {
         if value.is_none() {
-            self.fail(field, "is required");
+            self.fail(field, Reason::Required);
         }
         value
     }
@@ -93,16 +159,13 @@ impl Checker {
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(Invalid::one(field, "must not be empty"));
+        return Err(Invalid::one(field, Reason::Empty));
     }
     if v.chars().count() > max {
-        return Err(Invalid::one(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(Invalid::one(field, Reason::TooLong { max }));
     }
     if v.chars().any(char::is_control) {
-        return Err(Invalid::one(field, "must not contain control characters"));
+        return Err(Invalid::one(field, Reason::ControlCharacters));
     }
     Ok(v.to_string())
 }
@@ -116,7 +179,7 @@ mod tests {
         assert_eq!(text("name", "  Kafé  ", 10).unwrap(), "Kafé");
         assert_eq!(
             text("name", "   ", 10).unwrap_err().0[0].reason,
-            "must not be empty"
+            Reason::Empty
         );
         assert!(text("name", "abcdefghijk", 10).is_err());
         assert!(text("name", "a\u{0}b", 10).is_err());

@@ -2,7 +2,7 @@
 //! each carries (JSON Schema). An event that breaks the plan is either rejected (and
 //! kept aside in quarantine) or accepted and flagged, as the provider chooses.
 
-use crate::invalid::{FieldError, Invalid};
+use crate::invalid::{FieldError, Invalid, Reason};
 use crate::touchpoint::NewTouchpoint;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -70,8 +70,7 @@ impl CheckedPlan {
                 Some(schema) if !schema.is_object() => {
                     errors.push(FieldError {
                         field: format!("kinds.{kind}.properties"),
-                        reason: "must be a JSON Schema object, such as {\"type\": \"object\"}"
-                            .to_string(),
+                        reason: Reason::SchemaObject,
                     });
                     None
                 }
@@ -80,7 +79,9 @@ impl CheckedPlan {
                     Err(e) => {
                         errors.push(FieldError {
                             field: format!("kinds.{kind}.properties"),
-                            reason: format!("is not a valid JSON Schema: {e}"),
+                            reason: Reason::BadSchema {
+                                detail: e.to_string(),
+                            },
                         });
                         None
                     }
@@ -102,7 +103,9 @@ impl CheckedPlan {
             None if self.plan.allow_unplanned_kinds => Vec::new(),
             None => vec![FieldError {
                 field: "kind".into(),
-                reason: format!("{kind:?} is not in the tracking plan"),
+                reason: Reason::NotInPlan {
+                    kind: kind.to_string(),
+                },
             }],
             Some(None) => Vec::new(),
             Some(Some(validator)) => {
@@ -118,7 +121,9 @@ impl CheckedPlan {
                         };
                         FieldError {
                             field,
-                            reason: e.to_string(),
+                            reason: Reason::BreaksPlan {
+                                detail: e.to_string(),
+                            },
                         }
                     })
                     .collect()

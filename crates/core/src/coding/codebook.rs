@@ -76,7 +76,7 @@ impl CodeKey {
 impl TryFrom<String> for CodeKey {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        CodeKey::parse(&s).map_err(|e| e.0[0].reason.clone())
+        CodeKey::parse(&s).map_err(|e| e.0[0].reason.to_string())
     }
 }
 

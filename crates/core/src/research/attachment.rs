@@ -10,7 +10,7 @@
 use super::ids::AttachmentId;
 use super::input::NAME_MAX;
 use super::project::Project;
-use crate::invalid::{Checker, Invalid, text};
+use crate::invalid::{Checker, Invalid, List, Reason, text};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -130,24 +130,33 @@ impl Attachment {
     }
 
     /// Problems of a stored description (an import, a row read back), by field.
-    pub(crate) fn problems(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn problems(&self) -> Vec<(&'static str, Reason)> {
         let mut out = Vec::new();
         match text("name", &self.name, NAME_MAX) {
             Ok(t) if t == self.name => {}
-            Ok(_) => out.push(("name", "must not start or end with white space".into())),
+            Ok(_) => out.push(("name", Reason::EdgeWhiteSpace)),
             Err(e) => out.extend(e.0.into_iter().map(|f| ("name", f.reason))),
         }
         if !IMAGE_TYPES.contains(&self.content_type.as_str()) {
             out.push((
                 "content_type",
-                format!("must be one of {}", IMAGE_TYPES.join(", ")),
+                Reason::OneOf {
+                    value: self.content_type.clone(),
+                    allowed: List::of(IMAGE_TYPES),
+                },
             ));
         }
         if self.bytes == 0 || self.bytes > ATTACHMENT_MAX as u64 {
-            out.push(("bytes", format!("must be 1 to {ATTACHMENT_MAX}")));
+            out.push((
+                "bytes",
+                Reason::Range {
+                    low: 1,
+                    high: ATTACHMENT_MAX as i64,
+                },
+            ));
         }
         if self.width == 0 || self.height == 0 {
-            out.push(("width", "the image needs a width and a height".into()));
+            out.push(("width", Reason::ImageSize));
         }
         out
     }

@@ -8,7 +8,7 @@
 use super::ids::QuoteId;
 use super::project::Project;
 use crate::coding::{CodeKey, CodingId};
-use crate::invalid::{Checker, Invalid};
+use crate::invalid::{Checker, Invalid, Reason};
 use crate::survey::{ResponseId, SurveyId};
 use crate::value::{DigitalAspect, Motivation, Phase, Setting, ValueLandscape};
 use serde::{Deserialize, Serialize};
@@ -50,14 +50,11 @@ pub struct QuoteInput {
 
 impl Quote {
     /// Problems of a stored quote (an import, a row read back), by field.
-    pub(crate) fn problems(&self) -> Vec<(String, String)> {
+    pub(crate) fn problems(&self) -> Vec<(String, Reason)> {
         let mut out = Vec::new();
         match crate::coding::codebook::text_block("text", &self.text, QUOTE_MAX) {
             Ok(t) if t == self.text => {}
-            Ok(_) => out.push((
-                "text".into(),
-                "must not start or end with white space".into(),
-            )),
+            Ok(_) => out.push(("text".into(), Reason::EdgeWhiteSpace)),
             Err(e) => out.extend(e.0.into_iter().map(|f| ("text".to_string(), f.reason))),
         }
         for (i, code) in self.codes.iter().enumerate() {

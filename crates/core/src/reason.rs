@@ -1,0 +1,361 @@
+//! Why a field was refused: a stable code with the numbers and words it needs, so a
+//! page can say it in the reader's language and a program can act on the code. The
+//! English sentence is the API's; the server's Fluent files say each code in Swedish
+//! and English for people.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A value a reason carries: a number (a limit, a size, a count) or a word.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Param {
+    Number(i64),
+    Text(String),
+    List(Vec<String>),
+}
+
+/// Several words, such as the values a field allows; written "a, b, c".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct List(pub Vec<String>);
+
+impl List {
+    pub fn of<T: ToString>(items: impl IntoIterator<Item = T>) -> Self {
+        List(items.into_iter().map(|i| i.to_string()).collect())
+    }
+}
+
+impl fmt::Display for List {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(", "))
+    }
+}
+
+/// How a parameter's Rust type becomes a [`Param`] and back (for stored reasons).
+pub trait Carried: Sized {
+    fn carry(&self) -> Param;
+    fn read(p: &Param) -> Option<Self>;
+}
+
+impl Carried for i64 {
+    fn carry(&self) -> Param {
+        Param::Number(*self)
+    }
+    fn read(p: &Param) -> Option<Self> {
+        match p {
+            Param::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+impl Carried for usize {
+    fn carry(&self) -> Param {
+        Param::Number(i64::try_from(*self).unwrap_or(i64::MAX))
+    }
+    fn read(p: &Param) -> Option<Self> {
+        i64::read(p).and_then(|n| usize::try_from(n).ok())
+    }
+}
+
+impl Carried for String {
+    fn carry(&self) -> Param {
+        Param::Text(self.clone())
+    }
+    fn read(p: &Param) -> Option<Self> {
+        match p {
+            Param::Text(t) => Some(t.clone()),
+            Param::Number(n) => Some(n.to_string()),
+            Param::List(_) => None,
+        }
+    }
+}
+
+impl Carried for List {
+    fn carry(&self) -> Param {
+        Param::List(self.0.clone())
+    }
+    fn read(p: &Param) -> Option<Self> {
+        match p {
+            Param::List(l) => Some(List(l.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// The parameters of a reason by name.
+pub type Params = BTreeMap<String, Param>;
+
+/// Defines [`Reason`]: each variant with its code, its parameters and its English
+/// sentence, so the three can never disagree.
+macro_rules! reasons {
+    (
+        $(
+            $(#[$doc:meta])*
+            $variant:ident = $code:literal $({ $($param:ident : $ty:ty),* $(,)? })? => $english:literal;
+        )+
+    ) => {
+        /// Why a field was refused. The code (`too-long`) is stable; the parameters
+        /// are the numbers and words the sentence needs.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Reason {
+            $( $(#[$doc])* $variant $({ $($param: $ty),* })?, )+
+            /// A reason stored before reasons had codes, kept as it was written.
+            Recorded(String),
+        }
+
+        impl Reason {
+            /// Every code there is (not `recorded`, which is no reason of its own).
+            pub const CODES: &'static [&'static str] = &[$($code),+];
+
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $( Reason::$variant { .. } => $code, )+
+                    Reason::Recorded(_) => "recorded",
+                }
+            }
+
+            /// The parameters by name, as the Fluent messages name them.
+            pub fn params(&self) -> Params {
+                match self {
+                    $(
+                        #[allow(unused_mut)]
+                        Reason::$variant $({ $($param),* })? => {
+                            let mut out = Params::new();
+                            $($( out.insert(stringify!($param).to_string(), Carried::carry($param)); )*)?
+                            out
+                        }
+                    )+
+                    Reason::Recorded(text) => {
+                        Params::from([("text".to_string(), Param::Text(text.clone()))])
+                    }
+                }
+            }
+
+            /// The reason a code and its parameters name, if they name one.
+            pub fn from_parts(code: &str, params: &Params) -> Option<Reason> {
+                let _ = params;
+                match code {
+                    $( $code => Some(Reason::$variant $({ $($param: <$ty as Carried>::read(params.get(stringify!($param))?)?),* })?), )+
+                    _ => None,
+                }
+            }
+        }
+
+        impl fmt::Display for Reason {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $( Reason::$variant $({ $($param),* })? => { $($( let _ = &$param; )*)? write!(f, $english) } )+
+                    Reason::Recorded(text) => f.write_str(text),
+                }
+            }
+        }
+    };
+}
+
+reasons! {
+    // Any field.
+    Required = "required" => "is required";
+    Empty = "empty" => "must not be empty";
+    TooLong = "too-long" { max: usize } => "must be at most {max} characters";
+    ControlCharacters = "control-characters" => "must not contain control characters";
+    /// Free text may hold line breaks and tabs, nothing else of the kind.
+    ControlCharactersInText = "control-characters-in-text" =>
+        "must not contain control characters other than newlines and tabs";
+    NulCharacter = "nul-character" => "must not contain the NUL character (U+0000), which cannot be stored";
+    EdgeWhiteSpace = "edge-white-space" => "must not start or end with white space";
+    OneOf = "one-of" { value: String, allowed: List } =>
+        "unknown value {value:?}; expected one of {allowed}";
+    Repeats = "repeats" { value: String } => "repeats {value:?}, which is already given";
+    RepeatsOf = "repeats-of" { other: String } => "repeats the value of {other}";
+    WrongType = "wrong-type" { expected: String } => "must be {expected}";
+    UnknownField = "unknown-field" { name: String } => "has an unknown field {name:?}";
+    Unreadable = "unreadable" { detail: String } => "could not be read: {detail}";
+    TooLargeJson = "too-large-json" { max: usize } => "must be at most {max} bytes as JSON";
+    TooLarge = "too-large" { max: usize } => "must be at most {max} bytes";
+
+    // Numbers and counts.
+    WholeNumber = "whole-number" => "must be a whole number";
+    Negative = "negative" => "must not be negative";
+    AtLeast = "at-least" { min: i64 } => "must be at least {min}";
+    Range = "range" { low: i64, high: i64 } => "must be from {low} to {high}";
+    Entries = "entries" { low: usize, high: usize } => "must have from {low} to {high} entries";
+    TooManyEntries = "too-many-entries" { count: usize, max: usize } =>
+        "has {count} entries; at most {max} are allowed";
+
+    // Dates, times and formats.
+    Date = "date" { value: String } => "{value:?} is not a date such as 2026-11-23";
+    Timestamp = "timestamp" { value: String } =>
+        "{value:?} is not an RFC 3339 timestamp with an offset, such as 2026-11-23T14:05:00+01:00";
+    TimeZone = "time-zone" { value: String } =>
+        "{value:?} is not an IANA time zone such as Europe/Stockholm";
+    Country = "country" { value: String } => "{value:?} is not an ISO 3166 country code such as SE";
+    NotBefore = "not-before" { other: String } => "must not be before {other}";
+    DateOfTime = "date-of-time" { date: String, time: String } =>
+        "{date} is not the date of occurred_at ({time})";
+    Origin = "origin" => "must be an origin such as https://shop.example (scheme, host, optional port)";
+    Guid = "guid" => "must be a GUID such as 1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294";
+    /// Keys are ASCII so they work in URLs, CSV headers and code everywhere.
+    Key = "key" { low: usize, high: usize, marks: String } =>
+        "must be {low} to {high} characters: a lower-case letter a–z, then letters a–z, digits or {marks}";
+    Email = "email" => "must be an e-mail address such as anna@example.se";
+    Phone = "phone" => "must be a phone number of 7 to 15 digits, such as +46 70 123 45 67";
+    Format = "format" { expected: String } => "must be {expected}";
+    Version = "version" { value: String, supported: String } =>
+        "version {value} is not supported; this reads version {supported}";
+
+    // What a field names.
+    /// `what` is a thing of a research project: member, moment, function, template,
+    /// round, evidence, image, story, stance, observation, group.
+    NotInProject = "not-in-project" { what: String } => "no {what} with this id in the project";
+    NamesNothing = "names-nothing" => "names nothing in this project";
+    NoProvider = "no-provider" => "no such provider";
+    NoProfile = "no-profile" { id: String } => "no profile {id} at this provider";
+    NoResponse = "no-response" => "no response with this id to this survey";
+    NoCode = "no-code" { key: String } => "{key:?} is not a code of the codebook";
+    NoQuestion = "no-question" { key: String } => "{key:?} is not a question of this survey";
+    NoItem = "no-item" { item: String, question: String } => "{item:?} is not an item of {question}";
+    UnknownChannel = "unknown-channel" { value: String } =>
+        "unknown channel {value:?}; register it first or use a built-in one";
+
+    // Changes that meet other changes.
+    /// `what` is project, survey or codebook.
+    Changed = "changed" { what: String, expected: i64, current: i64 } =>
+        "the {what} changed since version {expected} was read (it is now version {current}); load it again and make the change again";
+    ChangingTooFast = "changing-too-fast" => "the project is changing too fast to save this; send the form again";
+    /// `what` is survey, project, attachment or channel.
+    Exists = "exists" { what: String } => "a {what} with this id or key exists";
+    AlreadyHeld = "already-held" { kind: String, value: String, profile: String } =>
+        "{kind} {value} already belongs to profile {profile}";
+    /// `what` is user, member or observer.
+    Already = "already" { what: String } => "is already a {what}";
+    ResponsesMeanwhile = "responses-meanwhile" => "the survey got responses meanwhile";
+
+    // Tracking plans.
+    SchemaObject = "schema-object" => "must be a JSON Schema object, such as {{\"type\": \"object\"}}";
+    BadSchema = "bad-schema" { detail: String } => "is not a valid JSON Schema: {detail}";
+    NotInPlan = "not-in-plan" { kind: String } => "{kind:?} is not in the tracking plan";
+    BreaksPlan = "breaks-plan" { detail: String } => "breaks the tracking plan: {detail}";
+
+    // Surveys.
+    NeedsText = "needs-text" { language: String } => "needs a text in {language}";
+    TextPerLanguage = "text-per-language" => "give one text per language, such as {{\"sv\": \"…\", \"en\": \"…\"}}";
+    NotSurveyLanguage = "not-survey-language" => "is not one of the survey's languages";
+    NoQuestions = "no-questions" => "the survey needs at least one question";
+    TooManyQuestions = "too-many-questions" { max: usize } => "must hold at most {max} questions in all";
+    KindKept = "kind-kept" { from: String, to: String } =>
+        "cannot change from {from} to {to} once the survey has responses; use a new key";
+    ScaleKept = "scale-kept" => "cannot change the scale once the survey has responses; use a new key";
+    NoDraft = "no-draft" => "cannot go back to draft once opened";
+    OpenFirst = "open-first" => "a draft must be opened before it is closed";
+    Completed = "completed" => "was completed and cannot change";
+    NoScale = "no-scale" { kind: String } => "{kind} questions have no scale";
+    NameItem = "name-item" => "name an item of the matrix";
+    OnlyMatrixItems = "only-matrix-items" => "only matrix questions have items";
+    AnchorEnds = "anchor-ends" { low: i64, high: i64 } => "must label at least both ends, {low} and {high}";
+    MaxSelections = "max-selections" { max: usize } => "must be from 1 to the number of options, {max}";
+    MinOverMax = "min-over-max" { max: usize } => "must not exceed max_selections ({max})";
+    TooManyChoices = "too-many-choices" { count: usize, max: usize } =>
+        "too many choices: {count} chosen, at most {max} allowed";
+    TooFewChoices = "too-few-choices" { count: usize, min: usize } =>
+        "too few choices: {count} chosen, at least {min} needed";
+    NotAnswered = "not-answered" => "the response did not answer this question";
+    NoSection = "no-section" => "is not one of the sections";
+    ItemPoints = "item-points" => "must be an object of item keys and points";
+    OptionKeys = "option-keys" => "must be a list of option keys";
+    OptionKey = "option-key" => "must be an option key";
+    DifferFromRows = "differ-from-rows" => "must differ from rows";
+
+    // Coding.
+    PastEnd = "past-end" { length: usize } => "is past the end of the answer, which has {length} characters";
+    SpanEmpty = "span-empty" => "must be more than start: a span holds at least one character";
+    SpanWhiteSpace = "span-white-space" => "the span holds only white space";
+    WordsNotInText = "words-not-in-text" { words: String } => "{words:?} is not in the answer";
+    NotOpenText = "not-open-text" { key: String, kind: String } =>
+        "{key:?} is a {kind} question; only open-text answers are coded";
+    CodedBefore = "coded-before" { coder: String, code: String } =>
+        "{coder} already gave this span the code {code}";
+    TooManyCodes = "too-many-codes" { count: usize, max: usize } =>
+        "has {count} codes; at most {max} are allowed";
+    NestsTooDeep = "nests-too-deep" { max: usize } => "codes nest at most {max} deep";
+    NamesItself = "names-itself" => "names the code itself";
+    NeedsCode = "needs-code" => "needs at least one code";
+    SitsTwice = "sits-twice" => "sits in two groups";
+    BadXml = "bad-xml" { detail: String } => "is not a readable REFI-QDA codebook: {detail}";
+
+    // Research.
+    NeedsPhase = "needs-phase" => "needs at least one phase";
+    NeedsLead = "needs-lead" => "needs at least one lead who runs the workshop";
+    NeedsObserver = "needs-observer" => "needs at least one observer";
+    NotObserver = "not-observer" => "is not an observer of this round";
+    IsObserver = "is-observer" => "is an observer";
+    NotProtocolField = "not-protocol-field" => "is not a field of the round's protocol";
+    WithinRound = "within-round" { start: String, end: String } => "must be within the round, {start} to {end}";
+    RoundBefore = "round-before" => "must be the round before this one";
+    PhaseOfMoment = "phase-of-moment" { phase: String } => "must be the phase of its moment, {phase}";
+    ConsentOnly = "consent-only" => "may only be given with consent: true";
+    NotImage = "not-image" => "is not a PNG, JPEG or WebP image that can be read";
+    TooLargeImage = "too-large-image" { max: usize } => "is larger than {max} bytes";
+    ImageSize = "image-size" => "the image needs a width and a height";
+    PublishableOnly = "publishable-only" => "only publishable keys are tied to origins";
+    NoneSeen = "none-seen" => "none seen";
+}
+
+impl From<&str> for Reason {
+    fn from(text: &str) -> Self {
+        Reason::Recorded(text.to_string())
+    }
+}
+
+impl From<String> for Reason {
+    fn from(text: String) -> Self {
+        Reason::Recorded(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Reason::CODES {
+            assert!(seen.insert(code), "{code} twice");
+            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+        }
+    }
+
+    #[test]
+    fn a_reason_is_rebuilt_from_its_code_and_params() {
+        let reasons = [
+            Reason::Required,
+            Reason::TooLong { max: 40 },
+            Reason::OneOf {
+                value: "x".into(),
+                allowed: List::of(["sv", "en"]),
+            },
+            Reason::Changed {
+                what: "project".into(),
+                expected: 3,
+                current: 4,
+            },
+        ];
+        for r in reasons {
+            assert_eq!(Reason::from_parts(r.code(), &r.params()), Some(r.clone()));
+        }
+        assert_eq!(
+            Reason::TooLong { max: 40 }.to_string(),
+            "must be at most 40 characters"
+        );
+        assert_eq!(
+            Reason::OneOf {
+                value: "x".into(),
+                allowed: List::of(["sv", "en"])
+            }
+            .to_string(),
+            "unknown value \"x\"; expected one of sv, en"
+        );
+    }
+}
