@@ -3,7 +3,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use motesplats_core::{FieldError, Invalid};
+use motesplats_core::{FieldError, Invalid, Reason};
 use motesplats_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -53,7 +53,7 @@ pub struct Problem {
 }
 
 impl ApiError {
-    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<Reason>) -> Self {
         ApiError::Invalid(Invalid::one(field, reason))
     }
 

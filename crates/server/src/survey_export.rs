@@ -129,7 +129,8 @@ pub async fn save_codebook(
                 field: "codes".into(),
                 reason: format!(
                     "{key} has codings and cannot be removed; delete its codings first, or keep it"
-                ),
+                )
+                .into(),
             });
         }
     }

@@ -100,7 +100,7 @@ fn unsupported_type(sent: Option<&str>) -> Response {
         detail: format!("content-type: {reason}"),
         errors: vec![FieldError {
             field: "content-type".into(),
-            reason,
+            reason: reason.into(),
         }],
     };
     let mut response = (status, Json(problem)).into_response();

@@ -610,7 +610,10 @@ fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().filter(|s| !s.is_empty())
 }
 
-fn field_error(field: &str, reason: impl Into<String>) -> motesplats_core::FieldError {
+fn field_error(
+    field: &str,
+    reason: impl Into<motesplats_core::Reason>,
+) -> motesplats_core::FieldError {
     motesplats_core::FieldError {
         field: field.to_string(),
         reason: reason.into(),

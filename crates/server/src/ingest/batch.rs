@@ -135,6 +135,7 @@ mod tests {
         assert!(
             events[1].input.as_ref().unwrap_err().0[0]
                 .reason
+                .to_string()
                 .starts_with("not valid JSON")
         );
         assert_eq!(events[2].text, "{\"kind\": \"buy\"}");

@@ -447,7 +447,7 @@ pub async fn send_quote(
         }
         Err(e) => {
             e.0.iter()
-                .map(|f| f.reason.clone())
+                .map(|f| lang.reason(&f.reason))
                 .collect::<Vec<_>>()
                 .join("; ")
         }

@@ -1,11 +1,11 @@
 //! What the UI's forms share: a posted form as its fields ([`Sent`]), a refused form
 //! with the core's reasons by field ([`Refused`]), and how a page draws a refused form
-//! again ([`FormView`]): the values typed kept, a reason beside each input, the common
-//! reasons in the page's language. The research board and the survey builder use them.
+//! again ([`FormView`]): the values typed kept, a reason beside each input in the
+//! page's language. The research board and the survey builder use them.
 
 use super::i18n::Lang;
 use axum::body::Bytes;
-use motesplats_core::{FieldError, Invalid};
+use motesplats_core::{FieldError, Invalid, Reason};
 use std::fmt::Display;
 
 /// A file posted with a form.
@@ -56,7 +56,7 @@ impl Refused {
 
     /// The reasons given for an input of the form, by its name (and for the inputs
     /// under it: `text` covers `text.sv`).
-    pub fn reasons(&self, name: &str) -> Vec<&str> {
+    pub fn reasons(&self, name: &str) -> Vec<&Reason> {
         let field = error_name(name);
         self.errors
             .iter()
@@ -65,17 +65,17 @@ impl Refused {
                     || e.field.starts_with(&format!("{field}["))
                     || e.field.starts_with(&format!("{field}."))
             })
-            .map(|e| e.reason.as_str())
+            .map(|e| &e.reason)
             .collect()
     }
 
     /// The reasons given for exactly this input, not those under it.
-    pub fn reasons_here(&self, name: &str) -> Vec<&str> {
+    pub fn reasons_here(&self, name: &str) -> Vec<&Reason> {
         let field = error_name(name);
         self.errors
             .iter()
             .filter(|e| e.field == field)
-            .map(|e| e.reason.as_str())
+            .map(|e| &e.reason)
             .collect()
     }
 }
@@ -154,8 +154,7 @@ impl FormView {
             .is_some_and(|r| r.sent.has(&name.to_string(), value))
     }
 
-    /// The reasons for an input, in the page's language where the reason is a
-    /// common one.
+    /// The reasons for an input, in the page's language.
     pub fn error(&self, form: &str, name: impl Display) -> String {
         self.mine(form)
             .map(|r| self.said(&r.reasons(&name.to_string())))
@@ -169,10 +168,10 @@ impl FormView {
             .unwrap_or_default()
     }
 
-    fn said(&self, reasons: &[&str]) -> String {
+    fn said(&self, reasons: &[&Reason]) -> String {
         reasons
             .iter()
-            .map(|reason| say(self.lang, reason))
+            .map(|reason| self.lang.reason(reason))
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -224,119 +223,13 @@ impl FormView {
             .map(|e| {
                 let field = e.field.trim_start_matches('_');
                 if field.is_empty() {
-                    say(self.lang, &e.reason)
+                    self.lang.reason(&e.reason)
                 } else {
-                    format!("{field}: {}", say(self.lang, &e.reason))
+                    format!("{field}: {}", self.lang.reason(&e.reason))
                 }
             })
             .collect()
     }
-}
-
-/// The whole numbers in a reason, such as the ends of a range.
-fn numbers(reason: &str) -> Vec<i64> {
-    reason
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect()
-}
-
-/// The common reasons in the page's language; the rest as the core words them.
-pub fn say(lang: Lang, reason: &str) -> String {
-    let key = if reason.starts_with("is required") {
-        "form-required"
-    } else if reason == "must not be empty" || reason.starts_with("is empty") {
-        "form-empty"
-    } else if reason.starts_with("must be at most") {
-        "form-too-long"
-    } else if reason.starts_with("must not contain control") {
-        "form-control"
-    } else if reason.starts_with("unknown value") {
-        "form-unknown-value"
-    } else if reason.contains("not an image")
-        || reason.contains("cannot be read")
-        || reason.contains("damaged")
-    {
-        "form-not-image"
-    } else if reason.contains("larger than") || reason.contains("may be at most") {
-        "form-too-large"
-    } else if reason.contains("names nothing") || reason.starts_with("no ") {
-        "form-names-nothing"
-    } else if let Some(key) = say_survey(reason) {
-        key
-    } else {
-        return say_with_numbers(lang, reason).unwrap_or_else(|| reason.to_string());
-    };
-    lang.t(key)
-}
-
-/// The reasons of survey definitions that need no numbers.
-fn say_survey(reason: &str) -> Option<&'static str> {
-    let key = if reason.starts_with("must be 1 to 40 characters: a lower-case letter") {
-        "form-key"
-    } else if reason.starts_with("must be 1 to 60 characters: a lower-case letter") {
-        "form-kind-key"
-    } else if reason.starts_with("must be 2 to 40 characters: a lower-case letter") {
-        "form-channel-key"
-    } else if reason.starts_with("repeats the key") {
-        "form-repeats-key"
-    } else if reason == "repeats a language" {
-        "form-repeats-language"
-    } else if reason.starts_with("unknown channel") {
-        "form-unknown-channel"
-    } else if reason.starts_with("unknown language") || reason.starts_with("unknown kind") {
-        "form-unknown-value"
-    } else if reason == "needs a text in sv" {
-        "form-needs-sv"
-    } else if reason == "needs a text in en" {
-        "form-needs-en"
-    } else if reason.starts_with("cannot change from") {
-        "form-kind-kept"
-    } else if reason.starts_with("cannot change the scale") {
-        "form-scale-kept"
-    } else if reason.starts_with("cannot go back to draft") {
-        "form-no-draft"
-    } else if reason.starts_with("a draft must be opened") {
-        "form-open-first"
-    } else if reason == "must not be negative" {
-        "form-negative"
-    } else if reason == "must be a whole number" {
-        "form-number"
-    } else if reason == "is not one of the sections" {
-        "form-no-section"
-    } else if reason == "the survey needs at least one question" {
-        "form-last-question"
-    } else {
-        return None;
-    };
-    Some(key)
-}
-
-/// Reasons that carry numbers, such as "must be from 2 to 11".
-fn say_with_numbers(lang: Lang, reason: &str) -> Option<String> {
-    let mut n = numbers(reason);
-    let (key, names): (&str, &[&'static str]) =
-        if reason.starts_with("must label at least both ends") {
-            ("form-anchor-ends", &["low", "high"])
-        } else if reason.starts_with("must be from 1 to the number of options") {
-            n.drain(..n.len().saturating_sub(1));
-            ("form-max-selections", &["max"])
-        } else if reason.starts_with("must be from") {
-            ("form-range", &["low", "high"])
-        } else if reason.starts_with("must have from") && reason.ends_with("entries") {
-            ("form-entries", &["low", "high"])
-        } else if reason.starts_with("repeats point") {
-            ("form-repeats-point", &["point"])
-        } else if reason.starts_with("must not exceed max_selections") {
-            ("form-min-over-max", &["max"])
-        } else {
-            return None;
-        };
-    if n.len() < names.len() {
-        return None;
-    }
-    let args: Vec<(&'static str, i64)> = names.iter().copied().zip(n).collect();
-    Some(lang.t_with(key, &args))
 }
 
 #[cfg(test)]
@@ -364,50 +257,25 @@ mod tests {
             Invalid(vec![
                 FieldError {
                     field: "phases[1]".into(),
-                    reason: "unknown".into(),
+                    reason: Reason::Required,
                 },
                 FieldError {
                     field: "moments[0].text".into(),
-                    reason: "must not be empty".into(),
+                    reason: Reason::Empty,
                 },
                 FieldError {
                     field: "moments".into(),
-                    reason: "must have from 1 to 50 entries".into(),
+                    reason: Reason::Entries { low: 1, high: 50 },
                 },
             ]),
         );
-        assert_eq!(refused.reasons("phases:list"), ["unknown"]);
-        assert_eq!(refused.reasons("moments.0.text"), ["must not be empty"]);
+        assert_eq!(refused.reasons("phases:list"), [&Reason::Required]);
+        assert_eq!(refused.reasons("moments.0.text"), [&Reason::Empty]);
         assert!(refused.reasons("moments.0.phase").is_empty());
         assert_eq!(refused.reasons("moments").len(), 2);
         assert_eq!(
             refused.reasons_here("moments"),
-            ["must have from 1 to 50 entries"]
+            [&Reason::Entries { low: 1, high: 50 }]
         );
-    }
-
-    #[test]
-    fn common_reasons_are_said_in_the_page_language() {
-        assert_eq!(say(Lang::Sv, "is required"), "måste fyllas i");
-        assert_eq!(
-            say(Lang::Sv, "must label at least both ends, 1 and 5"),
-            "måste ha etiketter för åtminstone båda ändarna, 1 och 5"
-        );
-        assert_eq!(
-            say(Lang::En, "must be from 2 to 11"),
-            "must be from 2 to 11"
-        );
-        assert_eq!(
-            say(Lang::Sv, "must be from 2 to 11"),
-            "måste vara från 2 till 11"
-        );
-        assert!(
-            say(
-                Lang::Sv,
-                "must be 1 to 40 characters: a lower-case letter, then lower-case letters, digits or _"
-            )
-            .contains("liten bokstav")
-        );
-        assert_eq!(say(Lang::Sv, "something new"), "something new");
     }
 }

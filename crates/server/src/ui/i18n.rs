@@ -7,6 +7,8 @@ use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
+use motesplats_core::number;
+use motesplats_core::reason::{Param, Reason};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -18,8 +20,8 @@ static_loader! {
     };
 }
 
-const EN: LanguageIdentifier = langid!("en");
-const SV: LanguageIdentifier = langid!("sv");
+static EN: LanguageIdentifier = langid!("en");
+static SV: LanguageIdentifier = langid!("sv");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -51,50 +53,62 @@ impl Lang {
         }
     }
 
-    /// The message `key` in this language.
-    pub fn t(self, key: &str) -> String {
-        let id = match self {
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
             Lang::Sv => &SV,
             Lang::En => &EN,
-        };
-        LOCALES.lookup(id, key)
+        }
+    }
+
+    /// The message `key` in this language.
+    pub fn t(self, key: &str) -> String {
+        LOCALES.lookup(self.id(), key)
     }
 
     /// The message `key` in this language, if there is one.
     pub fn try_t(self, key: &str) -> Option<String> {
-        let id = match self {
-            Lang::Sv => &SV,
-            Lang::En => &EN,
-        };
-        LOCALES.try_lookup(id, key)
+        LOCALES.try_lookup(self.id(), key)
     }
 
     /// The message `key` in this language with whole-number arguments, such as the
     /// ends of a scale.
     pub fn t_with(self, key: &str, args: &[(&'static str, i64)]) -> String {
-        let id = match self {
-            Lang::Sv => &SV,
-            Lang::En => &EN,
-        };
         let args: HashMap<Cow<'static, str>, FluentValue> = args
             .iter()
             .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(*v)))
             .collect();
-        LOCALES.lookup_with_args(id, key, &args)
+        LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
     /// The message `key` with text arguments, such as numbers already written the
     /// language's way.
     pub fn t_text(self, key: &str, args: &[(&'static str, String)]) -> String {
-        let id = match self {
-            Lang::Sv => &SV,
-            Lang::En => &EN,
-        };
         let args: HashMap<Cow<'static, str>, FluentValue> = args
             .iter()
             .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
             .collect();
-        LOCALES.lookup_with_args(id, key, &args)
+        LOCALES.lookup_with_args(self.id(), key, &args)
+    }
+
+    /// Why a field was refused, in this language, with its numbers written this
+    /// language's way. A reason stored before reasons had codes is shown as written.
+    pub fn reason(self, reason: &Reason) -> String {
+        if let Reason::Recorded(text) = reason {
+            return text.clone();
+        }
+        let args: HashMap<Cow<'static, str>, FluentValue> = reason
+            .params()
+            .into_iter()
+            .map(|(name, param)| {
+                let text = match param {
+                    Param::Number(n) => number::integer(n, self.core()),
+                    Param::Text(t) => t,
+                    Param::List(words) => words.join(", "),
+                };
+                (Cow::Owned(name), FluentValue::from(text))
+            })
+            .collect();
+        LOCALES.lookup_with_args(self.id(), &format!("reason-{}", reason.code()), &args)
     }
 
     /// The core's language of numbers and labels.
@@ -166,20 +180,54 @@ mod tests {
         assert_eq!(Lang::from_accept_language(""), Lang::En);
     }
 
+    /// The message ids of a Fluent file: lines that start a message (`key =`).
+    fn keys(ftl: &str) -> Vec<String> {
+        let mut k: Vec<String> = ftl
+            .lines()
+            .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
+            .filter_map(|l| l.split_once(" =").map(|(k, _)| k.to_string()))
+            .collect();
+        k.sort();
+        k
+    }
+
     #[test]
     fn both_languages_have_every_message() {
         let en = include_str!("../../locales/en/main.ftl");
         let sv = include_str!("../../locales/sv/main.ftl");
-        let keys = |s: &str| -> Vec<String> {
-            let mut k: Vec<String> = s
-                .lines()
-                .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.to_string()))
-                .collect();
-            k.sort();
-            k
-        };
         assert_eq!(keys(en), keys(sv));
         assert_eq!(Lang::Sv.t("sign-in"), "Logga in");
         assert_eq!(Lang::En.t("sign-in"), "Sign in");
+    }
+
+    #[test]
+    fn every_reason_code_is_said_in_both_languages() {
+        let en = keys(include_str!("../../locales/en/reasons.ftl"));
+        let sv = keys(include_str!("../../locales/sv/reasons.ftl"));
+        assert_eq!(en, sv, "the Swedish and English reasons differ");
+        let mut codes: Vec<String> = Reason::CODES
+            .iter()
+            .map(|c| format!("reason-{c}"))
+            .collect();
+        codes.sort();
+        assert_eq!(en, codes, "reasons.ftl and Reason::CODES differ");
+    }
+
+    #[test]
+    fn a_reason_keeps_its_numbers_in_the_page_language() {
+        let long = Reason::TooLong { max: 16384 };
+        assert_eq!(Lang::Sv.reason(&long), "får vara högst 16\u{a0}384 tecken");
+        assert_eq!(Lang::En.reason(&long), "must be at most 16,384 characters");
+        let missing = Reason::NotInProject {
+            what: "moment".into(),
+        };
+        assert_eq!(
+            Lang::Sv.reason(&missing),
+            "pekar inte på något ögonblick i projektet"
+        );
+        assert_eq!(
+            Lang::En.reason(&Reason::Recorded("as stored".into())),
+            "as stored"
+        );
     }
 }

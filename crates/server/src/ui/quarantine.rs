@@ -85,7 +85,7 @@ async fn render(
             reasons: q
                 .errors
                 .iter()
-                .map(|e| (e.field.clone(), e.reason.clone()))
+                .map(|e| (e.field.clone(), lang.reason(&e.reason)))
                 .collect(),
             raw: q.raw.chars().take(RAW_CHARS).collect(),
         })

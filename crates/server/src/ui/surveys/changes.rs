@@ -7,7 +7,7 @@ use crate::ui::forms::Sent;
 use motesplats_core::survey::{
     Language, QuestionInput, SectionInput, Survey, SurveyStatus, TextInput,
 };
-use motesplats_core::{Channel, FieldError, Invalid};
+use motesplats_core::{Channel, FieldError, Invalid, Reason};
 
 /// Why a change did not apply.
 pub(super) enum Refusal {
@@ -54,7 +54,7 @@ fn for_question(
     e.0.into_iter()
         .filter(|err| {
             // A repeated question key is said on the key input instead.
-            !(err.reason.starts_with("repeats the key of") && err.field.ends_with(".key"))
+            !(matches!(err.reason, Reason::RepeatsOf { .. }) && err.field.ends_with(".key"))
         })
         .map(|err| {
             let field = if let Some(rest) = err.field.strip_prefix(path) {
@@ -321,7 +321,9 @@ pub(super) fn check_channel(channel: Option<&str>, channels: &[Channel]) -> Vec<
     match channel {
         Some(c) if !channels.iter().any(|k| k.key.as_str() == c) => vec![FieldError {
             field: "channel".into(),
-            reason: format!("unknown channel {c:?}"),
+            reason: Reason::UnknownChannel {
+                value: c.to_string(),
+            },
         }],
         _ => Vec::new(),
     }

@@ -18,7 +18,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
-use motesplats_core::Invalid;
+use motesplats_core::{Invalid, Reason};
 use motesplats_core::survey::{
     Anchor, Answer, Language, LocalText, Question, QuestionKind, Response as Saved, ResponseId,
     ResponseInput, Survey, SurveyId, SurveyStatus,
@@ -423,8 +423,8 @@ fn input_from(
 }
 
 /// The respondent's words for what the core found wrong with an answer.
-fn problem_text(lang: Lang, q: &Question, item: bool, reason: &str) -> String {
-    if reason == "is required" {
+fn problem_text(lang: Lang, q: &Question, item: bool, reason: &Reason) -> String {
+    if *reason == Reason::Required {
         return lang.t(if item {
             "survey-error-item-required"
         } else {
@@ -448,16 +448,18 @@ fn problem_text(lang: Lang, q: &Question, item: bool, reason: &str) -> String {
             max_selections,
             ..
         } => {
-            if reason.starts_with("too many") {
-                lang.t_with("survey-error-too-many", &[("max", *max_selections as i64)])
-            } else if reason.starts_with("too few") {
-                lang.t_with("survey-error-too-few", &[("min", *min_selections as i64)])
-            } else {
-                lang.t("survey-error-option")
+            match reason {
+                Reason::TooManyChoices { .. } => {
+                    lang.t_with("survey-error-too-many", &[("max", *max_selections as i64)])
+                }
+                Reason::TooFewChoices { .. } => {
+                    lang.t_with("survey-error-too-few", &[("min", *min_selections as i64)])
+                }
+                _ => lang.t("survey-error-option"),
             }
         }
         QuestionKind::OpenText { max_length } => {
-            if reason.contains("characters long") {
+            if matches!(reason, Reason::TooLong { .. }) {
                 lang.t_with("survey-error-too-long", &[("max", *max_length as i64)])
             } else {
                 lang.t("survey-error-text")

@@ -1,0 +1,138 @@
+# Why a field was refused, by reason code (crates/core/src/reason.rs). Numbers arrive
+# already written the page's way; words in { $what } and the like are keys to choose by.
+
+reason-required = is required
+reason-empty = must not be empty
+reason-too-long = must be at most { $max } characters
+reason-control-characters = must not contain control characters
+reason-control-characters-in-text = must not contain control characters other than line breaks and tabs
+reason-nul-character = must not contain the NUL character
+reason-edge-white-space = must not start or end with a space
+reason-one-of = “{ $value }” is not one of the choices: { $allowed }
+reason-repeats = “{ $value }” is given twice
+reason-repeats-of = repeats the value of { $other }
+reason-wrong-type = must be { $expected }
+reason-unknown-field = has a field it does not know: { $name }
+reason-unreadable = could not be read: { $detail }
+reason-too-large-json = must be at most { $max } bytes as JSON
+reason-too-large = must be at most { $max } bytes
+reason-whole-number = must be a whole number
+reason-negative = must not be negative
+reason-at-least = must be at least { $min }
+reason-range = must be from { $low } to { $high }
+reason-entries = must have from { $low } to { $high } entries
+reason-too-many-entries = has { $count } entries; at most { $max } are allowed
+reason-date = “{ $value }” is not a date such as 2026-11-23
+reason-timestamp = “{ $value }” is not a time with its offset, such as 2026-11-23T14:05:00+01:00
+reason-time-zone = “{ $value }” is not a time zone such as Europe/Stockholm
+reason-country = “{ $value }” is not a country code such as SE
+reason-not-before = must not be before { $other }
+reason-date-of-time = { $date } is not the date of the time it happened ({ $time })
+reason-origin = must be an origin such as https://shop.example
+reason-guid = must be a GUID such as 1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294
+reason-key = must be { $low } to { $high } characters: a lower-case letter a–z, then letters a–z, digits or { $marks } (no å, ä, ö or spaces)
+reason-email = must be an e-mail address such as anna@example.se
+reason-phone = must be a phone number of 7 to 15 digits, such as +46 70 123 45 67
+reason-format = must be { $expected }
+reason-version = version { $value } cannot be read; this reads version { $supported }
+reason-not-in-project = { $what ->
+    [member] names no member
+    [moment] names no moment
+    [function] names no digital function
+    [template] names no protocol
+    [round] names no observation round
+    [evidence] names no evidence
+    [image] names no uploaded image
+    [story] names no story
+    [stance] names no stance
+    [observation] names no observation
+    [group] names no group
+   *[other] names nothing
+} of this project
+reason-names-nothing = names nothing in this project
+reason-no-provider = names no provider
+reason-no-profile = names no customer of yours ({ $id })
+reason-no-response = names no response to this survey
+reason-no-code = “{ $key }” is not a code of the codebook
+reason-no-question = “{ $key }” is not a question of this survey
+reason-no-item = “{ $item }” is not a row of { $question }
+reason-unknown-channel = “{ $value }” is not one of your channels
+reason-changed = { $what ->
+    [survey] the survey
+    [codebook] the codebook
+   *[other] the project
+} changed after you opened it (version { $expected }, now { $current }); load it again and make your change again
+reason-changing-too-fast = the project is changing too fast to save this; send the form again
+reason-exists = { $what ->
+    [survey] a survey
+    [attachment] an attachment
+    [channel] a channel
+   *[other] a project
+} with this id or key already exists
+reason-already-held = { $kind } { $value } already belongs to another customer ({ $profile })
+reason-already = { $what ->
+    [user] is already a user
+    [member] is already a member
+    [observer] is already an observer
+   *[other] is already there
+}
+reason-responses-meanwhile = the survey got responses meanwhile; load it again
+reason-schema-object = must be a JSON Schema object, such as {"{"}"type": "object"{"}"}
+reason-bad-schema = is not a valid JSON Schema: { $detail }
+reason-not-in-plan = “{ $kind }” is not in the tracking plan
+reason-breaks-plan = breaks the tracking plan: { $detail }
+reason-needs-text = { $language ->
+    [sv] needs a text in Swedish
+    [en] needs a text in English
+   *[other] needs a text in { $language }
+}
+reason-text-per-language = give one text per language
+reason-not-survey-language = is not one of the survey's languages
+reason-no-questions = the survey needs at least one question
+reason-too-many-questions = may hold at most { $max } questions in all
+reason-kind-kept = cannot change its kind once the survey has responses; add a question with a new key instead
+reason-scale-kept = cannot change its scale once the survey has responses; add a question with a new key instead
+reason-no-draft = cannot become a draft again once opened
+reason-open-first = a draft is opened before it is closed
+reason-completed = was completed and cannot change
+reason-no-scale = { $kind } questions have no scale
+reason-name-item = name a row of the matrix
+reason-only-matrix-items = only matrix questions have rows
+reason-anchor-ends = must label at least both ends, { $low } and { $high }
+reason-max-selections = must be from 1 to the number of options, { $max }
+reason-min-over-max = must not be more than the most choices ({ $max })
+reason-too-many-choices = { $count } chosen; at most { $max } may be chosen
+reason-too-few-choices = { $count } chosen; at least { $min } must be chosen
+reason-not-answered = the response did not answer this question
+reason-no-section = is not one of the sections
+reason-item-points = must give points per row
+reason-option-keys = must be a list of options
+reason-option-key = must be one of the options
+reason-differ-from-rows = must differ from the rows
+reason-past-end = is past the end of the answer, which has { $length } characters
+reason-span-empty = a marked passage holds at least one character
+reason-span-white-space = the marked passage holds only spaces
+reason-words-not-in-text = “{ $words }” is not in the answer
+reason-not-open-text = “{ $key }” is not an open question; only open answers are coded
+reason-coded-before = { $coder } already gave this passage the code { $code }
+reason-too-many-codes = has { $count } codes; at most { $max } are allowed
+reason-nests-too-deep = codes nest at most { $max } levels deep
+reason-names-itself = names the code itself
+reason-needs-code = needs at least one code
+reason-sits-twice = sits in two groups
+reason-bad-xml = is not a codebook that can be read: { $detail }
+reason-needs-phase = needs at least one phase
+reason-needs-lead = needs at least one lead who runs the workshop
+reason-needs-observer = needs at least one observer
+reason-not-observer = is not an observer of this round
+reason-is-observer = is an observer
+reason-not-protocol-field = is not a field of the round's protocol
+reason-within-round = must be within the round, { $start } to { $end }
+reason-round-before = must be the round before this one
+reason-phase-of-moment = must be the phase of its moment, { $phase }
+reason-consent-only = may only be given with consent
+reason-not-image = is not an image that can be read: choose a PNG, JPEG or WebP file
+reason-too-large-image = is larger than { $max } bytes
+reason-image-size = the image needs a width and a height
+reason-publishable-only = only publishable keys are tied to origins
+reason-none-seen = none seen

@@ -1,0 +1,138 @@
+# Varför ett fält inte togs emot, per orsakskod (crates/core/src/reason.rs). Tal kommer
+# redan skrivna på sidans sätt; ord i { $what } och liknande är nycklar att välja efter.
+
+reason-required = måste fyllas i
+reason-empty = får inte vara tomt
+reason-too-long = får vara högst { $max } tecken
+reason-control-characters = får inte innehålla styrtecken
+reason-control-characters-in-text = får inte innehålla andra styrtecken än radbrytningar och tabbar
+reason-nul-character = får inte innehålla NUL-tecknet
+reason-edge-white-space = får inte börja eller sluta med mellanslag
+reason-one-of = ”{ $value }” är inte ett av alternativen: { $allowed }
+reason-repeats = ”{ $value }” finns redan
+reason-repeats-of = upprepar värdet i { $other }
+reason-wrong-type = måste vara { $expected }
+reason-unknown-field = har ett fält som inte finns: { $name }
+reason-unreadable = kunde inte läsas: { $detail }
+reason-too-large-json = får vara högst { $max } byte som JSON
+reason-too-large = får vara högst { $max } byte
+reason-whole-number = måste vara ett heltal
+reason-negative = får inte vara negativt
+reason-at-least = måste vara minst { $min }
+reason-range = måste vara från { $low } till { $high }
+reason-entries = måste ha från { $low } till { $high } rader
+reason-too-many-entries = har { $count } rader; högst { $max } är tillåtna
+reason-date = ”{ $value }” är inte ett datum som 2026-11-23
+reason-timestamp = ”{ $value }” är inte en tidpunkt med tidszon, som 2026-11-23T14:05:00+01:00
+reason-time-zone = ”{ $value }” är inte en tidszon som Europe/Stockholm
+reason-country = ”{ $value }” är inte en landskod som SE
+reason-not-before = får inte vara före { $other }
+reason-date-of-time = { $date } är inte datumet då det hände ({ $time })
+reason-origin = måste vara en webbadress utan sökväg, som https://butik.example
+reason-guid = måste vara ett GUID som 1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294
+reason-key = måste vara { $low } till { $high } tecken: en liten bokstav a–z, sedan bokstäver a–z, siffror eller { $marks } (inte å, ä, ö eller mellanslag)
+reason-email = måste vara en e-postadress som anna@example.se
+reason-phone = måste vara ett telefonnummer med 7 till 15 siffror, som +46 70 123 45 67
+reason-format = måste vara { $expected }
+reason-version = version { $value } kan inte läsas; här läses version { $supported }
+reason-not-in-project = { $what ->
+    [member] pekar inte på någon medlem
+    [moment] pekar inte på något ögonblick
+    [function] pekar inte på någon digital funktion
+    [template] pekar inte på något protokoll
+    [round] pekar inte på någon observationsrunda
+    [evidence] pekar inte på något underlag
+    [image] pekar inte på någon uppladdad bild
+    [story] pekar inte på någon berättelse
+    [stance] pekar inte på någon hållning
+    [observation] pekar inte på någon observation
+    [group] pekar inte på någon grupp
+   *[other] pekar inte på något
+} i projektet
+reason-names-nothing = pekar inte på något i projektet
+reason-no-provider = pekar inte på någon tjänsteleverantör
+reason-no-profile = pekar inte på någon av era kunder ({ $id })
+reason-no-response = pekar inte på något svar på enkäten
+reason-no-code = ”{ $key }” är ingen kod i kodboken
+reason-no-question = ”{ $key }” är ingen fråga i enkäten
+reason-no-item = ”{ $item }” är ingen rad i { $question }
+reason-unknown-channel = ”{ $value }” är inte en av era kanaler
+reason-changed = { $what ->
+    [survey] enkäten
+    [codebook] kodboken
+   *[other] projektet
+} ändrades efter att du öppnade det (version { $expected }, nu { $current }); ladda om och gör ändringen igen
+reason-changing-too-fast = projektet ändras för snabbt för att spara detta; skicka formuläret igen
+reason-exists = { $what ->
+    [survey] en enkät
+    [attachment] en bilaga
+    [channel] en kanal
+   *[other] ett projekt
+} med det id:t eller den nyckeln finns redan
+reason-already-held = { $kind } { $value } hör redan till en annan kund ({ $profile })
+reason-already = { $what ->
+    [user] är redan användare
+    [member] är redan medlem
+    [observer] är redan observatör
+   *[other] finns redan
+}
+reason-responses-meanwhile = enkäten fick svar under tiden; ladda om den
+reason-schema-object = måste vara ett JSON Schema-objekt, som {"{"}"type": "object"{"}"}
+reason-bad-schema = är inte ett giltigt JSON Schema: { $detail }
+reason-not-in-plan = ”{ $kind }” finns inte i spårningsplanen
+reason-breaks-plan = bryter mot spårningsplanen: { $detail }
+reason-needs-text = { $language ->
+    [sv] behöver en text på svenska
+    [en] behöver en text på engelska
+   *[other] behöver en text på { $language }
+}
+reason-text-per-language = ge en text per språk
+reason-not-survey-language = är inte ett av enkätens språk
+reason-no-questions = enkäten behöver minst en fråga
+reason-too-many-questions = får ha högst { $max } frågor sammanlagt
+reason-kind-kept = kan inte byta typ när enkäten har svar: lägg i stället till en fråga med en ny nyckel
+reason-scale-kept = kan inte byta skala när enkäten har svar: lägg i stället till en fråga med en ny nyckel
+reason-no-draft = kan inte bli utkast igen när enkäten har öppnats
+reason-open-first = ett utkast öppnas innan det stängs
+reason-completed = är redan inskickat och kan inte ändras
+reason-no-scale = frågor av typen { $kind } har ingen skala
+reason-name-item = välj en rad i matrisen
+reason-only-matrix-items = bara matrisfrågor har rader
+reason-anchor-ends = måste ha etiketter för åtminstone båda ändarna, { $low } och { $high }
+reason-max-selections = måste vara från 1 till antalet alternativ, { $max }
+reason-min-over-max = får inte vara fler än högsta antalet val ({ $max })
+reason-too-many-choices = { $count } valda; högst { $max } får väljas
+reason-too-few-choices = { $count } valda; minst { $min } måste väljas
+reason-not-answered = svaret besvarade inte den här frågan
+reason-no-section = är inte ett av enkätens avsnitt
+reason-item-points = måste ge poäng per rad
+reason-option-keys = måste vara en lista av alternativ
+reason-option-key = måste vara ett av alternativen
+reason-differ-from-rows = måste skilja sig från raderna
+reason-past-end = ligger efter slutet av svaret, som har { $length } tecken
+reason-span-empty = ett markerat stycke har minst ett tecken
+reason-span-white-space = det markerade stycket är bara mellanslag
+reason-words-not-in-text = ”{ $words }” finns inte i svaret
+reason-not-open-text = ”{ $key }” är ingen öppen fråga; bara öppna svar kodas
+reason-coded-before = { $coder } har redan gett stycket koden { $code }
+reason-too-many-codes = har { $count } koder; högst { $max } är tillåtna
+reason-nests-too-deep = koder får ligga högst { $max } nivåer djupt
+reason-names-itself = pekar på koden själv
+reason-needs-code = behöver minst en kod
+reason-sits-twice = ligger i två grupper
+reason-bad-xml = är ingen kodbok som kan läsas: { $detail }
+reason-needs-phase = behöver minst en fas
+reason-needs-lead = behöver minst en ledare som håller i workshoppen
+reason-needs-observer = behöver minst en observatör
+reason-not-observer = är inte observatör i den här rundan
+reason-is-observer = är observatör
+reason-not-protocol-field = är inget fält i rundans protokoll
+reason-within-round = måste ligga inom rundan, { $start } till { $end }
+reason-round-before = måste vara rundan före den här
+reason-phase-of-moment = måste vara ögonblickets fas, { $phase }
+reason-consent-only = får bara anges med samtycke
+reason-not-image = är ingen bild som kan läsas: välj en PNG-, JPEG- eller WebP-fil
+reason-too-large-image = är större än { $max } byte
+reason-image-size = bilden behöver en bredd och en höjd
+reason-publishable-only = bara publicerbara nycklar knyts till ursprung
+reason-none-seen = inget sett
