@@ -294,6 +294,7 @@ reasons! {
     WithinRound = "within-round" { start: String, end: String } => "must be within the round, {start} to {end}";
     RoundBefore = "round-before" => "must be the round before this one";
     PhaseOfMoment = "phase-of-moment" { phase: String } => "must be the phase of its moment, {phase}";
+    NotWithStep = "not-with-step" => "cannot be asked for together with a step";
     ConsentOnly = "consent-only" => "may only be given with consent: true";
     NotImage = "not-image" => "is not a PNG, JPEG or WebP image that can be read";
     TooLargeImage = "too-large-image" { max: usize } => "is larger than {max} bytes";

@@ -136,3 +136,4 @@ reason-too-large-image = is larger than { $max } bytes
 reason-image-size = the image needs a width and a height
 reason-publishable-only = only publishable keys are tied to origins
 reason-none-seen = none seen
+reason-not-with-step = cannot be asked for together with a step

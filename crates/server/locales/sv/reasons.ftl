@@ -136,3 +136,4 @@ reason-too-large-image = är större än { $max } byte
 reason-image-size = bilden behöver en bredd och en höjd
 reason-publishable-only = bara publicerbara nycklar knyts till ursprung
 reason-none-seen = inget sett
+reason-not-with-step = kan inte väljas tillsammans med ett steg

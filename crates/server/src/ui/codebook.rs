@@ -15,7 +15,7 @@ use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use motesplats_core::coding::{CodeInput, Codebook, CodebookInput, from_qdc, to_qdc};
-use motesplats_core::{FieldError, Invalid};
+use motesplats_core::{FieldError, Invalid, Reason};
 
 /// One row of the edit form: key, parent, Swedish name, English name, description.
 pub struct Row {
@@ -143,14 +143,21 @@ async fn read(mut m: Multipart) -> Result<(Vec<(String, String)>, Option<Bytes>)
                 let data = f
                     .bytes()
                     .await
-                    .map_err(|e| Invalid::one(&name, e.body_text()))?;
+                    .map_err(|e| Invalid::one(&name, Reason::Unreadable { detail: e.body_text() }))?;
                 if is_file {
                     file = Some(data);
                 } else {
                     fields.push((name, String::from_utf8_lossy(&data).into_owned()));
                 }
             }
-            Err(e) => return Err(Invalid::one("file", e.body_text())),
+            Err(e) => {
+                return Err(Invalid::one(
+                    "file",
+                    Reason::Unreadable {
+                        detail: e.body_text(),
+                    },
+                ));
+            }
         }
     }
 }
@@ -221,7 +228,7 @@ async fn save(
         Err(e) => return refused(e, UNPROCESSABLE).await,
     };
     let Some(expected) = expected else {
-        let e = Invalid::one("version", "is missing: reload the page");
+        let e = Invalid::one("version", Reason::Required);
         return refused(e, UNPROCESSABLE).await;
     };
     let current = codebook_of(state, who.provider.id).await?;
@@ -270,8 +277,13 @@ pub async fn import(
     };
     let current = codebook_of(&state, who.provider.id).await?;
     let next = match file.as_deref().map(std::str::from_utf8) {
-        None => Err(Invalid::one("file", "choose a .qdc file")),
-        Some(Err(_)) => Err(Invalid::one("file", "must be UTF-8 XML")),
+        None => Err(Invalid::one("file", Reason::Required)),
+        Some(Err(e)) => Err(Invalid::one(
+            "file",
+            Reason::Unreadable {
+                detail: e.to_string(),
+            },
+        )),
         Some(Ok(text)) => from_qdc(text.strip_prefix('\u{feff}').unwrap_or(text), &current),
     };
     save(&state, lang, &who, version(&fields), next, None).await

@@ -12,6 +12,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
+use motesplats_core::reason::{List, Reason};
 use motesplats_core::PageRequest;
 use serde::Deserialize;
 
@@ -155,7 +156,15 @@ pub async fn act(
             let n = state.store.discard_quarantined(me, &filter).await?;
             lang.t_with("quarantine-discarded", &[("discarded", n as i64)])
         }
-        _ => return Err(ApiError::invalid("action", "must be replay or discard")),
+        other => {
+            return Err(ApiError::invalid(
+                "action",
+                Reason::OneOf {
+                    value: other.to_string(),
+                    allowed: List::of(["replay", "discard"]),
+                },
+            ));
+        }
     };
     render(&state, lang, &who, &fields, Some(notice)).await
 }

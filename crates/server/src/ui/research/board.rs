@@ -6,8 +6,9 @@ use crate::ui::i18n::Lang;
 use motesplats_core::research::{
     self, EvidenceRef, Label, Perspective, Project, Role, Tally, Valence, tools_for,
 };
+use motesplats_core::reason::List;
 use motesplats_core::{
-    Action, DigitalAspect, Invalid, Motivation, Phase, Setting, Stance, ValueLandscape,
+    Action, DigitalAspect, Invalid, Motivation, Reason, Phase, Setting, Stance, ValueLandscape,
 };
 
 /// What a card looked like when the form was drawn, so an edit can tell whether
@@ -214,11 +215,17 @@ impl ViewQuery {
         match (self.step, self.tab.as_deref()) {
             (None, None) => Ok(None),
             (Some(n @ 1..=5), None) => Ok(Some(View::Step(n))),
-            (Some(_), None) => Err(Invalid::one("step", "must be 1 to 5")),
+            (Some(_), None) => Err(Invalid::one("step", Reason::Range { low: 1, high: 5 })),
             (None, Some("board")) => Ok(Some(View::Board)),
             (None, Some("matrix")) => Ok(Some(View::Matrix)),
-            (None, Some(_)) => Err(Invalid::one("tab", "must be board or matrix")),
-            (Some(_), Some(_)) => Err(Invalid::one("tab", "cannot be asked for with a step")),
+            (None, Some(tab)) => Err(Invalid::one(
+                "tab",
+                Reason::OneOf {
+                    value: tab.to_string(),
+                    allowed: List::of(["board", "matrix"]),
+                },
+            )),
+            (Some(_), Some(_)) => Err(Invalid::one("tab", Reason::NotWithStep)),
         }
     }
 }

@@ -17,7 +17,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use motesplats_core::Invalid;
+use motesplats_core::{Invalid, Reason};
 use motesplats_core::research::{
     Attachment, EvidenceRef, MomentId, ObservationId, Project, ProjectInput, StoryId, StoryMomentId,
 };
@@ -98,10 +98,11 @@ fn lists(v: Value) -> Value {
 
 /// The typed input, refused by field as the API would refuse it.
 fn input<T: DeserializeOwned>(v: &Value) -> Result<T, Invalid> {
-    let bytes = serde_json::to_vec(v).map_err(|e| Invalid::one("", e.to_string()))?;
+    let unreadable = |detail: String| Invalid::one("", Reason::Unreadable { detail });
+    let bytes = serde_json::to_vec(v).map_err(|e| unreadable(e.to_string()))?;
     from_json(&bytes).map_err(|e| match e {
         JsonError::Fields(i) => i,
-        JsonError::Syntax(s) => Invalid::one("", s),
+        JsonError::Syntax(s) => unreadable(s),
     })
 }
 
@@ -109,9 +110,9 @@ fn input<T: DeserializeOwned>(v: &Value) -> Result<T, Invalid> {
 fn chosen<T: FromStr>(sent: &Sent, name: &str) -> Result<T, Invalid> {
     let raw = sent
         .one(name)
-        .ok_or_else(|| Invalid::one(name, "is required"))?;
+        .ok_or_else(|| Invalid::one(name, Reason::Required))?;
     raw.parse()
-        .map_err(|_| Invalid::one(name, "names nothing in this project"))
+        .map_err(|_| Invalid::one(name, Reason::NamesNothing))
 }
 
 /// Evidence chosen as `kind:id` keys, as the API's `{"kind", "id"}` objects.
@@ -123,7 +124,7 @@ fn evidence_refs(v: &mut Value) -> Result<(), Invalid> {
         let r = key
             .as_str()
             .and_then(EvidenceRef::from_key)
-            .ok_or_else(|| Invalid::one(format!("evidence[{i}]"), "is not a piece of evidence"))?;
+            .ok_or_else(|| Invalid::one(format!("evidence[{i}]"), Reason::NamesNothing))?;
         *key = json!(r);
     }
     Ok(())
@@ -177,7 +178,7 @@ fn apply(p: &mut Project, sent: &Sent, image: Option<&Attachment>) -> Result<(),
             let story = p
                 .story_moment(moment)
                 .map(|(s, _)| s.id)
-                .ok_or_else(|| Invalid::one("moment_id", "names nothing in this project"))?;
+                .ok_or_else(|| Invalid::one("moment_id", Reason::NamesNothing))?;
             p.add_value_statement(story, &input(&v)?).map(drop)?
         }
         "template" => p.add_template(&input(&v)?).map(drop)?,
@@ -226,7 +227,12 @@ async fn read(
     let mut m = match multipart {
         Ok(m) => m,
         Err(e) => {
-            let why = Invalid::one("", format!("the form could not be read: {}", e.body_text()));
+            let why = Invalid::one(
+                "",
+                Reason::Unreadable {
+                    detail: e.body_text(),
+                },
+            );
             return Err(Refused::new(sent, why));
         }
     };
@@ -255,13 +261,15 @@ async fn read(
 }
 
 fn too_large(sent: Sent, field: &str, detail: &str) -> Refused {
+    // multer words a body over the limit with "limit"; anything else broke the upload.
     let reason = if detail.to_ascii_lowercase().contains("limit") {
-        format!(
-            "is larger than the limit of {} MB",
-            motesplats_core::research::ATTACHMENT_MAX / (1024 * 1024)
-        )
+        Reason::TooLargeImage {
+            max: motesplats_core::research::ATTACHMENT_MAX,
+        }
     } else {
-        format!("could not be read: {detail}")
+        Reason::Unreadable {
+            detail: detail.to_string(),
+        }
     };
     Refused::new(sent, Invalid::one(field, reason))
 }
@@ -356,7 +364,7 @@ pub async fn submit(
     }
     Err(ApiError::Conflict(Invalid::one(
         "version",
-        "the project is changing too fast to save this; send the form again",
+        Reason::ChangingTooFast,
     )))
 }
 

@@ -103,7 +103,7 @@ pub(super) fn put_question(
                     if si.is_none() {
                         errors.push(FieldError {
                             field: "section".into(),
-                            reason: "is not one of the sections".into(),
+                            reason: Reason::NoSection,
                         });
                     }
                     si
@@ -111,7 +111,7 @@ pub(super) fn put_question(
                 None => {
                     errors.push(FieldError {
                         field: "section".into(),
-                        reason: "is required".into(),
+                        reason: Reason::Required,
                     });
                     None
                 }
@@ -147,7 +147,9 @@ pub(super) fn put_question(
         if elsewhere {
             errors.push(FieldError {
                 field: "key".into(),
-                reason: "repeats the key of another question".into(),
+                reason: Reason::RepeatsOf {
+                    other: "another question".into(),
+                },
             });
         }
     }
@@ -211,7 +213,7 @@ pub(super) fn reorder(
     }
     sections.retain(|sec| sec.questions.as_ref().is_some_and(|q| !q.is_empty()));
     if sections.is_empty() {
-        return Err(Invalid::one("", "the survey needs at least one question").into());
+        return Err(Invalid::one("", Reason::NoQuestions).into());
     }
     let revised = s.revise(&input, has_responses)?;
     let at = if action == "remove" {
@@ -334,7 +336,7 @@ pub(super) fn status(s: &Survey, sent: &Sent) -> Result<Outcome, Refusal> {
         Some("open") => SurveyStatus::Open,
         Some("closed") => SurveyStatus::Closed,
         Some("draft") => SurveyStatus::Draft,
-        _ => return Err(Invalid::one("status", "is required").into()),
+        _ => return Err(Invalid::one("status", Reason::Required).into()),
     };
     let changed = s.with_status(to)?;
     Ok(Outcome::Save(changed, "sharing".into()))
