@@ -2,7 +2,7 @@
 //! provider defines. A channel is flagged when the provider does not control it
 //! (forums, comparison sites, social media): meetings happen there too.
 
-use crate::invalid::{Invalid, text};
+use crate::invalid::{Invalid, Reason, text};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -22,7 +22,11 @@ impl ChannelKey {
         } else {
             Err(Invalid::one(
                 "",
-                "must be 2 to 40 characters: a lower-case letter, then lower-case letters, digits or _",
+                Reason::Key {
+                    low: 2,
+                    high: 40,
+                    marks: "_".into(),
+                },
             ))
         }
     }
@@ -50,7 +54,12 @@ impl Channel {
         match (key, name) {
             (Ok(key), Ok(name)) => {
                 if builtin(key.as_str()).is_some() {
-                    return Err(Invalid::one("key", "is a built-in channel"));
+                    return Err(Invalid::one(
+                        "key",
+                        Reason::Exists {
+                            what: "channel".into(),
+                        },
+                    ));
                 }
                 Ok(Channel {
                     key,

@@ -2,7 +2,7 @@
 //! the edge (e-mail lower-cased, phone numbers in E.164) so that exact matching across
 //! sources works without fuzziness.
 
-use crate::invalid::{Invalid, text};
+use crate::invalid::{Invalid, List, Reason, text};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use utoipa::ToSchema;
@@ -51,10 +51,10 @@ impl IdentifierKind {
             .ok_or_else(|| {
                 Invalid::one(
                     "",
-                    format!(
-                        "unknown identifier kind {s:?}; expected one of {}",
-                        Self::ALL.map(|k| k.as_str()).join(", ")
-                    ),
+                    Reason::OneOf {
+                        value: s.to_string(),
+                        allowed: List::of(Self::ALL.map(Self::as_str)),
+                    },
                 )
             })
     }
@@ -92,7 +92,7 @@ impl Identifier {
 
 fn email(raw: &str) -> Result<String, Invalid> {
     let v = raw.to_lowercase();
-    let bad = || Invalid::one("value", "is not an e-mail address (expected name@domain)");
+    let bad = || Invalid::one("value", Reason::Email);
     let (local, domain) = v.split_once('@').ok_or_else(bad)?;
     if local.is_empty()
         || domain.len() < 3
@@ -109,10 +109,10 @@ fn email(raw: &str) -> Result<String, Invalid> {
 
 fn phone(raw: &str, region: &str) -> Result<String, Invalid> {
     let country = region.parse::<phonenumber::country::Id>().ok();
-    let number = phonenumber::parse(country, raw)
-        .map_err(|_| Invalid::one("value", "is not a phone number"))?;
+    let number =
+        phonenumber::parse(country, raw).map_err(|_| Invalid::one("value", Reason::Phone))?;
     if !phonenumber::is_valid(&number) {
-        return Err(Invalid::one("value", "is not a valid phone number"));
+        return Err(Invalid::one("value", Reason::Phone));
     }
     Ok(number.format().mode(phonenumber::Mode::E164).to_string())
 }

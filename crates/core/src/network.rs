@@ -2,7 +2,7 @@
 //! owner of a town centre, and the agreement on what they share.
 
 use crate::ids::{NetworkId, ProviderId};
-use crate::invalid::{Checker, Invalid, text};
+use crate::invalid::{Checker, Invalid, List, Reason, text};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -36,9 +36,18 @@ impl SharedData {
     }
 
     pub fn parse(s: &str) -> Result<Self, Invalid> {
-        Self::ALL.into_iter().find(|d| d.as_str() == s).ok_or_else(|| {
-            Invalid::one("", format!("unknown value {s:?}; expected aggregate_counts, research_evidence or survey_results"))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|d| d.as_str() == s)
+            .ok_or_else(|| {
+                Invalid::one(
+                    "",
+                    Reason::OneOf {
+                        value: s.to_string(),
+                        allowed: List::of(Self::ALL.map(Self::as_str)),
+                    },
+                )
+            })
     }
 }
 

@@ -1,6 +1,6 @@
 //! Keyset paging: stable under concurrent inserts, cheap on large tables.
 
-use crate::invalid::Invalid;
+use crate::invalid::{Invalid, Reason};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -26,13 +26,16 @@ impl PageRequest {
         if !(1..=Self::MAX_LIMIT).contains(&limit) {
             return Err(Invalid::one(
                 "limit",
-                format!("must be between 1 and {}", Self::MAX_LIMIT),
+                Reason::Range {
+                    low: 1,
+                    high: i64::from(Self::MAX_LIMIT),
+                },
             ));
         }
         let after = after
             .map(|a| Uuid::parse_str(a).map(Cursor))
             .transpose()
-            .map_err(|_| Invalid::one("after", "is not a cursor from a previous page"))?;
+            .map_err(|_| Invalid::one("after", Reason::NotCursor))?;
         Ok(PageRequest { limit, after })
     }
 }

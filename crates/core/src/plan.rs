@@ -183,7 +183,8 @@ mod tests {
         assert_eq!(v[0].field, "properties.amount_sek");
         let v = p.violations(&event("purchase", json!({})));
         assert_eq!(v[0].field, "properties");
-        assert!(v[0].reason.contains("amount_sek"));
+        assert_eq!(v[0].reason.code(), "breaks-plan");
+        assert!(v[0].reason.to_string().contains("amount_sek"));
         let v = p.violations(&event("refund", json!({})));
         assert_eq!(v[0].field, "kind");
     }

@@ -4,7 +4,7 @@
 
 use crate::identifier::{Identifier, IdentifierKind};
 use crate::ids::{PersonId, ProfileId, ProviderId};
-use crate::invalid::{Checker, Invalid, text};
+use crate::invalid::{Checker, Invalid, Reason, text};
 use crate::touchpoint::IdentifierInput;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -94,11 +94,16 @@ impl NewProfile {
                 m.clone()
             }
             Some(Value::Object(_)) => {
-                c.fail("attributes", "must be at most 16384 bytes as JSON");
+                c.fail("attributes", Reason::TooLargeJson { max: 16 * 1024 });
                 Map::new()
             }
             Some(_) => {
-                c.fail("attributes", "must be a JSON object");
+                c.fail(
+                    "attributes",
+                    Reason::WrongType {
+                        expected: "a JSON object".into(),
+                    },
+                );
                 Map::new()
             }
         };

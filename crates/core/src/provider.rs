@@ -1,7 +1,7 @@
 //! Providers: the organisations people meet. Each is a tenant.
 
 use crate::ids::ProviderId;
-use crate::invalid::{Checker, Invalid, text};
+use crate::invalid::{Checker, Invalid, Reason, text};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -39,14 +39,18 @@ impl NewProvider {
         if time_zone.parse::<chrono_tz::Tz>().is_err() {
             c.fail(
                 "time_zone",
-                format!("{time_zone:?} is not an IANA time zone such as Europe/Stockholm"),
+                Reason::TimeZone {
+                    value: time_zone.to_string(),
+                },
             );
         }
         let country = country.unwrap_or("SE").to_ascii_uppercase();
         if country.parse::<phonenumber::country::Id>().is_err() {
             c.fail(
                 "country",
-                format!("{country:?} is not an ISO 3166 country code such as SE"),
+                Reason::Country {
+                    value: country.clone(),
+                },
             );
         }
         c.finish()?;

@@ -301,6 +301,47 @@ reasons! {
     ImageSize = "image-size" => "the image needs a width and a height";
     PublishableOnly = "publishable-only" => "only publishable keys are tied to origins";
     NoneSeen = "none-seen" => "none seen";
+
+    // Added for research.
+    /// A value statement names a moment of its own story.
+    NotInStory = "not-in-story" => "no moment with this id in the story";
+    GroupTooLarge = "group-too-large" { size: usize, max: usize } =>
+        "has {size} people; a group has at most {max}, so that every story gets time";
+    GroupTooSmall = "group-too-small" { min: usize } =>
+        "needs at least {min} people: one who tells and one who listens and asks";
+    /// A group under `low` is only allowed when the whole project has fewer participants.
+    GroupSmall = "group-small" { size: usize, low: usize, high: usize } =>
+        "has {size} people; groups have {low} to {high}, and a smaller one is only allowed when the whole project has fewer than {low} participants";
+    InGroup = "in-group" { group: String } => "already sits in group {group:?}";
+    NoTemplate = "no-template" => "is required: the project has no template";
+    FillOne = "fill-one" => "fill in at least one field";
+    FocusFirst = "focus-first" => "choose a focus in step 4 before starting the next round";
+    /// The focus needs an action because the moment has no field in the matrix yet.
+    UnclassifiedEmpty = "unclassified-empty" =>
+        "is required: the moment is unclassified (no likes or dislikes yet)";
+    /// `perspective` is customer or provider.
+    UnclassifiedOneSided = "unclassified-one-sided" { perspective: String } =>
+        "is required: the moment is unclassified (nothing from the {perspective} perspective yet)";
+    /// `perspective` is customer or provider.
+    UnclassifiedTie = "unclassified-tie" { perspective: String } =>
+        "is required: the moment is unclassified (as many likes as dislikes from the {perspective} perspective)";
+    /// `action` and `suggested` are actions of the four-field model: automate,
+    /// simplify, autonomise, strengthen.
+    SayWhy = "say-why" { action: String, suggested: String } =>
+        "is required: say why {action} when the four-field model suggests {suggested}";
+    SayWhyUnclassified = "say-why-unclassified" =>
+        "is required: the moment is unclassified, so say why this action";
+    AlreadyQuoted = "already-quoted" => "is already quoted in the project";
+    /// `content_type` is the media type the file's first bytes name, such as image/png.
+    UnreadableImage = "unreadable-image" { content_type: String } =>
+        "looks like {content_type} but its header cannot be read: the file may be damaged or cut short";
+    /// `other` is the field that may be given instead.
+    RequiredOr = "required-or" { other: String } => "is required (or give {other})";
+    /// `first` and `second` are fields of which one, not both, is given.
+    NotBoth = "not-both" { first: String, second: String } => "give {first} or {second}, not both";
+    TooFarAhead = "too-far-ahead" { hours: i64 } => "lies more than {hours} hours in the future";
+    BeforeEpoch = "before-epoch" => "lies before 1970";
+    NotCursor = "not-cursor" => "is not a cursor from a previous page";
 }
 
 impl From<&str> for Reason {

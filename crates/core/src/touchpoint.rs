@@ -5,7 +5,7 @@
 use crate::channel::ChannelKey;
 use crate::identifier::{Identifier, IdentifierKind};
 use crate::ids::{ProfileId, ProviderId, TouchpointId};
-use crate::invalid::{Checker, FieldError, Invalid, text};
+use crate::invalid::{Checker, FieldError, Invalid, List, Reason, text};
 use crate::value::{Phase, Setting};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -34,7 +34,10 @@ impl Initiator {
             "provider" => Ok(Initiator::Provider),
             _ => Err(Invalid::one(
                 "",
-                format!("unknown value {s:?}; expected person or provider"),
+                Reason::OneOf {
+                    value: s.to_string(),
+                    allowed: List::of(["person", "provider"]),
+                },
             )),
         }
     }
@@ -56,7 +59,11 @@ impl TouchpointKind {
         } else {
             Err(Invalid::one(
                 "",
-                "must be 1 to 60 characters: a lower-case letter, then lower-case letters, digits, _ . or -",
+                Reason::Key {
+                    low: 1,
+                    high: 60,
+                    marks: "_ . -".into(),
+                },
             ))
         }
     }
@@ -169,12 +176,18 @@ impl NewTouchpoint {
             .and_then(|e| c.take(text("event_id", e, 200)));
         let subject = match (&input.profile_id, &input.identifiers) {
             (Some(_), Some(_)) => {
-                c.fail("identifiers", "give profile_id or identifiers, not both");
+                c.fail(
+                    "identifiers",
+                    Reason::NotBoth {
+                        first: "profile_id".into(),
+                        second: "identifiers".into(),
+                    },
+                );
                 None
             }
             (Some(p), None) => Some(Subject::Profile(*p)),
             (None, Some(ids)) if ids.is_empty() => {
-                c.fail("identifiers", "must not be empty");
+                c.fail("identifiers", Reason::Empty);
                 None
             }
             (None, Some(ids)) => {
@@ -191,7 +204,12 @@ impl NewTouchpoint {
                 (parsed.len() == ids.len()).then_some(Subject::Identifiers(parsed))
             }
             (None, None) => {
-                c.fail("profile_id", "is required (or give identifiers)");
+                c.fail(
+                    "profile_id",
+                    Reason::RequiredOr {
+                        other: "identifiers".into(),
+                    },
+                );
                 None
             }
         };
@@ -204,7 +222,9 @@ impl NewTouchpoint {
                 } else {
                     c.fail(
                         "channel",
-                        format!("unknown channel {ch:?}; register it first or use a built-in one"),
+                        Reason::UnknownChannel {
+                            value: ch.to_string(),
+                        },
                     );
                     None
                 }
@@ -232,12 +252,14 @@ impl NewTouchpoint {
             Some(Value::Object(m)) => {
                 if let Some(path) = nul_in_object(&m, "properties") {
                     // PostgreSQL cannot store NUL in text, and no real value needs it.
-                    c.fail(path, "must not contain the NUL character");
+                    c.fail(path, Reason::NulCharacter);
                     None
                 } else if json_size(&m) > MAX_PROPERTIES_BYTES {
                     c.fail(
                         "properties",
-                        format!("must be at most {MAX_PROPERTIES_BYTES} bytes as JSON"),
+                        Reason::TooLargeJson {
+                            max: MAX_PROPERTIES_BYTES,
+                        },
                     );
                     None
                 } else {
@@ -245,7 +267,12 @@ impl NewTouchpoint {
                 }
             }
             Some(_) => {
-                c.fail("properties", "must be a JSON object");
+                c.fail(
+                    "properties",
+                    Reason::WrongType {
+                        expected: "a JSON object".into(),
+                    },
+                );
                 None
             }
         };
@@ -332,14 +359,24 @@ fn nul_in_object(m: &Map<String, Value>, path: &str) -> Option<String> {
 pub fn timestamp(field: &str, s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Invalid> {
     let t = DateTime::parse_from_rfc3339(s)
         .map_err(|_| {
-            Invalid::one(field, format!("{s:?} is not an RFC 3339 timestamp with an offset, such as 2026-11-23T14:05:00+01:00"))
+            Invalid::one(
+                field,
+                Reason::Timestamp {
+                    value: s.to_string(),
+                },
+            )
         })?
         .with_timezone(&Utc);
     if t > now + MAX_FUTURE {
-        return Err(Invalid::one(field, "lies more than 24 hours in the future"));
+        return Err(Invalid::one(
+            field,
+            Reason::TooFarAhead {
+                hours: MAX_FUTURE.num_hours(),
+            },
+        ));
     }
     if t.timestamp() < 0 {
-        return Err(Invalid::one(field, "lies before 1970"));
+        return Err(Invalid::one(field, Reason::BeforeEpoch));
     }
     Ok(t)
 }
@@ -347,12 +384,21 @@ pub fn timestamp(field: &str, s: &str, now: DateTime<Utc>) -> Result<DateTime<Ut
 /// A day as `YYYY-MM-DD`, which must be the date `occurred_at` (if readable) has in
 /// its own offset: the day says when, the time only orders the day's events.
 fn day(field: &str, s: &str, occurred_at: Option<&str>) -> Result<NaiveDate, Invalid> {
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| Invalid::one(field, format!("{s:?} is not a date such as 2026-11-23")))?;
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        Invalid::one(
+            field,
+            Reason::Date {
+                value: s.to_string(),
+            },
+        )
+    })?;
     match occurred_at.and_then(|t| DateTime::parse_from_rfc3339(t).ok()) {
         Some(t) if t.date_naive() != d => Err(Invalid::one(
             field,
-            format!("{d} is not the date of occurred_at ({t})"),
+            Reason::DateOfTime {
+                date: d.to_string(),
+                time: t.to_string(),
+            },
         )),
         _ => Ok(d),
     }
@@ -476,12 +522,22 @@ mod tests {
         assert_eq!(t.occurred_on, NaiveDate::from_ymd_opt(2026, 11, 20));
         let e = on("2026-11-20T00:00:00+01:00", "2026-11-19").unwrap_err();
         assert_eq!(e.0[0].field, "occurred_on");
-        assert!(
-            e.0[0].reason.contains("not the date of occurred_at"),
+        assert_eq!(
+            e.0[0].reason,
+            Reason::DateOfTime {
+                date: "2026-11-19".into(),
+                time: "2026-11-20 00:00:00 +01:00".into()
+            },
             "{e:?}"
         );
         let e = on("2026-11-20T00:00:00+01:00", "20/11/2026").unwrap_err();
-        assert!(e.0[0].reason.contains("is not a date"), "{e:?}");
+        assert_eq!(
+            e.0[0].reason,
+            Reason::Date {
+                value: "20/11/2026".into()
+            },
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -503,7 +559,13 @@ mod tests {
         assert_eq!(e.0[0].field, "profile_id");
         let both = input(json!({"profile_id": ProfileId::new(), "identifiers": []}));
         let e = NewTouchpoint::parse(both, "SE", known, now()).unwrap_err();
-        assert_eq!(e.0[0].reason, "give profile_id or identifiers, not both");
+        assert_eq!(
+            e.0[0].reason,
+            Reason::NotBoth {
+                first: "profile_id".into(),
+                second: "identifiers".into()
+            }
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! belongs to, the motivations that start a journey, the two faces of digital
 //! technology, stances in the like/dislike protocols, and the four-field model.
 
-use crate::invalid::{Checker, Invalid};
+use crate::invalid::{Checker, Invalid, List, Reason};
 use crate::research::input::word_list;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -25,8 +25,13 @@ macro_rules! vocabulary {
             /// Parses the snake_case name; the error lists the names that exist.
             pub fn parse(s: &str) -> Result<Self, Invalid> {
                 Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-                    let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                    Invalid::one("", format!("unknown value {s:?}; expected one of {}", names.join(", ")))
+                    Invalid::one(
+                        "",
+                        Reason::OneOf {
+                            value: s.to_string(),
+                            allowed: List::of(Self::ALL.iter().map(|v| v.as_str())),
+                        },
+                    )
                 })
             }
         }
@@ -202,7 +207,13 @@ mod tests {
             assert_eq!(Phase::parse(p.as_str()).unwrap(), *p);
         }
         let err = Phase::parse("during_visit").unwrap_err();
-        assert!(err.0[0].reason.contains("before, during, after"), "{err}");
+        assert_eq!(
+            err.0[0].reason,
+            Reason::OneOf {
+                value: "during_visit".into(),
+                allowed: List::of(["before", "during", "after"])
+            }
+        );
         assert_eq!(
             serde_json::to_string(&Motivation::GoalFulfilment).unwrap(),
             "\"goal_fulfilment\""

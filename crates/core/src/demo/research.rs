@@ -7,7 +7,7 @@
 //! same project, ids included.
 
 use crate::ids::ProviderId;
-use crate::invalid::Invalid;
+use crate::invalid::{Invalid, Reason};
 use crate::research::{
     DigitalFunctionInput, EvidenceRef, FocusInput, GroupInput, MemberId, MemberInput, MomentInput,
     ObservationInput, ObservationRoundInput, PlacementInput, Project, ProjectInput, QuestionInput,
@@ -64,9 +64,14 @@ pub fn project(
 /// The project with every id the engine made replaced by one from `seed`, in the
 /// order the export document first names them; the provider's id stays.
 fn reseeded(project: &Project, seed: u64) -> Result<Project, Invalid> {
-    let mut doc = project
-        .export()
-        .map_err(|e| Invalid::one("project", e.to_string()))?;
+    let mut doc = project.export().map_err(|e| {
+        Invalid::one(
+            "project",
+            Reason::Unreadable {
+                detail: e.to_string(),
+            },
+        )
+    })?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7265_7365_6172_6368);
     let created = u64::try_from(project.created_at.timestamp_millis()).unwrap_or(0);
     let keep = project.provider_id.0;

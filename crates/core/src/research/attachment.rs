@@ -39,13 +39,6 @@ pub struct Attachment {
     pub height: u32,
 }
 
-/// `n` bytes in MB (MiB) with one decimal, rounded up so that anything over the
-/// limit never reads as the limit.
-fn megabytes(n: usize) -> String {
-    let tenths = (n as u64 * 10).div_ceil(1024 * 1024);
-    format!("{}.{} MB", tenths / 10, tenths % 10)
-}
-
 /// The media type of an accepted format, or None for anything else.
 fn media_type(kind: &imagesize::ImageType) -> Option<&'static str> {
     match kind {
@@ -58,47 +51,38 @@ fn media_type(kind: &imagesize::ImageType) -> Option<&'static str> {
     }
 }
 
-const NOT_AN_IMAGE: &str = "is not an image this workspace takes: upload a PNG, JPEG, GIF or WebP file (a photo or a screenshot)";
-
-/// Checks the image bytes; the reason names what is wrong in words a user can act on.
+/// Checks the image bytes; the reason names what is wrong so a user can act on it.
 fn check_file(data: &[u8]) -> Result<(&'static str, u32, u32), Invalid> {
     if data.is_empty() {
-        return Err(Invalid::one(
-            "file",
-            "is empty: choose a photo or screenshot to upload",
-        ));
+        return Err(Invalid::one("file", Reason::Empty));
     }
     if data.len() > ATTACHMENT_MAX {
         return Err(Invalid::one(
             "file",
-            format!(
-                "is {}; a photo or screenshot may be at most {}. Make it smaller (a lower resolution or a screenshot of part of the screen) and try again",
-                megabytes(data.len()),
-                megabytes(ATTACHMENT_MAX).replace(".0 ", " ")
-            ),
+            Reason::TooLargeImage {
+                max: ATTACHMENT_MAX,
+            },
         ));
     }
     let content_type = imagesize::image_type(data)
         .ok()
         .as_ref()
         .and_then(media_type)
-        .ok_or_else(|| Invalid::one("file", NOT_AN_IMAGE))?;
+        .ok_or_else(|| Invalid::one("file", Reason::NotImage))?;
     let size = imagesize::blob_size(data).map_err(|_| {
         Invalid::one(
             "file",
-            format!(
-                "looks like {content_type} but its header cannot be read: the file may be damaged or cut short"
-            ),
+            Reason::UnreadableImage {
+                content_type: content_type.to_string(),
+            },
         )
     })?;
+    // Wider or taller than any photo: no image this workspace can show.
     let (Ok(width), Ok(height)) = (u32::try_from(size.width), u32::try_from(size.height)) else {
-        return Err(Invalid::one("file", "is wider or taller than any photo"));
+        return Err(Invalid::one("file", Reason::NotImage));
     };
     if width == 0 || height == 0 {
-        return Err(Invalid::one(
-            "file",
-            "has no width or height: the image is empty or damaged",
-        ));
+        return Err(Invalid::one("file", Reason::ImageSize));
     }
     Ok((content_type, width, height))
 }
@@ -117,7 +101,7 @@ impl Attachment {
         let file = c.take(check_file(data));
         c.finish()?;
         let (Some(name), Some((content_type, width, height))) = (name, file) else {
-            return Err(Invalid::one("file", "could not be read"));
+            return Err(Invalid::one("file", Reason::NotImage));
         };
         Ok(Attachment {
             id: AttachmentId::new(),
@@ -206,7 +190,7 @@ pub(crate) mod tests {
         v
     }
 
-    fn reason(e: &Invalid) -> &str {
+    fn reason(e: &Invalid) -> &Reason {
         assert_eq!(e.0.len(), 1, "{e}");
         assert_eq!(e.0[0].field, "file", "{e}");
         &e.0[0].reason
@@ -235,7 +219,7 @@ pub(crate) mod tests {
     fn what_is_not_an_image_is_refused_with_the_reason() {
         let e = Attachment::inspect("notes.png", "Det här är en textfil, ingen bild.".as_bytes())
             .unwrap_err();
-        assert!(reason(&e).contains("PNG, JPEG, GIF or WebP"), "{e}");
+        assert_eq!(reason(&e), &Reason::NotImage, "{e}");
 
         // Random bytes (a fixed xorshift sequence, so the test is repeatable).
         let mut x: u32 = 0x9e37_79b9;
@@ -248,29 +232,40 @@ pub(crate) mod tests {
             })
             .collect();
         let e = Attachment::inspect("noise.jpg", &noise).unwrap_err();
-        assert!(reason(&e).contains("is not an image"), "{e}");
+        assert_eq!(reason(&e), &Reason::NotImage, "{e}");
 
         // A PNG signature with nothing after it.
         let e = Attachment::inspect("cut.png", &TINY_PNG[..18]).unwrap_err();
-        assert!(reason(&e).contains("cannot be read"), "{e}");
+        assert_eq!(
+            reason(&e),
+            &Reason::UnreadableImage {
+                content_type: "image/png".into()
+            },
+            "{e}"
+        );
 
         // A PNG header that says 0×1.
         let mut zero = TINY_PNG.to_vec();
         zero[16..20].copy_from_slice(&[0, 0, 0, 0]);
         let e = Attachment::inspect("zero.png", &zero).unwrap_err();
-        assert!(reason(&e).contains("no width or height"), "{e}");
+        assert_eq!(reason(&e), &Reason::ImageSize, "{e}");
     }
 
     #[test]
     fn empty_and_oversized_files_are_refused() {
         let e = Attachment::inspect("tom.png", &[]).unwrap_err();
-        assert!(reason(&e).contains("is empty"), "{e}");
+        assert_eq!(reason(&e), &Reason::Empty, "{e}");
 
         let mut big = TINY_PNG.to_vec();
         big.resize(ATTACHMENT_MAX + 1, 0);
         let e = Attachment::inspect("stor.png", &big).unwrap_err();
-        assert!(reason(&e).contains("is 5.1 MB"), "{e}");
-        assert!(reason(&e).contains("at most 5 MB"), "{e}");
+        assert_eq!(
+            reason(&e),
+            &Reason::TooLargeImage {
+                max: 5 * 1024 * 1024
+            },
+            "{e}"
+        );
 
         // Exactly at the limit is fine.
         big.truncate(ATTACHMENT_MAX);

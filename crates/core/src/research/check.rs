@@ -5,14 +5,14 @@
 use super::ids::AttachmentId;
 use super::input::{NAME_MAX, TEXT_MAX};
 use super::project::{Project, Role, group_size_problem};
-use crate::invalid::{Checker, text};
+use crate::invalid::{Checker, Reason, text};
 use std::collections::HashSet;
 use uuid::Uuid;
 
 fn check_text(c: &mut Checker, field: &str, value: &str, max: usize) {
     match text(field, value, max) {
         Ok(t) if t == value => {}
-        Ok(_) => c.fail(field, "must not start or end with white space"),
+        Ok(_) => c.fail(field, Reason::EdgeWhiteSpace),
         Err(e) => {
             c.take::<String>(Err(e));
         }
@@ -79,7 +79,7 @@ impl Project {
 
     fn check_people(&self, c: &mut Checker) {
         if !self.members.iter().any(|m| m.role == Role::Lead) {
-            c.fail("members", "needs at least one lead who runs the workshop");
+            c.fail("members", Reason::NeedsLead);
         }
         for (i, m) in self.members.iter().enumerate() {
             check_text(c, &format!("members[{i}].name"), &m.name, NAME_MAX);
@@ -91,9 +91,14 @@ impl Project {
             for (j, id) in g.members.iter().enumerate() {
                 let path = format!("groups[{i}].members[{j}]");
                 match self.member(*id) {
-                    None => c.fail(path, "no member with this id in the project"),
-                    Some(m) if !m.role.takes_part() => c.fail(path, "is an observer"),
-                    Some(_) if !grouped.insert(*id) => c.fail(path, "sits in two groups"),
+                    None => c.fail(
+                        path,
+                        Reason::NotInProject {
+                            what: "member".into(),
+                        },
+                    ),
+                    Some(m) if !m.role.takes_part() => c.fail(path, Reason::IsObserver),
+                    Some(_) if !grouped.insert(*id) => c.fail(path, Reason::SitsTwice),
                     Some(_) => {}
                 }
             }
@@ -109,9 +114,13 @@ impl Project {
             match self.member(s.teller) {
                 None => c.fail(
                     format!("{at}.teller"),
-                    "no member with this id in the project",
+                    Reason::NotInProject {
+                        what: "member".into(),
+                    },
                 ),
-                Some(m) if !m.role.takes_part() => c.fail(format!("{at}.teller"), "is an observer"),
+                Some(m) if !m.role.takes_part() => {
+                    c.fail(format!("{at}.teller"), Reason::IsObserver)
+                }
                 Some(_) => {}
             }
             if let Some(g) = s.group
@@ -119,7 +128,9 @@ impl Project {
             {
                 c.fail(
                     format!("{at}.group"),
-                    "no group with this id in the project",
+                    Reason::NotInProject {
+                        what: "group".into(),
+                    },
                 );
             }
             check_text(c, &format!("{at}.purchase"), &s.purchase, NAME_MAX);
@@ -139,7 +150,9 @@ impl Project {
                 {
                     c.fail(
                         format!("{at}.questions[{j}].asked_by"),
-                        "no member with this id",
+                        Reason::NotInProject {
+                            what: "member".into(),
+                        },
                     );
                 }
             }
@@ -153,11 +166,13 @@ impl Project {
                 match s.moments.iter().find(|m| m.id == v.moment_id) {
                     None => c.fail(
                         format!("{at}.value_statements[{j}].moment_id"),
-                        "no moment with this id in the story",
+                        Reason::NotInStory,
                     ),
                     Some(m) if m.phase != v.phase => c.fail(
                         format!("{at}.value_statements[{j}].phase"),
-                        format!("must be the phase of its moment, {}", m.phase),
+                        Reason::PhaseOfMoment {
+                            phase: m.phase.to_string(),
+                        },
                     ),
                     Some(_) => {}
                 }
@@ -169,12 +184,17 @@ impl Project {
         for (i, t) in self.templates.iter().enumerate() {
             check_text(c, &format!("templates[{i}].name"), &t.name, NAME_MAX);
             if t.fields.is_empty() {
-                c.fail(format!("templates[{i}].fields"), "must not be empty");
+                c.fail(format!("templates[{i}].fields"), Reason::Empty);
             }
             let mut keys = HashSet::new();
             for (j, f) in t.fields.iter().enumerate() {
                 if !keys.insert(f.key.as_str()) {
-                    c.fail(format!("templates[{i}].fields[{j}].key"), "is used twice");
+                    c.fail(
+                        format!("templates[{i}].fields[{j}].key"),
+                        Reason::Repeats {
+                            value: f.key.clone(),
+                        },
+                    );
                 }
             }
         }
@@ -184,19 +204,28 @@ impl Project {
             if self.template(r.template_id).is_none() {
                 c.fail(
                     format!("{at}.template_id"),
-                    "no template with this id in the project",
+                    Reason::NotInProject {
+                        what: "template".into(),
+                    },
                 );
             }
             for (j, o) in r.observers.iter().enumerate() {
                 if self.member(*o).is_none() {
                     c.fail(
                         format!("{at}.observers[{j}]"),
-                        "no member with this id in the project",
+                        Reason::NotInProject {
+                            what: "member".into(),
+                        },
                     );
                 }
             }
             if r.ends_on < r.starts_on {
-                c.fail(format!("{at}.ends_on"), "must not be before starts_on");
+                c.fail(
+                    format!("{at}.ends_on"),
+                    Reason::NotBefore {
+                        other: "starts_on".into(),
+                    },
+                );
             }
         }
         for (i, o) in self.observations.iter().enumerate() {
@@ -204,23 +233,28 @@ impl Project {
             let Some(r) = self.observation_round(o.round_id) else {
                 c.fail(
                     format!("{at}.round_id"),
-                    "no observation round with this id in the project",
+                    Reason::NotInProject {
+                        what: "round".into(),
+                    },
                 );
                 continue;
             };
             if !r.observers.contains(&o.observer) {
-                c.fail(format!("{at}.observer"), "is not an observer of this round");
+                c.fail(format!("{at}.observer"), Reason::NotObserver);
             }
             if o.observed_on < r.starts_on || o.observed_on > r.ends_on {
-                c.fail(format!("{at}.observed_on"), "must be within the round");
+                c.fail(
+                    format!("{at}.observed_on"),
+                    Reason::WithinRound {
+                        start: r.starts_on.to_string(),
+                        end: r.ends_on.to_string(),
+                    },
+                );
             }
             let template = self.template(r.template_id);
             for (j, a) in o.answers.iter().enumerate() {
                 if template.is_some_and(|t| t.field(&a.field).is_none()) {
-                    c.fail(
-                        format!("{at}.answers[{j}].field"),
-                        "is not a field of the round's protocol",
-                    );
+                    c.fail(format!("{at}.answers[{j}].field"), Reason::NotProtocolField);
                 }
                 check_text(c, &format!("{at}.answers[{j}].text"), &a.text, TEXT_MAX);
             }
@@ -232,12 +266,17 @@ impl Project {
             check_text(c, &format!("functions[{i}].name"), &f.name, NAME_MAX);
             check_text(c, &format!("functions[{i}].what"), &f.what, TEXT_MAX);
             if f.phases.is_empty() {
-                c.fail(format!("functions[{i}].phases"), "needs at least one phase");
+                c.fail(format!("functions[{i}].phases"), Reason::NeedsPhase);
             }
             if let Some(m) = f.found_by
                 && self.member(m).is_none()
             {
-                c.fail(format!("functions[{i}].found_by"), "no member with this id");
+                c.fail(
+                    format!("functions[{i}].found_by"),
+                    Reason::NotInProject {
+                        what: "member".into(),
+                    },
+                );
             }
         }
         for (i, m) in self.moments.iter().enumerate() {
@@ -246,7 +285,9 @@ impl Project {
                 if !self.has_evidence(*r) {
                     c.fail(
                         format!("moments[{i}].evidence[{j}]"),
-                        "no evidence with this id in the project",
+                        Reason::NotInProject {
+                            what: "evidence".into(),
+                        },
                     );
                 }
             }
@@ -261,7 +302,9 @@ impl Project {
                     if self.function(*f).is_none() {
                         c.fail(
                             format!("moments[{i}].stances[{j}].functions[{k}]"),
-                            "no digital function with this id in the project",
+                            Reason::NotInProject {
+                                what: "function".into(),
+                            },
                         );
                     }
                 }
@@ -270,20 +313,29 @@ impl Project {
                 {
                     c.fail(
                         format!("moments[{i}].stances[{j}].recorded_by"),
-                        "no member with this id",
+                        Reason::NotInProject {
+                            what: "member".into(),
+                        },
                     );
                 }
             }
         }
         if let Some(f) = &self.focus {
             if self.moment(f.moment_id).is_none() {
-                c.fail("focus.moment_id", "no moment with this id in the project");
+                c.fail(
+                    "focus.moment_id",
+                    Reason::NotInProject {
+                        what: "moment".into(),
+                    },
+                );
             }
             for (k, id) in f.functions.iter().enumerate() {
                 if self.function(*id).is_none() {
                     c.fail(
                         format!("focus.functions[{k}]"),
-                        "no digital function with this id in the project",
+                        Reason::NotInProject {
+                            what: "function".into(),
+                        },
                     );
                 }
             }
@@ -294,7 +346,9 @@ impl Project {
                 if !self.has_evidence(*e) {
                     c.fail(
                         format!("reflections[{i}].evidence[{j}]"),
-                        "no evidence with this id in the project",
+                        Reason::NotInProject {
+                            what: "evidence".into(),
+                        },
                     );
                 }
             }
@@ -314,7 +368,9 @@ impl Project {
                 if self.attachment(*id).is_none() {
                     c.fail(
                         format!("{at}[{j}]"),
-                        "no uploaded image with this id in the project",
+                        Reason::NotInProject {
+                            what: "image".into(),
+                        },
                     );
                 }
             }
@@ -333,20 +389,22 @@ impl Project {
         check_text(&mut c, "title", &self.title, NAME_MAX);
         check_optional(&mut c, "description", &self.description, TEXT_MAX);
         if self.round == 0 {
-            c.fail("round", "must be at least 1");
+            c.fail("round", Reason::AtLeast { min: 1 });
         }
         if let Some(ctx) = &self.carried_over
             && ctx.previous_round + 1 != self.round
         {
-            c.fail(
-                "carried_over.previous_round",
-                "must be the round before this one",
-            );
+            c.fail("carried_over.previous_round", Reason::RoundBefore);
         }
         let mut seen = HashSet::new();
         for (path, id) in self.all_ids() {
             if !seen.insert(id) {
-                c.fail(path, "repeats an id used elsewhere in the project");
+                c.fail(
+                    path,
+                    Reason::Repeats {
+                        value: id.to_string(),
+                    },
+                );
             }
         }
         self.check_people(&mut c);

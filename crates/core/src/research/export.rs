@@ -3,7 +3,7 @@
 //! have been edited by hand or come from another installation.
 
 use super::project::Project;
-use crate::invalid::Invalid;
+use crate::invalid::{Invalid, List, Reason};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -38,23 +38,35 @@ impl Project {
             Some(other) => {
                 return Err(Invalid::one(
                     "format",
-                    format!("{other:?} is not {EXPORT_FORMAT:?}"),
+                    Reason::OneOf {
+                        value: other.to_string(),
+                        allowed: List::of([EXPORT_FORMAT]),
+                    },
                 ));
             }
-            None => return Err(Invalid::one("format", "is required")),
+            None => return Err(Invalid::one("format", Reason::Required)),
         }
         match value.get("version").and_then(Value::as_u64) {
             Some(v) if v == u64::from(EXPORT_VERSION) => {}
             Some(v) => {
                 return Err(Invalid::one(
                     "version",
-                    format!("version {v} is not supported; this reads version {EXPORT_VERSION}"),
+                    Reason::Version {
+                        value: v.to_string(),
+                        supported: EXPORT_VERSION.to_string(),
+                    },
                 ));
             }
-            None => return Err(Invalid::one("version", "is required")),
+            None => return Err(Invalid::one("version", Reason::Required)),
         }
-        let export: ProjectExport =
-            serde_json::from_value(value).map_err(|e| Invalid::one("project", e.to_string()))?;
+        let export: ProjectExport = serde_json::from_value(value).map_err(|e| {
+            Invalid::one(
+                "project",
+                Reason::Unreadable {
+                    detail: e.to_string(),
+                },
+            )
+        })?;
         export.project.check().map_err(|e| e.within("project"))?;
         Ok(export.project)
     }

@@ -4,10 +4,9 @@
 
 use super::ids::{FunctionId, MomentId};
 use super::input::{TEXT_MAX, known_ids, optional_text, optional_word};
-use super::lang::{Label, Lang};
-use super::matrix::classify;
+use super::matrix::{Unclassified, classify};
 use super::project::Project;
-use crate::invalid::{Checker, Invalid};
+use crate::invalid::{Checker, Invalid, Reason};
 use crate::value::Action;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -36,6 +35,19 @@ pub struct FocusInput {
     pub functions: Option<Vec<FunctionId>>,
 }
 
+/// Why an action must be given for a moment the matrix cannot place.
+fn unclassified(why: Unclassified) -> Reason {
+    match why {
+        Unclassified::Empty => Reason::UnclassifiedEmpty,
+        Unclassified::OneSided(p) => Reason::UnclassifiedOneSided {
+            perspective: p.as_str().to_string(),
+        },
+        Unclassified::Tie(p) => Reason::UnclassifiedTie {
+            perspective: p.as_str().to_string(),
+        },
+    }
+}
+
 impl Project {
     /// Chooses (or changes) the focus.
     pub fn choose_focus(&mut self, input: &FocusInput) -> Result<&Focus, Invalid> {
@@ -43,7 +55,12 @@ impl Project {
         let moment = c.required("moment_id", input.moment_id).and_then(|id| {
             let m = self.moment(id);
             if m.is_none() {
-                c.fail("moment_id", "no moment with this id in the project");
+                c.fail(
+                    "moment_id",
+                    Reason::NotInProject {
+                        what: "moment".into(),
+                    },
+                );
             }
             m
         });
@@ -54,7 +71,7 @@ impl Project {
             "functions",
             input.functions.as_deref().unwrap_or_default(),
             |f| self.function(f).is_some(),
-            "digital function",
+            "function",
         );
         let mut focus = None;
         if let Some(m) = moment {
@@ -63,13 +80,7 @@ impl Project {
                 (Some(a), _) => Some(a),
                 (None, Ok(q)) => Some(q.action),
                 (None, Err(why)) => {
-                    c.fail(
-                        "action",
-                        format!(
-                            "is required: the moment is unclassified ({})",
-                            why.describe(Lang::En)
-                        ),
-                    );
+                    c.fail("action", unclassified(why));
                     None
                 }
             };
@@ -81,13 +92,11 @@ impl Project {
                 c.fail(
                     "reason",
                     match suggested {
-                        Some(s) => format!(
-                            "is required: say why {} when the four-field model suggests {}",
-                            action.label(Lang::En).to_lowercase(),
-                            s.label(Lang::En).to_lowercase()
-                        ),
-                        None => "is required: the moment is unclassified, so say why this action"
-                            .to_string(),
+                        Some(s) => Reason::SayWhy {
+                            action: action.as_str().to_string(),
+                            suggested: s.as_str().to_string(),
+                        },
+                        None => Reason::SayWhyUnclassified,
                     },
                 );
             }
@@ -100,7 +109,7 @@ impl Project {
             });
         }
         c.finish()?;
-        let focus = focus.ok_or_else(|| Invalid::one("moment_id", "is required"))?;
+        let focus = focus.ok_or_else(|| Invalid::one("moment_id", Reason::Required))?;
         Ok(self.focus.insert(focus))
     }
 }
@@ -156,7 +165,15 @@ mod tests {
             })
             .unwrap_err();
         assert_eq!(e.0[0].field, "reason");
-        assert!(e.0[0].reason.contains("suggests simplify"), "{e}");
+        assert_eq!(
+            e.0[0].reason,
+            Reason::SayWhy {
+                action: "automate".into(),
+                suggested: "simplify".into()
+            },
+            "{e}"
+        );
+        assert!(e.0[0].reason.to_string().contains("suggests simplify"));
 
         let f = p
             .choose_focus(&FocusInput {
@@ -180,7 +197,13 @@ mod tests {
             })
             .unwrap_err();
         assert_eq!(e.0[0].field, "action");
-        assert!(e.0[0].reason.contains("provider"), "{e}");
+        assert_eq!(
+            e.0[0].reason,
+            Reason::UnclassifiedOneSided {
+                perspective: "provider".into()
+            },
+            "{e}"
+        );
         assert!(p.focus.is_none());
     }
 }

@@ -1,7 +1,7 @@
 //! Small helpers shared by the `parse` functions: loose `Option` fields in, checked
 //! values out, every problem recorded under its field name.
 
-use crate::invalid::{Checker, Invalid, text};
+use crate::invalid::{Checker, Invalid, Reason, text};
 use crate::value::{ValueLandscape, ValueLandscapeInput};
 
 /// Names, titles and labels.
@@ -71,7 +71,8 @@ pub(crate) fn word_list<T: Ord>(
 }
 
 /// A list of ids that must each be known, in the given order without repeats;
-/// `field[i]` names an unknown one.
+/// `field[i]` names an unknown one. `what` is the thing's key word for
+/// [`Reason::NotInProject`]: member, function, image, evidence.
 pub(crate) fn known_ids<T: Copy + PartialEq>(
     c: &mut Checker,
     field: &str,
@@ -84,7 +85,7 @@ pub(crate) fn known_ids<T: Copy + PartialEq>(
         if !known(*id) {
             c.fail(
                 format!("{field}[{i}]"),
-                format!("no {what} with this id in the project"),
+                Reason::NotInProject { what: what.into() },
             );
         } else if !out.contains(id) {
             out.push(*id);

@@ -29,10 +29,12 @@ macro_rules! labelled_vocabulary {
             /// Parses the snake_case name; the error lists the names that exist.
             pub fn parse(s: &str) -> Result<Self, $crate::invalid::Invalid> {
                 Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-                    let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
                     $crate::invalid::Invalid::one(
                         "",
-                        format!("unknown value {s:?}; expected one of {}", names.join(", ")),
+                        $crate::invalid::Reason::OneOf {
+                            value: s.to_string(),
+                            allowed: $crate::invalid::List::of(Self::ALL.iter().map(|v| v.as_str())),
+                        },
                     )
                 })
             }

@@ -8,7 +8,7 @@ use super::input::{NAME_MAX, TEXT_MAX, landscape, required_text, required_word};
 use super::lang::{Lang, pick};
 use super::project::Project;
 use super::story::Valence;
-use crate::invalid::{Checker, Invalid, text};
+use crate::invalid::{Checker, Invalid, Reason, text};
 use crate::value::{Phase, ValueLandscape, ValueLandscapeInput};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -253,14 +253,24 @@ fn field_key(s: &str) -> Result<String, Invalid> {
     } else {
         Err(Invalid::one(
             "",
-            "must be 1 to 40 characters: a lower-case letter, then lower-case letters, digits or _",
+            Reason::Key {
+                low: 1,
+                high: 40,
+                marks: "_".into(),
+            },
         ))
     }
 }
 
 fn date(field: &str, s: &str) -> Result<NaiveDate, Invalid> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| Invalid::one(field, format!("{s:?} is not a date such as 2026-03-14")))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        Invalid::one(
+            field,
+            Reason::Date {
+                value: s.to_string(),
+            },
+        )
+    })
 }
 
 impl ProtocolFieldInput {
@@ -276,14 +286,19 @@ impl ProtocolFieldInput {
             .as_deref()
             .and_then(|l| c.take(text("label_en", l, NAME_MAX)));
         if self.label_sv.is_none() && self.label_en.is_none() {
-            c.fail("label_sv", "give label_sv, label_en or both");
+            c.fail(
+                "label_sv",
+                Reason::RequiredOr {
+                    other: "label_en".into(),
+                },
+            );
         }
         c.finish()?;
         let (label_sv, label_en) = match (sv, en) {
             (Some(sv), Some(en)) => (sv, en),
             (Some(sv), None) => (sv.clone(), sv),
             (None, Some(en)) => (en.clone(), en),
-            (None, None) => return Err(Invalid::one("label_sv", "is required")),
+            (None, None) => return Err(Invalid::one("label_sv", Reason::Required)),
         };
         Ok(ProtocolField {
             key: key.unwrap_or_default(),
@@ -299,14 +314,19 @@ impl ProtocolTemplateInput {
         let name = required_text(&mut c, "name", self.name.as_deref(), NAME_MAX);
         let mut fields: Vec<ProtocolField> = Vec::new();
         match &self.fields {
-            None => c.fail("fields", "is required"),
-            Some(list) if list.is_empty() => c.fail("fields", "must not be empty"),
+            None => c.fail("fields", Reason::Required),
+            Some(list) if list.is_empty() => c.fail("fields", Reason::Empty),
             Some(list) => {
                 for (i, f) in list.iter().enumerate() {
                     let path = format!("fields[{i}]");
                     if let Some(f) = c.take(f.parse().map_err(|e| e.within(&path))) {
                         if fields.iter().any(|o| o.key == f.key) {
-                            c.fail(format!("{path}.key"), format!("{:?} is used twice", f.key));
+                            c.fail(
+                                format!("{path}.key"),
+                                Reason::Repeats {
+                                    value: f.key.clone(),
+                                },
+                            );
                         }
                         fields.push(f);
                     }
@@ -351,25 +371,30 @@ impl Project {
         let name = required_text(&mut c, "name", input.name.as_deref(), NAME_MAX);
         let template_id = match input.template_id {
             Some(id) if self.template(id).is_none() => {
-                c.fail("template_id", "no template with this id in the project");
+                c.fail(
+                    "template_id",
+                    Reason::NotInProject {
+                        what: "template".into(),
+                    },
+                );
                 None
             }
             Some(id) => Some(id),
             None => {
                 let first = self.templates.first().map(|t| t.id);
                 if first.is_none() {
-                    c.fail("template_id", "is required: the project has no template");
+                    c.fail("template_id", Reason::NoTemplate);
                 }
                 first
             }
         };
         let observers = match &input.observers {
             None => {
-                c.fail("observers", "is required");
+                c.fail("observers", Reason::Required);
                 Vec::new()
             }
             Some(list) if list.is_empty() => {
-                c.fail("observers", "needs at least one observer");
+                c.fail("observers", Reason::NeedsObserver);
                 Vec::new()
             }
             Some(list) => super::input::known_ids(
@@ -385,10 +410,7 @@ impl Project {
             .and_then(|d| c.take(date("starts_on", d)));
         let ends_on = match input.ends_on.as_deref() {
             None => {
-                c.fail(
-                    "ends_on",
-                    "is required: set the last day of observing before you start",
-                );
+                c.fail("ends_on", Reason::Required);
                 None
             }
             Some(d) => c.take(date("ends_on", d)),
@@ -396,12 +418,17 @@ impl Project {
         if let (Some(s), Some(e)) = (starts_on, ends_on)
             && e < s
         {
-            c.fail("ends_on", "must not be before starts_on");
+            c.fail(
+                "ends_on",
+                Reason::NotBefore {
+                    other: "starts_on".into(),
+                },
+            );
         }
         c.finish()?;
         let (Some(template_id), Some(starts_on), Some(ends_on)) = (template_id, starts_on, ends_on)
         else {
-            return Err(Invalid::one("", "incomplete round"));
+            return Err(Invalid::one("", Reason::Required));
         };
         let id = RoundId::new();
         self.observation_rounds.push(ObservationRound {
@@ -424,7 +451,9 @@ impl Project {
             if r.is_none() {
                 c.fail(
                     "round_id",
-                    "no observation round with this id in the project",
+                    Reason::NotInProject {
+                        what: "round".into(),
+                    },
                 );
             }
             r
@@ -433,7 +462,7 @@ impl Project {
         if let (Some(r), Some(o)) = (round, observer)
             && !r.observers.contains(&o)
         {
-            c.fail("observer", "is not an observer of this round");
+            c.fail("observer", Reason::NotObserver);
         }
         let observed_on = c
             .required("observed_on", input.observed_on.as_deref())
@@ -443,20 +472,20 @@ impl Project {
         {
             c.fail(
                 "observed_on",
-                format!("must be within the round, {} to {}", r.starts_on, r.ends_on),
+                Reason::WithinRound {
+                    start: r.starts_on.to_string(),
+                    end: r.ends_on.to_string(),
+                },
             );
         }
         let template = round.and_then(|r| self.template(r.template_id));
         let mut answers = Vec::new();
         match (&input.answers, template) {
-            (None, _) => c.fail("answers", "is required"),
+            (None, _) => c.fail("answers", Reason::Required),
             (Some(given), Some(t)) => {
                 for key in given.keys() {
                     if t.field(key).is_none() {
-                        c.fail(
-                            format!("answers.{key}"),
-                            "is not a field of the round's protocol",
-                        );
+                        c.fail(format!("answers.{key}"), Reason::NotProtocolField);
                     }
                 }
                 for f in &t.fields {
@@ -470,7 +499,7 @@ impl Project {
                     }
                 }
                 if answers.is_empty() && given.keys().all(|k| t.field(k).is_some()) {
-                    c.fail("answers", "fill in at least one field");
+                    c.fail("answers", Reason::FillOne);
                 }
             }
             (Some(_), None) => {}
@@ -480,12 +509,12 @@ impl Project {
             "photos",
             input.photos.as_deref().unwrap_or_default(),
             |id| self.attachment(id).is_some(),
-            "uploaded image",
+            "image",
         );
         c.finish()?;
         let (Some(round), Some(observer), Some(observed_on)) = (round, observer, observed_on)
         else {
-            return Err(Invalid::one("", "incomplete observation"));
+            return Err(Invalid::one("", Reason::Required));
         };
         let id = ObservationId::new();
         let round_id = round.id;
@@ -513,7 +542,7 @@ impl Project {
         let landscape = landscape(&mut c, input.landscape.as_ref());
         c.finish()?;
         let (Some(phase), Some(valence)) = (phase, valence) else {
-            return Err(Invalid::one("", "incomplete placement"));
+            return Err(Invalid::one("", Reason::Required));
         };
         let o = self
             .observations
@@ -522,7 +551,9 @@ impl Project {
             .ok_or_else(|| {
                 Invalid::one(
                     "observation_id",
-                    "no observation with this id in the project",
+                    Reason::NotInProject {
+                        what: "observation".into(),
+                    },
                 )
             })?;
         let placement = Placement {

@@ -17,7 +17,7 @@ use super::round::RoundContext;
 use super::scan::DigitalFunction;
 use super::story::Story;
 use crate::ids::{ProviderId, UserId};
-use crate::invalid::{Checker, Invalid};
+use crate::invalid::{Checker, Invalid, Reason};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -137,22 +137,26 @@ pub const MIN_SMALL_GROUP: usize = 2;
 ///
 /// Rule: 4–5 people. Smaller groups (2–3) only when the whole project has fewer
 /// than four participants, since then no group of four can be formed at all.
-pub fn group_size_problem(size: usize, participants: usize) -> Option<String> {
+pub fn group_size_problem(size: usize, participants: usize) -> Option<Reason> {
     if size > MAX_GROUP {
-        Some(format!(
-            "has {size} people; a group has at most {MAX_GROUP}, so that every story gets time"
-        ))
+        Some(Reason::GroupTooLarge {
+            size,
+            max: MAX_GROUP,
+        })
     } else if size >= MIN_GROUP {
         None
     } else if size < MIN_SMALL_GROUP {
-        Some("needs at least two people: one who tells and one who listens and asks".into())
+        Some(Reason::GroupTooSmall {
+            min: MIN_SMALL_GROUP,
+        })
     } else if participants < MIN_GROUP {
         None
     } else {
-        Some(format!(
-            "has {size} people; groups have {MIN_GROUP} to {MAX_GROUP}, and a smaller one is only \
-             allowed when the whole project has fewer than {MIN_GROUP} participants"
-        ))
+        Some(Reason::GroupSmall {
+            size,
+            low: MIN_GROUP,
+            high: MAX_GROUP,
+        })
     }
 }
 
@@ -188,7 +192,7 @@ impl Project {
         );
         let mut members = Vec::new();
         match &input.members {
-            None => c.fail("members", "is required: at least one lead"),
+            None => c.fail("members", Reason::Required),
             Some(list) => {
                 for (i, m) in list.iter().enumerate() {
                     let field = format!("members[{i}]");
@@ -196,13 +200,18 @@ impl Project {
                         if m.user_id.is_some()
                             && members.iter().any(|o: &Member| o.user_id == m.user_id)
                         {
-                            c.fail(format!("{field}.user_id"), "is already a member");
+                            c.fail(
+                                format!("{field}.user_id"),
+                                Reason::Already {
+                                    what: "member".into(),
+                                },
+                            );
                         }
                         members.push(m);
                     }
                 }
                 if members.len() == list.len() && !members.iter().any(|m| m.role == Role::Lead) {
-                    c.fail("members", "needs at least one lead who runs the workshop");
+                    c.fail("members", Reason::NeedsLead);
                 }
             }
         }
@@ -248,7 +257,12 @@ impl Project {
     pub fn add_member(&mut self, input: &MemberInput) -> Result<MemberId, Invalid> {
         let m = input.parse()?;
         if m.user_id.is_some() && self.members.iter().any(|o| o.user_id == m.user_id) {
-            return Err(Invalid::one("user_id", "is already a member"));
+            return Err(Invalid::one(
+                "user_id",
+                Reason::Already {
+                    what: "member".into(),
+                },
+            ));
         }
         let id = m.id;
         self.members.push(m);
@@ -262,21 +276,33 @@ impl Project {
         let name = required_text(&mut c, "name", input.name.as_deref(), NAME_MAX);
         let mut members: Vec<MemberId> = Vec::new();
         match &input.members {
-            None => c.fail("members", "is required"),
+            None => c.fail("members", Reason::Required),
             Some(list) => {
                 for (i, id) in list.iter().enumerate() {
                     let field = format!("members[{i}]");
                     match self.member(*id) {
-                        None => c.fail(field, "no member with this id in the project"),
-                        Some(m) if !m.role.takes_part() => c.fail(
+                        None => c.fail(
                             field,
-                            "is an observer; observers follow the work outside the groups",
+                            Reason::NotInProject {
+                                what: "member".into(),
+                            },
                         ),
+                        Some(m) if !m.role.takes_part() => c.fail(field, Reason::IsObserver),
                         Some(m) => {
                             if let Some(g) = self.group_of(m.id) {
-                                c.fail(field, format!("already sits in group {:?}", g.name));
+                                c.fail(
+                                    field,
+                                    Reason::InGroup {
+                                        group: g.name.clone(),
+                                    },
+                                );
                             } else if members.contains(id) {
-                                c.fail(field, "is listed twice");
+                                c.fail(
+                                    field,
+                                    Reason::Repeats {
+                                        value: id.to_string(),
+                                    },
+                                );
                             } else {
                                 members.push(*id);
                             }
@@ -375,16 +401,35 @@ mod tests {
             Utc::now(),
         )
         .unwrap_err();
-        assert!(e.0[0].reason.contains("lead"), "{e}");
+        assert_eq!(e.0[0].reason, Reason::NeedsLead, "{e}");
     }
 
     #[test]
     fn group_size_rule() {
         assert_eq!(group_size_problem(4, 10), None);
         assert_eq!(group_size_problem(5, 10), None);
-        assert!(group_size_problem(6, 10).unwrap().contains("at most 5"));
-        assert!(group_size_problem(3, 10).unwrap().contains("4 to 5"));
-        assert!(group_size_problem(1, 1).unwrap().contains("at least two"));
+        assert_eq!(
+            group_size_problem(6, 10),
+            Some(Reason::GroupTooLarge { size: 6, max: 5 })
+        );
+        assert_eq!(
+            group_size_problem(3, 10),
+            Some(Reason::GroupSmall {
+                size: 3,
+                low: 4,
+                high: 5
+            })
+        );
+        assert_eq!(
+            group_size_problem(1, 1),
+            Some(Reason::GroupTooSmall { min: 2 })
+        );
+        assert!(
+            group_size_problem(1, 1)
+                .unwrap()
+                .to_string()
+                .contains("at least 2")
+        );
         // A small workshop of three may work as one group.
         assert_eq!(group_size_problem(3, 3), None);
         assert_eq!(group_size_problem(2, 2), None);
@@ -409,7 +454,10 @@ mod tests {
             })
             .unwrap_err();
         assert_eq!(e.0[0].field, "members");
-        assert!(e.0[0].reason.contains("has 3 people"), "{e}");
+        assert!(
+            matches!(e.0[0].reason, Reason::GroupSmall { size: 3, .. }),
+            "{e}"
+        );
 
         let e = p
             .add_group(&GroupInput {
@@ -418,7 +466,13 @@ mod tests {
             })
             .unwrap_err();
         assert_eq!(e.0[0].field, "members[0]");
-        assert!(e.0[0].reason.contains("Grupp A"), "{e}");
+        assert_eq!(
+            e.0[0].reason,
+            Reason::InGroup {
+                group: "Grupp A".into()
+            },
+            "{e}"
+        );
 
         let observer = p
             .members
@@ -435,7 +489,7 @@ mod tests {
             })
             .unwrap_err();
         assert_eq!(e.0[0].field, "members[3]");
-        assert!(e.0[0].reason.contains("observer"));
+        assert_eq!(e.0[0].reason, Reason::IsObserver);
 
         let e = p
             .add_group(&GroupInput {
@@ -443,7 +497,10 @@ mod tests {
                 members: Some(people[4..10].to_vec()),
             })
             .unwrap_err();
-        assert!(e.0[0].reason.contains("at most 5"), "{e}");
+        assert!(
+            matches!(e.0[0].reason, Reason::GroupTooLarge { max: 5, .. }),
+            "{e}"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::input::{
 };
 use super::project::Project;
 use super::scan::DigitalFunction;
-use crate::invalid::{Checker, Invalid};
+use crate::invalid::{Checker, Invalid, Reason};
 use crate::value::{Phase, Stance, ValueLandscape, ValueLandscapeInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -132,7 +132,7 @@ impl Project {
         let landscape = landscape(&mut c, input.landscape.as_ref());
         c.finish()?;
         let Some(phase) = phase else {
-            return Err(Invalid::one("phase", "is required"));
+            return Err(Invalid::one("phase", Reason::Required));
         };
         let id = MomentId::new();
         self.moments.push(Moment {
@@ -165,24 +165,36 @@ impl Project {
         if let Some(m) = input.recorded_by
             && self.member(m).is_none()
         {
-            c.fail("recorded_by", "no member with this id in the project");
+            c.fail(
+                "recorded_by",
+                Reason::NotInProject {
+                    what: "member".into(),
+                },
+            );
         }
         let functions = known_ids(
             &mut c,
             "functions",
             input.functions.as_deref().unwrap_or_default(),
             |f| self.function(f).is_some(),
-            "digital function",
+            "function",
         );
         c.finish()?;
         let (Some(perspective), Some(stance)) = (perspective, stance) else {
-            return Err(Invalid::one("", "incomplete stance"));
+            return Err(Invalid::one("", Reason::Required));
         };
         let m = self
             .moments
             .iter_mut()
             .find(|m| m.id == moment)
-            .ok_or_else(|| Invalid::one("moment_id", "no moment with this id in the project"))?;
+            .ok_or_else(|| {
+                Invalid::one(
+                    "moment_id",
+                    Reason::NotInProject {
+                        what: "moment".into(),
+                    },
+                )
+            })?;
         let id = StanceId::new();
         m.stances.push(StanceRecord {
             id,
@@ -201,7 +213,9 @@ impl Project {
         if self.function(function).is_none() {
             return Err(Invalid::one(
                 "function_id",
-                "no digital function with this id in the project",
+                Reason::NotInProject {
+                    what: "function".into(),
+                },
             ));
         }
         let s = self
@@ -209,7 +223,14 @@ impl Project {
             .iter_mut()
             .flat_map(|m| m.stances.iter_mut())
             .find(|s| s.id == stance)
-            .ok_or_else(|| Invalid::one("stance_id", "no stance with this id in the project"))?;
+            .ok_or_else(|| {
+                Invalid::one(
+                    "stance_id",
+                    Reason::NotInProject {
+                        what: "stance".into(),
+                    },
+                )
+            })?;
         if !s.functions.contains(&function) {
             s.functions.push(function);
         }

@@ -110,7 +110,7 @@ impl Project {
     pub fn add_quote(&mut self, input: QuoteInput) -> Result<QuoteId, Invalid> {
         let mut c = Checker::new();
         if self.quotes.iter().any(|q| q.coding_id == input.coding_id) {
-            c.fail("coding_id", "is already quoted in the project");
+            c.fail("coding_id", Reason::AlreadyQuoted);
         }
         let text = c.take(crate::coding::codebook::text_block(
             "text",

@@ -5,7 +5,7 @@ use super::evidence::EvidenceRef;
 use super::ids::{MemberId, ReflectionId};
 use super::input::{TEXT_MAX, known_ids, required_text};
 use super::project::Project;
-use crate::invalid::{Checker, Invalid};
+use crate::invalid::{Checker, Invalid, Reason};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -38,7 +38,12 @@ impl Project {
         if let Some(a) = input.author
             && self.member(a).is_none()
         {
-            c.fail("author", "no member with this id in the project");
+            c.fail(
+                "author",
+                Reason::NotInProject {
+                    what: "member".into(),
+                },
+            );
         }
         let evidence = known_ids(
             &mut c,

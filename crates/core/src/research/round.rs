@@ -5,7 +5,7 @@
 use super::ids::{GroupId, MemberId, ProjectId, TemplateId};
 use super::observation::ProtocolTemplate;
 use super::project::{Group, Member, Project};
-use crate::invalid::Invalid;
+use crate::invalid::{Invalid, Reason};
 use crate::value::{Action, Phase};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -38,14 +38,17 @@ impl Project {
     /// protocol templates (with fresh ids), empty steps, and the focus and
     /// reflections of this round as context for step 1. Needs a chosen focus.
     pub fn next_round(&self, now: DateTime<Utc>) -> Result<Project, Invalid> {
-        let focus = self.focus.as_ref().ok_or_else(|| {
-            Invalid::one(
-                "focus",
-                "choose a focus in step 4 before starting the next round",
-            )
-        })?;
+        let focus = self
+            .focus
+            .as_ref()
+            .ok_or_else(|| Invalid::one("focus", Reason::FocusFirst))?;
         let moment = self.moment(focus.moment_id).ok_or_else(|| {
-            Invalid::one("focus.moment_id", "no moment with this id in the project")
+            Invalid::one(
+                "focus.moment_id",
+                Reason::NotInProject {
+                    what: "moment".into(),
+                },
+            )
         })?;
         let context = RoundContext {
             previous_project: self.id,

@@ -7,7 +7,7 @@ use super::input::{
     NAME_MAX, TEXT_MAX, known_ids, optional_text, optional_word, required_text, word_list,
 };
 use super::project::Project;
-use crate::invalid::{Checker, Invalid};
+use crate::invalid::{Checker, Invalid, Reason};
 use crate::value::{DigitalAspect, Motivation, Phase};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -101,11 +101,11 @@ impl Project {
         );
         let phases = match &input.phases {
             None => {
-                c.fail("phases", "is required: before, during and/or after");
+                c.fail("phases", Reason::Required);
                 Vec::new()
             }
             Some(list) if list.is_empty() => {
-                c.fail("phases", "needs at least one phase");
+                c.fail("phases", Reason::NeedsPhase);
                 Vec::new()
             }
             Some(list) => word_list(&mut c, "phases", list, Phase::parse),
@@ -126,14 +126,19 @@ impl Project {
         if let Some(m) = input.found_by
             && self.member(m).is_none()
         {
-            c.fail("found_by", "no member with this id in the project");
+            c.fail(
+                "found_by",
+                Reason::NotInProject {
+                    what: "member".into(),
+                },
+            );
         }
         let screenshots = known_ids(
             &mut c,
             "screenshots",
             input.screenshots.as_deref().unwrap_or_default(),
             |id| self.attachment(id).is_some(),
-            "uploaded image",
+            "image",
         );
         c.finish()?;
         let id = FunctionId::new();

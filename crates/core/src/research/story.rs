@@ -6,7 +6,7 @@ use super::ids::{GroupId, MemberId, QuestionId, StoryId, StoryMomentId, ValueSta
 use super::input::{NAME_MAX, TEXT_MAX, landscape, optional_text, required_text, required_word};
 use super::project::Project;
 use super::questions::{QuestionForm, check_question};
-use crate::invalid::{Checker, Invalid};
+use crate::invalid::{Checker, Invalid, Reason};
 use crate::value::{Phase, Stance, ValueLandscape, ValueLandscapeInput};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -144,13 +144,18 @@ impl StoryMomentInput {
                 valence,
                 landscape,
             }),
-            _ => Err(Invalid::one("", "incomplete moment")),
+            _ => Err(Invalid::one("", Reason::Required)),
         }
     }
 }
 
 fn no_story() -> Invalid {
-    Invalid::one("story_id", "no story with this id in the project")
+    Invalid::one(
+        "story_id",
+        Reason::NotInProject {
+            what: "story".into(),
+        },
+    )
 }
 
 impl Project {
@@ -193,14 +198,16 @@ impl Project {
             .required("teller", input.teller)
             .and_then(|id| match self.member(id) {
                 None => {
-                    c.fail("teller", "no member with this id in the project");
+                    c.fail(
+                        "teller",
+                        Reason::NotInProject {
+                            what: "member".into(),
+                        },
+                    );
                     None
                 }
                 Some(m) if !m.role.takes_part() => {
-                    c.fail(
-                        "teller",
-                        "is an observer; stories are told by leads and members",
-                    );
+                    c.fail("teller", Reason::IsObserver);
                     None
                 }
                 Some(m) => Some(m.id),
@@ -214,7 +221,7 @@ impl Project {
             .filter_map(|(i, m)| c.take(m.parse().map_err(|e| e.within(&format!("moments[{i}]")))))
             .collect();
         c.finish()?;
-        let teller = teller.ok_or_else(|| Invalid::one("teller", "is required"))?;
+        let teller = teller.ok_or_else(|| Invalid::one("teller", Reason::Required))?;
         let id = StoryId::new();
         let group = self.group_of(teller).map(|g| g.id);
         self.stories.push(Story {
@@ -253,7 +260,12 @@ impl Project {
         if let Some(id) = input.asked_by
             && self.member(id).is_none()
         {
-            c.fail("asked_by", "no member with this id in the project");
+            c.fail(
+                "asked_by",
+                Reason::NotInProject {
+                    what: "member".into(),
+                },
+            );
         }
         let answer = optional_text(&mut c, "answer", input.answer.as_deref(), TEXT_MAX);
         c.finish()?;
@@ -287,7 +299,7 @@ impl Project {
             .iter()
             .find(|m| Some(m.id) == moment_id)
             .map(|m| m.phase)
-            .ok_or_else(|| Invalid::one("moment_id", "no moment with this id in the story"))?;
+            .ok_or_else(|| Invalid::one("moment_id", Reason::NotInStory))?;
         let id = ValueStatementId::new();
         story.value_statements.push(ValueStatement {
             id,
