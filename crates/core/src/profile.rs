@@ -101,7 +101,7 @@ impl NewProfile {
                 c.fail(
                     "attributes",
                     Reason::WrongType {
-                        expected: "a JSON object".into(),
+                        expected: "object".into(),
                     },
                 );
                 Map::new()

@@ -169,7 +169,8 @@ reasons! {
         "unknown value {value:?}; expected one of {allowed}";
     Repeats = "repeats" { value: String } => "repeats {value:?}, which is already given";
     RepeatsOf = "repeats-of" { other: String } => "repeats the value of {other}";
-    WrongType = "wrong-type" { expected: String } => "must be {expected}";
+    /// `expected` is a JSON type: object, array, string, number, integer, boolean.
+    WrongType = "wrong-type" { expected: String } => "must be a JSON {expected}";
     UnknownField = "unknown-field" { name: String } => "has an unknown field {name:?}";
     Unreadable = "unreadable" { detail: String } => "could not be read: {detail}";
     TooLargeJson = "too-large-json" { max: usize } => "must be at most {max} bytes as JSON";
@@ -296,7 +297,7 @@ reasons! {
     PhaseOfMoment = "phase-of-moment" { phase: String } => "must be the phase of its moment, {phase}";
     NotWithStep = "not-with-step" => "cannot be asked for together with a step";
     ConsentOnly = "consent-only" => "may only be given with consent: true";
-    NotImage = "not-image" => "is not a PNG, JPEG or WebP image that can be read";
+    NotImage = "not-image" => "is not a PNG, JPEG, GIF or WebP image that can be read";
     TooLargeImage = "too-large-image" { max: usize } => "is larger than {max} bytes";
     ImageSize = "image-size" => "the image needs a width and a height";
     PublishableOnly = "publishable-only" => "only publishable keys are tied to origins";

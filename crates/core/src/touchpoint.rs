@@ -270,7 +270,7 @@ impl NewTouchpoint {
                 c.fail(
                     "properties",
                     Reason::WrongType {
-                        expected: "a JSON object".into(),
+                        expected: "object".into(),
                     },
                 );
                 None

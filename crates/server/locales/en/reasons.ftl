@@ -11,7 +11,15 @@ reason-edge-white-space = must not start or end with a space
 reason-one-of = “{ $value }” is not one of the choices: { $allowed }
 reason-repeats = “{ $value }” is given twice
 reason-repeats-of = repeats the value of { $other }
-reason-wrong-type = must be { $expected }
+reason-wrong-type = { $expected ->
+    [object] must be an object of names and values
+    [array] must be a list
+    [string] must be a text
+    [number] must be a number
+    [integer] must be a whole number
+    [boolean] must be true or false
+   *[other] must be a JSON { $expected }
+}
 reason-unknown-field = has a field it does not know: { $name }
 reason-unreadable = could not be read: { $detail }
 reason-too-large-json = must be at most { $max } bytes as JSON
@@ -131,9 +139,45 @@ reason-within-round = must be within the round, { $start } to { $end }
 reason-round-before = must be the round before this one
 reason-phase-of-moment = must be the phase of its moment, { $phase }
 reason-consent-only = may only be given with consent
-reason-not-image = is not an image that can be read: choose a PNG, JPEG or WebP file
+reason-not-image = is not an image that can be read: choose a PNG, JPEG, GIF or WebP file
 reason-too-large-image = is larger than { $max } bytes
 reason-image-size = the image needs a width and a height
 reason-publishable-only = only publishable keys are tied to origins
 reason-none-seen = none seen
 reason-not-with-step = cannot be asked for together with a step
+reason-not-in-story = names no moment of this story
+reason-group-too-large = has { $size } people; a group has at most { $max }, so that every story gets time
+reason-group-too-small = needs at least { $min } people: one who tells and one who listens and asks
+reason-group-small = has { $size } people; groups have { $low } to { $high }, and a smaller one only when the whole project has fewer than { $low } participants
+reason-in-group = already sits in the group “{ $group }”
+reason-no-template = is required: the project has no protocol yet
+reason-fill-one = fill in at least one field
+reason-focus-first = choose a focus in step 4 before starting the next round
+reason-unclassified-empty = is required: the moment has no likes or dislikes yet
+reason-unclassified-one-sided = { $perspective ->
+    [provider] is required: nothing from the service provider's side yet
+   *[customer] is required: nothing from the customer's side yet
+}
+reason-unclassified-tie = { $perspective ->
+    [provider] is required: as many likes as dislikes from the service provider's side
+   *[customer] is required: as many likes as dislikes from the customer's side
+}
+reason-say-why = is required: say why { $action ->
+    [automate] automate
+    [simplify] simplify
+    [autonomise] autonomise
+   *[strengthen] strengthen
+} when the four-field model suggests { $suggested ->
+    [automate] automate
+    [simplify] simplify
+    [autonomise] autonomise
+   *[strengthen] strengthen
+}
+reason-say-why-unclassified = is required: the moment is not yet in a field, so say why this action
+reason-already-quoted = is already quoted in the project
+reason-unreadable-image = looks like { $content_type } but cannot be read: the file may be damaged or cut short
+reason-required-or = is required (or fill in { $other })
+reason-not-both = fill in { $first } or { $second }, not both
+reason-too-far-ahead = lies more than { $hours } hours in the future
+reason-before-epoch = lies before 1970
+reason-not-cursor = is not a position from an earlier page

@@ -11,7 +11,15 @@ reason-edge-white-space = får inte börja eller sluta med mellanslag
 reason-one-of = ”{ $value }” är inte ett av alternativen: { $allowed }
 reason-repeats = ”{ $value }” finns redan
 reason-repeats-of = upprepar värdet i { $other }
-reason-wrong-type = måste vara { $expected }
+reason-wrong-type = { $expected ->
+    [object] måste vara ett objekt av namn och värden
+    [array] måste vara en lista
+    [string] måste vara en text
+    [number] måste vara ett tal
+    [integer] måste vara ett heltal
+    [boolean] måste vara sant eller falskt
+   *[other] måste vara JSON av typen { $expected }
+}
 reason-unknown-field = har ett fält som inte finns: { $name }
 reason-unreadable = kunde inte läsas: { $detail }
 reason-too-large-json = får vara högst { $max } byte som JSON
@@ -131,9 +139,45 @@ reason-within-round = måste ligga inom rundan, { $start } till { $end }
 reason-round-before = måste vara rundan före den här
 reason-phase-of-moment = måste vara ögonblickets fas, { $phase }
 reason-consent-only = får bara anges med samtycke
-reason-not-image = är ingen bild som kan läsas: välj en PNG-, JPEG- eller WebP-fil
+reason-not-image = är ingen bild som kan läsas: välj en PNG-, JPEG-, GIF- eller WebP-fil
 reason-too-large-image = är större än { $max } byte
 reason-image-size = bilden behöver en bredd och en höjd
 reason-publishable-only = bara publicerbara nycklar knyts till ursprung
 reason-none-seen = inget sett
 reason-not-with-step = kan inte väljas tillsammans med ett steg
+reason-not-in-story = pekar inte på något ögonblick i den här berättelsen
+reason-group-too-large = har { $size } personer; en grupp har högst { $max }, så att varje berättelse får tid
+reason-group-too-small = behöver minst { $min } personer: en som berättar och en som lyssnar och frågar
+reason-group-small = har { $size } personer; grupper har { $low } till { $high }, och en mindre bara när hela projektet har färre än { $low } deltagare
+reason-in-group = sitter redan i gruppen ”{ $group }”
+reason-no-template = måste fyllas i: projektet har inget protokoll än
+reason-fill-one = fyll i minst ett fält
+reason-focus-first = välj ett fokus i steg 4 innan nästa runda börjar
+reason-unclassified-empty = måste fyllas i: ögonblicket har inga gillar eller ogillar än
+reason-unclassified-one-sided = { $perspective ->
+    [provider] måste fyllas i: inget från tjänsteleverantörens sida än
+   *[customer] måste fyllas i: inget från kundens sida än
+}
+reason-unclassified-tie = { $perspective ->
+    [provider] måste fyllas i: lika många gillar som ogillar från tjänsteleverantörens sida
+   *[customer] måste fyllas i: lika många gillar som ogillar från kundens sida
+}
+reason-say-why = måste fyllas i: säg varför { $action ->
+    [automate] automatisera
+    [simplify] förenkla
+    [autonomise] autonomisera
+   *[strengthen] förstärka
+} när Fyrfältsmodellen föreslår { $suggested ->
+    [automate] automatisera
+    [simplify] förenkla
+    [autonomise] autonomisera
+   *[strengthen] förstärka
+}
+reason-say-why-unclassified = måste fyllas i: ögonblicket ligger inte i något fält än, så säg varför just den här åtgärden
+reason-already-quoted = är redan citerat i projektet
+reason-unreadable-image = ser ut som { $content_type } men kan inte läsas: filen kan vara skadad eller avkortad
+reason-required-or = måste fyllas i (eller fyll i { $other })
+reason-not-both = fyll i { $first } eller { $second }, inte båda
+reason-too-far-ahead = ligger mer än { $hours } timmar fram i tiden
+reason-before-epoch = ligger före 1970
+reason-not-cursor = är ingen position från en tidigare sida
