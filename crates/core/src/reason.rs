@@ -343,6 +343,62 @@ reasons! {
     TooFarAhead = "too-far-ahead" { hours: i64 } => "lies more than {hours} hours in the future";
     BeforeEpoch = "before-epoch" => "lies before 1970";
     NotCursor = "not-cursor" => "is not a cursor from a previous page";
+    // Added for surveys and coding.
+    SurveyClosed = "survey-closed" => "is closed and takes no more responses";
+    SurveyDraft = "survey-draft" => "is a draft and takes no responses until it is opened";
+    /// `kind` is a question kind: scale, matrix, open_text, single_choice,
+    /// multiple_choice, nps or csat.
+    DoesNotApply = "does-not-apply" { kind: String } => "does not apply to {kind} questions";
+    NameItemSuchAs = "name-item-such-as" { question: String, example: String } =>
+        "{question} is a matrix: name one of its items, such as {example}";
+    NotSplit = "not-split" { value: String, segments: List } =>
+        "{value:?} is neither a question of this survey nor a segment ({segments})";
+    SplitSeveral = "split-several" { key: String } =>
+        "{key} is a multiple choice: a response may fall in several of its options, so it cannot split responses into groups";
+    SplitOpenText = "split-open-text" { key: String } => "{key} is open text and has no categories";
+    /// `chain` is the keys of the codes, joined by " → ".
+    ParentCycle = "parent-cycle" { chain: String } => "makes a cycle: {chain}";
+    KeyTooDeep = "key-too-deep" { max: usize } =>
+        "nests too deep for a key of at most {max} characters";
+    NotWellFormed = "not-well-formed" { byte: usize, detail: String } =>
+        "is not well-formed XML near byte {byte}: {detail}";
+    RootElement = "root-element" { name: String } =>
+        "is not a REFI-QDA codebook: the root element must be {name}";
+    SecondRoot = "second-root" => "has a second root element";
+    RepeatsElement = "repeats-element" { name: String } => "repeats {name}; a codebook has one";
+    BadAttribute = "bad-attribute" { detail: String } => "has a bad attribute: {detail}";
+    UnknownEntity = "unknown-entity" { name: String } => "uses the unknown entity &{name};";
+    ElementNotClosed = "element-not-closed" => "is not closed before the document ends";
+    // Statistics (`StatsError::reason`); values that are fractions are written as text.
+    TooFewObservations = "too-few-observations" { needed: usize, got: usize } =>
+        "needs at least {needed} observations, got {got}";
+    InvalidLevel = "invalid-level" { value: String } =>
+        "the confidence level must lie strictly between 0 and 1, got {value}";
+    NotFinite = "not-finite" { index: usize } => "observation {index} is not a finite number";
+    OffScale = "off-scale" { index: usize, value: String, low: i64, high: i64 } =>
+        "observation {index} ({value}) is not a point of the scale {low} to {high}";
+    ScaleTooShort = "scale-too-short" { low: i64, high: i64, min: usize } =>
+        "the scale {low} to {high} has too few points; this needs at least {min}";
+    ScaleTooLong = "scale-too-long" { low: i64, high: i64, max: usize } =>
+        "the scale {low} to {high} has too many points; at most {max} are allowed";
+    /// `left` and `right` name the two inputs: rows and columns, coder a and coder b,
+    /// scores and code flags.
+    LengthMismatch = "length-mismatch" { left: String, right: String, left_len: usize, right_len: usize } =>
+        "{left} and {right} must have the same length, got {left_len} and {right_len}";
+    SuccessesExceedTotal = "successes-exceed-total" { successes: i64, n: i64 } =>
+        "{successes} successes out of {n} answers is impossible";
+    ZeroVariance = "zero-variance" => "both groups have zero variance, so the t statistic is undefined";
+    TableTooSmall = "table-too-small" { rows: usize, columns: usize } =>
+        "the table needs at least two rows and two columns, got {rows}x{columns}";
+    RaggedTable = "ragged-table" { row: usize, expected: usize, got: usize } =>
+        "table row {row} has {got} cells, expected {expected}";
+    /// `axis` is row or column.
+    EmptyMargin = "empty-margin" { axis: String, index: usize } => "table {axis} {index} has no observations";
+    UndefinedKappa = "undefined-kappa" =>
+        "chance agreement is 1 (both coders used a single, shared label), so kappa is undefined";
+    Overflow = "overflow" => "the values are too large to compute in double precision";
+    /// `name` is the distribution's name, such as Student's t or chi-square.
+    NoDistribution = "no-distribution" { name: String } => "could not build the {name} distribution";
 }
 
 impl From<&str> for Reason {

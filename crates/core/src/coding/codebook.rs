@@ -11,7 +11,7 @@
 //! its codings), although the default and imported codebooks are built that way.
 //! Removing a code that has codings is refused by the server, which knows the codings.
 
-use crate::invalid::{Checker, Invalid, text};
+use crate::invalid::{Checker, Invalid, Reason, text};
 use crate::survey::Language;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
@@ -54,11 +54,11 @@ impl CodeKey {
         } else {
             Err(Invalid::one(
                 "",
-                format!(
-                    "must be lower-case words joined by dots, such as motivation.experiences: each word a \
-                     lower-case letter, then lower-case letters, digits or _ (at most {MAX_KEY_WORD} characters), \
-                     the key at most {MAX_KEY}"
-                ),
+                Reason::Key {
+                    low: 1,
+                    high: MAX_KEY,
+                    marks: "_ .".into(),
+                },
             ))
         }
     }
@@ -433,10 +433,10 @@ impl Codebook {
         if self.codes.len() > MAX_CODES {
             c.fail(
                 "codes",
-                format!(
-                    "has {} codes; at most {MAX_CODES} are allowed",
-                    self.codes.len()
-                ),
+                Reason::TooManyCodes {
+                    count: self.codes.len(),
+                    max: MAX_CODES,
+                },
             );
         }
         for (i, code) in self.codes.iter().enumerate() {
@@ -454,10 +454,7 @@ impl Codebook {
                     };
                     match checked {
                         Ok(t) if t == *v => {}
-                        Ok(_) => c.fail(
-                            format!("{at}.{field}"),
-                            "must not start or end with white space",
-                        ),
+                        Ok(_) => c.fail(format!("{at}.{field}"), Reason::EdgeWhiteSpace),
                         Err(e) => {
                             c.take::<String>(Err(e));
                         }
@@ -475,16 +472,19 @@ impl CodebookInput {
     pub fn parse(&self) -> Result<Codebook, Invalid> {
         let mut c = Checker::new();
         let Some(list) = &self.codes else {
-            c.fail("codes", "is required: the whole list of codes");
+            c.fail("codes", Reason::Required);
             return Err(c.finish().unwrap_err());
         };
         if list.is_empty() {
-            c.fail("codes", "needs at least one code");
+            c.fail("codes", Reason::NeedsCode);
         }
         if list.len() > MAX_CODES {
             c.fail(
                 "codes",
-                format!("has {} codes; at most {MAX_CODES} are allowed", list.len()),
+                Reason::TooManyCodes {
+                    count: list.len(),
+                    max: MAX_CODES,
+                },
             );
         }
         let mut codes = Vec::with_capacity(list.len());
@@ -514,7 +514,7 @@ impl CodeInput {
         let mut c = Checker::new();
         let key = match self.key.as_deref() {
             None => {
-                c.fail("key", "is required");
+                c.fail("key", Reason::Required);
                 None
             }
             Some(k) => c.take(CodeKey::parse(k.trim()).map_err(|e| e.within("key"))),
@@ -524,10 +524,7 @@ impl CodeInput {
         }
         let (sv, en) = match (given(&self.name_sv), given(&self.name_en)) {
             (None, None) => {
-                c.fail(
-                    "name_sv",
-                    "is required (or give name_en; a missing name copies the other)",
-                );
+                c.fail("name_sv", Reason::Required);
                 (None, None)
             }
             (sv, en) => {
@@ -543,10 +540,7 @@ impl CodeInput {
         let guid = given(&self.guid).and_then(|g| match Uuid::parse_str(g.trim()) {
             Ok(u) => Some(u),
             Err(_) => {
-                c.fail(
-                    "guid",
-                    "must be a GUID such as 1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294",
-                );
+                c.fail("guid", Reason::Guid);
                 None
             }
         });
@@ -567,21 +561,15 @@ pub(crate) fn text_block(field: &str, value: &str, max: usize) -> Result<String,
     let v = value.replace("\r\n", "\n");
     let v = v.trim();
     if v.is_empty() {
-        return Err(Invalid::one(field, "must not be empty"));
+        return Err(Invalid::one(field, Reason::Empty));
     }
     if v.chars().count() > max {
-        return Err(Invalid::one(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(Invalid::one(field, Reason::TooLong { max }));
     }
     if v.chars()
         .any(|ch| ch.is_control() && ch != '\n' && ch != '\t')
     {
-        return Err(Invalid::one(
-            field,
-            "must not contain control characters other than newlines and tabs",
-        ));
+        return Err(Invalid::one(field, Reason::ControlCharactersInText));
     }
     Ok(v.to_string())
 }
@@ -593,7 +581,9 @@ fn structure(c: &mut Checker, codes: &[Code]) {
         if let Some(j) = first.get(code.key.as_str()) {
             c.fail(
                 format!("codes[{i}].key"),
-                format!("repeats the key of codes[{j}]"),
+                Reason::RepeatsOf {
+                    other: format!("codes[{j}].key"),
+                },
             );
         } else {
             first.insert(code.key.as_str(), i);
@@ -609,13 +599,15 @@ fn structure(c: &mut Checker, codes: &[Code]) {
         let Some(parent) = &code.parent else { continue };
         let field = format!("codes[{i}].parent");
         if parent == &code.key {
-            c.fail(field, "names the code itself");
+            c.fail(field, Reason::NamesItself);
             continue;
         }
         if !first.contains_key(parent.as_str()) {
             c.fail(
                 field,
-                format!("no code with the key {parent} in the codebook"),
+                Reason::NoCode {
+                    key: parent.to_string(),
+                },
             );
             continue;
         }
@@ -627,7 +619,9 @@ fn structure(c: &mut Checker, codes: &[Code]) {
                 chain.push(k);
                 c.fail(
                     field.clone(),
-                    format!("makes a cycle: {}", chain.join(" → ")),
+                    Reason::ParentCycle {
+                        chain: chain.join(" → "),
+                    },
                 );
                 break;
             }
@@ -638,13 +632,7 @@ fn structure(c: &mut Checker, codes: &[Code]) {
             at = parent_of(k);
         }
         if at.is_none() && chain.len() > MAX_DEPTH {
-            c.fail(
-                field,
-                format!(
-                    "nests {} deep; codes nest at most {MAX_DEPTH} deep",
-                    chain.len()
-                ),
-            );
+            c.fail(field, Reason::NestsTooDeep { max: MAX_DEPTH });
         }
     }
 }
@@ -792,9 +780,20 @@ mod tests {
             ],
             "{e}"
         );
-        assert_eq!(e.0[0].reason, "repeats the key of codes[0]");
-        assert_eq!(e.0[2].reason, "makes a cycle: c → d → c");
-        assert_eq!(e.0[4].reason, "names the code itself");
+        assert_eq!(
+            e.0[0].reason,
+            Reason::RepeatsOf {
+                other: "codes[0].key".into()
+            }
+        );
+        assert_eq!(e.0[1].reason, Reason::NoCode { key: "nope".into() });
+        assert_eq!(
+            e.0[2].reason,
+            Reason::ParentCycle {
+                chain: "c → d → c".into()
+            }
+        );
+        assert_eq!(e.0[4].reason, Reason::NamesItself);
 
         assert_eq!(fields(&input(json!({})).parse().unwrap_err()), ["codes"]);
         assert_eq!(

@@ -38,7 +38,7 @@ use super::codebook::{
     Code, CodeKey, Codebook, MAX_CODES, MAX_DEPTH, MAX_DESCRIPTION, MAX_KEY, MAX_KEY_WORD,
     MAX_NAME, key_guid, text_block,
 };
-use crate::invalid::{Checker, Invalid, text};
+use crate::invalid::{Checker, Invalid, List, Reason, text};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::reader::Reader;
@@ -156,7 +156,9 @@ pub fn from_qdc(xml: &str, current: &Codebook) -> Result<Codebook, Invalid> {
         {
             c.fail(
                 format!("{}/@guid", r.path),
-                "repeats the GUID of an earlier code",
+                Reason::Repeats {
+                    value: g.to_string(),
+                },
             );
         }
     }
@@ -170,7 +172,7 @@ pub fn from_qdc(xml: &str, current: &Codebook) -> Result<Codebook, Invalid> {
     let mut codes: Vec<Code> = Vec::with_capacity(raws.len());
     for r in &raws {
         let Some(name) = &r.name else {
-            c.fail(format!("{}/@name", r.path), "is required");
+            c.fail(format!("{}/@name", r.path), Reason::Required);
             codes.push(placeholder());
             continue;
         };
@@ -187,11 +189,10 @@ pub fn from_qdc(xml: &str, current: &Codebook) -> Result<Codebook, Invalid> {
             None => name.clone(),
             Some(sv) => match text(&format!("{}/Description", r.path), sv, MAX_NAME) {
                 Ok(sv) => sv,
+                // The Swedish name's line of the Description (sv: …) is refused as
+                // the Description.
                 Err(e) => {
-                    c.fail(
-                        e.0[0].field.clone(),
-                        format!("its Swedish name (sv: …) {}", e.0[0].reason),
-                    );
+                    c.take::<()>(Err(e));
                     name.clone()
                 }
             },
@@ -212,10 +213,7 @@ pub fn from_qdc(xml: &str, current: &Codebook) -> Result<Codebook, Invalid> {
             None => match derive_key(parent.as_ref(), &name, &mut taken) {
                 Some(k) => k,
                 None => {
-                    c.fail(
-                        r.path.clone(),
-                        format!("nests too deep for a key of at most {MAX_KEY} characters"),
-                    );
+                    c.fail(r.path.clone(), Reason::KeyTooDeep { max: MAX_KEY });
                     placeholder().key
                 }
             },
@@ -345,7 +343,7 @@ fn read(xml: &str) -> Result<Vec<Raw>, Invalid> {
     let mut paths: Vec<String> = Vec::new();
     let mut raws: Vec<Raw> = Vec::new();
     let mut root_seen = false;
-    let fail = |path: &str, reason: String| Err(Invalid::one(path, reason));
+    let fail = |path: &str, reason: Reason| Err(Invalid::one(path, reason));
     loop {
         let position = reader.buffer_position();
         let event = match reader.read_event() {
@@ -354,7 +352,10 @@ fn read(xml: &str) -> Result<Vec<Raw>, Invalid> {
                 let at = paths.last().map_or("/", String::as_str);
                 return fail(
                     at,
-                    format!("is not well-formed XML near byte {position}: {e}"),
+                    Reason::NotWellFormed {
+                        byte: usize::try_from(position).unwrap_or(usize::MAX),
+                        detail: e.to_string(),
+                    },
                 );
             }
         };
@@ -373,24 +374,34 @@ fn read(xml: &str) -> Result<Vec<Raw>, Invalid> {
             };
             let (frame, path) = match stack.last_mut() {
                 None if root_seen => {
-                    return fail("/", "has a second root element".into());
+                    return fail("/", Reason::SecondRoot);
                 }
                 None => {
                     if name != "CodeBook" {
                         return fail(
                             &format!("/{name}"),
-                            "is not a REFI-QDA codebook: the root element must be CodeBook".into(),
+                            Reason::RootElement {
+                                name: "CodeBook".into(),
+                            },
                         );
                     }
                     root_seen = true;
                     for a in e.attributes() {
                         let a = a.map_err(|err| {
-                            Invalid::one("/CodeBook", format!("has a bad attribute: {err}"))
+                            Invalid::one(
+                                "/CodeBook",
+                                Reason::BadAttribute {
+                                    detail: err.to_string(),
+                                },
+                            )
                         })?;
                         if a.key.as_ref() == "xmlns" && &*a.value != NAMESPACE {
                             return fail(
                                 "/CodeBook/@xmlns",
-                                format!("must be {NAMESPACE}, not {:?}", &*a.value),
+                                Reason::OneOf {
+                                    value: a.value.to_string(),
+                                    allowed: List::of([NAMESPACE]),
+                                },
                             );
                         }
                     }
@@ -401,7 +412,9 @@ fn read(xml: &str) -> Result<Vec<Raw>, Invalid> {
                     if *codes > 1 {
                         return fail(
                             &format!("{parent_path}/Codes[{codes}]"),
-                            "repeats Codes; a codebook has one".into(),
+                            Reason::RepeatsElement {
+                                name: "Codes".into(),
+                            },
                         );
                     }
                     (Frame::Codes { children: 0 }, format!("{parent_path}/Codes"))
@@ -414,15 +427,15 @@ fn read(xml: &str) -> Result<Vec<Raw>, Invalid> {
                     let parent = parent_code;
                     let depth = parent.map_or(1, |p| raws[p].depth + 1);
                     if depth > MAX_DEPTH {
-                        return fail(
-                            &path,
-                            format!("nests {depth} deep; codes nest at most {MAX_DEPTH} deep"),
-                        );
+                        return fail(&path, Reason::NestsTooDeep { max: MAX_DEPTH });
                     }
                     if raws.len() >= MAX_CODES {
                         return fail(
                             &path,
-                            format!("is one code too many; a codebook has at most {MAX_CODES}"),
+                            Reason::TooManyCodes {
+                                count: MAX_CODES + 1,
+                                max: MAX_CODES,
+                            },
                         );
                     }
                     let mut raw = Raw {
@@ -435,23 +448,28 @@ fn read(xml: &str) -> Result<Vec<Raw>, Invalid> {
                     };
                     for a in e.attributes() {
                         let a = a.map_err(|err| {
-                            Invalid::one(path.clone(), format!("has a bad attribute: {err}"))
+                            Invalid::one(
+                                path.clone(),
+                                Reason::BadAttribute {
+                                    detail: err.to_string(),
+                                },
+                            )
                         })?;
                         let value = a
                             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                             .map_err(|err| {
-                                Invalid::one(format!("{path}/@{}", a.key.as_ref()), err.to_string())
+                                Invalid::one(
+                                    format!("{path}/@{}", a.key.as_ref()),
+                                    Reason::BadXml {
+                                        detail: err.to_string(),
+                                    },
+                                )
                             })?;
                         match a.key.local_name().as_ref() {
                             "guid" => match Uuid::parse_str(value.trim()) {
                                 Ok(g) => raw.guid = Some(g),
                                 Err(_) => {
-                                    return fail(
-                                        &format!("{path}/@guid"),
-                                        format!(
-                                            "{value:?} is not a GUID such as 1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294"
-                                        ),
-                                    );
+                                    return fail(&format!("{path}/@guid"), Reason::Guid);
                                 }
                             },
                             "name" => raw.name = Some(value.into_owned()),
@@ -459,7 +477,7 @@ fn read(xml: &str) -> Result<Vec<Raw>, Invalid> {
                         }
                     }
                     if raw.guid.is_none() {
-                        return fail(&format!("{path}/@guid"), "is required".into());
+                        return fail(&format!("{path}/@guid"), Reason::Required);
                     }
                     raws.push(raw);
                     (
@@ -507,9 +525,23 @@ fn read(xml: &str) -> Result<Vec<Raw>, Invalid> {
                         Ok(Some(ch)) => ch.to_string(),
                         Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
                             Some(s) => s.to_string(),
-                            None => return fail(&at, format!("uses the unknown entity &{};", &*r)),
+                            None => {
+                                return fail(
+                                    &at,
+                                    Reason::UnknownEntity {
+                                        name: r.to_string(),
+                                    },
+                                );
+                            }
                         },
-                        Err(e) => return fail(&at, e.to_string()),
+                        Err(e) => {
+                            return fail(
+                                &at,
+                                Reason::BadXml {
+                                    detail: e.to_string(),
+                                },
+                            );
+                        }
                     };
                     raws[*code].description.push_str(&resolved);
                 }
@@ -519,19 +551,21 @@ fn read(xml: &str) -> Result<Vec<Raw>, Invalid> {
         }
     }
     if !root_seen {
-        return fail("/", "is empty: expected a CodeBook element".into());
+        return fail(
+            "/",
+            Reason::RootElement {
+                name: "CodeBook".into(),
+            },
+        );
     }
     if !stack.is_empty() {
         return fail(
             paths.last().map_or("/", String::as_str),
-            "is not closed before the document ends".into(),
+            Reason::ElementNotClosed,
         );
     }
     if raws.is_empty() {
-        return fail(
-            "/CodeBook/Codes",
-            "holds no Code: a codebook needs at least one code".into(),
-        );
+        return fail("/CodeBook/Codes", Reason::NeedsCode);
     }
     Ok(raws)
 }
@@ -672,19 +706,31 @@ mod tests {
             format!("<CodeBook xmlns=\"{NAMESPACE}\"><Codes>{codes}</Codes></CodeBook>")
         };
         let g = |n: u8| format!("{n:X}FF58B12-6F6F-4B0C-8BE5-BBDC91F55294");
-        assert_eq!(err("<Project/>").0, "/Project");
-        assert_eq!(err("").0, "/");
+        let root = Reason::RootElement {
+            name: "CodeBook".into(),
+        };
+        assert_eq!(err("<Project/>"), ("/Project".into(), root.clone()));
+        assert_eq!(err(""), ("/".into(), root));
         assert_eq!(
-            err("<CodeBook xmlns=\"urn:QDA-XML:project:1.0\"/>").0,
-            "/CodeBook/@xmlns"
+            err("<CodeBook xmlns=\"urn:QDA-XML:project:1.0\"/>"),
+            (
+                "/CodeBook/@xmlns".into(),
+                Reason::OneOf {
+                    value: "urn:QDA-XML:project:1.0".into(),
+                    allowed: List::of([NAMESPACE])
+                }
+            )
         );
-        assert_eq!(err(&wrap("")).0, "/CodeBook/Codes");
+        assert_eq!(
+            err(&wrap("")),
+            ("/CodeBook/Codes".into(), Reason::NeedsCode)
+        );
         let (field, reason) = err(&wrap(&format!(
             "<Code guid=\"{}\" name=\"A\"><Code guid=\"nope\" name=\"B\"/></Code>",
             g(1)
         )));
         assert_eq!(field, "/CodeBook/Codes/Code[1]/Code[1]/@guid");
-        assert!(reason.contains("is not a GUID"), "{reason}");
+        assert_eq!(reason, Reason::Guid);
         assert_eq!(
             err(&wrap(&format!(
                 "<Code guid=\"{}\" name=\"A\"/><Code name=\"B\"/>",
@@ -701,12 +747,14 @@ mod tests {
             ))),
             (
                 "/CodeBook/Codes/Code[2]/@guid".into(),
-                "repeats the GUID of an earlier code".into()
+                Reason::Repeats {
+                    value: "1ff58b12-6f6f-4b0c-8be5-bbdc91f55294".into()
+                }
             )
         );
         assert_eq!(
             err(&wrap(&format!("<Code guid=\"{}\"/>", g(1)))),
-            ("/CodeBook/Codes/Code[1]/@name".into(), "is required".into())
+            ("/CodeBook/Codes/Code[1]/@name".into(), Reason::Required)
         );
         assert_eq!(
             err(&wrap(&format!("<Code guid=\"{}\" name=\"  \"/>", g(1)))).0,
@@ -723,17 +771,22 @@ mod tests {
             g(1)
         )));
         assert_eq!(field, "/CodeBook/Codes/Code[1]/Description");
-        assert!(reason.contains("&nbsp;"), "{reason}");
+        assert_eq!(
+            reason,
+            Reason::UnknownEntity {
+                name: "nbsp".into()
+            }
+        );
         let (field, reason) = err(&wrap(&format!("<Code guid=\"{}\" name=\"A\"></Cod>", g(1))));
         assert_eq!(field, "/CodeBook/Codes/Code[1]");
-        assert!(reason.contains("not well-formed"), "{reason}");
+        assert!(matches!(reason, Reason::NotWellFormed { .. }), "{reason:?}");
         // Nine levels is one too many.
         let mut deep = String::new();
         for i in 0..9u8 {
             deep.push_str(&format!("<Code guid=\"{}\" name=\"L{i}\">", g(i)));
         }
         deep.push_str(&"</Code>".repeat(9));
-        assert!(err(&wrap(&deep)).1.contains("at most 8 deep"));
+        assert_eq!(err(&wrap(&deep)).1, Reason::NestsTooDeep { max: 8 });
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use super::codebook::{CodeKey, Codebook};
 use crate::ids::id_type;
-use crate::invalid::{Checker, Invalid, text};
+use crate::invalid::{Checker, Invalid, Reason, text};
 use crate::survey::{Answer, QuestionKind, Response, ResponseId, Survey, SurveyId, SurveyKey};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -141,7 +141,7 @@ impl CodingInput {
         let mut c = Checker::new();
         let response = match self.response_id {
             None => {
-                c.fail("response_id", "is required");
+                c.fail("response_id", Reason::Required);
                 None
             }
             Some(id) => {
@@ -149,31 +149,33 @@ impl CodingInput {
                     .iter()
                     .find(|r| r.id == id && r.survey_id == survey.id);
                 if found.is_none() {
-                    c.fail("response_id", "no response with this id to this survey");
+                    c.fail("response_id", Reason::NoResponse);
                 }
                 found
             }
         };
         let question = match self.question.as_deref() {
             None => {
-                c.fail("question", "is required");
+                c.fail("question", Reason::Required);
                 None
             }
             Some(key) => match survey.question(key) {
                 None => {
                     c.fail(
                         "question",
-                        format!("{key:?} is not a question of this survey"),
+                        Reason::NoQuestion {
+                            key: key.to_string(),
+                        },
                     );
                     None
                 }
                 Some(q) if !matches!(q.kind, QuestionKind::OpenText { .. }) => {
                     c.fail(
                         "question",
-                        format!(
-                            "{key:?} is a {} question; only open-text answers are coded",
-                            q.kind.name()
-                        ),
+                        Reason::NotOpenText {
+                            key: key.to_string(),
+                            kind: q.kind.name().to_string(),
+                        },
                     );
                     None
                 }
@@ -184,7 +186,7 @@ impl CodingInput {
             (Some(r), Some(q)) => match r.answers.get(q.as_str()) {
                 Some(Answer::Text(t)) => Some(t.as_str()),
                 _ => {
-                    c.fail("question", "the response did not answer this question");
+                    c.fail("question", Reason::NotAnswered);
                     None
                 }
             },
@@ -192,25 +194,22 @@ impl CodingInput {
         };
         let start = match self.start {
             None => {
-                c.fail("start", "is required");
+                c.fail("start", Reason::Required);
                 None
             }
             Some(s) if s < 0 => {
-                c.fail("start", "must not be negative");
+                c.fail("start", Reason::Negative);
                 None
             }
             Some(s) => Some(s),
         };
         let end = match self.end {
             None => {
-                c.fail("end", "is required");
+                c.fail("end", Reason::Required);
                 None
             }
             Some(e) if start.is_some_and(|s| e <= s) => {
-                c.fail(
-                    "end",
-                    "must be more than start: a span holds at least one character",
-                );
+                c.fail("end", Reason::SpanEmpty);
                 None
             }
             Some(e) => Some(e),
@@ -220,21 +219,25 @@ impl CodingInput {
             if s >= length {
                 c.fail(
                     "start",
-                    format!("is past the end of the answer, which has {length} characters"),
+                    Reason::PastEnd {
+                        length: length as usize,
+                    },
                 );
             }
             if e > length {
                 c.fail(
                     "end",
-                    format!("is past the end of the answer, which has {length} characters"),
+                    Reason::PastEnd {
+                        length: length as usize,
+                    },
                 );
             } else if slice_chars(text, s as usize, e as usize).trim().is_empty() {
-                c.fail("end", "the span holds only white space");
+                c.fail("end", Reason::SpanWhiteSpace);
             }
         }
         let code = match self.code.as_deref() {
             None => {
-                c.fail("code", "is required");
+                c.fail("code", Reason::Required);
                 None
             }
             Some(k) => match CodeKey::parse(k) {
@@ -243,7 +246,12 @@ impl CodingInput {
                     None
                 }
                 Ok(key) if !codebook.contains(key.as_str()) => {
-                    c.fail("code", format!("{key} is not a code of the codebook"));
+                    c.fail(
+                        "code",
+                        Reason::NoCode {
+                            key: key.to_string(),
+                        },
+                    );
                     None
                 }
                 Ok(key) => Some(key),
@@ -251,7 +259,7 @@ impl CodingInput {
         };
         let coder = match self.coder.as_deref() {
             None => {
-                c.fail("coder", "is required: the coder's name or e-mail");
+                c.fail("coder", Reason::Required);
                 None
             }
             Some(v) => c.take(text("coder", v, MAX_CODER)),
@@ -389,7 +397,7 @@ pub(crate) mod tests {
         let r = respond(&s, json!({"welcome": 4, "comment": "Trevligt"}));
         let book = Codebook::value_landscape();
         let parse = |v| input(v).parse(&s, std::slice::from_ref(&r), &book, now());
-        let fields = |v| -> Vec<(String, String)> {
+        let fields = |v| -> Vec<(String, Reason)> {
             parse(v)
                 .unwrap_err()
                 .0
@@ -411,13 +419,12 @@ pub(crate) mod tests {
         assert_eq!(
             got,
             [
-                (
-                    "end".into(),
-                    "is past the end of the answer, which has 8 characters".into()
-                ),
+                ("end".into(), Reason::PastEnd { length: 8 }),
                 (
                     "code".into(),
-                    "stance.meh is not a code of the codebook".into()
+                    Reason::NoCode {
+                        key: "stance.meh".into()
+                    }
                 ),
             ]
         );
@@ -434,11 +441,8 @@ pub(crate) mod tests {
         assert_eq!(
             got,
             [
-                (
-                    "question".into(),
-                    "the response did not answer this question".into()
-                ),
-                ("start".into(), "must not be negative".into()),
+                ("question".into(), Reason::NotAnswered),
+                ("start".into(), Reason::Negative),
             ]
         );
         let other = respond(&survey(), json!({"comment": "Annan enkät"}));
@@ -455,6 +459,6 @@ pub(crate) mod tests {
         .parse(&s, std::slice::from_ref(&r2), &book, now())
         .unwrap_err();
         assert_eq!(got.0[0].field, "end");
-        assert_eq!(got.0[0].reason, "the span holds only white space");
+        assert_eq!(got.0[0].reason, Reason::SpanWhiteSpace);
     }
 }

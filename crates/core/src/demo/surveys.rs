@@ -15,7 +15,7 @@
 use super::journeys::PROVIDERS;
 use crate::coding::{Codebook, Coding, CodingId, CodingInput};
 use crate::ids::ProfileId;
-use crate::invalid::Invalid;
+use crate::invalid::{Invalid, Reason};
 use crate::survey::{
     Answer, Response, ResponseId, ResponseInput, Survey, SurveyId, SurveyInput, SurveyStatus,
 };
@@ -344,8 +344,14 @@ impl Maker<'_> {
     }
 
     fn survey(&mut self, input: Value, opened: DateTime<Utc>) -> Result<Survey, Invalid> {
-        let input: SurveyInput =
-            serde_json::from_value(input).map_err(|e| Invalid::one("survey", e.to_string()))?;
+        let input: SurveyInput = serde_json::from_value(input).map_err(|e| {
+            Invalid::one(
+                "survey",
+                Reason::Unreadable {
+                    detail: e.to_string(),
+                },
+            )
+        })?;
         let mut survey = Survey::parse(&input)?.with_status(SurveyStatus::Open)?;
         survey.id = SurveyId(self.uuid(opened));
         Ok(survey)
@@ -484,8 +490,14 @@ impl Maker<'_> {
         words: &str,
         coder: &str,
     ) -> Result<Coding, Invalid> {
-        let (start, end) = span(text, words)
-            .ok_or_else(|| Invalid::one("comment", format!("{words:?} is not in {text:?}")))?;
+        let (start, end) = span(text, words).ok_or_else(|| {
+            Invalid::one(
+                "comment",
+                Reason::WordsNotInText {
+                    words: words.to_string(),
+                },
+            )
+        })?;
         let at = (response.submitted_at + Duration::days(2)).min(self.anchor);
         let input = CodingInput {
             response_id: Some(response.id),

@@ -19,7 +19,7 @@ use super::ids::SurveyId;
 use super::response::{Response, scale_values};
 use super::stats::Scale;
 use crate::channel::ChannelKey;
-use crate::invalid::{Checker, Invalid, text};
+use crate::invalid::{Checker, Invalid, List, Reason, text};
 use crate::touchpoint::TouchpointKind;
 use crate::value::Phase;
 use serde::{Deserialize, Serialize};
@@ -68,7 +68,15 @@ impl Language {
             .iter()
             .copied()
             .find(|l| l.as_str() == s)
-            .ok_or_else(|| Invalid::one("", format!("unknown language {s:?}; expected sv or en")))
+            .ok_or_else(|| {
+                Invalid::one(
+                    "",
+                    Reason::OneOf {
+                        value: s.to_string(),
+                        allowed: List::of(Self::ALL.iter().map(|l| l.as_str())),
+                    },
+                )
+            })
     }
 }
 
@@ -138,19 +146,14 @@ fn local_text(
                     texts.insert(*only, t);
                 }
             }
-            _ => c.fail(
-                field,
-                "give one text per language, such as {\"sv\": \"…\", \"en\": \"…\"}",
-            ),
+            _ => c.fail(field, Reason::TextPerLanguage),
         },
         TextInput::PerLanguage(m) => {
             for (k, v) in m {
                 let path = format!("{field}.{k}");
                 match c.take(Language::parse(k).map_err(|e| e.within(&path))) {
                     None => {}
-                    Some(l) if !languages.contains(&l) => {
-                        c.fail(path, "is not one of the survey's languages")
-                    }
+                    Some(l) if !languages.contains(&l) => c.fail(path, Reason::NotSurveyLanguage),
                     Some(l) => {
                         if let Some(t) = c.take(text(&path, v, max)) {
                             texts.insert(l, t);
@@ -160,7 +163,12 @@ fn local_text(
             }
             for l in languages {
                 if !m.contains_key(l.as_str()) {
-                    c.fail(field, format!("needs a text in {l}"));
+                    c.fail(
+                        field,
+                        Reason::NeedsText {
+                            language: l.to_string(),
+                        },
+                    );
                 }
             }
         }
@@ -188,7 +196,11 @@ impl SurveyKey {
         } else {
             Err(Invalid::one(
                 "",
-                "must be 1 to 40 characters: a lower-case letter, then lower-case letters, digits or _",
+                Reason::Key {
+                    low: 1,
+                    high: 40,
+                    marks: "_".into(),
+                },
             ))
         }
     }
@@ -482,17 +494,13 @@ impl Survey {
                     if old.kind.name() != new.kind.name() {
                         c.fail(
                             format!("{path}.kind"),
-                            format!(
-                                "cannot change from {} to {} once the survey has responses; use a new key",
-                                old.kind.name(),
-                                new.kind.name()
-                            ),
+                            Reason::KindKept {
+                                from: old.kind.name().to_string(),
+                                to: new.kind.name().to_string(),
+                            },
                         );
                     } else if old.kind.scale() != new.kind.scale() {
-                        c.fail(
-                            format!("{path}.points"),
-                            "cannot change the scale once the survey has responses; use a new key",
-                        );
+                        c.fail(format!("{path}.points"), Reason::ScaleKept);
                     }
                 }
             }
@@ -510,16 +518,10 @@ impl Survey {
             (a, b) if a == b => {}
             (Draft, Open) | (Open, Closed) | (Closed, Open) => {}
             (_, Draft) => {
-                return Err(Invalid::one(
-                    "status",
-                    "cannot go back to draft once opened",
-                ));
+                return Err(Invalid::one("status", Reason::NoDraft));
             }
             (Draft, Closed) => {
-                return Err(Invalid::one(
-                    "status",
-                    "a draft must be opened before it is closed",
-                ));
+                return Err(Invalid::one("status", Reason::OpenFirst));
             }
             _ => unreachable!("every pair is covered"),
         }
@@ -541,28 +543,36 @@ impl Survey {
     /// The scale of a scale, NPS or CSAT question, or of one `item` of a matrix.
     /// Errors name `question` or `item`.
     pub fn scale_of(&self, question: &str, item: Option<&str>) -> Result<Scale, Invalid> {
-        let q = self
-            .question(question)
-            .ok_or_else(|| Invalid::one("question", format!("unknown question {question:?}")))?;
+        let q = self.question(question).ok_or_else(|| {
+            Invalid::one(
+                "question",
+                Reason::NoQuestion {
+                    key: question.to_string(),
+                },
+            )
+        })?;
         match (&q.kind, item) {
-            (QuestionKind::Matrix { .. }, None) => {
-                Err(Invalid::one("item", "name an item of the matrix"))
-            }
+            (QuestionKind::Matrix { .. }, None) => Err(Invalid::one("item", Reason::NameItem)),
             (QuestionKind::Matrix { items, .. }, Some(i))
                 if !items.iter().any(|it| it.key.as_str() == i) =>
             {
                 Err(Invalid::one(
                     "item",
-                    format!("unknown item {i:?} of {question}"),
+                    Reason::NoItem {
+                        item: i.to_string(),
+                        question: question.to_string(),
+                    },
                 ))
             }
             (QuestionKind::Matrix { .. }, Some(_)) | (_, None) => q.kind.scale().ok_or_else(|| {
                 Invalid::one(
                     "question",
-                    format!("{} questions have no scale", q.kind.name()),
+                    Reason::NoScale {
+                        kind: q.kind.name().to_string(),
+                    },
                 )
             }),
-            (_, Some(_)) => Err(Invalid::one("item", "only matrix questions have items")),
+            (_, Some(_)) => Err(Invalid::one("item", Reason::OnlyMatrixItems)),
         }
     }
 
@@ -591,7 +601,7 @@ fn parse_survey(
     let languages: Vec<Language> = match &input.languages {
         None => vec![Language::Sv],
         Some(ls) if ls.is_empty() => {
-            c.fail("languages", "must not be empty");
+            c.fail("languages", Reason::Empty);
             vec![Language::Sv]
         }
         Some(ls) => {
@@ -599,7 +609,12 @@ fn parse_survey(
             for (i, l) in ls.iter().enumerate() {
                 let field = format!("languages[{i}]");
                 match c.take(Language::parse(l).map_err(|e| e.within(&field))) {
-                    Some(l) if out.contains(&l) => c.fail(field, "repeats a language"),
+                    Some(l) if out.contains(&l) => c.fail(
+                        field,
+                        Reason::Repeats {
+                            value: l.to_string(),
+                        },
+                    ),
                     Some(l) => out.push(l),
                     None => {}
                 }
@@ -635,7 +650,10 @@ fn parse_survey(
         None => {}
         Some(ss) if ss.is_empty() || ss.len() > MAX_SECTIONS => c.fail(
             "sections",
-            format!("must have from 1 to {MAX_SECTIONS} sections"),
+            Reason::Entries {
+                low: 1,
+                high: MAX_SECTIONS,
+            },
         ),
         Some(ss) => {
             let mut keys: BTreeMap<String, String> = BTreeMap::new();
@@ -644,10 +662,7 @@ fn parse_survey(
                 .map(|s| s.questions.as_ref().map_or(0, Vec::len))
                 .sum();
             if total > MAX_QUESTIONS {
-                c.fail(
-                    "sections",
-                    format!("must hold at most {MAX_QUESTIONS} questions in all"),
-                );
+                c.fail("sections", Reason::TooManyQuestions { max: MAX_QUESTIONS });
             }
             for (s, section) in ss.iter().enumerate() {
                 let path = format!("sections[{s}]");
@@ -657,10 +672,8 @@ fn parse_survey(
                     .map(|t| c.take(local_text(&format!("{path}.title"), t, langs, MAX_TITLE)));
                 let mut questions = Vec::new();
                 match &section.questions {
-                    None => c.fail(format!("{path}.questions"), "is required"),
-                    Some(qs) if qs.is_empty() => {
-                        c.fail(format!("{path}.questions"), "must not be empty")
-                    }
+                    None => c.fail(format!("{path}.questions"), Reason::Required),
+                    Some(qs) if qs.is_empty() => c.fail(format!("{path}.questions"), Reason::Empty),
                     Some(qs) => {
                         for (q, question) in qs.iter().enumerate() {
                             let qpath = format!("{path}.questions[{q}]");
@@ -668,7 +681,9 @@ fn parse_survey(
                                 if let Some(first) = keys.get(k) {
                                     c.fail(
                                         format!("{qpath}.key"),
-                                        format!("repeats the key of {first}"),
+                                        Reason::RepeatsOf {
+                                            other: format!("{first}.key"),
+                                        },
                                     );
                                 } else {
                                     keys.insert(k.clone(), qpath.clone());
@@ -742,10 +757,10 @@ impl QuestionInput {
             _ => {
                 c.fail(
                     "kind",
-                    format!(
-                        "unknown kind {kind:?}; expected one of {}",
-                        QuestionKind::NAMES.join(", ")
-                    ),
+                    Reason::OneOf {
+                        value: kind.to_string(),
+                        allowed: List::of(QuestionKind::NAMES.iter()),
+                    },
                 );
                 return None;
             }
@@ -762,7 +777,12 @@ impl QuestionInput {
         let mut fits = true;
         for (field, present) in given {
             if present && !applies.contains(&field) {
-                c.fail(field, format!("does not apply to {kind} questions"));
+                c.fail(
+                    field,
+                    Reason::DoesNotApply {
+                        kind: kind.to_string(),
+                    },
+                );
                 fits = false;
             }
         }
@@ -772,7 +792,13 @@ impl QuestionInput {
                     if SCALE_POINTS.contains(&p) {
                         Some(p as i32)
                     } else {
-                        c.fail("points", "must be from 2 to 11");
+                        c.fail(
+                            "points",
+                            Reason::Range {
+                                low: *SCALE_POINTS.start(),
+                                high: *SCALE_POINTS.end(),
+                            },
+                        );
                         None
                     }
                 });
@@ -807,7 +833,13 @@ impl QuestionInput {
                         max_length: max as usize,
                     })
                 } else {
-                    c.fail("max_length", format!("must be from 1 to {MAX_TEXT_ANSWER}"));
+                    c.fail(
+                        "max_length",
+                        Reason::Range {
+                            low: 1,
+                            high: MAX_TEXT_ANSWER as i64,
+                        },
+                    );
                     None
                 }
             }
@@ -830,21 +862,18 @@ impl QuestionInput {
                     let max = self.max_selections.unwrap_or(n);
                     let mut ok = true;
                     if min < 0 {
-                        c.fail("min_selections", "must not be negative");
+                        c.fail("min_selections", Reason::Negative);
                         ok = false;
                     }
                     if max < 1 || max > n {
                         c.fail(
                             "max_selections",
-                            format!("must be from 1 to the number of options, {n}"),
+                            Reason::MaxSelections { max: options.len() },
                         );
                         ok = false;
                     }
                     if ok && min > max {
-                        c.fail(
-                            "min_selections",
-                            format!("must not exceed max_selections ({max})"),
-                        );
+                        c.fail("min_selections", Reason::MinOverMax { max: max as usize });
                         ok = false;
                     }
                     ok.then_some(QuestionKind::MultipleChoice {
@@ -906,25 +935,33 @@ fn anchors(
         let path = format!("anchors[{a}]");
         let point = match anchor.point {
             None => {
-                c.fail(format!("{path}.point"), "is required");
+                c.fail(format!("{path}.point"), Reason::Required);
                 None
             }
             Some(p) if p < i64::from(low) || p > i64::from(high) => {
                 c.fail(
                     format!("{path}.point"),
-                    format!("must be from {low} to {high}"),
+                    Reason::Range {
+                        low: low.into(),
+                        high: high.into(),
+                    },
                 );
                 None
             }
             Some(p) if !seen.insert(p) => {
-                c.fail(format!("{path}.point"), format!("repeats point {p}"));
+                c.fail(
+                    format!("{path}.point"),
+                    Reason::Repeats {
+                        value: p.to_string(),
+                    },
+                );
                 None
             }
             Some(p) => Some(p as i32),
         };
         let label = match &anchor.label {
             None => {
-                c.fail(format!("{path}.label"), "is required");
+                c.fail(format!("{path}.label"), Reason::Required);
                 None
             }
             Some(t) => c.take(local_text(&format!("{path}.label"), t, langs, MAX_LABEL)),
@@ -937,7 +974,10 @@ fn anchors(
     if !seen.contains(&i64::from(low)) || !seen.contains(&i64::from(high)) {
         c.fail(
             "anchors",
-            format!("must label at least both ends, {low} and {high}"),
+            Reason::AnchorEnds {
+                low: low.into(),
+                high: high.into(),
+            },
         );
         ok = false;
     }
@@ -959,7 +999,10 @@ fn keyed(
     if entries.len() < min || entries.len() > MAX_ENTRIES {
         c.fail(
             field,
-            format!("must have from {min} to {MAX_ENTRIES} entries"),
+            Reason::Entries {
+                low: min,
+                high: MAX_ENTRIES,
+            },
         );
         return None;
     }
@@ -975,7 +1018,12 @@ fn keyed(
                 if seen.insert(key.clone()) {
                     Some(key)
                 } else {
-                    c.fail(format!("{path}.key"), format!("repeats the key {k}"));
+                    c.fail(
+                        format!("{path}.key"),
+                        Reason::Repeats {
+                            value: k.to_string(),
+                        },
+                    );
                     None
                 }
             });
@@ -1200,15 +1248,17 @@ pub(crate) mod tests {
         let reason = |f: &str| &e.0.iter().find(|x| x.field == f).unwrap().reason;
         assert_eq!(
             reason("sections[0].questions[1].anchors"),
-            "must label at least both ends, 1 and 5"
+            &Reason::AnchorEnds { low: 1, high: 5 }
         );
         assert_eq!(
             reason("sections[0].questions[2].key"),
-            "repeats the key of sections[0].questions[1]"
+            &Reason::RepeatsOf {
+                other: "sections[0].questions[1].key".into()
+            }
         );
         assert_eq!(
             reason("sections[0].questions[6].points"),
-            "does not apply to nps questions"
+            &Reason::DoesNotApply { kind: "nps".into() }
         );
     }
 
@@ -1230,7 +1280,12 @@ pub(crate) mod tests {
                 "sections[0].questions[0].anchors[1].label.fi",
             ]
         );
-        assert_eq!(e.0[1].reason, "needs a text in en");
+        assert_eq!(
+            e.0[1].reason,
+            Reason::NeedsText {
+                language: "en".into()
+            }
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::definition::{Language, Question, QuestionKind, Survey, SurveyKey, Sur
 use super::ids::{ResponseId, SurveyId};
 use super::stats::Scale;
 use crate::ids::ProfileId;
-use crate::invalid::{Checker, Invalid};
+use crate::invalid::{Checker, Invalid, List, Reason};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -100,11 +100,8 @@ impl Response {
         let mut c = Checker::new();
         match survey.status {
             SurveyStatus::Open => {}
-            SurveyStatus::Closed => c.fail("survey", "is closed and takes no more responses"),
-            SurveyStatus::Draft => c.fail(
-                "survey",
-                "is a draft and takes no responses until it is opened",
-            ),
+            SurveyStatus::Closed => c.fail("survey", Reason::SurveyClosed),
+            SurveyStatus::Draft => c.fail("survey", Reason::SurveyDraft),
         }
         let partial = input.partial.unwrap_or(false);
         let consent = input.consent.unwrap_or(false);
@@ -112,20 +109,23 @@ impl Response {
             None => survey.languages.first().copied(),
             Some(l) => match c.take(Language::parse(l).map_err(|e| e.within("language"))) {
                 Some(l) if !survey.languages.contains(&l) => {
-                    c.fail("language", "is not one of the survey's languages");
+                    c.fail("language", Reason::NotSurveyLanguage);
                     None
                 }
                 l => l,
             },
         };
         if input.invitation.is_some() && !consent {
-            c.fail("invitation", "may only be given with consent: true");
+            c.fail("invitation", Reason::ConsentOnly);
         }
         let empty = Map::new();
         let given = input.answers.as_ref().unwrap_or(&empty);
         for key in given.keys() {
             if survey.question(key).is_none() {
-                c.fail(format!("answers.{key}"), "is not a question in this survey");
+                c.fail(
+                    format!("answers.{key}"),
+                    Reason::NoQuestion { key: key.clone() },
+                );
             }
         }
         let mut answers = BTreeMap::new();
@@ -140,7 +140,7 @@ impl Response {
                 Some(Some(a)) => {
                     answers.insert(q.key.clone(), a);
                 }
-                Some(None) if q.required && !partial => c.fail(field, "is required"),
+                Some(None) if q.required && !partial => c.fail(field, Reason::Required),
                 _ => {}
             }
         }
@@ -186,17 +186,20 @@ fn answer(field: &str, q: &Question, v: &Value, partial: bool) -> Result<Option<
         QuestionKind::Matrix { items, .. } => {
             let scale = q.kind.scale().expect("a matrix has a scale");
             let Value::Object(m) = v else {
-                return Err(Invalid::one(
-                    field,
-                    "must be an object of item keys and points",
-                ));
+                return Err(Invalid::one(field, Reason::ItemPoints));
             };
             let mut c = Checker::new();
             let mut points = BTreeMap::new();
             for (k, iv) in m {
                 let path = format!("{field}.{k}");
                 match items.iter().find(|it| it.key.as_str() == k) {
-                    None => c.fail(path, "is not an item of this matrix"),
+                    None => c.fail(
+                        path,
+                        Reason::NoItem {
+                            item: k.clone(),
+                            question: q.key.to_string(),
+                        },
+                    ),
                     Some(_) if iv.is_null() => {}
                     Some(it) => match point(iv, scale) {
                         Ok(p) => {
@@ -213,7 +216,7 @@ fn answer(field: &str, q: &Question, v: &Value, partial: bool) -> Result<Option<
             if q.required && !partial {
                 for it in items {
                     if m.get(it.key.as_str()).is_none_or(Value::is_null) {
-                        c.fail(format!("{field}.{}", it.key), "is required");
+                        c.fail(format!("{field}.{}", it.key), Reason::Required);
                     }
                 }
             }
@@ -222,30 +225,29 @@ fn answer(field: &str, q: &Question, v: &Value, partial: bool) -> Result<Option<
         }
         QuestionKind::OpenText { max_length } => {
             let Value::String(s) = v else {
-                return Err(Invalid::one(field, "must be a string"));
+                return Err(Invalid::one(
+                    field,
+                    Reason::WrongType {
+                        expected: "a string".into(),
+                    },
+                ));
             };
             let t = s.replace("\r\n", "\n");
             let t = t.trim();
             if t.chars()
                 .any(|ch| ch.is_control() && ch != '\n' && ch != '\t')
             {
-                return Err(Invalid::one(
-                    field,
-                    "must not contain control characters other than newlines and tabs",
-                ));
+                return Err(Invalid::one(field, Reason::ControlCharactersInText));
             }
             let n = t.chars().count();
             if n > *max_length {
-                return Err(Invalid::one(
-                    field,
-                    format!("is {n} characters long; at most {max_length} are allowed"),
-                ));
+                return Err(Invalid::one(field, Reason::TooLong { max: *max_length }));
             }
             Ok((!t.is_empty()).then(|| Answer::Text(t.to_string())))
         }
         QuestionKind::SingleChoice { options } => {
             let Value::String(s) = v else {
-                return Err(Invalid::one(field, "must be an option key"));
+                return Err(Invalid::one(field, Reason::OptionKey));
             };
             if s.is_empty() {
                 return Ok(None);
@@ -262,18 +264,18 @@ fn answer(field: &str, q: &Question, v: &Value, partial: bool) -> Result<Option<
         } => {
             let list = match v {
                 Value::Array(list) => list,
-                _ => return Err(Invalid::one(field, "must be a list of option keys")),
+                _ => return Err(Invalid::one(field, Reason::OptionKeys)),
             };
             let keys: Vec<&SurveyKey> = options.iter().map(|o| &o.key).collect();
             let mut chosen = Vec::new();
             let mut seen = BTreeSet::new();
             for item in list {
                 let Value::String(s) = item else {
-                    return Err(Invalid::one(field, "must be a list of option keys"));
+                    return Err(Invalid::one(field, Reason::OptionKeys));
                 };
                 let key = option(s, &keys).map_err(|reason| Invalid::one(field, reason))?;
                 if !seen.insert(key.clone()) {
-                    return Err(Invalid::one(field, format!("repeats option {s:?}")));
+                    return Err(Invalid::one(field, Reason::Repeats { value: s.clone() }));
                 }
                 chosen.push(key);
             }
@@ -284,13 +286,19 @@ fn answer(field: &str, q: &Question, v: &Value, partial: bool) -> Result<Option<
             if n > *max_selections {
                 return Err(Invalid::one(
                     field,
-                    format!("too many choices: {n} chosen, at most {max_selections} allowed"),
+                    Reason::TooManyChoices {
+                        count: n,
+                        max: *max_selections,
+                    },
                 ));
             }
             if n < *min_selections && !partial {
                 return Err(Invalid::one(
                     field,
-                    format!("too few choices: {n} chosen, at least {min_selections} needed"),
+                    Reason::TooFewChoices {
+                        count: n,
+                        min: *min_selections,
+                    },
                 ));
             }
             Ok(Some(Answer::Choices(chosen)))
@@ -298,24 +306,22 @@ fn answer(field: &str, q: &Question, v: &Value, partial: bool) -> Result<Option<
     }
 }
 
-fn point(v: &Value, scale: Scale) -> Result<i32, String> {
-    let (low, high) = (scale.low(), scale.high());
-    let n = v
-        .as_i64()
-        .ok_or_else(|| format!("must be a whole number from {low} to {high}"))?;
-    if n < i64::from(low) || n > i64::from(high) {
-        return Err(format!("{n} is outside the scale {low} to {high}"));
+fn point(v: &Value, scale: Scale) -> Result<i32, Reason> {
+    let (low, high) = (i64::from(scale.low()), i64::from(scale.high()));
+    let n = v.as_i64().ok_or(Reason::WholeNumber)?;
+    if n < low || n > high {
+        return Err(Reason::Range { low, high });
     }
     Ok(n as i32)
 }
 
-fn option(s: &str, keys: &[&SurveyKey]) -> Result<SurveyKey, String> {
+fn option(s: &str, keys: &[&SurveyKey]) -> Result<SurveyKey, Reason> {
     keys.iter()
         .find(|k| k.as_str() == s)
         .map(|k| (*k).clone())
-        .ok_or_else(|| {
-            let names: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
-            format!("unknown option {s:?}; expected one of {}", names.join(", "))
+        .ok_or_else(|| Reason::OneOf {
+            value: s.to_string(),
+            allowed: List::of(keys.iter().map(|k| k.as_str())),
         })
 }
 
@@ -424,32 +430,46 @@ mod tests {
             }}),
         )
         .unwrap_err();
-        let got: Vec<(&str, &str)> =
-            e.0.iter()
-                .map(|f| (f.field.as_str(), f.reason.as_str()))
-                .collect();
+        let got: Vec<(&str, &Reason)> = e.0.iter().map(|f| (f.field.as_str(), &f.reason)).collect();
         assert_eq!(
             got,
             [
-                ("language", "unknown language \"fi\"; expected sv or en"),
-                ("answers.shoe_size", "is not a question in this survey"),
-                ("answers.overall", "6 is outside the scale 1 to 5"),
-                ("answers.welcome", "must be a whole number from 1 to 5"),
-                ("answers.aspects.coffee", "0 is outside the scale 1 to 5"),
-                ("answers.aspects.tea", "is not an item of this matrix"),
+                (
+                    "language",
+                    &Reason::OneOf {
+                        value: "fi".into(),
+                        allowed: List::of(["sv", "en"])
+                    }
+                ),
+                (
+                    "answers.shoe_size",
+                    &Reason::NoQuestion {
+                        key: "shoe_size".into()
+                    }
+                ),
+                ("answers.overall", &Reason::Range { low: 1, high: 5 }),
+                ("answers.welcome", &Reason::WholeNumber),
+                ("answers.aspects.coffee", &Reason::Range { low: 1, high: 5 }),
+                (
+                    "answers.aspects.tea",
+                    &Reason::NoItem {
+                        item: "tea".into(),
+                        question: "aspects".into()
+                    }
+                ),
                 (
                     "answers.visit_reason",
-                    "unknown option \"lunch\"; expected one of fika, meeting, work"
+                    &Reason::OneOf {
+                        value: "lunch".into(),
+                        allowed: List::of(["fika", "meeting", "work"])
+                    }
                 ),
                 (
                     "answers.extras",
-                    "too many choices: 3 chosen, at most 2 allowed"
+                    &Reason::TooManyChoices { count: 3, max: 2 }
                 ),
-                ("answers.recommend", "is required"),
-                (
-                    "answers.comment",
-                    "must not contain control characters other than newlines and tabs"
-                ),
+                ("answers.recommend", &Reason::Required),
+                ("answers.comment", &Reason::ControlCharactersInText),
             ]
         );
     }
@@ -471,20 +491,14 @@ mod tests {
         a["recommend"] = json!(11);
         a["aspects"] = json!({"coffee": 3});
         let e = respond(&s, json!({ "answers": a })).unwrap_err();
-        let got: Vec<(&str, &str)> =
-            e.0.iter()
-                .map(|f| (f.field.as_str(), f.reason.as_str()))
-                .collect();
+        let got: Vec<(&str, &Reason)> = e.0.iter().map(|f| (f.field.as_str(), &f.reason)).collect();
         assert_eq!(
             got,
             [
-                ("answers.aspects.staff", "is required"),
-                ("answers.aspects.queue", "is required"),
-                ("answers.recommend", "11 is outside the scale 0 to 10"),
-                (
-                    "answers.comment",
-                    "is 501 characters long; at most 500 are allowed"
-                ),
+                ("answers.aspects.staff", &Reason::Required),
+                ("answers.aspects.queue", &Reason::Required),
+                ("answers.recommend", &Reason::Range { low: 0, high: 10 }),
+                ("answers.comment", &Reason::TooLong { max: 500 }),
             ]
         );
         // Optional questions may be skipped; required ones may not.
@@ -521,7 +535,7 @@ mod tests {
         let closed = open_survey().with_status(SurveyStatus::Closed).unwrap();
         let e = respond(&closed, json!({"answers": complete()})).unwrap_err();
         assert_eq!(e.0[0].field, "survey");
-        assert_eq!(e.0[0].reason, "is closed and takes no more responses");
+        assert_eq!(e.0[0].reason, Reason::SurveyClosed);
         let draft = Survey::parse(&cafe_input()).unwrap();
         assert_eq!(
             respond(&draft, json!({"answers": complete()}))

@@ -26,7 +26,7 @@
 
 use super::definition::{Language, Question, QuestionKind, Survey};
 use super::response::{Answer, Response};
-use crate::invalid::Invalid;
+use crate::invalid::{Invalid, List, Reason};
 use crate::provider::Provider;
 use crate::research::{Label, Lang};
 use crate::value::Phase;
@@ -102,7 +102,10 @@ impl Segment {
             .ok_or_else(|| {
                 Invalid::one(
                     "segment",
-                    format!("unknown segment {word:?}; expected one of {}", words()),
+                    Reason::OneOf {
+                        value: word.to_string(),
+                        allowed: segment_words(),
+                    },
                 )
             })
     }
@@ -239,6 +242,11 @@ pub fn words() -> String {
     Segment::ALL.map(Segment::as_str).join(", ")
 }
 
+/// The query words of every segment, for a reason.
+fn segment_words() -> List {
+    List::of(Segment::ALL.map(Segment::as_str))
+}
+
 /// The survey's single-choice question keyed `motivation`, if it has one.
 pub fn motivation_question(survey: &Survey) -> Option<&Question> {
     survey
@@ -314,7 +322,7 @@ impl<'s> Split<'s> {
     /// Reads `word`: a question key of the survey (`key.item` for a matrix item) first,
     /// then a segment word. Errors name `field`.
     pub fn parse(survey: &'s Survey, word: &str, field: &str) -> Result<Split<'s>, Invalid> {
-        let fail = |reason: String| Invalid::one(field, reason);
+        let fail = |reason: Reason| Invalid::one(field, reason);
         let (key, item) = match word.split_once('.') {
             Some((k, i)) => (k, Some(i)),
             None => (word, None),
@@ -325,27 +333,32 @@ impl<'s> Split<'s> {
             {
                 return Ok(Split::Segment(segment));
             }
-            return Err(fail(format!(
-                "{word:?} is neither a question of this survey nor a segment ({})",
-                words()
-            )));
+            return Err(fail(Reason::NotSplit {
+                value: word.to_string(),
+                segments: segment_words(),
+            }));
         };
         match (&question.kind, item) {
             (QuestionKind::Matrix { items, .. }, Some(i)) => {
                 let item = items
                     .iter()
                     .find(|it| it.key.as_str() == i)
-                    .ok_or_else(|| fail(format!("{i:?} is not an item of {key}")))?;
+                    .ok_or_else(|| {
+                        fail(Reason::NoItem {
+                            item: i.to_string(),
+                            question: key.to_string(),
+                        })
+                    })?;
                 Ok(Split::Question {
                     question,
                     item: Some(item.key.as_str()),
                 })
             }
-            (QuestionKind::Matrix { items, .. }, None) => Err(fail(format!(
-                "{key} is a matrix: name one of its items, such as {key}.{}",
-                items.first().map_or("item", |i| i.key.as_str())
-            ))),
-            (_, Some(_)) => Err(fail(format!("{key} has no items; only matrices do"))),
+            (QuestionKind::Matrix { items, .. }, None) => Err(fail(Reason::NameItemSuchAs {
+                question: key.to_string(),
+                example: format!("{key}.{}", items.first().map_or("item", |i| i.key.as_str())),
+            })),
+            (_, Some(_)) => Err(fail(Reason::OnlyMatrixItems)),
             (
                 QuestionKind::SingleChoice { .. }
                 | QuestionKind::Scale { .. }
@@ -356,13 +369,12 @@ impl<'s> Split<'s> {
                 question,
                 item: None,
             }),
-            (QuestionKind::MultipleChoice { .. }, None) => Err(fail(format!(
-                "{key} is a multiple choice: a response may fall in several of its options, \
-                 so it cannot split responses into groups"
-            ))),
-            (QuestionKind::OpenText { .. }, None) => {
-                Err(fail(format!("{key} is open text and has no categories")))
-            }
+            (QuestionKind::MultipleChoice { .. }, None) => Err(fail(Reason::SplitSeveral {
+                key: key.to_string(),
+            })),
+            (QuestionKind::OpenText { .. }, None) => Err(fail(Reason::SplitOpenText {
+                key: key.to_string(),
+            })),
         }
     }
 
@@ -513,7 +525,18 @@ mod tests {
         assert_eq!(e.0[0].field, "segment");
         assert_eq!(
             e.0[0].reason,
-            "unknown segment \"colour\"; expected one of channel, phase, motivation, provider, week, month, quarter"
+            Reason::OneOf {
+                value: "colour".into(),
+                allowed: List::of([
+                    "channel",
+                    "phase",
+                    "motivation",
+                    "provider",
+                    "week",
+                    "month",
+                    "quarter"
+                ])
+            }
         );
         assert_eq!(
             serde_json::to_value(Segment::Period(Period::Week)).unwrap(),
@@ -649,16 +672,44 @@ mod tests {
         assert_eq!(split("aspects.coffee").unwrap().word(), "aspects.coffee");
 
         for (word, reason) in [
-            ("colour", "neither a question"),
-            ("aspects", "name one of its items, such as aspects.coffee"),
-            ("aspects.tea", "not an item of aspects"),
-            ("welcome.x", "has no items"),
-            ("extras", "multiple choice"),
-            ("comment", "open text"),
+            (
+                "colour",
+                Reason::NotSplit {
+                    value: "colour".into(),
+                    segments: segment_words(),
+                },
+            ),
+            (
+                "aspects",
+                Reason::NameItemSuchAs {
+                    question: "aspects".into(),
+                    example: "aspects.coffee".into(),
+                },
+            ),
+            (
+                "aspects.tea",
+                Reason::NoItem {
+                    item: "tea".into(),
+                    question: "aspects".into(),
+                },
+            ),
+            ("welcome.x", Reason::OnlyMatrixItems),
+            (
+                "extras",
+                Reason::SplitSeveral {
+                    key: "extras".into(),
+                },
+            ),
+            (
+                "comment",
+                Reason::SplitOpenText {
+                    key: "comment".into(),
+                },
+            ),
         ] {
             let e = split(word).unwrap_err();
             assert_eq!(e.0[0].field, "columns");
-            assert!(e.0[0].reason.contains(reason), "{word}: {}", e.0[0].reason);
+            assert_eq!(e.0[0].reason, reason, "{word}");
         }
 
         let reason = split("visit_reason").unwrap();

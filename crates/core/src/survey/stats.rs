@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
+use crate::reason::Reason;
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, Continuous, ContinuousCDF, Normal, StudentsT};
 use utoipa::ToSchema;
@@ -86,6 +87,82 @@ pub enum StatsError {
     /// A distribution could not be built from the computed parameters (a bug if seen).
     #[error("could not build the {0} distribution")]
     Distribution(&'static str),
+}
+
+impl StatsError {
+    /// The error as a reason code with its numbers, so a page can say it in the
+    /// reader's language (the Display text stays the English sentence). Fractions
+    /// (a level, an observation) are carried as text written with `{}`.
+    pub fn reason(&self) -> Reason {
+        let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        match *self {
+            StatsError::TooFewObservations { needed, got, .. } => {
+                Reason::TooFewObservations { needed, got }
+            }
+            StatsError::InvalidLevel(level) => Reason::InvalidLevel {
+                value: format!("{level}"),
+            },
+            StatsError::NotFinite { index } => Reason::NotFinite { index },
+            StatsError::OffScale {
+                index,
+                value,
+                low,
+                high,
+            } => Reason::OffScale {
+                index,
+                value: format!("{value}"),
+                low: low.into(),
+                high: high.into(),
+            },
+            // The bounds tell which rule the scale broke: no room for two points, more
+            // than MAX_SCALE_POINTS, or (top-two-box) fewer than three.
+            StatsError::InvalidScale { low, high, .. } => {
+                let points = i64::from(high) - i64::from(low) + 1;
+                if points > MAX_SCALE_POINTS {
+                    Reason::ScaleTooLong {
+                        low: low.into(),
+                        high: high.into(),
+                        max: MAX_SCALE_POINTS as usize,
+                    }
+                } else {
+                    Reason::ScaleTooShort {
+                        low: low.into(),
+                        high: high.into(),
+                        min: if points < 2 { 2 } else { 3 },
+                    }
+                }
+            }
+            StatsError::LengthMismatch {
+                left,
+                right,
+                left_len,
+                right_len,
+            } => Reason::LengthMismatch {
+                left: left.to_string(),
+                right: right.to_string(),
+                left_len,
+                right_len,
+            },
+            StatsError::SuccessesExceedTotal { successes, n } => Reason::SuccessesExceedTotal {
+                successes: count(successes),
+                n: count(n),
+            },
+            StatsError::ZeroVariance => Reason::ZeroVariance,
+            StatsError::TableTooSmall { rows, columns } => Reason::TableTooSmall { rows, columns },
+            StatsError::RaggedTable { row, expected, got } => {
+                Reason::RaggedTable { row, expected, got }
+            }
+            StatsError::EmptyMargin { axis, index } => Reason::EmptyMargin {
+                axis: axis.to_string(),
+                index,
+            },
+            StatsError::UndefinedKappa => Reason::UndefinedKappa,
+            StatsError::Overflow(_) => Reason::Overflow,
+            StatsError::Distribution(name) => Reason::NoDistribution {
+                name: name.to_string(),
+            },
+        }
+    }
 }
 
 /// How a confidence interval was computed, so the UI can name the method.
@@ -1145,6 +1222,94 @@ mod tests {
         assert!(Scale::new(3, 3).is_err());
         assert!(Scale::new(0, 5000).is_err());
         assert!(top_two_box(&[1.0], Scale::one_to(2).unwrap(), 0.95).is_err());
+    }
+
+    #[test]
+    fn errors_have_reason_codes_with_their_numbers() {
+        let five = Scale::one_to(5).unwrap();
+        fn reason<T>(r: Result<T, StatsError>) -> Reason {
+            r.map(|_| ()).unwrap_err().reason()
+        }
+        assert_eq!(
+            reason(describe_scale(&[1.0, 6.5], five, 0.95)),
+            Reason::OffScale {
+                index: 1,
+                value: "6.5".into(),
+                low: 1,
+                high: 5
+            }
+        );
+        assert_eq!(
+            reason(describe(&[1.0, 2.0], 1.5)),
+            Reason::InvalidLevel {
+                value: "1.5".into()
+            }
+        );
+        assert_eq!(
+            reason(describe(&[], 0.95)),
+            Reason::TooFewObservations { needed: 2, got: 0 }
+        );
+        assert_eq!(
+            reason(Scale::new(3, 3)),
+            Reason::ScaleTooShort {
+                low: 3,
+                high: 3,
+                min: 2
+            }
+        );
+        assert_eq!(
+            reason(Scale::new(0, 5000)),
+            Reason::ScaleTooLong {
+                low: 0,
+                high: 5000,
+                max: 1001
+            }
+        );
+        assert_eq!(
+            reason(top_two_box(&[1.0], Scale::one_to(2).unwrap(), 0.95)),
+            Reason::ScaleTooShort {
+                low: 1,
+                high: 2,
+                min: 3
+            }
+        );
+        assert_eq!(
+            reason(wilson_interval(8, 7, 0.95)),
+            Reason::SuccessesExceedTotal { successes: 8, n: 7 }
+        );
+        assert_eq!(
+            reason(welch_t_test(&[1.0, 1.0], &[2.0, 2.0], 0.95)),
+            Reason::ZeroVariance
+        );
+        // Every reason is rebuilt from its code and parameters, as stored errors are.
+        for e in [
+            StatsError::NotFinite { index: 2 },
+            StatsError::Overflow("Welch's test"),
+            StatsError::Distribution("chi-square"),
+            StatsError::UndefinedKappa,
+            StatsError::TableTooSmall {
+                rows: 1,
+                columns: 3,
+            },
+            StatsError::RaggedTable {
+                row: 1,
+                expected: 2,
+                got: 3,
+            },
+            StatsError::EmptyMargin {
+                axis: "column",
+                index: 0,
+            },
+            StatsError::LengthMismatch {
+                left: "scores",
+                right: "code flags",
+                left_len: 2,
+                right_len: 3,
+            },
+        ] {
+            let r = e.reason();
+            assert_eq!(Reason::from_parts(r.code(), &r.params()), Some(r.clone()));
+        }
     }
 
     #[test]

@@ -181,3 +181,37 @@ reason-not-both = fill in { $first } or { $second }, not both
 reason-too-far-ahead = lies more than { $hours } hours in the future
 reason-before-epoch = lies before 1970
 reason-not-cursor = is not a position from an earlier page
+reason-survey-closed = is closed and takes no more responses
+reason-survey-draft = is a draft and takes no responses until it is opened
+reason-does-not-apply = does not apply to questions of the kind { $kind }
+reason-name-item-such-as = { $question } is a matrix: name one of its rows, such as { $example }
+reason-not-split = “{ $value }” is neither a question of this survey nor a group ({ $segments })
+reason-split-several = { $key } is a multiple choice: one response may fall in several of its options, so it cannot split responses into groups
+reason-split-open-text = { $key } is an open question and has no groups to split by
+reason-parent-cycle = makes a circle: { $chain }
+reason-key-too-deep = nests too deep for a key of at most { $max } characters
+reason-not-well-formed = is not well-formed XML near byte { $byte }: { $detail }
+reason-root-element = is not a REFI-QDA codebook: the outermost element must be { $name }
+reason-second-root = has a second outermost element
+reason-repeats-element = repeats { $name }; a codebook has one
+reason-bad-attribute = has an attribute that cannot be read: { $detail }
+reason-unknown-entity = uses the unknown entity &{ $name };
+reason-element-not-closed = is not closed before the document ends
+reason-too-few-observations = needs at least { $needed } answers, and there are { $got }
+reason-invalid-level = the confidence level must lie between 0 and 1, not { $value }
+reason-not-finite = answer { $index } is not a number
+reason-off-scale = answer { $index } ({ $value }) is not a point of the scale { $low } to { $high }
+reason-scale-too-short = the scale { $low } to { $high } has too few points; this needs at least { $min }
+reason-scale-too-long = the scale { $low } to { $high } has too many points; at most { $max } are allowed
+reason-length-mismatch = { $left } and { $right } must be equally long, not { $left_len } and { $right_len }
+reason-successes-exceed-total = { $successes } out of { $n } answers cannot be
+reason-zero-variance = both groups answered all alike, so no t-test can be made
+reason-table-too-small = the table needs at least two rows and two columns, not { $rows } by { $columns }
+reason-ragged-table = row { $row } of the table has { $got } cells, not { $expected }
+reason-empty-margin = { $axis ->
+    [row] row
+   *[column] column
+} { $index } of the table has no answers
+reason-undefined-kappa = both coders used one and the same code throughout, so their agreement cannot be measured
+reason-overflow = the numbers are too large to compute
+reason-no-distribution = the { $name } distribution could not be built

@@ -181,3 +181,37 @@ reason-not-both = fyll i { $first } eller { $second }, inte båda
 reason-too-far-ahead = ligger mer än { $hours } timmar fram i tiden
 reason-before-epoch = ligger före 1970
 reason-not-cursor = är ingen position från en tidigare sida
+reason-survey-closed = är stängd och tar inte emot fler svar
+reason-survey-draft = är ett utkast och tar inte emot svar förrän den öppnas
+reason-does-not-apply = gäller inte frågor av typen { $kind }
+reason-name-item-such-as = { $question } är en matris: välj en av dess rader, som { $example }
+reason-not-split = ”{ $value }” är varken en fråga i enkäten eller en grupp ({ $segments })
+reason-split-several = { $key } är flerval: ett svar kan hamna i flera alternativ, så frågan kan inte dela svaren i grupper
+reason-split-open-text = { $key } är en öppen fråga och har inga grupper att dela efter
+reason-parent-cycle = går runt i en cirkel: { $chain }
+reason-key-too-deep = ligger för djupt för en nyckel på högst { $max } tecken
+reason-not-well-formed = är inte välformad XML nära byte { $byte }: { $detail }
+reason-root-element = är ingen REFI-QDA-kodbok: det yttersta elementet måste vara { $name }
+reason-second-root = har ett andra yttersta element
+reason-repeats-element = upprepar { $name }; en kodbok har ett
+reason-bad-attribute = har ett attribut som inte kan läsas: { $detail }
+reason-unknown-entity = använder den okända entiteten &{ $name };
+reason-element-not-closed = stängs inte innan dokumentet tar slut
+reason-too-few-observations = behöver minst { $needed } svar, och det finns { $got }
+reason-invalid-level = konfidensnivån måste ligga mellan 0 och 1, inte { $value }
+reason-not-finite = svar { $index } är inget tal
+reason-off-scale = svar { $index } ({ $value }) är ingen punkt på skalan { $low } till { $high }
+reason-scale-too-short = skalan { $low } till { $high } har för få punkter; här behövs minst { $min }
+reason-scale-too-long = skalan { $low } till { $high } har för många punkter; högst { $max } är tillåtna
+reason-length-mismatch = { $left } och { $right } måste vara lika långa, inte { $left_len } och { $right_len }
+reason-successes-exceed-total = { $successes } av { $n } svar går inte
+reason-zero-variance = båda grupperna svarade helt lika, så inget t-test kan göras
+reason-table-too-small = tabellen behöver minst två rader och två kolumner, inte { $rows } gånger { $columns }
+reason-ragged-table = rad { $row } i tabellen har { $got } celler, inte { $expected }
+reason-empty-margin = { $axis ->
+    [row] rad
+   *[column] kolumn
+} { $index } i tabellen har inga svar
+reason-undefined-kappa = båda kodarna använde en och samma kod hela tiden, så deras överensstämmelse kan inte mätas
+reason-overflow = talen är för stora att räkna med
+reason-no-distribution = fördelningen { $name } kunde inte byggas
