@@ -11,6 +11,7 @@ pub mod identifier;
 pub mod ids;
 pub mod invalid;
 pub mod keys;
+pub mod lang;
 pub mod network;
 pub mod number;
 pub mod page;
@@ -27,11 +28,12 @@ pub use channel::{Channel, ChannelKey};
 pub use identifier::{Identifier, IdentifierKind};
 pub use ids::{NetworkId, PersonId, ProfileId, ProviderId, TouchpointId, UserId};
 pub use invalid::{FieldError, Invalid};
-pub use reason::Reason;
+pub use lang::{Label, Lang};
 pub use network::{Network, NewNetwork, SharedData};
 pub use page::{Cursor, PageRequest};
 pub use profile::{NewProfile, Person, Profile, ProfileSearch};
 pub use provider::{NewProvider, Provider};
+pub use reason::Reason;
 pub use touchpoint::{Initiator, NewTouchpoint, Touchpoint, TouchpointKind};
 pub use value::{
     Action, DigitalAspect, Motivation, Phase, Setting, Stance, ValueLandscape, ValueLandscapeInput,

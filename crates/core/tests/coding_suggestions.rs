@@ -17,7 +17,7 @@
 
 use motesplats_core::coding::language::{detect, reading_language};
 use motesplats_core::coding::suggest::Suggester;
-use motesplats_core::survey::Language;
+use motesplats_core::Lang;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -51,10 +51,10 @@ struct Answer {
 
 type Codes = BTreeSet<String>;
 
-fn answers(language: Language) -> Vec<Answer> {
+fn answers(language: Lang) -> Vec<Answer> {
     let source = match language {
-        Language::Sv => SV,
-        Language::En => EN,
+        Lang::Sv => SV,
+        Lang::En => EN,
     };
     source
         .lines()
@@ -89,7 +89,7 @@ fn gold(a: &Answer) -> Codes {
     a.codes.iter().cloned().collect()
 }
 
-fn suggested(s: &Suggester, a: &Answer, language: Language) -> Codes {
+fn suggested(s: &Suggester, a: &Answer, language: Lang) -> Codes {
     s.suggest(&a.text, language)
         .into_iter()
         .map(|s| s.code)
@@ -204,7 +204,7 @@ struct Evaluation {
     answers: usize,
 }
 
-fn evaluate(train: &[Answer], part: &[Answer], language: Language) -> Evaluation {
+fn evaluate(train: &[Answer], part: &[Answer], language: Lang) -> Evaluation {
     let s = Suggester::value_landscape();
     let gold: Vec<Codes> = part.iter().map(gold).collect();
     let predicted: Vec<Codes> = part.iter().map(|a| suggested(&s, a, language)).collect();
@@ -275,7 +275,7 @@ fn table(title: &str, e: &Evaluation) -> String {
 
 #[test]
 fn the_files_are_well_formed() {
-    for language in [Language::Sv, Language::En] {
+    for language in [Lang::Sv, Lang::En] {
         let all = answers(language);
         assert!(all.len() >= 200, "{language}: only {} answers", all.len());
         let mut ids = BTreeSet::new();
@@ -326,7 +326,7 @@ fn the_split_is_fixed() {
 
 #[test]
 fn suggestions_beat_the_baselines_on_held_out_answers() {
-    for language in [Language::Sv, Language::En] {
+    for language in [Lang::Sv, Lang::En] {
         let (train, test) = split(answers(language));
         let e = evaluate(&train, &test, language);
         println!("{}", table(&format!("held out, {language}"), &e));
@@ -348,7 +348,7 @@ fn suggestions_beat_the_baselines_on_held_out_answers() {
 
 /// Micro-F1 of the suggestions over `part`, each answer read in the language `read`
 /// gives for it.
-fn micro_f1(part: &[(&Answer, Language)], read: impl Fn(&Answer, Language) -> Language) -> f64 {
+fn micro_f1(part: &[(&Answer, Lang)], read: impl Fn(&Answer, Lang) -> Lang) -> f64 {
     let s = Suggester::value_landscape();
     let gold: Vec<Codes> = part.iter().map(|(a, _)| gold(a)).collect();
     let predicted: Vec<Codes> = part
@@ -360,14 +360,14 @@ fn micro_f1(part: &[(&Answer, Language)], read: impl Fn(&Answer, Language) -> La
 
 #[test]
 fn detection_reads_mislabelled_answers_in_their_own_language() {
-    let both = [Language::Sv, Language::En];
-    let sv = answers(Language::Sv);
-    let en = answers(Language::En);
+    let both = [Lang::Sv, Lang::En];
+    let sv = answers(Lang::Sv);
+    let en = answers(Lang::En);
     // Every held-out answer of both files, with the language it is written in.
-    let held: Vec<(&Answer, Language)> = sv
+    let held: Vec<(&Answer, Lang)> = sv
         .iter()
-        .map(|a| (a, Language::Sv))
-        .chain(en.iter().map(|a| (a, Language::En)))
+        .map(|a| (a, Lang::Sv))
+        .chain(en.iter().map(|a| (a, Lang::En)))
         .filter(|(a, _)| held_out(&a.id))
         .collect();
 
@@ -394,8 +394,8 @@ fn detection_reads_mislabelled_answers_in_their_own_language() {
     // (declared, written or both, F1 as declared, F1 with detection)
     let mut figures = Vec::new();
     for declared in both {
-        for written in [None, Some(Language::Sv), Some(Language::En)] {
-            let part: Vec<(&Answer, Language)> = held
+        for written in [None, Some(Lang::Sv), Some(Lang::En)] {
+            let part: Vec<(&Answer, Lang)> = held
                 .iter()
                 .copied()
                 .filter(|&(_, w)| written.is_none_or(|x| x == w))
@@ -407,7 +407,7 @@ fn detection_reads_mislabelled_answers_in_their_own_language() {
                 out,
                 "{:<12} {:<12} {:>4} | {as_is:>9.2} {detected:>9.2} {bound:>13.2}",
                 declared.as_str(),
-                written.map_or("both", Language::as_str),
+                written.map_or("both", Lang::as_str),
                 part.len()
             );
             figures.push((declared, written, as_is, detected));
@@ -438,7 +438,7 @@ fn detection_reads_mislabelled_answers_in_their_own_language() {
 #[test]
 fn suggested_spans_point_into_the_text() {
     let s = Suggester::value_landscape();
-    for language in [Language::Sv, Language::En] {
+    for language in [Lang::Sv, Lang::En] {
         let (train, _) = split(answers(language));
         for a in &train {
             let chars = a.text.chars().count();
@@ -463,7 +463,7 @@ fn suggested_spans_point_into_the_text() {
 #[ignore = "a tool for tuning the lexicon on the training part"]
 fn tune_on_the_training_part() {
     let s = Suggester::value_landscape();
-    for language in [Language::Sv, Language::En] {
+    for language in [Lang::Sv, Lang::En] {
         let (train, _) = split(answers(language));
         println!(
             "{}",

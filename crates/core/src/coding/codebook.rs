@@ -12,7 +12,7 @@
 //! Removing a code that has codings is refused by the server, which knows the codings.
 
 use crate::invalid::{Checker, Invalid, Reason, text};
-use crate::survey::Language;
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -116,10 +116,10 @@ pub struct Code {
 
 impl Code {
     /// The name in `language`.
-    pub fn name(&self, language: Language) -> &str {
+    pub fn name(&self, language: Lang) -> &str {
         match language {
-            Language::Sv => &self.name_sv,
-            Language::En => &self.name_en,
+            Lang::Sv => &self.name_sv,
+            Lang::En => &self.name_en,
         }
     }
 
@@ -683,7 +683,7 @@ mod tests {
             }
         }
         assert_eq!(
-            book.code("digital.intrusive").unwrap().name(Language::Sv),
+            book.code("digital.intrusive").unwrap().name(Lang::Sv),
             "Påträngande"
         );
         // Through its own input, it parses back to itself.

@@ -34,7 +34,7 @@
 //! this file; its format is described at its top. How well it does, measured on
 //! held-out answers, is in ARCHITECTURE.md ("Automatic code suggestions").
 
-use crate::survey::Language;
+use crate::lang::Lang;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 
@@ -126,10 +126,10 @@ struct Token {
     clause: usize,
 }
 
-fn stemmer(language: Language) -> Stemmer {
+fn stemmer(language: Lang) -> Stemmer {
     Stemmer::create(match language {
-        Language::Sv => Algorithm::Swedish,
-        Language::En => Algorithm::English,
+        Lang::Sv => Algorithm::Swedish,
+        Lang::En => Algorithm::English,
     })
 }
 
@@ -325,7 +325,7 @@ impl Suggester {
 
     /// Reads a lexicon in the format of `suggest_lexicon.txt`.
     pub fn from_lexicon(source: &str) -> Result<Suggester, LexiconError> {
-        let (sv_stem, en_stem) = (stemmer(Language::Sv), stemmer(Language::En));
+        let (sv_stem, en_stem) = (stemmer(Lang::Sv), stemmer(Lang::En));
         let mut s = Suggester {
             codes: Vec::new(),
             flips: Vec::new(),
@@ -394,15 +394,15 @@ impl Suggester {
                 (Some(k), Some(l), None) => (k, l, None),
                 _ => return Err(err(format!("bad line head {text:?}"))),
             };
-            let language = Language::parse(language)
-                .map_err(|_| err(format!("unknown language {language:?}")))?;
+            let language =
+                Lang::parse(language).map_err(|_| err(format!("unknown language {language:?}")))?;
             let stem = match language {
-                Language::Sv => &sv_stem,
-                Language::En => &en_stem,
+                Lang::Sv => &sv_stem,
+                Lang::En => &en_stem,
             };
             let lex = match language {
-                Language::Sv => &mut s.sv,
-                Language::En => &mut s.en,
+                Lang::Sv => &mut s.sv,
+                Lang::En => &mut s.en,
             };
             if kind == "window" {
                 let nums: Vec<usize> = list
@@ -474,10 +474,10 @@ impl Suggester {
     }
 
     /// The suggested codes for `text` written in `language`, highest score first.
-    pub fn suggest(&self, text: &str, language: Language) -> Vec<Suggestion> {
+    pub fn suggest(&self, text: &str, language: Lang) -> Vec<Suggestion> {
         let lex = match language {
-            Language::Sv => &self.sv,
-            Language::En => &self.en,
+            Lang::Sv => &self.sv,
+            Lang::En => &self.en,
         };
         let tokens = tokenize(text, &stemmer(language));
         let negators = lex.negator_positions(&tokens);
@@ -589,7 +589,7 @@ fn setting<'a>(line: &'a str, name: &str) -> Option<&'a str> {
 mod tests {
     use super::*;
 
-    fn codes(s: &Suggester, text: &str, language: Language) -> Vec<String> {
+    fn codes(s: &Suggester, text: &str, language: Lang) -> Vec<String> {
         let mut c: Vec<String> = s
             .suggest(text, language)
             .into_iter()
@@ -613,7 +613,7 @@ mod tests {
     #[test]
     fn stemming_finds_inflected_forms() {
         let s = Suggester::from_lexicon("[setting.physical_place]\nsv: öppettid\n").unwrap();
-        let found = s.suggest("Öppettiderna borde vara längre.", Language::Sv);
+        let found = s.suggest("Öppettiderna borde vara längre.", Lang::Sv);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, "setting.physical_place");
         assert_eq!(found[0].spans, vec![(0, 12)]);
@@ -631,7 +631,7 @@ mod tests {
                        [stance.like]\nsv: trevlig, gilla\nen: friendly\n\
                        [stance.dislike]\nsv: dålig\nen: complaint\n";
         let s = Suggester::from_lexicon(lexicon).unwrap();
-        let sv = Language::Sv;
+        let sv = Lang::Sv;
         assert_eq!(codes(&s, "Personalen var trevlig.", sv), ["stance.like"]);
         assert_eq!(
             codes(&s, "Personalen var inte trevlig.", sv),
@@ -650,7 +650,7 @@ mod tests {
             codes(&s, "Trevlig inte minst i kassan", sv),
             ["stance.like"]
         );
-        let en = Language::En;
+        let en = Lang::En;
         assert_eq!(
             codes(&s, "The staff weren't friendly", en),
             ["stance.dislike"]
@@ -672,7 +672,7 @@ mod tests {
         )
         .unwrap();
         let text = "Åh, vilken härlig fika på stan! Kassapersonalen i Östermalmshallen log.";
-        let found = s.suggest(text, Language::Sv);
+        let found = s.suggest(text, Lang::Sv);
         let place = found
             .iter()
             .find(|s| s.code == "setting.physical_place")
@@ -688,16 +688,13 @@ mod tests {
     fn the_threshold_needs_enough_weight() {
         let s = Suggester::from_lexicon("threshold = 1\n[phase.before]\nen 0.5: book, website\n")
             .unwrap();
-        assert!(
-            s.suggest("I looked at the website", Language::En)
-                .is_empty()
-        );
-        let found = s.suggest("I booked on the website", Language::En);
+        assert!(s.suggest("I looked at the website", Lang::En).is_empty());
+        let found = s.suggest("I booked on the website", Lang::En);
         assert_eq!(found[0].score, 1.0);
         assert!(
             s.clone()
                 .with_threshold(0.5)
-                .suggest("website", Language::En)
+                .suggest("website", Lang::En)
                 .len()
                 == 1
         );
@@ -706,7 +703,7 @@ mod tests {
     #[test]
     fn the_longest_overlapping_cue_wins() {
         let s = Suggester::from_lexicon("[digital.useful]\nen: self checkout, checkout\n").unwrap();
-        let found = s.suggest("The self-checkout was quick", Language::En);
+        let found = s.suggest("The self-checkout was quick", Lang::En);
         assert_eq!(found[0].cues, ["self checkout"]);
         assert_eq!(found[0].score, 1.0);
     }
@@ -720,23 +717,23 @@ mod tests {
                        [stance.like]\nsv: bra\n[stance.dislike]\nsv: krångel\n";
         let s = Suggester::from_lexicon(lexicon).unwrap();
         let text = "Kortterminalen fungerade inte.";
-        let found = s.suggest(text, Language::Sv);
+        let found = s.suggest(text, Lang::Sv);
         assert_eq!(found[0].code, "stance.dislike");
         assert_eq!(slice(text, found[0].spans[0]), "inte");
         // A negator that flipped a cue does not count again; `utan` never counts bare.
-        assert_eq!(codes(&s, "Inte bra", Language::Sv), ["stance.dislike"]);
-        assert_eq!(s.suggest("Inte bra", Language::Sv)[0].score, 1.0);
-        assert_eq!(codes(&s, "Utan krångel", Language::Sv), ["stance.like"]);
-        assert!(s.suggest("utan kvitto", Language::Sv).is_empty());
+        assert_eq!(codes(&s, "Inte bra", Lang::Sv), ["stance.dislike"]);
+        assert_eq!(s.suggest("Inte bra", Lang::Sv)[0].score, 1.0);
+        assert_eq!(codes(&s, "Utan krångel", Lang::Sv), ["stance.like"]);
+        assert!(s.suggest("utan kvitto", Lang::Sv).is_empty());
     }
 
     #[test]
     fn the_built_in_lexicon_reads_simple_answers() {
         let s = Suggester::value_landscape();
-        let has = |text: &str, language: Language, code: &str| {
+        let has = |text: &str, language: Lang, code: &str| {
             codes(&s, text, language).iter().any(|c| c == code)
         };
-        let sv = Language::Sv;
+        let sv = Lang::Sv;
         assert!(has("Personalen var inte trevlig.", sv, "stance.dislike"));
         assert!(!has("Personalen var inte trevlig.", sv, "stance.like"));
         assert!(has(
@@ -759,7 +756,7 @@ mod tests {
             sv,
             "setting.social_environment"
         ));
-        let en = Language::En;
+        let en = Lang::En;
         assert!(has(
             "No complaints, the staff were friendly.",
             en,

@@ -6,8 +6,8 @@ use super::ids::{
     FunctionId, MomentId, ObservationId, ProjectId, QuestionId, QuoteId, ReflectionId, StanceId,
     StoryId, StoryMomentId, ValueStatementId,
 };
-use super::lang::{Lang, pick};
 use super::project::Project;
+use crate::lang::{Lang, pick};
 use crate::value::Phase;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -4,9 +4,9 @@
 //! server writes it as CSV; here it is plain data.
 
 use super::evidence::EvidenceRef;
-use super::lang::Lang;
 use super::progress::Step;
 use super::project::Project;
+use crate::lang::Lang;
 use crate::value::{Phase, ValueLandscape};
 use std::collections::HashMap;
 

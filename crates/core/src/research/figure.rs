@@ -5,9 +5,9 @@
 //! It is built from the strategy document itself (its classified moments and its
 //! focus), so a renderer needs nothing but the document.
 
-use super::lang::{Label, Lang, pick};
 use super::protocol::Perspective;
 use super::strategy::{SectionKind, Statement, StrategyDocument};
+use crate::lang::{Label, Lang, pick};
 use crate::value::{Action, Phase, Stance};
 
 /// Width and height of the whole figure, in points (the PDF's text width).

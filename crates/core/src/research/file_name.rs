@@ -3,7 +3,7 @@
 //! strategies by project and date. Two spellings, for RFC 6266: one folded to
 //! ASCII for every client, and one that keeps the title's own letters.
 
-use super::lang::{Lang, pick};
+use crate::lang::{Lang, pick};
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 

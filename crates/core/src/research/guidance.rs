@@ -2,8 +2,8 @@
 //! the three tools the steps train (interview technique, observation, analytical
 //! reasoning), in Swedish and English.
 
-use super::lang::Lang;
 use super::progress::Step;
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

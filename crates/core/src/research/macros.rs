@@ -63,11 +63,11 @@ macro_rules! labelled_vocabulary {
             }
         }
 
-        impl $crate::research::lang::Label for $name {
-            fn label(self, lang: $crate::research::lang::Lang) -> &'static str {
+        impl $crate::lang::Label for $name {
+            fn label(self, lang: $crate::lang::Lang) -> &'static str {
                 match lang {
-                    $crate::research::lang::Lang::Sv => match self { $($name::$variant => $sv),+ },
-                    $crate::research::lang::Lang::En => match self { $($name::$variant => $en),+ },
+                    $crate::lang::Lang::Sv => match self { $($name::$variant => $sv),+ },
+                    $crate::lang::Lang::En => match self { $($name::$variant => $en),+ },
                 }
             }
         }

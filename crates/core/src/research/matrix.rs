@@ -19,9 +19,9 @@
 //! ```
 
 use super::ids::MomentId;
-use super::lang::{Label, Lang, pick};
 use super::project::Project;
 use super::protocol::{Moment, Perspective};
+use crate::lang::{Label, Lang, pick};
 use crate::value::{Action, Phase, Stance};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -65,6 +65,7 @@ pub mod strategy;
 #[cfg(test)]
 mod fixture;
 
+pub use crate::lang::{Label, Lang};
 pub use attachment::{ATTACHMENT_MAX, Attachment, IMAGE_TYPES};
 pub use evidence::{EvidenceItem, EvidenceRef};
 pub use evidence_table::EvidenceRow;
@@ -76,7 +77,6 @@ pub use ids::{
     QuoteId, ReflectionId, RoundId, StanceId, StoryId, StoryMomentId, TemplateId, ValueStatementId,
 };
 pub use input::{NAME_MAX, TEXT_MAX};
-pub use lang::{Label, Lang};
 pub use matrix::{MatrixLayout, Quadrant, Tally, Unclassified, classify, layout};
 pub use observation::{
     Answer, Observation, ObservationInput, ObservationRound, ObservationRoundInput, Placement,

@@ -5,10 +5,10 @@
 
 use super::ids::{AttachmentId, MemberId, ObservationId, RoundId, TemplateId};
 use super::input::{NAME_MAX, TEXT_MAX, landscape, required_text, required_word};
-use super::lang::{Lang, pick};
 use super::project::Project;
 use super::story::Valence;
 use crate::invalid::{Checker, Invalid, Reason, text};
+use crate::lang::{Lang, pick};
 use crate::value::{Phase, ValueLandscape, ValueLandscapeInput};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -18,10 +18,10 @@
 //! The current step is the first that is not done. Steps are not locked: a team
 //! may scan apps while observations are still coming in.
 
-use super::lang::{Label, Lang};
 use super::matrix::classify;
 use super::project::Project;
 use super::protocol::Perspective;
+use crate::lang::{Label, Lang};
 use crate::value::Phase;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -23,7 +23,7 @@
 //!    mobilen?", "You paid by phone?".
 //! 7. Anything else is unclear ("Och sen?") and left to the people in the room.
 
-use super::lang::Lang;
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

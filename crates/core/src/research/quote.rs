@@ -146,10 +146,10 @@ impl Project {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
     use crate::research::evidence::EvidenceRef;
     use crate::research::evidence_table::EvidenceRow;
     use crate::research::fixture;
-    use crate::research::lang::Lang;
     use crate::research::progress::Step;
 
     pub(crate) fn input(text: &str, codes: &[&str]) -> QuoteInput {

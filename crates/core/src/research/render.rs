@@ -4,9 +4,9 @@
 
 use super::evidence::EvidenceItem;
 use super::figure::{Anchor, Figure, Rgb, figure};
-use super::lang::{Label, Lang, pick};
 use super::observation::board_mark;
 use super::strategy::{Claim, Statement, StrategyDocument};
+use crate::lang::{Label, Lang, pick};
 use crate::value::{Motivation, Phase};
 
 /// Escapes text for HTML element content and attribute values.

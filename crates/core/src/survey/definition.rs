@@ -20,6 +20,7 @@ use super::response::{Response, scale_values};
 use super::stats::Scale;
 use crate::channel::ChannelKey;
 use crate::invalid::{Checker, Invalid, List, Reason, text};
+use crate::lang::Lang;
 use crate::touchpoint::TouchpointKind;
 use crate::value::Phase;
 use serde::{Deserialize, Serialize};
@@ -43,77 +44,34 @@ const MAX_SECTIONS: usize = 50;
 const MAX_QUESTIONS: usize = 200;
 const MAX_ENTRIES: usize = 50;
 
-/// A language a survey is offered in.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Language {
-    Sv,
-    En,
-}
-
-impl Language {
-    pub const ALL: &'static [Language] = &[Language::Sv, Language::En];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Language::Sv => "sv",
-            Language::En => "en",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, Invalid> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|l| l.as_str() == s)
-            .ok_or_else(|| {
-                Invalid::one(
-                    "",
-                    Reason::OneOf {
-                        value: s.to_string(),
-                        allowed: List::of(Self::ALL.iter().map(|l| l.as_str())),
-                    },
-                )
-            })
-    }
-}
-
-impl fmt::Display for Language {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// A text in each of the survey's languages, such as `{"sv": "Tack!", "en": "Thanks!"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(transparent)]
 #[schema(value_type = Object)]
-pub struct LocalText(BTreeMap<Language, String>);
+pub struct LocalText(BTreeMap<Lang, String>);
 
 impl LocalText {
     /// The text in `language`, if the survey has it.
-    pub fn get(&self, language: Language) -> Option<&str> {
+    pub fn get(&self, language: Lang) -> Option<&str> {
         self.0.get(&language).map(String::as_str)
     }
 
     /// The text in `language`, or else in any language it has.
-    pub fn best(&self, language: Language) -> &str {
+    pub fn best(&self, language: Lang) -> &str {
         self.get(language)
             .or_else(|| self.0.values().next().map(String::as_str))
             .unwrap_or("")
     }
 
     /// Built-in texts (default labels), kept to the survey's languages.
-    fn builtin(sv: &str, en: &str, languages: &[Language]) -> Self {
+    fn builtin(sv: &str, en: &str, languages: &[Lang]) -> Self {
         LocalText(
             languages
                 .iter()
                 .map(|&l| {
                     let t = match l {
-                        Language::Sv => sv,
-                        Language::En => en,
+                        Lang::Sv => sv,
+                        Lang::En => en,
                     };
                     (l, t.to_string())
                 })
@@ -134,7 +92,7 @@ pub enum TextInput {
 fn local_text(
     field: &str,
     input: &TextInput,
-    languages: &[Language],
+    languages: &[Lang],
     max: usize,
 ) -> Result<LocalText, Invalid> {
     let mut c = Checker::new();
@@ -151,7 +109,7 @@ fn local_text(
         TextInput::PerLanguage(m) => {
             for (k, v) in m {
                 let path = format!("{field}.{k}");
-                match c.take(Language::parse(k).map_err(|e| e.within(&path))) {
+                match c.take(Lang::parse(k).map_err(|e| e.within(&path))) {
                     None => {}
                     Some(l) if !languages.contains(&l) => c.fail(path, Reason::NotSurveyLanguage),
                     Some(l) => {
@@ -383,7 +341,7 @@ pub struct Survey {
     pub version: u32,
     pub status: SurveyStatus,
     /// The first is the default language of a response.
-    pub languages: Vec<Language>,
+    pub languages: Vec<Lang>,
     pub title: LocalText,
     pub intro: Option<LocalText>,
     pub context: JourneyContext,
@@ -598,17 +556,17 @@ fn parse_survey(
     status: SurveyStatus,
 ) -> Result<Survey, Invalid> {
     let mut c = Checker::new();
-    let languages: Vec<Language> = match &input.languages {
-        None => vec![Language::Sv],
+    let languages: Vec<Lang> = match &input.languages {
+        None => vec![Lang::Sv],
         Some(ls) if ls.is_empty() => {
             c.fail("languages", Reason::Empty);
-            vec![Language::Sv]
+            vec![Lang::Sv]
         }
         Some(ls) => {
             let mut out = Vec::new();
             for (i, l) in ls.iter().enumerate() {
                 let field = format!("languages[{i}]");
-                match c.take(Language::parse(l).map_err(|e| e.within(&field))) {
+                match c.take(Lang::parse(l).map_err(|e| e.within(&field))) {
                     Some(l) if out.contains(&l) => c.fail(
                         field,
                         Reason::Repeats {
@@ -620,7 +578,7 @@ fn parse_survey(
                 }
             }
             if out.is_empty() {
-                out.push(Language::Sv);
+                out.push(Lang::Sv);
             }
             out
         }
@@ -723,7 +681,7 @@ fn parse_survey(
 
 impl QuestionInput {
     /// Checks one question; fields are named relative to the question.
-    pub fn parse(&self, languages: &[Language]) -> Result<Question, Invalid> {
+    pub fn parse(&self, languages: &[Lang]) -> Result<Question, Invalid> {
         let mut c = Checker::new();
         let key = c
             .required("key", self.key.as_deref())
@@ -746,7 +704,7 @@ impl QuestionInput {
         }
     }
 
-    fn kind(&self, c: &mut Checker, kind: &str, langs: &[Language]) -> Option<QuestionKind> {
+    fn kind(&self, c: &mut Checker, kind: &str, langs: &[Lang]) -> Option<QuestionKind> {
         let applies: &[&str] = match kind {
             "scale" => &["points", "anchors"],
             "matrix" => &["points", "anchors", "items"],
@@ -912,7 +870,7 @@ impl QuestionInput {
     }
 }
 
-fn anchor(point: i32, sv: &str, en: &str, langs: &[Language]) -> Anchor {
+fn anchor(point: i32, sv: &str, en: &str, langs: &[Lang]) -> Anchor {
     Anchor {
         point,
         label: LocalText::builtin(sv, en, langs),
@@ -926,7 +884,7 @@ fn anchors(
     input: &[AnchorInput],
     low: i32,
     high: i32,
-    langs: &[Language],
+    langs: &[Lang],
 ) -> Option<Vec<Anchor>> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
@@ -994,7 +952,7 @@ fn keyed(
     entries: &[(&Option<String>, &Option<TextInput>)],
     min: usize,
     max_text: usize,
-    langs: &[Language],
+    langs: &[Lang],
 ) -> Option<Vec<(SurveyKey, LocalText)>> {
     if entries.len() < min || entries.len() > MAX_ENTRIES {
         c.fail(
@@ -1151,7 +1109,7 @@ pub(crate) mod tests {
     fn a_swedish_cafe_survey_parses() {
         let s = Survey::parse(&cafe_input()).unwrap();
         assert_eq!((s.version, s.status), (1, SurveyStatus::Draft));
-        assert_eq!(s.languages, [Language::Sv, Language::En]);
+        assert_eq!(s.languages, [Lang::Sv, Lang::En]);
         assert_eq!(s.context.phase, Some(Phase::After));
         assert_eq!(s.context.channel.as_ref().unwrap().as_str(), "store");
         assert_eq!(s.questions().count(), 7);
@@ -1161,11 +1119,11 @@ pub(crate) mod tests {
             panic!("csat expected")
         };
         assert_eq!(anchors.len(), 5);
-        assert_eq!(anchors[4].label.get(Language::Sv), Some("Mycket nöjd"));
+        assert_eq!(anchors[4].label.get(Lang::Sv), Some("Mycket nöjd"));
         let QuestionKind::Scale { anchors, .. } = &s.question("welcome").unwrap().kind else {
             panic!("scale expected")
         };
-        assert_eq!(anchors[0].label.best(Language::Sv), "Instämmer inte alls");
+        assert_eq!(anchors[0].label.best(Lang::Sv), "Instämmer inte alls");
         assert_eq!(
             s.question("extras").unwrap().kind,
             QuestionKind::MultipleChoice {
@@ -1193,7 +1151,7 @@ pub(crate) mod tests {
             {"key": "tankar", "kind": "open_text", "text": "Vad tycker du?"}
         ]}]}))
         .unwrap();
-        assert_eq!(s.languages, [Language::Sv]);
+        assert_eq!(s.languages, [Lang::Sv]);
         assert_eq!(
             s.question("tankar").unwrap().kind,
             QuestionKind::OpenText { max_length: 2000 }
@@ -1298,7 +1256,7 @@ pub(crate) mod tests {
         ])));
         let draft = s.revise(&input, false).unwrap();
         assert_eq!((draft.id, draft.version), (s.id, 1));
-        assert_eq!(draft.title.get(Language::Sv), Some("Ditt besök"));
+        assert_eq!(draft.title.get(Lang::Sv), Some("Ditt besök"));
         let open = s.with_status(SurveyStatus::Open).unwrap();
         let v2 = open.revise(&input, true).unwrap();
         assert_eq!(

@@ -22,7 +22,7 @@ pub mod stats;
 mod to_input;
 
 pub use definition::{
-    Anchor, AnchorInput, ChoiceOption, ItemInput, JourneyContext, Language, LocalText, MatrixItem,
+    Anchor, AnchorInput, ChoiceOption, ItemInput, JourneyContext, LocalText, MatrixItem,
     OptionInput, Question, QuestionInput, QuestionKind, Section, SectionInput, Survey, SurveyInput,
     SurveyKey, SurveyStatus, TextInput,
 };

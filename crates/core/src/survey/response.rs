@@ -8,11 +8,12 @@
 //! only through the signed invitation the provider sent the person: the caller
 //! checks its signature and sets `profile_id`.
 
-use super::definition::{Language, Question, QuestionKind, Survey, SurveyKey, SurveyStatus};
+use super::definition::{Question, QuestionKind, Survey, SurveyKey, SurveyStatus};
 use super::ids::{ResponseId, SurveyId};
 use super::stats::Scale;
 use crate::ids::ProfileId;
 use crate::invalid::{Checker, Invalid, List, Reason};
+use crate::lang::Lang;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -78,7 +79,7 @@ pub struct Response {
     pub survey_id: SurveyId,
     /// The survey version it answered.
     pub survey_version: u32,
-    pub language: Language,
+    pub language: Lang,
     /// Answered questions only.
     #[schema(value_type = Object)]
     pub answers: BTreeMap<SurveyKey, Answer>,
@@ -107,7 +108,7 @@ impl Response {
         let consent = input.consent.unwrap_or(false);
         let language = match input.language.as_deref() {
             None => survey.languages.first().copied(),
-            Some(l) => match c.take(Language::parse(l).map_err(|e| e.within("language"))) {
+            Some(l) => match c.take(Lang::parse(l).map_err(|e| e.within("language"))) {
                 Some(l) if !survey.languages.contains(&l) => {
                     c.fail("language", Reason::NotSurveyLanguage);
                     None
@@ -366,7 +367,7 @@ mod tests {
         let r = respond(&s, json!({"answers": complete(), "language": "en"})).unwrap();
         assert!(r.completed);
         assert_eq!((r.survey_id, r.survey_version), (s.id, 1));
-        assert_eq!(r.language, Language::En);
+        assert_eq!(r.language, Lang::En);
         assert_eq!(r.submitted_at, now());
         assert_eq!(r.answers["welcome"], Answer::Point(5));
         assert_eq!(r.answers["aspects"].point(Some("queue")), Some(2));

@@ -24,11 +24,12 @@
 //! A response whose value is not known falls in the group [`UNKNOWN`] rather than
 //! being dropped, so the groups always add up to all responses.
 
-use super::definition::{Language, Question, QuestionKind, Survey};
+use super::definition::{Question, QuestionKind, Survey};
 use super::response::{Answer, Response};
 use crate::invalid::{Invalid, List, Reason};
+use crate::lang::Lang;
 use crate::provider::Provider;
-use crate::research::{Label, Lang};
+use crate::research::Label;
 use crate::value::Phase;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Serialize, Serializer};
@@ -190,14 +191,14 @@ impl Segment {
         survey: &Survey,
         provider: &Provider,
         value: &str,
-        language: Language,
+        language: Lang,
     ) -> String {
         if value == UNKNOWN {
             return unknown_label(language).to_string();
         }
         match self {
             Segment::Phase => Phase::parse(value)
-                .map(|p| p.label(lang(language)).to_string())
+                .map(|p| p.label(language).to_string())
                 .unwrap_or_else(|_| value.to_string()),
             Segment::Motivation => option_label(motivation_question(survey), value, language),
             Segment::Provider if value == provider.id.to_string() => provider.name.clone(),
@@ -254,21 +255,14 @@ pub fn motivation_question(survey: &Survey) -> Option<&Question> {
         .filter(|q| matches!(q.kind, QuestionKind::SingleChoice { .. }))
 }
 
-fn lang(language: Language) -> Lang {
+fn unknown_label(language: Lang) -> &'static str {
     match language {
-        Language::Sv => Lang::Sv,
-        Language::En => Lang::En,
+        Lang::Sv => "okänd",
+        Lang::En => "unknown",
     }
 }
 
-fn unknown_label(language: Language) -> &'static str {
-    match language {
-        Language::Sv => "okänd",
-        Language::En => "unknown",
-    }
-}
-
-fn option_label(question: Option<&Question>, key: &str, language: Language) -> String {
+fn option_label(question: Option<&Question>, key: &str, language: Lang) -> String {
     let options = match question.map(|q| &q.kind) {
         Some(
             QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. },
@@ -438,13 +432,7 @@ impl<'s> Split<'s> {
 
     /// A category for people: an option's label, a point with its anchor's label
     /// (`5 – Strongly agree`), a segment value as [`Segment::label`] gives it.
-    pub fn label(
-        &self,
-        survey: &Survey,
-        provider: &Provider,
-        key: &str,
-        language: Language,
-    ) -> String {
+    pub fn label(&self, survey: &Survey, provider: &Provider, key: &str, language: Lang) -> String {
         match self {
             Split::Segment(s) => s.label(survey, provider, key, language),
             Split::Question { question, .. } => match &question.kind {
@@ -632,18 +620,15 @@ mod tests {
         assert_eq!(Segment::Channel.groups(&s, &p, &responses).len(), 1);
 
         assert_eq!(
-            Segment::Motivation.label(&s, &p, "experiences", Language::Sv),
+            Segment::Motivation.label(&s, &p, "experiences", Lang::Sv),
             "Uppleva något"
         );
-        assert_eq!(Segment::Phase.label(&s, &p, "after", Language::Sv), "Efter");
+        assert_eq!(Segment::Phase.label(&s, &p, "after", Lang::Sv), "Efter");
         assert_eq!(
-            Segment::Provider.label(&s, &p, &p.id.to_string(), Language::En),
+            Segment::Provider.label(&s, &p, &p.id.to_string(), Lang::En),
             "Kafé Linden"
         );
-        assert_eq!(
-            Segment::Channel.label(&s, &p, UNKNOWN, Language::Sv),
-            "okänd"
-        );
+        assert_eq!(Segment::Channel.label(&s, &p, UNKNOWN, Lang::Sv), "okänd");
     }
 
     #[test]
@@ -714,14 +699,11 @@ mod tests {
 
         let reason = split("visit_reason").unwrap();
         assert!(reason.defines("meeting") && !reason.defines("lunch"));
-        assert_eq!(reason.label(&s, &p, "work", Language::En), "Work");
+        assert_eq!(reason.label(&s, &p, "work", Lang::En), "Work");
         let welcome = split("welcome").unwrap();
         assert!(welcome.defines("1") && !welcome.defines("6"));
-        assert_eq!(
-            welcome.label(&s, &p, "5", Language::En),
-            "5 – Strongly agree"
-        );
-        assert_eq!(welcome.label(&s, &p, "3", Language::En), "3");
+        assert_eq!(welcome.label(&s, &p, "5", Lang::En), "5 – Strongly agree");
+        assert_eq!(welcome.label(&s, &p, "3", Lang::En), "3");
         assert!(!split("week").unwrap().defines("2026-W48"));
     }
 }

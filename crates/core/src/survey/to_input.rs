@@ -3,9 +3,10 @@
 //! gate as the API's (`Survey::revise`).
 
 use super::definition::{
-    Anchor, AnchorInput, ChoiceOption, ItemInput, Language, LocalText, OptionInput, Question,
-    QuestionInput, QuestionKind, SectionInput, Survey, SurveyInput, TextInput,
+    Anchor, AnchorInput, ChoiceOption, ItemInput, LocalText, OptionInput, Question, QuestionInput,
+    QuestionKind, SectionInput, Survey, SurveyInput, TextInput,
 };
+use crate::lang::Lang;
 
 impl Survey {
     /// The input that makes this survey again: `revise(&s.to_input(), false) == s`.
@@ -37,7 +38,7 @@ impl Survey {
 
 impl Question {
     /// The input that makes this question again in a survey of `langs`.
-    pub fn to_input(&self, langs: &[Language]) -> QuestionInput {
+    pub fn to_input(&self, langs: &[Lang]) -> QuestionInput {
         let mut i = QuestionInput {
             key: Some(self.key.to_string()),
             kind: Some(self.kind.name().to_string()),
@@ -89,7 +90,7 @@ impl Question {
 
 impl Anchor {
     /// The input of this labelled point in a survey of `langs`.
-    pub fn to_input(&self, langs: &[Language]) -> AnchorInput {
+    pub fn to_input(&self, langs: &[Lang]) -> AnchorInput {
         AnchorInput {
             point: Some(i64::from(self.point)),
             label: Some(self.label.to_input(langs)),
@@ -99,7 +100,7 @@ impl Anchor {
 
 impl LocalText {
     /// The text per language, in the survey's languages.
-    pub fn to_input(&self, langs: &[Language]) -> TextInput {
+    pub fn to_input(&self, langs: &[Lang]) -> TextInput {
         TextInput::PerLanguage(
             langs
                 .iter()
@@ -112,7 +113,7 @@ impl LocalText {
     }
 }
 
-fn options_in(options: &[ChoiceOption], langs: &[Language]) -> Vec<OptionInput> {
+fn options_in(options: &[ChoiceOption], langs: &[Lang]) -> Vec<OptionInput> {
     options
         .iter()
         .map(|o| OptionInput {

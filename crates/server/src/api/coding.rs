@@ -37,9 +37,9 @@ use motesplats_core::coding::{
 };
 use motesplats_core::research::QuoteInput;
 use motesplats_core::survey::{
-    Answer as SurveyAnswer, Language, Response as SurveyResponse, ResponseId, Survey, SurveyId,
+    Answer as SurveyAnswer, Response as SurveyResponse, ResponseId, Survey, SurveyId,
 };
-use motesplats_core::{FieldError, Invalid, ProviderId};
+use motesplats_core::{FieldError, Invalid, Lang, ProviderId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -688,7 +688,7 @@ pub(crate) fn fresh_suggestions(
     book: &Codebook,
     codings: &[Coding],
     response: &SurveyResponse,
-    languages: &[Language],
+    languages: &[Lang],
     question: &str,
     text: &str,
 ) -> Vec<Suggestion> {

@@ -90,7 +90,7 @@ impl Data {
     }
 
     /// The language labels are given in: the survey's first.
-    fn language(&self) -> motesplats_core::survey::Language {
+    fn language(&self) -> motesplats_core::Lang {
         self.survey.languages[0]
     }
 }

@@ -1,6 +1,7 @@
 //! SVG charts written from a small typed model; askama escapes every label.
 
 use crate::ui::i18n::Lang;
+use crate::ui::i18n::Messages;
 use askama::Template;
 
 /// One coloured piece of a bar.

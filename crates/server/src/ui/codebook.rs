@@ -73,8 +73,8 @@ async fn render(
 ) -> Result<Response, ApiError> {
     let book = codebook_of(state, who.provider.id).await?;
     let language = match lang {
-        Lang::Sv => motesplats_core::survey::Language::Sv,
-        Lang::En => motesplats_core::survey::Language::En,
+        Lang::Sv => motesplats_core::Lang::Sv,
+        Lang::En => motesplats_core::Lang::En,
     };
     let tree = book
         .tree()
@@ -140,10 +140,14 @@ async fn read(mut m: Multipart) -> Result<(Vec<(String, String)>, Option<Bytes>)
             Ok(Some(f)) => {
                 let name = f.name().unwrap_or_default().to_string();
                 let is_file = f.file_name().is_some();
-                let data = f
-                    .bytes()
-                    .await
-                    .map_err(|e| Invalid::one(&name, Reason::Unreadable { detail: e.body_text() }))?;
+                let data = f.bytes().await.map_err(|e| {
+                    Invalid::one(
+                        &name,
+                        Reason::Unreadable {
+                            detail: e.body_text(),
+                        },
+                    )
+                })?;
                 if is_file {
                     file = Some(data);
                 } else {

@@ -13,6 +13,7 @@ use crate::api::coding::{
 use crate::api::surveys::mine;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::i18n::Messages;
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -143,7 +144,7 @@ async fn render(
         Err(ApiError::NotFound) => return super::people::not_found(shell),
         Err(e) => return Err(e),
     };
-    let language = lang.language();
+    let language = lang;
     let book = codebook_of(state, me).await?;
     let responses = state.store.responses(me, survey.id).await?;
     let codings = state.store.codings(me, survey.id).await?;

@@ -17,6 +17,7 @@ use super::session::COOKIE as SESSION_COOKIE;
 use crate::auth::{hmac_sha256, new_token, same_secret, sha256};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::i18n::Messages;
 use askama::Template;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, Request, State};

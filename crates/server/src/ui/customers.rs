@@ -4,7 +4,6 @@
 
 use super::i18n::Lang;
 use super::labels::identifier_label;
-use super::research::engine_lang;
 use super::session::SignedIn;
 use super::{Shell, local_time};
 use crate::error::ApiError;
@@ -131,10 +130,7 @@ fn row(c: Customer, lang: Lang, time_zone: &str) -> Row {
             .iter()
             .map(|i| (identifier_label(i.kind, lang), i.value.clone()))
             .collect(),
-        touchpoints: number::integer(
-            i64::try_from(c.touchpoints).unwrap_or(i64::MAX),
-            engine_lang(lang),
-        ),
+        touchpoints: number::integer(i64::try_from(c.touchpoints).unwrap_or(i64::MAX), lang),
         last_seen: c.last_seen.map(|t| local_time(t, time_zone)),
     }
 }

@@ -3,11 +3,11 @@
 use super::chart::{Bar, StackedBars};
 use super::i18n::Lang;
 use super::labels::event_label;
-use super::research::engine_lang;
 use super::session::SignedIn;
 use super::{Shell, channel_name, local_time, phase_name};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::i18n::Messages;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
@@ -99,7 +99,7 @@ pub async fn page(
         .render()
         .map_err(|e| ApiError::Internal(e.to_string()))?;
 
-    let written = |n: u64| number::integer(i64::try_from(n).unwrap_or(i64::MAX), engine_lang(lang));
+    let written = |n: u64| number::integer(i64::try_from(n).unwrap_or(i64::MAX), lang);
     let phase_totals = SERIES
         .iter()
         .map(|(p, _)| {

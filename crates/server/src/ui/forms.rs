@@ -4,6 +4,7 @@
 //! page's language. The research board and the survey builder use them.
 
 use super::i18n::Lang;
+use crate::ui::i18n::Messages;
 use axum::body::Bytes;
 use motesplats_core::{FieldError, Invalid, Reason};
 use std::fmt::Display;

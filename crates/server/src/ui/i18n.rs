@@ -1,12 +1,14 @@
 //! Swedish and English. The language comes from the `lang` cookie when the person
-//! has chosen one, otherwise from Accept-Language; English is the fallback.
+//! has chosen one, otherwise from Accept-Lang; English is the fallback.
 
+use crate::state::AppState;
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use axum_extra::extract::CookieJar;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
+pub use motesplats_core::Lang;
 use motesplats_core::number;
 use motesplats_core::reason::{Param, Reason};
 use std::borrow::Cow;
@@ -23,76 +25,55 @@ static_loader! {
 static EN: LanguageIdentifier = langid!("en");
 static SV: LanguageIdentifier = langid!("sv");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Sv,
-    En,
+fn id(lang: Lang) -> &'static LanguageIdentifier {
+    match lang {
+        Lang::Sv => &SV,
+        Lang::En => &EN,
+    }
 }
 
-impl Lang {
-    /// The same language as a survey names it.
-    pub fn language(self) -> motesplats_core::survey::Language {
-        match self {
-            Lang::Sv => motesplats_core::survey::Language::Sv,
-            Lang::En => motesplats_core::survey::Language::En,
-        }
+/// The product's messages in a language.
+pub trait Messages: Copy {
+    /// The message `key`.
+    fn t(self, key: &str) -> String;
+    /// The message `key`, if there is one.
+    fn try_t(self, key: &str) -> Option<String>;
+    /// The message `key` with whole-number arguments, such as the ends of a scale.
+    fn t_with(self, key: &str, args: &[(&'static str, i64)]) -> String;
+    /// The message `key` with text arguments, such as numbers already written the
+    /// language's way.
+    fn t_text(self, key: &str, args: &[(&'static str, String)]) -> String;
+    /// Why a field was refused, with its numbers written this language's way. A
+    /// reason stored before reasons had codes is shown as written.
+    fn reason(self, reason: &Reason) -> String;
+}
+
+impl Messages for Lang {
+    fn t(self, key: &str) -> String {
+        LOCALES.lookup(id(self), key)
     }
 
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Sv => "sv",
-            Lang::En => "en",
-        }
+    fn try_t(self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(id(self), key)
     }
 
-    pub fn parse(code: &str) -> Option<Lang> {
-        match code {
-            "sv" => Some(Lang::Sv),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    fn id(self) -> &'static LanguageIdentifier {
-        match self {
-            Lang::Sv => &SV,
-            Lang::En => &EN,
-        }
-    }
-
-    /// The message `key` in this language.
-    pub fn t(self, key: &str) -> String {
-        LOCALES.lookup(self.id(), key)
-    }
-
-    /// The message `key` in this language, if there is one.
-    pub fn try_t(self, key: &str) -> Option<String> {
-        LOCALES.try_lookup(self.id(), key)
-    }
-
-    /// The message `key` in this language with whole-number arguments, such as the
-    /// ends of a scale.
-    pub fn t_with(self, key: &str, args: &[(&'static str, i64)]) -> String {
+    fn t_with(self, key: &str, args: &[(&'static str, i64)]) -> String {
         let args: HashMap<Cow<'static, str>, FluentValue> = args
             .iter()
             .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(*v)))
             .collect();
-        LOCALES.lookup_with_args(self.id(), key, &args)
+        LOCALES.lookup_with_args(id(self), key, &args)
     }
 
-    /// The message `key` with text arguments, such as numbers already written the
-    /// language's way.
-    pub fn t_text(self, key: &str, args: &[(&'static str, String)]) -> String {
+    fn t_text(self, key: &str, args: &[(&'static str, String)]) -> String {
         let args: HashMap<Cow<'static, str>, FluentValue> = args
             .iter()
             .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
             .collect();
-        LOCALES.lookup_with_args(self.id(), key, &args)
+        LOCALES.lookup_with_args(id(self), key, &args)
     }
 
-    /// Why a field was refused, in this language, with its numbers written this
-    /// language's way. A reason stored before reasons had codes is shown as written.
-    pub fn reason(self, reason: &Reason) -> String {
+    fn reason(self, reason: &Reason) -> String {
         if let Reason::Recorded(text) = reason {
             return text.clone();
         }
@@ -101,63 +82,50 @@ impl Lang {
             .into_iter()
             .map(|(name, param)| {
                 let text = match param {
-                    Param::Number(n) => number::integer(n, self.core()),
+                    Param::Number(n) => number::integer(n, self),
                     Param::Text(t) => t,
                     Param::List(words) => words.join(", "),
                 };
                 (Cow::Owned(name), FluentValue::from(text))
             })
             .collect();
-        LOCALES.lookup_with_args(self.id(), &format!("reason-{}", reason.code()), &args)
-    }
-
-    /// The core's language of numbers and labels.
-    pub fn core(self) -> motesplats_core::research::Lang {
-        match self {
-            Lang::Sv => motesplats_core::research::Lang::Sv,
-            Lang::En => motesplats_core::research::Lang::En,
-        }
-    }
-
-    /// Picks Swedish or English from an Accept-Language header by quality.
-    pub fn from_accept_language(header: &str) -> Lang {
-        header
-            .split(',')
-            .filter_map(|part| {
-                let mut pieces = part.trim().split(';');
-                let tag = pieces.next()?.trim().to_ascii_lowercase();
-                let q = pieces
-                    .find_map(|p| {
-                        p.trim()
-                            .strip_prefix("q=")
-                            .and_then(|q| q.parse::<f32>().ok())
-                    })
-                    .unwrap_or(1.0);
-                let lang = Lang::parse(tag.split('-').next()?)?;
-                Some((lang, q))
-            })
-            .fold(None, |best: Option<(Lang, f32)>, (lang, q)| match best {
-                Some((_, bq)) if bq >= q => best,
-                _ => Some((lang, q)),
-            })
-            .map_or(Lang::En, |(lang, _)| lang)
+        LOCALES.lookup_with_args(id(self), &format!("reason-{}", reason.code()), &args)
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Lang {
+/// The best of `offered` by an Accept-Language header's qualities; None when the
+/// header names none of them.
+pub fn negotiate(headers: &HeaderMap, offered: &[Lang]) -> Option<Lang> {
+    let header = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    header
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next()?.trim().to_ascii_lowercase();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=")?.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let lang = Lang::parse(tag.split('-').next()?).ok()?;
+            (offered.contains(&lang) && q > 0.0).then_some((lang, q))
+        })
+        .fold(None, |best: Option<(Lang, f32)>, (lang, q)| match best {
+            Some((_, bq)) if bq >= q => best,
+            _ => Some((lang, q)),
+        })
+        .map(|(lang, _)| lang)
+}
+
+/// A page's language: the chosen one (the `lang` cookie), else the best the browser
+/// asks for, else English.
+impl FromRequestParts<AppState> for Lang {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        if let Some(lang) = jar.get("lang").and_then(|c| Lang::parse(c.value())) {
+        if let Some(lang) = jar.get("lang").and_then(|c| Lang::parse(c.value()).ok()) {
             return Ok(lang);
         }
-        let accept = parts
-            .headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        Ok(Lang::from_accept_language(accept))
+        Ok(negotiate(&parts.headers, Lang::ALL).unwrap_or(Lang::En))
     }
 }
 
@@ -165,19 +133,24 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 mod tests {
     use super::*;
 
+    fn accepting(value: &'static str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_LANGUAGE, value.parse().unwrap());
+        h
+    }
+
     #[test]
-    fn accept_language_is_read_by_quality() {
-        assert_eq!(
-            Lang::from_accept_language("sv-SE,sv;q=0.9,en;q=0.8"),
-            Lang::Sv
-        );
-        assert_eq!(Lang::from_accept_language("en-GB,sv;q=0.5"), Lang::En);
-        assert_eq!(
-            Lang::from_accept_language("de-DE,sv;q=0.7,en;q=0.3"),
-            Lang::Sv
-        );
-        assert_eq!(Lang::from_accept_language("fr"), Lang::En);
-        assert_eq!(Lang::from_accept_language(""), Lang::En);
+    fn accept_language_is_read_by_quality_among_the_offered() {
+        let both = Lang::ALL;
+        let best = |v| negotiate(&accepting(v), both);
+        assert_eq!(best("sv-SE,sv;q=0.9,en;q=0.8"), Some(Lang::Sv));
+        assert_eq!(best("en-GB,sv;q=0.5"), Some(Lang::En));
+        assert_eq!(best("de-DE,sv;q=0.7,en;q=0.3"), Some(Lang::Sv));
+        assert_eq!(best("fr"), None);
+        assert_eq!(best("sv;q=0"), None);
+        assert_eq!(negotiate(&HeaderMap::new(), both), None);
+        let english_only = negotiate(&accepting("sv-SE,en;q=0.5"), &[Lang::En]);
+        assert_eq!(english_only, Some(Lang::En));
     }
 
     /// The message ids of a Fluent file: lines that start a message (`key =`).

@@ -3,6 +3,7 @@
 //! key that has a message. A provider's own kinds have none and are shown as sent.
 
 use super::i18n::Lang;
+use crate::ui::i18n::Messages;
 use motesplats_core::{IdentifierKind, TouchpointKind, number};
 use serde_json::Value;
 
@@ -32,7 +33,7 @@ pub fn property(key: &str, value: &Value, lang: Lang) -> (String, String) {
 /// A JSON value for reading: numbers as the language writes them, text without quotes.
 pub fn json_value(value: &Value, lang: Lang) -> String {
     match value {
-        Value::Number(n) => number::json(n, super::research::engine_lang(lang)),
+        Value::Number(n) => number::json(n, lang),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }

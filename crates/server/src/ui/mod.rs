@@ -21,6 +21,7 @@ pub(crate) mod throttle;
 
 use crate::client::Client;
 use crate::state::AppState;
+use crate::ui::i18n::Messages;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::uri::PathAndQuery;
@@ -74,10 +75,7 @@ impl Shell {
 
     /// The other language, for the switch in the header.
     pub fn other(&self) -> Lang {
-        match self.lang {
-            Lang::Sv => Lang::En,
-            Lang::En => Lang::Sv,
-        }
+        self.lang.other()
     }
 }
 
@@ -96,7 +94,7 @@ async fn switch_language(
 ) -> Response {
     let lang = Lang::parse(&choice.to).unwrap_or(Lang::En);
     let next = choice.next.as_deref().and_then(local_path).unwrap_or("/");
-    let cookie = Cookie::build(("lang", lang.code()))
+    let cookie = Cookie::build(("lang", lang.as_str()))
         .path("/")
         .same_site(SameSite::Lax)
         .secure(state.cookie_secure.for_https(client.https))

@@ -8,6 +8,7 @@ use super::session::SignedIn;
 use super::{Shell, channel_name, local_time, phase_name};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::i18n::Messages;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -8,12 +8,13 @@ use super::session::SignedIn;
 use crate::api::quarantine::{QuarantineSelection, SOURCES, replay_all};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::i18n::Messages;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
-use motesplats_core::reason::{List, Reason};
 use motesplats_core::PageRequest;
+use motesplats_core::reason::{List, Reason};
 use serde::Deserialize;
 
 /// Rows shown; the actions take every event that matches, shown or not.

@@ -11,6 +11,7 @@ use crate::auth::{hash_password, new_token, sha256, verify_password};
 use crate::client::Client;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::i18n::Messages;
 use askama::Template;
 use axum::Form;
 use axum::extract::{FromRequestParts, State};

@@ -3,12 +3,13 @@
 //! choices the forms offer. A refused form is drawn again by `ui::forms::FormView`.
 
 use crate::ui::i18n::Lang;
+use crate::ui::i18n::Messages;
+use motesplats_core::reason::List;
 use motesplats_core::research::{
     self, EvidenceRef, Label, Perspective, Project, Role, Tally, Valence, tools_for,
 };
-use motesplats_core::reason::List;
 use motesplats_core::{
-    Action, DigitalAspect, Invalid, Motivation, Reason, Phase, Setting, Stance, ValueLandscape,
+    Action, DigitalAspect, Invalid, Motivation, Phase, Reason, Setting, Stance, ValueLandscape,
 };
 
 /// What a card looked like when the form was drawn, so an edit can tell whether
@@ -19,13 +20,6 @@ pub fn fingerprint<T: serde::Serialize>(card: &T) -> String {
 
 pub const PHASES: [Phase; 3] = [Phase::Before, Phase::During, Phase::After];
 
-pub fn engine_lang(lang: Lang) -> research::Lang {
-    match lang {
-        Lang::Sv => research::Lang::Sv,
-        Lang::En => research::Lang::En,
-    }
-}
-
 /// One choice of a select, a radio group or a row of tick boxes.
 pub struct Opt {
     pub value: String,
@@ -33,7 +27,7 @@ pub struct Opt {
 }
 
 fn opts<T: Label>(all: &[T], name: impl Fn(T) -> &'static str, lang: Lang) -> Vec<Opt> {
-    let l = engine_lang(lang);
+    let l = lang;
     all.iter()
         .map(|v| Opt {
             value: name(*v).to_string(),
@@ -74,7 +68,7 @@ fn lane_keys(l: &ValueLandscape) -> Vec<String> {
 /// The board's lanes: two settings, three motivations, the two faces of digital
 /// technology, and a last lane for evidence not yet sorted onto the landscape.
 pub fn lanes(lang: Lang, p: &Project) -> Vec<Lane> {
-    let l = engine_lang(lang);
+    let l = lang;
     let mut rows: Vec<(String, String)> = Vec::new();
     let (setting, motivation, digital) = (
         lang.t("f-settings"),
@@ -243,7 +237,7 @@ pub struct StepView {
 }
 
 pub fn steps(lang: Lang, p: &Project, today: chrono::NaiveDate) -> Vec<StepView> {
-    let l = engine_lang(lang);
+    let l = lang;
     let progress = p.progress(today);
     progress
         .steps
@@ -300,7 +294,7 @@ pub struct Choices {
 }
 
 pub fn choices(lang: Lang, p: &Project) -> Choices {
-    let l = engine_lang(lang);
+    let l = lang;
     let opt = |value: String, label: String| Opt { value, label };
     Choices {
         phases: opts(Phase::ALL, Phase::as_str, lang),

@@ -17,10 +17,10 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use motesplats_core::{Invalid, Reason};
 use motesplats_core::research::{
     Attachment, EvidenceRef, MomentId, ObservationId, Project, ProjectInput, StoryId, StoryMomentId,
 };
+use motesplats_core::{Invalid, Reason};
 use motesplats_store::{StoreError, StoredProject};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};

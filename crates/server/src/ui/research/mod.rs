@@ -2,6 +2,5 @@
 //! strategy document; `board` what the board shows; `forms` the forms posted from it.
 
 mod board;
-pub(super) use board::engine_lang;
 pub(super) mod forms;
 pub(super) mod pages;

@@ -4,14 +4,13 @@
 //! guidance, and the four-field matrix as a picture. The forms live in
 //! `forms`, what the board shows in `board`.
 
-use super::board::{
-    Choices, Lane, PHASES, StepView, View, ViewQuery, choices, engine_lang, lanes, steps,
-};
+use super::board::{Choices, Lane, PHASES, StepView, View, ViewQuery, choices, lanes, steps};
 use crate::api::catalogue::CatalogueEntry;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::forms::{FormView, Refused};
 use crate::ui::i18n::Lang;
+use crate::ui::i18n::Messages;
 use crate::ui::session::SignedIn;
 use crate::ui::{Shell, local_time};
 use askama::Template;
@@ -175,7 +174,7 @@ pub async fn board_page(
     let Some((stored, project)) = open(state, who, id).await? else {
         return crate::ui::people::not_found(shell);
     };
-    let l = engine_lang(lang);
+    let l = lang;
     let me = who.provider.id;
     let counts = state.store.touchpoint_counts(me).await?;
     let surveys = state.store.surveys(me).await?;
@@ -291,7 +290,7 @@ const MARGIN: u32 = 40;
 
 impl FourField {
     pub fn new(lang: Lang, m: &MatrixLayout) -> Self {
-        let l = engine_lang(lang);
+        let l = lang;
         let fields = m
             .cells
             .iter()
@@ -334,7 +333,7 @@ pub async fn strategy(
         return crate::ui::people::not_found(shell);
     };
     let doc = project.strategy();
-    let l = engine_lang(lang);
+    let l = lang;
     match format.as_str() {
         "strategy.pdf" => {
             let (name, pdf) = crate::research_export::strategy_pdf(&stored, &project, l);

@@ -6,15 +6,14 @@ use super::changes::{
     reorder, retitle, status,
 };
 use super::parse::{context_from, form_name, sent};
-use super::view::{
-    LangCol, Opt, Saved, View, builder_view, channel_opts, lang_cols, page_language, phase_opts,
-};
+use super::view::{LangCol, Opt, Saved, View, builder_view, channel_opts, lang_cols, phase_opts};
 use crate::client::PublicOrigin;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::Shell;
 use crate::ui::forms::{FormView, Refused, Sent};
 use crate::ui::i18n::Lang;
+use crate::ui::i18n::Messages;
 use crate::ui::session::SignedIn;
 use askama::Template;
 use axum::Form;
@@ -23,7 +22,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use motesplats_core::Invalid;
-use motesplats_core::survey::{Language, SectionInput, Survey, SurveyId, SurveyInput};
+use motesplats_core::survey::{SectionInput, Survey, SurveyId, SurveyInput};
 use motesplats_store::{StoreError, StoredSurvey};
 use serde::Deserialize;
 
@@ -91,7 +90,7 @@ async fn new_page(
         sent: Sent {
             form: "survey".into(),
             fields: vec![
-                ("languages".into(), page_language(lang).as_str().into()),
+                ("languages".into(), lang.as_str().into()),
                 ("first".into(), "csat".into()),
             ],
             file: None,
@@ -105,7 +104,7 @@ async fn new_page(
             lang,
             refused: Some(refused),
         },
-        languages: Language::ALL
+        languages: Lang::ALL
             .iter()
             .map(|l| Opt {
                 value: l.as_str().into(),
@@ -121,7 +120,7 @@ async fn new_page(
                 label: lang.t(&format!("builder-first-{k}")),
             })
             .collect(),
-        langs: lang_cols(lang, Language::ALL),
+        langs: lang_cols(lang, Lang::ALL),
     };
     html(status, &page)
 }
@@ -146,7 +145,7 @@ pub async fn create(
         (s, None) => s,
         (s, Some(why)) => return new_page(&state, lang, &who, Some(Refused::new(s, why))).await,
     };
-    let ticked: Vec<Language> = Language::ALL
+    let ticked: Vec<Lang> = Lang::ALL
         .iter()
         .copied()
         .filter(|l| sent.has("languages", l.as_str()))
@@ -154,7 +153,7 @@ pub async fn create(
     // With no language ticked the core says so, and the texts are read as Swedish,
     // the language it falls back to.
     let langs = if ticked.is_empty() {
-        vec![Language::Sv]
+        vec![Lang::Sv]
     } else {
         ticked.clone()
     };
@@ -304,8 +303,8 @@ pub async fn change(
             let mut query: Vec<(&str, &str)> = vec![("new_section", "1")];
             for l in &survey.languages {
                 let name = match l {
-                    Language::Sv => "section_title.sv",
-                    Language::En => "section_title.en",
+                    Lang::Sv => "section_title.sv",
+                    Lang::En => "section_title.en",
                 };
                 if let Some(v) = sent.one(name) {
                     query.push((name, v));

@@ -4,10 +4,8 @@
 
 use super::parse::{Rows, context_from, question_from, texts};
 use crate::ui::forms::Sent;
-use motesplats_core::survey::{
-    Language, QuestionInput, SectionInput, Survey, SurveyStatus, TextInput,
-};
-use motesplats_core::{Channel, FieldError, Invalid, Reason};
+use motesplats_core::survey::{QuestionInput, SectionInput, Survey, SurveyStatus, TextInput};
+use motesplats_core::{Channel, FieldError, Invalid, Lang, Reason};
 
 /// Why a change did not apply.
 pub(super) enum Refusal {
@@ -344,7 +342,7 @@ pub(super) fn status(s: &Survey, sent: &Sent) -> Result<Outcome, Refusal> {
 
 /// The first question of a new survey, in its languages: a start the builder can
 /// change or remove once there are others.
-pub(super) fn first_question(kind: &str, langs: &[Language]) -> QuestionInput {
+pub(super) fn first_question(kind: &str, langs: &[Lang]) -> QuestionInput {
     let (key, sv, en) = match kind {
         "nps" => (
             "recommend",
@@ -375,8 +373,8 @@ pub(super) fn first_question(kind: &str, langs: &[Language]) -> QuestionInput {
                 .iter()
                 .map(|l| {
                     let t = match l {
-                        Language::Sv => sv,
-                        Language::En => en,
+                        Lang::Sv => sv,
+                        Lang::En => en,
                     };
                     (l.as_str().to_string(), t.to_string())
                 })

@@ -6,6 +6,7 @@
 
 use crate::ui::chart::{Diverging, DivergingBars, percent};
 use crate::ui::i18n::Lang;
+use crate::ui::i18n::Messages;
 use askama::Template;
 use motesplats_core::coding::{Codebook, Coding};
 use motesplats_core::number;
@@ -52,7 +53,7 @@ pub struct Coded<'a> {
 /// A user-entered text in the page's language if it has one, with the language it is
 /// in.
 fn text(t: &LocalText, lang: Lang, survey: &Survey) -> (String, &'static str) {
-    let l = lang.language();
+    let l = lang;
     let written = if t.get(l).is_some() {
         l
     } else {
@@ -62,12 +63,12 @@ fn text(t: &LocalText, lang: Lang, survey: &Survey) -> (String, &'static str) {
 }
 
 fn decimal(x: f64, places: usize, lang: Lang) -> String {
-    number::decimal(x, places, lang.core())
+    number::decimal(x, places, lang)
 }
 
 /// A count in the page's numbers.
 pub fn integer(n: usize, lang: Lang) -> String {
-    number::integer(i64::try_from(n).unwrap_or(i64::MAX), lang.core())
+    number::integer(i64::try_from(n).unwrap_or(i64::MAX), lang)
 }
 
 /// The views of every question of `results` (the overall figures).
@@ -130,7 +131,7 @@ fn view(
             v.chart = chart(lang, q, &v.text, items);
         }
         Figures::Choice { options } => {
-            let l = lang.language();
+            let l = lang;
             let labels = match &q.kind {
                 QuestionKind::SingleChoice { options }
                 | QuestionKind::MultipleChoice { options, .. } => options,
@@ -170,7 +171,7 @@ fn item_label(lang: Lang, q: &Question, item: &ScaleItem) -> String {
     items
         .iter()
         .find(|i| i.key.as_str() == key)
-        .map_or(key.clone(), |i| i.text.best(lang.language()).to_string())
+        .map_or(key.clone(), |i| i.text.best(lang).to_string())
 }
 
 /// `line` after the matrix item's label, if any.
@@ -255,7 +256,7 @@ fn anchors(lang: Lang, q: &Question) -> String {
     };
     anchors
         .iter()
-        .map(|a| format!("{} = {}", a.point, a.label.best(lang.language())))
+        .map(|a| format!("{} = {}", a.point, a.label.best(lang)))
         .collect::<Vec<_>>()
         .join(" · ")
 }
@@ -290,7 +291,7 @@ fn chart(lang: Lang, q: &Question, title: &str, items: &[ScaleItem]) -> Option<S
 
 /// The answers to open question `q`, oldest first, each with its codes.
 fn open_answers(lang: Lang, survey: &Survey, q: &Question, coded: &Coded) -> Vec<OpenAnswer> {
-    let l = lang.language();
+    let l = lang;
     coded
         .responses
         .iter()

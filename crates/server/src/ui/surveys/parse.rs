@@ -6,17 +6,17 @@ use crate::ui::forms::{Sent, error_name};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use motesplats_core::survey::{
-    AnchorInput, ItemInput, Language, OptionInput, Question, QuestionInput, QuestionKind,
-    SurveyInput, TextInput,
+    AnchorInput, ItemInput, OptionInput, Question, QuestionInput, QuestionKind, SurveyInput,
+    TextInput,
 };
-use motesplats_core::{FieldError, Invalid};
+use motesplats_core::{FieldError, Invalid, Lang};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The points between the ends that may be labelled (the ends have their own rows).
 pub(super) const MIDDLE: std::ops::RangeInclusive<i64> = 2..=10;
 
 /// A text typed per language (`{name}.sv`, `{name}.en`); absent when all are blank.
-pub(super) fn texts(sent: &Sent, name: &str, langs: &[Language]) -> Option<TextInput> {
+pub(super) fn texts(sent: &Sent, name: &str, langs: &[Lang]) -> Option<TextInput> {
     let m: BTreeMap<String, String> = langs
         .iter()
         .filter_map(|l| {
@@ -120,7 +120,7 @@ fn anchor_rows(points: Option<i64>) -> Vec<(String, Option<i64>)> {
 /// NPS or CSAT question keeps its labels (the form does not show them).
 pub(super) fn question_from(
     sent: &Sent,
-    langs: &[Language],
+    langs: &[Lang],
     was: Option<&Question>,
 ) -> (QuestionInput, Rows, Vec<FieldError>) {
     let mut bad = Vec::new();
@@ -200,7 +200,7 @@ pub(super) fn question_from(
 }
 
 /// The title, intro and context fields of the new-survey and details forms.
-pub(super) fn context_from(sent: &Sent, langs: &[Language], input: &mut SurveyInput) {
+pub(super) fn context_from(sent: &Sent, langs: &[Lang], input: &mut SurveyInput) {
     input.title = texts(sent, "title", langs);
     input.intro = texts(sent, "intro", langs);
     input.phase = sent.one("phase").map(str::to_string);
@@ -267,7 +267,7 @@ mod tests {
 
     #[test]
     fn a_question_form_builds_the_api_input_and_ignores_other_kinds_fields() {
-        let langs = [Language::Sv, Language::En];
+        let langs = [Lang::Sv, Lang::En];
         let (q, rows, bad) = question_from(
             &sent(&[
                 ("kind", "matrix"),

@@ -11,73 +11,47 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::survey_answers::{self, Target};
 use crate::survey_invitation;
-use crate::ui::i18n::Lang;
+use crate::ui::i18n::Messages;
+use crate::ui::i18n::{Lang, negotiate};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
-use motesplats_core::{Invalid, Reason};
 use motesplats_core::survey::{
-    Anchor, Answer, Language, LocalText, Question, QuestionKind, Response as Saved, ResponseId,
+    Anchor, Answer, LocalText, Question, QuestionKind, Response as Saved, ResponseId,
     ResponseInput, Survey, SurveyId, SurveyStatus,
 };
+use motesplats_core::{Invalid, Reason};
 use motesplats_store::StoredSurvey;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
-fn ui_lang(language: Language) -> Lang {
+fn language_name(language: Lang) -> &'static str {
     match language {
-        Language::Sv => Lang::Sv,
-        Language::En => Lang::En,
-    }
-}
-
-fn language_name(language: Language) -> &'static str {
-    match language {
-        Language::Sv => "Svenska",
-        Language::En => "English",
+        Lang::Sv => "Svenska",
+        Lang::En => "English",
     }
 }
 
 /// The language to show: the one asked for, else the saved response's, else the best
-/// of Accept-Language among the survey's languages, else the survey's first.
+/// of Accept-Lang among the survey's languages, else the survey's first.
 fn choose_language(
     survey: &Survey,
     asked: Option<&str>,
-    saved: Option<Language>,
+    saved: Option<Lang>,
     headers: &HeaderMap,
-) -> Language {
-    let offered = |l: &Language| survey.languages.contains(l);
+) -> Lang {
+    let offered = |l: &Lang| survey.languages.contains(l);
     asked
-        .and_then(|a| Language::parse(a).ok())
+        .and_then(|a| Lang::parse(a).ok())
         .filter(offered)
         .or(saved.filter(offered))
-        .or_else(|| accept_language(headers, &survey.languages))
+        .or_else(|| negotiate(headers, &survey.languages))
         .or_else(|| survey.languages.first().copied())
-        .unwrap_or(Language::Sv)
-}
-
-fn accept_language(headers: &HeaderMap, offered: &[Language]) -> Option<Language> {
-    let header = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
-    header
-        .split(',')
-        .filter_map(|part| {
-            let mut pieces = part.trim().split(';');
-            let tag = pieces.next()?.trim().to_ascii_lowercase();
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=")?.parse::<f32>().ok())
-                .unwrap_or(1.0);
-            let language = Language::parse(tag.split('-').next()?).ok()?;
-            (offered.contains(&language) && q > 0.0).then_some((language, q))
-        })
-        .fold(None, |best: Option<(Language, f32)>, (l, q)| match best {
-            Some((_, bq)) if bq >= q => best,
-            _ => Some((l, q)),
-        })
-        .map(|(l, _)| l)
+        .unwrap_or(Lang::Sv)
 }
 
 /// A link to the page in another of the survey's languages.
@@ -94,7 +68,7 @@ pub struct Chrome {
 }
 
 impl Chrome {
-    fn new(survey: Option<&Survey>, language: Language, path: &str) -> Self {
+    fn new(survey: Option<&Survey>, language: Lang, path: &str) -> Self {
         let switch = survey
             .map(|s| s.languages.as_slice())
             .unwrap_or_default()
@@ -110,7 +84,7 @@ impl Chrome {
             })
             .collect();
         Chrome {
-            lang: ui_lang(language),
+            lang: language,
             switch,
         }
     }
@@ -230,14 +204,14 @@ fn unknown(lang: Lang) -> Result<Response, ApiError> {
 }
 
 /// A closed survey takes no answers.
-fn gone(survey: &Survey, language: Language, path: &str) -> Result<Response, ApiError> {
+fn gone(survey: &Survey, language: Lang, path: &str) -> Result<Response, ApiError> {
     let chrome = Chrome::new(Some(survey), language, path);
     let title = survey.title.best(language).to_string();
     message(StatusCode::GONE, chrome, Some(&title), "survey-closed")
 }
 
 /// Too many answers from this address: when to come back, in the page and the header.
-fn busy(survey: &Survey, language: Language, path: &str, secs: u64) -> Result<Response, ApiError> {
+fn busy(survey: &Survey, language: Lang, path: &str, secs: u64) -> Result<Response, ApiError> {
     let chrome = Chrome::new(Some(survey), language, path);
     let title = survey.title.best(language).to_string();
     let mut page = message(
@@ -360,7 +334,7 @@ fn number(raw: &str) -> Value {
 fn input_from(
     survey: &Survey,
     entered: &Entered,
-    language: Language,
+    language: Lang,
     partial: bool,
     invitation: Option<String>,
 ) -> ResponseInput {
@@ -447,17 +421,15 @@ fn problem_text(lang: Lang, q: &Question, item: bool, reason: &Reason) -> String
             min_selections,
             max_selections,
             ..
-        } => {
-            match reason {
-                Reason::TooManyChoices { .. } => {
-                    lang.t_with("survey-error-too-many", &[("max", *max_selections as i64)])
-                }
-                Reason::TooFewChoices { .. } => {
-                    lang.t_with("survey-error-too-few", &[("min", *min_selections as i64)])
-                }
-                _ => lang.t("survey-error-option"),
+        } => match reason {
+            Reason::TooManyChoices { .. } => {
+                lang.t_with("survey-error-too-many", &[("max", *max_selections as i64)])
             }
-        }
+            Reason::TooFewChoices { .. } => {
+                lang.t_with("survey-error-too-few", &[("min", *min_selections as i64)])
+            }
+            _ => lang.t("survey-error-option"),
+        },
         QuestionKind::OpenText { max_length } => {
             if matches!(reason, Reason::TooLong { .. }) {
                 lang.t_with("survey-error-too-long", &[("max", *max_length as i64)])
@@ -477,8 +449,8 @@ struct Problems {
     summary: Vec<ErrorLink>,
 }
 
-fn problems(survey: &Survey, language: Language, invalid: &Invalid) -> Problems {
-    let lang = ui_lang(language);
+fn problems(survey: &Survey, language: Lang, invalid: &Invalid) -> Problems {
+    let lang = language;
     let mut out = Problems::default();
     let mut matched = vec![false; invalid.0.len()];
     for q in survey.questions() {
@@ -532,7 +504,7 @@ fn problems(survey: &Survey, language: Language, invalid: &Invalid) -> Problems 
     out
 }
 
-fn anchor_label(anchors: &[Anchor], point: i32, language: Language) -> Option<String> {
+fn anchor_label(anchors: &[Anchor], point: i32, language: Lang) -> Option<String> {
     anchors
         .iter()
         .find(|a| a.point == point)
@@ -544,7 +516,7 @@ fn points(
     low: i32,
     high: i32,
     anchors: &[Anchor],
-    language: Language,
+    language: Lang,
     entered: &Entered,
 ) -> Vec<Choice> {
     let chosen = entered.get(name).and_then(|v| v.first());
@@ -565,7 +537,7 @@ fn options<'a>(
     kind: &'static str,
     name: &str,
     opts: impl Iterator<Item = (&'a str, &'a LocalText)>,
-    language: Language,
+    language: Lang,
     entered: &Entered,
 ) -> Vec<Choice> {
     let chosen = entered.get(name).map(Vec::as_slice).unwrap_or_default();
@@ -583,11 +555,11 @@ fn options<'a>(
 
 fn question_view(
     q: &Question,
-    language: Language,
+    language: Lang,
     entered: &Entered,
     problems: &Problems,
 ) -> QuestionView {
-    let lang = ui_lang(language);
+    let lang = language;
     let key = q.key.as_str();
     let mut view = QuestionView {
         key: key.to_string(),
@@ -704,7 +676,7 @@ fn question_view(
 /// The form, filled with what was entered, with the problems named.
 fn form_page(
     survey: &Survey,
-    language: Language,
+    language: Lang,
     path: &str,
     entered: &Entered,
     problems: &Problems,
@@ -938,7 +910,7 @@ async fn answer(
         return Ok(Redirect::to(&to).into_response());
     }
     let chrome = Chrome {
-        lang: ui_lang(language),
+        lang: language,
         switch: Vec::new(),
     };
     let title = survey.title.best(language).to_string();
@@ -966,21 +938,6 @@ pub fn qr_svg(link: &str) -> Result<Response, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
-
-    #[test]
-    fn accept_language_picks_among_the_surveys_languages() {
-        let mut h = HeaderMap::new();
-        let offered = [Language::Sv, Language::En];
-        h.insert(
-            header::ACCEPT_LANGUAGE,
-            HeaderValue::from_static("de-DE,en;q=0.8,sv;q=0.9"),
-        );
-        assert_eq!(accept_language(&h, &offered), Some(Language::Sv));
-        assert_eq!(accept_language(&h, &[Language::En]), Some(Language::En));
-        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("fr"));
-        assert_eq!(accept_language(&h, &offered), None);
-    }
 
     #[test]
     fn messages_with_numbers_are_filled_in() {

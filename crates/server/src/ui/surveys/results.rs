@@ -14,13 +14,12 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::Shell;
 use crate::ui::i18n::Lang;
+use crate::ui::i18n::Messages;
 use crate::ui::session::SignedIn;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
-use motesplats_core::survey::{
-    Figures, Language, QuestionKind, Segment, Split, Survey, SurveyId, UNKNOWN,
-};
+use motesplats_core::survey::{Figures, QuestionKind, Segment, Split, Survey, SurveyId, UNKNOWN};
 use motesplats_core::{Channel, Invalid};
 use serde::Deserialize;
 
@@ -52,7 +51,7 @@ pub async fn list(
         .into_iter()
         .map(|s| SurveyLine {
             id: s.id.to_string(),
-            title: s.title.best(lang.language()).to_string(),
+            title: s.title.best(lang).to_string(),
             status: lang.t(&format!("builder-status-{}", s.status.as_str())),
             version: s.version,
         })
@@ -214,7 +213,7 @@ pub async fn results(
     let page = ResultsPage {
         shell,
         id: survey.id.to_string(),
-        title: survey.title.best(lang.language()).to_string(),
+        title: survey.title.best(lang).to_string(),
         responses: integer(data.responses.len(), lang),
         questions,
         analysis: analyse(lang, &data, &channels, &query, segment),
@@ -260,13 +259,13 @@ fn segment_value(
         Split::Segment(Segment::Phase) => {
             crate::ui::phase_name(lang, motesplats_core::Phase::parse(value).ok())
         }
-        _ => split.label(&data.survey, &data.provider, value, lang.language()),
+        _ => split.label(&data.survey, &data.provider, value, lang),
     }
 }
 
 /// A question (or matrix item) that splits responses, for the selects: the word and
 /// its text.
-fn splittable(survey: &Survey, l: Language, numeric_only: bool) -> Vec<(String, String)> {
+fn splittable(survey: &Survey, l: Lang, numeric_only: bool) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for q in survey.questions() {
         let text = q.text.best(l).to_string();
@@ -328,7 +327,7 @@ fn hidden(pairs: &[(&'static str, &Option<String>)]) -> Vec<Hidden> {
 }
 
 fn segment_table(lang: Lang, data: &Data, channels: &[Channel], segment: Segment) -> SegmentTable {
-    let l = lang.language();
+    let l = lang;
     let split = Split::Segment(segment);
     let results = data.results(Some(segment), LEVEL);
     let mut groups = vec![format!(
@@ -377,7 +376,7 @@ fn crosstab_view(lang: Lang, data: &Data, channels: &[Channel], t: CrossTabResul
     let name = |word: &str| -> String {
         match Split::parse(&data.survey, word, "") {
             Ok(Split::Segment(s)) => segment_name(lang, s),
-            _ => splittable(&data.survey, lang.language(), false)
+            _ => splittable(&data.survey, lang, false)
                 .into_iter()
                 .find(|(w, _)| w == word)
                 .map_or_else(|| word.to_string(), |(_, text)| text),
@@ -490,7 +489,7 @@ fn analyse(
     q: &PageQuery,
     segment: Result<Option<Segment>, Invalid>,
 ) -> Analysis {
-    let l = lang.language();
+    let l = lang;
     let survey = &data.survey;
     let id = survey.id;
     let word = field(&q.segment);

@@ -1,9 +1,10 @@
 //! A survey as the fields of the builder's forms, the values they start with.
 
-use motesplats_core::survey::{Anchor, Language, LocalText, Question, QuestionKind, Survey};
+use motesplats_core::Lang;
+use motesplats_core::survey::{Anchor, LocalText, Question, QuestionKind, Survey};
 
 /// The fields of a question as its edit form starts.
-pub(super) fn question_fields(q: &Question, langs: &[Language]) -> Vec<(String, String)> {
+pub(super) fn question_fields(q: &Question, langs: &[Lang]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = vec![
         ("_question".into(), q.key.to_string()),
         ("kind".into(), q.kind.name().into()),
@@ -74,12 +75,12 @@ pub(super) fn question_fields(q: &Question, langs: &[Language]) -> Vec<(String, 
 }
 
 /// The agreement labels a new scale starts with, in the survey's languages.
-pub(super) fn agreement(langs: &[Language]) -> Vec<(String, String)> {
+pub(super) fn agreement(langs: &[Lang]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for l in langs {
         let (low, high) = match l {
-            Language::Sv => ("Instämmer inte alls", "Instämmer helt"),
-            Language::En => ("Strongly disagree", "Strongly agree"),
+            Lang::Sv => ("Instämmer inte alls", "Instämmer helt"),
+            Lang::En => ("Strongly disagree", "Strongly agree"),
         };
         out.push((
             format!("anchors.first.label.{}", l.as_str()),

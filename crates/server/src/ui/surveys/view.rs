@@ -7,11 +7,12 @@ use super::to_form::{agreement, details_fields, question_fields};
 use crate::client::PublicOrigin;
 use crate::ui::forms::{FormView, Refused, Sent};
 use crate::ui::i18n::Lang;
+use crate::ui::i18n::Messages;
 use crate::ui::labels::event_label;
 use crate::ui::{Shell, channel_name, phase_name};
 use askama::Template;
 use motesplats_core::survey::{
-    Anchor, ChoiceOption, Language, LocalText, Question, QuestionKind, SurveyStatus, TextInput,
+    Anchor, ChoiceOption, LocalText, Question, QuestionKind, SurveyStatus, TextInput,
 };
 use motesplats_core::{Channel, Phase};
 use motesplats_store::StoredSurvey;
@@ -40,7 +41,7 @@ pub struct LangCol {
     pub label: String,
 }
 
-pub(super) fn lang_cols(lang: Lang, languages: &[Language]) -> Vec<LangCol> {
+pub(super) fn lang_cols(lang: Lang, languages: &[Lang]) -> Vec<LangCol> {
     languages
         .iter()
         .map(|l| LangCol {
@@ -48,13 +49,6 @@ pub(super) fn lang_cols(lang: Lang, languages: &[Language]) -> Vec<LangCol> {
             label: lang.t(&format!("builder-lang-{}", l.as_str())),
         })
         .collect()
-}
-
-pub(super) fn page_language(lang: Lang) -> Language {
-    match lang {
-        Lang::Sv => Language::Sv,
-        Lang::En => Language::En,
-    }
 }
 
 pub(super) fn phase_opts(lang: Lang) -> Vec<Opt> {
@@ -276,7 +270,7 @@ impl KindLine {
         }
     }
 
-    fn texts(lead: String, key: Option<&str>, t: &LocalText, langs: &[Language]) -> KindLine {
+    fn texts(lead: String, key: Option<&str>, t: &LocalText, langs: &[Lang]) -> KindLine {
         KindLine {
             lead,
             key: key.map(str::to_string),
@@ -288,7 +282,7 @@ impl KindLine {
     }
 }
 
-fn kind_lines(lang: Lang, q: &Question, langs: &[Language]) -> Vec<KindLine> {
+fn kind_lines(lang: Lang, q: &Question, langs: &[Lang]) -> Vec<KindLine> {
     let anchor_lines = |anchors: &[Anchor]| -> Vec<KindLine> {
         anchors
             .iter()
@@ -416,7 +410,7 @@ pub(super) fn builder_view(
         revision, survey, ..
     } = stored;
     let langs = survey.languages.as_slice();
-    let l = page_language(lang);
+    let l = lang;
     let mut refused = view.refused;
     let id = survey.id.to_string();
     // A refused form further down the page is pointed to from the top.
