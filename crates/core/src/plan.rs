@@ -2,7 +2,8 @@
 //! each carries (JSON Schema). An event that breaks the plan is either rejected (and
 //! kept aside in quarantine) or accepted and flagged, as the provider chooses.
 
-use crate::invalid::{FieldError, Invalid, Reason};
+use crate::invalid::{FieldError, Invalid, Reason, text};
+use crate::lang::Lang;
 use crate::touchpoint::NewTouchpoint;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,12 +19,21 @@ pub enum PlanMode {
     Flag,
 }
 
+/// The longest name a provider gives a kind.
+const LABEL_MAX: usize = 60;
+
 /// What a planned kind of touchpoint carries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KindPlan {
     #[serde(default)]
     pub description: Option<String>,
+    /// What the provider calls the kind on its pages, per language, such as
+    /// `{"sv": "Bordsbokning", "en": "Table booking"}`; without one the kind's
+    /// built-in words (or the key) are shown.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub label: Option<BTreeMap<Lang, String>>,
     /// A JSON Schema for the `properties` object; absent means any object.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
@@ -38,6 +48,18 @@ pub struct TrackingPlan {
     #[serde(default)]
     pub allow_unplanned_kinds: bool,
     pub kinds: BTreeMap<String, KindPlan>,
+}
+
+impl TrackingPlan {
+    /// What the provider calls `kind` in `lang`, if it named it.
+    pub fn label(&self, kind: &str, lang: Lang) -> Option<&str> {
+        self.kinds
+            .get(kind)?
+            .label
+            .as_ref()?
+            .get(&lang)
+            .map(String::as_str)
+    }
 }
 
 /// A plan with its schemas compiled, ready to check events quickly.
@@ -63,6 +85,12 @@ impl CheckedPlan {
             if let Err(e) = crate::touchpoint::TouchpointKind::parse(kind) {
                 errors.extend(e.within(&format!("kinds.{kind}")).0);
                 continue;
+            }
+            for (lang, label) in k.label.iter().flatten() {
+                let field = format!("kinds.{kind}.label.{lang}");
+                if let Err(e) = text(&field, label, LABEL_MAX) {
+                    errors.extend(e.0);
+                }
             }
             let validator = match &k.properties {
                 None => None,
@@ -151,6 +179,33 @@ mod tests {
         }))
         .unwrap();
         CheckedPlan::compile(plan).unwrap()
+    }
+
+    #[test]
+    fn a_provider_names_its_own_kinds() {
+        let plan: TrackingPlan = serde_json::from_value(json!({
+            "mode": "flag",
+            "kinds": {"table_booking": {"label": {"sv": "Bordsbokning", "en": "Table booking"}}}
+        }))
+        .unwrap();
+        assert_eq!(plan.label("table_booking", Lang::Sv), Some("Bordsbokning"));
+        assert_eq!(plan.label("visit", Lang::Sv), None);
+        let mut unnamed = plan.clone();
+        unnamed
+            .kinds
+            .get_mut("table_booking")
+            .unwrap()
+            .label
+            .as_mut()
+            .unwrap()
+            .insert(Lang::En, " ".into());
+        let refused = CheckedPlan::compile(unnamed).unwrap_err();
+        assert_eq!(refused.0[0].field, "kinds.table_booking.label.en");
+        assert_eq!(refused.0[0].reason, Reason::Empty);
+        let bad_language = serde_json::from_value::<TrackingPlan>(json!({
+            "mode": "flag", "kinds": {"visit": {"label": {"de": "Besuch"}}}
+        }));
+        assert!(bad_language.is_err());
     }
 
     fn event(kind: &str, properties: Value) -> NewTouchpoint {

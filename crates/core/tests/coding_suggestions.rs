@@ -15,9 +15,9 @@
 //! lexicon, run the ignored `tune_on_the_training_part`, which shows the training part
 //! and its misses and never a held-out answer.
 
+use motesplats_core::Lang;
 use motesplats_core::coding::language::{detect, reading_language};
 use motesplats_core::coding::suggest::Suggester;
-use motesplats_core::Lang;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;

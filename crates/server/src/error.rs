@@ -39,7 +39,7 @@ pub enum ApiError {
 const STORAGE_FULL_RETRY_SECS: u64 = 30;
 
 /// A problem document (RFC 9457).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Problem {
     /// A URI naming the kind of problem.
     #[serde(rename = "type")]
@@ -213,7 +213,9 @@ impl IntoResponse for ApiError {
             tracing::error!(%cause, "internal error");
         }
         let (status, problem) = self.problem();
-        let mut response = (status, axum::Json(problem)).into_response();
+        let mut response = (status, axum::Json(problem.clone())).into_response();
+        // Kept for the UI, which draws a refusal as a page (`ui::refusal`).
+        response.extensions_mut().insert(problem);
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),

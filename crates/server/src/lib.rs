@@ -58,9 +58,14 @@ fn cors() -> CorsLayer {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let forms_from_our_pages = middleware::from_fn_with_state(state.clone(), ui::csrf::guard);
+    let refusals_as_pages = middleware::from_fn_with_state(state.clone(), ui::refusal::pages);
     api::router()
         .layer(cors())
-        .merge(ui::router().layer(forms_from_our_pages))
+        .merge(
+            ui::router()
+                .layer(forms_from_our_pages)
+                .layer(refusals_as_pages),
+        )
         .fallback(protocol::not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -163,6 +163,37 @@ impl SurveyKey {
         }
     }
 
+    /// A key made from a question's label: letters without their accents (å → a,
+    /// ö → o), lower case, other characters as `_`, and a number after it when
+    /// `taken` already has it; `q` when the label has no letters.
+    pub fn from_label(label: &str, taken: impl Fn(&str) -> bool) -> SurveyKey {
+        use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+        let mut stem = String::new();
+        for c in label.nfd().filter(|c| !is_combining_mark(*c)) {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_lowercase() || (c.is_ascii_digit() && !stem.is_empty()) {
+                stem.push(c);
+            } else if !stem.is_empty() && !stem.ends_with('_') {
+                stem.push('_');
+            }
+            if stem.len() >= 32 {
+                break;
+            }
+        }
+        let stem = match stem.trim_end_matches('_') {
+            "" => "q",
+            s => s,
+        };
+        let key = (1..)
+            .map(|n| match n {
+                1 => stem.to_string(),
+                n => format!("{stem}_{n}"),
+            })
+            .find(|k| !taken(k))
+            .unwrap_or_default();
+        SurveyKey(key)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -1000,6 +1031,30 @@ fn keyed(
 pub(crate) mod tests {
     use super::*;
     use serde_json::{Value, json};
+
+    #[test]
+    fn a_key_is_made_from_the_label_in_a_to_z() {
+        let free = |_: &str| false;
+        let key = |label| SurveyKey::from_label(label, free).as_str().to_string();
+        assert_eq!(key("Bemötande"), "bemotande");
+        assert_eq!(
+            key("Hur nöjd är du med kaffet?"),
+            "hur_nojd_ar_du_med_kaffet"
+        );
+        assert_eq!(key("  2024: Café & bröd  "), "cafe_brod");
+        assert_eq!(key("???"), "q");
+        let long = key("Hur troligt är det att du skulle rekommendera oss till en vän?");
+        assert!(long.len() <= 40, "{long}");
+        let taken = |k: &str| k == "bemotande" || k == "bemotande_2";
+        assert_eq!(
+            SurveyKey::from_label("Bemötande", taken).as_str(),
+            "bemotande_3"
+        );
+        for label in ["Bemötande", "Ölets pris 2", "?", "Åäö ÅÄÖ"] {
+            let made = SurveyKey::from_label(label, free);
+            assert!(SurveyKey::parse(made.as_str()).is_ok(), "{label}");
+        }
+    }
 
     /// A realistic survey after a visit to a café: Swedish first, English too.
     #[test]

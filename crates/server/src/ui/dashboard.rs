@@ -2,7 +2,7 @@
 
 use super::chart::{Bar, StackedBars};
 use super::i18n::Lang;
-use super::labels::event_label;
+use super::labels::Vocabulary;
 use super::session::SignedIn;
 use super::{Shell, channel_name, local_time, phase_name};
 use crate::error::ApiError;
@@ -11,7 +11,7 @@ use crate::ui::i18n::Messages;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use motesplats_core::{Channel, PageRequest, Phase, Touchpoint, number};
+use motesplats_core::{PageRequest, Phase, Touchpoint, number};
 use motesplats_store::TouchpointFilter;
 use std::collections::BTreeMap;
 
@@ -27,7 +27,8 @@ pub struct Line {
 }
 
 impl Line {
-    pub fn of(lang: Lang, t: &Touchpoint, channels: &[Channel], time_zone: &str) -> Line {
+    pub fn of(lang: Lang, t: &Touchpoint, words: &Vocabulary, time_zone: &str) -> Line {
+        let channels = &words.channels;
         Line {
             // A day from a date-only source is shown without an invented time.
             when: t.occurred_on.map_or_else(
@@ -36,7 +37,7 @@ impl Line {
             ),
             uncontrolled: channels.iter().any(|c| c.key == t.channel && !c.controlled),
             channel: channel_name(lang, t.channel.as_str(), channels),
-            kind: event_label(&t.kind, lang),
+            kind: words.event(&t.kind, lang),
             phase: phase_name(lang, t.phase),
             profile_id: t.profile_id.map(|p| p.to_string()),
         }
@@ -69,7 +70,8 @@ pub async fn page(
 ) -> Result<Html<String>, ApiError> {
     let me = who.provider.id;
     let counts = state.store.touchpoint_counts(me).await?;
-    let channels = state.store.channels(me).await?;
+    let words = Vocabulary::of(state.store.as_ref(), me).await?;
+    let channels = &words.channels;
     let uncontrolled = |key: &str| {
         channels
             .iter()
@@ -84,7 +86,7 @@ pub async fn page(
     let mut bars: Vec<Bar> = by_channel
         .iter()
         .map(|(key, values)| Bar {
-            label: channel_name(lang, key, &channels),
+            label: channel_name(lang, key, channels),
             marked: uncontrolled(key),
             values: values.to_vec(),
         })
@@ -129,7 +131,7 @@ pub async fn page(
         .touchpoints(me, &filter)
         .await?
         .iter()
-        .map(|t| Line::of(lang, t, &channels, &who.provider.time_zone))
+        .map(|t| Line::of(lang, t, &words, &who.provider.time_zone))
         .collect();
     let page = DashboardPage {
         shell: Shell::signed_in(lang, "/dashboard", &who),

@@ -1,11 +1,39 @@
 //! Words for the kinds the data carries: event kinds, identifier kinds and property
 //! keys are shown through these functions only, so no page prints a raw internal
-//! key that has a message. A provider's own kinds have none and are shown as sent.
+//! key that has a message. A provider names its own kinds in its tracking plan
+//! ([`Vocabulary`]); a kind named nowhere is shown as sent.
 
 use super::i18n::Lang;
+use crate::error::ApiError;
 use crate::ui::i18n::Messages;
-use motesplats_core::{IdentifierKind, TouchpointKind, number};
+use motesplats_core::plan::TrackingPlan;
+use motesplats_core::{Channel, IdentifierKind, ProviderId, TouchpointKind, number};
+use motesplats_store::Store;
 use serde_json::Value;
+
+/// A provider's own words: its channels, and what its tracking plan calls its kinds.
+pub struct Vocabulary {
+    pub channels: Vec<Channel>,
+    pub plan: Option<TrackingPlan>,
+}
+
+impl Vocabulary {
+    pub async fn of(store: &dyn Store, provider: ProviderId) -> Result<Self, ApiError> {
+        Ok(Vocabulary {
+            channels: store.channels(provider).await?,
+            plan: store.tracking_plan(provider).await?,
+        })
+    }
+
+    /// What happened, in words: the provider's name for the kind, else the built-in
+    /// one (`purchase` → "Köp"), else the key.
+    pub fn event(&self, kind: &TouchpointKind, lang: Lang) -> String {
+        self.plan
+            .as_ref()
+            .and_then(|p| p.label(kind.as_str(), lang))
+            .map_or_else(|| event_label(kind, lang), str::to_string)
+    }
+}
 
 /// The message `<prefix>-<key>`, or the key itself. Fluent ids allow no dots, so a
 /// dot in the key is written as a hyphen (`review.posted` → `event-kind-review-posted`).
@@ -14,8 +42,8 @@ fn label_or_key(lang: Lang, prefix: &str, key: &str) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
-/// What happened, in words: `purchase` → "Köp".
-pub fn event_label(kind: &TouchpointKind, lang: Lang) -> String {
+/// What happened, in built-in words: `purchase` → "Köp".
+fn event_label(kind: &TouchpointKind, lang: Lang) -> String {
     label_or_key(lang, "event-kind", kind.as_str())
 }
 

@@ -13,6 +13,7 @@ mod labels;
 mod live;
 mod people;
 mod quarantine;
+pub(crate) mod refusal;
 mod research;
 pub mod routes;
 mod session;

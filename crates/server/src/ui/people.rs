@@ -3,7 +3,7 @@
 
 use super::dashboard::phase_class;
 use super::i18n::Lang;
-use super::labels::{channel_icon, event_label, identifier_label, json_value, property};
+use super::labels::{Vocabulary, channel_icon, identifier_label, json_value, property};
 use super::session::SignedIn;
 use super::{Shell, channel_name, local_time, phase_name};
 use crate::error::ApiError;
@@ -13,7 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use motesplats_core::{Channel, Cursor, PageRequest, PersonId, Profile, ProfileId, Touchpoint};
+use motesplats_core::{Cursor, PageRequest, PersonId, Profile, ProfileId, Touchpoint};
 use motesplats_store::TouchpointFilter;
 use serde::Deserialize;
 
@@ -59,7 +59,8 @@ pub struct Moment {
 }
 
 impl Story {
-    fn of(touchpoints: &[Touchpoint], lang: Lang, channels: &[Channel], time_zone: &str) -> Self {
+    fn of(touchpoints: &[Touchpoint], lang: Lang, words: &Vocabulary, time_zone: &str) -> Self {
+        let channels = &words.channels;
         let mut runs: Vec<Run> = Vec::new();
         for t in touchpoints {
             let class = t.phase.map_or("phase-none", phase_class);
@@ -68,7 +69,7 @@ impl Story {
                 icon: channel_icon(t.channel.as_str()),
                 channel: channel_name(lang, t.channel.as_str(), channels),
                 uncontrolled: channels.iter().any(|c| c.key == t.channel && !c.controlled),
-                event: event_label(&t.kind, lang),
+                event: words.event(&t.kind, lang),
                 properties: t
                     .properties
                     .iter()
@@ -139,7 +140,7 @@ async fn story(
     lang: Lang,
     who: &SignedIn,
     profile: ProfileId,
-    channels: &[Channel],
+    words: &Vocabulary,
     after: Option<Cursor>,
     before: Option<Cursor>,
 ) -> Result<Story, ApiError> {
@@ -162,7 +163,7 @@ async fn story(
     if before.is_some() {
         touchpoints.reverse();
     }
-    let mut story = Story::of(&touchpoints, lang, channels, &who.provider.time_zone);
+    let mut story = Story::of(&touchpoints, lang, words, &who.provider.time_zone);
     let first = touchpoints.first().map(|t| t.id.to_string());
     let last = touchpoints.last().map(|t| t.id.to_string());
     (story.earlier, story.later) = if before.is_some() {
@@ -212,9 +213,9 @@ pub async fn profile(
     let Some(p) = state.store.profile(who.provider.id, id).await? else {
         return not_found(shell);
     };
-    let channels = state.store.channels(who.provider.id).await?;
+    let words = Vocabulary::of(state.store.as_ref(), who.provider.id).await?;
     let person_id = p.person_id.to_string();
-    let story = story(&state, lang, &who, p.id, &channels, after, before).await?;
+    let story = story(&state, lang, &who, p.id, &words, after, before).await?;
     let profile = view(p, lang, &who, story);
     let html = ProfilePage {
         shell,
@@ -240,10 +241,10 @@ pub async fn person(
     let Some(person) = state.store.person(who.provider.id, id).await? else {
         return not_found(shell);
     };
-    let channels = state.store.channels(who.provider.id).await?;
+    let words = Vocabulary::of(state.store.as_ref(), who.provider.id).await?;
     let mut profiles = Vec::new();
     for p in person.profiles {
-        let story = story(&state, lang, &who, p.id, &channels, None, None).await?;
+        let story = story(&state, lang, &who, p.id, &words, None, None).await?;
         profiles.push(view(p, lang, &who, story));
     }
     let html = PersonPage {

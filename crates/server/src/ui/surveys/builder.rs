@@ -14,6 +14,7 @@ use crate::ui::Shell;
 use crate::ui::forms::{FormView, Refused, Sent};
 use crate::ui::i18n::Lang;
 use crate::ui::i18n::Messages;
+use crate::ui::labels::Vocabulary;
 use crate::ui::session::SignedIn;
 use askama::Template;
 use axum::Form;
@@ -424,7 +425,7 @@ async fn builder_page(
         .responses(who.provider.id, stored.survey.id)
         .await?
         .len();
-    let channels = state.store.channels(who.provider.id).await?;
-    let page = builder_view(shell, lang, stored, responses, &channels, origin, view);
+    let words = Vocabulary::of(state.store.as_ref(), who.provider.id).await?;
+    let page = builder_view(shell, lang, stored, responses, &words, origin, view);
     html(status, &page)
 }

@@ -4,7 +4,9 @@
 
 use super::parse::{Rows, context_from, question_from, texts};
 use crate::ui::forms::Sent;
-use motesplats_core::survey::{QuestionInput, SectionInput, Survey, SurveyStatus, TextInput};
+use motesplats_core::survey::{
+    QuestionInput, SectionInput, Survey, SurveyKey, SurveyStatus, TextInput,
+};
 use motesplats_core::{Channel, FieldError, Invalid, Lang, Reason};
 
 /// Why a change did not apply.
@@ -83,7 +85,14 @@ pub(super) fn put_question(
         Some(k) => Some(s.question(k).ok_or(Refusal::Gone)?),
         None => None,
     };
-    let (question, rows, mut errors) = question_from(sent, langs, was);
+    let (mut question, rows, mut errors) = question_from(sent, langs, was);
+    if was.is_none()
+        && question.key.is_none()
+        && let Some(label) = question.text.as_ref().and_then(|t| label_of(t, langs))
+    {
+        let made = SurveyKey::from_label(label, |k| s.question(k).is_some());
+        question.key = Some(made.as_str().to_string());
+    }
     let key = question.key.clone();
     let mut new_section = None;
     let (si, qi) = match was {
@@ -314,6 +323,16 @@ pub(super) fn details(
             Err(Invalid(errors).into())
         }
     }
+}
+
+/// A new question's label in the survey's first language, to make its key from.
+fn label_of<'a>(text: &'a TextInput, langs: &[Lang]) -> Option<&'a str> {
+    match text {
+        TextInput::Plain(t) => Some(t),
+        TextInput::PerLanguage(m) => langs.first().and_then(|l| m.get(l.as_str())),
+    }
+    .map(String::as_str)
+    .filter(|t| !t.trim().is_empty())
 }
 
 /// A channel the provider does not know, as the API refuses it.

@@ -8,7 +8,7 @@ use crate::client::PublicOrigin;
 use crate::ui::forms::{FormView, Refused, Sent};
 use crate::ui::i18n::Lang;
 use crate::ui::i18n::Messages;
-use crate::ui::labels::event_label;
+use crate::ui::labels::Vocabulary;
 use crate::ui::{Shell, channel_name, phase_name};
 use askama::Template;
 use motesplats_core::survey::{
@@ -402,7 +402,7 @@ pub(super) fn builder_view(
     lang: Lang,
     stored: StoredSurvey,
     responses: usize,
-    channels: &[Channel],
+    words: &Vocabulary,
     origin: &PublicOrigin,
     view: View,
 ) -> BuilderPage {
@@ -410,6 +410,7 @@ pub(super) fn builder_view(
         revision, survey, ..
     } = stored;
     let langs = survey.languages.as_slice();
+    let channels = &words.channels;
     let l = lang;
     let mut refused = view.refused;
     let id = survey.id.to_string();
@@ -490,13 +491,6 @@ pub(super) fn builder_view(
         ("kind".into(), kind.into()),
         ("points".into(), "5".into()),
         ("required".into(), "true".into()),
-        (
-            "key".into(),
-            (survey.questions().count() + 1..)
-                .map(|i| format!("q{i}"))
-                .find(|k| survey.question(k).is_none())
-                .unwrap_or_default(),
-        ),
     ];
     match &pending_fields {
         Some(title) => {
@@ -571,7 +565,7 @@ pub(super) fn builder_view(
                 .context
                 .touchpoint_kind
                 .as_ref()
-                .map_or_else(|| lang.t("builder-none"), |k| event_label(k, lang)),
+                .map_or_else(|| lang.t("builder-none"), |k| words.event(k, lang)),
         ),
     ];
     let saved = view.saved.map(|saved| match saved {
