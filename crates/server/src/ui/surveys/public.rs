@@ -18,11 +18,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
-use motesplats_core::{Invalid, Reason};
 use motesplats_core::survey::{
     Anchor, Answer, Language, LocalText, Question, QuestionKind, Response as Saved, ResponseId,
     ResponseInput, Survey, SurveyId, SurveyStatus,
 };
+use motesplats_core::{Invalid, Reason};
 use motesplats_store::StoredSurvey;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -447,17 +447,15 @@ fn problem_text(lang: Lang, q: &Question, item: bool, reason: &Reason) -> String
             min_selections,
             max_selections,
             ..
-        } => {
-            match reason {
-                Reason::TooManyChoices { .. } => {
-                    lang.t_with("survey-error-too-many", &[("max", *max_selections as i64)])
-                }
-                Reason::TooFewChoices { .. } => {
-                    lang.t_with("survey-error-too-few", &[("min", *min_selections as i64)])
-                }
-                _ => lang.t("survey-error-option"),
+        } => match reason {
+            Reason::TooManyChoices { .. } => {
+                lang.t_with("survey-error-too-many", &[("max", *max_selections as i64)])
             }
-        }
+            Reason::TooFewChoices { .. } => {
+                lang.t_with("survey-error-too-few", &[("min", *min_selections as i64)])
+            }
+            _ => lang.t("survey-error-option"),
+        },
         QuestionKind::OpenText { max_length } => {
             if matches!(reason, Reason::TooLong { .. }) {
                 lang.t_with("survey-error-too-long", &[("max", *max_length as i64)])
