@@ -399,6 +399,54 @@ reasons! {
     Overflow = "overflow" => "the values are too large to compute in double precision";
     /// `name` is the distribution's name, such as Student's t or chi-square.
     NoDistribution = "no-distribution" { name: String } => "could not build the {name} distribution";
+    // Added for the edge (API, ingest, store and CLI import).
+    NotKnownField = "not-known-field" => "is not a known field";
+    /// serde's words for a value of the wrong type, such as `string "x", expected u32`.
+    Mistyped = "mistyped" { detail: String } => "wrong type: {detail}";
+    NotJson = "not-json" { detail: String } => "is not valid JSON: {detail}";
+    NotJsonObject = "not-json-object" => "is not a JSON object";
+    NotUtf8 = "not-utf8" => "must be UTF-8 text";
+    CellNotUtf8 = "cell-not-utf8" { cell: usize } => "cell {cell} is not UTF-8 text; save the file as UTF-8";
+    CellCount = "cell-count" { count: usize, expected: usize } =>
+        "has {count} cells where the first row has {expected}";
+    Uuid = "uuid" => "must be a UUID such as 0190c5d2-7b1e-7c3a-9f2e-5d4c3b2a1f00";
+    Number = "number" => "must be a number";
+    YesNo = "yes-no" => "must be a yes or no (true/false, ja/nej, 1/0)";
+    TimeFormat = "time-format" { value: String, format: String, detail: String } =>
+        "{value:?} does not match the format {format:?} ({detail})";
+    NoHour = "no-hour" { day: String, zone: String } => "{day} has no hour in {zone}";
+    ClocksForward = "clocks-forward" { time: String, zone: String } =>
+        "{time} does not exist in {zone}: the clocks were put forward over it";
+    /// `what` is survey (the sentence of providers is `no-provider`).
+    NoSuch = "no-such" { what: String } => "no such {what}";
+    /// `what` is coding.
+    NotInSurvey = "not-in-survey" { what: String } => "no {what} with this id in the survey";
+    AnswerGone = "answer-gone" => "its answer text is no longer there";
+    PartialSave = "partial-save" => "is a partial save that may still change; code it once it is completed";
+    /// `other` is the name of another field, such as a.
+    DifferFrom = "differ-from" { other: String } => "must differ from {other}";
+    Level = "level" => "must be between 0 and 1, such as 0.95";
+    NoGroup = "no-group" { value: String, by: String, seen: List } =>
+        "no group {value:?} in {by}; the responses have {seen}";
+    NoGroupNone = "no-group-none" { value: String, by: String } =>
+        "no group {value:?} in {by}; the responses have none";
+    /// `what` is project, survey or codebook.
+    IfMatch = "if-match" { what: String } => "must be the {what}'s version as its ETag gave it, such as \"3\"";
+    NoHost = "no-host" => "the request has no usable Host header";
+    ImageType = "image-type" { sent: String, allowed: List } =>
+        "{sent:?} is not an image type this workspace takes; send the file as {allowed}";
+    NoImageType = "no-image-type" { allowed: List } =>
+        "a missing type is not an image type this workspace takes; send the file as {allowed}";
+    Encoding = "encoding" { value: String } => "{value:?} is not supported; send gzip or no encoding";
+    RetryKey = "retry-key" => "is required here, so that retries are not stored twice";
+    NotWithPublishable = "not-with-publishable" =>
+        "may not be sent with a publishable key; send identifiers, and the event is placed on their profile";
+    BadInvitation = "bad-invitation" => "is not a valid invitation to this survey, or it has expired";
+    KeptChanging = "kept-changing" => "kept changing while the answer was checked; send it again";
+    HasCodings = "has-codings" { key: String } =>
+        "{key} has codings and cannot be removed; delete its codings first, or keep it";
+    /// `what` is codebook.
+    NotSaved = "not-saved" { what: String } => "the {what} could not be saved; try again";
 }
 
 impl From<&str> for Reason {

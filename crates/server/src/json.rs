@@ -50,6 +50,18 @@ pub enum JsonError {
     Fields(Invalid),
 }
 
+impl JsonError {
+    /// The reason of a [`JsonError::Syntax`] detail, for a field error.
+    pub fn syntax_reason(detail: &str) -> motesplats_core::Reason {
+        motesplats_core::Reason::NotJson {
+            detail: detail.strip_prefix(NOT_JSON).unwrap_or(detail).to_string(),
+        }
+    }
+}
+
+/// How a [`JsonError::Syntax`] detail begins.
+const NOT_JSON: &str = "not valid JSON: ";
+
 impl From<JsonError> for ApiError {
     fn from(e: JsonError) -> Self {
         match e {
@@ -120,7 +132,7 @@ pub fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
 }
 
 fn malformed(e: &serde_json::Error) -> JsonError {
-    JsonError::Syntax(format!("not valid JSON: {e}"))
+    JsonError::Syntax(format!("{NOT_JSON}{e}"))
 }
 
 /// Names the field in serde's messages: `missing field `x``, `unknown field `x``.
@@ -141,17 +153,40 @@ fn field_error(path: &str, message: &str) -> Invalid {
             })
     };
     if let Some(field) = named("missing field `") {
-        return Invalid::one(field, "is required");
+        return Invalid::one(field, motesplats_core::Reason::Required);
     }
     if let Some(field) = named("unknown field `") {
-        return Invalid::one(field, "is not a known field");
+        return Invalid::one(field, motesplats_core::Reason::NotKnownField);
     }
     let field = if path.is_empty() {
         "body".to_string()
     } else {
         path.to_string()
     };
-    Invalid::one(field, message.replace("invalid type: ", "wrong type: "))
+    let reason = if let Some(detail) = message.strip_prefix("invalid type: ") {
+        motesplats_core::Reason::Mistyped {
+            detail: detail.to_string(),
+        }
+    } else if let Some((value, allowed)) = message
+        .strip_prefix("unknown variant `")
+        .and_then(|rest| rest.split_once("`, expected "))
+    {
+        let allowed = allowed.strip_prefix("one of ").unwrap_or(allowed);
+        motesplats_core::Reason::OneOf {
+            value: value.to_string(),
+            allowed: motesplats_core::reason::List(
+                allowed
+                    .split(", ")
+                    .map(|a| a.trim_matches('`').to_string())
+                    .collect(),
+            ),
+        }
+    } else {
+        motesplats_core::Reason::Unreadable {
+            detail: message.to_string(),
+        }
+    };
+    Invalid::one(field, reason)
 }
 
 /// Query parameters, with problems named like body fields.

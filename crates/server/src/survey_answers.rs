@@ -112,10 +112,7 @@ pub async fn write(
             let key = survey_invitation::key(state).await?;
             let profile = survey_invitation::verify(&key, survey_id, invitation, Utc::now())
                 .ok_or_else(|| {
-                    Invalid::one(
-                        "invitation",
-                        "is not a valid invitation to this survey, or it has expired",
-                    )
+                    Invalid::one("invitation", motesplats_core::Reason::BadInvitation)
                 })?;
             Some(profile)
         }
@@ -162,6 +159,6 @@ pub async fn write(
     }
     Err(ApiError::Conflict(Invalid::one(
         "survey",
-        "kept changing while the answer was checked; send it again",
+        motesplats_core::Reason::KeptChanging,
     )))
 }

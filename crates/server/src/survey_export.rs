@@ -34,7 +34,9 @@ pub async fn check_channel(
         if !known.iter().any(|c| c.key.as_str() == channel.as_str()) {
             return Err(ApiError::invalid(
                 "channel",
-                format!("unknown channel {:?}", channel.as_str()),
+                motesplats_core::Reason::UnknownChannel {
+                    value: channel.as_str().to_string(),
+                },
             ));
         }
     }
@@ -116,10 +118,11 @@ pub async fn save_codebook(
     if current.version != expected {
         return Err(ApiError::Conflict(Invalid::one(
             "version",
-            format!(
-                "the codebook changed since version {expected} was read (it is now version {}); reload it and make the change again",
-                current.version
-            ),
+            motesplats_core::Reason::Changed {
+                what: "codebook".into(),
+                expected: expected.into(),
+                current: current.version.into(),
+            },
         )));
     }
     let mut in_use = Vec::new();
@@ -127,10 +130,9 @@ pub async fn save_codebook(
         if store.code_in_use(me, key.as_str()).await? {
             in_use.push(FieldError {
                 field: "codes".into(),
-                reason: format!(
-                    "{key} has codings and cannot be removed; delete its codings first, or keep it"
-                )
-                .into(),
+                reason: motesplats_core::Reason::HasCodings {
+                    key: key.to_string(),
+                },
             });
         }
     }

@@ -49,9 +49,11 @@ impl StoreError {
     fn stale_survey(expected: i64, current: i64) -> Self {
         StoreError::Conflict(motesplats_core::Invalid::one(
             "if-match",
-            format!(
-                "the survey changed since revision {expected} was read (it is now revision {current}); load it again and make the change again"
-            ),
+            motesplats_core::Reason::Changed {
+                what: "survey".into(),
+                expected,
+                current,
+            },
         ))
     }
 
@@ -59,7 +61,7 @@ impl StoreError {
     fn response_completed() -> Self {
         StoreError::Conflict(motesplats_core::Invalid::one(
             "response",
-            "was completed and cannot change",
+            motesplats_core::Reason::Completed,
         ))
     }
 }

@@ -375,7 +375,9 @@ async fn story(store: Arc<dyn Store>) {
     assert!(store.tracking_plan(bank.id).await.unwrap().is_none());
     let why = vec![FieldError {
         field: "channel".into(),
-        reason: "unknown".into(),
+        reason: motesplats_core::Reason::UnknownChannel {
+            value: "fax".into(),
+        },
     }];
     store
         .quarantine(
@@ -610,7 +612,7 @@ async fn quarantine_in_bulk(store: &Arc<dyn Store>, cafe: ProviderId, bank: Prov
             .iter()
             .map(|f| FieldError {
                 field: f.to_string(),
-                reason: "bad".into(),
+                reason: motesplats_core::Reason::Required,
             })
             .collect()
     };
@@ -833,7 +835,10 @@ async fn coding_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId
         if answered {
             Ok(s)
         } else {
-            Err(motesplats_core::Invalid::one("responses", "none seen"))
+            Err(motesplats_core::Invalid::one(
+                "responses",
+                motesplats_core::Reason::NoneSeen,
+            ))
         }
     };
     let changed = store

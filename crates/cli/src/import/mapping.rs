@@ -11,8 +11,9 @@
 use chrono::format::{Fixed, Item, ParseErrorKind, StrftimeItems};
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
+use motesplats_core::reason::List;
 use motesplats_core::touchpoint::{IdentifierInput, TouchpointInput};
-use motesplats_core::{FieldError, IdentifierKind, ProfileId};
+use motesplats_core::{FieldError, IdentifierKind, ProfileId, Reason};
 use serde::Deserialize;
 use serde_json::{Map, Number, Value};
 use sha2::{Digest, Sha256};
@@ -171,6 +172,34 @@ pub struct Problems(pub Vec<String>);
 impl std::fmt::Display for Problems {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0.join("\n"))
+    }
+}
+
+/// A refused field as the import tells it: the field error, and the columns the field
+/// was read from, such as `(column "Datum")` (empty when it came from no column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub error: FieldError,
+    pub columns: String,
+}
+
+impl From<FieldError> for Refusal {
+    fn from(error: FieldError) -> Self {
+        Refusal {
+            error,
+            columns: String::new(),
+        }
+    }
+}
+
+impl Refusal {
+    /// The reason in English, with the columns, for people.
+    pub fn reason(&self) -> String {
+        if self.columns.is_empty() {
+            self.error.reason.to_string()
+        } else {
+            format!("{} {}", self.error.reason, self.columns)
+        }
     }
 }
 
@@ -411,7 +440,7 @@ impl Mapping {
                 (Some(v), None) => match kind.map(|k| convert(&v, k)) {
                     Some(Ok(v)) => Some(PropertySource::Value(v)),
                     Some(Err(reason)) => {
-                        p.push(format!("{key}.value: {v:?} {reason}"));
+                        p.push(format!("{key}.value: {v:?}: {reason}"));
                         None
                     }
                     None => None,
@@ -604,14 +633,12 @@ impl Mapping {
                         Some(v) => Some(v.clone()),
                         None if value.is_empty() => None,
                         None => {
-                            let known: Vec<String> =
-                                map.keys().take(20).map(|k| format!("{k:?}")).collect();
                             errors.push(FieldError {
                                 field: key.to_string(),
-                                reason: format!(
-                                    "{value:?} is not in {key}.map ({})",
-                                    known.join(", ")
-                                ),
+                                reason: Reason::OneOf {
+                                    value: value.to_string(),
+                                    allowed: List::of(map.keys().take(20)),
+                                },
                             });
                             Some(value.to_string())
                         }
@@ -628,7 +655,7 @@ impl Mapping {
                 Ok(id) => input.profile_id = Some(id),
                 Err(_) => errors.push(FieldError {
                     field: "profile_id".into(),
-                    reason: format!("{v:?} is not a profile id (a UUID)"),
+                    reason: Reason::Uuid,
                 }),
             }
         }
@@ -695,7 +722,7 @@ impl Mapping {
                         convert(raw, p.kind).unwrap_or_else(|reason| {
                             errors.push(FieldError {
                                 field: format!("properties.{}", p.name),
-                                reason: format!("{raw:?} {reason}"),
+                                reason,
                             });
                             Value::String(raw.to_string())
                         })
@@ -716,7 +743,7 @@ impl Mapping {
     /// The problems of a mapped row, in the mapping's terms: the mapping's own errors,
     /// then the checks' errors on fields the mapping did fill, each saying which column
     /// it came from.
-    pub fn explain(&self, mapped: &Mapped, checked: Vec<FieldError>) -> Vec<FieldError> {
+    pub fn explain(&self, mapped: &Mapped, checked: Vec<FieldError>) -> Vec<Refusal> {
         let top = |field: &str| -> String {
             field
                 .split(['.', '['])
@@ -727,9 +754,9 @@ impl Mapping {
         let failed: Vec<String> = mapped.errors.iter().map(|e| top(&e.field)).collect();
         let mut out = Vec::new();
         for e in &mapped.errors {
-            out.push(FieldError {
-                field: e.field.clone(),
-                reason: self.with_column(&e.field, &e.reason),
+            out.push(Refusal {
+                error: e.clone(),
+                columns: self.columns_of(&e.field),
             });
         }
         for e in checked {
@@ -744,15 +771,21 @@ impl Mapping {
                 Some(field) => field,
                 None => e.field,
             };
-            let reason = self.with_column(&field, &e.reason);
-            out.push(FieldError { field, reason });
+            let columns = self.columns_of(&field);
+            out.push(Refusal {
+                error: FieldError {
+                    field,
+                    reason: e.reason,
+                },
+                columns,
+            });
         }
         out
     }
 
-    /// `reason`, with the column the field was read from.
-    fn with_column(&self, field: &str, reason: &str) -> String {
-        let named = |c: &Column| format!("{reason} (column {:?})", c.name);
+    /// The columns `field` was read from, such as `(column "Datum")`, or nothing.
+    fn columns_of(&self, field: &str) -> String {
+        let named = |c: &Column| format!("(column {:?})", c.name);
         let source = |s: &Source| match s {
             Source::Column { column, .. } => Some(named(column)),
             Source::Value(_) => None,
@@ -767,7 +800,7 @@ impl Mapping {
                     .iter()
                     .map(|(_, c)| format!("{:?}", c.name))
                     .collect();
-                (!names.is_empty()).then(|| format!("{reason} (columns {})", names.join(", ")))
+                (!names.is_empty()).then(|| format!("(columns {})", names.join(", ")))
             }
             "identifiers" => field
                 .strip_prefix("identifiers[")
@@ -793,7 +826,7 @@ impl Mapping {
                         Part::Text(_) | Part::Row => None,
                     })
                     .collect();
-                (!names.is_empty()).then(|| format!("{reason} (columns {})", names.join(", ")))
+                (!names.is_empty()).then(|| format!("(columns {})", names.join(", ")))
             }
             other => self
                 .text
@@ -801,7 +834,7 @@ impl Mapping {
                 .find(|(k, _)| *k == other)
                 .and_then(|(_, s)| source(s)),
         };
-        found.unwrap_or_else(|| reason.to_string())
+        found.unwrap_or_default()
     }
 }
 
@@ -809,7 +842,7 @@ impl Time {
     /// The time as RFC 3339, and the day when the value is a date only (the time is
     /// then the start of that day), or why it cannot be read. Text that is neither in
     /// the format nor local is passed on as it is, for the checks to judge.
-    fn read(&self, value: &str, zone: Tz) -> Result<(String, Option<NaiveDate>), String> {
+    fn read(&self, value: &str, zone: Tz) -> Result<(String, Option<NaiveDate>), Reason> {
         let Some(format) = &self.format else {
             if DateTime::parse_from_rfc3339(value).is_ok() {
                 return Ok((value.to_string(), None));
@@ -829,8 +862,11 @@ impl Time {
             }
             return Ok((value.to_string(), None));
         };
-        let mismatch =
-            |e: chrono::ParseError| format!("{value:?} does not match the format {format:?} ({e})");
+        let mismatch = |e: chrono::ParseError| Reason::TimeFormat {
+            value: value.to_string(),
+            format: format.clone(),
+            detail: e.to_string(),
+        };
         if self.has_offset {
             return DateTime::parse_from_str(value, format)
                 .map(|t| (t.to_rfc3339(), None))
@@ -850,20 +886,24 @@ impl Time {
 
 /// A day: its first moment in `zone` (midnight, or the hour clocks were put forward
 /// to when midnight does not exist), and the day itself.
-fn start_of(day: NaiveDate, zone: Tz) -> Result<(String, Option<NaiveDate>), String> {
+fn start_of(day: NaiveDate, zone: Tz) -> Result<(String, Option<NaiveDate>), Reason> {
     let t = (0..24)
         .find_map(|h| localise(day.and_hms_opt(h, 0, 0)?, zone).ok())
-        .ok_or_else(|| format!("{day} has no hour in {zone}"))?;
+        .ok_or_else(|| Reason::NoHour {
+            day: day.to_string(),
+            zone: zone.to_string(),
+        })?;
     Ok((t, Some(day)))
 }
 
 /// A wall-clock time in `zone`. In the hour clocks go back, the earlier of the two.
-fn localise(local: NaiveDateTime, zone: Tz) -> Result<String, String> {
+fn localise(local: NaiveDateTime, zone: Tz) -> Result<String, Reason> {
     match zone.from_local_datetime(&local) {
         LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.to_rfc3339()),
-        LocalResult::None => Err(format!(
-            "{local} does not exist in {zone}: the clocks were put forward over it"
-        )),
+        LocalResult::None => Err(Reason::ClocksForward {
+            time: local.to_string(),
+            zone: zone.to_string(),
+        }),
     }
 }
 
@@ -934,7 +974,7 @@ fn template(t: &str) -> Result<Vec<Part>, String> {
 
 /// A cell as a property of `kind`. Numbers may use a decimal comma and spaces between
 /// thousands, as Swedish exports do.
-fn convert(raw: &str, kind: Type) -> Result<Value, String> {
+fn convert(raw: &str, kind: Type) -> Result<Value, Reason> {
     let digits = || -> String {
         let s: String = raw
             .chars()
@@ -951,7 +991,7 @@ fn convert(raw: &str, kind: Type) -> Result<Value, String> {
         Type::Integer => digits()
             .parse::<i64>()
             .map(Value::from)
-            .map_err(|_| "is not an integer".to_string()),
+            .map_err(|_| Reason::WholeNumber),
         Type::Number => {
             let s = digits();
             if let Ok(i) = s.parse::<i64>() {
@@ -961,12 +1001,12 @@ fn convert(raw: &str, kind: Type) -> Result<Value, String> {
                 .ok()
                 .and_then(Number::from_f64)
                 .map(Value::Number)
-                .ok_or_else(|| "is not a number".to_string())
+                .ok_or(Reason::Number)
         }
         Type::Bool => match raw.to_lowercase().as_str() {
             "true" | "yes" | "ja" | "1" | "y" | "j" | "sant" => Ok(Value::Bool(true)),
             "false" | "no" | "nej" | "0" | "n" | "falskt" => Ok(Value::Bool(false)),
-            _ => Err("is not a yes or no (true/false, ja/nej, 1/0)".to_string()),
+            _ => Err(Reason::YesNo),
         },
     }
 }
@@ -1046,11 +1086,19 @@ mod tests {
             &mapped,
             vec![FieldError {
                 field: "occurred_at".into(),
-                reason: "not RFC 3339".into(),
+                reason: Reason::Timestamp {
+                    value: "2025-13-01 14:05".into(),
+                },
             }],
         );
         assert_eq!(explained.len(), 3, "{explained:?}");
-        assert!(explained[1].reason.ends_with("(column \"Datum\")"));
+        assert_eq!(explained[1].error.field, "occurred_at");
+        assert!(matches!(
+            explained[1].error.reason,
+            Reason::TimeFormat { .. }
+        ));
+        assert_eq!(explained[1].columns, "(column \"Datum\")");
+        assert!(explained[1].reason().ends_with("(column \"Datum\")"));
     }
 
     #[test]
@@ -1138,7 +1186,13 @@ mod tests {
             at("2025-01-05T10:00:00Z")
         );
         assert_eq!(t.read("igår", z).unwrap(), at("igår"));
-        assert!(t.read("2025-03-30 02:30", z).is_err());
+        assert_eq!(
+            t.read("2025-03-30 02:30", z),
+            Err(Reason::ClocksForward {
+                time: "2025-03-30 02:30:00".into(),
+                zone: "Europe/Stockholm".into()
+            })
+        );
         // A date alone is that day, kept as a day.
         let day = NaiveDate::from_ymd_opt(2025, 1, 5);
         assert_eq!(
@@ -1159,11 +1213,12 @@ mod tests {
             d.read("08/03/2026", havana).unwrap().0,
             "2026-03-08T01:00:00-04:00"
         );
+        let why = d.read("32/01/2025", z).unwrap_err();
         assert!(
-            d.read("32/01/2025", z)
-                .unwrap_err()
-                .contains("does not match the format")
+            matches!(&why, Reason::TimeFormat { value, format, .. } if value == "32/01/2025" && format == "%d/%m/%Y"),
+            "{why:?}"
         );
+        assert!(why.to_string().contains("does not match the format"));
     }
 
     #[test]

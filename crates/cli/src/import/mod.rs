@@ -12,9 +12,10 @@ use anyhow::{Context as _, anyhow, bail};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use indicatif::{ProgressBar, ProgressBarIter, ProgressStyle};
+use mapping::Refusal;
 use mapping::{Delimiter, Mapping, content_id};
 use motesplats_core::touchpoint::TouchpointInput;
-use motesplats_core::{Cursor, FieldError, NewTouchpoint, PageRequest, ProviderId};
+use motesplats_core::{Cursor, FieldError, NewTouchpoint, PageRequest, ProviderId, Reason};
 use motesplats_server::AppState;
 use motesplats_server::ingest::Context;
 use motesplats_server::json::{JsonError, from_json};
@@ -256,7 +257,7 @@ fn blank(record: &csv::ByteRecord) -> bool {
 struct Chunk {
     read: u64,
     good: Vec<(Held, NewTouchpoint)>,
-    bad: Vec<(Held, Vec<FieldError>)>,
+    bad: Vec<(Held, Vec<Refusal>)>,
 }
 
 /// Reads rows, checks them, and sends them on in chunks.
@@ -270,6 +271,7 @@ struct Reader {
 
 impl Reader {
     fn bad(&mut self, held: Held, errors: Vec<FieldError>) -> anyhow::Result<()> {
+        let errors = errors.into_iter().map(Refusal::from).collect();
         self.chunk.bad.push((held, errors));
         self.flush_if_full()
     }
@@ -302,11 +304,6 @@ impl Reader {
         let mut pending = first;
         let mut record = csv::ByteRecord::new();
         let mut row = 0;
-        let header = if mapping.header {
-            "the header"
-        } else {
-            "the first row"
-        };
         loop {
             match pending.take() {
                 Some(first) => record = first,
@@ -326,7 +323,10 @@ impl Reader {
             if record.len() != columns {
                 let why = FieldError {
                     field: "row".into(),
-                    reason: format!("has {} cells where {header} has {columns}", record.len()),
+                    reason: Reason::CellCount {
+                        count: record.len(),
+                        expected: columns,
+                    },
                 };
                 self.bad(raw(&record), vec![why])?;
                 continue;
@@ -341,7 +341,7 @@ impl Reader {
                 Err(n) => {
                     let why = FieldError {
                         field: "row".into(),
-                        reason: format!("cell {n} is not UTF-8 text; save the file as UTF-8"),
+                        reason: Reason::CellNotUtf8 { cell: n },
                     };
                     self.bad(raw(&record), vec![why])?;
                     continue;
@@ -417,7 +417,7 @@ impl Reader {
                     };
                     let why = FieldError {
                         field: String::new(),
-                        reason: "the line is not UTF-8 text".into(),
+                        reason: Reason::NotUtf8,
                     };
                     self.bad(held, vec![why])?;
                     continue;
@@ -430,7 +430,7 @@ impl Reader {
                         let errors = match e {
                             JsonError::Syntax(d) => vec![FieldError {
                                 field: String::new(),
-                                reason: d,
+                                reason: JsonError::syntax_reason(&d),
                             }],
                             JsonError::Fields(i) => i.0,
                         };
@@ -457,7 +457,10 @@ impl Reader {
                         let checked = self.context.check(input, self.now, true);
                         match checked {
                             Ok(t) => self.chunk.good.push((held, t)),
-                            Err(e) => self.chunk.bad.push((held, e.0)),
+                            Err(e) => self
+                                .chunk
+                                .bad
+                                .push((held, e.0.into_iter().map(Refusal::from).collect())),
                         }
                         self.flush_if_full()?;
                     }
@@ -468,7 +471,7 @@ impl Reader {
                         Ok(_) => {
                             let why = FieldError {
                                 field: String::new(),
-                                reason: "is not a JSON object".into(),
+                                reason: Reason::NotJsonObject,
                             };
                             let held = Held {
                                 row: line,
@@ -481,7 +484,9 @@ impl Reader {
                         Err(e) => {
                             let why = FieldError {
                                 field: String::new(),
-                                reason: format!("not valid JSON: {e}"),
+                                reason: Reason::NotJson {
+                                    detail: e.to_string(),
+                                },
                             };
                             let held = Held {
                                 row: line,
@@ -533,15 +538,19 @@ struct Totals {
 struct Reasons(BTreeMap<String, (u64, u64, String)>);
 
 impl Reasons {
-    fn add(&mut self, rows: &[(Held, Vec<FieldError>)]) {
+    fn add(&mut self, rows: &[(Held, Vec<Refusal>)]) {
         for (held, errors) in rows {
             let mut fields = BTreeSet::new();
             for e in errors {
-                let field = if e.field.is_empty() { "row" } else { &e.field };
+                let field = if e.error.field.is_empty() {
+                    "row"
+                } else {
+                    &e.error.field
+                };
                 if fields.insert(field) {
                     self.0
                         .entry(field.to_string())
-                        .or_insert_with(|| (0, held.row, e.reason.clone()))
+                        .or_insert_with(|| (0, held.row, e.reason()))
                         .0 += 1;
                 }
             }
@@ -567,7 +576,7 @@ struct Errors {
 }
 
 impl Errors {
-    fn write(&mut self, rows: &[(Held, Vec<FieldError>)]) -> anyhow::Result<()> {
+    fn write(&mut self, rows: &[(Held, Vec<Refusal>)]) -> anyhow::Result<()> {
         let writer = match &mut self.writer {
             Some(w) => w,
             None => {
@@ -585,7 +594,7 @@ impl Errors {
                 writer.row([row.as_str(), "", "rejected", &raw])?;
             }
             for e in errors {
-                writer.row([row.as_str(), &e.field, &e.reason, &raw])?;
+                writer.row([row.as_str(), &e.error.field, &e.reason(), &raw])?;
             }
         }
         writer
@@ -805,7 +814,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 match outcome {
                     Outcome::Stored(_) => totals.imported += 1,
                     Outcome::Duplicate(_) => totals.duplicates += 1,
-                    Outcome::Rejected(e) => bad.push((held, e.0)),
+                    Outcome::Rejected(e) => {
+                        bad.push((held, e.0.into_iter().map(Refusal::from).collect()))
+                    }
                 }
             }
         }
@@ -817,7 +828,10 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             // A row rejected by an earlier run is there already.
             let quarantine: Vec<_> = bad
                 .iter()
-                .map(|(held, e)| ("import".to_string(), held.quarantined(), e.clone()))
+                .map(|(held, e)| {
+                    let errors = e.iter().map(|r| r.error.clone()).collect();
+                    ("import".to_string(), held.quarantined(), errors)
+                })
                 .filter(|(_, raw, _)| held_before.insert(Sha256::digest(raw).into()))
                 .collect();
             if !quarantine.is_empty() {

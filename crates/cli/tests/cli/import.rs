@@ -189,6 +189,8 @@ async fn a_till_export_is_imported_once_with_its_bad_rows_set_aside() {
     assert_eq!(quarantined.len(), 2);
     assert!(quarantined.iter().all(|q| q.source == "import"));
     assert_eq!(quarantined[0].errors[0].field, "occurred_at");
+    // The quarantine keeps the reason with its code, so a page can say it.
+    assert_ne!(quarantined[0].errors[0].reason.code(), "recorded");
 
     // The same file again: nothing new, nothing twice in the quarantine.
     let again = import_rejecting(&args).0;
@@ -218,7 +220,7 @@ async fn ndjson_lines_fail_alone_and_get_ids_when_they_have_none() {
     let bad = rejected(&dir.path().join("crm.ndjson.rejected.csv"));
     assert_eq!(bad.len(), 1);
     assert_eq!(bad[0].0, 3);
-    assert!(bad[0].2.starts_with("not valid JSON"), "{bad:?}");
+    assert!(bad[0].2.starts_with("is not valid JSON: "), "{bad:?}");
     assert!(bad[0].3.contains("crm-3"));
 
     let store = motesplats_store::open(&database).await.unwrap();

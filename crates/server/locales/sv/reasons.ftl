@@ -215,3 +215,48 @@ reason-empty-margin = { $axis ->
 reason-undefined-kappa = båda kodarna använde en och samma kod hela tiden, så deras överensstämmelse kan inte mätas
 reason-overflow = talen är för stora att räkna med
 reason-no-distribution = fördelningen { $name } kunde inte byggas
+reason-not-known-field = är inget känt fält
+reason-mistyped = fel typ: { $detail }
+reason-not-json = är inte giltig JSON: { $detail }
+reason-not-json-object = är inget JSON-objekt
+reason-not-utf8 = måste vara UTF-8-text
+reason-cell-not-utf8 = cell { $cell } är inte UTF-8-text; spara filen som UTF-8
+reason-cell-count = har { $count } celler där första raden har { $expected }
+reason-uuid = måste vara ett UUID som 0190c5d2-7b1e-7c3a-9f2e-5d4c3b2a1f00
+reason-number = måste vara ett tal
+reason-yes-no = måste vara ja eller nej (true/false, ja/nej, 1/0)
+reason-time-format = ”{ $value }” följer inte formatet ”{ $format }” ({ $detail })
+reason-no-hour = { $day } har ingen timme i { $zone }
+reason-clocks-forward = { $time } finns inte i { $zone }: klockan ställdes fram över den
+reason-no-such = { $what ->
+    [survey] enkäten finns inte
+   *[other] finns inte
+}
+reason-not-in-survey = { $what ->
+    [coding] ingen kodning med det id:t i enkäten
+   *[other] finns inte i enkäten
+}
+reason-answer-gone = svarets text finns inte längre
+reason-partial-save = är ett sparat utkast som kan ändras; koda det när det är inskickat
+reason-differ-from = måste skilja sig från { $other }
+reason-level = måste vara mellan 0 och 1, som 0,95
+reason-no-group = ingen grupp ”{ $value }” i { $by }; svaren har { $seen }
+reason-no-group-none = ingen grupp ”{ $value }” i { $by }; svaren har inga
+reason-if-match = { $what ->
+    [survey] måste vara enkätens version så som dess ETag gav den, som "3"
+    [codebook] måste vara kodbokens version så som dess ETag gav den, som "3"
+   *[other] måste vara projektets version så som dess ETag gav den, som "3"
+}
+reason-no-host = begäran har ingen användbar Host-rubrik
+reason-image-type = ”{ $sent }” är ingen bildtyp som tas emot; skicka filen som { $allowed }
+reason-no-image-type = filen saknar typ; skicka den som { $allowed }
+reason-encoding = ”{ $value }” stöds inte; skicka gzip eller ingen kodning
+reason-retry-key = måste finnas här, så att omförsök inte sparas två gånger
+reason-not-with-publishable = får inte skickas med en publik nyckel; skicka identifierare, så hamnar händelsen på deras kund
+reason-bad-invitation = är ingen giltig inbjudan till enkäten, eller så har den gått ut
+reason-kept-changing = ändrades medan svaret kontrollerades; skicka det igen
+reason-has-codings = { $key } har kodningar och kan inte tas bort; ta bort kodningarna först, eller behåll koden
+reason-not-saved = { $what ->
+    [codebook] kodboken
+   *[other] det
+} kunde inte sparas; försök igen

@@ -87,11 +87,14 @@ pub(crate) async fn serve(
 
 /// 415 naming the `content-type` field, with the types that are taken.
 fn unsupported_type(sent: Option<&str>) -> Response {
-    let reason = format!(
-        "{} is not an image type this workspace takes; send the file as {}",
-        sent.map_or_else(|| "a missing type".to_string(), |s| format!("{s:?}")),
-        IMAGE_TYPES.join(", ")
-    );
+    let allowed = motesplats_core::reason::List::of(IMAGE_TYPES);
+    let reason = match sent {
+        Some(s) => motesplats_core::Reason::ImageType {
+            sent: s.to_string(),
+            allowed,
+        },
+        None => motesplats_core::Reason::NoImageType { allowed },
+    };
     let status = StatusCode::UNSUPPORTED_MEDIA_TYPE;
     let problem = Problem {
         kind: "urn:motesplats:problem:unsupported-media-type".into(),
@@ -100,7 +103,7 @@ fn unsupported_type(sent: Option<&str>) -> Response {
         detail: format!("content-type: {reason}"),
         errors: vec![FieldError {
             field: "content-type".into(),
-            reason: reason.into(),
+            reason,
         }],
     };
     let mut response = (status, Json(problem)).into_response();
@@ -176,10 +179,11 @@ async fn upload(
         // Refused before the bytes are kept; the save below checks again.
         return Err(ApiError::Conflict(motesplats_core::Invalid::one(
             "version",
-            format!(
-                "the project changed since version {expected} was read (it is now version {}); reload it and make the change again",
-                stored.version
-            ),
+            motesplats_core::Reason::Changed {
+                what: "project".into(),
+                expected,
+                current: stored.version,
+            },
         )));
     }
     let attachment = keep(&state, me, id, query.name.as_deref().unwrap_or(""), &body).await?;

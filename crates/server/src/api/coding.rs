@@ -210,8 +210,8 @@ async fn import_qdc(
     let Some(expected) = expected_version(&headers)? else {
         return Ok(version_required());
     };
-    let text =
-        std::str::from_utf8(&body).map_err(|_| ApiError::invalid("body", "must be UTF-8 XML"))?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::invalid("body", motesplats_core::Reason::NotUtf8))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let current = codebook_of(&state, me).await?;
     let next = from_qdc(text, &current)?;
@@ -299,7 +299,7 @@ pub(crate) async fn code_span(
     {
         return Err(ApiError::invalid(
             "response_id",
-            "is a partial save that may still change; code it once it is completed",
+            motesplats_core::Reason::PartialSave,
         ));
     }
     let book = codebook_of(state, me).await?;
@@ -310,10 +310,10 @@ pub(crate) async fn code_span(
     {
         return Err(ApiError::Conflict(Invalid::one(
             "code",
-            format!(
-                "{} already gave this span the code {}",
-                coding.coder, coding.code
-            ),
+            motesplats_core::Reason::CodedBefore {
+                coder: coding.coder.to_string(),
+                code: coding.code.to_string(),
+            },
         )));
     }
     state.store.add_coding(me, coding.clone()).await?;
@@ -414,13 +414,16 @@ async fn agreement(
     let mut problems = Vec::new();
     let (a, b) = (given(&q.a), given(&q.b));
     if a.is_none() {
-        problems.push(field_error("a", "is required: a coder's name or e-mail"));
+        problems.push(field_error("a", motesplats_core::Reason::Required));
     }
     if b.is_none() {
-        problems.push(field_error("b", "is required: a coder's name or e-mail"));
+        problems.push(field_error("b", motesplats_core::Reason::Required));
     }
     if a.is_some() && a == b {
-        problems.push(field_error("b", "must differ from a"));
+        problems.push(field_error(
+            "b",
+            motesplats_core::Reason::DifferFrom { other: "a".into() },
+        ));
     }
     let (Some(a), Some(b), true) = (a, b, problems.is_empty()) else {
         return Err(ApiError::Invalid(Invalid(problems)));
@@ -431,10 +434,10 @@ async fn agreement(
     Ok(Json(agreement_of(&book, &codings, a, b, level)))
 }
 
-fn field_error(field: &str, reason: &str) -> FieldError {
+fn field_error(field: &str, reason: motesplats_core::Reason) -> FieldError {
     FieldError {
         field: field.into(),
-        reason: reason.into(),
+        reason,
     }
 }
 
@@ -469,8 +472,8 @@ async fn join(
     ApiQuery(q): ApiQuery<JoinQuery>,
 ) -> Result<Json<Join>, ApiError> {
     let level = level(q.level)?;
-    let question =
-        given(&q.question).ok_or_else(|| ApiError::invalid("question", "is required"))?;
+    let question = given(&q.question)
+        .ok_or_else(|| ApiError::invalid("question", motesplats_core::Reason::Required))?;
     let (survey, mut responses, codings) = coded(&state, me, &id).await?;
     if !q.partial.unwrap_or(false) {
         responses.retain(|r| r.completed);
@@ -565,10 +568,10 @@ async fn add_quote(
     load(&state, me, &project).await?;
     let mut problems = Vec::new();
     if input.survey_id.is_none() {
-        problems.push(field_error("survey_id", "is required"));
+        problems.push(field_error("survey_id", motesplats_core::Reason::Required));
     }
     if input.coding_id.is_none() {
-        problems.push(field_error("coding_id", "is required"));
+        problems.push(field_error("coding_id", motesplats_core::Reason::Required));
     }
     let (Some(survey_id), Some(coding_id)) = (input.survey_id, input.coding_id) else {
         return Err(ApiError::Invalid(Invalid(problems)));
@@ -594,13 +597,20 @@ pub(crate) async fn quote_of(
         .await?
         .map(|s| s.survey)
     else {
-        return Err(ApiError::invalid("survey_id", "no such survey"));
+        return Err(ApiError::invalid(
+            "survey_id",
+            motesplats_core::Reason::NoSuch {
+                what: "survey".into(),
+            },
+        ));
     };
     let codings = state.store.codings(me, survey.id).await?;
     let Some(coding) = codings.iter().find(|c| c.id == coding_id) else {
         return Err(ApiError::invalid(
             "coding_id",
-            "no coding with this id in the survey",
+            motesplats_core::Reason::NotInSurvey {
+                what: "coding".into(),
+            },
         ));
     };
     let responses = state.store.responses(me, survey.id).await?;
@@ -609,7 +619,7 @@ pub(crate) async fn quote_of(
         .find_map(|r| coding.answer(r))
         .map(|t| coding.quote(t).to_string())
         .filter(|t| !t.trim().is_empty())
-        .ok_or_else(|| ApiError::invalid("coding_id", "its answer text is no longer there"))?;
+        .ok_or_else(|| ApiError::invalid("coding_id", motesplats_core::Reason::AnswerGone))?;
     let mut codes: Vec<String> = codings
         .iter()
         .filter(|c| c.same_span(coding))

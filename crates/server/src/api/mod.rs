@@ -70,7 +70,9 @@ pub(crate) fn if_match<T: std::str::FromStr>(
         .ok_or_else(|| {
             crate::error::ApiError::invalid(
                 "if-match",
-                format!("must be the {what}'s version as its ETag gave it, such as \"3\""),
+                motesplats_core::Reason::IfMatch {
+                    what: what.to_string(),
+                },
             )
         })
 }

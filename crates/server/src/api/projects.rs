@@ -261,7 +261,7 @@ async fn invite(
     let id: Uuid = path_id(&id)?;
     let guest = input
         .provider_id
-        .ok_or_else(|| ApiError::invalid("provider_id", "is required"))?;
+        .ok_or_else(|| ApiError::invalid("provider_id", motesplats_core::Reason::Required))?;
     state.store.invite_to_project(me, id, guest).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -312,7 +312,7 @@ macro_rules! change_endpoint {
 fn nth<T: std::str::FromStr>(ids: &[String], n: usize, field: &str) -> Result<T, Invalid> {
     ids.get(n)
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| Invalid::one(field, "names nothing in this project"))
+        .ok_or_else(|| Invalid::one(field, motesplats_core::Reason::NamesNothing))
 }
 
 change_endpoint!(
@@ -422,7 +422,10 @@ async fn strategy(
         Some(other) => {
             return Err(ApiError::invalid(
                 "format",
-                format!("unknown value {other:?}; expected markdown, html or pdf"),
+                motesplats_core::Reason::OneOf {
+                    value: other.to_string(),
+                    allowed: motesplats_core::reason::List::of(["markdown", "html", "pdf"]),
+                },
             ));
         }
     };

@@ -143,14 +143,11 @@ async fn create_key(
     let origins = input.origins.unwrap_or_default();
     for (i, o) in origins.iter().enumerate() {
         if !is_origin(o) {
-            c.fail(
-                format!("origins[{i}]"),
-                "must be an origin such as https://shop.example (scheme, host, optional port)",
-            );
+            c.fail(format!("origins[{i}]"), motesplats_core::Reason::Origin);
         }
     }
     if kind == KeyKind::Secret && !origins.is_empty() {
-        c.fail("origins", "only publishable keys are tied to origins");
+        c.fail("origins", motesplats_core::Reason::PublishableOnly);
     }
     c.finish()?;
     let new = NewApiKey {

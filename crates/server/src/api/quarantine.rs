@@ -138,13 +138,22 @@ impl QuarantineSelection {
         {
             return Err(ApiError::invalid(
                 "source",
-                format!("{s:?} is not a source; one of batch, import, touchpoint"),
+                motesplats_core::Reason::OneOf {
+                    value: s.clone(),
+                    allowed: motesplats_core::reason::List::of(SOURCES),
+                },
             ));
         }
-        if let Some(f) = &self.field
-            && (f.trim().is_empty() || f.len() > 200)
-        {
-            return Err(ApiError::invalid("field", "must be 1 to 200 characters"));
+        if let Some(f) = &self.field {
+            if f.trim().is_empty() {
+                return Err(ApiError::invalid("field", motesplats_core::Reason::Empty));
+            }
+            if f.len() > 200 {
+                return Err(ApiError::invalid(
+                    "field",
+                    motesplats_core::Reason::TooLong { max: 200 },
+                ));
+            }
         }
         Ok(QuarantineFilter {
             source: self.source,

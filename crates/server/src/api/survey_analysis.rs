@@ -101,10 +101,7 @@ pub fn level(asked: Option<f64>) -> Result<f64, ApiError> {
     if level > 0.0 && level < 1.0 {
         Ok(level)
     } else {
-        Err(ApiError::invalid(
-            "level",
-            "must be between 0 and 1, such as 0.95",
-        ))
+        Err(ApiError::invalid("level", motesplats_core::Reason::Level))
     }
 }
 
@@ -336,7 +333,7 @@ pub fn crosstab_of(
     let mut problems = Vec::new();
     let mut read = |field: &str, word: Option<&str>| match word.filter(|w| !w.is_empty()) {
         None => {
-            problems.extend(Invalid::one(field, "is required").0);
+            problems.extend(Invalid::one(field, motesplats_core::Reason::Required).0);
             None
         }
         Some(w) => match Split::parse(survey, w, field) {
@@ -352,7 +349,10 @@ pub fn crosstab_of(
         return Err(Invalid(problems));
     };
     if rows.word() == columns.word() {
-        return Err(Invalid::one("columns", "must differ from rows"));
+        return Err(Invalid::one(
+            "columns",
+            motesplats_core::Reason::DifferFromRows,
+        ));
     }
     let (mut r, mut c) = (Vec::new(), Vec::new());
     for response in &data.responses {
@@ -506,7 +506,7 @@ pub fn compare_of(data: &Data, q: &CompareQuery, level: f64) -> Result<Compariso
     let item = given(&q.item);
     let question = match given(&q.question) {
         None => {
-            problems.push(field_error("question", "is required"));
+            problems.push(field_error("question", motesplats_core::Reason::Required));
             None
         }
         Some(key) => match survey.scale_of(key, item) {
@@ -519,7 +519,7 @@ pub fn compare_of(data: &Data, q: &CompareQuery, level: f64) -> Result<Compariso
     };
     let by = match given(&q.by) {
         None => {
-            problems.push(field_error("by", "is required"));
+            problems.push(field_error("by", motesplats_core::Reason::Required));
             None
         }
         Some(w) => match Split::parse(survey, w, "by") {
@@ -532,13 +532,16 @@ pub fn compare_of(data: &Data, q: &CompareQuery, level: f64) -> Result<Compariso
     };
     let (a, b) = (given(&q.a), given(&q.b));
     if a.is_none() {
-        problems.push(field_error("a", "is required"));
+        problems.push(field_error("a", motesplats_core::Reason::Required));
     }
     if b.is_none() {
-        problems.push(field_error("b", "is required"));
+        problems.push(field_error("b", motesplats_core::Reason::Required));
     }
     if a.is_some() && a == b {
-        problems.push(field_error("b", "must differ from a"));
+        problems.push(field_error(
+            "b",
+            motesplats_core::Reason::DifferFrom { other: "a".into() },
+        ));
     }
     let (Some(question), Some(by), Some(a), Some(b), true) =
         (question, by, a, b, problems.is_empty())
@@ -558,15 +561,18 @@ pub fn compare_of(data: &Data, q: &CompareQuery, level: f64) -> Result<Compariso
             seen.dedup();
             unknown.push(field_error(
                 field,
-                format!(
-                    "no group {value:?} in {}; the responses have {}",
-                    by.word(),
-                    if seen.is_empty() {
-                        "none".to_string()
-                    } else {
-                        seen.join(", ")
+                if seen.is_empty() {
+                    motesplats_core::Reason::NoGroupNone {
+                        value: value.to_string(),
+                        by: by.word().to_string(),
                     }
-                ),
+                } else {
+                    motesplats_core::Reason::NoGroup {
+                        value: value.to_string(),
+                        by: by.word().to_string(),
+                        seen: motesplats_core::reason::List::of(seen),
+                    }
+                },
             ));
         }
     }
@@ -610,13 +616,10 @@ fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().filter(|s| !s.is_empty())
 }
 
-fn field_error(
-    field: &str,
-    reason: impl Into<motesplats_core::Reason>,
-) -> motesplats_core::FieldError {
+fn field_error(field: &str, reason: motesplats_core::Reason) -> motesplats_core::FieldError {
     motesplats_core::FieldError {
         field: field.to_string(),
-        reason: reason.into(),
+        reason,
     }
 }
 

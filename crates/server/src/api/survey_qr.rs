@@ -36,6 +36,6 @@ async fn qr(
         .survey;
     let link = origin
         .survey_link(&survey.id.to_string())
-        .ok_or_else(|| ApiError::invalid("host", "the request has no usable Host header"))?;
+        .ok_or_else(|| ApiError::invalid("host", motesplats_core::Reason::NoHost))?;
     qr_svg(&link)
 }

@@ -165,7 +165,7 @@ async fn set_status(
 ) -> Result<HttpResponse, ApiError> {
     let status = input
         .status
-        .ok_or_else(|| ApiError::invalid("status", "is required"))?;
+        .ok_or_else(|| ApiError::invalid("status", motesplats_core::Reason::Required))?;
     let expected = expected_revision(&headers)?;
     let id: SurveyId = path_id(&id)?;
     let saved = state
@@ -429,11 +429,13 @@ async fn invite(
     let survey = mine(&state, me, &id).await?;
     let profile = input
         .profile_id
-        .ok_or_else(|| ApiError::invalid("profile_id", "is required"))?;
+        .ok_or_else(|| ApiError::invalid("profile_id", motesplats_core::Reason::Required))?;
     if state.store.profile(me, profile).await?.is_none() {
         return Err(ApiError::invalid(
             "profile_id",
-            "is not one of your profiles",
+            motesplats_core::Reason::NoProfile {
+                id: profile.to_string(),
+            },
         ));
     }
     let key = survey_invitation::key(&state).await?;

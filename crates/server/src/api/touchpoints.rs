@@ -140,7 +140,7 @@ impl TouchpointQuery {
             .and_then(|p| match p.parse::<ProfileId>() {
                 Ok(id) => Some(id),
                 Err(_) => {
-                    c.fail("profile_id", "is not a profile id");
+                    c.fail("profile_id", motesplats_core::Reason::Uuid);
                     None
                 }
             });
@@ -171,7 +171,10 @@ impl TouchpointQuery {
             Some(other) => {
                 c.fail(
                     "order",
-                    format!("unknown value {other:?}; expected oldest or newest"),
+                    motesplats_core::Reason::OneOf {
+                        value: other.to_string(),
+                        allowed: motesplats_core::reason::List::of(["oldest", "newest"]),
+                    },
                 );
                 false
             }

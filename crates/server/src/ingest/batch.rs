@@ -62,7 +62,9 @@ pub fn decode<'a>(
         }
         Some(other) => Err(ApiError::Invalid(Invalid::one(
             "content-encoding",
-            format!("{other:?} is not supported; send gzip or no encoding"),
+            motesplats_core::Reason::Encoding {
+                value: other.to_string(),
+            },
         ))),
     }
 }
@@ -75,7 +77,7 @@ pub struct RawEvent<'a> {
 
 fn event(text: &str) -> RawEvent<'_> {
     let input = from_json::<TouchpointInput>(text.as_bytes()).map_err(|e| match e {
-        JsonError::Syntax(d) => Invalid::one("", d),
+        JsonError::Syntax(d) => Invalid::one("", JsonError::syntax_reason(&d)),
         JsonError::Fields(i) => i,
     });
     RawEvent { text, input }
@@ -104,14 +106,17 @@ pub fn split(format: Format, bytes: &[u8]) -> Result<Vec<RawEvent<'_>>, ApiError
     if events.len() > MAX_EVENTS {
         return Err(ApiError::Invalid(Invalid::one(
             "body",
-            format!(
-                "holds {} events; send at most {MAX_EVENTS} per request",
-                events.len()
-            ),
+            motesplats_core::Reason::TooManyEntries {
+                count: events.len(),
+                max: MAX_EVENTS,
+            },
         )));
     }
     if events.is_empty() {
-        return Err(ApiError::Invalid(Invalid::one("body", "holds no events")));
+        return Err(ApiError::Invalid(Invalid::one(
+            "body",
+            motesplats_core::Reason::Empty,
+        )));
     }
     Ok(events)
 }
@@ -132,12 +137,9 @@ mod tests {
         let body = b"{\"kind\": \"visit\"}\r\n\n{not json\n{\"kind\": \"buy\"}\n";
         let events = split(Format::Ndjson, body).unwrap();
         assert_eq!(events.len(), 3);
-        assert!(
-            events[1].input.as_ref().unwrap_err().0[0]
-                .reason
-                .to_string()
-                .starts_with("not valid JSON")
-        );
+        let why = &events[1].input.as_ref().unwrap_err().0[0].reason;
+        assert_eq!(why.code(), "not-json");
+        assert!(why.to_string().starts_with("is not valid JSON: "), "{why}");
         assert_eq!(events[2].text, "{\"kind\": \"buy\"}");
     }
 

@@ -73,15 +73,13 @@ impl Context {
         if require_event_id && input.event_id.is_none() {
             refused.push(FieldError {
                 field: "event_id".into(),
-                reason: "is required here, so that retries are not stored twice".into(),
+                reason: motesplats_core::Reason::RetryKey,
             });
         }
         if !self.names_profiles && input.profile_id.is_some() {
             refused.push(FieldError {
                 field: "profile_id".into(),
-                reason: "may not be sent with a publishable key; send identifiers, and the event \
-                         is placed on their profile"
-                    .into(),
+                reason: motesplats_core::Reason::NotWithPublishable,
             });
         }
         let t = NewTouchpoint::parse(input, &self.region, known, now);

@@ -288,6 +288,8 @@ async fn bad_files_are_named_and_nothing_saved_is_lost() {
     )
     .await;
     assert_eq!(p["errors"][0]["field"], "content-type", "{p}");
+    assert_eq!(p["errors"][0]["code"], "image-type", "{p}");
+    assert_eq!(p["errors"][0]["params"]["sent"], "text/plain", "{p}");
     assert!(
         p["errors"][0]["reason"]
             .as_str()
@@ -309,6 +311,9 @@ async fn bad_files_are_named_and_nothing_saved_is_lost() {
     )
     .await;
     assert_eq!(p["errors"][0]["field"], "version");
+    assert_eq!(p["errors"][0]["code"], "changed", "{p}");
+    assert_eq!(p["errors"][0]["params"]["what"], "project", "{p}");
+    assert_eq!(p["errors"][0]["params"]["expected"], 1, "{p}");
 
     // After every refusal the project is as it was.
     assert_eq!(app.project_now(&shop, &id).await, before);

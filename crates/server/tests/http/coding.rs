@@ -186,7 +186,13 @@ async fn two_coders_code_the_same_answers_and_the_figures_match_the_engine() {
     // The same coder cannot give the same span the same code twice.
     let r = w.code(4, 23, 24, "stance.like", "cecilia").await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    assert_eq!(problem_fields(&r.json().await.unwrap()), ["code"]);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem_fields(&problem), ["code"]);
+    assert_eq!(problem["errors"][0]["code"], "coded-before", "{problem}");
+    assert_eq!(
+        problem["errors"][0]["params"]["coder"], "cecilia",
+        "{problem}"
+    );
     // Spans outside the text, unknown codes and closed questions are named.
     let r = w.code(5, 2, 11, "stance.like", "anna").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -523,7 +529,15 @@ async fn the_codebook_is_edited_with_versions_and_travels_as_refi_qda() {
         .send(key, Method::PUT, "/codebook", Some("0"), Some(edit.clone()))
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    assert_eq!(problem_fields(&r.json().await.unwrap()), ["version"]);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem_fields(&problem), ["version"]);
+    assert_eq!(problem["errors"][0]["code"], "changed", "{problem}");
+    assert_eq!(
+        problem["errors"][0]["params"]["what"], "codebook",
+        "{problem}"
+    );
+    assert_eq!(problem["errors"][0]["params"]["expected"], 0, "{problem}");
+    assert_eq!(problem["errors"][0]["params"]["current"], 1, "{problem}");
     // Bad lists are named by field.
     let mut bad = codes.clone();
     bad[17]["parent"] = json!("nope");
@@ -578,6 +592,11 @@ async fn the_codebook_is_edited_with_versions_and_travels_as_refi_qda() {
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["errors"].as_array().unwrap().len(), 1);
+    assert_eq!(problem["errors"][0]["code"], "has-codings", "{problem}");
+    assert_eq!(
+        problem["errors"][0]["params"]["key"], "stance.mixed",
+        "{problem}"
+    );
     assert!(
         problem["errors"][0]["reason"]
             .as_str()

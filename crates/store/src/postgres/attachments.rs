@@ -45,7 +45,9 @@ pub async fn put(
     if n == 0 {
         return Err(StoreError::Conflict(Invalid::one(
             "id",
-            "an attachment with this id exists",
+            motesplats_core::Reason::Exists {
+                what: "attachment".into(),
+            },
         )));
     }
     tx.commit().await?;

@@ -33,12 +33,9 @@ fn project(r: &PgRow) -> Result<StoredProject> {
 /// as the database.
 pub(super) fn document_error(e: sqlx::Error) -> StoreError {
     match &e {
-        sqlx::Error::Database(d) if d.code().as_deref() == Some("22P05") => {
-            StoreError::Invalid(Invalid::one(
-                "document",
-                "text in the document contains the character U+0000, which cannot be stored",
-            ))
-        }
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("22P05") => StoreError::Invalid(
+            Invalid::one("document", motesplats_core::Reason::NulCharacter),
+        ),
         _ => e.into(),
     }
 }
@@ -46,9 +43,11 @@ pub(super) fn document_error(e: sqlx::Error) -> StoreError {
 fn changed(expected: i64, current: i64) -> StoreError {
     StoreError::Conflict(Invalid::one(
         "version",
-        format!(
-            "the project changed since version {expected} was read (it is now version {current}); reload it and make the change again"
-        ),
+        motesplats_core::Reason::Changed {
+            what: "project".into(),
+            expected,
+            current,
+        },
     ))
 }
 
@@ -74,7 +73,9 @@ pub async fn create(
     if n == 0 {
         return Err(StoreError::Conflict(Invalid::one(
             "id",
-            "a project with this id exists",
+            motesplats_core::Reason::Exists {
+                what: "project".into(),
+            },
         )));
     }
     Ok(StoredProject {
@@ -179,7 +180,7 @@ pub async fn invite(pool: &PgPool, owner: ProviderId, id: Uuid, guest: ProviderI
     if known.is_none() {
         return Err(StoreError::Invalid(Invalid::one(
             "provider_id",
-            "no such provider",
+            motesplats_core::Reason::NoProvider,
         )));
     }
     sqlx::query(

@@ -62,7 +62,10 @@ pub(super) async fn lock_provider(c: &mut PgConnection, provider: ProviderId) ->
 
 /// Why a touchpoint naming a profile the provider does not have is rejected.
 pub(super) fn no_profile(id: ProfileId) -> Invalid {
-    Invalid::one("profile_id", format!("no profile {id} at this provider"))
+    Invalid::one(
+        "profile_id",
+        motesplats_core::Reason::NoProfile { id: id.to_string() },
+    )
 }
 
 async fn insert_identifier(
@@ -83,7 +86,11 @@ async fn insert_identifier(
         Some(p) if p == profile.0 => Ok(()),
         Some(p) => Err(StoreError::Conflict(Invalid::one(
             "identifiers",
-            format!("{} {} already belongs to profile {p}", id.kind, id.value),
+            motesplats_core::Reason::AlreadyHeld {
+                kind: id.kind.to_string(),
+                value: id.value.clone(),
+                profile: p.to_string(),
+            },
         ))),
         None => {
             sqlx::query("INSERT INTO identifiers (provider_id, kind, value, profile_id) VALUES ($1, $2, $3, $4)")
@@ -306,7 +313,14 @@ impl Store for PgStore {
             email: email.to_lowercase(),
             role,
         };
-        let taken = || StoreError::Conflict(Invalid::one("email", "is already a user"));
+        let taken = || {
+            StoreError::Conflict(Invalid::one(
+                "email",
+                motesplats_core::Reason::Already {
+                    what: "user".into(),
+                },
+            ))
+        };
         let mut tx = self.pool.begin().await?;
         let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM users WHERE email = $1")
             .bind(&user.email)
@@ -425,7 +439,9 @@ impl Store for PgStore {
         if n == 0 {
             return Err(StoreError::Conflict(Invalid::one(
                 "key",
-                "this provider already has a channel with this key",
+                motesplats_core::Reason::Exists {
+                    what: "channel".into(),
+                },
             )));
         }
         tx.commit().await?;
@@ -1008,7 +1024,7 @@ impl Store for PgStore {
             if known.is_none() {
                 return Err(StoreError::Invalid(Invalid::one(
                     format!("members[{i}]"),
-                    "no such provider",
+                    motesplats_core::Reason::NoProvider,
                 )));
             }
             sqlx::query("INSERT INTO network_members (network_id, provider_id) VALUES ($1, $2)")

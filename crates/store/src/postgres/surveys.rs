@@ -31,7 +31,9 @@ pub async fn create(pool: &PgPool, provider: ProviderId, survey: &Survey) -> Res
     if n == 0 {
         return Err(StoreError::Conflict(Invalid::one(
             "id",
-            "a survey with this id exists",
+            motesplats_core::Reason::Exists {
+                what: "survey".into(),
+            },
         )));
     }
     Ok(())

@@ -145,7 +145,7 @@ async fn ingestion_matches_sqlite() {
     let mut flagged = event(Some("e5"), Subject::Profile(anna.id), 5);
     flagged.flags = vec![FieldError {
         field: "properties.n".into(),
-        reason: "not planned".into(),
+        reason: motesplats_core::Reason::NotInPlan { kind: "n".into() },
     }];
     let stranger = ProfileId::new();
     let batches = vec![
@@ -855,7 +855,10 @@ async fn surveying(store: Arc<dyn Store>, drafts: &[Survey; 2], ids: [Uuid; 3]) 
         if answered {
             Ok(s)
         } else {
-            Err(motesplats_core::Invalid::one("responses", "none seen"))
+            Err(motesplats_core::Invalid::one(
+                "responses",
+                motesplats_core::Reason::NoneSeen,
+            ))
         }
     };
     log.push(project_json(

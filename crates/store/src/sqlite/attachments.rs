@@ -34,7 +34,9 @@ pub fn put(
     if n == 0 {
         return Err(StoreError::Conflict(Invalid::one(
             "id",
-            "an attachment with this id exists",
+            motesplats_core::Reason::Exists {
+                what: "attachment".into(),
+            },
         )));
     }
     Ok(())

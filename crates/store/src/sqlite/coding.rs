@@ -12,17 +12,15 @@ use uuid::Uuid;
 
 /// Why a codebook save named a version that is not the stored one.
 pub(crate) fn stale(expected: Option<i64>, current: Option<i64>) -> StoreError {
+    // No version read is the default codebook's, 0; none saved is version 0 too.
+    let what = "codebook".to_string();
     let reason = match (expected, current) {
-        (None, Some(v)) => format!(
-            "a codebook was saved meanwhile (it is now version {v}); reload it and make the change again"
-        ),
-        (Some(e), Some(v)) => format!(
-            "the codebook changed since version {e} was read (it is now version {v}); reload it and make the change again"
-        ),
-        (Some(e), None) => format!(
-            "no codebook is saved, so version {e} does not exist; the default has version 0"
-        ),
-        (None, None) => "the codebook could not be saved; try again".to_string(),
+        (None, None) => motesplats_core::Reason::NotSaved { what },
+        (expected, current) => motesplats_core::Reason::Changed {
+            what,
+            expected: expected.unwrap_or(0),
+            current: current.unwrap_or(0),
+        },
     };
     StoreError::Conflict(Invalid::one("version", reason))
 }

@@ -40,7 +40,9 @@ pub fn create(
     if n == 0 {
         return Err(StoreError::Conflict(Invalid::one(
             "id",
-            "a project with this id exists",
+            motesplats_core::Reason::Exists {
+                what: "project".into(),
+            },
         )));
     }
     Ok(StoredProject {
@@ -84,10 +86,11 @@ pub fn save(
     if current.version != expected {
         return Err(StoreError::Conflict(Invalid::one(
             "version",
-            format!(
-                "the project changed since version {expected} was read (it is now version {}); reload it and make the change again",
-                current.version
-            ),
+            motesplats_core::Reason::Changed {
+                what: "project".into(),
+                expected,
+                current: current.version,
+            },
         )));
     }
     let at = micros(Utc::now());
@@ -122,7 +125,7 @@ pub fn invite(c: &Connection, owner: ProviderId, id: Uuid, guest: ProviderId) ->
     if known.is_none() {
         return Err(StoreError::Invalid(Invalid::one(
             "provider_id",
-            "no such provider",
+            motesplats_core::Reason::NoProvider,
         )));
     }
     c.execute(

@@ -46,7 +46,11 @@ fn insert_identifier(
         Some(p) if p == profile.0 => Ok(()),
         Some(p) => Err(StoreError::Conflict(Invalid::one(
             "identifiers",
-            format!("{} {} already belongs to profile {p}", id.kind, id.value),
+            motesplats_core::Reason::AlreadyHeld {
+                kind: id.kind.to_string(),
+                value: id.value.clone(),
+                profile: p.to_string(),
+            },
         ))),
         None => {
             c.prepare_cached("INSERT INTO identifiers (provider_id, kind, value, profile_id) VALUES (?1, ?2, ?3, ?4)")?
@@ -109,7 +113,7 @@ pub(super) fn resolve_subject(
             exists.map(|_| *id).ok_or_else(|| {
                 StoreError::Invalid(Invalid::one(
                     "profile_id",
-                    format!("no profile {id} at this provider"),
+                    motesplats_core::Reason::NoProfile { id: id.to_string() },
                 ))
             })
         }
@@ -345,7 +349,7 @@ impl Store for SqliteStore {
             let taken: Option<i64> =
                 c.query_row("SELECT 1 FROM users WHERE email = ?1", [&row.email], |r| r.get(0)).optional()?;
             if taken.is_some() {
-                return Err(StoreError::Conflict(Invalid::one("email", "is already a user")));
+                return Err(StoreError::Conflict(Invalid::one("email", motesplats_core::Reason::Already { what: "user".into() })));
             }
             c.execute(
                 "INSERT INTO users (id, provider_id, email, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -445,7 +449,7 @@ impl Store for SqliteStore {
                 params![provider.0, row.key.as_str(), row.name, row.controlled],
             )?;
             if n == 0 {
-                return Err(StoreError::Conflict(Invalid::one("key", "this provider already has a channel with this key")));
+                return Err(StoreError::Conflict(Invalid::one("key", motesplats_core::Reason::Exists { what: "channel".into() })));
             }
             Ok(())
         })
@@ -980,7 +984,7 @@ impl Store for SqliteStore {
                 if known.is_none() {
                     return Err(StoreError::Invalid(Invalid::one(
                         format!("members[{i}]"),
-                        "no such provider",
+                        motesplats_core::Reason::NoProvider,
                     )));
                 }
                 c.execute(

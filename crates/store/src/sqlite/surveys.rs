@@ -24,7 +24,9 @@ pub fn create(c: &Connection, provider: ProviderId, survey: &Survey) -> Result<(
     if n == 0 {
         return Err(StoreError::Conflict(Invalid::one(
             "id",
-            "a survey with this id exists",
+            motesplats_core::Reason::Exists {
+                what: "survey".into(),
+            },
         )));
     }
     Ok(())
