@@ -187,9 +187,30 @@ mod tests {
 
     #[test]
     fn within_prefixes_nested_fields() {
-        let e = Invalid::one("value", "bad").within("identifiers[2]");
+        let e = Invalid::one("value", Reason::Empty).within("identifiers[2]");
         assert_eq!(e.0[0].field, "identifiers[2].value");
-        let e = Invalid::one("", "bad").within("channel");
+        let e = Invalid::one("", Reason::Empty).within("channel");
         assert_eq!(e.0[0].field, "channel");
+    }
+
+    #[test]
+    fn a_field_error_is_json_with_its_code_and_params_and_reads_old_rows() {
+        let e = FieldError {
+            field: "name".into(),
+            reason: Reason::TooLong { max: 40 },
+        };
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "field": "name", "code": "too-long", "params": {"max": 40},
+                "reason": "must be at most 40 characters"
+            })
+        );
+        assert_eq!(serde_json::from_value::<FieldError>(json).unwrap(), e);
+        // A reason stored before reasons had codes is kept as it was written.
+        let old: FieldError =
+            serde_json::from_str(r#"{"field": "kind", "reason": "is required"}"#).unwrap();
+        assert_eq!(old.reason, Reason::Recorded("is required".into()));
     }
 }

@@ -449,18 +449,6 @@ reasons! {
     NotSaved = "not-saved" { what: String } => "the {what} could not be saved; try again";
 }
 
-impl From<&str> for Reason {
-    fn from(text: &str) -> Self {
-        Reason::Recorded(text.to_string())
-    }
-}
-
-impl From<String> for Reason {
-    fn from(text: String) -> Self {
-        Reason::Recorded(text)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

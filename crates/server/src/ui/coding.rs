@@ -18,6 +18,7 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use motesplats_core::Reason;
 use motesplats_core::coding::{
     Agreement, Coding, CodingId, CodingInput, Frequencies, Join, JoinOn, agreement, frequencies,
     join, segments, suggest::Suggester,
@@ -425,11 +426,11 @@ pub async fn send_quote(
     let coding: CodingId = form
         .coding
         .parse()
-        .map_err(|_| ApiError::invalid("coding", "names nothing"))?;
+        .map_err(|_| ApiError::invalid("coding", Reason::NamesNothing))?;
     let project: Uuid = form
         .project
         .parse()
-        .map_err(|_| ApiError::invalid("project", "choose a project"))?;
+        .map_err(|_| ApiError::invalid("project", Reason::Required))?;
     let quote = quote_of(&state, me, survey.id, coding).await?;
     let stored = state
         .store

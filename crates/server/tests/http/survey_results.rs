@@ -4,8 +4,9 @@
 
 use super::ui::Browser;
 use super::{App, spawn_app};
+use motesplats_core::Lang;
 use motesplats_core::coding::Codebook;
-use motesplats_core::survey::{Language, Response, ResponseInput, Survey};
+use motesplats_core::survey::{Response, ResponseInput, Survey};
 use motesplats_store::ResponseWrite;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -204,7 +205,7 @@ async fn five_hundred_answers_in_both_languages_with_open_answers_and_codes() {
     let dislike = Codebook::value_landscape()
         .code("stance.dislike")
         .unwrap()
-        .name(Language::Sv)
+        .name(Lang::Sv)
         .to_string();
     assert!(
         sv.contains(&format!(

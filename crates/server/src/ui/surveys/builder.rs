@@ -22,8 +22,8 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use motesplats_core::Invalid;
 use motesplats_core::survey::{SectionInput, Survey, SurveyId, SurveyInput};
+use motesplats_core::{Invalid, Reason};
 use motesplats_store::{StoreError, StoredSurvey};
 use serde::Deserialize;
 
@@ -339,10 +339,7 @@ pub async fn change(
                 if answered == has_responses {
                     Ok(revised)
                 } else {
-                    Err(Invalid::one(
-                        "if-match",
-                        "the survey got responses meanwhile",
-                    ))
+                    Err(Invalid::one("if-match", Reason::ResponsesMeanwhile))
                 }
             };
             let saved_now = state
@@ -402,7 +399,7 @@ pub async fn qr(
     };
     let link = origin
         .survey_link(&survey.id.to_string())
-        .ok_or_else(|| ApiError::invalid("host", "the request has no usable Host header"))?;
+        .ok_or_else(|| ApiError::invalid("host", Reason::NoHost))?;
     super::public::qr_svg(&link)
 }
 

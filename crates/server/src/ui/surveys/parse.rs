@@ -9,7 +9,7 @@ use motesplats_core::survey::{
     AnchorInput, ItemInput, OptionInput, Question, QuestionInput, QuestionKind, SurveyInput,
     TextInput,
 };
-use motesplats_core::{FieldError, Invalid, Lang};
+use motesplats_core::{FieldError, Invalid, Lang, Reason};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The points between the ends that may be labelled (the ends have their own rows).
@@ -35,7 +35,7 @@ fn number(sent: &Sent, name: &str, bad: &mut Vec<FieldError>) -> Option<i64> {
         Err(_) => {
             bad.push(FieldError {
                 field: name.to_string(),
-                reason: "must be a whole number".into(),
+                reason: Reason::WholeNumber,
             });
             None
         }
@@ -224,7 +224,12 @@ pub(super) fn sent(
             (sent, None)
         }
         Err(e) => {
-            let why = Invalid::one("", format!("the form could not be read: {}", e.body_text()));
+            let why = Invalid::one(
+                "",
+                Reason::Unreadable {
+                    detail: e.body_text(),
+                },
+            );
             (sent, Some(why))
         }
     }
