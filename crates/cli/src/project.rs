@@ -3,6 +3,7 @@
 //! as the API and the web UI write them.
 
 use crate::scope::Scope;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use anyhow::{Context, bail};
 use motesplats_core::research::{Lang, Project, ProjectId, to_html, to_markdown};
 use motesplats_server::research_export;
@@ -43,21 +44,10 @@ pub enum Format {
     EvidenceCsv,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
-pub enum Language {
-    /// Swedish.
-    Sv,
-    /// English.
-    En,
-}
-
-impl From<Language> for Lang {
-    fn from(l: Language) -> Lang {
-        match l {
-            Language::Sv => Lang::Sv,
-            Language::En => Lang::En,
-        }
-    }
+/// `--lang`: the core's language, offered as its tags.
+fn lang_parser() -> impl TypedValueParser<Value = Lang> {
+    PossibleValuesParser::new(Lang::ALL.iter().map(|l| l.as_str()))
+        .try_map(|tag| Lang::parse(&tag).map_err(|e| e.to_string()))
 }
 
 #[derive(clap::Subcommand)]
@@ -79,8 +69,8 @@ pub enum Command {
         #[arg(long, value_enum)]
         format: Format,
         /// Language of the strategy document and of the CSV's kind labels.
-        #[arg(long, value_enum, default_value = "sv")]
-        lang: Language,
+        #[arg(long, default_value = "sv", value_parser = lang_parser())]
+        lang: Lang,
         /// The file to write; default: standard output (pdf: its own name in the current folder).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -102,7 +92,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             format,
             lang,
             out,
-        } => export(project, &scope, format, lang.into(), out).await,
+        } => export(project, &scope, format, lang, out).await,
     }
 }
 
