@@ -3,8 +3,8 @@
 //! as the API and the web UI write them.
 
 use crate::scope::Scope;
-use clap::builder::{PossibleValuesParser, TypedValueParser};
 use anyhow::{Context, bail};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use motesplats_core::research::{Lang, Project, ProjectId, to_html, to_markdown};
 use motesplats_server::research_export;
 use motesplats_store::StoredProject;

@@ -14,8 +14,8 @@ pub struct FieldError {
     pub reason: Reason,
 }
 
-/// A field error as JSON: the code and its parameters for programs and pages, the
-/// English sentence for people reading the API.
+/// A field error as JSON: the field, and its reason's code, parameters and English
+/// sentence beside it.
 #[derive(Serialize, Deserialize, ToSchema)]
 #[schema(as = FieldError)]
 struct Wire {
@@ -34,11 +34,12 @@ struct Wire {
 
 impl Serialize for FieldError {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let reason = crate::reason::Wire::from(&self.reason);
         Wire {
             field: self.field.clone(),
-            code: Some(self.reason.code().to_string()),
-            params: self.reason.params(),
-            reason: self.reason.to_string(),
+            code: reason.code,
+            params: reason.params,
+            reason: reason.reason,
         }
         .serialize(s)
     }
@@ -48,10 +49,11 @@ impl<'de> Deserialize<'de> for FieldError {
     /// Reads what [`Serialize`] wrote, and reasons stored before they had codes.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let wire = Wire::deserialize(d)?;
-        let reason = wire
-            .code
-            .and_then(|code| Reason::from_parts(&code, &wire.params))
-            .unwrap_or(Reason::Recorded(wire.reason));
+        let reason = Reason::from(crate::reason::Wire {
+            code: wire.code,
+            params: wire.params,
+            reason: wire.reason,
+        });
         Ok(FieldError {
             field: wire.field,
             reason,

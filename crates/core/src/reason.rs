@@ -3,9 +3,12 @@
 //! English sentence is the API's; the server's Fluent files say each code in Swedish
 //! and English for people.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use utoipa::openapi::{RefOr, schema::Schema};
+use utoipa::{PartialSchema, ToSchema};
 
 /// A value a reason carries: a number (a limit, a size, a count) or a word.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -387,6 +390,7 @@ reasons! {
         "{left} and {right} must have the same length, got {left_len} and {right_len}";
     SuccessesExceedTotal = "successes-exceed-total" { successes: i64, n: i64 } =>
         "{successes} successes out of {n} answers is impossible";
+    NoneAnswerBoth = "none-answer-both" => "no response answers both questions";
     ZeroVariance = "zero-variance" => "both groups have zero variance, so the t statistic is undefined";
     TableTooSmall = "table-too-small" { rows: usize, columns: usize } =>
         "the table needs at least two rows and two columns, got {rows}x{columns}";
@@ -447,6 +451,65 @@ reasons! {
         "{key} has codings and cannot be removed; delete its codings first, or keep it";
     /// `what` is codebook.
     NotSaved = "not-saved" { what: String } => "the {what} could not be saved; try again";
+}
+
+/// A reason as JSON: its code and parameters for programs and pages, its English
+/// sentence for people reading the API.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[schema(as = Reason)]
+pub(crate) struct Wire {
+    /// The stable code of the reason, such as `too-long`.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The numbers and words of the reason, such as `{"max": 40}`.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub params: Params,
+    /// The reason in English.
+    pub reason: String,
+}
+
+impl From<&Reason> for Wire {
+    fn from(r: &Reason) -> Self {
+        Wire {
+            code: Some(r.code().to_string()),
+            params: r.params(),
+            reason: r.to_string(),
+        }
+    }
+}
+
+impl From<Wire> for Reason {
+    /// A reason stored before reasons had codes is kept as it was written.
+    fn from(w: Wire) -> Self {
+        w.code
+            .and_then(|code| Reason::from_parts(&code, &w.params))
+            .unwrap_or(Reason::Recorded(w.reason))
+    }
+}
+
+impl Serialize for Reason {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Wire::from(self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Reason {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Wire::deserialize(d).map(Reason::from)
+    }
+}
+
+impl PartialSchema for Reason {
+    fn schema() -> RefOr<Schema> {
+        Wire::schema()
+    }
+}
+
+impl ToSchema for Reason {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Reason")
+    }
 }
 
 #[cfg(test)]

@@ -1123,7 +1123,11 @@ mod tests {
             ],
             "{p:?}"
         );
-        assert!(p[2].contains("unknown identifier kind \"fax\""));
+        assert!(
+            p[2].contains("unknown value \"fax\"; expected one of"),
+            "{}",
+            p[2]
+        );
 
         let mut m = Mapping::parse(
             &bad.replace("%Q", "%d")

@@ -20,7 +20,7 @@
 
 use super::codebook::{CodeKey, Codebook};
 use super::span::Coding;
-use crate::invalid::Invalid;
+use crate::invalid::{Invalid, Reason};
 use crate::survey::{
     Kappa, Response, ResponseId, Survey, SurveyKey, WelchTest, cohens_kappa, score_by_code,
     welch_t_test,
@@ -160,7 +160,7 @@ pub struct CodeAgreement {
     pub neither: usize,
     /// Cohen's kappa of presence per answer; absent when undefined, then `reason` says why.
     pub kappa: Option<Kappa>,
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
 }
 
 /// Two coders' agreement over the answers both coded.
@@ -179,7 +179,7 @@ pub struct Agreement {
     /// Pooled over every answer × code (each code as applied); absent when undefined,
     /// then `reason` says why.
     pub overall: Option<Kappa>,
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
 }
 
 /// The presence of `code` per answer of `answers`, for one coder.
@@ -213,7 +213,7 @@ pub fn agreement(
         let lb: Vec<&str> = vb.iter().map(|&p| label(p)).collect();
         match cohens_kappa(&la, &lb, level) {
             Ok(k) => (Some(k), None),
-            Err(e) => (None, Some(e.to_string())),
+            Err(e) => (None, Some(e.reason())),
         }
     };
     let codes = codebook
@@ -345,7 +345,7 @@ pub struct CodeJoin {
     /// Welch's test of with − without; absent when undefined (a group with fewer than
     /// two scores, or no variance in either), and then `reason` says why.
     pub welch: Option<WelchTest>,
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
 }
 
 /// The mixed-methods join of one scale item with every code.
@@ -420,10 +420,10 @@ pub fn join(
                         None,
                         welch_t_test(&with, &without, level)
                             .err()
-                            .map(|e| e.to_string()),
+                            .map(|e| e.reason()),
                     ),
                 },
-                Err(e) => (None, Some(e.to_string())),
+                Err(e) => (None, Some(e.reason())),
             };
             CodeJoin {
                 code: code.clone(),
@@ -548,7 +548,7 @@ mod tests {
         let digital = code("digital");
         assert_eq!(digital.neither, 2);
         assert!(digital.kappa.is_none());
-        assert!(digital.reason.as_deref().unwrap().contains("undefined"));
+        assert_eq!(digital.reason, Some(Reason::UndefinedKappa));
         // stance.like: Anna [no, no], Björn [yes, no] → p_o = 1/2, p_e = 1/2 → κ = 0.
         let like = code("stance.like");
         assert_eq!(
@@ -645,7 +645,10 @@ mod tests {
         assert_eq!((like.mean_with, like.mean_without), (Some(4.5), Some(2.0)));
         assert!(like.welch.is_none());
         assert!(
-            like.reason.as_deref().unwrap().contains("group b"),
+            matches!(
+                like.reason,
+                Some(Reason::TooFewObservations { needed: 2, got: 1 })
+            ),
             "{like:?}"
         );
         let expected = score_by_code(&[5.0, 4.0, 2.0], &[true, true, false], 0.95).unwrap();

@@ -247,3 +247,4 @@ reason-bad-invitation = is not a valid invitation to this survey, or it has expi
 reason-kept-changing = kept changing while the answer was checked; send it again
 reason-has-codings = { $key } has codings and cannot be removed; delete its codings first, or keep it
 reason-not-saved = the { $what } could not be saved; try again
+reason-none-answer-both = no response answers both questions

@@ -260,3 +260,4 @@ reason-not-saved = { $what ->
     [codebook] kodboken
    *[other] det
 } kunde inte sparas; försök igen
+reason-none-answer-both = inget svar besvarar båda frågorna

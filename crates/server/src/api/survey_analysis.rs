@@ -26,7 +26,7 @@ use motesplats_core::survey::{
     ChiSquareTest, Figures, Response, ScaleItem, Segment, Split, Survey, SurveyResults, WelchTest,
     crosstab as cross_tabulate, welch_t_test,
 };
-use motesplats_core::{Invalid, Provider, ProviderId};
+use motesplats_core::{Invalid, Provider, ProviderId, Reason};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -316,7 +316,7 @@ pub struct CrossTabResult {
     /// the p-value P(χ²(df) ≥ statistic), the expected counts and Cramér's V; absent
     /// when undefined, and then `chi_square_reason` says why.
     pub chi_square: Option<ChiSquareTest>,
-    pub chi_square_reason: Option<String>,
+    pub chi_square_reason: Option<Reason>,
     /// Cells whose expected count is below 5, where the chi-square approximation is
     /// rough.
     pub expected_below_five: usize,
@@ -389,7 +389,7 @@ pub fn crosstab_of(
     let table = match cross_tabulate(&r, &c) {
         Ok(t) => t,
         Err(_) => {
-            out.chi_square_reason = Some("no response answers both".into());
+            out.chi_square_reason = Some(Reason::NoneAnswerBoth);
             return Ok(out);
         }
     };
@@ -398,7 +398,7 @@ pub fn crosstab_of(
             out.expected_below_five = test.expected.iter().flatten().filter(|&&e| e < 5.0).count();
             out.chi_square = Some(test);
         }
-        Err(e) => out.chi_square_reason = Some(e.to_string()),
+        Err(e) => out.chi_square_reason = Some(e.reason()),
     }
     out.row_labels = labels(&rows, table.row_labels);
     out.column_labels = labels(&columns, table.column_labels);
@@ -471,7 +471,7 @@ pub struct Comparison {
     /// interval of the difference; absent when undefined (a group with fewer than two
     /// answers, or no variance in either), and then `reason` says why.
     pub welch: Option<WelchTest>,
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
 }
 
 /// What a comparison asks for.
@@ -597,7 +597,7 @@ pub fn compare_of(data: &Data, q: &CompareQuery, level: f64) -> Result<Compariso
     };
     let (welch, reason) = match welch_t_test(&va, &vb, level) {
         Ok(w) => (Some(w), None),
-        Err(e) => (None, Some(e.to_string())),
+        Err(e) => (None, Some(e.reason())),
     };
     Ok(Comparison {
         question: question.to_string(),

@@ -62,7 +62,8 @@ fn text(t: &LocalText, lang: Lang, survey: &Survey) -> (String, &'static str) {
     (t.best(l).to_string(), written.as_str())
 }
 
-fn decimal(x: f64, places: usize, lang: Lang) -> String {
+/// A fraction in the page's numbers.
+pub fn decimal(x: f64, places: usize, lang: Lang) -> String {
     number::decimal(x, places, lang)
 }
 

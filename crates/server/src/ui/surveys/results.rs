@@ -5,7 +5,7 @@
 //! results and responses as CSV (served from this page's address, `?export=results`
 //! or `?export=responses`, so the signed-in session is enough).
 
-use super::figures::{Coded, QuestionView, cell, integer, question_views};
+use super::figures::{Coded, QuestionView, cell, decimal, integer, question_views};
 use crate::api::survey_analysis::{
     self as analysis, CompareQuery, Comparison, CrossTabResult, Data, csv_response,
 };
@@ -160,8 +160,10 @@ pub struct PageQuery {
     export: Option<String>,
 }
 
-fn interval(lower: f64, upper: f64) -> String {
-    format!("[{lower:.2}, {upper:.2}]")
+/// An interval in the page's numbers; a semicolon parts the ends, since Swedish
+/// writes a decimal comma.
+fn interval(lower: f64, upper: f64, lang: Lang) -> String {
+    format!("[{}; {}]", decimal(lower, 2, lang), decimal(upper, 2, lang))
 }
 
 pub async fn results(
@@ -230,9 +232,9 @@ fn field(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
-fn problems(e: &Invalid) -> String {
+fn problems(e: &Invalid, lang: Lang) -> String {
     e.0.iter()
-        .map(|f| format!("{}: {}", f.field, f.reason))
+        .map(|f| format!("{}: {}", f.field, lang.reason(&f.reason)))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -390,18 +392,18 @@ fn crosstab_view(lang: Lang, data: &Data, channels: &[Channel], t: CrossTabResul
     };
     let test = match (&t.chi_square, &t.chi_square_reason) {
         (Some(c), _) => format!(
-            "{}: χ² = {:.3}, df = {}, p = {}, Cramér's V = {:.2}, n = {}",
+            "{}: χ² = {}, df = {}, p = {}, Cramér's V = {}, n = {}",
             lang.t("survey-chi-square"),
-            c.statistic,
+            decimal(c.statistic, 3, lang),
             c.df,
-            p_value(c.p_value),
-            c.cramers_v,
-            c.n
+            p_value(c.p_value, lang),
+            decimal(c.cramers_v, 2, lang),
+            integer(c.n as usize, lang)
         ),
         (None, reason) => format!(
             "{} {}",
             lang.t("survey-chi-square-undefined"),
-            reason.as_deref().unwrap_or("")
+            reason.as_ref().map(|r| lang.reason(r)).unwrap_or_default()
         ),
     };
     let warning = (t.chi_square.is_some() && t.expected_below_five > 0).then(|| {
@@ -437,11 +439,11 @@ fn crosstab_view(lang: Lang, data: &Data, channels: &[Channel], t: CrossTabResul
     }
 }
 
-fn p_value(p: f64) -> String {
+fn p_value(p: f64, lang: Lang) -> String {
     if p < 0.001 {
-        "< 0.001".into()
+        format!("< {}", decimal(0.001, 3, lang))
     } else {
-        format!("{p:.3}")
+        decimal(p, 3, lang)
     }
 }
 
@@ -452,11 +454,11 @@ fn comparison_lines(lang: Lang, data: &Data, channels: &[Channel], c: &Compariso
             Some(s) => segment_value(lang, data, channels, s, &g.value),
             None => g.label.clone(),
         };
-        let mean = g.mean.map_or("–".to_string(), |m| format!("{m:.2}"));
+        let mean = g.mean.map_or("–".to_string(), |m| decimal(m, 2, lang));
         format!(
             "{name} ({label}): {} {mean}, n = {}",
             lang.t("survey-mean"),
-            g.n
+            integer(g.n, lang)
         )
     };
     let mut lines = vec![
@@ -465,18 +467,18 @@ fn comparison_lines(lang: Lang, data: &Data, channels: &[Channel], c: &Compariso
     ];
     match (&c.welch, &c.reason) {
         (Some(w), _) => lines.push(format!(
-            "{} {:.2} {}; t = {:.3}, df = {:.1}, p = {}",
+            "{} {} {}; t = {}, df = {}, p = {}",
             lang.t("survey-compare-difference"),
-            w.mean_difference,
-            interval(w.ci.lower, w.ci.upper),
-            w.t,
-            w.df,
-            p_value(w.p_value)
+            decimal(w.mean_difference, 2, lang),
+            interval(w.ci.lower, w.ci.upper, lang),
+            decimal(w.t, 3, lang),
+            decimal(w.df, 1, lang),
+            p_value(w.p_value, lang)
         )),
         (None, reason) => lines.push(format!(
             "{} {}",
             lang.t("survey-compare-undefined"),
-            reason.as_deref().unwrap_or("")
+            reason.as_ref().map(|r| lang.reason(r)).unwrap_or_default()
         )),
     }
     lines
@@ -496,7 +498,7 @@ fn analyse(
     let (table, segment_error) = match &segment {
         Ok(Some(s)) => (Some(segment_table(lang, data, channels, *s)), None),
         Ok(None) => (None, None),
-        Err(e) => (None, Some(problems(e))),
+        Err(e) => (None, Some(problems(e, lang))),
     };
     let valid_segment = segment.ok().flatten();
 
@@ -504,7 +506,7 @@ fn analyse(
     let (crosstab, crosstab_error) = if asked(&q.rows) || asked(&q.columns) {
         match analysis::crosstab_of(data, q.rows.as_deref(), q.columns.as_deref()) {
             Ok(t) => (Some(crosstab_view(lang, data, channels, t)), None),
-            Err(e) => (None, Some(problems(&e))),
+            Err(e) => (None, Some(problems(&e, lang))),
         }
     } else {
         (None, None)
@@ -526,7 +528,7 @@ fn analyse(
             };
             match analysis::compare_of(data, &cq, LEVEL) {
                 Ok(c) => (Some(comparison_lines(lang, data, channels, &c)), None),
-                Err(e) => (None, Some(problems(&e))),
+                Err(e) => (None, Some(problems(&e, lang))),
             }
         } else {
             (None, None)
