@@ -123,6 +123,20 @@ impl Code {
         }
     }
 
+    /// The description in `language`. A default code's description comes in both
+    /// languages while the team leaves it as it came; a team's own words are shown
+    /// as written.
+    pub fn description_in(&self, language: Lang) -> Option<&str> {
+        let own = self.description.as_deref()?;
+        let default = VALUE_LANDSCAPE
+            .iter()
+            .find(|d| d.0 == self.key.as_str() && d.4 == own);
+        Some(match (default, language) {
+            (Some(d), Lang::En) => d.5,
+            _ => own,
+        })
+    }
+
     /// The GUID this code has in REFI-QDA files: the kept one, or a UUID v5 of the key
     /// (stable, so every export of the same codebook names its codes alike).
     pub fn refi_guid(&self) -> Uuid {
@@ -169,10 +183,12 @@ pub struct CodebookInput {
     pub codes: Option<Vec<CodeInput>>,
 }
 
-/// One default code: key, parent, Swedish and English names, description.
+/// One default code: key, parent, Swedish and English names, Swedish and English
+/// descriptions.
 type DefaultCode = (
     &'static str,
     Option<&'static str>,
+    &'static str,
     &'static str,
     &'static str,
     &'static str,
@@ -187,6 +203,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Motiverande omständigheter",
         "Motivation",
         "Varför personen gav sig ut: vad som satte igång besöket eller köpet.",
+        "Why the person set out: what started the visit or the purchase.",
     ),
     (
         "motivation.relationships",
@@ -194,6 +211,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Relationer",
         "Relationships",
         "Att träffa, umgås med eller göra något för andra människor: vänner, familj, kollegor.",
+        "Meeting, spending time with or doing something for other people: friends, family, colleagues.",
     ),
     (
         "motivation.goal_fulfilment",
@@ -201,6 +219,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Måluppfyllelse",
         "Goal fulfilment",
         "Att få något gjort: ett ärende, ett köp, ett problem löst, på kort tid.",
+        "Getting something done: an errand, a purchase, a problem solved, quickly.",
     ),
     (
         "motivation.experiences",
@@ -208,6 +227,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Upplevelser",
         "Experiences",
         "Att uppleva något för dess egen skull: njuta, bli överraskad, unna sig.",
+        "Experiencing something for its own sake: enjoying, being surprised, treating oneself.",
     ),
     (
         "setting",
@@ -215,6 +235,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Miljö",
         "Setting",
         "Var mötet skedde och vad som omgav det.",
+        "Where the meeting happened and what surrounded it.",
     ),
     (
         "setting.social_environment",
@@ -222,6 +243,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Social miljö",
         "Social environment",
         "Det som omger platsen: andra verksamheter, grannskapet, stämningen, andra människor.",
+        "What surrounds the place: other businesses, the neighbourhood, the atmosphere, other people.",
     ),
     (
         "setting.physical_place",
@@ -229,6 +251,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Fysisk plats",
         "Physical place",
         "Själva platsen: lokalen, inredningen, skyltningen, ljudet, köerna.",
+        "The place itself: the premises, the furnishing, the signs, the sound, the queues.",
     ),
     (
         "digital",
@@ -236,6 +259,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Digital teknik",
         "Digital",
         "Hur digital teknik mötte personen: appar, webb, skärmar, betalning, meddelanden.",
+        "How digital technology met the person: apps, web, screens, payment, messages.",
     ),
     (
         "digital.useful",
@@ -243,6 +267,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Praktiskt användbar",
         "Useful",
         "Tekniken hjälpte: sparade tid, gjorde något enklare eller möjligt.",
+        "The technology helped: it saved time, or made something easier or possible.",
     ),
     (
         "digital.intrusive",
@@ -250,6 +275,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Påträngande",
         "Intrusive",
         "Tekniken störde: trängde sig på, krävde för mycket eller tog bort det personliga.",
+        "The technology got in the way: it pushed in, asked too much or took away the personal touch.",
     ),
     (
         "phase",
@@ -257,6 +283,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Fas i kundresan",
         "Phase",
         "När i kundresan det som svaret handlar om hände.",
+        "When in the customer journey the thing the answer is about happened.",
     ),
     (
         "phase.before",
@@ -264,6 +291,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Före",
         "Before",
         "Före besöket eller köpet: att planera, söka, välja, ta sig dit.",
+        "Before the visit or purchase: planning, searching, choosing, getting there.",
     ),
     (
         "phase.during",
@@ -271,6 +299,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Under",
         "During",
         "Under besöket eller köpet: på plats, i kassan, i samtalet.",
+        "During the visit or purchase: on site, at the till, in the conversation.",
     ),
     (
         "phase.after",
@@ -278,6 +307,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Efter",
         "After",
         "Efter besöket eller köpet: att använda, återkomma, klaga, rekommendera.",
+        "After the visit or purchase: using, coming back, complaining, recommending.",
     ),
     (
         "stance",
@@ -285,6 +315,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Hållning",
         "Stance",
         "Vad personen tyckte om det hen beskriver.",
+        "What the person thought of what they describe.",
     ),
     (
         "stance.like",
@@ -292,6 +323,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Gillar",
         "Like",
         "Personen uttrycker att hen tyckte om något.",
+        "The person says they liked something.",
     ),
     (
         "stance.dislike",
@@ -299,6 +331,7 @@ const VALUE_LANDSCAPE: &[DefaultCode] = &[
         "Ogillar",
         "Dislike",
         "Personen uttrycker att hen inte tyckte om något, eller störde sig på det.",
+        "The person says they did not like something, or were bothered by it.",
     ),
 ];
 
@@ -311,7 +344,7 @@ impl Codebook {
             version: 0,
             codes: VALUE_LANDSCAPE
                 .iter()
-                .map(|&(k, parent, sv, en, description)| Code {
+                .map(|&(k, parent, sv, en, description, _)| Code {
                     key: key(k),
                     name_sv: sv.to_string(),
                     name_en: en.to_string(),
@@ -648,6 +681,23 @@ mod tests {
 
     fn fields(e: &Invalid) -> Vec<&str> {
         e.0.iter().map(|f| f.field.as_str()).collect()
+    }
+
+    #[test]
+    fn default_descriptions_come_in_english_until_the_team_rewrites_them() {
+        let book = Codebook::value_landscape();
+        let like = book.code("stance.like").unwrap();
+        assert_eq!(
+            like.description_in(Lang::En),
+            Some("The person says they liked something.")
+        );
+        assert_eq!(like.description_in(Lang::Sv), like.description.as_deref());
+        for code in &book.codes {
+            assert_ne!(code.description_in(Lang::En), code.description_in(Lang::Sv));
+        }
+        let mut own = like.clone();
+        own.description = Some("Gästen gillade något.".into());
+        assert_eq!(own.description_in(Lang::En), Some("Gästen gillade något."));
     }
 
     #[test]

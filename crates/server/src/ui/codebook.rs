@@ -72,10 +72,6 @@ async fn render(
     status: StatusCode,
 ) -> Result<Response, ApiError> {
     let book = codebook_of(state, who.provider.id).await?;
-    let language = match lang {
-        Lang::Sv => motesplats_core::Lang::Sv,
-        Lang::En => motesplats_core::Lang::En,
-    };
     let tree = book
         .tree()
         .iter()
@@ -83,8 +79,8 @@ async fn render(
             (
                 *depth,
                 c.key.to_string(),
-                c.name(language).to_string(),
-                c.description.clone().unwrap_or_default(),
+                c.name(lang).to_string(),
+                c.description_in(lang).unwrap_or_default().to_string(),
             )
         })
         .collect();
