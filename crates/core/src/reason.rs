@@ -301,7 +301,7 @@ reasons! {
     NotWithStep = "not-with-step" => "cannot be asked for together with a step";
     ConsentOnly = "consent-only" => "may only be given with consent: true";
     NotImage = "not-image" => "is not a PNG, JPEG, GIF or WebP image that can be read";
-    TooLargeImage = "too-large-image" { max: usize } => "is larger than {max} bytes";
+    TooLargeImage = "too-large-image" { megabytes: usize } => "is larger than the limit of {megabytes} MB";
     ImageSize = "image-size" => "the image needs a width and a height";
     PublishableOnly = "publishable-only" => "only publishable keys are tied to origins";
     NoneSeen = "none-seen" => "none seen";
@@ -521,7 +521,10 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for code in Reason::CODES {
             assert!(seen.insert(code), "{code} twice");
-            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert!(
+                code.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            );
         }
     }
 

@@ -262,7 +262,7 @@ fn fatal_problems_stop_the_import_before_any_row() {
     let bad = format!("{FIXTURES}/bad.toml");
     let stderr = run(&["--provider", &id, "--mapping", &bad]);
     assert!(
-        stderr.contains("identifiers[1].kind: unknown identifier kind \"fax\""),
+        stderr.contains("identifiers[1].kind: unknown value \"fax\"; expected one of"),
         "{stderr}"
     );
 

@@ -60,7 +60,7 @@ fn check_file(data: &[u8]) -> Result<(&'static str, u32, u32), Invalid> {
         return Err(Invalid::one(
             "file",
             Reason::TooLargeImage {
-                max: ATTACHMENT_MAX,
+                megabytes: ATTACHMENT_MAX / (1024 * 1024),
             },
         ));
     }
@@ -259,13 +259,7 @@ pub(crate) mod tests {
         let mut big = TINY_PNG.to_vec();
         big.resize(ATTACHMENT_MAX + 1, 0);
         let e = Attachment::inspect("stor.png", &big).unwrap_err();
-        assert_eq!(
-            reason(&e),
-            &Reason::TooLargeImage {
-                max: 5 * 1024 * 1024
-            },
-            "{e}"
-        );
+        assert_eq!(reason(&e), &Reason::TooLargeImage { megabytes: 5 }, "{e}");
 
         // Exactly at the limit is fine.
         big.truncate(ATTACHMENT_MAX);

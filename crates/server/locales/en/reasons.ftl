@@ -10,7 +10,7 @@ reason-nul-character = must not contain the NUL character
 reason-edge-white-space = must not start or end with a space
 reason-one-of = “{ $value }” is not one of the choices: { $allowed }
 reason-repeats = “{ $value }” is given twice
-reason-repeats-of = repeats the value of { $other }
+reason-repeats-of = is already the key of another question, row or code
 reason-wrong-type = { $expected ->
     [object] must be an object of names and values
     [array] must be a list
@@ -140,7 +140,7 @@ reason-round-before = must be the round before this one
 reason-phase-of-moment = must be the phase of its moment, { $phase }
 reason-consent-only = may only be given with consent
 reason-not-image = is not an image that can be read: choose a PNG, JPEG, GIF or WebP file
-reason-too-large-image = is larger than { $max } bytes
+reason-too-large-image = is larger than the limit of { $megabytes } MB
 reason-image-size = the image needs a width and a height
 reason-publishable-only = only publishable keys are tied to origins
 reason-none-seen = none seen

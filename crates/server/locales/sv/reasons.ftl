@@ -10,7 +10,7 @@ reason-nul-character = får inte innehålla NUL-tecknet
 reason-edge-white-space = får inte börja eller sluta med mellanslag
 reason-one-of = ”{ $value }” är inte ett av alternativen: { $allowed }
 reason-repeats = ”{ $value }” finns redan
-reason-repeats-of = upprepar värdet i { $other }
+reason-repeats-of = är redan nyckeln till en annan fråga, rad eller kod
 reason-wrong-type = { $expected ->
     [object] måste vara ett objekt av namn och värden
     [array] måste vara en lista
@@ -140,7 +140,7 @@ reason-round-before = måste vara rundan före den här
 reason-phase-of-moment = måste vara ögonblickets fas, { $phase }
 reason-consent-only = får bara anges med samtycke
 reason-not-image = är ingen bild som kan läsas: välj en PNG-, JPEG-, GIF- eller WebP-fil
-reason-too-large-image = är större än { $max } byte
+reason-too-large-image = är större än gränsen på { $megabytes } MB
 reason-image-size = bilden behöver en bredd och en höjd
 reason-publishable-only = bara publicerbara nycklar knyts till ursprung
 reason-none-seen = inget sett

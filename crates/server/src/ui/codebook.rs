@@ -9,6 +9,7 @@ use crate::api::coding::codebook_of;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::survey_export::save_codebook;
+use crate::ui::i18n::Messages;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, State};
@@ -93,7 +94,7 @@ async fn render(
         rows,
         problems: problems
             .into_iter()
-            .map(|e| format!("{}: {}", e.field, e.reason))
+            .map(|e| format!("{}: {}", e.field, lang.reason(&e.reason)))
             .collect(),
     };
     let html = page

@@ -380,7 +380,7 @@ pub async fn code(
                 Ok(_) => Ok(()),
                 Err(ApiError::Invalid(e) | ApiError::Conflict(e)) => Err(refuse(
                     e.0.iter()
-                        .map(|f| format!("{}: {}", f.field, f.reason))
+                        .map(|f| format!("{}: {}", f.field, lang.reason(&f.reason)))
                         .collect::<Vec<_>>()
                         .join("; "),
                 )),

@@ -34,7 +34,7 @@ impl App {
         req.body(body).send().await.unwrap()
     }
 
-    async fn batch_json(&self, key: &str, events: &[Value]) -> Value {
+    pub(super) async fn batch_json(&self, key: &str, events: &[Value]) -> Value {
         let r = self
             .batch(
                 key,

@@ -10,6 +10,7 @@ mod customers;
 mod ingest;
 mod matrix;
 mod openapi;
+mod reasons;
 mod research;
 mod research_forms;
 mod senders;

@@ -193,7 +193,7 @@ async fn refused_forms_keep_the_input_and_save_nothing() {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
-    assert!(page.contains("är inte en bild"), "{page}");
+    assert!(page.contains("är ingen bild som kan läsas"), "{page}");
     assert!(
         page.contains("Kön till kassan ringlar ut genom dörren"),
         "the answer is kept"

@@ -460,7 +460,7 @@ async fn a_refused_question_keeps_the_input_and_says_why_in_swedish() {
         r.text()
             .await
             .unwrap()
-            .contains("is already the key of another question or row")
+            .contains("is already the key of another question, row or code")
     );
     let path = drawn(&mut kim, &format!("{base}/remove")).await;
     let r = kim.post(&path, "sv", &[("_question", "recommend")]).await;
@@ -469,7 +469,7 @@ async fn a_refused_question_keeps_the_input_and_says_why_in_swedish() {
         r.text()
             .await
             .unwrap()
-            .contains("Enkäten behöver minst en fråga")
+            .contains("enkäten behöver minst en fråga")
     );
     // A form for a question that is gone says so and saves nothing.
     let path = drawn(&mut kim, &format!("{base}/move-up")).await;

@@ -264,7 +264,7 @@ fn too_large(sent: Sent, field: &str, detail: &str) -> Refused {
     // multer words a body over the limit with "limit"; anything else broke the upload.
     let reason = if detail.to_ascii_lowercase().contains("limit") {
         Reason::TooLargeImage {
-            max: motesplats_core::research::ATTACHMENT_MAX,
+            megabytes: motesplats_core::research::ATTACHMENT_MAX / (1024 * 1024),
         }
     } else {
         Reason::Unreadable {

@@ -498,7 +498,7 @@ fn problems(survey: &Survey, language: Lang, invalid: &Invalid) -> Problems {
     for (e, _) in invalid.0.iter().zip(matched).filter(|(_, m)| !m) {
         out.summary.push(ErrorLink {
             target: "survey-form".into(),
-            text: format!("{}: {}", e.field, e.reason),
+            text: format!("{}: {}", e.field, lang.reason(&e.reason)),
         });
     }
     out
