@@ -437,10 +437,9 @@ reasons! {
     /// `what` is project, survey or codebook.
     IfMatch = "if-match" { what: String } => "must be the {what}'s version as its ETag gave it, such as \"3\"";
     NoHost = "no-host" => "the request has no usable Host header";
-    ImageType = "image-type" { sent: String, allowed: List } =>
-        "{sent:?} is not an image type this workspace takes; send the file as {allowed}";
-    NoImageType = "no-image-type" { allowed: List } =>
-        "a missing type is not an image type this workspace takes; send the file as {allowed}";
+    /// `sent` is empty when the request named no type.
+    MediaType = "media-type" { sent: String, allowed: List } =>
+        "must be one of {allowed} (sent: {sent:?})";
     Encoding = "encoding" { value: String } => "{value:?} is not supported; send gzip or no encoding";
     RetryKey = "retry-key" => "is required here, so that retries are not stored twice";
     NotWithPublishable = "not-with-publishable" =>

@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use motesplats_core::reason::List;
 use motesplats_core::{FieldError, Invalid, Reason};
 use motesplats_store::StoreError;
 use serde::Serialize;
@@ -18,11 +19,12 @@ pub enum ApiError {
     Unauthorized(&'static str),
     Forbidden(&'static str),
     NotFound,
-    UnsupportedMediaType,
+    /// The body's content type is not one the route takes (`content-type` names them).
+    UnsupportedMediaType(Reason),
     /// The body is over this many bytes.
     TooLarge(usize),
-    /// A change that must name the version it was made against did not.
-    PreconditionRequired,
+    /// A change that must name the version it was made against did not; says how.
+    PreconditionRequired(&'static str),
     /// Over the key's rate limit; retry after this many seconds.
     RateLimited(u64),
     /// The disk is full: nothing was stored; the same request may succeed later.
@@ -55,6 +57,14 @@ pub struct Problem {
 impl ApiError {
     pub fn invalid(field: impl Into<String>, reason: impl Into<Reason>) -> Self {
         ApiError::Invalid(Invalid::one(field, reason))
+    }
+
+    /// A body of content type `sent` where the route takes only `allowed`.
+    pub fn media_type(sent: Option<&str>, allowed: &[&str]) -> Self {
+        ApiError::UnsupportedMediaType(Reason::MediaType {
+            sent: sent.unwrap_or_default().to_string(),
+            allowed: List::of(allowed),
+        })
     }
 
     fn parts(
@@ -109,12 +119,15 @@ impl ApiError {
                 "no such resource for this provider".into(),
                 vec![],
             ),
-            ApiError::UnsupportedMediaType => (
+            ApiError::UnsupportedMediaType(reason) => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",
                 "Unsupported media type",
-                "send the body as application/json".into(),
-                vec![],
+                format!("content-type: {reason}"),
+                vec![FieldError {
+                    field: "content-type".into(),
+                    reason: reason.clone(),
+                }],
             ),
             ApiError::TooLarge(limit) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -123,11 +136,11 @@ impl ApiError {
                 format!("the body may be at most {limit} bytes"),
                 vec![],
             ),
-            ApiError::PreconditionRequired => (
+            ApiError::PreconditionRequired(how) => (
                 StatusCode::PRECONDITION_REQUIRED,
                 "precondition-required",
                 "Version required",
-                "send If-Match with the version (ETag) of the project you changed".into(),
+                how.to_string(),
                 vec![],
             ),
             ApiError::RateLimited(secs) => (

@@ -248,8 +248,7 @@ reason-if-match = { $what ->
    *[other] måste vara projektets version så som dess ETag gav den, som "3"
 }
 reason-no-host = begäran har ingen användbar Host-rubrik
-reason-image-type = ”{ $sent }” är ingen bildtyp som tas emot; skicka filen som { $allowed }
-reason-no-image-type = filen saknar typ; skicka den som { $allowed }
+reason-media-type = måste vara en av { $allowed } (skickat: ”{ $sent }”)
 reason-encoding = ”{ $value }” stöds inte; skicka gzip eller ingen kodning
 reason-retry-key = måste finnas här, så att omförsök inte sparas två gånger
 reason-not-with-publishable = får inte skickas med en publik nyckel; skicka identifierare, så hamnar händelsen på deras kund

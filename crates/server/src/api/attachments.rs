@@ -16,8 +16,8 @@ use axum::Json;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use motesplats_core::ProviderId;
 use motesplats_core::research::{ATTACHMENT_MAX, Attachment, IMAGE_TYPES, Project};
-use motesplats_core::{FieldError, ProviderId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -85,35 +85,6 @@ pub(crate) async fn serve(
         .into_response())
 }
 
-/// 415 naming the `content-type` field, with the types that are taken.
-fn unsupported_type(sent: Option<&str>) -> Response {
-    let allowed = motesplats_core::reason::List::of(IMAGE_TYPES);
-    let reason = match sent {
-        Some(s) => motesplats_core::Reason::ImageType {
-            sent: s.to_string(),
-            allowed,
-        },
-        None => motesplats_core::Reason::NoImageType { allowed },
-    };
-    let status = StatusCode::UNSUPPORTED_MEDIA_TYPE;
-    let problem = Problem {
-        kind: "urn:motesplats:problem:unsupported-media-type".into(),
-        title: "Unsupported media type".into(),
-        status: status.as_u16(),
-        detail: format!("content-type: {reason}"),
-        errors: vec![FieldError {
-            field: "content-type".into(),
-            reason,
-        }],
-    };
-    let mut response = (status, Json(problem)).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
-    response
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -156,12 +127,9 @@ async fn upload(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Response, ApiError> {
-    let sent = headers
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap_or("?"))
-        .map(|v| v.split(';').next().unwrap_or_default().trim());
-    if !sent.is_some_and(|t| IMAGE_TYPES.iter().any(|i| i.eq_ignore_ascii_case(t))) {
-        return Ok(unsupported_type(sent));
+    let sent = crate::json::media_type(&headers);
+    if !sent.as_deref().is_some_and(|t| IMAGE_TYPES.contains(&t)) {
+        return Err(ApiError::media_type(sent.as_deref(), IMAGE_TYPES));
     }
     if body.len() > ATTACHMENT_MAX {
         return Err(ApiError::TooLarge(ATTACHMENT_MAX));

@@ -88,25 +88,10 @@ fn expected_version(headers: &HeaderMap) -> Result<Option<u32>, ApiError> {
     super::if_match(headers, "codebook")
 }
 
-/// `error` as problem+json with its own `detail`.
-fn problem_with(error: ApiError, detail: &str) -> Response {
-    let (status, mut problem) = error.problem();
-    problem.detail = detail.into();
-    let mut response = (status, Json(problem)).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
-    response
-}
-
 /// The 428 of a codebook change without `If-Match`.
-fn version_required() -> Response {
-    problem_with(
-        ApiError::PreconditionRequired,
-        "send If-Match with the codebook's version as its ETag gave it (\"0\" for the default)",
-    )
-}
+const VERSION_REQUIRED: ApiError = ApiError::PreconditionRequired(
+    "send If-Match with the codebook's version as its ETag gave it (\"0\" for the default)",
+);
 
 /// The caller's codebook, with its version in the body and as the ETag. Before the
 /// first save it is the default: the value landscape's motivations, settings, digital
@@ -135,7 +120,7 @@ async fn put_codebook(
     ApiJson(input): ApiJson<CodebookInput>,
 ) -> Result<Response, ApiError> {
     let Some(expected) = expected_version(&headers)? else {
-        return Ok(version_required());
+        return Err(VERSION_REQUIRED);
     };
     let next = input.parse()?;
     let current = codebook_of(&state, me).await?;
@@ -171,14 +156,6 @@ async fn export_qdc(
     Ok(response)
 }
 
-/// A 415 naming the content types an XML import takes.
-fn not_xml() -> Response {
-    problem_with(
-        ApiError::UnsupportedMediaType,
-        "send the codebook as application/xml or text/xml",
-    )
-}
-
 /// Replace the codebook with a REFI-QDA codebook (`.qdc`, the body as
 /// `application/xml` or `text/xml`). Codes whose GUID is one of the current codebook's
 /// keep their keys (and codings); others get keys from their names under their
@@ -195,20 +172,18 @@ async fn import_qdc(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Response, ApiError> {
-    let xml_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|m| {
-            let m = m.trim().to_ascii_lowercase();
-            m == "application/xml" || m == "text/xml" || m.ends_with("+xml")
-        })
-        .unwrap_or(false);
+    let sent = crate::json::media_type(&headers);
+    let xml_type = sent
+        .as_deref()
+        .is_some_and(|m| m == "application/xml" || m == "text/xml" || m.ends_with("+xml"));
     if !xml_type {
-        return Ok(not_xml());
+        return Err(ApiError::media_type(
+            sent.as_deref(),
+            &["application/xml", "text/xml"],
+        ));
     }
     let Some(expected) = expected_version(&headers)? else {
-        return Ok(version_required());
+        return Err(VERSION_REQUIRED);
     };
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::invalid("body", motesplats_core::Reason::NotUtf8))?;

@@ -114,7 +114,9 @@ pub(super) async fn load(
 
 /// The version an edit was made against, from `If-Match: "3"`; required.
 pub(super) fn expected_version(headers: &HeaderMap) -> Result<i64, ApiError> {
-    super::if_match(headers, "project")?.ok_or(ApiError::PreconditionRequired)
+    super::if_match(headers, "project")?.ok_or(ApiError::PreconditionRequired(
+        "send If-Match with the version (ETag) of the project you changed",
+    ))
 }
 
 /// Loads, changes through the engine, and saves if no one else saved in between.

@@ -128,7 +128,9 @@ async fn revise_survey(
     headers: HeaderMap,
     ApiJson(input): ApiJson<SurveyInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let expected = expected_revision(&headers)?.ok_or(ApiError::PreconditionRequired)?;
+    let expected = expected_revision(&headers)?.ok_or(ApiError::PreconditionRequired(
+        "send If-Match with the revision (ETag) of the survey you changed",
+    ))?;
     let current = mine(&state, me, &id).await?;
     // Without responses a revision is refused for fewer reasons than with them, so
     // this preview fails whenever the real one would for its own sake; it lets the

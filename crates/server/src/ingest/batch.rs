@@ -32,7 +32,10 @@ impl Format {
             Some("application/x-ndjson" | "application/ndjson" | "application/jsonl") => {
                 Ok(Format::Ndjson)
             }
-            _ => Err(ApiError::UnsupportedMediaType),
+            other => Err(ApiError::media_type(
+                other,
+                &["application/json", "application/x-ndjson"],
+            )),
         }
     }
 }
@@ -164,7 +167,7 @@ mod tests {
         ));
         assert!(matches!(
             Format::from_content_type(Some("text/csv")),
-            Err(ApiError::UnsupportedMediaType)
+            Err(ApiError::UnsupportedMediaType(_))
         ));
     }
 

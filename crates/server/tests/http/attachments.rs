@@ -288,7 +288,7 @@ async fn bad_files_are_named_and_nothing_saved_is_lost() {
     )
     .await;
     assert_eq!(p["errors"][0]["field"], "content-type", "{p}");
-    assert_eq!(p["errors"][0]["code"], "image-type", "{p}");
+    assert_eq!(p["errors"][0]["code"], "media-type", "{p}");
     assert_eq!(p["errors"][0]["params"]["sent"], "text/plain", "{p}");
     assert!(
         p["errors"][0]["reason"]
