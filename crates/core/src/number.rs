@@ -43,8 +43,16 @@ fn localise(plain: &str, lang: Lang) -> String {
     out
 }
 
+/// A whole number of any width (a count, a limit, an amount).
+pub trait Whole: std::fmt::Display {}
+impl Whole for i32 {}
+impl Whole for i64 {}
+impl Whole for u32 {}
+impl Whole for u64 {}
+impl Whole for usize {}
+
 /// A whole number, grouped by thousands.
-pub fn integer(n: i64, lang: Lang) -> String {
+pub fn integer(n: impl Whole, lang: Lang) -> String {
     localise(&n.to_string(), lang)
 }
 

@@ -106,20 +106,32 @@ impl<'a> Form<'a> {
         self
     }
 
-    /// Sends the form and waits for the board at the version the change makes.
+    /// Sends the form and waits for the board at the version the change makes. The
+    /// page sent from is marked first: live.js may raise its version before the new
+    /// page arrives, and only a page loaded after the send counts.
     async fn send(&self, version: &mut u32) {
+        self.c
+            .execute("document.body.setAttribute('data-sent', '')", vec![])
+            .await
+            .unwrap();
         self.find("button[type='submit']")
             .await
             .click()
             .await
             .unwrap();
         *version += 1;
-        let saved = format!("h1[data-version='{version}']");
-        self.c
-            .wait()
-            .for_element(Locator::Css(&saved))
-            .await
-            .unwrap_or_else(|e| panic!("{} did not save (version {version}): {e}", self.id));
+        let saved = format!("body:not([data-sent]) h1[data-version='{version}']");
+        if let Err(e) = self.c.wait().for_element(Locator::Css(&saved)).await {
+            let page = self.c.source().await.unwrap_or_default();
+            let said: Vec<&str> = page
+                .lines()
+                .filter(|l| l.contains("role=\"alert\"") || l.contains("data-version"))
+                .collect();
+            panic!(
+                "{} did not save (version {version}): {e}; {said:#?}",
+                self.id
+            );
+        }
     }
 }
 

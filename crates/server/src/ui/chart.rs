@@ -3,6 +3,7 @@
 use crate::ui::i18n::Lang;
 use crate::ui::i18n::Messages;
 use askama::Template;
+use motesplats_core::number::integer;
 
 /// One coloured piece of a bar.
 pub struct Segment {
@@ -16,7 +17,8 @@ pub struct Row {
     pub label: String,
     pub marked: bool,
     pub y: u32,
-    pub total: u64,
+    /// The bar's total, written the page's way (`12 345`).
+    pub total: String,
     pub total_x: u32,
     pub segments: Vec<Segment>,
 }
@@ -53,8 +55,10 @@ const ROW: u32 = 28;
 const BAR: u32 = 20;
 
 impl StackedBars {
-    /// Lays out `bars`; `series` gives each series' CSS class and legend label.
+    /// Lays out `bars`; `series` gives each series' CSS class and legend label;
+    /// numbers are written in `lang`.
     pub fn new(
+        lang: Lang,
         id: &'static str,
         title: String,
         series: &[(&'static str, String)],
@@ -86,7 +90,7 @@ impl StackedBars {
                             x,
                             width,
                             class,
-                            title: format!("{name}: {v}"),
+                            title: format!("{name}: {}", integer(*v, lang)),
                         };
                         x += width;
                         s
@@ -96,7 +100,7 @@ impl StackedBars {
                     label: bar.label,
                     marked: bar.marked,
                     y: i as u32 * ROW,
-                    total,
+                    total: integer(total, lang),
                     total_x: x + 6,
                     segments,
                 }
@@ -418,6 +422,7 @@ mod tests {
     #[test]
     fn bars_scale_to_the_largest_total_and_labels_are_escaped() {
         let chart = StackedBars::new(
+            Lang::Sv,
             "c",
             "Touchpoints".into(),
             &[("a", "A".into()), ("b", "B".into())],
@@ -425,18 +430,19 @@ mod tests {
                 Bar {
                     label: "<script>".into(),
                     marked: true,
-                    values: vec![30, 10],
+                    values: vec![30_000, 10_000],
                 },
                 Bar {
                     label: "Web".into(),
                     marked: false,
-                    values: vec![0, 20],
+                    values: vec![0, 20_000],
                 },
             ],
         );
         let widths: Vec<u32> = chart.rows[0].segments.iter().map(|s| s.width).collect();
         assert_eq!(widths, [368, 123], "the largest total fills the plot width");
         assert_eq!(chart.rows[1].segments.len(), 1, "empty series draw nothing");
+        assert_eq!(chart.rows[0].total, "40\u{a0}000", "totals are grouped");
         let svg = chart.render().unwrap();
         assert!(svg.starts_with("<svg"));
         assert!(

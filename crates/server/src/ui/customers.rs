@@ -130,7 +130,7 @@ fn row(c: Customer, lang: Lang, time_zone: &str) -> Row {
             .iter()
             .map(|i| (identifier_label(i.kind, lang), i.value.clone()))
             .collect(),
-        touchpoints: number::integer(i64::try_from(c.touchpoints).unwrap_or(i64::MAX), lang),
+        touchpoints: number::integer(c.touchpoints, lang),
         last_seen: c.last_seen.map(|t| local_time(t, time_zone)),
     }
 }

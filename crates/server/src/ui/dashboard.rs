@@ -96,12 +96,18 @@ pub async fn page(
         .iter()
         .map(|(p, key)| (p.map_or("phase-none", |p| phase_class(p)), lang.t(key)))
         .collect();
-    let chart = StackedBars::new("channel-chart", lang.t("by-channel-title"), &series, bars);
+    let chart = StackedBars::new(
+        lang,
+        "channel-chart",
+        lang.t("by-channel-title"),
+        &series,
+        bars,
+    );
     let chart = chart
         .render()
         .map_err(|e| ApiError::Internal(e.to_string()))?;
 
-    let written = |n: u64| number::integer(i64::try_from(n).unwrap_or(i64::MAX), lang);
+    let written = |n: u64| number::integer(n, lang);
     let phase_totals = SERIES
         .iter()
         .map(|(p, _)| {

@@ -69,7 +69,7 @@ pub fn decimal(x: f64, places: usize, lang: Lang) -> String {
 
 /// A count in the page's numbers.
 pub fn integer(n: usize, lang: Lang) -> String {
-    number::integer(i64::try_from(n).unwrap_or(i64::MAX), lang)
+    number::integer(n, lang)
 }
 
 /// The views of every question of `results` (the overall figures).
