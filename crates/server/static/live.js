@@ -7,6 +7,11 @@
   if (!title || !window.EventSource || !window.fetch || !window.DOMParser) return;
   var version = Number(title.getAttribute("data-version"));
   var source = new EventSource(title.getAttribute("data-live-events"));
+  // A page left for another keeps no stream open: a browser holds few connections per
+  // site, and pages kept for the back button would take them all. Back on such a
+  // page, it is fetched anew (it may be behind).
+  window.addEventListener("pagehide", function () { source.close(); });
+  window.addEventListener("pageshow", function (e) { if (e.persisted) window.location.reload(); });
   source.addEventListener("changed", function (e) {
     var now = Number(e.data);
     if (now <= version) return;
