@@ -174,7 +174,6 @@ reasons! {
     RepeatsOf = "repeats-of" { other: String } => "repeats the value of {other}";
     /// `expected` is a JSON type: object, array, string, number, integer, boolean.
     WrongType = "wrong-type" { expected: String } => "must be a JSON {expected}";
-    UnknownField = "unknown-field" { name: String } => "has an unknown field {name:?}";
     Unreadable = "unreadable" { detail: String } => "could not be read: {detail}";
     TooLargeJson = "too-large-json" { max: usize } => "must be at most {max} bytes as JSON";
     TooLarge = "too-large" { max: usize } => "must be at most {max} bytes";
@@ -205,7 +204,6 @@ reasons! {
         "must be {low} to {high} characters: a lower-case letter a–z, then letters a–z, digits or {marks}";
     Email = "email" => "must be an e-mail address such as anna@example.se";
     Phone = "phone" => "must be a phone number of 7 to 15 digits, such as +46 70 123 45 67";
-    Format = "format" { expected: String } => "must be {expected}";
     Version = "version" { value: String, supported: String } =>
         "version {value} is not supported; this reads version {supported}";
 

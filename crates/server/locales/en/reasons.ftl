@@ -20,7 +20,6 @@ reason-wrong-type = { $expected ->
     [boolean] must be true or false
    *[other] must be a JSON { $expected }
 }
-reason-unknown-field = has a field it does not know: { $name }
 reason-unreadable = could not be read: { $detail }
 reason-too-large-json = must be at most { $max } bytes as JSON
 reason-too-large = must be at most { $max } bytes
@@ -41,7 +40,6 @@ reason-guid = must be a GUID such as 1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294
 reason-key = must be { $low } to { $high } characters: a lower-case letter a–z, then letters a–z, digits or { $marks } (no å, ä, ö or spaces)
 reason-email = must be an e-mail address such as anna@example.se
 reason-phone = must be a phone number of 7 to 15 digits, such as +46 70 123 45 67
-reason-format = must be { $expected }
 reason-version = version { $value } cannot be read; this reads version { $supported }
 reason-not-in-project = { $what ->
     [member] names no member

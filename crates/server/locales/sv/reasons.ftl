@@ -20,7 +20,6 @@ reason-wrong-type = { $expected ->
     [boolean] måste vara sant eller falskt
    *[other] måste vara JSON av typen { $expected }
 }
-reason-unknown-field = har ett fält som inte finns: { $name }
 reason-unreadable = kunde inte läsas: { $detail }
 reason-too-large-json = får vara högst { $max } byte som JSON
 reason-too-large = får vara högst { $max } byte
@@ -41,7 +40,6 @@ reason-guid = måste vara ett GUID som 1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294
 reason-key = måste vara { $low } till { $high } tecken: en liten bokstav a–z, sedan bokstäver a–z, siffror eller { $marks } (inte å, ä, ö eller mellanslag)
 reason-email = måste vara en e-postadress som anna@example.se
 reason-phone = måste vara ett telefonnummer med 7 till 15 siffror, som +46 70 123 45 67
-reason-format = måste vara { $expected }
 reason-version = version { $value } kan inte läsas; här läses version { $supported }
 reason-not-in-project = { $what ->
     [member] pekar inte på någon medlem
