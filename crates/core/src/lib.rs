@@ -8,6 +8,7 @@ pub mod channel;
 pub mod coding;
 pub mod demo;
 pub mod identifier;
+pub mod identity;
 pub mod ids;
 pub mod invalid;
 pub mod keys;
