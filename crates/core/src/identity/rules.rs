@@ -58,12 +58,14 @@ impl Default for Rules {
         };
         let kinds = BTreeMap::from([
             // Issued once per customer by the provider itself, so the strongest
-            // evidence; on two profiles it is a duplicate or a typing error that a
-            // person should look at, not something to stitch silently.
-            (IdentifierKind::CustomerNumber, rule(50, 1)),
-            // A card is issued to one customer like a customer number; a card on two
-            // profiles is a lent card or a shop's own card at the till.
-            (IdentifierKind::LoyaltyCard, rule(40, 1)),
+            // evidence: the same number in the web shop, the till and the booking
+            // system is one customer. On more profiles than a provider has sources
+            // it is a test number or a typing error, not one human.
+            (IdentifierKind::CustomerNumber, rule(50, 3)),
+            // A card is issued to one customer like a customer number, and shown at
+            // each of the provider's tills; on more profiles it is a shop's own card
+            // kept at the till for customers who forgot theirs.
+            (IdentifierKind::LoyaltyCard, rule(40, 3)),
             // Chosen and usually verified by the person; up to three profiles allows
             // a shop, a web account and a newsletter sign-up. More is a household or
             // an office address.
@@ -71,9 +73,9 @@ impl Default for Rules {
             // Personal for most people, but a shop's demo phone or a family's
             // landline turns up on many profiles; same cap as e-mail.
             (IdentifierKind::Phone, rule(20, 3)),
-            // A handle belongs to one account; on two profiles it is more likely a
-            // look-alike than the same human.
-            (IdentifierKind::SocialHandle, rule(15, 1)),
+            // A handle belongs to one account, seen from a forum and a review site
+            // at most; on more profiles it is more likely a look-alike.
+            (IdentifierKind::SocialHandle, rule(15, 2)),
             // Weakest: tablets and computers are shared within families; two
             // profiles (an app and a web login on one device) still merge.
             (IdentifierKind::DeviceId, rule(10, 2)),

@@ -136,20 +136,21 @@ fn a_null_customer_number_merges_nobody() {
 }
 
 #[test]
-fn a_customer_number_on_two_profiles_is_shared() {
+fn a_customer_number_joins_its_sources_up_to_the_cap_and_is_shared_beyond() {
     use IdentifierKind::CustomerNumber;
     let rules = Rules::default();
-    assert_eq!(rules.rule(CustomerNumber).cap, 1);
-    let r = resolve(
-        &[
-            obs(1, CustomerNumber, "K-17"),
-            obs(2, CustomerNumber, "K-17"),
-        ],
-        &rules,
-    );
+    assert_eq!(rules.rule(CustomerNumber).cap, 3);
+    // The web shop, the till and the booking system: one customer.
+    let three: Vec<Observation> = (1..=3).map(|i| obs(i, CustomerNumber, "K-17")).collect();
+    let r = resolve(&three, &rules);
+    assert!(r.shared().is_empty());
+    assert_eq!(r.person_of(p(3)), Some(p(1)));
+    // A fourth profile with the same number: a test number, which joins nobody.
+    let four: Vec<Observation> = (1..=4).map(|i| obs(i, CustomerNumber, "K-17")).collect();
+    let r = resolve(&four, &rules);
     assert_eq!(
         r.shared(),
-        &BTreeMap::from([(id(CustomerNumber, "K-17"), 2)])
+        &BTreeMap::from([(id(CustomerNumber, "K-17"), 4)])
     );
     assert_eq!(r.why(p(1), p(2)), None);
 }
