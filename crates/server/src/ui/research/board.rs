@@ -27,11 +27,10 @@ pub struct Opt {
 }
 
 fn opts<T: Label>(all: &[T], name: impl Fn(T) -> &'static str, lang: Lang) -> Vec<Opt> {
-    let l = lang;
     all.iter()
         .map(|v| Opt {
             value: name(*v).to_string(),
-            label: v.label(l).to_string(),
+            label: v.label(lang).to_string(),
         })
         .collect()
 }
@@ -68,7 +67,6 @@ fn lane_keys(l: &ValueLandscape) -> Vec<String> {
 /// The board's lanes: two settings, three motivations, the two faces of digital
 /// technology, and a last lane for evidence not yet sorted onto the landscape.
 pub fn lanes(lang: Lang, p: &Project) -> Vec<Lane> {
-    let l = lang;
     let mut rows: Vec<(String, String)> = Vec::new();
     let (setting, motivation, digital) = (
         lang.t("f-settings"),
@@ -76,15 +74,18 @@ pub fn lanes(lang: Lang, p: &Project) -> Vec<Lane> {
         lang.t("lane-digital"),
     );
     for s in Setting::ALL {
-        rows.push((s.as_str().into(), format!("{setting}: {}", s.label(l))));
+        rows.push((s.as_str().into(), format!("{setting}: {}", s.label(lang))));
     }
     for m in Motivation::ALL {
-        rows.push((m.as_str().into(), format!("{motivation}: {}", m.label(l))));
+        rows.push((
+            m.as_str().into(),
+            format!("{motivation}: {}", m.label(lang)),
+        ));
     }
     for d in DigitalAspect::ALL {
         rows.push((
             format!("digital_{}", d.as_str()),
-            format!("{digital}: {}", d.label(l)),
+            format!("{digital}: {}", d.label(lang)),
         ));
     }
     rows.push(("".into(), lang.t("lane-unsorted")));
@@ -109,7 +110,7 @@ pub fn lanes(lang: Lang, p: &Project) -> Vec<Lane> {
             }
         }
     };
-    let kind = |r: EvidenceRef| r.kind_label(l).to_string();
+    let kind = |r: EvidenceRef| r.kind_label(lang).to_string();
     for s in &p.stories {
         for m in &s.moments {
             place(&m.landscape, m.phase, &|| Card {
@@ -237,24 +238,23 @@ pub struct StepView {
 }
 
 pub fn steps(lang: Lang, p: &Project, today: chrono::NaiveDate) -> Vec<StepView> {
-    let l = lang;
     let progress = p.progress(today);
     progress
         .steps
         .iter()
         .map(|s| StepView {
             number: s.step.number(),
-            name: s.step.label(l).to_string(),
-            state: s.state.label(l).to_string(),
+            name: s.step.label(lang).to_string(),
+            state: s.state.label(lang).to_string(),
             current: s.step == progress.current,
-            gaps: s.gaps.iter().map(|g| g.describe(l)).collect(),
-            guidance: research::guidance(research::Topic::Step(s.step), l).to_string(),
+            gaps: s.gaps.iter().map(|g| g.describe(lang)).collect(),
+            guidance: research::guidance(research::Topic::Step(s.step), lang).to_string(),
             tools: tools_for(s.step)
                 .iter()
                 .map(|t| {
                     (
-                        t.label(l).to_string(),
-                        research::guidance(research::Topic::Tool(*t), l).to_string(),
+                        t.label(lang).to_string(),
+                        research::guidance(research::Topic::Tool(*t), lang).to_string(),
                     )
                 })
                 .collect(),
@@ -294,7 +294,6 @@ pub struct Choices {
 }
 
 pub fn choices(lang: Lang, p: &Project) -> Choices {
-    let l = lang;
     let opt = |value: String, label: String| Opt { value, label };
     Choices {
         phases: opts(Phase::ALL, Phase::as_str, lang),
@@ -312,7 +311,7 @@ pub fn choices(lang: Lang, p: &Project) -> Choices {
             .map(|m| {
                 opt(
                     m.id.to_string(),
-                    format!("{} ({})", m.name, m.role.label(l)),
+                    format!("{} ({})", m.name, m.role.label(lang)),
                 )
             })
             .collect(),
@@ -334,7 +333,7 @@ pub fn choices(lang: Lang, p: &Project) -> Choices {
                 s.moments.iter().map(move |m| {
                     opt(
                         m.id.to_string(),
-                        format!("{} · {}: {}", s.purchase, m.phase.label(l), m.text),
+                        format!("{} · {}: {}", s.purchase, m.phase.label(lang), m.text),
                     )
                 })
             })
@@ -362,7 +361,7 @@ pub fn choices(lang: Lang, p: &Project) -> Choices {
             .map(|t| {
                 t.fields
                     .iter()
-                    .map(|f| opt(f.key.clone(), f.label(l).to_string()))
+                    .map(|f| opt(f.key.clone(), f.label(lang).to_string()))
                     .collect()
             })
             .unwrap_or_default(),
@@ -385,7 +384,7 @@ pub fn choices(lang: Lang, p: &Project) -> Choices {
             .map(|m| {
                 opt(
                     m.id.to_string(),
-                    format!("{} ({})", m.title, m.phase.label(l)),
+                    format!("{} ({})", m.title, m.phase.label(lang)),
                 )
             })
             .collect(),
@@ -396,7 +395,7 @@ pub fn choices(lang: Lang, p: &Project) -> Choices {
             .map(|item| {
                 opt(
                     item.reference.key(),
-                    format!("{}: {}", item.reference.kind_label(l), item.summary),
+                    format!("{}: {}", item.reference.kind_label(lang), item.summary),
                 )
             })
             .collect(),

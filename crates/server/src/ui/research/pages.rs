@@ -174,7 +174,6 @@ pub async fn board_page(
     let Some((stored, project)) = open(state, who, id).await? else {
         return crate::ui::people::not_found(shell);
     };
-    let l = lang;
     let me = who.provider.id;
     let counts = state.store.touchpoint_counts(me).await?;
     let surveys = state.store.surveys(me).await?;
@@ -186,7 +185,7 @@ pub async fn board_page(
     let phases = PHASES
         .iter()
         .map(|ph| PhaseHead {
-            name: ph.label(l).to_string(),
+            name: ph.label(lang).to_string(),
             touchpoints: counts
                 .iter()
                 .filter(|c| c.phase == Some(*ph))
@@ -205,7 +204,7 @@ pub async fn board_page(
     let unclassified = matrix
         .unclassified
         .iter()
-        .map(|u| (u.moment.title.clone(), u.reason.describe(l)))
+        .map(|u| (u.moment.title.clone(), u.reason.describe(lang)))
         .collect();
     let svg = FourField::new(lang, &matrix)
         .render()
@@ -228,7 +227,7 @@ pub async fn board_page(
         id: stored.id.to_string(),
         version: stored.version,
         changed: local_time(stored.updated_at, &who.provider.time_zone),
-        l,
+        l: lang,
         phases,
         lanes: lanes(lang, &project),
         steps,
@@ -290,14 +289,13 @@ const MARGIN: u32 = 40;
 
 impl FourField {
     pub fn new(lang: Lang, m: &MatrixLayout) -> Self {
-        let l = lang;
         let fields = m
             .cells
             .iter()
             .map(|c| Field {
                 x: MARGIN + u32::from(c.column) * FIELD.0,
                 y: u32::from(c.row) * FIELD.1,
-                action: c.quadrant.action.label(l).to_string(),
+                action: c.quadrant.action.label(lang).to_string(),
                 class: c.quadrant.action.as_str(),
                 moments: c
                     .moments
@@ -333,10 +331,9 @@ pub async fn strategy(
         return crate::ui::people::not_found(shell);
     };
     let doc = project.strategy();
-    let l = lang;
     match format.as_str() {
         "strategy.pdf" => {
-            let (name, pdf) = crate::research_export::strategy_pdf(&stored, &project, l);
+            let (name, pdf) = crate::research_export::strategy_pdf(&stored, &project, lang);
             let headers = [
                 (header::CONTENT_TYPE, "application/pdf".to_string()),
                 (
@@ -346,7 +343,7 @@ pub async fn strategy(
             ];
             Ok((headers, pdf).into_response())
         }
-        "strategy.html" => Ok(Html(research::to_html(&doc, l)).into_response()),
+        "strategy.html" => Ok(Html(research::to_html(&doc, lang)).into_response()),
         "evidence.csv" => {
             let disposition = format!(
                 "attachment; filename=\"{}\"",
@@ -357,13 +354,13 @@ pub async fn strategy(
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
                     (header::CONTENT_DISPOSITION, disposition),
                 ],
-                crate::research_export::evidence_csv(&project, l),
+                crate::research_export::evidence_csv(&project, lang),
             )
                 .into_response())
         }
         "strategy.md" => Ok((
             [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
-            research::to_markdown(&doc, l),
+            research::to_markdown(&doc, lang),
         )
             .into_response()),
         _ => crate::ui::people::not_found(shell),

@@ -53,13 +53,12 @@ pub struct Coded<'a> {
 /// A user-entered text in the page's language if it has one, with the language it is
 /// in.
 fn text(t: &LocalText, lang: Lang, survey: &Survey) -> (String, &'static str) {
-    let l = lang;
-    let written = if t.get(l).is_some() {
-        l
+    let written = if t.get(lang).is_some() {
+        lang
     } else {
         survey.languages[0]
     };
-    (t.best(l).to_string(), written.as_str())
+    (t.best(lang).to_string(), written.as_str())
 }
 
 /// A fraction in the page's numbers.
@@ -132,7 +131,6 @@ fn view(
             v.chart = chart(lang, q, &v.text, items);
         }
         Figures::Choice { options } => {
-            let l = lang;
             let labels = match &q.kind {
                 QuestionKind::SingleChoice { options }
                 | QuestionKind::MultipleChoice { options, .. } => options,
@@ -144,7 +142,7 @@ fn view(
                     let label = labels
                         .iter()
                         .find(|c| c.key.as_str() == o.key)
-                        .map_or(o.key.clone(), |c| c.label.best(l).to_string());
+                        .map_or(o.key.clone(), |c| c.label.best(lang).to_string());
                     lang.t_text(
                         "survey-option-count",
                         &[
@@ -292,7 +290,6 @@ fn chart(lang: Lang, q: &Question, title: &str, items: &[ScaleItem]) -> Option<S
 
 /// The answers to open question `q`, oldest first, each with its codes.
 fn open_answers(lang: Lang, survey: &Survey, q: &Question, coded: &Coded) -> Vec<OpenAnswer> {
-    let l = lang;
     coded
         .responses
         .iter()
@@ -309,7 +306,7 @@ fn open_answers(lang: Lang, survey: &Survey, q: &Question, coded: &Coded) -> Vec
                     coded
                         .book
                         .code(c.code.as_str())
-                        .map_or(c.code.as_str(), |code| code.name(l))
+                        .map_or(c.code.as_str(), |code| code.name(lang))
                 })
                 .collect();
             codes.sort_unstable();

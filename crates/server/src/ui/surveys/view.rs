@@ -411,7 +411,6 @@ pub(super) fn builder_view(
     } = stored;
     let langs = survey.languages.as_slice();
     let channels = &words.channels;
-    let l = lang;
     let mut refused = view.refused;
     let id = survey.id.to_string();
     // A refused form further down the page is pointed to from the top.
@@ -472,7 +471,7 @@ pub(super) fn builder_view(
             index: si,
             title: sec.title.as_ref().map_or_else(
                 || lang.t_with("builder-section-n", &[("n", si as i64 + 1)]),
-                |t| t.best(l).to_string(),
+                |t| t.best(lang).to_string(),
             ),
             rename,
             rename_f,
@@ -596,7 +595,7 @@ pub(super) fn builder_view(
             .survey_link(&id)
             .unwrap_or_else(|| format!("/s/{id}")),
         shell,
-        title: survey.title.best(l).to_string(),
+        title: survey.title.best(lang).to_string(),
         status: survey.status.as_str(),
         status_label: lang.t(&format!("builder-status-{}", survey.status.as_str())),
         version: survey.version,
