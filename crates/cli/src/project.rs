@@ -5,7 +5,8 @@
 use crate::scope::Scope;
 use anyhow::{Context, bail};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use motesplats_core::research::{Lang, Project, ProjectId, to_html, to_markdown};
+use motesplats_core::Lang;
+use motesplats_core::research::{Project, ProjectId, to_html, to_markdown};
 use motesplats_server::research_export;
 use motesplats_store::StoredProject;
 use std::io::Write;

@@ -1,7 +1,7 @@
 //! Validation errors that name the field and the reason, collected rather than
 //! stopping at the first, so a client can fix everything in one round.
 
-pub use crate::reason::{List, Param, Params, Reason};
+pub use crate::reason::{List, Reason};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use utoipa::openapi::{RefOr, schema::Schema};
@@ -21,25 +21,15 @@ pub struct FieldError {
 struct Wire {
     /// The field, as a path such as `identifiers[1].value`; empty for the whole input.
     field: String,
-    /// The stable code of the reason, such as `too-long`.
-    #[serde(default)]
-    code: Option<String>,
-    /// The numbers and words of the reason, such as `{"max": 40}`.
-    #[serde(default)]
-    #[schema(value_type = Object)]
-    params: Params,
-    /// The reason in English.
-    reason: String,
+    #[serde(flatten)]
+    reason: crate::reason::Wire,
 }
 
 impl Serialize for FieldError {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let reason = crate::reason::Wire::from(&self.reason);
         Wire {
             field: self.field.clone(),
-            code: reason.code,
-            params: reason.params,
-            reason: reason.reason,
+            reason: crate::reason::Wire::from(&self.reason),
         }
         .serialize(s)
     }
@@ -49,15 +39,7 @@ impl<'de> Deserialize<'de> for FieldError {
     /// Reads what [`Serialize`] wrote, and reasons stored before they had codes.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let wire = Wire::deserialize(d)?;
-        let reason = Reason::from(crate::reason::Wire {
-            code: wire.code,
-            params: wire.params,
-            reason: wire.reason,
-        });
-        Ok(FieldError {
-            field: wire.field,
-            reason,
-        })
+        Ok(FieldError::new(wire.field, Reason::from(wire.reason)))
     }
 }
 
@@ -73,6 +55,15 @@ impl ToSchema for FieldError {
     }
 }
 
+impl FieldError {
+    pub fn new(field: impl Into<String>, reason: Reason) -> Self {
+        FieldError {
+            field: field.into(),
+            reason,
+        }
+    }
+}
+
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.field, self.reason)
@@ -85,11 +76,8 @@ impl std::fmt::Display for FieldError {
 pub struct Invalid(pub Vec<FieldError>);
 
 impl Invalid {
-    pub fn one(field: impl Into<String>, reason: impl Into<Reason>) -> Self {
-        Invalid(vec![FieldError {
-            field: field.into(),
-            reason: reason.into(),
-        }])
+    pub fn one(field: impl Into<String>, reason: Reason) -> Self {
+        Invalid(vec![FieldError::new(field, reason)])
     }
 
     /// The same errors with `prefix` put before each field (for nested inputs).
@@ -121,11 +109,8 @@ impl Checker {
         Self::default()
     }
 
-    pub fn fail(&mut self, field: impl Into<String>, reason: impl Into<Reason>) {
-        self.0.push(FieldError {
-            field: field.into(),
-            reason: reason.into(),
-        });
+    pub fn fail(&mut self, field: impl Into<String>, reason: Reason) {
+        self.0.push(FieldError::new(field, reason));
     }
 
     /// Keeps the value if it parsed; records its errors otherwise.

@@ -2,7 +2,7 @@
 //! writes a decimal comma (`12 345,5`), English groups with a comma and writes a
 //! decimal point (`12,345.5`).
 
-use crate::research::Lang;
+use crate::lang::Lang;
 
 /// The thousands separator of Swedish: U+00A0, so a number never breaks across lines.
 const SV_GROUP: char = '\u{a0}';

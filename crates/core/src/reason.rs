@@ -304,7 +304,7 @@ reasons! {
     PublishableOnly = "publishable-only" => "only publishable keys are tied to origins";
     NoneSeen = "none-seen" => "none seen";
 
-    // Added for research.
+    // Research: groups, stories, the focus and its reasons, quotes, images.
     /// A value statement names a moment of its own story.
     NotInStory = "not-in-story" => "no moment with this id in the story";
     GroupTooLarge = "group-too-large" { size: usize, max: usize } =>
@@ -344,7 +344,7 @@ reasons! {
     TooFarAhead = "too-far-ahead" { hours: i64 } => "lies more than {hours} hours in the future";
     BeforeEpoch = "before-epoch" => "lies before 1970";
     NotCursor = "not-cursor" => "is not a cursor from a previous page";
-    // Added for surveys and coding.
+    // Surveys and coding: answering, segments, codebook trees and REFI-QDA files.
     SurveyClosed = "survey-closed" => "is closed and takes no more responses";
     SurveyDraft = "survey-draft" => "is a draft and takes no responses until it is opened";
     /// `kind` is a question kind: scale, matrix, open_text, single_choice,
@@ -401,7 +401,7 @@ reasons! {
     Overflow = "overflow" => "the values are too large to compute in double precision";
     /// `name` is the distribution's name, such as Student's t or chi-square.
     NoDistribution = "no-distribution" { name: String } => "could not build the {name} distribution";
-    // Added for the edge (API, ingest, store and CLI import).
+    // The edges: request bodies, imported files, times, keys and changes in flight.
     NotKnownField = "not-known-field" => "is not a known field";
     /// serde's words for a value of the wrong type, such as `string "x", expected u32`.
     Mistyped = "mistyped" { detail: String } => "wrong type: {detail}";

@@ -55,7 +55,7 @@ pub struct Problem {
 }
 
 impl ApiError {
-    pub fn invalid(field: impl Into<String>, reason: impl Into<Reason>) -> Self {
+    pub fn invalid(field: impl Into<String>, reason: Reason) -> Self {
         ApiError::Invalid(Invalid::one(field, reason))
     }
 

@@ -5,8 +5,9 @@
 //! (Swedish letters and typographic quotes included), the standard Symbol font for
 //! the arrows WinAnsi lacks, and wraps lines by the published glyph widths.
 
+use motesplats_core::Lang;
 use motesplats_core::research::figure::{self, Anchor, Figure, Rgb};
-use motesplats_core::research::{Lang, StrategyDocument, to_markdown};
+use motesplats_core::research::{StrategyDocument, to_markdown};
 use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
 
 const PAGE: (f32, f32) = (595.0, 842.0);

@@ -2,8 +2,9 @@
 //! strategy document as PDF under its file name. The API, the web UI and the CLI
 //! share these, so a download is the same wherever it is made.
 
+use motesplats_core::Lang;
 use motesplats_core::research::file_name::{FileName, strategy_file_name};
-use motesplats_core::research::{EvidenceRow, Lang, Project};
+use motesplats_core::research::{EvidenceRow, Project};
 use motesplats_store::StoredProject;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::fmt::Display;

@@ -200,10 +200,7 @@ async fn a_project_is_listed_and_exported_in_every_format() {
     );
     assert_eq!(
         csv_text,
-        motesplats_server::research_export::evidence_csv(
-            &original,
-            motesplats_core::research::Lang::En
-        )
+        motesplats_server::research_export::evidence_csv(&original, motesplats_core::Lang::En)
     );
 }
 

@@ -25,7 +25,7 @@
 //! - `round`: start the next round with this round's focus as context.
 //! - `export`, `check`: the project as one JSON value; integrity of outside data.
 //! - `guidance`: texts for each step and each tool, Swedish and English.
-//! - `lang`, `ids`, `input`, `macros`: languages and labels, ids, parse helpers.
+//! - `lang`, `ids`, `input`, `macros`: the vocabularies' labels, ids, parse helpers.
 //!
 //! Architecture invariant: a [`Project`] is one aggregate and changes only through
 //! its methods (`add_*`, `record_stance`, `place_observation`, `choose_focus`…),
@@ -65,7 +65,6 @@ pub mod strategy;
 #[cfg(test)]
 mod fixture;
 
-pub use crate::lang::{Label, Lang};
 pub use attachment::{ATTACHMENT_MAX, Attachment, IMAGE_TYPES};
 pub use evidence::{EvidenceItem, EvidenceRef};
 pub use evidence_table::EvidenceRow;

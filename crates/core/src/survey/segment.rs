@@ -27,9 +27,9 @@
 use super::definition::{Question, QuestionKind, Survey};
 use super::response::{Answer, Response};
 use crate::invalid::{Invalid, List, Reason};
+use crate::lang::Label;
 use crate::lang::Lang;
 use crate::provider::Provider;
-use crate::research::Label;
 use crate::value::Phase;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Serialize, Serializer};

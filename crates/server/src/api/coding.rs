@@ -17,7 +17,7 @@
 
 use super::profiles::path_id;
 use super::projects::{change, load};
-use super::survey_analysis::{csv_response, level};
+use super::survey_analysis::{csv_response, given, level, two_groups};
 use super::surveys::mine;
 use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
@@ -328,11 +328,6 @@ pub(crate) async fn uncode(
 // ---------------------------------------------------------------------------------
 // Analyses.
 
-/// A query value, unless absent or empty (an empty form field).
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().filter(|s| !s.is_empty())
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -387,19 +382,7 @@ async fn agreement(
 ) -> Result<Json<Agreement>, ApiError> {
     let level = level(q.level)?;
     let mut problems = Vec::new();
-    let (a, b) = (given(&q.a), given(&q.b));
-    if a.is_none() {
-        problems.push(field_error("a", motesplats_core::Reason::Required));
-    }
-    if b.is_none() {
-        problems.push(field_error("b", motesplats_core::Reason::Required));
-    }
-    if a.is_some() && a == b {
-        problems.push(field_error(
-            "b",
-            motesplats_core::Reason::DifferFrom { other: "a".into() },
-        ));
-    }
+    let (a, b) = two_groups(&q.a, &q.b, &mut problems);
     let (Some(a), Some(b), true) = (a, b, problems.is_empty()) else {
         return Err(ApiError::Invalid(Invalid(problems)));
     };
@@ -407,13 +390,6 @@ async fn agreement(
     let codings = state.store.codings(me, survey.id).await?;
     let book = codebook_of(&state, me).await?;
     Ok(Json(agreement_of(&book, &codings, a, b, level)))
-}
-
-fn field_error(field: &str, reason: motesplats_core::Reason) -> FieldError {
-    FieldError {
-        field: field.into(),
-        reason,
-    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -543,10 +519,16 @@ async fn add_quote(
     load(&state, me, &project).await?;
     let mut problems = Vec::new();
     if input.survey_id.is_none() {
-        problems.push(field_error("survey_id", motesplats_core::Reason::Required));
+        problems.push(FieldError::new(
+            "survey_id",
+            motesplats_core::Reason::Required,
+        ));
     }
     if input.coding_id.is_none() {
-        problems.push(field_error("coding_id", motesplats_core::Reason::Required));
+        problems.push(FieldError::new(
+            "coding_id",
+            motesplats_core::Reason::Required,
+        ));
     }
     let (Some(survey_id), Some(coding_id)) = (input.survey_id, input.coding_id) else {
         return Err(ApiError::Invalid(Invalid(problems)));

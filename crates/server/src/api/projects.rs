@@ -14,13 +14,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use motesplats_core::research::{
-    DigitalFunctionInput, FocusInput, GroupInput, Lang, MatrixLayout, MemberInput, MomentId,
-    MomentInput, ObservationId, ObservationInput, ObservationRoundInput, PlacementInput, Progress,
-    Project, ProjectId, ProjectInput, ProtocolTemplateInput, QuestionInput, ReflectionInput,
-    StanceInput, StoryId, StoryInput, StoryMomentInput, ValueStatementInput, layout, to_html,
-    to_markdown,
+    DigitalFunctionInput, FocusInput, GroupInput, MatrixLayout, MemberInput, MomentId, MomentInput,
+    ObservationId, ObservationInput, ObservationRoundInput, PlacementInput, Progress, Project,
+    ProjectId, ProjectInput, ProtocolTemplateInput, QuestionInput, ReflectionInput, StanceInput,
+    StoryId, StoryInput, StoryMomentInput, ValueStatementInput, layout, to_html, to_markdown,
 };
-use motesplats_core::{Invalid, ProviderId};
+use motesplats_core::{Invalid, Lang, ProviderId};
 use motesplats_store::{StoreError, StoredProject};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -26,7 +26,7 @@ use motesplats_core::survey::{
     ChiSquareTest, Figures, Response, ScaleItem, Segment, Split, Survey, SurveyResults, WelchTest,
     crosstab as cross_tabulate, welch_t_test,
 };
-use motesplats_core::{Invalid, Provider, ProviderId, Reason};
+use motesplats_core::{FieldError, Invalid, Provider, ProviderId, Reason};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -506,7 +506,7 @@ pub fn compare_of(data: &Data, q: &CompareQuery, level: f64) -> Result<Compariso
     let item = given(&q.item);
     let question = match given(&q.question) {
         None => {
-            problems.push(field_error("question", motesplats_core::Reason::Required));
+            problems.push(FieldError::new("question", Reason::Required));
             None
         }
         Some(key) => match survey.scale_of(key, item) {
@@ -519,7 +519,7 @@ pub fn compare_of(data: &Data, q: &CompareQuery, level: f64) -> Result<Compariso
     };
     let by = match given(&q.by) {
         None => {
-            problems.push(field_error("by", motesplats_core::Reason::Required));
+            problems.push(FieldError::new("by", Reason::Required));
             None
         }
         Some(w) => match Split::parse(survey, w, "by") {
@@ -530,19 +530,7 @@ pub fn compare_of(data: &Data, q: &CompareQuery, level: f64) -> Result<Compariso
             }
         },
     };
-    let (a, b) = (given(&q.a), given(&q.b));
-    if a.is_none() {
-        problems.push(field_error("a", motesplats_core::Reason::Required));
-    }
-    if b.is_none() {
-        problems.push(field_error("b", motesplats_core::Reason::Required));
-    }
-    if a.is_some() && a == b {
-        problems.push(field_error(
-            "b",
-            motesplats_core::Reason::DifferFrom { other: "a".into() },
-        ));
-    }
+    let (a, b) = two_groups(&q.a, &q.b, &mut problems);
     let (Some(question), Some(by), Some(a), Some(b), true) =
         (question, by, a, b, problems.is_empty())
     else {
@@ -559,15 +547,15 @@ pub fn compare_of(data: &Data, q: &CompareQuery, level: f64) -> Result<Compariso
             let mut seen: Vec<&str> = categories.iter().flatten().map(String::as_str).collect();
             seen.sort_unstable();
             seen.dedup();
-            unknown.push(field_error(
+            unknown.push(FieldError::new(
                 field,
                 if seen.is_empty() {
-                    motesplats_core::Reason::NoGroupNone {
+                    Reason::NoGroupNone {
                         value: value.to_string(),
                         by: by.word().to_string(),
                     }
                 } else {
-                    motesplats_core::Reason::NoGroup {
+                    Reason::NoGroup {
                         value: value.to_string(),
                         by: by.word().to_string(),
                         seen: motesplats_core::reason::List::of(seen),
@@ -612,15 +600,30 @@ pub fn compare_of(data: &Data, q: &CompareQuery, level: f64) -> Result<Compariso
 }
 
 /// A query value, unless absent or empty (an empty form field).
-fn given(v: &Option<String>) -> Option<&str> {
+pub fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().filter(|s| !s.is_empty())
 }
 
-fn field_error(field: &str, reason: motesplats_core::Reason) -> motesplats_core::FieldError {
-    motesplats_core::FieldError {
-        field: field.to_string(),
-        reason,
+/// The two things compared, `a` and `b`: both given, and not the same.
+pub fn two_groups<'q>(
+    a: &'q Option<String>,
+    b: &'q Option<String>,
+    problems: &mut Vec<FieldError>,
+) -> (Option<&'q str>, Option<&'q str>) {
+    let (a, b) = (given(a), given(b));
+    if a.is_none() {
+        problems.push(FieldError::new("a", Reason::Required));
     }
+    if b.is_none() {
+        problems.push(FieldError::new("b", Reason::Required));
+    }
+    if a.is_some() && a == b {
+        problems.push(FieldError::new(
+            "b",
+            Reason::DifferFrom { other: "a".into() },
+        ));
+    }
+    (a, b)
 }
 
 /// Welch's t-test of one scale item between two groups.

@@ -58,39 +58,43 @@ impl Messages for Lang {
     }
 
     fn t_with(self, key: &str, args: &[(&'static str, i64)]) -> String {
-        let args: HashMap<Cow<'static, str>, FluentValue> = args
+        let args = args
             .iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(*v)))
-            .collect();
-        LOCALES.lookup_with_args(id(self), key, &args)
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(*v)));
+        with_args(self, key, args)
     }
 
     fn t_text(self, key: &str, args: &[(&'static str, String)]) -> String {
-        let args: HashMap<Cow<'static, str>, FluentValue> = args
+        let args = args
             .iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
-            .collect();
-        LOCALES.lookup_with_args(id(self), key, &args)
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())));
+        with_args(self, key, args)
     }
 
     fn reason(self, reason: &Reason) -> String {
         if let Reason::Recorded(text) = reason {
             return text.clone();
         }
-        let args: HashMap<Cow<'static, str>, FluentValue> = reason
-            .params()
-            .into_iter()
-            .map(|(name, param)| {
-                let text = match param {
-                    Param::Number(n) => number::integer(n, self),
-                    Param::Text(t) => t,
-                    Param::List(words) => words.join(", "),
-                };
-                (Cow::Owned(name), FluentValue::from(text))
-            })
-            .collect();
-        LOCALES.lookup_with_args(id(self), &format!("reason-{}", reason.code()), &args)
+        let args = reason.params().into_iter().map(|(name, param)| {
+            let text = match param {
+                Param::Number(n) => number::integer(n, self),
+                Param::Text(t) => t,
+                Param::List(words) => words.join(", "),
+            };
+            (Cow::Owned(name), FluentValue::from(text))
+        });
+        with_args(self, &format!("reason-{}", reason.code()), args)
     }
+}
+
+/// The message `key` in `lang` with its arguments by name.
+fn with_args<'a>(
+    lang: Lang,
+    key: &str,
+    args: impl Iterator<Item = (Cow<'static, str>, FluentValue<'a>)>,
+) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue> = args.collect();
+    LOCALES.lookup_with_args(id(lang), key, &args)
 }
 
 /// The best of `offered` by an Accept-Language header's qualities; None when the

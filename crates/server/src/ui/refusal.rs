@@ -29,12 +29,15 @@ pub async fn pages(State(state): State<AppState>, request: Request, next: Next) 
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
+    if !wants_html {
+        return next.run(request).await;
+    }
     let (mut parts, body) = request.into_parts();
     let Ok(lang) = Lang::from_request_parts(&mut parts, &state).await;
     let path = parts.uri.path().to_string();
     let response = next.run(Request::from_parts(parts, body)).await;
     let status = response.status();
-    let drawn = wants_html && status.is_client_error() && status != StatusCode::UNAUTHORIZED;
+    let drawn = status.is_client_error() && status != StatusCode::UNAUTHORIZED;
     match response.extensions().get::<Problem>() {
         Some(problem) if drawn => draw(lang, &path, status, problem),
         _ => response,

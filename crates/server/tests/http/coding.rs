@@ -848,14 +848,11 @@ async fn suggestions_read_an_answer_in_the_language_it_is_written_in() {
                 }),
             )
             .await;
-        let r = app
-            .http
-            .post(format!("{}/api/v1/surveys/{id}/responses", app.base))
-            .json(&json!({"answers": {"comment": buzzing}, "language": "sv"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::CREATED);
+        app.answer(
+            &id,
+            &json!({"answers": {"comment": buzzing}, "language": "sv"}),
+        )
+        .await;
         let r = app
             .get(&key, &format!("/surveys/{id}/coding/suggestions"))
             .await;

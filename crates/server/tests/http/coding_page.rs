@@ -20,14 +20,11 @@ async fn two_people_code_open_answers_and_send_a_quote_to_the_board() {
         (5, "Trevlig personal och gott kaffe"),
         (4, "Mysig lokal, vi kommer gärna tillbaka"),
     ] {
-        let r = app
-            .http
-            .post(format!("{}/api/v1/surveys/{id}/responses", app.base))
-            .json(&json!({"answers": {"welcome": welcome, "comment": comment}}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::CREATED);
+        app.answer(
+            &id,
+            &json!({"answers": {"welcome": welcome, "comment": comment}}),
+        )
+        .await;
     }
     let page_path = format!("/surveys/{id}/coding");
     let mut ada = Browser::new(&app.base);

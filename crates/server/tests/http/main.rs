@@ -113,6 +113,19 @@ impl App {
         id
     }
 
+    /// Answers an open survey as anyone with its link does (no key); the answer must
+    /// be taken.
+    pub async fn answer(&self, survey: &str, body: &Value) {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/surveys/{survey}/responses", self.base))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+
     /// A web UI user of the provider whose key this is.
     pub async fn user(&self, key: &str, email: &str, password: &str) {
         let me: Value = self.get(key, "/providers/me").await.json().await.unwrap();

@@ -159,14 +159,7 @@ async fn a_statistic_that_cannot_be_computed_says_why_with_its_counts() {
         )
         .await;
     for r in ["fika", "work", "fika"] {
-        let res = app
-            .http
-            .post(format!("{}/api/v1/surveys/{id}/responses", app.base))
-            .json(&json!({"answers": {"reason": r}}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::CREATED);
+        app.answer(&id, &json!({"answers": {"reason": r}})).await;
     }
     let mut kim = Browser::new(&app.base);
     kim.sign_in("kim@kafe.example", "hemligt-lösen").await;

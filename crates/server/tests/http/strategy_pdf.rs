@@ -6,8 +6,9 @@
 //! scripts/install-pdf-tools.sh).
 
 use super::{App, spawn_app};
+use motesplats_core::Lang;
+use motesplats_core::research::Project;
 use motesplats_core::research::figure::{self, Rgb};
-use motesplats_core::research::{Lang, Project};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::process::Command;

@@ -606,14 +606,7 @@ async fn kim_with_a_draft() -> (super::App, String, Browser, String, String) {
 async fn a_change_after_the_first_response_makes_version_2() {
     let (app, key, mut kim, base, id) = kim_with_a_draft().await;
     change(&mut kim, &format!("{base}/status"), &[("status", "open")]).await;
-    let r = app
-        .http
-        .post(format!("{}/api/v1/surveys/{id}/responses", app.base))
-        .json(&json!({"answers": {"overall": 4}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
+    app.answer(&id, &json!({"answers": {"overall": 4}})).await;
 
     let page = kim.get(&base, "sv").await.text().await.unwrap();
     assert!(page.contains("id=\"versioning\""), "{page}");

@@ -294,14 +294,7 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
         if !motivation.is_empty() {
             answers["motivation"] = json!(motivation);
         }
-        let r = app
-            .http
-            .post(format!("{}/api/v1/surveys/{id}/responses", app.base))
-            .json(&json!({ "answers": answers }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::CREATED);
+        app.answer(&id, &json!({ "answers": answers })).await;
     }
     let get = |path: String| {
         let (app, key) = (&app, &key);

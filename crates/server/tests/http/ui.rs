@@ -484,14 +484,7 @@ async fn survey_results_show_diverging_bars_and_intervals() {
         ]}]})).await;
     for (w, c, q, r) in [(5, 5, 1, 10), (4, 4, 2, 9), (2, 5, 1, 3)] {
         let answer = json!({"answers": {"welcome": w, "aspects": {"coffee": c, "queue": q}, "recommend": r}});
-        let res = app
-            .http
-            .post(format!("{}/api/v1/surveys/{id}/responses", app.base))
-            .json(&answer)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::CREATED);
+        app.answer(&id, &answer).await;
     }
     let mut kim = Browser::new(&app.base);
     kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
@@ -554,14 +547,11 @@ async fn survey_results_page_splits_by_segment_cross_tabulates_and_compares() {
         ("experiences", 3, "work"),
         ("experiences", 1, "fika"),
     ] {
-        let res = app
-            .http
-            .post(format!("{}/api/v1/surveys/{id}/responses", app.base))
-            .json(&json!({"answers": {"welcome": w, "motivation": m, "reason": r}}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::CREATED);
+        app.answer(
+            &id,
+            &json!({"answers": {"welcome": w, "motivation": m, "reason": r}}),
+        )
+        .await;
     }
     let mut kim = Browser::new(&app.base);
     kim.sign_in("kim@kafe.example", "hemligt-lösen").await;

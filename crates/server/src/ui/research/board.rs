@@ -6,10 +6,11 @@ use crate::ui::i18n::Lang;
 use crate::ui::i18n::Messages;
 use motesplats_core::reason::List;
 use motesplats_core::research::{
-    self, EvidenceRef, Label, Perspective, Project, Role, Tally, Valence, tools_for,
+    self, EvidenceRef, Perspective, Project, Role, Tally, Valence, tools_for,
 };
 use motesplats_core::{
-    Action, DigitalAspect, Invalid, Motivation, Phase, Reason, Setting, Stance, ValueLandscape,
+    Action, DigitalAspect, Invalid, Label, Motivation, Phase, Reason, Setting, Stance,
+    ValueLandscape,
 };
 
 /// What a card looked like when the form was drawn, so an edit can tell whether

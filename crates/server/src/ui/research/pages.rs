@@ -18,7 +18,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
-use motesplats_core::research::{self, Label, MatrixLayout, Project, layout};
+use motesplats_core::Label;
+use motesplats_core::research::{self, MatrixLayout, Project, layout};
 use motesplats_core::survey::{PooledScore, pooled_score};
 use motesplats_store::StoredProject;
 use uuid::Uuid;
@@ -113,7 +114,7 @@ struct BoardPage {
     /// When the project last changed, in the provider's time zone.
     changed: String,
     project: Project,
-    l: research::Lang,
+    l: Lang,
     phases: Vec<PhaseHead>,
     lanes: Vec<Lane>,
     steps: Vec<StepView>,
