@@ -1,10 +1,11 @@
 //! Reason codes reach people with their numbers, written the page's way. One test per
-//! family of codes in `crates/core/src/reason.rs` (the survey family is checked in
-//! `survey_builder.rs`, where the builder draws "båda ändarna, 1 och 5"):
-//! input limits kept with a stored event (the quarantine page), numbers and ranges (a
-//! refused page), research forms, changes that met another change (the codebook), and
-//! statistics (the results page's comparison). The API answers the same refusals with
-//! the code and its parameters.
+//! family of codes in `crates/core/src/reason.rs` that carries numbers (the survey
+//! family is checked in `survey_builder.rs`, where the builder draws "båda ändarna, 1
+//! och 5"): limits of any field and the edges, kept with a stored event (the
+//! quarantine page); numbers and ranges (a refused page); a research form's group
+//! size; changes that met another change (the codebook); coding (a span past the
+//! answer); statistics (the results page's cross-tabulation). The API answers the same
+//! refusals with the code and its parameters.
 
 use super::spawn_app;
 use super::ui::Browser;
@@ -35,11 +36,19 @@ async fn a_stored_reason_is_said_with_its_limit_in_each_language() {
         "channel": "web", "kind": "visit", "occurred_at": "2026-11-20T10:00:00Z",
         "properties": {"note": "x".repeat(20_000)}
     });
-    let result = app.batch_json(&key, &[heavy]).await;
+    let ahead = json!({
+        "event_id": "ahead-1",
+        "identifiers": [{"kind": "email", "value": "kim@example.se"}],
+        "channel": "web", "kind": "visit", "occurred_at": "2099-01-01T10:00:00Z"
+    });
+    let result = app.batch_json(&key, &[heavy, ahead]).await;
     let error = &result["events"][0]["errors"][0];
     assert_eq!(error["field"], "properties", "{result}");
     assert_eq!(error["code"], "too-large-json");
     assert_eq!(error["params"], json!({"max": 16384}));
+    let error = &result["events"][1]["errors"][0];
+    assert_eq!(error["code"], "too-far-ahead", "{result}");
+    assert_eq!(error["params"], json!({"hours": 24}));
 
     let mut ada = Browser::new(&app.base);
     ada.sign_in("ada@skiva.example", "hemligt-lösen").await;
@@ -48,8 +57,10 @@ async fn a_stored_reason_is_said_with_its_limit_in_each_language() {
         sv.contains(&format!("får vara högst 16{NBSP}384 byte som JSON")),
         "{sv}"
     );
+    assert!(sv.contains("ligger mer än 24 timmar fram i tiden"), "{sv}");
     let en = page(&mut ada, "/quarantine", "en").await;
     assert!(en.contains("must be at most 16,384 bytes as JSON"), "{en}");
+    assert!(en.contains("lies more than 24 hours in the future"), "{en}");
 }
 
 #[tokio::test]
@@ -92,6 +103,92 @@ async fn a_refused_page_names_the_range_in_the_readers_language() {
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["errors"][0]["code"], "range");
     assert_eq!(problem["errors"][0]["params"], json!({"low": 1, "high": 5}));
+}
+
+#[tokio::test]
+async fn a_group_too_large_says_its_size_and_the_limit() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
+    let members: Vec<Value> = std::iter::once(json!({"name": "Kim", "role": "lead"}))
+        .chain((1..=6).map(|i| json!({"name": format!("Gäst {i}"), "role": "member"})))
+        .collect();
+    let created: Value = app
+        .post(
+            &key,
+            "/projects",
+            json!({"title": "Fikat", "members": members}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["project"]["id"].as_str().unwrap();
+    let six: Vec<String> = created["project"]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .skip(1)
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    let mut kim = Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+    let mut fields = vec![("name", "Alla gäster")];
+    fields.extend(six.iter().map(|m| ("members:list", m.as_str())));
+    let r = kim
+        .post_form(&format!("/research/{id}/forms/group"), "sv", form(&fields))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("har 6 personer; en grupp har högst 5"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn a_span_past_the_answer_names_the_answers_length() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
+    let id = app
+        .open_survey(
+            &key,
+            json!({"title": "Besöket", "sections": [{"questions": [
+                {"key": "comment", "kind": "open_text", "text": "Något mer?"}
+            ]}]}),
+        )
+        .await;
+    app.answer(&id, &json!({"answers": {"comment": "Gott kaffe"}}))
+        .await;
+    let mut kim = Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+    let coding = page(&mut kim, &format!("/surveys/{id}/coding"), "sv").await;
+    let response = coding
+        .split("<article class=\"card answer\" id=\"r-")
+        .nth(1)
+        .and_then(|a| a.split('"').next())
+        .unwrap()
+        .to_string();
+    let r = kim
+        .post(
+            &format!("/surveys/{id}/coding/spans"),
+            "sv",
+            &[
+                ("response_id", &response),
+                ("question", "comment"),
+                ("code", "stance.like"),
+                ("start", "0"),
+                ("end", "500"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("ligger efter slutet av svaret, som har 10 tecken"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
