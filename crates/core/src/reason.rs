@@ -228,8 +228,6 @@ reasons! {
     ChangingTooFast = "changing-too-fast" => "the project is changing too fast to save this; send the form again";
     /// `what` is survey, project, attachment or channel.
     Exists = "exists" { what: String } => "a {what} with this id or key exists";
-    AlreadyHeld = "already-held" { kind: String, value: String, profile: String } =>
-        "{kind} {value} already belongs to profile {profile}";
     /// `what` is user, member or observer.
     Already = "already" { what: String } => "is already a {what}";
     ResponsesMeanwhile = "responses-meanwhile" => "the survey got responses meanwhile";

@@ -5,15 +5,18 @@
 //! a `Store` method that takes the reading provider and writes the access log in the
 //! same call, so no caller can forget it.
 
+pub mod linking;
 mod model;
 pub mod postgres;
 pub mod sqlite;
 
+pub use linking::{Change, IdentityEvent};
 pub use model::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
+use motesplats_core::identity::Decision;
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
@@ -141,7 +144,8 @@ pub trait Store: Send + Sync + 'static {
     async fn channels(&self, provider: ProviderId) -> Result<Vec<Channel>>;
 
     // Profiles and persons. Reads log access.
-    /// Creates the profiles, each with a person of its own, in one transaction.
+    /// Creates the profiles in one transaction, each a person of its own until the
+    /// identifiers they carry join them to others (`linking`).
     async fn create_profiles(
         &self,
         provider: ProviderId,
@@ -161,6 +165,40 @@ pub trait Store: Send + Sync + 'static {
     /// The person with the profiles `reader` may see; None when it may see none.
     async fn person(&self, reader: ProviderId, id: PersonId) -> Result<Option<Person>>;
     async fn persons(&self, reader: ProviderId, page: PageRequest) -> Result<Vec<Person>>;
+
+    // Identity: profiles stitched into persons (`linking`).
+    /// Records a decision about two of the provider's profiles (one person, or never
+    /// one), replacing any earlier one about the pair, and relinks them. `NotFound`
+    /// unless both are the provider's.
+    async fn decide(
+        &self,
+        provider: ProviderId,
+        decision: Decision,
+        by: Option<UserId>,
+    ) -> Result<()>;
+    /// The part of the provider's identity graph around `profile`, from which its
+    /// person's links, shared identifiers and refused joins are told; None when the
+    /// profile is not the reader's. Logs the read.
+    async fn identity(
+        &self,
+        reader: ProviderId,
+        profile: ProfileId,
+    ) -> Result<Option<linking::Component>>;
+    /// The merge history of the profiles, oldest first.
+    async fn identity_history(
+        &self,
+        reader: ProviderId,
+        profiles: Vec<ProfileId>,
+    ) -> Result<Vec<IdentityEvent>>;
+    /// Rebuilds the provider's persons from its identifiers and decisions, keeping
+    /// every decision; how many profiles changed person.
+    async fn relink(&self, provider: ProviderId) -> Result<usize>;
+    /// A person verified that an identifier is theirs: the one bridge between
+    /// providers' persons.
+    async fn verify_identifier(&self, id: Identifier) -> Result<()>;
+    /// Every provider's person carrying `id` when a person verified it; none
+    /// otherwise. For the person's own side, never for a provider.
+    async fn verified_persons(&self, id: Identifier) -> Result<Vec<(ProviderId, PersonId)>>;
 
     // Touchpoints. Reads log access.
     /// Stores the touchpoints durably in one transaction, one outcome per touchpoint in

@@ -184,7 +184,7 @@ async fn story(store: Arc<dyn Store>) {
             .any(|c| c.key.as_str() == "kiosk")
     );
 
-    // Profiles: identifiers are unique within a provider only.
+    // Profiles: each provider's own; another's never joins them.
     let anna = NewProfile {
         id: ProfileId::new(),
         display_name: Some("Anna".into()),
@@ -202,10 +202,6 @@ async fn story(store: Arc<dyn Store>) {
         identifiers: vec![email("anna@example.se")],
         attributes: Default::default(),
     };
-    assert!(matches!(
-        store.create_profiles(cafe.id, vec![clash.clone()]).await,
-        Err(StoreError::Conflict(_))
-    ));
     let anna_at_bank = store
         .create_profiles(bank.id, vec![clash])
         .await
@@ -589,6 +585,7 @@ async fn story(store: Arc<dyn Store>) {
     coding_story(&store, cafe.id, bank.id).await;
 
     waiting_story(&store).await;
+    identity_story(&store, cafe.id, bank.id).await;
 
     // Every read of Anna's data above is in her access log, by the café only.
     let log = store.access_log(anna.person_id, 100).await.unwrap();
@@ -600,6 +597,171 @@ async fn story(store: Arc<dyn Store>) {
             "{action} read not logged"
         );
     }
+}
+
+/// Act as one: a provider's profiles stitched into persons by what they carry, kept
+/// apart where a household shares an address, split and joined by people's decisions,
+/// each change in the history with its evidence; providers meet only through an
+/// identifier the person verified.
+async fn identity_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {
+    use motesplats_core::PersonId;
+    use motesplats_core::identity::{Decision, Evidence, Refusal};
+    use motesplats_store::Change;
+    let hotel = store
+        .create_provider(NewProvider::parse(Some("Hotellet"), None, None).unwrap())
+        .await
+        .unwrap()
+        .id;
+    let card = |v: &str| Identifier::parse(IdentifierKind::LoyaltyCard, v, "SE").unwrap();
+    let phone = Identifier::parse(IdentifierKind::Phone, "070-111 11 11", "SE").unwrap();
+    let family = email("familjen@example.se");
+    let profile = |identifiers: Vec<Identifier>| NewProfile {
+        id: ProfileId::new(),
+        display_name: None,
+        identifiers,
+        attributes: Default::default(),
+    };
+    // The mother's and the father's till profiles: a card each, the family address.
+    let mum = profile(vec![card("1001"), family.clone(), phone.clone()]);
+    let dad = profile(vec![card("1002"), family.clone()]);
+    let made = store
+        .create_profiles(hotel, vec![mum.clone(), dad.clone()])
+        .await
+        .unwrap();
+    assert_eq!(
+        made[0].person_id,
+        PersonId(mum.id.0),
+        "a profile starts as its own person"
+    );
+    assert_eq!(
+        made[1].person_id,
+        PersonId(dad.id.0),
+        "two cards are two people"
+    );
+    // Her web profile, made later, carries her phone: it joins her.
+    let web = profile(vec![phone.clone()]);
+    store
+        .create_profiles(hotel, vec![web.clone()])
+        .await
+        .unwrap();
+    let person =
+        |p: ProfileId| async move { store.profile(hotel, p).await.unwrap().unwrap().person_id };
+    assert_eq!(person(web.id).await, PersonId(mum.id.0));
+    let her = store
+        .person(hotel, PersonId(mum.id.0))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        her.profiles.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![mum.id, web.id]
+    );
+
+    // Why: the phone; and the family address joined nobody, for the cards.
+    let graph = store.identity(hotel, web.id).await.unwrap().unwrap();
+    let resolution = graph.resolve(motesplats_store::linking::rules());
+    let why = resolution.why(web.id, mum.id).unwrap();
+    assert_eq!(
+        why[0].evidence,
+        Evidence::Identifiers {
+            identifiers: vec![phone.clone()]
+        }
+    );
+    assert!(resolution.why(mum.id, dad.id).is_none());
+    assert!(resolution.conflicts().iter().any(|c| c.identifier == family
+        && c.why
+            == Refusal::Limit {
+                kind: IdentifierKind::LoyaltyCard,
+                limit: 1
+            }));
+    assert!(store.identity(bank, web.id).await.unwrap().is_none());
+    let history = store.identity_history(hotel, vec![web.id]).await.unwrap();
+    assert!(matches!(
+        &history[..],
+        [e] if matches!(&e.change, Change::Merged { from, to, .. } if (*from, *to) == (mum.id, web.id))
+    ));
+
+    // An unmerge splits her in two; her web profile's rows go with it.
+    store
+        .decide(
+            hotel,
+            Decision::Apart {
+                a: web.id,
+                b: mum.id,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(person(web.id).await, PersonId(web.id.0));
+    let history = store.identity_history(hotel, vec![web.id]).await.unwrap();
+    assert!(matches!(
+        &history.last().unwrap().change,
+        Change::Split {
+            why: Some(Refusal::Apart),
+            ..
+        }
+    ));
+    // Someone who knows joins the two cards; and undoes the unmerge.
+    store
+        .decide(
+            hotel,
+            Decision::Same {
+                a: mum.id,
+                b: dad.id,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    store
+        .decide(
+            hotel,
+            Decision::Same {
+                a: mum.id,
+                b: web.id,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    for p in [mum.id, dad.id, web.id] {
+        assert_eq!(person(p).await, PersonId(mum.id.0));
+    }
+    // Rebuilding from scratch keeps every decision: nothing moves.
+    assert_eq!(store.relink(hotel).await.unwrap(), 0);
+    // Decisions are the provider's own.
+    assert!(matches!(
+        store
+            .decide(
+                bank,
+                Decision::Apart {
+                    a: mum.id,
+                    b: dad.id
+                },
+                None
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    // The café and the bank both know anna@example.se: no bridge until she verifies it.
+    let anna = email("anna@example.se");
+    assert!(
+        store
+            .verified_persons(anna.clone())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store.verify_identifier(anna.clone()).await.unwrap();
+    let bridged = store.verified_persons(anna).await.unwrap();
+    let providers: Vec<ProviderId> = bridged.iter().map(|b| b.0).collect();
+    assert!(
+        providers.contains(&cafe) && providers.contains(&bank),
+        "{bridged:?}"
+    );
+    assert!(bridged[0].1 != bridged[1].1, "person ids are per provider");
 }
 
 /// Coding of open answers: a versioned codebook and codings of a survey's responses,

@@ -1,9 +1,11 @@
-//! The resolution: profiles joined by the identifiers they carry in common, as
-//! connected components of a union-find, with a spanning forest kept as evidence.
+//! The resolution: profiles joined by the identifiers they carry in common and by
+//! the decisions people made, as connected components of a union-find, with a
+//! spanning forest kept as evidence and every refused join kept as a conflict.
 
 use super::rules::Rules;
-use crate::identifier::Identifier;
+use crate::identifier::{Identifier, IdentifierKind};
 use crate::ids::ProfileId;
+use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -16,21 +18,66 @@ pub struct Observation {
     pub identifier: Identifier,
 }
 
-/// One step of evidence: two profiles that carry the same merging identifiers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a person of the provider decided about two profiles. The latest decision
+/// about a pair is the one that counts; the store keeps only that one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum Decision {
+    /// The two are one person (a review pair accepted, a manual merge).
+    Same { a: ProfileId, b: ProfileId },
+    /// The two are never one person (an unmerge, a review pair rejected).
+    Apart { a: ProfileId, b: ProfileId },
+}
+
+/// Why two profiles were joined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Evidence {
+    /// Every non-shared merging identifier both profiles carry, highest priority
+    /// first; never empty.
+    Identifiers { identifiers: Vec<Identifier> },
+    /// A person of the provider decided they are one.
+    Decided,
+}
+
+/// One step of evidence: two profiles joined directly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Link {
     pub from: ProfileId,
     pub to: ProfileId,
-    /// Every non-shared merging identifier both profiles carry, highest priority
-    /// first; never empty.
-    pub evidence: Vec<Identifier>,
+    pub evidence: Evidence,
 }
 
 impl Link {
-    /// The identifier that joined the two profiles: the strongest they share.
-    pub fn identifier(&self) -> &Identifier {
-        &self.evidence[0]
+    /// The identifier that joined the two profiles: the strongest they share, if an
+    /// identifier joined them.
+    pub fn identifier(&self) -> Option<&Identifier> {
+        match &self.evidence {
+            Evidence::Identifiers { identifiers } => identifiers.first(),
+            Evidence::Decided => None,
+        }
     }
+}
+
+/// A join that was refused although an identifier suggested it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Conflict {
+    /// The identifier both carry.
+    pub identifier: Identifier,
+    pub a: ProfileId,
+    pub b: ProfileId,
+    pub why: Refusal,
+}
+
+/// Why a join was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "refusal", rename_all = "snake_case")]
+pub enum Refusal {
+    /// Together they would hold more distinct values of `kind` than one person may
+    /// (two loyalty cards of a household sharing an e-mail).
+    Limit { kind: IdentifierKind, limit: usize },
+    /// A person of the provider decided that two of their profiles are apart.
+    Apart,
 }
 
 /// Who is who among one provider's profiles.
@@ -42,22 +89,29 @@ pub struct Resolution {
     shared: BTreeMap<Identifier, usize>,
     /// The spanning forest, `from < to`, sorted: one link per merge.
     links: Vec<Link>,
+    /// The joins identifiers suggested and the rules or decisions refused, sorted.
+    conflicts: Vec<Conflict>,
 }
 
-/// Resolves `observations` into persons under `rules`. The answer depends only on
-/// the set of observations, never on their order or repetition.
-pub fn resolve(observations: &[Observation], rules: &Rules) -> Resolution {
+/// Resolves `observations` and `decisions` into persons under `rules`. The answer
+/// depends only on the sets given, never on their order or repetition.
+///
+/// Joins are tried strongest first: decisions to join (which no per-person limit
+/// overrules, since a person looked), then identifiers by priority. A join is
+/// refused when a decision keeps two of the profiles apart, or when an
+/// identifier-made join would give the person more values of a kind than its limit.
+pub fn resolve(observations: &[Observation], decisions: &[Decision], rules: &Rules) -> Resolution {
     let mut carriers: BTreeMap<&Identifier, BTreeSet<ProfileId>> = BTreeMap::new();
     for o in observations {
         carriers.entry(&o.identifier).or_default().insert(o.profile);
     }
-    let profiles: Vec<ProfileId> = observations
-        .iter()
-        .map(|o| o.profile)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let index = |p: &ProfileId| profiles.binary_search(p).expect("every carrier observed");
+    let mut profiles: BTreeSet<ProfileId> = observations.iter().map(|o| o.profile).collect();
+    for d in decisions {
+        let (Decision::Same { a, b } | Decision::Apart { a, b }) = *d;
+        profiles.extend([a, b]);
+    }
+    let profiles: Vec<ProfileId> = profiles.into_iter().collect();
+    let index = |p: &ProfileId| profiles.binary_search(p).expect("every profile indexed");
 
     let mut shared = BTreeMap::new();
     let mut joining = Vec::new();
@@ -77,16 +131,53 @@ pub fn resolve(observations: &[Observation], rules: &Rules) -> Resolution {
     joining.sort();
 
     let mut forest = Forest::new(profiles.len());
-    let mut joined = Vec::new();
-    for (_, _, on) in &joining {
-        let mut on = on.iter();
-        let first = on.next().copied().expect("two or more carriers");
-        for &other in on {
-            if forest.union(index(&first), index(&other)) {
-                joined.push((first, other));
+    for o in observations {
+        let rule = rules.rule(o.identifier.kind);
+        if rule.per_person != usize::MAX && !rules.is_placeholder(&o.identifier.value) {
+            forest.hold(index(&o.profile), &o.identifier);
+        }
+    }
+    let mut same = BTreeSet::new();
+    for d in decisions {
+        match *d {
+            Decision::Apart { a, b } => forest.keep_apart(index(&a), index(&b)),
+            Decision::Same { a, b } => {
+                same.insert((a.min(b), a.max(b)));
             }
         }
     }
+
+    let mut joined = Vec::new();
+    for &(a, b) in &same {
+        if forest.join(index(&a), index(&b), None).is_ok() {
+            joined.push((a, b, None));
+        }
+    }
+    let mut conflicts = Vec::new();
+    for (_, id, on) in &joining {
+        let on: Vec<ProfileId> = on.iter().copied().collect();
+        // Each carrier joins the first earlier carrier it may join, so one
+        // conflicting pair does not keep a third, compatible profile out.
+        for (i, &other) in on.iter().enumerate().skip(1) {
+            for &earlier in &on[..i] {
+                match forest.join(index(&earlier), index(&other), Some(rules)) {
+                    Ok(true) => joined.push((earlier, other, Some(*id))),
+                    Ok(false) => {}
+                    Err(why) => {
+                        conflicts.push(Conflict {
+                            identifier: (*id).clone(),
+                            a: earlier,
+                            b: other,
+                            why,
+                        });
+                        continue;
+                    }
+                }
+                break;
+            }
+        }
+    }
+    conflicts.sort_by(|x, y| (&x.identifier, x.a, x.b).cmp(&(&y.identifier, y.a, y.b)));
 
     // The evidence of a link: what both ends carry among the joining identifiers.
     let mut carried: BTreeMap<ProfileId, Vec<&Identifier>> = BTreeMap::new();
@@ -97,13 +188,19 @@ pub fn resolve(observations: &[Observation], rules: &Rules) -> Resolution {
     }
     let mut links: Vec<Link> = joined
         .into_iter()
-        .map(|(from, to)| {
-            let theirs: BTreeSet<&Identifier> = carried[&to].iter().copied().collect();
-            let evidence = carried[&from]
-                .iter()
-                .filter(|id| theirs.contains(*id))
-                .map(|id| (*id).clone())
-                .collect();
+        .map(|(from, to, by)| {
+            let evidence = match by {
+                None => Evidence::Decided,
+                Some(_) => {
+                    let theirs: BTreeSet<&Identifier> = carried[&to].iter().copied().collect();
+                    let identifiers = carried[&from]
+                        .iter()
+                        .filter(|id| theirs.contains(*id))
+                        .map(|id| (*id).clone())
+                        .collect();
+                    Evidence::Identifiers { identifiers }
+                }
+            };
             Link { from, to, evidence }
         })
         .collect();
@@ -118,6 +215,7 @@ pub fn resolve(observations: &[Observation], rules: &Rules) -> Resolution {
         person,
         shared,
         links,
+        conflicts,
     }
 }
 
@@ -145,6 +243,11 @@ impl Resolution {
     /// The spanning forest: one link per merge, sorted by `(from, to)`.
     pub fn links(&self) -> &[Link] {
         &self.links
+    }
+
+    /// The joins identifiers suggested that limits or decisions refused.
+    pub fn conflicts(&self) -> &[Conflict] {
+        &self.conflicts
     }
 
     /// The chain of links from `a` to `b`, each oriented along the way; empty when
@@ -191,16 +294,33 @@ impl Resolution {
 }
 
 /// Union-find over profile indexes in id order. The root is always the smallest
-/// index, so a person's key is its smallest profile without a second pass.
+/// index, so a person's key is its smallest profile without a second pass. Each
+/// root keeps what its set holds of the limited kinds and whom it is kept apart from.
 struct Forest {
     parent: Vec<usize>,
+    held: Vec<BTreeMap<IdentifierKind, BTreeSet<String>>>,
+    apart: Vec<BTreeSet<usize>>,
 }
 
 impl Forest {
     fn new(n: usize) -> Self {
         Forest {
             parent: (0..n).collect(),
+            held: vec![BTreeMap::new(); n],
+            apart: vec![BTreeSet::new(); n],
         }
+    }
+
+    fn hold(&mut self, i: usize, id: &Identifier) {
+        self.held[i]
+            .entry(id.kind)
+            .or_default()
+            .insert(id.value.clone());
+    }
+
+    fn keep_apart(&mut self, a: usize, b: usize) {
+        self.apart[a].insert(b);
+        self.apart[b].insert(a);
     }
 
     fn root(&mut self, mut i: usize) -> usize {
@@ -212,14 +332,36 @@ impl Forest {
         i
     }
 
-    /// Joins the sets of `a` and `b`; false when they were one already.
-    fn union(&mut self, a: usize, b: usize) -> bool {
+    /// Joins the sets of `a` and `b`: `Ok(false)` when they were one already, the
+    /// refusal when a decision keeps them apart or, with `limits`, when together
+    /// they would hold more values of a kind than a person may.
+    fn join(&mut self, a: usize, b: usize, limits: Option<&Rules>) -> Result<bool, Refusal> {
         let (ra, rb) = (self.root(a), self.root(b));
         if ra == rb {
-            return false;
+            return Ok(false);
+        }
+        let partners: Vec<usize> = self.apart[ra].iter().copied().collect();
+        if partners.into_iter().any(|p| self.root(p) == rb) {
+            return Err(Refusal::Apart);
+        }
+        if let Some(rules) = limits {
+            for (kind, values) in &self.held[ra] {
+                let limit = rules.rule(*kind).per_person;
+                if let Some(theirs) = self.held[rb].get(kind)
+                    && values.union(theirs).count() > limit
+                {
+                    return Err(Refusal::Limit { kind: *kind, limit });
+                }
+            }
         }
         let (low, high) = (ra.min(rb), ra.max(rb));
         self.parent[high] = low;
-        true
+        let held = std::mem::take(&mut self.held[high]);
+        for (kind, values) in held {
+            self.held[low].entry(kind).or_default().extend(values);
+        }
+        let apart = std::mem::take(&mut self.apart[high]);
+        self.apart[low].extend(apart);
+        Ok(true)
     }
 }

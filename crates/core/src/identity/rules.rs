@@ -15,6 +15,10 @@ pub struct KindRule {
     /// An identifier seen on more distinct profiles than this is *shared* (a family
     /// tablet, a shop's demo phone, a household e-mail) and merges nobody.
     pub cap: usize,
+    /// The most distinct values of this kind one person may hold: a join by
+    /// identifiers that would give a person more is refused, so two loyalty cards
+    /// behind one household e-mail stay two people. `usize::MAX`: no limit.
+    pub per_person: usize,
 }
 
 impl KindRule {
@@ -23,6 +27,7 @@ impl KindRule {
         merges: false,
         priority: 0,
         cap: 0,
+        per_person: usize::MAX,
     };
 }
 
@@ -51,34 +56,38 @@ impl Rules {
 
 impl Default for Rules {
     fn default() -> Self {
-        let rule = |priority, cap| KindRule {
+        let rule = |priority, cap, per_person| KindRule {
             merges: true,
             priority,
             cap,
+            per_person,
         };
         let kinds = BTreeMap::from([
             // Issued once per customer by the provider itself, so the strongest
             // evidence: the same number in the web shop, the till and the booking
             // system is one customer. On more profiles than a provider has sources
-            // it is a test number or a typing error, not one human.
-            (IdentifierKind::CustomerNumber, rule(50, 3)),
+            // it is a test number or a typing error, not one human; and a provider
+            // gives one customer one number, so two numbers are two customers.
+            (IdentifierKind::CustomerNumber, rule(50, 3, 1)),
             // A card is issued to one customer like a customer number, and shown at
             // each of the provider's tills; on more profiles it is a shop's own card
-            // kept at the till for customers who forgot theirs.
-            (IdentifierKind::LoyaltyCard, rule(40, 3)),
+            // kept at the till for customers who forgot theirs. Each member of a
+            // household has a card of their own, so two cards are two people (a
+            // replaced card is joined by a person's decision).
+            (IdentifierKind::LoyaltyCard, rule(40, 3, 1)),
             // Chosen and usually verified by the person; up to three profiles allows
             // a shop, a web account and a newsletter sign-up. More is a household or
             // an office address.
-            (IdentifierKind::Email, rule(30, 3)),
+            (IdentifierKind::Email, rule(30, 3, usize::MAX)),
             // Personal for most people, but a shop's demo phone or a family's
             // landline turns up on many profiles; same cap as e-mail.
-            (IdentifierKind::Phone, rule(20, 3)),
+            (IdentifierKind::Phone, rule(20, 3, usize::MAX)),
             // A handle belongs to one account, seen from a forum and a review site
             // at most; on more profiles it is more likely a look-alike.
-            (IdentifierKind::SocialHandle, rule(15, 2)),
+            (IdentifierKind::SocialHandle, rule(15, 2, usize::MAX)),
             // Weakest: tablets and computers are shared within families; two
             // profiles (an app and a web login on one device) still merge.
-            (IdentifierKind::DeviceId, rule(10, 2)),
+            (IdentifierKind::DeviceId, rule(10, 2, usize::MAX)),
         ]);
         // The junk values source systems put where they have no identifier.
         let placeholders = ["", "null", "-1", "0", "unknown", "n/a", "none", "-"]

@@ -75,7 +75,6 @@ reason-exists = { $what ->
     [channel] a channel
    *[other] a project
 } with this id or key already exists
-reason-already-held = { $kind } { $value } already belongs to another customer ({ $profile })
 reason-already = { $what ->
     [user] is already a user
     [member] is already a member

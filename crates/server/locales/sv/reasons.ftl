@@ -75,7 +75,6 @@ reason-exists = { $what ->
     [channel] en kanal
    *[other] ett projekt
 } med det id:t eller den nyckeln finns redan
-reason-already-held = { $kind } { $value } hör redan till en annan kund ({ $profile })
 reason-already = { $what ->
     [user] är redan användare
     [member] är redan medlem

@@ -7,6 +7,7 @@
 //! event id; its rows go in ordered by event id, so two batches cannot each wait for
 //! the other.
 
+use super::linking;
 use super::rows::{self, stored};
 use super::store::{lock_provider, no_profile, now, provider_lock_key};
 use crate::{Outcome, QuarantineFilter, Quarantined, Result, Stitch, StoreError};
@@ -14,12 +15,12 @@ use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::Subject;
 use motesplats_core::{
-    FieldError, Identifier, NewTouchpoint, PageRequest, PersonId, ProfileId, ProviderId, Touchpoint,
+    FieldError, Identifier, NewTouchpoint, PageRequest, ProfileId, ProviderId, Touchpoint,
 };
 use sqlx::postgres::PgRow;
 use sqlx::types::Json;
 use sqlx::{AssertSqlSafe, PgConnection, Row};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
 
 /// What becomes of one event of a batch, before the insert tells the rest.
@@ -256,32 +257,29 @@ pub(super) const RESOLVE_STEP: usize = PLACE_CHUNK;
 /// place it.
 type Pending<'a> = (ProviderId, Uuid, &'a [Identifier]);
 
-/// Where an identifier is held: provider, kind and value.
-type Held<'a> = (Uuid, &'static str, &'a str);
-
-fn held(provider: ProviderId, i: &Identifier) -> Held<'_> {
-    (provider.0, i.kind.as_str(), i.value.as_str())
-}
-
 /// Stitches waiting touchpoints to their profiles (made where none matches) and returns
-/// the profiles, in the order given. The caller holds the lock of every provider among
-/// them, so no other transaction adds identifiers of those providers meanwhile.
+/// the profiles, in the order given; then relinks the persons this may change. The
+/// caller holds the lock of every provider among them, so no other transaction adds
+/// identifiers of those providers meanwhile.
 ///
 /// Set-based, with the outcome of placing one at a time in the order given: the
-/// identifiers of a chunk are looked up in one query, the touchpoints resolved in order
-/// against a map of identifier to profile that learns each new profile and attached
-/// identifier as it goes (so touchpoints sharing an identifier meet on one profile,
-/// even by a chain), and what is new is written in a few bulk statements. A later chunk
-/// of the same transaction sees what an earlier one wrote.
+/// holders of a chunk's identifiers are looked up in one query, the touchpoints placed
+/// in order by `linking::choose` against a map of identifier to holders that learns
+/// each new profile and attached identifier as it goes (so touchpoints sharing an
+/// identifier meet on one profile, even by a chain), and what is new is written in a
+/// few bulk statements. A later chunk of the same transaction sees what an earlier one
+/// wrote.
 async fn place(
     c: &mut PgConnection,
     waiting: &[Pending<'_>],
     at: DateTime<Utc>,
 ) -> Result<Vec<ProfileId>> {
     let mut profiles = Vec::with_capacity(waiting.len());
+    let mut touched: BTreeMap<ProviderId, BTreeSet<ProfileId>> = BTreeMap::new();
     for chunk in waiting.chunks(PLACE_CHUNK) {
-        profiles.extend(place_chunk(c, chunk, at).await?);
+        profiles.extend(place_chunk(c, chunk, at, &mut touched).await?);
     }
+    linking::relink_each(c, touched, at).await?;
     Ok(profiles)
 }
 
@@ -289,105 +287,90 @@ async fn place_chunk(
     c: &mut PgConnection,
     waiting: &[Pending<'_>],
     at: DateTime<Utc>,
+    touched: &mut BTreeMap<ProviderId, BTreeSet<ProfileId>>,
 ) -> Result<Vec<ProfileId>> {
     if waiting.is_empty() {
         return Ok(Vec::new());
     }
     let at = stored(at);
+    let rules = crate::linking::rules();
 
-    // Every distinct identifier of the chunk, looked up in one query.
-    let mut asked: Vec<Held> = Vec::new();
-    let mut seen: HashSet<Held> = HashSet::new();
+    // Every distinct identifier of the chunk, its holders looked up in one query.
+    let mut asked: Vec<(ProviderId, &Identifier)> = Vec::new();
+    let mut seen: HashSet<(ProviderId, &Identifier)> = HashSet::new();
     for (provider, _, ids) in waiting {
         for i in *ids {
-            let key = held(*provider, i);
-            if seen.insert(key) {
-                asked.push(key);
+            if seen.insert((*provider, i)) {
+                asked.push((*provider, i));
             }
         }
     }
     drop(seen);
-    let found: Vec<(i64, Uuid)> = sqlx::query_as(
-        "SELECT i.n, d.profile_id \
-         FROM UNNEST($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS i(provider_id, kind, value, n) \
-         JOIN identifiers d ON d.provider_id = i.provider_id AND d.kind = i.kind AND d.value = i.value",
-    )
-    .bind(asked.iter().map(|k| k.0).collect::<Vec<_>>())
-    .bind(asked.iter().map(|k| k.1).collect::<Vec<_>>())
-    .bind(asked.iter().map(|k| k.2).collect::<Vec<_>>())
-    .fetch_all(&mut *c)
-    .await?;
-    let mut holder: HashMap<Held, Uuid> = HashMap::with_capacity(asked.len());
-    for (n, profile) in found {
-        let key = usize::try_from(n - 1)
-            .ok()
-            .and_then(|n| asked.get(n))
-            .ok_or_else(|| StoreError::Backend("an identifier lookup out of range".into()))?;
-        holder.insert(*key, profile);
-    }
+    let found = linking::holders_of(c, rules, &asked).await?;
+    let mut holders: HashMap<(ProviderId, &Identifier), Vec<ProfileId>> =
+        asked.iter().copied().zip(found).collect();
 
-    // Resolved in order, as one at a time would resolve them.
+    // Placed in order, as one at a time would place them.
     let mut profiles = Vec::with_capacity(waiting.len());
-    let (mut new_profiles, mut new_persons, mut new_providers) =
-        (Vec::new(), Vec::new(), Vec::new());
+    let (mut new_profiles, mut new_providers) = (Vec::new(), Vec::new());
     let (mut attach_providers, mut attach_kinds, mut attach_values, mut attach_profiles) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (provider, _, ids) in waiting {
-        // The profile of the first identifier, in the given order, that one holds.
-        let profile = match ids
+        let on: Vec<Vec<ProfileId>> = ids
             .iter()
-            .find_map(|i| holder.get(&held(*provider, i)).copied())
-        {
-            Some(p) => p,
-            None => {
-                // Made in the order insert_profile makes them: profile id, then person.
-                let profile = ProfileId::new().0;
-                let person = PersonId::new().0;
-                new_profiles.push(profile);
-                new_persons.push(person);
-                new_providers.push(provider.0);
-                profile
-            }
-        };
-        // Identifiers seen together with a known one join its profile, unless another
-        // profile already holds them (the identity engine decides then); a new profile
-        // gets them all.
+            .map(|i| holders.get(&(*provider, i)).cloned().unwrap_or_default())
+            .collect();
+        let chosen = crate::linking::choose(rules, ids, &on);
+        let profile = chosen.unwrap_or_else(|| {
+            let profile = ProfileId::new();
+            new_profiles.push(profile.0);
+            new_providers.push(provider.0);
+            profile
+        });
         for i in *ids {
-            if let std::collections::hash_map::Entry::Vacant(v) = holder.entry(held(*provider, i)) {
-                v.insert(profile);
-                attach_providers.push(provider.0);
-                attach_kinds.push(i.kind.as_str());
-                attach_values.push(i.value.as_str());
-                attach_profiles.push(profile);
+            let on = holders.entry((*provider, i)).or_default();
+            let Err(at) = on.binary_search(&profile) else {
+                continue;
+            };
+            on.insert(at, profile);
+            on.truncate(crate::linking::lookup_limit(rules, i));
+            // A new profile's identifiers had no holders: it is a person of its own.
+            if chosen.is_some() {
+                touched
+                    .entry(*provider)
+                    .or_default()
+                    .extend(crate::linking::touched_by(rules, i, profile, on));
             }
+            attach_providers.push(provider.0);
+            attach_kinds.push(i.kind.as_str());
+            attach_values.push(i.value.as_str());
+            attach_profiles.push(profile.0);
         }
-        profiles.push(ProfileId(profile));
+        profiles.push(profile);
     }
 
     if !new_profiles.is_empty() {
+        // A new profile is a person of its own, under its own id.
         sqlx::query(
             "INSERT INTO persons (id, created_at) SELECT id, $2::timestamptz FROM UNNEST($1::uuid[]) AS p(id)",
         )
-        .bind(&new_persons)
+        .bind(&new_profiles)
         .bind(at)
         .execute(&mut *c)
         .await?;
         sqlx::query(
             "INSERT INTO profiles (id, provider_id, person_id, display_name, attributes, created_at) \
-             SELECT id, provider_id, person_id, NULL, $4::jsonb, $5::timestamptz \
-             FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[]) AS p(id, provider_id, person_id)",
+             SELECT id, provider_id, id, NULL, $3::jsonb, $4::timestamptz \
+             FROM UNNEST($1::uuid[], $2::uuid[]) AS p(id, provider_id)",
         )
         .bind(&new_profiles)
         .bind(&new_providers)
-        .bind(&new_persons)
         .bind(Json(serde_json::Map::new()))
         .bind(at)
         .execute(&mut *c)
         .await?;
     }
     if !attach_profiles.is_empty() {
-        // Under the providers' locks none of these is held yet; DO NOTHING keeps the
-        // rule "unless another profile already holds them" should one be.
         sqlx::query(
             "INSERT INTO identifiers (provider_id, kind, value, profile_id) \
              SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::uuid[]) \

@@ -7,6 +7,7 @@ mod attachments;
 mod coding;
 mod customers;
 mod ingest;
+mod linking;
 mod projects;
 mod rows;
 mod store;
@@ -31,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0008_key_kind_check.sql"),
     include_str!("../../migrations/postgres/0009_survey_trust.sql"),
     include_str!("../../migrations/postgres/0010_occurred_on.sql"),
+    include_str!("../../migrations/postgres/0011_identity.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

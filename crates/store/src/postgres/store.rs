@@ -2,7 +2,7 @@
 
 use super::PgStore;
 use super::rows::{self, stored};
-use super::{attachments, coding, customers, ingest, projects, surveys};
+use super::{attachments, coding, customers, ingest, linking, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind, NewApiKey,
     Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result,
@@ -12,6 +12,7 @@ use crate::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
+use motesplats_core::identity::Decision;
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
@@ -22,6 +23,7 @@ use motesplats_core::{
 use sqlx::postgres::PgArguments;
 use sqlx::types::Json;
 use sqlx::{Arguments, AssertSqlSafe, PgConnection, Row};
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 pub(super) fn now() -> DateTime<Utc> {
@@ -68,50 +70,16 @@ pub(super) fn no_profile(id: ProfileId) -> Invalid {
     )
 }
 
-async fn insert_identifier(
-    c: &mut PgConnection,
-    provider: ProviderId,
-    profile: ProfileId,
-    id: &Identifier,
-) -> Result<()> {
-    let holder: Option<Uuid> = sqlx::query_scalar(
-        "SELECT profile_id FROM identifiers WHERE provider_id = $1 AND kind = $2 AND value = $3",
-    )
-    .bind(provider.0)
-    .bind(id.kind.as_str())
-    .bind(&id.value)
-    .fetch_optional(&mut *c)
-    .await?;
-    match holder {
-        Some(p) if p == profile.0 => Ok(()),
-        Some(p) => Err(StoreError::Conflict(Invalid::one(
-            "identifiers",
-            motesplats_core::Reason::AlreadyHeld {
-                kind: id.kind.to_string(),
-                value: id.value.clone(),
-                profile: p.to_string(),
-            },
-        ))),
-        None => {
-            sqlx::query("INSERT INTO identifiers (provider_id, kind, value, profile_id) VALUES ($1, $2, $3, $4)")
-                .bind(provider.0)
-                .bind(id.kind.as_str())
-                .bind(&id.value)
-                .bind(profile.0)
-                .execute(c)
-                .await?;
-            Ok(())
-        }
-    }
-}
-
+/// Writes a profile, a person of its own (its id is the profile's), and its
+/// identifiers; returns it with the profiles whose persons its identifiers may change.
 async fn insert_profile(
     c: &mut PgConnection,
     provider: ProviderId,
     p: &NewProfile,
     at: DateTime<Utc>,
+    touched: &mut BTreeSet<ProfileId>,
 ) -> Result<Profile> {
-    let person = PersonId::new();
+    let person = PersonId(p.id.0);
     let at = stored(at);
     sqlx::query("INSERT INTO persons (id, created_at) VALUES ($1, $2)")
         .bind(person.0)
@@ -130,9 +98,8 @@ async fn insert_profile(
     .bind(at)
     .execute(&mut *c)
     .await?;
-    for id in &p.identifiers {
-        insert_identifier(c, provider, p.id, id).await?;
-    }
+    touched
+        .extend(linking::attach(c, crate::linking::rules(), provider, p.id, &p.identifiers).await?);
     Ok(Profile {
         id: p.id,
         provider_id: provider,
@@ -479,9 +446,11 @@ impl Store for PgStore {
         lock_provider(&mut tx, provider).await?;
         let at = now();
         let mut out = Vec::with_capacity(new.len());
+        let mut touched = BTreeSet::new();
         for p in &new {
-            out.push(insert_profile(&mut tx, provider, p, at).await?);
+            out.push(insert_profile(&mut tx, provider, p, at, &mut touched).await?);
         }
+        linking::relink(&mut tx, crate::linking::rules(), provider, touched, at).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -576,7 +545,16 @@ impl Store for PgStore {
         {
             return Err(StoreError::NotFound);
         }
-        insert_identifier(&mut tx, provider, profile, &id).await?;
+        let rules = crate::linking::rules();
+        let touched = linking::attach(&mut tx, rules, provider, profile, &[id]).await?;
+        linking::relink(
+            &mut tx,
+            rules,
+            provider,
+            touched.into_iter().collect(),
+            now(),
+        )
+        .await?;
         let updated = rows::profile_by_id(&mut tx, provider, profile)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -645,6 +623,67 @@ impl Store for PgStore {
         .await?;
         tx.commit().await?;
         Ok(Person::group(profiles))
+    }
+
+    async fn decide(
+        &self,
+        provider: ProviderId,
+        decision: Decision,
+        by: Option<UserId>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        lock_provider(&mut tx, provider).await?;
+        let rules = crate::linking::rules();
+        linking::decide(&mut tx, rules, provider, decision, by.map(|u| u.0), now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn identity(
+        &self,
+        reader: ProviderId,
+        profile: ProfileId,
+    ) -> Result<Option<crate::linking::Component>> {
+        let mut tx = self.pool.begin().await?;
+        let component = linking::walk(&mut tx, crate::linking::rules(), reader, [profile]).await?;
+        if component.before.is_empty() {
+            return Ok(None);
+        }
+        let log = AccessEntry::for_reads(
+            reader,
+            "identity",
+            component.before.iter().map(|(p, person)| (*person, *p)),
+        );
+        rows::log_access(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(Some(component))
+    }
+
+    async fn identity_history(
+        &self,
+        reader: ProviderId,
+        profiles: Vec<ProfileId>,
+    ) -> Result<Vec<crate::IdentityEvent>> {
+        let mut c = self.pool.acquire().await?;
+        linking::history(&mut c, reader, &profiles).await
+    }
+
+    async fn relink(&self, provider: ProviderId) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        lock_provider(&mut tx, provider).await?;
+        let moved = linking::relink_all(&mut tx, crate::linking::rules(), provider, now()).await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    async fn verify_identifier(&self, id: Identifier) -> Result<()> {
+        let mut c = self.pool.acquire().await?;
+        linking::verify(&mut c, &id, now()).await
+    }
+
+    async fn verified_persons(&self, id: Identifier) -> Result<Vec<(ProviderId, PersonId)>> {
+        let mut c = self.pool.acquire().await?;
+        linking::verified_persons(&mut c, &id).await
     }
 
     async fn insert_touchpoints(

@@ -4,6 +4,7 @@
 //! finds waiting rows through the id range each batch left in `waiting_batches`.
 //! Also the quarantine and tracking plans.
 
+use super::linking;
 use super::rows::{self, Micros, as_stored, micros};
 use super::store::resolve_subject;
 use crate::{Outcome, QuarantineFilter, Quarantined, Result, Stitch, StoreError};
@@ -14,7 +15,7 @@ use motesplats_core::{
     FieldError, Identifier, NewTouchpoint, PageRequest, ProfileId, ProviderId, Touchpoint,
 };
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use uuid::Uuid;
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String> {
@@ -66,6 +67,7 @@ pub fn insert(
          ON CONFLICT (provider_id, event_id) WHERE event_id IS NOT NULL DO NOTHING",
     )?;
     let mut known_profiles: HashSet<ProfileId> = HashSet::new();
+    let mut touched = BTreeSet::new();
     let mut waiting: Option<(Uuid, Uuid)> = None;
     let mut out = Vec::with_capacity(new.len());
     for Prepared {
@@ -78,7 +80,7 @@ pub fn insert(
         let (profile, identifiers) = match &t.subject {
             Subject::Profile(id) => {
                 if !known_profiles.contains(id) {
-                    match resolve_subject(c, provider, &t.subject, received_at) {
+                    match resolve_subject(c, provider, &t.subject, received_at, &mut touched) {
                         Ok(_) => known_profiles.insert(*id),
                         Err(StoreError::Invalid(e)) => {
                             out.push(Outcome::Rejected(e));
@@ -116,7 +118,9 @@ pub fn insert(
             continue;
         }
         let profile = match (profile, identifiers, stitch) {
-            (None, Some(ids), Stitch::Now) => Some(place(c, provider, t.id.0, ids, received_at)?),
+            (None, Some(ids), Stitch::Now) => {
+                Some(place(c, provider, t.id.0, ids, received_at, &mut touched)?)
+            }
             (None, Some(_), Stitch::Later) => {
                 let id = t.id.0;
                 waiting = Some(waiting.map_or((id, id), |(lo, hi)| (lo.min(id), hi.max(id))));
@@ -147,6 +151,7 @@ pub fn insert(
         )?
         .execute(params![provider.0, first, last])?;
     }
+    linking::relink(c, crate::linking::rules(), provider, touched, received_at)?;
     Ok(out)
 }
 
@@ -157,8 +162,15 @@ fn place(
     id: Uuid,
     ids: &[Identifier],
     at: DateTime<Utc>,
+    touched: &mut BTreeSet<ProfileId>,
 ) -> Result<ProfileId> {
-    let profile = resolve_subject(c, provider, &Subject::Identifiers(ids.to_vec()), at)?;
+    let profile = resolve_subject(
+        c,
+        provider,
+        &Subject::Identifiers(ids.to_vec()),
+        at,
+        touched,
+    )?;
     c.prepare_cached(
         "UPDATE touchpoints SET profile_id = ?3, identifiers = NULL WHERE provider_id = ?1 AND id = ?2",
     )?
@@ -203,12 +215,14 @@ pub fn resolve_pending(c: &Connection, limit: u32) -> Result<usize> {
             .collect::<rusqlite::Result<_>>()?;
         let finished = waiting.len() <= room;
         waiting.truncate(room);
+        let mut touched = BTreeSet::new();
         for (id, identifiers) in &waiting {
             let ids: Vec<Identifier> = serde_json::from_str(identifiers).map_err(|_| {
                 StoreError::Backend("unreadable identifiers of a waiting touchpoint".into())
             })?;
-            place(c, provider, *id, &ids, at)?;
+            place(c, provider, *id, &ids, at, &mut touched)?;
         }
+        linking::relink(c, crate::linking::rules(), provider, touched, at)?;
         if finished {
             done.execute([seq])?;
         }

@@ -8,6 +8,7 @@ mod attachments;
 pub(crate) mod coding;
 mod customers;
 mod ingest;
+mod linking;
 mod projects;
 mod rows;
 mod store;
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0008_key_kind_check.sql"),
     include_str!("../../migrations/sqlite/0009_survey_trust.sql"),
     include_str!("../../migrations/sqlite/0010_occurred_on.sql"),
+    include_str!("../../migrations/sqlite/0011_identity.sql"),
 ];
 
 const READERS: usize = 4;

@@ -2,7 +2,7 @@
 
 use super::SqliteStore;
 use super::rows::{self, Micros, as_stored, micros};
-use super::{attachments, coding, customers, ingest, projects, surveys};
+use super::{attachments, coding, customers, ingest, linking, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind, NewApiKey,
     Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result,
@@ -12,6 +12,7 @@ use crate::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
+use motesplats_core::identity::Decision;
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::touchpoint::Subject;
@@ -22,6 +23,7 @@ use motesplats_core::{
 };
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 fn origins_from(text: &str) -> Result<Vec<String>> {
@@ -32,41 +34,16 @@ fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
-fn insert_identifier(
-    c: &Connection,
-    provider: ProviderId,
-    profile: ProfileId,
-    id: &Identifier,
-) -> Result<()> {
-    let holder: Option<Uuid> = c
-        .prepare_cached("SELECT profile_id FROM identifiers WHERE provider_id = ?1 AND kind = ?2 AND value = ?3")?
-        .query_row(params![provider.0, id.kind.as_str(), id.value], |r| r.get(0))
-        .optional()?;
-    match holder {
-        Some(p) if p == profile.0 => Ok(()),
-        Some(p) => Err(StoreError::Conflict(Invalid::one(
-            "identifiers",
-            motesplats_core::Reason::AlreadyHeld {
-                kind: id.kind.to_string(),
-                value: id.value.clone(),
-                profile: p.to_string(),
-            },
-        ))),
-        None => {
-            c.prepare_cached("INSERT INTO identifiers (provider_id, kind, value, profile_id) VALUES (?1, ?2, ?3, ?4)")?
-                .execute(params![provider.0, id.kind.as_str(), id.value, profile.0])?;
-            Ok(())
-        }
-    }
-}
-
+/// Writes a profile, a person of its own (its id is the profile's), and its
+/// identifiers; returns it with the profiles whose persons its identifiers may change.
 fn insert_profile(
     c: &Connection,
     provider: ProviderId,
     p: &NewProfile,
     at: DateTime<Utc>,
+    touched: &mut BTreeSet<ProfileId>,
 ) -> Result<Profile> {
-    let person = PersonId::new();
+    let person = PersonId(p.id.0);
     c.prepare_cached("INSERT INTO persons (id, created_at) VALUES (?1, ?2)")?
         .execute(params![person.0, micros(at)])?;
     let attributes = serde_json::Value::Object(p.attributes.clone()).to_string();
@@ -82,8 +59,9 @@ fn insert_profile(
         attributes,
         micros(at)
     ])?;
+    let rules = crate::linking::rules();
     for id in &p.identifiers {
-        insert_identifier(c, provider, p.id, id)?;
+        touched.extend(linking::attach(c, rules, provider, p.id, id)?);
     }
     Ok(Profile {
         id: p.id,
@@ -96,13 +74,16 @@ fn insert_profile(
     })
 }
 
-/// Finds the profile for a touchpoint's subject, stitching by exact identifier within
-/// the provider and creating a profile when none matches.
+/// Finds the profile for a touchpoint's subject: the one named, or the holder
+/// `linking::choose` picks among its identifiers' holders (a new profile when none
+/// holds any), which then carries them all. Adds the profiles whose persons may
+/// change to `touched`.
 pub(super) fn resolve_subject(
     c: &Connection,
     provider: ProviderId,
     subject: &Subject,
     at: DateTime<Utc>,
+    touched: &mut BTreeSet<ProfileId>,
 ) -> Result<ProfileId> {
     match subject {
         Subject::Profile(id) => {
@@ -118,44 +99,27 @@ pub(super) fn resolve_subject(
             })
         }
         Subject::Identifiers(ids) => {
-            let mut lookup =
-                c.prepare_cached("SELECT profile_id FROM identifiers WHERE provider_id = ?1 AND kind = ?2 AND value = ?3")?;
+            let rules = crate::linking::rules();
             let holders = ids
                 .iter()
-                .map(|id| {
-                    lookup
-                        .query_row(params![provider.0, id.kind.as_str(), id.value], |r| {
-                            r.get::<_, Uuid>(0)
-                        })
-                        .optional()
-                })
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            match holders.iter().flatten().next() {
-                Some(p) => {
-                    let profile = ProfileId(*p);
-                    // Identifiers seen together with a known one join its profile, unless
-                    // another profile already holds them (the identity engine decides then).
-                    let mut attach = c.prepare_cached(
-                        "INSERT OR IGNORE INTO identifiers (provider_id, kind, value, profile_id) VALUES (?1, ?2, ?3, ?4)",
-                    )?;
-                    for (id, _) in ids.iter().zip(&holders).filter(|(_, h)| h.is_none()) {
-                        attach.execute(params![
-                            provider.0,
-                            id.kind.as_str(),
-                            id.value,
-                            profile.0
-                        ])?;
+                .map(|i| linking::holders(c, rules, provider, i))
+                .collect::<Result<Vec<_>>>()?;
+            match crate::linking::choose(rules, ids, &holders) {
+                Some(profile) => {
+                    for i in ids {
+                        touched.extend(linking::attach(c, rules, provider, profile, i)?);
                     }
                     Ok(profile)
                 }
                 None => {
+                    // Nobody holds any of them: a person of its own, nothing to relink.
                     let new = NewProfile {
                         id: ProfileId::new(),
                         display_name: None,
                         identifiers: ids.clone(),
                         attributes: Default::default(),
                     };
-                    Ok(insert_profile(c, provider, &new, at)?.id)
+                    Ok(insert_profile(c, provider, &new, at, &mut BTreeSet::new())?.id)
                 }
             }
         }
@@ -488,9 +452,13 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Profile>> {
         self.write(move |c| {
             let at = now();
-            new.iter()
-                .map(|p| insert_profile(c, provider, p, at))
-                .collect()
+            let mut touched = BTreeSet::new();
+            let made = new
+                .iter()
+                .map(|p| insert_profile(c, provider, p, at, &mut touched))
+                .collect::<Result<Vec<_>>>()?;
+            linking::relink(c, crate::linking::rules(), provider, touched, at)?;
+            Ok(made)
         })
         .await
     }
@@ -563,7 +531,9 @@ impl Store for SqliteStore {
             if rows::profile_by_id(c, provider, profile)?.is_none() {
                 return Err(StoreError::NotFound);
             }
-            insert_identifier(c, provider, profile, &id)?;
+            let rules = crate::linking::rules();
+            let touched = linking::attach(c, rules, provider, profile, &id)?;
+            linking::relink(c, rules, provider, touched.into_iter().collect(), now())?;
             rows::profile_by_id(c, provider, profile)?.ok_or(StoreError::NotFound)
         })
         .await
@@ -617,6 +587,61 @@ impl Store for SqliteStore {
         );
         self.write(move |c| rows::log_access(c, &log)).await?;
         Ok(Person::group(profiles))
+    }
+
+    async fn decide(
+        &self,
+        provider: ProviderId,
+        decision: Decision,
+        by: Option<UserId>,
+    ) -> Result<()> {
+        self.write(move |c| {
+            let rules = crate::linking::rules();
+            linking::decide(c, rules, provider, decision, by.map(|u| u.0), now())
+        })
+        .await
+    }
+
+    async fn identity(
+        &self,
+        reader: ProviderId,
+        profile: ProfileId,
+    ) -> Result<Option<crate::linking::Component>> {
+        let component = self
+            .read(move |c| linking::walk(c, crate::linking::rules(), reader, [profile]))
+            .await?;
+        if component.before.is_empty() {
+            return Ok(None);
+        }
+        let log = AccessEntry::for_reads(
+            reader,
+            "identity",
+            component.before.iter().map(|(p, person)| (*person, *p)),
+        );
+        self.write(move |c| rows::log_access(c, &log)).await?;
+        Ok(Some(component))
+    }
+
+    async fn identity_history(
+        &self,
+        reader: ProviderId,
+        profiles: Vec<ProfileId>,
+    ) -> Result<Vec<crate::IdentityEvent>> {
+        self.read(move |c| linking::history(c, reader, &profiles))
+            .await
+    }
+
+    async fn relink(&self, provider: ProviderId) -> Result<usize> {
+        self.write(move |c| linking::relink_all(c, crate::linking::rules(), provider, now()))
+            .await
+    }
+
+    async fn verify_identifier(&self, id: Identifier) -> Result<()> {
+        self.write(move |c| linking::verify(c, &id, now())).await
+    }
+
+    async fn verified_persons(&self, id: Identifier) -> Result<Vec<(ProviderId, PersonId)>> {
+        self.read(move |c| linking::verified_persons(c, &id)).await
     }
 
     async fn insert_touchpoints(

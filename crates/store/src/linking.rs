@@ -1,0 +1,277 @@
+//! Stitching profiles into persons, the same for both backends: which profile an
+//! arriving touchpoint lands on ([`choose`]), the walk that gathers the part of a
+//! provider's identity graph a change can reach ([`Walk`]), and what the engine's
+//! answer changes ([`Component::relink`]). The backends only run the queries.
+//!
+//! A person's id is the id of its smallest profile (the engine's key), so a new
+//! profile is a person of its own and two providers' persons never share an id.
+
+use chrono::{DateTime, Utc};
+use motesplats_core::identity::{
+    self, Decision, Evidence, Observation, Refusal, Resolution, Rules,
+};
+use motesplats_core::{Identifier, PersonId, ProfileId};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use utoipa::ToSchema;
+
+/// The rules every provider's profiles are stitched by.
+pub fn rules() -> &'static Rules {
+    static RULES: std::sync::LazyLock<Rules> = std::sync::LazyLock::new(Rules::default);
+    &RULES
+}
+
+/// How many holders of `identifier` a lookup needs: one past the cap tells that it
+/// is shared, and one more tells that it was shared already before this arrival.
+pub fn lookup_limit(rules: &Rules, identifier: &Identifier) -> usize {
+    rules.rule(identifier.kind).cap + 2
+}
+
+/// Whether `identifier` can join profiles at all (a merging kind, no placeholder).
+fn merging(rules: &Rules, identifier: &Identifier) -> bool {
+    rules.rule(identifier.kind).merges && !rules.is_placeholder(&identifier.value)
+}
+
+/// The profile a touchpoint carrying `ids` lands on, given the holders of each
+/// (`holders[i]` for `ids[i]`, sorted, at most [`lookup_limit`]); `None`: a new
+/// profile. The holder that carries the most of the touchpoint's unshared
+/// identifiers, weighed by priority, wins, the smallest id on a tie; when only
+/// shared identifiers or placeholders are held, the smallest holder of the first
+/// held one, so a family tablet's events do not each make a profile.
+pub fn choose(rules: &Rules, ids: &[Identifier], holders: &[Vec<ProfileId>]) -> Option<ProfileId> {
+    let mut score: BTreeMap<ProfileId, u32> = BTreeMap::new();
+    for (id, on) in ids.iter().zip(holders) {
+        let rule = rules.rule(id.kind);
+        if merging(rules, id) && on.len() <= rule.cap {
+            for p in on {
+                *score.entry(*p).or_default() += u32::from(rule.priority) + 1;
+            }
+        }
+    }
+    let best = score
+        .into_iter()
+        .max_by(|(p, s), (q, t)| s.cmp(t).then(q.cmp(p)))
+        .map(|(p, _)| p);
+    best.or_else(|| holders.iter().find_map(|on| on.first().copied()))
+}
+
+/// The profiles whose persons may change when `profile` newly carries `identifier`,
+/// now held by `holders` (sorted, at most [`lookup_limit`], `profile` among them).
+pub fn touched_by(
+    rules: &Rules,
+    identifier: &Identifier,
+    profile: ProfileId,
+    holders: &[ProfileId],
+) -> Vec<ProfileId> {
+    let rule = rules.rule(identifier.kind);
+    if !merging(rules, identifier) {
+        return Vec::new();
+    }
+    if (2..=rule.cap + 1).contains(&holders.len()) {
+        // It joins them now, or it has just become shared and must part them.
+        holders.to_vec()
+    } else if rule.per_person != usize::MAX {
+        // One more value of a limited kind may forbid a join the person rests on.
+        vec![profile]
+    } else {
+        Vec::new()
+    }
+}
+
+/// What a backend tells the walk about some profiles.
+#[derive(Debug, Default)]
+pub struct ProfileFacts {
+    /// Every identifier they carry.
+    pub observations: Vec<Observation>,
+    /// Their persons now, and every other profile of those persons.
+    pub persons: Vec<(ProfileId, PersonId)>,
+    /// The decisions that name any of them.
+    pub decisions: Vec<Decision>,
+}
+
+/// Gathers the part of the graph reachable from some profiles: through unshared
+/// merging identifiers, the persons they are in now, and decisions to join. Shared
+/// identifiers are not followed (they join nobody), so a "null" on a hundred
+/// thousand profiles costs one lookup.
+pub struct Walk {
+    rules: &'static Rules,
+    seen: BTreeSet<ProfileId>,
+    frontier: BTreeSet<ProfileId>,
+    asked: BTreeSet<Identifier>,
+    component: Component,
+}
+
+/// One connected part of a provider's identity graph, with what it was before.
+#[derive(Debug, Default)]
+pub struct Component {
+    pub observations: Vec<Observation>,
+    pub decisions: BTreeSet<Decision>,
+    pub shared: BTreeSet<Identifier>,
+    pub before: BTreeMap<ProfileId, PersonId>,
+}
+
+impl Walk {
+    pub fn new(rules: &'static Rules, touched: impl IntoIterator<Item = ProfileId>) -> Self {
+        Walk {
+            rules,
+            seen: BTreeSet::new(),
+            frontier: touched.into_iter().collect(),
+            asked: BTreeSet::new(),
+            component: Component::default(),
+        }
+    }
+
+    /// The profiles to ask about next; `None` once the walk is done.
+    pub fn next(&mut self) -> Option<Vec<ProfileId>> {
+        let next: Vec<ProfileId> = std::mem::take(&mut self.frontier)
+            .into_iter()
+            .filter(|p| self.seen.insert(*p))
+            .collect();
+        (!next.is_empty()).then_some(next)
+    }
+
+    /// Learns what the backend found about the profiles `next` gave; returns the
+    /// identifiers whose holders it must look up next (at most [`lookup_limit`]).
+    pub fn learn(&mut self, facts: ProfileFacts) -> Vec<Identifier> {
+        let mut ask = Vec::new();
+        for o in &facts.observations {
+            if merging(self.rules, &o.identifier) && self.asked.insert(o.identifier.clone()) {
+                ask.push(o.identifier.clone());
+            }
+        }
+        self.component.observations.extend(facts.observations);
+        for (profile, person) in facts.persons {
+            self.component.before.insert(profile, person);
+            self.frontier.insert(profile);
+        }
+        for d in facts.decisions {
+            if let Decision::Same { a, b } = d {
+                self.frontier.extend([a, b]);
+            }
+            self.component.decisions.insert(d);
+        }
+        ask
+    }
+
+    /// Learns the holders of identifiers `learn` asked for.
+    pub fn holders(&mut self, holders: Vec<(Identifier, Vec<ProfileId>)>) {
+        for (identifier, on) in holders {
+            if on.len() > self.rules.rule(identifier.kind).cap {
+                self.component.shared.insert(identifier);
+            } else {
+                self.frontier.extend(on);
+            }
+        }
+    }
+
+    pub fn finish(self) -> Component {
+        self.component
+    }
+}
+
+/// One entry of a person's merge history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct IdentityEvent {
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+/// What happened to two profiles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    /// `from` and `to`, of different persons before, became one person.
+    Merged {
+        from: ProfileId,
+        to: ProfileId,
+        evidence: Evidence,
+    },
+    /// `profile` left the person it was in with `from`.
+    Split {
+        from: ProfileId,
+        profile: ProfileId,
+        /// What keeps them apart now, when a rule or decision says it.
+        why: Option<Refusal>,
+    },
+}
+
+impl Change {
+    /// The two profiles it names, smaller first.
+    pub fn profiles(&self) -> (ProfileId, ProfileId) {
+        let (a, b) = match self {
+            Change::Merged { from, to, .. } => (*from, *to),
+            Change::Split { from, profile, .. } => (*from, *profile),
+        };
+        (a.min(b), a.max(b))
+    }
+}
+
+/// What a component's relinking writes.
+#[derive(Debug, Default)]
+pub struct Relinked {
+    /// Profiles whose person changes, with the new person.
+    pub moves: Vec<(ProfileId, PersonId)>,
+    pub changes: Vec<Change>,
+}
+
+impl Component {
+    /// The engine's answer over the component (shared identifiers left out: they
+    /// join nobody).
+    pub fn resolve(&self, rules: &Rules) -> Resolution {
+        let observations: Vec<Observation> = self
+            .observations
+            .iter()
+            .filter(|o| !self.shared.contains(&o.identifier))
+            .cloned()
+            .collect();
+        let decisions: Vec<Decision> = self.decisions.iter().copied().collect();
+        identity::resolve(&observations, &decisions, rules)
+    }
+
+    /// What changes: every profile's new person, a merge for each link between two
+    /// former persons, a split for each profile that left its former person's key.
+    pub fn relink(&self, rules: &Rules) -> Relinked {
+        let r = self.resolve(rules);
+        let person = |p: ProfileId| PersonId(r.person_of(p).unwrap_or(p).0);
+        let mut out = Relinked::default();
+        for (&profile, &was) in &self.before {
+            let now = person(profile);
+            if now != was {
+                out.moves.push((profile, now));
+            }
+        }
+        for link in r.links() {
+            let was = |p| self.before.get(&p).copied().unwrap_or(PersonId(p.0));
+            if was(link.from) != was(link.to) {
+                out.changes.push(Change::Merged {
+                    from: link.from,
+                    to: link.to,
+                    evidence: link.evidence.clone(),
+                });
+            }
+        }
+        // A profile that no longer shares a person with its former key has left it.
+        for (&profile, &was) in &self.before {
+            let key = ProfileId(was.0);
+            if profile != key && self.before.contains_key(&key) && person(profile) != person(key) {
+                // The refused join between the two sides, if a rule or decision made one.
+                let sides = [person(profile), person(key)];
+                let why = r
+                    .conflicts()
+                    .iter()
+                    .find(|c| {
+                        let (a, b) = (person(c.a), person(c.b));
+                        a != b && sides.contains(&a) && sides.contains(&b)
+                    })
+                    .map(|c| c.why.clone());
+                out.changes.push(Change::Split {
+                    from: key,
+                    profile,
+                    why,
+                });
+            }
+        }
+        out
+    }
+}

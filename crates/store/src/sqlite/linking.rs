@@ -1,0 +1,287 @@
+//! Identity on SQLite: the queries behind `crate::linking` (where a touchpoint lands,
+//! what a change reaches, what relinking writes), the decisions people make, the
+//! merge history and the identifiers people verified.
+
+use super::rows::{self, Micros, micros};
+use crate::linking::{self, Change, IdentityEvent, ProfileFacts, Walk};
+use crate::{Result, StoreError};
+use chrono::{DateTime, Utc};
+use motesplats_core::identity::{Decision, Observation, Rules};
+use motesplats_core::{Identifier, IdentifierKind, PersonId, ProfileId, ProviderId};
+use rusqlite::{Connection, params};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+fn identifier(kind: String, value: String) -> Result<Identifier> {
+    let kind = IdentifierKind::parse(&kind)
+        .map_err(|_| StoreError::Backend("unreadable identifier kind".into()))?;
+    Ok(Identifier { kind, value })
+}
+
+/// The holders of `id`, smallest first, at most `linking::lookup_limit`.
+pub fn holders(
+    c: &Connection,
+    rules: &'static Rules,
+    provider: ProviderId,
+    id: &Identifier,
+) -> Result<Vec<ProfileId>> {
+    let found = c
+        .prepare_cached(
+            "SELECT profile_id FROM identifiers WHERE provider_id = ?1 AND kind = ?2 AND value = ?3 \
+             ORDER BY profile_id LIMIT ?4",
+        )?
+        .query_map(
+            params![
+                provider.0,
+                id.kind.as_str(),
+                id.value,
+                linking::lookup_limit(rules, id) as i64
+            ],
+            |r| Ok(ProfileId(r.get(0)?)),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(found)
+}
+
+/// Records that `profile` carries `id`; returns the profiles whose persons this may
+/// change (none when it carried it already).
+pub fn attach(
+    c: &Connection,
+    rules: &'static Rules,
+    provider: ProviderId,
+    profile: ProfileId,
+    id: &Identifier,
+) -> Result<Vec<ProfileId>> {
+    let added = c
+        .prepare_cached(
+            "INSERT OR IGNORE INTO identifiers (provider_id, kind, value, profile_id) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![provider.0, id.kind.as_str(), id.value, profile.0])?;
+    if added == 0 {
+        return Ok(Vec::new());
+    }
+    let on = holders(c, rules, provider, id)?;
+    Ok(linking::touched_by(rules, id, profile, &on))
+}
+
+/// Resolves the persons of everything `touched` can reach and writes what changed.
+pub fn relink(
+    c: &Connection,
+    rules: &'static Rules,
+    provider: ProviderId,
+    touched: BTreeSet<ProfileId>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    if touched.is_empty() {
+        return Ok(());
+    }
+    let component = walk(c, rules, provider, touched)?;
+    write(c, provider, component.relink(rules), at)
+}
+
+/// The part of the provider's graph reachable from `start`.
+pub fn walk(
+    c: &Connection,
+    rules: &'static Rules,
+    provider: ProviderId,
+    start: impl IntoIterator<Item = ProfileId>,
+) -> Result<linking::Component> {
+    let mut walk = Walk::new(rules, start);
+    while let Some(profiles) = walk.next() {
+        let ask = walk.learn(facts(c, provider, &profiles)?);
+        let mut found = Vec::with_capacity(ask.len());
+        for id in ask {
+            let on = holders(c, rules, provider, &id)?;
+            found.push((id, on));
+        }
+        walk.holders(found);
+    }
+    Ok(walk.finish())
+}
+
+fn facts(c: &Connection, provider: ProviderId, profiles: &[ProfileId]) -> Result<ProfileFacts> {
+    let mut out = ProfileFacts::default();
+    let mut carried = c.prepare_cached(
+        "SELECT kind, value FROM identifiers WHERE profile_id = ?1 AND provider_id = ?2",
+    )?;
+    let mut mates = c.prepare_cached(
+        "SELECT id, person_id FROM profiles WHERE provider_id = ?1 AND person_id = \
+         (SELECT person_id FROM profiles WHERE id = ?2 AND provider_id = ?1)",
+    )?;
+    let mut decided = c.prepare_cached(
+        "SELECT a, b, same FROM identity_decisions WHERE provider_id = ?1 AND (a = ?2 OR b = ?2)",
+    )?;
+    for p in profiles {
+        for row in carried.query_map(params![p.0, provider.0], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })? {
+            let (kind, value) = row?;
+            out.observations.push(Observation {
+                profile: *p,
+                identifier: identifier(kind, value)?,
+            });
+        }
+        for row in mates.query_map(params![provider.0, p.0], |r| {
+            Ok((ProfileId(r.get(0)?), PersonId(r.get(1)?)))
+        })? {
+            out.persons.push(row?);
+        }
+        for row in decided.query_map(params![provider.0, p.0], |r| {
+            Ok(decision(
+                ProfileId(r.get(0)?),
+                ProfileId(r.get(1)?),
+                r.get(2)?,
+            ))
+        })? {
+            out.decisions.push(row?);
+        }
+    }
+    Ok(out)
+}
+
+fn decision(a: ProfileId, b: ProfileId, same: bool) -> Decision {
+    if same {
+        Decision::Same { a, b }
+    } else {
+        Decision::Apart { a, b }
+    }
+}
+
+/// Moves profiles to their new persons and appends the changes to the history.
+pub fn write(
+    c: &Connection,
+    provider: ProviderId,
+    relinked: linking::Relinked,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let mut person =
+        c.prepare_cached("UPDATE profiles SET person_id = ?3 WHERE provider_id = ?1 AND id = ?2")?;
+    for (profile, to) in relinked.moves {
+        person.execute(params![provider.0, profile.0, to.0])?;
+    }
+    let mut event = c.prepare_cached(
+        "INSERT INTO identity_events (provider_id, a, b, at, change) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for change in relinked.changes {
+        let (a, b) = change.profiles();
+        let text =
+            serde_json::to_string(&change).map_err(|e| StoreError::Backend(e.to_string()))?;
+        event.execute(params![provider.0, a.0, b.0, micros(at), text])?;
+    }
+    Ok(())
+}
+
+/// Records a person's decision about two profiles (replacing any earlier one about
+/// the pair) and relinks them. `NotFound` unless both are the provider's.
+pub fn decide(
+    c: &Connection,
+    rules: &'static Rules,
+    provider: ProviderId,
+    decision: Decision,
+    by: Option<Uuid>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let (Decision::Same { a, b } | Decision::Apart { a, b }) = decision;
+    for p in [a, b] {
+        if rows::profile_by_id(c, provider, p)?.is_none() {
+            return Err(StoreError::NotFound);
+        }
+    }
+    c.prepare_cached(
+        "INSERT INTO identity_decisions (provider_id, a, b, same, decided_by, decided_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (provider_id, a, b) DO UPDATE SET \
+         same = excluded.same, decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+    )?
+    .execute(params![
+        provider.0,
+        a.min(b).0,
+        a.max(b).0,
+        matches!(decision, Decision::Same { .. }),
+        by,
+        micros(at)
+    ])?;
+    relink(c, rules, provider, BTreeSet::from([a, b]), at)
+}
+
+/// The merge history of these profiles, oldest first.
+pub fn history(
+    c: &Connection,
+    provider: ProviderId,
+    profiles: &[ProfileId],
+) -> Result<Vec<IdentityEvent>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT seq, at, change FROM identity_events WHERE provider_id = ?1 AND (a = ?2 OR b = ?2)",
+    )?;
+    let mut found = std::collections::BTreeMap::new();
+    for p in profiles {
+        for row in stmt.query_map(params![provider.0, p.0], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Micros>(1)?.0,
+                r.get::<_, String>(2)?,
+            ))
+        })? {
+            let (seq, at, text) = row?;
+            found.insert(seq, (at, text));
+        }
+    }
+    found
+        .into_values()
+        .map(|(at, text)| {
+            let change: Change = serde_json::from_str(&text)
+                .map_err(|_| StoreError::Backend("unreadable identity event".into()))?;
+            Ok(IdentityEvent { at, change })
+        })
+        .collect()
+}
+
+/// Rebuilds every person of the provider from its identifiers and decisions.
+pub fn relink_all(
+    c: &Connection,
+    rules: &'static Rules,
+    provider: ProviderId,
+    at: DateTime<Utc>,
+) -> Result<usize> {
+    let all: Vec<ProfileId> = c
+        .prepare_cached("SELECT id FROM profiles WHERE provider_id = ?1 ORDER BY id")?
+        .query_map([provider.0], |r| Ok(ProfileId(r.get(0)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut done = BTreeSet::new();
+    let mut moved = 0;
+    for p in all {
+        if done.contains(&p) {
+            continue;
+        }
+        let component = walk(c, rules, provider, [p])?;
+        done.extend(component.before.keys().copied());
+        let relinked = component.relink(rules);
+        moved += relinked.moves.len();
+        write(c, provider, relinked, at)?;
+    }
+    Ok(moved)
+}
+
+/// Marks an identifier as verified by the person it belongs to.
+pub fn verify(c: &Connection, id: &Identifier, at: DateTime<Utc>) -> Result<()> {
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO verified_identifiers (kind, value, verified_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![id.kind.as_str(), id.value, micros(at)])?;
+    Ok(())
+}
+
+/// Every provider's person carrying `id`, if the person verified it; none otherwise.
+pub fn verified_persons(c: &Connection, id: &Identifier) -> Result<Vec<(ProviderId, PersonId)>> {
+    let found = c
+        .prepare_cached(
+            "SELECT DISTINCT p.provider_id, p.person_id FROM verified_identifiers v, providers pr \
+             JOIN identifiers i ON i.provider_id = pr.id AND i.kind = v.kind AND i.value = v.value \
+             JOIN profiles p ON p.id = i.profile_id \
+             WHERE v.kind = ?1 AND v.value = ?2 ORDER BY p.provider_id, p.person_id",
+        )?
+        .query_map(params![id.kind.as_str(), id.value], |r| {
+            Ok((ProviderId(r.get(0)?), PersonId(r.get(1)?)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(found)
+}
