@@ -74,6 +74,23 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         loaded.touchpoints,
         started.elapsed().as_secs_f64()
     );
+    for provider in store.providers().await? {
+        let truth = store.identity_truth(provider.id).await?;
+        let score = motesplats_core::identity::score(&truth);
+        let persons = truth
+            .iter()
+            .map(|t| t.0)
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        println!(
+            "{}: {} profiles are {persons} persons; against the truth precision {:.3}, recall {:.3}, {} false merges",
+            provider.name,
+            truth.len(),
+            score.precision(),
+            score.recall(),
+            score.false_pairs()
+        );
+    }
     println!(
         "the café: {} research project with every step done, {} surveys, {} responses, {} codings",
         loaded.projects, loaded.surveys, loaded.responses, loaded.codings
@@ -168,12 +185,25 @@ async fn load(
         let humans = chunk.truth.len();
         // Before the rows are sorted by id: the surveys read each profile's journeys.
         journeys.add(&chunk.touchpoints[cafe]);
-        for ((&provider, profiles), mut touchpoints) in
-            members.iter().zip(chunk.profiles).zip(chunk.touchpoints)
+        // Who is who, by the human's number in the world.
+        let mut truth = vec![Vec::new(); members.len()];
+        for (n, profiles) in chunk.truth.iter().enumerate() {
+            for &(p, profile) in profiles {
+                truth[p].push((profile, (loaded.people + n) as u64));
+            }
+        }
+        for (((&provider, profiles), mut touchpoints), truth) in members
+            .iter()
+            .zip(chunk.profiles)
+            .zip(chunk.touchpoints)
+            .zip(truth)
         {
             loaded.profiles += profiles.len();
             loaded.touchpoints += touchpoints.len();
+            // The same linking path as live traffic: each profile joins the persons
+            // its identifiers reach as it is written.
             store.create_profiles(provider, profiles).await?;
+            store.set_identity_truth(provider, truth).await?;
             // In id order the chunk's rows go into the table in one pass over it, not
             // back and forth.
             touchpoints.sort_unstable_by_key(|t| t.id);

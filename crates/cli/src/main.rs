@@ -4,6 +4,7 @@
 mod backup;
 mod bench;
 mod demo;
+mod identity;
 mod import;
 mod project;
 mod provider;
@@ -43,6 +44,12 @@ enum Command {
     },
     /// Import touchpoints from a CSV or NDJSON file (exports of tills, booking systems, CRMs).
     Import(import::Args),
+    /// Rebuild a provider's persons from scratch: its profiles stitched by the identifiers
+    /// they carry, every decision to join or keep apart kept.
+    Link(identity::LinkArgs),
+    /// Say why two profiles are one person (the chain of identifiers or decisions), or
+    /// what keeps them apart.
+    Why(identity::WhyArgs),
     /// Manage providers.
     Provider {
         #[command(subcommand)]
@@ -93,6 +100,8 @@ fn main() -> anyhow::Result<()> {
             Command::Serve(args) => serve::run(args).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Import(args) => import::run(args).await,
+            Command::Link(args) => identity::link(args).await,
+            Command::Why(args) => identity::why(args).await,
             Command::Provider { command } => provider::run(command).await,
             Command::Project { command } => project::run(command).await,
             Command::Survey { command } => survey::run(command).await,

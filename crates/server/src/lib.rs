@@ -10,6 +10,7 @@ pub mod client;
 pub mod csv_out;
 pub mod error;
 mod headers;
+pub mod identity;
 pub mod ingest;
 pub mod json;
 pub mod pdf;

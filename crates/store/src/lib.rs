@@ -199,6 +199,15 @@ pub trait Store: Send + Sync + 'static {
     /// Every provider's person carrying `id` when a person verified it; none
     /// otherwise. For the person's own side, never for a provider.
     async fn verified_persons(&self, id: Identifier) -> Result<Vec<(ProviderId, PersonId)>>;
+    /// Records who is who in truth (the demo's, or a provider's labelled sample):
+    /// each profile's human, as a number.
+    async fn set_identity_truth(
+        &self,
+        provider: ProviderId,
+        truth: Vec<(ProfileId, u64)>,
+    ) -> Result<()>;
+    /// Each of the provider's profiles with a truth: its person now and its human.
+    async fn identity_truth(&self, provider: ProviderId) -> Result<Vec<(PersonId, u64)>>;
 
     // Touchpoints. Reads log access.
     /// Stores the touchpoints durably in one transaction, one outcome per touchpoint in

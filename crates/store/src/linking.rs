@@ -106,6 +106,7 @@ pub struct Walk {
 pub struct Component {
     pub observations: Vec<Observation>,
     pub decisions: BTreeSet<Decision>,
+    /// Identifiers on more profiles than their kind's cap: they join nobody.
     pub shared: BTreeSet<Identifier>,
     pub before: BTreeMap<ProfileId, PersonId>,
 }

@@ -12,6 +12,7 @@
 //! memory. How the people are cut into chunks does not change the world.
 
 pub(crate) mod journeys;
+mod mess;
 mod names;
 pub mod research;
 pub mod surveys;
@@ -187,10 +188,13 @@ struct Human {
     phone: Option<Identifier>,
     /// Made the first time a profile needs it, and then the same everywhere.
     handle: Option<Identifier>,
+    /// How records see them, and the household they may share.
+    life: mess::Life,
 }
 
 struct Generator {
     rng: ChaCha8Rng,
+    mess: mess::Mess,
     providers: Vec<ProviderState>,
     /// Local (Stockholm) midnights of the days the window touches, in Unix ms.
     midnights: Vec<i64>,
@@ -229,6 +233,7 @@ impl Generator {
         let people_ms = i64::try_from(people.max(1)).unwrap_or(i64::MAX);
         Generator {
             rng: ChaCha8Rng::seed_from_u64(seed),
+            mess: mess::Mess::new(seed),
             providers: PROVIDERS.iter().map(ProviderState::new).collect(),
             midnights,
             window,
@@ -254,10 +259,11 @@ impl Generator {
             let mut entry = Vec::with_capacity(4);
             for (p, &yes) in chosen.iter().enumerate() {
                 if yes {
-                    entry.push((p, self.profile(p, &mut human, &mut chunk)));
+                    self.profile(p, &mut human, &mut chunk, &mut entry);
                 }
             }
             chunk.truth.push(entry);
+            self.mess.lived(human.life);
         }
         chunk
     }
@@ -278,6 +284,7 @@ impl Generator {
             .random_bool(0.35)
             .then(|| self.fresh_email(first, last, birth_year, WORK_DOMAINS));
         let phone = self.rng.random_bool(0.85).then(|| self.fresh_phone());
+        let life = self.mess.life(first, last, birth_year, &email);
         Human {
             first,
             middle,
@@ -287,6 +294,7 @@ impl Generator {
             work_email,
             phone,
             handle: None,
+            life,
         }
     }
 
@@ -380,8 +388,15 @@ impl Generator {
         chosen
     }
 
-    /// Makes the human's profile at provider `p` with its journeys, into `chunk`.
-    fn profile(&mut self, p: usize, h: &mut Human, chunk: &mut Chunk) -> ProfileId {
+    /// Makes the human's profile at provider `p` with its journeys, into `chunk`, and
+    /// at the clothing shop sometimes the till's record too; each goes into `truth`.
+    fn profile(
+        &mut self,
+        p: usize,
+        h: &mut Human,
+        chunk: &mut Chunk,
+        truth: &mut Vec<(usize, ProfileId)>,
+    ) {
         let seq = self.providers[p].profile_seq;
         self.providers[p].profile_seq += 1;
         // Whole milliseconds apart, so profile ids sort by creation within a provider.
@@ -396,16 +411,111 @@ impl Generator {
         }
 
         let style = self.providers[p].spec.style;
-        let identifiers = self.identifiers(style, seq, h, used);
+        let mut identifiers = self.identifiers(style, seq, h, used);
+        self.household(p, style, seq, h, used, &mut identifiers);
         let display_name = self.display_name(style, h);
-        let attributes = self.attributes(style, &identifiers);
+        let mut attributes = self.attributes(style, &identifiers);
+        if matches!(style, Style::Clothing | Style::Hotel | Style::Bank) {
+            self.mess.attributes(&h.life, &mut attributes);
+        }
+        truth.push((p, id));
+        let till =
+            (style == Style::Clothing && self.mess.till_record()).then(|| identifiers.clone());
         chunk.profiles[p].push(NewProfile {
             id,
             display_name,
             identifiers,
             attributes,
         });
-        id
+        if let Some(web_ids) = till
+            && let Some(till) = self.till(p, id, ms, h, &web_ids, chunk)
+        {
+            truth.push((p, till));
+        }
+    }
+
+    /// The marks a household leaves on a record: the partner's e-mail where both have
+    /// a customer number of their own here, the family tablet, and the app's account
+    /// number on every app user's record.
+    fn household(
+        &mut self,
+        p: usize,
+        style: Style,
+        seq: u64,
+        h: &mut Human,
+        used: Used,
+        ids: &mut Vec<Identifier>,
+    ) {
+        let numbered = ids.iter().any(|i| i.kind == IdentifierKind::CustomerNumber);
+        if numbered {
+            h.life.numbered.push(p);
+        }
+        if let Some(family) = &h.life.household_email
+            && numbered
+            && h.life.partner_numbered.contains(&p)
+        {
+            for i in ids.iter_mut().filter(|i| **i == h.email) {
+                *i = family.clone();
+            }
+        }
+        if style == Style::Property && used.app {
+            ids.push(parse(
+                IdentifierKind::CustomerNumber,
+                &format!("A{:07}", 1_000_000 + seq),
+            ));
+            if let Some(tablet) = &h.life.tablet {
+                for i in ids
+                    .iter_mut()
+                    .filter(|i| i.kind == IdentifierKind::DeviceId)
+                {
+                    *i = tablet.clone();
+                }
+            }
+            h.life.device = ids
+                .iter()
+                .find(|i| i.kind == IdentifierKind::DeviceId)
+                .cloned();
+        }
+        ids.sort();
+        ids.dedup();
+    }
+
+    /// The till's own record of web customer `web` at provider `p`, with the
+    /// purchases made in the shop moved to it; none when there were none.
+    fn till(
+        &mut self,
+        p: usize,
+        web: ProfileId,
+        ms: i64,
+        h: &Human,
+        web_ids: &[Identifier],
+        chunk: &mut Chunk,
+    ) -> Option<ProfileId> {
+        let (rng, seq) = self.mess.next_till();
+        let till = ProfileId(v7(rng, ms, p, seq));
+        let mut moved = 0;
+        for t in chunk.touchpoints[p].iter_mut().rev() {
+            if t.subject != Subject::Profile(web) {
+                break;
+            }
+            if t.channel.as_str() == "store" {
+                t.subject = Subject::Profile(till);
+                moved += 1;
+            }
+        }
+        if moved == 0 {
+            return None;
+        }
+        let identifiers = self.mess.till_identifiers(web_ids, h.phone.as_ref());
+        let mut attributes = Map::new();
+        self.mess.attributes(&h.life, &mut attributes);
+        chunk.profiles[p].push(NewProfile {
+            id: till,
+            display_name: Some(format!("{} {}", h.first, h.last).to_uppercase()),
+            identifiers,
+            attributes,
+        });
+        Some(till)
     }
 
     /// One journey of profile `id` at provider `p`, into `out`; says which channels it

@@ -20,8 +20,20 @@ pub struct Observation {
 
 /// What a person of the provider decided about two profiles. The latest decision
 /// about a pair is the one that counts; the store keeps only that one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "decision", rename_all = "snake_case")]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(tag = "decision", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Decision {
     /// The two are one person (a review pair accepted, a manual merge).
     Same { a: ProfileId, b: ProfileId },

@@ -10,6 +10,8 @@
 //!   [`Link`]s that explain every merge (so [`Resolution::why`] can name the chain
 //!   of evidence between two profiles) and the [`Conflict`]s, joins refused by a
 //!   per-person limit or a decision to keep two apart.
+//! - `score`: [`score`], persons against the truth of who is who, pair by pair
+//!   (precision, recall, false merges), for the demo's truth and benchmarks.
 //! - `verified`: [`humans`], the only join across providers, through identifiers
 //!   the person verified themselves.
 //!
@@ -26,10 +28,12 @@
 
 mod engine;
 mod rules;
+mod score;
 #[cfg(test)]
 mod tests;
 mod verified;
 
 pub use engine::{Conflict, Decision, Evidence, Link, Observation, Refusal, Resolution, resolve};
 pub use rules::{KindRule, Rules};
+pub use score::{Score, score};
 pub use verified::{Held, humans};

@@ -6,6 +6,7 @@ mod batch;
 pub(crate) mod catalogue;
 mod channels;
 pub(crate) mod coding;
+mod identity;
 mod networks;
 mod openapi;
 mod persons;
@@ -113,6 +114,7 @@ pub fn router() -> Router<AppState> {
         .merge(channels::router())
         .merge(profiles::router())
         .merge(persons::router())
+        .merge(identity::router())
         .merge(touchpoints::router())
         .merge(batch::router())
         .merge(quarantine::router())

@@ -285,7 +285,7 @@ fn kind(path: &str, param: &str) -> &'static str {
         (_, "document") => "document",
         (_, "action") => "action",
         ("surveys" | "s", "id") => "survey",
-        ("profiles", "id") => "profile",
+        ("profiles", "id" | "other") => "profile",
         ("persons", "id") => "person",
         ("touchpoints", "id") => "touchpoint",
         ("quarantine", "id") => "quarantine",

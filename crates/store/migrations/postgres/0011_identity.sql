@@ -40,3 +40,12 @@ CREATE TABLE verified_identifiers (
     verified_at timestamptz NOT NULL,
     PRIMARY KEY (kind, value)
 );
+
+-- Who is who in truth (the demo's, or a provider's labelled sample), to score
+-- persons against.
+CREATE TABLE identity_truth (
+    profile_id uuid PRIMARY KEY REFERENCES profiles(id),
+    provider_id uuid NOT NULL REFERENCES providers(id),
+    human bigint NOT NULL
+);
+CREATE INDEX identity_truth_provider ON identity_truth (provider_id);

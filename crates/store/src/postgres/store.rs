@@ -686,6 +686,39 @@ impl Store for PgStore {
         linking::verified_persons(&mut c, &id).await
     }
 
+    async fn set_identity_truth(
+        &self,
+        provider: ProviderId,
+        truth: Vec<(ProfileId, u64)>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO identity_truth (profile_id, provider_id, human) \
+             SELECT p.id, p.provider_id, t.human FROM UNNEST($2::uuid[], $3::int8[]) AS t(id, human) \
+             JOIN profiles p ON p.id = t.id AND p.provider_id = $1 \
+             ON CONFLICT (profile_id) DO UPDATE SET human = excluded.human",
+        )
+        .bind(provider.0)
+        .bind(truth.iter().map(|t| t.0.0).collect::<Vec<_>>())
+        .bind(truth.iter().map(|t| t.1 as i64).collect::<Vec<_>>())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn identity_truth(&self, provider: ProviderId) -> Result<Vec<(PersonId, u64)>> {
+        let rows: Vec<(Uuid, i64)> = sqlx::query_as(
+            "SELECT p.person_id, t.human FROM identity_truth t \
+             JOIN profiles p ON p.id = t.profile_id WHERE t.provider_id = $1",
+        )
+        .bind(provider.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(p, h)| (PersonId(p), h as u64))
+            .collect())
+    }
+
     async fn insert_touchpoints(
         &self,
         provider: ProviderId,

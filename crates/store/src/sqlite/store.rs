@@ -644,6 +644,41 @@ impl Store for SqliteStore {
         self.read(move |c| linking::verified_persons(c, &id)).await
     }
 
+    async fn set_identity_truth(
+        &self,
+        provider: ProviderId,
+        truth: Vec<(ProfileId, u64)>,
+    ) -> Result<()> {
+        self.write(move |c| {
+            let mut put = c.prepare_cached(
+                "INSERT INTO identity_truth (profile_id, provider_id, human) \
+                 SELECT id, provider_id, ?3 FROM profiles WHERE id = ?1 AND provider_id = ?2 \
+                 ON CONFLICT (profile_id) DO UPDATE SET human = excluded.human",
+            )?;
+            for (profile, human) in truth {
+                put.execute(params![profile.0, provider.0, human as i64])?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn identity_truth(&self, provider: ProviderId) -> Result<Vec<(PersonId, u64)>> {
+        self.read(move |c| {
+            let rows = c
+                .prepare_cached(
+                    "SELECT p.person_id, t.human FROM identity_truth t \
+                     JOIN profiles p ON p.id = t.profile_id WHERE t.provider_id = ?1",
+                )?
+                .query_map([provider.0], |r| {
+                    Ok((PersonId(r.get(0)?), r.get::<_, i64>(1)? as u64))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
     async fn insert_touchpoints(
         &self,
         provider: ProviderId,
