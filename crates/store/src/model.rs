@@ -64,6 +64,8 @@ pub struct ProfileFilter {
 pub struct TouchpointFilter {
     pub page: PageRequest,
     pub profile: Option<ProfileId>,
+    /// Every profile of this person: one timeline of its story.
+    pub person: Option<PersonId>,
     pub channel: Option<ChannelKey>,
     pub kind: Option<TouchpointKind>,
     pub phase: Option<Phase>,

@@ -30,9 +30,10 @@ pub fn path_id<T: std::str::FromStr>(raw: &str) -> Result<T, ApiError> {
     raw.parse().map_err(|_| ApiError::NotFound)
 }
 
-/// Create a profile (and its person).
+/// Create a profile: a person of its own until the identifiers it carries join it
+/// to others of the caller's profiles.
 #[utoipa::path(post, path = "/profiles", tag = "profiles", request_body = ProfileInput,
-    responses((status = 201, body = Profile), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = Profile), (status = 422, body = Problem)))]
 async fn create_profile(
     State(state): State<AppState>,
     Tenant(me): Tenant,
@@ -108,7 +109,7 @@ async fn get_profile(
 /// Add an identifier to a profile.
 #[utoipa::path(post, path = "/profiles/{id}/identifiers", tag = "profiles", params(("id" = String, Path)),
     request_body = IdentifierInput,
-    responses((status = 200, body = Profile), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = Profile), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn add_identifier(
     State(state): State<AppState>,
     Tenant(me): Tenant,

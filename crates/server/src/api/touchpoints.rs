@@ -13,7 +13,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use chrono::Utc;
 use motesplats_core::invalid::Checker;
 use motesplats_core::touchpoint::{TouchpointInput, TouchpointKind, timestamp};
-use motesplats_core::{ChannelKey, PageRequest, Phase, ProfileId, Touchpoint, TouchpointId};
+use motesplats_core::{
+    ChannelKey, PageRequest, PersonId, Phase, ProfileId, Touchpoint, TouchpointId,
+};
 use motesplats_store::{Outcome, Stitch, TouchpointFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -118,6 +120,9 @@ pub struct TouchpointQuery {
     #[param(value_type = Option<uuid::Uuid>)]
     after: Option<String>,
     profile_id: Option<String>,
+    /// Every profile of this person: its whole story as one timeline.
+    #[param(value_type = Option<uuid::Uuid>)]
+    person_id: Option<String>,
     channel: Option<String>,
     kind: Option<String>,
     /// before, during or after.
@@ -134,16 +139,17 @@ impl TouchpointQuery {
     fn filter(&self) -> Result<TouchpointFilter, ApiError> {
         let mut c = Checker::new();
         let page = c.take(PageRequest::parse(self.limit, self.after.as_deref()));
-        let profile = self
-            .profile_id
-            .as_deref()
-            .and_then(|p| match p.parse::<ProfileId>() {
+        let mut id = |field: &'static str, raw: &Option<String>| {
+            raw.as_deref().and_then(|p| match p.parse::<uuid::Uuid>() {
                 Ok(id) => Some(id),
                 Err(_) => {
-                    c.fail("profile_id", motesplats_core::Reason::Uuid);
+                    c.fail(field, motesplats_core::Reason::Uuid);
                     None
                 }
-            });
+            })
+        };
+        let profile = id("profile_id", &self.profile_id).map(ProfileId);
+        let person = id("person_id", &self.person_id).map(PersonId);
         let channel = self
             .channel
             .as_deref()
@@ -183,6 +189,7 @@ impl TouchpointQuery {
         Ok(TouchpointFilter {
             page: page.unwrap_or_default(),
             profile,
+            person,
             channel,
             kind,
             phase,

@@ -12,6 +12,7 @@ pub mod i18n;
 mod labels;
 mod live;
 mod people;
+mod person;
 mod quarantine;
 pub(crate) mod refusal;
 mod research;

@@ -33,6 +33,8 @@ pub struct ProfileView {
 /// A page of a profile's touchpoints in the order they happened, cut into runs of one
 /// phase each, so each visit reads before → during → after.
 pub struct Story {
+    /// The page it pages on: a profile's or a person's.
+    pub base: String,
     pub runs: Vec<Run>,
     /// How many touchpoints a page holds, in words.
     pub page_note: String,
@@ -59,7 +61,13 @@ pub struct Moment {
 }
 
 impl Story {
-    fn of(touchpoints: &[Touchpoint], lang: Lang, words: &Vocabulary, time_zone: &str) -> Self {
+    fn of(
+        base: String,
+        touchpoints: &[Touchpoint],
+        lang: Lang,
+        words: &Vocabulary,
+        time_zone: &str,
+    ) -> Self {
         let channels = &words.channels;
         let mut runs: Vec<Run> = Vec::new();
         for t in touchpoints {
@@ -86,6 +94,7 @@ impl Story {
             }
         }
         Story {
+            base,
             runs,
             page_note: lang.t_with("story-page-size", &[("count", STORY_PAGE.into())]),
             earlier: None,
@@ -105,20 +114,27 @@ pub struct StoryQuery {
     before: Option<String>,
 }
 
+impl StoryQuery {
+    /// The cursors; `None` when either is no touchpoint id, which names no page.
+    pub fn cursors(self) -> Option<(Option<Cursor>, Option<Cursor>)> {
+        let cursor = |c: Option<String>| c.map(|c| c.parse().map(Cursor)).transpose();
+        Some((cursor(self.after).ok()?, cursor(self.before).ok()?))
+    }
+}
+
+/// Whose story: one profile's, or every profile of a person as one timeline.
+#[derive(Clone, Copy)]
+pub enum Whose {
+    Profile(ProfileId),
+    Person(PersonId),
+}
+
 #[derive(Template)]
 #[template(path = "profile.html")]
 struct ProfilePage {
     shell: Shell,
     person_id: String,
     profile: ProfileView,
-}
-
-#[derive(Template)]
-#[template(path = "person.html")]
-struct PersonPage {
-    shell: Shell,
-    person_id: String,
-    profiles: Vec<ProfileView>,
 }
 
 #[derive(Template)]
@@ -134,23 +150,27 @@ pub fn not_found(shell: Shell) -> Result<Response, ApiError> {
     Ok((StatusCode::NOT_FOUND, Html(html)).into_response())
 }
 
-/// A page of the profile's story: the first, or the one beside a touchpoint.
-async fn story(
+/// A page of a story: the first, or the one beside a touchpoint.
+pub async fn story(
     state: &AppState,
     lang: Lang,
     who: &SignedIn,
-    profile: ProfileId,
+    whose: Whose,
     words: &Vocabulary,
-    after: Option<Cursor>,
-    before: Option<Cursor>,
+    (after, before): (Option<Cursor>, Option<Cursor>),
 ) -> Result<Story, ApiError> {
+    let (profile, person, base) = match whose {
+        Whose::Profile(p) => (Some(p), None, format!("/profiles/{p}")),
+        Whose::Person(p) => (None, Some(p), format!("/persons/{p}")),
+    };
     // One more than a page tells whether there is a page beyond.
     let filter = TouchpointFilter {
         page: PageRequest {
             limit: STORY_PAGE + 1,
             after: before.or(after),
         },
-        profile: Some(profile),
+        profile,
+        person,
         by_occurrence: true,
         newest_first: before.is_some(),
         ..Default::default()
@@ -163,7 +183,7 @@ async fn story(
     if before.is_some() {
         touchpoints.reverse();
     }
-    let mut story = Story::of(&touchpoints, lang, words, &who.provider.time_zone);
+    let mut story = Story::of(base, &touchpoints, lang, words, &who.provider.time_zone);
     let first = touchpoints.first().map(|t| t.id.to_string());
     let last = touchpoints.last().map(|t| t.id.to_string());
     (story.earlier, story.later) = if before.is_some() {
@@ -205,9 +225,7 @@ pub async fn profile(
     let Ok(id) = id.parse::<ProfileId>() else {
         return not_found(shell);
     };
-    let cursor = |c: Option<String>| c.map(|c| c.parse().map(Cursor)).transpose();
-    // A cursor that is no touchpoint id names no page of this story.
-    let (Ok(after), Ok(before)) = (cursor(page.after), cursor(page.before)) else {
+    let Some(cursors) = page.cursors() else {
         return not_found(shell);
     };
     let Some(p) = state.store.profile(who.provider.id, id).await? else {
@@ -215,42 +233,12 @@ pub async fn profile(
     };
     let words = Vocabulary::of(state.store.as_ref(), who.provider.id).await?;
     let person_id = p.person_id.to_string();
-    let story = story(&state, lang, &who, p.id, &words, after, before).await?;
+    let story = story(&state, lang, &who, Whose::Profile(p.id), &words, cursors).await?;
     let profile = view(p, lang, &who, story);
     let html = ProfilePage {
         shell,
         person_id,
         profile,
-    }
-    .render()
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(Html(html).into_response())
-}
-
-pub async fn person(
-    State(state): State<AppState>,
-    lang: Lang,
-    who: SignedIn,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let path = format!("/persons/{id}");
-    let shell = Shell::signed_in(lang, &path, &who);
-    let Ok(id) = id.parse::<PersonId>() else {
-        return not_found(shell);
-    };
-    let Some(person) = state.store.person(who.provider.id, id).await? else {
-        return not_found(shell);
-    };
-    let words = Vocabulary::of(state.store.as_ref(), who.provider.id).await?;
-    let mut profiles = Vec::new();
-    for p in person.profiles {
-        let story = story(&state, lang, &who, p.id, &words, None, None).await?;
-        profiles.push(view(p, lang, &who, story));
-    }
-    let html = PersonPage {
-        shell,
-        person_id: id.to_string(),
-        profiles,
     }
     .render()
     .map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -54,7 +54,8 @@ routes! {
     get "/dashboard" SignedIn => dashboard::page;
     get "/customers" SignedIn => customers::list;
     get "/profiles/{id}" SignedIn => people::profile;
-    get "/persons/{id}" SignedIn => people::person;
+    get "/persons/{id}" SignedIn => person::page;
+    post "/persons/{id}/unmerge" SignedIn => person::unmerge;
     get "/research" SignedIn => research::pages::list;
     post "/research" SignedIn => research::forms::start;
     get "/research/{id}" SignedIn => research::pages::board;

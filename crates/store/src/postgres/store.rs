@@ -860,6 +860,10 @@ impl Store for PgStore {
             args.add(p.0).map_err(encode)?;
             sql += &format!(" AND t.profile_id = ${}", args.len());
         }
+        if let Some(p) = f.person {
+            args.add(p.0).map_err(encode)?;
+            sql += &format!(" AND p.person_id = ${}", args.len());
+        }
         if let Some(ch) = &f.channel {
             args.add(ch.as_str().to_string()).map_err(encode)?;
             sql += &format!(" AND t.channel = ${}", args.len());

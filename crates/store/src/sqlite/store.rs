@@ -795,6 +795,9 @@ impl Store for SqliteStore {
                 if let Some(p) = f.profile {
                     and("t.profile_id =", Sql::Blob(p.0.as_bytes().to_vec()));
                 }
+                if let Some(p) = f.person {
+                    and("p.person_id =", Sql::Blob(p.0.as_bytes().to_vec()));
+                }
                 if let Some(ch) = &f.channel {
                     and("t.channel =", Sql::Text(ch.as_str().into()));
                 }
