@@ -95,6 +95,8 @@ pub struct Customer {
     pub touchpoints: u64,
     /// When its latest touchpoint happened.
     pub last_seen: Option<DateTime<Utc>>,
+    /// How many of the provider's profiles its person has, itself included.
+    pub person_profiles: u64,
 }
 
 impl CustomerQuery {
@@ -103,15 +105,16 @@ impl CustomerQuery {
     pub(crate) fn page(
         &self,
         profiles: Vec<Profile>,
-        stats: Vec<(i64, Option<DateTime<Utc>>)>,
+        stats: Vec<(i64, Option<DateTime<Utc>>, i64)>,
     ) -> Vec<Customer> {
         let mut customers: Vec<Customer> = profiles
             .into_iter()
             .zip(stats)
-            .map(|(profile, (n, last_seen))| Customer {
+            .map(|(profile, (n, last_seen, siblings))| Customer {
                 profile,
                 touchpoints: n.max(0) as u64,
                 last_seen,
+                person_profiles: siblings.max(1) as u64,
             })
             .collect();
         if self.before.is_some() {

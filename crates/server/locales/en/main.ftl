@@ -446,6 +446,10 @@ customers-none = No customers found.
 customers-name = Name
 customers-touchpoints = Touchpoints
 customers-last-seen = Last seen
+customers-person-profiles = { $count ->
+    [one] 1 profile
+   *[other] { $count } profiles
+}
 customers-newer = ← Newer
 customers-older = Older →
 customers-paging = Page through the customers

@@ -434,6 +434,10 @@ customers-none = Inga kunder hittades.
 customers-name = Namn
 customers-touchpoints = Kontaktpunkter
 customers-last-seen = Senast
+customers-person-profiles = { $count ->
+    [one] 1 profil
+   *[other] { $count } profiler
+}
 customers-newer = ← Nyare
 customers-older = Äldre →
 customers-paging = Bläddra bland kunderna

@@ -2,7 +2,7 @@
 //! number or name, and page through them all. The search is read by the core as
 //! identifiers are, so it finds what stitching would.
 
-use super::i18n::Lang;
+use super::i18n::{Lang, Messages};
 use super::labels::identifier_label;
 use super::session::SignedIn;
 use super::{Shell, local_time};
@@ -34,6 +34,9 @@ struct Row {
     identifiers: Vec<(String, String)>,
     touchpoints: String,
     last_seen: Option<String>,
+    person: String,
+    /// How many profiles its person has, in words.
+    person_profiles: String,
 }
 
 #[derive(Template)]
@@ -132,6 +135,11 @@ fn row(c: Customer, lang: Lang, time_zone: &str) -> Row {
             .collect(),
         touchpoints: number::integer(c.touchpoints, lang),
         last_seen: c.last_seen.map(|t| local_time(t, time_zone)),
+        person: c.profile.person_id.to_string(),
+        person_profiles: lang.t_with(
+            "customers-person-profiles",
+            &[("count", c.person_profiles as i64)],
+        ),
     }
 }
 

@@ -162,6 +162,19 @@ async fn the_person_page_shows_why_and_unmerges_in_both_languages() {
     }
     let mut kim = Browser::new(&app.base);
     kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+    // The customer list leads from either profile to the whole person.
+    let list = kim
+        .get("/customers?q=070-123%2045%2067", "en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        list.matches(&format!("<a href=\"/persons/{web}\">2 profiles</a>"))
+            .count(),
+        2,
+        "{list}"
+    );
     let page = kim
         .get(&format!("/persons/{web}"), "sv")
         .await

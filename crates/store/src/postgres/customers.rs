@@ -17,7 +17,8 @@ pub async fn customers(
     let mut sql = format!(
         "SELECT {}, \
          (SELECT COUNT(*) FROM touchpoints t WHERE t.provider_id = $1 AND t.profile_id = p.id), \
-         (SELECT MAX(t.occurred_at) FROM touchpoints t WHERE t.provider_id = $1 AND t.profile_id = p.id) \
+         (SELECT MAX(t.occurred_at) FROM touchpoints t WHERE t.provider_id = $1 AND t.profile_id = p.id), \
+         (SELECT COUNT(*) FROM profiles o WHERE o.provider_id = $1 AND o.person_id = p.person_id) \
          FROM profiles p WHERE p.provider_id = $1",
         rows::PROFILE_COLUMNS
     );
@@ -63,7 +64,8 @@ pub async fn customers(
         profiles.push(rows::profile(r)?);
         let n: i64 = r.try_get(6)?;
         let last: Option<DateTime<Utc>> = r.try_get(7)?;
-        stats.push((n, last));
+        let siblings: i64 = r.try_get(8)?;
+        stats.push((n, last, siblings));
     }
     let profiles = rows::complete_profiles(c, profiles).await?;
     Ok(q.page(profiles, stats))

@@ -28,7 +28,8 @@ pub fn customers(
     let mut sql = format!(
         "SELECT {}, \
          (SELECT COUNT(*) FROM touchpoints t WHERE t.provider_id = ?1 AND t.profile_id = p.id), \
-         (SELECT MAX(t.occurred_at) FROM touchpoints t WHERE t.provider_id = ?1 AND t.profile_id = p.id) \
+         (SELECT MAX(t.occurred_at) FROM touchpoints t WHERE t.provider_id = ?1 AND t.profile_id = p.id), \
+         (SELECT COUNT(*) FROM profiles o WHERE o.provider_id = ?1 AND o.person_id = p.person_id) \
          FROM profiles p WHERE p.provider_id = ?1",
         rows::PROFILE_COLUMNS
     );
@@ -72,11 +73,14 @@ pub fn customers(
                 rows::profile(r)?,
                 r.get::<_, i64>(6)?,
                 r.get::<_, Option<Micros>>(7)?.map(|m| m.0),
+                r.get::<_, i64>(8)?,
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let (profile_rows, stats): (Vec<_>, Vec<_>) =
-        found.into_iter().map(|(p, n, last)| (p, (n, last))).unzip();
+    let (profile_rows, stats): (Vec<_>, Vec<_>) = found
+        .into_iter()
+        .map(|(p, n, last, o)| (p, (n, last, o)))
+        .unzip();
     let profiles = rows::complete_profiles(c, profile_rows)?;
     Ok(q.page(profiles, stats))
 }
