@@ -89,6 +89,15 @@ pub struct ProfileFacts {
     pub decisions: Vec<Decision>,
 }
 
+/// A decision as stored: the pair and whether they are one person.
+pub fn decision(a: ProfileId, b: ProfileId, same: bool) -> Decision {
+    if same {
+        Decision::Same { a, b }
+    } else {
+        Decision::Apart { a, b }
+    }
+}
+
 /// Gathers the part of the graph reachable from some profiles: through unshared
 /// merging identifiers, the persons they are in now, and decisions to join. Shared
 /// identifiers are not followed (they join nobody), so a "null" on a hundred

@@ -166,17 +166,9 @@ async fn facts(
     .await?;
     out.decisions = decided
         .into_iter()
-        .map(|(a, b, same)| decision(ProfileId(a), ProfileId(b), same))
+        .map(|(a, b, same)| linking::decision(ProfileId(a), ProfileId(b), same))
         .collect();
     Ok(out)
-}
-
-fn decision(a: ProfileId, b: ProfileId, same: bool) -> Decision {
-    if same {
-        Decision::Same { a, b }
-    } else {
-        Decision::Apart { a, b }
-    }
 }
 
 /// Moves profiles to their new persons and appends the changes to the history.

@@ -4,9 +4,9 @@
 //! finds waiting rows through the id range each batch left in `waiting_batches`.
 //! Also the quarantine and tracking plans.
 
-use super::linking;
+use super::linking::Placer;
 use super::rows::{self, Micros, as_stored, micros};
-use super::store::resolve_subject;
+use super::store::named_profile;
 use crate::{Outcome, QuarantineFilter, Quarantined, Result, Stitch, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
@@ -15,7 +15,7 @@ use motesplats_core::{
     FieldError, Identifier, NewTouchpoint, PageRequest, ProfileId, ProviderId, Touchpoint,
 };
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String> {
@@ -67,7 +67,7 @@ pub fn insert(
          ON CONFLICT (provider_id, event_id) WHERE event_id IS NOT NULL DO NOTHING",
     )?;
     let mut known_profiles: HashSet<ProfileId> = HashSet::new();
-    let mut touched = BTreeSet::new();
+    let mut placer = Placer::new(provider);
     let mut waiting: Option<(Uuid, Uuid)> = None;
     let mut out = Vec::with_capacity(new.len());
     for Prepared {
@@ -80,7 +80,7 @@ pub fn insert(
         let (profile, identifiers) = match &t.subject {
             Subject::Profile(id) => {
                 if !known_profiles.contains(id) {
-                    match resolve_subject(c, provider, &t.subject, received_at, &mut touched) {
+                    match named_profile(c, provider, *id) {
                         Ok(_) => known_profiles.insert(*id),
                         Err(StoreError::Invalid(e)) => {
                             out.push(Outcome::Rejected(e));
@@ -119,7 +119,7 @@ pub fn insert(
         }
         let profile = match (profile, identifiers, stitch) {
             (None, Some(ids), Stitch::Now) => {
-                Some(place(c, provider, t.id.0, ids, received_at, &mut touched)?)
+                Some(place(c, &mut placer, t.id.0, ids, received_at)?)
             }
             (None, Some(_), Stitch::Later) => {
                 let id = t.id.0;
@@ -151,30 +151,23 @@ pub fn insert(
         )?
         .execute(params![provider.0, first, last])?;
     }
-    linking::relink(c, crate::linking::rules(), provider, touched, received_at)?;
+    placer.relink(c, received_at)?;
     Ok(out)
 }
 
 /// Stitches one waiting touchpoint to its profile (made if none matches).
 fn place(
     c: &Connection,
-    provider: ProviderId,
+    placer: &mut Placer,
     id: Uuid,
     ids: &[Identifier],
     at: DateTime<Utc>,
-    touched: &mut BTreeSet<ProfileId>,
 ) -> Result<ProfileId> {
-    let profile = resolve_subject(
-        c,
-        provider,
-        &Subject::Identifiers(ids.to_vec()),
-        at,
-        touched,
-    )?;
+    let profile = placer.place(c, ids, at)?;
     c.prepare_cached(
         "UPDATE touchpoints SET profile_id = ?3, identifiers = NULL WHERE provider_id = ?1 AND id = ?2",
     )?
-    .execute(params![provider.0, id, profile.0])?;
+    .execute(params![placer.provider().0, id, profile.0])?;
     Ok(profile)
 }
 
@@ -215,14 +208,14 @@ pub fn resolve_pending(c: &Connection, limit: u32) -> Result<usize> {
             .collect::<rusqlite::Result<_>>()?;
         let finished = waiting.len() <= room;
         waiting.truncate(room);
-        let mut touched = BTreeSet::new();
+        let mut placer = Placer::new(provider);
         for (id, identifiers) in &waiting {
             let ids: Vec<Identifier> = serde_json::from_str(identifiers).map_err(|_| {
                 StoreError::Backend("unreadable identifiers of a waiting touchpoint".into())
             })?;
-            place(c, provider, *id, &ids, at, &mut touched)?;
+            place(c, &mut placer, *id, &ids, at)?;
         }
-        linking::relink(c, crate::linking::rules(), provider, touched, at)?;
+        placer.relink(c, at)?;
         if finished {
             done.execute([seq])?;
         }

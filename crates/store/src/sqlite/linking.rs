@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 use motesplats_core::identity::{Decision, Observation, Rules};
 use motesplats_core::{Identifier, IdentifierKind, PersonId, ProfileId, ProviderId};
 use rusqlite::{Connection, params};
-use std::collections::BTreeSet;
+use super::store::insert_profile;
+use motesplats_core::NewProfile;
+use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
 fn identifier(kind: String, value: String) -> Result<Identifier> {
@@ -62,6 +64,91 @@ pub fn attach(
     }
     let on = holders(c, rules, provider, id)?;
     Ok(linking::touched_by(rules, id, profile, &on))
+}
+
+/// Places touchpoints by the identifiers they carry, within one transaction of one
+/// provider, remembering each identifier's holders as it goes: a customer's many
+/// events cost one lookup, and an identifier already on the chosen profile no write.
+pub struct Placer {
+    rules: &'static Rules,
+    provider: ProviderId,
+    holders: HashMap<Identifier, Vec<ProfileId>>,
+    /// The profiles whose persons the placements may have changed.
+    pub touched: BTreeSet<ProfileId>,
+}
+
+impl Placer {
+    pub fn new(provider: ProviderId) -> Self {
+        Placer {
+            rules: linking::rules(),
+            provider,
+            holders: HashMap::new(),
+            touched: BTreeSet::new(),
+        }
+    }
+
+    fn holders_of(&mut self, c: &Connection, id: &Identifier) -> Result<Vec<ProfileId>> {
+        if let Some(on) = self.holders.get(id) {
+            return Ok(on.clone());
+        }
+        let on = holders(c, self.rules, self.provider, id)?;
+        self.holders.insert(id.clone(), on.clone());
+        Ok(on)
+    }
+
+    /// The profile a touchpoint carrying `ids` lands on (`linking::choose`; a new
+    /// profile when nobody holds any), which then carries them all.
+    pub fn place(
+        &mut self,
+        c: &Connection,
+        ids: &[Identifier],
+        at: DateTime<Utc>,
+    ) -> Result<ProfileId> {
+        let on = ids
+            .iter()
+            .map(|i| self.holders_of(c, i))
+            .collect::<Result<Vec<_>>>()?;
+        let chosen = linking::choose(self.rules, ids, &on);
+        let profile = match chosen {
+            Some(p) => p,
+            None => {
+                let new = NewProfile {
+                    id: ProfileId::new(),
+                    display_name: None,
+                    identifiers: Vec::new(),
+                    attributes: Default::default(),
+                };
+                insert_profile(c, self.provider, &new, at, &mut BTreeSet::new())?.id
+            }
+        };
+        let mut add = c.prepare_cached(
+            "INSERT OR IGNORE INTO identifiers (provider_id, kind, value, profile_id) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for i in ids {
+            let held = self.holders.entry(i.clone()).or_default();
+            let Err(at) = held.binary_search(&profile) else {
+                continue;
+            };
+            add.execute(params![self.provider.0, i.kind.as_str(), i.value, profile.0])?;
+            held.insert(at, profile);
+            held.truncate(linking::lookup_limit(self.rules, i));
+            // A new profile's identifiers had no holders: it is a person of its own.
+            if chosen.is_some() {
+                self.touched
+                    .extend(linking::touched_by(self.rules, i, profile, held));
+            }
+        }
+        Ok(profile)
+    }
+
+    pub fn provider(&self) -> ProviderId {
+        self.provider
+    }
+
+    /// Relinks what the placements touched.
+    pub fn relink(self, c: &Connection, at: DateTime<Utc>) -> Result<()> {
+        relink(c, self.rules, self.provider, self.touched, at)
+    }
 }
 
 /// Resolves the persons of everything `touched` can reach and writes what changed.
@@ -127,7 +214,7 @@ fn facts(c: &Connection, provider: ProviderId, profiles: &[ProfileId]) -> Result
             out.persons.push(row?);
         }
         for row in decided.query_map(params![provider.0, p.0], |r| {
-            Ok(decision(
+            Ok(linking::decision(
                 ProfileId(r.get(0)?),
                 ProfileId(r.get(1)?),
                 r.get(2)?,
@@ -137,14 +224,6 @@ fn facts(c: &Connection, provider: ProviderId, profiles: &[ProfileId]) -> Result
         }
     }
     Ok(out)
-}
-
-fn decision(a: ProfileId, b: ProfileId, same: bool) -> Decision {
-    if same {
-        Decision::Same { a, b }
-    } else {
-        Decision::Apart { a, b }
-    }
 }
 
 /// Moves profiles to their new persons and appends the changes to the history.

@@ -15,7 +15,6 @@ use motesplats_core::coding::{Coding, CodingId};
 use motesplats_core::identity::Decision;
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
-use motesplats_core::touchpoint::Subject;
 use motesplats_core::{
     Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
     NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile,
@@ -36,7 +35,7 @@ fn now() -> DateTime<Utc> {
 
 /// Writes a profile, a person of its own (its id is the profile's), and its
 /// identifiers; returns it with the profiles whose persons its identifiers may change.
-fn insert_profile(
+pub(super) fn insert_profile(
     c: &Connection,
     provider: ProviderId,
     p: &NewProfile,
@@ -74,56 +73,18 @@ fn insert_profile(
     })
 }
 
-/// Finds the profile for a touchpoint's subject: the one named, or the holder
-/// `linking::choose` picks among its identifiers' holders (a new profile when none
-/// holds any), which then carries them all. Adds the profiles whose persons may
-/// change to `touched`.
-pub(super) fn resolve_subject(
-    c: &Connection,
-    provider: ProviderId,
-    subject: &Subject,
-    at: DateTime<Utc>,
-    touched: &mut BTreeSet<ProfileId>,
-) -> Result<ProfileId> {
-    match subject {
-        Subject::Profile(id) => {
-            let exists: Option<i64> = c
-                .prepare_cached("SELECT 1 FROM profiles WHERE id = ?1 AND provider_id = ?2")?
-                .query_row(params![id.0, provider.0], |r| r.get(0))
-                .optional()?;
-            exists.map(|_| *id).ok_or_else(|| {
-                StoreError::Invalid(Invalid::one(
-                    "profile_id",
-                    motesplats_core::Reason::NoProfile { id: id.to_string() },
-                ))
-            })
-        }
-        Subject::Identifiers(ids) => {
-            let rules = crate::linking::rules();
-            let holders = ids
-                .iter()
-                .map(|i| linking::holders(c, rules, provider, i))
-                .collect::<Result<Vec<_>>>()?;
-            match crate::linking::choose(rules, ids, &holders) {
-                Some(profile) => {
-                    for i in ids {
-                        touched.extend(linking::attach(c, rules, provider, profile, i)?);
-                    }
-                    Ok(profile)
-                }
-                None => {
-                    // Nobody holds any of them: a person of its own, nothing to relink.
-                    let new = NewProfile {
-                        id: ProfileId::new(),
-                        display_name: None,
-                        identifiers: ids.clone(),
-                        attributes: Default::default(),
-                    };
-                    Ok(insert_profile(c, provider, &new, at, &mut BTreeSet::new())?.id)
-                }
-            }
-        }
-    }
+/// The profile a touchpoint names, if the provider has it.
+pub(super) fn named_profile(c: &Connection, provider: ProviderId, id: ProfileId) -> Result<ProfileId> {
+    let exists: Option<i64> = c
+        .prepare_cached("SELECT 1 FROM profiles WHERE id = ?1 AND provider_id = ?2")?
+        .query_row(params![id.0, provider.0], |r| r.get(0))
+        .optional()?;
+    exists.map(|_| id).ok_or_else(|| {
+        StoreError::Invalid(Invalid::one(
+            "profile_id",
+            motesplats_core::Reason::NoProfile { id: id.to_string() },
+        ))
+    })
 }
 
 fn network_members(c: &Connection, id: Uuid) -> Result<Vec<ProviderId>> {
@@ -692,12 +653,11 @@ impl Store for SqliteStore {
     }
 
     async fn resolve_pending(&self, limit: u32) -> Result<usize> {
-        // Stitching is background work: it waits while events are arriving, and
-        // works in small transactions so an arriving batch never waits long.
-        if self.ingesting() {
-            return Ok(0);
-        }
-        self.write(move |c| ingest::resolve_pending(c, limit.min(1000)))
+        // Stitching is background work. While events arrive it takes a small share
+        // that rides along in their group commit, so linking keeps up without an
+        // arriving batch waiting long; when they stop, it takes whole steps.
+        let step = if self.ingesting() { 500 } else { limit };
+        self.write(move |c| ingest::resolve_pending(c, step))
             .await
     }
 
