@@ -61,6 +61,28 @@ def splink(records_csv, threshold, u_pairs):
 
     df = pd.read_csv(records_csv, dtype=str, keep_default_na=False)
     df = df.replace("", None)
+    def street_name(side):
+        # The street without house numbers: digits out, white space collapsed.
+        digits_out = f"regexp_replace(street_{side}, '[0-9]', '', 'g')"
+        return f"trim(regexp_replace({digits_out}, '\\s+', ' ', 'g'))"
+
+    def names(col):
+        return cl.CustomComparison(
+            output_column_name=col,
+            comparison_levels=[
+                cll.NullLevel(col),
+                cll.ExactMatchLevel(col),
+                cll.CustomLevel(
+                    "jaro_winkler_similarity(given_name_l, family_name_r) >= 0.92"
+                    " and jaro_winkler_similarity(family_name_l, given_name_r) >= 0.92",
+                    "given and family name swapped",
+                ),
+                cll.JaroWinklerLevel(col, 0.92),
+                cll.JaroWinklerLevel(col, 0.80),
+                cll.ElseLevel(),
+            ],
+        )
+
     start = time.perf_counter()
     db = DuckDBAPI()
     date = "birth_date"
@@ -68,8 +90,8 @@ def splink(records_csv, threshold, u_pairs):
         link_type="dedupe_only",
         unique_id_column_name="id",
         comparisons=[
-            cl.JaroWinklerAtThresholds("given_name", [0.92, 0.80]),
-            cl.JaroWinklerAtThresholds("family_name", [0.92, 0.80]),
+            names("given_name"),
+            names("family_name"),
             cl.CustomComparison(
                 output_column_name=date,
                 comparison_levels=[
@@ -89,7 +111,21 @@ def splink(records_csv, threshold, u_pairs):
                     cll.ElseLevel(),
                 ],
             ),
-            cl.LevenshteinAtThresholds("street", [1, 2]),
+            cl.CustomComparison(
+                output_column_name="street",
+                comparison_levels=[
+                    cll.NullLevel("street"),
+                    cll.ExactMatchLevel("street"),
+                    cll.LevenshteinLevel("street", 1),
+                    cll.LevenshteinLevel("street", 2),
+                    cll.CustomLevel(
+                        f"{street_name('l')} <> '' and {street_name('r')} <> ''"
+                        f" and levenshtein({street_name('l')}, {street_name('r')}) <= 1",
+                        "same street name",
+                    ),
+                    cll.ElseLevel(),
+                ],
+            ),
             cl.LevenshteinAtThresholds("postcode", [1, 2]),
         ],
         blocking_rules_to_generate_predictions=[block_on(*r) for r in RULES],

@@ -2,11 +2,15 @@
 //! Level 0 is "missing" (either side has no value: no evidence either way), level 1
 //! is an exact match, the last level is "else"; between them, degrees of nearness.
 //!
-//! Names: Jaro-Winkler at least 0.92, then at least 0.80. The lower level is 0.80
+//! Names: given and family name swapped (a common slip in forms; each Jaro-Winkler
+//! at least 0.92 against the other's), then Jaro-Winkler at least 0.92, then at
+//! least 0.80. The lower level is 0.80
 //! rather than 0.88 because one typo in a short name (`jack`/`jakc`, `emily`/`emiily`)
 //! often lands between the two, and the trained weight of a level, not its bound,
 //! decides how much it counts: a wide level that true pairs reach earns its weight.
-//! Streets and postcodes: at most one, then two edits (Levenshtein). Birth dates:
+//! Streets and postcodes: at most one, then two edits (Levenshtein); streets then
+//! "same street name": at most one edit apart once the house numbers are left out,
+//! for a number missing or mistyped. Birth dates:
 //! one typo in the yyyymmdd text or day and month swapped, then the same year.
 
 use super::record::{Field, Prepared};
@@ -14,13 +18,25 @@ use super::record::{Field, Prepared};
 /// The levels a pair reached, one per field in [`Field::ALL`] order.
 pub type Levels = [u8; 5];
 
+/// The most levels a field has, missing included.
+pub const MAX_LEVELS: usize = 6;
+
 pub const MISSING: u8 = 0;
 
 const NAME: &[&str] = &[
     "missing",
     "exact",
+    "given and family name swapped",
     "jaro-winkler ≥ 0.92",
     "jaro-winkler ≥ 0.80",
+    "else",
+];
+const STREET: &[&str] = &[
+    "missing",
+    "exact",
+    "one edit",
+    "two edits",
+    "same street name",
     "else",
 ];
 const EDITS: &[&str] = &["missing", "exact", "one edit", "two edits", "else"];
@@ -36,7 +52,8 @@ const DATE: &[&str] = &[
 pub fn levels(field: Field) -> &'static [&'static str] {
     match field {
         Field::GivenName | Field::FamilyName => NAME,
-        Field::Street | Field::Postcode => EDITS,
+        Field::Street => STREET,
+        Field::Postcode => EDITS,
         Field::BirthDate => DATE,
     }
 }
@@ -53,26 +70,31 @@ pub fn compare(records: &Prepared, field: Field, a: usize, b: usize) -> u8 {
     let (x, y) = (records.text(field, x), records.text(field, y));
     match field {
         Field::GivenName | Field::FamilyName => {
+            if names_swapped(records, a, b) {
+                return 2;
+            }
             let jw = strsim::jaro_winkler(x, y);
             if jw >= 0.92 {
-                2
-            } else if jw >= 0.80 {
                 3
-            } else {
+            } else if jw >= 0.80 {
                 4
+            } else {
+                5
             }
         }
-        Field::Street | Field::Postcode => {
-            // A length gap of more than two is more than two edits: skip the table.
-            if x.chars().count().abs_diff(y.chars().count()) > 2 {
-                return 4;
+        Field::Street | Field::Postcode => match edits(x, y) {
+            1 => 2,
+            2 => 3,
+            _ if field == Field::Street => {
+                let (p, q) = (records.street_name(a), records.street_name(b));
+                if !p.is_empty() && !q.is_empty() && edits(p, q) <= 1 {
+                    4
+                } else {
+                    5
+                }
             }
-            match strsim::levenshtein(x, y) {
-                1 => 2,
-                2 => 3,
-                _ => 4,
-            }
-        }
+            _ => 4,
+        },
         Field::BirthDate => {
             if swapped(x, y) || strsim::levenshtein(x, y) <= 1 {
                 2
@@ -83,6 +105,27 @@ pub fn compare(records: &Prepared, field: Field, a: usize, b: usize) -> u8 {
             }
         }
     }
+}
+
+/// Levenshtein distance, or 3 ("more than two") when the lengths alone say so.
+fn edits(x: &str, y: &str) -> usize {
+    if x.chars().count().abs_diff(y.chars().count()) > 2 {
+        3
+    } else {
+        strsim::levenshtein(x, y)
+    }
+}
+
+/// One record's given name is (nearly) the other's family name and the other way
+/// round.
+fn names_swapped(records: &Prepared, a: usize, b: usize) -> bool {
+    let text = |field, r| records.cell(field, r).map(|v| records.text(field, v));
+    let near = |x: Option<&str>, y: Option<&str>| {
+        x.zip(y)
+            .is_some_and(|(x, y)| x == y || strsim::jaro_winkler(x, y) >= 0.92)
+    };
+    let (given, family) = (Field::GivenName, Field::FamilyName);
+    near(text(given, a), text(family, b)) && near(text(family, a), text(given, b))
 }
 
 /// Day and month swapped: yyyymmdd against yyyyddmm (dates hold digits only).

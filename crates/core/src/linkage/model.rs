@@ -5,7 +5,7 @@
 //! The model is a plain value: stored as JSON, it links the same records the same way.
 
 use super::blocking::{Rule, candidates};
-use super::compare::{Levels, MISSING, compare_all, compare_pair, levels};
+use super::compare::{Levels, MAX_LEVELS, MISSING, compare_all, compare_pair, levels};
 use super::record::{Field, Prepared};
 use crate::invalid::{Invalid, Reason};
 use rand::{Rng, SeedableRng};
@@ -149,8 +149,8 @@ impl Model {
     }
 
     /// The weight of each level of each field (level 0, missing, weighs 0).
-    pub(crate) fn weights(&self) -> [[f64; 5]; 5] {
-        let mut out = [[0.0; 5]; 5];
+    pub(crate) fn weights(&self) -> [[f64; MAX_LEVELS]; 5] {
+        let mut out = [[0.0; MAX_LEVELS]; 5];
         for field in Field::ALL {
             for (i, level) in self.fields[&field].iter().enumerate() {
                 out[field.index()][i + 1] = level.weight();

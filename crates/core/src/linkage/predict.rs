@@ -3,7 +3,7 @@
 //! records were taken for one person.
 
 use super::blocking::{Candidates, candidates};
-use super::compare::{Levels, compare_all, levels};
+use super::compare::{Levels, MAX_LEVELS, compare_all, levels};
 use super::model::Model;
 use super::record::{Field, Prepared};
 use crate::invalid::Invalid;
@@ -105,7 +105,7 @@ fn probability(weight: f64) -> f64 {
     1.0 / (1.0 + (-weight).exp2())
 }
 
-fn evidence(weights: &[[f64; 5]; 5], compared: &Levels) -> [Evidence; 5] {
+fn evidence(weights: &[[f64; MAX_LEVELS]; 5], compared: &Levels) -> [Evidence; 5] {
     Field::ALL.map(|field| {
         let level = compared[field.index()] as usize;
         Evidence {

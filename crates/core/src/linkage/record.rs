@@ -114,6 +114,8 @@ pub struct Prepared {
     values: [Vec<String>; 5],
     /// Per field, per record, the index of its value in `values` (`None`: missing).
     cells: [Vec<Option<u32>>; 5],
+    /// Per distinct street, the street without its house numbers.
+    street_names: Vec<String>,
 }
 
 impl Prepared {
@@ -145,10 +147,18 @@ impl Prepared {
                 })
                 .collect();
         }
+        let street_names = values[Field::Street.index()]
+            .iter()
+            .map(|s| {
+                let letters: String = s.chars().filter(|c| !c.is_ascii_digit()).collect();
+                letters.split_whitespace().collect::<Vec<_>>().join(" ")
+            })
+            .collect();
         Ok(Prepared {
             ids: order.into_iter().map(|r| r.id.clone()).collect(),
             values,
             cells,
+            street_names,
         })
     }
 
@@ -168,6 +178,12 @@ impl Prepared {
     /// The interned value of a record's field: equal numbers are equal values.
     pub(crate) fn cell(&self, field: Field, index: usize) -> Option<u32> {
         self.cells[field.index()][index]
+    }
+
+    /// A record's street without house numbers (empty when it has no street).
+    pub(crate) fn street_name(&self, index: usize) -> &str {
+        self.cell(Field::Street, index)
+            .map_or("", |v| &self.street_names[v as usize])
     }
 
     /// The normalised text of an interned value.
