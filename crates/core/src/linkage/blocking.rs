@@ -129,7 +129,7 @@ pub fn candidates(records: &Prepared, rules: &[Rule], cap: usize) -> Candidates 
                 block[slot] = match key.prefix {
                     None => value,
                     Some(n) => {
-                        let text = records.text(key.field, value);
+                        let text = records.text(key.field, value).as_str();
                         let head = text.char_indices().nth(n).map_or(text, |(i, _)| &text[..i]);
                         let seen = &mut prefixes[slot];
                         let next = seen.len() as u32;

@@ -14,6 +14,7 @@
 //! one typo in the yyyymmdd text or day and month swapped, then the same year.
 
 use super::record::{Field, Prepared};
+use super::text::Text;
 
 /// The levels a pair reached, one per field in [`Field::ALL`] order.
 pub type Levels = [u8; 5];
@@ -73,7 +74,7 @@ pub fn compare(records: &Prepared, field: Field, a: usize, b: usize) -> u8 {
             if names_swapped(records, a, b) {
                 return 2;
             }
-            let jw = strsim::jaro_winkler(x, y);
+            let jw = x.jaro_winkler(y, 0.80);
             if jw >= 0.92 {
                 3
             } else if jw >= 0.80 {
@@ -82,12 +83,12 @@ pub fn compare(records: &Prepared, field: Field, a: usize, b: usize) -> u8 {
                 5
             }
         }
-        Field::Street | Field::Postcode => match edits(x, y) {
+        Field::Street | Field::Postcode => match x.edits(y, 2) {
             1 => 2,
             2 => 3,
             _ if field == Field::Street => {
-                let (p, q) = (records.street_name(a), records.street_name(b));
-                if !p.is_empty() && !q.is_empty() && edits(p, q) <= 1 {
+                let same = records.street_name(a).zip(records.street_name(b));
+                if same.is_some_and(|(p, q)| p.edits(q, 1) <= 1) {
                     4
                 } else {
                     5
@@ -96,9 +97,13 @@ pub fn compare(records: &Prepared, field: Field, a: usize, b: usize) -> u8 {
             _ => 4,
         },
         Field::BirthDate => {
-            if swapped(x, y) || strsim::levenshtein(x, y) <= 1 {
+            if swapped(x.as_str(), y.as_str()) || x.edits(y, 1) <= 1 {
                 2
-            } else if x.len() >= 4 && y.len() >= 4 && x[..4] == y[..4] {
+            } else if x
+                .as_str()
+                .get(..4)
+                .is_some_and(|year| y.as_str().get(..4) == Some(year))
+            {
                 3
             } else {
                 4
@@ -107,22 +112,13 @@ pub fn compare(records: &Prepared, field: Field, a: usize, b: usize) -> u8 {
     }
 }
 
-/// Levenshtein distance, or 3 ("more than two") when the lengths alone say so.
-fn edits(x: &str, y: &str) -> usize {
-    if x.chars().count().abs_diff(y.chars().count()) > 2 {
-        3
-    } else {
-        strsim::levenshtein(x, y)
-    }
-}
-
 /// One record's given name is (nearly) the other's family name and the other way
 /// round.
 fn names_swapped(records: &Prepared, a: usize, b: usize) -> bool {
     let text = |field, r| records.cell(field, r).map(|v| records.text(field, v));
-    let near = |x: Option<&str>, y: Option<&str>| {
+    let near = |x: Option<&Text>, y: Option<&Text>| {
         x.zip(y)
-            .is_some_and(|(x, y)| x == y || strsim::jaro_winkler(x, y) >= 0.92)
+            .is_some_and(|(x, y)| x.as_str() == y.as_str() || x.jaro_winkler(y, 0.92) >= 0.92)
     };
     let (given, family) = (Field::GivenName, Field::FamilyName);
     near(text(given, a), text(family, b)) && near(text(family, a), text(given, b))

@@ -4,7 +4,8 @@
 //! Code map, in the order a run takes:
 //! - [`record`]: the fields, normalisation, and [`Prepared`] records (sorted, interned).
 //! - [`blocking`]: rules that choose the candidate pairs, and the cap on a block.
-//! - [`compare`]: the levels two values reach in a field (exact, Jaro-Winkler, …).
+//! - [`compare`]: the levels two values reach in a field (exact, Jaro-Winkler, …);
+//!   `text.rs` holds the cheap bounds that spare it most of the work.
 //! - [`model`]: m and u per level (u from random pairs, m by EM), the prior, the
 //!   thresholds: a serialisable [`Model`].
 //! - [`predict`]: weights and classes of the candidates: link, review or dropped,
@@ -18,6 +19,7 @@ pub mod compare;
 pub mod model;
 pub mod predict;
 pub mod record;
+mod text;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! The records linkage reads: an id and the named profile attributes, normalised once
 //! and interned, so the pair loop compares small integers and borrowed text.
 
+use super::text::Text;
 use crate::invalid::{Invalid, List, Reason};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -111,11 +112,11 @@ pub fn normalise(field: Field, value: &str) -> Option<String> {
 pub struct Prepared {
     ids: Vec<String>,
     /// Per field, the distinct values.
-    values: [Vec<String>; 5],
+    values: [Vec<Text>; 5],
     /// Per field, per record, the index of its value in `values` (`None`: missing).
     cells: [Vec<Option<u32>>; 5],
     /// Per distinct street, the street without its house numbers.
-    street_names: Vec<String>,
+    street_names: Vec<Text>,
 }
 
 impl Prepared {
@@ -131,7 +132,7 @@ impl Prepared {
                 },
             ));
         }
-        let mut values: [Vec<String>; 5] = Default::default();
+        let mut values: [Vec<Text>; 5] = Default::default();
         let mut cells: [Vec<Option<u32>>; 5] = Default::default();
         for field in Field::ALL {
             let mut seen: HashMap<String, u32> = HashMap::new();
@@ -141,7 +142,7 @@ impl Prepared {
                 .map(|r| {
                     let v = normalise(field, r.fields.get(&field)?)?;
                     Some(*seen.entry(v).or_insert_with_key(|v| {
-                        table.push(v.clone());
+                        table.push(Text::new(v.clone()));
                         (table.len() - 1) as u32
                     }))
                 })
@@ -150,8 +151,8 @@ impl Prepared {
         let street_names = values[Field::Street.index()]
             .iter()
             .map(|s| {
-                let letters: String = s.chars().filter(|c| !c.is_ascii_digit()).collect();
-                letters.split_whitespace().collect::<Vec<_>>().join(" ")
+                let letters: String = s.as_str().chars().filter(|c| !c.is_ascii_digit()).collect();
+                Text::new(letters.split_whitespace().collect::<Vec<_>>().join(" "))
             })
             .collect();
         Ok(Prepared {
@@ -180,14 +181,14 @@ impl Prepared {
         self.cells[field.index()][index]
     }
 
-    /// A record's street without house numbers (empty when it has no street).
-    pub(crate) fn street_name(&self, index: usize) -> &str {
-        self.cell(Field::Street, index)
-            .map_or("", |v| &self.street_names[v as usize])
+    /// A record's street without house numbers, if it has one.
+    pub(crate) fn street_name(&self, index: usize) -> Option<&Text> {
+        let name = &self.street_names[self.cell(Field::Street, index)? as usize];
+        (!name.as_str().is_empty()).then_some(name)
     }
 
     /// The normalised text of an interned value.
-    pub(crate) fn text(&self, field: Field, value: u32) -> &str {
+    pub(crate) fn text(&self, field: Field, value: u32) -> &Text {
         &self.values[field.index()][value as usize]
     }
 }
