@@ -3,7 +3,7 @@
 #
 #   scripts/bench/febrl.sh [1|2|3|DIR] [--threshold P]
 #
-# 1, 2 or 3 exports that FEBRL set (1000, 5000 and 5000 records) into target/febrl/N;
+# 1, 2 or 3 exports that FEBRL set (1000, 5000 and 5000 records) into target/febrl/febrlN;
 # DIR is any data set in FEBRL's shape already there (records.csv: id, given_name,
 # family_name, birth_date, street, postcode; truth.csv: a, b). Both tools use the
 # same fields, blocking rules, comparison levels and match threshold, and each times
@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
 done
 
 case "$set" in
-    1|2|3) dir="$root/target/febrl/$set"; peer_set="$set" ;;
+    1|2|3) dir="$root/target/febrl/febrl$set"; peer_set="$set" ;;
     *) dir="$(cd "$set" && pwd)"; peer_set=dir ;;
 esac
 

@@ -15,6 +15,7 @@
 
 use super::record::{Field, Prepared};
 use super::text::Text;
+use std::cell::OnceCell;
 
 /// The levels a pair reached, one per field in [`Field::ALL`] order.
 pub type Levels = [u8; 5];
@@ -61,6 +62,12 @@ pub fn levels(field: Field) -> &'static [&'static str] {
 
 /// The level records `a` and `b` reach in `field`.
 pub fn compare(records: &Prepared, field: Field, a: usize, b: usize) -> u8 {
+    level(records, field, a, b, &OnceCell::new())
+}
+
+/// [`compare`], with whether the names are swapped worked out at most once a pair
+/// (both name fields ask).
+fn level(records: &Prepared, field: Field, a: usize, b: usize, swapped: &OnceCell<bool>) -> u8 {
     let (Some(x), Some(y)) = (records.cell(field, a), records.cell(field, b)) else {
         return MISSING;
     };
@@ -71,7 +78,7 @@ pub fn compare(records: &Prepared, field: Field, a: usize, b: usize) -> u8 {
     let (x, y) = (records.text(field, x), records.text(field, y));
     match field {
         Field::GivenName | Field::FamilyName => {
-            if names_swapped(records, a, b) {
+            if *swapped.get_or_init(|| names_swapped(records, a, b)) {
                 return 2;
             }
             let jw = x.jaro_winkler(y, 0.80);
@@ -97,7 +104,7 @@ pub fn compare(records: &Prepared, field: Field, a: usize, b: usize) -> u8 {
             _ => 4,
         },
         Field::BirthDate => {
-            if swapped(x.as_str(), y.as_str()) || x.edits(y, 1) <= 1 {
+            if day_and_month_swapped(x.as_str(), y.as_str()) || x.edits(y, 1) <= 1 {
                 2
             } else if x
                 .as_str()
@@ -125,13 +132,14 @@ fn names_swapped(records: &Prepared, a: usize, b: usize) -> bool {
 }
 
 /// Day and month swapped: yyyymmdd against yyyyddmm (dates hold digits only).
-fn swapped(x: &str, y: &str) -> bool {
+fn day_and_month_swapped(x: &str, y: &str) -> bool {
     x.len() == 8 && y.len() == 8 && x[..4] == y[..4] && x[4..6] == y[6..8] && x[6..8] == y[4..6]
 }
 
 /// The levels of one pair in every field.
 pub fn compare_pair(records: &Prepared, a: usize, b: usize) -> Levels {
-    Field::ALL.map(|f| compare(records, f, a, b))
+    let swapped = OnceCell::new();
+    Field::ALL.map(|f| level(records, f, a, b, &swapped))
 }
 
 /// The levels of every candidate pair, in the pairs' order.
