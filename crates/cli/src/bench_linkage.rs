@@ -27,7 +27,7 @@ pub struct Args {
     /// The probability from which a pair goes to review.
     #[arg(long, default_value_t = 0.5)]
     review: f64,
-    /// Random pairs u is counted on (Splink's default, which the peer uses).
+    /// Random pairs u is counted on (Splink's default, which the peer uses too).
     #[arg(long, default_value_t = 1_000_000)]
     u_pairs: usize,
     /// A blocking rule such as `given_name,family_name` or `family_name:3` (repeat

@@ -77,7 +77,8 @@ pub struct Settings {
     /// Blocks with more records than this are skipped.
     pub block_cap: usize,
     pub thresholds: Thresholds,
-    /// Random pairs u is counted on (all pairs when there are fewer).
+    /// Random pairs u is counted on (all pairs when there are fewer); a million by
+    /// default, as in Splink.
     pub u_pairs: usize,
     pub seed: u64,
 }
@@ -88,7 +89,7 @@ impl Settings {
             rules,
             block_cap: 1000,
             thresholds,
-            u_pairs: 200_000,
+            u_pairs: 1_000_000,
             seed: 12,
         }
     }
