@@ -85,8 +85,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .and_then(|p| Some(p.parent()?.file_name()?.to_string_lossy().into_owned()))
         .unwrap_or_default();
     let round = |x: f64, places: i32| (x * 10f64.powi(places)).round() / 10f64.powi(places);
+    let rules: Vec<String> = settings.rules.iter().map(ToString::to_string).collect();
     eprintln!(
-        "motesplats: {} candidates, {} blocks skipped, EM {} rounds{}, {} to review",
+        "motesplats: rules {}; {} candidates, {} blocks skipped, EM {} rounds{}, {} to review",
+        rules.join(" | "),
         prediction.candidates,
         prediction.skipped_blocks,
         training.rounds,

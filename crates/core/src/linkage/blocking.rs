@@ -84,10 +84,6 @@ impl Rule {
             .map(|r| Rule::parse(r).expect("the default rules parse"))
             .collect()
     }
-
-    pub fn keys(&self) -> &[Key] {
-        &self.0
-    }
 }
 
 impl fmt::Display for Rule {

@@ -258,4 +258,4 @@ reason-not-saved = { $what ->
    *[other] det
 } kunde inte sparas; försök igen
 reason-none-answer-both = inget svar besvarar båda frågorna
-reason-review-above-link = får inte ligga över gränsen för en länk ({ $link })
+reason-review-above-link = får inte ligga över länkgränsen ({ $link })
