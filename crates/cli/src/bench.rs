@@ -6,6 +6,7 @@
 //!   a minimal program (the ceiling), twice: as the narrowest row of the event's own
 //!   fields, and as the very row Mötesplats keeps.
 //! - `soak`: a steady event rate for a while, sampling memory and disk.
+//! - `linkage`: probabilistic record linkage beside Splink (`bench_linkage.rs`).
 
 use anyhow::Context as _;
 use chrono::{Duration as Days, Utc};
@@ -43,6 +44,9 @@ pub enum Command {
         #[arg(long, default_value_t = 600)]
         seconds: u64,
     },
+    /// Probabilistic record linkage on records in FEBRL's shape, beside Splink's line
+    /// from `scripts/peers/febrl.py` (see `scripts/bench/febrl.sh`).
+    Linkage(crate::bench_linkage::Args),
 }
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
@@ -54,6 +58,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             database,
         } => ingest(events, batch, clients, database).await,
         Command::Soak { rate, seconds } => soak(rate, seconds).await,
+        Command::Linkage(args) => crate::bench_linkage::run(args),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod backup;
 mod bench;
+mod bench_linkage;
 mod demo;
 mod identity;
 mod import;

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod invalid;
 pub mod keys;
 pub mod lang;
+pub mod linkage;
 pub mod network;
 pub mod number;
 pub mod page;

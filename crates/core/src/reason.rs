@@ -446,6 +446,9 @@ reasons! {
         "{key} has codings and cannot be removed; delete its codings first, or keep it";
     /// `what` is codebook.
     NotSaved = "not-saved" { what: String } => "the {what} could not be saved; try again";
+    // Linkage
+    ReviewAboveLink = "review-above-link" { link: String } =>
+        "must not be above the link threshold ({link})";
 }
 
 /// A reason as JSON: its code and parameters for programs and pages, its English

@@ -244,3 +244,4 @@ reason-kept-changing = kept changing while the answer was checked; send it again
 reason-has-codings = { $key } has codings and cannot be removed; delete its codings first, or keep it
 reason-not-saved = the { $what } could not be saved; try again
 reason-none-answer-both = no response answers both questions
+reason-review-above-link = must not be above the link threshold ({ $link })

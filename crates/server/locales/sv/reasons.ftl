@@ -257,3 +257,4 @@ reason-not-saved = { $what ->
    *[other] det
 } kunde inte sparas; försök igen
 reason-none-answer-both = inget svar besvarar båda frågorna
+reason-review-above-link = får inte ligga över länkgränsen ({ $link })
