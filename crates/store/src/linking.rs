@@ -132,7 +132,7 @@ impl Walk {
     }
 
     /// The profiles to ask about next; `None` once the walk is done.
-    pub fn next(&mut self) -> Option<Vec<ProfileId>> {
+    pub fn frontier(&mut self) -> Option<Vec<ProfileId>> {
         let next: Vec<ProfileId> = std::mem::take(&mut self.frontier)
             .into_iter()
             .filter(|p| self.seen.insert(*p))
@@ -140,7 +140,7 @@ impl Walk {
         (!next.is_empty()).then_some(next)
     }
 
-    /// Learns what the backend found about the profiles `next` gave; returns the
+    /// Learns what the backend found about the profiles `frontier` gave; returns the
     /// identifiers whose holders it must look up next (at most [`lookup_limit`]).
     pub fn learn(&mut self, facts: ProfileFacts) -> Vec<Identifier> {
         let mut ask = Vec::new();

@@ -116,7 +116,7 @@ pub async fn walk(
     start: impl IntoIterator<Item = ProfileId>,
 ) -> Result<linking::Component> {
     let mut walk = Walk::new(rules, start);
-    while let Some(profiles) = walk.next() {
+    while let Some(profiles) = walk.frontier() {
         let ask = walk.learn(facts(c, provider, &profiles).await?);
         let asked: Vec<(ProviderId, &Identifier)> = ask.iter().map(|i| (provider, i)).collect();
         let on = holders_of(c, rules, &asked).await?;

@@ -3,14 +3,14 @@
 //! merge history and the identifiers people verified.
 
 use super::rows::{self, Micros, micros};
+use super::store::insert_profile;
 use crate::linking::{self, Change, IdentityEvent, ProfileFacts, Walk};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
+use motesplats_core::NewProfile;
 use motesplats_core::identity::{Decision, Observation, Rules};
 use motesplats_core::{Identifier, IdentifierKind, PersonId, ProfileId, ProviderId};
 use rusqlite::{Connection, params};
-use super::store::insert_profile;
-use motesplats_core::NewProfile;
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
@@ -129,7 +129,12 @@ impl Placer {
             let Err(at) = held.binary_search(&profile) else {
                 continue;
             };
-            add.execute(params![self.provider.0, i.kind.as_str(), i.value, profile.0])?;
+            add.execute(params![
+                self.provider.0,
+                i.kind.as_str(),
+                i.value,
+                profile.0
+            ])?;
             held.insert(at, profile);
             held.truncate(linking::lookup_limit(self.rules, i));
             // A new profile's identifiers had no holders: it is a person of its own.
@@ -174,7 +179,7 @@ pub fn walk(
     start: impl IntoIterator<Item = ProfileId>,
 ) -> Result<linking::Component> {
     let mut walk = Walk::new(rules, start);
-    while let Some(profiles) = walk.next() {
+    while let Some(profiles) = walk.frontier() {
         let ask = walk.learn(facts(c, provider, &profiles)?);
         let mut found = Vec::with_capacity(ask.len());
         for id in ask {

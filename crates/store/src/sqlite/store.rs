@@ -74,7 +74,11 @@ pub(super) fn insert_profile(
 }
 
 /// The profile a touchpoint names, if the provider has it.
-pub(super) fn named_profile(c: &Connection, provider: ProviderId, id: ProfileId) -> Result<ProfileId> {
+pub(super) fn named_profile(
+    c: &Connection,
+    provider: ProviderId,
+    id: ProfileId,
+) -> Result<ProfileId> {
     let exists: Option<i64> = c
         .prepare_cached("SELECT 1 FROM profiles WHERE id = ?1 AND provider_id = ?2")?
         .query_row(params![id.0, provider.0], |r| r.get(0))
@@ -657,8 +661,7 @@ impl Store for SqliteStore {
         // that rides along in their group commit, so linking keeps up without an
         // arriving batch waiting long; when they stop, it takes whole steps.
         let step = if self.ingesting() { 500 } else { limit };
-        self.write(move |c| ingest::resolve_pending(c, step))
-            .await
+        self.write(move |c| ingest::resolve_pending(c, step)).await
     }
 
     async fn set_tracking_plan(
