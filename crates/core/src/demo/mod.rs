@@ -491,8 +491,9 @@ impl Generator {
         web_ids: &[Identifier],
         chunk: &mut Chunk,
     ) -> Option<ProfileId> {
+        // Between this profile and the next, so ids still sort by creation.
         let (rng, seq) = self.mess.next_till();
-        let till = ProfileId(v7(rng, ms, p, seq));
+        let till = ProfileId(v7(rng, ms + self.profile_step_ms / 2, p, seq));
         let mut moved = 0;
         for t in chunk.touchpoints[p].iter_mut().rev() {
             if t.subject != Subject::Profile(web) {
@@ -998,7 +999,8 @@ mod tests {
         assert_eq!(w.truth.len(), 500);
         let mut seen = HashSet::new();
         for human in &w.truth {
-            assert!((1..=4).contains(&human.len()));
+            // One to four providers, and at the clothing shop perhaps a till record too.
+            assert!((1..=5).contains(&human.len()));
             for &(p, id) in human {
                 assert!(profile_ids(&w)[p].contains(&id));
                 assert!(seen.insert((p, id)), "{id} listed twice");
@@ -1153,14 +1155,18 @@ mod tests {
             "{linkable} of {at_three} share an identifier"
         );
 
-        // Distinct humans never share an e-mail, phone or handle: the truth is exact.
+        // Distinct humans share only what a household shares (the partner's e-mail,
+        // the family tablet) and the till's junk number: the truth is exact.
         let mut owner: HashMap<&Identifier, usize> = HashMap::new();
         for (h, human) in w.truth.iter().enumerate() {
             for &(p, id) in human {
                 for i in &profile(p, id).identifiers {
-                    assert_eq!(
-                        *owner.entry(i).or_insert(h),
-                        h,
+                    let first = *owner.entry(i).or_insert(h);
+                    // A household is a run of neighbours: a tablet passes down it.
+                    let household = h - first <= 4
+                        && matches!(i.kind, IdentifierKind::Email | IdentifierKind::DeviceId);
+                    assert!(
+                        first == h || household || i.value == "0",
                         "{i:?} belongs to two humans"
                     );
                 }
