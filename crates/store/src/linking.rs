@@ -285,3 +285,66 @@ impl Component {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use motesplats_core::IdentifierKind::{self, CustomerNumber, DeviceId, Email, Phone};
+    use uuid::Uuid;
+
+    fn p(n: u128) -> ProfileId {
+        ProfileId(Uuid::from_u128(n))
+    }
+
+    fn id(kind: IdentifierKind, value: &str) -> Identifier {
+        Identifier {
+            kind,
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn a_touchpoint_lands_on_the_holder_that_carries_most_of_it() {
+        let ids = [id(Email, "a@x.se"), id(Phone, "+46701"), id(DeviceId, "t")];
+        // 2 holds the e-mail and the phone, 1 only the e-mail: 2 wins.
+        let holders = [vec![p(1), p(2)], vec![p(2)], vec![]];
+        assert_eq!(choose(rules(), &ids, &holders), Some(p(2)));
+        // A tie goes to the smaller id.
+        let holders = [vec![p(1), p(2)], vec![], vec![]];
+        assert_eq!(choose(rules(), &ids, &holders), Some(p(1)));
+        // Nobody holds anything: a new profile.
+        assert_eq!(choose(rules(), &ids, &[vec![], vec![], vec![]]), None);
+    }
+
+    #[test]
+    fn a_shared_identifier_alone_lands_on_its_first_holder_and_weighs_nothing() {
+        let ids = [id(DeviceId, "tablet"), id(Phone, "+46701")];
+        let shared = vec![p(1), p(2), p(3)];
+        assert_eq!(choose(rules(), &ids, &[shared.clone(), vec![]]), Some(p(1)));
+        // Beside it the phone's holder wins, however many share the tablet.
+        assert_eq!(choose(rules(), &ids, &[shared, vec![p(3)]]), Some(p(3)));
+    }
+
+    #[test]
+    fn only_an_identifier_that_can_change_a_person_touches_anyone() {
+        let email = id(Email, "a@x.se");
+        assert_eq!(touched_by(rules(), &email, p(1), &[p(1)]), vec![]);
+        assert_eq!(
+            touched_by(rules(), &email, p(2), &[p(1), p(2)]),
+            vec![p(1), p(2)]
+        );
+        // The fourth holder makes it shared: all four must part.
+        let four = [p(1), p(2), p(3), p(4)];
+        assert_eq!(touched_by(rules(), &email, p(4), &four), four.to_vec());
+        // Shared already before: nothing changes.
+        let five = [p(1), p(2), p(3), p(4), p(5)];
+        assert_eq!(touched_by(rules(), &email, p(5), &five), vec![]);
+        // A second customer number on one profile may undo a join it rests on.
+        let number = id(CustomerNumber, "K-2");
+        assert_eq!(touched_by(rules(), &number, p(1), &[p(1)]), vec![p(1)]);
+        assert_eq!(
+            touched_by(rules(), &id(CustomerNumber, "0"), p(1), &[p(1)]),
+            vec![]
+        );
+    }
+}
