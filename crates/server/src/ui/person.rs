@@ -5,7 +5,7 @@
 
 use super::i18n::{Lang, Messages};
 use super::labels::{Vocabulary, identifier_label};
-use super::people::{StoryQuery, Whose, not_found, story};
+use super::people::{Story, StoryQuery, Whose, not_found, story};
 use super::session::SignedIn;
 use super::{Shell, local_time};
 use crate::error::ApiError;
@@ -20,8 +20,6 @@ use motesplats_core::{Identifier, PersonId, Profile, ProfileId};
 use motesplats_store::{Change, StoreError};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-
-use super::people::Story;
 
 #[derive(Template)]
 #[template(path = "person.html")]
