@@ -7,8 +7,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use motesplats_core::demo;
 use motesplats_core::demo::surveys::CafeJourneys;
 use motesplats_core::ids::ProviderId;
+use motesplats_core::linkage::Thresholds;
 use motesplats_server::auth::{hash_password, new_token, sha256};
-use motesplats_store::{NewApiKey, ResponseWrite, Role, Stitch, Store};
+use motesplats_store::{NewApiKey, ResponseWrite, Role, Stitch, Store, StoreError, linkage};
 use std::sync::Arc;
 
 /// The demo sign-in: the café's user.
@@ -74,6 +75,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         loaded.touchpoints,
         started.elapsed().as_secs_f64()
     );
+    for line in &loaded.linkage {
+        println!("{line}");
+    }
     for provider in store.providers().await? {
         let truth = store.identity_truth(provider.id).await?;
         let score = motesplats_core::identity::score(&truth);
@@ -133,6 +137,8 @@ struct Loaded {
     surveys: usize,
     responses: usize,
     codings: usize,
+    /// What probabilistic linkage did, a line per provider.
+    linkage: Vec<String>,
 }
 
 /// Generates the world and writes it chunk by chunk, with a progress bar over the
@@ -216,6 +222,23 @@ async fn load(
     }
     generator.await.context("generating the demo world")?;
     bar.finish_and_clear();
+    // Names and addresses find the web shop's customers among the till's records; a
+    // provider with no names, or no duplicates to learn from, keeps identifiers only.
+    let thresholds = Thresholds::new(linkage::LINK, linkage::REVIEW)?;
+    for &provider in &members {
+        let name = store.provider(provider).await?.map(|p| p.name);
+        let said = match linkage::link(store.as_ref(), provider, Some(thresholds)).await {
+            Ok(run) => format!(
+                "a model trained on {} profiles linked {} pairs; {} wait for review",
+                run.records, run.links, run.review
+            ),
+            Err(StoreError::Invalid(why)) => format!("no linkage model ({why})"),
+            Err(e) => return Err(e.into()),
+        };
+        loaded
+            .linkage
+            .push(format!("{}: {said}", name.unwrap_or_default()));
+    }
     method(store, members[cafe], seed, &journeys, anchor, &mut loaded).await?;
     Ok(loaded)
 }

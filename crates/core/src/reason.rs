@@ -449,6 +449,10 @@ reasons! {
     // Linkage
     ReviewAboveLink = "review-above-link" { link: String } =>
         "must not be above the link threshold ({link})";
+    TooFewRecords = "too-few-records" { needed: usize, got: usize } =>
+        "needs at least {needed} records with names or addresses to learn from, and there are {got}";
+    AgreementAgainst = "agreement-against" =>
+        "agreeing here counted against two records being one person in training: the records hold too few duplicates to learn from";
 }
 
 /// A reason as JSON: its code and parameters for programs and pages, its English

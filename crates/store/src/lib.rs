@@ -5,6 +5,7 @@
 //! a `Store` method that takes the reading provider and writes the access log in the
 //! same call, so no caller can forget it.
 
+pub mod linkage;
 pub mod linking;
 mod model;
 pub mod postgres;
@@ -16,7 +17,8 @@ pub use model::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
-use motesplats_core::identity::Decision;
+use motesplats_core::identity::{Decision, Match};
+use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
@@ -208,6 +210,26 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     /// Each of the provider's profiles with a truth: its person now and its human.
     async fn identity_truth(&self, provider: ProviderId) -> Result<Vec<(PersonId, u64)>>;
+
+    // Probabilistic linkage (`linkage` runs it).
+    /// Every profile of the provider with linkage attributes, as a record whose id
+    /// is the profile's. For linking, not for showing: nothing is logged.
+    async fn linkage_records(&self, provider: ProviderId) -> Result<Vec<Record>>;
+    /// The provider's trained model, if it has one.
+    async fn linkage_model(&self, provider: ProviderId) -> Result<Option<Model>>;
+    async fn save_linkage_model(&self, provider: ProviderId, model: Model) -> Result<()>;
+    /// Replaces the provider's scored pairs, `links` joining like an identifier and
+    /// `review` waiting for a person, and rebuilds its persons as `relink` does; how
+    /// many profiles changed person. `NotFound` if a pair names another's profile.
+    async fn set_linkage_pairs(
+        &self,
+        provider: ProviderId,
+        links: Vec<Match>,
+        review: Vec<Match>,
+    ) -> Result<usize>;
+    /// The pairs waiting for review: in the review band, not decided, not one person
+    /// by other evidence; likeliest first, at most `limit`.
+    async fn review_pairs(&self, provider: ProviderId, limit: u32) -> Result<Vec<Match>>;
 
     // Touchpoints. Reads log access.
     /// Stores the touchpoints durably in one transaction, one outcome per touchpoint in

@@ -8,8 +8,9 @@
 
 use chrono::{DateTime, Utc};
 use motesplats_core::identity::{
-    self, Decision, Evidence, Observation, Refusal, Resolution, Rules,
+    self, Decision, Evidence, FieldWeight, Match, Observation, Refusal, Resolution, Rules,
 };
+use motesplats_core::linkage::{Field, Record};
 use motesplats_core::{Identifier, PersonId, ProfileId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -87,6 +88,8 @@ pub struct ProfileFacts {
     pub persons: Vec<(ProfileId, PersonId)>,
     /// The decisions that name any of them.
     pub decisions: Vec<Decision>,
+    /// The pairs probabilistic linkage links that name any of them.
+    pub matches: Vec<Match>,
 }
 
 /// A decision as stored: the pair and whether they are one person.
@@ -98,8 +101,37 @@ pub fn decision(a: ProfileId, b: ProfileId, same: bool) -> Decision {
     }
 }
 
+/// A linked pair as stored: the evidence is JSON.
+pub fn matched(a: ProfileId, b: ProfileId, probability: f64, fields: &str) -> crate::Result<Match> {
+    let fields: Vec<FieldWeight> = serde_json::from_str(fields)
+        .map_err(|_| crate::StoreError::Backend("unreadable linkage evidence".into()))?;
+    Ok(Match {
+        a,
+        b,
+        probability,
+        fields,
+    })
+}
+
+/// A profile's linkage attributes as a record to link, none when it has none. Only
+/// text values count: a number or a list in `given_name` is not a name.
+pub fn record(
+    profile: ProfileId,
+    attributes: &serde_json::Map<String, serde_json::Value>,
+) -> Option<Record> {
+    let fields: BTreeMap<Field, String> = Field::ALL
+        .into_iter()
+        .filter_map(|f| Some((f, attributes.get(f.as_str())?.as_str()?.to_string())))
+        .collect();
+    (!fields.is_empty()).then(|| Record {
+        id: profile.to_string(),
+        fields,
+    })
+}
+
 /// Gathers the part of the graph reachable from some profiles: through unshared
-/// merging identifiers, the persons they are in now, and decisions to join. Shared
+/// merging identifiers, the persons they are in now, decisions to join and linked
+/// pairs. Shared
 /// identifiers are not followed (they join nobody), so a "null" on a hundred
 /// thousand profiles costs one lookup.
 pub struct Walk {
@@ -115,6 +147,8 @@ pub struct Walk {
 pub struct Component {
     pub observations: Vec<Observation>,
     pub decisions: BTreeSet<Decision>,
+    /// Linked pairs by their two profiles, smaller first.
+    pub matches: BTreeMap<(ProfileId, ProfileId), Match>,
     /// Identifiers on more profiles than their kind's cap: they join nobody.
     pub shared: BTreeSet<Identifier>,
     pub before: BTreeMap<ProfileId, PersonId>,
@@ -159,6 +193,12 @@ impl Walk {
                 self.frontier.extend([a, b]);
             }
             self.component.decisions.insert(d);
+        }
+        for m in facts.matches {
+            self.frontier.extend([m.a, m.b]);
+            self.component
+                .matches
+                .insert((m.a.min(m.b), m.a.max(m.b)), m);
         }
         ask
     }
@@ -236,7 +276,8 @@ impl Component {
             .cloned()
             .collect();
         let decisions: Vec<Decision> = self.decisions.iter().copied().collect();
-        identity::resolve(&observations, &decisions, rules)
+        let matches: Vec<Match> = self.matches.values().cloned().collect();
+        identity::resolve(&observations, &decisions, &matches, rules)
     }
 
     /// What changes: every profile's new person, a merge for each link between two

@@ -5,6 +5,7 @@
 use super::rules::Rules;
 use crate::identifier::{Identifier, IdentifierKind};
 use crate::ids::ProfileId;
+use crate::linkage::Field;
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::btree_map::Entry;
@@ -41,8 +42,27 @@ pub enum Decision {
     Apart { a: ProfileId, b: ProfileId },
 }
 
+/// Two profiles that probabilistic linkage takes for one person (or, in the review
+/// band, perhaps), with its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Match {
+    pub a: ProfileId,
+    pub b: ProfileId,
+    pub probability: f64,
+    pub fields: Vec<FieldWeight>,
+}
+
+/// One field's part in a match: the level its two values reached and the weight
+/// (log2 m/u) that level carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FieldWeight {
+    pub field: Field,
+    pub level: String,
+    pub weight: f64,
+}
+
 /// Why two profiles were joined.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum Evidence {
     /// Every non-shared merging identifier both profiles carry, highest priority
@@ -50,10 +70,15 @@ pub enum Evidence {
     Identifiers { identifiers: Vec<Identifier> },
     /// A person of the provider decided they are one.
     Decided,
+    /// Their names, birth dates and addresses agree enough (probabilistic linkage).
+    Matched {
+        probability: f64,
+        fields: Vec<FieldWeight>,
+    },
 }
 
 /// One step of evidence: two profiles joined directly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Link {
     pub from: ProfileId,
     pub to: ProfileId,
@@ -66,7 +91,7 @@ impl Link {
     pub fn identifier(&self) -> Option<&Identifier> {
         match &self.evidence {
             Evidence::Identifiers { identifiers } => identifiers.first(),
-            Evidence::Decided => None,
+            Evidence::Decided | Evidence::Matched { .. } => None,
         }
     }
 }
@@ -93,7 +118,7 @@ pub enum Refusal {
 }
 
 /// Who is who among one provider's profiles.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Resolution {
     /// Profile → person key, the smallest profile id of its person.
     person: BTreeMap<ProfileId, ProfileId>,
@@ -105,14 +130,20 @@ pub struct Resolution {
     conflicts: Vec<Conflict>,
 }
 
-/// Resolves `observations` and `decisions` into persons under `rules`. The answer
-/// depends only on the sets given, never on their order or repetition.
+/// Resolves `observations`, `decisions` and `matches` into persons under `rules`.
+/// The answer depends only on the sets given, never on their order or repetition.
 ///
 /// Joins are tried strongest first: decisions to join (which no per-person limit
-/// overrules, since a person looked), then identifiers by priority. A join is
-/// refused when a decision keeps two of the profiles apart, or when an
-/// identifier-made join would give the person more values of a kind than its limit.
-pub fn resolve(observations: &[Observation], decisions: &[Decision], rules: &Rules) -> Resolution {
+/// overrules, since a person looked), then identifiers by priority, then matches by
+/// probability. A join is refused when a decision keeps two of the profiles apart,
+/// or when a join by identifier or match would give the person more values of a
+/// kind than its limit. A refused match is only dropped: its pair went to no one.
+pub fn resolve(
+    observations: &[Observation],
+    decisions: &[Decision],
+    matches: &[Match],
+    rules: &Rules,
+) -> Resolution {
     let mut carriers: BTreeMap<&Identifier, BTreeSet<ProfileId>> = BTreeMap::new();
     for o in observations {
         carriers.entry(&o.identifier).or_default().insert(o.profile);
@@ -121,6 +152,9 @@ pub fn resolve(observations: &[Observation], decisions: &[Decision], rules: &Rul
     for d in decisions {
         let (Decision::Same { a, b } | Decision::Apart { a, b }) = *d;
         profiles.extend([a, b]);
+    }
+    for m in matches {
+        profiles.extend([m.a, m.b]);
     }
     let profiles: Vec<ProfileId> = profiles.into_iter().collect();
     let index = |p: &ProfileId| profiles.binary_search(p).expect("every profile indexed");
@@ -191,6 +225,20 @@ pub fn resolve(observations: &[Observation], decisions: &[Decision], rules: &Rul
     }
     conflicts.sort_by(|x, y| (&x.identifier, x.a, x.b).cmp(&(&y.identifier, y.a, y.b)));
 
+    // Likeliest first, then by the pair, so the order given does not matter.
+    let mut likely: Vec<&Match> = matches.iter().filter(|m| m.a != m.b).collect();
+    likely.sort_by(|x, y| {
+        y.probability
+            .total_cmp(&x.probability)
+            .then((x.a.min(x.b), x.a.max(x.b)).cmp(&(y.a.min(y.b), y.a.max(y.b))))
+    });
+    let mut matched = Vec::new();
+    for m in likely {
+        if let Ok(true) = forest.join(index(&m.a), index(&m.b), Some(rules)) {
+            matched.push(m);
+        }
+    }
+
     // The evidence of a link: what both ends carry among the joining identifiers.
     let mut carried: BTreeMap<ProfileId, Vec<&Identifier>> = BTreeMap::new();
     for (_, id, on) in &joining {
@@ -215,6 +263,14 @@ pub fn resolve(observations: &[Observation], decisions: &[Decision], rules: &Rul
             };
             Link { from, to, evidence }
         })
+        .chain(matched.into_iter().map(|m| Link {
+            from: m.a.min(m.b),
+            to: m.a.max(m.b),
+            evidence: Evidence::Matched {
+                probability: m.probability,
+                fields: m.fields.clone(),
+            },
+        }))
         .collect();
     links.sort_by_key(|l| (l.from, l.to));
 

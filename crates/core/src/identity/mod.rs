@@ -33,7 +33,10 @@ mod score;
 mod tests;
 mod verified;
 
-pub use engine::{Conflict, Decision, Evidence, Link, Observation, Refusal, Resolution, resolve};
+pub use engine::{
+    Conflict, Decision, Evidence, FieldWeight, Link, Match, Observation, Refusal, Resolution,
+    resolve,
+};
 pub use rules::{KindRule, Rules};
 pub use score::{Score, score};
 pub use verified::{Held, humans};

@@ -24,6 +24,19 @@ fn obs(n: u128, kind: IdentifierKind, value: &str) -> Observation {
     }
 }
 
+fn m(a: u128, b: u128, probability: f64) -> Match {
+    Match {
+        a: p(a),
+        b: p(b),
+        probability,
+        fields: vec![FieldWeight {
+            field: crate::linkage::Field::FamilyName,
+            level: "exact".into(),
+            weight: 9.5,
+        }],
+    }
+}
+
 fn ids(identifiers: Vec<Identifier>) -> Evidence {
     Evidence::Identifiers { identifiers }
 }
@@ -52,8 +65,8 @@ fn arrival_order_does_not_split_a_person() {
         obs(2, Phone, PHONE),
     ];
     let rules = Rules::default();
-    let r = resolve(&late, &[], &rules);
-    assert_eq!(r, resolve(&early, &[], &rules));
+    let r = resolve(&late, &[], &[], &rules);
+    assert_eq!(r, resolve(&early, &[], &[], &rules));
     assert_eq!(persons(&r), vec![vec![p(1), p(2), p(3)]]);
     assert_eq!(r.person_of(p(2)), Some(p(1)));
     assert_eq!(r.person_of(p(9)), None);
@@ -69,6 +82,7 @@ fn why_names_the_chain_of_identifiers() {
             obs(3, Email, ANNA),
             obs(3, Phone, PHONE),
         ],
+        &[],
         &[],
         &Rules::default(),
     );
@@ -105,7 +119,7 @@ fn a_household_email_on_four_profiles_is_shared_and_merges_nobody() {
         observations.push(obs(n, Phone, &phone));
         observations.push(obs(n + 4, Phone, &phone));
     }
-    let r = resolve(&observations, &[], &Rules::default());
+    let r = resolve(&observations, &[], &[], &Rules::default());
     assert_eq!(r.shared(), &BTreeMap::from([(id(Email, family), 4)]));
     assert_eq!(
         persons(&r),
@@ -135,6 +149,7 @@ fn a_null_customer_number_merges_nobody() {
             obs(2, DeviceId, "0"),
         ],
         &[],
+        &[],
         &rules,
     );
     assert_eq!(persons(&r), vec![vec![p(1)], vec![p(2)]]);
@@ -149,12 +164,12 @@ fn a_customer_number_joins_its_sources_up_to_the_cap_and_is_shared_beyond() {
     assert_eq!(rules.rule(CustomerNumber).cap, 3);
     // The web shop, the till and the booking system: one customer.
     let three: Vec<Observation> = (1..=3).map(|i| obs(i, CustomerNumber, "K-17")).collect();
-    let r = resolve(&three, &[], &rules);
+    let r = resolve(&three, &[], &[], &rules);
     assert!(r.shared().is_empty());
     assert_eq!(r.person_of(p(3)), Some(p(1)));
     // A fourth profile with the same number: a test number, which joins nobody.
     let four: Vec<Observation> = (1..=4).map(|i| obs(i, CustomerNumber, "K-17")).collect();
-    let r = resolve(&four, &[], &rules);
+    let r = resolve(&four, &[], &[], &rules);
     assert_eq!(
         r.shared(),
         &BTreeMap::from([(id(CustomerNumber, "K-17"), 4)])
@@ -172,6 +187,7 @@ fn evidence_names_the_strongest_identifier_first() {
             obs(1, Email, ANNA),
             obs(2, Email, ANNA),
         ],
+        &[],
         &[],
         &Rules::default(),
     );
@@ -194,12 +210,22 @@ fn a_kind_that_does_not_merge_joins_nobody() {
             ..rules.rule(Email)
         },
     );
-    let r = resolve(&[obs(1, Email, ANNA), obs(2, Email, ANNA)], &[], &rules);
+    let r = resolve(
+        &[obs(1, Email, ANNA), obs(2, Email, ANNA)],
+        &[],
+        &[],
+        &rules,
+    );
     assert_eq!(persons(&r), vec![vec![p(1)], vec![p(2)]]);
     rules.kinds.remove(&Email);
     assert_eq!(rules.rule(Email), KindRule::NEVER);
     assert_eq!(
-        resolve(&[obs(1, Email, ANNA), obs(2, Email, ANNA)], &[], &rules),
+        resolve(
+            &[obs(1, Email, ANNA), obs(2, Email, ANNA)],
+            &[],
+            &[],
+            &rules
+        ),
         r
     );
 }
@@ -220,7 +246,7 @@ fn a_household_email_between_two_loyalty_cards_joins_nobody() {
         obs(3, Email, family),
         obs(3, Phone, PHONE),
     ];
-    let r = resolve(&observations, &[], &Rules::default());
+    let r = resolve(&observations, &[], &[], &Rules::default());
     assert_eq!(persons(&r), vec![vec![p(1), p(3)], vec![p(2)]]);
     assert_eq!(
         r.conflicts(),
@@ -238,6 +264,7 @@ fn a_household_email_between_two_loyalty_cards_joins_nobody() {
     let r = resolve(
         &observations,
         &[Decision::Same { a: p(2), b: p(1) }],
+        &[],
         &Rules::default(),
     );
     assert_eq!(persons(&r), vec![vec![p(1), p(2), p(3)]]);
@@ -255,12 +282,13 @@ fn an_unmerge_keeps_two_profiles_apart_whatever_joins_them() {
     ];
     let rules = Rules::default();
     assert_eq!(
-        persons(&resolve(&observations, &[], &rules)),
+        persons(&resolve(&observations, &[], &[], &rules)),
         vec![vec![p(1), p(2), p(3)]]
     );
     let r = resolve(
         &observations,
         &[Decision::Apart { a: p(1), b: p(2) }],
+        &[],
         &rules,
     );
     assert_eq!(persons(&r), vec![vec![p(1)], vec![p(2), p(3)]]);
@@ -269,10 +297,40 @@ fn an_unmerge_keeps_two_profiles_apart_whatever_joins_them() {
     let r = resolve(
         &[obs(1, Email, ANNA), obs(3, Email, ANNA)],
         &[Decision::Apart { a: p(1), b: p(2) }],
+        &[],
         &rules,
     );
     assert_eq!(r.person_of(p(3)), Some(p(1)));
     assert_eq!(r.person_of(p(2)), Some(p(2)));
+}
+
+#[test]
+fn a_match_joins_what_no_identifier_does_unless_a_rule_or_a_person_forbids() {
+    use IdentifierKind::{CustomerNumber, Email};
+    let rules = Rules::default();
+    // The web shop's 1 and the till's 2 carry nothing in common but agree on names.
+    let observations = [obs(1, Email, ANNA), obs(2, CustomerNumber, "K-1")];
+    let r = resolve(&observations, &[], &[m(2, 1, 0.97)], &rules);
+    assert_eq!(persons(&r), vec![vec![p(1), p(2)]]);
+    let link = &r.why(p(1), p(2)).unwrap()[0];
+    assert!(matches!(
+        &link.evidence,
+        Evidence::Matched { probability, fields } if *probability == 0.97 && fields.len() == 1
+    ));
+    // A second customer number on the person is one too many, whatever names say.
+    let two = [obs(1, CustomerNumber, "K-2"), obs(2, CustomerNumber, "K-1")];
+    assert_eq!(
+        persons(&resolve(&two, &[], &[m(1, 2, 0.99)], &rules)).len(),
+        2
+    );
+    // A rejected pair stays apart.
+    let apart = [Decision::Apart { a: p(1), b: p(2) }];
+    let r = resolve(&observations, &apart, &[m(1, 2, 0.99)], &rules);
+    assert_eq!(persons(&r).len(), 2);
+    // Of two matches that cannot both hold, the likelier wins: 3 is more like 2.
+    let cards = [obs(1, CustomerNumber, "K-1"), obs(3, CustomerNumber, "K-3")];
+    let r = resolve(&cards, &[], &[m(1, 2, 0.91), m(2, 3, 0.99)], &rules);
+    assert_eq!(persons(&r), vec![vec![p(1)], vec![p(2), p(3)]]);
 }
 
 #[test]
@@ -339,6 +397,16 @@ fn decision() -> impl Strategy<Value = Decision> {
     })
 }
 
+fn matched() -> impl Strategy<Value = Match> {
+    // Few probabilities, so that ties happen.
+    (
+        0u128..8,
+        0u128..8,
+        prop::sample::select(vec![0.9, 0.95, 0.99]),
+    )
+        .prop_map(|(a, b, probability)| m(a, b, probability))
+}
+
 fn carriers(observations: &[Observation]) -> BTreeMap<Identifier, BTreeSet<ProfileId>> {
     let mut carriers: BTreeMap<Identifier, BTreeSet<ProfileId>> = BTreeMap::new();
     for o in observations {
@@ -377,10 +445,15 @@ fn partition(r: &Resolution) -> BTreeSet<Vec<ProfileId>> {
 proptest! {
     #[test]
     fn identity_is_independent_of_order(
-        (input, shuffled) in (observations(), prop::collection::vec(decision(), 0..4))
-            .prop_flat_map(|(o, d)| {
-                let same = (Just(o.clone()), Just(d.clone()));
-                (same, (Just(o).prop_shuffle(), Just(d).prop_shuffle()))
+        (input, shuffled) in (
+            observations(),
+            prop::collection::vec(decision(), 0..4),
+            prop::collection::vec(matched(), 0..4),
+        )
+            .prop_flat_map(|(o, d, m)| {
+                let same = (Just(o.clone()), Just(d.clone()), Just(m.clone()));
+                let mixed = (Just(o).prop_shuffle(), Just(d).prop_shuffle(), Just(m).prop_shuffle());
+                (same, mixed)
             })
     ) {
         let rules = Rules::default();
@@ -395,8 +468,8 @@ proptest! {
             }))
         };
         prop_assume!(agreed(&input.1));
-        let r = resolve(&input.0, &input.1, &rules);
-        prop_assert_eq!(&r, &resolve(&shuffled.0, &shuffled.1, &rules));
+        let r = resolve(&input.0, &input.1, &input.2, &rules);
+        prop_assert_eq!(&r, &resolve(&shuffled.0, &shuffled.1, &shuffled.2, &rules));
         for (key, members) in r.persons() {
             prop_assert_eq!(key, members[0]);
             prop_assert!(members.windows(2).all(|w| w[0] < w[1]));
@@ -406,7 +479,7 @@ proptest! {
     #[test]
     fn identity_joins_only_through_unshared_merging_identifiers(observations in observations()) {
         let rules = Rules::default();
-        let r = resolve(&observations, &[], &rules);
+        let r = resolve(&observations, &[], &[], &rules);
         let carriers = carriers(&observations);
         let shared: BTreeMap<Identifier, usize> = carriers
             .iter()
@@ -446,10 +519,11 @@ proptest! {
 
     #[test]
     fn identity_gives_no_person_more_values_than_its_kind_allows(
-        observations in observations()
+        observations in observations(),
+        matches in prop::collection::vec(matched(), 0..6),
     ) {
         let rules = Rules::default();
-        let r = resolve(&observations, &[], &rules);
+        let r = resolve(&observations, &[], &matches, &rules);
         let mut held: BTreeMap<(ProfileId, IdentifierKind), BTreeSet<&str>> = BTreeMap::new();
         for o in &observations {
             if !rules.is_placeholder(&o.identifier.value) {
@@ -480,7 +554,7 @@ proptest! {
         observations in observations()
     ) {
         let rules = Rules::default();
-        let r = resolve(&observations, &[], &rules);
+        let r = resolve(&observations, &[], &[], &rules);
         for (i, on) in carriers(&observations) {
             if joins(&rules, &i, on.len()) && !r.conflicts().iter().any(|c| c.identifier == i) {
                 let keys: BTreeSet<_> = on.iter().map(|p| r.person_of(*p)).collect();
@@ -495,10 +569,10 @@ proptest! {
         extra in observation(),
     ) {
         let rules = unlimited();
-        let before = resolve(&observations, &[], &rules);
+        let before = resolve(&observations, &[], &[], &rules);
         let mut more = observations.clone();
         more.push(extra.clone());
-        let after = resolve(&more, &[], &rules);
+        let after = resolve(&more, &[], &[], &rules);
         let shared = |r: &Resolution| r.shared().contains_key(&extra.identifier);
         if shared(&before) == shared(&after) {
             let profiles = profiles(&observations);
@@ -520,12 +594,12 @@ proptest! {
     ) {
         let rules = Rules::default();
         let (a, b) = (p(a), p(b));
-        let before = resolve(&observations, &[], &rules);
+        let before = resolve(&observations, &[], &[], &rules);
         prop_assume!(a != b && before.person_of(a).is_some() && before.person_of(b).is_some());
         prop_assume!(before.person_of(a) != before.person_of(b));
-        let merged = resolve(&observations, &[Decision::Same { a, b }], &rules);
+        let merged = resolve(&observations, &[Decision::Same { a, b }], &[], &rules);
         prop_assert_eq!(merged.person_of(a), merged.person_of(b));
-        let unmerged = resolve(&observations, &[Decision::Apart { a, b }], &rules);
+        let unmerged = resolve(&observations, &[Decision::Apart { a, b }], &[], &rules);
         prop_assert_eq!(partition(&unmerged), partition(&before));
         prop_assert_eq!(unmerged.links(), before.links());
     }
@@ -538,10 +612,10 @@ proptest! {
         // (the values that blocked it left with the other side), so "only splits"
         // holds without them; the ends part under either rules.
         for (rules, only_splits) in [(Rules::default(), false), (unlimited(), true)] {
-            let r = resolve(&observations, &[], &rules);
+            let r = resolve(&observations, &[], &[], &rules);
             for link in r.links() {
                 let apart = [Decision::Apart { a: link.from, b: link.to }];
-                let split = resolve(&observations, &apart, &rules);
+                let split = resolve(&observations, &apart, &[], &rules);
                 prop_assert_ne!(split.person_of(link.from), split.person_of(link.to));
                 for members in split.persons().into_values().filter(|_| only_splits) {
                     let keys: BTreeSet<_> = members.iter().map(|m| r.person_of(*m)).collect();

@@ -25,32 +25,27 @@ pub const MAX_LEVELS: usize = 6;
 
 pub const MISSING: u8 = 0;
 
+// Level codes: pages say them in their own words (`linkage-level-…`).
 const NAME: &[&str] = &[
     "missing",
     "exact",
-    "given and family name swapped",
-    "jaro-winkler ≥ 0.92",
-    "jaro-winkler ≥ 0.80",
+    "swapped",
+    "jaro-winkler-92",
+    "jaro-winkler-80",
     "else",
 ];
 const STREET: &[&str] = &[
     "missing",
     "exact",
-    "one edit",
-    "two edits",
-    "same street name",
+    "one-edit",
+    "two-edits",
+    "street-name",
     "else",
 ];
-const EDITS: &[&str] = &["missing", "exact", "one edit", "two edits", "else"];
-const DATE: &[&str] = &[
-    "missing",
-    "exact",
-    "one typo or day and month swapped",
-    "same year",
-    "else",
-];
+const EDITS: &[&str] = &["missing", "exact", "one-edit", "two-edits", "else"];
+const DATE: &[&str] = &["missing", "exact", "typo-or-swap", "same-year", "else"];
 
-/// The names of a field's levels, level 0 (missing) first.
+/// The codes of a field's levels, level 0 (missing) first.
 pub fn levels(field: Field) -> &'static [&'static str] {
     match field {
         Field::GivenName | Field::FamilyName => NAME,

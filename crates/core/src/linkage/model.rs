@@ -196,7 +196,7 @@ pub fn estimate(
     let n = records.len() as f64;
     let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
     let prior = (em.share * compared.len() as f64 / all_pairs).clamp(FLOOR, 1.0 - FLOOR);
-    let fields = Field::ALL
+    let fields: BTreeMap<Field, Vec<Level>> = Field::ALL
         .into_iter()
         .map(|f| {
             let i = f.index();
@@ -208,6 +208,17 @@ pub fn estimate(
             (f, levels)
         })
         .collect();
+    // Records with (almost) no duplicates teach EM to take near neighbours, a
+    // household at one address, for matches, and agreeing on a name then counts
+    // against a match. Such a model would join strangers: refused.
+    for (field, levels) in &fields {
+        if levels[0].weight() < 0.0 {
+            return Err(Invalid::one(
+                format!("fields.{field}"),
+                Reason::AgreementAgainst,
+            ));
+        }
+    }
     Ok(Training {
         model: Model {
             version: VERSION,

@@ -23,7 +23,8 @@ pub enum Class {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Evidence {
     pub field: Field,
-    /// The level reached, such as `exact` or `jaro-winkler ≥ 0.92`.
+    /// The code of the level reached, such as `exact` or `jaro-winkler-92`
+    /// (Jaro-Winkler at least 0.92).
     pub level: &'static str,
     /// log2(m/u) of that level; 0 when either record lacks the field.
     pub weight: f64,

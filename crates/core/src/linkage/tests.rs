@@ -185,11 +185,11 @@ fn swapped_day_and_month_compare_at_the_date_level() {
     let date = levels(Field::BirthDate);
     assert_eq!(
         date[compare(&records, Field::BirthDate, 0, 1) as usize],
-        "one typo or day and month swapped"
+        "typo-or-swap"
     );
     assert_eq!(
         date[compare(&records, Field::BirthDate, 0, 2) as usize],
-        "same year"
+        "same-year"
     );
     assert_eq!(
         date[compare(&records, Field::BirthDate, 0, 3) as usize],

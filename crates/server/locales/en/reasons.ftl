@@ -245,3 +245,5 @@ reason-has-codings = { $key } has codings and cannot be removed; delete its codi
 reason-not-saved = the { $what } could not be saved; try again
 reason-none-answer-both = no response answers both questions
 reason-review-above-link = must not be above the link threshold ({ $link })
+reason-too-few-records = needs at least { $needed } records with names or addresses to learn from, and there are { $got }
+reason-agreement-against = agreeing here counted against two records being one person in training: the records hold too few duplicates to learn from

@@ -258,3 +258,5 @@ reason-not-saved = { $what ->
 } kunde inte sparas; försök igen
 reason-none-answer-both = inget svar besvarar båda frågorna
 reason-review-above-link = får inte ligga över länkgränsen ({ $link })
+reason-too-few-records = behöver minst { $needed } poster med namn eller adress att lära av, och det finns { $got }
+reason-agreement-against = att stämma överens här talade emot att två poster är samma person i träningen: posterna har för få dubbletter att lära av

@@ -3,7 +3,7 @@
 use crate::ui::i18n::Lang;
 use crate::ui::i18n::Messages;
 use askama::Template;
-use motesplats_core::number::integer;
+use motesplats_core::number::{self, integer};
 
 /// One coloured piece of a bar.
 pub struct Segment {
@@ -209,10 +209,15 @@ pub fn wrap(text: &str, chars: usize) -> Vec<String> {
 /// A share (0–1) as a whole percentage the way `lang` writes it: "45 %" in Swedish
 /// (with a no-break space), "45%" in English.
 pub fn percent(share: f64, lang: Lang) -> String {
-    let n = (share * 100.0).round();
+    percent_to(share, 0, lang)
+}
+
+/// A share (0–1) as a percentage with `places` decimals, written as `lang` writes it.
+pub fn percent_to(share: f64, places: usize, lang: Lang) -> String {
+    let n = number::decimal(share * 100.0, places, lang);
     match lang {
-        Lang::Sv => format!("{n:.0}\u{a0}%"),
-        Lang::En => format!("{n:.0}%"),
+        Lang::Sv => format!("{n}\u{a0}%"),
+        Lang::En => format!("{n}%"),
     }
 }
 

@@ -16,6 +16,7 @@ mod person;
 mod quarantine;
 pub(crate) mod refusal;
 mod research;
+mod review;
 pub mod routes;
 mod session;
 pub(crate) mod surveys;

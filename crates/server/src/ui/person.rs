@@ -3,6 +3,7 @@
 //! profiles were joined and which joins were refused, the history of merges and
 //! splits, and the unmerge that splits a person back.
 
+use super::chart::percent_to;
 use super::i18n::{Lang, Messages};
 use super::labels::{Vocabulary, identifier_label};
 use super::people::{Story, StoryQuery, Whose, not_found, story};
@@ -15,7 +16,8 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use motesplats_core::identity::{Decision, Evidence, Link, Refusal};
+use motesplats_core::identity::{Decision, Evidence, FieldWeight, Link, Refusal};
+use motesplats_core::number;
 use motesplats_core::{Identifier, PersonId, Profile, ProfileId};
 use motesplats_store::{Change, StoreError};
 use serde::Deserialize;
@@ -77,7 +79,36 @@ fn evidence(lang: Lang, e: &Evidence) -> String {
             .map(|i| said(lang, i))
             .collect::<Vec<_>>()
             .join(" · "),
+        Evidence::Matched {
+            probability,
+            fields,
+        } => lang.t_text(
+            "identity-matched",
+            &[
+                ("percent", percent_to(*probability, 1, lang)),
+                ("fields", field_weights(lang, fields)),
+            ],
+        ),
     }
+}
+
+/// What each field said about a pair, such as "given name alike (+3,1)"; fields
+/// that one record lacks said nothing and are left out.
+pub fn field_weights(lang: Lang, fields: &[FieldWeight]) -> String {
+    fields
+        .iter()
+        .filter(|f| f.level != "missing")
+        .map(|f| {
+            let weight = number::decimal(f.weight, 1, lang);
+            format!(
+                "{} {} ({}{weight})",
+                lang.t(&format!("linkage-field-{}", f.field)),
+                lang.t(&format!("linkage-level-{}", f.level)),
+                if f.weight >= 0.0 { "+" } else { "" },
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn refusal(lang: Lang, identifier: &Identifier, why: &Refusal) -> String {

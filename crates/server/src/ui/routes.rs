@@ -54,6 +54,8 @@ routes! {
     get "/dashboard" SignedIn => dashboard::page;
     get "/customers" SignedIn => customers::list;
     get "/profiles/{id}" SignedIn => people::profile;
+    get "/persons/review" SignedIn => review::page;
+    post "/persons/review" SignedIn => review::act;
     get "/persons/{id}" SignedIn => person::page;
     post "/persons/{id}/unmerge" SignedIn => person::unmerge;
     get "/research" SignedIn => research::pages::list;

@@ -168,6 +168,7 @@ async fn facts(
         .into_iter()
         .map(|(a, b, same)| linking::decision(ProfileId(a), ProfileId(b), same))
         .collect();
+    out.matches = super::linkage::links_of(c, provider, &ids).await?;
     Ok(out)
 }
 

@@ -7,6 +7,7 @@ mod attachments;
 mod coding;
 mod customers;
 mod ingest;
+mod linkage;
 mod linking;
 mod projects;
 mod rows;
@@ -33,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0009_survey_trust.sql"),
     include_str!("../../migrations/postgres/0010_occurred_on.sql"),
     include_str!("../../migrations/postgres/0011_identity.sql"),
+    include_str!("../../migrations/postgres/0012_linkage.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

@@ -2,7 +2,7 @@
 
 use super::PgStore;
 use super::rows::{self, stored};
-use super::{attachments, coding, customers, ingest, linking, projects, surveys};
+use super::{attachments, coding, customers, ingest, linkage, linking, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind, NewApiKey,
     Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result,
@@ -12,7 +12,8 @@ use crate::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
-use motesplats_core::identity::Decision;
+use motesplats_core::identity::{Decision, Match};
+use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
@@ -717,6 +718,40 @@ impl Store for PgStore {
             .into_iter()
             .map(|(p, h)| (PersonId(p), h as u64))
             .collect())
+    }
+
+    async fn linkage_records(&self, provider: ProviderId) -> Result<Vec<Record>> {
+        let mut c = self.pool.acquire().await?;
+        linkage::records(&mut c, provider).await
+    }
+
+    async fn linkage_model(&self, provider: ProviderId) -> Result<Option<Model>> {
+        let mut c = self.pool.acquire().await?;
+        linkage::model(&mut c, provider).await
+    }
+
+    async fn save_linkage_model(&self, provider: ProviderId, model: Model) -> Result<()> {
+        let mut c = self.pool.acquire().await?;
+        linkage::save_model(&mut c, provider, &model, now()).await
+    }
+
+    async fn set_linkage_pairs(
+        &self,
+        provider: ProviderId,
+        links: Vec<Match>,
+        review: Vec<Match>,
+    ) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        lock_provider(&mut tx, provider).await?;
+        let rules = crate::linking::rules();
+        let moved = linkage::set_pairs(&mut tx, rules, provider, &links, &review, now()).await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    async fn review_pairs(&self, provider: ProviderId, limit: u32) -> Result<Vec<Match>> {
+        let mut c = self.pool.acquire().await?;
+        linkage::review(&mut c, provider, limit).await
     }
 
     async fn insert_touchpoints(

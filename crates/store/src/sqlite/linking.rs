@@ -227,6 +227,8 @@ fn facts(c: &Connection, provider: ProviderId, profiles: &[ProfileId]) -> Result
         })? {
             out.decisions.push(row?);
         }
+        out.matches
+            .extend(super::linkage::links_of(c, provider, *p)?);
     }
     Ok(out)
 }

@@ -8,6 +8,7 @@ mod attachments;
 pub(crate) mod coding;
 mod customers;
 mod ingest;
+mod linkage;
 mod linking;
 mod projects;
 mod rows;
@@ -34,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0009_survey_trust.sql"),
     include_str!("../../migrations/sqlite/0010_occurred_on.sql"),
     include_str!("../../migrations/sqlite/0011_identity.sql"),
+    include_str!("../../migrations/sqlite/0012_linkage.sql"),
 ];
 
 const READERS: usize = 4;

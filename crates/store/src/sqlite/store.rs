@@ -2,7 +2,7 @@
 
 use super::SqliteStore;
 use super::rows::{self, Micros, as_stored, micros};
-use super::{attachments, coding, customers, ingest, linking, projects, surveys};
+use super::{attachments, coding, customers, ingest, linkage, linking, projects, surveys};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind, NewApiKey,
     Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result,
@@ -12,7 +12,8 @@ use crate::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
-use motesplats_core::identity::Decision;
+use motesplats_core::identity::{Decision, Match};
+use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
@@ -642,6 +643,37 @@ impl Store for SqliteStore {
             Ok(rows)
         })
         .await
+    }
+
+    async fn linkage_records(&self, provider: ProviderId) -> Result<Vec<Record>> {
+        self.read(move |c| linkage::records(c, provider)).await
+    }
+
+    async fn linkage_model(&self, provider: ProviderId) -> Result<Option<Model>> {
+        self.read(move |c| linkage::model(c, provider)).await
+    }
+
+    async fn save_linkage_model(&self, provider: ProviderId, model: Model) -> Result<()> {
+        self.write(move |c| linkage::save_model(c, provider, &model, now()))
+            .await
+    }
+
+    async fn set_linkage_pairs(
+        &self,
+        provider: ProviderId,
+        links: Vec<Match>,
+        review: Vec<Match>,
+    ) -> Result<usize> {
+        self.write(move |c| {
+            let rules = crate::linking::rules();
+            linkage::set_pairs(c, rules, provider, &links, &review, now())
+        })
+        .await
+    }
+
+    async fn review_pairs(&self, provider: ProviderId, limit: u32) -> Result<Vec<Match>> {
+        self.read(move |c| linkage::review(c, provider, limit))
+            .await
     }
 
     async fn insert_touchpoints(

@@ -1,0 +1,21 @@
+-- Probabilistic record linkage (issue 12): each provider's trained model (JSON, so
+-- the same model rebuilds the same persons), and the pairs it scored: links, which
+-- join like an identifier, and pairs in the review band, which wait for a person.
+CREATE TABLE linkage_models (
+    provider_id BLOB PRIMARY KEY REFERENCES providers(id),
+    model TEXT NOT NULL,
+    trained_at INTEGER NOT NULL
+);
+
+-- a < b; fields: the field-by-field evidence (JSON).
+CREATE TABLE linkage_pairs (
+    provider_id BLOB NOT NULL REFERENCES providers(id),
+    a BLOB NOT NULL REFERENCES profiles(id),
+    b BLOB NOT NULL REFERENCES profiles(id),
+    review INTEGER NOT NULL,
+    probability REAL NOT NULL,
+    fields TEXT NOT NULL,
+    PRIMARY KEY (provider_id, a, b)
+);
+CREATE INDEX linkage_pairs_b ON linkage_pairs (provider_id, b);
+CREATE INDEX linkage_pairs_review ON linkage_pairs (provider_id, review, probability);
