@@ -218,14 +218,29 @@ pub trait Store: Send + Sync + 'static {
     /// The provider's trained model, if it has one.
     async fn linkage_model(&self, provider: ProviderId) -> Result<Option<Model>>;
     async fn save_linkage_model(&self, provider: ProviderId, model: Model) -> Result<()>;
-    /// Replaces the provider's scored pairs, `links` joining like an identifier and
-    /// `review` waiting for a person, and rebuilds its persons as `relink` does; how
-    /// many profiles changed person. `NotFound` if a pair names another's profile.
-    async fn set_linkage_pairs(
+    /// Replaces the provider's linkage (keys, `links` joining like an identifier,
+    /// `review` waiting for a person), clears its waiting profiles and rebuilds its
+    /// persons as `relink` does; how many profiles changed person. `NotFound` if a
+    /// pair or key names another's profile.
+    async fn set_linkage_pairs(&self, provider: ProviderId, pairs: LinkagePairs) -> Result<usize>;
+    /// Profiles with names or addresses that arrived since their provider was last
+    /// linked, as records (possibly without fields), at most `limit`, by provider.
+    async fn linkage_pending(&self, limit: u32) -> Result<Vec<(ProviderId, Vec<Record>)>>;
+    /// The records of the provider's profiles holding any of the blocking `keys`;
+    /// a key on more than `cap` profiles is a block too large and is left out.
+    async fn linkage_candidates(
         &self,
         provider: ProviderId,
-        links: Vec<Match>,
-        review: Vec<Match>,
+        keys: Vec<String>,
+        cap: usize,
+    ) -> Result<Vec<Record>>;
+    /// Adds what linking the waiting `absorbed` profiles found, takes them off the
+    /// waiting list and relinks what the links reach; how many changed person.
+    async fn absorb_linkage(
+        &self,
+        provider: ProviderId,
+        absorbed: Vec<ProfileId>,
+        pairs: LinkagePairs,
     ) -> Result<usize>;
     /// The pairs waiting for review: in the review band, not decided, not one person
     /// by other evidence; likeliest first, at most `limit`.

@@ -4,12 +4,14 @@
 //! the pairs in the review band wait for a person. The same model on the same
 //! records gives the same persons, and every decision people made is kept.
 
-use crate::{Result, Store, StoreError};
+use crate::{LinkagePairs, Result, Store, StoreError};
 use motesplats_core::identity::{FieldWeight, Match};
 use motesplats_core::linkage::{
-    self, Class, Field, Model, Prepared, Rule, Scored, Settings, Thresholds, compare::levels,
+    self, Class, Field, Model, Prepared, Record, Rule, Scored, Settings, Thresholds,
+    compare::levels,
 };
-use motesplats_core::{Invalid, ProviderId, Reason};
+use motesplats_core::{Invalid, ProfileId, ProviderId, Reason};
+use std::collections::BTreeSet;
 
 /// Link-class pairs from this probability, review from this one, unless told.
 pub const LINK: f64 = 0.9;
@@ -82,7 +84,9 @@ pub async fn link(
             }
         };
         let prediction = linkage::link(&model, &prepared)?;
-        Ok::<_, motesplats_core::Invalid>((model, rounds, prediction.pairs))
+        let every: Vec<usize> = (0..prepared.len()).collect();
+        let keys = keys_of(&model, &prepared, &every)?;
+        Ok::<_, Invalid>((model, rounds, sort(keys, prediction.pairs)?))
     })
     .await
     .map_err(|e| StoreError::Backend(format!("linkage stopped: {e}")))?
@@ -90,7 +94,96 @@ pub async fn link(
     if trained.is_some() {
         store.save_linkage_model(provider, model).await?;
     }
-    let (mut links, mut review) = (Vec::new(), Vec::new());
+    let (links, review) = (pairs.links.len(), pairs.review.len());
+    let moved = store.set_linkage_pairs(provider, pairs).await?;
+    Ok(Linked {
+        records: count,
+        trained,
+        model: true,
+        links,
+        review,
+        moved,
+    })
+}
+
+/// Links profiles that arrived since their provider was last linked, at most
+/// `limit`: each is compared, with the stored model, with the profiles that share
+/// a blocking key with it, as a whole run would compare it. Without a model they
+/// only leave the waiting list. Returns how many were taken.
+pub async fn absorb(store: &dyn Store, limit: u32) -> Result<usize> {
+    let mut taken = 0;
+    for (provider, fresh) in store.linkage_pending(limit).await? {
+        taken += fresh.len();
+        let ids = fresh
+            .iter()
+            .map(|r| profile_id(&r.id))
+            .collect::<Result<Vec<ProfileId>>>()?;
+        let Some(model) = store.linkage_model(provider).await? else {
+            store
+                .absorb_linkage(provider, ids, LinkagePairs::default())
+                .await?;
+            continue;
+        };
+        let fresh: Vec<Record> = fresh.into_iter().filter(|r| !r.fields.is_empty()).collect();
+        let alone = Prepared::new(&fresh).map_err(StoreError::Invalid)?;
+        let every: Vec<usize> = (0..alone.len()).collect();
+        let wanted: Vec<String> = keys_of(&model, &alone, &every)
+            .map_err(StoreError::Invalid)?
+            .into_iter()
+            .flat_map(|(_, k)| k)
+            .collect();
+        let known = store
+            .linkage_candidates(provider, wanted, model.block_cap)
+            .await?;
+        let pairs = tokio::task::spawn_blocking(move || {
+            let new: BTreeSet<String> = fresh.iter().map(|r| r.id.clone()).collect();
+            let mut together = fresh;
+            together.extend(known.into_iter().filter(|r| !new.contains(&r.id)));
+            let prepared = Prepared::new(&together)?;
+            let mine: Vec<usize> = (0..prepared.len())
+                .filter(|&i| new.contains(prepared.id(i)))
+                .collect();
+            let keys = keys_of(&model, &prepared, &mine)?;
+            let found = linkage::link(&model, &prepared)?.pairs;
+            // Pairs of two known profiles were scored when they came.
+            let found = found
+                .into_iter()
+                .filter(|p| new.contains(&p.a) || new.contains(&p.b))
+                .collect();
+            sort(keys, found)
+        })
+        .await
+        .map_err(|e| StoreError::Backend(format!("linkage stopped: {e}")))?
+        .map_err(StoreError::Invalid)?;
+        store.absorb_linkage(provider, ids, pairs).await?;
+    }
+    Ok(taken)
+}
+
+/// The blocking keys of the records at `indexes`, by profile.
+fn keys_of(
+    model: &Model,
+    records: &Prepared,
+    indexes: &[usize],
+) -> Result<Vec<(ProfileId, Vec<String>)>, Invalid> {
+    indexes
+        .iter()
+        .map(|&i| {
+            let id = records
+                .id(i)
+                .parse()
+                .map_err(|_| Invalid::one("id", Reason::Uuid))?;
+            Ok((id, linkage::keys(records, &model.rules, i)))
+        })
+        .collect()
+}
+
+/// Pairs into links and pairs to review; a household pair always waits.
+fn sort(keys: Vec<(ProfileId, Vec<String>)>, pairs: Vec<Scored>) -> Result<LinkagePairs, Invalid> {
+    let mut out = LinkagePairs {
+        keys,
+        ..LinkagePairs::default()
+    };
     for pair in pairs {
         let class = if household(&pair) {
             Class::Review
@@ -99,20 +192,11 @@ pub async fn link(
         };
         let m = to_match(pair)?;
         match class {
-            Class::Link => links.push(m),
-            Class::Review => review.push(m),
+            Class::Link => out.links.push(m),
+            Class::Review => out.review.push(m),
         }
     }
-    let (link_count, review_count) = (links.len(), review.len());
-    let moved = store.set_linkage_pairs(provider, links, review).await?;
-    Ok(Linked {
-        records: count,
-        trained,
-        model: true,
-        links: link_count,
-        review: review_count,
-        moved,
-    })
+    Ok(out)
 }
 
 /// Two records at one address with one family name but different given names are
@@ -125,11 +209,14 @@ fn household(pair: &Scored) -> bool {
         .any(|e| e.field == Field::GivenName && Some(&e.level) == levels(e.field).last())
 }
 
-fn to_match(pair: Scored) -> Result<Match> {
-    let id = |s: &str| {
-        s.parse()
-            .map_err(|_| StoreError::Backend(format!("a linkage record with id {s}")))
-    };
+/// A record's id as the profile id it was made from.
+fn profile_id(id: &str) -> Result<ProfileId> {
+    id.parse()
+        .map_err(|_| StoreError::Backend(format!("a linkage record with id {id}")))
+}
+
+fn to_match(pair: Scored) -> Result<Match, Invalid> {
+    let id = |s: &str| s.parse().map_err(|_| Invalid::one("id", Reason::Uuid));
     Ok(Match {
         a: id(&pair.a)?,
         b: id(&pair.b)?,

@@ -313,3 +313,12 @@ pub enum ResponseSaved {
     /// nothing was stored. Check it again against the survey as it is now.
     SurveyChanged,
 }
+
+/// What probabilistic linkage found about some of a provider's profiles: their
+/// blocking keys, the pairs it links, and the pairs in the review band.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LinkagePairs {
+    pub keys: Vec<(ProfileId, Vec<String>)>,
+    pub links: Vec<motesplats_core::identity::Match>,
+    pub review: Vec<motesplats_core::identity::Match>,
+}

@@ -101,6 +101,32 @@ impl fmt::Display for Rule {
     }
 }
 
+/// The blocks record `index` is in, one text per rule whose keys it has: two records
+/// are candidates exactly when they share one. Stored, they let a record that
+/// arrives later find its candidates without blocking everyone again.
+pub fn keys(records: &Prepared, rules: &[Rule], index: usize) -> Vec<String> {
+    rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, rule)| {
+            let mut key = i.to_string();
+            for k in &rule.0 {
+                let text = records
+                    .text(k.field, records.cell(k.field, index)?)
+                    .as_str();
+                let head = match k.prefix {
+                    Some(n) => text.char_indices().nth(n).map_or(text, |(i, _)| &text[..i]),
+                    None => text,
+                };
+                // A unit separator: no normalised value contains one.
+                key.push('\u{1f}');
+                key.push_str(head);
+            }
+            Some(key)
+        })
+        .collect()
+}
+
 /// The pairs to compare, as indexes into [`Prepared`] with `a < b`, sorted.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Candidates {

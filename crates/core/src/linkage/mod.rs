@@ -24,7 +24,7 @@ mod text;
 #[cfg(test)]
 mod tests;
 
-pub use blocking::{Candidates, Key, Rule, candidates};
+pub use blocking::{Candidates, Key, Rule, candidates, keys};
 pub use compare::{Levels, compare_all};
 pub use model::{Level, Model, Settings, Thresholds, Training, estimate, train};
 pub use predict::{Class, Evidence, Prediction, Scored, link, score};

@@ -5,6 +5,7 @@ use crate::invalid::Reason;
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::collections::BTreeSet;
 
 const GIVEN: &[&str] = &[
     "anna", "erik", "maria", "lars", "karin", "johan", "eva", "per", "sara", "anders", "lena",
@@ -248,6 +249,24 @@ fn prefix_keys_and_the_union_of_rules_give_each_pair_once() {
         Rule::parse("postcode").unwrap(),
     ];
     assert_eq!(candidates(&records, &rules, 10).pairs, vec![(0, 1)]);
+}
+
+#[test]
+fn two_records_share_a_stored_key_exactly_when_they_are_candidates() {
+    let records = Prepared::new(&population(80, 3)).unwrap();
+    let rules = Rule::defaults();
+    let keys: Vec<BTreeSet<String>> = (0..records.len())
+        .map(|i| super::keys(&records, &rules, i).into_iter().collect())
+        .collect();
+    let found = candidates(&records, &rules, usize::MAX);
+    assert!(!found.pairs.is_empty());
+    for a in 0..records.len() {
+        for b in a + 1..records.len() {
+            let shared = !keys[a].is_disjoint(&keys[b]);
+            let candidate = found.pairs.binary_search(&(a as u32, b as u32)).is_ok();
+            assert_eq!(shared, candidate, "{a} {b}: {:?} {:?}", keys[a], keys[b]);
+        }
+    }
 }
 
 #[test]

@@ -19,3 +19,19 @@ CREATE TABLE linkage_pairs (
 );
 CREATE INDEX linkage_pairs_b ON linkage_pairs (provider_id, b);
 CREATE INDEX linkage_pairs_review ON linkage_pairs (provider_id, review, probability);
+
+-- Each linked profile's blocking keys under its provider's model, so a profile that
+-- arrives later is compared with those sharing a key, not with everyone.
+CREATE TABLE linkage_keys (
+    provider_id uuid NOT NULL REFERENCES providers(id),
+    key text NOT NULL,
+    profile_id uuid NOT NULL REFERENCES profiles(id),
+    PRIMARY KEY (provider_id, key, profile_id)
+);
+
+-- Profiles with names or addresses that arrived since the provider was last linked.
+CREATE TABLE linkage_pending (
+    profile_id uuid PRIMARY KEY REFERENCES profiles(id),
+    provider_id uuid NOT NULL REFERENCES providers(id)
+);
+CREATE INDEX linkage_pending_provider ON linkage_pending (provider_id);

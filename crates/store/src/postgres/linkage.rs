@@ -2,17 +2,18 @@
 //! model, and the scored pairs (links join in `linking::walk`, the rest wait for
 //! review). Writers hold the provider's advisory lock.
 
-use super::linking::relink_all;
+use super::linking::{relink_all, walk, write};
 use super::rows::stored;
 use crate::linking::{self, matched};
-use crate::{Result, StoreError};
+use crate::{LinkagePairs, Result, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::identity::{Match, Rules};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::{ProfileId, ProviderId};
 use serde_json::{Map, Value};
-use sqlx::PgConnection;
 use sqlx::types::Json;
+use sqlx::{AssertSqlSafe, PgConnection};
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// Every profile of the provider that has linkage attributes, as a record.
@@ -55,23 +56,84 @@ pub async fn save_model(
     Ok(())
 }
 
-/// Replaces the provider's scored pairs and rebuilds its persons; how many profiles
-/// changed person. Pairs naming a profile that is not the provider's are refused.
+/// Replaces the provider's scored pairs and blocking keys, clears its waiting list
+/// and rebuilds its persons; how many profiles changed person.
 pub async fn set_pairs(
     c: &mut PgConnection,
     rules: &'static Rules,
     provider: ProviderId,
-    links: &[Match],
-    review: &[Match],
+    pairs: &LinkagePairs,
     at: DateTime<Utc>,
 ) -> Result<usize> {
-    sqlx::query("DELETE FROM linkage_pairs WHERE provider_id = $1")
+    for table in ["linkage_pairs", "linkage_keys", "linkage_pending"] {
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE provider_id = $1"
+        )))
         .bind(provider.0)
         .execute(&mut *c)
         .await?;
+    }
+    put(c, provider, pairs).await?;
+    relink_all(c, rules, provider, at).await
+}
+
+/// Adds what linking the waiting `absorbed` profiles found, takes them off the
+/// waiting list and relinks what their links reach; how many changed person.
+pub async fn absorb(
+    c: &mut PgConnection,
+    rules: &'static Rules,
+    provider: ProviderId,
+    absorbed: &[ProfileId],
+    pairs: &LinkagePairs,
+    at: DateTime<Utc>,
+) -> Result<usize> {
+    put(c, provider, pairs).await?;
+    sqlx::query("DELETE FROM linkage_pending WHERE provider_id = $1 AND profile_id = ANY($2)")
+        .bind(provider.0)
+        .bind(absorbed.iter().map(|p| p.0).collect::<Vec<_>>())
+        .execute(&mut *c)
+        .await?;
+    let touched: BTreeSet<ProfileId> = pairs.links.iter().flat_map(|m| [m.a, m.b]).collect();
+    let relinked = walk(c, rules, provider, touched).await?.relink(rules);
+    let moved = relinked.moves.len();
+    write(c, provider, relinked, at).await?;
+    Ok(moved)
+}
+
+/// Writes keys and pairs (a pair already there stays as it is). Refuses a pair or a
+/// key naming a profile that is not the provider's.
+async fn put(c: &mut PgConnection, provider: ProviderId, pairs: &LinkagePairs) -> Result<()> {
+    let (mut key_profiles, mut keys) = (Vec::new(), Vec::new());
+    for (profile, held) in &pairs.keys {
+        for k in held {
+            key_profiles.push(profile.0);
+            keys.push(k.as_str());
+        }
+    }
+    let known: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM UNNEST($2::uuid[]) AS n(id) \
+         JOIN profiles p ON p.id = n.id AND p.provider_id = $1",
+    )
+    .bind(provider.0)
+    .bind(&key_profiles)
+    .fetch_one(&mut *c)
+    .await?;
+    if known as usize != key_profiles.len() {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query(
+        "INSERT INTO linkage_keys (provider_id, key, profile_id) \
+         SELECT $1, n.key, n.profile_id FROM UNNEST($2::text[], $3::uuid[]) AS n(key, profile_id) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(provider.0)
+    .bind(&keys)
+    .bind(&key_profiles)
+    .execute(&mut *c)
+    .await?;
     let mut columns = Columns::default();
-    for (pairs, in_review) in [(links, false), (review, true)] {
-        for m in pairs.iter().filter(|m| m.a != m.b) {
+    for (list, in_review) in [(&pairs.links, false), (&pairs.review, true)] {
+        for m in list.iter().filter(|m| m.a != m.b) {
             columns.a.push(m.a.min(m.b).0);
             columns.b.push(m.a.max(m.b).0);
             columns.review.push(in_review);
@@ -81,14 +143,24 @@ pub async fn set_pairs(
             );
         }
     }
-    let wanted = columns.a.len();
-    let added = sqlx::query(
+    let theirs: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM UNNEST($2::uuid[], $3::uuid[]) AS n(a, b) \
+         JOIN profiles pa ON pa.id = n.a AND pa.provider_id = $1 \
+         JOIN profiles pb ON pb.id = n.b AND pb.provider_id = $1",
+    )
+    .bind(provider.0)
+    .bind(&columns.a)
+    .bind(&columns.b)
+    .fetch_one(&mut *c)
+    .await?;
+    if theirs as usize != columns.a.len() {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query(
         "INSERT INTO linkage_pairs (provider_id, a, b, review, probability, fields) \
          SELECT $1, n.a, n.b, n.review, n.probability, n.fields \
          FROM UNNEST($2::uuid[], $3::uuid[], $4::boolean[], $5::float8[], $6::jsonb[]) \
              AS n(a, b, review, probability, fields) \
-         JOIN profiles pa ON pa.id = n.a AND pa.provider_id = $1 \
-         JOIN profiles pb ON pb.id = n.b AND pb.provider_id = $1 \
          ON CONFLICT (provider_id, a, b) DO NOTHING",
     )
     .bind(provider.0)
@@ -98,12 +170,8 @@ pub async fn set_pairs(
     .bind(columns.probability)
     .bind(columns.fields)
     .execute(&mut *c)
-    .await?
-    .rows_affected();
-    if added as usize != wanted {
-        return Err(StoreError::NotFound);
-    }
-    relink_all(c, rules, provider, at).await
+    .await?;
+    Ok(())
 }
 
 /// The pairs' columns, for one insert of them all.
@@ -114,6 +182,60 @@ struct Columns {
     review: Vec<bool>,
     probability: Vec<f64>,
     fields: Vec<Value>,
+}
+
+/// Waiting profiles with their records, at most `limit`, grouped by provider.
+pub async fn pending(c: &mut PgConnection, limit: u32) -> Result<Vec<(ProviderId, Vec<Record>)>> {
+    let rows: Vec<(Uuid, Uuid, Json<Map<String, Value>>)> = sqlx::query_as(
+        "SELECT w.provider_id, w.profile_id, p.attributes FROM linkage_pending w \
+         JOIN profiles p ON p.id = w.profile_id ORDER BY w.provider_id, w.profile_id LIMIT $1",
+    )
+    .bind(i64::from(limit))
+    .fetch_all(c)
+    .await?;
+    let mut out: Vec<(ProviderId, Vec<Record>)> = Vec::new();
+    for (provider, profile, Json(attributes)) in rows {
+        let (provider, profile) = (ProviderId(provider), ProfileId(profile));
+        // A profile whose names were all blank still leaves the list: as no record.
+        let record = linking::record(profile, &attributes).unwrap_or(Record {
+            id: profile.to_string(),
+            fields: Default::default(),
+        });
+        match out.last_mut() {
+            Some((p, records)) if *p == provider => records.push(record),
+            _ => out.push((provider, vec![record])),
+        }
+    }
+    Ok(out)
+}
+
+/// The records of the provider's profiles holding any of `keys`; a key on more
+/// than `cap` profiles is a block too large to compare and is left out.
+pub async fn candidates(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    keys: &[String],
+    cap: usize,
+) -> Result<Vec<Record>> {
+    let rows: Vec<(Uuid, Json<Map<String, Value>>)> = sqlx::query_as(
+        "SELECT p.id, p.attributes FROM profiles p WHERE p.provider_id = $1 AND p.id IN ( \
+             SELECT h.profile_id FROM UNNEST($2::text[]) AS k(key) \
+             CROSS JOIN LATERAL (SELECT array_agg(l.profile_id) AS on_key FROM ( \
+                 SELECT profile_id FROM linkage_keys \
+                 WHERE provider_id = $1 AND key = k.key LIMIT $3) l) b \
+             CROSS JOIN LATERAL UNNEST(b.on_key) AS h(profile_id) \
+             WHERE cardinality(b.on_key) <= $4)",
+    )
+    .bind(provider.0)
+    .bind(keys)
+    .bind(cap as i64 + 1)
+    .bind(cap as i64)
+    .fetch_all(c)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, Json(attributes))| linking::record(ProfileId(id), &attributes))
+        .collect())
 }
 
 /// The linked pairs that name any of `profiles`, for the walk.

@@ -4,10 +4,10 @@ use super::PgStore;
 use super::rows::{self, stored};
 use super::{attachments, coding, customers, ingest, linkage, linking, projects, surveys};
 use crate::{
-    AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind, NewApiKey,
-    Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result,
-    Role, Stitch, Store, StoreError, StoredProject, StoredSurvey, SurveyChange, TouchpointFilter,
-    User,
+    AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind,
+    LinkagePairs, NewApiKey, Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved,
+    ResponseWrite, Result, Role, Stitch, Store, StoreError, StoredProject, StoredSurvey,
+    SurveyChange, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -101,6 +101,14 @@ async fn insert_profile(
     .await?;
     touched
         .extend(linking::attach(c, crate::linking::rules(), provider, p.id, &p.identifiers).await?);
+    if crate::linking::record(p.id, &p.attributes).is_some() {
+        // Names or an address: probabilistic linkage compares it when it next runs.
+        sqlx::query("INSERT INTO linkage_pending (profile_id, provider_id) VALUES ($1, $2)")
+            .bind(p.id.0)
+            .bind(provider.0)
+            .execute(&mut *c)
+            .await?;
+    }
     Ok(Profile {
         id: p.id,
         provider_id: provider,
@@ -735,16 +743,40 @@ impl Store for PgStore {
         linkage::save_model(&mut c, provider, &model, now()).await
     }
 
-    async fn set_linkage_pairs(
+    async fn set_linkage_pairs(&self, provider: ProviderId, pairs: LinkagePairs) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        lock_provider(&mut tx, provider).await?;
+        let rules = crate::linking::rules();
+        let moved = linkage::set_pairs(&mut tx, rules, provider, &pairs, now()).await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    async fn linkage_pending(&self, limit: u32) -> Result<Vec<(ProviderId, Vec<Record>)>> {
+        let mut c = self.pool.acquire().await?;
+        linkage::pending(&mut c, limit).await
+    }
+
+    async fn linkage_candidates(
         &self,
         provider: ProviderId,
-        links: Vec<Match>,
-        review: Vec<Match>,
+        keys: Vec<String>,
+        cap: usize,
+    ) -> Result<Vec<Record>> {
+        let mut c = self.pool.acquire().await?;
+        linkage::candidates(&mut c, provider, &keys, cap).await
+    }
+
+    async fn absorb_linkage(
+        &self,
+        provider: ProviderId,
+        absorbed: Vec<ProfileId>,
+        pairs: LinkagePairs,
     ) -> Result<usize> {
         let mut tx = self.pool.begin().await?;
         lock_provider(&mut tx, provider).await?;
         let rules = crate::linking::rules();
-        let moved = linkage::set_pairs(&mut tx, rules, provider, &links, &review, now()).await?;
+        let moved = linkage::absorb(&mut tx, rules, provider, &absorbed, &pairs, now()).await?;
         tx.commit().await?;
         Ok(moved)
     }

@@ -1,15 +1,16 @@
 //! Probabilistic linkage on SQLite: the records linkage reads, the provider's model,
 //! and the scored pairs (links join in `linking::walk`, the rest wait for review).
 
-use super::linking::relink_all;
+use super::linking::{relink_all, walk, write};
 use super::rows::{micros, object};
 use crate::linking::{self, matched};
-use crate::{Result, StoreError};
+use crate::{LinkagePairs, Result, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::identity::{Match, Rules};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::{ProfileId, ProviderId};
 use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::BTreeSet;
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Backend(e.to_string()))
@@ -55,27 +56,76 @@ pub fn save_model(
     Ok(())
 }
 
-/// Replaces the provider's scored pairs and rebuilds its persons; how many profiles
-/// changed person. Pairs naming a profile that is not the provider's are refused.
+/// Replaces the provider's scored pairs and blocking keys, clears its waiting list
+/// and rebuilds its persons; how many profiles changed person.
 pub fn set_pairs(
     c: &Connection,
     rules: &'static Rules,
     provider: ProviderId,
-    links: &[Match],
-    review: &[Match],
+    pairs: &LinkagePairs,
     at: DateTime<Utc>,
 ) -> Result<usize> {
-    c.prepare_cached("DELETE FROM linkage_pairs WHERE provider_id = ?1")?
-        .execute([provider.0])?;
-    let mut put = c.prepare_cached(
-        "INSERT INTO linkage_pairs (provider_id, a, b, review, probability, fields) \
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE (SELECT count(*) FROM profiles \
-         WHERE provider_id = ?1 AND id IN (?2, ?3)) = 2 \
-         ON CONFLICT (provider_id, a, b) DO NOTHING",
+    for table in ["linkage_pairs", "linkage_keys", "linkage_pending"] {
+        c.prepare_cached(&format!("DELETE FROM {table} WHERE provider_id = ?1"))?
+            .execute([provider.0])?;
+    }
+    put(c, provider, pairs)?;
+    relink_all(c, rules, provider, at)
+}
+
+/// Adds what linking the waiting `absorbed` profiles found, takes them off the
+/// waiting list and relinks what their links reach; how many changed person.
+pub fn absorb(
+    c: &Connection,
+    rules: &'static Rules,
+    provider: ProviderId,
+    absorbed: &[ProfileId],
+    pairs: &LinkagePairs,
+    at: DateTime<Utc>,
+) -> Result<usize> {
+    put(c, provider, pairs)?;
+    let mut done =
+        c.prepare_cached("DELETE FROM linkage_pending WHERE provider_id = ?1 AND profile_id = ?2")?;
+    for p in absorbed {
+        done.execute(params![provider.0, p.0])?;
+    }
+    let touched: BTreeSet<ProfileId> = pairs.links.iter().flat_map(|m| [m.a, m.b]).collect();
+    let component = walk(c, rules, provider, touched)?;
+    let relinked = component.relink(rules);
+    let moved = relinked.moves.len();
+    write(c, provider, relinked, at)?;
+    Ok(moved)
+}
+
+/// Writes keys and pairs (a pair already there stays as it is). Refuses a pair or a
+/// key naming a profile that is not the provider's.
+fn put(c: &Connection, provider: ProviderId, pairs: &LinkagePairs) -> Result<()> {
+    let mut key = c.prepare_cached(
+        "INSERT OR IGNORE INTO linkage_keys (provider_id, key, profile_id) VALUES (?1, ?2, ?3)",
     )?;
-    for (pairs, in_review) in [(links, false), (review, true)] {
-        for m in pairs {
-            let added = put.execute(params![
+    let mut theirs = c.prepare_cached(
+        "SELECT count(*) FROM profiles WHERE provider_id = ?1 AND id IN (?2, ?3)",
+    )?;
+    for (profile, keys) in &pairs.keys {
+        if theirs.query_row(params![provider.0, profile.0, profile.0], |r| {
+            r.get::<_, i64>(0)
+        })? != 1
+        {
+            return Err(StoreError::NotFound);
+        }
+        for k in keys {
+            key.execute(params![provider.0, k, profile.0])?;
+        }
+    }
+    let mut pair = c.prepare_cached(
+        "INSERT OR IGNORE INTO linkage_pairs (provider_id, a, b, review, probability, fields)          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (list, in_review) in [(&pairs.links, false), (&pairs.review, true)] {
+        for m in list.iter().filter(|m| m.a != m.b) {
+            if theirs.query_row(params![provider.0, m.a.0, m.b.0], |r| r.get::<_, i64>(0))? != 2 {
+                return Err(StoreError::NotFound);
+            }
+            pair.execute(params![
                 provider.0,
                 m.a.min(m.b).0,
                 m.a.max(m.b).0,
@@ -83,12 +133,70 @@ pub fn set_pairs(
                 m.probability,
                 json(&m.fields)?
             ])?;
-            if added == 0 && m.a != m.b {
-                return Err(StoreError::NotFound);
-            }
         }
     }
-    relink_all(c, rules, provider, at)
+    Ok(())
+}
+
+/// Waiting profiles with their records, at most `limit`, grouped by provider.
+pub fn pending(c: &Connection, limit: u32) -> Result<Vec<(ProviderId, Vec<Record>)>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT w.provider_id, w.profile_id, p.attributes FROM linkage_pending w \
+         JOIN profiles p ON p.id = w.profile_id ORDER BY w.provider_id, w.profile_id LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| {
+        Ok((
+            ProviderId(r.get(0)?),
+            ProfileId(r.get(1)?),
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out: Vec<(ProviderId, Vec<Record>)> = Vec::new();
+    for row in rows {
+        let (provider, profile, attributes) = row?;
+        // A profile whose names were all blank still leaves the list: as no record.
+        let record = linking::record(profile, &object(&attributes)?).unwrap_or(Record {
+            id: profile.to_string(),
+            fields: Default::default(),
+        });
+        match out.last_mut() {
+            Some((p, records)) if *p == provider => records.push(record),
+            _ => out.push((provider, vec![record])),
+        }
+    }
+    Ok(out)
+}
+
+/// The records of the provider's profiles holding any of `keys`; a key on more
+/// than `cap` profiles is a block too large to compare and is left out.
+pub fn candidates(
+    c: &Connection,
+    provider: ProviderId,
+    keys: &[String],
+    cap: usize,
+) -> Result<Vec<Record>> {
+    let mut holders = c.prepare_cached(
+        "SELECT profile_id FROM linkage_keys WHERE provider_id = ?1 AND key = ?2 LIMIT ?3",
+    )?;
+    let mut found = BTreeSet::new();
+    for k in keys {
+        let on: Vec<ProfileId> = holders
+            .query_map(params![provider.0, k, cap as i64 + 1], |r| {
+                Ok(ProfileId(r.get(0)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        if on.len() <= cap {
+            found.extend(on);
+        }
+    }
+    let mut attributes =
+        c.prepare_cached("SELECT attributes FROM profiles WHERE provider_id = ?1 AND id = ?2")?;
+    let mut out = Vec::with_capacity(found.len());
+    for p in found {
+        let text: String = attributes.query_row(params![provider.0, p.0], |r| r.get(0))?;
+        out.extend(linking::record(p, &object(&text)?));
+    }
+    Ok(out)
 }
 
 /// The linked pairs that name `profile`, for the walk.

@@ -4,10 +4,10 @@ use super::SqliteStore;
 use super::rows::{self, Micros, as_stored, micros};
 use super::{attachments, coding, customers, ingest, linkage, linking, projects, surveys};
 use crate::{
-    AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind, NewApiKey,
-    Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result,
-    Role, Stitch, Store, StoreError, StoredProject, StoredSurvey, SurveyChange, TouchpointFilter,
-    User,
+    AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind,
+    LinkagePairs, NewApiKey, Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved,
+    ResponseWrite, Result, Role, Stitch, Store, StoreError, StoredProject, StoredSurvey,
+    SurveyChange, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -62,6 +62,11 @@ pub(super) fn insert_profile(
     let rules = crate::linking::rules();
     for id in &p.identifiers {
         touched.extend(linking::attach(c, rules, provider, p.id, id)?);
+    }
+    if crate::linking::record(p.id, &p.attributes).is_some() {
+        // Names or an address: probabilistic linkage compares it when it next runs.
+        c.prepare_cached("INSERT INTO linkage_pending (profile_id, provider_id) VALUES (?1, ?2)")?
+            .execute(params![p.id.0, provider.0])?;
     }
     Ok(Profile {
         id: p.id,
@@ -658,15 +663,34 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn set_linkage_pairs(
+    async fn set_linkage_pairs(&self, provider: ProviderId, pairs: LinkagePairs) -> Result<usize> {
+        self.write(move |c| linkage::set_pairs(c, crate::linking::rules(), provider, &pairs, now()))
+            .await
+    }
+
+    async fn linkage_pending(&self, limit: u32) -> Result<Vec<(ProviderId, Vec<Record>)>> {
+        self.read(move |c| linkage::pending(c, limit)).await
+    }
+
+    async fn linkage_candidates(
         &self,
         provider: ProviderId,
-        links: Vec<Match>,
-        review: Vec<Match>,
+        keys: Vec<String>,
+        cap: usize,
+    ) -> Result<Vec<Record>> {
+        self.read(move |c| linkage::candidates(c, provider, &keys, cap))
+            .await
+    }
+
+    async fn absorb_linkage(
+        &self,
+        provider: ProviderId,
+        absorbed: Vec<ProfileId>,
+        pairs: LinkagePairs,
     ) -> Result<usize> {
         self.write(move |c| {
             let rules = crate::linking::rules();
-            linkage::set_pairs(c, rules, provider, &links, &review, now())
+            linkage::absorb(c, rules, provider, &absorbed, &pairs, now())
         })
         .await
     }
