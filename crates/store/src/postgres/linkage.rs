@@ -16,9 +16,12 @@ use sqlx::{AssertSqlSafe, PgConnection};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
+/// A profile's attributes as stored.
+type Attributes = Json<Map<String, Value>>;
+
 /// Every profile of the provider that has linkage attributes, as a record.
 pub async fn records(c: &mut PgConnection, provider: ProviderId) -> Result<Vec<Record>> {
-    let rows: Vec<(Uuid, Json<Map<String, Value>>)> =
+    let rows: Vec<(Uuid, Attributes)> =
         sqlx::query_as("SELECT id, attributes FROM profiles WHERE provider_id = $1")
             .bind(provider.0)
             .fetch_all(c)
@@ -186,7 +189,7 @@ struct Columns {
 
 /// Waiting profiles with their records, at most `limit`, grouped by provider.
 pub async fn pending(c: &mut PgConnection, limit: u32) -> Result<Vec<(ProviderId, Vec<Record>)>> {
-    let rows: Vec<(Uuid, Uuid, Json<Map<String, Value>>)> = sqlx::query_as(
+    let rows: Vec<(Uuid, Uuid, Attributes)> = sqlx::query_as(
         "SELECT w.provider_id, w.profile_id, p.attributes FROM linkage_pending w \
          JOIN profiles p ON p.id = w.profile_id ORDER BY w.provider_id, w.profile_id LIMIT $1",
     )
@@ -217,7 +220,7 @@ pub async fn candidates(
     keys: &[String],
     cap: usize,
 ) -> Result<Vec<Record>> {
-    let rows: Vec<(Uuid, Json<Map<String, Value>>)> = sqlx::query_as(
+    let rows: Vec<(Uuid, Attributes)> = sqlx::query_as(
         "SELECT p.id, p.attributes FROM profiles p WHERE p.provider_id = $1 AND p.id IN ( \
              SELECT h.profile_id FROM UNNEST($2::text[]) AS k(key) \
              CROSS JOIN LATERAL (SELECT array_agg(l.profile_id) AS on_key FROM ( \
