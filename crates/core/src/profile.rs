@@ -4,8 +4,9 @@
 
 use crate::identifier::{Identifier, IdentifierKind};
 use crate::ids::{PersonId, ProfileId, ProviderId};
-use crate::invalid::{Checker, Invalid, Reason, text};
+use crate::invalid::{Checker, Invalid, text};
 use crate::touchpoint::IdentifierInput;
+use crate::touchpoint::person_attributes;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -53,7 +54,9 @@ impl Person {
 pub struct ProfileInput {
     pub display_name: Option<String>,
     pub identifiers: Option<Vec<IdentifierInput>>,
-    /// Free attributes: a JSON object of at most 16 KiB.
+    /// What the provider knows of the person: a JSON object of at most 16 KiB.
+    /// `given_name`, `family_name`, `birth_date`, `street` and `postcode` are text,
+    /// and probabilistic linkage compares them.
     #[schema(value_type = Option<Object>)]
     pub attributes: Option<Value>,
 }
@@ -88,31 +91,13 @@ impl NewProfile {
             .collect();
         identifiers.sort();
         identifiers.dedup();
-        let attributes = match &input.attributes {
-            None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(m)) if serde_json::to_vec(m).map_or(0, |v| v.len()) <= 16 * 1024 => {
-                m.clone()
-            }
-            Some(Value::Object(_)) => {
-                c.fail("attributes", Reason::TooLargeJson { max: 16 * 1024 });
-                Map::new()
-            }
-            Some(_) => {
-                c.fail(
-                    "attributes",
-                    Reason::WrongType {
-                        expected: "object".into(),
-                    },
-                );
-                Map::new()
-            }
-        };
+        let attributes = person_attributes(&mut c, "attributes", input.attributes.clone());
         c.finish()?;
         Ok(NewProfile {
             id: ProfileId::new(),
             display_name,
             identifiers,
-            attributes,
+            attributes: attributes.unwrap_or_default(),
         })
     }
 }

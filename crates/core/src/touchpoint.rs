@@ -127,6 +127,13 @@ pub struct TouchpointInput {
     /// Free properties: a JSON object of at most 16 KiB.
     #[schema(value_type = Option<Object>)]
     pub properties: Option<Value>,
+    /// What this source knows of the person, merged into the attributes of the
+    /// profile the touchpoint lands on (a value sent wins): a JSON object of at most
+    /// 16 KiB. `given_name`, `family_name`, `birth_date`, `street` and `postcode`
+    /// are text, and probabilistic linkage compares them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub attributes: Option<Value>,
 }
 
 /// Whom a touchpoint is about: a known profile, or identifiers to stitch by.
@@ -151,12 +158,16 @@ pub struct NewTouchpoint {
     pub setting: Option<Setting>,
     pub phase: Option<Phase>,
     pub properties: Map<String, Value>,
+    /// What the source knows of the person, for the profile it lands on.
+    pub attributes: Map<String, Value>,
     /// Where the event breaks the provider's tracking plan (accept-and-flag mode).
     pub flags: Vec<FieldError>,
 }
 
 /// The largest `properties` object, serialised.
 pub const MAX_PROPERTIES_BYTES: usize = 16 * 1024;
+/// The largest object of a person's attributes, serialised.
+pub const MAX_ATTRIBUTES_BYTES: usize = 16 * 1024;
 /// How far in the future `occurred_at` may lie (clock skew between systems).
 pub const MAX_FUTURE: Duration = Duration::hours(24);
 
@@ -247,37 +258,18 @@ impl NewTouchpoint {
         let initiator = c.take(initiator);
         let setting = optional(&mut c, "setting", input.setting.as_deref(), Setting::parse);
         let phase = optional(&mut c, "phase", input.phase.as_deref(), Phase::parse);
-        let properties = match input.properties {
-            None | Some(Value::Null) => Some(Map::new()),
-            Some(Value::Object(m)) => {
-                if let Some(path) = nul_in_object(&m, "properties") {
-                    // PostgreSQL cannot store NUL in text, and no real value needs it.
-                    c.fail(path, Reason::NulCharacter);
-                    None
-                } else if json_size(&m) > MAX_PROPERTIES_BYTES {
-                    c.fail(
-                        "properties",
-                        Reason::TooLargeJson {
-                            max: MAX_PROPERTIES_BYTES,
-                        },
-                    );
-                    None
-                } else {
-                    Some(m)
-                }
-            }
-            Some(_) => {
-                c.fail(
-                    "properties",
-                    Reason::WrongType {
-                        expected: "object".into(),
-                    },
-                );
-                None
-            }
-        };
+        let properties = object(&mut c, "properties", input.properties, MAX_PROPERTIES_BYTES);
+        let attributes = person_attributes(&mut c, "attributes", input.attributes);
         c.finish()?;
-        match (subject, channel, kind, occurred_at, initiator, properties) {
+        match (
+            subject,
+            channel,
+            kind,
+            occurred_at,
+            initiator,
+            properties,
+            attributes,
+        ) {
             (
                 Some(subject),
                 Some(channel),
@@ -285,6 +277,7 @@ impl NewTouchpoint {
                 Some(occurred_at),
                 Some(initiator),
                 Some(properties),
+                Some(attributes),
             ) => Ok(NewTouchpoint {
                 id: TouchpointId::new(),
                 event_id,
@@ -297,6 +290,7 @@ impl NewTouchpoint {
                 setting: setting.flatten(),
                 phase: phase.flatten(),
                 properties,
+                attributes,
                 flags: Vec::new(),
             }),
             _ => unreachable!("checker finished without errors"),
@@ -314,6 +308,66 @@ fn optional<T>(
         None => Some(None),
         Some(v) => c.take(parse(v).map_err(|e| e.within(field))).map(Some),
     }
+}
+
+/// A free JSON object: absent or null is empty; anything but an object, a NUL
+/// anywhere (PostgreSQL cannot store one, and no real value needs it) or more than
+/// `max` bytes is refused, and gives `None`.
+fn object(
+    c: &mut Checker,
+    field: &str,
+    value: Option<Value>,
+    max: usize,
+) -> Option<Map<String, Value>> {
+    match value {
+        None | Some(Value::Null) => Some(Map::new()),
+        Some(Value::Object(m)) => {
+            if let Some(path) = nul_in_object(&m, field) {
+                c.fail(path, Reason::NulCharacter);
+                None
+            } else if json_size(&m) > max {
+                c.fail(field, Reason::TooLargeJson { max });
+                None
+            } else {
+                Some(m)
+            }
+        }
+        Some(_) => {
+            c.fail(
+                field,
+                Reason::WrongType {
+                    expected: "object".into(),
+                },
+            );
+            None
+        }
+    }
+}
+
+/// What a source knows of the person, as a profile keeps it: a free object of at
+/// most 16 KiB in which the attributes linkage compares (`given_name`,
+/// `family_name`, `birth_date`, `street`, `postcode`) are text.
+pub fn person_attributes(
+    c: &mut Checker,
+    field: &str,
+    value: Option<Value>,
+) -> Option<Map<String, Value>> {
+    let m = object(c, field, value, MAX_ATTRIBUTES_BYTES)?;
+    let mut fine = true;
+    for f in crate::linkage::Field::ALL {
+        if m.get(f.as_str())
+            .is_some_and(|v| !v.is_string() && !v.is_null())
+        {
+            c.fail(
+                format!("{field}.{f}"),
+                Reason::WrongType {
+                    expected: "string".into(),
+                },
+            );
+            fine = false;
+        }
+    }
+    fine.then_some(m)
 }
 
 /// How many bytes `v` takes as JSON, counted without building the text.
@@ -551,6 +605,33 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.0[0].field, "properties.notes[1]");
+    }
+
+    #[test]
+    fn what_a_source_knows_of_the_person_is_an_object_with_names_as_text() {
+        let with = |attributes: Value| {
+            NewTouchpoint::parse(
+                input(
+                    json!({"profile_id": ProfileId::new(), "channel": "store", "kind": "purchase",
+                              "occurred_at": "2026-11-20T10:00:00Z", "attributes": attributes}),
+                ),
+                "SE",
+                known,
+                now(),
+            )
+        };
+        let t = with(json!({"given_name": "Åsa", "family_name": null, "tier": 3})).unwrap();
+        assert_eq!(t.attributes["given_name"], json!("Åsa"));
+        let e = with(json!({"given_name": ["Åsa"], "birth_date": 19560909})).unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["attributes.given_name", "attributes.birth_date"]);
+        assert_eq!(
+            with(json!("Åsa")).unwrap_err().0[0].field,
+            "attributes",
+            "not an object"
+        );
+        let e = with(json!({"street": "Storgatan\u{0}1"})).unwrap_err();
+        assert_eq!(e.0[0].field, "attributes.street");
     }
 
     #[test]

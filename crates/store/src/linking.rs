@@ -129,6 +129,29 @@ pub fn record(
     })
 }
 
+/// Merges what a touchpoint's source knows of the person into its profile's
+/// attributes: a value sent replaces the one kept, a null removes it. `None` when
+/// nothing changes; otherwise whether a field linkage compares changed.
+pub fn merge(
+    kept: &mut serde_json::Map<String, serde_json::Value>,
+    said: &serde_json::Map<String, serde_json::Value>,
+) -> Option<bool> {
+    let mut linkage = None;
+    for (key, value) in said {
+        if value.is_null() {
+            if kept.remove(key).is_none() {
+                continue;
+            }
+        } else if kept.get(key) == Some(value) {
+            continue;
+        } else {
+            kept.insert(key.clone(), value.clone());
+        }
+        linkage = Some(linkage.unwrap_or(false) || key.parse::<Field>().is_ok());
+    }
+    linkage
+}
+
 /// Gathers the part of the graph reachable from some profiles: through unshared
 /// merging identifiers, the persons they are in now, decisions to join and linked
 /// pairs. Shared
@@ -342,6 +365,33 @@ mod tests {
             kind,
             value: value.into(),
         }
+    }
+
+    #[test]
+    fn a_value_sent_replaces_the_kept_one_and_a_null_removes_it() {
+        let object = |v: serde_json::Value| v.as_object().unwrap().clone();
+        let mut kept = object(serde_json::json!({"given_name": "Åsa", "tier": "gold"}));
+        assert_eq!(
+            merge(&mut kept, &object(serde_json::json!({"tier": "gold"}))),
+            None
+        );
+        assert_eq!(
+            merge(&mut kept, &object(serde_json::json!({"tier": "silver"}))),
+            Some(false)
+        );
+        let said = serde_json::json!({"given_name": null, "family_name": "Öberg"});
+        assert_eq!(merge(&mut kept, &object(said)), Some(true));
+        assert_eq!(
+            serde_json::Value::Object(kept),
+            serde_json::json!({"family_name": "Öberg", "tier": "silver"})
+        );
+        assert_eq!(
+            merge(
+                &mut Default::default(),
+                &object(serde_json::json!({"x": null}))
+            ),
+            None
+        );
     }
 
     #[test]

@@ -586,6 +586,7 @@ async fn story(store: Arc<dyn Store>) {
 
     waiting_story(&store).await;
     identity_story(&store, cafe.id, bank.id).await;
+    attributes_story(&store).await;
 
     // Every read of Anna's data above is in her access log, by the café only.
     let log = store.access_log(anna.person_id, 100).await.unwrap();
@@ -603,6 +604,60 @@ async fn story(store: Arc<dyn Store>) {
 /// apart where a household shares an address, split and joined by people's decisions,
 /// each change in the history with its evidence; providers meet only through an
 /// identifier the person verified.
+/// What a touchpoint's source knows of the person lands on its profile however it
+/// is stitched (later, now, or by profile id), a null removes a value, and new
+/// names put the profile on probabilistic linkage's waiting list.
+async fn attributes_story(store: &Arc<dyn Store>) {
+    let shop = store
+        .create_provider(NewProvider::parse(Some("Skobutiken"), None, None).unwrap())
+        .await
+        .unwrap()
+        .id;
+    let channels = store.channels(shop).await.unwrap();
+    let event = |subject: serde_json::Value, attributes: serde_json::Value| {
+        let mut v = json!({"channel": "store", "kind": "purchase",
+            "occurred_at": "2026-11-20T10:00:00Z", "attributes": attributes});
+        v.as_object_mut()
+            .unwrap()
+            .extend(subject.as_object().unwrap().clone());
+        touchpoint(&channels, v)
+    };
+    let asa = json!({"identifiers": [{"kind": "email", "value": "asa@skor.example"}]});
+    let first = event(asa.clone(), json!({"given_name": "Åsa", "tier": "gold"}));
+    store
+        .insert_touchpoints(shop, vec![first], Utc::now(), Stitch::Later)
+        .await
+        .unwrap();
+    while store.resolve_pending(1000).await.unwrap() > 0 {}
+    let second = event(asa, json!({"given_name": null, "family_name": "Öberg"}));
+    let placed = stored(
+        store
+            .insert_touchpoints(shop, vec![second], Utc::now(), Stitch::Now)
+            .await
+            .unwrap(),
+    );
+    let profile = placed[0].profile_id.unwrap();
+    let third = event(json!({"profile_id": profile}), json!({"tier": "silver"}));
+    store
+        .insert_touchpoints(shop, vec![third], Utc::now(), Stitch::Later)
+        .await
+        .unwrap();
+    let kept = store.profile(shop, profile).await.unwrap().unwrap();
+    assert_eq!(
+        serde_json::Value::Object(kept.attributes),
+        json!({"family_name": "Öberg", "tier": "silver"})
+    );
+    let waiting = store.linkage_pending(10_000).await.unwrap();
+    let mine = waiting.iter().find(|(p, _)| *p == shop).unwrap();
+    assert_eq!(mine.1.len(), 1);
+    assert_eq!(mine.1[0].id, profile.to_string());
+    assert_eq!(
+        mine.1[0].fields.values().collect::<Vec<_>>(),
+        ["Öberg"],
+        "the record linkage reads"
+    );
+}
+
 async fn identity_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {
     use motesplats_core::PersonId;
     use motesplats_core::identity::{Decision, Evidence, Refusal};

@@ -589,6 +589,7 @@ impl Generator {
                 setting,
                 phase,
                 properties: properties(&mut self.rng, step.props, nights),
+                attributes: Map::new(),
                 flags: Vec::new(),
             };
             out.push(touchpoint);

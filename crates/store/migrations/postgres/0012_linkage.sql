@@ -35,3 +35,6 @@ CREATE TABLE linkage_pending (
     provider_id uuid NOT NULL REFERENCES providers(id)
 );
 CREATE INDEX linkage_pending_provider ON linkage_pending (provider_id);
+
+-- What a touchpoint's source knew of the person, merged into the profile it lands on.
+ALTER TABLE touchpoints ADD COLUMN attributes jsonb;

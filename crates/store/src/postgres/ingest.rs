@@ -7,9 +7,9 @@
 //! event id; its rows go in ordered by event id, so two batches cannot each wait for
 //! the other.
 
-use super::linking;
 use super::rows::{self, stored};
 use super::store::{lock_provider, no_profile, now, provider_lock_key};
+use super::{linkage, linking};
 use crate::{Outcome, QuarantineFilter, Quarantined, Result, Stitch, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
@@ -109,6 +109,19 @@ pub async fn insert(
         let profiles = place(c, &waiting, received_at).await?;
         placed.extend(waiting.iter().map(|w| w.1).zip(profiles));
     }
+    // What the sources know of the person, onto the profiles known now; the rest
+    // when they are placed.
+    for t in batch.iter().filter(|t| !t.attributes.is_empty()) {
+        let profile = match &t.subject {
+            Subject::Profile(id) => Some(*id),
+            Subject::Identifiers(_) => placed.get(&t.id.0).copied(),
+        };
+        if let Some(profile) = profile
+            && inserted.contains(&t.id.0)
+        {
+            linkage::merge_attributes(c, provider, profile, &t.attributes).await?;
+        }
+    }
 
     // The earlier touchpoints of the duplicates, read after this batch's own are placed.
     let mut seen: Vec<&str> = slots
@@ -195,6 +208,7 @@ async fn insert_rows(
     let mut phases = Vec::with_capacity(n);
     let mut properties = Vec::with_capacity(n);
     let mut flags = Vec::with_capacity(n);
+    let mut attributes = Vec::with_capacity(n);
     for t in rows {
         let (profile, ids_of) = match &t.subject {
             Subject::Profile(id) => (Some(id.0), None),
@@ -213,16 +227,18 @@ async fn insert_rows(
         phases.push(t.phase.map(|p| p.as_str()));
         properties.push(Json(&t.properties));
         flags.push((!t.flags.is_empty()).then_some(Json(&t.flags)));
+        attributes.push((!t.attributes.is_empty()).then_some(Json(&t.attributes)));
     }
     let stored_ids: Vec<Uuid> = sqlx::query_scalar(
         "INSERT INTO touchpoints (id, provider_id, profile_id, identifiers, event_id, channel, kind, occurred_at, \
-         received_at, initiator, setting, phase, properties, flags, occurred_on) \
+         received_at, initiator, setting, phase, properties, flags, occurred_on, attributes) \
          SELECT id, $1::uuid, profile_id, identifiers, event_id, channel, kind, occurred_at, \
-         $2::timestamptz, initiator, setting, phase, properties, flags, occurred_on \
+         $2::timestamptz, initiator, setting, phase, properties, flags, occurred_on, attributes \
          FROM UNNEST($3::uuid[], $4::uuid[], $5::jsonb[], $6::text[], $7::text[], $8::text[], \
-         $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::jsonb[], $15::date[]) \
+         $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::jsonb[], $15::date[], \
+         $16::jsonb[]) \
          WITH ORDINALITY AS t(id, profile_id, identifiers, event_id, channel, kind, occurred_at, initiator, \
-         setting, phase, properties, flags, occurred_on, n) \
+         setting, phase, properties, flags, occurred_on, attributes, n) \
          ORDER BY n \
          ON CONFLICT (provider_id, event_id) WHERE event_id IS NOT NULL DO NOTHING \
          RETURNING id",
@@ -242,6 +258,7 @@ async fn insert_rows(
     .bind(properties)
     .bind(flags)
     .bind(days)
+    .bind(attributes)
     .fetch_all(&mut *c)
     .await?;
     Ok(stored_ids.into_iter().collect())
@@ -407,18 +424,22 @@ async fn place_chunk(
 /// so they see every identifier the previous holder committed.
 pub async fn resolve_pending(c: &mut PgConnection, limit: u32) -> Result<usize> {
     let rows = sqlx::query(
-        "SELECT id, provider_id, identifiers FROM touchpoints WHERE profile_id IS NULL \
+        "SELECT id, provider_id, identifiers, attributes FROM touchpoints WHERE profile_id IS NULL \
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
     )
     .bind(i64::from(limit))
     .fetch_all(&mut *c)
     .await?;
     let mut waiting: Vec<(ProviderId, Uuid, Vec<Identifier>)> = Vec::with_capacity(rows.len());
+    let mut said: Vec<(usize, Attributes)> = Vec::new();
     for r in &rows {
         let id: Uuid = r.try_get(0)?;
         let provider = ProviderId(r.try_get(1)?);
         let ids: Option<Json<Vec<Identifier>>> = r.try_get(2).map_err(|_| unreadable())?;
         let Json(ids) = ids.ok_or_else(unreadable)?;
+        if let Some(Json(attributes)) = r.try_get::<Option<Json<Attributes>>, _>(3)? {
+            said.push((waiting.len(), attributes));
+        }
         waiting.push((provider, id, ids));
     }
     drop(rows);
@@ -436,9 +457,14 @@ pub async fn resolve_pending(c: &mut PgConnection, limit: u32) -> Result<usize> 
         .iter()
         .map(|(p, id, ids)| (*p, *id, ids.as_slice()))
         .collect();
-    place(c, &list, now()).await?;
+    let profiles = place(c, &list, now()).await?;
+    for (i, attributes) in said {
+        linkage::merge_attributes(c, waiting[i].0, profiles[i], &attributes).await?;
+    }
     Ok(waiting.len())
 }
+
+type Attributes = serde_json::Map<String, serde_json::Value>;
 
 fn unreadable() -> StoreError {
     StoreError::Backend("unreadable identifiers of a waiting touchpoint".into())

@@ -32,6 +32,48 @@ pub async fn records(c: &mut PgConnection, provider: ProviderId) -> Result<Vec<R
         .collect())
 }
 
+/// Puts a profile with new names or an address on the waiting list.
+pub async fn wait(c: &mut PgConnection, provider: ProviderId, profile: ProfileId) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO linkage_pending (profile_id, provider_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(profile.0)
+    .bind(provider.0)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Merges what a touchpoint's source knows of the person into `profile`'s
+/// attributes (`linking::merge`); a change to what linkage compares makes it wait.
+pub async fn merge_attributes(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    profile: ProfileId,
+    said: &Map<String, Value>,
+) -> Result<()> {
+    let (Json(mut kept),): (Attributes,) = sqlx::query_as(
+        "SELECT attributes FROM profiles WHERE provider_id = $1 AND id = $2 FOR UPDATE",
+    )
+    .bind(provider.0)
+    .bind(profile.0)
+    .fetch_one(&mut *c)
+    .await?;
+    let Some(linkage) = linking::merge(&mut kept, said) else {
+        return Ok(());
+    };
+    sqlx::query("UPDATE profiles SET attributes = $3 WHERE provider_id = $1 AND id = $2")
+        .bind(provider.0)
+        .bind(profile.0)
+        .bind(Json(&kept))
+        .execute(&mut *c)
+        .await?;
+    if linkage {
+        wait(c, provider, profile).await?;
+    }
+    Ok(())
+}
+
 pub async fn model(c: &mut PgConnection, provider: ProviderId) -> Result<Option<Model>> {
     let found: Option<(Json<Model>,)> =
         sqlx::query_as("SELECT model FROM linkage_models WHERE provider_id = $1")

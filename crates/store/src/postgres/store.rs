@@ -103,11 +103,7 @@ async fn insert_profile(
         .extend(linking::attach(c, crate::linking::rules(), provider, p.id, &p.identifiers).await?);
     if crate::linking::record(p.id, &p.attributes).is_some() {
         // Names or an address: probabilistic linkage compares it when it next runs.
-        sqlx::query("INSERT INTO linkage_pending (profile_id, provider_id) VALUES ($1, $2)")
-            .bind(p.id.0)
-            .bind(provider.0)
-            .execute(&mut *c)
-            .await?;
+        linkage::wait(c, provider, p.id).await?;
     }
     Ok(Profile {
         id: p.id,

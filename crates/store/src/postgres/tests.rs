@@ -41,6 +41,7 @@ fn event(event_id: Option<&str>, subject: Subject, minute: u32) -> NewTouchpoint
             .as_object()
             .unwrap()
             .clone(),
+        attributes: Default::default(),
         flags: Vec::new(),
     }
 }

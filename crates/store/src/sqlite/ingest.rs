@@ -4,6 +4,7 @@
 //! finds waiting rows through the id range each batch left in `waiting_batches`.
 //! Also the quarantine and tracking plans.
 
+use super::linkage;
 use super::linking::Placer;
 use super::rows::{self, Micros, as_stored, micros};
 use super::store::named_profile;
@@ -28,6 +29,7 @@ pub struct Prepared {
     t: NewTouchpoint,
     properties: String,
     identifiers: Option<String>,
+    attributes: Option<String>,
     flags: Option<String>,
 }
 
@@ -43,9 +45,13 @@ pub fn prepare(new: Vec<NewTouchpoint>) -> Result<Vec<Prepared>> {
             } else {
                 Some(json(&t.flags)?)
             };
+            let attributes = (!t.attributes.is_empty())
+                .then(|| json(&t.attributes))
+                .transpose()?;
             Ok(Prepared {
                 properties: json(&t.properties)?,
                 identifiers,
+                attributes,
                 flags,
                 t,
             })
@@ -62,8 +68,8 @@ pub fn insert(
 ) -> Result<Vec<Outcome>> {
     let mut insert = c.prepare_cached(
         "INSERT INTO touchpoints (id, provider_id, profile_id, identifiers, event_id, channel, kind, occurred_at, \
-         received_at, initiator, setting, phase, properties, flags, occurred_on) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+         received_at, initiator, setting, phase, properties, flags, occurred_on, attributes) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
          ON CONFLICT (provider_id, event_id) WHERE event_id IS NOT NULL DO NOTHING",
     )?;
     let mut known_profiles: HashSet<ProfileId> = HashSet::new();
@@ -74,6 +80,7 @@ pub fn insert(
         t,
         properties,
         identifiers: identifiers_json,
+        attributes,
         flags,
     } in new
     {
@@ -109,6 +116,7 @@ pub fn insert(
             properties,
             flags,
             t.occurred_on.map(|d| d.to_string()),
+            attributes,
         ])?;
         if changed == 0 {
             let event = t.event_id.as_deref().unwrap_or_default();
@@ -128,6 +136,11 @@ pub fn insert(
             }
             (p, _, _) => p,
         };
+        if let Some(profile) = profile
+            && !t.attributes.is_empty()
+        {
+            linkage::merge_attributes(c, provider, profile, &t.attributes)?;
+        }
         out.push(Outcome::Stored(Touchpoint {
             id: t.id,
             provider_id: provider,
@@ -179,7 +192,7 @@ pub fn resolve_pending(c: &Connection, limit: u32) -> Result<usize> {
         "SELECT seq, provider_id, first_id, last_id FROM waiting_batches ORDER BY seq LIMIT 1",
     )?;
     let mut rows = c.prepare_cached(
-        "SELECT id, identifiers FROM touchpoints \
+        "SELECT id, identifiers, attributes FROM touchpoints \
          WHERE provider_id = ?1 AND id BETWEEN ?2 AND ?3 AND profile_id IS NULL ORDER BY id LIMIT ?4",
     )?;
     let mut done = c.prepare_cached("DELETE FROM waiting_batches WHERE seq = ?1")?;
@@ -201,19 +214,22 @@ pub fn resolve_pending(c: &Connection, limit: u32) -> Result<usize> {
         };
         let room = limit as usize - placed;
         // One row more than there is room for tells whether the range is finished.
-        let mut waiting: Vec<(Uuid, String)> = rows
+        let mut waiting: Vec<(Uuid, String, Option<String>)> = rows
             .query_map(params![provider.0, first, last, room as i64 + 1], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
         let finished = waiting.len() <= room;
         waiting.truncate(room);
         let mut placer = Placer::new(provider);
-        for (id, identifiers) in &waiting {
+        for (id, identifiers, attributes) in &waiting {
             let ids: Vec<Identifier> = serde_json::from_str(identifiers).map_err(|_| {
                 StoreError::Backend("unreadable identifiers of a waiting touchpoint".into())
             })?;
-            place(c, &mut placer, *id, &ids, at)?;
+            let profile = place(c, &mut placer, *id, &ids, at)?;
+            if let Some(said) = attributes {
+                linkage::merge_attributes(c, provider, profile, &rows::object(said)?)?;
+            }
         }
         placer.relink(c, at)?;
         if finished {

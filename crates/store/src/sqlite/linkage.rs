@@ -10,6 +10,7 @@ use motesplats_core::identity::{Match, Rules};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::{ProfileId, ProviderId};
 use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -29,6 +30,38 @@ pub fn records(c: &Connection, provider: ProviderId) -> Result<Vec<Record>> {
         out.extend(linking::record(profile, &object(&attributes)?));
     }
     Ok(out)
+}
+
+/// Puts a profile with new names or an address on the waiting list.
+pub fn wait(c: &Connection, provider: ProviderId, profile: ProfileId) -> Result<()> {
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO linkage_pending (profile_id, provider_id) VALUES (?1, ?2)",
+    )?
+    .execute(params![profile.0, provider.0])?;
+    Ok(())
+}
+
+/// Merges what a touchpoint's source knows of the person into `profile`'s
+/// attributes (`linking::merge`); a change to what linkage compares makes it wait.
+pub fn merge_attributes(
+    c: &Connection,
+    provider: ProviderId,
+    profile: ProfileId,
+    said: &Map<String, Value>,
+) -> Result<()> {
+    let text: String = c
+        .prepare_cached("SELECT attributes FROM profiles WHERE provider_id = ?1 AND id = ?2")?
+        .query_row(params![provider.0, profile.0], |r| r.get(0))?;
+    let mut kept = object(&text)?;
+    let Some(linkage) = linking::merge(&mut kept, said) else {
+        return Ok(());
+    };
+    c.prepare_cached("UPDATE profiles SET attributes = ?3 WHERE provider_id = ?1 AND id = ?2")?
+        .execute(params![provider.0, profile.0, json(&kept)?])?;
+    if linkage {
+        wait(c, provider, profile)?;
+    }
+    Ok(())
 }
 
 pub fn model(c: &Connection, provider: ProviderId) -> Result<Option<Model>> {

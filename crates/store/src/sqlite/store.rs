@@ -65,8 +65,7 @@ pub(super) fn insert_profile(
     }
     if crate::linking::record(p.id, &p.attributes).is_some() {
         // Names or an address: probabilistic linkage compares it when it next runs.
-        c.prepare_cached("INSERT INTO linkage_pending (profile_id, provider_id) VALUES (?1, ?2)")?
-            .execute(params![p.id.0, provider.0])?;
+        linkage::wait(c, provider, p.id)?;
     }
     Ok(Profile {
         id: p.id,
