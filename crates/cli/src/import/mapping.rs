@@ -35,6 +35,8 @@ struct File {
     identifiers: Vec<IdentifierSpec>,
     #[serde(default)]
     properties: Vec<PropertySpec>,
+    #[serde(default)]
+    attributes: Vec<AttributeSpec>,
     delimiter: Option<String>,
     header: Option<bool>,
 }
@@ -82,6 +84,16 @@ struct PropertySpec {
     name: Option<String>,
     #[serde(rename = "type")]
     kind: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { column = \"Förnamn\", name = \"given_name\" }"
+)]
+struct AttributeSpec {
+    column: Option<String>,
+    name: Option<String>,
 }
 
 /// A column the mapping reads: its name, the key that named it, and (once bound to
@@ -163,6 +175,8 @@ pub struct Mapping {
     text: Vec<(&'static str, Source)>,
     identifiers: Vec<(String, Column)>,
     properties: Vec<Property>,
+    /// What the row says of the person: attribute name and the column it is read from.
+    attributes: Vec<(String, Column)>,
 }
 
 /// Problems with a mapping, each `key: reason`.
@@ -456,6 +470,27 @@ impl Mapping {
             }
         }
 
+        let mut attributes: Vec<(String, Column)> = Vec::new();
+        for (i, spec) in file.attributes.into_iter().enumerate() {
+            let key = format!("attributes[{i}]");
+            let Some(col) = column(&format!("{key}.column"), spec.column, &mut p) else {
+                if spec.name.is_none() {
+                    p.push(format!("{key}: give column = \"…\" and name = \"…\""));
+                }
+                continue;
+            };
+            let name = spec.name.unwrap_or_else(|| col.name.clone());
+            if name.trim().is_empty() {
+                p.push(format!("{key}.name: must not be empty"));
+            } else if let Some(earlier) = attributes.iter().position(|(n, _)| *n == name) {
+                p.push(format!(
+                    "{key}.name: {name:?} is already the name of attributes[{earlier}]"
+                ));
+            } else {
+                attributes.push((name, col));
+            }
+        }
+
         if !p.is_empty() {
             return Err(Problems(p));
         }
@@ -468,6 +503,7 @@ impl Mapping {
             text,
             identifiers,
             properties,
+            attributes,
         })
     }
 
@@ -506,6 +542,7 @@ impl Mapping {
                 columns.push(c);
             }
         }
+        columns.extend(self.attributes.iter().map(|(_, c)| c));
         for c in columns {
             f(c);
         }
@@ -535,6 +572,9 @@ impl Mapping {
             if let PropertySource::Column(c) = &mut p.source {
                 f(c);
             }
+        }
+        for (_, c) in &mut self.attributes {
+            f(c);
         }
     }
 
@@ -733,6 +773,17 @@ impl Mapping {
             input.properties = Some(Value::Object(properties));
         }
 
+        // An empty cell says nothing: it leaves what the profile keeps.
+        let attributes: Map<String, Value> = self
+            .attributes
+            .iter()
+            .filter(|(_, c)| !cell(c).is_empty())
+            .map(|(name, c)| (name.clone(), Value::String(cell(c).to_string())))
+            .collect();
+        if !attributes.is_empty() {
+            input.attributes = Some(Value::Object(attributes));
+        }
+
         Mapped {
             input,
             errors,
@@ -807,6 +858,11 @@ impl Mapping {
                 .and_then(|r| r.split_once(']'))
                 .and_then(|(n, _)| n.parse::<usize>().ok())
                 .and_then(|i| self.identifiers.get(i))
+                .map(|(_, c)| named(c)),
+            "attributes" => self
+                .attributes
+                .iter()
+                .find(|(n, _)| field.strip_prefix("attributes.") == Some(n.as_str()))
                 .map(|(_, c)| named(c)),
             "properties" => self
                 .properties
@@ -1072,6 +1128,51 @@ mod tests {
         assert_eq!(ids[0].kind.as_deref(), Some("phone"));
         assert_eq!(mapped.identifier_places, [1]);
         assert_eq!(i.properties.as_ref().unwrap()["amount_sek"], 1299.5);
+    }
+
+    #[test]
+    fn named_columns_become_what_the_row_says_of_the_person() {
+        let mut m = Mapping::parse(&format!(
+            "{GOOD}\n attributes = [ {{ column = \"Förnamn\", name = \"given_name\" }}, {{ column = \"Postnr\", name = \"postcode\" }} ]"
+        ))
+        .unwrap();
+        let mut header = header();
+        header.extend(["Förnamn".to_string(), "Postnr".to_string()]);
+        m.bind(&header).unwrap();
+        assert!(m.columns().contains(&"Förnamn".to_string()));
+        let row = [
+            "A1",
+            "2",
+            "2025-07-01 14:05",
+            "Butik",
+            "",
+            "0701234567",
+            "10",
+            "Åsa",
+            "",
+        ];
+        let mapped = m.apply(&row, 7, chrono_tz::Europe::Stockholm);
+        // The empty postcode says nothing, so the profile keeps what it has.
+        assert_eq!(
+            mapped.input.attributes,
+            Some(serde_json::json!({"given_name": "Åsa"}))
+        );
+        let refused = m.explain(
+            &mapped,
+            vec![FieldError {
+                field: "attributes.given_name".into(),
+                reason: Reason::Required,
+            }],
+        );
+        assert_eq!(refused[0].columns, "(column \"Förnamn\")");
+        let twice = format!(
+            "{GOOD}\n attributes = [ {{ column = \"A\", name = \"x\" }}, {{ column = \"B\", name = \"x\" }} ]"
+        );
+        let problems = Mapping::parse(&twice).unwrap_err().0;
+        assert_eq!(
+            problems,
+            ["attributes[1].name: \"x\" is already the name of attributes[0]"]
+        );
     }
 
     #[test]

@@ -92,6 +92,10 @@ Mapping keys:
                  device_id or social_handle
   properties     [{ column or value, name (default: the column), type }]; numbers may
                  use a decimal comma
+  attributes     [{ column, name (default: the column) }]: what the row says of the
+                 person, kept on the profile it lands on; given_name, family_name,
+                 birth_date, street and postcode are what probabilistic linkage
+                 compares (motesplats link --train). An empty cell says nothing.
   delimiter      one character, or "whitespace" for column-aligned files (cells
                  split at runs of spaces and tabs, no quoting); default ","
   header         false when the first row is data: columns are then named by

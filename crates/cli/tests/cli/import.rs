@@ -415,3 +415,71 @@ async fn a_headerless_aligned_purchase_history_keeps_identical_rows_apart() {
         text(&out.stderr)
     );
 }
+
+#[tokio::test]
+async fn a_customer_register_gives_its_profiles_names_and_addresses_for_linkage() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("x.db").display().to_string();
+    let id = provider(&database, "Modehuset", "kim@modehuset.example").0;
+    let file = dir.path().join("kunder.csv");
+    std::fs::write(
+        &file,
+        "Kvitto;Datum;Kundnr;Förnamn;Efternamn;Född;Gata;Postnr\n\
+         1;2025-11-20 14:05;K1;Åsa;Öberg;1956-09-09;Storgatan 1;111 22\n\
+         2;2025-11-21 10:00;K1;;;;;\n\
+         3;2025-11-21 11:00;K2;Bo;Ek;1950-01-01;Kyrkvägen 2;222 33\n",
+    )
+    .unwrap();
+    let mapping = dir.path().join("kunder.toml");
+    std::fs::write(
+        &mapping,
+        r#"
+        event_id = "kassa-{Kvitto}"
+        occurred_at = { column = "Datum", format = "%Y-%m-%d %H:%M" }
+        channel = { value = "store" }
+        kind = { value = "purchase" }
+        identifiers = [ { kind = "customer_number", column = "Kundnr" } ]
+        attributes = [
+            { column = "Förnamn", name = "given_name" },
+            { column = "Efternamn", name = "family_name" },
+            { column = "Född", name = "birth_date" },
+            { column = "Gata", name = "street" },
+            { column = "Postnr", name = "postcode" },
+        ]
+        delimiter = ";"
+        "#,
+    )
+    .unwrap();
+    let summary = import(&[
+        "--provider",
+        &id,
+        "--file",
+        &file.display().to_string(),
+        "--mapping",
+        &mapping.display().to_string(),
+        "--database",
+        &database,
+    ]);
+    assert_eq!(counts(&summary), (3, 3, 0, 0), "{summary}");
+
+    let store = motesplats_store::open(&database).await.unwrap();
+    let provider = ProviderId::from_str(&id).unwrap();
+    let filter = ProfileFilter {
+        identifier: Some(motesplats_core::Identifier {
+            kind: motesplats_core::IdentifierKind::CustomerNumber,
+            value: "K1".into(),
+        }),
+        ..Default::default()
+    };
+    let asa = &store.profiles(provider, &filter).await.unwrap()[0];
+    // The second receipt's empty cells left her name and address as they were.
+    assert_eq!(
+        serde_json::Value::Object(asa.attributes.clone()),
+        serde_json::json!({"given_name": "Åsa", "family_name": "Öberg",
+            "birth_date": "1956-09-09", "street": "Storgatan 1", "postcode": "111 22"})
+    );
+    let records = store.linkage_records(provider).await.unwrap();
+    assert_eq!(records.len(), 2);
+    let waiting = store.linkage_pending(100).await.unwrap();
+    assert_eq!(waiting[0].1.len(), 2, "both wait for linkage");
+}
