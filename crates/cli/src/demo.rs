@@ -227,10 +227,14 @@ async fn load(
     let thresholds = Thresholds::new(linkage::LINK, linkage::REVIEW)?;
     for &provider in &members {
         let name = store.provider(provider).await?.map(|p| p.name);
+        let started = std::time::Instant::now();
         let said = match linkage::link(store.as_ref(), provider, Some(thresholds)).await {
             Ok(run) => format!(
-                "a model trained on {} profiles linked {} pairs; {} wait for review",
-                run.records, run.links, run.review
+                "a model trained on {} profiles linked {} pairs; {} wait for review ({:.1} s)",
+                run.records,
+                run.links,
+                run.review,
+                started.elapsed().as_secs_f64()
             ),
             Err(StoreError::Invalid(why)) => format!("no linkage model ({why})"),
             Err(e) => return Err(e.into()),

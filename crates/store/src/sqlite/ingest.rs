@@ -100,11 +100,18 @@ pub fn insert(
             }
             Subject::Identifiers(ids) => (None, Some(ids)),
         };
+        // Placed before the insert, so the row is written once, with its profile. A
+        // duplicate placed so changes nothing: its first copy carried the same
+        // identifiers.
+        let placed = match (identifiers, stitch) {
+            (Some(ids), Stitch::Now) => Some(placer.place(c, ids, received_at)?),
+            _ => None,
+        };
         let changed = insert.execute(params![
             t.id.0,
             provider.0,
-            profile.map(|p| p.0),
-            identifiers_json,
+            profile.or(placed).map(|p| p.0),
+            identifiers_json.filter(|_| placed.is_none()),
             t.event_id,
             t.channel.as_str(),
             t.kind.as_str(),
@@ -125,17 +132,11 @@ pub fn insert(
             out.push(Outcome::Duplicate(existing));
             continue;
         }
-        let profile = match (profile, identifiers, stitch) {
-            (None, Some(ids), Stitch::Now) => {
-                Some(place(c, &mut placer, t.id.0, ids, received_at)?)
-            }
-            (None, Some(_), Stitch::Later) => {
-                let id = t.id.0;
-                waiting = Some(waiting.map_or((id, id), |(lo, hi)| (lo.min(id), hi.max(id))));
-                None
-            }
-            (p, _, _) => p,
-        };
+        if identifiers.is_some() && placed.is_none() {
+            let id = t.id.0;
+            waiting = Some(waiting.map_or((id, id), |(lo, hi)| (lo.min(id), hi.max(id))));
+        }
+        let profile = profile.or(placed);
         if let Some(profile) = profile
             && !t.attributes.is_empty()
         {
