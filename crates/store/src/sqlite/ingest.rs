@@ -100,11 +100,12 @@ pub fn insert(
             }
             Subject::Identifiers(ids) => (None, Some(ids)),
         };
-        // Placed before the insert, so the row is written once, with its profile. A
-        // duplicate placed so changes nothing: its first copy carried the same
-        // identifiers.
+        // Placed before the insert, so the row is written once, with its profile; but
+        // not a duplicate, whose first copy may still wait to be placed.
         let placed = match (identifiers, stitch) {
-            (Some(ids), Stitch::Now) => Some(placer.place(c, ids, received_at)?),
+            (Some(ids), Stitch::Now) if !seen(c, provider, t.event_id.as_deref())? => {
+                Some(placer.place(c, ids, received_at)?)
+            }
             _ => None,
         };
         let changed = insert.execute(params![
@@ -167,6 +168,19 @@ pub fn insert(
     }
     placer.relink(c, received_at)?;
     Ok(out)
+}
+
+/// Whether the provider stored an event with this id already.
+fn seen(c: &Connection, provider: ProviderId, event_id: Option<&str>) -> Result<bool> {
+    let Some(event) = event_id else {
+        return Ok(false);
+    };
+    Ok(
+        c.prepare_cached("SELECT 1 FROM touchpoints WHERE provider_id = ?1 AND event_id = ?2")?
+            .query_row(params![provider.0, event], |_| Ok(()))
+            .optional()?
+            .is_some(),
+    )
 }
 
 /// Stitches one waiting touchpoint to its profile (made if none matches).

@@ -236,8 +236,12 @@ pub fn candidates(
 pub fn links_of(c: &Connection, provider: ProviderId, profile: ProfileId) -> Result<Vec<Match>> {
     pairs(
         c,
+        // Two searches, one per end: with `a = ?2 OR b = ?2` SQLite reads every
+        // pair of the provider through the review index instead.
         "SELECT a, b, probability, fields FROM linkage_pairs \
-         WHERE provider_id = ?1 AND (a = ?2 OR b = ?2) AND review = 0",
+         WHERE provider_id = ?1 AND a = ?2 AND +review = 0 \
+         UNION ALL SELECT a, b, probability, fields FROM linkage_pairs \
+         WHERE provider_id = ?1 AND b = ?2 AND +review = 0",
         params![provider.0, profile.0],
     )
 }

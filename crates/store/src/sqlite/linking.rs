@@ -201,7 +201,9 @@ fn facts(c: &Connection, provider: ProviderId, profiles: &[ProfileId]) -> Result
          (SELECT person_id FROM profiles WHERE id = ?2 AND provider_id = ?1)",
     )?;
     let mut decided = c.prepare_cached(
-        "SELECT a, b, same FROM identity_decisions WHERE provider_id = ?1 AND (a = ?2 OR b = ?2)",
+        // One search per end (an OR would read all the provider's decisions).
+        "SELECT a, b, same FROM identity_decisions WHERE provider_id = ?1 AND a = ?2 \
+         UNION ALL SELECT a, b, same FROM identity_decisions WHERE provider_id = ?1 AND b = ?2",
     )?;
     for p in profiles {
         for row in carried.query_map(params![p.0, provider.0], |r| {
@@ -296,7 +298,8 @@ pub fn history(
     profiles: &[ProfileId],
 ) -> Result<Vec<IdentityEvent>> {
     let mut stmt = c.prepare_cached(
-        "SELECT seq, at, change FROM identity_events WHERE provider_id = ?1 AND (a = ?2 OR b = ?2)",
+        "SELECT seq, at, change FROM identity_events WHERE provider_id = ?1 AND a = ?2 \
+         UNION ALL SELECT seq, at, change FROM identity_events WHERE provider_id = ?1 AND b = ?2",
     )?;
     let mut found = std::collections::BTreeMap::new();
     for p in profiles {
