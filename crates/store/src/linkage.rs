@@ -41,6 +41,7 @@ pub struct Linked {
 /// of one person still meet in a smaller block (birth date, postcode).
 const BLOCK_CAP: usize = 200;
 
+/// Where a run's model comes from.
 enum Source {
     Train(Thresholds),
     Stored(Model),
