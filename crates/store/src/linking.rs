@@ -11,7 +11,7 @@ use motesplats_core::identity::{
     self, Decision, Evidence, FieldWeight, Match, Observation, Refusal, Resolution, Rules,
 };
 use motesplats_core::linkage::{Field, Record};
-use motesplats_core::{Identifier, PersonId, ProfileId};
+use motesplats_core::{Identifier, PersonId, ProfileId, ProviderId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use utoipa::ToSchema;
@@ -127,6 +127,32 @@ pub fn record(
         id: profile.to_string(),
         fields,
     })
+}
+
+/// Waiting profiles as linkage takes them, grouped by provider (the rows come
+/// sorted by provider). A profile whose names were all blanked still leaves the
+/// list: as a record without fields.
+pub fn waiting(
+    rows: impl IntoIterator<
+        Item = (
+            ProviderId,
+            ProfileId,
+            serde_json::Map<String, serde_json::Value>,
+        ),
+    >,
+) -> Vec<(ProviderId, Vec<Record>)> {
+    let mut out: Vec<(ProviderId, Vec<Record>)> = Vec::new();
+    for (provider, profile, attributes) in rows {
+        let record = record(profile, &attributes).unwrap_or(Record {
+            id: profile.to_string(),
+            fields: Default::default(),
+        });
+        match out.last_mut() {
+            Some((p, records)) if *p == provider => records.push(record),
+            _ => out.push((provider, vec![record])),
+        }
+    }
+    out
 }
 
 /// Merges what a touchpoint's source knows of the person into its profile's

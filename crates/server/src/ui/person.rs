@@ -59,12 +59,18 @@ struct LinkLine {
     evidence: String,
 }
 
-/// A profile as the page names it: its name, or the start of its id.
+/// A profile as pages name it: its name, or the start of its id.
+pub fn profile_name(p: &Profile) -> String {
+    p.display_name.clone().unwrap_or_else(|| short_id(p.id))
+}
+
+fn short_id(id: ProfileId) -> String {
+    id.to_string()[..8].to_string() + "…"
+}
+
+/// The name of one of the person's profiles (`profile_name`).
 fn name_of(profiles: &BTreeMap<ProfileId, Profile>, id: ProfileId) -> String {
-    profiles
-        .get(&id)
-        .and_then(|p| p.display_name.clone())
-        .unwrap_or_else(|| id.to_string()[..8].to_string() + "…")
+    profiles.get(&id).map_or_else(|| short_id(id), profile_name)
 }
 
 fn said(lang: Lang, i: &Identifier) -> String {
@@ -92,6 +98,12 @@ fn evidence(lang: Lang, e: &Evidence) -> String {
     }
 }
 
+/// A field's weight with its sign, as `lang` writes numbers: "+3,1", "-4,4".
+pub fn signed_weight(weight: f64, lang: Lang) -> String {
+    let sign = if weight >= 0.0 { "+" } else { "" };
+    format!("{sign}{}", number::decimal(weight, 1, lang))
+}
+
 /// What each field said about a pair, such as "given name alike (+3,1)"; fields
 /// that one record lacks said nothing and are left out.
 pub fn field_weights(lang: Lang, fields: &[FieldWeight]) -> String {
@@ -99,12 +111,11 @@ pub fn field_weights(lang: Lang, fields: &[FieldWeight]) -> String {
         .iter()
         .filter(|f| f.level != "missing")
         .map(|f| {
-            let weight = number::decimal(f.weight, 1, lang);
             format!(
-                "{} {} ({}{weight})",
+                "{} {} ({})",
                 lang.t(&format!("linkage-field-{}", f.field)),
                 lang.t(&format!("linkage-level-{}", f.level)),
-                if f.weight >= 0.0 { "+" } else { "" },
+                signed_weight(f.weight, lang),
             )
         })
         .collect::<Vec<_>>()

@@ -6,7 +6,7 @@
 use super::Shell;
 use super::chart::percent_to;
 use super::i18n::{Lang, Messages};
-use super::person::field_weights;
+use super::person::{field_weights, profile_name, signed_weight};
 use super::session::SignedIn;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -16,7 +16,6 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Field, Thresholds};
-use motesplats_core::number::decimal;
 use motesplats_core::reason::{List, Reason};
 use motesplats_core::{Invalid, Profile, ProfileId};
 use motesplats_store::StoreError;
@@ -62,10 +61,7 @@ pub struct Act {
 fn side(p: &Profile) -> Side {
     Side {
         id: p.id.to_string(),
-        name: p
-            .display_name
-            .clone()
-            .unwrap_or_else(|| p.id.to_string()[..8].to_string() + "…"),
+        name: profile_name(p),
     }
 }
 
@@ -120,11 +116,7 @@ fn view(lang: Lang, m: &Match, a: &Profile, b: &Profile) -> PairView {
                 if f.level == "missing" {
                     String::new()
                 } else {
-                    format!(
-                        "{}{}",
-                        if f.weight >= 0.0 { "+" } else { "" },
-                        decimal(f.weight, 1, lang)
-                    )
+                    signed_weight(f.weight, lang)
                 },
             ]
         })

@@ -2,7 +2,7 @@
 //! model, and the scored pairs (links join in `linking::walk`, the rest wait for
 //! review). Writers hold the provider's advisory lock.
 
-use super::linking::{relink_all, walk, write};
+use super::linking::{relink, relink_all};
 use super::rows::stored;
 use crate::linking::{self, matched};
 use crate::{LinkagePairs, Result, StoreError};
@@ -26,10 +26,14 @@ pub async fn records(c: &mut PgConnection, provider: ProviderId) -> Result<Vec<R
             .bind(provider.0)
             .fetch_all(c)
             .await?;
-    Ok(rows
-        .into_iter()
+    Ok(to_records(rows))
+}
+
+/// The profiles among `rows` that have linkage attributes, as records.
+fn to_records(rows: Vec<(Uuid, Attributes)>) -> Vec<Record> {
+    rows.into_iter()
         .filter_map(|(id, Json(attributes))| linking::record(ProfileId(id), &attributes))
-        .collect())
+        .collect()
 }
 
 /// Puts a profile with new names or an address on the waiting list.
@@ -139,10 +143,7 @@ pub async fn absorb(
         .execute(&mut *c)
         .await?;
     let touched: BTreeSet<ProfileId> = pairs.links.iter().flat_map(|m| [m.a, m.b]).collect();
-    let relinked = walk(c, rules, provider, touched).await?.relink(rules);
-    let moved = relinked.moves.len();
-    write(c, provider, relinked, at).await?;
-    Ok(moved)
+    relink(c, rules, provider, touched, at).await
 }
 
 /// Writes keys and pairs (a pair already there stays as it is). Refuses a pair or a
@@ -238,20 +239,9 @@ pub async fn pending(c: &mut PgConnection, limit: u32) -> Result<Vec<(ProviderId
     .bind(i64::from(limit))
     .fetch_all(c)
     .await?;
-    let mut out: Vec<(ProviderId, Vec<Record>)> = Vec::new();
-    for (provider, profile, Json(attributes)) in rows {
-        let (provider, profile) = (ProviderId(provider), ProfileId(profile));
-        // A profile whose names were all blank still leaves the list: as no record.
-        let record = linking::record(profile, &attributes).unwrap_or(Record {
-            id: profile.to_string(),
-            fields: Default::default(),
-        });
-        match out.last_mut() {
-            Some((p, records)) if *p == provider => records.push(record),
-            _ => out.push((provider, vec![record])),
-        }
-    }
-    Ok(out)
+    Ok(linking::waiting(rows.into_iter().map(
+        |(provider, profile, Json(a))| (ProviderId(provider), ProfileId(profile), a),
+    )))
 }
 
 /// The records of the provider's profiles holding any of `keys`; a key on more
@@ -277,10 +267,7 @@ pub async fn candidates(
     .bind(cap as i64)
     .fetch_all(c)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, Json(attributes))| linking::record(ProfileId(id), &attributes))
-        .collect())
+    Ok(to_records(rows))
 }
 
 /// The linked pairs that name any of `profiles`, for the walk.

@@ -100,12 +100,14 @@ pub async fn relink(
     provider: ProviderId,
     touched: BTreeSet<ProfileId>,
     at: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<usize> {
     if touched.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
-    let component = walk(c, rules, provider, touched).await?;
-    write(c, provider, component.relink(rules), at).await
+    let relinked = walk(c, rules, provider, touched).await?.relink(rules);
+    let moved = relinked.moves.len();
+    write(c, provider, relinked, at).await?;
+    Ok(moved)
 }
 
 /// The part of the provider's graph reachable from `start`.
@@ -243,7 +245,9 @@ pub async fn decide(
     .bind(stored(at))
     .execute(&mut *c)
     .await?;
-    relink(c, rules, provider, BTreeSet::from([a, b]), at).await
+    relink(c, rules, provider, BTreeSet::from([a, b]), at)
+        .await
+        .map(drop)
 }
 
 /// The merge history of these profiles, oldest first.

@@ -1,7 +1,7 @@
 //! Probabilistic linkage on SQLite: the records linkage reads, the provider's model,
 //! and the scored pairs (links join in `linking::walk`, the rest wait for review).
 
-use super::linking::{relink_all, walk, write};
+use super::linking::{relink, relink_all};
 use super::rows::{micros, object};
 use crate::linking::{self, matched};
 use crate::{LinkagePairs, Result, StoreError};
@@ -123,11 +123,7 @@ pub fn absorb(
         done.execute(params![provider.0, p.0])?;
     }
     let touched: BTreeSet<ProfileId> = pairs.links.iter().flat_map(|m| [m.a, m.b]).collect();
-    let component = walk(c, rules, provider, touched)?;
-    let relinked = component.relink(rules);
-    let moved = relinked.moves.len();
-    write(c, provider, relinked, at)?;
-    Ok(moved)
+    relink(c, rules, provider, touched, at)
 }
 
 /// Writes keys and pairs (a pair already there stays as it is). Refuses a pair or a
@@ -177,27 +173,20 @@ pub fn pending(c: &Connection, limit: u32) -> Result<Vec<(ProviderId, Vec<Record
         "SELECT w.provider_id, w.profile_id, p.attributes FROM linkage_pending w \
          JOIN profiles p ON p.id = w.profile_id ORDER BY w.provider_id, w.profile_id LIMIT ?1",
     )?;
-    let rows = stmt.query_map([limit], |r| {
-        Ok((
-            ProviderId(r.get(0)?),
-            ProfileId(r.get(1)?),
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    let mut out: Vec<(ProviderId, Vec<Record>)> = Vec::new();
-    for row in rows {
-        let (provider, profile, attributes) = row?;
-        // A profile whose names were all blank still leaves the list: as no record.
-        let record = linking::record(profile, &object(&attributes)?).unwrap_or(Record {
-            id: profile.to_string(),
-            fields: Default::default(),
-        });
-        match out.last_mut() {
-            Some((p, records)) if *p == provider => records.push(record),
-            _ => out.push((provider, vec![record])),
-        }
-    }
-    Ok(out)
+    let rows = stmt
+        .query_map([limit], |r| {
+            Ok((
+                ProviderId(r.get(0)?),
+                ProfileId(r.get(1)?),
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .map(|row| {
+            let (provider, profile, attributes) = row?;
+            Ok((provider, profile, object(&attributes)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(linking::waiting(rows))
 }
 
 /// The records of the provider's profiles holding any of `keys`; a key on more

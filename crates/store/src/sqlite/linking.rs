@@ -152,23 +152,26 @@ impl Placer {
 
     /// Relinks what the placements touched.
     pub fn relink(self, c: &Connection, at: DateTime<Utc>) -> Result<()> {
-        relink(c, self.rules, self.provider, self.touched, at)
+        relink(c, self.rules, self.provider, self.touched, at).map(drop)
     }
 }
 
-/// Resolves the persons of everything `touched` can reach and writes what changed.
+/// Resolves the persons of everything `touched` can reach and writes what changed;
+/// how many profiles changed person.
 pub fn relink(
     c: &Connection,
     rules: &'static Rules,
     provider: ProviderId,
     touched: BTreeSet<ProfileId>,
     at: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<usize> {
     if touched.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
-    let component = walk(c, rules, provider, touched)?;
-    write(c, provider, component.relink(rules), at)
+    let relinked = walk(c, rules, provider, touched)?.relink(rules);
+    let moved = relinked.moves.len();
+    write(c, provider, relinked, at)?;
+    Ok(moved)
 }
 
 /// The part of the provider's graph reachable from `start`.
@@ -288,7 +291,7 @@ pub fn decide(
         by,
         micros(at)
     ])?;
-    relink(c, rules, provider, BTreeSet::from([a, b]), at)
+    relink(c, rules, provider, BTreeSet::from([a, b]), at).map(drop)
 }
 
 /// The merge history of these profiles, oldest first.
