@@ -37,12 +37,18 @@ fn survey() -> Value {
 }
 
 async fn text(browser: &Client, css: &str) -> String {
-    match browser.wait().for_element(Locator::Css(css)).await {
-        Ok(element) => element.text().await.unwrap(),
-        Err(e) => {
-            let url = browser.current_url().await.unwrap();
-            let page = browser.source().await.unwrap_or_default();
-            panic!("{css}: {e} at {url}:\n{page}")
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match browser.wait().for_element(Locator::Css(css)).await {
+            Ok(element) => return element.text().await.unwrap(),
+            // A form's navigation can cut the wait short: wait again on the new page.
+            Err(e) if tries < 3 && e.to_string().contains("aborted by navigation") => {}
+            Err(e) => {
+                let url = browser.current_url().await.unwrap();
+                let page = browser.source().await.unwrap_or_default();
+                panic!("{css}: {e} at {url}:\n{page}")
+            }
         }
     }
 }
