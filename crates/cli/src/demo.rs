@@ -37,6 +37,11 @@ pub struct Args {
     /// same seed, people and anchor the world is the same, ids included.
     #[arg(long)]
     anchor: Option<DateTime<Utc>>,
+    /// Instead of a database, write the clothing shop's customer records (web shop and
+    /// till, with their mess) into this folder in FEBRL's shape, records.csv and
+    /// truth.csv, for `scripts/bench/febrl.sh FOLDER`.
+    #[arg(long, value_name = "FOLDER", conflicts_with = "database")]
+    linkage_set: Option<std::path::PathBuf>,
 }
 
 /// The demo's own SQLite file.
@@ -46,6 +51,17 @@ pub fn demo_database() -> String {
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
+    let anchor = args.anchor.unwrap_or_else(Utc::now);
+    if let Some(dir) = &args.linkage_set {
+        let (records, pairs) =
+            crate::bench_linkage::write_demo_set(args.seed, args.people, anchor, dir)?;
+        println!(
+            "{records} records and {pairs} true pairs of {} people in {}",
+            args.people,
+            dir.display()
+        );
+        return Ok(());
+    }
     let database = match args.database {
         Some(db) => db,
         None => {
@@ -65,7 +81,6 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     let started = std::time::Instant::now();
-    let anchor = args.anchor.unwrap_or_else(Utc::now);
     let loaded = load(&store, args.seed, args.people, anchor).await?;
     println!(
         "demo world in {database}: {} providers, {} people, {} profiles, {} touchpoints ({:.1} s)",
