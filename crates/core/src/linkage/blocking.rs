@@ -76,6 +76,11 @@ impl Rule {
         Rule::new(keys)
     }
 
+    /// The fields its keys read.
+    pub(crate) fn fields(&self) -> Vec<Field> {
+        self.0.iter().map(|k| k.field).collect()
+    }
+
     /// Rules for people's records: each pair of one person is likely to agree
     /// exactly on at least one of them even with a typo or two elsewhere.
     pub fn defaults() -> Vec<Rule> {
@@ -127,54 +132,73 @@ pub fn keys(records: &Prepared, rules: &[Rule], index: usize) -> Vec<String> {
         .collect()
 }
 
+/// Per distinct value of `field`, the number of its first `n` characters.
+fn heads(records: &Prepared, field: Field, n: usize) -> Vec<u32> {
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    records
+        .texts(field)
+        .iter()
+        .map(|text| {
+            let text = text.as_str();
+            let head = text.char_indices().nth(n).map_or(text, |(i, _)| &text[..i]);
+            let next = seen.len() as u32;
+            *seen.entry(head).or_insert(next)
+        })
+        .collect()
+}
+
 /// The pairs to compare, as indexes into [`Prepared`] with `a < b`, sorted.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Candidates {
     pub pairs: Vec<(u32, u32)>,
+    /// Per pair, the rules that put it together, a bit per rule (training asks).
+    pub rules: Vec<u32>,
     /// Blocks larger than the cap, left out so one common value cannot make n² pairs.
     pub skipped_blocks: usize,
 }
 
 /// The union of the rules' pairs; a block of more than `cap` records is skipped.
+/// Blocks are runs of equal keys after a sort: no hashing of a million records.
 pub fn candidates(records: &Prepared, rules: &[Rule], cap: usize) -> Candidates {
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    // Each pair with the bit of the rule that found it.
+    let mut found: Vec<(u32, u32, u32)> = Vec::new();
     let mut skipped_blocks = 0;
-    for rule in rules {
-        let mut prefixes: Vec<HashMap<&str, u32>> = vec![HashMap::new(); rule.0.len()];
-        let mut blocks: HashMap<[u32; 5], Vec<u32>> = HashMap::new();
-        'records: for r in 0..records.len() {
-            let mut block = [u32::MAX; 5];
-            for (slot, key) in rule.0.iter().enumerate() {
-                let Some(value) = records.cell(key.field, r) else {
-                    continue 'records;
-                };
-                block[slot] = match key.prefix {
-                    None => value,
-                    Some(n) => {
-                        let text = records.text(key.field, value).as_str();
-                        let head = text.char_indices().nth(n).map_or(text, |(i, _)| &text[..i]);
-                        let seen = &mut prefixes[slot];
-                        let next = seen.len() as u32;
-                        *seen.entry(head).or_insert(next)
-                    }
-                };
-            }
-            blocks.entry(block).or_default().push(r as u32);
-        }
-        for members in blocks.values() {
-            if members.len() > cap {
+    for (bit, rule) in rules.iter().enumerate() {
+        // A prefix key maps each distinct value to the number of its head, once.
+        let heads: Vec<Option<Vec<u32>>> = rule
+            .0
+            .iter()
+            .map(|key| key.prefix.map(|n| heads(records, key.field, n)))
+            .collect();
+        let mut keyed: Vec<([u32; 5], u32)> = (0..records.len())
+            .filter_map(|r| {
+                let mut block = [u32::MAX; 5];
+                for (slot, (key, heads)) in rule.0.iter().zip(&heads).enumerate() {
+                    let value = records.cell(key.field, r)?;
+                    block[slot] = heads.as_ref().map_or(value, |h| h[value as usize]);
+                }
+                Some((block, r as u32))
+            })
+            .collect();
+        keyed.sort_unstable();
+        for block in keyed.chunk_by(|x, y| x.0 == y.0) {
+            if block.len() > cap {
                 skipped_blocks += 1;
                 continue;
             }
-            for (i, &a) in members.iter().enumerate() {
-                pairs.extend(members[i + 1..].iter().map(|&b| (a, b)));
+            for (i, &(_, a)) in block.iter().enumerate() {
+                found.extend(block[i + 1..].iter().map(|&(_, b)| (a, b, 1 << bit)));
             }
         }
     }
-    pairs.sort_unstable();
-    pairs.dedup();
+    found.sort_unstable();
+    let (pairs, rules) = found
+        .chunk_by(|x, y| (x.0, x.1) == (y.0, y.1))
+        .map(|same| ((same[0].0, same[0].1), same.iter().fold(0, |m, x| m | x.2)))
+        .unzip();
     Candidates {
         pairs,
+        rules,
         skipped_blocks,
     }
 }

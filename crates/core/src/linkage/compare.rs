@@ -137,10 +137,25 @@ pub fn compare_pair(records: &Prepared, a: usize, b: usize) -> Levels {
     Field::ALL.map(|f| level(records, f, a, b, &swapped))
 }
 
-/// The levels of every candidate pair, in the pairs' order.
+/// The levels of every candidate pair, in the pairs' order; a share of the pairs
+/// per core, as comparing is most of linking's work.
 pub fn compare_all(records: &Prepared, pairs: &[(u32, u32)]) -> Vec<Levels> {
-    pairs
-        .iter()
-        .map(|&(a, b)| compare_pair(records, a as usize, b as usize))
-        .collect()
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let share = pairs.len().div_ceil(cores).max(10_000);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = pairs
+            .chunks(share)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|&(a, b)| compare_pair(records, a as usize, b as usize))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }

@@ -147,16 +147,21 @@ impl Prepared {
         let mut values: [Vec<Text>; 5] = Default::default();
         let mut cells: [Vec<Option<u32>>; 5] = Default::default();
         for field in Field::ALL {
+            // Each distinct value as written is normalised once: records repeat names.
+            let mut written: HashMap<&str, Option<u32>> = HashMap::new();
             let mut seen: HashMap<String, u32> = HashMap::new();
             let table = &mut values[field.index()];
             cells[field.index()] = order
                 .iter()
                 .map(|r| {
-                    let v = normalise(field, r.fields.get(&field)?)?;
-                    Some(*seen.entry(v).or_insert_with_key(|v| {
-                        table.push(Text::new(v.clone()));
-                        (table.len() - 1) as u32
-                    }))
+                    let raw = r.fields.get(&field)?;
+                    *written.entry(raw).or_insert_with(|| {
+                        let v = normalise(field, raw)?;
+                        Some(*seen.entry(v).or_insert_with_key(|v| {
+                            table.push(Text::new(v.clone()));
+                            (table.len() - 1) as u32
+                        }))
+                    })
                 })
                 .collect();
         }
@@ -191,6 +196,11 @@ impl Prepared {
     /// The interned value of a record's field: equal numbers are equal values.
     pub(crate) fn cell(&self, field: Field, index: usize) -> Option<u32> {
         self.cells[field.index()][index]
+    }
+
+    /// The distinct values of `field`, as cells number them.
+    pub(crate) fn texts(&self, field: Field) -> &[Text] {
+        &self.values[field.index()]
     }
 
     /// A record's street without house numbers, if it has one.
