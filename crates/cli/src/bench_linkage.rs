@@ -61,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let prepared = Prepared::new(&records)?;
     let found = candidates(&prepared, &settings.rules, settings.block_cap);
     let compared = compare_all(&prepared, &found.pairs);
-    let training = estimate(&prepared, &found, &compared, &settings)?;
+    let training = estimate(&prepared, &compared, &settings)?;
     let prediction = score(&training.model, &prepared, &found, &compared)?;
     let seconds = start.elapsed().as_secs_f64();
 

@@ -76,11 +76,6 @@ impl Rule {
         Rule::new(keys)
     }
 
-    /// The fields its keys read.
-    pub(crate) fn fields(&self) -> Vec<Field> {
-        self.0.iter().map(|k| k.field).collect()
-    }
-
     /// Rules for people's records: each pair of one person is likely to agree
     /// exactly on at least one of them even with a typo or two elsewhere.
     pub fn defaults() -> Vec<Rule> {
@@ -151,8 +146,6 @@ fn heads(records: &Prepared, field: Field, n: usize) -> Vec<u32> {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Candidates {
     pub pairs: Vec<(u32, u32)>,
-    /// Per pair, the rules that put it together, a bit per rule (training asks).
-    pub rules: Vec<u32>,
     /// Blocks larger than the cap, left out so one common value cannot make n² pairs.
     pub skipped_blocks: usize,
 }
@@ -160,10 +153,9 @@ pub struct Candidates {
 /// The union of the rules' pairs; a block of more than `cap` records is skipped.
 /// Blocks are runs of equal keys after a sort: no hashing of a million records.
 pub fn candidates(records: &Prepared, rules: &[Rule], cap: usize) -> Candidates {
-    // Each pair with the bit of the rule that found it.
-    let mut found: Vec<(u32, u32, u32)> = Vec::new();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut skipped_blocks = 0;
-    for (bit, rule) in rules.iter().enumerate() {
+    for rule in rules {
         // A prefix key maps each distinct value to the number of its head, once.
         let heads: Vec<Option<Vec<u32>>> = rule
             .0
@@ -187,18 +179,14 @@ pub fn candidates(records: &Prepared, rules: &[Rule], cap: usize) -> Candidates 
                 continue;
             }
             for (i, &(_, a)) in block.iter().enumerate() {
-                found.extend(block[i + 1..].iter().map(|&(_, b)| (a, b, 1 << bit)));
+                pairs.extend(block[i + 1..].iter().map(|&(_, b)| (a, b)));
             }
         }
     }
-    found.sort_unstable();
-    let (pairs, rules) = found
-        .chunk_by(|x, y| (x.0, x.1) == (y.0, y.1))
-        .map(|same| ((same[0].0, same[0].1), same.iter().fold(0, |m, x| m | x.2)))
-        .unzip();
+    pairs.sort_unstable();
+    pairs.dedup();
     Candidates {
         pairs,
-        rules,
         skipped_blocks,
     }
 }

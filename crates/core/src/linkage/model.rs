@@ -1,11 +1,10 @@
 //! The Fellegi–Sunter model: per field and level, m (how often two records of one
 //! person reach the level) and u (how often two records of different people do),
 //! and the prior λ that two records drawn at random are one person. u is counted on
-//! a seeded sample of random pairs; m is estimated by EM on the candidate pairs, a
-//! session per blocking rule.
+//! a seeded sample of random pairs; m is estimated by EM on the candidate pairs.
 //! The model is a plain value: stored as JSON, it links the same records the same way.
 
-use super::blocking::{Candidates, Rule, candidates};
+use super::blocking::{Rule, candidates};
 use super::compare::{Levels, MAX_LEVELS, MISSING, compare_all, levels};
 use super::record::{Field, Prepared};
 use crate::invalid::{Invalid, Reason};
@@ -99,10 +98,6 @@ impl Settings {
         if self.rules.is_empty() {
             return Err(Invalid::one("rules", Reason::Required));
         }
-        // Candidates say which rules found a pair in the bits of a u32.
-        if self.rules.len() > 32 {
-            return Err(Invalid::one("rules", Reason::Entries { low: 1, high: 32 }));
-        }
         if self.block_cap < 2 {
             return Err(Invalid::one("block_cap", Reason::AtLeast { min: 2 }));
         }
@@ -184,74 +179,35 @@ pub fn train(records: &Prepared, settings: &Settings) -> Result<Training, Invali
     settings.check()?;
     let found = candidates(records, &settings.rules, settings.block_cap);
     let compared = compare_all(records, &found.pairs);
-    estimate(records, &found, &compared, settings)
+    estimate(records, &compared, settings)
 }
 
-/// The model from candidate pairs already blocked and compared (`compared[i]` are
-/// the levels of `found.pairs[i]`). u is counted on random pairs. m is estimated by EM in
-/// one session per blocking rule, on the pairs that rule puts together and without
-/// the rule's own fields: those agree by construction there, whoever the records
-/// are, so in that session they tell nothing. Each field's m is the mean over the
-/// sessions that estimated it.
+/// The model from the levels of candidate pairs already blocked and compared.
 pub fn estimate(
     records: &Prepared,
-    found: &Candidates,
     compared: &[Levels],
     settings: &Settings,
 ) -> Result<Training, Invalid> {
     settings.check()?;
     let u = random_u(records, settings.u_pairs, settings.seed);
-    let mut m_sum: [Vec<f64>; 5] = u.clone().map(|v| vec![0.0; v.len()]);
-    let mut sessions = [0usize; 5];
-    let (mut rounds, mut converged) = (0, true);
-    // Matches among the candidates: at least as many as the rule finding most.
-    let mut matches: f64 = 0.0;
-    for (bit, rule) in settings.rules.iter().enumerate() {
-        let blocked = rule.fields();
-        let session = found
-            .rules
-            .iter()
-            .zip(compared)
-            .filter(|&(&by, _)| by & (1 << bit) != 0)
-            .map(|(_, levels)| {
-                let mut levels = *levels;
-                for f in &blocked {
-                    levels[f.index()] = MISSING;
-                }
-                levels
-            });
-        let patterns = patterns(session);
-        let pairs: f64 = patterns.iter().map(|(_, count)| count).sum();
-        if pairs == 0.0 {
-            continue;
-        }
-        let em = em(&patterns, &u);
-        rounds += em.rounds;
-        converged &= em.converged;
-        matches = matches.max(em.share * pairs);
-        for f in Field::ALL.into_iter().filter(|f| !blocked.contains(f)) {
-            sessions[f.index()] += 1;
-            for (sum, m) in m_sum[f.index()].iter_mut().zip(&em.m[f.index()]) {
-                *sum += m;
-            }
-        }
-    }
+    let em = em(&patterns(compared), &u);
+    // λ over all pairs: the matches EM finds among the candidates (blocking is
+    // meant to miss few) over every pair there is.
     let n = records.len() as f64;
     let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
     // At least one: λ stays finite however rare matches are (a million records have
     // 5·10¹¹ pairs, so no fixed floor fits every size).
+    let matches = em.share * compared.len() as f64;
     let prior = (matches.max(1.0) / all_pairs).min(1.0 - FLOOR);
     let fields: BTreeMap<Field, Vec<Level>> = Field::ALL
         .into_iter()
         .map(|f| {
             let i = f.index();
-            // A field every rule blocks on was never estimated: it weighs nothing.
-            let m = if sessions[i] == 0 {
-                u[i].clone()
-            } else {
-                distribution(&m_sum[i])
-            };
-            let levels = m.iter().zip(&u[i]).map(|(&m, &u)| Level { m, u }).collect();
+            let levels = em.m[i]
+                .iter()
+                .zip(&u[i])
+                .map(|(&m, &u)| Level { m, u })
+                .collect();
             (f, levels)
         })
         .collect();
@@ -275,8 +231,8 @@ pub fn estimate(
             prior,
             fields,
         },
-        rounds,
-        converged,
+        rounds: em.rounds,
+        converged: em.converged,
     })
 }
 
@@ -322,7 +278,7 @@ fn distribution(counts: &[f64]) -> Vec<f64> {
 /// The distinct level patterns of the candidates with how many pairs have each,
 /// sorted: EM runs over a few hundred patterns, not every pair, and always in the
 /// same order. Counted in a table with a place for every pattern there can be.
-pub(crate) fn patterns(compared: impl IntoIterator<Item = Levels>) -> Vec<(Levels, f64)> {
+pub(crate) fn patterns(compared: &[Levels]) -> Vec<(Levels, f64)> {
     const PLACES: usize = MAX_LEVELS.pow(5);
     let place = |levels: &Levels| {
         levels
@@ -331,7 +287,7 @@ pub(crate) fn patterns(compared: impl IntoIterator<Item = Levels>) -> Vec<(Level
     };
     let mut counts = vec![0u64; PLACES];
     for levels in compared {
-        counts[place(&levels)] += 1;
+        counts[place(levels)] += 1;
     }
     counts
         .iter()
@@ -358,9 +314,10 @@ pub(crate) struct Em {
     pub converged: bool,
 }
 
-/// EM over a session's patterns with u held at the random pairs' (as Splink does):
-/// only m and the share of matches move.
-pub(crate) fn em(patterns: &[(Levels, f64)], u: &[Vec<f64>; 5]) -> Em {
+/// EM over the candidates' patterns. Candidates are not random pairs: those blocked
+/// on a field agree on it whatever they are, so the non-match side gets its own u
+/// here (started at the random u), and only m and the share leave EM.
+pub(crate) fn em(patterns: &[(Levels, f64)], random_u: &[Vec<f64>; 5]) -> Em {
     // Start: one person mostly agrees exactly, less and less on the lower levels.
     let mut m: [Vec<f64>; 5] = Field::ALL.map(|f| {
         let k = levels(f).len() - 1;
@@ -370,12 +327,14 @@ pub(crate) fn em(patterns: &[(Levels, f64)], u: &[Vec<f64>; 5]) -> Em {
                 .collect::<Vec<_>>(),
         )
     });
+    let mut u = random_u.clone();
     let mut share = 0.1;
     let total: f64 = patterns.iter().map(|(_, c)| c).sum();
     let (mut rounds, mut converged) = (0, false);
     while rounds < MAX_ROUNDS && total > 0.0 {
         rounds += 1;
         let mut m_sum: [Vec<f64>; 5] = m.clone().map(|v| vec![0.0; v.len()]);
+        let mut u_sum = m_sum.clone();
         let mut matched = 0.0;
         for (levels, count) in patterns {
             let (mut pm, mut pu) = (share, 1.0 - share);
@@ -390,13 +349,17 @@ pub(crate) fn em(patterns: &[(Levels, f64)], u: &[Vec<f64>; 5]) -> Em {
             for (i, &level) in levels.iter().enumerate() {
                 if level != MISSING {
                     m_sum[i][level as usize - 1] += r * count;
+                    u_sum[i][level as usize - 1] += (1.0 - r) * count;
                 }
             }
         }
         let next_m = m_sum.map(|c| distribution(&c));
+        let next_u = u_sum.map(|c| distribution(&c));
         let next_share = (matched / total).clamp(FLOOR, 1.0 - FLOOR);
-        let moved = (next_share - share).abs().max(largest_move(&m, &next_m));
-        (m, share) = (next_m, next_share);
+        let moved = (next_share - share)
+            .abs()
+            .max(largest_move(&m, &next_m).max(largest_move(&u, &next_u)));
+        (m, u, share) = (next_m, next_u, next_share);
         if moved < TOLERANCE {
             converged = true;
             break;

@@ -248,9 +248,7 @@ fn prefix_keys_and_the_union_of_rules_give_each_pair_once() {
         Rule::parse("family_name:4").unwrap(),
         Rule::parse("postcode").unwrap(),
     ];
-    let found = candidates(&records, &rules, 10);
-    assert_eq!(found.pairs, vec![(0, 1)]);
-    assert_eq!(found.rules, vec![0b11], "both rules found the pair");
+    assert_eq!(candidates(&records, &rules, 10).pairs, vec![(0, 1)]);
 }
 
 #[test]
@@ -292,8 +290,8 @@ fn em_finds_the_known_m_of_a_synthetic_set() {
         let p = if i < 1000 { &m_true } else { &u_true };
         compared.push(Field::ALL.map(|_| draw(p, &mut rng)));
     }
-    let u = Field::ALL.map(|_| u_true.to_vec());
-    let found = em(&patterns(compared), &u);
+    let start = Field::ALL.map(|_| vec![0.25; 4]);
+    let found = em(&patterns(&compared), &start);
     assert!(found.converged, "{} rounds", found.rounds);
     assert!(
         (found.share - 1000.0 / 6000.0).abs() < 0.02,
