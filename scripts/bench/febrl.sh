@@ -15,7 +15,7 @@
 # A million records with the demo's mess (the clothing shop's web shop and till):
 #   motesplats demo --people 1550000 --linkage-set target/febrl/demo
 #   scripts/bench/febrl.sh target/febrl/demo --rule family_name,birth_date \
-#       --rule given_name,birth_date --rule postcode,family_name --rule postcode,given_name
+#       --rule given_name,birth_date --rule postcode,given_name --rule postcode,birth_date
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

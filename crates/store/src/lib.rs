@@ -250,7 +250,8 @@ pub trait Store: Send + Sync + 'static {
     /// Stores the touchpoints durably in one transaction, one outcome per touchpoint in
     /// order. A touchpoint whose event id was seen before from this provider is not
     /// stored again. With `Stitch::Later`, touchpoints given by identifiers are stored
-    /// without a profile and placed by `resolve_pending`.
+    /// without a profile and placed by `resolve_pending`, but for those whose placing
+    /// would change nothing (`linking::holding_all`), stored placed.
     async fn insert_touchpoints(
         &self,
         provider: ProviderId,

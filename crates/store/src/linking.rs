@@ -56,6 +56,24 @@ pub fn choose(rules: &Rules, ids: &[Identifier], holders: &[Vec<ProfileId>]) -> 
     best.or_else(|| holders.iter().find_map(|on| on.first().copied()))
 }
 
+/// The profile a touchpoint carrying `ids` lands on when placing it would change
+/// nothing: [`choose`]'s profile, if it holds every one of `ids` already (`holders`
+/// as for [`choose`]). Such a touchpoint can be written placed as it arrives, with
+/// no lookup but these and no write but its own row; `None`: it waits for the
+/// resolver (nobody holds it, or it brings an identifier to attach). A holder cut
+/// off by [`lookup_limit`] reads as not holding, so it waits: never wrongly placed.
+pub fn holding_all(
+    rules: &Rules,
+    ids: &[Identifier],
+    holders: &[Vec<ProfileId>],
+) -> Option<ProfileId> {
+    let profile = choose(rules, ids, holders)?;
+    holders
+        .iter()
+        .all(|on| on.binary_search(&profile).is_ok())
+        .then_some(profile)
+}
+
 /// The profiles whose persons may change when `profile` newly carries `identifier`,
 /// now held by `holders` (sorted, at most [`lookup_limit`], `profile` among them).
 pub fn touched_by(
@@ -440,6 +458,35 @@ mod tests {
         assert_eq!(choose(rules(), &ids, &[shared.clone(), vec![]]), Some(p(1)));
         // Beside it the phone's holder wins, however many share the tablet.
         assert_eq!(choose(rules(), &ids, &[shared, vec![p(3)]]), Some(p(3)));
+    }
+
+    #[test]
+    fn a_touchpoint_is_placed_as_it_arrives_only_where_placing_it_attaches_nothing() {
+        let ids = [id(Email, "a@x.se"), id(Phone, "+46701")];
+        // 2 holds both and is chosen: nothing to attach.
+        let holders = [vec![p(1), p(2)], vec![p(2)]];
+        assert_eq!(holding_all(rules(), &ids, &holders), Some(p(2)));
+        // Whoever is chosen lacks one of them: placing it would attach (and join), so
+        // it waits.
+        let holders = [vec![p(1), p(2)], vec![p(3)]];
+        assert_eq!(holding_all(rules(), &ids, &holders), None);
+        // A new identifier for a known profile waits, and so does an unknown one.
+        assert_eq!(holding_all(rules(), &ids, &[vec![p(1)], vec![]]), None);
+        assert_eq!(holding_all(rules(), &ids, &[vec![], vec![]]), None);
+        // A shared identifier alone lands on its first holder, which holds it.
+        let tablet = [id(DeviceId, "tablet")];
+        let shared = [vec![p(1), p(2), p(3)]];
+        assert_eq!(holding_all(rules(), &tablet, &shared), Some(p(1)));
+        // Beside it the phone's holder is chosen; it must hold the tablet too.
+        let both = [id(DeviceId, "tablet"), id(Phone, "+46701")];
+        assert_eq!(
+            holding_all(rules(), &both, &[shared[0].clone(), vec![p(3)]]),
+            Some(p(3))
+        );
+        assert_eq!(
+            holding_all(rules(), &both, &[shared[0].clone(), vec![p(4)]]),
+            None
+        );
     }
 
     #[test]

@@ -170,7 +170,9 @@ pub struct AccessEntry {
 pub enum Stitch {
     /// In the same transaction: the answer carries the profile id.
     Now,
-    /// Later, by `resolve_pending`: ingestion stays fast.
+    /// Later, by `resolve_pending`: ingestion stays fast. A touchpoint whose
+    /// identifiers are all on the profile it would land on is stored placed at once
+    /// (placing it changes nothing, so it costs only lookups).
     Later,
 }
 

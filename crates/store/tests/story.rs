@@ -331,7 +331,8 @@ async fn story(store: Arc<dyn Store>) {
         "one bad event never costs the good ones"
     );
 
-    // Later stitching: stored without a profile, placed by the resolver.
+    // Later stitching: stored without a profile, placed by the resolver; but her
+    // address alone is all on her profile already, so that is stored placed.
     let later = touchpoint(
         &cafe_channels,
         json!({
@@ -339,25 +340,18 @@ async fn story(store: Arc<dyn Store>) {
             "channel": "web", "kind": "visit", "occurred_at": "2026-11-22T08:00:00Z"
         }),
     );
-    let waiting = stored(
+    let known = stored(
         store
             .insert_touchpoints(cafe.id, vec![later], Utc::now(), Stitch::Later)
             .await
             .unwrap(),
     );
-    assert_eq!(waiting[0].profile_id, None);
-    assert!(store.resolve_pending(1000).await.unwrap() >= 1);
-    assert_eq!(store.resolve_pending(1000).await.unwrap(), 0);
-    let placed = store
-        .touchpoint(cafe.id, waiting[0].id)
-        .await
-        .unwrap()
-        .unwrap();
     assert_eq!(
-        placed.profile_id,
+        known[0].profile_id,
         Some(anna.id),
         "placed by the e-mail address"
     );
+    assert_eq!(store.resolve_pending(1000).await.unwrap(), 0);
 
     // Tracking plans and the quarantine.
     assert!(store.tracking_plan(cafe.id).await.unwrap().is_none());
@@ -585,6 +579,7 @@ async fn story(store: Arc<dyn Store>) {
     coding_story(&store, cafe.id, bank.id).await;
 
     waiting_story(&store).await;
+    known_customers_story(&store).await;
     identity_story(&store, cafe.id, bank.id).await;
     attributes_story(&store).await;
 
@@ -971,6 +966,156 @@ async fn waiting_story(store: &Arc<dyn Store>) {
         .map(|t| t.profile_id.expect("every waiting touchpoint is placed"))
         .collect();
     assert_eq!(profiles.len(), 7, "one profile per customer number");
+}
+
+/// With later stitching, an event whose identifiers are all on the profile it lands
+/// on already (a known customer) is stored placed, its attributes on the profile at
+/// once; the rest wait for the resolver. The profiles and persons come out as when
+/// every event is placed as it arrives.
+async fn known_customers_story(store: &Arc<dyn Store>) {
+    let event = |channels: &[Channel], id: &str, ids: serde_json::Value| {
+        touchpoint(
+            channels,
+            json!({"event_id": id, "identifiers": ids, "channel": "store", "kind": "purchase",
+                "occurred_at": "2026-11-23T10:00:00Z"}),
+        )
+    };
+    let k1 = json!({"kind": "customer_number", "value": "K1"});
+    let bo = json!({"kind": "email", "value": "bo@bok.example"});
+    let ny = json!({"kind": "email", "value": "ny@bok.example"});
+    let batches = |channels: &[Channel]| {
+        let mut gold = event(channels, "k-3", json!([k1]));
+        gold.attributes = json!({"tier": "gold"}).as_object().unwrap().clone();
+        vec![
+            vec![
+                event(channels, "k-1", json!([k1])),
+                event(channels, "k-2", json!([bo])),
+            ],
+            vec![
+                gold.clone(),
+                // A new identifier for K1's profile joins it to bo's: it waits.
+                event(channels, "k-4", json!([k1, bo])),
+                event(channels, "k-5", json!([ny])),
+            ],
+            vec![gold, event(channels, "k-6", json!([k1]))],
+            vec![event(channels, "k-7", json!([bo, k1]))],
+        ]
+    };
+    // Which events share a profile, and which a person, whatever the ids.
+    let grouping = |provider: ProviderId| async move {
+        let persons = store
+            .persons(provider, PageRequest::default())
+            .await
+            .unwrap();
+        let person = |p: ProfileId| {
+            persons
+                .iter()
+                .find(|x| x.profiles.iter().any(|f| f.id == p))
+                .unwrap()
+                .id
+        };
+        let mut by_profile = std::collections::BTreeMap::<_, Vec<String>>::new();
+        let mut by_person = std::collections::BTreeMap::<_, Vec<String>>::new();
+        for t in store
+            .touchpoints(provider, &TouchpointFilter::default())
+            .await
+            .unwrap()
+        {
+            let profile = t.profile_id.expect("every touchpoint is placed");
+            let event = t.event_id.unwrap();
+            by_profile.entry(profile.0).or_default().push(event.clone());
+            by_person.entry(person(profile).0).or_default().push(event);
+        }
+        let sorted = |m: std::collections::BTreeMap<_, Vec<String>>| {
+            let mut groups: Vec<Vec<String>> = m
+                .into_values()
+                .map(|mut g| {
+                    g.sort();
+                    g
+                })
+                .collect();
+            groups.sort();
+            groups
+        };
+        (sorted(by_profile), sorted(by_person))
+    };
+
+    // Every event placed as it arrives: the grouping to match.
+    let now = store
+        .create_provider(NewProvider::parse(Some("Bokhandeln"), None, None).unwrap())
+        .await
+        .unwrap()
+        .id;
+    let channels = store.channels(now).await.unwrap();
+    for batch in batches(&channels) {
+        store
+            .insert_touchpoints(now, batch, Utc::now(), Stitch::Now)
+            .await
+            .unwrap();
+    }
+
+    let shop = store
+        .create_provider(NewProvider::parse(Some("Bokhandeln 2"), None, None).unwrap())
+        .await
+        .unwrap()
+        .id;
+    let channels = store.channels(shop).await.unwrap();
+    let mut batches = batches(&channels).into_iter();
+    let insert = async |batch: Vec<NewTouchpoint>| {
+        store
+            .insert_touchpoints(shop, batch, Utc::now(), Stitch::Later)
+            .await
+            .unwrap()
+    };
+    // First sights wait.
+    let first = stored(insert(batches.next().unwrap()).await);
+    assert!(first.iter().all(|t| t.profile_id.is_none()));
+    while store.resolve_pending(1000).await.unwrap() > 0 {}
+    let profile_of = async |event: &str| {
+        let all = store
+            .touchpoints(shop, &TouchpointFilter::default())
+            .await
+            .unwrap();
+        all.into_iter()
+            .find(|t| t.event_id.as_deref() == Some(event))
+            .unwrap()
+            .profile_id
+    };
+    let k1_profile = profile_of("k-1").await.unwrap();
+
+    // The known customer's second event is stored placed, with its attributes.
+    let second = stored(insert(batches.next().unwrap()).await);
+    assert_eq!(second[0].profile_id, Some(k1_profile), "a known customer");
+    assert_eq!(second[1].profile_id, None, "a new identifier waits");
+    assert_eq!(second[2].profile_id, None, "a first sight waits");
+    let kept = store.profile(shop, k1_profile).await.unwrap().unwrap();
+    assert_eq!(
+        serde_json::Value::Object(kept.attributes),
+        json!({"tier": "gold"})
+    );
+    // A duplicate of a placed event is that event; K1's profile still holds all
+    // of a third event while k-4 waits.
+    let third = insert(batches.next().unwrap()).await;
+    assert_eq!(third[0], Outcome::Duplicate(second[0].clone()));
+    assert!(matches!(&third[1], Outcome::Stored(t) if t.profile_id == Some(k1_profile)));
+    let mut placed = 0;
+    loop {
+        let n = store.resolve_pending(1000).await.unwrap();
+        if n == 0 {
+            break;
+        }
+        placed += n;
+    }
+    assert_eq!(placed, 2, "only the waiting ones are left to the resolver");
+    // Once k-4 joined them, K1 and bo are both on the profile it landed on.
+    let last = stored(insert(batches.next().unwrap()).await);
+    assert_eq!(last[0].profile_id, profile_of("k-4").await);
+    assert_eq!(store.resolve_pending(1000).await.unwrap(), 0);
+
+    let (profiles, persons) = grouping(shop).await;
+    assert_eq!((profiles.clone(), persons.clone()), grouping(now).await);
+    assert_eq!(profiles.len(), 3, "{profiles:?}");
+    assert_eq!(persons.len(), 2, "K1 and bo are one person: {persons:?}");
 }
 
 async fn coding_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {

@@ -3,9 +3,11 @@
 //! transaction or later by `resolve_pending`. Also the quarantine and tracking plans.
 //!
 //! Locks: only stitching takes the provider's advisory lock. A batch stored for later
-//! stitching takes none, and waits only where another transaction is inserting the same
-//! event id; its rows go in ordered by event id, so two batches cannot each wait for
-//! the other.
+//! stitching takes none (the rows it places at once only read the identifiers), and
+//! waits only where another transaction is inserting the same event id (or merging
+//! attributes into the same profile); its rows go in ordered by event id, so two
+//! batches cannot each wait for the other. The key-share locks of its rows' profile
+//! references conflict with nothing stitching does.
 
 use super::rows::{self, stored};
 use super::store::{lock_provider, no_profile, now, provider_lock_key};
@@ -93,10 +95,15 @@ pub async fn insert(
         lock_provider(c, provider).await?;
     }
 
-    let inserted = insert_rows(c, provider, &batch, received_at).await?;
+    // Later: a known customer's events go in placed where placing changes nothing.
+    let mut placed = if stitch == Stitch::Later {
+        held(c, provider, &batch).await?
+    } else {
+        HashMap::new()
+    };
+    let inserted = insert_rows(c, provider, &batch, &placed, received_at).await?;
 
     // Placed in the order given, as one at a time would place them.
-    let mut placed: HashMap<Uuid, ProfileId> = HashMap::new();
     if stitch_now {
         let waiting: Vec<Pending> = batch
             .iter()
@@ -180,12 +187,48 @@ pub async fn insert(
     Ok(out)
 }
 
-/// Inserts the rows in one statement, skipping those whose event id is stored already,
+/// The events of a batch whose placing would change nothing (`linking::holding_all`),
+/// with their profiles: the holders of the batch's distinct identifiers in one query.
+/// It only reads, so it takes no lock, and a duplicate may be looked at too.
+async fn held(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    batch: &[&NewTouchpoint],
+) -> Result<HashMap<Uuid, ProfileId>> {
+    let rules = crate::linking::rules();
+    let mut asked: Vec<(ProviderId, &Identifier)> = Vec::new();
+    let mut slot: HashMap<&Identifier, usize> = HashMap::new();
+    for t in batch {
+        if let Subject::Identifiers(ids) = &t.subject {
+            for i in ids {
+                slot.entry(i).or_insert_with(|| {
+                    asked.push((provider, i));
+                    asked.len() - 1
+                });
+            }
+        }
+    }
+    let found = linking::holders_of(c, rules, &asked).await?;
+    Ok(batch
+        .iter()
+        .filter_map(|t| match &t.subject {
+            Subject::Identifiers(ids) => {
+                let on: Vec<Vec<ProfileId>> = ids.iter().map(|i| found[slot[i]].clone()).collect();
+                crate::linking::holding_all(rules, ids, &on).map(|p| (t.id.0, p))
+            }
+            Subject::Profile(_) => None,
+        })
+        .collect())
+}
+
+/// Inserts the rows in one statement (those in `placed` on their profile, the rest
+/// given by identifiers waiting), skipping those whose event id is stored already,
 /// and returns the ids of the rows it stored.
 async fn insert_rows(
     c: &mut PgConnection,
     provider: ProviderId,
     rows: &[&NewTouchpoint],
+    placed: &HashMap<Uuid, ProfileId>,
     received_at: DateTime<Utc>,
 ) -> Result<HashSet<Uuid>> {
     if rows.is_empty() {
@@ -210,9 +253,9 @@ async fn insert_rows(
     let mut flags = Vec::with_capacity(n);
     let mut attributes = Vec::with_capacity(n);
     for t in rows {
-        let (profile, ids_of) = match &t.subject {
-            Subject::Profile(id) => (Some(id.0), None),
-            Subject::Identifiers(i) => (None, Some(Json(i))),
+        let (profile, ids_of) = match (&t.subject, placed.get(&t.id.0)) {
+            (Subject::Profile(id), _) | (Subject::Identifiers(_), Some(id)) => (Some(id.0), None),
+            (Subject::Identifiers(i), None) => (None, Some(Json(i))),
         };
         ids.push(t.id.0);
         profiles.push(profile);

@@ -56,8 +56,10 @@ pub async fn merge_attributes(
     profile: ProfileId,
     said: &Map<String, Value>,
 ) -> Result<()> {
+    // The lock the update takes anyway: touchpoints arriving placed on the profile
+    // (their reference a key-share lock) need not wait for it.
     let (Json(mut kept),): (Attributes,) = sqlx::query_as(
-        "SELECT attributes FROM profiles WHERE provider_id = $1 AND id = $2 FOR UPDATE",
+        "SELECT attributes FROM profiles WHERE provider_id = $1 AND id = $2 FOR NO KEY UPDATE",
     )
     .bind(provider.0)
     .bind(profile.0)

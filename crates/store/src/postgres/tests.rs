@@ -455,7 +455,11 @@ async fn resolvers_and_writers_in_parallel() {
                 .iter()
                 .filter(|o| matches!(o, Outcome::Stored(_)))
                 .count();
-            let later = if stitch == Stitch::Later { stored } else { 0 };
+            // Those left waiting (a known person's are stored placed).
+            let later = out
+                .iter()
+                .filter(|o| matches!(o, Outcome::Stored(t) if t.profile_id.is_none()))
+                .count();
             (0, stored, later)
         }));
     }

@@ -27,20 +27,18 @@ pub fn holders(
     provider: ProviderId,
     id: &Identifier,
 ) -> Result<Vec<ProfileId>> {
+    // The limit is not bound as `LIMIT ?`: SQLite plans anew whenever a bound LIMIT
+    // is bound again, and this runs for every identifier that arrives. The rows come
+    // in key order, so taking the first ones is the same.
     let found = c
         .prepare_cached(
             "SELECT profile_id FROM identifiers WHERE provider_id = ?1 AND kind = ?2 AND value = ?3 \
-             ORDER BY profile_id LIMIT ?4",
+             ORDER BY profile_id",
         )?
-        .query_map(
-            params![
-                provider.0,
-                id.kind.as_str(),
-                id.value,
-                linking::lookup_limit(rules, id) as i64
-            ],
-            |r| Ok(ProfileId(r.get(0)?)),
-        )?
+        .query_map(params![provider.0, id.kind.as_str(), id.value], |r| {
+            Ok(ProfileId(r.get(0)?))
+        })?
+        .take(linking::lookup_limit(rules, id))
         .collect::<rusqlite::Result<_>>()?;
     Ok(found)
 }
@@ -96,6 +94,21 @@ impl Placer {
         Ok(on)
     }
 
+    fn holders_of_all(
+        &mut self,
+        c: &Connection,
+        ids: &[Identifier],
+    ) -> Result<Vec<Vec<ProfileId>>> {
+        ids.iter().map(|i| self.holders_of(c, i)).collect()
+    }
+
+    /// The profile a touchpoint carrying `ids` lands on if placing it changes nothing
+    /// (`linking::holding_all`); it only reads.
+    pub fn held(&mut self, c: &Connection, ids: &[Identifier]) -> Result<Option<ProfileId>> {
+        let on = self.holders_of_all(c, ids)?;
+        Ok(linking::holding_all(self.rules, ids, &on))
+    }
+
     /// The profile a touchpoint carrying `ids` lands on (`linking::choose`; a new
     /// profile when nobody holds any), which then carries them all.
     pub fn place(
@@ -104,10 +117,7 @@ impl Placer {
         ids: &[Identifier],
         at: DateTime<Utc>,
     ) -> Result<ProfileId> {
-        let on = ids
-            .iter()
-            .map(|i| self.holders_of(c, i))
-            .collect::<Result<Vec<_>>>()?;
+        let on = self.holders_of_all(c, ids)?;
         let chosen = linking::choose(self.rules, ids, &on);
         let profile = match chosen {
             Some(p) => p,

@@ -714,9 +714,22 @@ impl Store for SqliteStore {
     async fn resolve_pending(&self, limit: u32) -> Result<usize> {
         // Stitching is background work. While events arrive it takes a small share
         // that rides along in their group commit, so linking keeps up without an
-        // arriving batch waiting long; when they stop, it takes whole steps.
-        let step = if self.ingesting() { 500 } else { limit };
-        self.write(move |c| ingest::resolve_pending(c, step)).await
+        // arriving batch waiting long; when they stop, it takes whole steps, each a
+        // write of its own (`ingest::RESOLVE_STEP`).
+        let mut placed = 0;
+        while placed < limit as usize {
+            let ingesting = self.ingesting();
+            let step = if ingesting { 500 } else { ingest::RESOLVE_STEP };
+            let step = step.min(limit - placed as u32);
+            let n = self
+                .write(move |c| ingest::resolve_pending(c, step))
+                .await?;
+            placed += n;
+            if ingesting || n < step as usize {
+                break;
+            }
+        }
+        Ok(placed)
     }
 
     async fn set_tracking_plan(
