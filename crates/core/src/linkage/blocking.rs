@@ -127,6 +127,38 @@ pub fn keys(records: &Prepared, rules: &[Rule], index: usize) -> Vec<String> {
         .collect()
 }
 
+/// One rule's pairs, and how many of its blocks were over the cap.
+fn rule_pairs(records: &Prepared, rule: &Rule, cap: usize) -> (Vec<(u32, u32)>, usize) {
+    // A prefix key maps each distinct value to the number of its head, once.
+    let heads: Vec<Option<Vec<u32>>> = rule
+        .0
+        .iter()
+        .map(|key| key.prefix.map(|n| heads(records, key.field, n)))
+        .collect();
+    let mut keyed: Vec<([u32; 5], u32)> = (0..records.len())
+        .filter_map(|r| {
+            let mut block = [u32::MAX; 5];
+            for (slot, (key, heads)) in rule.0.iter().zip(&heads).enumerate() {
+                let value = records.cell(key.field, r)?;
+                block[slot] = heads.as_ref().map_or(value, |h| h[value as usize]);
+            }
+            Some((block, r as u32))
+        })
+        .collect();
+    keyed.sort_unstable();
+    let (mut pairs, mut skipped) = (Vec::new(), 0);
+    for block in keyed.chunk_by(|x, y| x.0 == y.0) {
+        if block.len() > cap {
+            skipped += 1;
+            continue;
+        }
+        for (i, &(_, a)) in block.iter().enumerate() {
+            pairs.extend(block[i + 1..].iter().map(|&(_, b)| (a, b)));
+        }
+    }
+    (pairs, skipped)
+}
+
 /// Per distinct value of `field`, the number of its first `n` characters.
 fn heads(records: &Prepared, field: Field, n: usize) -> Vec<u32> {
     let mut seen: HashMap<&str, u32> = HashMap::new();
@@ -153,36 +185,19 @@ pub struct Candidates {
 /// The union of the rules' pairs; a block of more than `cap` records is skipped.
 /// Blocks are runs of equal keys after a sort: no hashing of a million records.
 pub fn candidates(records: &Prepared, rules: &[Rule], cap: usize) -> Candidates {
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    let mut skipped_blocks = 0;
-    for rule in rules {
-        // A prefix key maps each distinct value to the number of its head, once.
-        let heads: Vec<Option<Vec<u32>>> = rule
-            .0
+    // Each rule on a core of its own.
+    let found: Vec<(Vec<(u32, u32)>, usize)> = std::thread::scope(|s| {
+        let rules: Vec<_> = rules
             .iter()
-            .map(|key| key.prefix.map(|n| heads(records, key.field, n)))
+            .map(|rule| s.spawn(move || rule_pairs(records, rule, cap)))
             .collect();
-        let mut keyed: Vec<([u32; 5], u32)> = (0..records.len())
-            .filter_map(|r| {
-                let mut block = [u32::MAX; 5];
-                for (slot, (key, heads)) in rule.0.iter().zip(&heads).enumerate() {
-                    let value = records.cell(key.field, r)?;
-                    block[slot] = heads.as_ref().map_or(value, |h| h[value as usize]);
-                }
-                Some((block, r as u32))
-            })
-            .collect();
-        keyed.sort_unstable();
-        for block in keyed.chunk_by(|x, y| x.0 == y.0) {
-            if block.len() > cap {
-                skipped_blocks += 1;
-                continue;
-            }
-            for (i, &(_, a)) in block.iter().enumerate() {
-                pairs.extend(block[i + 1..].iter().map(|&(_, b)| (a, b)));
-            }
-        }
-    }
+        rules
+            .into_iter()
+            .map(|r| r.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let skipped_blocks = found.iter().map(|(_, skipped)| skipped).sum();
+    let mut pairs: Vec<(u32, u32)> = found.into_iter().flat_map(|(pairs, _)| pairs).collect();
     pairs.sort_unstable();
     pairs.dedup();
     Candidates {

@@ -118,6 +118,28 @@ pub fn normalise(field: Field, value: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// A field's distinct normalised values, and per record the number of its value. Each
+/// distinct value as written is normalised once: records repeat names.
+fn intern(field: Field, records: &[&Record]) -> (Vec<Text>, Vec<Option<u32>>) {
+    let mut written: HashMap<&str, Option<u32>> = HashMap::new();
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut table = Vec::new();
+    let cells = records
+        .iter()
+        .map(|r| {
+            let raw = r.fields.get(&field)?;
+            *written.entry(raw).or_insert_with(|| {
+                let v = normalise(field, raw)?;
+                Some(*seen.entry(v).or_insert_with_key(|v| {
+                    table.push(Text::new(v.clone()));
+                    (table.len() - 1) as u32
+                }))
+            })
+        })
+        .collect();
+    (table, cells)
+}
+
 /// Records made ready to link: sorted by id (so the answer does not depend on the
 /// input's order), each value normalised once and interned per field.
 #[derive(Debug, Clone)]
@@ -135,7 +157,7 @@ impl Prepared {
     /// Refuses a repeated id: two records with one id cannot be told apart in pairs.
     pub fn new(records: &[Record]) -> Result<Self, Invalid> {
         let mut order: Vec<&Record> = records.iter().collect();
-        order.sort_by(|a, b| a.id.cmp(&b.id));
+        order.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         if let Some(w) = order.windows(2).find(|w| w[0].id == w[1].id) {
             return Err(Invalid::one(
                 "id",
@@ -144,27 +166,20 @@ impl Prepared {
                 },
             ));
         }
-        let mut values: [Vec<Text>; 5] = Default::default();
-        let mut cells: [Vec<Option<u32>>; 5] = Default::default();
-        for field in Field::ALL {
-            // Each distinct value as written is normalised once: records repeat names.
-            let mut written: HashMap<&str, Option<u32>> = HashMap::new();
-            let mut seen: HashMap<String, u32> = HashMap::new();
-            let table = &mut values[field.index()];
-            cells[field.index()] = order
-                .iter()
-                .map(|r| {
-                    let raw = r.fields.get(&field)?;
-                    *written.entry(raw).or_insert_with(|| {
-                        let v = normalise(field, raw)?;
-                        Some(*seen.entry(v).or_insert_with_key(|v| {
-                            table.push(Text::new(v.clone()));
-                            (table.len() - 1) as u32
-                        }))
-                    })
-                })
+        // Each field on a core of its own: they share nothing but the records.
+        let (values, cells): (Vec<Vec<Text>>, Vec<Vec<Option<u32>>>) = std::thread::scope(|s| {
+            let order = &order;
+            let fields: Vec<_> = Field::ALL
+                .map(|field| s.spawn(move || intern(field, order)))
+                .into_iter()
                 .collect();
-        }
+            fields
+                .into_iter()
+                .map(|f| f.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .unzip()
+        });
+        let values: [Vec<Text>; 5] = values.try_into().expect("five fields");
+        let cells: [Vec<Option<u32>>; 5] = cells.try_into().expect("five fields");
         let street_names = values[Field::Street.index()]
             .iter()
             .map(|s| {
