@@ -623,7 +623,7 @@ async fn attributes_story(store: &Arc<dyn Store>) {
         .insert_touchpoints(shop, vec![first], Utc::now(), Stitch::Later)
         .await
         .unwrap();
-    while store.resolve_pending(1000).await.unwrap() > 0 {}
+    resolve_all(store, 1000).await;
     let second = event(asa, json!({"given_name": null, "family_name": "Öberg"}));
     let placed = stored(
         store
@@ -935,14 +935,7 @@ async fn waiting_story(store: &Arc<dyn Store>) {
             .await
             .unwrap();
     }
-    let mut placed = 0;
-    loop {
-        let n = store.resolve_pending(4).await.unwrap();
-        if n == 0 {
-            break;
-        }
-        placed += n;
-    }
+    let placed = resolve_all(store, 4).await;
     assert_eq!(placed, 30);
     let all = store
         .touchpoints(shop.id, &TouchpointFilter::default())
@@ -966,6 +959,17 @@ async fn waiting_story(store: &Arc<dyn Store>) {
         .map(|t| t.profile_id.expect("every waiting touchpoint is placed"))
         .collect();
     assert_eq!(profiles.len(), 7, "one profile per customer number");
+}
+
+/// Runs the resolver in steps of `step` until nothing waits; how many it placed.
+async fn resolve_all(store: &Arc<dyn Store>, step: u32) -> usize {
+    let mut placed = 0;
+    loop {
+        match store.resolve_pending(step).await.unwrap() {
+            0 => return placed,
+            n => placed += n,
+        }
+    }
 }
 
 /// With later stitching, an event whose identifiers are all on the profile it lands
@@ -1070,7 +1074,7 @@ async fn known_customers_story(store: &Arc<dyn Store>) {
     // First sights wait.
     let first = stored(insert(batches.next().unwrap()).await);
     assert!(first.iter().all(|t| t.profile_id.is_none()));
-    while store.resolve_pending(1000).await.unwrap() > 0 {}
+    resolve_all(store, 1000).await;
     let profile_of = async |event: &str| {
         let all = store
             .touchpoints(shop, &TouchpointFilter::default())
@@ -1098,14 +1102,7 @@ async fn known_customers_story(store: &Arc<dyn Store>) {
     let third = insert(batches.next().unwrap()).await;
     assert_eq!(third[0], Outcome::Duplicate(second[0].clone()));
     assert!(matches!(&third[1], Outcome::Stored(t) if t.profile_id == Some(k1_profile)));
-    let mut placed = 0;
-    loop {
-        let n = store.resolve_pending(1000).await.unwrap();
-        if n == 0 {
-            break;
-        }
-        placed += n;
-    }
+    let placed = resolve_all(store, 1000).await;
     assert_eq!(placed, 2, "only the waiting ones are left to the resolver");
     // Once k-4 joined them, K1 and bo are both on the profile it landed on.
     let last = stored(insert(batches.next().unwrap()).await);

@@ -186,16 +186,7 @@ pub struct Candidates {
 /// Blocks are runs of equal keys after a sort: no hashing of a million records.
 pub fn candidates(records: &Prepared, rules: &[Rule], cap: usize) -> Candidates {
     // Each rule on a core of its own.
-    let found: Vec<(Vec<(u32, u32)>, usize)> = std::thread::scope(|s| {
-        let rules: Vec<_> = rules
-            .iter()
-            .map(|rule| s.spawn(move || rule_pairs(records, rule, cap)))
-            .collect();
-        rules
-            .into_iter()
-            .map(|r| r.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
+    let found = super::cores::on_cores(rules, |rule| rule_pairs(records, rule, cap));
     let skipped_blocks = found.iter().map(|(_, skipped)| skipped).sum();
     let mut pairs: Vec<(u32, u32)> = found.into_iter().flat_map(|(pairs, _)| pairs).collect();
     pairs.sort_unstable();

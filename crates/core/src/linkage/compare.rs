@@ -142,20 +142,10 @@ pub fn compare_pair(records: &Prepared, a: usize, b: usize) -> Levels {
 pub fn compare_all(records: &Prepared, pairs: &[(u32, u32)]) -> Vec<Levels> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let share = pairs.len().div_ceil(cores).max(10_000);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = pairs
-            .chunks(share)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|&(a, b)| compare_pair(records, a as usize, b as usize))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+    super::cores::on_cores(pairs.chunks(share), |part| {
+        part.iter()
+            .map(|&(a, b)| compare_pair(records, a as usize, b as usize))
+            .collect::<Vec<_>>()
     })
+    .concat()
 }

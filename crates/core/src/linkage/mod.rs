@@ -11,11 +11,14 @@
 //! - [`predict`]: weights and classes of the candidates: link, review or dropped,
 //!   each kept pair with its field-by-field evidence.
 //!
+//! `cores.rs` runs the independent parts of a step on threads of their own.
+//!
 //! Deterministic: the same records in any order and the same model give the same
 //! pairs, so a provider's persons can be rebuilt from scratch with a stored model.
 
 pub mod blocking;
 pub mod compare;
+mod cores;
 pub mod model;
 pub mod predict;
 pub mod record;

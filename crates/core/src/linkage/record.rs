@@ -167,19 +167,13 @@ impl Prepared {
             ));
         }
         // Each field on a core of its own: they share nothing but the records.
-        let (values, cells): (Vec<Vec<Text>>, Vec<Vec<Option<u32>>>) = std::thread::scope(|s| {
-            let order = &order;
-            let fields: Vec<_> = Field::ALL
-                .map(|field| s.spawn(move || intern(field, order)))
-                .into_iter()
-                .collect();
-            fields
-                .into_iter()
-                .map(|f| f.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .unzip()
-        });
-        let values: [Vec<Text>; 5] = values.try_into().expect("five fields");
-        let cells: [Vec<Option<u32>>; 5] = cells.try_into().expect("five fields");
+        let mut values: [Vec<Text>; 5] = Default::default();
+        let mut cells: [Vec<Option<u32>>; 5] = Default::default();
+        let interned = super::cores::on_cores(Field::ALL, |field| intern(field, &order));
+        for (field, (table, of_records)) in Field::ALL.into_iter().zip(interned) {
+            values[field.index()] = table;
+            cells[field.index()] = of_records;
+        }
         let street_names = values[Field::Street.index()]
             .iter()
             .map(|s| {
