@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
-/// Touchpoints placed per transaction.
-const BATCH: u32 = 5_000;
+/// Touchpoints placed per call at most (the store takes them in steps of its own).
+const BATCH: u32 = 50_000;
 /// Profiles linked by names and addresses per round.
 const PROFILES: u32 = 1_000;
 /// How long to rest when nothing waits and no one rings.

@@ -114,6 +114,7 @@ pub async fn insert(
             })
             .collect();
         let profiles = place(c, &waiting, received_at).await?;
+        put_on(c, waiting.iter().map(|w| w.1).collect(), &profiles).await?;
         placed.extend(waiting.iter().map(|w| w.1).zip(profiles));
     }
     // What the sources know of the person, onto the profiles known now; the rest
@@ -310,8 +311,9 @@ async fn insert_rows(
 /// How many waiting touchpoints one round of `place` looks up and writes at a time.
 const PLACE_CHUNK: usize = 5_000;
 
-/// How many waiting touchpoints `PgStore::resolve_pending` places per transaction.
-pub(super) const RESOLVE_STEP: usize = PLACE_CHUNK;
+/// How many waiting touchpoints a step of `PgStore::resolve_pending` claims, decides
+/// and writes (in `bench ingest`, 10,000 kept up better than 2,000 or 5,000).
+pub(super) const RESOLVE_STEP: usize = 10_000;
 
 /// A touchpoint waiting for a profile: its provider, id and the identifiers that will
 /// place it.
@@ -443,7 +445,12 @@ async fn place_chunk(
         .execute(&mut *c)
         .await?;
     }
-    let ids: Vec<Uuid> = waiting.iter().map(|w| w.1).collect();
+    Ok(profiles)
+}
+
+/// Hangs waiting touchpoints on the profiles `place` chose for them (apart from
+/// `place`: the resolver commits its identity work before it writes the rows).
+async fn put_on(c: &mut PgConnection, ids: Vec<Uuid>, profiles: &[ProfileId]) -> Result<()> {
     let to: Vec<Uuid> = profiles.iter().map(|p| p.0).collect();
     sqlx::query(
         "UPDATE touchpoints t SET profile_id = u.profile_id, identifiers = NULL \
@@ -453,19 +460,13 @@ async fn place_chunk(
     .bind(to)
     .execute(&mut *c)
     .await?;
-    Ok(profiles)
+    Ok(())
 }
 
-/// Places up to `limit` waiting touchpoints, in the order of their ids. Rows another
-/// resolver has taken are skipped, so resolvers in several processes share the work.
-///
-/// Locks: the touchpoints taken are locked by the select; then the lock of every
-/// provider among them, in one order (that of `provider_lock_key`) by every resolver and
-/// before any lookup, so two resolvers cannot each hold a lock the other waits for, and
-/// a `Stitch::Now` writer (which takes its one provider's lock before inserting, and
-/// places only rows it inserted) neither. The lookups run after the locks are granted,
-/// so they see every identifier the previous holder committed.
-pub async fn resolve_pending(c: &mut PgConnection, limit: u32) -> Result<usize> {
+/// Up to `limit` waiting touchpoints, in the order of their ids, taken for placing:
+/// locked by this transaction until it writes them (`Claimed::write`), so resolvers
+/// in several processes, and a resolver's next step, skip them.
+pub async fn claim(c: &mut PgConnection, limit: u32) -> Result<Claimed> {
     let rows = sqlx::query(
         "SELECT id, provider_id, identifiers, attributes FROM touchpoints WHERE profile_id IS NULL \
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
@@ -485,26 +486,67 @@ pub async fn resolve_pending(c: &mut PgConnection, limit: u32) -> Result<usize> 
         }
         waiting.push((provider, id, ids));
     }
-    drop(rows);
-    let mut providers: Vec<ProviderId> = waiting
-        .iter()
-        .map(|w| w.0)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    providers.sort_by_key(|p| (provider_lock_key(*p), *p));
-    for provider in &providers {
-        lock_provider(c, *provider).await?;
+    Ok(Claimed { waiting, said })
+}
+
+/// Waiting touchpoints a resolver has taken, with what those that said something of
+/// the person said (by index into `waiting`).
+pub struct Claimed {
+    waiting: Vec<(ProviderId, Uuid, Vec<Identifier>)>,
+    said: Vec<(usize, Attributes)>,
+}
+
+impl Claimed {
+    pub fn len(&self) -> usize {
+        self.waiting.len()
     }
-    let list: Vec<Pending> = waiting
-        .iter()
-        .map(|(p, id, ids)| (*p, *id, ids.as_slice()))
-        .collect();
-    let profiles = place(c, &list, now()).await?;
-    for (i, attributes) in said {
-        linkage::merge_attributes(c, waiting[i].0, profiles[i], &attributes).await?;
+
+    pub fn is_empty(&self) -> bool {
+        self.waiting.is_empty()
     }
-    Ok(waiting.len())
+
+    /// The profiles the touchpoints go to, in their order, on a connection of its own:
+    /// the identity work (profiles made, identifiers attached, persons relinked), to be
+    /// committed before the rows are written, so that a customer's next events are
+    /// stored placed at once.
+    ///
+    /// Locks: the lock of every provider among them, in one order (that of
+    /// `provider_lock_key`) by every resolver and before any lookup, so two resolvers
+    /// cannot each hold a lock the other waits for, and a `Stitch::Now` writer (which
+    /// takes its one provider's lock before inserting, and places only rows it
+    /// inserted) neither. The lookups run after the locks are granted, so they see
+    /// every identifier the previous holder committed.
+    pub async fn decide(&self, c: &mut PgConnection) -> Result<Vec<ProfileId>> {
+        let mut providers: Vec<ProviderId> = self
+            .waiting
+            .iter()
+            .map(|w| w.0)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        providers.sort_by_key(|p| (provider_lock_key(*p), *p));
+        for provider in &providers {
+            lock_provider(c, *provider).await?;
+        }
+        let list: Vec<Pending> = self
+            .waiting
+            .iter()
+            .map(|(p, id, ids)| (*p, *id, ids.as_slice()))
+            .collect();
+        place(c, &list, now()).await
+    }
+
+    /// Writes the touchpoints onto the profiles `decide` chose, and their attributes, in
+    /// the transaction that claimed them. Should the process stop before this commits,
+    /// they wait on and are placed again, onto the same profiles: their identifiers are
+    /// on them now.
+    pub async fn write(self, c: &mut PgConnection, profiles: &[ProfileId]) -> Result<()> {
+        put_on(c, self.waiting.iter().map(|w| w.1).collect(), profiles).await?;
+        for (i, attributes) in self.said {
+            linkage::merge_attributes(c, self.waiting[i].0, profiles[i], &attributes).await?;
+        }
+        Ok(())
+    }
 }
 
 type Attributes = serde_json::Map<String, serde_json::Value>;

@@ -23,7 +23,7 @@ use motesplats_core::{
 };
 use sqlx::postgres::PgArguments;
 use sqlx::types::Json;
-use sqlx::{Arguments, AssertSqlSafe, PgConnection, Row};
+use sqlx::{Arguments, AssertSqlSafe, PgConnection, Postgres, Row};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -796,18 +796,49 @@ impl Store for PgStore {
     }
 
     async fn resolve_pending(&self, limit: u32) -> Result<usize> {
-        // In transactions of a few thousand, so the providers' locks are held for a
-        // fraction of a second: other resolvers and `Stitch::Now` writers take turns
-        // in between instead of waiting out the whole call.
+        // In steps of a few thousand, so the providers' locks are held for a fraction
+        // of a second: other resolvers and `Stitch::Now` writers take turns in between
+        // instead of waiting out the whole call. A step claims its rows in one
+        // transaction, decides their profiles in another and commits that, then writes
+        // the rows in the first while the next step claims and decides.
         let mut placed = 0;
-        while placed < limit as usize {
+        type Decided<'c> = (
+            sqlx::Transaction<'c, Postgres>,
+            ingest::Claimed,
+            Vec<ProfileId>,
+        );
+        let mut writing: Option<Decided> = None;
+        let mut more = limit > 0;
+        while more || writing.is_some() {
             let step = (limit as usize - placed).min(ingest::RESOLVE_STEP);
-            let mut tx = self.pool.begin().await?;
-            let n = ingest::resolve_pending(&mut tx, step as u32).await?;
-            tx.commit().await?;
-            placed += n;
-            if n < step {
-                break;
+            let next = async {
+                if !more {
+                    return Ok(None);
+                }
+                let mut claim = self.pool.begin().await?;
+                let claimed = ingest::claim(&mut claim, step as u32).await?;
+                if claimed.is_empty() {
+                    return Ok(None);
+                }
+                let mut tx = self.pool.begin().await?;
+                let profiles = claimed.decide(&mut tx).await?;
+                tx.commit().await?;
+                Ok(Some((claim, claimed, profiles)))
+            };
+            let write = async {
+                if let Some((mut claim, claimed, profiles)) = writing.take() {
+                    claimed.write(&mut claim, &profiles).await?;
+                    claim.commit().await?;
+                }
+                Ok::<_, StoreError>(())
+            };
+            let (next, ()) = tokio::try_join!(next, write)?;
+            more = false;
+            if let Some(step_taken) = next {
+                let n = step_taken.1.len();
+                placed += n;
+                more = n == step && placed < limit as usize;
+                writing = Some(step_taken);
             }
         }
         Ok(placed)
