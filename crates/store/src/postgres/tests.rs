@@ -385,6 +385,76 @@ async fn chains_across_chunks() {
     db.drop_database().await;
 }
 
+/// A resolver that stops after committing its decisions and before writing the rows
+/// (the claim rolled back) leaves them waiting; the next places them on the same
+/// profiles and makes none more.
+#[tokio::test]
+async fn a_step_stopped_before_its_rows_are_written() {
+    let Some(db) = TestDatabase::create("a_step_stopped_before_its_rows_are_written").await else {
+        return;
+    };
+    let store = PgStore::connect(&db.url).await.unwrap();
+    let provider = store
+        .create_provider(NewProvider::parse(Some("Kafé"), None, None).unwrap())
+        .await
+        .unwrap()
+        .id;
+    let batch: Vec<NewTouchpoint> = (0..30)
+        .map(|i| {
+            event(
+                Some(&format!("t{i}")),
+                emails(&[&format!("p{}@example.se", i % 10)]),
+                0,
+            )
+        })
+        .collect();
+    store
+        .insert_touchpoints(provider, batch, Utc::now(), Stitch::Later)
+        .await
+        .unwrap();
+
+    let mut claim = store.pool.begin().await.unwrap();
+    let claimed = super::ingest::claim(&mut claim, 100).await.unwrap();
+    assert_eq!(claimed.len(), 30);
+    let mut tx = store.pool.begin().await.unwrap();
+    let decided = claimed.decide(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    claim.rollback().await.unwrap();
+
+    let count = |sql: &'static str| {
+        let pool = store.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM profiles").await, 10);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM touchpoints WHERE profile_id IS NULL").await,
+        30
+    );
+
+    assert_eq!(store.resolve_pending(100).await.unwrap(), 30);
+    assert_eq!(count("SELECT COUNT(*) FROM profiles").await, 10);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM touchpoints WHERE profile_id IS NULL").await,
+        0
+    );
+    let placed: Vec<Uuid> = sqlx::query_scalar("SELECT profile_id FROM touchpoints ORDER BY id")
+        .fetch_all(&store.pool)
+        .await
+        .unwrap();
+    let decided: Vec<Uuid> = decided.iter().map(|p| p.0).collect();
+    assert_eq!(
+        placed, decided,
+        "the same profiles as decided before the stop"
+    );
+    store.pool.close().await;
+    db.drop_database().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn resolvers_and_writers_in_parallel() {
     let Some(db) = TestDatabase::create("resolvers_and_writers_in_parallel").await else {
