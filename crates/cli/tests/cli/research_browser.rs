@@ -1,7 +1,8 @@
 //! A team walks a research project through the five steps in Swedish, in a real
 //! headless Chromium against the real `motesplats serve --demo`: stories, an
 //! observation with a photo, the digital scan, likes and dislikes into the
-//! four-field matrix, a focus and a reflection, then the strategy as a PDF. A
+//! four-field matrix (a dislike linked to a function afterwards, leaving step 4's open
+//! work), a focus and a reflection, then the strategy as a PDF. A
 //! colleague's browser, open on the same board, sees the new card appear without a
 //! reload, and an empty statement is refused with a Swedish message and kept input.
 //!
@@ -437,6 +438,39 @@ async fn a_team_walks_the_five_steps_in_swedish_and_gets_the_strategy_pdf() {
         }
         f.send(&mut v).await;
     }
+    // The provider's dislike came without a function: step 4's open work until one
+    // found in the scan is linked to it afterwards.
+    assert_eq!(text(&c, "#open-work-count").await, "1");
+    let open = "//section[@id='open-work']//li[contains(., 'Samma fråga i telefon')]//form";
+    c.find(Locator::XPath(&format!(
+        "{open}//select[@name='function_id']"
+    )))
+    .await
+    .unwrap()
+    .select_by_label("Öppettider i kartappen")
+    .await
+    .unwrap();
+    c.execute("document.body.setAttribute('data-sent', '')", vec![])
+        .await
+        .unwrap();
+    c.find(Locator::XPath(&format!("{open}//button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    v += 1;
+    c.wait()
+        .for_element(Locator::Css(&format!(
+            "body:not([data-sent]) h1[data-version='{v}']"
+        )))
+        .await
+        .expect("linked");
+    assert_eq!(
+        text(&c, "#open-work-count").await,
+        "0",
+        "the open work shrinks by one"
+    );
     c.goto(&show("tab=board")).await.unwrap();
     let card = c
         .find(Locator::XPath(

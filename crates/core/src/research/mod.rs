@@ -83,7 +83,9 @@ pub use observation::{
 };
 pub use progress::{Gap, Progress, Step, StepProgress, StepState};
 pub use project::{Group, GroupInput, Member, MemberInput, Project, ProjectInput, Role};
-pub use protocol::{Moment, MomentInput, Perspective, StanceInput, StanceRecord};
+pub use protocol::{
+    FunctionLinkInput, Moment, MomentInput, Perspective, StanceInput, StanceRecord,
+};
 pub use questions::{QuestionCheck, QuestionForm, check_question, is_closed};
 pub use quote::{Quote, QuoteInput};
 pub use reflection::{Reflection, ReflectionInput};

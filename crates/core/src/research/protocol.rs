@@ -99,6 +99,14 @@ pub struct StanceInput {
     pub functions: Option<Vec<FunctionId>>,
 }
 
+/// A function from the digital scan to link to a stance, found after the stance was
+/// recorded (the protocols come first, the scan is matched to them afterwards).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionLinkInput {
+    pub function_id: Option<FunctionId>,
+}
+
 impl Project {
     pub fn moment(&self, id: MomentId) -> Option<&Moment> {
         self.moments.iter().find(|m| m.id == id)
@@ -208,8 +216,15 @@ impl Project {
     }
 
     /// Links a function from the digital scan to a stance: for a dislike, a function
-    /// that could turn it into a like.
-    pub fn link_function(&mut self, stance: StanceId, function: FunctionId) -> Result<(), Invalid> {
+    /// that could turn it into a like; for a like, one that could strengthen it.
+    pub fn link_function(
+        &mut self,
+        stance: StanceId,
+        input: &FunctionLinkInput,
+    ) -> Result<(), Invalid> {
+        let function = input
+            .function_id
+            .ok_or_else(|| Invalid::one("function_id", Reason::Required))?;
         if self.function(function).is_none() {
             return Err(Invalid::one(
                 "function_id",
@@ -235,6 +250,16 @@ impl Project {
             s.functions.push(function);
         }
         Ok(())
+    }
+
+    /// Dislikes no function answers yet, moment by moment: step 4's open work.
+    pub fn unanswered_dislikes(&self) -> impl Iterator<Item = (&Moment, &StanceRecord)> {
+        self.moments.iter().flat_map(|m| {
+            m.stances
+                .iter()
+                .filter(|s| s.stance == Stance::Dislike && s.functions.is_empty())
+                .map(move |s| (m, s))
+        })
     }
 
     /// The functions linked to one stance.
@@ -265,6 +290,8 @@ mod tests {
     use crate::research::fixture;
     use crate::research::scan::DigitalFunctionInput;
 
+    /// The protocols are filled in first; a function found later in the scan is linked
+    /// to a dislike after the fact.
     #[test]
     fn the_opening_hours_dislike_links_to_a_round_the_clock_function() {
         let mut p = fixture::empty_project();
@@ -295,8 +322,13 @@ mod tests {
                 },
             )
             .unwrap();
-        p.link_function(dislike, booking).unwrap();
-        p.link_function(dislike, booking).unwrap();
+        assert_eq!(p.unanswered_dislikes().count(), 1);
+        let link = |f| FunctionLinkInput {
+            function_id: Some(f),
+        };
+        p.link_function(dislike, &link(booking)).unwrap();
+        p.link_function(dislike, &link(booking)).unwrap();
+        assert_eq!(p.unanswered_dislikes().count(), 0);
 
         let m = p.moment(closed).unwrap();
         let remedied: Vec<_> = m.remedied_dislikes().collect();
@@ -308,8 +340,18 @@ mod tests {
             .collect();
         assert_eq!(names, ["Boka och hämta dygnet runt"]);
 
-        let e = p.link_function(dislike, FunctionId::new()).unwrap_err();
+        let e = p
+            .link_function(dislike, &link(FunctionId::new()))
+            .unwrap_err();
         assert_eq!(e.0[0].field, "function_id");
+        let e = p
+            .link_function(dislike, &FunctionLinkInput::default())
+            .unwrap_err();
+        assert_eq!(e.0[0].reason, Reason::Required);
+        let e = p
+            .link_function(StanceId::new(), &link(booking))
+            .unwrap_err();
+        assert_eq!(e.0[0].field, "stance_id");
     }
 
     #[test]

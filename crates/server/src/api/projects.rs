@@ -14,10 +14,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use motesplats_core::research::{
-    DigitalFunctionInput, FocusInput, GroupInput, MatrixLayout, MemberInput, MomentId, MomentInput,
-    ObservationId, ObservationInput, ObservationRoundInput, PlacementInput, Progress, Project,
-    ProjectId, ProjectInput, ProtocolTemplateInput, QuestionInput, ReflectionInput, StanceInput,
-    StoryId, StoryInput, StoryMomentInput, ValueStatementInput, layout, to_html, to_markdown,
+    DigitalFunctionInput, FocusInput, FunctionLinkInput, GroupInput, MatrixLayout, MemberInput,
+    MomentId, MomentInput, ObservationId, ObservationInput, ObservationRoundInput, PlacementInput,
+    Progress, Project, ProjectId, ProjectInput, ProtocolTemplateInput, QuestionInput,
+    ReflectionInput, StanceId, StanceInput, StoryId, StoryInput, StoryMomentInput,
+    ValueStatementInput, layout, to_html, to_markdown,
 };
 use motesplats_core::{Invalid, Lang, ProviderId};
 use motesplats_store::{StoreError, StoredProject};
@@ -48,6 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_function))
         .routes(routes!(add_moment))
         .routes(routes!(record_stance))
+        .routes(routes!(link_function))
         .routes(routes!(choose_focus))
         .routes(routes!(add_reflection))
         .routes(routes!(matrix))
@@ -361,6 +363,11 @@ change_endpoint!(
     /// Step 4: a like or dislike from the customer's or the provider's perspective.
     record_stance, post, "/projects/{id}/moments/{moment}/stances", ["moment"], StanceInput,
     |p, ids, input| p.record_stance(nth::<MomentId>(&ids, 1, "moment")?, &input).map(drop));
+change_endpoint!(
+    /// Step 4: link a function from the digital scan to a like or dislike recorded
+    /// earlier (the protocols come first, the scan is matched to them afterwards).
+    link_function, post, "/projects/{id}/stances/{stance}/functions", ["stance"], FunctionLinkInput,
+    |p, ids, input| p.link_function(nth::<StanceId>(&ids, 1, "stance")?, &input));
 change_endpoint!(
     /// Step 4: choose the focus area and its action.
     choose_focus, put, "/projects/{id}/focus", [], FocusInput, |p, ids, input| p.choose_focus(&input).map(drop));

@@ -279,6 +279,7 @@ fn kind(path: &str, param: &str) -> &'static str {
         (_, "response") => "response",
         (_, "story") => "story",
         (_, "moment") => "moment",
+        (_, "stance") => "stance",
         (_, "observation") => "observation",
         (_, "project") | ("projects" | "research", "id") => "project",
         (_, "form") => "form",
@@ -559,7 +560,14 @@ async fn world(app: App) -> World {
     .await;
     objects.insert("story", id_in(&p["stories"][0]));
     let p = change("moments", json!({"phase": "during", "title": "Betala"})).await;
-    objects.insert("moment", id_in(&p["moments"][0]));
+    let moment = id_in(&p["moments"][0]);
+    let p = change(
+        &format!("moments/{moment}/stances"),
+        json!({"perspective": "customer", "stance": "dislike"}),
+    )
+    .await;
+    objects.insert("stance", id_in(&p["moments"][0]["stances"][0]));
+    objects.insert("moment", moment);
     let p = change(
         "observation-rounds",
         json!({"name": "Vecka 11", "observers": [olle],

@@ -398,3 +398,87 @@ async fn the_evidence_downloads_as_csv_for_its_owner_only() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// The protocols come first and the scan after: a dislike recorded before any function
+/// existed is linked to one later, and leaves step 4's open work.
+#[tokio::test]
+async fn a_dislike_is_linked_to_a_function_found_later() {
+    let app = spawn_app().await;
+    let shop = app.provider("Kaféet").await;
+    let created: Value = app
+        .post(
+            &shop,
+            "/projects",
+            json!({"title": "Kaféet", "members": [{"name": "Lena", "role": "lead"}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["project"]["id"].as_str().unwrap().to_string();
+    let mut version = 1;
+    let mut step = async |path: String, body: Value| -> reqwest::Response {
+        let r = app
+            .change(&shop, reqwest::Method::POST, &path, Some(version), body)
+            .await;
+        if r.status() == StatusCode::OK {
+            version += 1;
+        }
+        r
+    };
+    let v: Value = step(
+        format!("/projects/{id}/moments"),
+        json!({"phase": "before", "title": "Stängt när jag kom"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let moment = v["project"]["moments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let v: Value = step(
+        format!("/projects/{id}/moments/{moment}/stances"),
+        json!({"perspective": "customer", "stance": "dislike", "reason": "Fel öppettider"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let stance = v["project"]["moments"][0]["stances"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let v: Value = step(
+        format!("/projects/{id}/functions"),
+        json!({"name": "Förbeställ i appen", "what": "Beställ när som helst, hämta i disken",
+               "phases": ["before"]}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let function = v["project"]["functions"][0]["id"].clone();
+
+    let links = format!("/projects/{id}/stances/{stance}/functions");
+    let r = step(links.clone(), json!({})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "function_id", "{problem}");
+    let r = step(
+        format!("/projects/{id}/stances/{}/functions", uuid::Uuid::now_v7()),
+        json!({"function_id": function}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let r = step(links, json!({"function_id": function})).await;
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(
+        v["project"]["moments"][0]["stances"][0]["functions"],
+        json!([function])
+    );
+}

@@ -18,7 +18,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use motesplats_core::research::{
-    Attachment, EvidenceRef, MomentId, ObservationId, Project, ProjectInput, StoryId, StoryMomentId,
+    Attachment, EvidenceRef, MomentId, ObservationId, Project, ProjectInput, StanceId, StoryId,
+    StoryMomentId,
 };
 use motesplats_core::{Invalid, Reason};
 use motesplats_store::{StoreError, StoredProject};
@@ -200,6 +201,7 @@ fn apply(p: &mut Project, sent: &Sent, image: Option<&Attachment>) -> Result<(),
         "stance" => p
             .record_stance(chosen::<MomentId>(sent, "_moment")?, &input(&v)?)
             .map(drop)?,
+        "link-function" => p.link_function(chosen::<StanceId>(sent, "_stance")?, &input(&v)?)?,
         "focus" => {
             if !unchanged(sent, &p.focus) {
                 return Err(Refusal::Conflict);
@@ -377,6 +379,7 @@ fn place(form: &str) -> (u8, &'static str) {
         "template" | "round" | "observation" | "placement" => (2, "step-2"),
         "function" => (3, "step-3"),
         "moment" | "stance" | "focus" => (4, "step-4"),
+        "link-function" => (4, "open-work"),
         _ => (5, "step-5"),
     }
 }
