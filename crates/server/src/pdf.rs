@@ -151,6 +151,9 @@ fn lines(markdown: &str) -> Vec<Line> {
             (t, 11.5, true, 0.0, false, 10.0)
         } else if let Some(t) = raw.strip_prefix("- ").or_else(|| raw.strip_prefix("* ")) {
             (t, 10.5, false, 14.0, true, 2.0)
+        } else if let Some(t) = raw.strip_prefix("  - ") {
+            // A note under an item (what the chosen action means), under its text.
+            (t, 10.5, false, 22.0, true, 2.0)
         } else if raw.trim().is_empty() {
             continue;
         } else {
@@ -364,7 +367,7 @@ mod tests {
         let paragraph = "Kunden vill kunna handla när butiken är stängd, och det gäller både före och efter köpet. ".repeat(6);
         let head = lines("# Strategi för Torget\n\n*Digitaliseringsstrategi · omgång 1*\n");
         let body = lines(&format!(
-            "## Fokus\n\n{}\n\n- Boka dygnet runt\n",
+            "## Fokus\n\n{}\n\n- Boka dygnet runt\n  - *Vad åtgärden innebär:* Kunden bokar själv.\n",
             paragraph.repeat(12)
         ));
         assert!(
@@ -372,6 +375,13 @@ mod tests {
                 .chain(&body)
                 .all(|l| width(&l.text, l.size, l.bold) <= PAGE.0 - 2.0 * MARGIN - l.indent + 1.0)
         );
+        // A nested item starts where its parent's text does.
+        let item = body
+            .iter()
+            .find(|l| l.text == "• Boka dygnet runt")
+            .unwrap();
+        let note = body.iter().find(|l| l.text.starts_with("• Vad")).unwrap();
+        assert_eq!(note.indent, item.indent + 8.0);
         let placed = layout(&head, &body);
         assert!(placed.pages.len() >= 2, "a long text runs onto more pages");
         let (page, top) = placed.figure_at;

@@ -25,6 +25,8 @@
 //! - `round`: start the next round with this round's focus as context.
 //! - `export`, `check`: the project as one JSON value; integrity of outside data.
 //! - `guidance`: texts for each step and each tool, Swedish and English.
+//! - `explain`: what each setting, motivation, face of digital technology and
+//!   action means, in a team's everyday words, Swedish and English.
 //! - `lang`, `ids`, `input`, `macros`: the vocabularies' labels, ids, parse helpers.
 //!
 //! Architecture invariant: a [`Project`] is one aggregate and changes only through
@@ -40,6 +42,7 @@ pub mod attachment;
 pub mod check;
 pub mod evidence;
 pub mod evidence_table;
+pub mod explain;
 pub mod export;
 pub mod figure;
 pub mod file_name;
@@ -68,6 +71,7 @@ mod fixture;
 pub use attachment::{ATTACHMENT_MAX, Attachment, IMAGE_TYPES};
 pub use evidence::{EvidenceItem, EvidenceRef};
 pub use evidence_table::EvidenceRow;
+pub use explain::Explain;
 pub use export::{EXPORT_FORMAT, EXPORT_VERSION, ProjectExport};
 pub use focus::{Focus, FocusInput};
 pub use guidance::{Tool, Topic, guidance, tools_for};

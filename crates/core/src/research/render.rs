@@ -3,6 +3,7 @@
 //! target format, the words around it come from here.
 
 use super::evidence::EvidenceItem;
+use super::explain::Explain;
 use super::figure::{Anchor, Figure, Rgb, figure};
 use super::observation::board_mark;
 use super::strategy::{Claim, Statement, StrategyDocument};
@@ -288,6 +289,16 @@ fn subtitle(doc: &StrategyDocument, lang: Lang) -> String {
 
 const NOTHING_YET: (&str, &str) = ("Inget underlag ännu.", "Nothing here yet.");
 const EVIDENCE: (&str, &str) = ("Underlag", "Evidence");
+const MEANING: (&str, &str) = ("Vad åtgärden innebär", "What the action means");
+
+/// What the chosen action means, said under the focus: the document travels to
+/// people who were not at the workshop.
+fn action_meaning(s: &Statement, lang: Lang) -> Option<&'static str> {
+    match s {
+        Statement::Focus { action, .. } => Some(action.explanation(lang)),
+        _ => None,
+    }
+}
 
 /// The document as Markdown.
 pub fn to_markdown(doc: &StrategyDocument, lang: Lang) -> String {
@@ -316,6 +327,13 @@ pub fn to_markdown(doc: &StrategyDocument, lang: Lang) -> String {
                 out.push_str(&format!(" ({})", cited.join(", ")));
             }
             out.push('\n');
+            if let Some(meaning) = action_meaning(&claim.statement, lang) {
+                out.push_str(&format!(
+                    "  - *{}:* {}\n",
+                    pick(lang, MEANING.0, MEANING.1),
+                    escape_markdown(meaning)
+                ));
+            }
         }
     }
     out.push_str(&format!("\n## {}\n\n", pick(lang, EVIDENCE.0, EVIDENCE.1)));
@@ -365,6 +383,13 @@ pub fn to_html(doc: &StrategyDocument, lang: Lang) -> String {
                 out.push_str(&format!(
                     " <span class=\"refs\">({})</span>",
                     cited.join(", ")
+                ));
+            }
+            if let Some(meaning) = action_meaning(&claim.statement, lang) {
+                out.push_str(&format!(
+                    "<p class=\"explanation\"><em>{}:</em> {}</p>",
+                    pick(lang, MEANING.0, MEANING.1),
+                    escape_html(meaning)
                 ));
             }
             out.push_str("</li>\n");
@@ -531,6 +556,51 @@ mod tests {
             md.starts_with("# \\[klicka\\](javascript:alert(1))\n"),
             "{md}"
         );
+    }
+
+    #[test]
+    fn the_focus_says_what_its_action_means() {
+        use crate::research::strategy::SectionKind;
+        use crate::value::Action;
+        let doc = fixture::full_project().strategy();
+        for &lang in Lang::ALL {
+            let section = |text: &str, start: &str, end: &str| {
+                let from = text.find(start).unwrap();
+                let to = text[from..].find(end).map_or(text.len(), |i| from + i);
+                text[from..to].to_string()
+            };
+            let meaning = Action::Autonomise.explanation(lang);
+            let label = pick(lang, MEANING.0, MEANING.1);
+            let md = to_markdown(&doc, lang);
+            let focus = section(
+                &md,
+                &format!("## {}", SectionKind::Focus.label(lang)),
+                "\n## ",
+            );
+            // Nested under the focus item, the line that names the action.
+            let nested = format!("  - *{label}:* {}", escape_markdown(meaning));
+            let lines: Vec<&str> = focus.lines().collect();
+            let at = lines.iter().position(|l| *l == nested).expect(&focus);
+            assert!(
+                lines[at - 1].contains(Action::Autonomise.label(lang)),
+                "{focus}"
+            );
+            assert_eq!(md.matches(label).count(), 1, "only the chosen action");
+            let html = to_html(&doc, lang);
+            let focus = section(&html, "<section class=\"focus\">", "</section>");
+            assert!(
+                focus.contains(&format!(
+                    "<p class=\"explanation\"><em>{label}:</em> {}</p></li>",
+                    escape_html(meaning)
+                )),
+                "{focus}"
+            );
+            for other in Action::ALL.iter().filter(|a| **a != Action::Autonomise) {
+                assert!(!md.contains(&escape_markdown(other.explanation(lang))));
+            }
+        }
+        let empty = fixture::empty_project().strategy();
+        assert!(!to_markdown(&empty, Lang::Sv).contains(MEANING.0));
     }
 
     #[test]

@@ -2,6 +2,9 @@
 //! four-field matrix, the strategy document, tenancy and invitations.
 
 use super::{App, spawn_app};
+use motesplats_core::research::Explain;
+use motesplats_core::research::render::{escape_html, escape_markdown};
+use motesplats_core::{Action, Lang};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -153,8 +156,19 @@ async fn a_team_works_through_the_steps_and_edits_never_overwrite_each_other() {
         .find(|c| c["quadrant"]["action"] == "automate")
         .unwrap();
     assert_eq!(automate["moments"][0]["title"], "Betala vägtull");
+    // The focus takes the matrix's suggestion.
+    let r = app
+        .change(
+            &shop,
+            reqwest::Method::PUT,
+            &format!("/projects/{id}/focus"),
+            Some(5),
+            json!({"moment_id": moment}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
 
-    // Step 5: the strategy document, escaped in HTML.
+    // Step 5: the strategy document, escaped in HTML, says what the chosen action means.
     let md = app
         .get(&shop, &format!("/projects/{id}/strategy?lang=sv"))
         .await
@@ -162,6 +176,8 @@ async fn a_team_works_through_the_steps_and_edits_never_overwrite_each_other() {
         .await
         .unwrap();
     assert!(md.contains("Betala vägtull"), "{md}");
+    let meaning = |lang| Action::Automate.explanation(lang);
+    assert!(md.contains(&escape_markdown(meaning(Lang::Sv))), "{md}");
     let html = app
         .get(
             &shop,
@@ -172,6 +188,7 @@ async fn a_team_works_through_the_steps_and_edits_never_overwrite_each_other() {
         .await
         .unwrap();
     assert!(html.contains("&lt;Torget&gt;") && !html.contains("<Torget>"));
+    assert!(html.contains(&escape_html(meaning(Lang::En))), "{html}");
     let r = app
         .get(&shop, &format!("/projects/{id}/strategy?format=pdf"))
         .await;

@@ -1,17 +1,20 @@
 //! The strategy PDF a team hands to its board: page 1 rasterised with poppler's
 //! `pdftoppm` shows each of the four fields drawn in its own colour, `pdftotext`
-//! reads readable evidence and typographic arrows, and the download is named by the
-//! project's title and date. Without poppler the test says SKIPPED loudly and
-//! passes, unless MOTESPLATS_REQUIRE_PDFTOPPM=1 (CI installs it with
-//! scripts/install-pdf-tools.sh).
+//! reads readable evidence, typographic arrows and what the chosen action means,
+//! and the download is named by the project's title and date. Without poppler the
+//! test says SKIPPED loudly and passes, unless MOTESPLATS_REQUIRE_PDFTOPPM=1 (CI
+//! installs it with scripts/install-pdf-tools.sh).
 
 use super::{App, spawn_app};
-use motesplats_core::Lang;
-use motesplats_core::research::Project;
 use motesplats_core::research::figure::{self, Rgb};
+use motesplats_core::research::{Explain, Project};
+use motesplats_core::{Action, Lang};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::process::Command;
+
+/// The moment the team chooses as its focus.
+const FOCUS: &str = "Förbeställa kvällen innan";
 
 /// Whether poppler's tools are here; panics when they must be.
 fn poppler() -> bool {
@@ -102,8 +105,9 @@ async fn the_board_gets_the_four_fields_drawn_readable_evidence_and_a_named_file
         ("Beställa i kassan", "dislike", "like"),
         ("Stamkundskortet", "like", "like"),
         ("Räkna kassan", "dislike", "dislike"),
-        ("Förbeställa kvällen innan", "like", "dislike"),
+        (FOCUS, "like", "dislike"),
     ];
+    let mut focus = String::new();
     for (title, customer, provider) in fields {
         let (v, body) = change(
             &app,
@@ -123,6 +127,9 @@ async fn the_board_gets_the_four_fields_drawn_readable_evidence_and_a_named_file
             .unwrap()
             .to_string();
         version = v;
+        if title == FOCUS {
+            focus = moment.clone();
+        }
         for (perspective, stance) in [("customer", customer), ("provider", provider)] {
             (version, _) = change(
                 &app,
@@ -134,6 +141,18 @@ async fn the_board_gets_the_four_fields_drawn_readable_evidence_and_a_named_file
             .await;
         }
     }
+
+    // The focus on pre-ordering, where the matrix suggests Autonomise.
+    let r = app
+        .http
+        .put(format!("{}/api/v1/projects/{id}/focus", app.base))
+        .bearer_auth(&cafe)
+        .header("if-match", format!("\"{version}\""))
+        .json(&json!({"moment_id": focus}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
 
     let r = app
         .get(
@@ -239,6 +258,15 @@ async fn the_board_gets_the_four_fields_drawn_readable_evidence_and_a_named_file
     assert!(text.contains("→ Autonomisera"), "{text}");
     assert!(
         text.contains("Moment i berättelse ”Lördagsfika” (före)"),
+        "{text}"
+    );
+    // Beside the focus, what its action means, wrapped over lines.
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(&format!(
+            "• Vad åtgärden innebär: {}",
+            Action::Autonomise.explanation(Lang::Sv)
+        )),
         "{text}"
     );
     assert!(
