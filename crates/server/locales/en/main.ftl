@@ -257,6 +257,7 @@ f-stance = Stance
 f-reason = Why
 f-recorded-by = Recorded by
 f-remedies = Digital functions that could turn it around
+f-meanings = What do these words mean?
 f-remedy = Function that could turn it around
 f-link = Link
 f-choose-focus = Choose the focus

@@ -245,6 +245,7 @@ f-stance = Hållning
 f-reason = Varför
 f-recorded-by = Infört av
 f-remedies = Digitala funktioner som kan vända det
+f-meanings = Vad betyder orden?
 f-remedy = Funktion som kan vända det
 f-link = Koppla
 f-choose-focus = Välj fokus

@@ -233,6 +233,24 @@ impl FormView {
     }
 }
 
+/// One choice of a select, a radio group or a row of tick boxes.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    /// What the word means, for a team new to the method (empty for plain choices).
+    pub hint: &'static str,
+}
+
+impl Opt {
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Opt {
+        Opt {
+            value: value.into(),
+            label: label.into(),
+            hint: "",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -488,6 +488,19 @@ async fn the_board_says_the_stances_in_words_and_names_each_concept_once() {
         .await
         .unwrap();
     assert!(step.contains("<a href=\"?step=4\" aria-current=\"step\">"));
+    // The four actions and the landscape's words say what they mean where they are
+    // chosen, in the page's language.
+    use motesplats_core::research::Explain;
+    for meant in [
+        motesplats_core::Action::Autonomise.explanation(motesplats_core::Lang::Sv),
+        motesplats_core::Setting::SocialEnvironment.explanation(motesplats_core::Lang::Sv),
+    ] {
+        let escaped = askama::filters::escape(meant, askama::filters::Html)
+            .unwrap()
+            .to_string();
+        assert!(step.contains(&escaped), "{meant}");
+    }
+    assert!(step.contains("<summary>Vad betyder orden?</summary>"));
     assert!(step.contains("id=\"form-stance\"") && !step.contains("id=\"form-story\""));
     assert!(!step.contains("id=\"journey-board\"") && !step.contains("id=\"four-field\""));
     let matrix = lena

@@ -2,11 +2,12 @@
 //! with their evidence cards, the five steps with what each still lacks, the
 //! choices the forms offer. A refused form is drawn again by `ui::forms::FormView`.
 
+use crate::ui::forms::Opt;
 use crate::ui::i18n::Lang;
 use crate::ui::i18n::Messages;
 use motesplats_core::reason::List;
 use motesplats_core::research::{
-    self, EvidenceRef, Perspective, Project, Role, Tally, Valence, tools_for,
+    self, EvidenceRef, Explain, Perspective, Project, Role, Tally, Valence, tools_for,
 };
 use motesplats_core::{
     Action, DigitalAspect, Invalid, Label, Motivation, Phase, Reason, Setting, Stance,
@@ -21,19 +22,23 @@ pub fn fingerprint<T: serde::Serialize>(card: &T) -> String {
 
 pub const PHASES: [Phase; 3] = [Phase::Before, Phase::During, Phase::After];
 
-/// One choice of a select, a radio group or a row of tick boxes.
-pub struct Opt {
-    pub value: String,
-    pub label: String,
-}
-
 fn opts<T: Label>(all: &[T], name: impl Fn(T) -> &'static str, lang: Lang) -> Vec<Opt> {
     all.iter()
-        .map(|v| Opt {
-            value: name(*v).to_string(),
-            label: v.label(lang).to_string(),
-        })
+        .map(|v| Opt::new(name(*v), v.label(lang)))
         .collect()
+}
+
+/// The words of the value landscape and the four actions, each with what it means.
+fn explained<T: Label + Explain>(
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+    lang: Lang,
+) -> Vec<Opt> {
+    let mut out = opts(all, name, lang);
+    for (o, v) in out.iter_mut().zip(all) {
+        o.hint = v.explanation(lang);
+    }
+    out
 }
 
 /// A piece of evidence on the board; `tone` is a CSS class (value, irritation, neutral).
@@ -295,22 +300,21 @@ pub struct Choices {
 }
 
 pub fn choices(lang: Lang, p: &Project) -> Choices {
-    let opt = |value: String, label: String| Opt { value, label };
     Choices {
         phases: opts(Phase::ALL, Phase::as_str, lang),
         valences: opts(Valence::ALL, Valence::as_str, lang),
         roles: opts(Role::ALL, Role::as_str, lang),
         perspectives: opts(Perspective::ALL, Perspective::as_str, lang),
         stances: opts(Stance::ALL, Stance::as_str, lang),
-        actions: opts(Action::ALL, Action::as_str, lang),
-        settings: opts(Setting::ALL, Setting::as_str, lang),
-        motivations: opts(Motivation::ALL, Motivation::as_str, lang),
-        digital: opts(DigitalAspect::ALL, DigitalAspect::as_str, lang),
+        actions: explained(Action::ALL, Action::as_str, lang),
+        settings: explained(Setting::ALL, Setting::as_str, lang),
+        motivations: explained(Motivation::ALL, Motivation::as_str, lang),
+        digital: explained(DigitalAspect::ALL, DigitalAspect::as_str, lang),
         members: p
             .members
             .iter()
             .map(|m| {
-                opt(
+                Opt::new(
                     m.id.to_string(),
                     format!("{} ({})", m.name, m.role.label(lang)),
                 )
@@ -320,19 +324,19 @@ pub fn choices(lang: Lang, p: &Project) -> Choices {
             .members
             .iter()
             .filter(|m| m.role.takes_part())
-            .map(|m| opt(m.id.to_string(), m.name.clone()))
+            .map(|m| Opt::new(m.id.to_string(), m.name.clone()))
             .collect(),
         stories: p
             .stories
             .iter()
-            .map(|s| opt(s.id.to_string(), s.purchase.clone()))
+            .map(|s| Opt::new(s.id.to_string(), s.purchase.clone()))
             .collect(),
         story_moments: p
             .stories
             .iter()
             .flat_map(|s| {
                 s.moments.iter().map(move |m| {
-                    opt(
+                    Opt::new(
                         m.id.to_string(),
                         format!("{} · {}: {}", s.purchase, m.phase.label(lang), m.text),
                     )
@@ -343,7 +347,7 @@ pub fn choices(lang: Lang, p: &Project) -> Choices {
             .observation_rounds
             .iter()
             .map(|r| {
-                opt(
+                Opt::new(
                     r.id.to_string(),
                     format!("{} ({} – {})", r.name, r.starts_on, r.ends_on),
                 )
@@ -352,7 +356,7 @@ pub fn choices(lang: Lang, p: &Project) -> Choices {
         templates: p
             .templates
             .iter()
-            .map(|t| opt(t.id.to_string(), t.name.clone()))
+            .map(|t| Opt::new(t.id.to_string(), t.name.clone()))
             .collect(),
         protocol: p
             .observation_rounds
@@ -362,7 +366,7 @@ pub fn choices(lang: Lang, p: &Project) -> Choices {
             .map(|t| {
                 t.fields
                     .iter()
-                    .map(|f| opt(f.key.clone(), f.label(lang).to_string()))
+                    .map(|f| Opt::new(f.key.clone(), f.label(lang).to_string()))
                     .collect()
             })
             .unwrap_or_default(),
@@ -377,13 +381,13 @@ pub fn choices(lang: Lang, p: &Project) -> Choices {
         functions: p
             .functions
             .iter()
-            .map(|f| opt(f.id.to_string(), f.name.clone()))
+            .map(|f| Opt::new(f.id.to_string(), f.name.clone()))
             .collect(),
         moments: p
             .moments
             .iter()
             .map(|m| {
-                opt(
+                Opt::new(
                     m.id.to_string(),
                     format!("{} ({})", m.title, m.phase.label(lang)),
                 )
@@ -394,7 +398,7 @@ pub fn choices(lang: Lang, p: &Project) -> Choices {
             .into_iter()
             .filter_map(|r| p.resolve(r))
             .map(|item| {
-                opt(
+                Opt::new(
                     item.reference.key(),
                     format!("{}: {}", item.reference.kind_label(lang), item.summary),
                 )

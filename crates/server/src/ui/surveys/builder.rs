@@ -6,12 +6,12 @@ use super::changes::{
     reorder, retitle, status,
 };
 use super::parse::{context_from, form_name, sent};
-use super::view::{LangCol, Opt, Saved, View, builder_view, channel_opts, lang_cols, phase_opts};
+use super::view::{LangCol, Saved, View, builder_view, channel_opts, lang_cols, phase_opts};
 use crate::client::PublicOrigin;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::Shell;
-use crate::ui::forms::{FormView, Refused, Sent};
+use crate::ui::forms::{FormView, Opt, Refused, Sent};
 use crate::ui::i18n::Lang;
 use crate::ui::i18n::Messages;
 use crate::ui::labels::Vocabulary;
@@ -107,19 +107,13 @@ async fn new_page(
         },
         languages: Lang::ALL
             .iter()
-            .map(|l| Opt {
-                value: l.as_str().into(),
-                label: lang.t(&format!("builder-lang-{}", l.as_str())),
-            })
+            .map(|l| Opt::new(l.as_str(), lang.t(&format!("builder-lang-{}", l.as_str()))))
             .collect(),
         phases: phase_opts(lang),
         channels: channel_opts(lang, &channels),
         starts: ["csat", "nps", "open_text"]
             .iter()
-            .map(|k| Opt {
-                value: k.to_string(),
-                label: lang.t(&format!("builder-first-{k}")),
-            })
+            .map(|k| Opt::new(k.to_string(), lang.t(&format!("builder-first-{k}"))))
             .collect(),
         langs: lang_cols(lang, Lang::ALL),
     };

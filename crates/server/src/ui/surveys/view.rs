@@ -5,7 +5,7 @@
 use super::parse::{MIDDLE, applies, rows_sent, texts};
 use super::to_form::{agreement, details_fields, question_fields};
 use crate::client::PublicOrigin;
-use crate::ui::forms::{FormView, Refused, Sent};
+use crate::ui::forms::{FormView, Opt, Refused, Sent};
 use crate::ui::i18n::Lang;
 use crate::ui::i18n::Messages;
 use crate::ui::labels::Vocabulary;
@@ -22,12 +22,6 @@ const NEW_ROWS: usize = 5;
 
 /// Empty rows after an existing question's statements and options.
 const EXTRA_ROWS: usize = 2;
-
-/// One choice of a select or a row of tick boxes.
-pub struct Opt {
-    pub value: String,
-    pub label: String,
-}
 
 /// A hidden input a form carries along.
 pub struct Hidden {
@@ -54,20 +48,14 @@ pub(super) fn lang_cols(lang: Lang, languages: &[Lang]) -> Vec<LangCol> {
 pub(super) fn phase_opts(lang: Lang) -> Vec<Opt> {
     Phase::ALL
         .iter()
-        .map(|p| Opt {
-            value: p.as_str().into(),
-            label: phase_name(lang, Some(*p)),
-        })
+        .map(|p| Opt::new(p.as_str(), phase_name(lang, Some(*p))))
         .collect()
 }
 
 pub(super) fn channel_opts(lang: Lang, channels: &[Channel]) -> Vec<Opt> {
     channels
         .iter()
-        .map(|c| Opt {
-            value: c.key.as_str().into(),
-            label: channel_name(lang, c.key.as_str(), channels),
-        })
+        .map(|c| Opt::new(c.key.as_str(), channel_name(lang, c.key.as_str(), channels)))
         .collect()
 }
 
@@ -206,19 +194,15 @@ fn question_form(
         hidden,
         adds,
         ends: vec![
-            Opt {
-                value: "anchors.first".into(),
-                label: lang.t("builder-anchor-first"),
-            },
-            Opt {
-                value: "anchors.last".into(),
-                label: lang.t("builder-anchor-last"),
-            },
+            Opt::new("anchors.first", lang.t("builder-anchor-first")),
+            Opt::new("anchors.last", lang.t("builder-anchor-last")),
         ],
         middle: MIDDLE
-            .map(|p| Opt {
-                value: format!("anchors.{p}"),
-                label: lang.t_with("builder-anchor-point", &[("point", p)]),
+            .map(|p| {
+                Opt::new(
+                    format!("anchors.{p}"),
+                    lang.t_with("builder-anchor-point", &[("point", p)]),
+                )
             })
             .collect(),
         middle_open,
@@ -521,15 +505,9 @@ pub(super) fn builder_view(
     });
     let mut section_choices: Vec<Opt> = sections
         .iter()
-        .map(|s| Opt {
-            value: s.index.to_string(),
-            label: s.title.clone(),
-        })
+        .map(|s| Opt::new(s.index.to_string(), s.title.clone()))
         .collect();
-    section_choices.push(Opt {
-        value: "new".into(),
-        label: lang.t("builder-new-section-choice"),
-    });
+    section_choices.push(Opt::new("new", lang.t("builder-new-section-choice")));
 
     let details = filled(lang, "details", details_fields(&survey), &mut refused);
     let new_section = FormView {
@@ -578,16 +556,18 @@ pub(super) fn builder_view(
         SurveyStatus::Closed => vec!["open"],
     }
     .into_iter()
-    .map(|v| Opt {
-        value: v.into(),
-        label: lang.t(&format!(
-            "builder-to-{}",
-            if survey.status == SurveyStatus::Closed {
-                "reopen"
-            } else {
-                v
-            }
-        )),
+    .map(|v| {
+        Opt::new(
+            v,
+            lang.t(&format!(
+                "builder-to-{}",
+                if survey.status == SurveyStatus::Closed {
+                    "reopen"
+                } else {
+                    v
+                }
+            )),
+        )
     })
     .collect();
     BuilderPage {
@@ -611,10 +591,7 @@ pub(super) fn builder_view(
         pending,
         kinds: QuestionKind::NAMES
             .iter()
-            .map(|k| Opt {
-                value: k.to_string(),
-                label: lang.t(&format!("builder-kind-{k}")),
-            })
+            .map(|k| Opt::new(k.to_string(), lang.t(&format!("builder-kind-{k}"))))
             .collect(),
         section_choices,
         kind_carry,
