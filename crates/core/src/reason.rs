@@ -305,13 +305,6 @@ reasons! {
     // Research: groups, stories, the focus and its reasons, quotes, images.
     /// A value statement names a moment of its own story.
     NotInStory = "not-in-story" => "no moment with this id in the story";
-    GroupTooLarge = "group-too-large" { size: usize, max: usize } =>
-        "has {size} people; a group has at most {max}, so that every story gets time";
-    GroupTooSmall = "group-too-small" { min: usize } =>
-        "needs at least {min} people: one who tells and one who listens and asks";
-    /// A group under `low` is only allowed when the whole project has fewer participants.
-    GroupSmall = "group-small" { size: usize, low: usize, high: usize } =>
-        "has {size} people; groups have {low} to {high}, and a smaller one is only allowed when the whole project has fewer than {low} participants";
     InGroup = "in-group" { group: String } => "already sits in group {group:?}";
     NoTemplate = "no-template" => "is required: the project has no template";
     FillOne = "fill-one" => "fill in at least one field";

@@ -1,10 +1,10 @@
 //! Integrity of a whole project, for data that did not come through the `add_*`
 //! methods (an import, a row read back from a store): ids unique, every reference
-//! resolving, group sizes and texts within the rules. Errors name the path.
+//! resolving, no empty group, texts within the rules. Errors name the path.
 
 use super::ids::AttachmentId;
 use super::input::{NAME_MAX, TEXT_MAX};
-use super::project::{Project, Role, group_size_problem};
+use super::project::{Project, Role};
 use crate::invalid::{Checker, Reason, text};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -84,7 +84,6 @@ impl Project {
         for (i, m) in self.members.iter().enumerate() {
             check_text(c, &format!("members[{i}].name"), &m.name, NAME_MAX);
         }
-        let participants = self.participants();
         let mut grouped = HashSet::new();
         for (i, g) in self.groups.iter().enumerate() {
             check_text(c, &format!("groups[{i}].name"), &g.name, NAME_MAX);
@@ -102,8 +101,8 @@ impl Project {
                     Some(_) => {}
                 }
             }
-            if let Some(reason) = group_size_problem(g.members.len(), participants) {
-                c.fail(format!("groups[{i}].members"), reason);
+            if g.members.is_empty() {
+                c.fail(format!("groups[{i}].members"), Reason::Required);
             }
         }
     }
@@ -451,7 +450,6 @@ mod tests {
                 "moments[1].id",
                 "groups[0].members[4]",
                 "groups[0].members[5]",
-                "groups[0].members",
                 "stories[0].value_statements[0].phase",
             ],
             "{e}"

@@ -85,7 +85,7 @@ pub use observation::{
     Answer, Observation, ObservationInput, ObservationRound, ObservationRoundInput, Placement,
     PlacementInput, ProtocolField, ProtocolFieldInput, ProtocolTemplate, ProtocolTemplateInput,
 };
-pub use progress::{Gap, Progress, Step, StepProgress, StepState};
+pub use progress::{Advice, Gap, Progress, Step, StepProgress, StepState};
 pub use project::{Group, GroupInput, Member, MemberInput, Project, ProjectInput, Role};
 pub use protocol::{
     FunctionLinkInput, Moment, MomentInput, Perspective, StanceInput, StanceRecord,

@@ -6,9 +6,11 @@
 //! 1. Stories: at least two stories from at least two tellers (one tells while the
 //!    other listens and asks), moments covering before, during and after across the
 //!    stories, and at least one value statement.
-//! 2. Observation: a round whose last day has passed (observing needs an end) with
-//!    at least two observers, at least one observation, and every observation
-//!    placed on the journey board.
+//! 2. Observation: a round whose last day has passed (observing needs an end), at
+//!    least one observation, and every observation placed on the journey board.
+//!
+//! Beside the gaps, advice the method gives and nothing enforces: groups of four to
+//! five (step 1), and at least two people who actually observed (step 2).
 //! 3. Digital scan: at least three functions, each with the value it creates (a
 //!    motivation it supports or the value in words).
 //! 4. Protocols: likes/dislikes from both perspectives, at least one moment with a
@@ -19,12 +21,13 @@
 //! may scan apps while observations are still coming in.
 
 use super::matrix::classify;
-use super::project::Project;
+use super::project::{MAX_GROUP, MIN_GROUP, Project, group_size_recommended};
 use super::protocol::Perspective;
 use crate::lang::{Label, Lang};
 use crate::value::Phase;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use utoipa::ToSchema;
 
 labelled_vocabulary!(
@@ -75,7 +78,6 @@ pub enum Gap {
     NoValueStatement,
     NoObservationRound,
     RoundStillOpen { ends_on: NaiveDate },
-    TooFewObservers { have: usize, need: usize },
     NoObservations,
     Unplaced { count: usize },
     TooFewFunctions { have: usize, need: usize },
@@ -120,12 +122,6 @@ impl Gap {
                 format!("observationerna pågår till och med {ends_on}")
             }
             Gap::RoundStillOpen { ends_on } => format!("observing goes on until {ends_on}"),
-            Gap::TooFewObservers { have, need } if sv => {
-                format!("{have} av minst {need} observatörer i en avslutad omgång")
-            }
-            Gap::TooFewObservers { have, need } => {
-                format!("{have} of at least {need} observers in a finished round")
-            }
             Gap::NoObservations if sv => "inga observationer ännu".into(),
             Gap::NoObservations => "no observations yet".into(),
             Gap::Unplaced { count } if sv => {
@@ -172,12 +168,65 @@ impl Gap {
     }
 }
 
-/// One step's state and what it lacks.
+/// What the method recommends and a step does not follow: said, never enforced
+/// (a team may have good reasons to sit or observe otherwise).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "advice", rename_all = "snake_case")]
+pub enum Advice {
+    GroupSize {
+        group: String,
+        size: usize,
+        low: usize,
+        high: usize,
+    },
+    /// Counted from the observations made, not from the rounds' plans.
+    FewObservers { observed: usize, recommended: usize },
+}
+
+impl Advice {
+    pub fn describe(&self, lang: Lang) -> String {
+        let sv = lang == Lang::Sv;
+        match self {
+            Advice::GroupSize {
+                group,
+                size,
+                low,
+                high,
+            } if sv => format!(
+                "gruppen {group} har {size} personer; {low} till {high} brukar ge varje berättelse tid och alla en röst"
+            ),
+            Advice::GroupSize {
+                group,
+                size,
+                low,
+                high,
+            } => format!(
+                "group {group} has {size} people; {low} to {high} usually gives every story time and everyone a voice"
+            ),
+            Advice::FewObservers {
+                observed,
+                recommended,
+            } if sv => {
+                format!("{observed} person har observerat; minst {recommended} ser mer än en")
+            }
+            Advice::FewObservers {
+                observed,
+                recommended,
+            } => {
+                format!("{observed} person has observed; at least {recommended} see more than one")
+            }
+        }
+    }
+}
+
+/// One step's state, what it lacks, and the advice it does not follow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StepProgress {
     pub step: Step,
     pub state: StepState,
     pub gaps: Vec<Gap>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub advice: Vec<Advice>,
 }
 
 /// All five steps, in order, and the one to work on.
@@ -235,10 +284,23 @@ impl Project {
         if self.stories.iter().all(|s| s.value_statements.is_empty()) {
             gaps.push(Gap::NoValueStatement);
         }
+        let participants = self.participants();
+        let advice = self
+            .groups
+            .iter()
+            .filter(|g| !group_size_recommended(g.members.len(), participants))
+            .map(|g| Advice::GroupSize {
+                group: g.name.clone(),
+                size: g.members.len(),
+                low: MIN_GROUP,
+                high: MAX_GROUP,
+            })
+            .collect();
         StepProgress {
             step: Step::Stories,
             state: state(!self.stories.is_empty(), &gaps),
             gaps,
+            advice,
         }
     }
 
@@ -254,18 +316,6 @@ impl Project {
             {
                 gaps.push(Gap::RoundStillOpen { ends_on });
             }
-            let pool: Vec<_> = if ended.is_empty() {
-                rounds.iter().collect()
-            } else {
-                ended
-            };
-            let most = pool.iter().map(|r| r.observers.len()).max().unwrap_or(0);
-            if most < MIN_OBSERVERS {
-                gaps.push(Gap::TooFewObservers {
-                    have: most,
-                    need: MIN_OBSERVERS,
-                });
-            }
         }
         if self.observations.is_empty() {
             gaps.push(Gap::NoObservations);
@@ -278,10 +328,19 @@ impl Project {
         if unplaced > 0 {
             gaps.push(Gap::Unplaced { count: unplaced });
         }
+        let observed: HashSet<_> = self.observations.iter().map(|o| o.observer).collect();
+        let mut advice = Vec::new();
+        if !self.observations.is_empty() && observed.len() < MIN_OBSERVERS {
+            advice.push(Advice::FewObservers {
+                observed: observed.len(),
+                recommended: MIN_OBSERVERS,
+            });
+        }
         StepProgress {
             step: Step::Observation,
             state: state(!rounds.is_empty() || !self.observations.is_empty(), &gaps),
             gaps,
+            advice,
         }
     }
 
@@ -301,6 +360,7 @@ impl Project {
             step: Step::DigitalScan,
             state: state(!self.functions.is_empty(), &gaps),
             gaps,
+            advice: Vec::new(),
         }
     }
 
@@ -325,6 +385,7 @@ impl Project {
             step: Step::Protocols,
             state: state(!self.moments.is_empty(), &gaps),
             gaps,
+            advice: Vec::new(),
         }
     }
 
@@ -352,6 +413,7 @@ impl Project {
             step: Step::Strategy,
             state: state(!self.reflections.is_empty(), &gaps),
             gaps,
+            advice: Vec::new(),
         });
         let current = steps
             .iter()
@@ -447,11 +509,28 @@ mod tests {
                 Gap::Unplaced { count: 1 }
             ]
         );
+        // One person observed: advice, and the step is done all the same.
         let mut p = full.clone();
-        p.observation_rounds[0].observers.truncate(1);
+        let first = p.observations[0].observer;
+        for o in &mut p.observations {
+            o.observer = first;
+        }
+        let step = p
+            .progress(fixture::today())
+            .step(Step::Observation)
+            .cloned()
+            .unwrap();
+        assert_eq!(step.state, StepState::Done);
         assert_eq!(
-            gaps(&p.progress(fixture::today()), Step::Observation),
-            [Gap::TooFewObservers { have: 1, need: 2 }]
+            step.advice,
+            [Advice::FewObservers {
+                observed: 1,
+                recommended: 2
+            }]
+        );
+        assert_eq!(
+            step.advice[0].describe(Lang::Sv),
+            "1 person har observerat; minst 2 ser mer än en"
         );
 
         // Step 3: two functions, one without value.

@@ -129,35 +129,13 @@ pub struct GroupInput {
 /// The seed's group size: four to five people.
 pub const MIN_GROUP: usize = 4;
 pub const MAX_GROUP: usize = 5;
-/// Step 1 cannot happen with fewer: one tells, one listens and asks.
-pub const MIN_SMALL_GROUP: usize = 2;
 
-/// Why a group of `size` is refused in a project with `participants` leads and
-/// members, or `None` when it is fine.
-///
-/// Rule: 4–5 people. Smaller groups (2–3) only when the whole project has fewer
-/// than four participants, since then no group of four can be formed at all.
-pub fn group_size_problem(size: usize, participants: usize) -> Option<Reason> {
-    if size > MAX_GROUP {
-        Some(Reason::GroupTooLarge {
-            size,
-            max: MAX_GROUP,
-        })
-    } else if size >= MIN_GROUP {
-        None
-    } else if size < MIN_SMALL_GROUP {
-        Some(Reason::GroupTooSmall {
-            min: MIN_SMALL_GROUP,
-        })
-    } else if participants < MIN_GROUP {
-        None
-    } else {
-        Some(Reason::GroupSmall {
-            size,
-            low: MIN_GROUP,
-            high: MAX_GROUP,
-        })
-    }
+/// Whether a group of `size` follows the method's advice in a project with
+/// `participants` leads and members: 4–5 people, or fewer when the whole project has
+/// fewer than four participants (no group of four can be formed then). Advice only: a
+/// team that sits differently is told so, never stopped (`Advice::GroupSize`).
+pub fn group_size_recommended(size: usize, participants: usize) -> bool {
+    (MIN_GROUP..=MAX_GROUP).contains(&size) || (participants < MIN_GROUP && size >= 2)
 }
 
 impl MemberInput {
@@ -193,6 +171,7 @@ impl Project {
         let mut members = Vec::new();
         match &input.members {
             None => c.fail("members", Reason::Required),
+            Some(list) if list.is_empty() => c.fail("members", Reason::Required),
             Some(list) => {
                 for (i, m) in list.iter().enumerate() {
                     let field = format!("members[{i}]");
@@ -277,6 +256,7 @@ impl Project {
         let mut members: Vec<MemberId> = Vec::new();
         match &input.members {
             None => c.fail("members", Reason::Required),
+            Some(list) if list.is_empty() => c.fail("members", Reason::Required),
             Some(list) => {
                 for (i, id) in list.iter().enumerate() {
                     let field = format!("members[{i}]");
@@ -308,11 +288,6 @@ impl Project {
                             }
                         }
                     }
-                }
-                if members.len() == list.len()
-                    && let Some(reason) = group_size_problem(members.len(), self.participants())
-                {
-                    c.fail("members", reason);
                 }
             }
         }
@@ -405,38 +380,16 @@ mod tests {
     }
 
     #[test]
-    fn group_size_rule() {
-        assert_eq!(group_size_problem(4, 10), None);
-        assert_eq!(group_size_problem(5, 10), None);
-        assert_eq!(
-            group_size_problem(6, 10),
-            Some(Reason::GroupTooLarge { size: 6, max: 5 })
-        );
-        assert_eq!(
-            group_size_problem(3, 10),
-            Some(Reason::GroupSmall {
-                size: 3,
-                low: 4,
-                high: 5
-            })
-        );
-        assert_eq!(
-            group_size_problem(1, 1),
-            Some(Reason::GroupTooSmall { min: 2 })
-        );
-        assert!(
-            group_size_problem(1, 1)
-                .unwrap()
-                .to_string()
-                .contains("at least 2")
-        );
+    fn group_size_advice() {
+        assert!(group_size_recommended(4, 10) && group_size_recommended(5, 10));
+        assert!(!group_size_recommended(6, 10) && !group_size_recommended(3, 10));
         // A small workshop of three may work as one group.
-        assert_eq!(group_size_problem(3, 3), None);
-        assert_eq!(group_size_problem(2, 2), None);
+        assert!(group_size_recommended(3, 3) && group_size_recommended(2, 2));
+        assert!(!group_size_recommended(1, 1));
     }
 
     #[test]
-    fn groups_take_four_to_five_participants_once_each() {
+    fn groups_take_participants_once_each_whatever_their_size() {
         let mut p = project(10);
         let people = ids(&p, 10);
         let g = p
@@ -450,13 +403,12 @@ mod tests {
         let e = p
             .add_group(&GroupInput {
                 name: Some("Grupp B".into()),
-                members: Some(people[4..7].to_vec()),
+                members: Some(Vec::new()),
             })
             .unwrap_err();
-        assert_eq!(e.0[0].field, "members");
-        assert!(
-            matches!(e.0[0].reason, Reason::GroupSmall { size: 3, .. }),
-            "{e}"
+        assert_eq!(
+            (e.0[0].field.as_str(), &e.0[0].reason),
+            ("members", &Reason::Required)
         );
 
         let e = p
@@ -491,15 +443,13 @@ mod tests {
         assert_eq!(e.0[0].field, "members[3]");
         assert_eq!(e.0[0].reason, Reason::IsObserver);
 
-        let e = p
-            .add_group(&GroupInput {
+        // Six, over the advice of four to five, sit together all the same.
+        assert!(
+            p.add_group(&GroupInput {
                 name: Some("Grupp E".into()),
                 members: Some(people[4..10].to_vec()),
             })
-            .unwrap_err();
-        assert!(
-            matches!(e.0[0].reason, Reason::GroupTooLarge { max: 5, .. }),
-            "{e}"
+            .is_ok()
         );
     }
 

@@ -186,6 +186,7 @@ research-strategy = Strategy
 research-team = Team and groups
 research-guidance = How to go about it
 research-missing = Still missing
+research-advice = Advice
 research-score = Survey score
 research-answers = answers
 research-carried = Carried over from the previous round

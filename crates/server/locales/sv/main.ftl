@@ -174,6 +174,7 @@ research-strategy = Strategi
 research-team = Team och grupper
 research-guidance = Så går ni till väga
 research-missing = Saknas ännu
+research-advice = Råd
 research-score = Enkätbetyg
 research-answers = svar
 research-carried = Med från förra omgången

@@ -106,7 +106,7 @@ async fn a_refused_page_names_the_range_in_the_readers_language() {
 }
 
 #[tokio::test]
-async fn a_group_too_large_says_its_size_and_the_limit() {
+async fn a_group_of_six_is_kept_and_advised_in_the_readers_language() {
     let app = spawn_app().await;
     let key = app.provider("Kaféet").await;
     app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
@@ -138,10 +138,16 @@ async fn a_group_too_large_says_its_size_and_the_limit() {
     let r = kim
         .post_form(&format!("/research/{id}/forms/group"), "sv", form(&fields))
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = r.text().await.unwrap();
+    // Advice, not a wall: the group is kept, and the board says what the method advises.
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = kim
+        .get(&format!("/research/{id}?step=1"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
-        page.contains("har 6 personer; en grupp har högst 5"),
+        page.contains("Råd: gruppen Alla gäster har 6 personer; 4 till 5 brukar ge"),
         "{page}"
     );
 }

@@ -239,6 +239,8 @@ pub struct StepView {
     pub state: String,
     pub current: bool,
     pub gaps: Vec<String>,
+    /// What the method recommends and the step does not follow.
+    pub advice: Vec<String>,
     pub guidance: String,
     pub tools: Vec<(String, String)>,
 }
@@ -254,6 +256,7 @@ pub fn steps(lang: Lang, p: &Project, today: chrono::NaiveDate) -> Vec<StepView>
             state: s.state.label(lang).to_string(),
             current: s.step == progress.current,
             gaps: s.gaps.iter().map(|g| g.describe(lang)).collect(),
+            advice: s.advice.iter().map(|a| a.describe(lang)).collect(),
             guidance: research::guidance(research::Topic::Step(s.step), lang).to_string(),
             tools: tools_for(s.step)
                 .iter()
