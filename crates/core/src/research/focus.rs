@@ -7,7 +7,7 @@ use super::input::{TEXT_MAX, known_ids, optional_text, optional_word};
 use super::matrix::{Unclassified, classify};
 use super::project::Project;
 use crate::invalid::{Checker, Invalid, Reason};
-use crate::value::Action;
+use crate::value::{Action, Motivation};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -114,6 +114,46 @@ impl Project {
     }
 }
 
+/// Why the chosen focus calls for the extra care the method asks of digital help near
+/// relationships and experiences, where it can intrude.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Care {
+    /// The relationship and experience motivations the focus moment sits in.
+    pub motivations: Vec<Motivation>,
+    /// The planned functions that touch them or were judged intrusive.
+    pub functions: Vec<String>,
+}
+
+impl Project {
+    /// The care the chosen focus calls for, if any: the rule the scan applies to each
+    /// function, applied to the choice as a whole.
+    pub fn focus_care(&self) -> Option<Care> {
+        let focus = self.focus.as_ref()?;
+        let motivations: Vec<Motivation> = self
+            .moment(focus.moment_id)
+            .map(|m| {
+                m.landscape
+                    .motivations
+                    .iter()
+                    .copied()
+                    .filter(|m| matches!(m, Motivation::Relationships | Motivation::Experiences))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let functions: Vec<String> = focus
+            .functions
+            .iter()
+            .filter_map(|f| self.function(*f))
+            .filter(|f| f.needs_care())
+            .map(|f| f.name.clone())
+            .collect();
+        (!motivations.is_empty() || !functions.is_empty()).then_some(Care {
+            motivations,
+            functions,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +245,66 @@ mod tests {
             "{e}"
         );
         assert!(p.focus.is_none());
+    }
+
+    /// The care rule applies to the choice too: a focus on an experience moment, or a
+    /// planned function near relationships, is marked; a quick errand is not.
+    #[test]
+    fn a_focus_near_relationships_or_experiences_asks_for_care() {
+        use crate::research::scan::DigitalFunctionInput;
+        use crate::value::ValueLandscapeInput;
+        let mut p = fixture::empty_project();
+        let errand = moment(&mut p, &[("customer", "dislike"), ("provider", "dislike")]);
+        let focus = |p: &mut Project, m, functions| {
+            p.choose_focus(&FocusInput {
+                moment_id: Some(m),
+                functions: Some(functions),
+                ..Default::default()
+            })
+            .unwrap();
+        };
+        focus(&mut p, errand, Vec::new());
+        assert_eq!(p.focus_care(), None);
+
+        let greeting = p
+            .add_function(&DigitalFunctionInput {
+                name: Some("Hälsning i appen".into()),
+                what: Some("Personalen ser stamgästens namn".into()),
+                phases: Some(vec!["during".into()]),
+                motivations: Some(vec!["relationships".into()]),
+                ..Default::default()
+            })
+            .unwrap();
+        focus(&mut p, errand, vec![greeting]);
+        assert_eq!(
+            p.focus_care(),
+            Some(Care {
+                motivations: Vec::new(),
+                functions: vec!["Hälsning i appen".into()]
+            })
+        );
+
+        let dinner = p
+            .add_moment(&MomentInput {
+                phase: Some("during".into()),
+                title: Some("Middagen".into()),
+                landscape: Some(ValueLandscapeInput {
+                    motivations: Some(vec!["experiences".into(), "goal_fulfilment".into()]),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .unwrap();
+        p.choose_focus(&FocusInput {
+            moment_id: Some(dinner),
+            action: Some("strengthen".into()),
+            reason: Some("Kvällen är det gästerna kommer för".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            p.focus_care().map(|c| c.motivations),
+            Some(vec![Motivation::Experiences])
+        );
     }
 }

@@ -73,7 +73,7 @@ pub use evidence::{EvidenceItem, EvidenceRef};
 pub use evidence_table::EvidenceRow;
 pub use explain::Explain;
 pub use export::{EXPORT_FORMAT, EXPORT_VERSION, ProjectExport};
-pub use focus::{Focus, FocusInput};
+pub use focus::{Care, Focus, FocusInput};
 pub use guidance::{Tool, Topic, guidance, tools_for};
 pub use ids::{
     AttachmentId, FunctionId, GroupId, MemberId, MomentId, ObservationId, ProjectId, QuestionId,

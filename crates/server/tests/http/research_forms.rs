@@ -550,3 +550,69 @@ async fn the_board_says_the_stances_in_words_and_names_each_concept_once() {
         "the list shows when, not a version number"
     );
 }
+
+/// The care rule reaches the choice: a focus on an experience moment asks for care.
+#[tokio::test]
+async fn a_focus_on_an_experience_asks_for_care() {
+    let app = spawn_app().await;
+    let shop = app.provider("Kaféet").await;
+    app.user(&shop, "kim@kafe.example", "hemligt-lösen").await;
+    let mut kim = Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+    let r = kim
+        .post_form(
+            "/research",
+            "sv",
+            form(&[("title", "Kvällarna"), ("members.0.name", "Kim")]),
+        )
+        .await;
+    let board = r.headers()["location"].to_str().unwrap().to_string();
+    kim.post_form(
+        &format!("{board}/forms/moment"),
+        "sv",
+        form(&[
+            ("title", "Middagen"),
+            ("phase", "during"),
+            ("landscape.motivations:list", "experiences"),
+        ]),
+    )
+    .await;
+    let page = kim
+        .get(&format!("{board}?step=4"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("id=\"focus-care\""));
+    let moment = option(&page, "Middagen");
+    for perspective in ["customer", "provider"] {
+        kim.post_form(
+            &format!("{board}/forms/stance"),
+            "sv",
+            form(&[
+                ("_moment", &moment),
+                ("perspective", perspective),
+                ("stance", "like"),
+            ]),
+        )
+        .await;
+    }
+    let r = kim
+        .post_form(
+            &format!("{board}/forms/focus"),
+            "sv",
+            form(&[("moment_id", &moment), ("_was", "null")]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = kim
+        .get(&format!("{board}?step=4"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Varsamhet behövs:") && page.contains("Fokusmomentet rör: upplevelser."),
+        "{page}"
+    );
+}
