@@ -309,6 +309,7 @@ reasons! {
     NoTemplate = "no-template" => "is required: the project has no template";
     FillOne = "fill-one" => "fill in at least one field";
     FocusFirst = "focus-first" => "choose a focus in step 4 before starting the next round";
+    PlanAfterFocus = "plan-after-focus" => "choose a focus in step 4 first: the plan carries it out";
     /// The focus needs an action because the moment has no field in the matrix yet.
     UnclassifiedEmpty = "unclassified-empty" =>
         "is required: the moment is unclassified (no likes or dislikes yet)";

@@ -8,6 +8,7 @@
 use super::evidence::EvidenceRef;
 use super::focus::FocusInput;
 use super::ids::MemberId;
+use super::implementation::{ImplementationInput, TaskInput};
 use super::observation::{ObservationInput, ObservationRoundInput, PlacementInput};
 use super::project::{GroupInput, MemberInput, Project, ProjectInput, Role};
 use super::protocol::{MomentInput, StanceInput};
@@ -349,5 +350,17 @@ pub fn full_project() -> Project {
         ]),
     })
     .expect("reflection");
+    p.decide_implementation(&ImplementationInput {
+        route: Some("join".into()),
+        partnership: Some("together".into()),
+        note: Some("Skåpen som centrumföreningen redan hyr ut".into()),
+    })
+    .expect("implementation");
+    p.add_task(&TaskInput {
+        who: Some("Lena".into()),
+        what: Some("Fråga centrumföreningen om ett skåp vid entrén".into()),
+        when: chrono::NaiveDate::from_ymd_opt(2026, 12, 15),
+    })
+    .expect("task");
     p
 }

@@ -60,6 +60,10 @@ id_type!(
     ReflectionId
 );
 id_type!(
+    /// A task of the implementation plan (step 5).
+    TaskId
+);
+id_type!(
     /// A photo (step 2) or screenshot (step 3) uploaded to a project.
     AttachmentId
 );

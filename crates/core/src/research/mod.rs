@@ -15,6 +15,7 @@
 //!   (step 3): the checks of an uploaded image and its description in the project.
 //! - `protocol`, `matrix`, `focus`: step 4 — moments with likes and dislikes from both
 //!   perspectives, the four-field classification and its layout, the chosen focus.
+//! - `implementation`: step 5 — join or build, alone or together, and who does what by when.
 //! - `reflection`, `strategy`, `render`: step 5 — team reflections, the strategy
 //!   document model (every claim citing evidence), Markdown and HTML.
 //! - `figure`: the four-field matrix laid out as a picture, drawn alike by the PDF
@@ -49,6 +50,7 @@ pub mod file_name;
 pub mod focus;
 pub mod guidance;
 pub mod ids;
+pub mod implementation;
 pub(crate) mod input;
 pub mod lang;
 pub mod matrix;
@@ -77,7 +79,11 @@ pub use focus::{Care, Focus, FocusInput};
 pub use guidance::{Tool, Topic, guidance, tools_for};
 pub use ids::{
     AttachmentId, FunctionId, GroupId, MemberId, MomentId, ObservationId, ProjectId, QuestionId,
-    QuoteId, ReflectionId, RoundId, StanceId, StoryId, StoryMomentId, TemplateId, ValueStatementId,
+    QuoteId, ReflectionId, RoundId, StanceId, StoryId, StoryMomentId, TaskId, TemplateId,
+    ValueStatementId,
+};
+pub use implementation::{
+    Implementation, ImplementationInput, Partnership, Route, Task, TaskInput,
 };
 pub use input::{NAME_MAX, TEXT_MAX};
 pub use matrix::{MatrixLayout, Quadrant, Tally, Unclassified, classify, layout};
@@ -94,7 +100,7 @@ pub use questions::{QuestionCheck, QuestionForm, check_question, is_closed};
 pub use quote::{Quote, QuoteInput};
 pub use reflection::{Reflection, ReflectionInput};
 pub use render::{to_html, to_markdown};
-pub use round::{CarriedFocus, RoundContext};
+pub use round::{CarriedFocus, CarriedTask, RoundContext, TaskCheckInput};
 pub use scan::{DigitalFunction, DigitalFunctionInput};
 pub use story::{
     FollowUpQuestion, QuestionInput, Story, StoryInput, StoryMoment, StoryMomentInput, Valence,

@@ -8,6 +8,7 @@
 use super::attachment::Attachment;
 use super::focus::Focus;
 use super::ids::{GroupId, MemberId, ProjectId};
+use super::implementation::Implementation;
 use super::input::{NAME_MAX, TEXT_MAX, optional_text, optional_word, required_text};
 use super::observation::{Observation, ObservationRound, ProtocolTemplate};
 use super::protocol::Moment;
@@ -88,6 +89,9 @@ pub struct Project {
     pub focus: Option<Focus>,
     /// Step 5.
     pub reflections: Vec<Reflection>,
+    /// How the focus is carried out, and the plan. Absent in projects from before.
+    #[serde(default)]
+    pub implementation: Option<Implementation>,
     /// Photos of observations and screenshots of functions: what the store keeps
     /// under each id. Absent in projects exported before images existed.
     #[serde(default)]
@@ -213,6 +217,7 @@ impl Project {
             moments: Vec::new(),
             focus: None,
             reflections: Vec::new(),
+            implementation: None,
             attachments: Vec::new(),
             quotes: Vec::new(),
         })

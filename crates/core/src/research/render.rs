@@ -266,6 +266,40 @@ pub fn statement_text(s: &Statement, lang: Lang) -> (String, String) {
                 body,
             )
         }
+        Statement::Implementation {
+            route,
+            partnership,
+            note,
+        } => {
+            let mut body = format!("{}, {}.", route.label(lang), partnership.label(lang));
+            if let Some(n) = note {
+                body.push(' ');
+                body.push_str(&sentence(n));
+            }
+            (pick(lang, "Väg", "Route").into(), body)
+        }
+        Statement::CarriedTask {
+            who,
+            what,
+            when,
+            done,
+        } => {
+            let status = match done {
+                Some(true) => pick(lang, "gjort", "done"),
+                Some(false) => pick(lang, "inte gjort", "not done"),
+                None => pick(lang, "inte avstämt ännu", "not checked yet"),
+            };
+            (
+                format!(
+                    "{} {when}",
+                    pick(lang, "Förra omgångens plan,", "Last round's plan,")
+                ),
+                format!("{who}: {} ({status})", sentence(what)),
+            )
+        }
+        Statement::Task { who, what, when } => {
+            (when.to_string(), format!("{who}: {}", sentence(what)))
+        }
         Statement::Reflection { text } => (String::new(), text.clone()),
     }
 }
@@ -607,8 +641,8 @@ mod tests {
     fn empty_sections_say_so() {
         let p = fixture::empty_project();
         let md = to_markdown(&p.strategy(), Lang::Sv);
-        assert_eq!(md.matches("Inget underlag ännu.").count(), 7);
+        assert_eq!(md.matches("Inget underlag ännu.").count(), 8);
         let html = to_html(&p.strategy(), Lang::En);
-        assert_eq!(html.matches("Nothing here yet.").count(), 7);
+        assert_eq!(html.matches("Nothing here yet.").count(), 8);
     }
 }

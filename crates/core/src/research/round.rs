@@ -2,10 +2,11 @@
 //! A new project round starts with the same people and protocols, and step 1
 //! carries the previous round's focus and strategy reflections as its context.
 
-use super::ids::{GroupId, MemberId, ProjectId, TemplateId};
+use super::ids::{GroupId, MemberId, ProjectId, TaskId, TemplateId};
+use super::implementation::Task;
 use super::observation::ProtocolTemplate;
 use super::project::{Group, Member, Project};
-use crate::invalid::{Invalid, Reason};
+use crate::invalid::{Checker, Invalid, Reason};
 use crate::value::{Action, Phase};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,22 @@ pub struct CarriedFocus {
     pub functions: Vec<String>,
 }
 
+/// A task of the previous round's plan, for this round to check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CarriedTask {
+    pub task: Task,
+    /// Whether it was done, once the team has checked; `None` until then.
+    pub done: Option<bool>,
+}
+
+/// A check of a carried task.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskCheckInput {
+    pub task_id: Option<TaskId>,
+    pub done: Option<bool>,
+}
+
 /// What a round inherits from the one before it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RoundContext {
@@ -31,9 +48,38 @@ pub struct RoundContext {
     pub focus: CarriedFocus,
     /// The previous round's strategy reflections, in order.
     pub reflections: Vec<String>,
+    /// The previous round's plan, to be checked task by task. Absent before plans.
+    #[serde(default)]
+    pub tasks: Vec<CarriedTask>,
 }
 
 impl Project {
+    /// Records whether a task of the previous round's plan was done.
+    pub fn check_task(&mut self, input: &TaskCheckInput) -> Result<(), Invalid> {
+        let mut c = Checker::new();
+        let id = c.required("task_id", input.task_id);
+        let done = c.required("done", input.done);
+        c.finish()?;
+        let (Some(id), Some(done)) = (id, done) else {
+            return Err(Invalid::one("task_id", Reason::Required));
+        };
+        let task = self
+            .carried_over
+            .iter_mut()
+            .flat_map(|c| c.tasks.iter_mut())
+            .find(|t| t.task.id == id)
+            .ok_or_else(|| {
+                Invalid::one(
+                    "task_id",
+                    Reason::NotInProject {
+                        what: "task".into(),
+                    },
+                )
+            })?;
+        task.done = Some(done);
+        Ok(())
+    }
+
     /// A new round of this workshop: same provider, title, members, groups and
     /// protocol templates (with fresh ids), empty steps, and the focus and
     /// reflections of this round as context for step 1. Needs a chosen focus.
@@ -67,6 +113,15 @@ impl Project {
                     .collect(),
             },
             reflections: self.reflections.iter().map(|r| r.text.clone()).collect(),
+            tasks: self
+                .implementation
+                .iter()
+                .flat_map(|i| &i.tasks)
+                .map(|t| CarriedTask {
+                    task: t.clone(),
+                    done: None,
+                })
+                .collect(),
         };
         let ids: Vec<(MemberId, MemberId)> = self
             .members
@@ -118,6 +173,7 @@ impl Project {
             moments: Vec::new(),
             focus: None,
             reflections: Vec::new(),
+            implementation: None,
             // Images belong to the observations and functions, which stay behind.
             attachments: Vec::new(),
             // Quotes stay with the round that gathered them.
@@ -173,5 +229,39 @@ mod tests {
             p.next_round(fixture::now()).unwrap_err().0[0].field,
             "focus"
         );
+    }
+
+    /// Step 5 leads somewhere: the next round checks the plan task by task, and its
+    /// strategy says what was done.
+    #[test]
+    fn the_next_round_checks_the_plan() {
+        let done = fixture::full_project();
+        let mut next = done.next_round(Utc::now()).unwrap();
+        let tasks = &next.carried_over.as_ref().unwrap().tasks;
+        assert_eq!(tasks.len(), 1);
+        assert_eq!(tasks[0].done, None);
+        let id = tasks[0].task.id;
+        let md = crate::research::to_markdown(&next.strategy(), crate::lang::Lang::Sv);
+        assert!(md.contains("(inte avstämt ännu)"), "{md}");
+
+        let check = |task_id, done| TaskCheckInput {
+            task_id: Some(task_id),
+            done: Some(done),
+        };
+        next.check_task(&check(id, true)).unwrap();
+        assert_eq!(
+            next.carried_over.as_ref().unwrap().tasks[0].done,
+            Some(true)
+        );
+        let md = crate::research::to_markdown(&next.strategy(), crate::lang::Lang::Sv);
+        assert!(
+            md.contains("Lena: Fråga centrumföreningen om ett skåp vid entrén. (gjort)"),
+            "{md}"
+        );
+        let e = next.check_task(&check(TaskId::new(), false)).unwrap_err();
+        assert_eq!(e.0[0].field, "task_id");
+        let e = next.check_task(&TaskCheckInput::default()).unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["task_id", "done"]);
     }
 }

@@ -9,11 +9,13 @@
 
 use super::evidence::{EvidenceItem, EvidenceRef};
 use super::ids::ProjectId;
+use super::implementation::{Partnership, Route};
 use super::matrix::{Quadrant, Unclassified, classify};
 use super::project::Project;
 use super::protocol::{Moment, Perspective};
 use super::story::Valence;
 use crate::value::{Action, Motivation, Phase};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -27,6 +29,7 @@ labelled_vocabulary!(
         Functions => "functions", "Digitala funktioner", "Digital functions";
         Matrix => "matrix", "Fyrfältsmodellen", "The four-field model";
         Focus => "focus", "Valt fokus och åtgärd", "Chosen focus and action";
+        Implementation => "implementation", "Genomförande", "Implementation";
         Reflections => "reflections", "Teamets reflektioner", "Team reflections";
     }
 );
@@ -44,6 +47,13 @@ pub enum Statement {
     },
     /// One of the previous round's reflections.
     CarriedReflection { text: String },
+    /// A task of the previous round's plan, and whether it was done.
+    CarriedTask {
+        who: String,
+        what: String,
+        when: NaiveDate,
+        done: Option<bool>,
+    },
     /// A moment of a story.
     Experience {
         purchase: String,
@@ -94,6 +104,18 @@ pub enum Statement {
         suggested: Option<Action>,
         reason: Option<String>,
         functions: Vec<String>,
+    },
+    /// How the focus is carried out: join or build, alone or together.
+    Implementation {
+        route: Route,
+        partnership: Partnership,
+        note: Option<String>,
+    },
+    /// A task of the plan.
+    Task {
+        who: String,
+        what: String,
+        when: NaiveDate,
     },
     /// A team reflection.
     Reflection { text: String },
@@ -191,6 +213,17 @@ impl Project {
         claims.extend(ctx.reflections.iter().map(|text| {
             claim(
                 Statement::CarriedReflection { text: text.clone() },
+                from.clone(),
+            )
+        }));
+        claims.extend(ctx.tasks.iter().map(|t| {
+            claim(
+                Statement::CarriedTask {
+                    who: t.task.who.clone(),
+                    what: t.task.what.clone(),
+                    when: t.task.when,
+                    done: t.done,
+                },
                 from.clone(),
             )
         }));
@@ -349,6 +382,38 @@ impl Project {
         )]
     }
 
+    /// The plan rests on the focus it carries out.
+    fn implementation_claims(&self) -> Vec<Claim> {
+        let (Some(plan), Some(m)) = (
+            &self.implementation,
+            self.focus.as_ref().and_then(|f| self.moment(f.moment_id)),
+        ) else {
+            return Vec::new();
+        };
+        let evidence = vec![EvidenceRef::Moment(m.id)];
+        let mut claims = vec![claim(
+            Statement::Implementation {
+                route: plan.route,
+                partnership: plan.partnership,
+                note: plan.note.clone(),
+            },
+            evidence.clone(),
+        )];
+        let mut tasks: Vec<_> = plan.tasks.iter().collect();
+        tasks.sort_by_key(|t| t.when);
+        claims.extend(tasks.into_iter().map(|t| {
+            claim(
+                Statement::Task {
+                    who: t.who.clone(),
+                    what: t.what.clone(),
+                    when: t.when,
+                },
+                evidence.clone(),
+            )
+        }));
+        claims
+    }
+
     fn reflection_claims(&self) -> Vec<Claim> {
         self.reflections
             .iter()
@@ -382,6 +447,7 @@ impl Project {
             (SectionKind::Functions, self.function_claims()),
             (SectionKind::Matrix, self.matrix_claims()),
             (SectionKind::Focus, self.focus_claims()),
+            (SectionKind::Implementation, self.implementation_claims()),
             (SectionKind::Reflections, self.reflection_claims()),
         ] {
             sections.push(Section { kind, claims });
@@ -466,7 +532,8 @@ mod tests {
         let next = p.next_round(fixture::now()).unwrap();
         let doc = next.strategy();
         let ctx = doc.section(SectionKind::Context).unwrap();
-        assert_eq!(ctx.claims.len(), 1 + p.reflections.len());
+        let tasks = p.implementation.as_ref().map_or(0, |i| i.tasks.len());
+        assert_eq!(ctx.claims.len(), 1 + p.reflections.len() + tasks);
         assert_eq!(ctx.claims[0].evidence, [EvidenceRef::PreviousRound(p.id)]);
         assert_eq!(doc.evidence[0].item.summary, p.title);
     }

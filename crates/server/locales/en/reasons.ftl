@@ -147,6 +147,7 @@ reason-in-group = already sits in the group “{ $group }”
 reason-no-template = is required: the project has no protocol yet
 reason-fill-one = fill in at least one field
 reason-focus-first = choose a focus in step 4 before starting the next round
+reason-plan-after-focus = choose a focus in step 4 first: the plan carries it out
 reason-unclassified-empty = is required: the moment has no likes or dislikes yet
 reason-unclassified-one-sided = { $perspective ->
     [provider] is required: nothing from the service provider's side yet

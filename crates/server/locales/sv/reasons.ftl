@@ -147,6 +147,7 @@ reason-in-group = sitter redan i gruppen ”{ $group }”
 reason-no-template = måste fyllas i: projektet har inget protokoll än
 reason-fill-one = fyll i minst ett fält
 reason-focus-first = välj ett fokus i steg 4 innan nästa runda börjar
+reason-plan-after-focus = välj ett fokus i steg 4 först: planen genomför det
 reason-unclassified-empty = måste fyllas i: ögonblicket har inga gillar eller ogillar än
 reason-unclassified-one-sided = { $perspective ->
     [provider] måste fyllas i: inget från tjänsteleverantörens sida än

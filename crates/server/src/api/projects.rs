@@ -14,11 +14,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use motesplats_core::research::{
-    DigitalFunctionInput, FocusInput, FunctionLinkInput, GroupInput, MatrixLayout, MemberInput,
-    MomentId, MomentInput, ObservationId, ObservationInput, ObservationRoundInput, PlacementInput,
-    Progress, Project, ProjectId, ProjectInput, ProtocolTemplateInput, QuestionInput,
-    ReflectionInput, StanceId, StanceInput, StoryId, StoryInput, StoryMomentInput,
-    ValueStatementInput, layout, to_html, to_markdown,
+    DigitalFunctionInput, FocusInput, FunctionLinkInput, GroupInput, ImplementationInput,
+    MatrixLayout, MemberInput, MomentId, MomentInput, ObservationId, ObservationInput,
+    ObservationRoundInput, PlacementInput, Progress, Project, ProjectId, ProjectInput,
+    ProtocolTemplateInput, QuestionInput, ReflectionInput, StanceId, StanceInput, StoryId,
+    StoryInput, StoryMomentInput, TaskCheckInput, TaskInput, ValueStatementInput, layout, to_html,
+    to_markdown,
 };
 use motesplats_core::{Invalid, Lang, ProviderId};
 use motesplats_store::{StoreError, StoredProject};
@@ -51,6 +52,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(record_stance))
         .routes(routes!(link_function))
         .routes(routes!(choose_focus))
+        .routes(routes!(decide_implementation))
+        .routes(routes!(add_task))
+        .routes(routes!(check_task))
         .routes(routes!(add_reflection))
         .routes(routes!(matrix))
         .routes(routes!(strategy))
@@ -371,6 +375,17 @@ change_endpoint!(
 change_endpoint!(
     /// Step 4: choose the focus area and its action.
     choose_focus, put, "/projects/{id}/focus", [], FocusInput, |p, ids, input| p.choose_focus(&input).map(drop));
+change_endpoint!(
+    /// Step 5: how the focus is carried out: join an existing solution or build one,
+    /// alone or together with others in the network.
+    decide_implementation, put, "/projects/{id}/implementation", [], ImplementationInput,
+    |p, ids, input| p.decide_implementation(&input));
+change_endpoint!(
+    /// Step 5: a task of the implementation plan: who does what, by when.
+    add_task, post, "/projects/{id}/tasks", [], TaskInput, |p, ids, input| p.add_task(&input).map(drop));
+change_endpoint!(
+    /// A new round checks the previous round's plan: whether a task was done.
+    check_task, post, "/projects/{id}/carried-tasks", [], TaskCheckInput, |p, ids, input| p.check_task(&input));
 change_endpoint!(
     /// Step 5: a reflection of the team, citing its evidence.
     add_reflection, post, "/projects/{id}/reflections", [], ReflectionInput, |p, ids, input| p.add_reflection(&input).map(drop));

@@ -499,3 +499,123 @@ async fn a_dislike_is_linked_to_a_function_found_later() {
         json!([function])
     );
 }
+
+/// Step 5 leads somewhere: the route and the plan go into the strategy, and the next
+/// round checks the plan task by task.
+#[tokio::test]
+async fn a_plan_goes_into_the_strategy_and_the_next_round_checks_it() {
+    let app = spawn_app().await;
+    let shop = app.provider("Kaféet").await;
+    let created: Value = app
+        .post(
+            &shop,
+            "/projects",
+            json!({"title": "Kvällarna", "members": [{"name": "Lena", "role": "lead"}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["project"]["id"].as_str().unwrap().to_string();
+    // No plan before a focus.
+    let r = app
+        .change(
+            &shop,
+            reqwest::Method::PUT,
+            &format!("/projects/{id}/implementation"),
+            Some(1),
+            json!({"route": "join", "partnership": "together"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let mut version = 1;
+    let mut step = async |method: reqwest::Method, path: String, body: Value| -> Value {
+        let r = app.change(&shop, method, &path, Some(version), body).await;
+        let status = r.status();
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{path}: {v}");
+        version += 1;
+        v
+    };
+    let (post, put) = (reqwest::Method::POST, reqwest::Method::PUT);
+    let v = step(
+        post.clone(),
+        format!("/projects/{id}/moments"),
+        json!({"phase": "before", "title": "Stängt på kvällen"}),
+    )
+    .await;
+    let moment = v["project"]["moments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for perspective in ["customer", "provider"] {
+        step(
+            post.clone(),
+            format!("/projects/{id}/moments/{moment}/stances"),
+            json!({"perspective": perspective, "stance": "dislike"}),
+        )
+        .await;
+    }
+    step(
+        put.clone(),
+        format!("/projects/{id}/focus"),
+        json!({"moment_id": moment}),
+    )
+    .await;
+    step(
+        put,
+        format!("/projects/{id}/implementation"),
+        json!({"route": "join", "partnership": "together", "note": "Centrumets skåp"}),
+    )
+    .await;
+    let v = step(
+        post.clone(),
+        format!("/projects/{id}/tasks"),
+        json!({"who": "Lena", "what": "Ring centrumföreningen", "when": "2027-01-15"}),
+    )
+    .await;
+    assert_eq!(v["project"]["implementation"]["tasks"][0]["who"], "Lena");
+    let md = app
+        .get(&shop, &format!("/projects/{id}/strategy?lang=sv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        md.contains("## Genomförande")
+            && md.contains("ansluta till en befintlig lösning, tillsammans med andra i nätverket.")
+            && md.contains("Lena: Ring centrumföreningen."),
+        "{md}"
+    );
+
+    let r = app
+        .change(
+            &shop,
+            post.clone(),
+            &format!("/projects/{id}/next-round"),
+            None,
+            json!({}),
+        )
+        .await;
+    let next: Value = r.json().await.unwrap();
+    let next_id = next["project"]["id"].as_str().unwrap().to_string();
+    let task = next["project"]["carried_over"]["tasks"][0]["task"]["id"].clone();
+    assert!(task.is_string(), "{next}");
+    let r = app
+        .change(
+            &shop,
+            post,
+            &format!("/projects/{next_id}/carried-tasks"),
+            Some(1),
+            json!({"task_id": task, "done": true}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let md = app
+        .get(&shop, &format!("/projects/{next_id}/strategy?lang=en"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(md.contains("Lena: Ring centrumföreningen. (done)"), "{md}");
+}

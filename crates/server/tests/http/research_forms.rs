@@ -616,3 +616,112 @@ async fn a_focus_on_an_experience_asks_for_care() {
         "{page}"
     );
 }
+
+/// Step 5 on the board: the route and a task, then the next round checks the task.
+#[tokio::test]
+async fn the_plan_is_made_on_the_board_and_checked_in_the_next_round() {
+    let app = spawn_app().await;
+    let shop = app.provider("Kaféet").await;
+    app.user(&shop, "kim@kafe.example", "hemligt-lösen").await;
+    let mut kim = Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+    let r = kim
+        .post_form(
+            "/research",
+            "sv",
+            form(&[("title", "Kvällarna"), ("members.0.name", "Kim")]),
+        )
+        .await;
+    let board = r.headers()["location"].to_str().unwrap().to_string();
+    kim.post_form(
+        &format!("{board}/forms/moment"),
+        "sv",
+        form(&[("title", "Stängt på kvällen"), ("phase", "before")]),
+    )
+    .await;
+    let page = kim
+        .get(&format!("{board}?step=4"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let moment = option(&page, "Stängt på kvällen");
+    for perspective in ["customer", "provider"] {
+        kim.post_form(
+            &format!("{board}/forms/stance"),
+            "sv",
+            form(&[
+                ("_moment", &moment),
+                ("perspective", perspective),
+                ("stance", "dislike"),
+            ]),
+        )
+        .await;
+    }
+    kim.post_form(
+        &format!("{board}/forms/focus"),
+        "sv",
+        form(&[("moment_id", &moment), ("_was", "null")]),
+    )
+    .await;
+    for (name, fields) in [
+        (
+            "implementation",
+            vec![("route", "build"), ("partnership", "alone")],
+        ),
+        (
+            "task",
+            vec![
+                ("who", "Kim"),
+                ("what", "Beställ skåpet"),
+                ("when", "2027-02-01"),
+            ],
+        ),
+    ] {
+        let r = kim
+            .post_form(&format!("{board}/forms/{name}"), "sv", form(&fields))
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{name}");
+    }
+    let page = kim
+        .get(&format!("{board}?step=5"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<strong>bygga en egen lösning</strong>, på egen hand")
+            && page.contains("<td>Beställ skåpet</td>"),
+        "{page}"
+    );
+
+    let r = kim
+        .post_form(&format!("{board}/forms/next-round"), "sv", form(&[]))
+        .await;
+    let next = r.headers()["location"].to_str().unwrap().to_string();
+    let next = next.split(['?', '#']).next().unwrap().to_string();
+    let page = kim.get(&next, "sv").await.text().await.unwrap();
+    assert!(
+        page.contains("Förra omgångens plan: blev det gjort?"),
+        "{page}"
+    );
+    let task = page
+        .split("name=\"task_id\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let r = kim
+        .post_form(
+            &format!("{next}/forms/check-task"),
+            "sv",
+            form(&[("task_id", &task), ("done:bool", "false")]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = kim.get(&next, "sv").await.text().await.unwrap();
+    assert!(
+        page.contains("<strong class=\"task-status\">Inte gjort</strong>"),
+        "{page}"
+    );
+}

@@ -208,6 +208,9 @@ fn apply(p: &mut Project, sent: &Sent, image: Option<&Attachment>) -> Result<(),
             }
             p.choose_focus(&input(&v)?).map(drop)?
         }
+        "implementation" => p.decide_implementation(&input(&v)?)?,
+        "task" => p.add_task(&input(&v)?).map(drop)?,
+        "check-task" => p.check_task(&input(&v)?)?,
         "reflection" => {
             evidence_refs(&mut v)?;
             p.add_reflection(&input(&v)?).map(drop)?
@@ -375,6 +378,7 @@ pub async fn submit(
 fn place(form: &str) -> (u8, &'static str) {
     match form {
         "member" | "group" => (1, "team"),
+        "check-task" => (1, "carried"),
         "story" | "story-moment" | "question" | "value-statement" => (1, "step-1"),
         "template" | "round" | "observation" | "placement" => (2, "step-2"),
         "function" => (3, "step-3"),
