@@ -268,6 +268,7 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
             ("reactions", "Suckar och tittar på klockan"),
         ]),
         photos: None,
+        echoes: None,
     })?;
     let kiosk = p.add_observation(&ObservationInput {
         round_id: Some(week),
@@ -283,6 +284,7 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
             ("digital", "Beställningskiosk, kortbetalning"),
         ]),
         photos: None,
+        echoes: None,
     })?;
     let menu = p.add_observation(&ObservationInput {
         round_id: Some(week),
@@ -295,6 +297,7 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
             ("digital", "Kaféets app, menysidan"),
         ]),
         photos: None,
+        echoes: None,
     })?;
     for (id, phase, valence) in [
         (pickup, "during", "negative"),

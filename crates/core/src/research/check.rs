@@ -74,6 +74,9 @@ impl Project {
         for (i, q) in self.quotes.iter().enumerate() {
             add(format!("quotes[{i}].id"), q.id.0);
         }
+        for (i, q) in self.presentation_questions.iter().enumerate() {
+            add(format!("presentation_questions[{i}].id"), q.id.0);
+        }
         ids
     }
 
@@ -257,6 +260,27 @@ impl Project {
                 }
                 check_text(c, &format!("{at}.answers[{j}].text"), &a.text, TEXT_MAX);
             }
+            for (j, m) in o.echoes.iter().enumerate() {
+                if self.story_moment(*m).is_none() {
+                    c.fail(
+                        format!("{at}.echoes[{j}]"),
+                        Reason::NotInProject {
+                            what: "story moment".into(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_presentation_questions(&self, c: &mut Checker) {
+        for (i, q) in self.presentation_questions.iter().enumerate() {
+            let at = format!("presentation_questions[{i}]");
+            if let Some(reason) = self.presentation_problem(q.about) {
+                c.fail(format!("{at}.about"), reason);
+            }
+            check_text(c, &format!("{at}.text"), &q.text, NAME_MAX);
+            check_optional(c, &format!("{at}.answer"), &q.answer, TEXT_MAX);
         }
     }
 
@@ -411,6 +435,7 @@ impl Project {
         self.check_observations(&mut c);
         self.check_scan_and_protocols(&mut c);
         self.check_attachments(&mut c);
+        self.check_presentation_questions(&mut c);
         for (i, q) in self.quotes.iter().enumerate() {
             for (field, reason) in q.problems() {
                 c.fail(format!("quotes[{i}].{field}"), reason);

@@ -180,6 +180,7 @@ pub fn full_project() -> Project {
                 ("time".to_string(), "Lördag 13.30".to_string()),
             ])),
             photos: None,
+            echoes: None,
         })
         .expect("observation");
     let phone = p
@@ -195,6 +196,7 @@ pub fn full_project() -> Project {
                 ("digital".to_string(), "Mobil, söker på kartan".to_string()),
             ])),
             photos: None,
+            echoes: None,
         })
         .expect("observation");
     for (id, phase, valence) in [(queue, "during", "negative"), (phone, "before", "negative")] {

@@ -28,6 +28,10 @@ id_type!(
     QuestionId
 );
 id_type!(
+    /// A question asked in a presentation round of steps 2–4.
+    PresentationQuestionId
+);
+id_type!(
     /// A value statement tied to a story moment.
     ValueStatementId
 );

@@ -8,6 +8,8 @@
 //! - `story`, `questions`: step 1 — stories of a purchase as moments before, during
 //!   and after; follow-up questions checked for open or closed form; value statements.
 //! - `observation`: step 2 — protocol templates, observation rounds, the journey board.
+//! - `presentation`: the presentation rounds of steps 2–4 — questions and answers
+//!   about an observation, a function or a moment, checked like step 1's questions.
 //! - `scan`: step 3 — the catalogue of digital functions.
 //! - `quote`: coded quotes from open survey answers (see `crate::coding`), brought
 //!   in as evidence in the customers' own words.
@@ -55,6 +57,7 @@ pub(crate) mod input;
 pub mod lang;
 pub mod matrix;
 pub mod observation;
+pub mod presentation;
 pub mod progress;
 pub mod project;
 pub mod protocol;
@@ -78,9 +81,9 @@ pub use export::{EXPORT_FORMAT, EXPORT_VERSION, ProjectExport};
 pub use focus::{Care, Focus, FocusInput};
 pub use guidance::{Tool, Topic, guidance, tools_for};
 pub use ids::{
-    AttachmentId, FunctionId, GroupId, MemberId, MomentId, ObservationId, ProjectId, QuestionId,
-    QuoteId, ReflectionId, RoundId, StanceId, StoryId, StoryMomentId, TaskId, TemplateId,
-    ValueStatementId,
+    AttachmentId, FunctionId, GroupId, MemberId, MomentId, ObservationId, PresentationQuestionId,
+    ProjectId, QuestionId, QuoteId, ReflectionId, RoundId, StanceId, StoryId, StoryMomentId,
+    TaskId, TemplateId, ValueStatementId,
 };
 pub use implementation::{
     Implementation, ImplementationInput, Partnership, Route, Task, TaskInput,
@@ -88,9 +91,11 @@ pub use implementation::{
 pub use input::{NAME_MAX, TEXT_MAX};
 pub use matrix::{MatrixLayout, Quadrant, Tally, Unclassified, classify, layout};
 pub use observation::{
-    Answer, Observation, ObservationInput, ObservationRound, ObservationRoundInput, Placement,
-    PlacementInput, ProtocolField, ProtocolFieldInput, ProtocolTemplate, ProtocolTemplateInput,
+    Answer, EchoInput, Observation, ObservationInput, ObservationRound, ObservationRoundInput,
+    Placement, PlacementInput, ProtocolField, ProtocolFieldInput, ProtocolTemplate,
+    ProtocolTemplateInput,
 };
+pub use presentation::{PresentationQuestion, PresentationQuestionInput, presented_in};
 pub use progress::{Advice, Gap, Progress, Step, StepProgress, StepState};
 pub use project::{Group, GroupInput, Member, MemberInput, Project, ProjectInput, Role};
 pub use protocol::{

@@ -3,7 +3,7 @@
 //! observations that the team later places on the shared journey board (before,
 //! during or after) and marks as value-creating or irritating.
 
-use super::ids::{AttachmentId, MemberId, ObservationId, RoundId, TemplateId};
+use super::ids::{AttachmentId, MemberId, ObservationId, RoundId, StoryMomentId, TemplateId};
 use super::input::{NAME_MAX, TEXT_MAX, landscape, required_text, required_word};
 use super::project::Project;
 use super::story::Valence;
@@ -177,6 +177,10 @@ pub struct Observation {
     /// Photos taken while observing: ids of the project's attachments.
     #[serde(default)]
     pub photos: Vec<AttachmentId>,
+    /// Story moments of step 1 that this observation echoes: what the team told
+    /// about themselves, seen again in customers.
+    #[serde(default)]
+    pub echoes: Vec<StoryMomentId>,
 }
 
 impl Observation {
@@ -230,6 +234,16 @@ pub struct ObservationInput {
     pub answers: Option<BTreeMap<String, String>>,
     /// Photos uploaded to the project beforehand (`POST .../attachments`), in order.
     pub photos: Option<Vec<AttachmentId>>,
+    /// Story moments of step 1 that the observation echoes; more may be linked later.
+    pub echoes: Option<Vec<StoryMomentId>>,
+}
+
+/// A story moment an observation echoes, linked after the observation was recorded
+/// (often when the observer presents it).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EchoInput {
+    pub story_moment_id: Option<StoryMomentId>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
@@ -511,6 +525,13 @@ impl Project {
             |id| self.attachment(id).is_some(),
             "image",
         );
+        let echoes = super::input::known_ids(
+            &mut c,
+            "echoes",
+            input.echoes.as_deref().unwrap_or_default(),
+            |id| self.story_moment(id).is_some(),
+            "story moment",
+        );
         c.finish()?;
         let (Some(round), Some(observer), Some(observed_on)) = (round, observer, observed_on)
         else {
@@ -526,8 +547,40 @@ impl Project {
             answers,
             placement: None,
             photos,
+            echoes,
         });
         Ok(id)
+    }
+
+    /// Links an observation to a story moment it echoes; linking twice keeps one link.
+    pub fn link_echo(&mut self, id: ObservationId, input: &EchoInput) -> Result<(), Invalid> {
+        let moment = input
+            .story_moment_id
+            .ok_or_else(|| Invalid::one("story_moment_id", Reason::Required))?;
+        if self.story_moment(moment).is_none() {
+            return Err(Invalid::one(
+                "story_moment_id",
+                Reason::NotInProject {
+                    what: "story moment".into(),
+                },
+            ));
+        }
+        let o = self
+            .observations
+            .iter_mut()
+            .find(|o| o.id == id)
+            .ok_or_else(|| {
+                Invalid::one(
+                    "observation_id",
+                    Reason::NotInProject {
+                        what: "observation".into(),
+                    },
+                )
+            })?;
+        if !o.echoes.contains(&moment) {
+            o.echoes.push(moment);
+        }
+        Ok(())
     }
 
     /// Places an observation on the journey board (again, if it was placed before).
@@ -684,6 +737,7 @@ mod tests {
                 observed_on: Some("2026-03-16".into()),
                 answers: answers(&[("situation", "Kö vid kassan"), ("smell", "kaffe")]),
                 photos: None,
+                echoes: None,
             })
             .unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
@@ -700,6 +754,7 @@ mod tests {
                     ("who", " "),
                 ]),
                 photos: None,
+                echoes: None,
             })
             .unwrap();
         let o = p.observation(id).unwrap();
@@ -725,5 +780,54 @@ mod tests {
             .unwrap();
         assert_eq!(board_mark(placed.valence, Lang::En), "irritating");
         assert_eq!(p.journey_board()[&Phase::During].len(), 1);
+    }
+
+    #[test]
+    fn observations_echo_story_moments_from_the_start_or_later() {
+        let mut p = fixture::full_project();
+        let round = p.observation_rounds[0].id;
+        let observer = p.observation_rounds[0].observers[0];
+        let day = p.observation_rounds[0].starts_on.to_string();
+        let told = p.stories[0].moments[0].id;
+        let also = p.stories[1].moments[0].id;
+        let e = p
+            .add_observation(&ObservationInput {
+                round_id: Some(round),
+                observer: Some(observer),
+                observed_on: Some(day.clone()),
+                answers: answers(&[("situation", "Kund läser öppettiderna på dörren")]),
+                photos: None,
+                echoes: Some(vec![told, StoryMomentId::new()]),
+            })
+            .unwrap_err();
+        assert_eq!(e.0[0].field, "echoes[1]");
+
+        let id = p
+            .add_observation(&ObservationInput {
+                round_id: Some(round),
+                observer: Some(observer),
+                observed_on: Some(day),
+                answers: answers(&[("situation", "Kund läser öppettiderna på dörren")]),
+                photos: None,
+                echoes: Some(vec![told]),
+            })
+            .unwrap();
+        let link = |m| EchoInput {
+            story_moment_id: Some(m),
+        };
+        p.link_echo(id, &link(also)).unwrap();
+        p.link_echo(id, &link(told)).unwrap();
+        assert_eq!(p.observation(id).unwrap().echoes, [told, also]);
+
+        let e = p.link_echo(id, &link(StoryMomentId::new())).unwrap_err();
+        assert_eq!(e.0[0].field, "story_moment_id");
+        let e = p.link_echo(ObservationId::new(), &link(told)).unwrap_err();
+        assert_eq!(e.0[0].field, "observation_id");
+        assert!(p.check().is_ok());
+
+        let at = p.observations.iter().position(|o| o.id == id).unwrap();
+        p.observations[at].echoes.push(StoryMomentId::new());
+        let e = p.check().unwrap_err();
+        assert_eq!(e.0[0].field, format!("observations[{at}].echoes[2]"), "{e}");
     }
 }

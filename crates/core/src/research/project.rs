@@ -11,6 +11,7 @@ use super::ids::{GroupId, MemberId, ProjectId};
 use super::implementation::Implementation;
 use super::input::{NAME_MAX, TEXT_MAX, optional_text, optional_word, required_text};
 use super::observation::{Observation, ObservationRound, ProtocolTemplate};
+use super::presentation::PresentationQuestion;
 use super::protocol::Moment;
 use super::quote::Quote;
 use super::reflection::Reflection;
@@ -100,6 +101,10 @@ pub struct Project {
     /// words). Absent in projects exported before quotes existed.
     #[serde(default)]
     pub quotes: Vec<Quote>,
+    /// Questions and answers from the presentation rounds of steps 2–4. Absent in
+    /// projects stored before they were kept.
+    #[serde(default)]
+    pub presentation_questions: Vec<PresentationQuestion>,
 }
 
 /// A project as a client sends it.
@@ -220,6 +225,7 @@ impl Project {
             implementation: None,
             attachments: Vec::new(),
             quotes: Vec::new(),
+            presentation_questions: Vec::new(),
         })
     }
 

@@ -176,8 +176,9 @@ impl Project {
             implementation: None,
             // Images belong to the observations and functions, which stay behind.
             attachments: Vec::new(),
-            // Quotes stay with the round that gathered them.
+            // Quotes and presentation questions stay with the round that gathered them.
             quotes: Vec::new(),
+            presentation_questions: Vec::new(),
         })
     }
 }

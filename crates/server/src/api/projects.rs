@@ -14,12 +14,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use motesplats_core::research::{
-    DigitalFunctionInput, FocusInput, FunctionLinkInput, GroupInput, ImplementationInput,
-    MatrixLayout, MemberInput, MomentId, MomentInput, ObservationId, ObservationInput,
-    ObservationRoundInput, PlacementInput, Progress, Project, ProjectId, ProjectInput,
-    ProtocolTemplateInput, QuestionInput, ReflectionInput, StanceId, StanceInput, StoryId,
-    StoryInput, StoryMomentInput, TaskCheckInput, TaskInput, ValueStatementInput, layout, to_html,
-    to_markdown,
+    DigitalFunctionInput, EchoInput, FocusInput, FunctionLinkInput, GroupInput,
+    ImplementationInput, MatrixLayout, MemberInput, MomentId, MomentInput, ObservationId,
+    ObservationInput, ObservationRoundInput, PlacementInput, PresentationQuestionInput, Progress,
+    Project, ProjectId, ProjectInput, ProtocolTemplateInput, QuestionInput, ReflectionInput,
+    StanceId, StanceInput, StoryId, StoryInput, StoryMomentInput, TaskCheckInput, TaskInput,
+    ValueStatementInput, layout, to_html, to_markdown,
 };
 use motesplats_core::{Invalid, Lang, ProviderId};
 use motesplats_store::{StoreError, StoredProject};
@@ -47,6 +47,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_observation_round))
         .routes(routes!(add_observation))
         .routes(routes!(place_observation))
+        .routes(routes!(link_echo))
+        .routes(routes!(add_presentation_question))
         .routes(routes!(add_function))
         .routes(routes!(add_moment))
         .routes(routes!(record_stance))
@@ -357,6 +359,15 @@ change_endpoint!(
     /// Step 2: place an observation on the journey board, value-creating or irritating.
     place_observation, put, "/projects/{id}/observations/{observation}/placement", ["observation"], PlacementInput,
     |p, ids, input| p.place_observation(nth::<ObservationId>(&ids, 1, "observation")?, &input).map(drop));
+change_endpoint!(
+    /// Step 2: link an observation to a story moment of step 1 that it echoes.
+    link_echo, post, "/projects/{id}/observations/{observation}/echoes", ["observation"], EchoInput,
+    |p, ids, input| p.link_echo(nth::<ObservationId>(&ids, 1, "observation")?, &input));
+change_endpoint!(
+    /// Steps 2–4: a question, and its answer, from a presentation round about an
+    /// observation, a function or a moment; closed questions get an open rewrite.
+    add_presentation_question, post, "/projects/{id}/presentation-questions", [], PresentationQuestionInput,
+    |p, ids, input| p.add_presentation_question(&input).map(drop));
 change_endpoint!(
     /// Step 3: a digital function found in the scan.
     add_function, post, "/projects/{id}/functions", [], DigitalFunctionInput, |p, ids, input| p.add_function(&input).map(drop));

@@ -619,3 +619,108 @@ async fn a_plan_goes_into_the_strategy_and_the_next_round_checks_it() {
         .unwrap();
     assert!(md.contains("Lena: Ring centrumföreningen. (done)"), "{md}");
 }
+
+/// A presentation round: an observation is linked to the story moment it echoes,
+/// and the questions asked about it are kept with their open/closed check.
+#[tokio::test]
+async fn the_presentation_rounds_keep_questions_and_echoes() {
+    let app = spawn_app().await;
+    let shop = app.provider("Kaféet").await;
+    let created: Value = app
+        .post(
+            &shop,
+            "/projects",
+            json!({"title": "Kaféet", "members": [{"name": "Lena", "role": "lead"}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["project"]["id"].as_str().unwrap().to_string();
+    let lena = created["project"]["members"][0]["id"].clone();
+    let mut version = 1;
+    let mut step = async |path: String, body: Value| -> reqwest::Response {
+        let r = app
+            .change(&shop, reqwest::Method::POST, &path, Some(version), body)
+            .await;
+        if r.status() == StatusCode::OK {
+            version += 1;
+        }
+        r
+    };
+    let v: Value = step(
+        format!("/projects/{id}/stories"),
+        json!({"teller": lena, "purchase": "En kaffe",
+               "moments": [{"phase": "during", "text": "Lång kö", "valence": "negative"}]}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let told = v["project"]["stories"][0]["moments"][0]["id"].clone();
+    let v: Value = step(
+        format!("/projects/{id}/observation-rounds"),
+        json!({"name": "Vecka 11", "observers": [lena],
+               "starts_on": "2026-03-09", "ends_on": "2026-03-15"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let round = v["project"]["observation_rounds"][0]["id"].clone();
+    let v: Value = step(
+        format!("/projects/{id}/observations"),
+        json!({"round_id": round, "observer": lena, "observed_on": "2026-03-10",
+               "answers": {"situation": "Kunden lämnar kön"}}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let observation = v["project"]["observations"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let echoes = format!("/projects/{id}/observations/{observation}/echoes");
+    let r = step(
+        echoes.clone(),
+        json!({"story_moment_id": uuid::Uuid::now_v7()}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(
+        problem["errors"][0]["field"], "story_moment_id",
+        "{problem}"
+    );
+    let r = step(echoes, json!({"story_moment_id": told})).await;
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["project"]["observations"][0]["echoes"], json!([told]));
+
+    let questions = format!("/projects/{id}/presentation-questions");
+    let r = step(
+        questions.clone(),
+        json!({"about": {"kind": "story_moment", "id": told}, "text": "Vad hände sen?"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "about", "{problem}");
+    let r = step(
+        questions,
+        json!({"about": {"kind": "observation", "id": observation},
+               "text": "Var kön lång?", "answer": "Sju personer."}),
+    )
+    .await;
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let q = &v["project"]["presentation_questions"][0];
+    assert_eq!(q["about"]["id"], observation.as_str());
+    assert_eq!(q["form"], "closed");
+    assert!(q["suggestion"].is_string(), "{q}");
+    assert_eq!(q["answer"], "Sju personer.");
+}

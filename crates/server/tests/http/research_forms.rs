@@ -725,3 +725,68 @@ async fn the_plan_is_made_on_the_board_and_checked_in_the_next_round() {
         "{page}"
     );
 }
+
+/// Step 4's presentation round: a question about a moment is kept with its answer
+/// and marked closed with a rewrite; one about nothing comes back refused.
+#[tokio::test]
+async fn the_presentation_round_keeps_questions_marked_open_or_closed() {
+    let app = spawn_app().await;
+    let shop = app.provider("Kaféet").await;
+    app.user(&shop, "kim@kafe.example", "hemligt-lösen").await;
+    let mut kim = Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+    let r = kim
+        .post_form(
+            "/research",
+            "sv",
+            form(&[("title", "Kvällarna"), ("members.0.name", "Kim")]),
+        )
+        .await;
+    let board = r.headers()["location"].to_str().unwrap().to_string();
+    kim.post_form(
+        &format!("{board}/forms/moment"),
+        "sv",
+        form(&[("title", "Middagen"), ("phase", "during")]),
+    )
+    .await;
+    let page = kim
+        .get(&format!("{board}?step=4"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Frågor och svar från redovisningen"),
+        "{page}"
+    );
+    let about = option(&page, "Moment: Middagen");
+    let questions = format!("{board}/forms/moment-question");
+    let r = kim
+        .post_form(&questions, "sv", form(&[("text", "Vad hände sen?")]))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = kim
+        .post_form(
+            &questions,
+            "sv",
+            form(&[
+                ("about", &about),
+                ("text", "Var det trevligt?"),
+                ("answer", "Ja, men kallt."),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = kim
+        .get(&format!("{board}?step=4"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Var det trevligt?")
+            && page.contains("sluten fråga")
+            && page.contains("Ja, men kallt."),
+        "{page}"
+    );
+}

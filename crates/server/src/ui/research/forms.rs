@@ -116,6 +116,20 @@ fn chosen<T: FromStr>(sent: &Sent, name: &str) -> Result<T, Invalid> {
         .map_err(|_| Invalid::one(name, Reason::NamesNothing))
 }
 
+/// What a presentation question is about, chosen as a `kind:id` key, as the API's
+/// `{"kind", "id"}` object.
+fn about_ref(v: &mut Value) -> Result<(), Invalid> {
+    let Some(key) = v.get("about") else {
+        return Ok(());
+    };
+    let r = key
+        .as_str()
+        .and_then(EvidenceRef::from_key)
+        .ok_or_else(|| Invalid::one("about", Reason::NamesNothing))?;
+    v["about"] = json!(r);
+    Ok(())
+}
+
 /// Evidence chosen as `kind:id` keys, as the API's `{"kind", "id"}` objects.
 fn evidence_refs(v: &mut Value) -> Result<(), Invalid> {
     let Some(Value::Array(keys)) = v.get_mut("evidence") else {
@@ -193,6 +207,7 @@ fn apply(p: &mut Project, sent: &Sent, image: Option<&Attachment>) -> Result<(),
             }
             p.place_observation(id, &input(&v)?).map(drop)?
         }
+        "echo" => p.link_echo(chosen::<ObservationId>(sent, "_observation")?, &input(&v)?)?,
         "function" => p.add_function(&input(&v)?).map(drop)?,
         "moment" => {
             evidence_refs(&mut v)?;
@@ -214,6 +229,10 @@ fn apply(p: &mut Project, sent: &Sent, image: Option<&Attachment>) -> Result<(),
         "reflection" => {
             evidence_refs(&mut v)?;
             p.add_reflection(&input(&v)?).map(drop)?
+        }
+        "observation-question" | "function-question" | "moment-question" => {
+            about_ref(&mut v)?;
+            p.add_presentation_question(&input(&v)?).map(drop)?
         }
         _ => return Err(Refusal::Unknown),
     }
@@ -380,9 +399,13 @@ fn place(form: &str) -> (u8, &'static str) {
         "member" | "group" => (1, "team"),
         "check-task" => (1, "carried"),
         "story" | "story-moment" | "question" | "value-statement" => (1, "step-1"),
-        "template" | "round" | "observation" | "placement" => (2, "step-2"),
+        "template" | "round" | "observation" | "placement" | "echo" => (2, "step-2"),
+        // One form per presentation round, so a refused one comes back in its step.
+        "observation-question" => (2, "presentation-2"),
         "function" => (3, "step-3"),
+        "function-question" => (3, "presentation-3"),
         "moment" | "stance" | "focus" => (4, "step-4"),
+        "moment-question" => (4, "presentation-4"),
         "link-function" => (4, "open-work"),
         _ => (5, "step-5"),
     }

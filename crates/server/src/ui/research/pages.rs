@@ -8,7 +8,7 @@ use super::board::{Choices, Lane, PHASES, StepView, View, ViewQuery, choices, la
 use crate::api::catalogue::CatalogueEntry;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::forms::{FormView, Refused};
+use crate::ui::forms::{FormView, Opt, Refused};
 use crate::ui::i18n::Lang;
 use crate::ui::i18n::Messages;
 use crate::ui::session::SignedIn;
@@ -147,6 +147,38 @@ impl BoardPage {
         self.project.resolve(*r).map_or_else(String::new, |i| {
             format!("{}: {}", r.kind_label(self.l), i.summary)
         })
+    }
+
+    /// "winter jacket: Long queue": a story moment an observation echoes.
+    fn story_moment(&self, id: &research::StoryMomentId) -> String {
+        self.project
+            .story_moment(*id)
+            .map_or_else(String::new, |(s, m)| format!("{}: {}", s.purchase, m.text))
+    }
+
+    /// The questions of step `number`'s presentation round.
+    fn presentation_questions(&self, number: &u8) -> Vec<&research::PresentationQuestion> {
+        research::Step::ALL
+            .iter()
+            .find(|s| s.number() == *number)
+            .map(|s| self.project.presentation_questions_in(*s).collect())
+            .unwrap_or_default()
+    }
+
+    /// What step `number`'s presentation round can be about, as evidence keys.
+    fn presentable(&self, number: u8) -> Vec<Opt> {
+        self.project
+            .gathered_evidence()
+            .into_iter()
+            .chain(
+                self.project
+                    .moments
+                    .iter()
+                    .map(|m| research::EvidenceRef::Moment(m.id)),
+            )
+            .filter(|r| research::presented_in(*r).map(research::Step::number) == Some(number))
+            .map(|r| Opt::new(r.key(), self.evidence(&r)))
+            .collect()
     }
 }
 
