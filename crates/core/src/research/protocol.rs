@@ -6,7 +6,8 @@
 use super::evidence::EvidenceRef;
 use super::ids::{FunctionId, MemberId, MomentId, StanceId};
 use super::input::{
-    NAME_MAX, TEXT_MAX, known_ids, landscape, optional_text, required_text, required_word,
+    NAME_MAX, TEXT_MAX, known_ids, landscape, optional_text, optional_word, required_text,
+    required_word,
 };
 use super::project::Project;
 use super::scan::DigitalFunction;
@@ -20,6 +21,16 @@ labelled_vocabulary!(
     Perspective {
         Customer => "customer", "kund", "customer";
         Provider => "provider", "tjänsteleverantör", "provider";
+    }
+);
+
+labelled_vocabulary!(
+    /// Where a like or dislike comes from, as the team fills in its protocols.
+    StanceSource {
+        OwnExperience => "own_experience", "egen erfarenhet", "own experience";
+        OtherProviders => "other_providers", "andra verksamheter", "other providers";
+        Observations => "observations", "fynd från observationerna", "findings from the observations";
+        AskedCustomers => "asked_customers", "frågade kunder", "customers asked";
     }
 );
 
@@ -40,6 +51,9 @@ pub struct StanceRecord {
     pub stance: Stance,
     pub reason: Option<String>,
     pub recorded_by: Option<MemberId>,
+    /// Where it comes from. Absent in protocols from before sources were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<StanceSource>,
     /// Functions that could turn this dislike into a like, or strengthen this like.
     pub functions: Vec<FunctionId>,
 }
@@ -96,6 +110,8 @@ pub struct StanceInput {
     pub stance: Option<String>,
     pub reason: Option<String>,
     pub recorded_by: Option<MemberId>,
+    /// `own_experience`, `other_providers`, `observations` or `asked_customers`.
+    pub source: Option<String>,
     pub functions: Option<Vec<FunctionId>>,
 }
 
@@ -170,6 +186,12 @@ impl Project {
         );
         let stance = required_word(&mut c, "stance", input.stance.as_deref(), Stance::parse);
         let reason = optional_text(&mut c, "reason", input.reason.as_deref(), TEXT_MAX);
+        let source = optional_word(
+            &mut c,
+            "source",
+            input.source.as_deref(),
+            StanceSource::parse,
+        );
         if let Some(m) = input.recorded_by
             && self.member(m).is_none()
         {
@@ -210,6 +232,7 @@ impl Project {
             stance,
             reason,
             recorded_by: input.recorded_by,
+            source,
             functions,
         });
         Ok(id)
@@ -386,5 +409,30 @@ mod tests {
             .unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["perspective", "stance", "functions[0]"]);
+
+        // Each entry may say where it comes from.
+        let s = p
+            .record_stance(
+                m,
+                &StanceInput {
+                    source: Some("asked_customers".into()),
+                    ..StanceInput::of("customer", "dislike", "Kön är för lång")
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            p.stance(s).unwrap().1.source,
+            Some(StanceSource::AskedCustomers)
+        );
+        let e = p
+            .record_stance(
+                m,
+                &StanceInput {
+                    source: Some("hearsay".into()),
+                    ..StanceInput::of("customer", "dislike", "Kön")
+                },
+            )
+            .unwrap_err();
+        assert_eq!(e.0[0].field, "source");
     }
 }

@@ -274,6 +274,7 @@ f-reason = Why
 f-recorded-by = Recorded by
 f-remedies = Digital functions that could turn it around
 f-meanings = What do these words mean?
+f-source = Source
 f-decide-implementation = How will you carry out the focus?
 f-route = Route
 f-partnership = With whom

@@ -262,6 +262,7 @@ f-reason = Varför
 f-recorded-by = Infört av
 f-remedies = Digitala funktioner som kan vända det
 f-meanings = Vad betyder orden?
+f-source = Källa
 f-decide-implementation = Hur genomför ni fokuset?
 f-route = Väg
 f-partnership = Med vilka

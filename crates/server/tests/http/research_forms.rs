@@ -468,6 +468,7 @@ async fn the_board_says_the_stances_in_words_and_names_each_concept_once() {
                     ("perspective", perspective),
                     ("stance", stance),
                     ("recorded_by", &lead),
+                    ("source", "asked_customers"),
                 ]),
             )
             .await;
@@ -501,6 +502,11 @@ async fn the_board_says_the_stances_in_words_and_names_each_concept_once() {
         assert!(step.contains(&escaped), "{meant}");
     }
     assert!(step.contains("<summary>Vad betyder orden?</summary>"));
+    // Each entry says where it comes from and who wrote it down.
+    assert!(
+        step.contains("(frågade kunder, Lena)"),
+        "the source of each like or dislike"
+    );
     assert!(step.contains("id=\"form-stance\"") && !step.contains("id=\"form-story\""));
     assert!(!step.contains("id=\"journey-board\"") && !step.contains("id=\"four-field\""));
     let matrix = lena

@@ -7,8 +7,8 @@ use crate::ui::i18n::Lang;
 use crate::ui::i18n::Messages;
 use motesplats_core::reason::List;
 use motesplats_core::research::{
-    self, EvidenceRef, Explain, Partnership, Perspective, Project, Role, Route, Tally, Valence,
-    tools_for,
+    self, EvidenceRef, Explain, Partnership, Perspective, Project, Role, Route, StanceSource,
+    Tally, Valence, tools_for,
 };
 use motesplats_core::{
     Action, DigitalAspect, Invalid, Label, Motivation, Phase, Reason, Setting, Stance,
@@ -281,6 +281,7 @@ pub struct Choices {
     pub stances: Vec<Opt>,
     pub actions: Vec<Opt>,
     pub routes: Vec<Opt>,
+    pub sources: Vec<Opt>,
     pub partnerships: Vec<Opt>,
     pub settings: Vec<Opt>,
     pub motivations: Vec<Opt>,
@@ -314,6 +315,7 @@ pub fn choices(lang: Lang, p: &Project) -> Choices {
         stances: opts(Stance::ALL, Stance::as_str, lang),
         actions: explained(Action::ALL, Action::as_str, lang),
         routes: opts(Route::ALL, Route::as_str, lang),
+        sources: opts(StanceSource::ALL, StanceSource::as_str, lang),
         partnerships: opts(Partnership::ALL, Partnership::as_str, lang),
         settings: explained(Setting::ALL, Setting::as_str, lang),
         motivations: explained(Motivation::ALL, Motivation::as_str, lang),
