@@ -30,6 +30,21 @@ impl App {
     }
 }
 
+/// A new project led by Lena, at version 1: its id.
+async fn a_project(app: &App, key: &str, title: &str) -> String {
+    let created: Value = app
+        .post(
+            key,
+            "/projects",
+            json!({"title": title, "members": [{"name": "Lena", "role": "lead"}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    created["project"]["id"].as_str().unwrap().to_string()
+}
+
 #[tokio::test]
 async fn a_team_works_through_the_steps_and_edits_never_overwrite_each_other() {
     let app = spawn_app().await;
@@ -422,17 +437,7 @@ async fn the_evidence_downloads_as_csv_for_its_owner_only() {
 async fn a_dislike_is_linked_to_a_function_found_later() {
     let app = spawn_app().await;
     let shop = app.provider("Kaféet").await;
-    let created: Value = app
-        .post(
-            &shop,
-            "/projects",
-            json!({"title": "Kaféet", "members": [{"name": "Lena", "role": "lead"}]}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = created["project"]["id"].as_str().unwrap().to_string();
+    let id = a_project(&app, &shop, "Kaféet").await;
     let mut version = 1;
     let mut step = async |path: String, body: Value| -> reqwest::Response {
         let r = app
@@ -506,17 +511,7 @@ async fn a_dislike_is_linked_to_a_function_found_later() {
 async fn a_plan_goes_into_the_strategy_and_the_next_round_checks_it() {
     let app = spawn_app().await;
     let shop = app.provider("Kaféet").await;
-    let created: Value = app
-        .post(
-            &shop,
-            "/projects",
-            json!({"title": "Kvällarna", "members": [{"name": "Lena", "role": "lead"}]}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = created["project"]["id"].as_str().unwrap().to_string();
+    let id = a_project(&app, &shop, "Kvällarna").await;
     // No plan before a focus.
     let r = app
         .change(

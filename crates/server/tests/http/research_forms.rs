@@ -4,8 +4,8 @@
 //! not silently overwritten; another provider cannot post to the project.
 
 use super::attachments::TINY_PNG;
-use super::spawn_app;
 use super::ui::Browser;
+use super::{App, spawn_app};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
@@ -14,6 +14,58 @@ fn form(fields: &[(&str, &str)]) -> Form {
     fields.iter().fold(Form::new(), |f, (name, value)| {
         f.text(name.to_string(), value.to_string())
     })
+}
+
+/// Kim, signed in, on the board of a new project with one moment in step 4: the
+/// board's path and the moment's id.
+async fn a_board_with_a_moment(app: &App, moment: &[(&str, &str)]) -> (Browser, String, String) {
+    let shop = app.provider("Kaféet").await;
+    app.user(&shop, "kim@kafe.example", "hemligt-lösen").await;
+    let mut kim = Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+    let r = kim
+        .post_form(
+            "/research",
+            "sv",
+            form(&[("title", "Kvällarna"), ("members.0.name", "Kim")]),
+        )
+        .await;
+    let board = r.headers()["location"].to_str().unwrap().to_string();
+    kim.post_form(&format!("{board}/forms/moment"), "sv", form(moment))
+        .await;
+    let page = kim
+        .get(&format!("{board}?step=4"), "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let title = moment.iter().find(|(k, _)| *k == "title").unwrap().1;
+    let id = option(&page, title);
+    (kim, board, id)
+}
+
+/// Both perspectives take `stance` on the moment, and the team chooses it as its focus.
+async fn focus_on(kim: &mut Browser, board: &str, moment: &str, stance: &str) {
+    for perspective in ["customer", "provider"] {
+        kim.post_form(
+            &format!("{board}/forms/stance"),
+            "sv",
+            form(&[
+                ("_moment", moment),
+                ("perspective", perspective),
+                ("stance", stance),
+            ]),
+        )
+        .await;
+    }
+    let r = kim
+        .post_form(
+            &format!("{board}/forms/focus"),
+            "sv",
+            form(&[("moment_id", moment), ("_was", "null")]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
 
 /// The value of the first `<option>` whose label starts with `label`.
@@ -561,26 +613,13 @@ async fn the_board_says_the_stances_in_words_and_names_each_concept_once() {
 #[tokio::test]
 async fn a_focus_on_an_experience_asks_for_care() {
     let app = spawn_app().await;
-    let shop = app.provider("Kaféet").await;
-    app.user(&shop, "kim@kafe.example", "hemligt-lösen").await;
-    let mut kim = Browser::new(&app.base);
-    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
-    let r = kim
-        .post_form(
-            "/research",
-            "sv",
-            form(&[("title", "Kvällarna"), ("members.0.name", "Kim")]),
-        )
-        .await;
-    let board = r.headers()["location"].to_str().unwrap().to_string();
-    kim.post_form(
-        &format!("{board}/forms/moment"),
-        "sv",
-        form(&[
+    let (mut kim, board, moment) = a_board_with_a_moment(
+        &app,
+        &[
             ("title", "Middagen"),
             ("phase", "during"),
             ("landscape.motivations:list", "experiences"),
-        ]),
+        ],
     )
     .await;
     let page = kim
@@ -590,27 +629,7 @@ async fn a_focus_on_an_experience_asks_for_care() {
         .await
         .unwrap();
     assert!(!page.contains("id=\"focus-care\""));
-    let moment = option(&page, "Middagen");
-    for perspective in ["customer", "provider"] {
-        kim.post_form(
-            &format!("{board}/forms/stance"),
-            "sv",
-            form(&[
-                ("_moment", &moment),
-                ("perspective", perspective),
-                ("stance", "like"),
-            ]),
-        )
-        .await;
-    }
-    let r = kim
-        .post_form(
-            &format!("{board}/forms/focus"),
-            "sv",
-            form(&[("moment_id", &moment), ("_was", "null")]),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    focus_on(&mut kim, &board, &moment, "like").await;
     let page = kim
         .get(&format!("{board}?step=4"), "sv")
         .await
@@ -627,49 +646,9 @@ async fn a_focus_on_an_experience_asks_for_care() {
 #[tokio::test]
 async fn the_plan_is_made_on_the_board_and_checked_in_the_next_round() {
     let app = spawn_app().await;
-    let shop = app.provider("Kaféet").await;
-    app.user(&shop, "kim@kafe.example", "hemligt-lösen").await;
-    let mut kim = Browser::new(&app.base);
-    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
-    let r = kim
-        .post_form(
-            "/research",
-            "sv",
-            form(&[("title", "Kvällarna"), ("members.0.name", "Kim")]),
-        )
-        .await;
-    let board = r.headers()["location"].to_str().unwrap().to_string();
-    kim.post_form(
-        &format!("{board}/forms/moment"),
-        "sv",
-        form(&[("title", "Stängt på kvällen"), ("phase", "before")]),
-    )
-    .await;
-    let page = kim
-        .get(&format!("{board}?step=4"), "sv")
-        .await
-        .text()
-        .await
-        .unwrap();
-    let moment = option(&page, "Stängt på kvällen");
-    for perspective in ["customer", "provider"] {
-        kim.post_form(
-            &format!("{board}/forms/stance"),
-            "sv",
-            form(&[
-                ("_moment", &moment),
-                ("perspective", perspective),
-                ("stance", "dislike"),
-            ]),
-        )
-        .await;
-    }
-    kim.post_form(
-        &format!("{board}/forms/focus"),
-        "sv",
-        form(&[("moment_id", &moment), ("_was", "null")]),
-    )
-    .await;
+    let (mut kim, board, moment) =
+        a_board_with_a_moment(&app, &[("title", "Stängt på kvällen"), ("phase", "before")]).await;
+    focus_on(&mut kim, &board, &moment, "dislike").await;
     for (name, fields) in [
         (
             "implementation",
@@ -737,24 +716,8 @@ async fn the_plan_is_made_on_the_board_and_checked_in_the_next_round() {
 #[tokio::test]
 async fn the_presentation_round_keeps_questions_marked_open_or_closed() {
     let app = spawn_app().await;
-    let shop = app.provider("Kaféet").await;
-    app.user(&shop, "kim@kafe.example", "hemligt-lösen").await;
-    let mut kim = Browser::new(&app.base);
-    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
-    let r = kim
-        .post_form(
-            "/research",
-            "sv",
-            form(&[("title", "Kvällarna"), ("members.0.name", "Kim")]),
-        )
-        .await;
-    let board = r.headers()["location"].to_str().unwrap().to_string();
-    kim.post_form(
-        &format!("{board}/forms/moment"),
-        "sv",
-        form(&[("title", "Middagen"), ("phase", "during")]),
-    )
-    .await;
+    let (mut kim, board, _) =
+        a_board_with_a_moment(&app, &[("title", "Middagen"), ("phase", "during")]).await;
     let page = kim
         .get(&format!("{board}?step=4"), "sv")
         .await
