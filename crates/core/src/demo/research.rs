@@ -9,9 +9,10 @@
 use crate::ids::ProviderId;
 use crate::invalid::{Invalid, Reason};
 use crate::research::{
-    DigitalFunctionInput, EvidenceRef, FocusInput, GroupInput, MemberId, MemberInput, MomentInput,
-    ObservationInput, ObservationRoundInput, PlacementInput, Project, ProjectInput, QuestionInput,
-    ReflectionInput, StanceInput, StoryInput, StoryMomentInput, ValueStatementInput, classify,
+    DigitalFunctionInput, EvidenceRef, FocusInput, GroupInput, MemberId, MemberInput, MergeInput,
+    MomentInput, ObservationInput, ObservationRoundInput, PlacementInput, Project, ProjectInput,
+    QuestionInput, ReflectionInput, StanceInput, StoryInput, StoryMomentInput, ValueStatementInput,
+    classify,
 };
 use crate::value::Action;
 use chrono::{DateTime, Duration, Utc};
@@ -368,33 +369,59 @@ fn walk(provider: ProviderId, anchor: DateTime<Utc>) -> Result<Project, Invalid>
         ]),
         landscape: None,
     })?;
+    // The protocols of these two moments were written person by person, then merged.
+    let wrote = |p: &mut Project, moment, by, source: &str, entry: StanceInput| {
+        let id = p.write_entry(&StanceInput {
+            recorded_by: Some(by),
+            source: Some(source.into()),
+            ..entry
+        })?;
+        p.merge_entry(
+            id,
+            &MergeInput {
+                moment_id: Some(moment),
+            },
+        )
+    };
     let mut waited = StanceInput::of("customer", "dislike", "Jag har redan betalat men får vänta");
     waited.functions = Some(vec![pickup_shelf]);
-    p.record_stance(app_queue, &waited)?;
-    p.record_stance(
+    wrote(&mut p, app_queue, sara, "asked_customers", waited)?;
+    wrote(
+        &mut p,
         app_queue,
-        &StanceInput::of(
+        amira,
+        "observations",
+        StanceInput::of(
             "customer",
             "dislike",
             "Ingen vet vilken beställning som är min",
         ),
     )?;
-    p.record_stance(
+    wrote(
+        &mut p,
         app_queue,
-        &StanceInput::of("provider", "like", "Appen tar trycket från kassan"),
+        maja,
+        "own_experience",
+        StanceInput::of("provider", "like", "Appen tar trycket från kassan"),
     )?;
     let refill = p.add_moment(&MomentInput {
         phase: Some("during".into()),
         title: Some("Påfyllning av kaffe".into()),
         ..Default::default()
     })?;
-    p.record_stance(
+    wrote(
+        &mut p,
         refill,
-        &StanceInput::of("customer", "dislike", "Att behöva köa igen för en påtår"),
+        jonas,
+        "own_experience",
+        StanceInput::of("customer", "dislike", "Att behöva köa igen för en påtår"),
     )?;
-    p.record_stance(
+    wrote(
+        &mut p,
         refill,
-        &StanceInput::of("provider", "dislike", "Påtåren stoppar kön vid lunch"),
+        elin,
+        "other_providers",
+        StanceInput::of("provider", "dislike", "Påtåren stoppar kön vid lunch"),
     )?;
     let kiosk_moment = p.add_moment(&MomentInput {
         phase: Some("during".into()),

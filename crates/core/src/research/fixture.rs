@@ -266,6 +266,7 @@ pub fn full_project() -> Project {
         "Butiken var stängd när jag äntligen hade tid",
     );
     closed.functions = Some(vec![around_the_clock]);
+    closed.source = Some("asked_customers".into());
     p.record_stance(outside_hours, &closed).expect("stance");
     for s in [
         StanceInput::of(

@@ -99,7 +99,8 @@ pub use presentation::{PresentationQuestion, PresentationQuestionInput, presente
 pub use progress::{Advice, Gap, Progress, Step, StepProgress, StepState};
 pub use project::{Group, GroupInput, Member, MemberInput, Project, ProjectInput, Role};
 pub use protocol::{
-    FunctionLinkInput, Moment, MomentInput, Perspective, StanceInput, StanceRecord, StanceSource,
+    FunctionLinkInput, MemberProtocol, MergeInput, Moment, MomentInput, Perspective, StanceInput,
+    StanceRecord, StanceSource,
 };
 pub use questions::{QuestionCheck, QuestionForm, check_question, is_closed};
 pub use quote::{Quote, QuoteInput};

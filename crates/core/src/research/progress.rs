@@ -181,6 +181,8 @@ pub enum Advice {
     },
     /// Counted from the observations made, not from the rounds' plans.
     FewObservers { observed: usize, recommended: usize },
+    /// Entries of the members' own protocols not yet brought to a moment.
+    EntriesWaiting { count: usize },
 }
 
 impl Advice {
@@ -215,6 +217,12 @@ impl Advice {
             } => {
                 format!("{observed} person has observed; at least {recommended} see more than one")
             }
+            Advice::EntriesWaiting { count } if sv => format!(
+                "rader i protokollen som väntar på att föras till ett ögonblick: {count}; de räknas först när de förts dit"
+            ),
+            Advice::EntriesWaiting { count } => format!(
+                "protocol entries waiting to be brought to a moment: {count}; they count only once brought there"
+            ),
         }
     }
 }
@@ -381,11 +389,15 @@ impl Project {
         if self.focus.is_none() {
             gaps.push(Gap::NoFocus);
         }
+        let waiting = self.protocol_entries.len();
         StepProgress {
             step: Step::Protocols,
-            state: state(!self.moments.is_empty(), &gaps),
+            state: state(!self.moments.is_empty() || waiting > 0, &gaps),
             gaps,
-            advice: Vec::new(),
+            advice: (waiting > 0)
+                .then_some(Advice::EntriesWaiting { count: waiting })
+                .into_iter()
+                .collect(),
         }
     }
 

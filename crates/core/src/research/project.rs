@@ -12,7 +12,7 @@ use super::implementation::Implementation;
 use super::input::{NAME_MAX, TEXT_MAX, optional_text, optional_word, required_text};
 use super::observation::{Observation, ObservationRound, ProtocolTemplate};
 use super::presentation::PresentationQuestion;
-use super::protocol::Moment;
+use super::protocol::{Moment, StanceRecord};
 use super::quote::Quote;
 use super::reflection::Reflection;
 use super::round::RoundContext;
@@ -87,6 +87,10 @@ pub struct Project {
     pub functions: Vec<DigitalFunction>,
     /// Step 4: moments with their likes and dislikes, and the chosen focus.
     pub moments: Vec<Moment>,
+    /// Step 4: likes and dislikes as members wrote them in their own protocols, not
+    /// yet merged into a moment. Absent in projects stored before they were kept.
+    #[serde(default)]
+    pub protocol_entries: Vec<StanceRecord>,
     pub focus: Option<Focus>,
     /// Step 5.
     pub reflections: Vec<Reflection>,
@@ -220,6 +224,7 @@ impl Project {
             observations: Vec::new(),
             functions: Vec::new(),
             moments: Vec::new(),
+            protocol_entries: Vec::new(),
             focus: None,
             reflections: Vec::new(),
             implementation: None,

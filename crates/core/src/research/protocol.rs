@@ -123,6 +123,33 @@ pub struct FunctionLinkInput {
     pub function_id: Option<FunctionId>,
 }
 
+/// The moment an entry of a member's protocol is merged into.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeInput {
+    pub moment_id: Option<MomentId>,
+}
+
+/// One member's like/dislike protocol: what they wrote, each entry with the moment
+/// it was merged into, or none while it waits.
+#[derive(Debug)]
+pub struct MemberProtocol<'a> {
+    pub member: MemberId,
+    pub entries: Vec<(Option<&'a Moment>, &'a StanceRecord)>,
+}
+
+impl MemberProtocol<'_> {
+    /// The entries of one side's protocol (the customer's or the provider's).
+    pub fn side(
+        &self,
+        perspective: Perspective,
+    ) -> impl Iterator<Item = &(Option<&Moment>, &StanceRecord)> {
+        self.entries
+            .iter()
+            .filter(move |(_, s)| s.perspective == perspective)
+    }
+}
+
 impl Project {
     pub fn moment(&self, id: MomentId) -> Option<&Moment> {
         self.moments.iter().find(|m| m.id == id)
@@ -171,12 +198,96 @@ impl Project {
         Ok(id)
     }
 
-    /// Records a like or dislike from a protocol.
+    /// Records a like or dislike from a protocol straight onto a moment.
     pub fn record_stance(
         &mut self,
         moment: MomentId,
         input: &StanceInput,
     ) -> Result<StanceId, Invalid> {
+        let record = self.checked_stance(input)?;
+        let id = record.id;
+        let at = self.moment_index(moment)?;
+        self.moments[at].stances.push(record);
+        Ok(id)
+    }
+
+    /// Writes a like or dislike into one member's own protocol, before the team
+    /// merges the protocols into moments.
+    pub fn write_entry(&mut self, input: &StanceInput) -> Result<StanceId, Invalid> {
+        if input.recorded_by.is_none() {
+            return Err(Invalid::one("recorded_by", Reason::Required));
+        }
+        let record = self.checked_stance(input)?;
+        let id = record.id;
+        self.protocol_entries.push(record);
+        Ok(id)
+    }
+
+    /// Merges an entry of a member's protocol into a moment of the journey: it keeps
+    /// its id, author and source, and from then on counts like any stance there.
+    pub fn merge_entry(&mut self, entry: StanceId, input: &MergeInput) -> Result<(), Invalid> {
+        let moment = input
+            .moment_id
+            .ok_or_else(|| Invalid::one("moment_id", Reason::Required))?;
+        let to = self.moment_index(moment)?;
+        let at = self
+            .protocol_entries
+            .iter()
+            .position(|s| s.id == entry)
+            .ok_or_else(|| {
+                Invalid::one(
+                    "entry_id",
+                    Reason::NotInProject {
+                        what: "protocol entry".into(),
+                    },
+                )
+            })?;
+        let record = self.protocol_entries.remove(at);
+        self.moments[to].stances.push(record);
+        Ok(())
+    }
+
+    /// Each member's protocol as they filled it in: their entries, the merged ones
+    /// with the moment they went to. Members who wrote nothing are left out.
+    pub fn protocols(&self) -> Vec<MemberProtocol<'_>> {
+        let placed = self
+            .moments
+            .iter()
+            .flat_map(|m| m.stances.iter().map(move |s| (Some(m), s)));
+        let waiting = self.protocol_entries.iter().map(|s| (None, s));
+        let all: Vec<_> = waiting.chain(placed).collect();
+        self.members
+            .iter()
+            .filter_map(|member| {
+                let entries: Vec<_> = all
+                    .iter()
+                    .filter(|(_, s)| s.recorded_by == Some(member.id))
+                    .copied()
+                    .collect();
+                (!entries.is_empty()).then_some(MemberProtocol {
+                    member: member.id,
+                    entries,
+                })
+            })
+            .collect()
+    }
+
+    fn moment_index(&self, moment: MomentId) -> Result<usize, Invalid> {
+        self.moments
+            .iter()
+            .position(|m| m.id == moment)
+            .ok_or_else(|| {
+                Invalid::one(
+                    "moment_id",
+                    Reason::NotInProject {
+                        what: "moment".into(),
+                    },
+                )
+            })
+    }
+
+    /// A like or dislike checked against the project, not yet kept anywhere.
+    fn checked_stance(&self, input: &StanceInput) -> Result<StanceRecord, Invalid> {
         let mut c = Checker::new();
         let perspective = required_word(
             &mut c,
@@ -213,29 +324,15 @@ impl Project {
         let (Some(perspective), Some(stance)) = (perspective, stance) else {
             return Err(Invalid::one("", Reason::Required));
         };
-        let m = self
-            .moments
-            .iter_mut()
-            .find(|m| m.id == moment)
-            .ok_or_else(|| {
-                Invalid::one(
-                    "moment_id",
-                    Reason::NotInProject {
-                        what: "moment".into(),
-                    },
-                )
-            })?;
-        let id = StanceId::new();
-        m.stances.push(StanceRecord {
-            id,
+        Ok(StanceRecord {
+            id: StanceId::new(),
             perspective,
             stance,
             reason,
             recorded_by: input.recorded_by,
             source,
             functions,
-        });
-        Ok(id)
+        })
     }
 
     /// Links a function from the digital scan to a stance: for a dislike, a function
@@ -311,6 +408,7 @@ impl StanceInput {
 mod tests {
     use super::*;
     use crate::research::fixture;
+    use crate::research::progress::{Advice, Step};
     use crate::research::scan::DigitalFunctionInput;
 
     /// The protocols are filled in first; a function found later in the scan is linked
@@ -434,5 +532,104 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(e.0[0].field, "source");
+    }
+
+    /// Each member fills in their own protocols first; the team then merges the
+    /// entries into moments, and each keeps its author and source on the way.
+    #[test]
+    fn protocols_are_written_per_person_and_merged_into_moments() {
+        let mut p = fixture::empty_project();
+        let (lena, ahmed) = (p.members[0].id, p.members[1].id);
+        let entry = |by, perspective, stance, reason, source: &str| StanceInput {
+            recorded_by: Some(by),
+            source: Some(source.into()),
+            ..StanceInput::of(perspective, stance, reason)
+        };
+        let queue = p
+            .write_entry(&entry(
+                lena,
+                "provider",
+                "dislike",
+                "Kunder lämnar kön",
+                "own_experience",
+            ))
+            .unwrap();
+        p.write_entry(&entry(
+            lena,
+            "customer",
+            "like",
+            "Personalen minns vad jag köpte sist",
+            "asked_customers",
+        ))
+        .unwrap();
+        let closed = p
+            .write_entry(&entry(
+                ahmed,
+                "customer",
+                "dislike",
+                "Stängt när jag har tid",
+                "observations",
+            ))
+            .unwrap();
+        // An entry in someone's protocol says whose it is.
+        let e = p
+            .write_entry(&StanceInput::of("customer", "like", "Utan namn"))
+            .unwrap_err();
+        assert_eq!(e.0[0].field, "recorded_by");
+
+        let mine = |p: &Project, m| {
+            p.protocols()
+                .into_iter()
+                .find(|pr| pr.member == m)
+                .map(|pr| {
+                    pr.entries
+                        .iter()
+                        .map(|(mo, s)| (mo.map(|mo| mo.title.clone()), s.perspective))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(p.protocols().len(), 2, "only members who wrote something");
+        let advice = |p: &Project| {
+            let progress = p.progress(fixture::today());
+            progress.step(Step::Protocols).unwrap().advice.clone()
+        };
+        assert_eq!(advice(&p), [Advice::EntriesWaiting { count: 3 }]);
+        assert_eq!(
+            mine(&p, lena),
+            [(None, Perspective::Provider), (None, Perspective::Customer)]
+        );
+
+        let checkout = p
+            .add_moment(&MomentInput {
+                phase: Some("during".into()),
+                title: Some("Kön i kassan".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        let merge = |m| MergeInput { moment_id: Some(m) };
+        p.merge_entry(queue, &merge(checkout)).unwrap();
+        assert_eq!(
+            mine(&p, lena),
+            [
+                (None, Perspective::Customer),
+                (Some("Kön i kassan".into()), Perspective::Provider)
+            ]
+        );
+        let (m, s) = p.stance(queue).unwrap();
+        assert_eq!((m.id, s.recorded_by), (checkout, Some(lena)));
+        assert_eq!(s.source, Some(StanceSource::OwnExperience));
+        assert_eq!(m.stances_of(Perspective::Provider).count(), 1);
+
+        // Merged once is merged: the entry is no longer waiting.
+        let e = p.merge_entry(queue, &merge(checkout)).unwrap_err();
+        assert_eq!(e.0[0].field, "entry_id");
+        // A moment that is not there leaves the entry waiting.
+        let e = p.merge_entry(closed, &merge(MomentId::new())).unwrap_err();
+        assert_eq!(e.0[0].field, "moment_id");
+        let e = p.merge_entry(closed, &MergeInput::default()).unwrap_err();
+        assert_eq!(e.0[0].reason, Reason::Required);
+        assert_eq!(p.protocol_entries.len(), 2);
+        assert_eq!(advice(&p), [Advice::EntriesWaiting { count: 2 }]);
     }
 }

@@ -207,13 +207,18 @@ pub fn statement_text(s: &Statement, lang: Lang) -> (String, String) {
             moment,
             perspective,
             reason,
+            source,
             functions,
         } => {
-            let mut body = format!(
-                "{} ({})",
-                pick(lang, "Ogillas", "Disliked"),
-                perspective.label(lang)
-            );
+            let whose = perspective.label(lang);
+            let mut body = match source {
+                Some(so) => format!(
+                    "{} ({whose}, {})",
+                    pick(lang, "Ogillas", "Disliked"),
+                    so.label(lang)
+                ),
+                None => format!("{} ({whose})", pick(lang, "Ogillas", "Disliked")),
+            };
             match reason {
                 Some(r) => {
                     body.push_str(": ");
@@ -535,6 +540,16 @@ mod tests {
         assert!(line.contains(&format!(" ”{source}” (")), "{line}");
         assert!(en.contains(&format!("“{source}”")), "{en}");
         assert!(!sv.contains('"') && !sv.contains("->"));
+        // A remedied dislike says where it came from when its protocol did.
+        assert!(
+            sv.contains("Ogillas (kund, frågade kunder): Butiken var stängd"),
+            "{sv}"
+        );
+        assert!(
+            en.contains("Disliked (customer, customers asked): "),
+            "{en}"
+        );
+        assert!(sv.contains("Ogillas (kund): Jag tappar lusten"), "{sv}");
     }
 
     #[test]

@@ -171,6 +171,7 @@ impl Project {
             observations: Vec::new(),
             functions: Vec::new(),
             moments: Vec::new(),
+            protocol_entries: Vec::new(),
             focus: None,
             reflections: Vec::new(),
             implementation: None,

@@ -12,7 +12,7 @@ use super::ids::ProjectId;
 use super::implementation::{Partnership, Route};
 use super::matrix::{Quadrant, Unclassified, classify};
 use super::project::Project;
-use super::protocol::{Moment, Perspective};
+use super::protocol::{Moment, Perspective, StanceSource};
 use super::story::Valence;
 use crate::value::{Action, Motivation, Phase};
 use chrono::NaiveDate;
@@ -94,6 +94,9 @@ pub enum Statement {
         moment: String,
         perspective: Perspective,
         reason: Option<String>,
+        /// Where the dislike came from, when the protocol said.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<StanceSource>,
         functions: Vec<String>,
     },
     /// The chosen focus and action.
@@ -340,6 +343,7 @@ impl Project {
                         moment: m.title.clone(),
                         perspective: s.perspective,
                         reason: s.reason.clone(),
+                        source: s.source,
                         functions: functions.iter().map(|f| f.name.clone()).collect(),
                     },
                     evidence,

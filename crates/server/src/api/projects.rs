@@ -15,11 +15,11 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use motesplats_core::research::{
     DigitalFunctionInput, EchoInput, FocusInput, FunctionLinkInput, GroupInput,
-    ImplementationInput, MatrixLayout, MemberInput, MomentId, MomentInput, ObservationId,
-    ObservationInput, ObservationRoundInput, PlacementInput, PresentationQuestionInput, Progress,
-    Project, ProjectId, ProjectInput, ProtocolTemplateInput, QuestionInput, ReflectionInput,
-    StanceId, StanceInput, StoryId, StoryInput, StoryMomentInput, TaskCheckInput, TaskInput,
-    ValueStatementInput, layout, to_html, to_markdown,
+    ImplementationInput, MatrixLayout, MemberInput, MergeInput, MomentId, MomentInput,
+    ObservationId, ObservationInput, ObservationRoundInput, PlacementInput,
+    PresentationQuestionInput, Progress, Project, ProjectId, ProjectInput, ProtocolTemplateInput,
+    QuestionInput, ReflectionInput, StanceId, StanceInput, StoryId, StoryInput, StoryMomentInput,
+    TaskCheckInput, TaskInput, ValueStatementInput, layout, to_html, to_markdown,
 };
 use motesplats_core::{Invalid, Lang, ProviderId};
 use motesplats_store::{StoreError, StoredProject};
@@ -52,6 +52,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_function))
         .routes(routes!(add_moment))
         .routes(routes!(record_stance))
+        .routes(routes!(write_entry))
+        .routes(routes!(merge_entry))
         .routes(routes!(link_function))
         .routes(routes!(choose_focus))
         .routes(routes!(decide_implementation))
@@ -378,6 +380,15 @@ change_endpoint!(
     /// Step 4: a like or dislike from the customer's or the provider's perspective.
     record_stance, post, "/projects/{id}/moments/{moment}/stances", ["moment"], StanceInput,
     |p, ids, input| p.record_stance(nth::<MomentId>(&ids, 1, "moment")?, &input).map(drop));
+change_endpoint!(
+    /// Step 4: a like or dislike in one member's own protocol (`recorded_by` is
+    /// required), written before the team merges the protocols into moments.
+    write_entry, post, "/projects/{id}/protocol-entries", [], StanceInput,
+    |p, ids, input| p.write_entry(&input).map(drop));
+change_endpoint!(
+    /// Step 4: merge an entry of a member's protocol into a moment of the journey.
+    merge_entry, post, "/projects/{id}/protocol-entries/{stance}/moment", ["stance"], MergeInput,
+    |p, ids, input| p.merge_entry(nth::<StanceId>(&ids, 1, "stance")?, &input));
 change_endpoint!(
     /// Step 4: link a function from the digital scan to a like or dislike recorded
     /// earlier (the protocols come first, the scan is matched to them afterwards).

@@ -505,6 +505,70 @@ async fn a_dislike_is_linked_to_a_function_found_later() {
     );
 }
 
+/// Each member writes their own protocol before there are moments; the team merges
+/// the entries into moments afterwards, and each keeps its author and source.
+#[tokio::test]
+async fn protocols_are_written_per_person_then_merged_into_moments() {
+    let app = spawn_app().await;
+    let shop = app.provider("Kaféet").await;
+    let id = a_project(&app, &shop, "Kaféet").await;
+    let mut version = 1;
+    let mut step = async |path: String, body: Value| -> (StatusCode, Value) {
+        let r = app
+            .change(&shop, reqwest::Method::POST, &path, Some(version), body)
+            .await;
+        if r.status() == StatusCode::OK {
+            version += 1;
+        }
+        (r.status(), r.json().await.unwrap())
+    };
+    let v = app.get(&shop, &format!("/projects/{id}")).await;
+    let v: Value = v.json().await.unwrap();
+    let lena = v["project"]["members"][0]["id"].clone();
+    let entries = format!("/projects/{id}/protocol-entries");
+    let (status, problem) = step(
+        entries.clone(),
+        json!({"perspective": "provider", "stance": "dislike", "reason": "Kunder lämnar kön"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "recorded_by", "{problem}");
+    let (status, v) = step(
+        entries,
+        json!({"perspective": "provider", "stance": "dislike", "reason": "Kunder lämnar kön",
+               "recorded_by": lena, "source": "other_providers"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let entry = v["project"]["protocol_entries"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, v) = step(
+        format!("/projects/{id}/moments"),
+        json!({"phase": "during", "title": "Kön i kassan"}),
+    )
+    .await;
+    let moment = v["project"]["moments"][0]["id"].clone();
+
+    let merge = format!("/projects/{id}/protocol-entries/{entry}/moment");
+    let (status, problem) = step(merge.clone(), json!({})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "moment_id", "{problem}");
+    let (status, v) = step(merge.clone(), json!({"moment_id": moment})).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["project"]["protocol_entries"], json!([]));
+    let merged = &v["project"]["moments"][0]["stances"][0];
+    assert_eq!(
+        (&merged["id"], &merged["recorded_by"], &merged["source"]),
+        (&json!(entry), &lena, &json!("other_providers"))
+    );
+    // Merged once: a second merge names nothing waiting.
+    let (status, problem) = step(merge, json!({"moment_id": moment})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "entry_id", "{problem}");
+}
+
 /// Step 5 leads somewhere: the route and the plan go into the strategy, and the next
 /// round checks the plan task by task.
 #[tokio::test]

@@ -759,3 +759,82 @@ async fn the_presentation_round_keeps_questions_marked_open_or_closed() {
         "{page}"
     );
 }
+
+/// Step 4 on the board: Kim writes a dislike in her own protocol, then brings it to
+/// a moment; the per-person view shows where it went, the moment carries it.
+#[tokio::test]
+async fn a_protocol_entry_is_written_per_person_then_merged_into_a_moment() {
+    let app = spawn_app().await;
+    let (mut kim, board, moment) =
+        a_board_with_a_moment(&app, &[("title", "Kön i kassan"), ("phase", "during")]).await;
+    let step4 = format!("{board}?step=4");
+    let page = kim.get(&step4, "sv").await.text().await.unwrap();
+    assert!(page.contains("Protokollen, person för person"), "{page}");
+    let me = option(&page, "Kim (");
+    let entry = [
+        ("perspective", "provider"),
+        ("stance", "dislike"),
+        ("reason", "Kunder lämnar kön"),
+        ("source", "own_experience"),
+    ];
+    let entries = format!("{board}/forms/protocol-entry");
+    let r = kim.post_form(&entries, "sv", form(&entry)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = r.text().await.unwrap();
+    assert!(
+        refused.contains(">Kunder lämnar kön</textarea>")
+            && refused.contains("<a href=\"#f-protocol-entry-recorded-by\">"),
+        "{refused}"
+    );
+    let mine = [entry.as_slice(), &[("recorded_by", me.as_str())]].concat();
+    let r = kim.post_form(&entries, "sv", form(&mine)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let page = kim.get(&step4, "sv").await.text().await.unwrap();
+    let protocols = between(&page, "id=\"protocols\"", "</section>");
+    assert!(
+        protocols.contains("<h4>Kim</h4>")
+            && protocols.contains("Protokoll: tjänsteleverantör")
+            && protocols.contains("ogillar: Kunder lämnar kön"),
+        "{protocols}"
+    );
+    assert!(
+        page.contains("rader i protokollen som väntar på att föras till ett ögonblick: 1;"),
+        "{page}"
+    );
+    let item = protocols
+        .split("name=\"_item\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let r = kim
+        .post_form(
+            &format!("{board}/forms/merge-entry"),
+            "sv",
+            form(&[("_item", &item), ("moment_id", &moment)]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = kim.get(&step4, "sv").await.text().await.unwrap();
+    let protocols = between(&page, "id=\"protocols\"", "</section>");
+    assert!(
+        protocols.contains("→ <span class=\"merged\">Kön i kassan</span>")
+            && !protocols.contains("name=\"_item\""),
+        "{protocols}"
+    );
+    assert!(!page.contains("väntar på att föras"));
+    let merged = between(&page, "<article class=\"moment\">", "</article>");
+    assert!(
+        merged.contains("tjänsteleverantör ogillar: Kunder lämnar kön")
+            && merged.contains("(egen erfarenhet, Kim)"),
+        "{merged}"
+    );
+}
+
+/// The part of `page` from `start` to the first `end` after it.
+fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
+    let from = page.find(start).unwrap_or_else(|| panic!("no {start}"));
+    let rest = &page[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}

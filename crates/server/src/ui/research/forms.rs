@@ -216,7 +216,9 @@ fn apply(p: &mut Project, sent: &Sent, image: Option<&Attachment>) -> Result<(),
         "stance" => p
             .record_stance(chosen::<MomentId>(sent, "_moment")?, &input(&v)?)
             .map(drop)?,
-        "link-function" => p.link_function(chosen::<StanceId>(sent, "_stance")?, &input(&v)?)?,
+        "link-function" => p.link_function(chosen::<StanceId>(sent, "_item")?, &input(&v)?)?,
+        "protocol-entry" => p.write_entry(&input(&v)?).map(drop)?,
+        "merge-entry" => p.merge_entry(chosen::<StanceId>(sent, "_item")?, &input(&v)?)?,
         "focus" => {
             if !unchanged(sent, &p.focus) {
                 return Err(Refusal::Conflict);
@@ -407,6 +409,7 @@ fn place(form: &str) -> (u8, &'static str) {
         "moment" | "stance" | "focus" => (4, "step-4"),
         "moment-question" => (4, "presentation-4"),
         "link-function" => (4, "open-work"),
+        "protocol-entry" | "merge-entry" => (4, "protocols"),
         _ => (5, "step-5"),
     }
 }

@@ -143,6 +143,11 @@ impl BoardPage {
             .map_or_else(String::new, |f| f.name.clone())
     }
 
+    /// The two protocols of step 4, in the order the board lists them.
+    fn sides(&self) -> &'static [research::Perspective] {
+        research::Perspective::ALL
+    }
+
     fn evidence(&self, r: &research::EvidenceRef) -> String {
         self.project.resolve(*r).map_or_else(String::new, |i| {
             format!("{}: {}", r.kind_label(self.l), i.summary)
