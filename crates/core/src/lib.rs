@@ -24,6 +24,7 @@ pub mod reason;
 pub mod research;
 pub mod survey;
 pub mod touchpoint;
+pub mod tracking_protocol;
 pub mod value;
 
 pub use channel::{Channel, ChannelKey};
