@@ -432,6 +432,7 @@ reasons! {
         "must be one of {allowed} (sent: {sent:?})";
     Encoding = "encoding" { value: String } => "{value:?} is not supported; send gzip or no encoding";
     RetryKey = "retry-key" => "is required here, so that retries are not stored twice";
+    TurnedOff = "turned-off" => "turns Mötesplats off for this message, so it is not stored";
     NotWithPublishable = "not-with-publishable" =>
         "may not be sent with a publishable key; send identifiers, and the event is placed on their profile";
     BadInvitation = "bad-invitation" => "is not a valid invitation to this survey, or it has expired";

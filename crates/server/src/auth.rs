@@ -75,6 +75,10 @@ async fn grant(parts: &Parts, state: &AppState) -> Result<KeyGrant, ApiError> {
     let token = bearer(parts).ok_or(ApiError::Unauthorized(
         "send an API key as Authorization: Bearer <key>",
     ))?;
+    grant_of(state, token).await
+}
+
+async fn grant_of(state: &AppState, token: &str) -> Result<KeyGrant, ApiError> {
     state
         .store
         .key_grant(sha256(token))
@@ -114,20 +118,37 @@ impl FromRequestParts<AppState> for Sender {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let grant = grant(parts, state).await?;
+        Sender::of(grant, origin(&parts.headers))
+    }
+}
+
+/// The Origin a browser sent; apps send none.
+pub fn origin(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers.get(header::ORIGIN).and_then(|o| o.to_str().ok())
+}
+
+impl Sender {
+    /// The sender a key names, wherever it was sent (the tracking protocol's SDKs put
+    /// it in Basic auth or, from browsers, in the body): a publishable key only from
+    /// the origins it allows.
+    pub async fn with_key(
+        state: &AppState,
+        token: &str,
+        origin: Option<&str>,
+    ) -> Result<Sender, ApiError> {
+        Sender::of(grant_of(state, token).await?, origin)
+    }
+
+    fn of(grant: KeyGrant, origin: Option<&str>) -> Result<Sender, ApiError> {
         let publishable = grant.kind == KeyKind::Publishable;
-        if publishable && !grant.origins.is_empty() {
-            // Browsers always send Origin on cross-origin requests; apps send none.
-            let origin = parts
-                .headers
-                .get(header::ORIGIN)
-                .and_then(|o| o.to_str().ok());
-            if let Some(origin) = origin
-                && !grant.origins.iter().any(|o| o == origin)
-            {
-                return Err(ApiError::Forbidden(
-                    "this publishable key may not be used from this origin",
-                ));
-            }
+        if publishable
+            && !grant.origins.is_empty()
+            && let Some(origin) = origin
+            && !grant.origins.iter().any(|o| o == origin)
+        {
+            return Err(ApiError::Forbidden(
+                "this publishable key may not be used from this origin",
+            ));
         }
         Ok(Sender {
             provider: grant.provider_id,

@@ -52,6 +52,8 @@ fn cors() -> CorsLayer {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::CONTENT_ENCODING,
+            // Tracking SDKs number their retries.
+            header::HeaderName::from_static("x-retry-count"),
         ])
         .max_age(std::time::Duration::from_secs(3600))
 }

@@ -261,7 +261,7 @@ pub struct Quarantined {
     pub id: Uuid,
     pub provider_id: ProviderId,
     pub received_at: DateTime<Utc>,
-    /// Where it came from: `batch`, `import`, `touchpoint`.
+    /// Where it came from: `batch`, `import`, `touchpoint`, `tracking`.
     pub source: String,
     /// The event as it arrived (JSON, or the raw line when it was not JSON).
     pub raw: String,

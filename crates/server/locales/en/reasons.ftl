@@ -236,6 +236,7 @@ reason-no-host = the request has no usable Host header
 reason-media-type = must be one of { $allowed } (sent: “{ $sent }”)
 reason-encoding = “{ $value }” is not supported; send gzip or no encoding
 reason-retry-key = is required here, so that retries are not stored twice
+reason-turned-off = turns Mötesplats off for this message, so it is not stored
 reason-not-with-publishable = may not be sent with a publishable key; send identifiers, and the event is placed on their profile
 reason-bad-invitation = is not a valid invitation to this survey, or it has expired
 reason-kept-changing = kept changing while the answer was checked; send it again

@@ -246,6 +246,7 @@ reason-no-host = begäran har ingen användbar Host-rubrik
 reason-media-type = måste vara en av { $allowed } (skickat: ”{ $sent }”)
 reason-encoding = ”{ $value }” stöds inte; skicka gzip eller ingen kodning
 reason-retry-key = måste finnas här, så att omförsök inte sparas två gånger
+reason-turned-off = stänger av Mötesplats för meddelandet, så det sparas inte
 reason-not-with-publishable = får inte skickas med en publik nyckel; skicka identifierare, så hamnar händelsen på deras kund
 reason-bad-invitation = är ingen giltig inbjudan till enkäten, eller så har den gått ut
 reason-kept-changing = ändrades medan svaret kontrollerades; skicka det igen

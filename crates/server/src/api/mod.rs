@@ -18,6 +18,7 @@ pub(crate) mod survey_analysis;
 mod survey_qr;
 pub(crate) mod surveys;
 mod touchpoints;
+mod tracking;
 
 use crate::error::Problem;
 use crate::state::AppState;
@@ -51,6 +52,9 @@ impl Modify for Security {
         let bearer = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build();
         components.add_security_scheme("api_key", SecurityScheme::Http(bearer.clone()));
         components.add_security_scheme("operator_token", SecurityScheme::Http(bearer));
+        // The tracking protocol's SDKs send an API key as Basic auth's user name.
+        let basic = HttpBuilder::new().scheme(HttpAuthScheme::Basic).build();
+        components.add_security_scheme("write_key", SecurityScheme::Http(basic));
     }
 }
 
@@ -128,6 +132,7 @@ pub fn router() -> Router<AppState> {
         .merge(networks::router());
     let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
+        .nest("/tracking/v1", tracking::router())
         .split_for_parts();
     let spec = Arc::new(openapi::finish(spec));
     router

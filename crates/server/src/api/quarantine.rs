@@ -6,6 +6,7 @@ use super::profiles::path_id;
 use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
 use crate::ingest::Context;
+use crate::ingest::tracking::{self, Shared};
 use crate::json::{ApiJson, ApiQuery, RawBody, parse_json};
 use crate::state::AppState;
 use axum::Json;
@@ -128,7 +129,7 @@ impl TryFrom<serde_json::Map<String, serde_json::Value>> for QuarantineSelection
 }
 
 /// The sources events are quarantined from.
-pub const SOURCES: [&str; 3] = ["batch", "import", "touchpoint"];
+pub const SOURCES: [&str; 4] = ["batch", "import", "touchpoint", tracking::SOURCE];
 
 impl QuarantineSelection {
     /// The store's filter, or which part of the selection is wrong.
@@ -252,21 +253,31 @@ async fn replay_quarantined(
         &body
     };
     let context = Context::load(&state, me).await?;
-    let (status, t) = replay(&state, me, &context, id, text).await?;
+    let (status, t) = replay(&state, me, &context, &held.source, id, text).await?;
     Ok((status, Json(t)))
 }
 
-/// Replays one quarantined event as `text`: checked as any event, stored, and out of
-/// the quarantine; 201 when stored now, 200 when it was stored before.
+/// Replays one quarantined event as `text`, in the shape of its `source` (a
+/// message of the tracking protocol, or a touchpoint): checked as any event, stored,
+/// and out of the quarantine; 201 when stored now, 200 when it was stored before.
 async fn replay(
     state: &AppState,
     me: ProviderId,
     context: &Context,
+    source: &str,
     id: Uuid,
     text: &[u8],
 ) -> Result<(StatusCode, Touchpoint), ApiError> {
-    let input: TouchpointInput = parse_json(text)?;
-    let new = context.check(input, Utc::now(), true)?;
+    let new = if source == tracking::SOURCE {
+        let raw = std::str::from_utf8(text)
+            .map_err(|_| ApiError::Malformed("the body is not UTF-8".into()))?;
+        context
+            .check_message(raw, None, Shared::default(), Utc::now())?
+            .ok_or_else(|| ApiError::invalid("integrations", motesplats_core::Reason::TurnedOff))?
+    } else {
+        let input: TouchpointInput = parse_json(text)?;
+        context.check(input, Utc::now(), true)?
+    };
     let mut out = state
         .store
         .insert_touchpoints(me, vec![new], Utc::now(), Stitch::Now)
@@ -312,7 +323,7 @@ pub async fn replay_all(
         let Some(last) = held.last() else { break };
         page.after = Some(Cursor(last.id));
         for q in &held {
-            match replay(state, me, &context, q.id, q.raw.as_bytes()).await {
+            match replay(state, me, &context, &q.source, q.id, q.raw.as_bytes()).await {
                 Ok((StatusCode::CREATED, _)) => done.stored += 1,
                 Ok(_) => done.already_there += 1,
                 Err(ApiError::Invalid(_)) => done.still_rejected += 1,

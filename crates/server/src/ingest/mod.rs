@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod limits;
 pub mod resolver;
+pub mod tracking;
 
 use crate::auth::Sender;
 use crate::error::ApiError;
@@ -12,6 +13,7 @@ use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::{CheckedPlan, PlanMode};
 use motesplats_core::touchpoint::TouchpointInput;
+use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{Channel, FieldError, Invalid, NewTouchpoint, ProviderId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -26,6 +28,8 @@ pub struct Context {
     /// public, so whatever it learns or touches by an id must not depend on what is
     /// stored (see [`Context::for_sender`]).
     pub names_profiles: bool,
+    /// The provider's table of event names, for messages of the tracking protocol.
+    pub event_names: Arc<EventNames>,
 }
 
 /// The provider's country, for reading phone numbers written without a country code.
@@ -48,6 +52,7 @@ impl Context {
             channels,
             plan,
             names_profiles: true,
+            event_names: Arc::new(EventNames::default()),
         })
     }
 
@@ -61,6 +66,11 @@ impl Context {
         Ok(context)
     }
 
+    /// Whether the provider has this channel (built in or its own).
+    pub fn knows(&self, channel: &str) -> bool {
+        self.channels.iter().any(|c| c.key.as_str() == channel)
+    }
+
     /// Checks one event. `require_event_id` is set where retries must be idempotent.
     pub fn check(
         &self,
@@ -68,7 +78,7 @@ impl Context {
         now: DateTime<Utc>,
         require_event_id: bool,
     ) -> Result<NewTouchpoint, Invalid> {
-        let known = |k: &str| self.channels.iter().any(|c| c.key.as_str() == k);
+        let known = |k: &str| self.knows(k);
         let mut refused = Vec::new();
         if require_event_id && input.event_id.is_none() {
             refused.push(FieldError {

@@ -20,6 +20,7 @@ mod survey_builder;
 mod survey_page;
 mod survey_results;
 mod surveys;
+mod tracking;
 mod ui;
 
 use motesplats_store::postgres::testing::TestDatabase;

@@ -189,6 +189,7 @@ const NOT_DEFAULT: &[(&str, &str, Class)] = &[
     ("POST", "/api/v1/networks", Class::Operator),
     ("POST", "/api/v1/touchpoints", Class::ApiSend),
     ("POST", "/api/v1/touchpoints/batch", Class::ApiSend),
+    ("POST", "/tracking/v1/{call}", Class::ApiSend),
     ("POST", "/api/v1/surveys/{id}/responses", Class::ApiPublic),
     (
         "PUT",
@@ -237,8 +238,8 @@ async fn api_routes(app: &App) -> Vec<Route> {
                 Some([]) => Class::ApiPublic,
                 Some(s) if s.contains(&"operator_token".to_string()) => Class::Operator,
                 _ if method == "POST"
-                    && path.starts_with("/api/v1/touchpoints")
-                    && !path.contains('{') =>
+                    && (path.starts_with("/api/v1/touchpoints") && !path.contains('{')
+                        || path.starts_with("/tracking/")) =>
                 {
                     Class::ApiSend
                 }
@@ -285,6 +286,7 @@ fn kind(path: &str, param: &str) -> &'static str {
         (_, "form") => "form",
         (_, "document") => "document",
         (_, "action") => "action",
+        (_, "call") => "call",
         ("surveys" | "s", "id") => "survey",
         ("profiles", "id" | "other") => "profile",
         ("persons", "id") => "person",
@@ -300,6 +302,7 @@ const NAMES: &[(&str, &str)] = &[
     ("form", "story"),
     ("document", "strategy.html"),
     ("action", "question"),
+    ("call", "batch"),
 ];
 
 /// The names of a path's parameters.
