@@ -18,6 +18,7 @@ use motesplats_core::touchpoint::TouchpointInput;
 use motesplats_core::{Cursor, FieldError, NewTouchpoint, PageRequest, ProviderId, Reason};
 use motesplats_server::AppState;
 use motesplats_server::ingest::Context;
+use motesplats_server::ingest::tracking::{self, Shared};
 use motesplats_server::json::{JsonError, from_json};
 use motesplats_store::{Outcome, QuarantineFilter, Stitch, Store};
 use serde_json::Value;
@@ -61,6 +62,10 @@ const LONG_HELP: &str = concat!(
   NDJSON (.ndjson, .jsonl) holds one touchpoint per line, as POST /api/v1/touchpoints
   takes it, and needs no mapping; with one, each line is a flat JSON object whose keys
   are the columns.
+  --format segment reads NDJSON of messages in Segment's tracking spec (identify,
+  track, page, screen, alias, group), as an export from Segment or RudderStack holds
+  them: each is mapped as POST /tracking/v1/batch maps it (messageId is the event id,
+  track names become kinds through the provider's event names), and needs no mapping.
 
 Every row goes through the same checks as the API. Good rows are stored in transactions
 of 5,000 and stitched to profiles before the command ends. Rejected rows are written to
@@ -123,6 +128,8 @@ Examples:
 pub enum Format {
     Csv,
     Ndjson,
+    /// NDJSON of messages in Segment's tracking spec (identify, track, page, ...).
+    Segment,
 }
 
 #[derive(clap::Args)]
@@ -140,7 +147,8 @@ pub struct Args {
     /// Where rejected rows go; default: <file>.rejected.csv beside the file.
     #[arg(long, value_name = "PATH")]
     errors: Option<PathBuf>,
-    /// The file's format when its extension does not tell.
+    /// The file's format when its extension does not tell; `segment` for an export
+    /// of tracking-protocol messages.
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// postgres://… or a SQLite file path; default: a file in the platform's data directory.
@@ -260,6 +268,8 @@ fn blank(record: &csv::ByteRecord) -> bool {
 #[derive(Default)]
 struct Chunk {
     read: u64,
+    /// Messages whose `integrations` turn Mötesplats off.
+    skipped: u64,
     good: Vec<(Held, NewTouchpoint)>,
     bad: Vec<(Held, Vec<Refusal>)>,
 }
@@ -390,12 +400,13 @@ impl Reader {
         self.flush_if_full()
     }
 
-    fn ndjson(
+    /// Hands each line that is not blank to `each` with its number; a line that is
+    /// not UTF-8 is rejected here.
+    fn lines(
         mut self,
         mut reader: BufReader<ProgressBarIter<File>>,
-        mapping: Option<Mapping>,
+        mut each: impl FnMut(&mut Self, u64, String) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
-        let columns = mapping.as_ref().map(Mapping::columns).unwrap_or_default();
         let mut buf = Vec::new();
         let mut line = 0;
         loop {
@@ -411,8 +422,8 @@ impl Reader {
                 continue;
             }
             self.chunk.read += 1;
-            let text = match String::from_utf8(std::mem::take(&mut buf)) {
-                Ok(text) => text,
+            match String::from_utf8(std::mem::take(&mut buf)) {
+                Ok(text) => each(&mut self, line, text)?,
                 Err(e) => {
                     let held = Held {
                         row: line,
@@ -424,9 +435,43 @@ impl Reader {
                         reason: Reason::NotUtf8,
                     };
                     self.bad(held, vec![why])?;
-                    continue;
                 }
+            }
+        }
+        self.flush()
+    }
+
+    /// Messages of the tracking protocol, one per line, as a Segment or RudderStack
+    /// export holds them.
+    fn segment(self, reader: BufReader<ProgressBarIter<File>>) -> anyhow::Result<()> {
+        self.lines(reader, |me, line, text| {
+            let checked = me
+                .context
+                .check_message(&text, None, Shared::default(), me.now);
+            let held = Held {
+                row: line,
+                raw: Raw::Line(text),
+                input: None,
             };
+            match checked {
+                Ok(Some(t)) => me.chunk.good.push((held, t)),
+                Ok(None) => me.chunk.skipped += 1,
+                Err(e) => me
+                    .chunk
+                    .bad
+                    .push((held, e.0.into_iter().map(Refusal::from).collect())),
+            }
+            me.flush_if_full()
+        })
+    }
+
+    fn ndjson(
+        self,
+        reader: BufReader<ProgressBarIter<File>>,
+        mapping: Option<Mapping>,
+    ) -> anyhow::Result<()> {
+        let columns = mapping.as_ref().map(Mapping::columns).unwrap_or_default();
+        self.lines(reader, |me, line, text| {
             let id = || content_id([text.trim().as_bytes()]);
             match &mapping {
                 None => match from_json::<TouchpointInput>(text.as_bytes()) {
@@ -443,7 +488,7 @@ impl Reader {
                             raw: Raw::Line(text),
                             input: None,
                         };
-                        self.bad(held, errors)?;
+                        me.bad(held, errors)?;
                     }
                     Ok(mut input) => {
                         let derived = input.event_id.is_none();
@@ -458,15 +503,15 @@ impl Reader {
                         if derived {
                             held.input = Some(input.clone());
                         }
-                        let checked = self.context.check(input, self.now, true);
+                        let checked = me.context.check(input, me.now, true);
                         match checked {
-                            Ok(t) => self.chunk.good.push((held, t)),
-                            Err(e) => self
+                            Ok(t) => me.chunk.good.push((held, t)),
+                            Err(e) => me
                                 .chunk
                                 .bad
                                 .push((held, e.0.into_iter().map(Refusal::from).collect())),
                         }
-                        self.flush_if_full()?;
+                        me.flush_if_full()?;
                     }
                 },
                 Some(mapping) => {
@@ -482,8 +527,8 @@ impl Reader {
                                 raw: Raw::Line(text),
                                 input: None,
                             };
-                            self.bad(held, vec![why])?;
-                            continue;
+                            me.bad(held, vec![why])?;
+                            return Ok(());
                         }
                         Err(e) => {
                             let why = FieldError {
@@ -497,8 +542,8 @@ impl Reader {
                                 raw: Raw::Line(text),
                                 input: None,
                             };
-                            self.bad(held, vec![why])?;
-                            continue;
+                            me.bad(held, vec![why])?;
+                            return Ok(());
                         }
                     };
                     let cells: Vec<String> = columns
@@ -510,7 +555,7 @@ impl Reader {
                         })
                         .collect();
                     let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-                    let mut mapped = mapping.apply(&refs, line, self.zone);
+                    let mut mapped = mapping.apply(&refs, line, me.zone);
                     if !mapping.has_event_id() {
                         mapped.input.event_id = Some(id());
                     }
@@ -520,11 +565,11 @@ impl Reader {
                         raw: Raw::Line(text),
                         input: None,
                     };
-                    self.check_mapped(held, input, mapping, mapped)?;
+                    me.check_mapped(held, input, mapping, mapped)?;
                 }
             }
-        }
-        self.flush()
+            Ok(())
+        })
     }
 }
 
@@ -532,6 +577,7 @@ impl Reader {
 #[derive(Default)]
 struct Totals {
     read: u64,
+    skipped: u64,
     imported: u64,
     duplicates: u64,
     rejected: u64,
@@ -612,10 +658,11 @@ impl Errors {
 async fn quarantined_imports(
     store: &dyn Store,
     provider: ProviderId,
+    source: &str,
 ) -> anyhow::Result<HashSet<[u8; 32]>> {
     let mut seen = HashSet::new();
     let import_source = QuarantineFilter {
-        source: Some("import".into()),
+        source: Some(source.into()),
         field: None,
     };
     let mut page = PageRequest {
@@ -691,6 +738,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     enum Source {
         Csv(Rows, Option<csv::ByteRecord>, usize, Mapping),
         Ndjson(BufReader<ProgressBarIter<File>>, Option<Mapping>),
+        Segment(BufReader<ProgressBarIter<File>>),
     }
     let source = match format {
         Format::Csv => {
@@ -757,6 +805,19 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             }
             Source::Ndjson(BufReader::new(bar.wrap_read(file)), mapping)
         }
+        Format::Segment => {
+            if mapping.is_some() {
+                bail!(
+                    "mapping: --format segment needs no mapping: each line is a message of the spec"
+                );
+            }
+            Source::Segment(BufReader::new(bar.wrap_read(file)))
+        }
+    };
+    // Messages are kept as messages, so the quarantine replays them as such.
+    let quarantine_source = match format {
+        Format::Segment => tracking::SOURCE,
+        Format::Csv | Format::Ndjson => "import",
     };
 
     let database = args.database.unwrap_or_else(super::default_database);
@@ -789,9 +850,10 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let reading = std::thread::spawn(move || match source {
         Source::Csv(r, first, columns, m) => reader.csv(r, first, columns, m),
         Source::Ndjson(r, m) => reader.ndjson(r, m),
+        Source::Segment(r) => reader.segment(r),
     });
 
-    let mut held_before = quarantined_imports(store.as_ref(), provider).await?;
+    let mut held_before = quarantined_imports(store.as_ref(), provider, quarantine_source).await?;
     let mut totals = Totals::default();
     let mut errors = Errors {
         path: errors_path,
@@ -800,6 +862,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let mut reasons = Reasons::default();
     while let Some(chunk) = rx.recv().await {
         totals.read += chunk.read;
+        totals.skipped += chunk.skipped;
         let mut bad = chunk.bad;
         let (held, touchpoints): (Vec<Held>, Vec<NewTouchpoint>) = chunk.good.into_iter().unzip();
         if !touchpoints.is_empty() {
@@ -834,7 +897,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 .iter()
                 .map(|(held, e)| {
                     let errors = e.iter().map(|r| r.error.clone()).collect();
-                    ("import".to_string(), held.quarantined(), errors)
+                    (quarantine_source.to_string(), held.quarantined(), errors)
                 })
                 .filter(|(_, raw, _)| held_before.insert(Sha256::digest(raw).into()))
                 .collect();
@@ -882,6 +945,12 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     println!("rows read:      {}", totals.read);
     println!("imported:       {}", totals.imported);
     println!("already there:  {}", totals.duplicates);
+    if totals.skipped > 0 {
+        println!(
+            "skipped:        {} (their integrations turn Mötesplats off)",
+            totals.skipped
+        );
+    }
     if totals.rejected > 0 {
         println!(
             "rejected:       {} (see {})",

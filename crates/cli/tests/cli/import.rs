@@ -483,3 +483,75 @@ async fn a_customer_register_gives_its_profiles_names_and_addresses_for_linkage(
     let waiting = store.linkage_pending(100).await.unwrap();
     assert_eq!(waiting[0].1.len(), 2, "both wait for linkage");
 }
+
+/// An export of Segment-shaped messages: mapped as the tracking endpoints map them,
+/// stored once however often it is imported, the bad message kept as a message.
+#[tokio::test]
+async fn a_segment_export_is_imported_as_the_tracking_endpoints_take_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("s.db").display().to_string();
+    let id = provider(&database, "Kanelbullen", "eva@kanelbullen.example").0;
+    let file = copy_fixture("segment_export.ndjson", dir.path());
+    let args = [
+        "--provider",
+        &id,
+        "--file",
+        &file,
+        "--format",
+        "segment",
+        "--database",
+        &database,
+    ];
+    let (summary, why) = import_rejecting(&args);
+    assert_eq!(counts(&summary), (5, 3, 0, 1), "{summary}");
+    assert_eq!(count(&summary, "skipped"), 1, "{summary}");
+    assert!(why.contains("1 × messageId, such as row 4"), "{why}");
+
+    let store = motesplats_store::open(&database).await.unwrap();
+    let provider = ProviderId::from_str(&id).unwrap();
+    let stored = touchpoints(&store, provider).await;
+    let by_id = |id: &str| {
+        stored
+            .iter()
+            .find(|t| t.event_id.as_deref() == Some(id))
+            .unwrap()
+    };
+    assert_eq!(by_id("s-2").kind.as_str(), "purchase");
+    assert_eq!(by_id("s-2").channel.as_str(), "app");
+    assert_eq!(by_id("s-3").channel.as_str(), "social_media");
+    // Without a timestamp, the time the export says it first arrived.
+    assert_eq!(
+        by_id("s-3").occurred_at.to_rfc3339(),
+        "2025-09-30T19:45:00+00:00"
+    );
+    let profiles: HashSet<_> = stored.iter().map(|t| t.profile_id).collect();
+    assert_eq!(profiles.len(), 1, "identify joined the ids: {stored:?}");
+    assert!(profiles.iter().all(Option::is_some));
+
+    let (summary, _) = import_rejecting(&args);
+    assert_eq!(counts(&summary), (5, 0, 3, 1), "{summary}");
+    let held = store
+        .quarantined(
+            provider,
+            &QuarantineFilter {
+                source: Some("tracking".into()),
+                field: None,
+            },
+            PageRequest {
+                limit: 10,
+                after: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(held.len(), 1, "kept once: {held:?}");
+    assert_eq!(held[0].errors[0].field, "messageId");
+
+    // A mapping does not apply to messages of the spec.
+    let mut with_mapping = args.to_vec();
+    let mapping = format!("{FIXTURES}/kassa.toml");
+    with_mapping.extend(["--mapping", &mapping]);
+    let out = motesplats(&[&["import"][..], &with_mapping].concat());
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--format segment needs no mapping"));
+}

@@ -156,7 +156,8 @@ fn timestamp(m: &Message, field: &str) -> Result<Option<DateTime<Utc>>, Invalid>
 
 /// When it happened: `timestamp` as sent; else `originalTimestamp` moved by how far
 /// the device's clock was off when it sent (`sentAt` against the arrival), as the
-/// spec computes it; else the arrival.
+/// spec computes it; else when it first arrived (`receivedAt`, in an export); else
+/// now.
 fn occurred_at(
     m: &Message,
     received: DateTime<Utc>,
@@ -165,7 +166,7 @@ fn occurred_at(
     let at = match timestamp(m, "timestamp")? {
         Some(t) => t,
         None => match timestamp(m, "originalTimestamp")? {
-            None => received,
+            None => timestamp(m, "receivedAt")?.unwrap_or(received),
             Some(original) => {
                 let sent = match timestamp(m, "sentAt")? {
                     Some(s) => Some(s),
