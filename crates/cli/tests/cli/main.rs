@@ -10,6 +10,7 @@ mod project;
 mod research_browser;
 mod survey_browser;
 mod survey_cli;
+mod tracking_sdks;
 mod walk;
 
 use std::io::{BufRead, BufReader, Lines};
@@ -29,8 +30,13 @@ pub struct Server {
 impl Server {
     /// Starts the server on a free port with extra arguments and environment.
     pub fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::listening("127.0.0.1:0", args, env)
+    }
+
+    /// Starts the server on `listen` (a restart on the address it had before).
+    pub fn listening(listen: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_motesplats"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", listen])
             .args(args)
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
@@ -52,6 +58,16 @@ impl Server {
     /// Starts the server on `database` with operator actions on (token [`OPERATOR`]).
     pub fn on(database: &str) -> Server {
         Server::start(
+            &["--database", database],
+            &[("MOTESPLATS_OPERATOR_TOKEN", OPERATOR)],
+        )
+    }
+
+    /// [`Server::on`] again, at the address of a server that was killed.
+    pub fn again(database: &str, killed: &Server) -> Server {
+        let address = killed.url.trim_start_matches("http://");
+        Server::listening(
+            address,
             &["--database", database],
             &[("MOTESPLATS_OPERATOR_TOKEN", OPERATOR)],
         )

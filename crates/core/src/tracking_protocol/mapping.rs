@@ -90,21 +90,17 @@ fn turned_off(m: &Message) -> bool {
 
 /// The person's ids: `userId` is the provider's own customer number, `anonymousId`
 /// and `context.device.id` a browser's or an app's id, e-mail and phone from the
-/// traits; `alias` adds the id the person had before.
+/// traits; `alias` adds the id the person had before (taken as a browser's or an
+/// app's id).
 fn identifiers(m: &Message, call: Call) -> Result<Vec<IdentifierInput>, Invalid> {
-    let anonymous = m.text("anonymousId")?;
     let mut ids: Vec<(&str, Option<String>)> = vec![
         ("customer_number", m.text("userId")?),
-        ("device_id", anonymous.clone()),
+        ("device_id", m.text("anonymousId")?),
     ];
+    // The spec leaves open whether the id before was a browser's or an older user
+    // id; SDKs alias the browser's id to the account made on it, so that is assumed.
     if call == Call::Alias {
-        let previous = m.text("previousId")?;
-        let kind = if previous == anonymous {
-            "device_id"
-        } else {
-            "customer_number"
-        };
-        ids.push((kind, previous));
+        ids.push(("device_id", m.text("previousId")?));
     }
     let device = m
         .context("device")
@@ -210,13 +206,15 @@ fn properties(m: &Message, call: Call) -> Result<Map<String, Value>, Invalid> {
     Ok(out)
 }
 
-/// What `identify` tells of the person, for their profile: the traits as sent, with
-/// the names linkage compares under the names it knows them by.
+/// What `identify` tells of the person, for their profile: the traits as sent (at
+/// the top, or in the context), with the names linkage compares under the names it
+/// knows them by.
 fn attributes(m: &Message, call: Call) -> Result<Option<Map<String, Value>>, Invalid> {
     if call != Call::Identify {
         return Ok(None);
     }
-    let Some(traits) = m.object("traits")? else {
+    // RudderStack's SDKs send them in the context instead.
+    let Some(traits) = m.object("traits")?.or_else(|| m.context("traits")) else {
         return Ok(None);
     };
     let mut out = traits.clone();
@@ -345,6 +343,12 @@ mod tests {
             )
         );
         assert_eq!(a["plan"], "guld");
+        let rudder = map(
+            json!({"messageId": "m-2r", "userId": "k-1", "context": {"traits": {"firstName": "Anna"}}}),
+            Some(Call::Identify),
+        )
+        .unwrap();
+        assert_eq!(rudder.attributes.unwrap()["given_name"], "Anna");
         // The device's clock ran a minute behind: sent 11:59 by its clock, here at 12:00.
         assert_eq!(t.occurred_at.as_deref(), Some("2026-12-07T11:59:00.000Z"));
     }
@@ -368,10 +372,7 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(
-            ids(&alias)[1],
-            ("customer_number".into(), "gammal-7".into())
-        );
+        assert_eq!(ids(&alias)[1], ("device_id".into(), "gammal-7".into()));
 
         let group = map(
             json!({"type": "group", "messageId": "m-5", "userId": "k-1", "groupId": "företag-1",
