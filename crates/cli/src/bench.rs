@@ -5,6 +5,9 @@
 //!   beside the same events inserted straight into SQLite with the same durability by
 //!   a minimal program (the ceiling), twice: as the narrowest row of the event's own
 //!   fields, and as the very row Mötesplats keeps.
+//! - `tracking`: the same events through the tracking protocol's batch endpoint (as
+//!   Segment's SDKs send them) beside the native batch endpoint, each into a fresh
+//!   store, in the same run.
 //! - `soak`: a steady event rate for a while, sampling memory and disk.
 //! - `linkage`: probabilistic record linkage beside Splink (`bench_linkage.rs`).
 
@@ -35,6 +38,23 @@ pub enum Command {
         #[arg(long)]
         database: Option<String>,
     },
+    /// Events/s through the tracking protocol's batch endpoint beside the native
+    /// batch endpoint: the same events, each run on a fresh store.
+    Tracking {
+        /// Events to send through each endpoint.
+        #[arg(long, default_value_t = 200_000)]
+        events: usize,
+        /// Events per request.
+        #[arg(long, default_value_t = 500)]
+        batch: usize,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+        /// A PostgreSQL URL (of an empty database) instead of fresh SQLite files;
+        /// each run gets a fresh provider in it.
+        #[arg(long)]
+        database: Option<String>,
+    },
     /// A steady rate of events, printing memory (RSS) and disk use as it goes.
     Soak {
         /// Events per second.
@@ -57,6 +77,12 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             clients,
             database,
         } => ingest(events, batch, clients, database).await,
+        Command::Tracking {
+            events,
+            batch,
+            clients,
+            database,
+        } => tracking(events, batch, clients, database).await,
         Command::Soak { rate, seconds } => soak(rate, seconds).await,
         Command::Linkage(args) => crate::bench_linkage::run(args),
     }
@@ -115,15 +141,51 @@ fn event(i: usize) -> Value {
     })
 }
 
+/// Event `i` as a message of the tracking protocol: the same customer, channel, kind
+/// (as the event's name), time and properties.
+fn message(i: usize) -> Value {
+    let e = event(i);
+    json!({
+        "type": "track",
+        "messageId": e["event_id"],
+        "userId": e["identifiers"][0]["value"],
+        "event": e["kind"],
+        "properties": e["properties"],
+        "timestamp": e["occurred_at"],
+        "context": {"channel": e["channel"]}
+    })
+}
+
+/// Where the clients send: the native batch endpoint, or the tracking protocol's.
+#[derive(Clone, Copy, PartialEq)]
+enum Endpoint {
+    Native,
+    Tracking,
+}
+
+impl Endpoint {
+    fn path(self) -> &'static str {
+        match self {
+            Endpoint::Native => "/api/v1/touchpoints/batch",
+            Endpoint::Tracking => "/tracking/v1/batch",
+        }
+    }
+}
+
 /// Request bodies of `batch` events each, made before the clock starts.
-fn bodies(events: usize, batch: usize, offset: usize) -> Vec<Vec<u8>> {
+fn bodies(events: usize, batch: usize, offset: usize, endpoint: Endpoint) -> Vec<Vec<u8>> {
     (0..events)
         .step_by(batch)
         .map(|start| {
-            let chunk: Vec<Value> = (start..(start + batch).min(events))
-                .map(|i| event(offset + i))
-                .collect();
-            serde_json::to_vec(&chunk).unwrap_or_default()
+            let range = start..(start + batch).min(events);
+            let body = match endpoint {
+                Endpoint::Native => Value::Array(range.map(|i| event(offset + i)).collect()),
+                Endpoint::Tracking => json!({
+                    "batch": range.map(|i| message(offset + i)).collect::<Vec<_>>(),
+                    "sentAt": Utc::now().to_rfc3339()
+                }),
+            };
+            serde_json::to_vec(&body).unwrap_or_default()
         })
         .collect()
 }
@@ -136,7 +198,12 @@ struct Answer {
 }
 
 /// Sends the bodies from `clients` concurrent tasks; returns the events accepted.
-async fn send(t: &Target, bodies: Vec<Vec<u8>>, clients: usize) -> anyhow::Result<usize> {
+async fn send(
+    t: &Target,
+    endpoint: Endpoint,
+    bodies: Vec<Vec<u8>>,
+    clients: usize,
+) -> anyhow::Result<usize> {
     let http = reqwest::Client::new();
     let queue = Arc::new(std::sync::Mutex::new(bodies));
     let mut tasks = Vec::new();
@@ -145,9 +212,13 @@ async fn send(t: &Target, bodies: Vec<Vec<u8>>, clients: usize) -> anyhow::Resul
         tasks.push(tokio::spawn(async move {
             let mut accepted = 0usize;
             while let Some(body) = queue.lock().ok().and_then(|mut q| q.pop()) {
-                let r = http
-                    .post(format!("{url}/api/v1/touchpoints/batch"))
-                    .bearer_auth(&key)
+                let request = http.post(format!("{url}{}", endpoint.path()));
+                // The tracking SDKs send the key as Basic auth's user name.
+                let request = match endpoint {
+                    Endpoint::Native => request.bearer_auth(&key),
+                    Endpoint::Tracking => request.basic_auth(&key, Some("")),
+                };
+                let r = request
                     .header("content-type", "application/json")
                     .body(body)
                     .send()
@@ -178,7 +249,7 @@ async fn ingest(
         "SQLite"
     };
     let t = target(database).await?;
-    let work = bodies(events, batch, 0);
+    let work = bodies(events, batch, 0, Endpoint::Native);
     let bytes: usize = work.iter().map(Vec::len).sum();
     println!(
         "ingest: {events} events in batches of {batch} ({} MB of JSON), {clients} clients, {backend}",
@@ -186,7 +257,7 @@ async fn ingest(
     );
 
     let started = Instant::now();
-    let accepted = send(&t, work, clients).await?;
+    let accepted = send(&t, Endpoint::Native, work, clients).await?;
     let http_secs = started.elapsed().as_secs_f64();
     anyhow::ensure!(
         accepted == events,
@@ -213,6 +284,46 @@ async fn ingest(
         );
     }
     println!("  peak memory (RSS): {} MB", peak_rss_kb() / 1024);
+    Ok(())
+}
+
+/// The same events through both batch endpoints, each into a fresh store (on
+/// PostgreSQL: a fresh provider), the native one first.
+async fn tracking(
+    events: usize,
+    batch: usize,
+    clients: usize,
+    database: Option<String>,
+) -> anyhow::Result<()> {
+    println!(
+        "tracking: {events} events in batches of {batch}, {clients} clients, {}",
+        if database.is_some() { "PostgreSQL" } else { "SQLite" }
+    );
+    let mut rates = Vec::new();
+    for endpoint in [Endpoint::Native, Endpoint::Tracking] {
+        let t = target(database.clone()).await?;
+        let work = bodies(events, batch, 0, endpoint);
+        let bytes: usize = work.iter().map(Vec::len).sum();
+        let started = Instant::now();
+        let accepted = send(&t, endpoint, work, clients).await?;
+        let secs = started.elapsed().as_secs_f64();
+        anyhow::ensure!(
+            accepted == events,
+            "{}: only {accepted} of {events} events were accepted",
+            endpoint.path()
+        );
+        let rate = events as f64 / secs;
+        println!(
+            "  {:<28} {rate:>10.0} events/s ({secs:.2} s, {} MB of JSON)",
+            endpoint.path(),
+            bytes / 1_000_000
+        );
+        rates.push(rate);
+    }
+    println!(
+        "  ratio tracking protocol / native batch: {:.2}",
+        rates[1] / rates[0]
+    );
     Ok(())
 }
 
@@ -327,7 +438,8 @@ async fn soak(rate: usize, seconds: u64) -> anyhow::Result<()> {
         let due = (started.elapsed().as_secs_f64() * rate as f64) as usize;
         if sent < due {
             let n = (due - sent).min(batch * 8);
-            sent += send(&t, bodies(n, batch, sent), 4).await?;
+            let work = bodies(n, batch, sent, Endpoint::Native);
+            sent += send(&t, Endpoint::Native, work, 4).await?;
         } else {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
