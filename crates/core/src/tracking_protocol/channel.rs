@@ -3,8 +3,8 @@
 //! they came from, when it is one the provider does not control (a forum, a review
 //! or comparison site, social media, a marketplace); then the app or the web.
 
-use super::message::Message;
 use super::message::Call;
+use super::message::Message;
 use serde_json::Value;
 
 /// A kind of site the provider does not control, named by a built-in channel.
@@ -119,7 +119,12 @@ fn site_named(name: &str) -> Option<Site> {
 /// `utm_source=facebook`).
 fn campaign_channel(m: &Message) -> Option<&'static str> {
     let campaign = m.context("campaign")?;
-    let field = |k: &str| campaign.get(k).and_then(Value::as_str).map(str::to_ascii_lowercase);
+    let field = |k: &str| {
+        campaign
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase)
+    };
     let by_medium = field("medium").and_then(|medium| match medium.as_str() {
         "email" | "e-mail" | "newsletter" => Some("email"),
         "sms" | "text" => Some("sms"),
@@ -138,7 +143,10 @@ fn referrer_site(m: &Message) -> Option<Site> {
     let page = m.context("page");
     let referrer = page
         .and_then(|p| p.get("referrer"))
-        .or_else(|| m.context("referrer").and_then(|r| r.get("url").or(r.get("link"))))
+        .or_else(|| {
+            m.context("referrer")
+                .and_then(|r| r.get("url").or(r.get("link")))
+        })
         .or_else(|| m.value("properties").and_then(|p| p.get("referrer")))
         .and_then(Value::as_str)?;
     site_of(referrer)
@@ -167,8 +175,10 @@ pub(super) fn choose(
     if let Some(site) = referrer_site(m) {
         return site.channel().to_string();
     }
-    let app = call == Call::Screen || said.as_deref() == Some("mobile") || m.context("app").is_some();
-    let web = call == Call::Page || said.as_deref() == Some("browser") || m.context("page").is_some();
+    let app =
+        call == Call::Screen || said.as_deref() == Some("mobile") || m.context("app").is_some();
+    let web =
+        call == Call::Page || said.as_deref() == Some("browser") || m.context("page").is_some();
     match (app, web) {
         (_, true) if call != Call::Screen => "web".into(),
         (true, _) => "app".into(),
@@ -183,21 +193,41 @@ mod tests {
 
     fn channel_of(call: Call, v: Value) -> String {
         let map = v.as_object().unwrap().clone();
-        choose(&Message(&map), call, |k| k == "till" || crate::channel::builtin(k).is_some(), "web")
+        choose(
+            &Message(&map),
+            call,
+            |k| k == "till" || crate::channel::builtin(k).is_some(),
+            "web",
+        )
     }
 
     #[test]
     fn sites_are_found_by_name_in_any_country_and_not_by_lookalikes() {
-        assert_eq!(site_of("https://old.reddit.com/r/sweden"), Some(Site::Forum));
-        assert_eq!(site_of("https://www.tripadvisor.co.uk/x"), Some(Site::ReviewSite));
-        assert_eq!(site_of("https://www.prisjakt.nu/produkt"), Some(Site::ComparisonSite));
+        assert_eq!(
+            site_of("https://old.reddit.com/r/sweden"),
+            Some(Site::Forum)
+        );
+        assert_eq!(
+            site_of("https://www.tripadvisor.co.uk/x"),
+            Some(Site::ReviewSite)
+        );
+        assert_eq!(
+            site_of("https://www.prisjakt.nu/produkt"),
+            Some(Site::ComparisonSite)
+        );
         assert_eq!(site_of("https://x.com/kafe"), Some(Site::SocialMedia));
-        assert_eq!(site_of("https://user:pw@m.facebook.com:443/p"), Some(Site::SocialMedia));
+        assert_eq!(
+            site_of("https://user:pw@m.facebook.com:443/p"),
+            Some(Site::SocialMedia)
+        );
         assert_eq!(site_of("https://reddit-fan.shop/"), None);
         assert_eq!(site_of("https://box.com/"), None);
         assert_eq!(site_of("https://kanelbullen.se/meny"), None);
         assert_eq!(site_of("https://booking.kanelbullen.se/"), None);
-        assert_eq!(site_of("https://www.booking.com/hotel"), Some(Site::ComparisonSite));
+        assert_eq!(
+            site_of("https://www.booking.com/hotel"),
+            Some(Site::ComparisonSite)
+        );
         assert_eq!(site_of(""), None);
     }
 
@@ -220,8 +250,17 @@ mod tests {
         let app = json!({"context": {"app": {"name": "Kanelbullen", "version": "2.1"}}});
         assert_eq!(channel_of(Call::Track, app.clone()), "app");
         assert_eq!(channel_of(Call::Screen, json!({})), "app");
-        assert_eq!(channel_of(Call::Track, json!({"context": {"library": {"name": "analytics-python"}}})), "web");
+        assert_eq!(
+            channel_of(
+                Call::Track,
+                json!({"context": {"library": {"name": "analytics-python"}}})
+            ),
+            "web"
+        );
         let map = json!({}).as_object().unwrap().clone();
-        assert_eq!(choose(&Message(&map), Call::Track, |_| true, "store"), "store");
+        assert_eq!(
+            choose(&Message(&map), Call::Track, |_| true, "store"),
+            "store"
+        );
     }
 }

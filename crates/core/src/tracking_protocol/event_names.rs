@@ -162,8 +162,17 @@ mod tests {
         assert_eq!(names.kind_of("2 for 1"), "event_2_for_1");
         assert_eq!(names.kind_of("***"), "event");
         assert_eq!(names.kind_of(&"x".repeat(100)).len(), 60);
-        for name in ["Bord bokat för två", "  Köp -- klart!! ", "2 for 1", "***", "Ω"] {
-            assert!(TouchpointKind::parse(&names.kind_of(name)).is_ok(), "{name}");
+        for name in [
+            "Bord bokat för två",
+            "  Köp -- klart!! ",
+            "2 for 1",
+            "***",
+            "Ω",
+        ] {
+            assert!(
+                TouchpointKind::parse(&names.kind_of(name)).is_ok(),
+                "{name}"
+            );
         }
         assert_eq!(names.default_channel(), "store");
         assert_eq!(EventNames::default().default_channel(), "web");

@@ -106,19 +106,25 @@ fn identifiers(m: &Message, call: Call) -> Result<Vec<IdentifierInput>, Invalid>
         };
         ids.push((kind, previous));
     }
-    let device = m.context("device").map(|d| id_text(d.get("id"))).transpose();
+    let device = m
+        .context("device")
+        .map(|d| id_text(d.get("id")))
+        .transpose();
     ids.push((
         "device_id",
         device.map_err(|e| e.within("context.device.id"))?.flatten(),
     ));
     // A group's traits describe the group, not the person.
-    let own_traits = (call == Call::Identify).then(|| m.value("traits")).flatten();
+    let own_traits = (call == Call::Identify)
+        .then(|| m.value("traits"))
+        .flatten();
     for traits in [own_traits, m.value("context").and_then(|c| c.get("traits"))]
         .into_iter()
         .flatten()
     {
         for kind in ["email", "phone"] {
-            let value = id_text(traits.get(kind)).map_err(|e| e.within(&format!("traits.{kind}")))?;
+            let value =
+                id_text(traits.get(kind)).map_err(|e| e.within(&format!("traits.{kind}")))?;
             ids.push((kind, value));
         }
     }
@@ -216,8 +222,14 @@ fn attributes(m: &Message, call: Call) -> Result<Option<Map<String, Value>>, Inv
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
     let address = traits.get("address").and_then(Value::as_object);
     let linkage = [
-        ("given_name", text(traits.get("firstName").or(traits.get("first_name")))),
-        ("family_name", text(traits.get("lastName").or(traits.get("last_name")))),
+        (
+            "given_name",
+            text(traits.get("firstName").or(traits.get("first_name"))),
+        ),
+        (
+            "family_name",
+            text(traits.get("lastName").or(traits.get("last_name"))),
+        ),
         (
             "birth_date",
             text(traits.get("birthday")).map(|b| b.chars().take(10).collect()),
@@ -318,8 +330,18 @@ mod tests {
         assert_eq!(kinds, ["customer_number", "device_id", "email", "phone"]);
         let a = t.attributes.unwrap();
         assert_eq!(
-            (&a["given_name"], &a["family_name"], &a["birth_date"], &a["postcode"]),
-            (&json!("Anna"), &json!("Berg"), &json!("1990-04-01"), &json!("111 22"))
+            (
+                &a["given_name"],
+                &a["family_name"],
+                &a["birth_date"],
+                &a["postcode"]
+            ),
+            (
+                &json!("Anna"),
+                &json!("Berg"),
+                &json!("1990-04-01"),
+                &json!("111 22")
+            )
         );
         assert_eq!(a["plan"], "guld");
         // The device's clock ran a minute behind: sent 11:59 by its clock, here at 12:00.
@@ -345,7 +367,10 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(ids(&alias)[1], ("customer_number".into(), "gammal-7".into()));
+        assert_eq!(
+            ids(&alias)[1],
+            ("customer_number".into(), "gammal-7".into())
+        );
 
         let group = map(
             json!({"type": "group", "messageId": "m-5", "userId": "k-1", "groupId": "företag-1",
@@ -354,7 +379,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ids(&group).len(), 1, "a group's e-mail is not the person's");
-        assert_eq!(group.properties.as_ref().unwrap()["group_traits"]["name"], "Företaget");
+        assert_eq!(
+            group.properties.as_ref().unwrap()["group_traits"]["name"],
+            "Företaget"
+        );
 
         let page = map(
             json!({"type": "page", "messageId": "m-6", "anonymousId": "a-1", "name": "Meny",
@@ -362,34 +390,71 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!((page.kind.as_deref(), page.channel.as_deref()), (Some("page_view"), Some("web")));
+        assert_eq!(
+            (page.kind.as_deref(), page.channel.as_deref()),
+            (Some("page_view"), Some("web"))
+        );
         assert_eq!(page.properties.unwrap()["name"], "Meny");
-        assert_eq!(page.occurred_at.as_deref(), Some("2026-12-07T12:00:00.000Z"));
-        let screen = map(json!({"type": "screen", "messageId": "m-7", "anonymousId": "a-1"}), None).unwrap();
-        assert_eq!((screen.kind.as_deref(), screen.channel.as_deref()), (Some("screen_view"), Some("app")));
+        assert_eq!(
+            page.occurred_at.as_deref(),
+            Some("2026-12-07T12:00:00.000Z")
+        );
+        let screen = map(
+            json!({"type": "screen", "messageId": "m-7", "anonymousId": "a-1"}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            (screen.kind.as_deref(), screen.channel.as_deref()),
+            (Some("screen_view"), Some("app"))
+        );
     }
 
     #[test]
     fn what_is_wrong_is_named_by_the_specs_field() {
         let field = |v: Value, call| map(v, call).unwrap_err().0[0].field.clone();
-        assert_eq!(field(json!({"type": "track", "event": "x"}), None), "messageId");
-        assert_eq!(field(json!({"type": "track", "messageId": "m"}), None), "event");
+        assert_eq!(
+            field(json!({"type": "track", "event": "x"}), None),
+            "messageId"
+        );
+        assert_eq!(
+            field(json!({"type": "track", "messageId": "m"}), None),
+            "event"
+        );
         assert_eq!(field(json!({"messageId": "m"}), None), "type");
         assert_eq!(field(json!({"type": "t", "messageId": "m"}), None), "type");
-        assert_eq!(field(json!({"type": "track", "messageId": {"a": 1}, "event": "x"}), None), "messageId");
         assert_eq!(
-            field(json!({"type": "page", "messageId": "m", "timestamp": "i går"}), None),
+            field(
+                json!({"type": "track", "messageId": {"a": 1}, "event": "x"}),
+                None
+            ),
+            "messageId"
+        );
+        assert_eq!(
+            field(
+                json!({"type": "page", "messageId": "m", "timestamp": "i går"}),
+                None
+            ),
             "timestamp"
         );
         assert_eq!(
-            field(json!({"type": "page", "messageId": "m", "properties": [1]}), None),
+            field(
+                json!({"type": "page", "messageId": "m", "properties": [1]}),
+                None
+            ),
             "properties"
         );
         assert_eq!(
-            field(json!({"type": "identify", "messageId": "m", "traits": {"email": ["a"]}}), None),
+            field(
+                json!({"type": "identify", "messageId": "m", "traits": {"email": ["a"]}}),
+                None
+            ),
             "traits.email"
         );
-        assert_eq!(map(json!([1]), None).unwrap_err().0[0].reason, Reason::NotJsonObject);
+        assert_eq!(
+            map(json!([1]), None).unwrap_err().0[0].reason,
+            Reason::NotJsonObject
+        );
     }
 
     #[test]
