@@ -26,10 +26,7 @@ pub(crate) async fn save(
 ) -> Result<EventNames, ApiError> {
     let channels = state.store.channels(provider).await?;
     let names = input.parse(|k| channels.iter().any(|c| c.key.as_str() == k))?;
-    state
-        .store
-        .set_event_names(provider, names.clone())
-        .await?;
+    state.store.set_event_names(provider, names.clone()).await?;
     state.event_names.forget(provider);
     Ok(names)
 }

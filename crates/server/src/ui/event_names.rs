@@ -192,8 +192,7 @@ pub async fn edit(
             }
             if !refused.is_empty() {
                 typed.errors = refused;
-                return render(&state, lang, &who, typed, StatusCode::UNPROCESSABLE_ENTITY)
-                    .await;
+                return render(&state, lang, &who, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
             }
             if let Some(kinds) = input.kinds.as_mut() {
                 kinds.insert(typed.name.clone(), typed.kind.clone());
