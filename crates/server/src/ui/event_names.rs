@@ -4,6 +4,7 @@
 //! name none, and the spec's names that apply unless the table says otherwise.
 
 use super::i18n::Lang;
+use super::labels::Vocabulary;
 use super::session::SignedIn;
 use super::{Shell, channel_name};
 use crate::api::event_names::save;
@@ -18,7 +19,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use motesplats_core::invalid::text;
 use motesplats_core::reason::{List, Reason};
 use motesplats_core::tracking_protocol::{EventNames, EventNamesInput, SPEC_KINDS};
-use motesplats_core::{FieldError, Invalid};
+use motesplats_core::{FieldError, Invalid, TouchpointKind};
 
 /// Most characters of an event name (as the core checks it).
 const NAME_MAX: usize = 200;
@@ -27,8 +28,15 @@ const NAME_MAX: usize = 200;
 /// provider's table gives it instead, if any.
 pub struct SpecRow {
     pub name: String,
-    pub kind: String,
-    pub table: Option<String>,
+    pub kind: Kind,
+    pub table: Option<Kind>,
+}
+
+/// A kind as the page shows it: its key, and its words where it has some (the
+/// tracking plan's or the built-in ones; empty for a kind named nowhere).
+pub struct Kind {
+    pub key: String,
+    pub words: String,
 }
 
 #[derive(Template)]
@@ -36,7 +44,7 @@ pub struct SpecRow {
 struct EventNamesPage {
     shell: Shell,
     /// The table: name → kind.
-    rows: Vec<(String, String)>,
+    rows: Vec<(String, Kind)>,
     spec: Vec<SpecRow>,
     /// The provider's channels: key, name in the page's language.
     channels: Vec<(String, String)>,
@@ -70,7 +78,16 @@ async fn render(
 ) -> Result<Response, ApiError> {
     let me = who.provider.id;
     let names = state.store.event_names(me).await?;
-    let own = state.store.channels(me).await?;
+    let vocabulary = Vocabulary::of(state.store.as_ref(), me).await?;
+    let own = &vocabulary.channels;
+    let kind = |key: &str| Kind {
+        key: key.to_string(),
+        words: TouchpointKind::parse(key)
+            .map(|k| vocabulary.event(&k, lang))
+            .ok()
+            .filter(|w| w != key)
+            .unwrap_or_default(),
+    };
     let reasons = |field: &str| -> Vec<String> {
         typed
             .errors
@@ -90,21 +107,21 @@ async fn render(
         rows: names
             .kinds
             .iter()
-            .map(|(n, k)| (n.clone(), k.clone()))
+            .map(|(n, k)| (n.clone(), kind(k)))
             .collect(),
         spec: SPEC_KINDS
             .iter()
-            .map(|(name, kind)| SpecRow {
+            .map(|(name, spec)| SpecRow {
                 name: name.to_string(),
-                kind: kind.to_string(),
-                table: names.kinds.get(*name).cloned(),
+                kind: kind(spec),
+                table: names.kinds.get(*name).map(|k| kind(k)),
             })
             .collect(),
         channels: own
             .iter()
             .map(|c| {
                 let key = c.key.as_str();
-                (key.to_string(), channel_name(lang, key, &own))
+                (key.to_string(), channel_name(lang, key, own))
             })
             .collect(),
         channel: typed
