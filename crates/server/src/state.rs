@@ -2,6 +2,7 @@
 
 use crate::client::TrustedProxies;
 use crate::ingest::PlanCache;
+use crate::ingest::event_names::EventNamesCache;
 use crate::ingest::limits::KeyLimits;
 use crate::ui::throttle::SignInGuard;
 use motesplats_store::Store;
@@ -17,6 +18,8 @@ pub struct AppState {
     /// Rung when touchpoints wait for stitching.
     pub resolver: Arc<Notify>,
     pub plans: Arc<PlanCache>,
+    /// Each provider's table from `track` event names to kinds.
+    pub event_names: Arc<EventNamesCache>,
     pub limits: Arc<KeyLimits>,
     /// Public survey answers per survey and client address.
     pub survey_limits: Arc<crate::survey_answers::AnswerLimits>,
@@ -70,6 +73,7 @@ impl AppState {
             operator_token_sha256: operator_token.map(crate::auth::sha256),
             resolver: Arc::new(Notify::new()),
             plans: Arc::new(PlanCache::default()),
+            event_names: Arc::default(),
             limits: Arc::new(KeyLimits::new(
                 NonZeroU32::new(PUBLISHABLE_PER_SECOND).unwrap_or(NonZeroU32::MIN),
                 None,

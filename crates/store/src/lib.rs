@@ -21,6 +21,7 @@ use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
+use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{
     Channel, FieldError, Identifier, Network, NewNetwork, NewProfile, NewProvider, NewTouchpoint,
     PageRequest, Person, PersonId, Profile, ProfileId, Provider, ProviderId, Touchpoint,
@@ -280,6 +281,11 @@ pub trait Store: Send + Sync + 'static {
         plan: Option<TrackingPlan>,
     ) -> Result<()>;
     async fn tracking_plan(&self, provider: ProviderId) -> Result<Option<TrackingPlan>>;
+    /// The provider's table from `track` event names to kinds (the empty table, the
+    /// spec's names and channel `web`, when none is stored).
+    async fn event_names(&self, provider: ProviderId) -> Result<EventNames>;
+    /// Replaces the provider's event-name table.
+    async fn set_event_names(&self, provider: ProviderId, names: EventNames) -> Result<()>;
     /// Keeps rejected events aside: (source, raw event, why).
     async fn quarantine(
         &self,

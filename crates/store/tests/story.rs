@@ -6,6 +6,7 @@ use chrono::{Duration, SubsecRound, Utc};
 use motesplats_core::Touchpoint;
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::{Subject, TouchpointInput};
+use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{
     Channel, FieldError, Identifier, IdentifierKind, NewNetwork, NewProfile, NewProvider,
     NewTouchpoint, PageRequest, Phase, ProfileId, ProviderId, SharedData, TouchpointId,
@@ -363,6 +364,28 @@ async fn story(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(store.tracking_plan(cafe.id).await.unwrap(), Some(plan));
     assert!(store.tracking_plan(bank.id).await.unwrap().is_none());
+
+    // Event-name tables: one per provider, the default where none is set.
+    assert_eq!(
+        store.event_names(cafe.id).await.unwrap(),
+        EventNames::default()
+    );
+    let names = EventNames {
+        kinds: [("Bord bokat".to_string(), "table_booking".to_string())].into(),
+        default_channel: Some("store".into()),
+    };
+    store.set_event_names(cafe.id, names.clone()).await.unwrap();
+    assert_eq!(store.event_names(cafe.id).await.unwrap(), names);
+    assert_eq!(
+        store.event_names(bank.id).await.unwrap(),
+        EventNames::default()
+    );
+    let fewer = EventNames {
+        kinds: Default::default(),
+        ..names
+    };
+    store.set_event_names(cafe.id, fewer.clone()).await.unwrap();
+    assert_eq!(store.event_names(cafe.id).await.unwrap(), fewer);
     let why = vec![FieldError {
         field: "channel".into(),
         reason: motesplats_core::Reason::UnknownChannel {

@@ -6,6 +6,7 @@ mod batch;
 pub(crate) mod catalogue;
 mod channels;
 pub(crate) mod coding;
+pub(crate) mod event_names;
 mod identity;
 mod networks;
 mod openapi;
@@ -122,6 +123,7 @@ pub fn router() -> Router<AppState> {
         .merge(touchpoints::router())
         .merge(batch::router())
         .merge(quarantine::router())
+        .merge(event_names::router())
         .merge(projects::router())
         .merge(catalogue::router())
         .merge(attachments::router())

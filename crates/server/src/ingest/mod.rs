@@ -3,6 +3,7 @@
 //! rules and the provider's tracking plan, so all paths accept and reject alike.
 
 pub mod batch;
+pub mod event_names;
 pub mod limits;
 pub mod resolver;
 pub mod tracking;

@@ -7,6 +7,7 @@ mod coding;
 pub(crate) mod csrf;
 mod customers;
 mod dashboard;
+mod event_names;
 mod forms;
 pub mod i18n;
 mod labels;

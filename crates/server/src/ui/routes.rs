@@ -75,6 +75,8 @@ routes! {
     get "/surveys/{id}/qr.svg" SignedIn => surveys::qr;
     get "/quarantine" SignedIn => quarantine::page;
     post "/quarantine" SignedIn => quarantine::act;
+    get "/event-names" SignedIn => event_names::page;
+    post "/event-names" SignedIn => event_names::edit;
     get "/codebook" SignedIn => codebook::page;
     post "/codebook" SignedIn => codebook::edit;
     get "/codebook.qdc" SignedIn => codebook::export;

@@ -7,6 +7,7 @@ mod browser_session;
 mod coding;
 mod coding_page;
 mod customers;
+mod event_names;
 mod identity;
 mod ingest;
 mod matrix;

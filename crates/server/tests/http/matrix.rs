@@ -389,6 +389,7 @@ async fn fingerprint(world: &World) -> String {
         "/touchpoints?limit=1000".to_string(),
         "/profiles".to_string(),
         "/quarantine".to_string(),
+        "/event-names".to_string(),
         "/api-keys".to_string(),
         "/providers/me".to_string(),
     ] {
@@ -463,6 +464,16 @@ async fn world(app: App) -> World {
     let key = created(r).await;
     let a_publishable = key["token"].as_str().unwrap().to_string();
     objects.insert("key", id_in(&key));
+
+    let r = app
+        .http
+        .put(format!("{}/api/v1/event-names", app.base))
+        .bearer_auth(&a_key)
+        .json(&json!({"kinds": {"Bord bokat": "table_booking"}, "default_channel": "store"}))
+        .send()
+        .await
+        .unwrap();
+    created(r).await;
 
     let r = app
         .post(

@@ -16,6 +16,7 @@ use crate::{Outcome, QuarantineFilter, Quarantined, Result, Stitch, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::Subject;
+use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{
     FieldError, Identifier, NewTouchpoint, PageRequest, ProfileId, ProviderId, Touchpoint,
 };
@@ -612,6 +613,36 @@ pub async fn plan(c: &mut PgConnection, provider: ProviderId) -> Result<Option<T
             .map_err(|_| StoreError::Backend("unreadable tracking plan".into()))
     })
     .transpose()
+}
+
+pub async fn set_event_names(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    names: &EventNames,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO event_names (provider_id, names, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (provider_id) DO UPDATE SET names = excluded.names, updated_at = excluded.updated_at",
+    )
+    .bind(provider.0)
+    .bind(Json(names))
+    .bind(stored(now()))
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn event_names(c: &mut PgConnection, provider: ProviderId) -> Result<EventNames> {
+    let names: Option<serde_json::Value> =
+        sqlx::query_scalar("SELECT names FROM event_names WHERE provider_id = $1")
+            .bind(provider.0)
+            .fetch_optional(c)
+            .await?;
+    match names {
+        Some(n) => serde_json::from_value(n)
+            .map_err(|_| StoreError::Backend("unreadable event-name table".into())),
+        None => Ok(EventNames::default()),
+    }
 }
 
 pub async fn quarantine(

@@ -16,6 +16,7 @@ use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
+use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{
     Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
     NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile,
@@ -858,6 +859,16 @@ impl Store for PgStore {
     async fn tracking_plan(&self, provider: ProviderId) -> Result<Option<TrackingPlan>> {
         let mut c = self.pool.acquire().await?;
         ingest::plan(&mut c, provider).await
+    }
+
+    async fn event_names(&self, provider: ProviderId) -> Result<EventNames> {
+        let mut c = self.pool.acquire().await?;
+        ingest::event_names(&mut c, provider).await
+    }
+
+    async fn set_event_names(&self, provider: ProviderId, names: EventNames) -> Result<()> {
+        let mut c = self.pool.acquire().await?;
+        ingest::set_event_names(&mut c, provider, &names).await
     }
 
     async fn quarantine(

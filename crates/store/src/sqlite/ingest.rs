@@ -12,6 +12,7 @@ use crate::{Outcome, QuarantineFilter, Quarantined, Result, Stitch, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::Subject;
+use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{
     FieldError, Identifier, NewTouchpoint, PageRequest, ProfileId, ProviderId, Touchpoint,
 };
@@ -297,6 +298,27 @@ pub fn plan(c: &Connection, provider: ProviderId) -> Result<Option<TrackingPlan>
         serde_json::from_str(&t).map_err(|_| StoreError::Backend("unreadable tracking plan".into()))
     })
     .transpose()
+}
+
+pub fn set_event_names(c: &Connection, provider: ProviderId, names: &EventNames) -> Result<()> {
+    c.execute(
+        "INSERT INTO event_names (provider_id, names, updated_at) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (provider_id) DO UPDATE SET names = excluded.names, updated_at = excluded.updated_at",
+        params![provider.0, json(names)?, micros(Utc::now())],
+    )?;
+    Ok(())
+}
+
+pub fn event_names(c: &Connection, provider: ProviderId) -> Result<EventNames> {
+    let text: Option<String> = c
+        .prepare_cached("SELECT names FROM event_names WHERE provider_id = ?1")?
+        .query_row([provider.0], |r| r.get(0))
+        .optional()?;
+    match text {
+        Some(t) => serde_json::from_str(&t)
+            .map_err(|_| StoreError::Backend("unreadable event-name table".into())),
+        None => Ok(EventNames::default()),
+    }
 }
 
 pub fn quarantine(

@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0010_occurred_on.sql"),
     include_str!("../../migrations/sqlite/0011_identity.sql"),
     include_str!("../../migrations/sqlite/0012_linkage.sql"),
+    include_str!("../../migrations/sqlite/0013_event_names.sql"),
 ];
 
 const READERS: usize = 4;

@@ -16,6 +16,7 @@ use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
+use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{
     Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
     NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile,
@@ -743,6 +744,15 @@ impl Store for SqliteStore {
 
     async fn tracking_plan(&self, provider: ProviderId) -> Result<Option<TrackingPlan>> {
         self.read(move |c| ingest::plan(c, provider)).await
+    }
+
+    async fn event_names(&self, provider: ProviderId) -> Result<EventNames> {
+        self.read(move |c| ingest::event_names(c, provider)).await
+    }
+
+    async fn set_event_names(&self, provider: ProviderId, names: EventNames) -> Result<()> {
+        self.write(move |c| ingest::set_event_names(c, provider, &names))
+            .await
     }
 
     async fn quarantine(
