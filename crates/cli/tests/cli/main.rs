@@ -10,6 +10,7 @@ mod project;
 mod research_browser;
 mod survey_browser;
 mod survey_cli;
+mod tracking_browser;
 mod tracking_sdks;
 mod walk;
 
