@@ -53,7 +53,7 @@ impl Context {
             channels,
             plan,
             names_profiles: true,
-            event_names: Arc::new(EventNames::default()),
+            event_names: state.event_names.get(state, provider).await?,
         })
     }
 

@@ -283,6 +283,38 @@ async fn a_browser_sends_one_call_with_the_key_in_a_text_body_from_an_allowed_or
     assert!(allowed.contains("x-retry-count"), "{allowed}");
 }
 
+/// The provider's own table names the kinds, at once after it changes.
+#[tokio::test]
+async fn track_names_become_kinds_through_the_providers_table() {
+    let app = spawn_app().await;
+    let key = app.provider("Kanelbullen").await;
+    let send = |id: &str| {
+        app.http
+            .post(format!("{}/tracking/v1/track", app.base))
+            .header("authorization", basic(&key))
+            .json(&json!({"messageId": id, "userId": "k-1", "event": "Bord bokat"}))
+            .send()
+    };
+    assert_eq!(send("n-1").await.unwrap().status(), StatusCode::OK);
+    let r = app
+        .http
+        .put(format!("{}/api/v1/event-names", app.base))
+        .bearer_auth(&key)
+        .json(&json!({"kinds": {"Bord bokat": "table_booking"}, "default_channel": "store"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(send("n-2").await.unwrap().status(), StatusCode::OK);
+    let stored = placed(&app, &key, 2).await;
+    let kind_and_channel = |id: &str| {
+        let t = stored.iter().find(|t| t["event_id"] == id).unwrap();
+        (t["kind"].clone(), t["channel"].clone())
+    };
+    assert_eq!(kind_and_channel("n-1"), (json!("bord_bokat"), json!("web")));
+    assert_eq!(kind_and_channel("n-2"), (json!("table_booking"), json!("store")));
+}
+
 #[tokio::test]
 async fn the_quarantine_replays_a_message_once_its_reason_is_gone() {
     let app = spawn_app().await;
