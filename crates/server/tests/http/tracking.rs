@@ -312,7 +312,10 @@ async fn track_names_become_kinds_through_the_providers_table() {
         (t["kind"].clone(), t["channel"].clone())
     };
     assert_eq!(kind_and_channel("n-1"), (json!("bord_bokat"), json!("web")));
-    assert_eq!(kind_and_channel("n-2"), (json!("table_booking"), json!("store")));
+    assert_eq!(
+        kind_and_channel("n-2"),
+        (json!("table_booking"), json!("store"))
+    );
 }
 
 #[tokio::test]
