@@ -148,6 +148,22 @@ async fn a_gzip_batch_is_stored_once_on_one_person_and_bad_messages_wait_in_the_
         "{fields:?}"
     );
 
+    // A body over the limit is answered 413, which the SDKs do not retry.
+    let huge = format!(
+        "{{\"batch\": [{{\"pad\": \"{}\"}}]}}",
+        "x".repeat(4 * 1024 * 1024)
+    );
+    let r = app
+        .http
+        .post(format!("{}/tracking/v1/batch", app.base))
+        .header("authorization", basic(&key))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
     // The SDK retries after a lost answer: nothing is stored twice.
     let again: Value = send().await.json().await.unwrap();
     assert_eq!(
