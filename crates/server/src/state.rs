@@ -1,9 +1,8 @@
 //! What every handler can reach.
 
 use crate::client::TrustedProxies;
-use crate::ingest::PlanCache;
-use crate::ingest::event_names::EventNamesCache;
 use crate::ingest::limits::KeyLimits;
+use crate::ingest::{EventNamesCache, PlanCache};
 use crate::ui::throttle::SignInGuard;
 use motesplats_store::Store;
 use std::num::NonZeroU32;

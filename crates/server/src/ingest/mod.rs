@@ -3,8 +3,8 @@
 //! rules and the provider's tracking plan, so all paths accept and reject alike.
 
 pub mod batch;
-pub mod event_names;
 pub mod limits;
+pub mod recent;
 pub mod resolver;
 pub mod tracking;
 
@@ -16,9 +16,7 @@ use motesplats_core::plan::{CheckedPlan, PlanMode};
 use motesplats_core::touchpoint::TouchpointInput;
 use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{Channel, FieldError, Invalid, NewTouchpoint, ProviderId};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 /// What checking a provider's events needs, loaded once per request or file.
 pub struct Context {
@@ -47,13 +45,13 @@ impl Context {
     pub async fn load(state: &AppState, provider: ProviderId) -> Result<Context, ApiError> {
         let region = region(state, provider).await?;
         let channels = state.store.channels(provider).await?;
-        let plan = state.plans.get(state, provider).await?;
+        let plan = state.plans.plan(state, provider).await?;
         Ok(Context {
             region,
             channels,
             plan,
             names_profiles: true,
-            event_names: state.event_names.get(state, provider).await?,
+            event_names: state.event_names.names(state, provider).await?,
         })
     }
 
@@ -115,43 +113,39 @@ impl Context {
     }
 }
 
-/// Compiled tracking plans, cached briefly: another node may change a plan, so an
-/// entry lives a few seconds only.
-#[derive(Default)]
-pub struct PlanCache(Mutex<HashMap<ProviderId, CachedPlan>>);
-
-/// When a plan was read, and the plan (None: the provider has none).
-type CachedPlan = (Instant, Option<Arc<CheckedPlan>>);
-
-const PLAN_TTL: Duration = Duration::from_secs(5);
+/// Compiled tracking plans (None: the provider has none).
+pub type PlanCache = recent::Recent<Option<Arc<CheckedPlan>>>;
 
 impl PlanCache {
-    pub async fn get(
+    pub async fn plan(
         &self,
         state: &AppState,
         provider: ProviderId,
     ) -> Result<Option<Arc<CheckedPlan>>, ApiError> {
-        if let Ok(cache) = self.0.lock()
-            && let Some((at, plan)) = cache.get(&provider)
-            && at.elapsed() < PLAN_TTL
-        {
-            return Ok(plan.clone());
-        }
-        let plan = match state.store.tracking_plan(provider).await? {
-            None => None,
-            Some(p) => Some(Arc::new(CheckedPlan::compile(p).map_err(|e| {
-                ApiError::Internal(format!("a stored plan does not compile: {e}"))
-            })?)),
-        };
-        if let Ok(mut cache) = self.0.lock() {
-            cache.insert(provider, (Instant::now(), plan.clone()));
-        }
-        Ok(plan)
+        self.get(provider, async {
+            match state.store.tracking_plan(provider).await? {
+                None => Ok(None),
+                Some(p) => Ok(Some(Arc::new(CheckedPlan::compile(p).map_err(|e| {
+                    ApiError::Internal(format!("a stored plan does not compile: {e}"))
+                })?))),
+            }
+        })
+        .await
     }
+}
 
-    pub fn forget(&self, provider: ProviderId) {
-        if let Ok(mut cache) = self.0.lock() {
-            cache.remove(&provider);
-        }
+/// Each provider's table from `track` event names to kinds.
+pub type EventNamesCache = recent::Recent<Arc<EventNames>>;
+
+impl EventNamesCache {
+    pub async fn names(
+        &self,
+        state: &AppState,
+        provider: ProviderId,
+    ) -> Result<Arc<EventNames>, ApiError> {
+        self.get(provider, async {
+            Ok(Arc::new(state.store.event_names(provider).await?))
+        })
+        .await
     }
 }
