@@ -11,6 +11,7 @@ pub mod identifier;
 pub mod identity;
 pub mod ids;
 pub mod invalid;
+pub mod journey;
 pub mod keys;
 pub mod lang;
 pub mod linkage;
