@@ -19,6 +19,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         require_json(req.headers())?;
         let bytes = RawBody::from_request(req, state).await?.0;
+        // serde reads a struct from an array of its fields in order too; every body
+        // taken here is an object.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            return Err(ApiError::Invalid(motesplats_core::Invalid::one(
+                "",
+                motesplats_core::Reason::NotJsonObject,
+            )));
+        }
         parse_json(&bytes).map(ApiJson)
     }
 }

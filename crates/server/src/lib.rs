@@ -16,6 +16,7 @@ pub mod json;
 pub mod pdf;
 pub mod protocol;
 pub mod research_export;
+pub mod settings;
 pub mod state;
 pub mod survey_answers;
 pub mod survey_export;

@@ -21,7 +21,6 @@ use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
-use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{
     Channel, FieldError, Identifier, Network, NewNetwork, NewProfile, NewProvider, NewTouchpoint,
     PageRequest, Person, PersonId, Profile, ProfileId, Provider, ProviderId, Touchpoint,
@@ -281,11 +280,20 @@ pub trait Store: Send + Sync + 'static {
         plan: Option<TrackingPlan>,
     ) -> Result<()>;
     async fn tracking_plan(&self, provider: ProviderId) -> Result<Option<TrackingPlan>>;
-    /// The provider's table from `track` event names to kinds (the empty table, the
-    /// spec's names and channel `web`, when none is stored).
-    async fn event_names(&self, provider: ProviderId) -> Result<EventNames>;
-    /// Replaces the provider's event-name table.
-    async fn set_event_names(&self, provider: ProviderId, names: EventNames) -> Result<()>;
+    /// One of the provider's settings documents as stored; None when never set (the
+    /// caller then uses its defaults).
+    async fn settings(
+        &self,
+        provider: ProviderId,
+        kind: SettingsKind,
+    ) -> Result<Option<serde_json::Value>>;
+    /// Replaces one of the provider's settings documents.
+    async fn set_settings(
+        &self,
+        provider: ProviderId,
+        kind: SettingsKind,
+        document: serde_json::Value,
+    ) -> Result<()>;
     /// Keeps rejected events aside: (source, raw event, why).
     async fn quarantine(
         &self,

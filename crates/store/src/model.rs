@@ -324,3 +324,22 @@ pub struct LinkagePairs {
     pub links: Vec<motesplats_core::identity::Match>,
     pub review: Vec<motesplats_core::identity::Match>,
 }
+
+/// The settings a provider keeps as one document each (the server reads and checks
+/// them with the core's types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsKind {
+    /// The tracking protocol's table from `track` event names to kinds.
+    EventNames,
+    /// The anchors and windows of journeys.
+    Journeys,
+}
+
+impl SettingsKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SettingsKind::EventNames => "event_names",
+            SettingsKind::Journeys => "journeys",
+        }
+    }
+}

@@ -6,7 +6,6 @@ use chrono::{Duration, SubsecRound, Utc};
 use motesplats_core::Touchpoint;
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::{Subject, TouchpointInput};
-use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{
     Channel, FieldError, Identifier, IdentifierKind, NewNetwork, NewProfile, NewProvider,
     NewTouchpoint, PageRequest, Phase, ProfileId, ProviderId, SharedData, TouchpointId,
@@ -365,27 +364,29 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(store.tracking_plan(cafe.id).await.unwrap(), Some(plan));
     assert!(store.tracking_plan(bank.id).await.unwrap().is_none());
 
-    // Event-name tables: one per provider, the default where none is set.
+    // Settings documents: one of each kind per provider, none until set.
+    use motesplats_store::SettingsKind::{EventNames, Journeys};
+    assert_eq!(store.settings(cafe.id, EventNames).await.unwrap(), None);
+    let names = json!({"kinds": {"Bord bokat": "table_booking"}, "default_channel": "store"});
+    store
+        .set_settings(cafe.id, EventNames, names.clone())
+        .await
+        .unwrap();
     assert_eq!(
-        store.event_names(cafe.id).await.unwrap(),
-        EventNames::default()
+        store.settings(cafe.id, EventNames).await.unwrap(),
+        Some(names)
     );
-    let names = EventNames {
-        kinds: [("Bord bokat".to_string(), "table_booking".to_string())].into(),
-        default_channel: Some("store".into()),
-    };
-    store.set_event_names(cafe.id, names.clone()).await.unwrap();
-    assert_eq!(store.event_names(cafe.id).await.unwrap(), names);
+    assert_eq!(store.settings(cafe.id, Journeys).await.unwrap(), None);
+    assert_eq!(store.settings(bank.id, EventNames).await.unwrap(), None);
+    let fewer = json!({"kinds": {}});
+    store
+        .set_settings(cafe.id, EventNames, fewer.clone())
+        .await
+        .unwrap();
     assert_eq!(
-        store.event_names(bank.id).await.unwrap(),
-        EventNames::default()
+        store.settings(cafe.id, EventNames).await.unwrap(),
+        Some(fewer)
     );
-    let fewer = EventNames {
-        kinds: Default::default(),
-        ..names
-    };
-    store.set_event_names(cafe.id, fewer.clone()).await.unwrap();
-    assert_eq!(store.event_names(cafe.id).await.unwrap(), fewer);
     let why = vec![FieldError {
         field: "channel".into(),
         reason: motesplats_core::Reason::UnknownChannel {

@@ -5,6 +5,7 @@
 use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
 use crate::json::ApiJson;
+use crate::settings;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -26,7 +27,7 @@ pub(crate) async fn save(
 ) -> Result<EventNames, ApiError> {
     let channels = state.store.channels(provider).await?;
     let names = input.parse(|k| channels.iter().any(|c| c.key.as_str() == k))?;
-    state.store.set_event_names(provider, names.clone()).await?;
+    settings::write(state, provider, &names).await?;
     state.event_names.forget(provider);
     Ok(names)
 }
@@ -38,7 +39,7 @@ async fn get_event_names(
     State(state): State<AppState>,
     Tenant(me): Tenant,
 ) -> Result<Json<EventNames>, ApiError> {
-    Ok(Json(state.store.event_names(me).await?))
+    Ok(Json(settings::read(&state, me).await?))
 }
 
 /// Set the caller's event-name table, the whole table: event name → kind, and the

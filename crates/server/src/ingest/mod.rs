@@ -144,7 +144,7 @@ impl EventNamesCache {
         provider: ProviderId,
     ) -> Result<Arc<EventNames>, ApiError> {
         self.get(provider, async {
-            Ok(Arc::new(state.store.event_names(provider).await?))
+            Ok(Arc::new(crate::settings::read(state, provider).await?))
         })
         .await
     }

@@ -77,7 +77,7 @@ async fn render(
     status: StatusCode,
 ) -> Result<Response, ApiError> {
     let me = who.provider.id;
-    let names = state.store.event_names(me).await?;
+    let names = crate::settings::read::<EventNames>(&state, me).await?;
     let vocabulary = Vocabulary::of(state.store.as_ref(), me).await?;
     let own = &vocabulary.channels;
     let kind = |key: &str| Kind {
@@ -187,7 +187,7 @@ pub async fn edit(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let me = who.provider.id;
-    let current: EventNames = state.store.event_names(me).await?;
+    let current: EventNames = crate::settings::read::<EventNames>(&state, me).await?;
     let mut input = EventNamesInput {
         kinds: Some(current.kinds.clone()),
         default_channel: current.default_channel.clone(),

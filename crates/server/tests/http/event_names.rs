@@ -61,9 +61,14 @@ async fn a_provider_sets_its_own_table_and_bad_rows_are_named() {
     let r = app.get(&cafe, "/event-names").await;
     assert_eq!(r.json::<Value>().await.unwrap(), expected);
 
-    // Unknown fields are refused too.
+    // Unknown fields are refused too, and so is an array, which serde would read as
+    // the fields in order (an empty table).
     let r = put(&app, &cafe, json!({"names": {}})).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = put(&app, &cafe, json!([null, null])).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app.get(&cafe, "/event-names").await;
+    assert_eq!(r.json::<Value>().await.unwrap(), expected);
 
     // Another provider sees the default table, and its channel of its own counts.
     let r = app.get(&bank, "/event-names").await;

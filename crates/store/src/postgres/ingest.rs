@@ -12,11 +12,10 @@
 use super::rows::{self, stored};
 use super::store::{lock_provider, no_profile, now, provider_lock_key};
 use super::{linkage, linking};
-use crate::{Outcome, QuarantineFilter, Quarantined, Result, Stitch, StoreError};
+use crate::{Outcome, QuarantineFilter, Quarantined, Result, SettingsKind, Stitch, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::Subject;
-use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{
     FieldError, Identifier, NewTouchpoint, PageRequest, ProfileId, ProviderId, Touchpoint,
 };
@@ -615,34 +614,37 @@ pub async fn plan(c: &mut PgConnection, provider: ProviderId) -> Result<Option<T
     .transpose()
 }
 
-pub async fn set_event_names(
+pub async fn set_settings(
     c: &mut PgConnection,
     provider: ProviderId,
-    names: &EventNames,
+    kind: SettingsKind,
+    document: &serde_json::Value,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO event_names (provider_id, names, updated_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (provider_id) DO UPDATE SET names = excluded.names, updated_at = excluded.updated_at",
+        "INSERT INTO provider_settings (provider_id, name, document, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (provider_id, name) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
     )
     .bind(provider.0)
-    .bind(Json(names))
+    .bind(kind.name())
+    .bind(Json(document))
     .bind(stored(now()))
     .execute(c)
     .await?;
     Ok(())
 }
 
-pub async fn event_names(c: &mut PgConnection, provider: ProviderId) -> Result<EventNames> {
-    let names: Option<serde_json::Value> =
-        sqlx::query_scalar("SELECT names FROM event_names WHERE provider_id = $1")
-            .bind(provider.0)
-            .fetch_optional(c)
-            .await?;
-    match names {
-        Some(n) => serde_json::from_value(n)
-            .map_err(|_| StoreError::Backend("unreadable event-name table".into())),
-        None => Ok(EventNames::default()),
-    }
+pub async fn settings(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    kind: SettingsKind,
+) -> Result<Option<serde_json::Value>> {
+    Ok(sqlx::query_scalar(
+        "SELECT document FROM provider_settings WHERE provider_id = $1 AND name = $2",
+    )
+    .bind(provider.0)
+    .bind(kind.name())
+    .fetch_optional(c)
+    .await?)
 }
 
 pub async fn quarantine(

@@ -35,7 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0010_occurred_on.sql"),
     include_str!("../../migrations/postgres/0011_identity.sql"),
     include_str!("../../migrations/postgres/0012_linkage.sql"),
-    include_str!("../../migrations/postgres/0013_event_names.sql"),
+    include_str!("../../migrations/postgres/0013_provider_settings.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

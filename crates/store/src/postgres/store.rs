@@ -6,8 +6,8 @@ use super::{attachments, coding, customers, ingest, linkage, linking, projects, 
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind,
     LinkagePairs, NewApiKey, Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved,
-    ResponseWrite, Result, Role, Stitch, Store, StoreError, StoredProject, StoredSurvey,
-    SurveyChange, TouchpointFilter, User,
+    ResponseWrite, Result, Role, SettingsKind, Stitch, Store, StoreError, StoredProject,
+    StoredSurvey, SurveyChange, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -16,7 +16,6 @@ use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
-use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{
     Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
     NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile,
@@ -861,14 +860,23 @@ impl Store for PgStore {
         ingest::plan(&mut c, provider).await
     }
 
-    async fn event_names(&self, provider: ProviderId) -> Result<EventNames> {
+    async fn settings(
+        &self,
+        provider: ProviderId,
+        kind: SettingsKind,
+    ) -> Result<Option<serde_json::Value>> {
         let mut c = self.pool.acquire().await?;
-        ingest::event_names(&mut c, provider).await
+        ingest::settings(&mut c, provider, kind).await
     }
 
-    async fn set_event_names(&self, provider: ProviderId, names: EventNames) -> Result<()> {
+    async fn set_settings(
+        &self,
+        provider: ProviderId,
+        kind: SettingsKind,
+        document: serde_json::Value,
+    ) -> Result<()> {
         let mut c = self.pool.acquire().await?;
-        ingest::set_event_names(&mut c, provider, &names).await
+        ingest::set_settings(&mut c, provider, kind, &document).await
     }
 
     async fn quarantine(

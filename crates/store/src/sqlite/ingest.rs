@@ -8,11 +8,10 @@ use super::linkage;
 use super::linking::Placer;
 use super::rows::{self, Micros, as_stored, micros};
 use super::store::named_profile;
-use crate::{Outcome, QuarantineFilter, Quarantined, Result, Stitch, StoreError};
+use crate::{Outcome, QuarantineFilter, Quarantined, Result, SettingsKind, Stitch, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::touchpoint::Subject;
-use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{
     FieldError, Identifier, NewTouchpoint, PageRequest, ProfileId, ProviderId, Touchpoint,
 };
@@ -300,25 +299,36 @@ pub fn plan(c: &Connection, provider: ProviderId) -> Result<Option<TrackingPlan>
     .transpose()
 }
 
-pub fn set_event_names(c: &Connection, provider: ProviderId, names: &EventNames) -> Result<()> {
+pub fn set_settings(
+    c: &Connection,
+    provider: ProviderId,
+    kind: SettingsKind,
+    document: &serde_json::Value,
+) -> Result<()> {
     c.execute(
-        "INSERT INTO event_names (provider_id, names, updated_at) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (provider_id) DO UPDATE SET names = excluded.names, updated_at = excluded.updated_at",
-        params![provider.0, json(names)?, micros(Utc::now())],
+        "INSERT INTO provider_settings (provider_id, name, document, updated_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (provider_id, name) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
+        params![provider.0, kind.name(), document.to_string(), micros(Utc::now())],
     )?;
     Ok(())
 }
 
-pub fn event_names(c: &Connection, provider: ProviderId) -> Result<EventNames> {
+pub fn settings(
+    c: &Connection,
+    provider: ProviderId,
+    kind: SettingsKind,
+) -> Result<Option<serde_json::Value>> {
     let text: Option<String> = c
-        .prepare_cached("SELECT names FROM event_names WHERE provider_id = ?1")?
-        .query_row([provider.0], |r| r.get(0))
+        .prepare_cached(
+            "SELECT document FROM provider_settings WHERE provider_id = ?1 AND name = ?2",
+        )?
+        .query_row(params![provider.0, kind.name()], |r| r.get(0))
         .optional()?;
-    match text {
-        Some(t) => serde_json::from_str(&t)
-            .map_err(|_| StoreError::Backend("unreadable event-name table".into())),
-        None => Ok(EventNames::default()),
-    }
+    text.map(|t| {
+        serde_json::from_str(&t)
+            .map_err(|_| StoreError::Backend(format!("unreadable {} settings", kind.name())))
+    })
+    .transpose()
 }
 
 pub fn quarantine(

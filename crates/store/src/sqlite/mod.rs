@@ -36,7 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0010_occurred_on.sql"),
     include_str!("../../migrations/sqlite/0011_identity.sql"),
     include_str!("../../migrations/sqlite/0012_linkage.sql"),
-    include_str!("../../migrations/sqlite/0013_event_names.sql"),
+    include_str!("../../migrations/sqlite/0013_provider_settings.sql"),
 ];
 
 const READERS: usize = 4;

@@ -6,8 +6,8 @@ use super::{attachments, coding, customers, ingest, linkage, linking, projects, 
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind,
     LinkagePairs, NewApiKey, Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved,
-    ResponseWrite, Result, Role, Stitch, Store, StoreError, StoredProject, StoredSurvey,
-    SurveyChange, TouchpointFilter, User,
+    ResponseWrite, Result, Role, SettingsKind, Stitch, Store, StoreError, StoredProject,
+    StoredSurvey, SurveyChange, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -16,7 +16,6 @@ use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
-use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{
     Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
     NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile,
@@ -746,12 +745,22 @@ impl Store for SqliteStore {
         self.read(move |c| ingest::plan(c, provider)).await
     }
 
-    async fn event_names(&self, provider: ProviderId) -> Result<EventNames> {
-        self.read(move |c| ingest::event_names(c, provider)).await
+    async fn settings(
+        &self,
+        provider: ProviderId,
+        kind: SettingsKind,
+    ) -> Result<Option<serde_json::Value>> {
+        self.read(move |c| ingest::settings(c, provider, kind))
+            .await
     }
 
-    async fn set_event_names(&self, provider: ProviderId, names: EventNames) -> Result<()> {
-        self.write(move |c| ingest::set_event_names(c, provider, &names))
+    async fn set_settings(
+        &self,
+        provider: ProviderId,
+        kind: SettingsKind,
+        document: serde_json::Value,
+    ) -> Result<()> {
+        self.write(move |c| ingest::set_settings(c, provider, kind, &document))
             .await
     }
 

@@ -1,0 +1,49 @@
+//! A provider's settings documents (the tracking protocol's event names, the
+//! journeys' anchors and windows), read and written with the core's types; a
+//! provider that never set one has the core's defaults.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use motesplats_core::ProviderId;
+use motesplats_core::journey::JourneySettings;
+use motesplats_core::tracking_protocol::EventNames;
+use motesplats_store::SettingsKind;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A settings document and the name it is stored under.
+pub trait Settings: Serialize + DeserializeOwned + Default {
+    const KIND: SettingsKind;
+}
+
+impl Settings for EventNames {
+    const KIND: SettingsKind = SettingsKind::EventNames;
+}
+
+impl Settings for JourneySettings {
+    const KIND: SettingsKind = SettingsKind::Journeys;
+}
+
+pub async fn read<T: Settings>(state: &AppState, provider: ProviderId) -> Result<T, ApiError> {
+    match state.store.settings(provider, T::KIND).await? {
+        None => Ok(T::default()),
+        Some(document) => serde_json::from_value(document).map_err(|e| {
+            ApiError::Internal(format!(
+                "the stored {} settings are unreadable: {e}",
+                T::KIND.name()
+            ))
+        }),
+    }
+}
+
+pub async fn write<T: Settings>(
+    state: &AppState,
+    provider: ProviderId,
+    value: &T,
+) -> Result<(), ApiError> {
+    let document = serde_json::to_value(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(state
+        .store
+        .set_settings(provider, T::KIND, document)
+        .await?)
+}
