@@ -77,7 +77,7 @@ async fn render(
     status: StatusCode,
 ) -> Result<Response, ApiError> {
     let me = who.provider.id;
-    let names = crate::settings::read::<EventNames>(&state, me).await?;
+    let names = crate::settings::read::<EventNames>(state, me).await?;
     let vocabulary = Vocabulary::of(state.store.as_ref(), me).await?;
     let own = &vocabulary.channels;
     let kind = |key: &str| Kind {
