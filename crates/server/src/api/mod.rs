@@ -8,6 +8,7 @@ mod channels;
 pub(crate) mod coding;
 pub(crate) mod event_names;
 mod identity;
+mod journeys;
 mod networks;
 mod openapi;
 mod persons;
@@ -119,6 +120,7 @@ pub fn router() -> Router<AppState> {
         .merge(channels::router())
         .merge(profiles::router())
         .merge(persons::router())
+        .merge(journeys::router())
         .merge(identity::router())
         .merge(touchpoints::router())
         .merge(batch::router())

@@ -10,6 +10,7 @@ mod customers;
 mod event_names;
 mod identity;
 mod ingest;
+mod journeys;
 mod matrix;
 mod openapi;
 mod reasons;
