@@ -160,80 +160,129 @@ async fn receive(
     let endpoint = Endpoint::parse(&call).ok_or(ApiError::NotFound)?;
     let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
     let decoded = batch::decode(header(header::CONTENT_ENCODING), &body, MAX_DECODED_BYTES);
-    let text = decoded
+    // Who sends is settled first, whatever the body holds.
+    let in_body = decoded
         .as_deref()
         .ok()
-        .and_then(|d| std::str::from_utf8(d).ok());
-    // Who sends is settled first, whatever the body holds.
-    let in_body = text
-        .and_then(|t| serde_json::from_str::<KeyInBody>(t).ok())
+        .and_then(|d| serde_json::from_slice::<KeyInBody>(d).ok())
         .and_then(|k| k.write_key);
     let key = write_key(&headers, in_body)?;
     let sender = Sender::with_key(&state, &key, origin(&headers)).await?;
-    // Browsers send JSON as text/plain, which needs no preflight.
-    let media = header(header::CONTENT_TYPE)
-        .and_then(|v| v.split(';').next())
-        .map(|m| m.trim().to_ascii_lowercase());
-    if !matches!(
-        media.as_deref(),
-        None | Some("application/json" | "text/plain")
-    ) {
-        return Err(ApiError::media_type(
-            media.as_deref(),
-            &["application/json", "text/plain"],
-        ));
-    }
+    accepted_media(header(header::CONTENT_TYPE))?;
     let decoded = decoded?;
     let text = std::str::from_utf8(&decoded)
         .map_err(|_| ApiError::Malformed("the body is not UTF-8".into()))?;
-    let (messages, shared, single) = match endpoint {
-        Endpoint::Batch => {
-            let b: BatchBody = serde_json::from_str(text).map_err(malformed)?;
-            if b.batch.len() > MAX_EVENTS {
-                return Err(ApiError::Invalid(Invalid::one(
-                    "batch",
-                    Reason::TooManyEntries {
-                        count: b.batch.len(),
-                        max: MAX_EVENTS,
-                    },
-                )));
-            }
-            let raws: Vec<&str> = b.batch.iter().map(|r| r.get()).collect();
-            (raws, (b.sent_at, b.context, b.integrations), None)
-        }
-        Endpoint::One(call) => {
-            serde_json::from_str::<&RawValue>(text).map_err(malformed)?;
-            (vec![text], (None, None, None), Some(call))
-        }
-    };
+    let sent = Sent::read(endpoint, text)?;
     state
         .limits
-        .take(sender.key_id, sender.publishable, messages.len())?;
+        .take(sender.key_id, sender.publishable, sent.messages.len())?;
     let context = Context::for_sender(&state, &sender).await?;
+    let received = keep(&state, &sender, &context, &sent).await?;
+    match (sent.call, received.refused) {
+        (Some(_), Some(why)) => Err(ApiError::Invalid(why)),
+        _ => Ok(Json(received.counts)),
+    }
+}
+
+/// Browsers send JSON as text/plain, which needs no preflight.
+fn accepted_media(content_type: Option<&str>) -> Result<(), ApiError> {
+    let media = content_type
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    match media.as_deref() {
+        None | Some("application/json" | "text/plain") => Ok(()),
+        other => Err(ApiError::media_type(
+            other,
+            &["application/json", "text/plain"],
+        )),
+    }
+}
+
+/// The messages of a request, as sent, and what a batch gives them all.
+struct Sent<'a> {
+    messages: Vec<&'a str>,
+    /// The call the path names; None for a batch.
+    call: Option<Call>,
+    sent_at: Option<String>,
+    context: Option<Value>,
+    integrations: Option<Value>,
+}
+
+impl<'a> Sent<'a> {
+    fn read(endpoint: Endpoint, text: &'a str) -> Result<Sent<'a>, ApiError> {
+        match endpoint {
+            Endpoint::Batch => {
+                let b: BatchBody = serde_json::from_str(text).map_err(malformed)?;
+                if b.batch.len() > MAX_EVENTS {
+                    return Err(ApiError::Invalid(Invalid::one(
+                        "batch",
+                        Reason::TooManyEntries {
+                            count: b.batch.len(),
+                            max: MAX_EVENTS,
+                        },
+                    )));
+                }
+                Ok(Sent {
+                    messages: b.batch.iter().map(|r| r.get()).collect(),
+                    call: None,
+                    sent_at: b.sent_at,
+                    context: b.context,
+                    integrations: b.integrations,
+                })
+            }
+            Endpoint::One(call) => {
+                serde_json::from_str::<&RawValue>(text).map_err(malformed)?;
+                Ok(Sent {
+                    messages: vec![text],
+                    call: Some(call),
+                    sent_at: None,
+                    context: None,
+                    integrations: None,
+                })
+            }
+        }
+    }
+}
+
+/// What [`keep`] did: the counts, and why the first refused message was refused.
+struct Kept {
+    counts: Received,
+    refused: Option<Invalid>,
+}
+
+/// Checks every message, stores the good ones and keeps the refused ones in the
+/// quarantine (with the `type` their path gave them, so they replay without it).
+async fn keep(
+    state: &AppState,
+    sender: &Sender,
+    context: &Context,
+    sent: &Sent<'_>,
+) -> Result<Kept, ApiError> {
     let shared = Shared {
-        sent_at: shared.0.as_deref(),
-        context: shared.1.as_ref(),
-        integrations: shared.2.as_ref(),
+        sent_at: sent.sent_at.as_deref(),
+        context: sent.context.as_ref(),
+        integrations: sent.integrations.as_ref(),
     };
     let now = Utc::now();
-    let mut received = Received {
+    let mut counts = Received {
         success: true,
         accepted: 0,
         duplicates: 0,
         rejected: 0,
         skipped: 0,
     };
-    let mut good = Vec::with_capacity(messages.len());
-    let mut raws = Vec::with_capacity(messages.len());
+    let mut good = Vec::with_capacity(sent.messages.len());
+    let mut raws = Vec::with_capacity(sent.messages.len());
     let mut quarantine = Vec::new();
-    for raw in &messages {
-        match context.check_message(raw, single, shared, now) {
+    let held = |raw: &str, why: Invalid| (SOURCE.to_string(), typed(raw, sent.call), why.0);
+    for raw in &sent.messages {
+        match context.check_message(raw, sent.call, shared, now) {
             Ok(Some(t)) => {
                 good.push(t);
                 raws.push(*raw);
             }
-            Ok(None) => received.skipped += 1,
-            Err(e) => quarantine.push((SOURCE.to_string(), typed(raw, single), e.0)),
+            Ok(None) => counts.skipped += 1,
+            Err(why) => quarantine.push(held(raw, why)),
         }
     }
     if !good.is_empty() {
@@ -244,23 +293,18 @@ async fn receive(
         state.resolver.notify_one();
         for (raw, outcome) in raws.into_iter().zip(outcomes) {
             match outcome {
-                Outcome::Stored(_) => received.accepted += 1,
-                Outcome::Duplicate(_) => received.duplicates += 1,
-                Outcome::Rejected(e) => {
-                    quarantine.push((SOURCE.to_string(), typed(raw, single), e.0))
-                }
+                Outcome::Stored(_) => counts.accepted += 1,
+                Outcome::Duplicate(_) => counts.duplicates += 1,
+                Outcome::Rejected(why) => quarantine.push(held(raw, why)),
             }
         }
     }
-    received.rejected = quarantine.len();
-    let refused = single
-        .and(quarantine.first())
+    counts.rejected = quarantine.len();
+    let refused = quarantine
+        .first()
         .map(|(_, _, errors)| Invalid(errors.clone()));
     if !quarantine.is_empty() {
         state.store.quarantine(sender.provider, quarantine).await?;
     }
-    match refused {
-        Some(why) => Err(ApiError::Invalid(why)),
-        None => Ok(Json(received)),
-    }
+    Ok(Kept { counts, refused })
 }
