@@ -89,6 +89,46 @@ impl Server {
         created["api_key"]["token"].as_str().unwrap().to_string()
     }
 
+    /// `GET /api/v1{path}` with `key`, which must succeed; its JSON.
+    pub async fn api(&self, http: &reqwest::Client, key: &str, path: &str) -> serde_json::Value {
+        let r = http
+            .get(format!("{}/api/v1{path}", self.url))
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "GET {path}: {}", r.status());
+        r.json().await.unwrap()
+    }
+
+    /// The provider's touchpoints once there are `count` and every one is placed on
+    /// a profile; never more than `count` on the way.
+    pub async fn placed(
+        &self,
+        http: &reqwest::Client,
+        key: &str,
+        count: usize,
+    ) -> Vec<serde_json::Value> {
+        let started = std::time::Instant::now();
+        loop {
+            let page = self.api(http, key, "/touchpoints?limit=1000").await;
+            let items = page["items"].as_array().unwrap().clone();
+            assert!(
+                items.len() <= count,
+                "more touchpoints ({}) than messages sent ({count}): {items:#?}",
+                items.len()
+            );
+            if items.len() == count && items.iter().all(|t| !t["profile_id"].is_null()) {
+                return items;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "{count} touchpoints were not stored and placed within 30 s; now: {items:#?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// SIGKILL: no shutdown hooks, no flushing, like a crash.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
@@ -111,6 +151,24 @@ pub fn motesplats(args: &[&str]) -> Output {
         .env_remove("RUST_BACKTRACE")
         .output()
         .expect("run motesplats")
+}
+
+/// A profile's identifiers as `kind:value`, sorted.
+pub fn identifiers(profile: &serde_json::Value) -> Vec<String> {
+    let mut ids: Vec<String> = profile["identifiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            format!(
+                "{}:{}",
+                i["kind"].as_str().unwrap(),
+                i["value"].as_str().unwrap()
+            )
+        })
+        .collect();
+    ids.sort();
+    ids
 }
 
 pub fn text(bytes: &[u8]) -> String {

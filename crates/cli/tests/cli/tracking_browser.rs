@@ -11,8 +11,8 @@
 //! Nothing is fetched from Segment: the page gives the SDK its settings and serves
 //! its chunks itself (`scripts/tracking/page.html`).
 
-use super::Server;
 use super::browser::{chromedriver, open_browser};
+use super::{Server, identifiers};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -137,40 +137,6 @@ async fn answer(
     stream.shutdown().await
 }
 
-/// GET with the secret key; the JSON answer.
-async fn get(http: &reqwest::Client, server: &Server, key: &str, path: &str) -> Value {
-    let r = http
-        .get(format!("{}/api/v1{path}", server.url))
-        .bearer_auth(key)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "GET {path}: {}", r.status());
-    r.json().await.unwrap()
-}
-
-/// The provider's touchpoints once there are `count` and every one is placed on a
-/// profile.
-async fn placed(http: &reqwest::Client, server: &Server, key: &str, count: usize) -> Vec<Value> {
-    let started = Instant::now();
-    loop {
-        let page = get(http, server, key, "/touchpoints").await;
-        let items = page["items"].as_array().unwrap().clone();
-        assert!(
-            items.len() <= count,
-            "more touchpoints ({}) than messages the SDK made ({count}): {items:#?}",
-            items.len()
-        );
-        if items.len() == count && items.iter().all(|t| !t["profile_id"].is_null()) {
-            return items;
-        }
-        if started.elapsed() > Duration::from_secs(30) {
-            panic!("{count} touchpoints were not stored and placed within 30 s; now: {items:#?}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn segments_browser_sdk_on_a_page_sends_each_call_once_onto_one_person() {
     let Some(bundles) = sdk_bundles() else {
@@ -248,7 +214,7 @@ async fn segments_browser_sdk_on_a_page_sends_each_call_once_onto_one_person() {
     );
 
     // Every message the SDK made is stored once, with its kind, channel and page.
-    let stored = placed(&http, &server, &secret, sent.len()).await;
+    let stored = server.placed(&http, &secret, sent.len()).await;
     let expected_kind = HashMap::from([
         ("identify", "identify"),
         ("track", "purchase"),
@@ -316,19 +282,10 @@ async fn segments_browser_sdk_on_a_page_sends_each_call_once_onto_one_person() {
         stored.iter().all(|t| t["profile_id"] == profile),
         "all on one person: {stored:#?}"
     );
-    let p = get(&http, &server, &secret, &format!("/profiles/{profile}")).await;
-    let ids: Vec<String> = p["identifiers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            format!(
-                "{}:{}",
-                i["kind"].as_str().unwrap(),
-                i["value"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let p = server
+        .api(&http, &secret, &format!("/profiles/{profile}"))
+        .await;
+    let ids = identifiers(&p);
     for id in [
         "customer_number:u-web".to_string(),
         "email:web@example.se".to_string(),

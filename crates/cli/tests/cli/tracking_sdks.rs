@@ -6,7 +6,7 @@
 //! Needs the SDKs from `scripts/tracking/install.sh`. Without them the tests say
 //! loudly that they were skipped, unless MOTESPLATS_REQUIRE_TRACKING_SDKS=1.
 
-use super::Server;
+use super::{Server, identifiers};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -81,35 +81,10 @@ fn delivered(child: Child) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Every touchpoint of the provider, by event id.
-async fn stored(http: &reqwest::Client, server: &Server, key: &str) -> Vec<Value> {
-    let page: Value = http
-        .get(format!("{}/api/v1/touchpoints?limit=1000", server.url))
-        .bearer_auth(key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    page["items"].as_array().unwrap().clone()
-}
-
-/// The touchpoints once `count` of them are placed on profiles.
-async fn placed(http: &reqwest::Client, server: &Server, key: &str, count: usize) -> Vec<Value> {
-    let started = Instant::now();
-    loop {
-        let all = stored(http, server, key).await;
-        if all.len() >= count && all.iter().all(|t| !t["profile_id"].is_null()) {
-            return all;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "{} of {count} touchpoints placed",
-            all.iter().filter(|t| !t["profile_id"].is_null()).count()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+/// How many touchpoints the provider has.
+async fn count(http: &reqwest::Client, server: &Server, key: &str) -> usize {
+    let page = server.api(http, key, "/touchpoints?limit=1000").await;
+    page["items"].as_array().unwrap().len()
 }
 
 #[tokio::test]
@@ -126,7 +101,7 @@ async fn the_python_sdks_store_every_message_once_as_the_mapping_promises() {
         assert_eq!(messages.len(), 6, "{sdk}: {messages:?}");
         sent.extend(messages.into_iter().map(|(id, kind)| (id, kind, sdk)));
     }
-    let all = placed(&http, &server, &key, sent.len()).await;
+    let all = server.placed(&http, &key, sent.len()).await;
     assert_eq!(all.len(), sent.len(), "stored once each: {all:?}");
     let by_id: HashMap<&str, &Value> = all
         .iter()
@@ -172,32 +147,14 @@ async fn the_python_sdks_store_every_message_once_as_the_mapping_promises() {
             profiles.iter().all(|p| *p == profiles[0]),
             "{sdk}: {profiles:?}"
         );
-        let profile: Value = http
-            .get(format!(
-                "{}/api/v1/profiles/{}",
-                server.url,
-                profiles[0].as_str().unwrap()
-            ))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let mut ids: Vec<String> = profile["identifiers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| {
-                format!(
-                    "{}:{}",
-                    i["kind"].as_str().unwrap(),
-                    i["value"].as_str().unwrap()
-                )
-            })
-            .collect();
-        ids.sort();
+        let profile = server
+            .api(
+                &http,
+                &key,
+                &format!("/profiles/{}", profiles[0].as_str().unwrap()),
+            )
+            .await;
+        let ids = identifiers(&profile);
         assert_eq!(
             ids,
             [
@@ -223,7 +180,7 @@ async fn sdk_retries_after_a_killed_server_store_nothing_twice_and_lose_nothing(
     let http = reqwest::Client::new();
     let key = server.provider_key(&http, "Kanelbullen").await;
     for sdk in ["segment", "rudder"] {
-        let before = stored(&http, &server, &key).await.len();
+        let before = count(&http, &server, &key).await;
         // One message at a time, each flushed, so the kill lands between and inside
         // requests rather than after all of them.
         let child = send(
@@ -235,7 +192,7 @@ async fn sdk_retries_after_a_killed_server_store_nothing_twice_and_lose_nothing(
             &["--extra", "60", "--pause", "0.02"],
         );
         let started = Instant::now();
-        while stored(&http, &server, &key).await.len() < before + 15 {
+        while count(&http, &server, &key).await < before + 15 {
             assert!(
                 started.elapsed() < Duration::from_secs(20),
                 "{sdk} sent too little"
@@ -247,7 +204,7 @@ async fn sdk_retries_after_a_killed_server_store_nothing_twice_and_lose_nothing(
         server = Server::again(&database, &server);
         let messages = delivered(child);
         assert_eq!(messages.len(), 66, "{sdk}");
-        let all = placed(&http, &server, &key, before + messages.len()).await;
+        let all = server.placed(&http, &key, before + messages.len()).await;
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for t in &all {
             *seen.entry(t["event_id"].as_str().unwrap()).or_default() += 1;
