@@ -45,6 +45,42 @@ async fn a_project(app: &App, key: &str, title: &str) -> String {
     created["project"]["id"].as_str().unwrap().to_string()
 }
 
+/// Changes to one project, each naming the version the one before it left.
+struct Changes<'a> {
+    app: &'a App,
+    key: &'a str,
+    version: i64,
+}
+
+impl<'a> Changes<'a> {
+    fn new(app: &'a App, key: &'a str) -> Self {
+        Changes {
+            app,
+            key,
+            version: 1,
+        }
+    }
+
+    /// POSTs a change; the version moves on when it is taken.
+    async fn post(&mut self, path: String, body: Value) -> (StatusCode, Value) {
+        let r = self
+            .app
+            .change(
+                self.key,
+                reqwest::Method::POST,
+                &path,
+                Some(self.version),
+                body,
+            )
+            .await;
+        let status = r.status();
+        if status == StatusCode::OK {
+            self.version += 1;
+        }
+        (status, r.json().await.unwrap())
+    }
+}
+
 #[tokio::test]
 async fn a_team_works_through_the_steps_and_edits_never_overwrite_each_other() {
     let app = spawn_app().await;
@@ -438,66 +474,49 @@ async fn a_dislike_is_linked_to_a_function_found_later() {
     let app = spawn_app().await;
     let shop = app.provider("Kaféet").await;
     let id = a_project(&app, &shop, "Kaféet").await;
-    let mut version = 1;
-    let mut step = async |path: String, body: Value| -> reqwest::Response {
-        let r = app
-            .change(&shop, reqwest::Method::POST, &path, Some(version), body)
-            .await;
-        if r.status() == StatusCode::OK {
-            version += 1;
-        }
-        r
-    };
-    let v: Value = step(
-        format!("/projects/{id}/moments"),
-        json!({"phase": "before", "title": "Stängt när jag kom"}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let mut changes = Changes::new(&app, &shop);
+    let (_, v) = changes
+        .post(
+            format!("/projects/{id}/moments"),
+            json!({"phase": "before", "title": "Stängt när jag kom"}),
+        )
+        .await;
     let moment = v["project"]["moments"][0]["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let v: Value = step(
-        format!("/projects/{id}/moments/{moment}/stances"),
-        json!({"perspective": "customer", "stance": "dislike", "reason": "Fel öppettider"}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let (_, v) = changes
+        .post(
+            format!("/projects/{id}/moments/{moment}/stances"),
+            json!({"perspective": "customer", "stance": "dislike", "reason": "Fel öppettider"}),
+        )
+        .await;
     let stance = v["project"]["moments"][0]["stances"][0]["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let v: Value = step(
-        format!("/projects/{id}/functions"),
-        json!({"name": "Förbeställ i appen", "what": "Beställ när som helst, hämta i disken",
+    let (_, v) = changes
+        .post(
+            format!("/projects/{id}/functions"),
+            json!({"name": "Förbeställ i appen", "what": "Beställ när som helst, hämta i disken",
                "phases": ["before"]}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+        )
+        .await;
     let function = v["project"]["functions"][0]["id"].clone();
 
     let links = format!("/projects/{id}/stances/{stance}/functions");
-    let r = step(links.clone(), json!({})).await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let problem: Value = r.json().await.unwrap();
+    let (status, problem) = changes.post(links.clone(), json!({})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "function_id", "{problem}");
-    let r = step(
-        format!("/projects/{id}/stances/{}/functions", uuid::Uuid::now_v7()),
-        json!({"function_id": function}),
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = changes
+        .post(
+            format!("/projects/{id}/stances/{}/functions", uuid::Uuid::now_v7()),
+            json!({"function_id": function}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    let r = step(links, json!({"function_id": function})).await;
-    let status = r.status();
-    let v: Value = r.json().await.unwrap();
+    let (status, v) = changes.post(links, json!({"function_id": function})).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(
         v["project"]["moments"][0]["stances"][0]["functions"],
@@ -512,50 +531,46 @@ async fn protocols_are_written_per_person_then_merged_into_moments() {
     let app = spawn_app().await;
     let shop = app.provider("Kaféet").await;
     let id = a_project(&app, &shop, "Kaféet").await;
-    let mut version = 1;
-    let mut step = async |path: String, body: Value| -> (StatusCode, Value) {
-        let r = app
-            .change(&shop, reqwest::Method::POST, &path, Some(version), body)
-            .await;
-        if r.status() == StatusCode::OK {
-            version += 1;
-        }
-        (r.status(), r.json().await.unwrap())
-    };
+    let mut changes = Changes::new(&app, &shop);
     let v = app.get(&shop, &format!("/projects/{id}")).await;
     let v: Value = v.json().await.unwrap();
     let lena = v["project"]["members"][0]["id"].clone();
     let entries = format!("/projects/{id}/protocol-entries");
-    let (status, problem) = step(
-        entries.clone(),
-        json!({"perspective": "provider", "stance": "dislike", "reason": "Kunder lämnar kön"}),
-    )
-    .await;
+    let (status, problem) = changes
+        .post(
+            entries.clone(),
+            json!({"perspective": "provider", "stance": "dislike", "reason": "Kunder lämnar kön"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "recorded_by", "{problem}");
-    let (status, v) = step(
-        entries,
-        json!({"perspective": "provider", "stance": "dislike", "reason": "Kunder lämnar kön",
+    let (status, v) = changes
+        .post(
+            entries,
+            json!({"perspective": "provider", "stance": "dislike", "reason": "Kunder lämnar kön",
                "recorded_by": lena, "source": "other_providers"}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     let entry = v["project"]["protocol_entries"][0]["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let (_, v) = step(
-        format!("/projects/{id}/moments"),
-        json!({"phase": "during", "title": "Kön i kassan"}),
-    )
-    .await;
+    let (_, v) = changes
+        .post(
+            format!("/projects/{id}/moments"),
+            json!({"phase": "during", "title": "Kön i kassan"}),
+        )
+        .await;
     let moment = v["project"]["moments"][0]["id"].clone();
 
     let merge = format!("/projects/{id}/protocol-entries/{entry}/moment");
-    let (status, problem) = step(merge.clone(), json!({})).await;
+    let (status, problem) = changes.post(merge.clone(), json!({})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "moment_id", "{problem}");
-    let (status, v) = step(merge.clone(), json!({"moment_id": moment})).await;
+    let (status, v) = changes
+        .post(merge.clone(), json!({"moment_id": moment}))
+        .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["project"]["protocol_entries"], json!([]));
     let merged = &v["project"]["moments"][0]["stances"][0];
@@ -564,7 +579,7 @@ async fn protocols_are_written_per_person_then_merged_into_moments() {
         (&json!(entry), &lena, &json!("other_providers"))
     );
     // Merged once: a second merge names nothing waiting.
-    let (status, problem) = step(merge, json!({"moment_id": moment})).await;
+    let (status, problem) = changes.post(merge, json!({"moment_id": moment})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "entry_id", "{problem}");
 }
@@ -697,85 +712,67 @@ async fn the_presentation_rounds_keep_questions_and_echoes() {
         .unwrap();
     let id = created["project"]["id"].as_str().unwrap().to_string();
     let lena = created["project"]["members"][0]["id"].clone();
-    let mut version = 1;
-    let mut step = async |path: String, body: Value| -> reqwest::Response {
-        let r = app
-            .change(&shop, reqwest::Method::POST, &path, Some(version), body)
-            .await;
-        if r.status() == StatusCode::OK {
-            version += 1;
-        }
-        r
-    };
-    let v: Value = step(
-        format!("/projects/{id}/stories"),
-        json!({"teller": lena, "purchase": "En kaffe",
+    let mut changes = Changes::new(&app, &shop);
+    let (_, v) = changes
+        .post(
+            format!("/projects/{id}/stories"),
+            json!({"teller": lena, "purchase": "En kaffe",
                "moments": [{"phase": "during", "text": "Lång kö", "valence": "negative"}]}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+        )
+        .await;
     let told = v["project"]["stories"][0]["moments"][0]["id"].clone();
-    let v: Value = step(
-        format!("/projects/{id}/observation-rounds"),
-        json!({"name": "Vecka 11", "observers": [lena],
+    let (_, v) = changes
+        .post(
+            format!("/projects/{id}/observation-rounds"),
+            json!({"name": "Vecka 11", "observers": [lena],
                "starts_on": "2026-03-09", "ends_on": "2026-03-15"}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+        )
+        .await;
     let round = v["project"]["observation_rounds"][0]["id"].clone();
-    let v: Value = step(
-        format!("/projects/{id}/observations"),
-        json!({"round_id": round, "observer": lena, "observed_on": "2026-03-10",
+    let (_, v) = changes
+        .post(
+            format!("/projects/{id}/observations"),
+            json!({"round_id": round, "observer": lena, "observed_on": "2026-03-10",
                "answers": {"situation": "Kunden lämnar kön"}}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+        )
+        .await;
     let observation = v["project"]["observations"][0]["id"]
         .as_str()
         .unwrap()
         .to_string();
 
     let echoes = format!("/projects/{id}/observations/{observation}/echoes");
-    let r = step(
-        echoes.clone(),
-        json!({"story_moment_id": uuid::Uuid::now_v7()}),
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let problem: Value = r.json().await.unwrap();
+    let (status, problem) = changes
+        .post(
+            echoes.clone(),
+            json!({"story_moment_id": uuid::Uuid::now_v7()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         problem["errors"][0]["field"], "story_moment_id",
         "{problem}"
     );
-    let r = step(echoes, json!({"story_moment_id": told})).await;
-    let status = r.status();
-    let v: Value = r.json().await.unwrap();
+    let (status, v) = changes.post(echoes, json!({"story_moment_id": told})).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["project"]["observations"][0]["echoes"], json!([told]));
 
     let questions = format!("/projects/{id}/presentation-questions");
-    let r = step(
-        questions.clone(),
-        json!({"about": {"kind": "story_moment", "id": told}, "text": "Vad hände sen?"}),
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let problem: Value = r.json().await.unwrap();
+    let (status, problem) = changes
+        .post(
+            questions.clone(),
+            json!({"about": {"kind": "story_moment", "id": told}, "text": "Vad hände sen?"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "about", "{problem}");
-    let r = step(
-        questions,
-        json!({"about": {"kind": "observation", "id": observation},
+    let (status, v) = changes
+        .post(
+            questions,
+            json!({"about": {"kind": "observation", "id": observation},
                "text": "Var kön lång?", "answer": "Sju personer."}),
-    )
-    .await;
-    let status = r.status();
-    let v: Value = r.json().await.unwrap();
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     let q = &v["project"]["presentation_questions"][0];
     assert_eq!(q["about"]["id"], observation.as_str());
