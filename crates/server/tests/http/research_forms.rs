@@ -68,6 +68,15 @@ async fn focus_on(kim: &mut Browser, board: &str, moment: &str, stance: &str) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
 
+/// The value of the first hidden input named `name` in `page`.
+fn hidden(page: &str, name: &str) -> String {
+    page.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no input {name:?}"))
+        .to_string()
+}
+
 /// The value of the first `<option>` whose label starts with `label`.
 fn option(page: &str, label: &str) -> String {
     page.split("<option value=\"")
@@ -304,12 +313,7 @@ async fn refused_forms_keep_the_input_and_save_nothing() {
     assert_eq!(image.bytes().await.unwrap().as_ref(), TINY_PNG);
 
     // Two people place the same observation from the same page: the second is told.
-    let observation_id = page
-        .split("name=\"_observation\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_string();
+    let observation_id = hidden(&page, "_observation");
     let place = |phase: &str| {
         form(&[
             ("_observation", &observation_id),
@@ -690,12 +694,7 @@ async fn the_plan_is_made_on_the_board_and_checked_in_the_next_round() {
         page.contains("Förra omgångens plan: blev det gjort?"),
         "{page}"
     );
-    let task = page
-        .split("name=\"task_id\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_string();
+    let task = hidden(&page, "task_id");
     let r = kim
         .post_form(
             &format!("{next}/forms/check-task"),
@@ -802,12 +801,7 @@ async fn a_protocol_entry_is_written_per_person_then_merged_into_a_moment() {
         page.contains("rader i protokollen som väntar på att föras till ett ögonblick: 1;"),
         "{page}"
     );
-    let item = protocols
-        .split("name=\"_item\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_string();
+    let item = hidden(protocols, "_item");
     let r = kim
         .post_form(
             &format!("{board}/forms/merge-entry"),
