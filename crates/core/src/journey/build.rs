@@ -1,9 +1,10 @@
 //! One person's touchpoints as journeys.
 
+use super::clock::Clock;
 use super::settings::JourneySettings;
 use crate::ids::TouchpointId;
 use crate::value::Phase;
-use chrono::{DateTime, Days, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -36,73 +37,76 @@ pub struct Journey {
     pub steps: Vec<JourneyStep>,
 }
 
-/// `at` moved by whole calendar days where the provider is, so that a window keeps
-/// its local time of day across a change to or from summer time.
-fn shift(at: DateTime<Utc>, days: u32, later: bool, zone: Tz) -> DateTime<Utc> {
-    let local = at.with_timezone(&zone);
-    let moved = if later {
-        local.checked_add_days(Days::new(days.into()))
-    } else {
-        local.checked_sub_days(Days::new(days.into()))
-    };
-    let hours = Duration::days(days.into());
-    moved.map_or(if later { at + hours } else { at - hours }, |t| {
-        t.with_timezone(&Utc)
-    })
+/// A meeting: the first of its anchors, and its windows in UTC ms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Meeting {
+    /// Index of the first anchor among the person's touchpoints.
+    pub anchor: usize,
+    pub start: i64,
+    /// The meeting's hours end here (not included).
+    pub end: i64,
+    /// The days before it begin here, and the days after it end here (both included).
+    pub from: i64,
+    pub until: i64,
 }
 
-/// A meeting: its anchor and the hours it lasts.
-struct Meeting<'a> {
-    anchor: &'a Step,
-    end: DateTime<Utc>,
-}
-
-/// Splits one person's touchpoints into journeys, in time order. An anchor starts a
-/// meeting unless it falls in the hours of one already started (then it is part of
-/// it). A touchpoint in a meeting's hours is during it; one in the days before a
-/// meeting leads up to it, one in the days after its hours follows from it; where
-/// both hold it goes with the nearer meeting (the earlier at a tie). Window edges
-/// belong to the window. Touchpoints outside every window are in no journey.
-pub fn journeys(steps: &[Step], settings: &JourneySettings, zone: Tz) -> Vec<Journey> {
-    let mut order: Vec<&Step> = steps.iter().collect();
-    order.sort_by_key(|s| (s.at, s.id));
-    let during = Duration::hours(settings.during_hours.into());
-    let mut meetings: Vec<Meeting> = Vec::new();
-    for s in &order {
-        let anchor = settings.anchors.contains(&s.kind);
-        if anchor && meetings.last().is_none_or(|m| s.at >= m.end) {
-            meetings.push(Meeting {
-                anchor: s,
-                end: s.at + during,
-            });
+/// Where one person's touchpoints fall: the meetings, and for each touchpoint its
+/// meeting and the phase its time gives it. `at` is in time order; `anchor(i)` says
+/// whether touchpoint `i` is of a kind that starts a meeting.
+///
+/// Anchors less than the meeting's hours apart are one meeting (a visit and the
+/// purchase made during it), whose hours run from its first anchor until the hours
+/// after its last. A touchpoint in a meeting's hours is during it; one in the days
+/// before a meeting leads up to it, one in the days after its hours follows from it;
+/// where both hold it goes with the nearer meeting (the earlier at a tie). Window
+/// edges belong to the window. A touchpoint outside every window is in no journey.
+pub(super) fn place(
+    at: &[i64],
+    anchor: impl Fn(usize) -> bool,
+    settings: &JourneySettings,
+    clock: &Clock,
+    meetings: &mut Vec<Meeting>,
+    placed: &mut Vec<Option<(usize, Phase)>>,
+) {
+    meetings.clear();
+    placed.clear();
+    let during = i64::from(settings.during_hours) * 3_600_000;
+    for (i, &t) in at.iter().enumerate() {
+        if !anchor(i) {
+            continue;
+        }
+        match meetings.last_mut() {
+            Some(m) if t < m.end => m.end = t + during,
+            _ => meetings.push(Meeting {
+                anchor: i,
+                start: t,
+                end: t + during,
+                from: 0,
+                until: 0,
+            }),
         }
     }
-    let mut out: Vec<Journey> = meetings
-        .iter()
-        .map(|m| Journey {
-            anchor: m.anchor.id,
-            anchor_kind: m.anchor.kind.clone(),
-            anchor_at: m.anchor.at,
-            steps: Vec::new(),
-        })
-        .collect();
-    for s in &order {
-        let previous = meetings
-            .partition_point(|m| m.anchor.at <= s.at)
-            .checked_sub(1);
-        let next = previous.map_or(0, |p| p + 1);
-        let placed = match previous {
-            Some(p) if s.at < meetings[p].end || s.at == meetings[p].anchor.at => {
-                Some((p, Phase::During))
-            }
+    for m in meetings.iter_mut() {
+        m.from = clock.shift(m.start, settings.before_days, false);
+        m.until = clock.shift(m.end, settings.after_days, true);
+    }
+    // `next` is the first meeting that starts after the touchpoint.
+    let mut next = 0;
+    for &t in at {
+        while next < meetings.len() && meetings[next].start <= t {
+            next += 1;
+        }
+        let previous = next.checked_sub(1).map(|p| (p, &meetings[p]));
+        placed.push(match previous {
+            Some((p, m)) if t < m.end || t == m.start => Some((p, Phase::During)),
             _ => {
                 let after = previous
-                    .filter(|&p| s.at <= shift(meetings[p].end, settings.after_days, true, zone))
-                    .map(|p| (p, s.at - meetings[p].end));
+                    .filter(|(_, m)| t <= m.until)
+                    .map(|(p, m)| (p, t - m.end));
                 let before = meetings
                     .get(next)
-                    .filter(|m| s.at >= shift(m.anchor.at, settings.before_days, false, zone))
-                    .map(|m| (next, m.anchor.at - s.at));
+                    .filter(|m| t >= m.from)
+                    .map(|m| (next, m.start - t));
                 match (after, before) {
                     (Some((_, a)), Some((n, b))) if b < a => Some((n, Phase::Before)),
                     (Some((p, _)), _) => Some((p, Phase::After)),
@@ -110,8 +114,39 @@ pub fn journeys(steps: &[Step], settings: &JourneySettings, zone: Tz) -> Vec<Jou
                     (None, None) => None,
                 }
             }
-        };
-        if let Some((j, phase)) = placed {
+        });
+    }
+}
+
+/// Splits one person's touchpoints into journeys, in time order (see `place`).
+/// A touchpoint keeps the phase its sender declared; where none was, it gets the one
+/// its time gives it.
+pub fn journeys(steps: &[Step], settings: &JourneySettings, zone: Tz) -> Vec<Journey> {
+    let mut order: Vec<&Step> = steps.iter().collect();
+    order.sort_by_key(|s| (s.at, s.id));
+    let at: Vec<i64> = order.iter().map(|s| s.at.timestamp_millis()).collect();
+    let clock = Clock::new(
+        zone,
+        at.first().copied().unwrap_or(0),
+        at.last().copied().unwrap_or(0),
+    );
+    let (mut meetings, mut placed) = (Vec::new(), Vec::new());
+    let is_anchor = |i: usize| settings.anchors.contains(&order[i].kind);
+    place(&at, is_anchor, settings, &clock, &mut meetings, &mut placed);
+    let mut out: Vec<Journey> = meetings
+        .iter()
+        .map(|m| {
+            let a = order[m.anchor];
+            Journey {
+                anchor: a.id,
+                anchor_kind: a.kind.clone(),
+                anchor_at: a.at,
+                steps: Vec::new(),
+            }
+        })
+        .collect();
+    for (s, place) in order.iter().zip(&placed) {
+        if let Some((j, phase)) = *place {
             out[j].steps.push(JourneyStep {
                 id: s.id,
                 at: s.at,
@@ -126,7 +161,7 @@ pub fn journeys(steps: &[Step], settings: &JourneySettings, zone: Tz) -> Vec<Jou
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{Duration, TimeZone};
 
     const STOCKHOLM: Tz = chrono_tz::Europe::Stockholm;
 
@@ -200,12 +235,16 @@ mod tests {
             // 45 minutes into the visit: part of it, not a meeting of its own.
             step(2, day(1, 12) + Duration::minutes(45), "purchase"),
             step(3, day(4, 12), "visit"),
-            // 26 h after the first meeting's hours, 42 h before the second: after.
+            // The first meeting's hours run until 16:45, four hours after the purchase.
+            step(7, day(1, 16) + Duration::minutes(44), "review"),
+            step(8, day(1, 16) + Duration::minutes(45), "review"),
+            // 25¼ h after the first meeting's hours, 42 h before the second: after.
             step(4, day(2, 18), "newsletter.opened"),
-            // 52 h after, 16 h before: before the second.
+            // 51¼ h after, 16 h before: before the second.
             step(5, day(3, 20), "search"),
-            // At an equal distance (34 h each way): with the earlier meeting.
-            step(6, day(3, 2), "search"),
+            // At an equal distance (33 h 37½ min each way): with the earlier meeting.
+            step(6, day(3, 2) + Duration::seconds(22 * 60 + 30), "search"),
+            step(9, day(3, 2) + Duration::seconds(22 * 60 + 31), "search"),
         ];
         let j = journeys(&steps, &settings, STOCKHOLM);
         assert_eq!(j.len(), 2);
@@ -218,7 +257,10 @@ mod tests {
                 (3, 1, Phase::During),
                 (4, 0, Phase::After),
                 (5, 1, Phase::Before),
-                (6, 0, Phase::After)
+                (6, 0, Phase::After),
+                (7, 0, Phase::During),
+                (8, 0, Phase::After),
+                (9, 1, Phase::Before)
             ]
         );
     }

@@ -8,7 +8,16 @@
 //! touchpoints into journeys.
 
 mod build;
+mod clock;
+mod figures;
+mod log;
 mod settings;
 
 pub use build::{Journey, JourneyStep, Step, journeys};
+pub use clock::{Clock, PeriodUnit};
+pub use figures::{
+    ChannelMix, Context, Filter, Flow, FunnelStep, JourneyFigures, LeadTime, MeetingFlow,
+    OwnAndUncontrolled, PathCount, Repeat, TrendPoint, figures, funnel,
+};
+pub use log::{Log, LogBuilder, LogRow, Placement, Span};
 pub use settings::{JourneySettings, JourneySettingsInput};
