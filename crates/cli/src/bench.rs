@@ -10,6 +10,7 @@
 //!   store, in the same run.
 //! - `soak`: a steady event rate for a while, sampling memory and disk.
 //! - `linkage`: probabilistic record linkage beside Splink (`bench_linkage.rs`).
+//! - `journeys`: journeys, flows and a funnel beside DuckDB (`bench_journeys.rs`).
 
 use anyhow::Context as _;
 use chrono::{Duration as Days, Utc};
@@ -67,6 +68,10 @@ pub enum Command {
     /// Probabilistic record linkage on records in FEBRL's shape, beside Splink's line
     /// from `scripts/peers/febrl.py` (see `scripts/bench/febrl.sh`).
     Linkage(crate::bench_linkage::Args),
+    /// Journeys, channel flows and an ordered funnel over a file of touchpoints, beside
+    /// DuckDB's line from `scripts/peers/journeys_duckdb.py` (see
+    /// `scripts/bench/journeys.sh`).
+    Journeys(crate::bench_journeys::Args),
 }
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
@@ -85,6 +90,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         } => tracking(events, batch, clients, database).await,
         Command::Soak { rate, seconds } => soak(rate, seconds).await,
         Command::Linkage(args) => crate::bench_linkage::run(args),
+        Command::Journeys(args) => crate::bench_journeys::run(args),
     }
 }
 
@@ -484,6 +490,6 @@ fn rss_kb() -> u64 {
     status_kb("VmRSS:")
 }
 
-fn peak_rss_kb() -> u64 {
+pub fn peak_rss_kb() -> u64 {
     status_kb("VmHWM:")
 }

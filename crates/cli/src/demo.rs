@@ -42,6 +42,10 @@ pub struct Args {
     /// truth.csv, for `scripts/bench/febrl.sh FOLDER`.
     #[arg(long, value_name = "FOLDER", conflicts_with = "database")]
     linkage_set: Option<std::path::PathBuf>,
+    /// Instead of a database, write every provider's touchpoints into this folder as
+    /// touchpoints.csv, for `scripts/bench/journeys.sh FOLDER`.
+    #[arg(long, value_name = "FOLDER", conflicts_with_all = ["database", "linkage_set"])]
+    journey_set: Option<std::path::PathBuf>,
 }
 
 /// The demo's own SQLite file.
@@ -59,6 +63,15 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             "{records} records and {pairs} true pairs of {} people in {}",
             args.people,
             dir.display()
+        );
+        return Ok(());
+    }
+    if let Some(dir) = &args.journey_set {
+        let written = crate::bench_journeys::write_demo_set(args.seed, args.people, anchor, dir)?;
+        println!(
+            "{written} touchpoints of {} people in {}",
+            args.people,
+            dir.join(crate::bench_journeys::FILE).display()
         );
         return Ok(());
     }

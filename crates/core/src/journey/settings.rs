@@ -21,7 +21,7 @@ pub struct JourneySettings {
 impl Default for JourneySettings {
     fn default() -> Self {
         JourneySettings {
-            anchors: ["purchase", "visit", "table_booking", "check_in"]
+            anchors: ["purchase", "visit", "check_in", "meeting"]
                 .map(String::from)
                 .to_vec(),
             before_days: 14,
