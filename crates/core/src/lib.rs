@@ -4,6 +4,7 @@
 //! async runtimes). Engines take plain data in and give plain data out, so they can
 //! run in the server, the CLI, a test or a future worker alike.
 
+pub mod attribution;
 pub mod channel;
 pub mod coding;
 pub mod demo;
