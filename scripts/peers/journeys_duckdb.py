@@ -126,16 +126,16 @@ def main():
     flows_s = time.perf_counter() - started
 
     started = time.perf_counter()
-    steps = [f"s1 AS (SELECT journey, min(rn) AS r, arg_min(at_ms, rn) AS at FROM placed "
+    steps = [f"s1 AS (SELECT journey, min(rn) AS r, arg_min(at_ms, rn) AS t_ms FROM placed "
              f"WHERE kind = ? AND journey IS NOT NULL GROUP BY journey)"]
     for i in range(2, len(kinds) + 1):
         steps.append(
-            f"s{i} AS (SELECT s.journey, min(p.rn) AS r, arg_min(p.at_ms, p.rn) AS at, "
-            f"any_value(s.at) AS prev FROM s{i - 1} s JOIN placed p ON p.journey = s.journey "
+            f"s{i} AS (SELECT s.journey, min(p.rn) AS r, arg_min(p.at_ms, p.rn) AS t_ms, "
+            f"any_value(s.t_ms) AS prev FROM s{i - 1} s JOIN placed p ON p.journey = s.journey "
             f"AND p.rn > s.r AND p.kind = ? GROUP BY s.journey)"
         )
     selects = ["SELECT 1, count(*), NULL FROM s1"] + [
-        f"SELECT {i}, count(*), median((at - prev) / 60000.0) FROM s{i}"
+        f"SELECT {i}, count(*), median((t_ms - prev) / 60000.0) FROM s{i}"
         for i in range(2, len(kinds) + 1)
     ]
     rows = con.execute(

@@ -87,7 +87,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut phases = [0u64; 4];
     for (r, &p) in placed.phase.iter().enumerate() {
         // Touchpoints outside every journey are counted apart, whatever they declared.
-        let slot = if placed.in_journey[r] { usize::from(p) } else { 0 };
+        let slot = if placed.in_journey[r] {
+            usize::from(p)
+        } else {
+            0
+        };
         phases[slot] += 1;
     }
     let mut flow_rows: Vec<_> = shown

@@ -15,6 +15,8 @@ pub enum ApiError {
     Malformed(String),
     /// Fields failed validation.
     Invalid(Invalid),
+    /// Query parameters (filters) failed validation: a bad request, not a bad body.
+    BadParameters(Invalid),
     Conflict(Invalid),
     Unauthorized(&'static str),
     Forbidden(&'static str),
@@ -88,6 +90,13 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
                 "Invalid fields",
+                summary(&e.0),
+                e.0.clone(),
+            ),
+            ApiError::BadParameters(e) => (
+                StatusCode::BAD_REQUEST,
+                "invalid-parameters",
+                "Invalid parameters",
                 summary(&e.0),
                 e.0.clone(),
             ),

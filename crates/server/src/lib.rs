@@ -9,6 +9,7 @@ pub mod auth;
 pub mod client;
 pub mod csv_out;
 pub mod error;
+pub mod figures;
 mod headers;
 pub mod identity;
 pub mod ingest;

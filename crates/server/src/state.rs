@@ -19,6 +19,8 @@ pub struct AppState {
     pub plans: Arc<PlanCache>,
     /// Each provider's table from `track` event names to kinds.
     pub event_names: Arc<EventNamesCache>,
+    /// Each provider's touchpoints placed into journeys, for the journey figures.
+    pub figures: Arc<crate::figures::FigureCache>,
     pub limits: Arc<KeyLimits>,
     /// Public survey answers per survey and client address.
     pub survey_limits: Arc<crate::survey_answers::AnswerLimits>,
@@ -73,6 +75,7 @@ impl AppState {
             resolver: Arc::new(Notify::new()),
             plans: Arc::new(PlanCache::default()),
             event_names: Arc::default(),
+            figures: Arc::default(),
             limits: Arc::new(KeyLimits::new(
                 NonZeroU32::new(PUBLISHABLE_PER_SECOND).unwrap_or(NonZeroU32::MIN),
                 None,

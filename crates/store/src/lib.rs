@@ -271,6 +271,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Touchpoint>>;
     /// Touchpoints per channel and declared phase: aggregate, so no access is logged.
     async fn touchpoint_counts(&self, provider: ProviderId) -> Result<Vec<ChannelPhaseCount>>;
+    /// Every placed touchpoint as the journey log, for figures over all persons:
+    /// aggregate, so no access is logged (what a figure drills down to is read
+    /// through `touchpoints`, which logs it).
+    async fn journey_log(&self, provider: ProviderId) -> Result<motesplats_core::journey::Log>;
 
     // Tracking plans and the quarantine of rejected events.
     /// Sets or (with None) removes the provider's tracking plan.

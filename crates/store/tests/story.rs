@@ -506,6 +506,25 @@ async fn story(store: Arc<dyn Store>) {
             .iter()
             .any(|c| c.channel == "kiosk" && c.phase == Some(Phase::During))
     );
+    // The journey log holds the café's touchpoints on their persons, each person's in
+    // time order, and none of the bank's.
+    let log = store.journey_log(cafe.id).await.unwrap();
+    let mut ours: Vec<_> = all
+        .iter()
+        .map(|t| (t.occurred_at.timestamp_millis(), t.id))
+        .collect();
+    let mut logged: Vec<_> = log.at.iter().copied().zip(log.id.iter().copied()).collect();
+    ours.sort();
+    logged.sort();
+    assert_eq!(logged, ours);
+    for rows in log.person_rows() {
+        assert!(log.at[rows].is_sorted());
+    }
+    assert_eq!(
+        log.channels.find("kiosk").map(|k| log.channel.contains(&k)),
+        Some(true)
+    );
+    assert_eq!(store.journey_log(bank.id).await.unwrap().len(), 1);
 
     // Networks list their members to members only.
     let centre = store

@@ -5,7 +5,7 @@
 //! meeting is slow, so a `Clock` learns the zone's offsets once, as the list of
 //! instants where the offset changes, and moves times with two binary searches.
 
-use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Offset, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Offset, TimeZone};
 use chrono_tz::Tz;
 
 const DAY_MS: i64 = 86_400_000;
@@ -112,21 +112,6 @@ impl Clock {
     }
 }
 
-/// The same move as `Clock::shift`, asked of the zone database directly: the
-/// reference the clock is tested against.
-pub fn shift_by_zone(at: DateTime<Utc>, days: u32, later: bool, zone: Tz) -> DateTime<Utc> {
-    let local = at.with_timezone(&zone);
-    let moved = if later {
-        local.checked_add_days(Days::new(days.into()))
-    } else {
-        local.checked_sub_days(Days::new(days.into()))
-    };
-    let hours = Duration::days(days.into());
-    moved.map_or(if later { at + hours } else { at - hours }, |t| {
-        t.with_timezone(&Utc)
-    })
-}
-
 /// The first day of `at`'s week (Monday), month or quarter, where the provider is.
 pub fn start_of(day: NaiveDate, unit: PeriodUnit) -> NaiveDate {
     match unit {
@@ -154,7 +139,23 @@ pub enum PeriodUnit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{Duration, Utc};
     use proptest::prelude::*;
+
+    /// The same move as `Clock::shift`, asked of the zone database directly: the
+    /// reference the clock is tested against.
+    fn shift_by_zone(at: DateTime<Utc>, days: u32, later: bool, zone: Tz) -> DateTime<Utc> {
+        let local = at.with_timezone(&zone);
+        let moved = if later {
+            local.checked_add_days(Days::new(days.into()))
+        } else {
+            local.checked_sub_days(Days::new(days.into()))
+        };
+        let hours = Duration::days(days.into());
+        moved.map_or(if later { at + hours } else { at - hours }, |t| {
+            t.with_timezone(&Utc)
+        })
+    }
 
     const ZONES: [Tz; 4] = [
         chrono_tz::Europe::Stockholm,

@@ -23,15 +23,6 @@ pub fn phase_code(phase: Option<Phase>) -> PhaseCode {
     }
 }
 
-pub fn phase_of(code: PhaseCode) -> Option<Phase> {
-    match code {
-        1 => Some(Phase::Before),
-        2 => Some(Phase::During),
-        3 => Some(Phase::After),
-        _ => None,
-    }
-}
-
 /// One touchpoint as the log takes it in.
 #[derive(Debug, Clone)]
 pub struct LogRow<'a> {
@@ -256,6 +247,15 @@ mod tests {
     use super::super::build::{Step, journeys};
     use super::*;
     use proptest::prelude::*;
+
+    fn phase_of(code: PhaseCode) -> Option<Phase> {
+        match code {
+            1 => Some(Phase::Before),
+            2 => Some(Phase::During),
+            3 => Some(Phase::After),
+            _ => None,
+        }
+    }
 
     const STOCKHOLM: chrono_tz::Tz = chrono_tz::Europe::Stockholm;
     const KINDS: [&str; 4] = ["purchase", "visit", "search", "newsletter.opened"];

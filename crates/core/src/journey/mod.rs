@@ -11,6 +11,7 @@ mod build;
 mod clock;
 mod figures;
 mod log;
+mod outcomes;
 mod settings;
 
 pub use build::{Journey, JourneyStep, Step, journeys};
@@ -20,4 +21,5 @@ pub use figures::{
     OwnAndUncontrolled, PathCount, Repeat, TrendPoint, figures, funnel,
 };
 pub use log::{Log, LogBuilder, LogRow, Placement, Span};
+pub use outcomes::{Attribution, ChannelCredit, ModelCredits, attribution};
 pub use settings::{JourneySettings, JourneySettingsInput};

@@ -5,15 +5,26 @@
 use super::profiles::path_id;
 use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
+use crate::figures::{FilterQuery, Placed};
 use crate::json::ApiJson;
+use crate::json::ApiQuery;
 use crate::settings;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use motesplats_core::journey::{Journey, JourneySettings, JourneySettingsInput, Step, journeys};
-use motesplats_core::{PageRequest, PersonId, TouchpointId};
+use motesplats_core::invalid::Checker;
+use motesplats_core::journey::{
+    Attribution, FunnelStep, Journey, JourneyFigures, JourneySettings, JourneySettingsInput,
+    PeriodUnit, Step, attribution, funnel, journeys,
+};
+use motesplats_core::reason::List;
+use motesplats_core::{
+    Invalid, PageRequest, PersonId, ProviderId, Reason, TouchpointId, TouchpointKind,
+};
 use motesplats_store::TouchpointFilter;
+use serde::Deserialize;
 use serde::Serialize;
+use utoipa::IntoParams;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,6 +33,148 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_settings, put_settings))
         .routes(routes!(person_journeys))
+        .routes(routes!(journey_figures))
+        .routes(routes!(journey_funnel))
+        .routes(routes!(journey_attribution))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct TrendQuery {
+    /// The steps of the trend: `day`, `week` (the default), `month` or `quarter`.
+    unit: Option<String>,
+}
+
+const UNITS: [(&str, PeriodUnit); 4] = [
+    ("day", PeriodUnit::Day),
+    ("week", PeriodUnit::Week),
+    ("month", PeriodUnit::Month),
+    ("quarter", PeriodUnit::Quarter),
+];
+
+/// Runs `work` on the provider's placement, off the async threads (a filter nobody
+/// asked for yet reads every journey).
+async fn on_placed<T: Send + 'static>(
+    state: &AppState,
+    me: ProviderId,
+    work: impl FnOnce(&Placed) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let placed = state.figures.placed(state, me).await?;
+    tokio::task::spawn_blocking(move || work(&placed))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+}
+
+/// The journey figures of a period, a channel or both: the channel mix per phase, own
+/// versus uncontrolled channels, channel-to-channel flows, where journeys came from and
+/// went after the meeting, the most common paths, the time from the first touch to the
+/// meeting, repeat journeys and the trend. Counted from touchpoints placed into
+/// journeys a few seconds ago at most.
+#[utoipa::path(get, path = "/journeys/figures", tag = "journeys", params(FilterQuery, TrendQuery),
+    responses((status = 200, body = JourneyFigures), (status = 400, body = Problem)))]
+async fn journey_figures(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    ApiQuery(q): ApiQuery<FilterQuery>,
+    ApiQuery(t): ApiQuery<TrendQuery>,
+) -> Result<Json<JourneyFigures>, ApiError> {
+    let unit = match t.unit.as_deref().filter(|u| !u.is_empty()) {
+        None => PeriodUnit::Week,
+        Some(u) => UNITS
+            .iter()
+            .find(|(w, _)| *w == u)
+            .map(|(_, p)| *p)
+            .ok_or_else(|| {
+                ApiError::BadParameters(Invalid::one(
+                    "unit",
+                    Reason::OneOf {
+                        value: u.to_string(),
+                        allowed: List::of(UNITS.iter().map(|(w, _)| *w)),
+                    },
+                ))
+            })?,
+    };
+    let figures = on_placed(&state, me, move |p| {
+        let filter = p.filter(&q)?;
+        Ok(p.figures(&q.key(), &filter, unit))
+    })
+    .await?;
+    Ok(Json(figures.as_ref().clone()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct FunnelQuery {
+    /// The kinds of the funnel's steps in order, comma-separated (2 to 8), such as
+    /// `table_booking,visit,purchase`.
+    steps: Option<String>,
+}
+
+/// Journeys through touchpoints of the given kinds in that order (each step the first
+/// of its kind after the step before), with the conversion from each step to the next
+/// and the median time between them.
+#[utoipa::path(get, path = "/journeys/funnel", tag = "journeys", params(FilterQuery, FunnelQuery),
+    responses((status = 200, body = Vec<FunnelStep>), (status = 400, body = Problem)))]
+async fn journey_funnel(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    ApiQuery(q): ApiQuery<FilterQuery>,
+    ApiQuery(f): ApiQuery<FunnelQuery>,
+) -> Result<Json<Vec<FunnelStep>>, ApiError> {
+    let steps: Vec<String> = f
+        .steps
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    let mut c = Checker::new();
+    if !(2..=8).contains(&steps.len()) {
+        c.fail("steps", Reason::Entries { low: 2, high: 8 });
+    }
+    for s in &steps {
+        c.take(TouchpointKind::parse(s).map_err(|e| e.within("steps")));
+    }
+    c.finish().map_err(ApiError::BadParameters)?;
+    let funnel = on_placed(&state, me, move |p| {
+        let selected = p.filter(&q)?.select(&p.log, &p.placed);
+        let kinds: Vec<&str> = steps.iter().map(String::as_str).collect();
+        Ok(funnel(&p.log, &p.placed, &selected, &kinds))
+    })
+    .await?;
+    Ok(Json(funnel))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct OutcomeQuery {
+    /// The kind of touchpoint that is the outcome (default `purchase`).
+    outcome: Option<String>,
+}
+
+/// Which channels before the meeting lead to the outcome, credited by five models:
+/// first touch, last touch, linear, position-based (40/20/40) and the data-driven
+/// Markov removal effect. In each model the credits and the unattributed outcomes add
+/// up to the journeys with the outcome.
+#[utoipa::path(get, path = "/journeys/attribution", tag = "journeys", params(FilterQuery, OutcomeQuery),
+    responses((status = 200, body = Attribution), (status = 400, body = Problem)))]
+async fn journey_attribution(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    ApiQuery(q): ApiQuery<FilterQuery>,
+    ApiQuery(o): ApiQuery<OutcomeQuery>,
+) -> Result<Json<Attribution>, ApiError> {
+    let outcome = o.outcome.unwrap_or_else(|| "purchase".into());
+    TouchpointKind::parse(&outcome).map_err(|e| ApiError::BadParameters(e.within("outcome")))?;
+    let credits = on_placed(&state, me, move |p| {
+        let selected = p.filter(&q)?.select(&p.log, &p.placed);
+        attribution(&p.log, &p.placed, &selected, &outcome)
+            .map_err(|e| ApiError::Internal(e.to_string()))
+    })
+    .await?;
+    Ok(Json(credits))
 }
 
 /// The caller's anchors and windows (the defaults until set).
@@ -45,6 +198,7 @@ async fn put_settings(
 ) -> Result<Json<JourneySettings>, ApiError> {
     let parsed = input.parse()?;
     settings::write(&state, me, &parsed).await?;
+    state.figures.forget(me);
     Ok(Json(parsed))
 }
 

@@ -129,3 +129,208 @@ async fn a_persons_touchpoints_become_journeys_by_the_providers_anchors() {
     let other = app.provider("Banken").await;
     assert_eq!(app.get(&other, &path).await.status(), StatusCode::NOT_FOUND);
 }
+
+/// The fields a problem names, in order.
+fn named(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|e| {
+            e.iter()
+                .map(|e| e["field"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn journey_figures_funnels_and_attribution_count_every_persons_journeys() {
+    let app = spawn_app().await;
+    let key = app.provider("Kanelbullen").await;
+    // Ada finds the café on a forum, books on the web, visits and buys; Bo buys
+    // without anything before; Cy reads the menu on the web and visits without buying.
+    let events: Vec<Value> = [
+        (
+            "a-1",
+            "ada",
+            "forum",
+            "post.read",
+            "2026-06-01T10:00:00+02:00",
+        ),
+        (
+            "a-2",
+            "ada",
+            "web",
+            "table_booking",
+            "2026-06-02T10:00:00+02:00",
+        ),
+        ("a-3", "ada", "store", "visit", "2026-06-03T12:00:00+02:00"),
+        (
+            "a-4",
+            "ada",
+            "store",
+            "purchase",
+            "2026-06-03T12:30:00+02:00",
+        ),
+        (
+            "b-1",
+            "bo",
+            "store",
+            "purchase",
+            "2026-06-10T09:00:00+02:00",
+        ),
+        (
+            "c-1",
+            "cy",
+            "web",
+            "menu.viewed",
+            "2026-06-10T08:00:00+02:00",
+        ),
+        ("c-2", "cy", "store", "visit", "2026-06-10T12:00:00+02:00"),
+    ]
+    .into_iter()
+    .map(|(id, who, channel, kind, at)| {
+        json!({"event_id": id, "identifiers": [{"kind": "customer_number", "value": who}],
+               "channel": channel, "kind": kind, "occurred_at": at})
+    })
+    .collect();
+    let r = app.post(&key, "/touchpoints/batch", json!(events)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    loop {
+        let page: Value = app.get(&key, "/touchpoints").await.json().await.unwrap();
+        let items = page["items"].as_array().unwrap();
+        if items.len() == 7 && items.iter().all(|t| !t["profile_id"].is_null()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+
+    let f: Value = app
+        .get(&key, "/journeys/figures")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            f["journeys"].as_u64(),
+            f["persons"].as_u64(),
+            f["touchpoints"].as_u64()
+        ),
+        (Some(3), Some(3), Some(7)),
+        "{f}"
+    );
+    let before = &f["own_and_uncontrolled"][0];
+    assert_eq!(
+        (
+            before["phase"].as_str(),
+            before["own"].as_u64(),
+            before["uncontrolled"].as_u64()
+        ),
+        (Some("before"), Some(2), Some(1)),
+        "{f}"
+    );
+    // The trend is by week: the week of 1 June holds Ada's journey, that of 8 June two.
+    let trend: Vec<(String, u64)> = f["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["start"].as_str().unwrap().to_string(),
+                p["journeys"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        trend,
+        [("2026-06-01".to_string(), 1), ("2026-06-08".to_string(), 2)]
+    );
+
+    // The period counts a journey by its meeting's day, the last day included.
+    let june10: Value = app
+        .get(
+            &key,
+            "/journeys/figures?from=2026-06-10&to=2026-06-10&unit=day",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(june10["journeys"], 2, "{june10}");
+    let forum: Value = app
+        .get(&key, "/journeys/figures?channel=forum")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(forum["journeys"], 1, "{forum}");
+
+    let steps: Value = app
+        .get(&key, "/journeys/funnel?steps=table_booking,visit,purchase")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let counts: Vec<u64> = steps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["journeys"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, [1, 1, 1], "{steps}");
+    assert_eq!(steps[2]["median_minutes"], 30.0);
+
+    let a: Value = app
+        .get(&key, "/journeys/attribution")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            a["journeys"].as_u64(),
+            a["outcomes"].as_u64(),
+            a["unattributed"].as_u64()
+        ),
+        (Some(3), Some(2), Some(1)),
+        "{a}"
+    );
+    for model in a["models"].as_array().unwrap() {
+        let sum: f64 = model["channels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["credit"].as_f64().unwrap())
+            .sum();
+        assert!((sum + 1.0 - 2.0).abs() < 1e-9, "{model}");
+    }
+
+    // Bad filter values are a bad request naming the parameter.
+    for (query, field) in [
+        ("/journeys/figures?from=2026-13-01", "from"),
+        ("/journeys/figures?from=2026-06-10&to=2026-06-01", "to"),
+        ("/journeys/figures?channel=pigeon", "channel"),
+        ("/journeys/figures?unit=year", "unit"),
+        ("/journeys/funnel?steps=visit", "steps"),
+        ("/journeys/funnel?steps=visit,K%C3%B6p", "steps"),
+        ("/journeys/attribution?outcome=K%C3%B6p", "outcome"),
+    ] {
+        let r = app.get(&key, query).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{query}");
+        let problem: Value = r.json().await.unwrap();
+        assert_eq!(named(&problem), [field], "{query}: {problem}");
+    }
+
+    // Another provider's figures count nothing of the café's.
+    let other = app.provider("Banken").await;
+    let f: Value = app
+        .get(&other, "/journeys/figures")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (f["journeys"].as_u64(), f["touchpoints"].as_u64()),
+        (Some(0), Some(0))
+    );
+}

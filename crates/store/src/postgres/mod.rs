@@ -7,6 +7,7 @@ mod attachments;
 mod coding;
 mod customers;
 mod ingest;
+mod journeys;
 mod linkage;
 mod linking;
 mod projects;

@@ -2,7 +2,9 @@
 
 use super::PgStore;
 use super::rows::{self, stored};
-use super::{attachments, coding, customers, ingest, linkage, linking, projects, surveys};
+use super::{
+    attachments, coding, customers, ingest, journeys, linkage, linking, projects, surveys,
+};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind,
     LinkagePairs, NewApiKey, Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved,
@@ -1024,6 +1026,10 @@ impl Store for PgStore {
         rows::log_access(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(found.into_iter().map(|(t, _)| t).collect())
+    }
+
+    async fn journey_log(&self, provider: ProviderId) -> Result<motesplats_core::journey::Log> {
+        journeys::log(&self.pool, provider).await
     }
 
     async fn touchpoint_counts(&self, provider: ProviderId) -> Result<Vec<ChannelPhaseCount>> {

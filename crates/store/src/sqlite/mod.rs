@@ -8,6 +8,7 @@ mod attachments;
 pub(crate) mod coding;
 mod customers;
 mod ingest;
+mod journeys;
 mod linkage;
 mod linking;
 mod projects;

@@ -2,7 +2,9 @@
 
 use super::SqliteStore;
 use super::rows::{self, Micros, as_stored, micros};
-use super::{attachments, coding, customers, ingest, linkage, linking, projects, surveys};
+use super::{
+    attachments, coding, customers, ingest, journeys, linkage, linking, projects, surveys,
+};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind,
     LinkagePairs, NewApiKey, Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved,
@@ -895,6 +897,10 @@ impl Store for SqliteStore {
         );
         self.write(move |c| rows::log_access(c, &log)).await?;
         Ok(found.into_iter().map(|(t, _)| t).collect())
+    }
+
+    async fn journey_log(&self, provider: ProviderId) -> Result<motesplats_core::journey::Log> {
+        self.read(move |c| journeys::log(c, provider)).await
     }
 
     async fn touchpoint_counts(&self, provider: ProviderId) -> Result<Vec<ChannelPhaseCount>> {

@@ -1,0 +1,255 @@
+//! Each provider's touchpoints placed into journeys, kept in memory so that the
+//! journey figures answer without reading the store: loaded on the first request,
+//! loaded again in the background once a few seconds old (the old one answers
+//! meanwhile), forgotten when the journey settings change. Figures of a filter are
+//! kept with the placement they were computed from, a few dozen at most.
+
+use crate::error::ApiError;
+use crate::settings;
+use crate::state::AppState;
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use motesplats_core::ProviderId;
+use motesplats_core::Reason;
+use motesplats_core::invalid::Checker;
+use motesplats_core::journey::{
+    Clock, Context, Filter, JourneyFigures, JourneySettings, Log, PeriodUnit, Placement, figures,
+};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use utoipa::IntoParams;
+
+/// How old a placement may be before a request has it loaded again.
+const FRESH: Duration = Duration::from_secs(30);
+/// Filters whose figures are kept per placement.
+const KEPT_FIGURES: usize = 64;
+
+/// One provider's log placed into journeys, with what the figures need besides.
+pub struct Placed {
+    pub log: Log,
+    pub placed: Placement,
+    pub clock: Clock,
+    pub settings: JourneySettings,
+    /// Every channel the provider has, and whether it controls it.
+    channels: HashMap<String, bool>,
+    loaded: Instant,
+    kept: Mutex<HashMap<String, Arc<JourneyFigures>>>,
+}
+
+impl Placed {
+    pub fn controlled(&self, channel: &str) -> bool {
+        self.channels.get(channel).copied().unwrap_or(true)
+    }
+
+    /// The filter a request's parameters name, each bad one named.
+    pub fn filter(&self, q: &FilterQuery) -> Result<Filter, ApiError> {
+        let mut c = Checker::new();
+        let zone = self.clock.zone();
+        let mut day = |field: &str, value: &Option<String>| {
+            let text = value.as_deref().filter(|v| !v.is_empty())?;
+            match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    c.fail(
+                        field,
+                        Reason::Date {
+                            value: text.to_string(),
+                        },
+                    );
+                    None
+                }
+            }
+        };
+        let (from, to) = (day("from", &q.from), day("to", &q.to));
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            c.fail(
+                "to",
+                Reason::NotBefore {
+                    other: "from".into(),
+                },
+            );
+        }
+        let channel = q.channel.as_deref().filter(|v| !v.is_empty());
+        if let Some(key) = channel
+            && !self.channels.contains_key(key)
+        {
+            c.fail(
+                "channel",
+                Reason::UnknownChannel {
+                    value: key.to_string(),
+                },
+            );
+        }
+        c.finish().map_err(ApiError::BadParameters)?;
+        let midnight = |d: NaiveDate| {
+            zone.from_local_datetime(&d.and_time(NaiveTime::MIN))
+                .earliest()
+                .map_or_else(
+                    || d.and_time(NaiveTime::MIN).and_utc(),
+                    |t| t.with_timezone(&Utc),
+                )
+                .timestamp_millis()
+        };
+        Ok(Filter {
+            from: from.map(midnight),
+            // The last day is included: the period ends at the next midnight.
+            to: to.and_then(|d| d.succ_opt()).map(midnight),
+            // A channel the log never saw keeps no journey.
+            channel: channel.map(|k| self.log.channels.find(k).unwrap_or(u16::MAX)),
+            persons: None,
+        })
+    }
+
+    /// The figures of the journeys `filter` keeps, counted once per `key` (the
+    /// filter as the request wrote it).
+    pub fn figures(&self, key: &str, filter: &Filter, unit: PeriodUnit) -> Arc<JourneyFigures> {
+        let key = format!("{key}|{unit:?}");
+        if let Some(f) = self.kept.lock().ok().and_then(|k| k.get(&key).cloned()) {
+            return f;
+        }
+        let selected = filter.select(&self.log, &self.placed);
+        let controlled = |c: &str| self.controlled(c);
+        let f = Arc::new(figures(
+            &self.log,
+            &self.placed,
+            &selected,
+            &Context {
+                controlled: &controlled,
+                unit,
+                clock: &self.clock,
+            },
+        ));
+        if let Ok(mut kept) = self.kept.lock() {
+            if kept.len() >= KEPT_FIGURES {
+                kept.clear();
+            }
+            kept.insert(key, f.clone());
+        }
+        f
+    }
+}
+
+/// The filters every journey figure takes, as a request writes them.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FilterQuery {
+    /// The first day of the period (YYYY-MM-DD, where the provider is): journeys whose
+    /// meeting falls on it or later.
+    pub from: Option<String>,
+    /// The last day of the period, included.
+    pub to: Option<String>,
+    /// Only journeys with a touchpoint in this channel (its key).
+    pub channel: Option<String>,
+}
+
+impl FilterQuery {
+    /// The filter as a key of the figures kept.
+    pub fn key(&self) -> String {
+        format!("{:?}|{:?}|{:?}", self.from, self.to, self.channel)
+    }
+}
+
+#[derive(Default)]
+struct Slot {
+    current: Option<Arc<Placed>>,
+    loading: bool,
+}
+
+/// The placements of every provider asked about.
+#[derive(Default)]
+pub struct FigureCache {
+    slots: Mutex<HashMap<ProviderId, Slot>>,
+    /// Held while a provider's first placement loads, so that it loads once.
+    first: tokio::sync::Mutex<()>,
+}
+
+impl FigureCache {
+    /// The provider's placement: the kept one (its reload started in the background
+    /// when it is old), or one loaded now when there is none.
+    pub async fn placed(
+        &self,
+        state: &AppState,
+        provider: ProviderId,
+    ) -> Result<Arc<Placed>, ApiError> {
+        if let Some(p) = self.kept(state, provider) {
+            return Ok(p);
+        }
+        let _first = self.first.lock().await;
+        if let Some(p) = self.kept(state, provider) {
+            return Ok(p);
+        }
+        let placed = Arc::new(load(state, provider).await?);
+        if let Ok(mut slots) = self.slots.lock() {
+            slots.entry(provider).or_default().current = Some(placed.clone());
+        }
+        Ok(placed)
+    }
+
+    fn kept(&self, state: &AppState, provider: ProviderId) -> Option<Arc<Placed>> {
+        let mut slots = self.slots.lock().ok()?;
+        let slot = slots.get_mut(&provider)?;
+        let current = slot.current.clone()?;
+        if current.loaded.elapsed() >= FRESH && !slot.loading {
+            slot.loading = true;
+            let state = state.clone();
+            tokio::spawn(async move {
+                let loaded = load(&state, provider).await;
+                let cache = &state.figures;
+                if let Ok(mut slots) = cache.slots.lock() {
+                    let slot = slots.entry(provider).or_default();
+                    slot.loading = false;
+                    match loaded {
+                        Ok(p) => slot.current = Some(Arc::new(p)),
+                        Err(e) => tracing::warn!("journey figures of {provider}: {e:?}"),
+                    }
+                }
+            });
+        }
+        Some(current)
+    }
+
+    /// Drops the provider's placement: its settings changed.
+    pub fn forget(&self, provider: ProviderId) {
+        if let Ok(mut slots) = self.slots.lock() {
+            slots.remove(&provider);
+        }
+    }
+}
+
+async fn load(state: &AppState, provider: ProviderId) -> Result<Placed, ApiError> {
+    let settings: JourneySettings = settings::read(state, provider).await?;
+    let zone = state
+        .store
+        .provider(provider)
+        .await?
+        .and_then(|p| p.time_zone.parse().ok())
+        .unwrap_or(chrono_tz::Europe::Stockholm);
+    let channels = state
+        .store
+        .channels(provider)
+        .await?
+        .into_iter()
+        .map(|c| (c.key.as_str().to_string(), c.controlled))
+        .collect();
+    let log = state.store.journey_log(provider).await?;
+    // Placing millions of touchpoints is CPU work: off the async threads.
+    tokio::task::spawn_blocking(move || {
+        let (low, high) = log.span();
+        let clock = Clock::new(zone, low, high);
+        let placed = log.place(&settings, &clock);
+        Placed {
+            log,
+            placed,
+            clock,
+            settings,
+            channels,
+            loaded: Instant::now(),
+            kept: Mutex::new(HashMap::new()),
+        }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))
+}
