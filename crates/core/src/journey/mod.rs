@@ -8,6 +8,7 @@
 //! touchpoints into journeys.
 
 mod build;
+pub mod motivation;
 mod settings;
 
 pub use build::{Journey, JourneyStep, Step, journeys};
