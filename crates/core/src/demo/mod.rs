@@ -167,8 +167,9 @@ pub fn world() -> DemoWorld {
 pub fn event_kinds() -> Vec<&'static str> {
     let mut kinds: Vec<&str> = PROVIDERS
         .iter()
-        .flat_map(|p| p.journeys)
-        .flat_map(|j| j.steps)
+        .flat_map(|p| p.journeys.iter().chain(p.side_journeys))
+        .flat_map(|j| j.steps.iter().chain(j.extra))
+        .chain(CONTACTS)
         .map(|s| s.kind)
         .collect();
     kinds.sort_unstable();
@@ -1614,6 +1615,35 @@ mod tests {
     }
 
     #[test]
+    fn side_journeys_and_extras_use_known_channels_and_anchor_on_a_during_step() {
+        for spec in PROVIDERS {
+            for journey in spec.side_journeys {
+                let anchor = anchor_of(journey);
+                assert_eq!(journey.steps[anchor].phase, Phase::During);
+                assert!(journey.steps[anchor].chance >= 1.0);
+                assert!(journey.steps.len() <= MAX_STEPS);
+            }
+            let steps = spec
+                .journeys
+                .iter()
+                .chain(spec.side_journeys)
+                .flat_map(|j| j.steps.iter().chain(j.extra));
+            for step in steps.chain(CONTACTS) {
+                // Resolving parses every kind and channel key.
+                resolve(spec, step);
+                for ch in step.channels {
+                    assert!(
+                        crate::channel::builtin(ch).is_some()
+                            || spec.channels.iter().any(|c| c.0 == *ch),
+                        "{} uses unknown channel {ch}",
+                        spec.slug
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_journey_tables_use_known_channels_and_valid_kinds() {
         for spec in PROVIDERS {
             let state = ProviderState::new(spec);
@@ -1634,7 +1664,7 @@ mod tests {
                     "{} journey {j} steps out of phase order",
                     spec.slug
                 );
-                for step in journey.steps {
+                for step in journey.steps.iter().chain(journey.extra) {
                     for ch in step.channels {
                         assert!(
                             crate::channel::builtin(ch).is_some()
