@@ -4,6 +4,12 @@
 //! (the purchase, visit, stay or meeting); `Before` steps lie before it and `After`
 //! steps after the last `During` step. Each step happens with its `chance`, in one of
 //! its `channels`.
+//!
+//! Each journey names its motivation, and its `plant` and `extra` show it: a party
+//! (`guests`) or an `occasion` for relationships, an `event` and browsing or sharing
+//! for experiences, a short direct path for goal fulfilment. `steps` come from the
+//! generator's first stream; `plant`, `extra` and `side_journeys` from its second, so
+//! that adding them changed nothing the first stream made.
 
 use crate::touchpoint::Initiator;
 use crate::value::{Motivation, Phase};
