@@ -4,9 +4,15 @@
 //! (the purchase, visit, stay or meeting); `Before` steps lie before it and `After`
 //! steps after the last `During` step. Each step happens with its `chance`, in one of
 //! its `channels`.
+//!
+//! Each journey names its motivation, and its `plant` and `extra` show it: a party
+//! (`guests`) or an `occasion` for relationships, an `event` and browsing or sharing
+//! for experiences, a short direct path for goal fulfilment. `steps` come from the
+//! generator's first stream; `plant`, `extra` and `side_journeys` from its second, so
+//! that adding them changed nothing the first stream made.
 
 use crate::touchpoint::Initiator;
-use crate::value::Phase;
+use crate::value::{Motivation, Phase};
 
 /// How long a step lies from its neighbour, in minutes.
 #[derive(Debug, Clone, Copy)]
@@ -117,8 +123,27 @@ pub struct Journey {
     pub weight: u32,
     /// Local opening hours for the anchor: from `hours.0`:00 to `hours.1`:00.
     pub hours: (u32, u32),
+    /// Why people make this journey; the demo keeps it as the journey's truth.
+    pub motivation: Motivation,
     pub steps: &'static [Step],
+    /// Properties put on the anchor, each with its chance: the party, the occasion,
+    /// the event. Drawn from the second stream (see the module docs of `demo`).
+    pub plant: &'static [(f64, Props)],
+    /// Steps the second stream adds: `Before` ones lie their gap before the anchor,
+    /// `During` ones their gap after it, `After` ones their gap after the last
+    /// `During` step.
+    pub extra: &'static [Step],
 }
+
+/// A journey with nothing planted or added, to fill in the rest of a template.
+const PLAIN: Journey = Journey {
+    weight: 0,
+    hours: (0, 24),
+    motivation: Motivation::GoalFulfilment,
+    steps: &[],
+    plant: &[],
+    extra: &[],
+};
 
 /// Which identifiers a provider's systems hold and how it writes names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +165,10 @@ pub struct ProviderSpec {
     /// Provider-defined channels: (key, name, controlled by the provider, a physical place).
     pub channels: &'static [(&'static str, &'static str, bool, bool)],
     pub journeys: &'static [Journey],
+    /// Journeys made only by the second stream, for a motivation the first
+    /// stream's journeys lack here: a profile makes one of them with
+    /// `SIDE_JOURNEY_CHANCE`.
+    pub side_journeys: &'static [Journey],
 }
 
 const H: u32 = 60;
@@ -147,6 +176,8 @@ const D: u32 = 24 * 60;
 
 const CAMPAIGNS_CAFE: &[&str] = &["hostens_bakverk", "lunchmeny", "fredagsfika"];
 const CAMPAIGNS_SHOP: &[&str] = &["rea", "black_week", "medlemskvall", "nyheter"];
+/// What a party celebrates, where the journey names it.
+const OCCASIONS: &[&str] = &["födelsedag", "årsdag", "jul", "avslutning"];
 const COMPLAINTS_SHOP: &[&str] = &["quality", "delivery", "return_refused", "staff"];
 
 pub const PROVIDERS: &[ProviderSpec] = &[
@@ -156,10 +187,12 @@ pub const PROVIDERS: &[ProviderSpec] = &[
         style: Style::Cafe,
         weight: 34,
         channels: &[("kiosk", "Beställningskiosk", true, true)],
+        side_journeys: &[],
         journeys: &[
             Journey {
                 weight: 60,
                 hours: (7, 18),
+                motivation: Motivation::GoalFulfilment,
                 steps: &[
                     before(0.15, &["social_media"], "post.seen", (H, 3 * D)),
                     before(0.10, &["review_site"], "review.read", (30, 2 * D)),
@@ -177,10 +210,13 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                         &["wrong_order", "waiting_time", "price"],
                     )),
                 ],
+                plant: &[(0.1, Props::Count("guests", 2, 2))],
+                ..PLAIN
             },
             Journey {
                 weight: 25,
                 hours: (11, 20),
+                motivation: Motivation::Relationships,
                 steps: &[
                     before(0.5, &["web"], "menu.viewed", (H, 3 * D)),
                     before(0.3, &["review_site"], "review.read", (H, 3 * D)),
@@ -199,10 +235,13 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                     after(0.15, &["review_site"], "review.posted", (2 * H, 3 * D))
                         .props(Props::Stars),
                 ],
+                plant: &[(0.3, Props::Pick("occasion", OCCASIONS))],
+                extra: &[after(0.3, &["social_media"], "photo.posted", (10, 6 * H))],
             },
             Journey {
                 weight: 15,
                 hours: (17, 21),
+                motivation: Motivation::Experiences,
                 steps: &[
                     before(0.6, &["social_media"], "event.seen", (D, 10 * D)),
                     before(0.4, &["web"], "event.registered", (H, 7 * D)),
@@ -215,6 +254,11 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                     after(0.2, &["social_media"], "photo.posted", (10, 6 * H)),
                     after(0.1, &["forum"], "post.written", (H, 3 * D)),
                 ],
+                extra: &[
+                    before(0.3, &["social_media"], "event.seen", (2 * D, 14 * D)),
+                    after(0.25, &["social_media"], "photo.posted", (10, 6 * H)),
+                ],
+                ..PLAIN
             },
         ],
     },
@@ -224,10 +268,30 @@ pub const PROVIDERS: &[ProviderSpec] = &[
         style: Style::Clothing,
         weight: 30,
         channels: &[("click_collect", "Hämtdisk", true, true)],
+        // Shopping in company, often for a gift.
+        side_journeys: &[Journey {
+            weight: 1,
+            hours: (10, 19),
+            motivation: Motivation::Relationships,
+            steps: &[
+                before(0.5, &["social_media"], "post.seen", (H, 5 * D)),
+                before(0.5, &["web", "app"], "product.viewed", (10, 3 * D)),
+                during(1.0, &["store"], "visit", (0, 0)),
+                during(1.0, &["store"], "purchase", (20, 2 * H)).props(Props::Amount(199, 1999)),
+                after(0.3, &["social_media"], "photo.posted", (10, D)),
+                after(0.08, &["review_site"], "review.posted", (H, 7 * D)).props(Props::Stars),
+            ],
+            plant: &[
+                (0.7, Props::Count("guests", 2, 4)),
+                (0.5, Props::Pick("occasion", OCCASIONS)),
+            ],
+            ..PLAIN
+        }],
         journeys: &[
             Journey {
                 weight: 50,
                 hours: (10, 19),
+                motivation: Motivation::GoalFulfilment,
                 steps: &[
                     before(0.5, &["web"], "search", (H, 7 * D)).props(Props::Pick(
                         "query",
@@ -256,10 +320,12 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                         .by_provider()
                         .props(Props::Pick("campaign", CAMPAIGNS_SHOP)),
                 ],
+                ..PLAIN
             },
             Journey {
                 weight: 30,
                 hours: (7, 23),
+                motivation: Motivation::GoalFulfilment,
                 steps: &[
                     before(0.5, &["social_media"], "ad.clicked", (H, 5 * D)),
                     before(0.5, &["comparison_site"], "price.compared", (30, 3 * D)),
@@ -274,10 +340,12 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                     after(0.05, &["phone", "chat"], "complaint", (H, 10 * D))
                         .props(Props::Pick("topic", COMPLAINTS_SHOP)),
                 ],
+                ..PLAIN
             },
             Journey {
                 weight: 20,
                 hours: (10, 18),
+                motivation: Motivation::Experiences,
                 steps: &[
                     before(0.9, &["email"], "newsletter.opened", (D, 7 * D))
                         .by_provider()
@@ -288,6 +356,11 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                         .props(Props::Amount(199, 1999)),
                     after(0.1, &["social_media"], "photo.posted", (10, D)),
                 ],
+                plant: &[(
+                    1.0,
+                    Props::Pick("event", &["medlemskväll", "modevisning", "stilkväll"]),
+                )],
+                extra: &[after(0.2, &["social_media"], "photo.posted", (10, D))],
             },
         ],
     },
@@ -301,10 +374,37 @@ pub const PROVIDERS: &[ProviderSpec] = &[
             ("booking_portal", "Bokningsportal", false, false),
             ("reception", "Reception", true, true),
         ],
+        // A family gathering: a party of relatives for a celebration.
+        side_journeys: &[Journey {
+            weight: 1,
+            hours: (14, 20),
+            motivation: Motivation::Relationships,
+            steps: &[
+                before(0.4, &["review_site"], "review.read", (H, 3 * D)),
+                before(1.0, &["web", "phone"], "booking", (0, 5)).props(Props::Nights),
+                before(0.9, &["email"], "booking.confirmed", (D, 30 * D)).by_provider(),
+                during(1.0, &["reception"], "check_in", (0, 0)).props(Props::Nights),
+                during(0.7, &["store"], "purchase", (H, 5 * H)).props(Props::Amount(450, 2500)),
+                during(1.0, &["reception"], "check_out", (0, 0))
+                    .gap(Gap::Nights)
+                    .props(Props::StayBill),
+                after(0.4, &["social_media"], "photo.posted", (10, 2 * D)),
+                after(0.3, &["review_site"], "review.posted", (H, 5 * D)).props(Props::Stars),
+            ],
+            plant: &[
+                (1.0, Props::Count("guests", 3, 8)),
+                (
+                    0.7,
+                    Props::Pick("occasion", &["födelsedag", "bröllop", "släktträff", "jul"]),
+                ),
+            ],
+            ..PLAIN
+        }],
         journeys: &[
             Journey {
                 weight: 55,
                 hours: (14, 22),
+                motivation: Motivation::Experiences,
                 steps: &[
                     before(0.6, &["comparison_site"], "price.compared", (H, 2 * D)),
                     before(0.5, &["review_site"], "review.read", (H, 2 * D)),
@@ -334,10 +434,16 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                         .by_provider()
                         .props(Props::Pick("campaign", &["weekendpaket", "spa", "julbord"])),
                 ],
+                plant: &[(
+                    0.6,
+                    Props::Pick("event", &["spahelg", "teaterhelg", "julbord", "konsert"]),
+                )],
+                extra: &[before(0.4, &["web"], "review.read", (D, 10 * D))],
             },
             Journey {
                 weight: 30,
                 hours: (16, 23),
+                motivation: Motivation::GoalFulfilment,
                 steps: &[
                     before(1.0, &["web", "phone"], "booking", (0, 5))
                         .props(Props::Pick("rate", &["corporate", "flex"])),
@@ -350,10 +456,12 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                     after(0.4, &["email"], "receipt.sent", (0, 30)).by_provider(),
                     after(0.2, &["email"], "feedback.requested", (H, D)).by_provider(),
                 ],
+                ..PLAIN
             },
             Journey {
                 weight: 15,
                 hours: (8, 10),
+                motivation: Motivation::GoalFulfilment,
                 steps: &[
                     before(0.7, &["web"], "conference.registered", (D, 20 * D)),
                     during(1.0, &["event"], "meeting", (0, 0))
@@ -363,6 +471,7 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                     after(0.3, &["email"], "survey.sent", (2 * H, D)).by_provider(),
                     after(0.1, &["social_media"], "post.written", (H, D)),
                 ],
+                ..PLAIN
             },
         ],
     },
@@ -375,10 +484,12 @@ pub const PROVIDERS: &[ProviderSpec] = &[
             ("guest_wifi", "Gäst-wifi", true, true),
             ("info_desk", "Informationsdisk", true, true),
         ],
+        side_journeys: &[],
         journeys: &[
             Journey {
                 weight: 60,
                 hours: (10, 19),
+                motivation: Motivation::GoalFulfilment,
                 steps: &[
                     before(0.3, &["web"], "opening_hours.viewed", (30, 2 * D)),
                     before(0.2, &["social_media"], "event.seen", (H, 5 * D)),
@@ -398,20 +509,25 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                         &["parking", "cleaning", "opening_hours", "accessibility"],
                     )),
                 ],
+                ..PLAIN
             },
             Journey {
                 weight: 15,
                 hours: (10, 19),
+                motivation: Motivation::Relationships,
                 steps: &[
                     before(0.5, &["web"], "gift_card.viewed", (H, 5 * D)),
                     during(1.0, &["info_desk", "web"], "purchase", (0, 0))
                         .props(Props::Amount(200, 2000)),
                     after(0.3, &["email"], "receipt.sent", (0, 10)).by_provider(),
                 ],
+                plant: &[(0.8, Props::Pick("occasion", OCCASIONS))],
+                ..PLAIN
             },
             Journey {
                 weight: 25,
                 hours: (11, 16),
+                motivation: Motivation::Experiences,
                 steps: &[
                     before(0.5, &["social_media"], "event.seen", (D, 10 * D)),
                     before(0.4, &["email"], "newsletter.opened", (H, 5 * D)).by_provider(),
@@ -423,6 +539,8 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                     after(0.2, &["social_media"], "photo.posted", (10, D)),
                     after(0.1, &["review_site"], "review.posted", (H, 3 * D)).props(Props::Stars),
                 ],
+                extra: &[after(0.15, &["social_media"], "photo.posted", (10, D))],
+                ..PLAIN
             },
         ],
     },
@@ -432,10 +550,12 @@ pub const PROVIDERS: &[ProviderSpec] = &[
         style: Style::Bank,
         weight: 10,
         channels: &[],
+        side_journeys: &[],
         journeys: &[
             Journey {
                 weight: 35,
                 hours: (9, 16),
+                motivation: Motivation::Relationships,
                 steps: &[
                     before(0.5, &["web"], "loan.calculated", (H, 10 * D))
                         .props(Props::Pick("product", &["bolån", "billån", "privatlån"])),
@@ -458,10 +578,19 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                         .props(Props::Pick("topic", &["fees", "waiting_time", "advice"])),
                     after(0.05, &["review_site"], "review.posted", (H, 10 * D)).props(Props::Stars),
                 ],
+                plant: &[
+                    (0.6, Props::Count("guests", 2, 2)),
+                    (
+                        0.4,
+                        Props::Pick("occasion", &["bostadsköp", "barn", "pension"]),
+                    ),
+                ],
+                ..PLAIN
             },
             Journey {
                 weight: 40,
                 hours: (8, 20),
+                motivation: Motivation::GoalFulfilment,
                 steps: &[
                     before(0.5, &["web"], "faq.read", (5, 2 * H)),
                     before(0.3, &["app"], "login.failed", (5, H)),
@@ -475,10 +604,12 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                     after(0.05, &["phone", "email"], "complaint", (H, 5 * D))
                         .props(Props::Pick("topic", &["fees", "waiting_time", "advice"])),
                 ],
+                ..PLAIN
             },
             Journey {
                 weight: 25,
                 hours: (7, 22),
+                motivation: Motivation::GoalFulfilment,
                 steps: &[
                     before(1.0, &["email"], "newsletter.opened", (H, 5 * D))
                         .by_provider()
@@ -490,6 +621,7 @@ pub const PROVIDERS: &[ProviderSpec] = &[
                         .props(Props::Amount(500, 20000)),
                     after(0.2, &["social_media"], "post.written", (H, 3 * D)),
                 ],
+                ..PLAIN
             },
         ],
     },

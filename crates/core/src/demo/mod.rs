@@ -10,6 +10,41 @@
 //! `world` gives the network and its providers; `people` gives their customers a
 //! chunk of humans at a time, so a world of a million people never has to fit in
 //! memory. How the people are cut into chunks does not change the world.
+//!
+//! # Motivations, message pressure and their truth
+//!
+//! Every journey template names the motivation that starts it (seed 001: relationships,
+//! goal fulfilment, experiences), and the journeys show it the way people do: a party
+//! (`guests`) or a named `occasion` where people meet people, a named `event` and long
+//! stays where they seek experiences, browsing beforehand and sharing afterwards
+//! (photos, posts) for both; short, direct paths for errands. `Chunk::journeys` keeps,
+//! for every journey whose anchor was observed, the anchor's id, the motivation and
+//! the pressure, so the analytics can be scored against known answers. Where a
+//! provider's journeys lack a motivation (relationships at the clothing shop and the
+//! hotel: shopping in company, a family gathering), a profile makes one of its
+//! `side_journeys` with a chance of 30 %.
+//!
+//! Each human lives under a message pressure (`Pressure`): 40 % low, 35 % medium,
+//! 25 % high. It sets how many extra provider-initiated contacts (newsletters,
+//! reminders, offers) surround each of their journeys, from ten days before the
+//! anchor to two weeks after the meeting: none under low, 0 or 1 under medium, 1 to
+//! 3 under high. Its outcomes follow seed 001's finding:
+//!
+//! - Coming back: after a journey a person may make another of the same template,
+//!   later in the window (`PlantedJourney::repeat`). For goal fulfilment the chance
+//!   is 15 % at every pressure; for relationships and experiences it is 35 % under low,
+//!   20 % under medium and 5 % under high pressure.
+//! - Reviews: on a relationship or experience journey under high pressure a review's
+//!   `stars` drop by 1 or 2 (at least 1 is left) with a chance of 70 %, under medium
+//!   pressure by 1 with 30 %; goal-fulfilment reviews keep their stars.
+//!
+//! All of this comes from a second ChaCha8 stream (the seed mixed with a constant), so
+//! the first stream, and with it every human, profile, identifier and touchpoint the
+//! demo made before motivations were planted, stays the same. What the second stream
+//! adds comes after a profile's first-stream touchpoints, with sequence numbers of its
+//! own (from 2^40), so no earlier id or event id moves. Its only marks on first-stream
+//! touchpoints are the planted anchor properties and the lowered stars. Its channels do
+//! not change which identifiers a profile holds.
 
 pub(crate) mod journeys;
 mod mess;
@@ -24,12 +59,13 @@ use crate::network::{NewNetwork, SharedData};
 use crate::profile::NewProfile;
 use crate::provider::NewProvider;
 use crate::touchpoint::{NewTouchpoint, Subject, TouchpointKind};
-use crate::value::{Phase, Setting};
+use crate::value::{Motivation, Phase, Setting};
 use chrono::{DateTime, Datelike, NaiveTime, TimeZone, Utc};
-use journeys::{Gap, PROVIDERS, Props, ProviderSpec, Style};
+use journeys::{Gap, Journey, PROVIDERS, Props, ProviderSpec, Step, Style};
 use names::{FIRST_NAMES, MOBILE_PREFIXES, PRIVATE_DOMAINS, SURNAMES, WORK_DOMAINS, ascii_lower};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -67,12 +103,53 @@ pub struct Chunk {
     /// Indexed like `DemoWorld::providers`, each in order of creation; ids sort the
     /// same way, and after those of earlier chunks.
     pub profiles: Vec<Vec<NewProfile>>,
-    /// Indexed like `DemoWorld::providers`, grouped by profile, each journey in time
-    /// order. The subject is always one of this chunk's profiles at that provider.
+    /// Indexed like `DemoWorld::providers`, grouped by profile: first the journeys of
+    /// the first stream, each in time order, then what the second stream added to
+    /// them (see the module docs). The subject is always one of this chunk's profiles
+    /// at that provider.
     pub touchpoints: Vec<Vec<NewTouchpoint>>,
     /// Ground truth for identity tests: one entry per human of the chunk, listing
     /// (provider index, ProfileId) of every profile that is this human.
     pub truth: Vec<Vec<(usize, ProfileId)>>,
+    /// Ground truth for journeys, indexed like `touchpoints`: every journey whose
+    /// anchor touchpoint was observed (lies in the window), in the order made. A
+    /// journey whose anchor fell outside the window has no entry.
+    pub journeys: Vec<Vec<PlantedJourney>>,
+}
+
+/// How hard the providers press a human with messages they did not ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pressure {
+    Low,
+    Medium,
+    High,
+}
+
+impl Pressure {
+    pub const ALL: [Pressure; 3] = [Pressure::Low, Pressure::Medium, Pressure::High];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pressure::Low => "low",
+            Pressure::Medium => "medium",
+            Pressure::High => "high",
+        }
+    }
+}
+
+/// One journey the demo made, as the generator knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PlantedJourney {
+    /// The journey's anchor touchpoint: its first `During` step.
+    pub anchor: TouchpointId,
+    /// The profile the anchor is on (at the clothing shop perhaps the till's record).
+    pub profile: ProfileId,
+    pub motivation: Motivation,
+    /// The pressure of the human who made it.
+    pub pressure: Pressure,
+    /// A journey made again: the person came back after an earlier one.
+    pub repeat: bool,
 }
 
 /// The network and providers of the demo world; the same every time.
@@ -90,8 +167,9 @@ pub fn world() -> DemoWorld {
 pub fn event_kinds() -> Vec<&'static str> {
     let mut kinds: Vec<&str> = PROVIDERS
         .iter()
-        .flat_map(|p| p.journeys)
-        .flat_map(|j| j.steps)
+        .flat_map(|p| p.journeys.iter().chain(p.side_journeys))
+        .flat_map(|j| j.steps.iter().chain(j.extra))
+        .chain(CONTACTS)
         .map(|s| s.kind)
         .collect();
     kinds.sort_unstable();
@@ -143,6 +221,48 @@ const JOURNEY_COUNT_WEIGHTS: [u32; 4] = [58, 28, 10, 4];
 const PROFILE_SPAN_MS: i64 = 365 * 24 * 3600 * 1000;
 /// The journeys use short fixed arrays for their step times.
 const MAX_STEPS: usize = 20;
+/// Mixed into the seed for the second stream (motivations and pressure).
+const SIDE_SEED: u64 = 0x6d6f_7469_7661_7465;
+/// The second stream's touchpoints number from here, far above the first's.
+const SIDE_SEQ: u64 = 1 << 40;
+/// Chance that a profile makes one of its provider's `side_journeys`.
+const SIDE_JOURNEY_CHANCE: f64 = 0.3;
+/// Low, medium and high pressure, relative weights.
+const PRESSURE_WEIGHTS: [u32; 3] = [40, 35, 25];
+/// Chance of coming back for a relationship or experience journey, by pressure.
+const RETURN_FELT: [f64; 3] = [0.35, 0.2, 0.05];
+/// Chance of coming back after goal fulfilment, whatever the pressure.
+const RETURN_GOAL: f64 = 0.15;
+/// The contacts pressure adds: provider-initiated, with the phase set by when they fall.
+const CONTACTS: &[Step] = &[
+    Step {
+        phase: Phase::After,
+        chance: 1.0,
+        channels: &["email"],
+        kind: "newsletter.opened",
+        by: crate::touchpoint::Initiator::Provider,
+        gap: Gap::Minutes(0, 0),
+        props: Props::None,
+    },
+    Step {
+        phase: Phase::After,
+        chance: 1.0,
+        channels: &["sms"],
+        kind: "reminder",
+        by: crate::touchpoint::Initiator::Provider,
+        gap: Gap::Minutes(0, 0),
+        props: Props::None,
+    },
+    Step {
+        phase: Phase::After,
+        chance: 1.0,
+        channels: &["email"],
+        kind: "offer.sent",
+        by: crate::touchpoint::Initiator::Provider,
+        gap: Gap::Minutes(0, 0),
+        props: Props::None,
+    },
+];
 
 /// A journey step with its kind and channels parsed once, not per touchpoint.
 struct ResolvedStep {
@@ -175,6 +295,8 @@ struct ProviderState {
     journey_weights: Vec<u32>,
     profile_seq: u64,
     touchpoint_seq: u64,
+    /// The next sequence number of a touchpoint the second stream makes.
+    side_seq: u64,
 }
 
 /// One human, while their profiles are made.
@@ -190,10 +312,14 @@ struct Human {
     handle: Option<Identifier>,
     /// How records see them, and the household they may share.
     life: mess::Life,
+    /// Drawn from the second stream.
+    pressure: Pressure,
 }
 
 struct Generator {
     rng: ChaCha8Rng,
+    /// The second stream: motivations, pressure and what they bring.
+    side: ChaCha8Rng,
     mess: mess::Mess,
     providers: Vec<ProviderState>,
     /// Local (Stockholm) midnights of the days the window touches, in Unix ms.
@@ -233,6 +359,7 @@ impl Generator {
         let people_ms = i64::try_from(people.max(1)).unwrap_or(i64::MAX);
         Generator {
             rng: ChaCha8Rng::seed_from_u64(seed),
+            side: ChaCha8Rng::seed_from_u64(seed ^ SIDE_SEED),
             mess: mess::Mess::new(seed),
             providers: PROVIDERS.iter().map(ProviderState::new).collect(),
             midnights,
@@ -252,6 +379,7 @@ impl Generator {
             profiles: vec![Vec::new(); PROVIDERS.len()],
             touchpoints: vec![Vec::new(); PROVIDERS.len()],
             truth: Vec::with_capacity(humans),
+            journeys: vec![Vec::new(); PROVIDERS.len()],
         };
         for _ in 0..humans {
             let mut human = self.human();
@@ -285,6 +413,7 @@ impl Generator {
             .then(|| self.fresh_email(first, last, birth_year, WORK_DOMAINS));
         let phone = self.rng.random_bool(0.85).then(|| self.fresh_phone());
         let life = self.mess.life(first, last, birth_year, &email);
+        let pressure = Pressure::ALL[pick_weighted(&mut self.side, &PRESSURE_WEIGHTS)];
         Human {
             first,
             middle,
@@ -295,6 +424,7 @@ impl Generator {
             phone,
             handle: None,
             life,
+            pressure,
         }
     }
 
@@ -406,8 +536,12 @@ impl Generator {
 
         let mut used = Used::default();
         let journeys = pick_weighted(&mut self.rng, &JOURNEY_COUNT_WEIGHTS) + 1;
+        let mut made = Vec::with_capacity(journeys);
         for _ in 0..journeys {
-            used.add(self.journey(p, id, &mut chunk.touchpoints[p]));
+            if let Some((j, walked)) = self.journey(p, id, &mut chunk.touchpoints[p]) {
+                used.add(walked.used);
+                made.push((j, walked));
+            }
         }
 
         let style = self.providers[p].spec.style;
@@ -427,11 +561,14 @@ impl Generator {
             identifiers,
             attributes,
         });
+        let mut till_id = None;
         if let Some(web_ids) = till
             && let Some(till) = self.till(p, id, ms, h, &web_ids, chunk)
         {
             truth.push((p, till));
+            till_id = Some(till);
         }
+        self.second_stream(p, (id, till_id), h.pressure, made, chunk);
     }
 
     /// The marks a household leaves on a record: the partner's e-mail where both have
@@ -519,94 +656,230 @@ impl Generator {
         Some(till)
     }
 
-    /// One journey of profile `id` at provider `p`, into `out`; says which channels it
-    /// used.
-    fn journey(&mut self, p: usize, id: ProfileId, out: &mut Vec<NewTouchpoint>) -> Used {
-        let spec = self.providers[p].spec;
+    /// One first-stream journey of profile `id` at provider `p`, into `out`: which
+    /// template it followed and what it made.
+    fn journey(
+        &mut self,
+        p: usize,
+        id: ProfileId,
+        out: &mut Vec<NewTouchpoint>,
+    ) -> Option<(usize, Walked)> {
         let j = pick_weighted(&mut self.rng, &self.providers[p].journey_weights);
-        let journey = &spec.journeys[j];
-        let steps = journey.steps;
-        let anchor = self.providers[p].anchors[j];
-
-        // The anchor lies on a whole local day inside the window, in opening hours.
-        let day = self.rng.random_range(1..self.midnights.len() - 1);
-        let open_s = self
-            .rng
-            .random_range(journey.hours.0 * 3600..journey.hours.1 * 3600);
-        let t0 = self.midnights[day] + i64::from(open_s) * 1000;
-        let nights: u32 = self.rng.random_range(1..=4);
-
-        let mut times = [None::<i64>; MAX_STEPS];
-        let mut next = t0;
-        for i in (0..anchor).rev() {
-            if self.happens(steps[i].chance) {
-                next -= self.gap_ms(steps[i].gap);
-                times[i] = Some(next);
-            }
-        }
-        times[anchor] = Some(t0);
-        let mut prev = t0;
-        for (i, step) in steps.iter().enumerate().skip(anchor + 1) {
-            if self.happens(step.chance) {
-                prev = match step.gap {
-                    Gap::Minutes(..) => prev + self.gap_ms(step.gap),
-                    Gap::Nights => {
-                        let morning = t0 + i64::from(nights) * 86_400_000
-                            - i64::from(self.rng.random_range(4 * 3600..12 * 3600)) * 1000;
-                        morning.max(prev + 600_000)
-                    }
-                };
-                times[i] = Some(prev);
-            }
-        }
-
-        let mut used = Used::default();
-        for (i, step) in steps.iter().enumerate() {
-            // Touchpoints outside the window are not observed: before it they were never
-            // recorded, after the anchor they have not happened yet.
-            let Some(ms) = times[i].filter(|ms| (self.window.0..=self.window.1).contains(ms))
-            else {
-                continue;
-            };
-            let state = &mut self.providers[p];
-            let resolved = &state.steps[j][i];
-            let (channel, place, reveals) =
-                &resolved.channels[self.rng.random_range(0..resolved.channels.len())];
-            used.add(*reveals);
-            let phase = (!self.rng.random_bool(NO_PHASE)).then_some(step.phase);
-            let setting = place.filter(|_| self.rng.random_bool(SETTING_SAID));
-            let seq = state.touchpoint_seq;
-            state.touchpoint_seq += 1;
-            let touchpoint = NewTouchpoint {
-                id: TouchpointId(v7(&mut self.rng, ms, p, seq)),
-                event_id: Some(format!("demo-{}-{seq}", spec.slug)),
-                subject: Subject::Profile(id),
-                channel: channel.clone(),
-                kind: resolved.kind.clone(),
-                occurred_at: DateTime::from_timestamp_millis(ms).unwrap_or_default(),
-                occurred_on: None,
-                initiator: step.by,
-                setting,
-                phase,
-                properties: properties(&mut self.rng, step.props, nights),
-                attributes: Map::new(),
-                flags: Vec::new(),
-            };
-            out.push(touchpoint);
-        }
-        used
-    }
-
-    fn happens(&mut self, chance: f64) -> bool {
-        chance >= 1.0 || self.rng.random_bool(chance)
-    }
-
-    fn gap_ms(&mut self, gap: Gap) -> i64 {
-        let minutes = match gap {
-            Gap::Minutes(lo, hi) => self.rng.random_range(lo..=hi),
-            Gap::Nights => 24 * 60,
+        let ProviderState {
+            spec,
+            steps,
+            anchors,
+            touchpoint_seq,
+            ..
+        } = &mut self.providers[p];
+        let mut walker = Walker {
+            rng: &mut self.rng,
+            p,
+            slug: spec.slug,
+            seq: touchpoint_seq,
+            midnights: &self.midnights,
+            window: self.window,
+            whom: (id, None),
         };
-        (i64::from(minutes) * 60 + self.rng.random_range(0..60)) * 1000
+        let walked = walker.walk(&spec.journeys[j], &steps[j], anchors[j], 1, out)?;
+        Some((j, walked))
+    }
+
+    /// A journey made by the second stream into `out`: a side journey (`template`
+    /// none) or the return to first-stream template `template`, on day `first_day`
+    /// or later.
+    fn side_journey(
+        &mut self,
+        p: usize,
+        whom: (ProfileId, Option<ProfileId>),
+        journey: &'static Journey,
+        template: Option<usize>,
+        first_day: usize,
+        out: &mut Vec<NewTouchpoint>,
+    ) -> Option<Walked> {
+        let ProviderState {
+            spec,
+            steps,
+            anchors,
+            side_seq,
+            ..
+        } = &mut self.providers[p];
+        let resolved_here: Vec<ResolvedStep>;
+        let (resolved, anchor) = match template {
+            Some(j) => (&steps[j][..], anchors[j]),
+            None => {
+                resolved_here = journey.steps.iter().map(|s| resolve(spec, s)).collect();
+                (&resolved_here[..], anchor_of(journey))
+            }
+        };
+        let mut walker = Walker {
+            rng: &mut self.side,
+            p,
+            slug: spec.slug,
+            seq: side_seq,
+            midnights: &self.midnights,
+            window: self.window,
+            whom,
+        };
+        walker.walk(journey, resolved, anchor, first_day, out)
+    }
+
+    /// The second stream's part in profile `whom.0`'s journeys at provider `p` (see the
+    /// module docs): it plants and adds to each first-stream journey in `made`, keeps
+    /// its truth, and perhaps lets the person come back or make a side journey.
+    fn second_stream(
+        &mut self,
+        p: usize,
+        whom: (ProfileId, Option<ProfileId>),
+        pressure: Pressure,
+        made: Vec<(usize, Walked)>,
+        chunk: &mut Chunk,
+    ) {
+        let spec = self.providers[p].spec;
+        for (j, walked) in made {
+            self.settle(
+                p,
+                whom,
+                pressure,
+                (&spec.journeys[j], Some(j)),
+                walked,
+                chunk,
+            );
+        }
+        if !spec.side_journeys.is_empty() && self.side.random_bool(SIDE_JOURNEY_CHANCE) {
+            let k = self.side.random_range(0..spec.side_journeys.len());
+            let journey = &spec.side_journeys[k];
+            if let Some(walked) =
+                self.side_journey(p, whom, journey, None, 1, &mut chunk.touchpoints[p])
+            {
+                self.settle(p, whom, pressure, (journey, None), walked, chunk);
+            }
+        }
+    }
+
+    /// Plants the template's anchor properties on one walked journey, adds its extra
+    /// steps and the contacts its pressure brings, lowers its reviews where pressure
+    /// spoils them, records its truth, and perhaps makes the journey again.
+    fn settle(
+        &mut self,
+        p: usize,
+        whom: (ProfileId, Option<ProfileId>),
+        pressure: Pressure,
+        (journey, template): (&'static Journey, Option<usize>),
+        walked: Walked,
+        chunk: &mut Chunk,
+    ) {
+        let out = &mut chunk.touchpoints[p];
+        let mut planted = Map::new();
+        for &(chance, props) in journey.plant {
+            if self.side.random_bool(chance) {
+                planted.extend(properties(&mut self.side, props, walked.nights));
+            }
+        }
+        if let Some(a) = walked.anchor {
+            for (key, value) in planted {
+                out[a].properties.entry(key).or_insert(value);
+            }
+        }
+
+        let ProviderState { spec, side_seq, .. } = &mut self.providers[p];
+        let spec: &'static ProviderSpec = spec;
+        let mut walker = Walker {
+            rng: &mut self.side,
+            p,
+            slug: spec.slug,
+            seq: side_seq,
+            midnights: &self.midnights,
+            window: self.window,
+            whom,
+        };
+        let mut made = walked.made.clone();
+        for step in journey.extra {
+            if !happens(walker.rng, step.chance) {
+                continue;
+            }
+            let gap = gap_ms(walker.rng, step.gap);
+            let ms = match step.phase {
+                Phase::Before => walked.t0 - gap,
+                Phase::During => walked.t0 + gap,
+                Phase::After => walked.last_during + gap,
+            };
+            if let Some(t) = walker.observed(&resolve(spec, step), step, ms, walked.nights) {
+                made.push(out.len());
+                out.push(t.0);
+            }
+        }
+        let contacts = match pressure {
+            Pressure::Low => 0,
+            Pressure::Medium => walker.rng.random_range(0..=1),
+            Pressure::High => walker.rng.random_range(1..=3),
+        };
+        for _ in 0..contacts {
+            let contact = CONTACTS[walker.rng.random_range(0..CONTACTS.len())];
+            let offset = walker.rng.random_range(-10 * DAY_MS..14 * DAY_MS);
+            let (phase, ms) = if offset < 0 {
+                (Phase::Before, walked.t0 + offset)
+            } else {
+                (Phase::After, walked.last_during + offset.max(HOUR_MS))
+            };
+            let step = Step { phase, ..contact };
+            if let Some(t) = walker.observed(&resolve(spec, &step), &step, ms, walked.nights) {
+                made.push(out.len());
+                out.push(t.0);
+            }
+        }
+
+        let felt = journey.motivation != Motivation::GoalFulfilment;
+        let spoil = match pressure {
+            _ if !felt => None,
+            Pressure::Low => None,
+            Pressure::Medium => Some((0.3, 1)),
+            Pressure::High => Some((0.7, 2)),
+        };
+        if let Some((chance, most)) = spoil {
+            for &i in &made {
+                let t = &mut out[i];
+                let stars = t.properties.get("stars").and_then(Value::as_u64);
+                if let Some(stars) = stars.filter(|_| t.kind.as_str() == "review.posted")
+                    && walker.rng.random_bool(chance)
+                {
+                    let lower = stars.saturating_sub(walker.rng.random_range(1..=most));
+                    t.properties.insert("stars".into(), lower.max(1).into());
+                }
+            }
+        }
+
+        if let Some(a) = walked.anchor
+            && let Subject::Profile(profile) = out[a].subject
+        {
+            chunk.journeys[p].push(PlantedJourney {
+                anchor: out[a].id,
+                profile,
+                motivation: journey.motivation,
+                pressure,
+                repeat: walked.repeat,
+            });
+        }
+
+        let back = if felt {
+            RETURN_FELT[pressure as usize]
+        } else {
+            RETURN_GOAL
+        };
+        if !walked.repeat && self.side.random_bool(back) {
+            let again = self.side_journey(
+                p,
+                whom,
+                journey,
+                template,
+                walked.day + 1,
+                &mut chunk.touchpoints[p],
+            );
+            if let Some(mut again) = again {
+                again.repeat = true;
+                self.settle(p, whom, pressure, (journey, template), again, chunk);
+            }
+        }
     }
 
     /// What each kind of provider knows about a customer: the bank a lot, the café
@@ -772,57 +1045,219 @@ impl Generator {
 
 impl ProviderState {
     fn new(spec: &'static ProviderSpec) -> Self {
-        let resolve = |key: &str| -> (ChannelKey, Option<Setting>, Used) {
-            let physical = spec.channels.iter().any(|c| c.0 == key && c.3);
-            let setting = match key {
-                "store" | "event" => Some(Setting::PhysicalPlace),
-                "forum" | "social_media" | "review_site" => Some(Setting::SocialEnvironment),
-                _ if physical => Some(Setting::PhysicalPlace),
-                _ => None,
-            };
-            let used = Used {
-                app: key == "app",
-                social: matches!(key, "forum" | "social_media"),
-                wifi: key == "guest_wifi",
-            };
-            (
-                ChannelKey::parse(key).expect("the journey tables use valid channel keys"),
-                setting,
-                used,
-            )
-        };
         let steps = spec
             .journeys
             .iter()
-            .map(|j| {
-                j.steps
-                    .iter()
-                    .map(|s| ResolvedStep {
-                        kind: TouchpointKind::parse(s.kind)
-                            .expect("the journey tables use valid kinds"),
-                        channels: s.channels.iter().map(|c| resolve(c)).collect(),
-                    })
-                    .collect()
-            })
-            .collect();
-        let anchors = spec
-            .journeys
-            .iter()
-            .map(|j| {
-                j.steps
-                    .iter()
-                    .position(|s| s.phase == Phase::During)
-                    .unwrap_or(0)
-            })
+            .map(|j| j.steps.iter().map(|s| resolve(spec, s)).collect())
             .collect();
         ProviderState {
             spec,
             steps,
-            anchors,
+            anchors: spec.journeys.iter().map(anchor_of).collect(),
             journey_weights: spec.journeys.iter().map(|j| j.weight).collect(),
             profile_seq: 0,
             touchpoint_seq: 0,
+            side_seq: SIDE_SEQ,
         }
+    }
+}
+
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// What one walk through a journey template made.
+struct Walked {
+    used: Used,
+    /// Index of the anchor in the provider's touchpoints, when it was observed.
+    anchor: Option<usize>,
+    /// Indices of all the walk's touchpoints in the provider's touchpoints.
+    made: Vec<usize>,
+    /// Index of the anchor's day in the window's midnights.
+    day: usize,
+    /// When the anchor happened, and the last `During` step.
+    t0: i64,
+    last_during: i64,
+    nights: u32,
+    repeat: bool,
+}
+
+/// Walks journey templates with one stream and one sequence of touchpoint numbers.
+struct Walker<'a> {
+    rng: &'a mut ChaCha8Rng,
+    p: usize,
+    slug: &'static str,
+    seq: &'a mut u64,
+    midnights: &'a [i64],
+    window: (i64, i64),
+    /// The profile the touchpoints are about, and the till's record that takes those
+    /// in the shop, if any.
+    whom: (ProfileId, Option<ProfileId>),
+}
+
+impl Walker<'_> {
+    /// One journey along `steps` (resolved as `resolved`), anchored at step `anchor`
+    /// on a day from `first_day` on, into `out`; none when no such day is left.
+    fn walk(
+        &mut self,
+        journey: &Journey,
+        resolved: &[ResolvedStep],
+        anchor: usize,
+        first_day: usize,
+        out: &mut Vec<NewTouchpoint>,
+    ) -> Option<Walked> {
+        let steps = journey.steps;
+        if first_day + 1 >= self.midnights.len() {
+            return None;
+        }
+        // The anchor lies on a whole local day inside the window, in opening hours.
+        let day = self.rng.random_range(first_day..self.midnights.len() - 1);
+        let open_s = self
+            .rng
+            .random_range(journey.hours.0 * 3600..journey.hours.1 * 3600);
+        let t0 = self.midnights[day] + i64::from(open_s) * 1000;
+        let nights: u32 = self.rng.random_range(1..=4);
+
+        let mut times = [None::<i64>; MAX_STEPS];
+        let mut next = t0;
+        for i in (0..anchor).rev() {
+            if happens(self.rng, steps[i].chance) {
+                next -= gap_ms(self.rng, steps[i].gap);
+                times[i] = Some(next);
+            }
+        }
+        times[anchor] = Some(t0);
+        let mut prev = t0;
+        let mut last_during = t0;
+        for (i, step) in steps.iter().enumerate().skip(anchor + 1) {
+            if happens(self.rng, step.chance) {
+                prev = match step.gap {
+                    Gap::Minutes(..) => prev + gap_ms(self.rng, step.gap),
+                    Gap::Nights => {
+                        let morning = t0 + i64::from(nights) * 86_400_000
+                            - i64::from(self.rng.random_range(4 * 3600..12 * 3600)) * 1000;
+                        morning.max(prev + 600_000)
+                    }
+                };
+                times[i] = Some(prev);
+                if step.phase == Phase::During {
+                    last_during = prev;
+                }
+            }
+        }
+
+        let mut walked = Walked {
+            used: Used::default(),
+            anchor: None,
+            made: Vec::new(),
+            day,
+            t0,
+            last_during,
+            nights,
+            repeat: false,
+        };
+        for (i, step) in steps.iter().enumerate() {
+            let Some(ms) = times[i] else {
+                continue;
+            };
+            if let Some((touchpoint, reveals)) = self.observed(&resolved[i], step, ms, nights) {
+                walked.used.add(reveals);
+                if i == anchor {
+                    walked.anchor = Some(out.len());
+                }
+                walked.made.push(out.len());
+                out.push(touchpoint);
+            }
+        }
+        Some(walked)
+    }
+
+    /// The touchpoint of `step` at `ms`, if the window observes it: before the window
+    /// it was never recorded, after the anchor it has not happened yet.
+    fn observed(
+        &mut self,
+        resolved: &ResolvedStep,
+        step: &Step,
+        ms: i64,
+        nights: u32,
+    ) -> Option<(NewTouchpoint, Used)> {
+        if !(self.window.0..=self.window.1).contains(&ms) {
+            return None;
+        }
+        let (channel, place, reveals) =
+            &resolved.channels[self.rng.random_range(0..resolved.channels.len())];
+        let phase = (!self.rng.random_bool(NO_PHASE)).then_some(step.phase);
+        let setting = place.filter(|_| self.rng.random_bool(SETTING_SAID));
+        let seq = *self.seq;
+        *self.seq += 1;
+        let subject = match self.whom {
+            (_, Some(till)) if channel.as_str() == "store" => till,
+            (id, _) => id,
+        };
+        let touchpoint = NewTouchpoint {
+            id: TouchpointId(v7(self.rng, ms, self.p, seq)),
+            event_id: Some(format!("demo-{}-{seq}", self.slug)),
+            subject: Subject::Profile(subject),
+            channel: channel.clone(),
+            kind: resolved.kind.clone(),
+            occurred_at: DateTime::from_timestamp_millis(ms).unwrap_or_default(),
+            occurred_on: None,
+            initiator: step.by,
+            setting,
+            phase,
+            properties: properties(self.rng, step.props, nights),
+            attributes: Map::new(),
+            flags: Vec::new(),
+        };
+        Some((touchpoint, *reveals))
+    }
+}
+
+fn happens(rng: &mut ChaCha8Rng, chance: f64) -> bool {
+    chance >= 1.0 || rng.random_bool(chance)
+}
+
+fn gap_ms(rng: &mut ChaCha8Rng, gap: Gap) -> i64 {
+    let minutes = match gap {
+        Gap::Minutes(lo, hi) => rng.random_range(lo..=hi),
+        Gap::Nights => 24 * 60,
+    };
+    (i64::from(minutes) * 60 + rng.random_range(0..60)) * 1000
+}
+
+/// Index of a journey's anchor: its first `During` step.
+fn anchor_of(journey: &Journey) -> usize {
+    journey
+        .steps
+        .iter()
+        .position(|s| s.phase == Phase::During)
+        .unwrap_or(0)
+}
+
+/// A step's kind and channels, parsed; the setting of each channel and what it
+/// reveals about the profile.
+fn resolve(spec: &ProviderSpec, step: &Step) -> ResolvedStep {
+    let channel = |key: &str| -> (ChannelKey, Option<Setting>, Used) {
+        let physical = spec.channels.iter().any(|c| c.0 == key && c.3);
+        let setting = match key {
+            "store" | "event" => Some(Setting::PhysicalPlace),
+            "forum" | "social_media" | "review_site" => Some(Setting::SocialEnvironment),
+            _ if physical => Some(Setting::PhysicalPlace),
+            _ => None,
+        };
+        let used = Used {
+            app: key == "app",
+            social: matches!(key, "forum" | "social_media"),
+            wifi: key == "guest_wifi",
+        };
+        (
+            ChannelKey::parse(key).expect("the journey tables use valid channel keys"),
+            setting,
+            used,
+        )
+    };
+    ResolvedStep {
+        kind: TouchpointKind::parse(step.kind).expect("the journey tables use valid kinds"),
+        channels: step.channels.iter().map(|c| channel(c)).collect(),
     }
 }
 
@@ -987,6 +1422,10 @@ mod tests {
                     all.extend(part);
                 }
                 joined.truth.extend(chunk.truth);
+                joined.journeys.resize_with(chunk.journeys.len(), Vec::new);
+                for (all, part) in joined.journeys.iter_mut().zip(chunk.journeys) {
+                    all.extend(part);
+                }
             }
             assert_eq!(chunks, 300_usize.div_ceil(size));
             assert!(joined == whole, "chunks of {size} make another world");
@@ -1023,7 +1462,7 @@ mod tests {
         assert_eq!(slugs, ["cafe", "clothing", "hotel", "property", "bank"]);
 
         let total: usize = w.touchpoints.iter().map(Vec::len).sum();
-        assert!((12_000..=30_000).contains(&total), "{total} touchpoints");
+        assert!((20_000..=45_000).contains(&total), "{total} touchpoints");
         let start = anchor - chrono::Duration::days(WINDOW_DAYS);
         let mut phases: HashMap<Option<Phase>, usize> = HashMap::new();
         let mut settings: HashMap<Option<Setting>, usize> = HashMap::new();
@@ -1176,6 +1615,35 @@ mod tests {
     }
 
     #[test]
+    fn side_journeys_and_extras_use_known_channels_and_anchor_on_a_during_step() {
+        for spec in PROVIDERS {
+            for journey in spec.side_journeys {
+                let anchor = anchor_of(journey);
+                assert_eq!(journey.steps[anchor].phase, Phase::During);
+                assert!(journey.steps[anchor].chance >= 1.0);
+                assert!(journey.steps.len() <= MAX_STEPS);
+            }
+            let steps = spec
+                .journeys
+                .iter()
+                .chain(spec.side_journeys)
+                .flat_map(|j| j.steps.iter().chain(j.extra));
+            for step in steps.chain(CONTACTS) {
+                // Resolving parses every kind and channel key.
+                resolve(spec, step);
+                for ch in step.channels {
+                    assert!(
+                        crate::channel::builtin(ch).is_some()
+                            || spec.channels.iter().any(|c| c.0 == *ch),
+                        "{} uses unknown channel {ch}",
+                        spec.slug
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_journey_tables_use_known_channels_and_valid_kinds() {
         for spec in PROVIDERS {
             let state = ProviderState::new(spec);
@@ -1196,7 +1664,7 @@ mod tests {
                     "{} journey {j} steps out of phase order",
                     spec.slug
                 );
-                for step in journey.steps {
+                for step in journey.steps.iter().chain(journey.extra) {
                     for ch in step.channels {
                         assert!(
                             crate::channel::builtin(ch).is_some()
@@ -1208,6 +1676,138 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Every journey of the world `w` with its anchor touchpoint.
+    fn planted(w: &Chunk) -> Vec<(usize, PlantedJourney, &NewTouchpoint)> {
+        let mut out = Vec::new();
+        for (p, journeys) in w.journeys.iter().enumerate() {
+            let by_id: HashMap<TouchpointId, &NewTouchpoint> =
+                w.touchpoints[p].iter().map(|t| (t.id, t)).collect();
+            for j in journeys {
+                out.push((p, *j, by_id[&j.anchor]));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_planted_journey_names_an_observed_anchor_of_its_profile() {
+        let w = generate(9, 1500, anchor());
+        let planted = planted(&w);
+        let mut anchors = HashSet::new();
+        let mut motivations: HashMap<Motivation, usize> = HashMap::new();
+        for (p, j, t) in &planted {
+            assert!(anchors.insert(j.anchor), "{} planted twice", j.anchor);
+            assert_eq!(t.subject, Subject::Profile(j.profile));
+            let kinds: Vec<&str> = PROVIDERS[*p]
+                .journeys
+                .iter()
+                .chain(PROVIDERS[*p].side_journeys)
+                .map(|k| k.steps[anchor_of(k)].kind)
+                .collect();
+            assert!(kinds.contains(&t.kind.as_str()), "{:?}", t.kind);
+            *motivations.entry(j.motivation).or_default() += 1;
+        }
+        // Each provider's journeys are known, and all three motivations are common.
+        for (p, journeys) in w.journeys.iter().enumerate() {
+            assert!(journeys.len() > 100, "{} journeys at {p}", journeys.len());
+        }
+        for m in Motivation::ALL {
+            assert!(motivations[m] * 8 > planted.len(), "{motivations:?}");
+        }
+        // What the second stream makes numbers from 2^40, never among the first's.
+        for t in w.touchpoints.iter().flatten() {
+            let seq: u64 = t
+                .event_id
+                .as_ref()
+                .unwrap()
+                .rsplit('-')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(!(100_000..SIDE_SEQ).contains(&seq), "{seq}");
+        }
+    }
+
+    #[test]
+    fn pressure_brings_contacts_and_spoils_felt_journeys_but_not_errands() {
+        let w = generate(4, 6000, anchor());
+        let planted = planted(&w);
+        let by_pressure = |felt: bool, f: &dyn Fn(&PlantedJourney) -> f64| -> Vec<f64> {
+            Pressure::ALL
+                .iter()
+                .map(|&pressure| {
+                    let of: Vec<f64> = planted
+                        .iter()
+                        .filter(|(_, j, _)| j.pressure == pressure)
+                        .filter(|(_, j, _)| (j.motivation != Motivation::GoalFulfilment) == felt)
+                        .map(|(_, j, _)| f(j))
+                        .collect();
+                    of.iter().sum::<f64>() / of.len() as f64
+                })
+                .collect()
+        };
+        // Coming back: the share of journeys that are repeats.
+        let back = |j: &PlantedJourney| f64::from(u8::from(j.repeat));
+        let (felt, goal) = (by_pressure(true, &back), by_pressure(false, &back));
+        assert!(felt[0] > felt[1] && felt[1] > felt[2] + 0.05, "{felt:?}");
+        assert!((goal[0] - goal[2]).abs() < 0.04, "{goal:?}");
+
+        // Contacts from the provider per profile, by pressure of its human.
+        let mut pressure_of: HashMap<ProfileId, Pressure> = HashMap::new();
+        for (_, j, _) in &planted {
+            pressure_of.insert(j.profile, j.pressure);
+        }
+        let mut contacts: HashMap<Pressure, (usize, HashSet<ProfileId>)> = HashMap::new();
+        for t in w.touchpoints.iter().flatten() {
+            let Subject::Profile(id) = t.subject else {
+                continue;
+            };
+            if let Some(&pressure) = pressure_of.get(&id) {
+                let entry = contacts.entry(pressure).or_default();
+                entry.1.insert(id);
+                if t.initiator == crate::Initiator::Provider {
+                    entry.0 += 1;
+                }
+            }
+        }
+        let per = |p: Pressure| contacts[&p].0 as f64 / contacts[&p].1.len() as f64;
+        assert!(
+            per(Pressure::Low) + 0.5 < per(Pressure::Medium)
+                && per(Pressure::Medium) + 1.0 < per(Pressure::High),
+            "{:?}",
+            Pressure::ALL.map(per)
+        );
+
+        // Stars of the reviews written on each journey.
+        let mut stars: HashMap<(bool, Pressure), Vec<f64>> = HashMap::new();
+        let mut of_profile: HashMap<ProfileId, Vec<&NewTouchpoint>> = HashMap::new();
+        for t in w.touchpoints.iter().flatten() {
+            if let Subject::Profile(id) = t.subject {
+                of_profile.entry(id).or_default().push(t);
+            }
+        }
+        for (_, j, anchor) in &planted {
+            for t in &of_profile[&j.profile] {
+                let after = t.occurred_at > anchor.occurred_at
+                    && t.occurred_at - anchor.occurred_at < chrono::Duration::days(12);
+                if let Some(s) = t.properties.get("stars").and_then(Value::as_f64)
+                    && after
+                {
+                    let felt = j.motivation != Motivation::GoalFulfilment;
+                    stars.entry((felt, j.pressure)).or_default().push(s);
+                }
+            }
+        }
+        let mean = |k: (bool, Pressure)| stars[&k].iter().sum::<f64>() / stars[&k].len() as f64;
+        let felt_drop = mean((true, Pressure::Low)) - mean((true, Pressure::High));
+        let goal_drop = mean((false, Pressure::Low)) - mean((false, Pressure::High));
+        assert!(
+            felt_drop > 0.5 && goal_drop.abs() < 0.3,
+            "{felt_drop} {goal_drop}"
+        );
     }
 
     /// "070-123 45 67": the prefix and a seven-digit subscriber number.

@@ -5,12 +5,17 @@
 //! touchpoint whose sender declared none is inferred from where it falls.
 //!
 //! `settings` holds a provider's anchors and windows; `build` splits one person's
-//! touchpoints into journeys.
+//! touchpoints into journeys; `clock` counts the windows' days where the provider is;
+//! `log` holds many persons' touchpoints as columns and places them all at once;
+//! `figures` counts what a selection of journeys shows (channel mix, flows, paths,
+//! lead time, repeat, trend, funnels); `outcomes` credits channels with the outcomes
+//! (attribution); `motivation` classifies a journey by what started it.
 
 mod build;
 mod clock;
 mod figures;
 mod log;
+pub mod motivation;
 mod outcomes;
 mod settings;
 
