@@ -136,7 +136,7 @@ mod tests {
                 .and_then(|x| x.channels.iter().find(|s| s.channel == c))
                 .map(|s| s.credit)
         };
-        for m in Model::ALL {
+        for &m in Model::ALL.iter() {
             let sum: f64 = a
                 .models
                 .iter()
