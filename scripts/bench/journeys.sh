@@ -4,21 +4,24 @@
 # and an ordered three-step funnel. Each engine loads the file into memory first
 # (timed apart) and then runs the three queries; the results must be identical.
 #
-#   scripts/bench/journeys.sh [--people N] [--funnel a,b,c]
+#   scripts/bench/journeys.sh [--people N] [--funnel a,b,c] [--debug]
 #
 # About 10.5 touchpoints a person: --people 950000 is ten million touchpoints. The
 # demo's file is written once per size into target/journeys/N. Prints both JSON lines
 # (results, seconds, peak memory) and the ratios; exits non-zero when the results
-# differ.
+# differ. --debug uses the debug build (CI checks the results that way; time it with
+# the release build).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 people=100000
 funnel="table_booking,visit,purchase"
+profile=(--release)
 while [ $# -gt 0 ]; do
     case "$1" in
         --people) people="$2"; shift 2 ;;
         --funnel) funnel="$2"; shift 2 ;;
+        --debug) profile=(); shift ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -27,7 +30,7 @@ venv="$root/.venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check duckdb==2.0.1
 
-run() { cargo run --quiet --release -p motesplats --manifest-path "$root/Cargo.toml" -- "$@"; }
+run() { cargo run --quiet ${profile[@]+"${profile[@]}"} -p motesplats --manifest-path "$root/Cargo.toml" -- "$@"; }
 dir="$root/target/journeys/$people"
 if [ ! -f "$dir/touchpoints.csv" ]; then
     # A fixed "now", so that the same size is the same file on every machine.

@@ -197,7 +197,7 @@ impl Log {
             let base = out.journeys.len();
             out.journeys.extend(meetings.iter().map(|m| Span {
                 person: self.person[rows.start],
-                rows: u32::MAX..0,
+                rows: u32::MAX..u32::MAX,
                 anchor: (rows.start + m.anchor) as u32,
             }));
             for (offset, p) in placed.iter().enumerate() {
