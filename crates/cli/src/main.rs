@@ -8,6 +8,7 @@ mod bench_linkage;
 mod demo;
 mod identity;
 mod import;
+mod journeys;
 mod project;
 mod provider;
 mod scope;
@@ -52,6 +53,11 @@ enum Command {
     /// Say why two profiles are one person (the chain of identifiers or decisions), or
     /// what keeps them apart.
     Why(identity::WhyArgs),
+    /// A provider's journey figures, funnels and channel attribution, as JSON or CSV.
+    Journeys {
+        #[command(subcommand)]
+        command: journeys::Command,
+    },
     /// Manage providers.
     Provider {
         #[command(subcommand)]
@@ -107,6 +113,7 @@ fn main() -> anyhow::Result<()> {
             Command::Provider { command } => provider::run(command).await,
             Command::Project { command } => project::run(command).await,
             Command::Survey { command } => survey::run(command).await,
+            Command::Journeys { command } => journeys::run(command).await,
             Command::Bench { command } => bench::run(command).await,
             Command::Backup(args) => backup::backup(args).await,
             Command::Restore(args) => backup::restore(args).await,

@@ -325,7 +325,7 @@ fn fields(e: &Invalid) -> String {
 }
 
 /// A server error as the CLI says it: the fields and why, or the detail.
-fn failed(e: ApiError) -> anyhow::Error {
+pub(crate) fn failed(e: ApiError) -> anyhow::Error {
     match e {
         ApiError::Internal(cause) => anyhow!(cause),
         ApiError::Invalid(i) => anyhow!("invalid:\n{}", fields(&i)),

@@ -14,6 +14,7 @@ use motesplats_core::invalid::Checker;
 use motesplats_core::journey::{
     Clock, Context, Filter, JourneyFigures, JourneySettings, Log, PeriodUnit, Placement, figures,
 };
+use motesplats_store::Store;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -181,7 +182,7 @@ impl FigureCache {
         if let Some(p) = self.kept(state, provider) {
             return Ok(p);
         }
-        let placed = Arc::new(load(state, provider).await?);
+        let placed = Arc::new(load(state.store.as_ref(), provider).await?);
         if let Ok(mut slots) = self.slots.lock() {
             slots.entry(provider).or_default().current = Some(placed.clone());
         }
@@ -196,7 +197,7 @@ impl FigureCache {
             slot.loading = true;
             let state = state.clone();
             tokio::spawn(async move {
-                let loaded = load(&state, provider).await;
+                let loaded = load(state.store.as_ref(), provider).await;
                 let cache = &state.figures;
                 if let Ok(mut slots) = cache.slots.lock() {
                     let slot = slots.entry(provider).or_default();
@@ -219,22 +220,21 @@ impl FigureCache {
     }
 }
 
-async fn load(state: &AppState, provider: ProviderId) -> Result<Placed, ApiError> {
-    let settings: JourneySettings = settings::read(state, provider).await?;
-    let zone = state
-        .store
+/// The provider's touchpoints placed into journeys by its settings, now.
+pub async fn load(store: &dyn Store, provider: ProviderId) -> Result<Placed, ApiError> {
+    let settings: JourneySettings = settings::read_in(store, provider).await?;
+    let zone = store
         .provider(provider)
         .await?
         .and_then(|p| p.time_zone.parse().ok())
         .unwrap_or(chrono_tz::Europe::Stockholm);
-    let channels = state
-        .store
+    let channels = store
         .channels(provider)
         .await?
         .into_iter()
         .map(|c| (c.key.as_str().to_string(), c.controlled))
         .collect();
-    let log = state.store.journey_log(provider).await?;
+    let log = store.journey_log(provider).await?;
     // Placing millions of touchpoints is CPU work: off the async threads.
     tokio::task::spawn_blocking(move || {
         let (low, high) = log.span();

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use motesplats_core::ProviderId;
 use motesplats_core::journey::JourneySettings;
 use motesplats_core::tracking_protocol::EventNames;
-use motesplats_store::SettingsKind;
+use motesplats_store::{SettingsKind, Store};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -25,7 +25,12 @@ impl Settings for JourneySettings {
 }
 
 pub async fn read<T: Settings>(state: &AppState, provider: ProviderId) -> Result<T, ApiError> {
-    match state.store.settings(provider, T::KIND).await? {
+    read_in(state.store.as_ref(), provider).await
+}
+
+/// `read` straight from a store (the CLI has no server state).
+pub async fn read_in<T: Settings>(store: &dyn Store, provider: ProviderId) -> Result<T, ApiError> {
+    match store.settings(provider, T::KIND).await? {
         None => Ok(T::default()),
         Some(document) => serde_json::from_value(document).map_err(|e| {
             ApiError::Internal(format!(

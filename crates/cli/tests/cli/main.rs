@@ -6,6 +6,7 @@ mod crash;
 mod demo;
 mod full_disk;
 mod import;
+mod journeys_cli;
 mod project;
 mod research_browser;
 mod survey_browser;
