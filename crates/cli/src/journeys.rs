@@ -218,7 +218,10 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             out,
         } => {
             if !(2..=8).contains(&steps.len()) {
-                bail!("--steps: {} kinds given; a funnel has from 2 to 8", steps.len());
+                bail!(
+                    "--steps: {} kinds given; a funnel has from 2 to 8",
+                    steps.len()
+                );
             }
             let p = placed(&scope).await?;
             let selected = p

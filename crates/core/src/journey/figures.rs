@@ -55,6 +55,8 @@ pub struct ChannelMix {
     pub before: u64,
     pub during: u64,
     pub after: u64,
+    /// Persons behind the counts before, during and after.
+    pub persons: [u64; 3],
 }
 
 /// Touchpoints in the provider's own channels and in channels it does not control.
@@ -71,6 +73,7 @@ pub struct Flow {
     pub from: String,
     pub to: String,
     pub touchpoints: u64,
+    pub persons: u64,
 }
 
 /// Where journeys came from, where the meeting happened, where they went next: the
@@ -82,6 +85,7 @@ pub struct MeetingFlow {
     pub met_in: String,
     pub went_to: Option<String>,
     pub journeys: u64,
+    pub persons: u64,
 }
 
 /// A journey's channels in order, repeats in a row counted once.
@@ -91,6 +95,7 @@ pub struct PathCount {
     /// The path went on beyond the channels shown.
     pub longer: bool,
     pub journeys: u64,
+    pub persons: u64,
 }
 
 /// How long before the meeting a journey's first touchpoint came.
@@ -115,6 +120,7 @@ pub struct Repeat {
 pub struct TrendPoint {
     pub start: NaiveDate,
     pub journeys: u64,
+    pub persons: u64,
     pub touchpoints: u64,
 }
 
@@ -157,38 +163,40 @@ pub fn figures(log: &Log, placed: &Placement, selected: &[u32], cx: &Context) ->
         .map(|c| (cx.controlled)(c))
         .collect();
 
-    let mut mix = vec![[0u64; 3]; channels];
-    let mut flows = vec![0u64; channels * channels];
-    let mut meeting_flows: HashMap<(Option<u16>, u16, Option<u16>), u64> = HashMap::new();
-    let mut paths: HashMap<([u16; PATH_LENGTH], u8, bool), u64> = HashMap::new();
+    let mut mix = vec![[Tally::default(); 3]; channels];
+    let mut flows = vec![Tally::default(); channels * channels];
+    let mut meeting_flows: HashMap<(Option<u16>, u16, Option<u16>), Tally> = HashMap::new();
+    let mut paths: HashMap<([u16; PATH_LENGTH], u8, bool), Tally> = HashMap::new();
     let mut lead = Vec::new();
     let mut journeys_of = vec![0u32; log.persons.len()];
-    let mut trend: HashMap<NaiveDate, (u64, u64)> = HashMap::new();
+    let mut trend: HashMap<NaiveDate, (Tally, u64)> = HashMap::new();
     let mut touchpoints = 0u64;
     for span in spans() {
         let rows = span.rows();
+        let person = span.person;
         touchpoints += rows.len() as u64;
-        journeys_of[span.person as usize] += 1;
+        journeys_of[person as usize] += 1;
         let anchor = span.anchor as usize;
         let period = start_of(cx.clock.day(log.at[anchor]), cx.unit);
         let t = trend.entry(period).or_default();
-        t.0 += 1;
+        t.0.add(person);
         t.1 += rows.len() as u64;
         for r in rows.clone() {
             // Every touchpoint in a journey has a phase: codes 1 to 3.
             if let Some(i) = placed.phase[r].checked_sub(1) {
-                mix[usize::from(log.channel[r])][usize::from(i)] += 1;
+                mix[usize::from(log.channel[r])][usize::from(i)].add(person);
             }
         }
         for w in log.channel[rows.clone()].windows(2) {
-            flows[usize::from(w[0]) * channels + usize::from(w[1])] += 1;
+            flows[usize::from(w[0]) * channels + usize::from(w[1])].add(person);
         }
         let came_from = (rows.start < anchor).then(|| log.channel[anchor - 1]);
         let after = (anchor..rows.end).find(|&r| placed.phase[r] == 3);
         let went_to = after.map(|r| log.channel[r]);
-        *meeting_flows
+        meeting_flows
             .entry((came_from, log.channel[anchor], went_to))
-            .or_default() += 1;
+            .or_default()
+            .add(person);
         let mut path = [0u16; PATH_LENGTH];
         let (mut n, mut longer) = (0usize, false);
         for &c in &log.channel[rows.clone()] {
@@ -202,20 +210,24 @@ pub fn figures(log: &Log, placed: &Placement, selected: &[u32], cx: &Context) ->
             path[n] = c;
             n += 1;
         }
-        *paths.entry((path, n as u8, longer)).or_default() += 1;
+        paths
+            .entry((path, n as u8, longer))
+            .or_default()
+            .add(person);
         if rows.start < anchor {
             lead.push(log.at[anchor] - log.at[rows.start]);
         }
     }
 
     let mix_rows: Vec<ChannelMix> = (0..channels)
-        .filter(|&c| mix[c].iter().any(|n| *n > 0))
+        .filter(|&c| mix[c].iter().any(|n| n.count > 0))
         .map(|c| ChannelMix {
             channel: name(c as u16),
             controlled: controlled[c],
-            before: mix[c][0],
-            during: mix[c][1],
-            after: mix[c][2],
+            before: mix[c][0].count,
+            during: mix[c][1].count,
+            after: mix[c][2].count,
+            persons: mix[c].map(|t| t.persons),
         })
         .collect();
     let own_and_uncontrolled = [Phase::Before, Phase::During, Phase::After]
@@ -225,9 +237,9 @@ pub fn figures(log: &Log, placed: &Placement, selected: &[u32], cx: &Context) ->
             let (mut own, mut uncontrolled) = (0, 0);
             for (c, counts) in mix.iter().enumerate() {
                 if controlled[c] {
-                    own += counts[i];
+                    own += counts[i].count;
                 } else {
-                    uncontrolled += counts[i];
+                    uncontrolled += counts[i].count;
                 }
             }
             OwnAndUncontrolled {
@@ -240,11 +252,12 @@ pub fn figures(log: &Log, placed: &Placement, selected: &[u32], cx: &Context) ->
     let mut flow_rows: Vec<Flow> = flows
         .iter()
         .enumerate()
-        .filter(|(_, n)| **n > 0)
+        .filter(|(_, n)| n.count > 0)
         .map(|(i, n)| Flow {
             from: name((i / channels) as u16),
             to: name((i % channels) as u16),
-            touchpoints: *n,
+            touchpoints: n.count,
+            persons: n.persons,
         })
         .collect();
     flow_rows.sort_by(|a, b| {
@@ -259,7 +272,8 @@ pub fn figures(log: &Log, placed: &Placement, selected: &[u32], cx: &Context) ->
             came_from: from.map(name),
             met_in: name(met),
             went_to: to.map(name),
-            journeys: n,
+            journeys: n.count,
+            persons: n.persons,
         })
         .collect();
     meeting_rows.sort_by(|a, b| {
@@ -272,7 +286,8 @@ pub fn figures(log: &Log, placed: &Placement, selected: &[u32], cx: &Context) ->
         .map(|((path, n, longer), count)| PathCount {
             channels: path[..usize::from(n)].iter().map(|&c| name(c)).collect(),
             longer,
-            journeys: count,
+            journeys: count.count,
+            persons: count.persons,
         })
         .collect();
     path_rows.sort_by(|a, b| {
@@ -291,7 +306,8 @@ pub fn figures(log: &Log, placed: &Placement, selected: &[u32], cx: &Context) ->
         .into_iter()
         .map(|(start, (journeys, touchpoints))| TrendPoint {
             start,
-            journeys,
+            journeys: journeys.count,
+            persons: journeys.persons,
             touchpoints,
         })
         .collect();
@@ -308,6 +324,35 @@ pub fn figures(log: &Log, placed: &Placement, selected: &[u32], cx: &Context) ->
         lead_time: lead_time(&mut lead),
         repeat: Repeat { persons, by_count },
         trend,
+    }
+}
+
+/// A count and the persons behind it. Journeys come in person order, so a person is
+/// new to a cell when they differ from the last one counted there.
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    count: u64,
+    persons: u64,
+    last: u32,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            count: 0,
+            persons: 0,
+            last: u32::MAX,
+        }
+    }
+}
+
+impl Tally {
+    fn add(&mut self, person: u32) {
+        self.count += 1;
+        if person != self.last {
+            self.persons += 1;
+            self.last = person;
+        }
     }
 }
 
@@ -480,6 +525,10 @@ mod tests {
                 .map(|m| (m.before, m.during, m.after))
         };
         assert_eq!(mix("store"), Some((0, 4, 0)));
+        // Four touchpoints in the store during, by two persons; web before, 2 by Ada.
+        let persons = |c: &str| f.mix.iter().find(|m| m.channel == c).map(|m| m.persons);
+        assert_eq!(persons("store"), Some([0, 2, 0]));
+        assert_eq!(persons("web"), Some([1, 0, 0]));
         assert_eq!(mix("web"), Some((2, 0, 0)));
         assert_eq!(mix("forum"), Some((1, 0, 0)));
         assert_eq!(mix("review_site"), Some((0, 0, 1)));
@@ -506,13 +555,15 @@ mod tests {
             came_from: Some("web".into()),
             met_in: "store".into(),
             went_to: Some("review_site".into()),
-            journeys: 1
+            journeys: 1,
+            persons: 1
         }));
         assert!(f.meeting_flows.contains(&MeetingFlow {
             came_from: None,
             met_in: "store".into(),
             went_to: Some("email".into()),
-            journeys: 1
+            journeys: 1,
+            persons: 1
         }));
         assert_eq!(
             f.paths[0].channels,
@@ -529,6 +580,13 @@ mod tests {
                 .collect::<Vec<_>>(),
             [("2026-06-01".to_string(), 2), ("2026-06-08".to_string(), 1)]
         );
+        assert_eq!(f.trend[0].persons, 2);
+        let web_to_store = f
+            .flows
+            .iter()
+            .find(|x| x.from == "web" && x.to == "store")
+            .unwrap();
+        assert_eq!((web_to_store.touchpoints, web_to_store.persons), (2, 1));
     }
 
     #[test]
