@@ -18,13 +18,20 @@ pub enum SharedData {
     ResearchEvidence,
     /// Survey results, aggregated.
     SurveyResults,
+    /// Journey figures of all members together: journeys, persons, the channel mix per
+    /// phase, own versus uncontrolled channels, lead time, repeat journeys, the trend.
+    JourneyFigures,
+    /// How journeys move between channels: flows, meeting flows and paths.
+    ChannelFlows,
 }
 
 impl SharedData {
-    pub const ALL: [SharedData; 3] = [
+    pub const ALL: [SharedData; 5] = [
         Self::AggregateCounts,
         Self::ResearchEvidence,
         Self::SurveyResults,
+        Self::JourneyFigures,
+        Self::ChannelFlows,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -32,6 +39,8 @@ impl SharedData {
             Self::AggregateCounts => "aggregate_counts",
             Self::ResearchEvidence => "research_evidence",
             Self::SurveyResults => "survey_results",
+            Self::JourneyFigures => "journey_figures",
+            Self::ChannelFlows => "channel_flows",
         }
     }
 

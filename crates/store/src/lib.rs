@@ -22,9 +22,9 @@ use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
-    Channel, FieldError, Identifier, Network, NewNetwork, NewProfile, NewProvider, NewTouchpoint,
-    PageRequest, Person, PersonId, Profile, ProfileId, Provider, ProviderId, Touchpoint,
-    TouchpointId, UserId,
+    Channel, FieldError, Identifier, Network, NetworkId, NewNetwork, NewProfile, NewProvider,
+    NewTouchpoint, PageRequest, Person, PersonId, Profile, ProfileId, Provider, ProviderId,
+    SharedData, Touchpoint, TouchpointId, UserId,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -275,6 +275,15 @@ pub trait Store: Send + Sync + 'static {
     /// aggregate, so no access is logged (what a figure drills down to is read
     /// through `touchpoints`, which logs it).
     async fn journey_log(&self, provider: ProviderId) -> Result<motesplats_core::journey::Log>;
+    /// The journey log of every member of `network` together, for figures the network
+    /// agreed to share as `share`: only to a member, and only when shared. The rows
+    /// never leave the server; only their aggregates do.
+    async fn network_log(
+        &self,
+        reader: ProviderId,
+        network: NetworkId,
+        share: SharedData,
+    ) -> Result<Shared<motesplats_core::journey::Log>>;
 
     // Tracking plans and the quarantine of rejected events.
     /// Sets or (with None) removes the provider's tracking plan.

@@ -343,3 +343,13 @@ impl SettingsKind {
         }
     }
 }
+
+/// What a member of a network may read of what the network shares.
+#[derive(Debug)]
+pub enum Shared<T> {
+    /// No such network, or the reader is not a member of it.
+    Unknown,
+    /// The network has not agreed to share this kind of data.
+    Withheld,
+    Granted(T),
+}

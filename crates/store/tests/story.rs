@@ -12,7 +12,7 @@ use motesplats_core::{
 };
 use motesplats_store::{
     KeyKind, NewApiKey, Outcome, ProfileFilter, QuarantineFilter, ResponseSaved, ResponseWrite,
-    Role, Stitch, Store, StoreError, TouchpointFilter,
+    Role, Shared, Stitch, Store, StoreError, TouchpointFilter,
 };
 use serde_json::json;
 use std::sync::Arc;
@@ -536,6 +536,37 @@ async fn story(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(store.networks(bank.id).await.unwrap(), vec![centre.clone()]);
     assert_eq!(centre.shares, vec![SharedData::AggregateCounts]);
+    // The members' touchpoints together, only to a member and only when shared.
+    let shared = |r: Shared<motesplats_core::journey::Log>| match r {
+        Shared::Unknown => "unknown".to_string(),
+        Shared::Withheld => "withheld".to_string(),
+        Shared::Granted(log) => format!("{} rows", log.len()),
+    };
+    let read = |reader: ProviderId, network: motesplats_core::NetworkId| {
+        let store = store.clone();
+        async move {
+            shared(
+                store
+                    .network_log(reader, network, SharedData::JourneyFigures)
+                    .await
+                    .unwrap(),
+            )
+        }
+    };
+    assert_eq!(read(cafe.id, centre.id).await, "withheld");
+    let journeys = store
+        .create_network(
+            NewNetwork::parse(Some("Torget, resor"), &["journey_figures".into()]).unwrap(),
+            &[cafe.id, bank.id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(read(bank.id, journeys.id).await, "4 rows");
+    assert_eq!(read(ProviderId::new(), journeys.id).await, "unknown");
+    assert_eq!(
+        read(cafe.id, motesplats_core::NetworkId::new()).await,
+        "unknown"
+    );
     assert!(matches!(
         store
             .create_network(

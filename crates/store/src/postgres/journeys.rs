@@ -1,22 +1,56 @@
-//! A provider's touchpoints as the journey log.
+//! Touchpoints as the journey log: one provider's, or a network's members' together.
 
-use crate::Result;
+use crate::{Result, Shared, StoreError};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use motesplats_core::journey::{Log, LogBuilder, LogRow};
-use motesplats_core::{PersonId, Phase, ProviderId, TouchpointId};
-use sqlx::{PgPool, Row};
+use motesplats_core::{NetworkId, PersonId, Phase, ProviderId, SharedData, TouchpointId};
+use sqlx::{AssertSqlSafe, PgPool, Row};
 use uuid::Uuid;
+
+const ROWS: &str = "SELECT p.person_id, t.id, t.occurred_at, t.channel, t.kind, t.phase, t.initiator \
+     FROM touchpoints t JOIN profiles p ON p.id = t.profile_id";
 
 /// Every placed touchpoint of `provider` on its person, streamed. Waiting ones (not
 /// yet stitched) join at the next load.
 pub async fn log(pool: &PgPool, provider: ProviderId) -> Result<Log> {
-    let mut rows = sqlx::query(
-        "SELECT p.person_id, t.id, t.occurred_at, t.channel, t.kind, t.phase, t.initiator \
-         FROM touchpoints t JOIN profiles p ON p.id = t.profile_id WHERE t.provider_id = $1",
+    collect(pool, format!("{ROWS} WHERE t.provider_id = $1"), provider.0).await
+}
+
+/// The placed touchpoints of every member of `network`, if `reader` is a member and
+/// the network shares `share`.
+pub async fn network_log(
+    pool: &PgPool,
+    reader: ProviderId,
+    network: NetworkId,
+    share: SharedData,
+) -> Result<Shared<Log>> {
+    let row = sqlx::query(
+        "SELECT n.shares FROM networks n JOIN network_members m ON m.network_id = n.id \
+         WHERE n.id = $1 AND m.provider_id = $2",
     )
-    .bind(provider.0)
-    .fetch(pool);
+    .bind(network.0)
+    .bind(reader.0)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Shared::Unknown);
+    };
+    let shares: sqlx::types::Json<Vec<SharedData>> = row
+        .try_get(0)
+        .map_err(|_| StoreError::Backend("unreadable network shares".into()))?;
+    if !shares.0.contains(&share) {
+        return Ok(Shared::Withheld);
+    }
+    let sql = format!(
+        "{ROWS} WHERE t.provider_id IN (SELECT provider_id FROM network_members WHERE network_id = $1)"
+    );
+    Ok(Shared::Granted(collect(pool, sql, network.0).await?))
+}
+
+async fn collect(pool: &PgPool, sql: String, key: Uuid) -> Result<Log> {
+    // The SQL is made of constants only; the key is bound.
+    let mut rows = sqlx::query(AssertSqlSafe(sql)).bind(key).fetch(pool);
     let mut log = LogBuilder::default();
     while let Some(r) = rows.try_next().await? {
         let at: DateTime<Utc> = r.try_get(2)?;

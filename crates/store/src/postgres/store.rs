@@ -1032,6 +1032,15 @@ impl Store for PgStore {
         journeys::log(&self.pool, provider).await
     }
 
+    async fn network_log(
+        &self,
+        reader: ProviderId,
+        network: NetworkId,
+        share: SharedData,
+    ) -> Result<crate::Shared<motesplats_core::journey::Log>> {
+        journeys::network_log(&self.pool, reader, network, share).await
+    }
+
     async fn touchpoint_counts(&self, provider: ProviderId) -> Result<Vec<ChannelPhaseCount>> {
         // NULLS FIRST: where SQLite puts touchpoints without a phase.
         let rows = sqlx::query(

@@ -1,19 +1,53 @@
-//! A provider's touchpoints as the journey log.
+//! Touchpoints as the journey log: one provider's, or a network's members' together.
 
-use crate::Result;
+use crate::{Result, Shared, StoreError};
 use motesplats_core::journey::{Log, LogBuilder, LogRow};
-use motesplats_core::{PersonId, Phase, ProviderId, TouchpointId};
-use rusqlite::Connection;
+use motesplats_core::{NetworkId, PersonId, Phase, ProviderId, SharedData, TouchpointId};
+use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
+
+const ROWS: &str = "SELECT p.person_id, t.id, t.occurred_at, t.channel, t.kind, t.phase, t.initiator \
+     FROM touchpoints t JOIN profiles p ON p.id = t.profile_id";
 
 /// Every placed touchpoint of `provider` on its person. Waiting ones (not yet
 /// stitched) join at the next load.
 pub fn log(c: &Connection, provider: ProviderId) -> Result<Log> {
-    let mut stmt = c.prepare_cached(
-        "SELECT p.person_id, t.id, t.occurred_at, t.channel, t.kind, t.phase, t.initiator \
-         FROM touchpoints t JOIN profiles p ON p.id = t.profile_id WHERE t.provider_id = ?1",
-    )?;
-    let mut rows = stmt.query([provider.0])?;
+    collect(c, &format!("{ROWS} WHERE t.provider_id = ?1"), provider.0)
+}
+
+/// The placed touchpoints of every member of `network`, if `reader` is a member and
+/// the network shares `share`.
+pub fn network_log(
+    c: &Connection,
+    reader: ProviderId,
+    network: NetworkId,
+    share: SharedData,
+) -> Result<Shared<Log>> {
+    let shares: Option<String> = c
+        .query_row(
+            "SELECT n.shares FROM networks n JOIN network_members m ON m.network_id = n.id \
+             WHERE n.id = ?1 AND m.provider_id = ?2",
+            [network.0, reader.0],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(shares) = shares else {
+        return Ok(Shared::Unknown);
+    };
+    let shares: Vec<SharedData> = serde_json::from_str(&shares)
+        .map_err(|_| StoreError::Backend("unreadable network shares".into()))?;
+    if !shares.contains(&share) {
+        return Ok(Shared::Withheld);
+    }
+    let sql = format!(
+        "{ROWS} WHERE t.provider_id IN (SELECT provider_id FROM network_members WHERE network_id = ?1)"
+    );
+    Ok(Shared::Granted(collect(c, &sql, network.0)?))
+}
+
+fn collect(c: &Connection, sql: &str, key: Uuid) -> Result<Log> {
+    let mut stmt = c.prepare_cached(sql)?;
+    let mut rows = stmt.query([key])?;
     let mut log = LogBuilder::default();
     while let Some(r) = rows.next()? {
         let us: i64 = r.get(2)?;

@@ -903,6 +903,16 @@ impl Store for SqliteStore {
         self.read(move |c| journeys::log(c, provider)).await
     }
 
+    async fn network_log(
+        &self,
+        reader: ProviderId,
+        network: NetworkId,
+        share: SharedData,
+    ) -> Result<crate::Shared<motesplats_core::journey::Log>> {
+        self.read(move |c| journeys::network_log(c, reader, network, share))
+            .await
+    }
+
     async fn touchpoint_counts(&self, provider: ProviderId) -> Result<Vec<ChannelPhaseCount>> {
         self.read(move |c| {
             let mut stmt = c.prepare_cached(
