@@ -106,6 +106,8 @@ pub struct LeadTime {
     pub median_hours: Option<f64>,
     /// Counts under an hour, under a day, 1–3 days, 3–7 days, 7–14 days, 14 days or more.
     pub buckets: [u64; 6],
+    /// Persons behind each bucket.
+    pub persons: [u64; 6],
 }
 
 /// Persons by their number of journeys: 1, 2, 3, 4 or more.
@@ -138,6 +140,96 @@ pub struct JourneyFigures {
     pub lead_time: LeadTime,
     pub repeat: Repeat,
     pub trend: Vec<TrendPoint>,
+}
+
+/// The fewest persons a figure shared across a network may stand for.
+pub const MIN_PERSONS: u64 = 10;
+
+impl JourneyFigures {
+    /// Withholds every cell that stands for fewer than `MIN_PERSONS` persons (and the
+    /// flows, meeting flows and paths altogether unless `flows` is shared), so that
+    /// figures shown across a network never point at a few people; the totals per
+    /// phase are counted again from what is left. Says how many cells it withheld.
+    pub fn withhold_small(&mut self, flows: bool) -> u64 {
+        let small = |persons: u64| persons < MIN_PERSONS;
+        if small(self.persons) {
+            let withheld = self.mix.len() as u64 * 3 + self.trend.len() as u64 + 1;
+            *self = JourneyFigures::empty();
+            return withheld;
+        }
+        let mut withheld = 0;
+        for m in &mut self.mix {
+            for (i, count) in [&mut m.before, &mut m.during, &mut m.after]
+                .into_iter()
+                .enumerate()
+            {
+                if *count > 0 && small(m.persons[i]) {
+                    (*count, m.persons[i]) = (0, 0);
+                    withheld += 1;
+                }
+            }
+        }
+        self.mix.retain(|m| m.before + m.during + m.after > 0);
+        for o in &mut self.own_and_uncontrolled {
+            let i = o.phase as usize;
+            let counted = |own: bool| {
+                self.mix
+                    .iter()
+                    .filter(|m| m.controlled == own)
+                    .map(|m| [m.before, m.during, m.after][i])
+                    .sum()
+            };
+            (o.own, o.uncontrolled) = (counted(true), counted(false));
+        }
+        let mut keep = |persons: u64| {
+            let kept = flows && !small(persons);
+            withheld += u64::from(!kept);
+            kept
+        };
+        self.flows.retain(|f| keep(f.persons));
+        self.meeting_flows.retain(|f| keep(f.persons));
+        self.paths.retain(|p| keep(p.persons));
+        let before = self.trend.len();
+        self.trend.retain(|p| !small(p.persons));
+        withheld += (before - self.trend.len()) as u64;
+        for (i, n) in self.lead_time.buckets.iter_mut().enumerate() {
+            if *n > 0 && small(self.lead_time.persons[i]) {
+                (*n, self.lead_time.persons[i]) = (0, 0);
+                withheld += 1;
+            }
+        }
+        for n in &mut self.repeat.by_count {
+            if *n > 0 && small(*n) {
+                *n = 0;
+                withheld += 1;
+            }
+        }
+        withheld
+    }
+
+    fn empty() -> JourneyFigures {
+        JourneyFigures {
+            journeys: 0,
+            persons: 0,
+            touchpoints: 0,
+            mix: Vec::new(),
+            own_and_uncontrolled: Vec::new(),
+            flows: Vec::new(),
+            meeting_flows: Vec::new(),
+            paths: Vec::new(),
+            lead_time: LeadTime {
+                journeys: 0,
+                median_hours: None,
+                buckets: [0; 6],
+                persons: [0; 6],
+            },
+            repeat: Repeat {
+                persons: 0,
+                by_count: [0; 4],
+            },
+            trend: Vec::new(),
+        }
+    }
 }
 
 /// The most paths listed, and the most channels shown of each.
@@ -215,7 +307,7 @@ pub fn figures(log: &Log, placed: &Placement, selected: &[u32], cx: &Context) ->
             .or_default()
             .add(person);
         if rows.start < anchor {
-            lead.push(log.at[anchor] - log.at[rows.start]);
+            lead.push((log.at[anchor] - log.at[rows.start], person));
         }
     }
 
@@ -321,7 +413,7 @@ pub fn figures(log: &Log, placed: &Placement, selected: &[u32], cx: &Context) ->
         flows: flow_rows,
         meeting_flows: meeting_rows,
         paths: path_rows,
-        lead_time: lead_time(&mut lead),
+        lead_time: lead_time(&lead),
         repeat: Repeat { persons, by_count },
         trend,
     }
@@ -358,9 +450,9 @@ impl Tally {
 
 const HOUR_MS: i64 = 3_600_000;
 
-fn lead_time(lead: &mut [i64]) -> LeadTime {
-    let mut buckets = [0u64; 6];
-    for &ms in lead.iter() {
+fn lead_time(lead: &[(i64, u32)]) -> LeadTime {
+    let mut buckets = [Tally::default(); 6];
+    for &(ms, person) in lead {
         let i = match ms {
             ms if ms < HOUR_MS => 0,
             ms if ms < 24 * HOUR_MS => 1,
@@ -369,12 +461,14 @@ fn lead_time(lead: &mut [i64]) -> LeadTime {
             ms if ms < 14 * 24 * HOUR_MS => 4,
             _ => 5,
         };
-        buckets[i] += 1;
+        buckets[i].add(person);
     }
+    let mut times: Vec<i64> = lead.iter().map(|l| l.0).collect();
     LeadTime {
         journeys: lead.len() as u64,
-        median_hours: median(lead).map(|ms| ms / HOUR_MS as f64),
-        buckets,
+        median_hours: median(&mut times).map(|ms| ms / HOUR_MS as f64),
+        buckets: buckets.map(|t| t.count),
+        persons: buckets.map(|t| t.persons),
     }
 }
 
@@ -650,6 +744,65 @@ mod tests {
         let unknown = funnel(&log, &placed, &all, &["purchase", "teleport"]);
         assert_eq!((unknown[0].journeys, unknown[1].journeys), (3, 0));
         assert_eq!(unknown[1].conversion, Some(0.0));
+    }
+
+    /// `n` persons who read the web and then buy in the store, the first `forum` of
+    /// them after a forum post.
+    fn crowd(n: u128, forum: u128) -> (Log, Placement, Clock) {
+        let mut b = LogBuilder::default();
+        let mut push = |person: u128, at: i64, channel: &'static str, kind: &'static str| {
+            b.push(LogRow {
+                person: PersonId(uuid::Uuid::from_u128(person)),
+                id: TouchpointId(uuid::Uuid::from_u128(
+                    person * 10 + (at - T + 10 * H) as u128 / H as u128,
+                )),
+                at,
+                channel,
+                kind,
+                declared: None,
+                by_provider: false,
+            });
+        };
+        for p in 1..=n {
+            if p <= forum {
+                push(p, T - 5 * H, "forum", "post.read");
+            }
+            push(p, T - 2 * H, "web", "menu.viewed");
+            push(p, T, "store", "purchase");
+        }
+        let log = b.finish();
+        let clock = Clock::new(STOCKHOLM, T - 100 * H, T + 100 * H);
+        let placed = log.place(&JourneySettings::default(), &clock);
+        (log, placed, clock)
+    }
+
+    #[test]
+    fn figures_shared_across_a_network_withhold_cells_of_fewer_than_ten_persons() {
+        let (log, placed, clock) = crowd(12, 3);
+        let mut f = everything(&log, &placed, &clock);
+        let withheld = f.withhold_small(true);
+        let channels: Vec<&str> = f.mix.iter().map(|m| m.channel.as_str()).collect();
+        assert!(
+            !channels.contains(&"forum") && channels.contains(&"web"),
+            "{channels:?}"
+        );
+        assert_eq!(f.flows.len(), 1, "web → store stays, forum → web goes");
+        assert_eq!((f.flows[0].from.as_str(), f.flows[0].persons), ("web", 12));
+        // The totals per phase no longer hold the forum's three.
+        assert_eq!(f.own_and_uncontrolled[0].uncontrolled, 0);
+        assert_eq!(f.own_and_uncontrolled[0].own, 12);
+        // Forum before, forum → web, and both paths (three and nine persons).
+        assert_eq!(withheld, 4);
+
+        let mut f = everything(&log, &placed, &clock);
+        f.withhold_small(false);
+        assert!(f.flows.is_empty() && f.meeting_flows.is_empty() && f.paths.is_empty());
+        assert_eq!(f.journeys, 12);
+
+        let (log, placed, clock) = crowd(9, 0);
+        let mut f = everything(&log, &placed, &clock);
+        f.withhold_small(true);
+        assert_eq!((f.journeys, f.touchpoints, f.mix.len()), (0, 0, 0));
     }
 
     #[test]
