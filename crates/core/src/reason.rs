@@ -413,6 +413,9 @@ reasons! {
         "{time} does not exist in {zone}: the clocks were put forward over it";
     /// `what` is survey (the sentence of providers is `no-provider`).
     NoSuch = "no-such" { what: String } => "no such {what}";
+    /// `share` is a shared-data kind such as journey_figures.
+    NotShared = "not-shared" { share: String } =>
+        "the network has not agreed to share {share}";
     /// `what` is coding.
     NotInSurvey = "not-in-survey" { what: String } => "no {what} with this id in the survey";
     AnswerGone = "answer-gone" => "its answer text is no longer there";

@@ -18,6 +18,8 @@ pub enum ApiError {
     /// Query parameters (filters) failed validation: a bad request, not a bad body.
     BadParameters(Invalid),
     Conflict(Invalid),
+    /// A network member asked for what the network does not share.
+    NotShared(Invalid),
     Unauthorized(&'static str),
     Forbidden(&'static str),
     NotFound,
@@ -97,6 +99,13 @@ impl ApiError {
                 StatusCode::BAD_REQUEST,
                 "invalid-parameters",
                 "Invalid parameters",
+                summary(&e.0),
+                e.0.clone(),
+            ),
+            ApiError::NotShared(e) => (
+                StatusCode::FORBIDDEN,
+                "not-shared",
+                "Not shared",
                 summary(&e.0),
                 e.0.clone(),
             ),

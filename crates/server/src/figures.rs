@@ -220,32 +220,50 @@ impl FigureCache {
     }
 }
 
+/// What placing a log needs of the provider who reads it: its journey settings, its
+/// time zone and its channels (and whether it controls each).
+pub struct Viewpoint {
+    settings: JourneySettings,
+    zone: chrono_tz::Tz,
+    channels: HashMap<String, bool>,
+}
+
+pub async fn viewpoint(store: &dyn Store, provider: ProviderId) -> Result<Viewpoint, ApiError> {
+    Ok(Viewpoint {
+        settings: settings::read_in(store, provider).await?,
+        zone: store
+            .provider(provider)
+            .await?
+            .and_then(|p| p.time_zone.parse().ok())
+            .unwrap_or(chrono_tz::Europe::Stockholm),
+        channels: store
+            .channels(provider)
+            .await?
+            .into_iter()
+            .map(|c| (c.key.as_str().to_string(), c.controlled))
+            .collect(),
+    })
+}
+
 /// The provider's touchpoints placed into journeys by its settings, now.
 pub async fn load(store: &dyn Store, provider: ProviderId) -> Result<Placed, ApiError> {
-    let settings: JourneySettings = settings::read_in(store, provider).await?;
-    let zone = store
-        .provider(provider)
-        .await?
-        .and_then(|p| p.time_zone.parse().ok())
-        .unwrap_or(chrono_tz::Europe::Stockholm);
-    let channels = store
-        .channels(provider)
-        .await?
-        .into_iter()
-        .map(|c| (c.key.as_str().to_string(), c.controlled))
-        .collect();
-    let log = store.journey_log(provider).await?;
-    // Placing millions of touchpoints is CPU work: off the async threads.
+    let seen = viewpoint(store, provider).await?;
+    place(store.journey_log(provider).await?, seen).await
+}
+
+/// `log` placed into journeys as `seen` from, off the async threads: placing millions
+/// of touchpoints is CPU work.
+pub async fn place(log: Log, seen: Viewpoint) -> Result<Placed, ApiError> {
     tokio::task::spawn_blocking(move || {
         let (low, high) = log.span();
-        let clock = Clock::new(zone, low, high);
-        let placed = log.place(&settings, &clock);
+        let clock = Clock::new(seen.zone, low, high);
+        let placed = log.place(&seen.settings, &clock);
         Placed {
             log,
             placed,
             clock,
-            settings,
-            channels,
+            settings: seen.settings,
+            channels: seen.channels,
             loaded: Instant::now(),
             kept: Mutex::new(HashMap::new()),
         }

@@ -22,8 +22,8 @@ mod settings;
 pub use build::{Journey, JourneyStep, Step, journeys};
 pub use clock::{Clock, PeriodUnit};
 pub use figures::{
-    ChannelMix, Context, Filter, Flow, FunnelStep, JourneyFigures, LeadTime, MeetingFlow,
-    OwnAndUncontrolled, PathCount, Repeat, TrendPoint, figures, funnel,
+    ChannelMix, Context, Filter, Flow, FunnelStep, JourneyFigures, LeadTime, MIN_PERSONS,
+    MeetingFlow, OwnAndUncontrolled, PathCount, Repeat, TrendPoint, figures, funnel,
 };
 pub use log::{Log, LogBuilder, LogRow, Placement, Span};
 pub use outcomes::{Attribution, ChannelCredit, ModelCredits, attribution};

@@ -224,6 +224,7 @@ reason-time-format = “{ $value }” does not match the format “{ $format }�
 reason-no-hour = { $day } has no hour in { $zone }
 reason-clocks-forward = { $time } does not exist in { $zone }: the clocks were put forward over it
 reason-no-such = no such { $what }
+reason-not-shared = the network has not agreed to share { $share }
 reason-not-in-survey = no { $what } with this id in the survey
 reason-answer-gone = its answer text is no longer there
 reason-partial-save = is a partial save that may still change; code it once it is completed

@@ -227,6 +227,7 @@ reason-no-such = { $what ->
     [survey] enkäten finns inte
    *[other] finns inte
 }
+reason-not-shared = nätverket har inte kommit överens om att dela { $share }
 reason-not-in-survey = { $what ->
     [coding] ingen kodning med det id:t i enkäten
    *[other] finns inte i enkäten

@@ -40,9 +40,31 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-struct TrendQuery {
+pub struct TrendQuery {
     /// The steps of the trend: `day`, `week` (the default), `month` or `quarter`.
     unit: Option<String>,
+}
+
+impl TrendQuery {
+    /// The unit asked for; a bad one is named.
+    pub fn unit(&self) -> Result<PeriodUnit, ApiError> {
+        match self.unit.as_deref().filter(|u| !u.is_empty()) {
+            None => Ok(PeriodUnit::Week),
+            Some(u) => UNITS
+                .iter()
+                .find(|(w, _)| *w == u)
+                .map(|(_, p)| *p)
+                .ok_or_else(|| {
+                    ApiError::BadParameters(Invalid::one(
+                        "unit",
+                        Reason::OneOf {
+                            value: u.to_string(),
+                            allowed: List::of(UNITS.iter().map(|(w, _)| *w)),
+                        },
+                    ))
+                }),
+        }
+    }
 }
 
 const UNITS: [(&str, PeriodUnit); 4] = [

@@ -334,3 +334,121 @@ async fn journey_figures_funnels_and_attribution_count_every_persons_journeys() 
         (Some(0), Some(0))
     );
 }
+
+/// Sends `persons` customers' journeys (each: a touchpoint in `before` two hours before
+/// a `kind` in the store) and waits until all are placed.
+async fn customers(
+    app: &super::App,
+    key: &str,
+    prefix: &str,
+    persons: usize,
+    before: &str,
+    kind: &str,
+) {
+    let events: Vec<Value> = (0..persons)
+        .flat_map(|i| {
+            let who = json!([{"kind": "customer_number", "value": format!("{prefix}-{i}")}]);
+            [
+                json!({"event_id": format!("{prefix}-{i}-a"), "identifiers": who, "channel": before,
+                       "kind": "menu.viewed", "occurred_at": "2026-06-10T08:00:00+02:00"}),
+                json!({"event_id": format!("{prefix}-{i}-b"), "identifiers": who, "channel": "store",
+                       "kind": kind, "occurred_at": "2026-06-10T10:00:00+02:00"}),
+            ]
+        })
+        .collect();
+    let r = app.post(key, "/touchpoints/batch", json!(events)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    loop {
+        let page: Value = app
+            .get(key, "/touchpoints?limit=1000")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let items = page["items"].as_array().unwrap();
+        if items.len() == persons * 2 && items.iter().all(|t| !t["profile_id"].is_null()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_town_centre_view_counts_the_members_together_as_far_as_they_agreed() {
+    let app = spawn_app().await;
+    let cafe = app.provider("Kanelbullen").await;
+    let bank = app.provider("Banken").await;
+    let outsider = app.provider("Grannstaden").await;
+    customers(&app, &cafe, "c", 12, "web", "purchase").await;
+    customers(&app, &bank, "b", 10, "app", "meeting").await;
+    let id = |key: &str| {
+        let app = &app;
+        let key = key.to_string();
+        async move {
+            app.get(&key, "/providers/me")
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()["id"]
+                .clone()
+        }
+    };
+    let members = json!([id(&cafe).await, id(&bank).await]);
+    let network = |shares: Value| {
+        let app = &app;
+        let members = members.clone();
+        async move {
+            let r = app
+                .http
+                .post(format!("{}/api/v1/networks", app.base))
+                .bearer_auth(super::OPERATOR)
+                .json(&json!({"name": "Torgets centrum", "shares": shares, "members": members}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::CREATED);
+            r.json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let journeys = network(json!(["journey_figures"])).await;
+    let counts = network(json!(["aggregate_counts"])).await;
+
+    let path = format!("/networks/{journeys}/journeys/figures");
+    let v: Value = app.get(&bank, &path).await.json().await.unwrap();
+    let f = &v["figures"];
+    assert_eq!(
+        (f["journeys"].as_u64(), f["persons"].as_u64()),
+        (Some(22), Some(22)),
+        "{v}"
+    );
+    let mix: Vec<&str> = f["mix"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["channel"].as_str().unwrap())
+        .collect();
+    assert_eq!(mix.len(), 3, "{v}");
+    assert!(mix.contains(&"web") && mix.contains(&"app") && mix.contains(&"store"));
+    // Flows are not shared: none of them, counted as withheld.
+    assert_eq!(v["flows_shared"], false);
+    assert!(f["flows"].as_array().unwrap().is_empty() && f["paths"].as_array().unwrap().is_empty());
+    assert!(v["withheld"].as_u64().unwrap() >= 3, "{v}");
+
+    // Outside the network: not found; a measure not shared: refused with its code.
+    assert_eq!(
+        app.get(&outsider, &path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .get(&cafe, &format!("/networks/{counts}/journeys/figures"))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["code"], "not-shared", "{problem}");
+    let r = app.get(&cafe, &format!("{path}?from=den-10-juni")).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(named(&r.json().await.unwrap()), ["from"]);
+}

@@ -290,6 +290,7 @@ fn kind(path: &str, param: &str) -> &'static str {
         ("surveys" | "s", "id") => "survey",
         ("profiles", "id" | "other") => "profile",
         ("persons", "id") => "person",
+        ("networks", "id") => "network",
         ("touchpoints", "id") => "touchpoint",
         ("quarantine", "id") => "quarantine",
         ("api-keys", "id") => "key",
@@ -622,6 +623,19 @@ async fn world(app: App) -> World {
     objects.insert("coding", id_in(&created(r).await));
     objects.insert("response", response);
     objects.insert("survey", survey);
+
+    // A town centre of A alone, sharing everything it can: B is outside it.
+    let me: Value = app.get(&a_key, "/providers/me").await.json().await.unwrap();
+    let r = app
+        .http
+        .post(format!("{}/api/v1/networks", app.base))
+        .bearer_auth(super::OPERATOR)
+        .json(&json!({"name": "A:s centrum", "members": [me["id"]],
+                      "shares": ["journey_figures", "channel_flows", "aggregate_counts"]}))
+        .send()
+        .await
+        .unwrap();
+    objects.insert("network", id_in(&created(r).await));
     World {
         app,
         a_key,
