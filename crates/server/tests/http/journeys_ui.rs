@@ -193,6 +193,28 @@ async fn a_count_opens_exactly_its_touchpoints_and_no_other_providers() {
     let (_, en) = page(&mut kim, "/journeys", "en").await;
     let cell = "/journeys/touchpoints?channel=web&#38;phase=before";
     assert!(en.contains(&format!("<a href=\"{cell}\">2</a>")), "{en}");
+    // Each listed touchpoint is read through the store, so Cy's access log shows it.
+    let page_of: Value = app.get(&key, "/touchpoints").await.json().await.unwrap();
+    let cy = page_of["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["event_id"] == "c-1")
+        .unwrap();
+    let profile: Value = app
+        .get(
+            &key,
+            &format!("/profiles/{}", cy["profile_id"].as_str().unwrap()),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let person = profile["person_id"].as_str().unwrap().parse().unwrap();
+    let reads = |log: &[motesplats_store::AccessEntry]| {
+        log.iter().filter(|e| e.action == "touchpoints").count()
+    };
+    let before = reads(&app.store.access_log(person, 10_000).await.unwrap());
     let (status, web) = page(
         &mut kim,
         "/journeys/touchpoints?channel=web&phase=before",
@@ -204,6 +226,12 @@ async fn a_count_opens_exactly_its_touchpoints_and_no_other_providers() {
     assert_eq!(web.matches("<td>Web</td>").count(), 2, "{web}");
     assert!(web.contains("Booked a table") && web.contains("Looked at the menu"));
     assert!(web.contains("Touchpoints: 2"));
+    let after = reads(&app.store.access_log(person, 10_000).await.unwrap());
+    assert_eq!(
+        after,
+        before + 1,
+        "the drill-down read Cy's touchpoint once"
+    );
     // The same cell under a period holds only Cy's.
     let (_, june10) = page(
         &mut kim,
