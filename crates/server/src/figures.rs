@@ -8,12 +8,12 @@ use crate::error::ApiError;
 use crate::settings;
 use crate::state::AppState;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
-use motesplats_core::ProviderId;
-use motesplats_core::Reason;
 use motesplats_core::invalid::Checker;
 use motesplats_core::journey::{
     Clock, Context, Filter, JourneyFigures, JourneySettings, Log, PeriodUnit, Placement, figures,
 };
+use motesplats_core::reason::List;
+use motesplats_core::{Invalid, ProviderId, Reason, TouchpointKind};
 use motesplats_store::Store;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -41,6 +41,11 @@ pub struct Placed {
 impl Placed {
     pub fn controlled(&self, channel: &str) -> bool {
         self.channels.get(channel).copied().unwrap_or(true)
+    }
+
+    /// Whether `channel` is one of the provider's channels (the log may not have seen it).
+    pub fn has_channel(&self, channel: &str) -> bool {
+        self.channels.contains_key(channel)
     }
 
     /// The filter a request's parameters name, each bad one named.
@@ -151,6 +156,68 @@ impl FilterQuery {
     pub fn key(&self) -> String {
         format!("{:?}|{:?}|{:?}", self.from, self.to, self.channel)
     }
+}
+
+/// The steps of a trend, by the word a request gives them.
+pub const UNITS: [(&str, PeriodUnit); 4] = [
+    ("day", PeriodUnit::Day),
+    ("week", PeriodUnit::Week),
+    ("month", PeriodUnit::Month),
+    ("quarter", PeriodUnit::Quarter),
+];
+
+/// The trend's unit a request names (`unit`); weeks when it names none.
+pub fn trend_unit(unit: Option<&str>) -> Result<PeriodUnit, Invalid> {
+    let Some(u) = unit.filter(|u| !u.is_empty()) else {
+        return Ok(PeriodUnit::Week);
+    };
+    UNITS
+        .iter()
+        .find(|(w, _)| *w == u)
+        .map(|(_, p)| *p)
+        .ok_or_else(|| {
+            Invalid::one(
+                "unit",
+                Reason::OneOf {
+                    value: u.to_string(),
+                    allowed: List::of(UNITS.iter().map(|(w, _)| *w)),
+                },
+            )
+        })
+}
+
+/// A funnel's step kinds, checked (`steps`): 2 to 8 kinds, each a valid key.
+pub fn funnel_steps(steps: Vec<String>) -> Result<Vec<String>, Invalid> {
+    let mut c = Checker::new();
+    if !(2..=8).contains(&steps.len()) {
+        c.fail("steps", Reason::Entries { low: 2, high: 8 });
+    }
+    for s in &steps {
+        c.take(TouchpointKind::parse(s).map_err(|e| e.within("steps")));
+    }
+    c.finish().map(|()| steps)
+}
+
+/// The outcome kind of an attribution (`outcome`), purchases when none is named.
+pub fn outcome_kind(outcome: Option<String>) -> Result<String, Invalid> {
+    let outcome = outcome
+        .filter(|o| !o.is_empty())
+        .unwrap_or_else(|| "purchase".into());
+    TouchpointKind::parse(&outcome).map_err(|e| e.within("outcome"))?;
+    Ok(outcome)
+}
+
+/// Runs `work` on the provider's placement, off the async threads (a filter nobody
+/// asked for yet reads every journey).
+pub async fn on_placed<T: Send + 'static>(
+    state: &AppState,
+    me: ProviderId,
+    work: impl FnOnce(&Placed) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let placed = state.figures.placed(state, me).await?;
+    tokio::task::spawn_blocking(move || work(&placed))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
 #[derive(Default)]

@@ -5,22 +5,18 @@
 use super::profiles::path_id;
 use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
-use crate::figures::{FilterQuery, Placed};
+use crate::figures::{FilterQuery, funnel_steps, on_placed, outcome_kind, trend_unit};
 use crate::json::ApiJson;
 use crate::json::ApiQuery;
 use crate::settings;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use motesplats_core::invalid::Checker;
 use motesplats_core::journey::{
-    Attribution, FunnelStep, Journey, JourneyFigures, JourneySettings, JourneySettingsInput,
-    PeriodUnit, Step, attribution, funnel, journeys,
+    Attribution, FunnelStep, Journey, JourneyFigures, JourneySettings, JourneySettingsInput, Step,
+    attribution, funnel, journeys,
 };
-use motesplats_core::reason::List;
-use motesplats_core::{
-    Invalid, PageRequest, PersonId, ProviderId, Reason, TouchpointId, TouchpointKind,
-};
+use motesplats_core::{PageRequest, PersonId, TouchpointId};
 use motesplats_store::TouchpointFilter;
 use serde::Deserialize;
 use serde::Serialize;
@@ -42,49 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct TrendQuery {
     /// The steps of the trend: `day`, `week` (the default), `month` or `quarter`.
-    unit: Option<String>,
-}
-
-impl TrendQuery {
-    /// The unit asked for; a bad one is named.
-    pub fn unit(&self) -> Result<PeriodUnit, ApiError> {
-        match self.unit.as_deref().filter(|u| !u.is_empty()) {
-            None => Ok(PeriodUnit::Week),
-            Some(u) => UNITS
-                .iter()
-                .find(|(w, _)| *w == u)
-                .map(|(_, p)| *p)
-                .ok_or_else(|| {
-                    ApiError::BadParameters(Invalid::one(
-                        "unit",
-                        Reason::OneOf {
-                            value: u.to_string(),
-                            allowed: List::of(UNITS.iter().map(|(w, _)| *w)),
-                        },
-                    ))
-                }),
-        }
-    }
-}
-
-const UNITS: [(&str, PeriodUnit); 4] = [
-    ("day", PeriodUnit::Day),
-    ("week", PeriodUnit::Week),
-    ("month", PeriodUnit::Month),
-    ("quarter", PeriodUnit::Quarter),
-];
-
-/// Runs `work` on the provider's placement, off the async threads (a filter nobody
-/// asked for yet reads every journey).
-async fn on_placed<T: Send + 'static>(
-    state: &AppState,
-    me: ProviderId,
-    work: impl FnOnce(&Placed) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let placed = state.figures.placed(state, me).await?;
-    tokio::task::spawn_blocking(move || work(&placed))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
+    pub unit: Option<String>,
 }
 
 /// The journey figures of a period, a channel or both: the channel mix per phase, own
@@ -100,22 +54,7 @@ async fn journey_figures(
     ApiQuery(q): ApiQuery<FilterQuery>,
     ApiQuery(t): ApiQuery<TrendQuery>,
 ) -> Result<Json<JourneyFigures>, ApiError> {
-    let unit = match t.unit.as_deref().filter(|u| !u.is_empty()) {
-        None => PeriodUnit::Week,
-        Some(u) => UNITS
-            .iter()
-            .find(|(w, _)| *w == u)
-            .map(|(_, p)| *p)
-            .ok_or_else(|| {
-                ApiError::BadParameters(Invalid::one(
-                    "unit",
-                    Reason::OneOf {
-                        value: u.to_string(),
-                        allowed: List::of(UNITS.iter().map(|(w, _)| *w)),
-                    },
-                ))
-            })?,
-    };
+    let unit = trend_unit(t.unit.as_deref()).map_err(ApiError::BadParameters)?;
     let figures = on_placed(&state, me, move |p| {
         let filter = p.filter(&q)?;
         Ok(p.figures(&q.key(), &filter, unit))
@@ -152,14 +91,7 @@ async fn journey_funnel(
         .filter(|s| !s.is_empty())
         .map(String::from)
         .collect();
-    let mut c = Checker::new();
-    if !(2..=8).contains(&steps.len()) {
-        c.fail("steps", Reason::Entries { low: 2, high: 8 });
-    }
-    for s in &steps {
-        c.take(TouchpointKind::parse(s).map_err(|e| e.within("steps")));
-    }
-    c.finish().map_err(ApiError::BadParameters)?;
+    let steps = funnel_steps(steps).map_err(ApiError::BadParameters)?;
     let funnel = on_placed(&state, me, move |p| {
         let selected = p.filter(&q)?.select(&p.log, &p.placed);
         let kinds: Vec<&str> = steps.iter().map(String::as_str).collect();
@@ -188,8 +120,7 @@ async fn journey_attribution(
     ApiQuery(q): ApiQuery<FilterQuery>,
     ApiQuery(o): ApiQuery<OutcomeQuery>,
 ) -> Result<Json<Attribution>, ApiError> {
-    let outcome = o.outcome.unwrap_or_else(|| "purchase".into());
-    TouchpointKind::parse(&outcome).map_err(|e| ApiError::BadParameters(e.within("outcome")))?;
+    let outcome = outcome_kind(o.outcome).map_err(ApiError::BadParameters)?;
     let credits = on_placed(&state, me, move |p| {
         let selected = p.filter(&q)?.select(&p.log, &p.placed);
         attribution(&p.log, &p.placed, &selected, &outcome)

@@ -55,7 +55,7 @@ async fn network_figures(
     ApiQuery(t): ApiQuery<TrendQuery>,
 ) -> Result<Json<NetworkFigures>, ApiError> {
     let network: NetworkId = path_id(&id)?;
-    let unit = t.unit()?;
+    let unit = figures::trend_unit(t.unit.as_deref()).map_err(ApiError::BadParameters)?;
     let store = state.store.as_ref();
     let log = match store
         .network_log(me, network, SharedData::JourneyFigures)

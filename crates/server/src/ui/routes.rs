@@ -52,6 +52,8 @@ routes! {
     post "/sign-out" Public => session::sign_out;
     get "/lang" Public => switch_language;
     get "/dashboard" SignedIn => dashboard::page;
+    get "/journeys" SignedIn => journeys::page;
+    get "/journeys/touchpoints" SignedIn => journeys::touchpoints;
     get "/customers" SignedIn => customers::list;
     get "/profiles/{id}" SignedIn => people::profile;
     get "/persons/review" SignedIn => review::page;

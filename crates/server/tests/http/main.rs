@@ -11,6 +11,7 @@ mod event_names;
 mod identity;
 mod ingest;
 mod journeys;
+mod journeys_ui;
 mod matrix;
 mod openapi;
 mod reasons;

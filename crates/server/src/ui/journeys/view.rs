@@ -1,0 +1,433 @@
+//! The journeys page drawn: the engines' figures in the reader's words and numbers,
+//! charts laid out by `chart.rs` and `sankey.rs`.
+
+use super::{Computed, Figures, PageQuery, field_label, said};
+use crate::error::ApiError;
+use crate::figures::UNITS;
+use crate::ui::Shell;
+use crate::ui::chart::{Bar, StackedBars, percent};
+use crate::ui::dashboard::phase_class;
+use crate::ui::i18n::{Lang, Messages};
+use crate::ui::labels::Vocabulary;
+use crate::ui::sankey::{Route, Sankey};
+use crate::ui::session::SignedIn;
+use crate::ui::{channel_name, phase_name};
+use askama::Template;
+use chrono::Days;
+use motesplats_core::attribution::Model;
+use motesplats_core::number::{decimal, integer};
+use motesplats_core::{Phase, TouchpointKind};
+
+const PHASES: [Phase; 3] = [Phase::Before, Phase::During, Phase::After];
+/// The most trend periods drawn; a long trend shows its latest.
+const TREND_BARS: usize = 53;
+
+#[derive(Template)]
+#[template(path = "journeys.html")]
+struct JourneysPage {
+    shell: Shell,
+    q: Typed,
+    problems: Vec<String>,
+    channels: Vec<(String, String)>,
+    units: Vec<(String, String)>,
+    kinds: Vec<(String, String)>,
+    quick: Vec<(String, String)>,
+    shown: Option<Shown>,
+}
+
+/// The form's values as typed, and the reasons beside each input.
+#[derive(Default)]
+struct Typed {
+    from: String,
+    to: String,
+    channel: String,
+    unit: String,
+    steps: [String; 3],
+    outcome: String,
+    errors: Vec<(String, String)>,
+}
+
+impl Typed {
+    fn errors(&self, field: &str) -> Vec<&str> {
+        self.errors
+            .iter()
+            .filter(|(f, _)| f == field || f.starts_with(&format!("{field}.")))
+            .map(|(_, r)| r.as_str())
+            .collect()
+    }
+}
+
+struct MixRow {
+    channel: String,
+    uncontrolled: bool,
+    /// Per phase: the count and the address of the touchpoints behind it.
+    cells: Vec<(String, String)>,
+}
+
+struct FunnelRow {
+    kind: String,
+    journeys: String,
+    conversion: String,
+    median: String,
+}
+
+struct Credits {
+    outcome: String,
+    outcomes: String,
+    unattributed: String,
+    /// Each model's name and what it does.
+    models: Vec<(String, String)>,
+    /// A channel in words and its credit in each model.
+    rows: Vec<(String, Vec<String>)>,
+}
+
+struct Shown {
+    journeys: String,
+    persons: String,
+    touchpoints: String,
+    trend: String,
+    trend_cut: bool,
+    mix_chart: String,
+    mix: Vec<MixRow>,
+    own: Vec<(String, String, String)>,
+    sankey: String,
+    paths: Vec<(String, String)>,
+    lead: Vec<(String, String)>,
+    lead_median: String,
+    repeat: Vec<(String, String)>,
+    funnel: Option<(String, Vec<FunnelRow>)>,
+    credits: Credits,
+}
+
+pub(super) fn render(
+    lang: Lang,
+    who: &SignedIn,
+    words: &Vocabulary,
+    q: &PageQuery,
+    computed: Computed,
+) -> Result<String, ApiError> {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let kind_words = |k: &str| {
+        TouchpointKind::parse(k).map_or_else(|_| k.to_string(), |t| words.event(&t, lang))
+    };
+    let problems = computed
+        .errors
+        .iter()
+        .map(|e| format!("{}: {}", field_label(lang, &e.field), said(lang, e)))
+        .collect();
+    let typed = Typed {
+        from: text(&q.from),
+        to: text(&q.to),
+        channel: text(&q.channel),
+        unit: q.unit.clone().unwrap_or_else(|| "week".into()),
+        steps: [text(&q.step1), text(&q.step2), text(&q.step3)],
+        outcome: q.outcome.clone().unwrap_or_else(|| "purchase".into()),
+        errors: computed
+            .errors
+            .iter()
+            .map(|e| (e.field.clone(), said(lang, e)))
+            .collect(),
+    };
+    let mut kinds: Vec<(String, String)> = computed
+        .kinds
+        .iter()
+        .map(|k| (k.clone(), kind_words(k)))
+        .collect();
+    // The outcome is offered even before any touchpoint has its kind.
+    if !kinds.iter().any(|(k, _)| *k == typed.outcome) {
+        kinds.push((typed.outcome.clone(), kind_words(&typed.outcome)));
+    }
+    kinds.sort_by(|a, b| a.1.cmp(&b.1));
+    let today = computed.today;
+    let quick = [
+        (7u64, "journeys-last-7"),
+        (30, "journeys-last-30"),
+        (90, "journeys-last-90"),
+    ]
+    .into_iter()
+    .map(|(days, key)| {
+        let from = today - Days::new(days - 1);
+        (
+            lang.t(key),
+            address(q, &from.to_string(), &today.to_string()),
+        )
+    })
+    .chain([(lang.t("journeys-all"), address(q, "", ""))])
+    .collect();
+    let page = JourneysPage {
+        shell: Shell::signed_in(lang, "/journeys", who),
+        problems,
+        channels: words
+            .channels
+            .iter()
+            .map(|c| {
+                let key = c.key.as_str();
+                (key.to_string(), channel_name(lang, key, &words.channels))
+            })
+            .collect(),
+        units: UNITS
+            .iter()
+            .map(|(u, _)| (u.to_string(), lang.t(&format!("journeys-unit-{u}"))))
+            .collect(),
+        kinds,
+        quick,
+        shown: computed
+            .figures
+            .map(|f| shown(lang, words, q, f, &kind_words))
+            .transpose()?,
+        q: typed,
+    };
+    page.render().map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// The page's address with another period, the rest of the form kept.
+fn address(q: &PageQuery, from: &str, to: &str) -> String {
+    let mut q = q.clone();
+    q.from = Some(from.to_string());
+    q.to = Some(to.to_string());
+    format!(
+        "/journeys?{}",
+        serde_urlencoded::to_string(&q).unwrap_or_default()
+    )
+}
+
+fn svg(t: impl Template) -> Result<String, ApiError> {
+    t.render().map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+fn shown(
+    lang: Lang,
+    words: &Vocabulary,
+    q: &PageQuery,
+    f: Figures,
+    kind_words: &dyn Fn(&str) -> String,
+) -> Result<Shown, ApiError> {
+    let n = |v: u64| integer(v, lang);
+    let channel = |k: &str| channel_name(lang, k, &words.channels);
+    let fig = f.figures.as_ref();
+
+    let periods = &fig.trend[fig.trend.len().saturating_sub(TREND_BARS)..];
+    let trend = StackedBars::new(
+        lang,
+        "trend-chart",
+        lang.t("journeys-trend"),
+        &[("phase-during", lang.t("journeys-journeys"))],
+        periods
+            .iter()
+            .map(|p| Bar {
+                label: p.start.to_string(),
+                marked: false,
+                values: vec![p.journeys],
+            })
+            .collect(),
+    );
+
+    let series: Vec<(&'static str, String)> = PHASES
+        .iter()
+        .map(|p| (phase_class(*p), phase_name(lang, Some(*p))))
+        .collect();
+    let mut mix_rows = fig.mix.clone();
+    mix_rows.sort_by_key(|m| std::cmp::Reverse(m.before + m.during + m.after));
+    let mix_chart = StackedBars::new(
+        lang,
+        "mix-chart",
+        lang.t("journeys-mix"),
+        &series,
+        mix_rows
+            .iter()
+            .map(|m| Bar {
+                label: channel(&m.channel),
+                marked: !m.controlled,
+                values: vec![m.before, m.during, m.after],
+            })
+            .collect(),
+    );
+    let drill = |key: &str, phase: Phase| {
+        let query = [
+            ("channel", Some(key)),
+            ("phase", Some(phase.as_str())),
+            ("from", q.from.as_deref()),
+            ("to", q.to.as_deref()),
+            ("via", q.channel.as_deref()),
+        ];
+        let query: Vec<(&str, &str)> = query
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v.filter(|v| !v.is_empty())?)))
+            .collect();
+        format!(
+            "/journeys/touchpoints?{}",
+            serde_urlencoded::to_string(query).unwrap_or_default()
+        )
+    };
+    let mix = mix_rows
+        .iter()
+        .map(|m| MixRow {
+            channel: channel(&m.channel),
+            uncontrolled: !m.controlled,
+            cells: [m.before, m.during, m.after]
+                .into_iter()
+                .zip(PHASES)
+                .map(|(v, p)| (n(v), drill(&m.channel, p)))
+                .collect(),
+        })
+        .collect();
+
+    let nothing = [
+        lang.t("journeys-nothing-before"),
+        lang.t("journeys-nothing-after"),
+    ];
+    let routes: Vec<Route> = fig
+        .meeting_flows
+        .iter()
+        .map(|m| Route {
+            came_from: m.came_from.as_deref().map(channel),
+            met_in: channel(&m.met_in),
+            went_to: m.went_to.as_deref().map(channel),
+            journeys: m.journeys,
+        })
+        .collect();
+    let sankey = Sankey::new(lang, "sankey", lang.t("journeys-flows"), nothing, &routes);
+
+    let lead = &fig.lead_time;
+    let funnel = match f.funnel {
+        None => None,
+        Some(steps) => {
+            let chart = StackedBars::new(
+                lang,
+                "funnel-chart",
+                lang.t("journeys-funnel"),
+                &[("phase-during", lang.t("journeys-journeys"))],
+                steps
+                    .iter()
+                    .map(|s| Bar {
+                        label: kind_words(&s.kind),
+                        marked: false,
+                        values: vec![s.journeys],
+                    })
+                    .collect(),
+            );
+            let rows = steps
+                .iter()
+                .map(|s| FunnelRow {
+                    kind: kind_words(&s.kind),
+                    journeys: n(s.journeys),
+                    conversion: s
+                        .conversion
+                        .map_or_else(|| "–".into(), |c| percent(c, lang)),
+                    median: s
+                        .median_minutes
+                        .map_or_else(|| "–".into(), |m| duration(m, lang)),
+                })
+                .collect();
+            Some((svg(chart)?, rows))
+        }
+    };
+
+    let a = &f.attribution;
+    let mut channels: Vec<&str> = a
+        .models
+        .iter()
+        .flat_map(|m| m.channels.iter().map(|c| c.channel.as_str()))
+        .collect();
+    channels.sort_unstable();
+    channels.dedup();
+    let credit = |model: &Model, ch: &str| {
+        a.models
+            .iter()
+            .find(|m| m.model == *model)
+            .and_then(|m| m.channels.iter().find(|c| c.channel == ch))
+            .map_or(0.0, |c| c.credit)
+    };
+    let mut rows: Vec<(f64, String, Vec<String>)> = channels
+        .iter()
+        .map(|ch| {
+            let credits: Vec<f64> = Model::ALL.iter().map(|m| credit(m, ch)).collect();
+            let cells = credits.iter().map(|c| decimal(*c, 1, lang)).collect();
+            (credits.iter().sum::<f64>(), channel(ch), cells)
+        })
+        .collect();
+    rows.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    let credits = Credits {
+        outcome: kind_words(&a.outcome),
+        outcomes: n(a.outcomes),
+        unattributed: n(a.unattributed),
+        models: Model::ALL
+            .iter()
+            .map(|m| {
+                let key = model_key(*m);
+                (
+                    lang.t(&format!("journeys-model-{key}")),
+                    lang.t(&format!("journeys-model-{key}-how")),
+                )
+            })
+            .collect(),
+        rows: rows.into_iter().map(|(_, c, cells)| (c, cells)).collect(),
+    };
+
+    Ok(Shown {
+        journeys: n(fig.journeys),
+        persons: n(fig.persons),
+        touchpoints: n(fig.touchpoints),
+        trend_cut: periods.len() < fig.trend.len(),
+        trend: svg(trend)?,
+        mix_chart: svg(mix_chart)?,
+        mix,
+        own: fig
+            .own_and_uncontrolled
+            .iter()
+            .map(|o| (phase_name(lang, Some(o.phase)), n(o.own), n(o.uncontrolled)))
+            .collect(),
+        sankey: svg(sankey)?,
+        paths: fig
+            .paths
+            .iter()
+            .map(|p| {
+                let mut path: Vec<String> = p.channels.iter().map(|c| channel(c)).collect();
+                if p.longer {
+                    path.push("…".into());
+                }
+                (path.join(" → "), n(p.journeys))
+            })
+            .collect(),
+        lead: (0..6)
+            .map(|i| {
+                let key = format!("journeys-lead-{i}");
+                (lang.t(&key), n(lead.buckets[i]))
+            })
+            .collect(),
+        lead_median: lead
+            .median_hours
+            .map_or_else(|| "–".into(), |h| duration(h * 60.0, lang)),
+        repeat: (0..4)
+            .map(|i| {
+                let key = format!("journeys-repeat-{}", i + 1);
+                (lang.t(&key), n(fig.repeat.by_count[i]))
+            })
+            .collect(),
+        funnel,
+        credits,
+    })
+}
+
+/// The message key part of a model.
+fn model_key(m: Model) -> &'static str {
+    match m {
+        Model::FirstTouch => "first-touch",
+        Model::LastTouch => "last-touch",
+        Model::Linear => "linear",
+        Model::PositionBased => "position-based",
+        Model::Markov => "markov",
+    }
+}
+
+/// Minutes as minutes, hours or days, whichever reads best.
+fn duration(minutes: f64, lang: Lang) -> String {
+    let (value, key) = if minutes < 60.0 {
+        (minutes, "journeys-minutes")
+    } else if minutes < 48.0 * 60.0 {
+        (minutes / 60.0, "journeys-hours")
+    } else {
+        (minutes / 1440.0, "journeys-days")
+    };
+    lang.t_text(key, &[("n", decimal(value, 1, lang))])
+}
