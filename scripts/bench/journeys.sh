@@ -6,7 +6,7 @@
 #
 #   scripts/bench/journeys.sh [--people N] [--funnel a,b,c] [--debug]
 #
-# About 10.5 touchpoints a person: --people 950000 is ten million touchpoints. The
+# About 16 touchpoints a person: --people 620000 is ten million touchpoints. The
 # demo's file is written once per size into target/journeys/N. Prints both JSON lines
 # (results, seconds, peak memory) and the ratios; exits non-zero when the results
 # differ. --debug uses the debug build (CI checks the results that way; time it with
