@@ -193,16 +193,7 @@ async fn journey_figures_funnels_and_attribution_count_every_persons_journeys() 
                "channel": channel, "kind": kind, "occurred_at": at})
     })
     .collect();
-    let r = app.post(&key, "/touchpoints/batch", json!(events)).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    loop {
-        let page: Value = app.get(&key, "/touchpoints").await.json().await.unwrap();
-        let items = page["items"].as_array().unwrap();
-        if items.len() == 7 && items.iter().all(|t| !t["profile_id"].is_null()) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    app.send_placed(&key, events).await;
 
     let f: Value = app
         .get(&key, "/journeys/figures")
@@ -356,21 +347,7 @@ async fn customers(
             ]
         })
         .collect();
-    let r = app.post(key, "/touchpoints/batch", json!(events)).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    loop {
-        let page: Value = app
-            .get(key, "/touchpoints?limit=1000")
-            .await
-            .json()
-            .await
-            .unwrap();
-        let items = page["items"].as_array().unwrap();
-        if items.len() == persons * 2 && items.iter().all(|t| !t["profile_id"].is_null()) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    app.send_placed(key, events).await;
 }
 
 #[tokio::test]

@@ -63,16 +63,8 @@ async fn cafe(app: &App) -> String {
                "channel": channel, "kind": kind, "occurred_at": at})
     })
     .collect();
-    let r = app.post(&key, "/touchpoints/batch", json!(events)).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    loop {
-        let page: Value = app.get(&key, "/touchpoints").await.json().await.unwrap();
-        let items = page["items"].as_array().unwrap();
-        if items.len() == 8 && items.iter().all(|t| !t["profile_id"].is_null()) {
-            break key;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    app.send_placed(&key, events).await;
+    key
 }
 
 async fn page(browser: &mut Browser, path: &str, lang: &str) -> (StatusCode, String) {

@@ -169,6 +169,26 @@ impl App {
             .unwrap()
     }
 
+    /// Sends `events` in one batch and waits until every one is placed on a profile.
+    pub async fn send_placed(&self, key: &str, events: Vec<Value>) {
+        let sent = events.len();
+        let r = self.post(key, "/touchpoints/batch", json!(events)).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        loop {
+            let page: Value = self
+                .get(key, "/touchpoints?limit=1000")
+                .await
+                .json()
+                .await
+                .unwrap();
+            let items = page["items"].as_array().unwrap();
+            if items.len() == sent && items.iter().all(|t| !t["profile_id"].is_null()) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn get(&self, key: &str, path: &str) -> Response {
         self.http
             .get(format!("{}/api/v1{path}", self.base))
