@@ -24,6 +24,7 @@ pub mod profile;
 pub mod provider;
 pub mod reason;
 pub mod research;
+pub mod segment;
 pub mod survey;
 pub mod touchpoint;
 pub mod tracking_protocol;

@@ -215,6 +215,8 @@ reasons! {
     NoProvider = "no-provider" => "no such provider";
     NoProfile = "no-profile" { id: String } => "no profile {id} at this provider";
     NoResponse = "no-response" => "no response with this id to this survey";
+    NoSurvey = "no-survey" => "no survey with this id at this provider";
+    NoSegment = "no-segment" => "no segment with this id at this provider";
     NoCode = "no-code" { key: String } => "{key:?} is not a code of the codebook";
     NoQuestion = "no-question" { key: String } => "{key:?} is not a question of this survey";
     NoItem = "no-item" { item: String, question: String } => "{item:?} is not an item of {question}";

@@ -5,7 +5,9 @@
 //! meeting is slow, so a `Clock` learns the zone's offsets once, as the list of
 //! instants where the offset changes, and moves times with two binary searches.
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, Offset, TimeZone};
+use chrono::{
+    DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 const DAY_MS: i64 = 86_400_000;
@@ -103,6 +105,18 @@ impl Clock {
             (Some(u), Some(v)) if u == v => u,
             _ => at + step,
         }
+    }
+
+    /// UTC milliseconds of the first instant of local `day`. Where a change of
+    /// offset skips midnight (some zones change at 00:00), the day starts an hour
+    /// later, when the clocks show 01:00.
+    pub fn midnight(&self, day: NaiveDate) -> i64 {
+        let local = day.and_time(NaiveTime::MIN);
+        let at = |l: NaiveDateTime| self.zone.from_local_datetime(&l).earliest();
+        at(local)
+            .or_else(|| at(local + TimeDelta::hours(1)))
+            .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc))
+            .timestamp_millis()
     }
 
     /// The local calendar day of `at`.
@@ -218,5 +232,22 @@ mod tests {
         assert_eq!(start_of(d, PeriodUnit::Month), on(8, 1));
         assert_eq!(start_of(d, PeriodUnit::Quarter), on(7, 1));
         assert_eq!(start_of(d, PeriodUnit::Day), d);
+    }
+
+    #[test]
+    fn a_day_starts_at_local_midnight_or_when_a_skipped_midnight_is_over() {
+        let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let stockholm = Clock::new(chrono_tz::Europe::Stockholm, FROM, TO);
+        // Summer time (UTC+2) and winter time (UTC+1); the change itself is at 02:00.
+        assert_eq!(stockholm.midnight(on(2026, 7, 1)), 1_782_856_800_000); // 2026-06-30T22:00Z
+        assert_eq!(stockholm.midnight(on(2026, 3, 29)), 1_774_738_800_000); // 2026-03-28T23:00Z
+        // Santiago skips from 00:00 to 01:00 on 2026-09-06: the day starts at 01:00 (UTC-3).
+        let santiago = Clock::new(chrono_tz::America::Santiago, FROM, TO);
+        assert_eq!(santiago.midnight(on(2026, 9, 6)), 1_788_667_200_000); // 04:00Z
+        for day in [on(2026, 3, 29), on(2026, 10, 25), on(2026, 12, 24)] {
+            let m = stockholm.midnight(day);
+            assert_eq!(stockholm.day(m), day);
+            assert_eq!(stockholm.day(m - 1), day.pred_opt().unwrap());
+        }
     }
 }

@@ -22,6 +22,8 @@ pub struct Filter {
     pub channel: Option<u16>,
     /// Journeys of these persons (indexed like `Log::persons`).
     pub persons: Option<Vec<bool>>,
+    /// These journeys (indexed like `Placement::journeys`): what a segment keeps.
+    pub journeys: Option<Vec<bool>>,
 }
 
 impl Filter {
@@ -39,9 +41,24 @@ impl Filter {
                     .channel
                     .is_none_or(|c| log.channel[j.rows()].contains(&c))
         };
+        let chosen = |i: usize| {
+            self.journeys
+                .as_ref()
+                .is_none_or(|m| m.get(i).copied().unwrap_or(false))
+        };
         (0..placed.journeys.len() as u32)
-            .filter(|&i| keep(&placed.journeys[i as usize]))
+            .filter(|&i| chosen(i as usize) && keep(&placed.journeys[i as usize]))
             .collect()
+    }
+
+    /// Keeps only meetings from `from` and before `to` as well (a segment's period
+    /// within a request's).
+    pub fn narrow(&mut self, from: Option<i64>, to: Option<i64>) {
+        self.from = self.from.max(from);
+        self.to = match (self.to, to) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
     }
 }
 

@@ -25,6 +25,6 @@ pub use figures::{
     ChannelMix, Context, Filter, Flow, FunnelStep, JourneyFigures, LeadTime, MIN_PERSONS,
     MeetingFlow, OwnAndUncontrolled, PathCount, Repeat, TrendPoint, figures, funnel,
 };
-pub use log::{Log, LogBuilder, LogRow, Placement, Span};
+pub use log::{Log, LogBuilder, LogRow, PhaseCode, Placement, Span, phase_code};
 pub use outcomes::{Attribution, ChannelCredit, ModelCredits, attribution};
 pub use settings::{JourneySettings, JourneySettingsInput};
