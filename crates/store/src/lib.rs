@@ -20,6 +20,7 @@ use motesplats_core::coding::{Coding, CodingId};
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
+use motesplats_core::segment::{Segment, SegmentId};
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
     Channel, FieldError, Identifier, Network, NetworkId, NewNetwork, NewProfile, NewProvider,
@@ -58,6 +59,16 @@ impl StoreError {
                 what: "survey".into(),
                 expected,
                 current,
+            },
+        ))
+    }
+
+    /// A second segment of the provider with the same name.
+    fn segment_name_taken() -> Self {
+        StoreError::Conflict(motesplats_core::Invalid::one(
+            "name",
+            motesplats_core::Reason::Exists {
+                what: "segment".into(),
             },
         ))
     }
@@ -308,6 +319,30 @@ pub trait Store: Send + Sync + 'static {
         document: serde_json::Value,
     ) -> Result<()>;
     /// Keeps rejected events aside: (source, raw event, why).
+    /// The provider's saved segments, by name.
+    async fn segments(&self, provider: ProviderId) -> Result<Vec<Segment>>;
+    async fn segment(&self, provider: ProviderId, id: SegmentId) -> Result<Option<Segment>>;
+    /// Adds or replaces a segment (by id). Another segment of the same name is a
+    /// conflict on `name`; an id of another provider's segment is not found.
+    async fn save_segment(&self, provider: ProviderId, segment: Segment) -> Result<()>;
+    /// False when the provider has no such segment.
+    async fn delete_segment(&self, provider: ProviderId, id: SegmentId) -> Result<bool>;
+    /// The persons with a profile at `provider` whose attribute `key` has `value`,
+    /// compared as text (`gold`, `4`, `true`): a segment's trait rule.
+    async fn trait_persons(
+        &self,
+        provider: ProviderId,
+        key: &str,
+        value: &str,
+    ) -> Result<Vec<PersonId>>;
+    /// The persons of those of `profiles` that are `provider`'s (a segment's answer
+    /// rule meets responses through their profiles).
+    async fn profile_persons(
+        &self,
+        provider: ProviderId,
+        profiles: &[ProfileId],
+    ) -> Result<Vec<PersonId>>;
+
     async fn quarantine(
         &self,
         provider: ProviderId,

@@ -656,6 +656,7 @@ async fn story(store: Arc<dyn Store>) {
     known_customers_story(&store).await;
     identity_story(&store, cafe.id, bank.id).await;
     attributes_story(&store).await;
+    segments_story(&store, cafe.id, bank.id).await;
 
     // Every read of Anna's data above is in her access log, by the café only.
     let log = store.access_log(anna.person_id, 100).await.unwrap();
@@ -724,6 +725,99 @@ async fn attributes_story(store: &Arc<dyn Store>) {
         mine.1[0].fields.values().collect::<Vec<_>>(),
         ["Öberg"],
         "the record linkage reads"
+    );
+}
+
+/// Segments are the provider's own: named uniquely, saved and replaced by id, never
+/// read, replaced or deleted by another provider; their trait rules find persons by
+/// an attribute's value as text.
+async fn segments_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {
+    use motesplats_core::segment::{Segment, SegmentId, SegmentRules, TraitRule};
+    let regulars = Segment {
+        id: SegmentId::new(),
+        name: "Stamgäster".into(),
+        rules: SegmentRules {
+            traits: vec![TraitRule {
+                key: "tier".into(),
+                value: "gold".into(),
+            }],
+            ..SegmentRules::default()
+        },
+        updated_at: Utc::now().trunc_subsecs(6),
+    };
+    store.save_segment(cafe, regulars.clone()).await.unwrap();
+    assert_eq!(store.segments(cafe).await.unwrap(), [regulars.clone()]);
+    assert!(store.segments(bank).await.unwrap().is_empty());
+    assert_eq!(store.segment(bank, regulars.id).await.unwrap(), None);
+    let twin = Segment {
+        id: SegmentId::new(),
+        ..regulars.clone()
+    };
+    match store.save_segment(cafe, twin.clone()).await {
+        Err(StoreError::Conflict(e)) => assert_eq!(e.0[0].field, "name"),
+        other => panic!("a second segment of the same name: {other:?}"),
+    }
+    store.save_segment(bank, twin).await.unwrap();
+    let renamed = Segment {
+        name: "Guldkort".into(),
+        ..regulars.clone()
+    };
+    assert!(matches!(
+        store.save_segment(bank, renamed.clone()).await,
+        Err(StoreError::NotFound)
+    ));
+    store.save_segment(cafe, renamed.clone()).await.unwrap();
+    assert_eq!(
+        store.segment(cafe, regulars.id).await.unwrap(),
+        Some(renamed)
+    );
+    assert!(!store.delete_segment(bank, regulars.id).await.unwrap());
+    assert!(store.delete_segment(cafe, regulars.id).await.unwrap());
+    assert_eq!(store.segment(cafe, regulars.id).await.unwrap(), None);
+
+    let profile = |attributes: serde_json::Value| NewProfile {
+        id: ProfileId::new(),
+        display_name: None,
+        identifiers: vec![],
+        attributes: attributes.as_object().unwrap().clone(),
+    };
+    let made = store
+        .create_profiles(
+            cafe,
+            vec![
+                profile(json!({"tier": "gold", "guests": 4, "member": true})),
+                profile(json!({"tier": "silver", "guests": 2.5, "member": false})),
+                profile(json!({"tier": ["gold"], "guests": "4"})),
+            ],
+        )
+        .await
+        .unwrap();
+    let theirs = store
+        .create_profiles(bank, vec![profile(json!({"tier": "gold"}))])
+        .await
+        .unwrap();
+    let persons = |i: &[usize]| {
+        let mut p: Vec<_> = i.iter().map(|&i| made[i].person_id).collect();
+        p.sort();
+        p
+    };
+    for (key, value, expected) in [
+        ("tier", "gold", persons(&[0])),
+        ("guests", "4", persons(&[0, 2])),
+        ("guests", "2.5", persons(&[1])),
+        ("member", "true", persons(&[0])),
+        ("member", "false", persons(&[1])),
+        ("nothing", "gold", vec![]),
+    ] {
+        let mut found = store.trait_persons(cafe, key, value).await.unwrap();
+        found.sort();
+        assert_eq!(found, expected, "{key} = {value}");
+    }
+    let ids = [made[1].id, theirs[0].id];
+    assert_eq!(
+        store.profile_persons(cafe, &ids).await.unwrap(),
+        [made[1].person_id],
+        "another provider's profile is not the café's"
     );
 }
 

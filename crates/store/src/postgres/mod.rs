@@ -12,6 +12,7 @@ mod linkage;
 mod linking;
 mod projects;
 mod rows;
+mod segments;
 mod store;
 mod surveys;
 pub mod testing;
@@ -37,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0011_identity.sql"),
     include_str!("../../migrations/postgres/0012_linkage.sql"),
     include_str!("../../migrations/postgres/0013_provider_settings.sql"),
+    include_str!("../../migrations/postgres/0014_segments.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

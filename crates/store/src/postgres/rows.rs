@@ -19,7 +19,7 @@ pub fn stored(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(6)
 }
 
-fn corrupt(what: &str) -> StoreError {
+pub fn corrupt(what: &str) -> StoreError {
     StoreError::Backend(format!("unreadable {what} in the database"))
 }
 

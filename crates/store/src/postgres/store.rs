@@ -3,7 +3,7 @@
 use super::PgStore;
 use super::rows::{self, stored};
 use super::{
-    attachments, coding, customers, ingest, journeys, linkage, linking, projects, surveys,
+    attachments, coding, customers, ingest, journeys, linkage, linking, projects, segments, surveys,
 };
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind,
@@ -17,6 +17,7 @@ use motesplats_core::coding::{Coding, CodingId};
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
+use motesplats_core::segment::{Segment, SegmentId};
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
     Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
@@ -879,6 +880,39 @@ impl Store for PgStore {
     ) -> Result<()> {
         let mut c = self.pool.acquire().await?;
         ingest::set_settings(&mut c, provider, kind, &document).await
+    }
+
+    async fn segments(&self, provider: ProviderId) -> Result<Vec<Segment>> {
+        segments::list(&self.pool, provider).await
+    }
+
+    async fn segment(&self, provider: ProviderId, id: SegmentId) -> Result<Option<Segment>> {
+        segments::one(&self.pool, provider, id).await
+    }
+
+    async fn save_segment(&self, provider: ProviderId, segment: Segment) -> Result<()> {
+        segments::save(&self.pool, provider, &segment).await
+    }
+
+    async fn delete_segment(&self, provider: ProviderId, id: SegmentId) -> Result<bool> {
+        segments::delete(&self.pool, provider, id).await
+    }
+
+    async fn trait_persons(
+        &self,
+        provider: ProviderId,
+        key: &str,
+        value: &str,
+    ) -> Result<Vec<PersonId>> {
+        segments::trait_persons(&self.pool, provider, key, value).await
+    }
+
+    async fn profile_persons(
+        &self,
+        provider: ProviderId,
+        profiles: &[ProfileId],
+    ) -> Result<Vec<PersonId>> {
+        segments::profile_persons(&self.pool, provider, profiles).await
     }
 
     async fn quarantine(

@@ -13,6 +13,7 @@ mod linkage;
 mod linking;
 mod projects;
 mod rows;
+mod segments;
 mod store;
 mod surveys;
 mod writer;
@@ -38,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0011_identity.sql"),
     include_str!("../../migrations/sqlite/0012_linkage.sql"),
     include_str!("../../migrations/sqlite/0013_provider_settings.sql"),
+    include_str!("../../migrations/sqlite/0014_segments.sql"),
 ];
 
 const READERS: usize = 4;

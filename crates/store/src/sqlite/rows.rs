@@ -38,7 +38,7 @@ impl FromSql for Micros {
     }
 }
 
-fn corrupt(what: &str) -> StoreError {
+pub fn corrupt(what: &str) -> StoreError {
     StoreError::Backend(format!("unreadable {what} in the database"))
 }
 

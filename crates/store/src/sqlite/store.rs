@@ -3,7 +3,7 @@
 use super::SqliteStore;
 use super::rows::{self, Micros, as_stored, micros};
 use super::{
-    attachments, coding, customers, ingest, journeys, linkage, linking, projects, surveys,
+    attachments, coding, customers, ingest, journeys, linkage, linking, projects, segments, surveys,
 };
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind,
@@ -17,6 +17,7 @@ use motesplats_core::coding::{Coding, CodingId};
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
+use motesplats_core::segment::{Segment, SegmentId};
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
     Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
@@ -763,6 +764,44 @@ impl Store for SqliteStore {
         document: serde_json::Value,
     ) -> Result<()> {
         self.write(move |c| ingest::set_settings(c, provider, kind, &document))
+            .await
+    }
+
+    async fn segments(&self, provider: ProviderId) -> Result<Vec<Segment>> {
+        self.read(move |c| segments::list(c, provider)).await
+    }
+
+    async fn segment(&self, provider: ProviderId, id: SegmentId) -> Result<Option<Segment>> {
+        self.read(move |c| segments::one(c, provider, id)).await
+    }
+
+    async fn save_segment(&self, provider: ProviderId, segment: Segment) -> Result<()> {
+        self.write(move |c| segments::save(c, provider, &segment))
+            .await
+    }
+
+    async fn delete_segment(&self, provider: ProviderId, id: SegmentId) -> Result<bool> {
+        self.write(move |c| segments::delete(c, provider, id)).await
+    }
+
+    async fn trait_persons(
+        &self,
+        provider: ProviderId,
+        key: &str,
+        value: &str,
+    ) -> Result<Vec<PersonId>> {
+        let (key, value) = (key.to_string(), value.to_string());
+        self.read(move |c| segments::trait_persons(c, provider, &key, &value))
+            .await
+    }
+
+    async fn profile_persons(
+        &self,
+        provider: ProviderId,
+        profiles: &[ProfileId],
+    ) -> Result<Vec<PersonId>> {
+        let profiles = profiles.to_vec();
+        self.read(move |c| segments::profile_persons(c, provider, &profiles))
             .await
     }
 
