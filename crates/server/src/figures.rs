@@ -5,18 +5,20 @@
 //! kept with the placement they were computed from, a few dozen at most.
 
 use crate::error::ApiError;
+use crate::segments;
 use crate::settings;
 use crate::state::AppState;
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use motesplats_core::invalid::Checker;
 use motesplats_core::journey::{
     Clock, Context, Filter, JourneyFigures, JourneySettings, Log, PeriodUnit, Placement, figures,
 };
 use motesplats_core::reason::List;
-use motesplats_core::{Invalid, ProviderId, Reason, TouchpointKind};
+use motesplats_core::segment::{Segment, SegmentId};
+use motesplats_core::{Invalid, PersonId, ProviderId, Reason, TouchpointKind};
 use motesplats_store::Store;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use utoipa::IntoParams;
@@ -36,6 +38,8 @@ pub struct Placed {
     channels: HashMap<String, bool>,
     loaded: Instant,
     kept: Mutex<HashMap<String, Arc<JourneyFigures>>>,
+    /// Each segment asked about as a filter, by its id and version.
+    segments: Mutex<HashMap<(SegmentId, DateTime<Utc>), Arc<Filter>>>,
 }
 
 impl Placed {
@@ -51,7 +55,6 @@ impl Placed {
     /// The filter a request's parameters name, each bad one named.
     pub fn filter(&self, q: &FilterQuery) -> Result<Filter, ApiError> {
         let mut c = Checker::new();
-        let zone = self.clock.zone();
         let mut day = |field: &str, value: &Option<String>| {
             let text = value.as_deref().filter(|v| !v.is_empty())?;
             match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
@@ -90,15 +93,7 @@ impl Placed {
             );
         }
         c.finish().map_err(ApiError::BadParameters)?;
-        let midnight = |d: NaiveDate| {
-            zone.from_local_datetime(&d.and_time(NaiveTime::MIN))
-                .earliest()
-                .map_or_else(
-                    || d.and_time(NaiveTime::MIN).and_utc(),
-                    |t| t.with_timezone(&Utc),
-                )
-                .timestamp_millis()
-        };
+        let midnight = |d: NaiveDate| self.clock.midnight(d);
         Ok(Filter {
             from: from.map(midnight),
             // The last day is included: the period ends at the next midnight.
@@ -106,7 +101,35 @@ impl Placed {
             // A channel the log never saw keeps no journey.
             channel: channel.map(|k| self.log.channels.find(k).unwrap_or(u16::MAX)),
             persons: None,
+            journeys: None,
         })
+    }
+
+    /// The filter of `segment`, kept once made.
+    fn kept_segment(&self, segment: &Segment) -> Option<Arc<Filter>> {
+        let kept = self.segments.lock().ok()?;
+        kept.get(&(segment.id, segment.updated_at)).cloned()
+    }
+
+    /// Makes and keeps the filter of `segment` whose rules over persons hold `members`.
+    fn segment_filter(
+        &self,
+        segment: &Segment,
+        members: Option<&HashSet<PersonId>>,
+    ) -> Arc<Filter> {
+        let f =
+            Arc::new(
+                segment
+                    .rules
+                    .filter(&self.log, &self.placed, &self.clock, members, &|_| None),
+            );
+        if let Ok(mut kept) = self.segments.lock() {
+            if kept.len() >= KEPT_FIGURES {
+                kept.clear();
+            }
+            kept.insert((segment.id, segment.updated_at), f.clone());
+        }
+        f
     }
 
     /// The figures of the journeys `filter` keeps, counted once per `key` (the
@@ -156,6 +179,15 @@ impl FilterQuery {
     pub fn key(&self) -> String {
         format!("{:?}|{:?}|{:?}", self.from, self.to, self.channel)
     }
+}
+
+/// A saved segment that narrows a provider's own journey figures.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SegmentQuery {
+    /// Only the journeys of this segment (its id): its persons, period, channels,
+    /// phases and motivations, within the other filters.
+    pub segment: Option<String>,
 }
 
 /// The steps of a trend, by the word a request gives them.
@@ -218,6 +250,45 @@ pub async fn on_placed<T: Send + 'static>(
     tokio::task::spawn_blocking(move || work(&placed))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
+}
+
+/// Runs `work` on the provider's placement with the request's filter narrowed to
+/// the segment it names, and a key naming both (for figures kept per filter).
+pub async fn on_selection<T: Send + 'static>(
+    state: &AppState,
+    me: ProviderId,
+    q: FilterQuery,
+    segment: SegmentQuery,
+    work: impl FnOnce(&Placed, Filter, String) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let segment = segments::named(state.store.as_ref(), me, segment.segment.as_deref()).await?;
+    let placed = state.figures.placed(state, me).await?;
+    let narrowed = match &segment {
+        None => None,
+        Some(s) => Some(match placed.kept_segment(s) {
+            Some(f) => f,
+            None => {
+                let members = segments::members(state.store.as_ref(), me, &s.rules).await?;
+                let (p, s) = (placed.clone(), s.clone());
+                tokio::task::spawn_blocking(move || p.segment_filter(&s, members.as_ref()))
+                    .await
+                    .map_err(|e| ApiError::Internal(e.to_string()))?
+            }
+        }),
+    };
+    let key = match &segment {
+        Some(s) => format!("{}|{}|{}", q.key(), s.id, s.updated_at.timestamp_micros()),
+        None => q.key(),
+    };
+    tokio::task::spawn_blocking(move || {
+        let mut filter = placed.filter(&q)?;
+        if let Some(n) = narrowed {
+            filter.within(&n);
+        }
+        work(&placed, filter, key)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
 #[derive(Default)]
@@ -333,6 +404,7 @@ pub async fn place(log: Log, seen: Viewpoint) -> Result<Placed, ApiError> {
             channels: seen.channels,
             loaded: Instant::now(),
             kept: Mutex::new(HashMap::new()),
+            segments: Mutex::new(HashMap::new()),
         }
     })
     .await

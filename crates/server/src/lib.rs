@@ -17,6 +17,7 @@ pub mod json;
 pub mod pdf;
 pub mod protocol;
 pub mod research_export;
+pub mod segments;
 pub mod settings;
 pub mod state;
 pub mod survey_answers;

@@ -51,14 +51,22 @@ impl Filter {
             .collect()
     }
 
-    /// Keeps only meetings from `from` and before `to` as well (a segment's period
-    /// within a request's).
-    pub fn narrow(&mut self, from: Option<i64>, to: Option<i64>) {
-        self.from = self.from.max(from);
-        self.to = match (self.to, to) {
+    /// Keeps only what `segment` keeps as well: its period within this one, its
+    /// persons and journeys.
+    pub fn within(&mut self, segment: &Filter) {
+        self.from = self.from.max(segment.from);
+        self.to = match (self.to, segment.to) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
+        let both = |mine: &mut Option<Vec<bool>>, theirs: &Option<Vec<bool>>| {
+            *mine = match (mine.take(), theirs) {
+                (Some(a), Some(b)) => Some(a.iter().zip(b).map(|(x, y)| *x && *y).collect()),
+                (a, b) => a.or_else(|| b.clone()),
+            };
+        };
+        both(&mut self.persons, &segment.persons);
+        both(&mut self.journeys, &segment.journeys);
     }
 }
 

@@ -147,17 +147,43 @@ fn motivations_keep_the_journeys_classified_so() {
 }
 
 #[test]
-fn a_request_period_narrows_a_segment_period() {
+fn a_request_filter_within_a_segment_keeps_what_both_keep() {
     let (log, placed, clock) = world();
-    let mut f = rules(json!({"from": "2026-03-29"})).filter(&log, &placed, &clock, None, &|_| None);
-    f.narrow(None, Some(SPRING + 12 * H));
+    let segment = rules(json!({"from": "2026-03-29", "phases": ["during"]})).filter(
+        &log,
+        &placed,
+        &clock,
+        None,
+        &|_| None,
+    );
+    let mut f = Filter {
+        to: Some(SPRING + 12 * H),
+        ..Filter::default()
+    };
+    f.within(&segment);
     assert_eq!(
         f.select(&log, &placed).len(),
         1,
         "only Ada's visit at 11:00"
     );
-    f.narrow(Some(SPRING + 11 * H), None);
-    assert!(f.select(&log, &placed).is_empty());
+    let mut f = Filter {
+        from: Some(SPRING + 11 * H),
+        ..Filter::default()
+    };
+    f.within(&segment);
+    assert_eq!(
+        f.select(&log, &placed).len(),
+        1,
+        "only Cy's visit the day after"
+    );
+    f.within(&Filter {
+        journeys: Some(vec![true; placed.journeys.len() - 1]),
+        ..Filter::default()
+    });
+    assert!(
+        f.select(&log, &placed).is_empty(),
+        "Cy's is the last journey"
+    );
 }
 
 fn survey() -> Survey {

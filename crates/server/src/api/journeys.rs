@@ -5,7 +5,9 @@
 use super::profiles::path_id;
 use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
-use crate::figures::{FilterQuery, funnel_steps, on_placed, outcome_kind, trend_unit};
+use crate::figures::{
+    FilterQuery, SegmentQuery, funnel_steps, on_selection, outcome_kind, trend_unit,
+};
 use crate::json::ApiJson;
 use crate::json::ApiQuery;
 use crate::settings;
@@ -46,18 +48,18 @@ pub struct TrendQuery {
 /// went after the meeting, the most common paths, the time from the first touch to the
 /// meeting, repeat journeys and the trend. Counted from touchpoints placed into
 /// journeys a few seconds ago at most.
-#[utoipa::path(get, path = "/journeys/figures", tag = "journeys", params(FilterQuery, TrendQuery),
+#[utoipa::path(get, path = "/journeys/figures", tag = "journeys", params(FilterQuery, SegmentQuery, TrendQuery),
     responses((status = 200, body = JourneyFigures), (status = 400, body = Problem)))]
 async fn journey_figures(
     State(state): State<AppState>,
     Tenant(me): Tenant,
     ApiQuery(q): ApiQuery<FilterQuery>,
+    ApiQuery(s): ApiQuery<SegmentQuery>,
     ApiQuery(t): ApiQuery<TrendQuery>,
 ) -> Result<Json<JourneyFigures>, ApiError> {
     let unit = trend_unit(t.unit.as_deref()).map_err(ApiError::BadParameters)?;
-    let figures = on_placed(&state, me, move |p| {
-        let filter = p.filter(&q)?;
-        Ok(p.figures(&q.key(), &filter, unit))
+    let figures = on_selection(&state, me, q, s, move |p, filter, key| {
+        Ok(p.figures(&key, &filter, unit))
     })
     .await?;
     Ok(Json(figures.as_ref().clone()))
@@ -74,12 +76,13 @@ struct FunnelQuery {
 /// Journeys through touchpoints of the given kinds in that order (each step the first
 /// of its kind after the step before), with the conversion from each step to the next
 /// and the median time between them.
-#[utoipa::path(get, path = "/journeys/funnel", tag = "journeys", params(FilterQuery, FunnelQuery),
+#[utoipa::path(get, path = "/journeys/funnel", tag = "journeys", params(FilterQuery, SegmentQuery, FunnelQuery),
     responses((status = 200, body = Vec<FunnelStep>), (status = 400, body = Problem)))]
 async fn journey_funnel(
     State(state): State<AppState>,
     Tenant(me): Tenant,
     ApiQuery(q): ApiQuery<FilterQuery>,
+    ApiQuery(s): ApiQuery<SegmentQuery>,
     ApiQuery(f): ApiQuery<FunnelQuery>,
 ) -> Result<Json<Vec<FunnelStep>>, ApiError> {
     let steps: Vec<String> = f
@@ -92,8 +95,8 @@ async fn journey_funnel(
         .map(String::from)
         .collect();
     let steps = funnel_steps(steps).map_err(ApiError::BadParameters)?;
-    let funnel = on_placed(&state, me, move |p| {
-        let selected = p.filter(&q)?.select(&p.log, &p.placed);
+    let funnel = on_selection(&state, me, q, s, move |p, filter, _| {
+        let selected = filter.select(&p.log, &p.placed);
         let kinds: Vec<&str> = steps.iter().map(String::as_str).collect();
         Ok(funnel(&p.log, &p.placed, &selected, &kinds))
     })
@@ -112,17 +115,18 @@ struct OutcomeQuery {
 /// first touch, last touch, linear, position-based (40/20/40) and the data-driven
 /// Markov removal effect. In each model the credits and the unattributed outcomes add
 /// up to the journeys with the outcome.
-#[utoipa::path(get, path = "/journeys/attribution", tag = "journeys", params(FilterQuery, OutcomeQuery),
+#[utoipa::path(get, path = "/journeys/attribution", tag = "journeys", params(FilterQuery, SegmentQuery, OutcomeQuery),
     responses((status = 200, body = Attribution), (status = 400, body = Problem)))]
 async fn journey_attribution(
     State(state): State<AppState>,
     Tenant(me): Tenant,
     ApiQuery(q): ApiQuery<FilterQuery>,
+    ApiQuery(s): ApiQuery<SegmentQuery>,
     ApiQuery(o): ApiQuery<OutcomeQuery>,
 ) -> Result<Json<Attribution>, ApiError> {
     let outcome = outcome_kind(o.outcome).map_err(ApiError::BadParameters)?;
-    let credits = on_placed(&state, me, move |p| {
-        let selected = p.filter(&q)?.select(&p.log, &p.placed);
+    let credits = on_selection(&state, me, q, s, move |p, filter, _| {
+        let selected = filter.select(&p.log, &p.placed);
         attribution(&p.log, &p.placed, &selected, &outcome)
             .map_err(|e| ApiError::Internal(e.to_string()))
     })

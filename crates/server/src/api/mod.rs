@@ -16,6 +16,7 @@ mod profiles;
 mod projects;
 mod providers;
 pub mod quarantine;
+mod segments;
 pub(crate) mod survey_analysis;
 mod survey_qr;
 pub(crate) mod surveys;
@@ -133,7 +134,8 @@ pub fn router() -> Router<AppState> {
         .merge(survey_analysis::router())
         .merge(survey_qr::router())
         .merge(coding::router())
-        .merge(networks::router());
+        .merge(networks::router())
+        .merge(segments::router());
     let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .nest("/tracking/v1", tracking::router())

@@ -291,6 +291,7 @@ fn kind(path: &str, param: &str) -> &'static str {
         ("profiles", "id" | "other") => "profile",
         ("persons", "id") => "person",
         ("networks", "id") => "network",
+        ("segments", "id") => "segment",
         ("touchpoints", "id") => "touchpoint",
         ("quarantine", "id") => "quarantine",
         ("api-keys", "id") => "key",
@@ -636,6 +637,15 @@ async fn world(app: App) -> World {
         .await
         .unwrap();
     objects.insert("network", id_in(&created(r).await));
+
+    let r = app
+        .post(
+            &a_key,
+            "/segments",
+            json!({"name": "Stamgäster", "rules": {"traits": [{"key": "tier", "value": "gold"}]}}),
+        )
+        .await;
+    objects.insert("segment", id_in(&created(r).await));
     World {
         app,
         a_key,

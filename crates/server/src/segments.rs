@@ -1,0 +1,55 @@
+//! A segment named by a request, and the persons its rules over persons hold: the
+//! store knows profiles' traits and the survey responses given with consent.
+
+use crate::error::ApiError;
+use motesplats_core::segment::{Segment, SegmentId, SegmentRules};
+use motesplats_core::{Invalid, PersonId, ProviderId, Reason};
+use motesplats_store::Store;
+use std::collections::HashSet;
+
+/// The provider's segment named by the parameter `segment` (its id), if one is
+/// named; a bad or unknown id is a 400 naming `segment`.
+pub async fn named(
+    store: &dyn Store,
+    provider: ProviderId,
+    id: Option<&str>,
+) -> Result<Option<Segment>, ApiError> {
+    let Some(id) = id.filter(|i| !i.is_empty()) else {
+        return Ok(None);
+    };
+    let unknown = || ApiError::BadParameters(Invalid::one("segment", Reason::NoSegment));
+    let id: SegmentId = id.parse().map_err(|_| unknown())?;
+    store
+        .segment(provider, id)
+        .await?
+        .ok_or_else(unknown)
+        .map(Some)
+}
+
+/// The persons meeting every rule over persons, or `None` when there is none.
+pub async fn members(
+    store: &dyn Store,
+    provider: ProviderId,
+    rules: &SegmentRules,
+) -> Result<Option<HashSet<PersonId>>, ApiError> {
+    if !rules.asks_persons() {
+        return Ok(None);
+    }
+    let mut held: Option<HashSet<PersonId>> = None;
+    let mut keep = |found: Vec<PersonId>| {
+        let found: HashSet<PersonId> = found.into_iter().collect();
+        held = Some(match held.take() {
+            Some(h) => h.intersection(&found).copied().collect(),
+            None => found,
+        });
+    };
+    for t in &rules.traits {
+        keep(store.trait_persons(provider, &t.key, &t.value).await?);
+    }
+    for a in &rules.answers {
+        let responses = store.responses(provider, a.survey).await?;
+        let profiles: Vec<_> = a.profiles(&responses).into_iter().collect();
+        keep(store.profile_persons(provider, &profiles).await?);
+    }
+    Ok(held)
+}
