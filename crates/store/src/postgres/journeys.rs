@@ -3,7 +3,7 @@
 use crate::{Result, Shared, StoreError};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
-use motesplats_core::journey::{Log, LogBuilder, LogRow};
+use motesplats_core::journey::{Log, LogBuilder, LogRow, StepSignals};
 use motesplats_core::{NetworkId, PersonId, Phase, ProviderId, SharedData, TouchpointId};
 use sqlx::{AssertSqlSafe, PgPool, Row};
 use uuid::Uuid;
@@ -64,6 +64,8 @@ async fn collect(pool: &PgPool, sql: String, key: Uuid) -> Result<Log> {
             kind: r.try_get(4)?,
             declared: phase.and_then(|p| Phase::parse(p).ok()),
             by_provider: initiator == "provider",
+            // The signal columns are not read from the database yet.
+            signals: StepSignals::default(),
         });
     }
     Ok(log.finish())

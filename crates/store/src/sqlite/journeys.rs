@@ -1,7 +1,7 @@
 //! Touchpoints as the journey log: one provider's, or a network's members' together.
 
 use crate::{Result, Shared, StoreError};
-use motesplats_core::journey::{Log, LogBuilder, LogRow};
+use motesplats_core::journey::{Log, LogBuilder, LogRow, StepSignals};
 use motesplats_core::{NetworkId, PersonId, Phase, ProviderId, SharedData, TouchpointId};
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
@@ -61,6 +61,8 @@ fn collect(c: &Connection, sql: &str, key: Uuid) -> Result<Log> {
             kind: &kind,
             declared: phase.as_deref().and_then(|p| Phase::parse(p).ok()),
             by_provider: r.get_ref(6)?.as_str().unwrap_or_default() == "provider",
+            // The signal columns are not read from the database yet.
+            signals: StepSignals::default(),
         });
     }
     Ok(log.finish())
