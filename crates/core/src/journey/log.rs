@@ -194,7 +194,7 @@ impl Log {
     }
 
     /// What the properties of `rows` tell the signals, for the rows that tell any.
-    pub fn signals_in(&self, rows: Range<usize>) -> &[(u32, StepSignals)] {
+    fn signals_in(&self, rows: Range<usize>) -> &[(u32, StepSignals)] {
         let at = |row: usize| self.signals.partition_point(|s| (s.0 as usize) < row);
         &self.signals[at(rows.start)..at(rows.end)]
     }
