@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use motesplats_core::demo;
 use motesplats_core::journey::{
-    Clock, Context, Filter, JourneySettings, LogBuilder, LogRow, PeriodUnit, figures, funnel,
+    Clock, Context, Filter, JourneySettings, LogBuilder, LogRow, PeriodUnit, StepSignals, figures,
+    funnel,
 };
 use motesplats_core::touchpoint::Subject;
 use motesplats_core::{PersonId, Phase, TouchpointId};
@@ -52,6 +53,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 p => Some(Phase::parse(p).map_err(|e| anyhow::anyhow!("phase: {e}"))?),
             },
             by_provider: false,
+            signals: StepSignals::default(),
         });
     }
     let log = builder.finish();

@@ -657,6 +657,7 @@ async fn story(store: Arc<dyn Store>) {
     identity_story(&store, cafe.id, bank.id).await;
     attributes_story(&store).await;
     segments_story(&store, cafe.id, bank.id).await;
+    signals_story(&store).await;
 
     // Every read of Anna's data above is in her access log, by the café only.
     let log = store.access_log(anna.person_id, 100).await.unwrap();
@@ -819,6 +820,47 @@ async fn segments_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: Provider
         [made[1].person_id],
         "another provider's profile is not the café's"
     );
+}
+
+/// The journey log carries what a touchpoint's properties tell the motivation rules
+/// (a party, a stay, an event, an occasion), and nothing of the other properties.
+async fn signals_story(store: &Arc<dyn Store>) {
+    use motesplats_core::journey::{Clock, JourneySettings};
+    let inn = store
+        .create_provider(NewProvider::parse(Some("Värdshuset"), None, None).unwrap())
+        .await
+        .unwrap()
+        .id;
+    let channels = store.channels(inn).await.unwrap();
+    let event = |kind: &str, at: &str, properties: serde_json::Value| {
+        touchpoint(
+            &channels,
+            json!({"channel": "store", "kind": kind, "occurred_at": at, "properties": properties,
+                   "identifiers": [{"kind": "email", "value": "gast@inn.example"}]}),
+        )
+    };
+    let events = vec![
+        event(
+            "visit",
+            "2026-11-20T18:00:00Z",
+            json!({"guests": 5, "occasion": "födelsedag", "note": "\"event\""}),
+        ),
+        event("purchase", "2026-11-20T19:00:00Z", json!({"amount": 640, "guests": -1})),
+    ];
+    store
+        .insert_touchpoints(inn, events, Utc::now(), Stitch::Now)
+        .await
+        .unwrap();
+    let log = store.journey_log(inn).await.unwrap();
+    let (low, high) = log.span();
+    let clock = Clock::new(chrono_tz::Europe::Stockholm, low, high);
+    let placed = log.place(&JourneySettings::default(), &clock);
+    assert_eq!(placed.journeys.len(), 1);
+    let signals = log.signals(&placed, 0, &mut Vec::new());
+    assert_eq!(signals.party, Some(5), "-1 guests is no party");
+    assert!(signals.occasion);
+    assert!(!signals.event, "a note mentioning \"event\" is not an event");
+    assert_eq!(signals.nights, None);
 }
 
 async fn identity_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {

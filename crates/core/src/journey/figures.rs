@@ -170,14 +170,18 @@ pub struct JourneyFigures {
 /// The fewest persons a figure shared across a network may stand for.
 pub const MIN_PERSONS: u64 = 10;
 
+/// A cell standing for so few persons that sharing it could point at them.
+pub(super) fn too_few(persons: u64) -> bool {
+    persons < MIN_PERSONS
+}
+
 impl JourneyFigures {
     /// Withholds every cell that stands for fewer than `MIN_PERSONS` persons (and the
     /// flows, meeting flows and paths altogether unless `flows` is shared), so that
     /// figures shown across a network never point at a few people; the totals per
     /// phase are counted again from what is left. Says how many cells it withheld.
     pub fn withhold_small(&mut self, flows: bool) -> u64 {
-        let small = |persons: u64| persons < MIN_PERSONS;
-        if small(self.persons) {
+        if too_few(self.persons) {
             let withheld = self.mix.len() as u64 * 3 + self.trend.len() as u64 + 1;
             *self = JourneyFigures::empty();
             return withheld;
@@ -188,7 +192,7 @@ impl JourneyFigures {
                 .into_iter()
                 .enumerate()
             {
-                if *count > 0 && small(m.persons[i]) {
+                if *count > 0 && too_few(m.persons[i]) {
                     (*count, m.persons[i]) = (0, 0);
                     withheld += 1;
                 }
@@ -207,7 +211,7 @@ impl JourneyFigures {
             (o.own, o.uncontrolled) = (counted(true), counted(false));
         }
         let mut keep = |persons: u64| {
-            let kept = flows && !small(persons);
+            let kept = flows && !too_few(persons);
             withheld += u64::from(!kept);
             kept
         };
@@ -215,16 +219,16 @@ impl JourneyFigures {
         self.meeting_flows.retain(|f| keep(f.persons));
         self.paths.retain(|p| keep(p.persons));
         let before = self.trend.len();
-        self.trend.retain(|p| !small(p.persons));
+        self.trend.retain(|p| !too_few(p.persons));
         withheld += (before - self.trend.len()) as u64;
         for (i, n) in self.lead_time.buckets.iter_mut().enumerate() {
-            if *n > 0 && small(self.lead_time.persons[i]) {
+            if *n > 0 && too_few(self.lead_time.persons[i]) {
                 (*n, self.lead_time.persons[i]) = (0, 0);
                 withheld += 1;
             }
         }
         for n in &mut self.repeat.by_count {
-            if *n > 0 && small(*n) {
+            if *n > 0 && too_few(*n) {
                 *n = 0;
                 withheld += 1;
             }
@@ -447,9 +451,9 @@ pub fn figures(log: &Log, placed: &Placement, selected: &[u32], cx: &Context) ->
 /// A count and the persons behind it. Journeys come in person order, so a person is
 /// new to a cell when they differ from the last one counted there.
 #[derive(Debug, Clone, Copy)]
-struct Tally {
-    count: u64,
-    persons: u64,
+pub(super) struct Tally {
+    pub count: u64,
+    pub persons: u64,
     last: u32,
 }
 
@@ -464,7 +468,7 @@ impl Default for Tally {
 }
 
 impl Tally {
-    fn add(&mut self, person: u32) {
+    pub fn add(&mut self, person: u32) {
         self.count += 1;
         if person != self.last {
             self.persons += 1;
@@ -566,6 +570,7 @@ pub fn funnel(log: &Log, placed: &Placement, selected: &[u32], kinds: &[&str]) -
 #[cfg(test)]
 mod tests {
     use super::super::log::{LogBuilder, LogRow};
+    use super::super::motivation::StepSignals;
     use super::super::settings::JourneySettings;
     use super::*;
     use crate::ids::{PersonId, TouchpointId};
@@ -602,6 +607,7 @@ mod tests {
                 kind,
                 declared: None,
                 by_provider: *by_provider,
+                signals: StepSignals::default(),
             });
         }
         let log = b.finish();
@@ -786,6 +792,7 @@ mod tests {
                 kind,
                 declared: None,
                 by_provider: false,
+                signals: StepSignals::default(),
             });
         };
         for p in 1..=n {

@@ -4,9 +4,11 @@
 
 use super::build::{Meeting, place};
 use super::clock::Clock;
+use super::motivation::{Signals, StepSignals, StepView};
 use super::settings::JourneySettings;
 use crate::ids::{PersonId, TouchpointId};
 use crate::value::Phase;
+use chrono::DateTime;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -23,6 +25,15 @@ pub fn phase_code(phase: Option<Phase>) -> PhaseCode {
     }
 }
 
+pub fn phase_of(code: PhaseCode) -> Option<Phase> {
+    match code {
+        1 => Some(Phase::Before),
+        2 => Some(Phase::During),
+        3 => Some(Phase::After),
+        _ => None,
+    }
+}
+
 /// One touchpoint as the log takes it in.
 #[derive(Debug, Clone)]
 pub struct LogRow<'a> {
@@ -35,6 +46,8 @@ pub struct LogRow<'a> {
     pub declared: Option<Phase>,
     /// Started by the provider (a campaign, a reminder), not the person.
     pub by_provider: bool,
+    /// What its properties tell the motivation signals.
+    pub signals: StepSignals,
 }
 
 /// Words stored once and referred to by number.
@@ -80,6 +93,9 @@ pub struct Log {
     pub kind: Vec<u16>,
     pub declared: Vec<PhaseCode>,
     pub by_provider: Vec<bool>,
+    /// The rows whose properties tell the signals something, in row order: few
+    /// touchpoints do, so they are kept apart rather than as a column.
+    signals: Vec<(u32, StepSignals)>,
     /// Where each person's rows begin, and one more entry for the end.
     starts: Vec<u32>,
 }
@@ -119,6 +135,10 @@ impl LogBuilder {
         l.kind.push(l.kinds.intern(row.kind));
         l.declared.push(phase_code(row.declared));
         l.by_provider.push(row.by_provider);
+        if !row.signals.is_empty() {
+            l.signals
+                .push((l.by_provider.len() as u32 - 1, row.signals));
+        }
     }
 
     pub fn finish(self) -> Log {
@@ -138,6 +158,16 @@ impl LogBuilder {
         l.kind = gather(&l.kind, &order);
         l.declared = gather(&l.declared, &order);
         l.by_provider = gather(&l.by_provider, &order);
+        if !l.signals.is_empty() {
+            let mut row_of = vec![0u32; order.len()];
+            for (new, &old) in order.iter().enumerate() {
+                row_of[old as usize] = new as u32;
+            }
+            for (row, _) in &mut l.signals {
+                *row = row_of[*row as usize];
+            }
+            l.signals.sort_unstable_by_key(|s| s.0);
+        }
         l.starts = Vec::with_capacity(l.persons.len() + 1);
         for (i, p) in l.person.iter().enumerate() {
             if i == 0 || l.person[i - 1] != *p {
@@ -161,6 +191,47 @@ impl Log {
     /// Each person's rows, in person order.
     pub fn person_rows(&self) -> impl Iterator<Item = Range<usize>> + '_ {
         self.starts.windows(2).map(|w| w[0] as usize..w[1] as usize)
+    }
+
+    /// What the properties of `rows` tell the signals, for the rows that tell any.
+    fn signals_in(&self, rows: Range<usize>) -> &[(u32, StepSignals)] {
+        let at = |row: usize| self.signals.partition_point(|s| (s.0 as usize) < row);
+        &self.signals[at(rows.start)..at(rows.end)]
+    }
+
+    /// The motivation signals of journey `j` of `placed`; `steps` is a buffer to reuse.
+    pub fn signals<'a>(
+        &'a self,
+        placed: &Placement,
+        j: usize,
+        steps: &mut Vec<StepView<'a>>,
+    ) -> Signals {
+        let span = &placed.journeys[j];
+        let rows = span.rows();
+        steps.clear();
+        let mut told = self.signals_in(rows.clone()).iter().peekable();
+        for r in rows.clone() {
+            let signals = match told.next_if(|s| s.0 as usize == r) {
+                Some(&(_, s)) => s,
+                None => StepSignals::default(),
+            };
+            steps.push(StepView {
+                at: DateTime::from_timestamp_millis(self.at[r]).unwrap_or_default(),
+                // Every row of a journey has a phase.
+                phase: phase_of(placed.phase[r]).unwrap_or(Phase::During),
+                kind: self.kinds.name(self.kind[r]),
+                channel: self.channels.name(self.channel[r]),
+                by_provider: self.by_provider[r],
+                signals,
+            });
+        }
+        Signals::of(steps, span.anchor as usize - rows.start)
+    }
+
+    /// The rows of person `person` (indexed like `persons`), in time order.
+    pub fn rows_of(&self, person: u32) -> Range<usize> {
+        let p = person as usize;
+        self.starts[p] as usize..self.starts[p + 1] as usize
     }
 
     /// The earliest and latest time in the log (UTC ms).
@@ -248,15 +319,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn phase_of(code: PhaseCode) -> Option<Phase> {
-        match code {
-            1 => Some(Phase::Before),
-            2 => Some(Phase::During),
-            3 => Some(Phase::After),
-            _ => None,
-        }
-    }
-
     const STOCKHOLM: chrono_tz::Tz = chrono_tz::Europe::Stockholm;
     const KINDS: [&str; 4] = ["purchase", "visit", "search", "newsletter.opened"];
     const HOUR: i64 = 3_600_000;
@@ -285,6 +347,7 @@ mod tests {
                 b.push(LogRow {
                     person: PersonId(uuid::Uuid::from_u128(u128::from(*person))),
                     id, at, channel: "web", kind: KINDS[*kind], declared, by_provider: false,
+                    signals: StepSignals::default(),
                 });
                 steps[usize::from(*person)].push(Step {
                     id,

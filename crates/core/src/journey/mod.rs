@@ -9,11 +9,14 @@
 //! `log` holds many persons' touchpoints as columns and places them all at once;
 //! `figures` counts what a selection of journeys shows (channel mix, flows, paths,
 //! lead time, repeat, trend, funnels); `outcomes` credits channels with the outcomes
-//! (attribution); `motivation` classifies a journey by what started it.
+//! (attribution); `motivation` classifies a journey by what started it; `landscape`
+//! sets each journey's motivation beside the messages pressing the person and what
+//! came of it (the value landscape).
 
 mod build;
 mod clock;
 mod figures;
+mod landscape;
 mod log;
 pub mod motivation;
 mod outcomes;
@@ -25,6 +28,28 @@ pub use figures::{
     ChannelMix, Context, Filter, Flow, FunnelStep, JourneyFigures, LeadTime, MIN_PERSONS,
     MeetingFlow, OwnAndUncontrolled, PathCount, Repeat, TrendPoint, figures, funnel,
 };
+pub use landscape::{
+    ANSWERS, JourneyValue, MotivationCount, PRESSURE_DAYS, PURCHASE, PressureBand, PressureCell,
+    RETURN_DAYS, RuleCount, ValueLandscape, journey_values, value_landscape,
+};
 pub use log::{Log, LogBuilder, LogRow, PhaseCode, Placement, Span, phase_code};
+pub use motivation::{StepSignals, StepView};
 pub use outcomes::{Attribution, ChannelCredit, ModelCredits, attribution};
 pub use settings::{JourneySettings, JourneySettingsInput};
+
+/// The demo's anchors: its bank's journeys meet at a support contact.
+#[cfg(test)]
+fn demo_settings() -> JourneySettings {
+    JourneySettings {
+        anchors: [
+            "purchase",
+            "visit",
+            "check_in",
+            "meeting",
+            "support.contact",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..JourneySettings::default()
+    }
+}

@@ -64,23 +64,78 @@ fn whole(v: &Value) -> Option<u32> {
     v.as_u64().and_then(|n| u32::try_from(n).ok())
 }
 
+/// What one touchpoint's properties tell the signals: `guests`, `nights`, a named
+/// `event` or `occasion`. Most touchpoints tell none of it, so the log keeps these
+/// only for the rows that do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StepSignals {
+    pub guests: Option<u32>,
+    pub nights: Option<u32>,
+    pub event: bool,
+    pub occasion: bool,
+}
+
+impl StepSignals {
+    /// The properties a step's signals come from: a store need read no others.
+    pub const KEYS: [&str; 4] = ["guests", "nights", "event", "occasion"];
+
+    pub fn read(properties: &Map<String, Value>) -> StepSignals {
+        let names = |key: &str| {
+            properties
+                .get(key)
+                .is_some_and(|v| v.as_str().is_some_and(|t| !t.is_empty()))
+        };
+        StepSignals {
+            guests: properties.get("guests").and_then(whole),
+            nights: properties.get("nights").and_then(whole),
+            event: names("event"),
+            occasion: names("occasion"),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == StepSignals::default()
+    }
+}
+
+/// One touchpoint of a journey as `Signals::of` reads it, from `Observed` or from a
+/// row of the log.
+#[derive(Debug, Clone, Copy)]
+pub struct StepView<'a> {
+    pub at: DateTime<Utc>,
+    pub phase: Phase,
+    pub kind: &'a str,
+    pub channel: &'a str,
+    pub by_provider: bool,
+    pub signals: StepSignals,
+}
+
+impl<'a> From<&Observed<'a>> for StepView<'a> {
+    fn from(o: &Observed<'a>) -> Self {
+        StepView {
+            at: o.at,
+            phase: o.phase,
+            kind: o.kind,
+            channel: o.channel,
+            by_provider: o.initiator == Initiator::Provider,
+            signals: StepSignals::read(o.properties),
+        }
+    }
+}
+
 impl Signals {
     /// The signals of a journey whose steps are `steps` (in any order) and whose
     /// anchor is `steps[anchor]`.
     pub fn read(steps: &[Observed], anchor: usize) -> Signals {
+        let views: Vec<StepView> = steps.iter().map(StepView::from).collect();
+        Signals::of(&views, anchor)
+    }
+
+    /// The same as `read`, over steps however they are held.
+    pub fn of(steps: &[StepView], anchor: usize) -> Signals {
         let a = &steps[anchor];
-        let most = |key: &str| {
-            steps
-                .iter()
-                .filter_map(|s| s.properties.get(key).and_then(whole))
-                .max()
-        };
-        let names = |key: &str| {
-            steps.iter().any(|s| {
-                s.properties
-                    .get(key)
-                    .is_some_and(|v| v.as_str().is_some_and(|t| !t.is_empty()))
-            })
+        let most = |get: fn(&StepSignals) -> Option<u32>| {
+            steps.iter().filter_map(|s| get(&s.signals)).max()
         };
         let last_during = steps
             .iter()
@@ -90,7 +145,7 @@ impl Signals {
             .unwrap_or(a.at);
         let led: Vec<DateTime<Utc>> = steps
             .iter()
-            .filter(|s| s.phase == Phase::Before && s.initiator == Initiator::Person)
+            .filter(|s| s.phase == Phase::Before && !s.by_provider)
             .map(|s| s.at)
             .collect();
         let lead = led
@@ -100,18 +155,16 @@ impl Signals {
         let set =
             |all: BTreeSet<&str>| -> Vec<String> { all.into_iter().map(String::from).collect() };
         Signals {
-            party: most("guests"),
-            nights: most("nights"),
-            event: names("event"),
-            occasion: names("occasion"),
+            party: most(|s| s.guests),
+            nights: most(|s| s.nights),
+            event: steps.iter().any(|s| s.signals.event),
+            occasion: steps.iter().any(|s| s.signals.occasion),
             dwell_minutes: u32::try_from((last_during - a.at).num_minutes()).unwrap_or(0),
             before_steps: u32::try_from(led.len()).unwrap_or(u32::MAX),
             lead_hours: u32::try_from(lead).unwrap_or(0),
-            shared: steps.iter().any(|s| {
-                s.phase == Phase::After
-                    && s.initiator == Initiator::Person
-                    && SHARING.contains(&s.channel)
-            }),
+            shared: steps
+                .iter()
+                .any(|s| s.phase == Phase::After && !s.by_provider && SHARING.contains(&s.channel)),
             anchor_kind: a.kind.to_string(),
             anchor_channel: a.channel.to_string(),
             kinds: set(steps.iter().map(|s| s.kind).collect()),
@@ -503,7 +556,7 @@ mod tests {
     use super::*;
     use crate::demo;
     use crate::ids::{ProfileId, TouchpointId};
-    use crate::journey::{JourneySettings, Step, journeys};
+    use crate::journey::{Step, journeys};
     use crate::touchpoint::{NewTouchpoint, Subject};
     use std::collections::HashMap;
 
@@ -847,19 +900,8 @@ mod tests {
 
     fn demo_verdicts(seed: u64, people: usize) -> (Confusion, HashMap<String, usize>) {
         let anchor = "2026-11-23T12:00:00Z".parse().unwrap();
-        // The demo's anchors; a table booking is a step towards the visit here.
-        let settings = JourneySettings {
-            anchors: [
-                "purchase",
-                "visit",
-                "check_in",
-                "meeting",
-                "support.contact",
-            ]
-            .map(String::from)
-            .to_vec(),
-            ..JourneySettings::default()
-        };
+        // A table booking is a step towards the visit here.
+        let settings = crate::journey::demo_settings();
         let zone = chrono_tz::Europe::Stockholm;
         let rules = MotivationRules::default();
         let mut confusion: Confusion = HashMap::new();

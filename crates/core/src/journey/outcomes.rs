@@ -92,6 +92,7 @@ pub fn attribution(
 mod tests {
     use super::super::clock::Clock;
     use super::super::log::{LogBuilder, LogRow};
+    use super::super::motivation::StepSignals;
     use super::super::settings::JourneySettings;
     use super::*;
     use crate::ids::{PersonId, TouchpointId};
@@ -121,6 +122,7 @@ mod tests {
                 kind,
                 declared: None,
                 by_provider: false,
+                signals: StepSignals::default(),
             });
         }
         let log = b.finish();

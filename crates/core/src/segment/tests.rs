@@ -37,6 +37,7 @@ fn world() -> (Log, Placement, Clock) {
             kind,
             declared: None,
             by_provider: false,
+            signals: Default::default(),
         });
     }
     let log = b.finish();

@@ -3,12 +3,19 @@
 use crate::{Result, Shared, StoreError};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
-use motesplats_core::journey::{Log, LogBuilder, LogRow};
+use motesplats_core::journey::{Log, LogBuilder, LogRow, StepSignals};
 use motesplats_core::{NetworkId, PersonId, Phase, ProviderId, SharedData, TouchpointId};
+use serde_json::{Map, Value};
+use sqlx::types::Json;
 use sqlx::{AssertSqlSafe, PgPool, Row};
 use uuid::Uuid;
 
-const ROWS: &str = "SELECT p.person_id, t.id, t.occurred_at, t.channel, t.kind, t.phase, t.initiator \
+/// Of the properties only those a signal reads (`StepSignals::KEYS`), and only where
+/// there are any: most touchpoints have none.
+const ROWS: &str = "SELECT p.person_id, t.id, t.occurred_at, t.channel, t.kind, t.phase, t.initiator, \
+     CASE WHEN t.properties ?| ARRAY['guests', 'nights', 'event', 'occasion'] \
+     THEN jsonb_build_object('guests', t.properties -> 'guests', 'nights', t.properties -> 'nights', \
+       'event', t.properties -> 'event', 'occasion', t.properties -> 'occasion') END \
      FROM touchpoints t JOIN profiles p ON p.id = t.profile_id";
 
 /// Every placed touchpoint of `provider` on its person, streamed. Waiting ones (not
@@ -56,6 +63,7 @@ async fn collect(pool: &PgPool, sql: String, key: Uuid) -> Result<Log> {
         let at: DateTime<Utc> = r.try_get(2)?;
         let phase: Option<&str> = r.try_get(5)?;
         let initiator: &str = r.try_get(6)?;
+        let properties: Option<Json<Map<String, Value>>> = r.try_get(7)?;
         log.push(LogRow {
             person: PersonId(r.try_get::<Uuid, _>(0)?),
             id: TouchpointId(r.try_get::<Uuid, _>(1)?),
@@ -64,6 +72,7 @@ async fn collect(pool: &PgPool, sql: String, key: Uuid) -> Result<Log> {
             kind: r.try_get(4)?,
             declared: phase.and_then(|p| Phase::parse(p).ok()),
             by_provider: initiator == "provider",
+            signals: properties.map_or_else(StepSignals::default, |p| StepSignals::read(&p.0)),
         });
     }
     Ok(log.finish())

@@ -1,12 +1,17 @@
 //! Touchpoints as the journey log: one provider's, or a network's members' together.
 
 use crate::{Result, Shared, StoreError};
-use motesplats_core::journey::{Log, LogBuilder, LogRow};
+use motesplats_core::journey::{Log, LogBuilder, LogRow, StepSignals};
 use motesplats_core::{NetworkId, PersonId, Phase, ProviderId, SharedData, TouchpointId};
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
-const ROWS: &str = "SELECT p.person_id, t.id, t.occurred_at, t.channel, t.kind, t.phase, t.initiator \
+/// The properties come along only where they may hold a signal (`StepSignals::KEYS`):
+/// most touchpoints have none, and reading every document would double the load.
+const ROWS: &str = "SELECT p.person_id, t.id, t.occurred_at, t.channel, t.kind, t.phase, t.initiator, \
+     CASE WHEN instr(t.properties, '\"guests\"') OR instr(t.properties, '\"nights\"') \
+       OR instr(t.properties, '\"event\"') OR instr(t.properties, '\"occasion\"') \
+     THEN t.properties END \
      FROM touchpoints t JOIN profiles p ON p.id = t.profile_id";
 
 /// Every placed touchpoint of `provider` on its person. Waiting ones (not yet
@@ -53,6 +58,10 @@ fn collect(c: &Connection, sql: &str, key: Uuid) -> Result<Log> {
         let us: i64 = r.get(2)?;
         let (channel, kind): (String, String) = (r.get(3)?, r.get(4)?);
         let phase: Option<String> = r.get(5)?;
+        let properties: Option<String> = r.get(7)?;
+        let signals = properties
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .map_or_else(StepSignals::default, |p| StepSignals::read(&p));
         log.push(LogRow {
             person: PersonId(r.get::<_, Uuid>(0)?),
             id: TouchpointId(r.get::<_, Uuid>(1)?),
@@ -61,6 +70,7 @@ fn collect(c: &Connection, sql: &str, key: Uuid) -> Result<Log> {
             kind: &kind,
             declared: phase.as_deref().and_then(|p| Phase::parse(p).ok()),
             by_provider: r.get_ref(6)?.as_str().unwrap_or_default() == "provider",
+            signals,
         });
     }
     Ok(log.finish())
