@@ -10,8 +10,10 @@ use crate::settings;
 use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, Utc};
 use motesplats_core::invalid::Checker;
+use motesplats_core::journey::motivation::MotivationRules;
 use motesplats_core::journey::{
-    Clock, Context, Filter, JourneyFigures, JourneySettings, Log, PeriodUnit, Placement, figures,
+    ANSWERS, Clock, Context, Filter, JourneyFigures, JourneySettings, JourneyValue, Log,
+    PeriodUnit, Placement, ValueLandscape, figures, journey_values, value_landscape,
 };
 use motesplats_core::reason::List;
 use motesplats_core::segment::{Segment, SegmentId};
@@ -19,7 +21,7 @@ use motesplats_core::{Invalid, PersonId, ProviderId, Reason, TouchpointKind};
 use motesplats_store::Store;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use utoipa::IntoParams;
 
@@ -34,6 +36,9 @@ pub struct Placed {
     pub placed: Placement,
     pub clock: Clock,
     pub settings: JourneySettings,
+    pub rules: MotivationRules,
+    /// Every journey's motivation, pressure and outcomes, worked out when first asked.
+    values: OnceLock<Vec<JourneyValue>>,
     /// Every channel the provider has, and whether it controls it.
     channels: HashMap<String, bool>,
     loaded: Instant,
@@ -103,6 +108,25 @@ impl Placed {
             persons: None,
             journeys: None,
         })
+    }
+
+    /// Every journey's motivation, pressure and outcomes, by journey index.
+    pub fn values(&self) -> &[JourneyValue] {
+        self.values.get_or_init(|| {
+            let all: Vec<u32> = (0..self.placed.journeys.len() as u32).collect();
+            journey_values(&self.log, &self.placed, &all, &self.rules, &ANSWERS)
+        })
+    }
+
+    /// The value landscape of the journeys `filter` keeps.
+    pub fn landscape(&self, filter: &Filter) -> ValueLandscape {
+        let values = self.values();
+        let selected = filter.select(&self.log, &self.placed);
+        value_landscape(
+            &self.placed,
+            selected.iter().map(|&j| &values[j as usize]),
+            &self.rules,
+        )
     }
 
     /// The filter of `segment`, kept once made.
@@ -362,6 +386,7 @@ impl FigureCache {
 /// time zone and its channels (and whether it controls each).
 pub struct Viewpoint {
     settings: JourneySettings,
+    rules: MotivationRules,
     zone: chrono_tz::Tz,
     channels: HashMap<String, bool>,
 }
@@ -369,6 +394,7 @@ pub struct Viewpoint {
 pub async fn viewpoint(store: &dyn Store, provider: ProviderId) -> Result<Viewpoint, ApiError> {
     Ok(Viewpoint {
         settings: settings::read_in(store, provider).await?,
+        rules: settings::read_in(store, provider).await?,
         zone: store
             .provider(provider)
             .await?
@@ -401,6 +427,8 @@ pub async fn place(log: Log, seen: Viewpoint) -> Result<Placed, ApiError> {
             placed,
             clock,
             settings: seen.settings,
+            rules: seen.rules,
+            values: OnceLock::new(),
             channels: seen.channels,
             loaded: Instant::now(),
             kept: Mutex::new(HashMap::new()),

@@ -1,11 +1,12 @@
 //! A provider's settings documents (the tracking protocol's event names, the
-//! journeys' anchors and windows), read and written with the core's types; a
-//! provider that never set one has the core's defaults.
+//! journeys' anchors and windows, the motivation rules), read and written with the
+//! core's types; a provider that never set one has the core's defaults.
 
 use crate::error::ApiError;
 use crate::state::AppState;
 use motesplats_core::ProviderId;
 use motesplats_core::journey::JourneySettings;
+use motesplats_core::journey::motivation::MotivationRules;
 use motesplats_core::tracking_protocol::EventNames;
 use motesplats_store::{SettingsKind, Store};
 use serde::Serialize;
@@ -22,6 +23,10 @@ impl Settings for EventNames {
 
 impl Settings for JourneySettings {
     const KIND: SettingsKind = SettingsKind::Journeys;
+}
+
+impl Settings for MotivationRules {
+    const KIND: SettingsKind = SettingsKind::MotivationRules;
 }
 
 pub async fn read<T: Settings>(state: &AppState, provider: ProviderId) -> Result<T, ApiError> {

@@ -333,6 +333,8 @@ pub enum SettingsKind {
     EventNames,
     /// The anchors and windows of journeys.
     Journeys,
+    /// The rules that classify a journey by its motivation.
+    MotivationRules,
 }
 
 impl SettingsKind {
@@ -340,6 +342,7 @@ impl SettingsKind {
         match self {
             SettingsKind::EventNames => "event_names",
             SettingsKind::Journeys => "journeys",
+            SettingsKind::MotivationRules => "motivation_rules",
         }
     }
 }

@@ -845,7 +845,11 @@ async fn signals_story(store: &Arc<dyn Store>) {
             "2026-11-20T18:00:00Z",
             json!({"guests": 5, "occasion": "födelsedag", "note": "\"event\""}),
         ),
-        event("purchase", "2026-11-20T19:00:00Z", json!({"amount": 640, "guests": -1})),
+        event(
+            "purchase",
+            "2026-11-20T19:00:00Z",
+            json!({"amount": 640, "guests": -1}),
+        ),
     ];
     store
         .insert_touchpoints(inn, events, Utc::now(), Stitch::Now)
@@ -859,7 +863,10 @@ async fn signals_story(store: &Arc<dyn Store>) {
     let signals = log.signals(&placed, 0, &mut Vec::new());
     assert_eq!(signals.party, Some(5), "-1 guests is no party");
     assert!(signals.occasion);
-    assert!(!signals.event, "a note mentioning \"event\" is not an event");
+    assert!(
+        !signals.event,
+        "a note mentioning \"event\" is not an event"
+    );
     assert_eq!(signals.nights, None);
 }
 

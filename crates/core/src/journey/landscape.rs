@@ -183,20 +183,18 @@ fn order(m: Option<Motivation>) -> usize {
     m.map_or(Motivation::ALL.len(), |m| m as usize)
 }
 
-/// The landscape of the selected journeys (see `journey_values`).
-pub fn value_landscape(
-    log: &Log,
+/// The landscape of the journeys whose `values` (from `journey_values` by the same
+/// `rules`) are given, in journey order.
+pub fn value_landscape<'v>(
     placed: &Placement,
-    selected: &[u32],
+    values: impl IntoIterator<Item = &'v JourneyValue>,
     rules: &MotivationRules,
-    answers: &[&str],
 ) -> ValueLandscape {
-    let values = journey_values(log, placed, selected, rules, answers);
     let mut all = Tally::default();
     let mut mix: BTreeMap<usize, Tally> = BTreeMap::new();
     let mut fired: BTreeMap<usize, Tally> = BTreeMap::new();
     let mut cells: BTreeMap<(PressureBand, usize), (Tally, u64, u64)> = BTreeMap::new();
-    for v in &values {
+    for v in values {
         // Journeys come in person order, as each tally needs.
         let person = placed.journeys[v.journey as usize].person;
         all.add(person);
@@ -407,7 +405,11 @@ mod tests {
         let (log, placed) = placed(&rows);
         let all: Vec<u32> = (0..placed.journeys.len() as u32).collect();
         let rules = MotivationRules::default();
-        let mut l = value_landscape(&log, &placed, &all, &rules, &ANSWERS);
+        let mut l = value_landscape(
+            &placed,
+            &journey_values(&log, &placed, &all, &rules, &ANSWERS),
+            &rules,
+        );
         let (r, g) = (Motivation::Relationships, Motivation::GoalFulfilment);
         assert_eq!((l.journeys, l.persons), (15, 15));
         let mix: Vec<_> = l.mix.iter().map(|m| (m.motivation, m.journeys)).collect();
@@ -442,7 +444,11 @@ mod tests {
         assert_eq!(l.withhold_small(), 3);
         assert_eq!((l.mix.len(), l.rules.len(), l.pressure.len()), (1, 1, 1));
         let few: Vec<u32> = all[12..].to_vec();
-        let mut l = value_landscape(&log, &placed, &few, &rules, &ANSWERS);
+        let mut l = value_landscape(
+            &placed,
+            &journey_values(&log, &placed, &few, &rules, &ANSWERS),
+            &rules,
+        );
         assert_eq!(l.withhold_small(), 3);
         assert_eq!(l.persons, 0);
     }
@@ -572,7 +578,11 @@ mod tests {
             );
         }
 
-        let l = value_landscape(&log, &placed, &all, &rules, &ANSWERS);
+        let l = value_landscape(
+            &placed,
+            &journey_values(&log, &placed, &all, &rules, &ANSWERS),
+            &rules,
+        );
         println!("  motivation mix: {:?}", l.mix);
         for c in &l.pressure {
             println!(

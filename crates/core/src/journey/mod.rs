@@ -13,6 +13,7 @@
 //! sets each journey's motivation beside the messages pressing the person and what
 //! came of it (the value landscape).
 
+mod asked;
 mod build;
 mod clock;
 mod figures;
@@ -22,6 +23,7 @@ pub mod motivation;
 mod outcomes;
 mod settings;
 
+pub use asked::{ASKED_WITHIN_DAYS, Asked, AskedCell, AskedComparison, compare_asked};
 pub use build::{Journey, JourneyStep, Step, journeys};
 pub use clock::{Clock, PeriodUnit};
 pub use figures::{
