@@ -8,7 +8,7 @@ use crate::scope::Scope;
 use anyhow::{Context, anyhow, bail};
 use motesplats_core::coding::{from_qdc, to_qdc};
 use motesplats_core::survey::{
-    Figures, Period, QuestionResult, Segment, Survey, SurveyId, SurveyInput, SurveyStatus,
+    Dimension, Figures, Period, QuestionResult, Survey, SurveyId, SurveyInput, SurveyStatus,
 };
 use motesplats_core::{Invalid, ProviderId};
 use motesplats_server::error::ApiError;
@@ -28,7 +28,7 @@ Examples:
   motesplats survey create --file visit.json --provider $PROVIDER       # prints the new id
   motesplats survey status $SURVEY open --provider $PROVIDER
   motesplats survey revise $SURVEY --file visit.json --provider $PROVIDER
-  motesplats survey results $SURVEY --provider $PROVIDER --segment month
+  motesplats survey results $SURVEY --provider $PROVIDER --split month
   motesplats survey results $SURVEY --provider $PROVIDER --format csv --out results.csv
   motesplats survey responses $SURVEY --provider $PROVIDER --out responses.csv
   motesplats survey codes $SURVEY --provider $PROVIDER --coder anna --out codes.csv
@@ -76,14 +76,14 @@ mean needs two answers. The table shows n, the mean, the top-two-box share and N
 each with its interval, and the counts per option of the choice questions; json and csv
 add the median and standard deviation.
 
-Segments: channel and phase (the survey's journey context), motivation (the answer to
+Splits: channel and phase (the survey's journey context), motivation (the answer to
 the single-choice question keyed `motivation`), provider, and week (ISO), month and
 quarter of the submission time in the provider's time zone; responses whose value is
 not known form the group `unknown`.
 
 Examples:
   motesplats survey results 0195a1b2-… --provider 0193f0c4-…
-  motesplats survey results 0195a1b2-… --provider 0193f0c4-… --segment phase --format json
+  motesplats survey results 0195a1b2-… --provider 0193f0c4-… --split phase --format json
   motesplats survey results 0195a1b2-… --provider 0193f0c4-… --format csv --out results.csv
 "#;
 
@@ -108,7 +108,7 @@ impl From<Status> for SurveyStatus {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
-pub enum SegmentArg {
+pub enum DimensionArg {
     /// The channel of the survey's journey context.
     Channel,
     /// The phase of the survey's journey context.
@@ -125,16 +125,16 @@ pub enum SegmentArg {
     Quarter,
 }
 
-impl From<SegmentArg> for Segment {
-    fn from(s: SegmentArg) -> Segment {
+impl From<DimensionArg> for Dimension {
+    fn from(s: DimensionArg) -> Dimension {
         match s {
-            SegmentArg::Channel => Segment::Channel,
-            SegmentArg::Phase => Segment::Phase,
-            SegmentArg::Motivation => Segment::Motivation,
-            SegmentArg::Provider => Segment::Provider,
-            SegmentArg::Week => Segment::Period(Period::Week),
-            SegmentArg::Month => Segment::Period(Period::Month),
-            SegmentArg::Quarter => Segment::Period(Period::Quarter),
+            DimensionArg::Channel => Dimension::Channel,
+            DimensionArg::Phase => Dimension::Phase,
+            DimensionArg::Motivation => Dimension::Motivation,
+            DimensionArg::Provider => Dimension::Provider,
+            DimensionArg::Week => Dimension::Period(Period::Week),
+            DimensionArg::Month => Dimension::Period(Period::Month),
+            DimensionArg::Quarter => Dimension::Period(Period::Quarter),
         }
     }
 }
@@ -188,7 +188,7 @@ pub enum Command {
         #[command(flatten)]
         scope: Scope,
     },
-    /// The statistics per question, overall and per segment: a table, JSON or CSV.
+    /// The statistics per question, overall and per split: a table, JSON or CSV.
     #[command(after_long_help = RESULTS_HELP)]
     Results {
         /// The survey's id, as `survey list` prints it.
@@ -196,9 +196,9 @@ pub enum Command {
         survey: SurveyId,
         #[command(flatten)]
         scope: Scope,
-        /// Also give the figures per value of this segment.
+        /// Also give the figures per value of this split.
         #[arg(long, value_enum)]
-        segment: Option<SegmentArg>,
+        split: Option<DimensionArg>,
         /// What to write.
         #[arg(long, value_enum, default_value = "table")]
         format: ResultsFormat,
@@ -284,14 +284,14 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Results {
             survey,
             scope,
-            segment,
+            split,
             format,
             level,
             partial,
             out,
         } => {
-            let segment = segment.map(Segment::from);
-            results(survey, &scope, segment, format, level, partial, out).await
+            let split = split.map(Dimension::from);
+            results(survey, &scope, split, format, level, partial, out).await
         }
         Command::Responses { survey, scope, out } => responses(survey, &scope, out).await,
         Command::Codes {
@@ -499,7 +499,7 @@ async fn set_status(id: SurveyId, status: SurveyStatus, scope: &Scope) -> anyhow
 async fn results(
     id: SurveyId,
     scope: &Scope,
-    segment: Option<Segment>,
+    split: Option<Dimension>,
     format: ResultsFormat,
     level: f64,
     partial: bool,
@@ -513,12 +513,12 @@ async fn results(
         .map_err(failed)?;
     let bytes = match format {
         ResultsFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&data.results(segment, level))?;
+            let mut text = serde_json::to_string_pretty(&data.results(split, level))?;
             text.push('\n');
             text.into_bytes()
         }
-        ResultsFormat::Csv => survey_export::results_csv(&data, segment, level).map_err(failed)?,
-        ResultsFormat::Table => table(&data, segment, level, partial).into_bytes(),
+        ResultsFormat::Csv => survey_export::results_csv(&data, split, level).map_err(failed)?,
+        ResultsFormat::Table => table(&data, split, level, partial).into_bytes(),
     };
     write_out(&bytes, out)
 }
@@ -733,9 +733,9 @@ fn group_table(questions: &[QuestionResult], level: f64) -> String {
 }
 
 /// A readable summary: the survey, then per group a table of the figures per question.
-fn table(data: &Data, segment: Option<Segment>, level: f64, partial: bool) -> String {
+fn table(data: &Data, split: Option<Dimension>, level: f64, partial: bool) -> String {
     let survey = &data.survey;
-    let results = data.results(segment, level);
+    let results = data.results(split, level);
     let counted = if partial {
         "responses, partial saves included"
     } else {
@@ -752,14 +752,14 @@ fn table(data: &Data, segment: Option<Segment>, level: f64, partial: bool) -> St
     );
     out.push_str(&format!("\nall: {} responses\n", results.responses));
     out.push_str(&group_table(&results.questions, level));
-    if let Some(segment) = segment {
-        for g in &results.segments {
+    if let Some(split) = split {
+        for g in &results.splits {
             let named = if g.label == g.value {
                 g.value.clone()
             } else {
                 format!("{} ({})", g.value, g.label)
             };
-            out.push_str(&format!("\n{segment} {named}: {} responses\n", g.responses));
+            out.push_str(&format!("\n{split} {named}: {} responses\n", g.responses));
             out.push_str(&group_table(&g.questions, level));
         }
     }

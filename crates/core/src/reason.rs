@@ -338,7 +338,7 @@ reasons! {
     TooFarAhead = "too-far-ahead" { hours: i64 } => "lies more than {hours} hours in the future";
     BeforeEpoch = "before-epoch" => "lies before 1970";
     NotCursor = "not-cursor" => "is not a cursor from a previous page";
-    // Surveys and coding: answering, segments, codebook trees and REFI-QDA files.
+    // Surveys and coding: answering, splits, codebook trees and REFI-QDA files.
     SurveyClosed = "survey-closed" => "is closed and takes no more responses";
     SurveyDraft = "survey-draft" => "is a draft and takes no responses until it is opened";
     /// `kind` is a question kind: scale, matrix, open_text, single_choice,
@@ -346,8 +346,8 @@ reasons! {
     DoesNotApply = "does-not-apply" { kind: String } => "does not apply to {kind} questions";
     NameItemSuchAs = "name-item-such-as" { question: String, example: String } =>
         "{question} is a matrix: name one of its items, such as {example}";
-    NotSplit = "not-split" { value: String, segments: List } =>
-        "{value:?} is neither a question of this survey nor a segment ({segments})";
+    NotSplit = "not-split" { value: String, splits: List } =>
+        "{value:?} is neither a question of this survey nor a built-in split ({splits})";
     SplitSeveral = "split-several" { key: String } =>
         "{key} is a multiple choice: a response may fall in several of its options, so it cannot split responses into groups";
     SplitOpenText = "split-open-text" { key: String } => "{key} is open text and has no categories";

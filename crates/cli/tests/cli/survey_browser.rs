@@ -213,17 +213,17 @@ async fn a_person_answers_a_survey_on_a_phone_in_swedish() {
     browser.goto(&format!("{url}/surveys/{id}")).await.unwrap();
     assert_eq!(text(&browser, "h1").await, "Hur var ditt besök?");
     assert_eq!(text(&browser, "#response-count").await, "1");
-    // The segment picker is a plain form: pick the week and show. (The value is set by
+    // The split picker is a plain form: pick the week and show. (The value is set by
     // script: on an emulated phone the browser's own picker would stay open over the page.)
     browser
-        .execute("document.getElementById('segment').value = 'week';", vec![])
+        .execute("document.getElementById('split').value = 'week';", vec![])
         .await
         .unwrap();
-    click(&browser, "#show-segment").await;
-    let header = text(&browser, "#segment-table thead").await;
+    click(&browser, "#show-split").await;
+    let header = text(&browser, "#split-table thead").await;
     assert!(header.starts_with("Fråga Alla (n = 1)"), "{header}");
     assert!(header.contains("-W"), "a week column: {header}");
-    let welcome = text(&browser, "#segment-table tbody tr:first-child").await;
+    let welcome = text(&browser, "#split-table tbody tr:first-child").await;
     assert!(welcome.contains("n = 1"), "the answer counted: {welcome}");
     assert!(
         browser
@@ -231,7 +231,7 @@ async fn a_person_answers_a_survey_on_a_phone_in_swedish() {
             .await
             .unwrap()
             .query()
-            .is_some_and(|q| q.contains("segment=week")),
+            .is_some_and(|q| q.contains("split=week")),
         "the choice is in the address, so the page can be shared"
     );
 

@@ -185,13 +185,13 @@ async fn a_survey_is_built_answered_and_written_out_as_the_api_does() {
         }
     };
 
-    // The results as JSON equal the API's, with and without a segment and partial saves.
+    // The results as JSON equal the API's, with and without a split and partial saves.
     for (query, extra) in [
         ("", vec![]),
-        ("?segment=motivation", vec!["--segment", "motivation"]),
+        ("?split=motivation", vec!["--split", "motivation"]),
         (
-            "?segment=month&partial=true",
-            vec!["--segment", "month", "--partial"],
+            "?split=month&partial=true",
+            vec!["--split", "month", "--partial"],
         ),
         ("?level=0.9", vec!["--level", "0.9"]),
     ] {
@@ -208,24 +208,15 @@ async fn a_survey_is_built_answered_and_written_out_as_the_api_does() {
 
     // As CSV: the API's bytes, with its header, to stdout or a file.
     let csv_text = text(&run(&[
-        "survey",
-        "results",
-        &id,
-        "--format",
-        "csv",
-        "--segment",
-        "phase",
+        "survey", "results", &id, "--format", "csv", "--split", "phase",
     ]));
     assert_eq!(
         csv_text.lines().next().unwrap(),
-        "segment,segment_value,segment_label,question,item,kind,responses,n,mean,sd,median,\
+        "split,split_value,split_label,question,item,kind,responses,n,mean,sd,median,\
          mean_ci_low,mean_ci_high,top_two_box,top_two_box_ci_low,top_two_box_ci_high,nps,\
          nps_ci_low,nps_ci_high,level,too_few"
     );
-    assert_eq!(
-        csv_text,
-        text(&get("results.csv?segment=phase".into()).await)
-    );
+    assert_eq!(csv_text, text(&get("results.csv?split=phase".into()).await));
     let results_file = dir.path().join("results.csv");
     let printed = run(&[
         "survey",
@@ -242,8 +233,8 @@ async fn a_survey_is_built_answered_and_written_out_as_the_api_does() {
         get("results.csv".into()).await
     );
 
-    // The readable table: a row per question and matrix item, aligned, per segment value.
-    let table = text(&run(&["survey", "results", &id, "--segment", "motivation"]));
+    // The readable table: a row per question and matrix item, aligned, per split value.
+    let table = text(&run(&["survey", "results", &id, "--split", "motivation"]));
     assert!(
         table.contains("5 completed responses; intervals at 95%"),
         "{table}"
@@ -615,10 +606,10 @@ async fn unknown_surveys_and_bad_files_are_named() {
         "{stderr}"
     );
 
-    // clap names a bad segment and format.
+    // clap names a bad split and format.
     let out = motesplats(
         &[
-            &["survey", "results", &id, "--segment", "colour"][..],
+            &["survey", "results", &id, "--split", "colour"][..],
             &scope[..],
         ]
         .concat(),
@@ -626,7 +617,7 @@ async fn unknown_surveys_and_bad_files_are_named() {
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("invalid value 'colour' for '--segment <SEGMENT>'")
+        stderr.contains("invalid value 'colour' for '--split <SPLIT>'")
             && stderr.contains("quarter"),
         "{stderr}"
     );

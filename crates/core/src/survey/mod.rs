@@ -8,16 +8,16 @@
 //! [`definition`] holds survey definitions (sections, questions, versions, the journey
 //! context), [`response`] the checked responses and the bridge from answers to
 //! [`stats`], [`ids`] their ids; `to_input` turns a survey back into the input that
-//! makes it; [`results`] holds the figures of every question as one value. [`segment`]
-//! splits responses into groups (channel,
-//! phase, motivation, provider, period) and into categories for cross-tabs.
+//! makes it; [`results`] holds the figures of every question as one value. [`split`]
+//! splits responses into groups by a built-in dimension (channel, phase, motivation,
+//! provider, period) and into categories for cross-tabs.
 
 pub mod definition;
 pub mod ids;
 pub mod response;
 pub mod results;
 pub mod score;
-pub mod segment;
+pub mod split;
 pub mod stats;
 mod to_input;
 
@@ -32,7 +32,7 @@ pub use results::{
     Figures, GroupResults, MIN_N, OptionCount, QuestionResult, ScaleItem, SurveyResults,
 };
 pub use score::{PooledScore, pooled_score};
-pub use segment::{Category, Period, Segment, SegmentGroup, Split, UNKNOWN};
+pub use split::{Category, Dimension, Period, Split, SplitGroup, UNKNOWN};
 
 pub use stats::{
     ChiSquareTest, CodeScoreJoin, ConfidenceInterval, CrossTab, Descriptives, GroupMean,

@@ -8,8 +8,8 @@
 //!   readers are told not to draw conclusions; its figures stay available.
 
 use super::{
-    Answer, Descriptives, Nps, PointCount, Proportion, Question, QuestionKind, Response, Scale,
-    Segment, Survey, describe, nps, scale_values, top_two_box,
+    Answer, Descriptives, Dimension, Nps, PointCount, Proportion, Question, QuestionKind, Response,
+    Scale, Survey, describe, nps, scale_values, top_two_box,
 };
 use crate::Provider;
 use serde::Serialize;
@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 /// Fewer respondents than this to a question are "too few answers to say".
 pub const MIN_N: usize = 5;
 
-/// The results of a survey's responses, overall and, with a segment, per group.
+/// The results of a survey's responses, overall and, with a split, per group.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct SurveyResults {
     #[schema(value_type = String, format = Uuid)]
@@ -31,19 +31,19 @@ pub struct SurveyResults {
     /// Below this many respondents a question is `too_few`.
     pub min_n: usize,
     pub questions: Vec<QuestionResult>,
-    /// The segment the responses were split by, if any.
+    /// The dimension the responses were split by, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>)]
-    pub segment: Option<Segment>,
-    /// With a segment: the results of each of its groups, `unknown` last.
+    pub split: Option<Dimension>,
+    /// With a split: the results of each of its groups, `unknown` last.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub segments: Vec<GroupResults>,
+    pub splits: Vec<GroupResults>,
 }
 
-/// The results of one group of a segment.
+/// The results of one group of a split.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct GroupResults {
-    /// The segment value (`store`, `after`, `2026-W48`, …) or `unknown`.
+    /// The split value (`store`, `after`, `2026-W48`, …) or `unknown`.
     pub value: String,
     pub label: String,
     pub responses: usize,
@@ -107,17 +107,17 @@ pub struct OptionCount {
 }
 
 impl SurveyResults {
-    /// The results of `responses` to `survey`; with `segment`, per group too (labelled
+    /// The results of `responses` to `survey`; with `split`, per group too (labelled
     /// in the survey's first language).
     pub fn of(
         survey: &Survey,
         provider: &Provider,
         responses: &[Response],
-        segment: Option<Segment>,
+        split: Option<Dimension>,
         level: f64,
     ) -> SurveyResults {
         let all: Vec<&Response> = responses.iter().collect();
-        let segments = segment
+        let splits = split
             .map(|s| {
                 s.groups(survey, provider, responses)
                     .into_iter()
@@ -137,8 +137,8 @@ impl SurveyResults {
             level,
             min_n: MIN_N,
             questions: questions(survey, &all, level),
-            segment,
-            segments,
+            split,
+            splits,
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Survey analysis: statistics per question, overall and per segment; cross-tabs with
+//! Survey analysis: statistics per question, overall and per split; cross-tabs with
 //! Pearson's chi-square test; Welch's t-test of two groups; the results as CSV.
 //!
 //! Every figure comes from the core's statistics engine (`motesplats_core::survey`,
@@ -11,8 +11,8 @@
 //! - Welch's mean difference: Welch–Satterthwaite degrees of freedom
 //!   (`welch_satterthwaite`).
 //!
-//! Segments (channel, phase, motivation, provider, week, month, quarter) and how each
-//! response gets its value are documented in `motesplats_core::survey::segment`; a
+//! Splits (channel, phase, motivation, provider, week, month, quarter) and how each
+//! response gets its value are documented in `motesplats_core::survey::split`; a
 //! response whose value is not known is counted in the group `unknown`.
 
 use super::surveys::mine;
@@ -23,8 +23,8 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use motesplats_core::survey::{
-    ChiSquareTest, Figures, Response, ScaleItem, Segment, Split, Survey, SurveyResults, WelchTest,
-    crosstab as cross_tabulate, welch_t_test,
+    ChiSquareTest, Dimension, Figures, Response, ScaleItem, Split, Survey, SurveyResults,
+    WelchTest, crosstab as cross_tabulate, welch_t_test,
 };
 use motesplats_core::{FieldError, Invalid, Provider, ProviderId, Reason};
 use serde::{Deserialize, Serialize};
@@ -78,15 +78,9 @@ impl Data {
         crate::survey_export::data(state.store.as_ref(), survey, provider, partial).await
     }
 
-    /// The figures of every question, overall and per group of `segment`.
-    pub fn results(&self, segment: Option<Segment>, level: f64) -> SurveyResults {
-        SurveyResults::of(
-            &self.survey,
-            &self.provider,
-            &self.responses,
-            segment,
-            level,
-        )
+    /// The figures of every question, overall and per group of `split`.
+    pub fn results(&self, split: Option<Dimension>, level: f64) -> SurveyResults {
+        SurveyResults::of(&self.survey, &self.provider, &self.responses, split, level)
     }
 
     /// The language labels are given in: the survey's first.
@@ -105,10 +99,10 @@ pub fn level(asked: Option<f64>) -> Result<f64, ApiError> {
     }
 }
 
-/// A segment word from a query, if any (an empty value is none); 422 naming `segment`.
-pub fn segment(word: Option<&str>) -> Result<Option<Segment>, Invalid> {
+/// A split word from a query, if any (an empty value is none); 422 naming `split`.
+pub fn split(word: Option<&str>) -> Result<Option<Dimension>, Invalid> {
     word.filter(|w| !w.is_empty())
-        .map(Segment::parse)
+        .map(Dimension::parse)
         .transpose()
 }
 
@@ -121,12 +115,12 @@ pub struct ResultsQuery {
     level: Option<f64>,
     /// Count partial saves too (default: completed responses only).
     partial: Option<bool>,
-    /// Also give the statistics per group of this segment: `channel`, `phase`,
+    /// Also give the statistics per group of this split: `channel`, `phase`,
     /// `motivation`, `provider`, `week`, `month` or `quarter`.
-    segment: Option<String>,
+    split: Option<String>,
 }
 
-/// Statistics per question, overall and per segment.
+/// Statistics per question, overall and per split.
 ///
 /// Per question its kind, `n` (respondents who answered) and `too_few` (n below
 /// `min_n`, 5: too few answers to say anything; the figures are still given), and
@@ -137,7 +131,7 @@ pub struct ResultsQuery {
 /// (normal approximation of the difference of two multinomial proportions, clipped to
 /// ±100); `choice` the count and share of every option; `open_text` nothing more.
 ///
-/// With `segment`, `segments` holds the same statistics for each value of the segment
+/// With `split`, `splits` holds the same statistics for each value of the split
 /// (`value`, `label`, `responses`, `questions`), phases and options in their order,
 /// periods oldest first, `unknown` (responses whose value is not known) last. Channel
 /// and phase come from the survey's journey context; motivation from the answer to the
@@ -152,18 +146,18 @@ async fn results(
     ApiQuery(q): ApiQuery<ResultsQuery>,
 ) -> Result<Json<SurveyResults>, ApiError> {
     let level = level(q.level)?;
-    let segment = segment(q.segment.as_deref())?;
+    let split = split(q.split.as_deref())?;
     let data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
-    Ok(Json(data.results(segment, level)))
+    Ok(Json(data.results(split, level)))
 }
 
 /// The results as CSV: one row per question (per matrix item) for all responses
-/// (`segment` and `segment_value` `all`), then, with a segment, per segment value.
-pub fn results_csv(data: &Data, segment: Option<Segment>, level: f64) -> Result<Vec<u8>, ApiError> {
-    let results = data.results(segment, level);
-    let word = segment.map_or("all", |s| s.as_str());
+/// (`split` and `split_value` `all`), then, with a split, per split value.
+pub fn results_csv(data: &Data, split: Option<Dimension>, level: f64) -> Result<Vec<u8>, ApiError> {
+    let results = data.results(split, level);
+    let word = split.map_or("all", |s| s.as_str());
     let groups = std::iter::once(("all", "all", "", results.responses, &results.questions)).chain(
-        results.segments.iter().map(|g| {
+        results.splits.iter().map(|g| {
             (
                 word,
                 g.value.as_str(),
@@ -177,7 +171,7 @@ pub fn results_csv(data: &Data, segment: Option<Segment>, level: f64) -> Result<
     let failed = |e: csv::Error| ApiError::Internal(e.to_string());
     csv.row(RESULTS_HEADER).map_err(failed)?;
     let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    for (segment, value, label, responses, questions) in groups {
+    for (split, value, label, responses, questions) in groups {
         for q in questions {
             let items: Vec<Option<&ScaleItem>> = match &q.figures {
                 Figures::Scale { items, .. } => items.iter().map(Some).collect(),
@@ -188,7 +182,7 @@ pub fn results_csv(data: &Data, segment: Option<Segment>, level: f64) -> Result<
                 let t = i.and_then(|i| i.top_two_box.as_ref());
                 let n = i.and_then(|i| i.nps.as_ref());
                 let row = [
-                    segment.to_string(),
+                    split.to_string(),
                     value.to_string(),
                     label.to_string(),
                     q.key.clone(),
@@ -220,9 +214,9 @@ pub fn results_csv(data: &Data, segment: Option<Segment>, level: f64) -> Result<
 
 /// The columns of the results CSV.
 pub const RESULTS_HEADER: [&str; 21] = [
-    "segment",
-    "segment_value",
-    "segment_label",
+    "split",
+    "split_value",
+    "split_label",
     "question",
     "item",
     "kind",
@@ -260,16 +254,16 @@ pub fn csv_response(body: Vec<u8>, filename: &str) -> axum::response::Response {
         .into_response()
 }
 
-/// The results as CSV, per question and segment value.
+/// The results as CSV, per question and split value.
 ///
-/// One row per question (per matrix item) and group: `segment`,
-/// `segment_value`, `segment_label`, `question`, `item`, `kind`, `responses` (in the
+/// One row per question (per matrix item) and group: `split`,
+/// `split_value`, `split_label`, `question`, `item`, `kind`, `responses` (in the
 /// group), `n` (answers to the item), `mean`, `sd`, `median`, `mean_ci_low`,
 /// `mean_ci_high` (Student t), `top_two_box` (share, 0–1), `top_two_box_ci_low`,
 /// `top_two_box_ci_high` (Wilson), `nps`, `nps_ci_low`, `nps_ci_high` (normal
 /// approximation of the difference of two multinomial proportions, clipped to ±100),
 /// `level`, `too_few` (`true` below 5 answers: too few to say anything). The first
-/// rows are for all responses (`segment` = `all`); with `segment`, rows for each of
+/// rows are for all responses (`split` = `all`); with `split`, rows for each of
 /// its values follow. Empty where a figure does not apply or cannot be computed (a
 /// mean needs two answers); the mean's interval is clipped to the scale.
 #[utoipa::path(get, path = "/surveys/{id}/results.csv", tag = "surveys", params(("id" = String, Path), ResultsQuery),
@@ -281,22 +275,22 @@ async fn export_results(
     ApiQuery(q): ApiQuery<ResultsQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     let level = level(q.level)?;
-    let segment = segment(q.segment.as_deref())?;
+    let split = split(q.split.as_deref())?;
     let data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
-    let body = results_csv(&data, segment, level)?;
+    let body = results_csv(&data, split, level)?;
     Ok(csv_response(body, "results.csv"))
 }
 
 /// A category with its label for people.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Labelled {
-    /// The option key, the point, or the segment value (`unknown` for responses
+    /// The option key, the point, or the split value (`unknown` for responses
     /// whose value is not known).
     pub value: String,
     pub label: String,
 }
 
-/// A cross-tab of two questions (or a question and a segment) with Pearson's
+/// A cross-tab of two questions (or a question and a split) with Pearson's
 /// chi-square test of independence.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CrossTabResult {
@@ -323,7 +317,7 @@ pub struct CrossTabResult {
 }
 
 /// Cross-tabulates the categories of `rows` and `columns` (question keys, `key.item`
-/// for a matrix item, or segment words) over the responses; errors name the field.
+/// for a matrix item, or split words) over the responses; errors name the field.
 pub fn crosstab_of(
     data: &Data,
     rows: Option<&str>,
@@ -414,10 +408,10 @@ pub fn crosstab_of(
 #[serde(deny_unknown_fields)]
 pub struct CrossTabQuery {
     /// A question key: a single choice, a scale, CSAT or NPS question, or a matrix
-    /// item as `key.item` (a segment word also works).
+    /// item as `key.item` (a split word also works).
     rows: Option<String>,
-    /// A question key as for `rows`, or a segment: `channel`, `phase`, `motivation`,
-    /// `provider`, `week`, `month` or `quarter`. A question key wins over a segment word.
+    /// A question key as for `rows`, or a split: `channel`, `phase`, `motivation`,
+    /// `provider`, `week`, `month` or `quarter`. A question key wins over a split word.
     columns: Option<String>,
     /// Count partial saves too (default: completed responses only).
     partial: Option<bool>,
@@ -425,10 +419,10 @@ pub struct CrossTabQuery {
 
 /// A cross-tab with Pearson's chi-square test.
 ///
-/// Two questions, or a question and a segment: the counts with their
+/// Two questions, or a question and a split: the counts with their
 /// labels and margins, and Pearson's chi-square test of independence (statistic, df,
 /// p-value, expected counts, Cramér's V; no continuity correction). Responses that
-/// left a question empty are left out; a segment puts responses whose value is not
+/// left a question empty are left out; a split puts responses whose value is not
 /// known in `unknown`. When the test is undefined (a single row or column, no answers)
 /// `chi_square` is absent and `chi_square_reason` says why.
 #[utoipa::path(get, path = "/surveys/{id}/crosstab", tag = "surveys", params(("id" = String, Path), CrossTabQuery),
@@ -483,11 +477,11 @@ pub struct CompareQuery {
     pub question: Option<String>,
     /// The item of a matrix question.
     pub item: Option<String>,
-    /// What makes the groups: a segment (`channel`, `phase`, `motivation`, `provider`,
+    /// What makes the groups: a split (`channel`, `phase`, `motivation`, `provider`,
     /// `week`, `month`, `quarter`) or a question key (a single choice; a question key
-    /// wins over a segment word).
+    /// wins over a split word).
     pub by: Option<String>,
-    /// The first group: an option key, a point or a segment value (`unknown` too).
+    /// The first group: an option key, a point or a split value (`unknown` too).
     pub a: Option<String>,
     /// The second group.
     pub b: Option<String>,
@@ -630,7 +624,7 @@ pub fn two_groups<'q>(
 ///
 /// Welch's test does not assume equal variances. The answer gives the groups' n and
 /// means, the difference mean(a) − mean(b) with its interval (Welch–Satterthwaite
-/// degrees of freedom), t and the two-sided p-value. Groups come from a segment (where
+/// degrees of freedom), t and the two-sided p-value. Groups come from a split (where
 /// `unknown` is a group too) or a single-choice question (`by`). When the test is
 /// undefined (fewer than two answers in a group, or no variance in
 /// either) `welch` is absent and `reason` says why.

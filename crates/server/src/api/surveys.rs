@@ -1,6 +1,6 @@
 //! Surveys: the provider builds them; anyone with the link answers (no key), with
 //! partial saves; every response comes as CSV. The statistics (per question and per
-//! segment, cross-tabs, comparisons) are in `survey_analysis`.
+//! split, cross-tabs, comparisons) are in `survey_analysis`.
 
 use super::profiles::path_id;
 use crate::auth::Tenant;

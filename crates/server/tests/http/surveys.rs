@@ -284,7 +284,7 @@ pub(crate) fn problem_fields(problem: &Value) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
+async fn results_split_by_dimension_with_crosstabs_comparisons_and_csv() {
     use motesplats_core::survey::{chi_square_test, welch_t_test};
     let app = spawn_app().await;
     let key = app.provider("Kaféet").await;
@@ -309,11 +309,11 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
     };
 
     // Per motivation: options in the question's order, then those who did not say.
-    let (status, results) = json_of(get(format!("/surveys/{id}/results?segment=motivation")).await);
+    let (status, results) = json_of(get(format!("/surveys/{id}/results?split=motivation")).await);
     assert_eq!(status, StatusCode::OK, "{results}");
     assert_eq!(results["responses"], 9);
-    assert_eq!(results["segment"], "motivation");
-    let groups = results["segments"].as_array().unwrap();
+    assert_eq!(results["split"], "motivation");
+    let groups = results["splits"].as_array().unwrap();
     let shape: Vec<(&str, &str, u64)> = groups
         .iter()
         .map(|g| {
@@ -354,24 +354,21 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
     assert_eq!(welcome(&results)["too_few"], false);
 
     // The channel and phase come from the survey's context; everyone answered this week.
-    let (_, by_channel) = json_of(get(format!("/surveys/{id}/results?segment=channel")).await);
-    assert_eq!(by_channel["segments"][0]["value"], "store");
-    assert_eq!(by_channel["segments"][0]["responses"], 9);
-    let (_, by_week) = json_of(get(format!("/surveys/{id}/results?segment=week")).await);
-    let week = by_week["segments"][0]["value"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_, by_channel) = json_of(get(format!("/surveys/{id}/results?split=channel")).await);
+    assert_eq!(by_channel["splits"][0]["value"], "store");
+    assert_eq!(by_channel["splits"][0]["responses"], 9);
+    let (_, by_week) = json_of(get(format!("/surveys/{id}/results?split=week")).await);
+    let week = by_week["splits"][0]["value"].as_str().unwrap().to_string();
     assert!(
         week.len() == 8 && &week[4..6] == "-W",
         "an ISO week such as 2026-W48: {week}"
     );
-    let (status, problem) = json_of(get(format!("/surveys/{id}/results?segment=colour")).await);
+    let (status, problem) = json_of(get(format!("/surveys/{id}/results?split=colour")).await);
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(problem_fields(&problem), ["segment"]);
+    assert_eq!(problem_fields(&problem), ["split"]);
 
     // Cross-tab of two questions; the chi-square is the core's on the same counts. The
-    // motivation question is read as the question (a key wins over a segment word), so
+    // motivation question is read as the question (a key wins over a split word), so
     // the response that skipped it is not in the table.
     let (status, table) = json_of(
         get(format!(
@@ -402,7 +399,7 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
     assert_eq!(chi["p_value"].as_f64().unwrap(), want.p_value);
     assert_eq!((&table["n"], &table["responses"]), (&json!(8), &json!(9)));
     assert_eq!(table["expected_below_five"], 4);
-    // A question by a segment: every response has a week.
+    // A question by a split: every response has a week.
     let (status, table) =
         json_of(get(format!("/surveys/{id}/crosstab?rows=reason&columns=week")).await);
     assert_eq!(status, StatusCode::OK, "{table}");
@@ -518,12 +515,12 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
     }
 
     // The results as CSV: all responses first, then each motivation.
-    let (status, csv) = get(format!("/surveys/{id}/results.csv?segment=motivation")).await;
+    let (status, csv) = get(format!("/surveys/{id}/results.csv?split=motivation")).await;
     assert_eq!(status, StatusCode::OK);
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "segment,segment_value,segment_label,question,item,kind,responses,n,mean,sd,median,\
+        "split,split_value,split_label,question,item,kind,responses,n,mean,sd,median,\
          mean_ci_low,mean_ci_high,top_two_box,top_two_box_ci_low,top_two_box_ci_high,nps,nps_ci_low,nps_ci_high,level,too_few"
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
@@ -572,7 +569,7 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
         ("0", ""),
         "nobody answered the queue item"
     );
-    let (status, _) = get(format!("/surveys/{id}/results.csv?segment=colour")).await;
+    let (status, _) = get(format!("/surveys/{id}/results.csv?split=colour")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Months in the provider's time zone (Europe/Stockholm): a response sent at 23:30
@@ -609,8 +606,8 @@ async fn results_split_by_segment_with_crosstabs_comparisons_and_csv() {
         .save_response(provider, late, revision, write)
         .await
         .unwrap();
-    let (_, by_month) = json_of(get(format!("/surveys/{id}/results?segment=month")).await);
-    let months: Vec<(&str, u64)> = by_month["segments"]
+    let (_, by_month) = json_of(get(format!("/surveys/{id}/results?split=month")).await);
+    let months: Vec<(&str, u64)> = by_month["splits"]
         .as_array()
         .unwrap()
         .iter()

@@ -527,7 +527,7 @@ async fn survey_results_show_diverging_bars_and_intervals() {
 }
 
 #[tokio::test]
-async fn survey_results_page_splits_by_segment_cross_tabulates_and_compares() {
+async fn survey_results_page_splits_by_dimension_cross_tabulates_and_compares() {
     let app = spawn_app().await;
     let key = app.provider("Kaféet").await;
     app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
@@ -563,20 +563,20 @@ async fn survey_results_page_splits_by_segment_cross_tabulates_and_compares() {
         .text()
         .await
         .unwrap();
-    for form in ["segment-form", "crosstab-form", "compare-form"] {
+    for form in ["split-form", "crosstab-form", "compare-form"] {
         assert!(page.contains(&format!("id=\"{form}\"")), "{form}");
     }
-    assert!(!page.contains("id=\"segment-table\""));
+    assert!(!page.contains("id=\"split-table\""));
     assert!(page.contains(&format!("href=\"/surveys/{id}?export=responses\"")));
 
-    let query = "segment=motivation&rows=reason&columns=motivation&compare=welcome&by=motivation&a=relationships&b=experiences";
+    let query = "split=motivation&rows=reason&columns=motivation&compare=welcome&by=motivation&a=relationships&b=experiences";
     let page = kim
         .get(&format!("/surveys/{id}?{query}"), "sv")
         .await
         .text()
         .await
         .unwrap();
-    assert!(page.contains("id=\"segment-table\""), "{page}");
+    assert!(page.contains("id=\"split-table\""), "{page}");
     assert!(
         page.contains(
             "<th>Alla (n = 6)</th><th>Träffa någon (n = 3)</th><th>Uppleva något (n = 3)</th>"
@@ -608,15 +608,15 @@ async fn survey_results_page_splits_by_segment_cross_tabulates_and_compares() {
     assert!(page.contains("<input type=\"hidden\" name=\"rows\" value=\"reason\">"));
     assert!(
         page.contains(&format!(
-            "href=\"/surveys/{id}?export=results&#38;segment=motivation\""
+            "href=\"/surveys/{id}?export=results&#38;split=motivation\""
         )),
         "{page}"
     );
 
-    // In English; a bad segment is named, not a failure.
+    // In English; a bad split is named, not a failure.
     let page = kim
         .get(
-            &format!("/surveys/{id}?segment=colour&rows=reason&columns=comment"),
+            &format!("/surveys/{id}?split=colour&rows=reason&columns=comment"),
             "en",
         )
         .await
@@ -624,7 +624,7 @@ async fn survey_results_page_splits_by_segment_cross_tabulates_and_compares() {
         .await
         .unwrap();
     assert!(
-        page.contains("id=\"segment-error\">segment: “colour” is not one of the choices"),
+        page.contains("id=\"split-error\">split: “colour” is not one of the choices"),
         "{page}"
     );
     assert!(page.contains("id=\"crosstab-error\">columns:"), "{page}");
@@ -632,7 +632,7 @@ async fn survey_results_page_splits_by_segment_cross_tabulates_and_compares() {
     // The downloads work with the session alone.
     let csv = kim
         .get(
-            &format!("/surveys/{id}?export=results&segment=motivation"),
+            &format!("/surveys/{id}?export=results&split=motivation"),
             "sv",
         )
         .await;
@@ -641,7 +641,7 @@ async fn survey_results_page_splits_by_segment_cross_tabulates_and_compares() {
         "text/csv; charset=utf-8"
     );
     let csv = csv.text().await.unwrap();
-    assert!(csv.starts_with("segment,segment_value,"), "{csv}");
+    assert!(csv.starts_with("split,split_value,"), "{csv}");
     assert!(
         csv.contains("motivation,experiences,Uppleva något,welcome,,scale,3,3,2,1,2,"),
         "{csv}"

@@ -325,7 +325,7 @@ fn open_answers(lang: Lang, survey: &Survey, q: &Question, coded: &Coded) -> Vec
         .collect()
 }
 
-/// The lines of one cell of the segment table.
+/// The lines of one cell of the split table.
 pub fn cell(lang: Lang, item: &ScaleItem, min_n: usize) -> Vec<String> {
     let interval = |lower: f64, upper: f64, places: usize| {
         format!(

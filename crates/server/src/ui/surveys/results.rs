@@ -1,6 +1,6 @@
 //! The provider's surveys and their results: per question the figures of the core's
 //! `SurveyResults` as `figures` words them (charts, plain words, the method, open
-//! answers with their codes). Below them, plain GET forms (no JavaScript): the figures per segment, a
+//! answers with their codes). Below them, plain GET forms (no JavaScript): the figures per split, a
 //! cross-tab with Pearson's chi-square test, Welch's test of two groups, and the
 //! results and responses as CSV (served from this page's address, `?export=results`
 //! or `?export=responses`, so the signed-in session is enough).
@@ -19,7 +19,7 @@ use crate::ui::session::SignedIn;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
-use motesplats_core::survey::{Figures, QuestionKind, Segment, Split, Survey, SurveyId, UNKNOWN};
+use motesplats_core::survey::{Dimension, Figures, QuestionKind, Split, Survey, SurveyId, UNKNOWN};
 use motesplats_core::{Channel, Invalid};
 use serde::Deserialize;
 
@@ -90,14 +90,14 @@ pub struct Hidden {
     pub value: String,
 }
 
-/// The figures of every scale item per segment value.
-pub struct SegmentTable {
+/// The figures of every scale item per split value.
+pub struct SplitTable {
     /// "All", then each value with its number of responses.
     pub groups: Vec<String>,
-    pub rows: Vec<SegmentRow>,
+    pub rows: Vec<SplitRow>,
 }
 
-pub struct SegmentRow {
+pub struct SplitRow {
     pub label: String,
     /// Per group, the lines of its cell.
     pub cells: Vec<Vec<String>>,
@@ -123,10 +123,10 @@ pub struct CrossTabView {
 
 /// The analysis forms and what they found.
 pub struct Analysis {
-    pub segments: Vec<Choice>,
-    pub segment_error: Option<String>,
-    pub segment_hidden: Vec<Hidden>,
-    pub table: Option<SegmentTable>,
+    pub splits: Vec<Choice>,
+    pub split_error: Option<String>,
+    pub split_hidden: Vec<Hidden>,
+    pub table: Option<SplitTable>,
     pub rows: Vec<Choice>,
     pub columns: Vec<Choice>,
     pub crosstab_hidden: Vec<Hidden>,
@@ -148,7 +148,7 @@ pub struct Analysis {
 /// The page's query: the analysis forms' fields, and `export` for a CSV.
 #[derive(Debug, Default, Deserialize)]
 pub struct PageQuery {
-    segment: Option<String>,
+    split: Option<String>,
     rows: Option<String>,
     columns: Option<String>,
     /// A scale question, or `key.item` for a matrix item.
@@ -186,10 +186,10 @@ pub async fn results(
         return crate::ui::people::not_found(shell);
     };
     let data = Data::with_responses(survey, who.provider.clone(), &state, false).await?;
-    let segment = analysis::segment(query.segment.as_deref());
+    let split = analysis::split(query.split.as_deref());
     match query.export.as_deref() {
         Some("results") => {
-            let body = analysis::results_csv(&data, segment.clone().ok().flatten(), LEVEL)?;
+            let body = analysis::results_csv(&data, split.clone().ok().flatten(), LEVEL)?;
             return Ok(csv_response(body, "results.csv"));
         }
         Some("responses") => {
@@ -218,7 +218,7 @@ pub async fn results(
         title: survey.title.best(lang).to_string(),
         responses: integer(data.responses.len(), lang),
         questions,
-        analysis: analyse(lang, &data, &channels, &query, segment),
+        analysis: analyse(lang, &data, &channels, &query, split),
     };
     Ok(Html(
         page.render()
@@ -239,14 +239,14 @@ fn problems(e: &Invalid, lang: Lang) -> String {
         .join("; ")
 }
 
-/// A segment word for people.
-fn segment_name(lang: Lang, segment: Segment) -> String {
-    lang.t(&format!("survey-segment-{}", segment.as_str()))
+/// A dimension's word for people.
+fn dimension_name(lang: Lang, dimension: Dimension) -> String {
+    lang.t(&format!("survey-split-{}", dimension.as_str()))
 }
 
-/// A segment value for people: channels and phases in the page's language, the rest
+/// A split value for people: channels and phases in the page's language, the rest
 /// as the core labels them.
-fn segment_value(
+fn split_value(
     lang: Lang,
     data: &Data,
     channels: &[Channel],
@@ -257,8 +257,8 @@ fn segment_value(
         return lang.t("survey-unknown");
     }
     match split {
-        Split::Segment(Segment::Channel) => crate::ui::channel_name(lang, value, channels),
-        Split::Segment(Segment::Phase) => {
+        Split::Dimension(Dimension::Channel) => crate::ui::channel_name(lang, value, channels),
+        Split::Dimension(Dimension::Phase) => {
             crate::ui::phase_name(lang, motesplats_core::Phase::parse(value).ok())
         }
         _ => split.label(&data.survey, &data.provider, value, lang),
@@ -301,16 +301,16 @@ fn choices(lang: Lang, none: &str, options: Vec<(String, String)>, selected: &st
         .collect()
 }
 
-/// The segments for the cross-tab and comparison selects, except those whose word is
+/// The dimensions for the cross-tab and comparison selects, except those whose word is
 /// also a question key of the survey (the question wins, see `Split::parse`).
-fn segment_options(lang: Lang, survey: &Survey) -> Vec<(String, String)> {
-    Segment::ALL
+fn dimension_options(lang: Lang, survey: &Survey) -> Vec<(String, String)> {
+    Dimension::ALL
         .iter()
         .filter(|s| survey.question(s.as_str()).is_none())
         .map(|s| {
             (
                 s.as_str().to_string(),
-                format!("{}: {}", lang.t("survey-segment"), segment_name(lang, *s)),
+                format!("{}: {}", lang.t("survey-split"), dimension_name(lang, *s)),
             )
         })
         .collect()
@@ -328,20 +328,20 @@ fn hidden(pairs: &[(&'static str, &Option<String>)]) -> Vec<Hidden> {
         .collect()
 }
 
-fn segment_table(lang: Lang, data: &Data, channels: &[Channel], segment: Segment) -> SegmentTable {
+fn split_table(lang: Lang, data: &Data, channels: &[Channel], dimension: Dimension) -> SplitTable {
     let l = lang;
-    let split = Split::Segment(segment);
-    let results = data.results(Some(segment), LEVEL);
+    let split = Split::Dimension(dimension);
+    let results = data.results(Some(dimension), LEVEL);
     let mut groups = vec![format!(
         "{} (n = {})",
-        lang.t("survey-segment-all"),
+        lang.t("survey-split-all"),
         data.responses.len()
     )];
     let mut columns = vec![&results.questions];
-    for g in &results.segments {
+    for g in &results.splits {
         groups.push(format!(
             "{} (n = {})",
-            segment_value(lang, data, channels, &split, &g.value),
+            split_value(lang, data, channels, &split, &g.value),
             g.responses
         ));
         columns.push(&g.questions);
@@ -368,16 +368,16 @@ fn segment_table(lang: Lang, data: &Data, channels: &[Channel], segment: Segment
                     _ => vec![],
                 })
                 .collect();
-            rows.push(SegmentRow { label, cells });
+            rows.push(SplitRow { label, cells });
         }
     }
-    SegmentTable { groups, rows }
+    SplitTable { groups, rows }
 }
 
 fn crosstab_view(lang: Lang, data: &Data, channels: &[Channel], t: CrossTabResult) -> CrossTabView {
     let name = |word: &str| -> String {
         match Split::parse(&data.survey, word, "") {
-            Ok(Split::Segment(s)) => segment_name(lang, s),
+            Ok(Split::Dimension(s)) => dimension_name(lang, s),
             _ => splittable(&data.survey, lang, false)
                 .into_iter()
                 .find(|(w, _)| w == word)
@@ -386,7 +386,7 @@ fn crosstab_view(lang: Lang, data: &Data, channels: &[Channel], t: CrossTabResul
     };
     let label = |word: &str, value: &str, fallback: &str| -> String {
         match Split::parse(&data.survey, word, "") {
-            Ok(split) => segment_value(lang, data, channels, &split, value),
+            Ok(split) => split_value(lang, data, channels, &split, value),
             Err(_) => fallback.to_string(),
         }
     };
@@ -451,7 +451,7 @@ fn comparison_lines(lang: Lang, data: &Data, channels: &[Channel], c: &Compariso
     let split = Split::parse(&data.survey, &c.by, "by").ok();
     let group = |name: &str, g: &analysis::GroupFigures| {
         let label = match &split {
-            Some(s) => segment_value(lang, data, channels, s, &g.value),
+            Some(s) => split_value(lang, data, channels, s, &g.value),
             None => g.label.clone(),
         };
         let mean = g.mean.map_or("–".to_string(), |m| decimal(m, 2, lang));
@@ -489,18 +489,18 @@ fn analyse(
     data: &Data,
     channels: &[Channel],
     q: &PageQuery,
-    segment: Result<Option<Segment>, Invalid>,
+    split: Result<Option<Dimension>, Invalid>,
 ) -> Analysis {
     let l = lang;
     let survey = &data.survey;
     let id = survey.id;
-    let word = field(&q.segment);
-    let (table, segment_error) = match &segment {
-        Ok(Some(s)) => (Some(segment_table(lang, data, channels, *s)), None),
+    let word = field(&q.split);
+    let (table, split_error) = match &split {
+        Ok(Some(s)) => (Some(split_table(lang, data, channels, *s)), None),
         Ok(None) => (None, None),
         Err(e) => (None, Some(problems(e, lang))),
     };
-    let valid_segment = segment.ok().flatten();
+    let valid_split = split.ok().flatten();
 
     let asked = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
     let (crosstab, crosstab_error) = if asked(&q.rows) || asked(&q.columns) {
@@ -550,19 +550,19 @@ fn analyse(
                         format!(
                             "{} ({})",
                             c.key,
-                            segment_value(lang, data, channels, &split, &c.key)
+                            split_value(lang, data, channels, &split, &c.key)
                         )
                     })
                     .collect::<Vec<_>>()
                     .join(", ")
             });
 
-    let segment_words: Vec<(String, String)> = Segment::ALL
+    let dimension_words: Vec<(String, String)> = Dimension::ALL
         .iter()
-        .map(|s| (s.as_str().to_string(), segment_name(lang, *s)))
+        .map(|s| (s.as_str().to_string(), dimension_name(lang, *s)))
         .collect();
     let mut columns = splittable(survey, l, false);
-    columns.extend(segment_options(lang, survey));
+    columns.extend(dimension_options(lang, survey));
     let mut by: Vec<(String, String)> = splittable(survey, l, false)
         .into_iter()
         .filter(|(w, _)| {
@@ -571,15 +571,15 @@ fn analyse(
                 .is_some_and(|q| matches!(q.kind, QuestionKind::SingleChoice { .. }))
         })
         .collect();
-    by.extend(segment_options(lang, survey));
-    let export = |what: &str| match valid_segment {
-        Some(s) if what == "results" => format!("/surveys/{id}?export=results&segment={s}"),
+    by.extend(dimension_options(lang, survey));
+    let export = |what: &str| match valid_split {
+        Some(s) if what == "results" => format!("/surveys/{id}?export=results&split={s}"),
         _ => format!("/surveys/{id}?export={what}"),
     };
     Analysis {
-        segments: choices(lang, "survey-segment-none", segment_words, &word),
-        segment_error,
-        segment_hidden: hidden(&[
+        splits: choices(lang, "survey-split-none", dimension_words, &word),
+        split_error,
+        split_hidden: hidden(&[
             ("rows", &q.rows),
             ("columns", &q.columns),
             ("compare", &q.compare),
@@ -596,7 +596,7 @@ fn analyse(
         ),
         columns: choices(lang, "survey-choose", columns, &field(&q.columns)),
         crosstab_hidden: hidden(&[
-            ("segment", &q.segment),
+            ("split", &q.split),
             ("compare", &q.compare),
             ("by", &q.by),
             ("a", &q.a),
@@ -614,7 +614,7 @@ fn analyse(
         a: field(&q.a),
         b: field(&q.b),
         compare_hidden: hidden(&[
-            ("segment", &q.segment),
+            ("split", &q.split),
             ("rows", &q.rows),
             ("columns", &q.columns),
         ]),

@@ -1,11 +1,11 @@
-//! Segments of survey responses, and the ways to split responses into categories for a
-//! cross-tab or a two-group comparison.
+//! Splits of survey responses: the built-in dimensions that group responses, and the ways
+//! to split responses into categories for a cross-tab or a two-group comparison.
 //!
 //! A stored [`Response`] holds its answers, the survey version it answered, the
 //! submission time and, with consent, a profile. It does not hold the touchpoint that
 //! led to it (invitation links carry only the survey), so each dimension is derived:
 //!
-//! | segment | the value of a response | unknown when |
+//! | dimension | the value of a response | unknown when |
 //! |---|---|---|
 //! | `channel` | the channel in the survey's journey context | the survey names no channel |
 //! | `phase` | the phase in the survey's journey context | the survey names no phase |
@@ -14,7 +14,7 @@
 //! | `week`, `month`, `quarter` | the submission time in the provider's time zone: `2026-W48` (ISO week), `2026-11`, `2026-Q4` | never |
 //!
 //! Motivation: neither responses nor touchpoints record why a person came, so it is
-//! asked. A survey that wants the segment has a `single_choice` question with the key
+//! asked. A survey that wants the motivation split has a `single_choice` question with the key
 //! `motivation`; its option keys are the groups (name them `relationships`,
 //! `goal_fulfilment` and `experiences` to match the value landscape's motivations).
 //!
@@ -35,13 +35,13 @@ use chrono::{DateTime, Datelike, Utc};
 use serde::{Serialize, Serializer};
 use std::fmt;
 
-/// The group of responses whose segment value is not known.
+/// The group of responses whose split value is not known.
 pub const UNKNOWN: &str = "unknown";
 
-/// The key of the single-choice question that gives the `motivation` segment.
+/// The key of the single-choice question that gives the `motivation` split.
 pub const MOTIVATION_QUESTION: &str = "motivation";
 
-/// The length of a period segment.
+/// The length of a period split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Period {
     /// ISO 8601 week, `2026-W48`.
@@ -52,9 +52,10 @@ pub enum Period {
     Quarter,
 }
 
-/// A dimension that splits a survey's responses into groups.
+/// A built-in way to split responses, read from each response's context: its channel,
+/// phase, motivation, provider or period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Segment {
+pub enum Dimension {
     Channel,
     Phase,
     Motivation,
@@ -62,73 +63,75 @@ pub enum Segment {
     Period(Period),
 }
 
-/// A group of responses sharing one segment value.
+/// A group of responses sharing one split value.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SegmentGroup<'r> {
+pub struct SplitGroup<'r> {
     /// The value (`store`, `after`, `2026-W48`, ...) or [`UNKNOWN`].
     pub value: String,
     pub responses: Vec<&'r Response>,
 }
 
-impl Segment {
-    pub const ALL: [Segment; 7] = [
-        Segment::Channel,
-        Segment::Phase,
-        Segment::Motivation,
-        Segment::Provider,
-        Segment::Period(Period::Week),
-        Segment::Period(Period::Month),
-        Segment::Period(Period::Quarter),
+impl Dimension {
+    pub const ALL: [Dimension; 7] = [
+        Dimension::Channel,
+        Dimension::Phase,
+        Dimension::Motivation,
+        Dimension::Provider,
+        Dimension::Period(Period::Week),
+        Dimension::Period(Period::Month),
+        Dimension::Period(Period::Quarter),
     ];
 
     /// The query word: `channel`, `phase`, `motivation`, `provider`, `week`, `month`
     /// or `quarter`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Segment::Channel => "channel",
-            Segment::Phase => "phase",
-            Segment::Motivation => "motivation",
-            Segment::Provider => "provider",
-            Segment::Period(Period::Week) => "week",
-            Segment::Period(Period::Month) => "month",
-            Segment::Period(Period::Quarter) => "quarter",
+            Dimension::Channel => "channel",
+            Dimension::Phase => "phase",
+            Dimension::Motivation => "motivation",
+            Dimension::Provider => "provider",
+            Dimension::Period(Period::Week) => "week",
+            Dimension::Period(Period::Month) => "month",
+            Dimension::Period(Period::Quarter) => "quarter",
         }
     }
 
-    /// Parses a query word; the error names the field `segment` and lists the words.
-    pub fn parse(word: &str) -> Result<Segment, Invalid> {
+    /// Parses a query word; the error names the field `split` and lists the words.
+    pub fn parse(word: &str) -> Result<Dimension, Invalid> {
         Self::ALL
             .into_iter()
             .find(|s| s.as_str() == word)
             .ok_or_else(|| {
                 Invalid::one(
-                    "segment",
+                    "split",
                     Reason::OneOf {
                         value: word.to_string(),
-                        allowed: segment_words(),
+                        allowed: dimension_words(),
                     },
                 )
             })
     }
 
-    /// The segment value of `response` to `survey`, owned by `provider`; see the module
-    /// documentation for the rule of each segment.
+    /// The split value of `response` to `survey`, owned by `provider`; see the module
+    /// documentation for the rule of each dimension.
     pub fn value(self, survey: &Survey, provider: &Provider, response: &Response) -> String {
         let known = match self {
-            Segment::Channel => survey
+            Dimension::Channel => survey
                 .context
                 .channel
                 .as_ref()
                 .map(|c| c.as_str().to_string()),
-            Segment::Phase => survey.context.phase.map(|p| p.as_str().to_string()),
-            Segment::Motivation => {
+            Dimension::Phase => survey.context.phase.map(|p| p.as_str().to_string()),
+            Dimension::Motivation => {
                 motivation_question(survey).and_then(|q| match response.answers.get(&q.key) {
                     Some(Answer::Choice(option)) => Some(option.as_str().to_string()),
                     _ => None,
                 })
             }
-            Segment::Provider => Some(provider.id.to_string()),
-            Segment::Period(period) => Some(period.of(response.submitted_at, &provider.time_zone)),
+            Dimension::Provider => Some(provider.id.to_string()),
+            Dimension::Period(period) => {
+                Some(period.of(response.submitted_at, &provider.time_zone))
+            }
         };
         known.unwrap_or_else(|| UNKNOWN.to_string())
     }
@@ -141,7 +144,7 @@ impl Segment {
         survey: &Survey,
         provider: &Provider,
         responses: &'r [Response],
-    ) -> Vec<SegmentGroup<'r>> {
+    ) -> Vec<SplitGroup<'r>> {
         let mut groups: Vec<(Category, Vec<&'r Response>)> = Vec::new();
         for r in responses {
             let value = self.value(survey, provider, r);
@@ -154,7 +157,7 @@ impl Segment {
         groups.sort_by(|a, b| a.0.cmp(&b.0));
         groups
             .into_iter()
-            .map(|(c, responses)| SegmentGroup {
+            .map(|(c, responses)| SplitGroup {
                 value: c.key,
                 responses,
             })
@@ -167,11 +170,11 @@ impl Segment {
             return Category::last(value);
         }
         let rank = match self {
-            Segment::Phase => Phase::ALL
+            Dimension::Phase => Phase::ALL
                 .iter()
                 .position(|p| p.as_str() == value)
                 .unwrap_or(0) as i64,
-            Segment::Motivation => match motivation_question(survey).map(|q| &q.kind) {
+            Dimension::Motivation => match motivation_question(survey).map(|q| &q.kind) {
                 Some(QuestionKind::SingleChoice { options }) => options
                     .iter()
                     .position(|o| o.key.as_str() == value)
@@ -197,23 +200,23 @@ impl Segment {
             return unknown_label(language).to_string();
         }
         match self {
-            Segment::Phase => Phase::parse(value)
+            Dimension::Phase => Phase::parse(value)
                 .map(|p| p.label(language).to_string())
                 .unwrap_or_else(|_| value.to_string()),
-            Segment::Motivation => option_label(motivation_question(survey), value, language),
-            Segment::Provider if value == provider.id.to_string() => provider.name.clone(),
+            Dimension::Motivation => option_label(motivation_question(survey), value, language),
+            Dimension::Provider if value == provider.id.to_string() => provider.name.clone(),
             _ => value.to_string(),
         }
     }
 }
 
-impl fmt::Display for Segment {
+impl fmt::Display for Dimension {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for Segment {
+impl Serialize for Dimension {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -238,14 +241,14 @@ impl Period {
     }
 }
 
-/// The segment words, comma-separated, for messages.
+/// The dimension words, comma-separated, for messages.
 pub fn words() -> String {
-    Segment::ALL.map(Segment::as_str).join(", ")
+    Dimension::ALL.map(Dimension::as_str).join(", ")
 }
 
-/// The query words of every segment, for a reason.
-fn segment_words() -> List {
-    List::of(Segment::ALL.map(Segment::as_str))
+/// The query words of every dimension, for a reason.
+fn dimension_words() -> List {
+    List::of(Dimension::ALL.map(Dimension::as_str))
 }
 
 /// The survey's single-choice question keyed `motivation`, if it has one.
@@ -300,10 +303,10 @@ impl fmt::Display for Category {
 }
 
 /// A way to split responses into categories, for a cross-tab or a comparison of two
-/// groups: a segment, or the answers to one question that takes one answer per response.
+/// groups: a dimension, or the answers to one question that takes one answer per response.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Split<'s> {
-    Segment(Segment),
+    Dimension(Dimension),
     /// A single choice (categories: its options), a scale, CSAT or NPS question (its
     /// points), or one item of a matrix (`item`; its points).
     Question {
@@ -314,7 +317,7 @@ pub enum Split<'s> {
 
 impl<'s> Split<'s> {
     /// Reads `word`: a question key of the survey (`key.item` for a matrix item) first,
-    /// then a segment word. Errors name `field`.
+    /// then a dimension word. Errors name `field`.
     pub fn parse(survey: &'s Survey, word: &str, field: &str) -> Result<Split<'s>, Invalid> {
         let fail = |reason: Reason| Invalid::one(field, reason);
         let (key, item) = match word.split_once('.') {
@@ -323,13 +326,13 @@ impl<'s> Split<'s> {
         };
         let Some(question) = survey.question(key) else {
             if item.is_none()
-                && let Ok(segment) = Segment::parse(word)
+                && let Ok(dimension) = Dimension::parse(word)
             {
-                return Ok(Split::Segment(segment));
+                return Ok(Split::Dimension(dimension));
             }
             return Err(fail(Reason::NotSplit {
                 value: word.to_string(),
-                segments: segment_words(),
+                splits: dimension_words(),
             }));
         };
         match (&question.kind, item) {
@@ -375,7 +378,7 @@ impl<'s> Split<'s> {
     /// The word that names this split (`reason`, `aspects.coffee`, `week`).
     pub fn word(&self) -> String {
         match self {
-            Split::Segment(s) => s.as_str().to_string(),
+            Split::Dimension(s) => s.as_str().to_string(),
             Split::Question {
                 question,
                 item: Some(i),
@@ -384,7 +387,7 @@ impl<'s> Split<'s> {
         }
     }
 
-    /// The category of `response`; None when it left the question empty (a segment
+    /// The category of `response`; None when it left the question empty (a dimension
     /// always gives one, [`UNKNOWN`] at worst).
     pub fn category(
         &self,
@@ -393,7 +396,7 @@ impl<'s> Split<'s> {
         response: &Response,
     ) -> Option<Category> {
         match self {
-            Split::Segment(s) => Some(s.category(survey, s.value(survey, provider, response))),
+            Split::Dimension(s) => Some(s.category(survey, s.value(survey, provider, response))),
             Split::Question { question, item } => {
                 match (response.answers.get(&question.key)?, &question.kind) {
                     (Answer::Choice(option), QuestionKind::SingleChoice { options }) => {
@@ -413,11 +416,11 @@ impl<'s> Split<'s> {
     }
 
     /// Whether `key` names a category this split can have even if no response falls in
-    /// it: an option of a single choice or a point of a scale. Segment values are open
+    /// it: an option of a single choice or a point of a scale. Dimension values are open
     /// (any week), so none is known in advance.
     pub fn defines(&self, key: &str) -> bool {
         match self {
-            Split::Segment(_) => false,
+            Split::Dimension(_) => false,
             Split::Question { question, .. } => match &question.kind {
                 QuestionKind::SingleChoice { options } => {
                     options.iter().any(|o| o.key.as_str() == key)
@@ -431,10 +434,10 @@ impl<'s> Split<'s> {
     }
 
     /// A category for people: an option's label, a point with its anchor's label
-    /// (`5 – Strongly agree`), a segment value as [`Segment::label`] gives it.
+    /// (`5 – Strongly agree`), a dimension's value as [`Dimension::label`] gives it.
     pub fn label(&self, survey: &Survey, provider: &Provider, key: &str, language: Lang) -> String {
         match self {
-            Split::Segment(s) => s.label(survey, provider, key, language),
+            Split::Dimension(s) => s.label(survey, provider, key, language),
             Split::Question { question, .. } => match &question.kind {
                 QuestionKind::SingleChoice { .. } => option_label(Some(question), key, language),
                 QuestionKind::Scale { anchors, .. }
@@ -506,11 +509,11 @@ mod tests {
 
     #[test]
     fn words_parse_and_bad_words_name_the_field() {
-        for s in Segment::ALL {
-            assert_eq!(Segment::parse(s.as_str()).unwrap(), s);
+        for s in Dimension::ALL {
+            assert_eq!(Dimension::parse(s.as_str()).unwrap(), s);
         }
-        let e = Segment::parse("colour").unwrap_err();
-        assert_eq!(e.0[0].field, "segment");
+        let e = Dimension::parse("colour").unwrap_err();
+        assert_eq!(e.0[0].field, "split");
         assert_eq!(
             e.0[0].reason,
             Reason::OneOf {
@@ -527,7 +530,7 @@ mod tests {
             }
         );
         assert_eq!(
-            serde_json::to_value(Segment::Period(Period::Week)).unwrap(),
+            serde_json::to_value(Dimension::Period(Period::Week)).unwrap(),
             "week"
         );
     }
@@ -542,14 +545,14 @@ mod tests {
             "2026-11-29T23:30:00Z",
             json!({"motivation": "experiences"}),
         );
-        let v = |seg| Segment::value(seg, &s, &p, &r);
-        assert_eq!(v(Segment::Channel), "store");
-        assert_eq!(v(Segment::Phase), "after");
-        assert_eq!(v(Segment::Motivation), "experiences");
-        assert_eq!(v(Segment::Provider), p.id.to_string());
-        assert_eq!(v(Segment::Period(Period::Week)), "2026-W49");
-        assert_eq!(v(Segment::Period(Period::Month)), "2026-11");
-        assert_eq!(v(Segment::Period(Period::Quarter)), "2026-Q4");
+        let v = |d| Dimension::value(d, &s, &p, &r);
+        assert_eq!(v(Dimension::Channel), "store");
+        assert_eq!(v(Dimension::Phase), "after");
+        assert_eq!(v(Dimension::Motivation), "experiences");
+        assert_eq!(v(Dimension::Provider), p.id.to_string());
+        assert_eq!(v(Dimension::Period(Period::Week)), "2026-W49");
+        assert_eq!(v(Dimension::Period(Period::Month)), "2026-11");
+        assert_eq!(v(Dimension::Period(Period::Quarter)), "2026-Q4");
         // In UTC it is still week 48; the last days of a year can be week 1 of the next.
         assert_eq!(Period::Week.of(r.submitted_at, "UTC"), "2026-W48");
         assert_eq!(
@@ -564,9 +567,9 @@ mod tests {
         // What is not known is "unknown", not dropped.
         let bare = survey(false);
         let r = respond(&bare, "2026-11-20T10:00:00Z", json!({}));
-        assert_eq!(Segment::Channel.value(&bare, &p, &r), UNKNOWN);
-        assert_eq!(Segment::Phase.value(&bare, &p, &r), UNKNOWN);
-        assert_eq!(Segment::Motivation.value(&bare, &p, &r), UNKNOWN);
+        assert_eq!(Dimension::Channel.value(&bare, &p, &r), UNKNOWN);
+        assert_eq!(Dimension::Phase.value(&bare, &p, &r), UNKNOWN);
+        assert_eq!(Dimension::Motivation.value(&bare, &p, &r), UNKNOWN);
         // A survey without a motivation question: unknown for everyone.
         let cafe = Survey::parse(&cafe_input())
             .unwrap()
@@ -577,7 +580,7 @@ mod tests {
             "2026-11-20T10:00:00Z",
             json!({"visit_reason": "fika"}),
         );
-        assert_eq!(Segment::Motivation.value(&cafe, &p, &r), UNKNOWN);
+        assert_eq!(Dimension::Motivation.value(&cafe, &p, &r), UNKNOWN);
     }
 
     #[test]
@@ -602,7 +605,7 @@ mod tests {
                 json!({"motivation": "experiences"}),
             ),
         ];
-        let groups = Segment::Motivation.groups(&s, &p, &responses);
+        let groups = Dimension::Motivation.groups(&s, &p, &responses);
         let shape: Vec<(&str, usize)> = groups
             .iter()
             .map(|g| (g.value.as_str(), g.responses.len()))
@@ -611,28 +614,28 @@ mod tests {
             shape,
             [("relationships", 1), ("experiences", 2), (UNKNOWN, 1)]
         );
-        let months: Vec<String> = Segment::Period(Period::Month)
+        let months: Vec<String> = Dimension::Period(Period::Month)
             .groups(&s, &p, &responses)
             .into_iter()
             .map(|g| g.value)
             .collect();
         assert_eq!(months, ["2026-11", "2026-12"]);
-        assert_eq!(Segment::Channel.groups(&s, &p, &responses).len(), 1);
+        assert_eq!(Dimension::Channel.groups(&s, &p, &responses).len(), 1);
 
         assert_eq!(
-            Segment::Motivation.label(&s, &p, "experiences", Lang::Sv),
+            Dimension::Motivation.label(&s, &p, "experiences", Lang::Sv),
             "Uppleva något"
         );
-        assert_eq!(Segment::Phase.label(&s, &p, "after", Lang::Sv), "Efter");
+        assert_eq!(Dimension::Phase.label(&s, &p, "after", Lang::Sv), "Efter");
         assert_eq!(
-            Segment::Provider.label(&s, &p, &p.id.to_string(), Lang::En),
+            Dimension::Provider.label(&s, &p, &p.id.to_string(), Lang::En),
             "Kafé Linden"
         );
-        assert_eq!(Segment::Channel.label(&s, &p, UNKNOWN, Lang::Sv), "okänd");
+        assert_eq!(Dimension::Channel.label(&s, &p, UNKNOWN, Lang::Sv), "okänd");
     }
 
     #[test]
-    fn splits_read_question_keys_before_segment_words() {
+    fn splits_read_question_keys_before_dimension_words() {
         let p = provider("UTC");
         let s = survey(true);
         let r = respond(
@@ -648,7 +651,7 @@ mod tests {
         assert_eq!(cat("aspects.staff"), None, "left empty");
         assert_eq!(cat("channel").as_deref(), Some("store"));
         // The motivation question is a question first; unanswered it has no category,
-        // while the motivation segment puts the response in "unknown".
+        // while the motivation dimension puts the response in "unknown".
         assert_eq!(cat("motivation"), None);
         assert!(matches!(
             split("motivation").unwrap(),
@@ -661,7 +664,7 @@ mod tests {
                 "colour",
                 Reason::NotSplit {
                     value: "colour".into(),
-                    segments: segment_words(),
+                    splits: dimension_words(),
                 },
             ),
             (
