@@ -30,6 +30,9 @@ const FRESH: Duration = Duration::from_secs(30);
 /// Filters whose figures are kept per placement.
 const KEPT_FIGURES: usize = 64;
 
+/// A segment as it was at one change.
+type SegmentVersion = (SegmentId, DateTime<Utc>);
+
 /// One provider's log placed into journeys, with what the figures need besides.
 pub struct Placed {
     pub log: Log,
@@ -44,7 +47,7 @@ pub struct Placed {
     loaded: Instant,
     kept: Mutex<HashMap<String, Arc<JourneyFigures>>>,
     /// Each segment asked about as a filter, by its id and version.
-    segments: Mutex<HashMap<(SegmentId, DateTime<Utc>), Arc<Filter>>>,
+    segments: Mutex<HashMap<SegmentVersion, Arc<Filter>>>,
 }
 
 impl Placed {

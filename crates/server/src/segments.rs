@@ -2,6 +2,7 @@
 //! store knows profiles' traits and the survey responses given with consent.
 
 use crate::error::ApiError;
+use crate::state::AppState;
 use motesplats_core::segment::{Segment, SegmentId, SegmentRules};
 use motesplats_core::{Invalid, PersonId, ProviderId, Reason};
 use motesplats_store::Store;
@@ -49,7 +50,28 @@ pub async fn members(
     for a in &rules.answers {
         let responses = store.responses(provider, a.survey).await?;
         let profiles: Vec<_> = a.profiles(&responses).into_iter().collect();
-        keep(store.profile_persons(provider, &profiles).await?);
+        let persons = store.profile_persons(provider, &profiles).await?;
+        keep(persons.into_iter().map(|(_, p)| p).collect());
     }
     Ok(held)
+}
+
+/// The persons of `segment`: those with a journey it keeps or, with rules over
+/// persons only, every member (see `SegmentRules::persons`).
+pub async fn persons(
+    state: &AppState,
+    provider: ProviderId,
+    segment: &Segment,
+) -> Result<HashSet<PersonId>, ApiError> {
+    let members = members(state.store.as_ref(), provider, &segment.rules).await?;
+    let placed = state.figures.placed(state, provider).await?;
+    let rules = segment.rules.clone();
+    tokio::task::spawn_blocking(move || {
+        let p = placed.as_ref();
+        rules.persons(&p.log, &p.placed, &p.clock, members.as_ref(), &|j| {
+            p.values()[j].verdict.motivation
+        })
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))
 }

@@ -335,13 +335,13 @@ pub trait Store: Send + Sync + 'static {
         key: &str,
         value: &str,
     ) -> Result<Vec<PersonId>>;
-    /// The persons of those of `profiles` that are `provider`'s (a segment's answer
-    /// rule meets responses through their profiles).
+    /// The person of each of `profiles` that is `provider`'s (survey responses meet
+    /// persons through their profiles).
     async fn profile_persons(
         &self,
         provider: ProviderId,
         profiles: &[ProfileId],
-    ) -> Result<Vec<PersonId>>;
+    ) -> Result<Vec<(ProfileId, PersonId)>>;
 
     async fn quarantine(
         &self,

@@ -817,7 +817,7 @@ async fn segments_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: Provider
     let ids = [made[1].id, theirs[0].id];
     assert_eq!(
         store.profile_persons(cafe, &ids).await.unwrap(),
-        [made[1].person_id],
+        [(made[1].id, made[1].person_id)],
         "another provider's profile is not the café's"
     );
 }

@@ -67,12 +67,10 @@ pub fn compare_asked(
     let (mut compared, mut without, mut named, mut agreed) = (0, 0, 0, 0);
     for a in asked {
         let journey = index.get(&a.person).and_then(|&p| {
-            (first(p)..first(p + 1))
-                .filter(|&j| {
-                    let met = log.at[placed.journeys[j].anchor as usize];
-                    met <= a.at && a.at - met <= ASKED_WITHIN_DAYS * DAY_MS
-                })
-                .last()
+            (first(p)..first(p + 1)).rev().find(|&j| {
+                let met = log.at[placed.journeys[j].anchor as usize];
+                met <= a.at && a.at - met <= ASKED_WITHIN_DAYS * DAY_MS
+            })
         });
         let Some(j) = journey else {
             without += 1;

@@ -99,19 +99,22 @@ pub async fn trait_persons(
     Ok(ids.into_iter().map(PersonId).collect())
 }
 
-/// The persons of those of `profiles` that are `provider`'s.
+/// The person of each of `profiles` that is `provider`'s.
 pub async fn profile_persons(
     pool: &PgPool,
     provider: ProviderId,
     profiles: &[ProfileId],
-) -> Result<Vec<PersonId>> {
+) -> Result<Vec<(ProfileId, PersonId)>> {
     let ids: Vec<Uuid> = profiles.iter().map(|p| p.0).collect();
-    let found: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT person_id FROM profiles WHERE provider_id = $1 AND id = ANY($2)",
+    let found: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "SELECT id, person_id FROM profiles WHERE provider_id = $1 AND id = ANY($2)",
     )
     .bind(provider.0)
     .bind(&ids)
     .fetch_all(pool)
     .await?;
-    Ok(found.into_iter().map(PersonId).collect())
+    Ok(found
+        .into_iter()
+        .map(|(p, q)| (ProfileId(p), PersonId(q)))
+        .collect())
 }

@@ -911,7 +911,7 @@ impl Store for PgStore {
         &self,
         provider: ProviderId,
         profiles: &[ProfileId],
-    ) -> Result<Vec<PersonId>> {
+    ) -> Result<Vec<(ProfileId, PersonId)>> {
         segments::profile_persons(&self.pool, provider, profiles).await
     }
 

@@ -86,18 +86,18 @@ pub fn trait_persons(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The persons of those of `profiles` that are `provider`'s.
+/// The person of each of `profiles` that is `provider`'s.
 pub fn profile_persons(
     c: &Connection,
     provider: ProviderId,
     profiles: &[ProfileId],
-) -> Result<Vec<PersonId>> {
+) -> Result<Vec<(ProfileId, PersonId)>> {
     let mut q =
         c.prepare_cached("SELECT person_id FROM profiles WHERE id = ?1 AND provider_id = ?2")?;
     let mut found = Vec::with_capacity(profiles.len());
     for p in profiles {
         if let Some(person) = q.query_row([p.0, provider.0], |r| r.get(0)).optional()? {
-            found.push(PersonId(person));
+            found.push((*p, PersonId(person)));
         }
     }
     Ok(found)

@@ -799,7 +799,7 @@ impl Store for SqliteStore {
         &self,
         provider: ProviderId,
         profiles: &[ProfileId],
-    ) -> Result<Vec<PersonId>> {
+    ) -> Result<Vec<(ProfileId, PersonId)>> {
         let profiles = profiles.to_vec();
         self.read(move |c| segments::profile_persons(c, provider, &profiles))
             .await
