@@ -12,8 +12,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use motesplats_core::invalid::Checker;
 use motesplats_core::journey::motivation::MotivationRules;
 use motesplats_core::journey::{
-    ANSWERS, Clock, Context, Filter, JourneyFigures, JourneySettings, JourneyValue, Log,
-    PeriodUnit, Placement, ValueLandscape, figures, journey_values, value_landscape,
+    ANSWERS, BehaviourLandscape, Clock, Context, Filter, JourneyFigures, JourneySettings,
+    JourneyValue, Log, PeriodUnit, Placement, figures, journey_values, value_landscape,
 };
 use motesplats_core::reason::List;
 use motesplats_core::segment::{Segment, SegmentId};
@@ -122,7 +122,7 @@ impl Placed {
     }
 
     /// The value landscape of the journeys `filter` keeps.
-    pub fn landscape(&self, filter: &Filter) -> ValueLandscape {
+    pub fn landscape(&self, filter: &Filter) -> BehaviourLandscape {
         let values = self.values();
         let selected = filter.select(&self.log, &self.placed);
         value_landscape(
@@ -144,12 +144,14 @@ impl Placed {
         segment: &Segment,
         members: Option<&HashSet<PersonId>>,
     ) -> Arc<Filter> {
-        let f =
-            Arc::new(
-                segment
-                    .rules
-                    .filter(&self.log, &self.placed, &self.clock, members, &|_| None),
-            );
+        let motivation = |j: usize| self.values()[j].verdict.motivation;
+        let f = Arc::new(segment.rules.filter(
+            &self.log,
+            &self.placed,
+            &self.clock,
+            members,
+            &motivation,
+        ));
         if let Ok(mut kept) = self.segments.lock() {
             if kept.len() >= KEPT_FIGURES {
                 kept.clear();

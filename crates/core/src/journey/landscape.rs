@@ -167,7 +167,7 @@ pub struct PressureCell {
 
 /// The value landscape of a selection of journeys.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct ValueLandscape {
+pub struct BehaviourLandscape {
     pub journeys: u64,
     pub persons: u64,
     /// By motivation, unknown last.
@@ -189,7 +189,7 @@ pub fn value_landscape<'v>(
     placed: &Placement,
     values: impl IntoIterator<Item = &'v JourneyValue>,
     rules: &MotivationRules,
-) -> ValueLandscape {
+) -> BehaviourLandscape {
     let mut all = Tally::default();
     let mut mix: BTreeMap<usize, Tally> = BTreeMap::new();
     let mut fired: BTreeMap<usize, Tally> = BTreeMap::new();
@@ -214,7 +214,7 @@ pub fn value_landscape<'v>(
         cell.2 += u64::from(v.returned);
     }
     let motivation = |m: usize| Motivation::ALL.get(m).copied();
-    ValueLandscape {
+    BehaviourLandscape {
         journeys: all.count,
         persons: all.persons,
         mix: mix
@@ -250,14 +250,14 @@ pub fn value_landscape<'v>(
     }
 }
 
-impl ValueLandscape {
+impl BehaviourLandscape {
     /// Withholds every row that stands for fewer than `MIN_PERSONS` persons, as
     /// `JourneyFigures::withhold_small` does, and everything when the whole does.
     /// Says how many rows it withheld.
     pub fn withhold_small(&mut self) -> u64 {
         let before = (self.mix.len() + self.rules.len() + self.pressure.len()) as u64;
         if too_few(self.persons) {
-            *self = ValueLandscape {
+            *self = BehaviourLandscape {
                 journeys: 0,
                 persons: 0,
                 mix: Vec::new(),

@@ -31,8 +31,8 @@ pub use figures::{
     MeetingFlow, OwnAndUncontrolled, PathCount, Repeat, TrendPoint, figures, funnel,
 };
 pub use landscape::{
-    ANSWERS, JourneyValue, MotivationCount, PRESSURE_DAYS, PURCHASE, PressureBand, PressureCell,
-    RETURN_DAYS, RuleCount, ValueLandscape, journey_values, value_landscape,
+    ANSWERS, BehaviourLandscape, JourneyValue, MotivationCount, PRESSURE_DAYS, PURCHASE,
+    PressureBand, PressureCell, RETURN_DAYS, RuleCount, journey_values, value_landscape,
 };
 pub use log::{Log, LogBuilder, LogRow, PhaseCode, Placement, Span, phase_code};
 pub use motivation::{StepSignals, StepView};

@@ -14,14 +14,18 @@ use crate::settings;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
+use motesplats_core::journey::motivation::{MotivationRules, MotivationRulesInput};
 use motesplats_core::journey::{
-    Attribution, FunnelStep, Journey, JourneyFigures, JourneySettings, JourneySettingsInput, Step,
-    attribution, funnel, journeys,
+    Asked, AskedComparison, Attribution, BehaviourLandscape, FunnelStep, Journey, JourneyFigures,
+    JourneySettings, JourneySettingsInput, Step, attribution, compare_asked, funnel, journeys,
 };
-use motesplats_core::{PageRequest, PersonId, TouchpointId};
-use motesplats_store::TouchpointFilter;
+use motesplats_core::survey::Answer;
+use motesplats_core::survey::split::motivation_question;
+use motesplats_core::{PageRequest, PersonId, ProfileId, ProviderId, TouchpointId};
+use motesplats_store::{Store, TouchpointFilter};
 use serde::Deserialize;
 use serde::Serialize;
+use std::collections::HashMap;
 use utoipa::IntoParams;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -34,6 +38,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(journey_figures))
         .routes(routes!(journey_funnel))
         .routes(routes!(journey_attribution))
+        .routes(routes!(journey_landscape))
+        .routes(routes!(get_motivation_rules, put_motivation_rules))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -132,6 +138,102 @@ async fn journey_attribution(
     })
     .await?;
     Ok(Json(credits))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LandscapeView {
+    pub landscape: BehaviourLandscape,
+    /// The rules that classified the journeys, in the order they are tried.
+    pub rules: MotivationRules,
+    /// Where the caller's surveys ask the `motivation` question: each answer given
+    /// with consent beside the classified motivation of the person's latest journey
+    /// in the 30 days before it (every journey, whatever the filters).
+    pub asked: AskedComparison,
+}
+
+/// The value landscape of behaviour: each journey classified by motivation
+/// (relationships, goal fulfilment, experiences, or unknown) by the caller's rules,
+/// with the rule that decided; message pressure (messages the caller started in the
+/// 28 days before the meeting, confirmations and receipts left out) in bands, and
+/// the purchase and return rates by band and motivation; and the classifier beside
+/// what people answered to a survey's `motivation` question.
+#[utoipa::path(get, path = "/journeys/landscape", tag = "journeys", params(FilterQuery, SegmentQuery),
+    responses((status = 200, body = LandscapeView), (status = 400, body = Problem)))]
+async fn journey_landscape(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    ApiQuery(q): ApiQuery<FilterQuery>,
+    ApiQuery(s): ApiQuery<SegmentQuery>,
+) -> Result<Json<LandscapeView>, ApiError> {
+    let asked = asked(state.store.as_ref(), me).await?;
+    let view = on_selection(&state, me, q, s, move |p, filter, _| {
+        Ok(LandscapeView {
+            landscape: p.landscape(&filter),
+            rules: p.rules.clone(),
+            asked: compare_asked(&p.log, &p.placed, p.values(), &asked),
+        })
+    })
+    .await?;
+    Ok(Json(view))
+}
+
+/// Every answer to a `motivation` question of the provider's surveys, given with
+/// consent by a profile of one of its persons.
+pub async fn asked(store: &dyn Store, me: ProviderId) -> Result<Vec<Asked>, ApiError> {
+    let mut found = Vec::new();
+    for survey in store.surveys(me).await? {
+        let Some(question) = motivation_question(&survey) else {
+            continue;
+        };
+        let key = question.key.clone();
+        let answers: Vec<(ProfileId, i64, String)> = store
+            .responses(me, survey.id)
+            .await?
+            .into_iter()
+            .filter(|r| r.completed)
+            .filter_map(|r| match (r.profile_id, r.answers.get(&key)) {
+                (Some(p), Some(Answer::Choice(o))) => {
+                    Some((p, r.submitted_at.timestamp_millis(), o.as_str().to_string()))
+                }
+                _ => None,
+            })
+            .collect();
+        let profiles: Vec<ProfileId> = answers.iter().map(|a| a.0).collect();
+        let persons: HashMap<ProfileId, PersonId> = store
+            .profile_persons(me, &profiles)
+            .await?
+            .into_iter()
+            .collect();
+        found.extend(answers.into_iter().filter_map(|(p, at, answer)| {
+            persons.get(&p).map(|&person| Asked { person, at, answer })
+        }));
+    }
+    Ok(found)
+}
+
+/// The caller's motivation rules (the defaults until set): tried in order, the
+/// first whose conditions a journey's signals meet decides.
+#[utoipa::path(get, path = "/motivation-rules", tag = "journeys",
+    responses((status = 200, body = MotivationRules)))]
+async fn get_motivation_rules(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+) -> Result<Json<MotivationRules>, ApiError> {
+    Ok(Json(settings::read(&state, me).await?))
+}
+
+/// Set the caller's motivation rules; `rules` left out restores the defaults.
+#[utoipa::path(put, path = "/motivation-rules", tag = "journeys", request_body = MotivationRulesInput,
+    responses((status = 200, body = MotivationRules), (status = 422, body = Problem)))]
+async fn put_motivation_rules(
+    State(state): State<AppState>,
+    Tenant(me): Tenant,
+    ApiJson(input): ApiJson<MotivationRulesInput>,
+) -> Result<Json<MotivationRules>, ApiError> {
+    let parsed = input.parse()?;
+    settings::write(&state, me, &parsed).await?;
+    state.figures.forget(me);
+    Ok(Json(parsed))
 }
 
 /// The caller's anchors and windows (the defaults until set).

@@ -17,6 +17,7 @@ mod openapi;
 mod reasons;
 mod research;
 mod research_forms;
+mod segments;
 mod senders;
 mod strategy_pdf;
 mod survey_builder;
