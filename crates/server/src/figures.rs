@@ -281,14 +281,15 @@ pub async fn on_placed<T: Send + 'static>(
         .map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
-/// Runs `work` on the provider's placement with the request's filter narrowed to
-/// the segment it names, and a key naming both (for figures kept per filter).
+/// Runs `work` on the provider's placement with the request's filter (or what was
+/// wrong with it) narrowed to the segment it names, and a key naming both (for
+/// figures kept per filter). An unknown segment fails before any work.
 pub async fn on_selection<T: Send + 'static>(
     state: &AppState,
     me: ProviderId,
     q: FilterQuery,
     segment: SegmentQuery,
-    work: impl FnOnce(&Placed, Filter, String) -> Result<T, ApiError> + Send + 'static,
+    work: impl FnOnce(&Placed, Result<Filter, ApiError>, String) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let segment = segments::named(state.store.as_ref(), me, segment.segment.as_deref()).await?;
     let placed = state.figures.placed(state, me).await?;
@@ -310,10 +311,12 @@ pub async fn on_selection<T: Send + 'static>(
         None => q.key(),
     };
     tokio::task::spawn_blocking(move || {
-        let mut filter = placed.filter(&q)?;
-        if let Some(n) = narrowed {
-            filter.within(&n);
-        }
+        let filter = placed.filter(&q).map(|mut f| {
+            if let Some(n) = narrowed {
+                f.within(&n);
+            }
+            f
+        });
         work(&placed, filter, key)
     })
     .await

@@ -5,6 +5,7 @@
 //! core's `parse` functions and talk to the store through the `Store` trait.
 
 pub mod api;
+pub mod asked;
 pub mod auth;
 pub mod client;
 pub mod csv_out;

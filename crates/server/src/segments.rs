@@ -1,10 +1,12 @@
-//! A segment named by a request, and the persons its rules over persons hold: the
-//! store knows profiles' traits and the survey responses given with consent.
+//! Segments saved from a request, a segment named by a request, and the persons its
+//! rules hold: the store knows profiles' traits and the survey responses given with
+//! consent, the placement the journeys.
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use motesplats_core::segment::{Segment, SegmentId, SegmentRules};
-use motesplats_core::{Invalid, PersonId, ProviderId, Reason};
+use chrono::{SubsecRound, Utc};
+use motesplats_core::segment::{Known, Segment, SegmentId, SegmentInput, SegmentRules};
+use motesplats_core::{ChannelKey, Invalid, PersonId, ProviderId, Reason};
 use motesplats_store::Store;
 use std::collections::HashSet;
 
@@ -74,4 +76,33 @@ pub async fn persons(
     })
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Checks `input` against the provider's channels and surveys and stores it as
+/// segment `id`.
+pub async fn save(
+    state: &AppState,
+    me: ProviderId,
+    id: SegmentId,
+    input: &SegmentInput,
+) -> Result<Segment, ApiError> {
+    let channels = state.store.channels(me).await?;
+    let surveys = state.store.surveys(me).await?;
+    // Checked in a block: the closure is not `Send` and must not live across an await.
+    let (name, rules) = {
+        let channel = |k: &ChannelKey| channels.iter().any(|c| c.key == *k);
+        let known = Known {
+            channel: &channel,
+            surveys: &surveys,
+        };
+        input.parse(&known).map_err(ApiError::Invalid)?
+    };
+    let segment = Segment {
+        id,
+        name,
+        rules,
+        updated_at: Utc::now().trunc_subsecs(6),
+    };
+    state.store.save_segment(me, segment.clone()).await?;
+    Ok(segment)
 }

@@ -48,6 +48,23 @@ pub enum PressureBand {
 }
 
 impl PressureBand {
+    pub const ALL: [PressureBand; 4] = [
+        PressureBand::None,
+        PressureBand::Low,
+        PressureBand::Medium,
+        PressureBand::High,
+    ];
+
+    /// The word the API writes it as.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PressureBand::None => "none",
+            PressureBand::Low => "low",
+            PressureBand::Medium => "medium",
+            PressureBand::High => "high",
+        }
+    }
+
     /// The band of `messages` in the `PRESSURE_DAYS` before a meeting.
     pub fn of(messages: u32) -> PressureBand {
         match messages {

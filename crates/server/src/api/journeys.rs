@@ -3,6 +3,7 @@
 //! only, as every read of a person).
 
 use super::profiles::path_id;
+use crate::asked;
 use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
 use crate::figures::{
@@ -16,16 +17,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use motesplats_core::journey::motivation::{MotivationRules, MotivationRulesInput};
 use motesplats_core::journey::{
-    Asked, AskedComparison, Attribution, BehaviourLandscape, FunnelStep, Journey, JourneyFigures,
+    AskedComparison, Attribution, BehaviourLandscape, FunnelStep, Journey, JourneyFigures,
     JourneySettings, JourneySettingsInput, Step, attribution, compare_asked, funnel, journeys,
 };
-use motesplats_core::survey::Answer;
-use motesplats_core::survey::split::motivation_question;
-use motesplats_core::{PageRequest, PersonId, ProfileId, ProviderId, TouchpointId};
-use motesplats_store::{Store, TouchpointFilter};
+use motesplats_core::{PageRequest, PersonId, TouchpointId};
+use motesplats_store::TouchpointFilter;
 use serde::Deserialize;
 use serde::Serialize;
-use std::collections::HashMap;
 use utoipa::IntoParams;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -65,7 +63,7 @@ async fn journey_figures(
 ) -> Result<Json<JourneyFigures>, ApiError> {
     let unit = trend_unit(t.unit.as_deref()).map_err(ApiError::BadParameters)?;
     let figures = on_selection(&state, me, q, s, move |p, filter, key| {
-        Ok(p.figures(&key, &filter, unit))
+        Ok(p.figures(&key, &filter?, unit))
     })
     .await?;
     Ok(Json(figures.as_ref().clone()))
@@ -102,7 +100,7 @@ async fn journey_funnel(
         .collect();
     let steps = funnel_steps(steps).map_err(ApiError::BadParameters)?;
     let funnel = on_selection(&state, me, q, s, move |p, filter, _| {
-        let selected = filter.select(&p.log, &p.placed);
+        let selected = filter?.select(&p.log, &p.placed);
         let kinds: Vec<&str> = steps.iter().map(String::as_str).collect();
         Ok(funnel(&p.log, &p.placed, &selected, &kinds))
     })
@@ -132,7 +130,7 @@ async fn journey_attribution(
 ) -> Result<Json<Attribution>, ApiError> {
     let outcome = outcome_kind(o.outcome).map_err(ApiError::BadParameters)?;
     let credits = on_selection(&state, me, q, s, move |p, filter, _| {
-        let selected = filter.select(&p.log, &p.placed);
+        let selected = filter?.select(&p.log, &p.placed);
         attribution(&p.log, &p.placed, &selected, &outcome)
             .map_err(|e| ApiError::Internal(e.to_string()))
     })
@@ -165,50 +163,16 @@ async fn journey_landscape(
     ApiQuery(q): ApiQuery<FilterQuery>,
     ApiQuery(s): ApiQuery<SegmentQuery>,
 ) -> Result<Json<LandscapeView>, ApiError> {
-    let asked = asked(state.store.as_ref(), me).await?;
+    let asked = asked::answers(state.store.as_ref(), me).await?;
     let view = on_selection(&state, me, q, s, move |p, filter, _| {
         Ok(LandscapeView {
-            landscape: p.landscape(&filter),
+            landscape: p.landscape(&filter?),
             rules: p.rules.clone(),
             asked: compare_asked(&p.log, &p.placed, p.values(), &asked),
         })
     })
     .await?;
     Ok(Json(view))
-}
-
-/// Every answer to a `motivation` question of the provider's surveys, given with
-/// consent by a profile of one of its persons.
-pub async fn asked(store: &dyn Store, me: ProviderId) -> Result<Vec<Asked>, ApiError> {
-    let mut found = Vec::new();
-    for survey in store.surveys(me).await? {
-        let Some(question) = motivation_question(&survey) else {
-            continue;
-        };
-        let key = question.key.clone();
-        let answers: Vec<(ProfileId, i64, String)> = store
-            .responses(me, survey.id)
-            .await?
-            .into_iter()
-            .filter(|r| r.completed)
-            .filter_map(|r| match (r.profile_id, r.answers.get(&key)) {
-                (Some(p), Some(Answer::Choice(o))) => {
-                    Some((p, r.submitted_at.timestamp_millis(), o.as_str().to_string()))
-                }
-                _ => None,
-            })
-            .collect();
-        let profiles: Vec<ProfileId> = answers.iter().map(|a| a.0).collect();
-        let persons: HashMap<ProfileId, PersonId> = store
-            .profile_persons(me, &profiles)
-            .await?
-            .into_iter()
-            .collect();
-        found.extend(answers.into_iter().filter_map(|(p, at, answer)| {
-            persons.get(&p).map(|&person| Asked { person, at, answer })
-        }));
-    }
-    Ok(found)
 }
 
 /// The caller's motivation rules (the defaults until set): tried in order, the

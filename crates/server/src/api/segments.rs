@@ -5,13 +5,12 @@ use super::profiles::path_id;
 use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
 use crate::json::ApiJson;
+use crate::segments;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::{SubsecRound, Utc};
-use motesplats_core::segment::{Known, Segment, SegmentId, SegmentInput};
-use motesplats_core::{ChannelKey, ProviderId};
+use motesplats_core::segment::{Segment, SegmentId, SegmentInput};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -42,7 +41,7 @@ async fn create_segment(
     Tenant(me): Tenant,
     ApiJson(input): ApiJson<SegmentInput>,
 ) -> Result<(StatusCode, Json<Segment>), ApiError> {
-    let segment = save(&state, me, SegmentId::new(), &input).await?;
+    let segment = segments::save(&state, me, SegmentId::new(), &input).await?;
     Ok((StatusCode::CREATED, Json(segment)))
 }
 
@@ -77,7 +76,7 @@ async fn put_segment(
     if state.store.segment(me, id).await?.is_none() {
         return Err(ApiError::NotFound);
     }
-    Ok(Json(save(&state, me, id, &input).await?))
+    Ok(Json(segments::save(&state, me, id, &input).await?))
 }
 
 #[utoipa::path(delete, path = "/segments/{id}", tag = "segments", params(("id" = String, Path)),
@@ -93,33 +92,4 @@ async fn delete_segment(
     } else {
         Err(ApiError::NotFound)
     }
-}
-
-/// Checks `input` against the provider's channels and surveys and stores it as
-/// segment `id`.
-pub async fn save(
-    state: &AppState,
-    me: ProviderId,
-    id: SegmentId,
-    input: &SegmentInput,
-) -> Result<Segment, ApiError> {
-    let channels = state.store.channels(me).await?;
-    let surveys = state.store.surveys(me).await?;
-    // Checked in a block: the closure is not `Send` and must not live across an await.
-    let (name, rules) = {
-        let channel = |k: &ChannelKey| channels.iter().any(|c| c.key == *k);
-        let known = Known {
-            channel: &channel,
-            surveys: &surveys,
-        };
-        input.parse(&known).map_err(ApiError::Invalid)?
-    };
-    let segment = Segment {
-        id,
-        name,
-        rules,
-        updated_at: Utc::now().trunc_subsecs(6),
-    };
-    state.store.save_segment(me, segment.clone()).await?;
-    Ok(segment)
 }

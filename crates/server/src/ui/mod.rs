@@ -21,6 +21,7 @@ mod research;
 mod review;
 pub mod routes;
 mod sankey;
+mod segments;
 mod session;
 pub(crate) mod surveys;
 pub(crate) mod throttle;

@@ -54,6 +54,9 @@ routes! {
     get "/dashboard" SignedIn => dashboard::page;
     get "/journeys" SignedIn => journeys::page;
     get "/journeys/touchpoints" SignedIn => journeys::touchpoints;
+    get "/segments" SignedIn => segments::page;
+    post "/segments" SignedIn => segments::create;
+    post "/segments/{id}/delete" SignedIn => segments::delete;
     get "/customers" SignedIn => customers::list;
     get "/profiles/{id}" SignedIn => people::profile;
     get "/persons/review" SignedIn => review::page;

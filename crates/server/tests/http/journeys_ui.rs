@@ -258,3 +258,77 @@ async fn a_count_opens_exactly_its_touchpoints_and_no_other_providers() {
     let (_, their_page) = page(&mut bo, "/journeys", "en").await;
     assert_eq!(figure(&their_page, "journeys-count"), "0");
 }
+
+#[tokio::test]
+async fn a_segment_saved_in_the_browser_narrows_the_journeys_page() {
+    let app = spawn_app().await;
+    let key = cafe(&app).await;
+    app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
+    let mut kim = Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+
+    let (status, empty) = page(&mut kim, "/segments", "sv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(empty.contains("Inga urval ännu."), "{empty}");
+    // A form without a name comes back with the problem, nothing saved.
+    let r = kim
+        .post("/segments", "en", &[("name", ""), ("channel", "forum")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("<li>name: must not be empty</li>")
+    );
+    let r = kim
+        .post(
+            "/segments",
+            "en",
+            &[
+                ("name", "Forum först"),
+                ("channel", "forum"),
+                ("phase", "before"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, list) = page(&mut kim, "/segments", "en").await;
+    assert!(list.contains("A touchpoint in: Forum · Before"), "{list}");
+    let id = list
+        .split("/journeys?segment=")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+
+    // Only Ada read the forum before her visit.
+    let (status, narrowed) = page(&mut kim, &format!("/journeys?segment={id}"), "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(figure(&narrowed, "journeys-count"), "1");
+    assert_eq!(figure(&narrowed, "persons-count"), "1");
+    assert!(narrowed.contains(&format!(
+        "<option value=\"{id}\" selected>Forum först</option>"
+    )));
+    // The value landscape: why they came, the rules that decided, the pressure.
+    assert!(narrowed.contains("Why people came, and what messages did"));
+    assert!(narrowed.contains("id=\"pressure-chart\""), "{narrowed}");
+    let (_, sv) = page(&mut kim, "/journeys", "sv").await;
+    assert!(sv.contains("Varför folk kom, och vad utskicken gjorde"));
+    assert!(
+        sv.contains("<td>måluppfyllelse</td><td class=\"n\">3</td>"),
+        "{sv}"
+    );
+
+    // An unknown segment is a problem in the form.
+    let (status, bad) = page(&mut kim, "/journeys?segment=nothing", "sv").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(bad.contains("<li>Urval: "), "{bad}");
+
+    let r = kim.post(&format!("/segments/{id}/delete"), "en", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, gone) = page(&mut kim, "/segments", "en").await;
+    assert!(gone.contains("No segments yet."));
+}

@@ -10,15 +10,23 @@ pub use touchpoints::page as touchpoints;
 use super::i18n::{Lang, Messages};
 use super::labels::Vocabulary;
 use super::session::SignedIn;
+use crate::asked;
 use crate::error::ApiError;
-use crate::figures::{FilterQuery, funnel_steps, on_placed, outcome_kind, trend_unit};
+use crate::figures::{
+    FilterQuery, SegmentQuery, funnel_steps, on_selection, outcome_kind, trend_unit,
+};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
 use motesplats_core::invalid::Checker;
-use motesplats_core::journey::{Attribution, FunnelStep, JourneyFigures, attribution, funnel};
+use motesplats_core::journey::motivation::MotivationRules;
+use motesplats_core::journey::{
+    AskedComparison, Attribution, BehaviourLandscape, FunnelStep, JourneyFigures, attribution,
+    compare_asked, funnel,
+};
+use motesplats_core::segment::Segment;
 use motesplats_core::{FieldError, Reason};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -30,6 +38,8 @@ pub struct PageQuery {
     pub to: Option<String>,
     /// Only journeys with a touchpoint in this channel.
     pub channel: Option<String>,
+    /// Only the journeys of this saved segment (its id).
+    pub segment: Option<String>,
     pub unit: Option<String>,
     pub step1: Option<String>,
     pub step2: Option<String>,
@@ -60,6 +70,8 @@ impl PageQuery {
 struct Computed {
     /// Every kind the provider's touchpoints have, for the funnel and outcome choices.
     kinds: Vec<String>,
+    /// The provider's saved segments.
+    segments: Vec<Segment>,
     /// Today where the provider is, for the quick period choices.
     today: NaiveDate,
     errors: Vec<FieldError>,
@@ -71,6 +83,9 @@ struct Figures {
     figures: Arc<JourneyFigures>,
     funnel: Option<Vec<FunnelStep>>,
     attribution: Attribution,
+    landscape: BehaviourLandscape,
+    rules: MotivationRules,
+    asked: AskedComparison,
 }
 
 /// `GET /journeys`
@@ -93,11 +108,24 @@ pub async fn page(
     };
     let outcome = c.take(outcome_kind(q.outcome.clone()));
     let mut errors = c.finish().err().map_or_else(Vec::new, |e| e.0);
-    let asked = q.filter();
-    let computed = on_placed(&state, me, move |p| {
+    let store = state.store.as_ref();
+    let segments = store.segments(me).await?;
+    // An unknown segment is a problem in the form, like a bad date, not a failed page.
+    let segment = match crate::segments::named(store, me, q.segment.as_deref()).await {
+        Ok(s) => SegmentQuery {
+            segment: s.map(|s| s.id.to_string()),
+        },
+        Err(ApiError::BadParameters(e)) => {
+            errors.extend(e.0);
+            SegmentQuery::default()
+        }
+        Err(e) => return Err(e),
+    };
+    let asked = asked::answers(store, me).await?;
+    let computed = on_selection(&state, me, q.filter(), segment, move |p, filter, key| {
         let kinds = p.log.kinds.names.clone();
         let today = Utc::now().with_timezone(&p.clock.zone()).date_naive();
-        let filter = match p.filter(&asked) {
+        let filter = match filter {
             Ok(f) => Some(f),
             Err(ApiError::BadParameters(e)) => {
                 errors.extend(e.0);
@@ -112,16 +140,20 @@ pub async fn page(
                     .as_ref()
                     .map(|s| s.iter().map(String::as_str).collect());
                 Some(Figures {
-                    figures: p.figures(&asked.key(), &filter, unit),
+                    figures: p.figures(&key, &filter, unit),
                     funnel: kinds.map(|k| funnel(&p.log, &p.placed, &selected, &k)),
                     attribution: attribution(&p.log, &p.placed, &selected, &outcome)
                         .map_err(|e| ApiError::Internal(e.to_string()))?,
+                    landscape: p.landscape(&filter),
+                    rules: p.rules.clone(),
+                    asked: compare_asked(&p.log, &p.placed, p.values(), &asked),
                 })
             }
             _ => None,
         };
         Ok(Computed {
             kinds,
+            segments,
             today,
             errors,
             figures,
@@ -143,6 +175,7 @@ fn field_label(lang: Lang, field: &str) -> String {
         "from" => "journeys-from",
         "to" => "journeys-to",
         "channel" => "journeys-channel",
+        "segment" => "journeys-segment",
         "unit" => "journeys-unit",
         "steps" => "journeys-funnel-steps",
         "outcome" => "journeys-outcome",

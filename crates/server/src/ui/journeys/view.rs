@@ -15,8 +15,9 @@ use crate::ui::{channel_name, phase_name};
 use askama::Template;
 use chrono::Days;
 use motesplats_core::attribution::Model;
+use motesplats_core::journey::PressureBand;
 use motesplats_core::number::{decimal, integer};
-use motesplats_core::{Phase, TouchpointKind};
+use motesplats_core::{Label, Motivation, Phase, TouchpointKind};
 
 const PHASES: [Phase; 3] = [Phase::Before, Phase::During, Phase::After];
 /// The most trend periods drawn; a long trend shows its latest.
@@ -29,6 +30,7 @@ struct JourneysPage {
     q: Typed,
     problems: Vec<String>,
     channels: Vec<(String, String)>,
+    segments: Vec<(String, String)>,
     units: Vec<(String, String)>,
     kinds: Vec<(String, String)>,
     quick: Vec<(String, String)>,
@@ -41,6 +43,7 @@ struct Typed {
     from: String,
     to: String,
     channel: String,
+    segment: String,
     unit: String,
     steps: [String; 3],
     outcome: String,
@@ -97,6 +100,30 @@ struct Shown {
     repeat: Vec<(String, String)>,
     funnel: Option<(String, Vec<FunnelRow>)>,
     credits: Credits,
+    landscape: Landscape,
+}
+
+/// The value landscape in words: why journeys were made, by which rule, how message
+/// pressure goes with coming back and buying, and what people themselves said.
+struct Landscape {
+    chart: String,
+    /// Each motivation (unknown last): its name, journeys, persons and share.
+    mix: Vec<[String; 4]>,
+    /// Each rule that decided: its key, motivation, conditions and journeys.
+    rules: Vec<[String; 4]>,
+    /// The motivations' names, as the pressure table's columns.
+    motivations: Vec<String>,
+    /// Each band: its name, and per motivation the return and purchase rates.
+    pressure: Vec<(String, Vec<String>)>,
+    asked: Option<Asked>,
+}
+
+struct Asked {
+    agreement: String,
+    compared: String,
+    without: String,
+    /// Answered, classified, answers.
+    cells: Vec<[String; 3]>,
 }
 
 pub(super) fn render(
@@ -119,6 +146,7 @@ pub(super) fn render(
         from: text(&q.from),
         to: text(&q.to),
         channel: text(&q.channel),
+        segment: text(&q.segment),
         unit: q.unit.clone().unwrap_or_else(|| "week".into()),
         steps: [text(&q.step1), text(&q.step2), text(&q.step3)],
         outcome: q.outcome.clone().unwrap_or_else(|| "purchase".into()),
@@ -165,6 +193,11 @@ pub(super) fn render(
                 (key.to_string(), channel_name(lang, key, &words.channels))
             })
             .collect(),
+        segments: computed
+            .segments
+            .iter()
+            .map(|s| (s.id.to_string(), s.name.clone()))
+            .collect(),
         units: UNITS
             .iter()
             .map(|(u, _)| (u.to_string(), lang.t(&format!("journeys-unit-{u}"))))
@@ -204,6 +237,7 @@ fn shown(
 ) -> Result<Shown, ApiError> {
     let n = |v: u64| integer(v, lang);
     let channel = |k: &str| channel_name(lang, k, &words.channels);
+    let landscape = landscape(lang, &f)?;
     let fig = f.figures.as_ref();
 
     let periods = &fig.trend[fig.trend.len().saturating_sub(TREND_BARS)..];
@@ -406,6 +440,139 @@ fn shown(
             .collect(),
         funnel,
         credits,
+        landscape,
+    })
+}
+
+/// The name of a classified motivation, unknown when no rule held.
+fn motivation_name(lang: Lang, m: Option<Motivation>) -> String {
+    m.map_or_else(
+        || lang.t("landscape-unknown"),
+        |m| m.label(lang).to_string(),
+    )
+}
+
+fn landscape(lang: Lang, f: &Figures) -> Result<Landscape, ApiError> {
+    let n = |v: u64| integer(v, lang);
+    let l = &f.landscape;
+    let share = |part: u64, whole: u64| {
+        if whole == 0 {
+            "–".to_string()
+        } else {
+            percent(part as f64 / whole as f64, lang)
+        }
+    };
+    let columns: Vec<Option<Motivation>> = Motivation::ALL
+        .iter()
+        .map(|m| Some(*m))
+        .chain([None])
+        .collect();
+    let series: Vec<(&'static str, String)> = columns
+        .iter()
+        .zip(["phase-before", "phase-during", "phase-after", "phase-none"])
+        .map(|(m, class)| (class, motivation_name(lang, *m)))
+        .collect();
+    let chart = StackedBars::new(
+        lang,
+        "pressure-chart",
+        lang.t("landscape-chart"),
+        &series,
+        PressureBand::ALL
+            .iter()
+            .map(|band| Bar {
+                label: lang.t(&format!("landscape-band-{}", band.as_str())),
+                marked: false,
+                values: columns
+                    .iter()
+                    .map(|m| {
+                        l.pressure
+                            .iter()
+                            .find(|c| c.band == *band && c.motivation == *m)
+                            .map_or(0, |c| c.journeys)
+                    })
+                    .collect(),
+            })
+            .collect(),
+    );
+    let pressure = PressureBand::ALL
+        .iter()
+        .map(|band| {
+            let cells = columns
+                .iter()
+                .map(|m| {
+                    l.pressure
+                        .iter()
+                        .find(|c| c.band == *band && c.motivation == *m)
+                        .map_or_else(
+                            || "–".to_string(),
+                            |c| {
+                                format!(
+                                    "{} · {} ({})",
+                                    percent(c.return_rate, lang),
+                                    percent(c.purchase_rate, lang),
+                                    n(c.journeys)
+                                )
+                            },
+                        )
+                })
+                .collect();
+            (lang.t(&format!("landscape-band-{}", band.as_str())), cells)
+        })
+        .collect();
+    let asked = (f.asked.compared + f.asked.without_journey > 0).then(|| Asked {
+        agreement: f
+            .asked
+            .agreement
+            .map_or_else(|| "–".to_string(), |a| percent(a, lang)),
+        compared: n(f.asked.compared),
+        without: n(f.asked.without_journey),
+        cells: f
+            .asked
+            .cells
+            .iter()
+            .map(|c| {
+                let answered = Motivation::parse(&c.answered)
+                    .map_or_else(|_| c.answered.clone(), |m| m.label(lang).to_string());
+                [answered, motivation_name(lang, c.classified), n(c.answers)]
+            })
+            .collect(),
+    });
+    Ok(Landscape {
+        chart: svg(chart)?,
+        mix: l
+            .mix
+            .iter()
+            .map(|m| {
+                [
+                    motivation_name(lang, m.motivation),
+                    n(m.journeys),
+                    n(m.persons),
+                    share(m.journeys, l.journeys),
+                ]
+            })
+            .collect(),
+        rules: l
+            .rules
+            .iter()
+            .map(|r| {
+                let when = f
+                    .rules
+                    .rules
+                    .iter()
+                    .find(|x| x.key == r.rule)
+                    .map(|x| serde_json::to_string(&x.when).unwrap_or_default())
+                    .unwrap_or_default();
+                [
+                    r.rule.clone(),
+                    r.motivation.label(lang).to_string(),
+                    when,
+                    n(r.journeys),
+                ]
+            })
+            .collect(),
+        motivations: columns.iter().map(|m| motivation_name(lang, *m)).collect(),
+        pressure,
+        asked,
     })
 }
 
