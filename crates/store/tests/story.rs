@@ -747,7 +747,10 @@ async fn segments_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: Provider
         updated_at: Utc::now().trunc_subsecs(6),
     };
     store.save_segment(cafe, regulars.clone()).await.unwrap();
-    assert_eq!(store.segments(cafe).await.unwrap(), [regulars.clone()]);
+    assert_eq!(
+        store.segments(cafe).await.unwrap(),
+        std::slice::from_ref(&regulars)
+    );
     assert!(store.segments(bank).await.unwrap().is_empty());
     assert_eq!(store.segment(bank, regulars.id).await.unwrap(), None);
     let twin = Segment {
