@@ -5,9 +5,9 @@
 use crate::scope::Scope;
 use crate::survey::failed;
 use anyhow::bail;
-use motesplats_core::journey::{PeriodUnit, attribution, funnel};
-use motesplats_server::csv_out;
+use motesplats_core::journey::{Asked, Filter, PeriodUnit, attribution, compare_asked, funnel};
 use motesplats_server::figures::{FilterQuery, Placed, load};
+use motesplats_server::{asked, csv_out, segments};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -21,6 +21,9 @@ pub struct Filters {
     /// Only journeys with a touchpoint in this channel (its key).
     #[arg(long)]
     channel: Option<String>,
+    /// Only the journeys of this saved segment (its name or id).
+    #[arg(long)]
+    segment: Option<String>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -79,6 +82,19 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Why journeys were made, the rules that decided, message pressure by motivation
+    /// with return and purchase rates, and the classifier beside survey answers
+    /// (GET /api/v1/journeys/landscape). A CSV holds the pressure table.
+    Landscape {
+        #[command(flatten)]
+        scope: Scope,
+        #[command(flatten)]
+        filters: Filters,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Channels credited with an outcome by five models (GET /api/v1/journeys/attribution).
     Attribution {
         #[command(flatten)]
@@ -114,17 +130,43 @@ impl From<Unit> for PeriodUnit {
     }
 }
 
-async fn placed(scope: &Scope) -> anyhow::Result<Placed> {
+/// The provider's placement and the filter the options ask for (within the segment
+/// they name), with the key the figures are kept under; and the survey answers to
+/// the motivation question, for the landscape.
+async fn selected(
+    scope: &Scope,
+    f: Filters,
+) -> anyhow::Result<(Placed, Filter, String, Vec<Asked>)> {
     let (store, provider) = scope.open().await?;
-    load(store.as_ref(), provider.id).await.map_err(failed)
-}
-
-fn query(f: Filters) -> FilterQuery {
-    FilterQuery {
+    let store = store.as_ref();
+    let p = load(store, provider.id).await.map_err(failed)?;
+    let q = FilterQuery {
         from: f.from,
         to: f.to,
         channel: f.channel,
+    };
+    let mut filter = p.filter(&q).map_err(failed)?;
+    let mut key = q.key();
+    if let Some(wanted) = f.segment {
+        let saved = store.segments(provider.id).await?;
+        let Some(s) = saved
+            .iter()
+            .find(|s| s.name == wanted || s.id.to_string() == wanted)
+        else {
+            let names: Vec<&str> = saved.iter().map(|s| s.name.as_str()).collect();
+            bail!(
+                "--segment: no segment named {wanted:?}; saved: {}",
+                names.join(", ")
+            );
+        };
+        let members = segments::members(store, provider.id, &s.rules)
+            .await
+            .map_err(failed)?;
+        filter.within(&p.segment_filter(s, members.as_ref()));
+        key = format!("{key}|{}|{}", s.id, s.updated_at.timestamp_micros());
     }
+    let asked = asked::answers(store, provider.id).await.map_err(failed)?;
+    Ok((p, filter, key, asked))
 }
 
 fn write(out: Option<PathBuf>, text: String) -> anyhow::Result<()> {
@@ -159,10 +201,8 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             table,
             out,
         } => {
-            let p = placed(&scope).await?;
-            let q = query(filters);
-            let filter = p.filter(&q).map_err(failed)?;
-            let f = p.figures(&q.key(), &filter, unit.into());
+            let (p, filter, key, _) = selected(&scope, filters).await?;
+            let f = p.figures(&key, &filter, unit.into());
             let n = |x: u64| x.to_string();
             let text = match (format, table) {
                 (Format::Json, _) => json(f.as_ref())?,
@@ -223,11 +263,8 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
                     steps.len()
                 );
             }
-            let p = placed(&scope).await?;
-            let selected = p
-                .filter(&query(filters))
-                .map_err(failed)?
-                .select(&p.log, &p.placed);
+            let (p, filter, _, _) = selected(&scope, filters).await?;
+            let selected = filter.select(&p.log, &p.placed);
             let kinds: Vec<&str> = steps.iter().map(String::as_str).collect();
             let steps = funnel(&p.log, &p.placed, &selected, &kinds);
             let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
@@ -247,6 +284,43 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             };
             write(out, text)
         }
+        Command::Landscape {
+            scope,
+            filters,
+            format,
+            out,
+        } => {
+            let (p, filter, _, asked) = selected(&scope, filters).await?;
+            let landscape = p.landscape(&filter);
+            let text = match format {
+                Format::Json => json(&serde_json::json!({
+                    "landscape": landscape,
+                    "rules": p.rules,
+                    "asked": compare_asked(&p.log, &p.placed, p.values(), &asked),
+                }))?,
+                Format::Csv => csv(
+                    &[
+                        "band",
+                        "motivation",
+                        "journeys",
+                        "persons",
+                        "purchase_rate",
+                        "return_rate",
+                    ],
+                    landscape.pressure.iter().map(|c| {
+                        vec![
+                            c.band.as_str().to_string(),
+                            c.motivation.map_or("unknown", |m| m.as_str()).to_string(),
+                            c.journeys.to_string(),
+                            c.persons.to_string(),
+                            c.purchase_rate.to_string(),
+                            c.return_rate.to_string(),
+                        ]
+                    }),
+                )?,
+            };
+            write(out, text)
+        }
         Command::Attribution {
             scope,
             filters,
@@ -254,11 +328,8 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             format,
             out,
         } => {
-            let p = placed(&scope).await?;
-            let selected = p
-                .filter(&query(filters))
-                .map_err(failed)?
-                .select(&p.log, &p.placed);
+            let (p, filter, _, _) = selected(&scope, filters).await?;
+            let selected = filter.select(&p.log, &p.placed);
             let a = attribution(&p.log, &p.placed, &selected, &outcome)?;
             let text = match format {
                 Format::Json => json(&a)?,

@@ -139,7 +139,7 @@ impl Placed {
     }
 
     /// Makes and keeps the filter of `segment` whose rules over persons hold `members`.
-    fn segment_filter(
+    pub fn segment_filter(
         &self,
         segment: &Segment,
         members: Option<&HashSet<PersonId>>,

@@ -112,4 +112,53 @@ fn journey_figures_funnels_and_attribution_come_as_json_and_csv() {
         "{}",
         text(&bad.stderr)
     );
+
+    // A saved segment narrows every command; the landscape says who came for company.
+    c.execute(
+        "INSERT INTO segments (id, provider_id, name, rules, updated_at) \
+         SELECT randomblob(16), id, 'Sällskap', '{\"motivations\": [\"relationships\"]}', 0 \
+         FROM providers WHERE name = 'Kafé Kanelbullen'",
+        [],
+    )
+    .unwrap();
+    let company: Value =
+        serde_json::from_slice(&run(&["journeys", "figures", "--segment", "Sällskap"])).unwrap();
+    let together = company["journeys"].as_u64().unwrap();
+    assert!(
+        together > 0 && together < journeys,
+        "{together} of {journeys}"
+    );
+    let l: Value = serde_json::from_slice(&run(&["journeys", "landscape"])).unwrap();
+    assert_eq!(l["landscape"]["journeys"], journeys);
+    let mix = l["landscape"]["mix"].as_array().unwrap();
+    let relationships = mix
+        .iter()
+        .find(|m| m["motivation"] == "relationships")
+        .unwrap();
+    assert_eq!(relationships["journeys"], together);
+    let pressure = text(&run(&["journeys", "landscape", "--format", "csv"]));
+    assert!(
+        pressure.starts_with("band,motivation,journeys,persons,purchase_rate,return_rate\n"),
+        "{pressure}"
+    );
+    let bad = motesplats(
+        &[
+            &[
+                "journeys",
+                "funnel",
+                "--steps",
+                "visit,purchase",
+                "--segment",
+                "Ingen",
+            ],
+            &scope[..],
+        ]
+        .concat(),
+    );
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("--segment: no segment named \"Ingen\"; saved: Sällskap"),
+        "{}",
+        text(&bad.stderr)
+    );
 }
