@@ -113,6 +113,11 @@ impl Placed {
         })
     }
 
+    /// Touchpoints outside every journey.
+    pub fn outside(&self) -> u64 {
+        self.placed.in_journey.iter().filter(|i| !**i).count() as u64
+    }
+
     /// Every journey's motivation, pressure and outcomes, by journey index.
     pub fn values(&self) -> &[JourneyValue] {
         self.values.get_or_init(|| {
@@ -352,7 +357,7 @@ impl FigureCache {
         if let Some(p) = self.kept(state, provider) {
             return Ok(p);
         }
-        let placed = Arc::new(load(state.store.as_ref(), provider).await?);
+        let placed = Arc::new(load_warm(state.store.as_ref(), provider).await?);
         if let Ok(mut slots) = self.slots.lock() {
             slots.entry(provider).or_default().current = Some(placed.clone());
         }
@@ -367,7 +372,7 @@ impl FigureCache {
             slot.loading = true;
             let state = state.clone();
             tokio::spawn(async move {
-                let loaded = load(state.store.as_ref(), provider).await;
+                let loaded = load_warm(state.store.as_ref(), provider).await;
                 let cache = &state.figures;
                 if let Ok(mut slots) = cache.slots.lock() {
                     let slot = slots.entry(provider).or_default();
@@ -421,6 +426,23 @@ pub async fn viewpoint(store: &dyn Store, provider: ProviderId) -> Result<Viewpo
 pub async fn load(store: &dyn Store, provider: ProviderId) -> Result<Placed, ApiError> {
     let seen = viewpoint(store, provider).await?;
     place(store.journey_log(provider).await?, seen).await
+}
+
+/// `load`, then every journey's value and the figures of all journeys worked out
+/// before any request asks: what the cache keeps answers from aggregates ready made.
+async fn load_warm(store: &dyn Store, provider: ProviderId) -> Result<Placed, ApiError> {
+    let placed = load(store, provider).await?;
+    tokio::task::spawn_blocking(move || {
+        placed.values();
+        placed.figures(
+            &FilterQuery::default().key(),
+            &Filter::default(),
+            PeriodUnit::Week,
+        );
+        placed
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// `log` placed into journeys as `seen` from, off the async threads: placing millions

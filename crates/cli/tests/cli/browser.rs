@@ -126,7 +126,7 @@ pub(crate) async fn sign_in(c: &Client, url: &str, email: &str, password: &str) 
         .await
         .unwrap();
     c.wait()
-        .for_element(Locator::Css("svg#channel-chart"))
+        .for_element(Locator::Css("svg#mix-chart"))
         .await
         .expect("signed in: the dashboard");
 }
@@ -165,10 +165,7 @@ async fn a_person_signs_in_to_the_demo_and_sees_the_chart() {
         .unwrap();
     assert_eq!(heading, "Logga in", "the browser asks for Swedish");
     sign_in(&browser, &server.url, &email, &password).await;
-    let chart = browser
-        .find(Locator::Css("svg#channel-chart"))
-        .await
-        .unwrap();
+    let chart = browser.find(Locator::Css("svg#mix-chart")).await.unwrap();
     let bars = chart.find_all(Locator::Css("rect")).await.unwrap();
     assert!(
         bars.len() > 4,
@@ -176,7 +173,7 @@ async fn a_person_signs_in_to_the_demo_and_sees_the_chart() {
         bars.len()
     );
     let total = browser
-        .find(Locator::Id("total-touchpoints"))
+        .find(Locator::Id("touchpoints-count"))
         .await
         .unwrap()
         .text()

@@ -1,19 +1,26 @@
-//! The dashboard: the provider's touchpoints by channel and phase, and the latest ones.
+//! The dashboard: a period's journeys at a glance (journeys, persons, how long people
+//! take, how many come back, how much happens where the provider does not decide, why
+//! people came), the trend and the channel mix, and the newest touchpoints.
 
-use super::chart::{Bar, StackedBars};
+use super::chart::percent;
 use super::i18n::Lang;
+use super::journeys::{duration, mix_chart, quick_periods, trend_chart};
 use super::labels::Vocabulary;
 use super::session::SignedIn;
 use super::{Shell, channel_name, local_time, phase_name};
 use crate::error::ApiError;
+use crate::figures::{FilterQuery, SegmentQuery, on_selection};
 use crate::state::AppState;
 use crate::ui::i18n::Messages;
 use askama::Template;
-use axum::extract::State;
-use axum::response::Html;
-use motesplats_core::{PageRequest, Phase, Touchpoint, number};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Utc;
+use motesplats_core::journey::PeriodUnit;
+use motesplats_core::{Label, PageRequest, Phase, Touchpoint, number};
 use motesplats_store::TouchpointFilter;
-use std::collections::BTreeMap;
+use serde::Deserialize;
 
 /// A touchpoint as a table row.
 pub struct Line {
@@ -48,81 +55,140 @@ impl Line {
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     shell: Shell,
-    total: String,
-    channels_used: usize,
-    phase_totals: Vec<(String, String)>,
-    chart: String,
+    from: String,
+    to: String,
+    problems: Vec<String>,
+    quick: Vec<(String, String)>,
+    glance: Option<Glance>,
     recent: Vec<Line>,
 }
 
-/// Series of the channel chart: the three phases, then touchpoints without one.
-const SERIES: [(Option<Phase>, &str); 4] = [
-    (Some(Phase::Before), "phase-before"),
-    (Some(Phase::During), "phase-during"),
-    (Some(Phase::After), "phase-after"),
-    (None, "phase-none"),
-];
+/// The journey figures of the period at a glance, from the kept placement.
+struct Glance {
+    /// The journeys page with the same period.
+    more: String,
+    journeys: String,
+    persons: String,
+    touchpoints: String,
+    outside: String,
+    lead_median: String,
+    returning: String,
+    uncontrolled_before: String,
+    motivations: Vec<(String, String)>,
+    trend: String,
+    trend_cut: bool,
+    mix_chart: String,
+}
 
+/// The period as the address carries it.
+#[derive(Debug, Default, Deserialize)]
+pub struct Period {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `GET /dashboard[?from&to]`: the figures come from the journeys kept in memory and
+/// worked out in the background, so the page reads no touchpoint but the newest.
 pub async fn page(
     State(state): State<AppState>,
     lang: Lang,
     who: SignedIn,
-) -> Result<Html<String>, ApiError> {
+    Query(period): Query<Period>,
+) -> Result<Response, ApiError> {
     let me = who.provider.id;
-    let counts = state.store.touchpoint_counts(me).await?;
     let words = Vocabulary::of(state.store.as_ref(), me).await?;
-    let channels = &words.channels;
-    let uncontrolled = |key: &str| {
-        channels
-            .iter()
-            .any(|c| c.key.as_str() == key && !c.controlled)
+    let asked = FilterQuery {
+        from: period.from.clone(),
+        to: period.to.clone(),
+        channel: None,
     };
-
-    let mut by_channel: BTreeMap<&str, [u64; 4]> = BTreeMap::new();
-    for c in &counts {
-        let slot = SERIES.iter().position(|(p, _)| *p == c.phase).unwrap_or(3);
-        by_channel.entry(c.channel.as_str()).or_default()[slot] += c.count;
-    }
-    let mut bars: Vec<Bar> = by_channel
-        .iter()
-        .map(|(key, values)| Bar {
-            label: channel_name(lang, key, channels),
-            marked: uncontrolled(key),
-            values: values.to_vec(),
-        })
-        .collect();
-    bars.sort_by_key(|b| std::cmp::Reverse(b.values.iter().sum::<u64>()));
-    let series: Vec<(&'static str, String)> = SERIES
-        .iter()
-        .map(|(p, key)| (p.map_or("phase-none", |p| phase_class(p)), lang.t(key)))
-        .collect();
-    let chart = StackedBars::new(
-        lang,
-        "channel-chart",
-        lang.t("by-channel-title"),
-        &series,
-        bars,
-    );
-    let chart = chart
-        .render()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-
+    let (today, seen) = on_selection(
+        &state,
+        me,
+        asked,
+        SegmentQuery::default(),
+        |p, filter, key| {
+            let today = Utc::now().with_timezone(&p.clock.zone()).date_naive();
+            Ok((
+                today,
+                filter.map(|f| {
+                    let figures = p.figures(&key, &f, PeriodUnit::Week);
+                    (figures, p.landscape(&f), p.outside())
+                }),
+            ))
+        },
+    )
+    .await?;
     let written = |n: u64| number::integer(n, lang);
-    let phase_totals = SERIES
-        .iter()
-        .map(|(p, _)| {
-            (
-                phase_name(lang, *p),
-                written(
-                    counts
-                        .iter()
-                        .filter(|c| c.phase == *p)
-                        .map(|c| c.count)
-                        .sum(),
+    let share = |part: u64, whole: u64| {
+        if whole == 0 {
+            "–".to_string()
+        } else {
+            percent(part as f64 / whole as f64, lang)
+        }
+    };
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let at = |from: &str, to: &str| {
+        let q = [("from", from), ("to", to)];
+        let q: Vec<_> = q.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        serde_urlencoded::to_string(q).unwrap_or_default()
+    };
+    let (problems, glance) = match seen {
+        Err(ApiError::BadParameters(e)) => (
+            e.0.iter()
+                .map(|e| {
+                    format!(
+                        "{}: {}",
+                        lang.t(&format!("journeys-{}", e.field)),
+                        lang.reason(&e.reason)
+                    )
+                })
+                .collect(),
+            None,
+        ),
+        Err(e) => return Err(e),
+        Ok((fig, landscape, outside)) => {
+            let (trend, trend_cut) = trend_chart(lang, &fig)?;
+            let mut rows = fig.mix.clone();
+            rows.sort_by_key(|m| std::cmp::Reverse(m.before + m.during + m.after));
+            let before = fig
+                .own_and_uncontrolled
+                .iter()
+                .find(|o| o.phase == Phase::Before);
+            let returning: u64 = fig.repeat.by_count[1..].iter().sum();
+            let glance = Glance {
+                more: format!("/journeys?{}", at(&text(&period.from), &text(&period.to))),
+                journeys: written(fig.journeys),
+                persons: written(fig.persons),
+                touchpoints: written(fig.touchpoints),
+                outside: written(outside),
+                lead_median: fig
+                    .lead_time
+                    .median_hours
+                    .map_or_else(|| "–".into(), |h| duration(h * 60.0, lang)),
+                returning: share(returning, fig.repeat.persons),
+                uncontrolled_before: before.map_or_else(
+                    || "–".into(),
+                    |b| share(b.uncontrolled, b.own + b.uncontrolled),
                 ),
-            )
-        })
-        .collect();
+                motivations: landscape
+                    .mix
+                    .iter()
+                    .map(|m| {
+                        let name = m.motivation.map_or_else(
+                            || lang.t("landscape-unknown"),
+                            |m| m.label(lang).to_string(),
+                        );
+                        (name, share(m.journeys, landscape.journeys))
+                    })
+                    .collect(),
+                trend,
+                trend_cut,
+                mix_chart: mix_chart(lang, &words, &rows)?,
+            };
+            (Vec::new(), Some(glance))
+        }
+    };
     let filter = TouchpointFilter {
         page: PageRequest {
             limit: 12,
@@ -139,18 +205,26 @@ pub async fn page(
         .iter()
         .map(|t| Line::of(lang, t, &words, &who.provider.time_zone))
         .collect();
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
     let page = DashboardPage {
         shell: Shell::signed_in(lang, "/dashboard", &who),
-        total: written(counts.iter().map(|c| c.count).sum()),
-        channels_used: by_channel.len(),
-        phase_totals,
-        chart,
+        from: text(&period.from),
+        to: text(&period.to),
+        problems,
+        quick: quick_periods(lang, today, |from, to| {
+            format!("/dashboard?{}", at(from, to))
+        }),
+        glance,
         recent,
     };
-    Ok(Html(
-        page.render()
-            .map_err(|e| ApiError::Internal(e.to_string()))?,
-    ))
+    let html = page
+        .render()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((status, Html(html)).into_response())
 }
 
 pub fn phase_class(p: Phase) -> &'static str {

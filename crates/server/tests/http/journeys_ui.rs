@@ -332,3 +332,35 @@ async fn a_segment_saved_in_the_browser_narrows_the_journeys_page() {
     let (_, gone) = page(&mut kim, "/segments", "en").await;
     assert!(gone.contains("No segments yet."));
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_a_periods_journeys_from_the_kept_figures() {
+    let app = spawn_app().await;
+    let key = cafe(&app).await;
+    app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
+    let mut kim = Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+
+    let (status, all) = page(&mut kim, "/dashboard", "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(figure(&all, "journeys-count"), "3");
+    assert_eq!(figure(&all, "persons-count"), "3");
+    assert_eq!(figure(&all, "touchpoints-count"), "8");
+    // Before the meetings: Ada's forum read, her booking on the web and Cy's look at
+    // the menu on the web; the forum is not the café's.
+    assert_eq!(figure(&all, "uncontrolled-before"), "33%");
+    assert_eq!(figure(&all, "outside-count"), "0");
+    assert!(all.contains("href=\"/journeys?\""), "{all}");
+
+    let (_, june10) = page(&mut kim, "/dashboard?from=2026-06-10&to=2026-06-10", "sv").await;
+    assert_eq!(figure(&june10, "journeys-count"), "2");
+    assert!(
+        june10.contains("href=\"/journeys?from=2026-06-10&#38;to=2026-06-10\""),
+        "{june10}"
+    );
+
+    let (status, bad) = page(&mut kim, "/dashboard?from=2026-13-01", "sv").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(bad.contains("<li>Från: "), "{bad}");
+    assert!(!bad.contains("journeys-count"));
+}

@@ -179,11 +179,11 @@ async fn a_provider_user_signs_in_and_sees_the_dashboard_in_their_language() {
     let r = browser.sign_in("ANNA@kafe.example", "rätt lösenord").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = browser.get("/dashboard", "en").await.text().await.unwrap();
-    assert!(page.contains("Touchpoints by channel and phase"));
-    assert!(page.contains("<svg") && page.contains("id=\"channel-chart\""));
+    assert!(page.contains("Channels before, during and after the meeting"));
+    assert!(page.contains("<svg") && page.contains("id=\"mix-chart\""));
     assert!(
-        page.contains("id=\"total-touchpoints\">3<"),
-        "three touchpoints counted"
+        page.contains("id=\"touchpoints-count\">3<") && page.contains("id=\"journeys-count\">3<"),
+        "three visits, each a journey"
     );
     assert!(
         page.contains("Forum ◆"),
@@ -194,7 +194,7 @@ async fn a_provider_user_signs_in_and_sees_the_dashboard_in_their_language() {
     assert_eq!(r.headers()["location"], "/dashboard");
     let page = browser.get("/dashboard", "en").await.text().await.unwrap();
     assert!(
-        page.contains("Kontaktpunkter per kanal och fas"),
+        page.contains("Kanaler före, under och efter mötet"),
         "the chosen language beats Accept-Language"
     );
     let r = browser

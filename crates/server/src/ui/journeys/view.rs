@@ -14,8 +14,9 @@ use crate::ui::session::SignedIn;
 use crate::ui::{channel_name, phase_name};
 use askama::Template;
 use chrono::Days;
+use chrono::NaiveDate;
 use motesplats_core::attribution::Model;
-use motesplats_core::journey::PressureBand;
+use motesplats_core::journey::{ChannelMix, JourneyFigures, PressureBand};
 use motesplats_core::number::{decimal, integer};
 use motesplats_core::{Label, Motivation, Phase, TouchpointKind};
 
@@ -166,22 +167,7 @@ pub(super) fn render(
         kinds.push((typed.outcome.clone(), kind_words(&typed.outcome)));
     }
     kinds.sort_by(|a, b| a.1.cmp(&b.1));
-    let today = computed.today;
-    let quick = [
-        (7u64, "journeys-last-7"),
-        (30, "journeys-last-30"),
-        (90, "journeys-last-90"),
-    ]
-    .into_iter()
-    .map(|(days, key)| {
-        let from = today - Days::new(days - 1);
-        (
-            lang.t(key),
-            address(q, &from.to_string(), &today.to_string()),
-        )
-    })
-    .chain([(lang.t("journeys-all"), address(q, "", ""))])
-    .collect();
+    let quick = quick_periods(lang, computed.today, |from, to| address(q, from, to));
     let page = JourneysPage {
         shell: Shell::signed_in(lang, "/journeys", who),
         problems,
@@ -228,20 +214,10 @@ fn svg(t: impl Template) -> Result<String, ApiError> {
     t.render().map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-fn shown(
-    lang: Lang,
-    words: &Vocabulary,
-    q: &PageQuery,
-    f: Figures,
-    kind_words: &dyn Fn(&str) -> String,
-) -> Result<Shown, ApiError> {
-    let n = |v: u64| integer(v, lang);
-    let channel = |k: &str| channel_name(lang, k, &words.channels);
-    let landscape = landscape(lang, &f)?;
-    let fig = f.figures.as_ref();
-
+/// The journeys per period (the latest `TREND_BARS`), and whether older ones were left out.
+pub(crate) fn trend_chart(lang: Lang, fig: &JourneyFigures) -> Result<(String, bool), ApiError> {
     let periods = &fig.trend[fig.trend.len().saturating_sub(TREND_BARS)..];
-    let trend = StackedBars::new(
+    let chart = StackedBars::new(
         lang,
         "trend-chart",
         lang.t("journeys-trend"),
@@ -255,27 +231,72 @@ fn shown(
             })
             .collect(),
     );
+    Ok((svg(chart)?, periods.len() < fig.trend.len()))
+}
 
+/// Each channel's touchpoints before, during and after, in the order of `rows`;
+/// channels the provider does not control are marked.
+pub(crate) fn mix_chart(
+    lang: Lang,
+    words: &Vocabulary,
+    rows: &[ChannelMix],
+) -> Result<String, ApiError> {
     let series: Vec<(&'static str, String)> = PHASES
         .iter()
         .map(|p| (phase_class(*p), phase_name(lang, Some(*p))))
         .collect();
-    let mut mix_rows = fig.mix.clone();
-    mix_rows.sort_by_key(|m| std::cmp::Reverse(m.before + m.during + m.after));
-    let mix_chart = StackedBars::new(
+    svg(StackedBars::new(
         lang,
         "mix-chart",
         lang.t("journeys-mix"),
         &series,
-        mix_rows
-            .iter()
+        rows.iter()
             .map(|m| Bar {
-                label: channel(&m.channel),
+                label: channel_name(lang, &m.channel, &words.channels),
                 marked: !m.controlled,
                 values: vec![m.before, m.during, m.after],
             })
             .collect(),
-    );
+    ))
+}
+
+/// The quick periods: the last 7, 30 and 90 days to `today`, and all, each as its
+/// label and the address `at` makes of its first and last day (empty: open).
+pub(crate) fn quick_periods(
+    lang: Lang,
+    today: NaiveDate,
+    at: impl Fn(&str, &str) -> String,
+) -> Vec<(String, String)> {
+    [
+        (7u64, "journeys-last-7"),
+        (30, "journeys-last-30"),
+        (90, "journeys-last-90"),
+    ]
+    .into_iter()
+    .map(|(days, key)| {
+        let from = today - Days::new(days - 1);
+        (lang.t(key), at(&from.to_string(), &today.to_string()))
+    })
+    .chain([(lang.t("journeys-all"), at("", ""))])
+    .collect()
+}
+
+fn shown(
+    lang: Lang,
+    words: &Vocabulary,
+    q: &PageQuery,
+    f: Figures,
+    kind_words: &dyn Fn(&str) -> String,
+) -> Result<Shown, ApiError> {
+    let n = |v: u64| integer(v, lang);
+    let channel = |k: &str| channel_name(lang, k, &words.channels);
+    let landscape = landscape(lang, &f)?;
+    let fig = f.figures.as_ref();
+
+    let (trend, trend_cut) = trend_chart(lang, fig)?;
+    let mut mix_rows = fig.mix.clone();
+    mix_rows.sort_by_key(|m| std::cmp::Reverse(m.before + m.during + m.after));
+    let mix_chart = mix_chart(lang, words, &mix_rows)?;
     let drill = |key: &str, phase: Phase| {
         let query = [
             ("channel", Some(key)),
@@ -402,9 +423,9 @@ fn shown(
         journeys: n(fig.journeys),
         persons: n(fig.persons),
         touchpoints: n(fig.touchpoints),
-        trend_cut: periods.len() < fig.trend.len(),
-        trend: svg(trend)?,
-        mix_chart: svg(mix_chart)?,
+        trend_cut,
+        trend,
+        mix_chart,
         mix,
         own: fig
             .own_and_uncontrolled
@@ -588,7 +609,7 @@ fn model_key(m: Model) -> &'static str {
 }
 
 /// Minutes as minutes, hours or days, whichever reads best.
-fn duration(minutes: f64, lang: Lang) -> String {
+pub(crate) fn duration(minutes: f64, lang: Lang) -> String {
     let (value, key) = if minutes < 60.0 {
         (minutes, "journeys-minutes")
     } else if minutes < 48.0 * 60.0 {
