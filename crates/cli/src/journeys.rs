@@ -290,11 +290,11 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             format,
             out,
         } => {
-            let (p, filter, _, asked) = selected(&scope, filters).await?;
-            let landscape = p.landscape(&filter);
+            let (p, filter, key, asked) = selected(&scope, filters).await?;
+            let landscape = p.landscape(&key, &filter);
             let text = match format {
                 Format::Json => json(&serde_json::json!({
-                    "landscape": landscape,
+                    "landscape": landscape.as_ref(),
                     "rules": p.rules,
                     "asked": compare_asked(&p.log, &p.placed, p.values(), &asked),
                 }))?,

@@ -5,15 +5,15 @@
 //! kept with the placement they were computed from, a few dozen at most.
 
 use crate::error::ApiError;
-use crate::segments;
-use crate::settings;
 use crate::state::AppState;
+use crate::{asked, segments, settings};
 use chrono::{DateTime, NaiveDate, Utc};
 use motesplats_core::invalid::Checker;
 use motesplats_core::journey::motivation::MotivationRules;
 use motesplats_core::journey::{
-    ANSWERS, BehaviourLandscape, Clock, Context, Filter, JourneyFigures, JourneySettings,
-    JourneyValue, Log, PeriodUnit, Placement, figures, journey_values, value_landscape,
+    ANSWERS, AskedComparison, Attribution, BehaviourLandscape, Clock, Context, Filter,
+    JourneyFigures, JourneySettings, JourneyValue, Log, PeriodUnit, Placement, attribution,
+    compare_asked, figures, journey_values, value_landscape,
 };
 use motesplats_core::reason::List;
 use motesplats_core::segment::{Segment, SegmentId};
@@ -21,6 +21,7 @@ use motesplats_core::{Invalid, PersonId, ProviderId, Reason, TouchpointKind};
 use motesplats_store::Store;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
+use std::convert::Infallible;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use utoipa::IntoParams;
@@ -45,9 +46,50 @@ pub struct Placed {
     /// Every channel the provider has, and whether it controls it.
     channels: HashMap<String, bool>,
     loaded: Instant,
-    kept: Mutex<HashMap<String, Arc<JourneyFigures>>>,
+    /// What requests asked for, by the filter as they wrote it.
+    figures: Kept<String, JourneyFigures>,
+    attributions: Kept<String, Attribution>,
+    landscapes: Kept<String, BehaviourLandscape>,
     /// Each segment asked about as a filter, by its id and version.
-    segments: Mutex<HashMap<SegmentVersion, Arc<Filter>>>,
+    segments: Kept<SegmentVersion, Filter>,
+    /// The classifier beside people's answers, worked out with the placement.
+    asked: OnceLock<AskedComparison>,
+}
+
+/// Results kept by key, a few dozen at most (the oldest go all at once).
+struct Kept<K, T>(Mutex<HashMap<K, Arc<T>>>);
+
+impl<K: std::hash::Hash + Eq, T> Kept<K, T> {
+    fn new() -> Self {
+        Kept(Mutex::new(HashMap::new()))
+    }
+
+    fn get(&self, key: &K) -> Option<Arc<T>> {
+        self.0.lock().ok()?.get(key).cloned()
+    }
+
+    /// The kept result of `key`, or `make`'s, kept.
+    fn get_or(&self, key: K, make: impl FnOnce() -> T) -> Arc<T> {
+        match self.try_get_or(key, || Ok::<T, Infallible>(make())) {
+            Ok(v) => v,
+            Err(never) => match never {},
+        }
+    }
+
+    /// As `get_or`, for a `make` that may fail (nothing is kept then).
+    fn try_get_or<E>(&self, key: K, make: impl FnOnce() -> Result<T, E>) -> Result<Arc<T>, E> {
+        if let Some(v) = self.get(&key) {
+            return Ok(v);
+        }
+        let v = Arc::new(make()?);
+        if let Ok(mut kept) = self.0.lock() {
+            if kept.len() >= KEPT_FIGURES {
+                kept.clear();
+            }
+            kept.insert(key, v.clone());
+        }
+        Ok(v)
+    }
 }
 
 impl Placed {
@@ -126,21 +168,39 @@ impl Placed {
         })
     }
 
-    /// The value landscape of the journeys `filter` keeps.
-    pub fn landscape(&self, filter: &Filter) -> BehaviourLandscape {
-        let values = self.values();
-        let selected = filter.select(&self.log, &self.placed);
-        value_landscape(
-            &self.placed,
-            selected.iter().map(|&j| &values[j as usize]),
-            &self.rules,
-        )
+    /// The value landscape of the journeys `filter` keeps, worked out once per `key`.
+    pub fn landscape(&self, key: &str, filter: &Filter) -> Arc<BehaviourLandscape> {
+        self.landscapes.get_or(key.to_string(), || {
+            let values = self.values();
+            let selected = filter.select(&self.log, &self.placed);
+            value_landscape(
+                &self.placed,
+                selected.iter().map(|&j| &values[j as usize]),
+                &self.rules,
+            )
+        })
     }
 
-    /// The filter of `segment`, kept once made.
-    fn kept_segment(&self, segment: &Segment) -> Option<Arc<Filter>> {
-        let kept = self.segments.lock().ok()?;
-        kept.get(&(segment.id, segment.updated_at)).cloned()
+    /// Channels credited with the outcome `outcome` in the journeys `filter` keeps,
+    /// worked out once per `key`.
+    pub fn attribution(
+        &self,
+        key: &str,
+        filter: &Filter,
+        outcome: &str,
+    ) -> Result<Arc<Attribution>, ApiError> {
+        self.attributions
+            .try_get_or(format!("{key}|{outcome}"), || {
+                let selected = filter.select(&self.log, &self.placed);
+                attribution(&self.log, &self.placed, &selected, outcome)
+                    .map_err(|e| ApiError::Internal(e.to_string()))
+            })
+    }
+
+    /// The classifier beside people's answers to the motivation question, as of the
+    /// placement's loading (empty for a placement made for one request).
+    pub fn asked(&self) -> AskedComparison {
+        self.asked.get().cloned().unwrap_or_default()
     }
 
     /// Makes and keeps the filter of `segment` whose rules over persons hold `members`.
@@ -149,49 +209,31 @@ impl Placed {
         segment: &Segment,
         members: Option<&HashSet<PersonId>>,
     ) -> Arc<Filter> {
-        let motivation = |j: usize| self.values()[j].verdict.motivation;
-        let f = Arc::new(segment.rules.filter(
-            &self.log,
-            &self.placed,
-            &self.clock,
-            members,
-            &motivation,
-        ));
-        if let Ok(mut kept) = self.segments.lock() {
-            if kept.len() >= KEPT_FIGURES {
-                kept.clear();
-            }
-            kept.insert((segment.id, segment.updated_at), f.clone());
-        }
-        f
+        self.segments.get_or((segment.id, segment.updated_at), || {
+            let motivation = |j: usize| self.values()[j].verdict.motivation;
+            segment
+                .rules
+                .filter(&self.log, &self.placed, &self.clock, members, &motivation)
+        })
     }
 
     /// The figures of the journeys `filter` keeps, counted once per `key` (the
     /// filter as the request wrote it).
     pub fn figures(&self, key: &str, filter: &Filter, unit: PeriodUnit) -> Arc<JourneyFigures> {
-        let key = format!("{key}|{unit:?}");
-        if let Some(f) = self.kept.lock().ok().and_then(|k| k.get(&key).cloned()) {
-            return f;
-        }
-        let selected = filter.select(&self.log, &self.placed);
-        let controlled = |c: &str| self.controlled(c);
-        let f = Arc::new(figures(
-            &self.log,
-            &self.placed,
-            &selected,
-            &Context {
-                controlled: &controlled,
-                unit,
-                clock: &self.clock,
-            },
-        ));
-        if let Ok(mut kept) = self.kept.lock() {
-            if kept.len() >= KEPT_FIGURES {
-                kept.clear();
-            }
-            kept.insert(key, f.clone());
-        }
-        f
+        self.figures.get_or(format!("{key}|{unit:?}"), || {
+            let selected = filter.select(&self.log, &self.placed);
+            let controlled = |c: &str| self.controlled(c);
+            figures(
+                &self.log,
+                &self.placed,
+                &selected,
+                &Context {
+                    controlled: &controlled,
+                    unit,
+                    clock: &self.clock,
+                },
+            )
+        })
     }
 }
 
@@ -300,7 +342,7 @@ pub async fn on_selection<T: Send + 'static>(
     let placed = state.figures.placed(state, me).await?;
     let narrowed = match &segment {
         None => None,
-        Some(s) => Some(match placed.kept_segment(s) {
+        Some(s) => Some(match placed.segments.get(&(s.id, s.updated_at)) {
             Some(f) => f,
             None => {
                 let members = segments::members(state.store.as_ref(), me, &s.rules).await?;
@@ -432,8 +474,11 @@ pub async fn load(store: &dyn Store, provider: ProviderId) -> Result<Placed, Api
 /// before any request asks: what the cache keeps answers from aggregates ready made.
 async fn load_warm(store: &dyn Store, provider: ProviderId) -> Result<Placed, ApiError> {
     let placed = load(store, provider).await?;
+    let answers = asked::answers(store, provider).await?;
     tokio::task::spawn_blocking(move || {
-        placed.values();
+        let values = placed.values();
+        let compared = compare_asked(&placed.log, &placed.placed, values, &answers);
+        placed.asked.get_or_init(|| compared);
         placed.figures(
             &FilterQuery::default().key(),
             &Filter::default(),
@@ -461,8 +506,11 @@ pub async fn place(log: Log, seen: Viewpoint) -> Result<Placed, ApiError> {
             values: OnceLock::new(),
             channels: seen.channels,
             loaded: Instant::now(),
-            kept: Mutex::new(HashMap::new()),
-            segments: Mutex::new(HashMap::new()),
+            figures: Kept::new(),
+            attributions: Kept::new(),
+            landscapes: Kept::new(),
+            segments: Kept::new(),
+            asked: OnceLock::new(),
         }
     })
     .await

@@ -34,7 +34,7 @@ pub struct AskedCell {
 }
 
 /// The classifier measured against people's own answers.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct AskedComparison {
     /// Answers set beside a journey.
     pub compared: u64,

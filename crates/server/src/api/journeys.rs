@@ -3,7 +3,6 @@
 //! only, as every read of a person).
 
 use super::profiles::path_id;
-use crate::asked;
 use crate::auth::Tenant;
 use crate::error::{ApiError, Problem};
 use crate::figures::{
@@ -18,7 +17,7 @@ use axum::extract::{Path, State};
 use motesplats_core::journey::motivation::{MotivationRules, MotivationRulesInput};
 use motesplats_core::journey::{
     AskedComparison, Attribution, BehaviourLandscape, FunnelStep, Journey, JourneyFigures,
-    JourneySettings, JourneySettingsInput, Step, attribution, compare_asked, funnel, journeys,
+    JourneySettings, JourneySettingsInput, Step, funnel, journeys,
 };
 use motesplats_core::{PageRequest, PersonId, TouchpointId};
 use motesplats_store::TouchpointFilter;
@@ -129,13 +128,11 @@ async fn journey_attribution(
     ApiQuery(o): ApiQuery<OutcomeQuery>,
 ) -> Result<Json<Attribution>, ApiError> {
     let outcome = outcome_kind(o.outcome).map_err(ApiError::BadParameters)?;
-    let credits = on_selection(&state, me, q, s, move |p, filter, _| {
-        let selected = filter?.select(&p.log, &p.placed);
-        attribution(&p.log, &p.placed, &selected, &outcome)
-            .map_err(|e| ApiError::Internal(e.to_string()))
+    let credits = on_selection(&state, me, q, s, move |p, filter, key| {
+        p.attribution(&key, &filter?, &outcome)
     })
     .await?;
-    Ok(Json(credits))
+    Ok(Json(credits.as_ref().clone()))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -163,12 +160,11 @@ async fn journey_landscape(
     ApiQuery(q): ApiQuery<FilterQuery>,
     ApiQuery(s): ApiQuery<SegmentQuery>,
 ) -> Result<Json<LandscapeView>, ApiError> {
-    let asked = asked::answers(state.store.as_ref(), me).await?;
-    let view = on_selection(&state, me, q, s, move |p, filter, _| {
+    let view = on_selection(&state, me, q, s, move |p, filter, key| {
         Ok(LandscapeView {
-            landscape: p.landscape(&filter?),
+            landscape: p.landscape(&key, &filter?).as_ref().clone(),
             rules: p.rules.clone(),
-            asked: compare_asked(&p.log, &p.placed, p.values(), &asked),
+            asked: p.asked(),
         })
     })
     .await?;

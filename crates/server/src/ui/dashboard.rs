@@ -113,7 +113,7 @@ pub async fn page(
                 today,
                 filter.map(|f| {
                     let figures = p.figures(&key, &f, PeriodUnit::Week);
-                    (figures, p.landscape(&f), p.outside())
+                    (figures, p.landscape(&key, &f), p.outside())
                 }),
             ))
         },

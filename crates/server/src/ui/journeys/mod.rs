@@ -11,7 +11,6 @@ pub(crate) use view::{duration, mix_chart, quick_periods, trend_chart};
 use super::i18n::{Lang, Messages};
 use super::labels::Vocabulary;
 use super::session::SignedIn;
-use crate::asked;
 use crate::error::ApiError;
 use crate::figures::{
     FilterQuery, SegmentQuery, funnel_steps, on_selection, outcome_kind, trend_unit,
@@ -24,8 +23,7 @@ use chrono::{NaiveDate, Utc};
 use motesplats_core::invalid::Checker;
 use motesplats_core::journey::motivation::MotivationRules;
 use motesplats_core::journey::{
-    AskedComparison, Attribution, BehaviourLandscape, FunnelStep, JourneyFigures, attribution,
-    compare_asked, funnel,
+    AskedComparison, Attribution, BehaviourLandscape, FunnelStep, JourneyFigures, funnel,
 };
 use motesplats_core::segment::Segment;
 use motesplats_core::{FieldError, Reason};
@@ -83,8 +81,8 @@ struct Computed {
 struct Figures {
     figures: Arc<JourneyFigures>,
     funnel: Option<Vec<FunnelStep>>,
-    attribution: Attribution,
-    landscape: BehaviourLandscape,
+    attribution: Arc<Attribution>,
+    landscape: Arc<BehaviourLandscape>,
     rules: MotivationRules,
     asked: AskedComparison,
 }
@@ -122,7 +120,6 @@ pub async fn page(
         }
         Err(e) => return Err(e),
     };
-    let asked = asked::answers(store, me).await?;
     let computed = on_selection(&state, me, q.filter(), segment, move |p, filter, key| {
         let kinds = p.log.kinds.names.clone();
         let today = Utc::now().with_timezone(&p.clock.zone()).date_naive();
@@ -143,11 +140,10 @@ pub async fn page(
                 Some(Figures {
                     figures: p.figures(&key, &filter, unit),
                     funnel: kinds.map(|k| funnel(&p.log, &p.placed, &selected, &k)),
-                    attribution: attribution(&p.log, &p.placed, &selected, &outcome)
-                        .map_err(|e| ApiError::Internal(e.to_string()))?,
-                    landscape: p.landscape(&filter),
+                    attribution: p.attribution(&key, &filter, &outcome)?,
+                    landscape: p.landscape(&key, &filter),
                     rules: p.rules.clone(),
-                    asked: compare_asked(&p.log, &p.placed, p.values(), &asked),
+                    asked: p.asked(),
                 })
             }
             _ => None,
