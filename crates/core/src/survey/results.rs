@@ -8,8 +8,8 @@
 //!   readers are told not to draw conclusions; its figures stay available.
 
 use super::{
-    Answer, Descriptives, Nps, PointCount, Proportion, Question, QuestionKind, Response,
-    Scale, Split, Survey, describe, nps, scale_values, top_two_box,
+    Answer, Descriptives, Nps, PointCount, Proportion, Question, QuestionKind, Response, Scale,
+    Split, Survey, describe, nps, scale_values, top_two_box,
 };
 use crate::Provider;
 use serde::Serialize;

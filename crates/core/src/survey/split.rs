@@ -30,10 +30,10 @@
 
 use super::definition::{Question, QuestionKind, Survey};
 use super::response::{Answer, Response};
+use crate::ids::ProfileId;
 use crate::invalid::{Invalid, List, Reason};
 use crate::lang::Label;
 use crate::lang::Lang;
-use crate::ids::ProfileId;
 use crate::provider::Provider;
 use crate::value::Phase;
 use chrono::{DateTime, Datelike, Utc};
@@ -885,7 +885,10 @@ mod tests {
 
         // A segment not worked out is no segment, naming the field.
         for (e, field) in [
-            (Split::grouping("segment:xyz", &segments).unwrap_err(), "split"),
+            (
+                Split::grouping("segment:xyz", &segments).unwrap_err(),
+                "split",
+            ),
             (
                 Split::parse(&s, "segment:", "columns", &segments).unwrap_err(),
                 "columns",

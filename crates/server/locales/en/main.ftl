@@ -313,6 +313,7 @@ survey-split-provider = Provider
 survey-split-week = Week
 survey-split-month = Month
 survey-split-quarter = Quarter
+survey-split-segment = Segment
 survey-split-show = Show
 survey-split-title = Results split into groups
 survey-split-all = All

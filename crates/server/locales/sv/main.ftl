@@ -301,6 +301,7 @@ survey-split-provider = Aktör
 survey-split-week = Vecka
 survey-split-month = Månad
 survey-split-quarter = Kvartal
+survey-split-segment = Urval
 survey-split-show = Visa
 survey-split-title = Resultat per uppdelning
 survey-split-all = Alla
