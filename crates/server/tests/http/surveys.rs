@@ -1127,6 +1127,58 @@ async fn a_saved_segment_splits_the_results_into_in_out_and_unknown() {
         assert_eq!(problem["errors"][0]["code"], "no-segment", "{path}");
         assert!(["split", "columns"].contains(&problem_fields(&problem)[0].as_str()));
     }
+    // The results page offers the segment after the built-in splits and shows its
+    // groups; in English too.
+    app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
+    let mut kim = super::ui::Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+    for (lang, option, groups) in [
+        (
+            "sv",
+            "Urval: Stamgäster",
+            [
+                "Stamgäster (n = 2)",
+                "utanför Stamgäster (n = 1)",
+                "okänt (n = 2)",
+            ],
+        ),
+        (
+            "en",
+            "Segment: Stamgäster",
+            [
+                "Stamgäster (n = 2)",
+                "outside Stamgäster (n = 1)",
+                "unknown (n = 2)",
+            ],
+        ),
+    ] {
+        let r = kim.get(&format!("/surveys/{id}?split={word}"), lang).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let page = r.text().await.unwrap();
+        let select = page.split("<select id=\"split\"").nth(1).unwrap();
+        let select = select.split("</select>").next().unwrap();
+        assert!(
+            select.contains(&format!(
+                "<option value=\"{word}\" selected>{option}</option>"
+            )),
+            "{select}"
+        );
+        assert!(select.find("quarter").unwrap() < select.find(option).unwrap());
+        let table = page
+            .split("id=\"split-table\"")
+            .nth(1)
+            .expect("a split table");
+        let head = table.split("</thead>").next().unwrap();
+        for g in groups {
+            assert!(head.contains(g), "{lang}: {g} in {head}");
+        }
+        let r = kim
+            .get(&format!("/surveys/{id}?split=segment:nope"), lang)
+            .await;
+        let page = r.text().await.unwrap();
+        assert!(page.contains("id=\"split-error\""), "{lang}");
+    }
+
     // Another provider's segment is not the caller's.
     let other = app.open_survey(&stranger, survey()).await;
     let r = app
