@@ -8,7 +8,7 @@ use crate::scope::Scope;
 use anyhow::{Context, anyhow, bail};
 use motesplats_core::coding::{from_qdc, to_qdc};
 use motesplats_core::survey::{
-    Dimension, Figures, Period, QuestionResult, Survey, SurveyId, SurveyInput, SurveyStatus,
+    Dimension, Figures, Period, QuestionResult, Split, Survey, SurveyId, SurveyInput, SurveyStatus,
 };
 use motesplats_core::{Invalid, ProviderId};
 use motesplats_server::error::ApiError;
@@ -511,6 +511,7 @@ async fn results(
     let data = survey_export::data(store.as_ref(), survey, provider, partial)
         .await
         .map_err(failed)?;
+    let split = split.map(Split::Dimension);
     let bytes = match format {
         ResultsFormat::Json => {
             let mut text = serde_json::to_string_pretty(&data.results(split, level))?;
@@ -733,7 +734,7 @@ fn group_table(questions: &[QuestionResult], level: f64) -> String {
 }
 
 /// A readable summary: the survey, then per group a table of the figures per question.
-fn table(data: &Data, split: Option<Dimension>, level: f64, partial: bool) -> String {
+fn table(data: &Data, split: Option<Split>, level: f64, partial: bool) -> String {
     let survey = &data.survey;
     let results = data.results(split, level);
     let counted = if partial {

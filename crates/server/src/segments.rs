@@ -6,9 +6,10 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{SubsecRound, Utc};
 use motesplats_core::segment::{Known, Segment, SegmentId, SegmentInput, SegmentRules};
+use motesplats_core::survey::{Membership, Response, SEGMENT_PREFIX};
 use motesplats_core::{ChannelKey, Invalid, PersonId, ProviderId, Reason};
 use motesplats_store::Store;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The provider's segment named by the parameter `segment` (its id), if one is
 /// named; a bad or unknown id is a 400 naming `segment`.
@@ -105,4 +106,38 @@ pub async fn save(
     };
     state.store.save_segment(me, segment.clone()).await?;
     Ok(segment)
+}
+
+/// The split `word` as a segment's membership among the respondents of `responses`,
+/// when it is `segment:<id>` naming one of the provider's segments; otherwise `None`
+/// (a bad or unknown id is then reported by the core's split parsing, naming its
+/// field).
+pub async fn membership(
+    state: &AppState,
+    provider: ProviderId,
+    responses: &[Response],
+    word: &str,
+) -> Result<Option<Membership>, ApiError> {
+    let Some(id) = word.strip_prefix(SEGMENT_PREFIX) else {
+        return Ok(None);
+    };
+    let Ok(id) = id.parse::<SegmentId>() else {
+        return Ok(None);
+    };
+    let Some(segment) = state.store.segment(provider, id).await? else {
+        return Ok(None);
+    };
+    let persons = persons(state, provider, &segment).await?;
+    let mut profiles: Vec<_> = responses.iter().filter_map(|r| r.profile_id).collect();
+    profiles.sort_unstable();
+    profiles.dedup();
+    let mut held: HashMap<_, bool> = HashMap::new();
+    for (profile, person) in state.store.profile_persons(provider, &profiles).await? {
+        *held.entry(profile).or_default() |= persons.contains(&person);
+    }
+    Ok(Some(Membership {
+        word: word.to_string(),
+        name: segment.name,
+        profiles: held,
+    }))
 }

@@ -58,6 +58,7 @@ pub async fn data(
         survey,
         provider,
         responses,
+        segments: Vec::new(),
     })
 }
 

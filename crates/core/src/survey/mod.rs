@@ -10,7 +10,8 @@
 //! [`stats`], [`ids`] their ids; `to_input` turns a survey back into the input that
 //! makes it; [`results`] holds the figures of every question as one value. [`split`]
 //! splits responses into groups by a built-in dimension (channel, phase, motivation,
-//! provider, period) and into categories for cross-tabs.
+//! provider, period) or a saved segment's worked-out membership, and into categories
+//! for cross-tabs.
 
 pub mod definition;
 pub mod ids;
@@ -32,7 +33,9 @@ pub use results::{
     Figures, GroupResults, MIN_N, OptionCount, QuestionResult, ScaleItem, SurveyResults,
 };
 pub use score::{PooledScore, pooled_score};
-pub use split::{Category, Dimension, Period, Split, SplitGroup, UNKNOWN};
+pub use split::{
+    Category, Dimension, IN, Membership, OUT, Period, SEGMENT_PREFIX, Split, SplitGroup, UNKNOWN,
+};
 
 pub use stats::{
     ChiSquareTest, CodeScoreJoin, ConfidenceInterval, CrossTab, Descriptives, GroupMean,

@@ -8,8 +8,8 @@
 //!   readers are told not to draw conclusions; its figures stay available.
 
 use super::{
-    Answer, Descriptives, Dimension, Nps, PointCount, Proportion, Question, QuestionKind, Response,
-    Scale, Survey, describe, nps, scale_values, top_two_box,
+    Answer, Descriptives, Nps, PointCount, Proportion, Question, QuestionKind, Response, Scale,
+    Split, Survey, describe, nps, scale_values, top_two_box,
 };
 use crate::Provider;
 use serde::Serialize;
@@ -31,10 +31,10 @@ pub struct SurveyResults {
     /// Below this many respondents a question is `too_few`.
     pub min_n: usize,
     pub questions: Vec<QuestionResult>,
-    /// The dimension the responses were split by, if any.
+    /// The word of the split the responses were split by (`channel`, `week`,
+    /// `segment:<id>`, ...), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub split: Option<Dimension>,
+    pub split: Option<String>,
     /// With a split: the results of each of its groups, `unknown` last.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub splits: Vec<GroupResults>,
@@ -43,7 +43,7 @@ pub struct SurveyResults {
 /// The results of one group of a split.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct GroupResults {
-    /// The split value (`store`, `after`, `2026-W48`, …) or `unknown`.
+    /// The split value (`store`, `after`, `2026-W48`, `in`, `out`, …) or `unknown`.
     pub value: String,
     pub label: String,
     pub responses: usize,
@@ -113,7 +113,7 @@ impl SurveyResults {
         survey: &Survey,
         provider: &Provider,
         responses: &[Response],
-        split: Option<Dimension>,
+        split: Option<Split>,
         level: f64,
     ) -> SurveyResults {
         let all: Vec<&Response> = responses.iter().collect();
@@ -137,7 +137,7 @@ impl SurveyResults {
             level,
             min_n: MIN_N,
             questions: questions(survey, &all, level),
-            split,
+            split: split.map(|s| s.word()),
             splits,
         }
     }

@@ -23,9 +23,14 @@
 //!
 //! A response whose value is not known falls in the group [`UNKNOWN`] rather than
 //! being dropped, so the groups always add up to all responses.
+//!
+//! A provider's saved segment splits responses too (`segment:<id>`): the server works
+//! out beforehand which respondents' persons are in it (a [`Membership`]), and the
+//! responses fall in [`IN`], [`OUT`] or, without a profile or a person, [`UNKNOWN`].
 
 use super::definition::{Question, QuestionKind, Survey};
 use super::response::{Answer, Response};
+use crate::ids::ProfileId;
 use crate::invalid::{Invalid, List, Reason};
 use crate::lang::Label;
 use crate::lang::Lang;
@@ -33,10 +38,20 @@ use crate::provider::Provider;
 use crate::value::Phase;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Serialize, Serializer};
+use std::collections::HashMap;
 use std::fmt;
 
 /// The group of responses whose split value is not known.
 pub const UNKNOWN: &str = "unknown";
+
+/// The group of a segment split whose persons are in the segment.
+pub const IN: &str = "in";
+
+/// The group of a segment split whose persons are not in the segment.
+pub const OUT: &str = "out";
+
+/// How a split word names a saved segment: `segment:<id>`.
+pub const SEGMENT_PREFIX: &str = "segment:";
 
 /// The key of the single-choice question that gives the `motivation` split.
 pub const MOTIVATION_QUESTION: &str = "motivation";
@@ -145,23 +160,7 @@ impl Dimension {
         provider: &Provider,
         responses: &'r [Response],
     ) -> Vec<SplitGroup<'r>> {
-        let mut groups: Vec<(Category, Vec<&'r Response>)> = Vec::new();
-        for r in responses {
-            let value = self.value(survey, provider, r);
-            let category = self.category(survey, value);
-            match groups.iter_mut().find(|(c, _)| *c == category) {
-                Some((_, members)) => members.push(r),
-                None => groups.push((category, vec![r])),
-            }
-        }
-        groups.sort_by(|a, b| a.0.cmp(&b.0));
-        groups
-            .into_iter()
-            .map(|(c, responses)| SplitGroup {
-                value: c.key,
-                responses,
-            })
-            .collect()
+        Split::Dimension(self).groups(survey, provider, responses)
     }
 
     /// A value as a category with its display rank.
@@ -302,11 +301,50 @@ impl fmt::Display for Category {
     }
 }
 
-/// A way to split responses into categories, for a cross-tab or a comparison of two
-/// groups: a dimension, or the answers to one question that takes one answer per response.
+/// Which respondents of a survey are in a saved segment, worked out beforehand by
+/// whoever can read the store: the split `segment:<id>`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Membership {
+    /// The split word that asked for it, `segment:<id>`.
+    pub word: String,
+    /// The segment's name, the label of [`IN`].
+    pub name: String,
+    /// The responding profiles that have a person: true when the person is in the
+    /// segment. A response without a profile, or whose profile is not here, is
+    /// [`UNKNOWN`].
+    pub profiles: HashMap<ProfileId, bool>,
+}
+
+impl Membership {
+    /// The group of `response`: [`IN`], [`OUT`] or [`UNKNOWN`].
+    pub fn value(&self, response: &Response) -> &'static str {
+        match response.profile_id.and_then(|p| self.profiles.get(&p)) {
+            Some(true) => IN,
+            Some(false) => OUT,
+            None => UNKNOWN,
+        }
+    }
+
+    /// A group for people: the segment's name, "outside" it, or unknown.
+    pub fn label(&self, value: &str, language: Lang) -> String {
+        match (value, language) {
+            (IN, _) => self.name.clone(),
+            (OUT, Lang::Sv) => format!("utanför {}", self.name),
+            (OUT, Lang::En) => format!("outside {}", self.name),
+            (UNKNOWN, _) => unknown_label(language).to_string(),
+            _ => value.to_string(),
+        }
+    }
+}
+
+/// A way to split responses into categories, for the results per group, a cross-tab
+/// or a comparison of two groups: a dimension, a saved segment, or the answers to one
+/// question that takes one answer per response.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Split<'s> {
     Dimension(Dimension),
+    /// A saved segment: [`IN`], [`OUT`] and [`UNKNOWN`].
+    Segment(&'s Membership),
     /// A single choice (categories: its options), a scale, CSAT or NPS question (its
     /// points), or one item of a matrix (`item`; its points).
     Question {
@@ -316,9 +354,42 @@ pub enum Split<'s> {
 }
 
 impl<'s> Split<'s> {
-    /// Reads `word`: a question key of the survey (`key.item` for a matrix item) first,
-    /// then a dimension word. Errors name `field`.
-    pub fn parse(survey: &'s Survey, word: &str, field: &str) -> Result<Split<'s>, Invalid> {
+    /// Reads a split of the results per group, whose groups add up to all responses:
+    /// `segment:<id>` (one of `segments`) or a dimension word. Errors name `split`.
+    pub fn grouping(word: &str, segments: &'s [Membership]) -> Result<Split<'s>, Invalid> {
+        match Self::segment(word, "split", segments) {
+            Some(found) => found,
+            None => Dimension::parse(word).map(Split::Dimension),
+        }
+    }
+
+    /// The segment of `segments` that `word` names, if it is `segment:<id>`; a
+    /// segment not among them is [`Reason::NoSegment`], naming `field`.
+    fn segment(
+        word: &str,
+        field: &str,
+        segments: &'s [Membership],
+    ) -> Option<Result<Split<'s>, Invalid>> {
+        word.starts_with(SEGMENT_PREFIX).then(|| {
+            segments
+                .iter()
+                .find(|m| m.word == word)
+                .map(Split::Segment)
+                .ok_or_else(|| Invalid::one(field, Reason::NoSegment))
+        })
+    }
+
+    /// Reads `word`: `segment:<id>` (one of `segments`), a question key of the survey
+    /// (`key.item` for a matrix item), then a dimension word. Errors name `field`.
+    pub fn parse(
+        survey: &'s Survey,
+        word: &str,
+        field: &str,
+        segments: &'s [Membership],
+    ) -> Result<Split<'s>, Invalid> {
+        if let Some(found) = Self::segment(word, field, segments) {
+            return found;
+        }
         let fail = |reason: Reason| Invalid::one(field, reason);
         let (key, item) = match word.split_once('.') {
             Some((k, i)) => (k, Some(i)),
@@ -379,6 +450,7 @@ impl<'s> Split<'s> {
     pub fn word(&self) -> String {
         match self {
             Split::Dimension(s) => s.as_str().to_string(),
+            Split::Segment(m) => m.word.clone(),
             Split::Question {
                 question,
                 item: Some(i),
@@ -397,6 +469,20 @@ impl<'s> Split<'s> {
     ) -> Option<Category> {
         match self {
             Split::Dimension(s) => Some(s.category(survey, s.value(survey, provider, response))),
+            Split::Segment(m) => {
+                let value = m.value(response);
+                Some(match value {
+                    IN => Category {
+                        rank: 0,
+                        key: IN.to_string(),
+                    },
+                    OUT => Category {
+                        rank: 1,
+                        key: OUT.to_string(),
+                    },
+                    _ => Category::last(value.to_string()),
+                })
+            }
             Split::Question { question, item } => {
                 match (response.answers.get(&question.key)?, &question.kind) {
                     (Answer::Choice(option), QuestionKind::SingleChoice { options }) => {
@@ -415,12 +501,42 @@ impl<'s> Split<'s> {
         }
     }
 
+    /// The responses grouped by their category, in display order, [`UNKNOWN`] last
+    /// (with the responses that have no category: a question left empty), so the
+    /// groups add up to all responses. Only categories that occur get a group.
+    pub fn groups<'r>(
+        &self,
+        survey: &Survey,
+        provider: &Provider,
+        responses: &'r [Response],
+    ) -> Vec<SplitGroup<'r>> {
+        let mut groups: Vec<(Category, Vec<&'r Response>)> = Vec::new();
+        for r in responses {
+            let category = self
+                .category(survey, provider, r)
+                .unwrap_or_else(|| Category::last(UNKNOWN.to_string()));
+            match groups.iter_mut().find(|(c, _)| *c == category) {
+                Some((_, members)) => members.push(r),
+                None => groups.push((category, vec![r])),
+            }
+        }
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        groups
+            .into_iter()
+            .map(|(c, responses)| SplitGroup {
+                value: c.key,
+                responses,
+            })
+            .collect()
+    }
+
     /// Whether `key` names a category this split can have even if no response falls in
-    /// it: an option of a single choice or a point of a scale. Dimension values are open
-    /// (any week), so none is known in advance.
+    /// it: an option of a single choice, a point of a scale, or [`IN`] and [`OUT`] of a
+    /// segment. Dimension values are open (any week), so none is known in advance.
     pub fn defines(&self, key: &str) -> bool {
         match self {
             Split::Dimension(_) => false,
+            Split::Segment(_) => key == IN || key == OUT,
             Split::Question { question, .. } => match &question.kind {
                 QuestionKind::SingleChoice { options } => {
                     options.iter().any(|o| o.key.as_str() == key)
@@ -438,6 +554,7 @@ impl<'s> Split<'s> {
     pub fn label(&self, survey: &Survey, provider: &Provider, key: &str, language: Lang) -> String {
         match self {
             Split::Dimension(s) => s.label(survey, provider, key, language),
+            Split::Segment(m) => m.label(key, language),
             Split::Question { question, .. } => match &question.kind {
                 QuestionKind::SingleChoice { .. } => option_label(Some(question), key, language),
                 QuestionKind::Scale { anchors, .. }
@@ -452,6 +569,12 @@ impl<'s> Split<'s> {
                 _ => key.to_string(),
             },
         }
+    }
+}
+
+impl fmt::Display for Split<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.word())
     }
 }
 
@@ -643,7 +766,7 @@ mod tests {
             "2026-11-20T10:00:00Z",
             json!({"visit_reason": "work", "aspects": {"coffee": 4}}),
         );
-        let split = |w: &str| Split::parse(&s, w, "columns");
+        let split = |w: &str| Split::parse(&s, w, "columns", &[]);
         let cat = |w: &str| split(w).unwrap().category(&s, &p, &r).map(|c| c.key);
         assert_eq!(cat("visit_reason").as_deref(), Some("work"));
         assert_eq!(cat("welcome").as_deref(), Some("5"));
@@ -708,5 +831,80 @@ mod tests {
         assert_eq!(welcome.label(&s, &p, "5", Lang::En), "5 – Strongly agree");
         assert_eq!(welcome.label(&s, &p, "3", Lang::En), "3");
         assert!(!split("week").unwrap().defines("2026-W48"));
+    }
+
+    #[test]
+    fn a_segment_splits_into_in_out_and_unknown() {
+        let p = provider("UTC");
+        let s = survey(true);
+        let (gold, plain, no_person) = (ProfileId::new(), ProfileId::new(), ProfileId::new());
+        let with = |profile: Option<ProfileId>| {
+            let mut r = respond(&s, "2026-11-20T10:00:00Z", json!({}));
+            r.profile_id = profile;
+            r
+        };
+        let responses = vec![
+            with(Some(plain)),
+            with(None),
+            with(Some(gold)),
+            with(Some(no_person)),
+            with(Some(gold)),
+        ];
+        let membership = Membership {
+            word: "segment:abc".into(),
+            name: "Guld".into(),
+            profiles: HashMap::from([(gold, true), (plain, false)]),
+        };
+        let segments = [membership];
+        let split = Split::grouping("segment:abc", &segments).unwrap();
+        assert_eq!(split, Split::Segment(&segments[0]));
+        let shape: Vec<(String, usize)> = split
+            .groups(&s, &p, &responses)
+            .into_iter()
+            .map(|g| (g.value, g.responses.len()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (IN.to_string(), 2),
+                (OUT.to_string(), 1),
+                (UNKNOWN.to_string(), 2)
+            ]
+        );
+        assert_eq!(split.word(), "segment:abc");
+        assert_eq!(split.label(&s, &p, IN, Lang::Sv), "Guld");
+        assert_eq!(split.label(&s, &p, OUT, Lang::Sv), "utanför Guld");
+        assert_eq!(split.label(&s, &p, OUT, Lang::En), "outside Guld");
+        assert_eq!(split.label(&s, &p, UNKNOWN, Lang::Sv), "okänd");
+        assert!(split.defines(OUT) && !split.defines("gold"));
+        // Cross-tabs and comparisons read it too, before question keys.
+        assert_eq!(
+            Split::parse(&s, "segment:abc", "by", &segments).unwrap(),
+            split
+        );
+
+        // A segment not worked out is no segment, naming the field.
+        for (e, field) in [
+            (
+                Split::grouping("segment:xyz", &segments).unwrap_err(),
+                "split",
+            ),
+            (
+                Split::parse(&s, "segment:", "columns", &segments).unwrap_err(),
+                "columns",
+            ),
+        ] {
+            assert_eq!(e.0[0].field, field);
+            assert_eq!(e.0[0].reason, Reason::NoSegment);
+        }
+        // Without the prefix a word is still a dimension word.
+        assert_eq!(
+            Split::grouping("week", &segments).unwrap(),
+            Split::Dimension(Dimension::Period(Period::Week))
+        );
+        assert!(matches!(
+            Split::grouping("colour", &segments).unwrap_err().0[0].reason,
+            Reason::OneOf { .. }
+        ));
     }
 }

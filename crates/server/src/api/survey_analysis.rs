@@ -11,9 +11,11 @@
 //! - Welch's mean difference: Welch–Satterthwaite degrees of freedom
 //!   (`welch_satterthwaite`).
 //!
-//! Splits (channel, phase, motivation, provider, week, month, quarter) and how each
-//! response gets its value are documented in `motesplats_core::survey::split`; a
-//! response whose value is not known is counted in the group `unknown`.
+//! Splits (channel, phase, motivation, provider, week, month, quarter, and a saved
+//! segment as `segment:<id>`) and how each response gets its value are documented in
+//! `motesplats_core::survey::split`; a response whose value is not known is counted in
+//! the group `unknown`. A segment's membership among the respondents is worked out
+//! here ([`Data::resolve`]) before the core splits by it.
 
 use super::surveys::mine;
 use crate::auth::Tenant;
@@ -23,7 +25,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use motesplats_core::survey::{
-    ChiSquareTest, Dimension, Figures, Response, ScaleItem, Split, Survey, SurveyResults,
+    ChiSquareTest, Figures, Membership, Response, ScaleItem, Split, Survey, SurveyResults,
     WelchTest, crosstab as cross_tabulate, welch_t_test,
 };
 use motesplats_core::{FieldError, Invalid, Provider, ProviderId, Reason};
@@ -43,12 +45,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The default confidence level of every interval.
 pub const LEVEL: f64 = 0.95;
 
-/// What an analysis reads: the survey, the provider that owns it, and the responses
-/// counted (completed ones, or partial saves too).
+/// What an analysis reads: the survey, the provider that owns it, the responses
+/// counted (completed ones, or partial saves too), and the membership of the saved
+/// segments the request splits by.
 pub struct Data {
     pub survey: Survey,
     pub provider: Provider,
     pub responses: Vec<Response>,
+    /// Filled by [`Data::resolve`].
+    pub segments: Vec<Membership>,
 }
 
 impl Data {
@@ -78,8 +83,27 @@ impl Data {
         crate::survey_export::data(state.store.as_ref(), survey, provider, partial).await
     }
 
+    /// Works out the membership of each saved segment that `words` name
+    /// (`segment:<id>`) among the respondents; other words, and ids that name no
+    /// segment of the provider, are left for the split parsing to judge.
+    pub async fn resolve<'w>(
+        &mut self,
+        state: &AppState,
+        words: impl IntoIterator<Item = Option<&'w str>>,
+    ) -> Result<(), ApiError> {
+        for word in words.into_iter().flatten() {
+            if self.segments.iter().any(|m| m.word == word) {
+                continue;
+            }
+            let found =
+                crate::segments::membership(state, self.provider.id, &self.responses, word).await?;
+            self.segments.extend(found);
+        }
+        Ok(())
+    }
+
     /// The figures of every question, overall and per group of `split`.
-    pub fn results(&self, split: Option<Dimension>, level: f64) -> SurveyResults {
+    pub fn results(&self, split: Option<Split>, level: f64) -> SurveyResults {
         SurveyResults::of(&self.survey, &self.provider, &self.responses, split, level)
     }
 
@@ -99,10 +123,11 @@ pub fn level(asked: Option<f64>) -> Result<f64, ApiError> {
     }
 }
 
-/// A split word from a query, if any (an empty value is none); 422 naming `split`.
-pub fn split(word: Option<&str>) -> Result<Option<Dimension>, Invalid> {
+/// A split word from a query, if any (an empty value is none): a dimension word, or
+/// `segment:<id>` of a segment [`Data::resolve`] worked out; 422 naming `split`.
+pub fn split<'d>(data: &'d Data, word: Option<&str>) -> Result<Option<Split<'d>>, Invalid> {
     word.filter(|w| !w.is_empty())
-        .map(Dimension::parse)
+        .map(|w| Split::grouping(w, &data.segments))
         .transpose()
 }
 
@@ -116,7 +141,8 @@ pub struct ResultsQuery {
     /// Count partial saves too (default: completed responses only).
     partial: Option<bool>,
     /// Also give the statistics per group of this split: `channel`, `phase`,
-    /// `motivation`, `provider`, `week`, `month` or `quarter`.
+    /// `motivation`, `provider`, `week`, `month`, `quarter`, or `segment:<id>` (a saved
+    /// segment: `in`, `out`, and `unknown` for responses without a profile or person).
     split: Option<String>,
 }
 
@@ -137,6 +163,10 @@ pub struct ResultsQuery {
 /// and phase come from the survey's journey context; motivation from the answer to the
 /// survey's single-choice question keyed `motivation`; provider is the survey's owner;
 /// week (ISO), month and quarter from the submission time in the provider's time zone.
+/// `segment:<id>` splits by one of the provider's saved segments: `in` (labelled with
+/// its name) for responses whose profile's person is in it, `out`, and `unknown` for
+/// responses without a profile (no consent) or whose profile has no person; an id
+/// that names no segment of the provider is a 422 naming `split`.
 #[utoipa::path(get, path = "/surveys/{id}/results", tag = "surveys", params(("id" = String, Path), ResultsQuery),
     responses((status = 200, body = SurveyResults), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn results(
@@ -146,16 +176,17 @@ async fn results(
     ApiQuery(q): ApiQuery<ResultsQuery>,
 ) -> Result<Json<SurveyResults>, ApiError> {
     let level = level(q.level)?;
-    let split = split(q.split.as_deref())?;
-    let data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
+    let mut data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
+    data.resolve(&state, [q.split.as_deref()]).await?;
+    let split = split(&data, q.split.as_deref())?;
     Ok(Json(data.results(split, level)))
 }
 
 /// The results as CSV: one row per question (per matrix item) for all responses
 /// (`split` and `split_value` `all`), then, with a split, per split value.
-pub fn results_csv(data: &Data, split: Option<Dimension>, level: f64) -> Result<Vec<u8>, ApiError> {
+pub fn results_csv(data: &Data, split: Option<Split>, level: f64) -> Result<Vec<u8>, ApiError> {
     let results = data.results(split, level);
-    let word = split.map_or("all", |s| s.as_str());
+    let word = results.split.as_deref().unwrap_or("all");
     let groups = std::iter::once(("all", "all", "", results.responses, &results.questions)).chain(
         results.splits.iter().map(|g| {
             (
@@ -275,8 +306,9 @@ async fn export_results(
     ApiQuery(q): ApiQuery<ResultsQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     let level = level(q.level)?;
-    let split = split(q.split.as_deref())?;
-    let data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
+    let mut data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
+    data.resolve(&state, [q.split.as_deref()]).await?;
+    let split = split(&data, q.split.as_deref())?;
     let body = results_csv(&data, split, level)?;
     Ok(csv_response(body, "results.csv"))
 }
@@ -330,7 +362,7 @@ pub fn crosstab_of(
             problems.extend(Invalid::one(field, motesplats_core::Reason::Required).0);
             None
         }
-        Some(w) => match Split::parse(survey, w, field) {
+        Some(w) => match Split::parse(survey, w, field, &data.segments) {
             Ok(s) => Some(s),
             Err(e) => {
                 problems.extend(e.0);
@@ -411,7 +443,8 @@ pub struct CrossTabQuery {
     /// item as `key.item` (a split word also works).
     rows: Option<String>,
     /// A question key as for `rows`, or a split: `channel`, `phase`, `motivation`,
-    /// `provider`, `week`, `month` or `quarter`. A question key wins over a split word.
+    /// `provider`, `week`, `month`, `quarter` or `segment:<id>` (a saved segment). A
+    /// question key wins over a split word.
     columns: Option<String>,
     /// Count partial saves too (default: completed responses only).
     partial: Option<bool>,
@@ -433,7 +466,9 @@ async fn crosstab(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<CrossTabQuery>,
 ) -> Result<Json<CrossTabResult>, ApiError> {
-    let data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
+    let mut data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
+    data.resolve(&state, [q.rows.as_deref(), q.columns.as_deref()])
+        .await?;
     Ok(Json(crosstab_of(
         &data,
         q.rows.as_deref(),
@@ -478,8 +513,8 @@ pub struct CompareQuery {
     /// The item of a matrix question.
     pub item: Option<String>,
     /// What makes the groups: a split (`channel`, `phase`, `motivation`, `provider`,
-    /// `week`, `month`, `quarter`) or a question key (a single choice; a question key
-    /// wins over a split word).
+    /// `week`, `month`, `quarter`, `segment:<id>` with groups `in`, `out`, `unknown`)
+    /// or a question key (a single choice; a question key wins over a split word).
     pub by: Option<String>,
     /// The first group: an option key, a point or a split value (`unknown` too).
     pub a: Option<String>,
@@ -516,7 +551,7 @@ pub fn compare_of(data: &Data, q: &CompareQuery, level: f64) -> Result<Compariso
             problems.push(FieldError::new("by", Reason::Required));
             None
         }
-        Some(w) => match Split::parse(survey, w, "by") {
+        Some(w) => match Split::parse(survey, w, "by", &data.segments) {
             Ok(s) => Some(s),
             Err(e) => {
                 problems.extend(e.0);
@@ -637,6 +672,7 @@ async fn compare(
     ApiQuery(q): ApiQuery<CompareQuery>,
 ) -> Result<Json<Comparison>, ApiError> {
     let level = level(q.level)?;
-    let data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
+    let mut data = Data::load(&state, me, &id, q.partial.unwrap_or(false)).await?;
+    data.resolve(&state, [q.by.as_deref()]).await?;
     Ok(Json(compare_of(&data, &q, level)?))
 }

@@ -953,3 +953,238 @@ async fn a_survey_change_names_the_revision_it_was_made_against() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn a_saved_segment_splits_the_results_into_in_out_and_unknown() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    let id = app.open_survey(&key, survey()).await;
+    // Two gold customers and one silver answer through their invitations, with
+    // consent; two answer without a profile.
+    for (i, (tier, welcome)) in [("gold", 5), ("silver", 2), ("gold", 4)]
+        .into_iter()
+        .enumerate()
+    {
+        let r = app
+            .post(
+                &key,
+                "/profiles",
+                json!({"identifiers": [{"kind": "email", "value": format!("kund{i}@example.se")}],
+                       "attributes": {"tier": tier}}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let profile: Value = r.json().await.unwrap();
+        let invitation: Value = app
+            .post(
+                &key,
+                &format!("/surveys/{id}/invitations"),
+                json!({"profile_id": profile["id"]}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let link = invitation["link"].as_str().unwrap();
+        let invite = link.split("?invite=").nth(1).unwrap();
+        let answers = json!({"welcome": welcome, "recommend": 9});
+        let r = send(
+            &app,
+            &id,
+            None,
+            json!({"answers": answers, "consent": true, "invitation": invite}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    for welcome in [3, 1] {
+        let r = send(
+            &app,
+            &id,
+            None,
+            json!({"answers": {"welcome": welcome, "recommend": 7}}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let r = app
+        .post(
+            &key,
+            "/segments",
+            json!({"name": "Stamgäster", "rules": {"traits": [{"key": "tier", "value": "gold"}]}}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let segment: Value = r.json().await.unwrap();
+    let word = format!("segment:{}", segment["id"].as_str().unwrap());
+
+    let r = app
+        .get(&key, &format!("/surveys/{id}/results?split={word}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let results: Value = r.json().await.unwrap();
+    assert_eq!(results["responses"], 5);
+    assert_eq!(results["split"], word.as_str());
+    let shape: Vec<(&str, &str, u64)> = results["splits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["value"].as_str().unwrap(),
+                g["label"].as_str().unwrap(),
+                g["responses"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            ("in", "Stamgäster", 2),
+            ("out", "utanför Stamgäster", 1),
+            ("unknown", "okänd", 2)
+        ]
+    );
+    // The figures are those of the group: the gold customers answered 5 and 4.
+    assert_eq!(results["splits"][0]["questions"][0]["key"], "welcome");
+    assert_eq!(
+        results["splits"][0]["questions"][0]["figures"]["items"][0]["describe"]["mean"],
+        4.5
+    );
+
+    // The CSV: all responses, then in, out and unknown, one row per question each.
+    let r = app
+        .get(&key, &format!("/surveys/{id}/results.csv?split={word}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let csv = r.text().await.unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 4 * 4);
+    let welcome: Vec<[&str; 5]> = rows
+        .iter()
+        .filter(|r| r[3] == "welcome")
+        .map(|r| [r[0], r[1], r[2], r[6], r[8]])
+        .collect();
+    assert_eq!(
+        welcome,
+        [
+            ["all", "all", "", "5", "3"],
+            [word.as_str(), "in", "Stamgäster", "2", "4.5"],
+            [word.as_str(), "out", "utanför Stamgäster", "1", ""],
+            [word.as_str(), "unknown", "okänd", "2", "2"],
+        ]
+    );
+
+    // The segment splits cross-tabs and comparisons too.
+    let table: Value = app
+        .get(
+            &key,
+            &format!("/surveys/{id}/crosstab?rows=welcome&columns={word}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(table["columns"], word.as_str(), "{table}");
+    assert_eq!(table["column_totals"], json!([2, 1, 2]));
+    let r = app
+        .get(
+            &key,
+            &format!("/surveys/{id}/compare?question=welcome&by={word}&a=in&b=unknown"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let compared: Value = r.json().await.unwrap();
+    assert_eq!(
+        (&compared["a"]["n"], &compared["b"]["n"]),
+        (&json!(2), &json!(2))
+    );
+
+    // A segment id that names none of the provider's segments, or is no id: 422 naming
+    // the field, as a bad split word.
+    let stranger = app.provider("Banken").await;
+    for (caller, path) in [
+        (
+            &key,
+            format!("/surveys/{id}/results?split=segment:01234567-89ab-7def-8123-456789abcdef"),
+        ),
+        (
+            &key,
+            format!("/surveys/{id}/results.csv?split=segment:nope"),
+        ),
+        (
+            &key,
+            format!("/surveys/{id}/crosstab?rows=welcome&columns=segment:nope"),
+        ),
+    ] {
+        let r = app.get(caller, &path).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let problem: Value = r.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["code"], "no-segment", "{path}");
+        assert!(["split", "columns"].contains(&problem_fields(&problem)[0].as_str()));
+    }
+    // The results page offers the segment after the built-in splits and shows its
+    // groups; in English too.
+    app.user(&key, "kim@kafe.example", "hemligt-lösen").await;
+    let mut kim = super::ui::Browser::new(&app.base);
+    kim.sign_in("kim@kafe.example", "hemligt-lösen").await;
+    for (lang, option, groups) in [
+        (
+            "sv",
+            "Urval: Stamgäster",
+            [
+                "Stamgäster (n = 2)",
+                "utanför Stamgäster (n = 1)",
+                "okänt (n = 2)",
+            ],
+        ),
+        (
+            "en",
+            "Segment: Stamgäster",
+            [
+                "Stamgäster (n = 2)",
+                "outside Stamgäster (n = 1)",
+                "unknown (n = 2)",
+            ],
+        ),
+    ] {
+        let r = kim.get(&format!("/surveys/{id}?split={word}"), lang).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let page = r.text().await.unwrap();
+        let select = page.split("<select id=\"split\"").nth(1).unwrap();
+        let select = select.split("</select>").next().unwrap();
+        assert!(
+            select.contains(&format!(
+                "<option value=\"{word}\" selected>{option}</option>"
+            )),
+            "{select}"
+        );
+        assert!(select.find("quarter").unwrap() < select.find(option).unwrap());
+        let table = page
+            .split("id=\"split-table\"")
+            .nth(1)
+            .expect("a split table");
+        let head = table.split("</thead>").next().unwrap();
+        for g in groups {
+            assert!(head.contains(g), "{lang}: {g} in {head}");
+        }
+        let r = kim
+            .get(&format!("/surveys/{id}?split=segment:nope"), lang)
+            .await;
+        let page = r.text().await.unwrap();
+        assert!(page.contains("id=\"split-error\""), "{lang}");
+    }
+
+    // Another provider's segment is not the caller's.
+    let other = app.open_survey(&stranger, survey()).await;
+    let r = app
+        .get(&stranger, &format!("/surveys/{other}/results?split={word}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem_fields(&problem), ["split"]);
+}

@@ -19,7 +19,10 @@ use crate::ui::session::SignedIn;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
-use motesplats_core::survey::{Dimension, Figures, QuestionKind, Split, Survey, SurveyId, UNKNOWN};
+use motesplats_core::segment::Segment;
+use motesplats_core::survey::{
+    Dimension, Figures, QuestionKind, SEGMENT_PREFIX, Split, Survey, SurveyId, UNKNOWN,
+};
 use motesplats_core::{Channel, Invalid};
 use serde::Deserialize;
 
@@ -185,8 +188,14 @@ pub async fn results(
     let Some(survey) = survey else {
         return crate::ui::people::not_found(shell);
     };
-    let data = Data::with_responses(survey, who.provider.clone(), &state, false).await?;
-    let split = analysis::split(query.split.as_deref());
+    let mut data = Data::with_responses(survey, who.provider.clone(), &state, false).await?;
+    data.resolve(
+        &state,
+        [&query.split, &query.rows, &query.columns, &query.by].map(|w| w.as_deref()),
+    )
+    .await?;
+    let data = data;
+    let split = analysis::split(&data, query.split.as_deref());
     match query.export.as_deref() {
         Some("results") => {
             let body = analysis::results_csv(&data, split.clone().ok().flatten(), LEVEL)?;
@@ -203,6 +212,7 @@ pub async fn results(
         _ => {}
     }
     let channels = state.store.channels(who.provider.id).await?;
+    let saved = state.store.segments(who.provider.id).await?;
     let survey = &data.survey;
     let codings = state.store.codings(who.provider.id, survey.id).await?;
     let book = crate::survey_export::codebook(state.store.as_ref(), who.provider.id).await?;
@@ -218,7 +228,7 @@ pub async fn results(
         title: survey.title.best(lang).to_string(),
         responses: integer(data.responses.len(), lang),
         questions,
-        analysis: analyse(lang, &data, &channels, &query, split),
+        analysis: analyse(lang, &data, &channels, &saved, &query, split),
     };
     Ok(Html(
         page.render()
@@ -263,6 +273,20 @@ fn split_value(
         }
         _ => split.label(&data.survey, &data.provider, value, lang),
     }
+}
+
+/// The provider's saved segments as splits for the selects, after the built-in ones:
+/// `segment:<id>` and "Segment: name".
+fn segment_options(lang: Lang, saved: &[Segment]) -> Vec<(String, String)> {
+    saved
+        .iter()
+        .map(|s| {
+            (
+                format!("{SEGMENT_PREFIX}{}", s.id),
+                format!("{}: {}", lang.t("survey-split-segment"), s.name),
+            )
+        })
+        .collect()
 }
 
 /// A question (or matrix item) that splits responses, for the selects: the word and
@@ -328,10 +352,9 @@ fn hidden(pairs: &[(&'static str, &Option<String>)]) -> Vec<Hidden> {
         .collect()
 }
 
-fn split_table(lang: Lang, data: &Data, channels: &[Channel], dimension: Dimension) -> SplitTable {
+fn split_table(lang: Lang, data: &Data, channels: &[Channel], split: Split) -> SplitTable {
     let l = lang;
-    let split = Split::Dimension(dimension);
-    let results = data.results(Some(dimension), LEVEL);
+    let results = data.results(Some(split), LEVEL);
     let mut groups = vec![format!(
         "{} (n = {})",
         lang.t("survey-split-all"),
@@ -376,8 +399,9 @@ fn split_table(lang: Lang, data: &Data, channels: &[Channel], dimension: Dimensi
 
 fn crosstab_view(lang: Lang, data: &Data, channels: &[Channel], t: CrossTabResult) -> CrossTabView {
     let name = |word: &str| -> String {
-        match Split::parse(&data.survey, word, "") {
+        match Split::parse(&data.survey, word, "", &data.segments) {
             Ok(Split::Dimension(s)) => dimension_name(lang, s),
+            Ok(Split::Segment(m)) => format!("{}: {}", lang.t("survey-split-segment"), m.name),
             _ => splittable(&data.survey, lang, false)
                 .into_iter()
                 .find(|(w, _)| w == word)
@@ -385,7 +409,7 @@ fn crosstab_view(lang: Lang, data: &Data, channels: &[Channel], t: CrossTabResul
         }
     };
     let label = |word: &str, value: &str, fallback: &str| -> String {
-        match Split::parse(&data.survey, word, "") {
+        match Split::parse(&data.survey, word, "", &data.segments) {
             Ok(split) => split_value(lang, data, channels, &split, value),
             Err(_) => fallback.to_string(),
         }
@@ -448,7 +472,7 @@ fn p_value(p: f64, lang: Lang) -> String {
 }
 
 fn comparison_lines(lang: Lang, data: &Data, channels: &[Channel], c: &Comparison) -> Vec<String> {
-    let split = Split::parse(&data.survey, &c.by, "by").ok();
+    let split = Split::parse(&data.survey, &c.by, "by", &data.segments).ok();
     let group = |name: &str, g: &analysis::GroupFigures| {
         let label = match &split {
             Some(s) => split_value(lang, data, channels, s, &g.value),
@@ -488,8 +512,9 @@ fn analyse(
     lang: Lang,
     data: &Data,
     channels: &[Channel],
+    saved: &[Segment],
     q: &PageQuery,
-    split: Result<Option<Dimension>, Invalid>,
+    split: Result<Option<Split>, Invalid>,
 ) -> Analysis {
     let l = lang;
     let survey = &data.survey;
@@ -536,7 +561,7 @@ fn analyse(
     let groups_hint =
         q.by.as_deref()
             .filter(|b| !b.is_empty())
-            .and_then(|b| Split::parse(survey, b, "by").ok())
+            .and_then(|b| Split::parse(survey, b, "by", &data.segments).ok())
             .map(|split| {
                 let mut seen: Vec<_> = data
                     .responses
@@ -557,12 +582,14 @@ fn analyse(
                     .join(", ")
             });
 
-    let dimension_words: Vec<(String, String)> = Dimension::ALL
+    let mut split_words: Vec<(String, String)> = Dimension::ALL
         .iter()
         .map(|s| (s.as_str().to_string(), dimension_name(lang, *s)))
         .collect();
+    split_words.extend(segment_options(lang, saved));
     let mut columns = splittable(survey, l, false);
     columns.extend(dimension_options(lang, survey));
+    columns.extend(segment_options(lang, saved));
     let mut by: Vec<(String, String)> = splittable(survey, l, false)
         .into_iter()
         .filter(|(w, _)| {
@@ -572,12 +599,13 @@ fn analyse(
         })
         .collect();
     by.extend(dimension_options(lang, survey));
+    by.extend(segment_options(lang, saved));
     let export = |what: &str| match valid_split {
         Some(s) if what == "results" => format!("/surveys/{id}?export=results&split={s}"),
         _ => format!("/surveys/{id}?export={what}"),
     };
     Analysis {
-        splits: choices(lang, "survey-split-none", dimension_words, &word),
+        splits: choices(lang, "survey-split-none", split_words, &word),
         split_error,
         split_hidden: hidden(&[
             ("rows", &q.rows),
