@@ -316,21 +316,9 @@ pub fn outcome_kind(outcome: Option<String>) -> Result<String, Invalid> {
 }
 
 /// Runs `work` on the provider's placement, off the async threads (a filter nobody
-/// asked for yet reads every journey).
-pub async fn on_placed<T: Send + 'static>(
-    state: &AppState,
-    me: ProviderId,
-    work: impl FnOnce(&Placed) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let placed = state.figures.placed(state, me).await?;
-    tokio::task::spawn_blocking(move || work(&placed))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-}
-
-/// Runs `work` on the provider's placement with the request's filter (or what was
-/// wrong with it) narrowed to the segment it names, and a key naming both (for
-/// figures kept per filter). An unknown segment fails before any work.
+/// asked for yet reads every journey), with the request's filter (or what was wrong
+/// with it) narrowed to the segment it names, and a key naming both (for results kept
+/// per filter). An unknown segment fails before any work.
 pub async fn on_selection<T: Send + 'static>(
     state: &AppState,
     me: ProviderId,

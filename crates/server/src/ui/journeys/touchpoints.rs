@@ -3,7 +3,7 @@
 //! (so each read is in the person's access log).
 
 use crate::error::ApiError;
-use crate::figures::{FilterQuery, on_placed};
+use crate::figures::{FilterQuery, SegmentQuery, on_selection};
 use crate::state::AppState;
 use crate::ui::Shell;
 use crate::ui::channel_name;
@@ -16,6 +16,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use motesplats_core::invalid::Checker;
+use motesplats_core::journey::phase_code;
 use motesplats_core::reason::List;
 use motesplats_core::{Phase, Reason, TouchpointId, number};
 use serde::Deserialize;
@@ -31,6 +32,8 @@ pub struct CellQuery {
     to: Option<String>,
     /// The page's channel filter: only journeys with a touchpoint in it.
     via: Option<String>,
+    /// The page's segment.
+    segment: Option<String>,
 }
 
 #[derive(Template)]
@@ -80,24 +83,22 @@ pub async fn page(
         channel: q.via.clone(),
     };
     let key = channel.clone();
-    let (total, ids) = on_placed(&state, me, move |p| {
+    let segment = SegmentQuery {
+        segment: q.segment.clone(),
+    };
+    let (total, ids) = on_selection(&state, me, asked, segment, move |p, filter, _| {
         if !p.has_channel(&key) {
             return Err(ApiError::BadParameters(motesplats_core::Invalid::one(
                 "channel",
                 Reason::UnknownChannel { value: key },
             )));
         }
-        let filter = p.filter(&asked).map_err(|e| match e {
+        let filter = filter.map_err(|e| match e {
             ApiError::BadParameters(e) => ApiError::BadParameters(rename(e, "channel", "via")),
             e => e,
         })?;
         let code = p.log.channels.find(&key);
-        // The log's phase codes: 1 before, 2 during, 3 after.
-        let want = match phase {
-            Phase::Before => 1,
-            Phase::During => 2,
-            Phase::After => 3,
-        };
+        let want = phase_code(Some(phase));
         let mut ids: Vec<TouchpointId> = Vec::new();
         let mut total = 0u64;
         for j in filter.select(&p.log, &p.placed) {
@@ -121,10 +122,15 @@ pub async fn page(
             lines.push(Line::of(lang, &t, &words, &who.provider.time_zone));
         }
     }
-    let back: Vec<(&str, &str)> = [("from", &q.from), ("to", &q.to), ("channel", &q.via)]
-        .into_iter()
-        .filter_map(|(k, v)| Some((k, v.as_deref().filter(|v| !v.is_empty())?)))
-        .collect();
+    let back: Vec<(&str, &str)> = [
+        ("from", &q.from),
+        ("to", &q.to),
+        ("channel", &q.via),
+        ("segment", &q.segment),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| Some((k, v.as_deref().filter(|v| !v.is_empty())?)))
+    .collect();
     let page = CellPage {
         shell: Shell::signed_in(lang, "/journeys/touchpoints", &who),
         heading: format!(

@@ -304,6 +304,7 @@ fn shown(
             ("from", q.from.as_deref()),
             ("to", q.to.as_deref()),
             ("via", q.channel.as_deref()),
+            ("segment", q.segment.as_deref()),
         ];
         let query: Vec<(&str, &str)> = query
             .into_iter()
