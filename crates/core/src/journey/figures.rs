@@ -843,4 +843,68 @@ mod tests {
         assert_eq!(median(&mut [5, 1, 3]), Some(3.0));
         assert_eq!(median(&mut [4, 1, 3, 2]), Some(2.5));
     }
+
+    #[test]
+    fn the_trend_counts_each_meeting_on_its_local_day_across_the_change_to_summer_time() {
+        // Stockholm goes to summer time at 02:00 on Sunday 29 March 2026. Visits at
+        // 23:30 local on the Sunday (21:30 UTC) and at 00:30 local on the Monday
+        // (22:30 UTC, still 29 March in UTC) fall in different weeks; a visit at 00:30
+        // local on Sunday (23:30 UTC on Saturday) is Sunday's.
+        const SAT_2330_UTC: i64 = 1_774_740_600_000; // 2026-03-28T23:30:00Z
+        const SUN_2130_UTC: i64 = 1_774_819_800_000; // 2026-03-29T21:30:00Z
+        const SUN_2230_UTC: i64 = 1_774_823_400_000; // 2026-03-29T22:30:00Z
+        let mut b = LogBuilder::default();
+        for (n, at) in [SAT_2330_UTC, SUN_2130_UTC, SUN_2230_UTC]
+            .into_iter()
+            .enumerate()
+        {
+            b.push(LogRow {
+                person: PersonId(uuid::Uuid::from_u128(n as u128 + 1)),
+                id: TouchpointId(uuid::Uuid::from_u128(n as u128 + 10)),
+                at,
+                channel: "store",
+                kind: "visit",
+                declared: None,
+                by_provider: false,
+                signals: Default::default(),
+            });
+        }
+        let log = b.finish();
+        let clock = Clock::new(STOCKHOLM, SAT_2330_UTC - 100 * H, SUN_2230_UTC + 100 * H);
+        let placed = log.place(&JourneySettings::default(), &clock);
+        let all = Filter::default().select(&log, &placed);
+        let trend = |unit| {
+            let f = figures(
+                &log,
+                &placed,
+                &all,
+                &Context {
+                    controlled: &|_| true,
+                    unit,
+                    clock: &clock,
+                },
+            );
+            f.trend
+                .iter()
+                .map(|p| (p.start.to_string(), p.journeys))
+                .collect::<Vec<_>>()
+        };
+        let day = |d: &str| d.to_string();
+        assert_eq!(
+            trend(PeriodUnit::Day),
+            [(day("2026-03-29"), 2), (day("2026-03-30"), 1)]
+        );
+        assert_eq!(
+            trend(PeriodUnit::Week),
+            [(day("2026-03-23"), 2), (day("2026-03-30"), 1)]
+        );
+        assert_eq!(trend(PeriodUnit::Month), [(day("2026-03-01"), 3)]);
+        // A period of local days: 29 March is Saturday 23:00 UTC to Sunday 22:00 UTC.
+        let sunday = Filter {
+            from: Some(clock.midnight(NaiveDate::from_ymd_opt(2026, 3, 29).unwrap())),
+            to: Some(clock.midnight(NaiveDate::from_ymd_opt(2026, 3, 30).unwrap())),
+            ..Filter::default()
+        };
+        assert_eq!(sunday.select(&log, &placed).len(), 2);
+    }
 }

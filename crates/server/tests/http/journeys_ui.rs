@@ -323,7 +323,10 @@ async fn a_segment_saved_in_the_browser_narrows_the_journeys_page() {
     );
 
     // Each count opens its touchpoints within the segment: Ada's two in the store.
-    assert!(narrowed.contains(&format!("phase=during&#38;segment={id}")), "{narrowed}");
+    assert!(
+        narrowed.contains(&format!("phase=during&#38;segment={id}")),
+        "{narrowed}"
+    );
     let (_, cell) = page(
         &mut kim,
         &format!("/journeys/touchpoints?channel=store&phase=during&segment={id}"),
@@ -331,7 +334,10 @@ async fn a_segment_saved_in_the_browser_narrows_the_journeys_page() {
     )
     .await;
     assert!(cell.contains(": 2</p>"), "{cell}");
-    assert!(cell.contains(&format!("segment={id}")), "the way back keeps the segment");
+    assert!(
+        cell.contains(&format!("segment={id}")),
+        "the way back keeps the segment"
+    );
 
     // An unknown segment is a problem in the form.
     let (status, bad) = page(&mut kim, "/journeys?segment=nothing", "sv").await;
