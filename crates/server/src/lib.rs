@@ -24,6 +24,7 @@ pub mod state;
 pub mod survey_answers;
 pub mod survey_export;
 pub mod survey_invitation;
+pub mod town_centre;
 pub mod ui;
 
 pub use state::AppState;

@@ -157,7 +157,13 @@ pub fn world() -> DemoWorld {
     DemoWorld {
         network: NewNetwork {
             name: "Torgets centrum".to_string(),
-            shares: vec![SharedData::AggregateCounts],
+            // The town centre's agreement: totals and the journey figures with their
+            // flows, never research evidence or survey results.
+            shares: vec![
+                SharedData::AggregateCounts,
+                SharedData::JourneyFigures,
+                SharedData::ChannelFlows,
+            ],
         },
         providers: PROVIDERS.iter().map(demo_provider).collect(),
     }
@@ -1457,7 +1463,14 @@ mod tests {
         let w = generate(42, DEFAULT_PEOPLE, anchor);
         assert_eq!(town.providers.len(), 5);
         assert_eq!((w.profiles.len(), w.touchpoints.len()), (5, 5));
-        assert_eq!(town.network.shares, [SharedData::AggregateCounts]);
+        assert_eq!(
+            town.network.shares,
+            [
+                SharedData::AggregateCounts,
+                SharedData::JourneyFigures,
+                SharedData::ChannelFlows
+            ]
+        );
         let slugs: Vec<_> = town.providers.iter().map(|p| p.slug).collect();
         assert_eq!(slugs, ["cafe", "clothing", "hotel", "property", "bank"]);
 

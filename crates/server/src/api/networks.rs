@@ -8,13 +8,12 @@ use crate::figures::{self, FilterQuery};
 use crate::json::ApiJson;
 use crate::json::ApiQuery;
 use crate::state::AppState;
+use crate::town_centre::{self, NetworkFigures};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use motesplats_core::journey::{JourneyFigures, MIN_PERSONS};
-use motesplats_core::{Invalid, Network, NetworkId, NewNetwork, ProviderId, Reason, SharedData};
-use motesplats_store::Shared;
-use serde::{Deserialize, Serialize};
+use motesplats_core::{Network, NetworkId, NewNetwork, ProviderId};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,20 +22,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_network, list_networks))
         .routes(routes!(network_figures))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NetworkFigures {
-    pub network: NetworkId,
-    /// A figure never stands for fewer persons than this.
-    pub min_persons: u64,
-    /// Cells withheld: under `min_persons`, or flows the network does not share.
-    pub withheld: u64,
-    /// The network shares channel flows (flows, meeting flows, paths).
-    pub flows_shared: bool,
-    /// The members' journeys together, placed by the caller's journey settings and
-    /// counted in its time zone.
-    pub figures: JourneyFigures,
 }
 
 /// The town-centre view: the journey figures of every member of a network together,
@@ -56,42 +41,9 @@ async fn network_figures(
 ) -> Result<Json<NetworkFigures>, ApiError> {
     let network: NetworkId = path_id(&id)?;
     let unit = figures::trend_unit(t.unit.as_deref()).map_err(ApiError::BadParameters)?;
-    let store = state.store.as_ref();
-    let log = match store
-        .network_log(me, network, SharedData::JourneyFigures)
-        .await?
-    {
-        Shared::Unknown => return Err(ApiError::NotFound),
-        Shared::Withheld => {
-            return Err(ApiError::NotShared(Invalid::one(
-                "id",
-                Reason::NotShared {
-                    share: SharedData::JourneyFigures.as_str().to_string(),
-                },
-            )));
-        }
-        Shared::Granted(log) => log,
-    };
-    let flows_shared = store
-        .networks(me)
-        .await?
-        .iter()
-        .any(|n| n.id == network && n.shares.contains(&SharedData::ChannelFlows));
-    let placed = figures::place(log, figures::viewpoint(store, me).await?).await?;
-    let (withheld, figures) = tokio::task::spawn_blocking(move || {
-        let filter = placed.filter(&q)?;
-        let mut f = placed.figures(&q.key(), &filter, unit).as_ref().clone();
-        Ok::<_, ApiError>((f.withhold_small(flows_shared), f))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))??;
-    Ok(Json(NetworkFigures {
-        network,
-        min_persons: MIN_PERSONS,
-        withheld,
-        flows_shared,
-        figures,
-    }))
+    Ok(Json(
+        town_centre::figures(&state, me, network, q, unit).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

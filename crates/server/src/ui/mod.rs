@@ -25,6 +25,7 @@ mod segments;
 mod session;
 pub(crate) mod surveys;
 pub(crate) mod throttle;
+mod town_centre;
 
 use crate::client::Client;
 use crate::state::AppState;

@@ -54,6 +54,7 @@ routes! {
     get "/dashboard" SignedIn => dashboard::page;
     get "/journeys" SignedIn => journeys::page;
     get "/journeys/touchpoints" SignedIn => journeys::touchpoints;
+    get "/town-centre" SignedIn => town_centre::page;
     get "/segments" SignedIn => segments::page;
     post "/segments" SignedIn => segments::create;
     post "/segments/{id}/delete" SignedIn => segments::delete;

@@ -2,6 +2,7 @@
 //! as journeys with the phases inferred where the sender declared none.
 
 use super::spawn_app;
+use super::ui::Browser;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -428,4 +429,36 @@ async fn the_town_centre_view_counts_the_members_together_as_far_as_they_agreed(
     let r = app.get(&cafe, &format!("{path}?from=den-10-juni")).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(named(&r.json().await.unwrap()), ["from"]);
+
+    // The town-centre page says the same in words.
+    app.user(&bank, "bo@bank.example", "hemligt-lösen").await;
+    let mut bo = Browser::new(&app.base);
+    bo.sign_in("bo@bank.example", "hemligt-lösen").await;
+    let path = format!("/town-centre?network={journeys}");
+    let shared = bo.get_html(&path, "en").await.text().await.unwrap();
+    assert!(shared.contains("id=\"journeys-count\">22<"), "{shared}");
+    assert!(
+        shared.contains("id=\"flows-withheld\""),
+        "no flows without channel_flows"
+    );
+    let path = format!("/town-centre?network={counts}");
+    let withheld = bo.get_html(&path, "en").await.text().await.unwrap();
+    assert!(
+        withheld.contains("Not shown: ") && !withheld.contains("journeys-count"),
+        "{withheld}"
+    );
+    app.user(&outsider, "oa@grann.example", "hemligt-lösen")
+        .await;
+    let mut oa = Browser::new(&app.base);
+    oa.sign_in("oa@grann.example", "hemligt-lösen").await;
+    let none = oa
+        .get_html("/town-centre", "sv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        none.contains("Er organisation hör inte till något nätverk."),
+        "{none}"
+    );
 }

@@ -6,7 +6,7 @@ mod touchpoints;
 mod view;
 
 pub use touchpoints::page as touchpoints;
-pub(crate) use view::{duration, mix_chart, quick_periods, trend_chart};
+pub(crate) use view::{duration, mix_chart, quick_periods, sankey, trend_chart};
 
 use super::i18n::{Lang, Messages};
 use super::labels::Vocabulary;

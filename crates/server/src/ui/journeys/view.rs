@@ -260,6 +260,36 @@ pub(crate) fn mix_chart(
     ))
 }
 
+/// Where journeys came from, where the meeting was and where they went next.
+pub(crate) fn sankey(
+    lang: Lang,
+    words: &Vocabulary,
+    fig: &JourneyFigures,
+) -> Result<String, ApiError> {
+    let channel = |k: &str| channel_name(lang, k, &words.channels);
+    let nothing = [
+        lang.t("journeys-nothing-before"),
+        lang.t("journeys-nothing-after"),
+    ];
+    let routes: Vec<Route> = fig
+        .meeting_flows
+        .iter()
+        .map(|m| Route {
+            came_from: m.came_from.as_deref().map(channel),
+            met_in: channel(&m.met_in),
+            went_to: m.went_to.as_deref().map(channel),
+            journeys: m.journeys,
+        })
+        .collect();
+    svg(Sankey::new(
+        lang,
+        "sankey",
+        lang.t("journeys-flows"),
+        nothing,
+        &routes,
+    ))
+}
+
 /// The quick periods: the last 7, 30 and 90 days to `today`, and all, each as its
 /// label and the address `at` makes of its first and last day (empty: open).
 pub(crate) fn quick_periods(
@@ -328,21 +358,7 @@ fn shown(
         })
         .collect();
 
-    let nothing = [
-        lang.t("journeys-nothing-before"),
-        lang.t("journeys-nothing-after"),
-    ];
-    let routes: Vec<Route> = fig
-        .meeting_flows
-        .iter()
-        .map(|m| Route {
-            came_from: m.came_from.as_deref().map(channel),
-            met_in: channel(&m.met_in),
-            went_to: m.went_to.as_deref().map(channel),
-            journeys: m.journeys,
-        })
-        .collect();
-    let sankey = Sankey::new(lang, "sankey", lang.t("journeys-flows"), nothing, &routes);
+    let sankey = sankey(lang, words, fig)?;
 
     let lead = &fig.lead_time;
     let funnel = match f.funnel {
@@ -433,7 +449,7 @@ fn shown(
             .iter()
             .map(|o| (phase_name(lang, Some(o.phase)), n(o.own), n(o.uncontrolled)))
             .collect(),
-        sankey: svg(sankey)?,
+        sankey,
         paths: fig
             .paths
             .iter()
