@@ -1,8 +1,10 @@
 //! The classifier beside what people said: where a survey asks the `motivation`
 //! question, each answer given with consent is set beside the motivation the rules
-//! gave the person's latest journey before answering.
+//! gave the person's latest journey before answering; and every response's score
+//! beside that journey's message pressure and motivation (the third outcome of the
+//! value landscape, after purchase and return).
 
-use super::landscape::JourneyValue;
+use super::landscape::{JourneyValue, PressureBand};
 use super::log::{Log, Placement};
 use crate::PersonId;
 use crate::value::Motivation;
@@ -14,14 +16,27 @@ use utoipa::ToSchema;
 pub const ASKED_WITHIN_DAYS: i64 = 30;
 const DAY_MS: i64 = 86_400_000;
 
-/// One answer to the `motivation` question.
+/// One completed response given with consent.
 #[derive(Debug, Clone)]
 pub struct Asked {
     pub person: PersonId,
     /// When it was given, UTC ms.
     pub at: i64,
-    /// The option chosen: a motivation's word when the survey names its options so.
-    pub answer: String,
+    /// The option chosen at a `motivation` question: a motivation's word when the
+    /// survey names its options so.
+    pub answer: Option<String>,
+    /// Its scale answers pooled on 0–100 (`survey::pooled_score`), if it has any.
+    pub score: Option<f64>,
+}
+
+/// Survey scores after journeys of one band of pressure and one motivation.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ScoreCell {
+    pub band: PressureBand,
+    pub motivation: Option<Motivation>,
+    pub responses: u64,
+    /// The mean score, 0–100.
+    pub mean: f64,
 }
 
 /// Answers of one option beside journeys of one classified motivation.
@@ -45,6 +60,8 @@ pub struct AskedComparison {
     pub agreed: u64,
     pub agreement: Option<f64>,
     pub cells: Vec<AskedCell>,
+    /// Scores by the band and motivation of the journey before them, in band order.
+    pub scores: Vec<ScoreCell>,
 }
 
 /// Sets each answer beside the latest journey of its person whose meeting came at
@@ -64,6 +81,7 @@ pub fn compare_asked(
     // Where each person's journeys begin: journeys come in person order.
     let first = |person: u32| placed.journeys.partition_point(|j| j.person < person);
     let mut cells: BTreeMap<(String, Option<Motivation>), u64> = BTreeMap::new();
+    let mut scores: BTreeMap<(PressureBand, usize), (u64, f64)> = BTreeMap::new();
     let (mut compared, mut without, mut named, mut agreed) = (0, 0, 0, 0);
     for a in asked {
         let journey = index.get(&a.person).and_then(|&p| {
@@ -73,16 +91,24 @@ pub fn compare_asked(
             })
         });
         let Some(j) = journey else {
-            without += 1;
+            without += u64::from(a.answer.is_some());
+            continue;
+        };
+        let classified = values[j].verdict.motivation;
+        if let Some(score) = a.score {
+            let order = classified.map_or(Motivation::ALL.len(), |m| m as usize);
+            let cell = scores.entry((values[j].band, order)).or_default();
+            *cell = (cell.0 + 1, cell.1 + score);
+        }
+        let Some(answer) = &a.answer else {
             continue;
         };
         compared += 1;
-        let classified = values[j].verdict.motivation;
-        if let Ok(said) = Motivation::parse(&a.answer) {
+        if let Ok(said) = Motivation::parse(answer) {
             named += 1;
             agreed += u64::from(classified == Some(said));
         }
-        *cells.entry((a.answer.clone(), classified)).or_default() += 1;
+        *cells.entry((answer.clone(), classified)).or_default() += 1;
     }
     AskedComparison {
         compared,
@@ -95,6 +121,15 @@ pub fn compare_asked(
                 answered,
                 classified,
                 answers,
+            })
+            .collect(),
+        scores: scores
+            .into_iter()
+            .map(|((band, m), (responses, sum))| ScoreCell {
+                band,
+                motivation: Motivation::ALL.get(m).copied(),
+                responses,
+                mean: sum / responses as f64,
             })
             .collect(),
     }
@@ -156,7 +191,8 @@ mod tests {
         let ask = |p, at, answer: &str| Asked {
             person: person(p),
             at,
-            answer: answer.into(),
+            answer: Some(answer.into()),
+            score: None,
         };
         let asked = [
             // A day after the party: agrees.
@@ -188,5 +224,39 @@ mod tests {
         assert_eq!(cell("experiences", Some(Motivation::Relationships)), 1);
         assert_eq!(cell("goal_fulfilment", alone), 1);
         assert_eq!(cell("other", values[2].verdict.motivation), 1);
+        assert!(c.scores.is_empty());
+
+        // Scores go to the band and motivation of the journey before them; a score
+        // with no journey before it counts nowhere.
+        let scored = |p, at, score| Asked {
+            person: person(p),
+            at,
+            answer: None,
+            score: Some(score),
+        };
+        let c = compare_asked(
+            &log,
+            &placed,
+            &values,
+            &[
+                scored(1, T + H, 80.0),
+                scored(1, T + 2 * H, 60.0),
+                scored(3, T, 10.0),
+            ],
+        );
+        assert_eq!(
+            (c.compared, c.without_journey),
+            (0, 0),
+            "no motivation answers"
+        );
+        assert_eq!(
+            c.scores,
+            [ScoreCell {
+                band: PressureBand::None,
+                motivation: Some(Motivation::Relationships),
+                responses: 2,
+                mean: 70.0,
+            }]
+        );
     }
 }

@@ -23,7 +23,7 @@ pub mod motivation;
 mod outcomes;
 mod settings;
 
-pub use asked::{ASKED_WITHIN_DAYS, Asked, AskedCell, AskedComparison, compare_asked};
+pub use asked::{ASKED_WITHIN_DAYS, Asked, AskedCell, AskedComparison, ScoreCell, compare_asked};
 pub use build::{Journey, JourneyStep, Step, journeys};
 pub use clock::{Clock, PeriodUnit};
 pub use figures::{

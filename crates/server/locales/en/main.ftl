@@ -785,3 +785,5 @@ town-centre-network = Network
 town-centre-refused = Not shown
 town-centre-withheld = Numbers withheld because they stand for fewer than ten people
 town-centre-no-flows = The network does not share where people came from and went next.
+landscape-scores = Survey scores after each band of pressure
+landscape-scores-how = Each response's scale answers pooled on 0–100 (responses), set beside the person's latest journey in the 30 days before answering.

@@ -773,3 +773,5 @@ town-centre-network = Nätverk
 town-centre-refused = Visas inte
 town-centre-withheld = Tal som hålls inne för att de står för färre än tio personer
 town-centre-no-flows = Nätverket delar inte var folk kom ifrån och gick sedan.
+landscape-scores = Enkätpoäng efter varje nivå av utskickstryck
+landscape-scores-how = Varje svars skalfrågor sammanvägda på 0–100 (svar), jämförda med personens senaste resa under de 30 dagarna före svaret.

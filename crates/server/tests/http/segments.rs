@@ -212,6 +212,8 @@ fn motivation_survey() -> Value {
     json!({
         "title": {"sv": "Besöket"},
         "sections": [{"questions": [
+            {"key": "welcome", "kind": "scale", "points": 5, "text": {"sv": "Välkommen?"},
+             "anchors": [{"point": 1, "label": {"sv": "Nej"}}, {"point": 5, "label": {"sv": "Ja"}}]},
             {"key": "motivation", "kind": "single_choice", "text": {"sv": "Varför kom du?"},
              "options": [{"key": "relationships", "label": {"sv": "För sällskapet"}},
                          {"key": "goal_fulfilment", "label": {"sv": "Ett ärende"}},
@@ -220,8 +222,9 @@ fn motivation_survey() -> Value {
     })
 }
 
-/// Customer k-`i` answers the survey `id` through a signed invitation, with consent.
-async fn answer(app: &App, key: &str, id: &str, i: usize, motivation: &str) {
+/// Customer k-`i` answers the survey `id` through a signed invitation, with consent:
+/// why they came, and how welcome they felt (1 to 5).
+async fn answer(app: &App, key: &str, id: &str, i: usize, motivation: &str, welcome: u8) {
     let found: Value = app
         .get(
             key,
@@ -248,8 +251,8 @@ async fn answer(app: &App, key: &str, id: &str, i: usize, motivation: &str) {
         .http
         .post(format!("{}/api/v1/surveys/{id}/responses", app.base))
         .json(
-            &json!({"answers": {"motivation": motivation}, "consent": true,
-                      "invitation": invite}),
+            &json!({"answers": {"motivation": motivation, "welcome": welcome},
+                      "consent": true, "invitation": invite}),
         )
         .send()
         .await
@@ -277,8 +280,8 @@ async fn the_value_landscape_shows_motivation_pressure_and_what_people_said() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    answer(&app, &key, &survey, 0, "relationships").await;
-    answer(&app, &key, &survey, 1, "experiences").await;
+    answer(&app, &key, &survey, 0, "relationships", 5).await;
+    answer(&app, &key, &survey, 1, "experiences", 4).await;
 
     let v: Value = app
         .get(&key, "/journeys/landscape")
@@ -319,6 +322,13 @@ async fn the_value_landscape_shows_motivation_pressure_and_what_people_said() {
     assert_eq!(v["asked"]["compared"], 2, "{v}");
     assert_eq!(v["asked"]["agreed"], 1);
     assert_eq!(v["asked"]["agreement"], 0.5);
+    // Both came for company under high pressure: 5 and 4 of 5 pool to (100 + 75) / 2.
+    let scores = v["asked"]["scores"].as_array().unwrap();
+    assert_eq!(scores.len(), 1, "{v}");
+    assert_eq!(scores[0]["band"], "high");
+    assert_eq!(scores[0]["motivation"], "relationships");
+    assert_eq!(scores[0]["responses"], 2);
+    assert_eq!(scores[0]["mean"], 87.5);
 
     // A segment of those who said they came for company.
     let said = segment(

@@ -116,6 +116,8 @@ struct Landscape {
     motivations: Vec<String>,
     /// Each band: its name, and per motivation the return and purchase rates.
     pressure: Vec<(String, Vec<String>)>,
+    /// Each band: its name, and per motivation the mean survey score (responses).
+    scores: Vec<(String, Vec<String>)>,
     asked: Option<Asked>,
 }
 
@@ -557,6 +559,29 @@ fn landscape(lang: Lang, f: &Figures) -> Result<Landscape, ApiError> {
             (lang.t(&format!("landscape-band-{}", band.as_str())), cells)
         })
         .collect();
+    let scores = if f.asked.scores.is_empty() {
+        Vec::new()
+    } else {
+        PressureBand::ALL
+            .iter()
+            .map(|band| {
+                let cells = columns
+                    .iter()
+                    .map(|m| {
+                        f.asked
+                            .scores
+                            .iter()
+                            .find(|c| c.band == *band && c.motivation == *m)
+                            .map_or_else(
+                                || "–".to_string(),
+                                |c| format!("{} ({})", decimal(c.mean, 0, lang), n(c.responses)),
+                            )
+                    })
+                    .collect();
+                (lang.t(&format!("landscape-band-{}", band.as_str())), cells)
+            })
+            .collect()
+    };
     let asked = (f.asked.compared + f.asked.without_journey > 0).then(|| Asked {
         agreement: f
             .asked
@@ -610,6 +635,7 @@ fn landscape(lang: Lang, f: &Figures) -> Result<Landscape, ApiError> {
             .collect(),
         motivations: columns.iter().map(|m| motivation_name(lang, *m)).collect(),
         pressure,
+        scores,
         asked,
     })
 }
