@@ -9,7 +9,9 @@ use motesplats_core::demo::surveys::CafeJourneys;
 use motesplats_core::ids::ProviderId;
 use motesplats_core::linkage::Thresholds;
 use motesplats_server::auth::{hash_password, new_token, sha256};
-use motesplats_store::{NewApiKey, ResponseWrite, Role, Stitch, Store, StoreError, linkage};
+use motesplats_store::{
+    NewApiKey, ResponseWrite, Role, SettingsKind, Stitch, Store, StoreError, linkage,
+};
 use std::sync::Arc;
 
 /// The demo sign-in: the café's user.
@@ -190,6 +192,10 @@ async fn load(
         for channel in &p.channels {
             store.create_channel(provider.id, channel.clone()).await?;
         }
+        let journeys = serde_json::to_value(&p.journeys)?;
+        store
+            .set_settings(provider.id, SettingsKind::Journeys, journeys)
+            .await?;
     }
     store.create_network(world.network, &members).await?;
 

@@ -59,6 +59,26 @@ fn journey_figures_funnels_and_attribution_come_as_json_and_csv() {
         &hex[16..20],
         &hex[20..]
     );
+    // Each demo provider keeps the journey settings its trade would set.
+    let settings = |name: &str| -> Value {
+        let text: String = c
+            .query_row(
+                "SELECT s.document FROM provider_settings s JOIN providers p ON p.id = s.provider_id \
+                 WHERE p.name = ?1 AND s.name = 'journeys'",
+                [name],
+                |r| r.get(0),
+            )
+            .unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    assert_eq!(settings("Hotell Stadsparken")["during_hours"], 48);
+    assert!(
+        settings("Banken på Torget")["anchors"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("support.contact"))
+    );
+    assert_eq!(settings("Kafé Kanelbullen")["during_hours"], 4);
     let scope = ["--provider", cafe.as_str(), "--database", db.as_str()];
     let run = |args: &[&str]| ok(&[args, &scope[..]].concat());
 

@@ -55,6 +55,7 @@ pub mod surveys;
 use crate::channel::{Channel, ChannelKey};
 use crate::identifier::{Identifier, IdentifierKind};
 use crate::ids::{ProfileId, TouchpointId};
+use crate::journey::JourneySettings;
 use crate::network::{NewNetwork, SharedData};
 use crate::profile::NewProfile;
 use crate::provider::NewProvider;
@@ -94,6 +95,9 @@ pub struct DemoProvider {
     pub user_email: String,
     /// Provider-defined channels; may be empty.
     pub channels: Vec<Channel>,
+    /// Its anchors and windows: a hotel's meeting lasts a stay, a bank's customers
+    /// meet it at a support contact too.
+    pub journeys: JourneySettings,
 }
 
 /// Some humans of the demo world: their profiles at each provider and the touchpoints
@@ -1284,6 +1288,29 @@ fn demo_provider(spec: &'static ProviderSpec) -> DemoProvider {
                     .expect("the demo's own channels are valid and not built-in")
             })
             .collect(),
+        journeys: journey_settings(spec.style),
+    }
+}
+
+/// The anchors and windows each kind of provider would set.
+fn journey_settings(style: Style) -> JourneySettings {
+    let default = JourneySettings::default();
+    match style {
+        // Two nights: the stay itself is the meeting, from check-in to check-out.
+        Style::Hotel => JourneySettings {
+            during_hours: 48,
+            ..default
+        },
+        Style::Bank => JourneySettings {
+            anchors: default
+                .anchors
+                .iter()
+                .cloned()
+                .chain(["support.contact".to_string()])
+                .collect(),
+            ..default
+        },
+        Style::Cafe | Style::Clothing | Style::Property => default,
     }
 }
 
