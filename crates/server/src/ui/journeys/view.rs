@@ -16,6 +16,7 @@ use askama::Template;
 use chrono::Days;
 use chrono::NaiveDate;
 use motesplats_core::attribution::Model;
+use motesplats_core::journey::motivation::Conditions;
 use motesplats_core::journey::{ChannelMix, JourneyFigures, PressureBand};
 use motesplats_core::number::{decimal, integer};
 use motesplats_core::{Label, Motivation, Phase, TouchpointKind};
@@ -322,7 +323,7 @@ fn shown(
 ) -> Result<Shown, ApiError> {
     let n = |v: u64| integer(v, lang);
     let channel = |k: &str| channel_name(lang, k, &words.channels);
-    let landscape = landscape(lang, &f)?;
+    let landscape = landscape(lang, words, kind_words, &f)?;
     let fig = f.figures.as_ref();
 
     let (trend, trend_cut) = trend_chart(lang, fig)?;
@@ -492,7 +493,77 @@ fn motivation_name(lang: Lang, m: Option<Motivation>) -> String {
     )
 }
 
-fn landscape(lang: Lang, f: &Figures) -> Result<Landscape, ApiError> {
+/// A rule's conditions in the reader's words, joined by semicolons.
+fn when_in_words(
+    lang: Lang,
+    words: &Vocabulary,
+    kind_words: &dyn Fn(&str) -> String,
+    c: &Conditions,
+) -> String {
+    let mut out = Vec::new();
+    for (flag, yes, no) in [
+        (c.event, "landscape-when-event", "landscape-when-no-event"),
+        (
+            c.occasion,
+            "landscape-when-occasion",
+            "landscape-when-no-occasion",
+        ),
+        (
+            c.shared,
+            "landscape-when-shared",
+            "landscape-when-not-shared",
+        ),
+    ] {
+        if let Some(f) = flag {
+            out.push(lang.t(if f { yes } else { no }));
+        }
+    }
+    for (n, key) in [
+        (c.party_min, "landscape-when-party-min"),
+        (c.party_max, "landscape-when-party-max"),
+        (c.nights_min, "landscape-when-nights-min"),
+        (c.dwell_minutes_min, "landscape-when-dwell-min"),
+        (c.dwell_minutes_max, "landscape-when-dwell-max"),
+        (c.before_steps_min, "landscape-when-before-min"),
+        (c.before_steps_max, "landscape-when-before-max"),
+        (c.lead_hours_min, "landscape-when-lead-min"),
+        (c.lead_hours_max, "landscape-when-lead-max"),
+    ] {
+        if let Some(n) = n {
+            out.push(lang.t_text(key, &[("n", integer(u64::from(n), lang))]));
+        }
+    }
+    let channel = |k: &String| channel_name(lang, k, &words.channels);
+    let kind = |k: &String| kind_words(k);
+    let lists: [(&Option<Vec<String>>, &str, &dyn Fn(&String) -> String); 4] = [
+        (&c.anchor_kinds, "landscape-when-anchor-kinds", &kind),
+        (
+            &c.anchor_channels,
+            "landscape-when-anchor-channels",
+            &channel,
+        ),
+        (&c.any_kinds, "landscape-when-any-kinds", &kind),
+        (&c.any_channels, "landscape-when-any-channels", &channel),
+    ];
+    for (list, key, name) in lists {
+        if let Some(l) = list {
+            let named: Vec<String> = l.iter().map(name).collect();
+            out.push(lang.t_text(key, &[("list", named.join(", "))]));
+        }
+    }
+    if out.is_empty() {
+        lang.t("landscape-when-always")
+    } else {
+        out.join("; ")
+    }
+}
+
+fn landscape(
+    lang: Lang,
+    words: &Vocabulary,
+    kind_words: &dyn Fn(&str) -> String,
+    f: &Figures,
+) -> Result<Landscape, ApiError> {
     let n = |v: u64| integer(v, lang);
     let l = &f.landscape;
     let share = |part: u64, whole: u64| {
@@ -623,7 +694,7 @@ fn landscape(lang: Lang, f: &Figures) -> Result<Landscape, ApiError> {
                     .rules
                     .iter()
                     .find(|x| x.key == r.rule)
-                    .map(|x| serde_json::to_string(&x.when).unwrap_or_default())
+                    .map(|x| when_in_words(lang, words, kind_words, &x.when))
                     .unwrap_or_default();
                 [
                     r.rule.clone(),
