@@ -179,6 +179,24 @@ fn in_words(
     out
 }
 
+/// A refused field in the form's words: `rules.channels[0]` is the channel.
+fn field_label(lang: Lang, field: &str) -> String {
+    let labels = [
+        ("name", "segments-name"),
+        ("rules.from", "journeys-from"),
+        ("rules.to", "journeys-to"),
+        ("rules.channels", "journeys-channel"),
+        ("rules.phases", "phase"),
+        ("rules.motivations", "landscape-motivation"),
+        ("rules.traits", "segments-trait"),
+        ("rules.answers", "segments-answer"),
+    ];
+    labels
+        .iter()
+        .find(|(prefix, _)| field.starts_with(prefix))
+        .map_or_else(|| field.to_string(), |(_, key)| lang.t(key))
+}
+
 async fn render(
     state: &AppState,
     lang: Lang,
@@ -212,7 +230,13 @@ async fn render(
         typed,
         problems: errors
             .iter()
-            .map(|e| format!("{}: {}", e.field, lang.reason(&e.reason)))
+            .map(|e| {
+                format!(
+                    "{}: {}",
+                    field_label(lang, &e.field),
+                    lang.reason(&e.reason)
+                )
+            })
             .collect(),
         channels: words
             .channels

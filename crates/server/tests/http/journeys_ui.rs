@@ -279,8 +279,17 @@ async fn a_segment_saved_in_the_browser_narrows_the_journeys_page() {
         r.text()
             .await
             .unwrap()
-            .contains("<li>name: must not be empty</li>")
+            .contains("<li>Name: must not be empty</li>")
     );
+    let r = kim
+        .post(
+            "/segments",
+            "sv",
+            &[("name", "Trasigt"), ("trait_key", "nivå")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("<li>Profilegenskap: "));
     let r = kim
         .post(
             "/segments",
