@@ -533,22 +533,22 @@ fn when_in_words(
             out.push(lang.t_text(key, &[("n", integer(u64::from(n), lang))]));
         }
     }
-    let channel = |k: &String| channel_name(lang, k, &words.channels);
-    let kind = |k: &String| kind_words(k);
-    let lists: [(&Option<Vec<String>>, &str, &dyn Fn(&String) -> String); 4] = [
-        (&c.anchor_kinds, "landscape-when-anchor-kinds", &kind),
-        (
-            &c.anchor_channels,
-            "landscape-when-anchor-channels",
-            &channel,
-        ),
-        (&c.any_kinds, "landscape-when-any-kinds", &kind),
-        (&c.any_channels, "landscape-when-any-channels", &channel),
-    ];
-    for (list, key, name) in lists {
+    let said = |key: &str, named: Vec<String>| lang.t_text(key, &[("list", named.join(", "))]);
+    for (list, key) in [
+        (&c.anchor_kinds, "landscape-when-anchor-kinds"),
+        (&c.any_kinds, "landscape-when-any-kinds"),
+    ] {
         if let Some(l) = list {
-            let named: Vec<String> = l.iter().map(name).collect();
-            out.push(lang.t_text(key, &[("list", named.join(", "))]));
+            out.push(said(key, l.iter().map(|k| kind_words(k)).collect()));
+        }
+    }
+    for (list, key) in [
+        (&c.anchor_channels, "landscape-when-anchor-channels"),
+        (&c.any_channels, "landscape-when-any-channels"),
+    ] {
+        if let Some(l) = list {
+            let named = l.iter().map(|k| channel_name(lang, k, &words.channels));
+            out.push(said(key, named.collect()));
         }
     }
     if out.is_empty() {
