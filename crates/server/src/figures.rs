@@ -17,17 +17,18 @@ use motesplats_core::journey::{
 };
 use motesplats_core::reason::List;
 use motesplats_core::segment::{Segment, SegmentId};
-use motesplats_core::{Invalid, PersonId, ProviderId, Reason, TouchpointKind};
+use motesplats_core::{Invalid, PersonId, ProviderId, Reason, TouchpointId, TouchpointKind};
 use motesplats_store::Store;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
-use std::convert::Infallible;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use utoipa::IntoParams;
 
 /// How old a placement may be before a request has it loaded again.
 const FRESH: Duration = Duration::from_secs(30);
+/// The newest touchpoints the dashboard lists.
+pub const NEWEST: usize = 12;
 /// Filters whose figures are kept per placement.
 const KEPT_FIGURES: usize = 64;
 
@@ -46,9 +47,15 @@ pub struct Placed {
     /// Every channel the provider has, and whether it controls it.
     channels: HashMap<String, bool>,
     loaded: Instant,
+    /// How long loading and working it out took: a big placement is loaded again
+    /// less often, so that reloading never takes most of the machine.
+    took: OnceLock<Duration>,
+    /// The newest touchpoints, newest first, for the dashboard.
+    newest: OnceLock<Vec<TouchpointId>>,
     /// What requests asked for, by the filter as they wrote it.
     figures: Kept<String, JourneyFigures>,
-    attributions: Kept<String, Attribution>,
+    /// An attribution, or why the engine could not make it.
+    attributions: Kept<String, Result<Attribution, String>>,
     landscapes: Kept<String, BehaviourLandscape>,
     /// Each segment asked about as a filter, by its id and version.
     segments: Kept<SegmentVersion, Filter>,
@@ -56,8 +63,9 @@ pub struct Placed {
     asked: OnceLock<AskedComparison>,
 }
 
-/// Results kept by key, a few dozen at most (the oldest go all at once).
-struct Kept<K, T>(Mutex<HashMap<K, Arc<T>>>);
+/// Results kept by key, a few dozen at most (the oldest go all at once). Requests
+/// for a key being worked out wait for that work rather than repeat it.
+struct Kept<K, T>(Mutex<HashMap<K, Arc<OnceLock<Arc<T>>>>>);
 
 impl<K: std::hash::Hash + Eq, T> Kept<K, T> {
     fn new() -> Self {
@@ -65,30 +73,21 @@ impl<K: std::hash::Hash + Eq, T> Kept<K, T> {
     }
 
     fn get(&self, key: &K) -> Option<Arc<T>> {
-        self.0.lock().ok()?.get(key).cloned()
+        self.0.lock().ok()?.get(key)?.get().cloned()
     }
 
     /// The kept result of `key`, or `make`'s, kept.
     fn get_or(&self, key: K, make: impl FnOnce() -> T) -> Arc<T> {
-        match self.try_get_or(key, || Ok::<T, Infallible>(make())) {
-            Ok(v) => v,
-            Err(never) => match never {},
-        }
-    }
-
-    /// As `get_or`, for a `make` that may fail (nothing is kept then).
-    fn try_get_or<E>(&self, key: K, make: impl FnOnce() -> Result<T, E>) -> Result<Arc<T>, E> {
-        if let Some(v) = self.get(&key) {
-            return Ok(v);
-        }
-        let v = Arc::new(make()?);
-        if let Ok(mut kept) = self.0.lock() {
-            if kept.len() >= KEPT_FIGURES {
-                kept.clear();
+        let cell = match self.0.lock() {
+            Ok(mut kept) => {
+                if kept.len() >= KEPT_FIGURES && !kept.contains_key(&key) {
+                    kept.clear();
+                }
+                kept.entry(key).or_default().clone()
             }
-            kept.insert(key, v.clone());
-        }
-        Ok(v)
+            Err(_) => Arc::new(OnceLock::new()),
+        };
+        cell.get_or_init(|| Arc::new(make())).clone()
     }
 }
 
@@ -155,6 +154,21 @@ impl Placed {
         })
     }
 
+    /// The `NEWEST` touchpoints of the placement, newest first (by when they
+    /// happened): read from the kept log, not by sorting the table.
+    pub fn newest(&self) -> &[TouchpointId] {
+        self.newest.get_or_init(|| {
+            let mut rows: Vec<usize> = (0..self.log.len()).collect();
+            let by_time = |r: &usize| std::cmp::Reverse((self.log.at[*r], self.log.id[*r]));
+            if rows.len() > NEWEST {
+                rows.select_nth_unstable_by_key(NEWEST, by_time);
+                rows.truncate(NEWEST);
+            }
+            rows.sort_unstable_by_key(by_time);
+            rows.into_iter().map(|r| self.log.id[r]).collect()
+        })
+    }
+
     /// Touchpoints outside every journey.
     pub fn outside(&self) -> u64 {
         self.placed.in_journey.iter().filter(|i| !**i).count() as u64
@@ -189,12 +203,14 @@ impl Placed {
         filter: &Filter,
         outcome: &str,
     ) -> Result<Arc<Attribution>, ApiError> {
-        self.attributions
-            .try_get_or(format!("{key}|{outcome}"), || {
-                let selected = filter.select(&self.log, &self.placed);
-                attribution(&self.log, &self.placed, &selected, outcome)
-                    .map_err(|e| ApiError::Internal(e.to_string()))
-            })
+        let made = self.attributions.get_or(format!("{key}|{outcome}"), || {
+            let selected = filter.select(&self.log, &self.placed);
+            attribution(&self.log, &self.placed, &selected, outcome).map_err(|e| e.to_string())
+        });
+        match made.as_ref() {
+            Ok(a) => Ok(Arc::new(a.clone())),
+            Err(e) => Err(ApiError::Internal(e.clone())),
+        }
     }
 
     /// The classifier beside people's answers to the motivation question, as of the
@@ -398,7 +414,8 @@ impl FigureCache {
         let mut slots = self.slots.lock().ok()?;
         let slot = slots.get_mut(&provider)?;
         let current = slot.current.clone()?;
-        if current.loaded.elapsed() >= FRESH && !slot.loading {
+        let fresh = FRESH.max(current.took.get().map_or(FRESH, |t| *t * 10));
+        if current.loaded.elapsed() >= fresh && !slot.loading {
             slot.loading = true;
             let state = state.clone();
             tokio::spawn(async move {
@@ -461,17 +478,21 @@ pub async fn load(store: &dyn Store, provider: ProviderId) -> Result<Placed, Api
 /// `load`, then every journey's value and the figures of all journeys worked out
 /// before any request asks: what the cache keeps answers from aggregates ready made.
 async fn load_warm(store: &dyn Store, provider: ProviderId) -> Result<Placed, ApiError> {
+    let started = Instant::now();
     let placed = load(store, provider).await?;
     let answers = asked::answers(store, provider).await?;
     tokio::task::spawn_blocking(move || {
         let values = placed.values();
         let compared = compare_asked(&placed.log, &placed.placed, values, &answers);
         placed.asked.get_or_init(|| compared);
-        placed.figures(
-            &FilterQuery::default().key(),
-            &Filter::default(),
-            PeriodUnit::Week,
-        );
+        // What the dashboard and the journeys page ask for when opened.
+        let (key, all) = (FilterQuery::default().key(), Filter::default());
+        placed.figures(&key, &all, PeriodUnit::Week);
+        placed.landscape(&key, &all);
+        // An attribution the engine cannot make is reported when a request asks.
+        let _ = placed.attribution(&key, &all, "purchase");
+        placed.newest();
+        placed.took.get_or_init(|| started.elapsed());
         placed
     })
     .await
@@ -494,6 +515,8 @@ pub async fn place(log: Log, seen: Viewpoint) -> Result<Placed, ApiError> {
             values: OnceLock::new(),
             channels: seen.channels,
             loaded: Instant::now(),
+            took: OnceLock::new(),
+            newest: OnceLock::new(),
             figures: Kept::new(),
             attributions: Kept::new(),
             landscapes: Kept::new(),

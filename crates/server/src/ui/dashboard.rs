@@ -1,6 +1,7 @@
 //! The dashboard: a period's journeys at a glance (journeys, persons, how long people
 //! take, how many come back, how much happens where the provider does not decide, why
-//! people came), the trend and the channel mix, and the newest touchpoints.
+//! people came), the trend and the channel mix, and the newest touchpoints, all from
+//! the placement kept in memory.
 
 use super::chart::percent;
 use super::i18n::Lang;
@@ -18,8 +19,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use motesplats_core::journey::PeriodUnit;
-use motesplats_core::{Label, PageRequest, Phase, Touchpoint, number};
-use motesplats_store::TouchpointFilter;
+use motesplats_core::{Label, Phase, Touchpoint, number};
 use serde::Deserialize;
 
 /// A touchpoint as a table row.
@@ -102,20 +102,18 @@ pub async fn page(
         to: period.to.clone(),
         channel: None,
     };
-    let (today, seen) = on_selection(
+    let (today, newest, seen) = on_selection(
         &state,
         me,
         asked,
         SegmentQuery::default(),
         |p, filter, key| {
             let today = Utc::now().with_timezone(&p.clock.zone()).date_naive();
-            Ok((
-                today,
-                filter.map(|f| {
-                    let figures = p.figures(&key, &f, PeriodUnit::Week);
-                    (figures, p.landscape(&key, &f), p.outside())
-                }),
-            ))
+            let seen = filter.map(|f| {
+                let figures = p.figures(&key, &f, PeriodUnit::Week);
+                (figures, p.landscape(&key, &f), p.outside())
+            });
+            Ok((today, p.newest().to_vec(), seen))
         },
     )
     .await?;
@@ -189,22 +187,13 @@ pub async fn page(
             (Vec::new(), Some(glance))
         }
     };
-    let filter = TouchpointFilter {
-        page: PageRequest {
-            limit: 12,
-            after: None,
-        },
-        newest_first: true,
-        by_occurrence: true,
-        ..Default::default()
-    };
-    let recent = state
-        .store
-        .touchpoints(me, &filter)
-        .await?
-        .iter()
-        .map(|t| Line::of(lang, t, &words, &who.provider.time_zone))
-        .collect();
+    let mut recent = Vec::with_capacity(newest.len());
+    for id in newest {
+        // Read one by one through the store, which logs each read for the person.
+        if let Some(t) = state.store.touchpoint(me, id).await? {
+            recent.push(Line::of(lang, &t, &words, &who.provider.time_zone));
+        }
+    }
     let status = if problems.is_empty() {
         StatusCode::OK
     } else {
