@@ -17,7 +17,9 @@ use motesplats_core::journey::{
 };
 use motesplats_core::reason::List;
 use motesplats_core::segment::{Segment, SegmentId};
-use motesplats_core::{Invalid, PersonId, ProviderId, Reason, TouchpointId, TouchpointKind};
+use motesplats_core::{
+    Invalid, Motivation, PersonId, ProviderId, Reason, TouchpointId, TouchpointKind,
+};
 use motesplats_store::Store;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -182,6 +184,11 @@ impl Placed {
         })
     }
 
+    /// The motivation the rules gave journey `journey` (an index into its journeys).
+    pub fn motivation(&self, journey: usize) -> Option<Motivation> {
+        self.values()[journey].verdict.motivation
+    }
+
     /// The value landscape of the journeys `filter` keeps, worked out once per `key`.
     pub fn landscape(&self, key: &str, filter: &Filter) -> Arc<BehaviourLandscape> {
         self.landscapes.get_or(key.to_string(), || {
@@ -226,10 +233,11 @@ impl Placed {
         members: Option<&HashSet<PersonId>>,
     ) -> Arc<Filter> {
         self.segments.get_or((segment.id, segment.updated_at), || {
-            let motivation = |j: usize| self.values()[j].verdict.motivation;
             segment
                 .rules
-                .filter(&self.log, &self.placed, &self.clock, members, &motivation)
+                .filter(&self.log, &self.placed, &self.clock, members, &|j| {
+                    self.motivation(j)
+                })
         })
     }
 

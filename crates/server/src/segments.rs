@@ -72,7 +72,7 @@ pub async fn persons(
     tokio::task::spawn_blocking(move || {
         let p = placed.as_ref();
         rules.persons(&p.log, &p.placed, &p.clock, members.as_ref(), &|j| {
-            p.values()[j].verdict.motivation
+            p.motivation(j)
         })
     })
     .await
