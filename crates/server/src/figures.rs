@@ -17,9 +17,7 @@ use motesplats_core::journey::{
 };
 use motesplats_core::reason::List;
 use motesplats_core::segment::{Segment, SegmentId};
-use motesplats_core::{
-    Invalid, Motivation, PersonId, ProviderId, Reason, TouchpointId, TouchpointKind,
-};
+use motesplats_core::{Invalid, Motivation, PersonId, ProviderId, Reason, TouchpointKind};
 use motesplats_store::Store;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -29,8 +27,6 @@ use utoipa::IntoParams;
 
 /// How old a placement may be before a request has it loaded again.
 const FRESH: Duration = Duration::from_secs(30);
-/// The newest touchpoints the dashboard lists.
-pub const NEWEST: usize = 12;
 /// Filters whose figures are kept per placement.
 const KEPT_FIGURES: usize = 64;
 
@@ -52,8 +48,6 @@ pub struct Placed {
     /// How long loading and working it out took: a big placement is loaded again
     /// less often, so that reloading never takes most of the machine.
     took: OnceLock<Duration>,
-    /// The newest touchpoints, newest first, for the dashboard.
-    newest: OnceLock<Vec<TouchpointId>>,
     /// What requests asked for, by the filter as they wrote it.
     figures: Kept<String, JourneyFigures>,
     /// An attribution, or why the engine could not make it.
@@ -153,21 +147,6 @@ impl Placed {
             channel: channel.map(|k| self.log.channels.find(k).unwrap_or(u16::MAX)),
             persons: None,
             journeys: None,
-        })
-    }
-
-    /// The `NEWEST` touchpoints of the placement, newest first (by when they
-    /// happened): read from the kept log, not by sorting the table.
-    pub fn newest(&self) -> &[TouchpointId] {
-        self.newest.get_or_init(|| {
-            let mut rows: Vec<usize> = (0..self.log.len()).collect();
-            let by_time = |r: &usize| std::cmp::Reverse((self.log.at[*r], self.log.id[*r]));
-            if rows.len() > NEWEST {
-                rows.select_nth_unstable_by_key(NEWEST, by_time);
-                rows.truncate(NEWEST);
-            }
-            rows.sort_unstable_by_key(by_time);
-            rows.into_iter().map(|r| self.log.id[r]).collect()
         })
     }
 
@@ -499,7 +478,6 @@ async fn load_warm(store: &dyn Store, provider: ProviderId) -> Result<Placed, Ap
         placed.landscape(&key, &all);
         // An attribution the engine cannot make is reported when a request asks.
         let _ = placed.attribution(&key, &all, "purchase");
-        placed.newest();
         placed.took.get_or_init(|| started.elapsed());
         placed
     })
@@ -524,7 +502,6 @@ pub async fn place(log: Log, seen: Viewpoint) -> Result<Placed, ApiError> {
             channels: seen.channels,
             loaded: Instant::now(),
             took: OnceLock::new(),
-            newest: OnceLock::new(),
             figures: Kept::new(),
             attributions: Kept::new(),
             landscapes: Kept::new(),

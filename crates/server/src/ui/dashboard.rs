@@ -1,7 +1,7 @@
 //! The dashboard: a period's journeys at a glance (journeys, persons, how long people
 //! take, how many come back, how much happens where the provider does not decide, why
-//! people came), the trend and the channel mix, and the newest touchpoints, all from
-//! the placement kept in memory.
+//! people came), the trend and the channel mix from the placement kept in memory, and
+//! the newest touchpoints from the store.
 
 use super::chart::percent;
 use super::i18n::Lang;
@@ -19,7 +19,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use motesplats_core::journey::PeriodUnit;
-use motesplats_core::{Label, Phase, Touchpoint, number};
+use motesplats_core::{Label, PageRequest, Phase, Touchpoint, number};
+use motesplats_store::TouchpointFilter;
 use serde::Deserialize;
 
 /// A touchpoint as a table row.
@@ -102,7 +103,7 @@ pub async fn page(
         to: period.to.clone(),
         channel: None,
     };
-    let (today, newest, seen) = on_selection(
+    let (today, seen) = on_selection(
         &state,
         me,
         asked,
@@ -113,7 +114,7 @@ pub async fn page(
                 let figures = p.figures(&key, &f, PeriodUnit::Week);
                 (figures, p.landscape(&key, &f), p.outside())
             });
-            Ok((today, p.newest().to_vec(), seen))
+            Ok((today, seen))
         },
     )
     .await?;
@@ -187,13 +188,23 @@ pub async fn page(
             (Vec::new(), Some(glance))
         }
     };
-    let mut recent = Vec::with_capacity(newest.len());
-    for id in newest {
-        // Read one by one through the store, which logs each read for the person.
-        if let Some(t) = state.store.touchpoint(me, id).await? {
-            recent.push(Line::of(lang, &t, &words, &who.provider.time_zone));
-        }
-    }
+    // The newest as they happened, stitched or not: a live list, read from the store.
+    let filter = TouchpointFilter {
+        page: PageRequest {
+            limit: 12,
+            after: None,
+        },
+        newest_first: true,
+        by_occurrence: true,
+        ..Default::default()
+    };
+    let recent = state
+        .store
+        .touchpoints(me, &filter)
+        .await?
+        .iter()
+        .map(|t| Line::of(lang, t, &words, &who.provider.time_zone))
+        .collect();
     let status = if problems.is_empty() {
         StatusCode::OK
     } else {
