@@ -143,6 +143,16 @@ impl App {
             .unwrap();
     }
 
+    pub async fn put(&self, key: &str, path: &str, body: Value) -> Response {
+        self.http
+            .put(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn post(&self, key: &str, path: &str, body: Value) -> Response {
         self.http
             .post(format!("{}/api/v1{path}", self.base))

@@ -138,14 +138,9 @@ async fn a_segment_narrows_the_journey_figures_to_its_persons_and_journeys() {
     );
 
     // A change applies at once, though the placement is kept.
-    let r = app
-        .http
-        .put(format!("{}/api/v1/segments/{gold}", app.base))
-        .bearer_auth(&key)
-        .json(&json!({"name": "Silver", "rules": {"traits": [{"key": "tier", "value": "silver"}]}}))
-        .send()
-        .await
-        .unwrap();
+    let silver =
+        json!({"name": "Silver", "rules": {"traits": [{"key": "tier", "value": "silver"}]}});
+    let r = app.put(&key, &format!("/segments/{gold}"), silver).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(persons_in(&app, &key, &gold).await, 0);
 
@@ -247,17 +242,9 @@ async fn answer(app: &App, key: &str, id: &str, i: usize, motivation: &str, welc
         .unwrap();
     let link = invitation["link"].as_str().unwrap();
     let invite = link.split("?invite=").nth(1).unwrap();
-    let r = app
-        .http
-        .post(format!("{}/api/v1/surveys/{id}/responses", app.base))
-        .json(
-            &json!({"answers": {"motivation": motivation, "welcome": welcome},
-                      "consent": true, "invitation": invite}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
+    let body = json!({"answers": {"motivation": motivation, "welcome": welcome},
+                      "consent": true, "invitation": invite});
+    app.answer(id, &body).await;
 }
 
 #[tokio::test]
@@ -265,21 +252,7 @@ async fn the_value_landscape_shows_motivation_pressure_and_what_people_said() {
     let app = spawn_app().await;
     let key = app.provider("Bistron").await;
     world(&app, &key).await;
-    let r = app.post(&key, "/surveys", motivation_survey()).await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let survey = r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let r = app
-        .http
-        .put(format!("{}/api/v1/surveys/{survey}/status", app.base))
-        .bearer_auth(&key)
-        .json(&json!({"status": "open"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    let survey = app.open_survey(&key, motivation_survey()).await;
     answer(&app, &key, &survey, 0, "relationships", 5).await;
     answer(&app, &key, &survey, 1, "experiences", 4).await;
 
@@ -348,14 +321,8 @@ async fn the_value_landscape_shows_motivation_pressure_and_what_people_said() {
     assert_eq!(v["landscape"]["journeys"], 1);
 
     // The provider's own rules apply at once.
-    let r = app
-        .http
-        .put(format!("{}/api/v1/motivation-rules", app.base))
-        .bearer_auth(&key)
-        .json(&json!({"rules": [{"key": "all", "motivation": "experiences"}]}))
-        .send()
-        .await
-        .unwrap();
+    let rules = json!({"rules": [{"key": "all", "motivation": "experiences"}]});
+    let r = app.put(&key, "/motivation-rules", rules).await;
     assert_eq!(r.status(), StatusCode::OK);
     let rules: Value = app
         .get(&key, "/motivation-rules")
@@ -372,13 +339,7 @@ async fn the_value_landscape_shows_motivation_pressure_and_what_people_said() {
         .unwrap();
     assert_eq!(v["landscape"]["mix"][0]["motivation"], "experiences");
     assert_eq!(v["landscape"]["mix"][0]["journeys"], 12);
-    let r = app
-        .http
-        .put(format!("{}/api/v1/motivation-rules", app.base))
-        .bearer_auth(&key)
-        .json(&json!({"rules": [{"key": "all", "motivation": "fun"}]}))
-        .send()
-        .await
-        .unwrap();
+    let rules = json!({"rules": [{"key": "all", "motivation": "fun"}]});
+    let r = app.put(&key, "/motivation-rules", rules).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
