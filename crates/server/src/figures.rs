@@ -269,6 +269,18 @@ pub struct SegmentQuery {
     pub segment: Option<String>,
 }
 
+impl SegmentQuery {
+    /// The provider's segment the query names, if any; a 400 naming `segment` when
+    /// the id is bad or unknown.
+    pub async fn named(
+        &self,
+        state: &AppState,
+        me: ProviderId,
+    ) -> Result<Option<Segment>, ApiError> {
+        segments::named(state.store.as_ref(), me, self.segment.as_deref()).await
+    }
+}
+
 /// The steps of a trend, by the word a request gives them.
 pub const UNITS: [(&str, PeriodUnit); 4] = [
     ("day", PeriodUnit::Day),
@@ -321,15 +333,14 @@ pub fn outcome_kind(outcome: Option<String>) -> Result<String, Invalid> {
 /// Runs `work` on the provider's placement, off the async threads (a filter nobody
 /// asked for yet reads every journey), with the request's filter (or what was wrong
 /// with it) narrowed to the segment it names, and a key naming both (for results kept
-/// per filter). An unknown segment fails before any work.
+/// per filter).
 pub async fn on_selection<T: Send + 'static>(
     state: &AppState,
     me: ProviderId,
     q: FilterQuery,
-    segment: SegmentQuery,
+    segment: Option<Segment>,
     work: impl FnOnce(&Placed, Result<Filter, ApiError>, String) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let segment = segments::named(state.store.as_ref(), me, segment.segment.as_deref()).await?;
     let placed = state.figures.placed(state, me).await?;
     let narrowed = match &segment {
         None => None,

@@ -61,9 +61,13 @@ async fn journey_figures(
     ApiQuery(t): ApiQuery<TrendQuery>,
 ) -> Result<Json<JourneyFigures>, ApiError> {
     let unit = trend_unit(t.unit.as_deref()).map_err(ApiError::BadParameters)?;
-    let figures = on_selection(&state, me, q, s, move |p, filter, key| {
-        Ok(p.figures(&key, &filter?, unit))
-    })
+    let figures = on_selection(
+        &state,
+        me,
+        q,
+        s.named(&state, me).await?,
+        move |p, filter, key| Ok(p.figures(&key, &filter?, unit)),
+    )
     .await?;
     Ok(Json(figures.as_ref().clone()))
 }
@@ -98,11 +102,17 @@ async fn journey_funnel(
         .map(String::from)
         .collect();
     let steps = funnel_steps(steps).map_err(ApiError::BadParameters)?;
-    let funnel = on_selection(&state, me, q, s, move |p, filter, _| {
-        let selected = filter?.select(&p.log, &p.placed);
-        let kinds: Vec<&str> = steps.iter().map(String::as_str).collect();
-        Ok(funnel(&p.log, &p.placed, &selected, &kinds))
-    })
+    let funnel = on_selection(
+        &state,
+        me,
+        q,
+        s.named(&state, me).await?,
+        move |p, filter, _| {
+            let selected = filter?.select(&p.log, &p.placed);
+            let kinds: Vec<&str> = steps.iter().map(String::as_str).collect();
+            Ok(funnel(&p.log, &p.placed, &selected, &kinds))
+        },
+    )
     .await?;
     Ok(Json(funnel))
 }
@@ -128,9 +138,13 @@ async fn journey_attribution(
     ApiQuery(o): ApiQuery<OutcomeQuery>,
 ) -> Result<Json<Attribution>, ApiError> {
     let outcome = outcome_kind(o.outcome).map_err(ApiError::BadParameters)?;
-    let credits = on_selection(&state, me, q, s, move |p, filter, key| {
-        p.attribution(&key, &filter?, &outcome)
-    })
+    let credits = on_selection(
+        &state,
+        me,
+        q,
+        s.named(&state, me).await?,
+        move |p, filter, key| p.attribution(&key, &filter?, &outcome),
+    )
     .await?;
     Ok(Json(credits.as_ref().clone()))
 }
@@ -160,13 +174,19 @@ async fn journey_landscape(
     ApiQuery(q): ApiQuery<FilterQuery>,
     ApiQuery(s): ApiQuery<SegmentQuery>,
 ) -> Result<Json<LandscapeView>, ApiError> {
-    let view = on_selection(&state, me, q, s, move |p, filter, key| {
-        Ok(LandscapeView {
-            landscape: p.landscape(&key, &filter?).as_ref().clone(),
-            rules: p.rules.clone(),
-            asked: p.asked(),
-        })
-    })
+    let view = on_selection(
+        &state,
+        me,
+        q,
+        s.named(&state, me).await?,
+        move |p, filter, key| {
+            Ok(LandscapeView {
+                landscape: p.landscape(&key, &filter?).as_ref().clone(),
+                rules: p.rules.clone(),
+                asked: p.asked(),
+            })
+        },
+    )
     .await?;
     Ok(Json(view))
 }

@@ -10,7 +10,7 @@ use super::labels::Vocabulary;
 use super::session::SignedIn;
 use super::{Shell, channel_name, local_time, phase_name};
 use crate::error::ApiError;
-use crate::figures::{FilterQuery, SegmentQuery, on_selection};
+use crate::figures::{FilterQuery, on_selection};
 use crate::state::AppState;
 use crate::ui::i18n::Messages;
 use askama::Template;
@@ -103,20 +103,14 @@ pub async fn page(
         to: period.to.clone(),
         channel: None,
     };
-    let (today, seen) = on_selection(
-        &state,
-        me,
-        asked,
-        SegmentQuery::default(),
-        |p, filter, key| {
-            let today = Utc::now().with_timezone(&p.clock.zone()).date_naive();
-            let seen = filter.map(|f| {
-                let figures = p.figures(&key, &f, PeriodUnit::Week);
-                (figures, p.landscape(&key, &f), p.outside())
-            });
-            Ok((today, seen))
-        },
-    )
+    let (today, seen) = on_selection(&state, me, asked, None, |p, filter, key| {
+        let today = Utc::now().with_timezone(&p.clock.zone()).date_naive();
+        let seen = filter.map(|f| {
+            let figures = p.figures(&key, &f, PeriodUnit::Week);
+            (figures, p.landscape(&key, &f), p.outside())
+        });
+        Ok((today, seen))
+    })
     .await?;
     let written = |n: u64| number::integer(n, lang);
     let share = |part: u64, whole: u64| {

@@ -12,9 +12,7 @@ use super::i18n::{Lang, Messages};
 use super::labels::Vocabulary;
 use super::session::SignedIn;
 use crate::error::ApiError;
-use crate::figures::{
-    FilterQuery, SegmentQuery, funnel_steps, on_selection, outcome_kind, trend_unit,
-};
+use crate::figures::{FilterQuery, funnel_steps, on_selection, outcome_kind, trend_unit};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -111,12 +109,10 @@ pub async fn page(
     let segments = store.segments(me).await?;
     // An unknown segment is a problem in the form, like a bad date, not a failed page.
     let segment = match crate::segments::named(store, me, q.segment.as_deref()).await {
-        Ok(s) => SegmentQuery {
-            segment: s.map(|s| s.id.to_string()),
-        },
+        Ok(s) => s,
         Err(ApiError::BadParameters(e)) => {
             errors.extend(e.0);
-            SegmentQuery::default()
+            None
         }
         Err(e) => return Err(e),
     };

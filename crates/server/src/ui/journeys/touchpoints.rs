@@ -85,7 +85,9 @@ pub async fn page(
     let key = channel.clone();
     let segment = SegmentQuery {
         segment: q.segment.clone(),
-    };
+    }
+    .named(&state, me)
+    .await?;
     let (total, ids) = on_selection(&state, me, asked, segment, move |p, filter, _| {
         if !p.has_channel(&key) {
             return Err(ApiError::BadParameters(motesplats_core::Invalid::one(
