@@ -68,3 +68,12 @@ id_type!(
     /// A provider user who signs in to the web UI.
     UserId
 );
+id_type!(
+    /// A person's own account: the identifiers they verified, which link their
+    /// persons at every provider.
+    AccountId
+);
+id_type!(
+    /// One contact decision that allowed a contact: held until sent or lapsed.
+    ContactId
+);

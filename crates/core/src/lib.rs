@@ -7,6 +7,7 @@
 pub mod attribution;
 pub mod channel;
 pub mod coding;
+pub mod consent;
 pub mod demo;
 pub mod identifier;
 pub mod identity;
@@ -32,7 +33,9 @@ pub mod value;
 
 pub use channel::{Channel, ChannelKey};
 pub use identifier::{Identifier, IdentifierKind};
-pub use ids::{NetworkId, PersonId, ProfileId, ProviderId, TouchpointId, UserId};
+pub use ids::{
+    AccountId, ContactId, NetworkId, PersonId, ProfileId, ProviderId, TouchpointId, UserId,
+};
 pub use invalid::{FieldError, Invalid};
 pub use lang::{Label, Lang};
 pub use network::{Network, NewNetwork, SharedData};

@@ -234,6 +234,33 @@ reasons! {
     Already = "already" { what: String } => "is already a {what}";
     ResponsesMeanwhile = "responses-meanwhile" => "the survey got responses meanwhile";
 
+    // Contact decisions: why a contact is allowed, denied or deferred. Times are
+    // RFC 3339 in UTC; `purpose` is marketing or research; `source` person or import.
+    ClockTime = "clock-time" { value: String } => "{value:?} is not a time of day such as 21:30";
+    UrgentService = "urgent-service" =>
+        "only service messages, which the person asked for, may be urgent";
+    ContactService = "contact-service" =>
+        "a service message the person asked for needs no consent and takes nothing of their budget";
+    ContactConsented = "contact-consented" { purpose: String, source: String, at: String } =>
+        "the person consented to {purpose} ({source}, {at})";
+    ContactNoConsent = "contact-no-consent" { purpose: String } =>
+        "the person has not consented to {purpose} by this provider";
+    ContactWithdrawn = "contact-withdrawn" { purpose: String, at: String } =>
+        "the person said no to {purpose} ({at})";
+    ContactChannel = "contact-channel" { channel: String, allowed: List } =>
+        "the person does not accept contact by {channel}; they accept: {allowed}";
+    ContactNone = "contact-none" => "the person accepts no contacts for marketing or research";
+    ContactMoment = "contact-moment" { motivation: String } =>
+        "the person is in a moment of {motivation} and does not welcome contact then";
+    ContactQuiet = "contact-quiet" { from: String, to: String, until: String } =>
+        "the person's quiet hours ({from}–{to}) last until {until}";
+    ContactBudget = "contact-budget" { used: usize, budget: usize, until: String } =>
+        "the person has had {used} contacts in seven days, their budget is {budget}; the next fits at {until}";
+    ContactWithinBudget = "contact-within-budget" { used: usize, budget: usize } =>
+        "{used} of the person's {budget} contacts in seven days are taken; this one is held for you until you confirm the send";
+    ContactLapsed = "contact-lapsed" { minutes: i64 } =>
+        "the allowed contact was not confirmed within {minutes} minutes and has lapsed; ask again";
+
     // Tracking plans.
     SchemaObject = "schema-object" => "must be a JSON Schema object, such as {{\"type\": \"object\"}}";
     BadSchema = "bad-schema" { detail: String } => "is not a valid JSON Schema: {detail}";

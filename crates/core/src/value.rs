@@ -2,7 +2,7 @@
 //! belongs to, the motivations that start a journey, the two faces of digital
 //! technology, stances in the like/dislike protocols, and the four-field model.
 
-use crate::invalid::{Checker, Invalid, List, Reason};
+use crate::invalid::{Checker, Invalid};
 use crate::research::input::word_list;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -23,13 +23,13 @@ macro_rules! vocabulary {
             }
 
             /// Parses the snake_case name; the error lists the names that exist.
-            pub fn parse(s: &str) -> Result<Self, Invalid> {
+            pub fn parse(s: &str) -> Result<Self, $crate::invalid::Invalid> {
                 Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-                    Invalid::one(
+                    $crate::invalid::Invalid::one(
                         "",
-                        Reason::OneOf {
+                        $crate::invalid::Reason::OneOf {
                             value: s.to_string(),
-                            allowed: List::of(Self::ALL.iter().map(|v| v.as_str())),
+                            allowed: $crate::invalid::List::of(Self::ALL.iter().map(|v| v.as_str())),
                         },
                     )
                 })
@@ -43,6 +43,7 @@ macro_rules! vocabulary {
         }
     };
 }
+pub(crate) use vocabulary;
 
 vocabulary!(
     /// Where a touchpoint sits around the anchor of a journey (a purchase, a visit).
@@ -146,6 +147,7 @@ impl Action {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::invalid::{List, Reason};
 
     #[test]
     fn four_field_model_follows_the_seed() {

@@ -249,3 +249,24 @@ reason-none-answer-both = no response answers both questions
 reason-review-above-link = must not be above the link threshold ({ $link })
 reason-too-few-records = needs at least { $needed } records with names or addresses to learn from, and there are { $got }
 reason-agreement-against = agreeing here counted against two records being one person in training: the records hold too few duplicates to learn from
+
+# Contact decisions. Times are RFC 3339 in UTC.
+reason-clock-time = “{ $value }” is not a time of day such as 21:30
+reason-urgent-service = only service messages, which the person asked for, may be urgent
+reason-contact-service = a service message the person asked for needs no consent and takes nothing of their budget
+reason-contact-consented = the person consented to { $purpose } ({ $source ->
+    [person] their own choice
+   *[import] collected by the provider
+  }, { $at })
+reason-contact-no-consent = the person has not consented to { $purpose } by this provider
+reason-contact-withdrawn = the person said no to { $purpose } ({ $at })
+reason-contact-channel = the person does not accept contact by { $channel }; they accept: { $allowed }
+reason-contact-none = the person accepts no contacts for marketing or research
+reason-contact-moment = the person is in a moment of { $motivation ->
+    [relationships] relationships
+   *[experiences] experiences
+  } and does not welcome contact then
+reason-contact-quiet = the person's quiet hours ({ $from }–{ $to }) last until { $until }
+reason-contact-budget = the person has had { $used } contacts in seven days and allows { $budget }; the next fits at { $until }
+reason-contact-within-budget = { $used } of the person's { $budget } contacts in seven days are taken; this one is held for you until you confirm the send
+reason-contact-lapsed = the allowed contact was not confirmed within { $minutes } minutes and has lapsed; ask again

@@ -262,3 +262,33 @@ reason-none-answer-both = inget svar besvarar båda frågorna
 reason-review-above-link = får inte ligga över länkgränsen ({ $link })
 reason-too-few-records = behöver minst { $needed } poster med namn eller adress att lära av, och det finns { $got }
 reason-agreement-against = att stämma överens här talade emot att två poster är samma person i träningen: posterna har för få dubbletter att lära av
+
+# Kontaktbeslut. Tider i RFC 3339, UTC.
+reason-clock-time = ”{ $value }” är inte ett klockslag som 21:30
+reason-urgent-service = bara servicemeddelanden, som personen själv bett om, får vara brådskande
+reason-contact-service = ett servicemeddelande som personen bett om kräver inget samtycke och tar inget av deras kontaktutrymme
+reason-contact-consented = personen har samtyckt till { $purpose ->
+    [marketing] marknadsföring
+   *[research] undersökningar
+  } ({ $source ->
+    [person] eget val
+   *[import] insamlat av leverantören
+  }, { $at })
+reason-contact-no-consent = personen har inte samtyckt till { $purpose ->
+    [marketing] marknadsföring
+   *[research] undersökningar
+  } från den här leverantören
+reason-contact-withdrawn = personen har sagt nej till { $purpose ->
+    [marketing] marknadsföring
+   *[research] undersökningar
+  } ({ $at })
+reason-contact-channel = personen vill inte bli kontaktad via { $channel }; de godtar: { $allowed }
+reason-contact-none = personen tar inte emot några kontakter för marknadsföring eller undersökningar
+reason-contact-moment = personen är mitt i ett { $motivation ->
+    [relationships] relationsmoment
+   *[experiences] upplevelsemoment
+  } och vill inte bli kontaktad då
+reason-contact-quiet = personens tysta timmar ({ $from }–{ $to }) varar till { $until }
+reason-contact-budget = personen har fått { $used } kontakter på sju dagar och tillåter { $budget }; nästa får plats { $until }
+reason-contact-within-budget = { $used } av personens { $budget } kontakter på sju dagar är tagna; den här hålls åt er tills ni bekräftar utskicket
+reason-contact-lapsed = den tillåtna kontakten bekräftades inte inom { $minutes } minuter och har förfallit; fråga igen

@@ -1,0 +1,21 @@
+//! The person's side of being contacted: consent by purpose per provider, the
+//! person's own contact preferences, and the contact decision that weighs both
+//! with the attention already spent. Seed 001: a message at the wrong moment
+//! stresses people, and nobody wants to be the one who sent it.
+
+mod choice;
+mod decision;
+mod preferences;
+
+pub use choice::{Choice, Purpose, Source, holding};
+pub use decision::{
+    ContactPurpose, ContactRequest, ContactRequestInput, Context, ContextInput, Decision, Facts,
+    HOLD, Urgency, Verdict, WEEK, decide,
+};
+pub use preferences::{
+    CONTACT_CHANNELS, ContactPreferences, MOST_A_WEEK, PreferencesInput, QuietHours,
+    QuietHoursInput,
+};
+
+#[cfg(test)]
+mod tests;
