@@ -5,27 +5,30 @@
 //! a `Store` method that takes the reading provider and writes the access log in the
 //! same call, so no caller can forget it.
 
+pub mod contact;
 pub mod linkage;
 pub mod linking;
 mod model;
 pub mod postgres;
 pub mod sqlite;
 
+pub use contact::{ContactAnswer, ImportedConsent, SentContact};
 pub use linking::{Change, IdentityEvent};
 pub use model::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
+use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest};
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::segment::{Segment, SegmentId};
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
-    Channel, FieldError, Identifier, Network, NetworkId, NewNetwork, NewProfile, NewProvider,
-    NewTouchpoint, PageRequest, Person, PersonId, Profile, ProfileId, Provider, ProviderId,
-    SharedData, Touchpoint, TouchpointId, UserId,
+    AccountId, Channel, ContactId, FieldError, Identifier, Network, NetworkId, NewNetwork,
+    NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Profile, ProfileId,
+    Provider, ProviderId, SharedData, Touchpoint, TouchpointId, UserId,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -207,11 +210,59 @@ pub trait Store: Send + Sync + 'static {
     /// every decision; how many profiles changed person.
     async fn relink(&self, provider: ProviderId) -> Result<usize>;
     /// A person verified that an identifier is theirs: the one bridge between
-    /// providers' persons.
-    async fn verify_identifier(&self, id: Identifier) -> Result<()>;
+    /// providers' persons. The identifier joins `account`, or the account that
+    /// already holds it, or a new one; which is returned. Conflict on `identifier`
+    /// when another account holds it.
+    async fn verify_identifier(
+        &self,
+        id: Identifier,
+        account: Option<AccountId>,
+    ) -> Result<AccountId>;
     /// Every provider's person carrying `id` when a person verified it; none
     /// otherwise. For the person's own side, never for a provider.
     async fn verified_persons(&self, id: Identifier) -> Result<Vec<(ProviderId, PersonId)>>;
+    // The person's own side: contact preferences, consent and contact decisions.
+    /// NotFound when there is no such account.
+    async fn set_contact_preferences(
+        &self,
+        account: AccountId,
+        preferences: ContactPreferences,
+    ) -> Result<()>;
+    /// The account's preferences; None until the person sets them.
+    async fn contact_preferences(&self, account: AccountId) -> Result<Option<ContactPreferences>>;
+    /// Keeps consents the provider collected elsewhere: the latest per profile and
+    /// purpose. All or nothing: a profile that is not the provider's is invalid
+    /// (`[i].profile_id`). How many were given.
+    async fn import_consents(
+        &self,
+        provider: ProviderId,
+        consents: Vec<ImportedConsent>,
+    ) -> Result<usize>;
+    /// The person's own choice about one provider and purpose, which wins over any import.
+    async fn choose_consent(
+        &self,
+        account: AccountId,
+        provider: ProviderId,
+        choice: Choice,
+    ) -> Result<()>;
+    /// May `provider` contact its `person` now? Decided and, on an allow, held in
+    /// one transaction, so parallel askers never overdraw a budget. None when the
+    /// person is not the provider's.
+    async fn contact_decision(
+        &self,
+        provider: ProviderId,
+        person: PersonId,
+        request: ContactRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ContactAnswer>>;
+    /// The provider sent a contact it was allowed; confirming again answers the
+    /// same. NotFound for another provider's; Conflict on `id` once it lapsed.
+    async fn confirm_contact(
+        &self,
+        provider: ProviderId,
+        id: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<SentContact>;
     /// Records who is who in truth (the demo's, or a provider's labelled sample):
     /// each profile's human, as a number.
     async fn set_identity_truth(

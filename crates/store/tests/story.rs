@@ -655,6 +655,7 @@ async fn story(store: Arc<dyn Store>) {
     waiting_story(&store).await;
     known_customers_story(&store).await;
     identity_story(&store, cafe.id, bank.id).await;
+    contact_story(&store).await;
     attributes_story(&store).await;
     segments_story(&store, cafe.id, bank.id).await;
     signals_story(&store).await;
@@ -1024,7 +1025,7 @@ async fn identity_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: Provider
             .unwrap()
             .is_empty()
     );
-    store.verify_identifier(anna.clone()).await.unwrap();
+    store.verify_identifier(anna.clone(), None).await.unwrap();
     let bridged = store.verified_persons(anna).await.unwrap();
     let providers: Vec<ProviderId> = bridged.iter().map(|b| b.0).collect();
     assert!(
@@ -1032,6 +1033,231 @@ async fn identity_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: Provider
         "{bridged:?}"
     );
     assert!(bridged[0].1 != bridged[1].1, "person ids are per provider");
+}
+
+/// Meet well: consent by purpose (the person's own choice over a provider's import),
+/// preferences on the account that verified identifiers open, and contact decisions
+/// that hold one contact of a budget shared by every provider, exactly, however many
+/// ask at once; a held contact is confirmed once or lapses.
+async fn contact_story(store: &Arc<dyn Store>) {
+    use motesplats_core::consent::{
+        Choice, ContactPreferences, ContactPurpose, ContactRequest, Context, Purpose, Source,
+        Urgency, Verdict,
+    };
+    use motesplats_core::{ChannelKey, PersonId};
+    use motesplats_store::ImportedConsent;
+    let provider =
+        |name: &str| NewProvider::parse(Some(name), Some("Europe/Stockholm"), None).unwrap();
+    let shop = store.create_provider(provider("Butiken")).await.unwrap().id;
+    let gym = store.create_provider(provider("Gymmet")).await.unwrap().id;
+    let eva_mail = email("eva@example.se");
+    let profile = || NewProfile {
+        id: ProfileId::new(),
+        display_name: None,
+        identifiers: vec![eva_mail.clone()],
+        attributes: Default::default(),
+    };
+    let at_shop = store.create_profiles(shop, vec![profile()]).await.unwrap()[0].clone();
+    let at_gym = store.create_profiles(gym, vec![profile()]).await.unwrap()[0].clone();
+    let marketing = ContactRequest {
+        channel: ChannelKey::parse("email").unwrap(),
+        purpose: ContactPurpose::Marketing,
+        urgency: Urgency::Routine,
+        context: Context::default(),
+    };
+    // Noon in Stockholm, outside the default quiet hours.
+    let noon = "2026-05-04T10:00:00Z"
+        .parse::<chrono::DateTime<Utc>>()
+        .unwrap();
+    let ask = |provider: ProviderId, person: PersonId, at: chrono::DateTime<Utc>| {
+        let store = store.clone();
+        let request = marketing.clone();
+        async move {
+            store
+                .contact_decision(provider, person, request, at)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let code = |a: &motesplats_store::ContactAnswer| a.decision.reasons[0].code();
+
+    // No consent yet; another provider's person is nobody here.
+    let first = ask(shop, at_shop.person_id, noon).await;
+    assert_eq!(
+        (first.decision.verdict, code(&first)),
+        (Verdict::Deny, "contact-no-consent")
+    );
+    assert!(first.id.is_none());
+    assert!(
+        store
+            .contact_decision(gym, at_shop.person_id, marketing.clone(), noon)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Consents imported: all or nothing, only for the provider's own profiles.
+    let import = |profile: ProfileId, given: bool| ImportedConsent {
+        profile,
+        purpose: Purpose::Marketing,
+        given,
+        at: noon - Duration::days(30),
+    };
+    let refused = store
+        .import_consents(
+            shop,
+            vec![import(at_shop.id, true), import(at_gym.id, true)],
+        )
+        .await;
+    assert!(
+        matches!(&refused, Err(StoreError::Invalid(e)) if e.0[0].field == "[1].profile_id"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        ask(shop, at_shop.person_id, noon).await.decision.verdict,
+        Verdict::Deny,
+        "nothing imported"
+    );
+    assert_eq!(
+        store
+            .import_consents(shop, vec![import(at_shop.id, true)])
+            .await
+            .unwrap(),
+        1
+    );
+    store
+        .import_consents(gym, vec![import(at_gym.id, true)])
+        .await
+        .unwrap();
+
+    // Without an account each provider's person has a default budget of its own.
+    let allowed = ask(shop, at_shop.person_id, noon).await;
+    assert_eq!(allowed.decision.verdict, Verdict::Allow);
+    assert_eq!(allowed.held_until, Some(noon + Duration::minutes(10)));
+
+    // Eva verifies her address: one account, her preferences, one budget for both.
+    let account = store
+        .verify_identifier(eva_mail.clone(), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .verify_identifier(eva_mail.clone(), None)
+            .await
+            .unwrap(),
+        account
+    );
+    assert!(matches!(
+        store
+            .verify_identifier(eva_mail.clone(), Some(motesplats_core::AccountId::new()))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.contact_preferences(account).await.unwrap(), None);
+    let two_a_week = ContactPreferences {
+        weekly_budget: 2,
+        ..ContactPreferences::default_in("Europe/Stockholm")
+    };
+    store
+        .set_contact_preferences(account, two_a_week.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.contact_preferences(account).await.unwrap(),
+        Some(two_a_week)
+    );
+
+    let shop_one = ask(shop, at_shop.person_id, noon + Duration::minutes(1)).await;
+    assert_eq!(shop_one.decision.verdict, Verdict::Allow, "{shop_one:?}");
+    let gym_one = ask(gym, at_gym.person_id, noon + Duration::minutes(2)).await;
+    assert_eq!(gym_one.decision.verdict, Verdict::Allow);
+    let third = ask(gym, at_gym.person_id, noon + Duration::minutes(3)).await;
+    assert_eq!(
+        third.decision.verdict,
+        Verdict::Defer {
+            until: noon + Duration::minutes(1) + Duration::days(7)
+        },
+        "the shop's and the gym's contacts share one budget: {third:?}"
+    );
+
+    // The shop confirms its send (twice: the same answer); the gym lets its hold lapse.
+    let sent = store
+        .confirm_contact(shop, shop_one.id.unwrap(), noon + Duration::minutes(4))
+        .await
+        .unwrap();
+    assert_eq!(sent.profile, at_shop.id);
+    assert_eq!(sent.purpose, ContactPurpose::Marketing);
+    let again = store
+        .confirm_contact(shop, shop_one.id.unwrap(), noon + Duration::minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(again, sent);
+    assert!(matches!(
+        store.confirm_contact(gym, shop_one.id.unwrap(), noon).await,
+        Err(StoreError::NotFound)
+    ));
+    let late = noon + Duration::minutes(13);
+    assert!(matches!(
+        store.confirm_contact(gym, gym_one.id.unwrap(), late).await,
+        Err(StoreError::Conflict(e)) if e.0[0].reason.code() == "contact-lapsed"
+    ));
+    assert_eq!(
+        ask(gym, at_gym.person_id, late).await.decision.verdict,
+        Verdict::Allow,
+        "the lapsed hold counts no more"
+    );
+
+    // Eva's own "no" to the shop wins over the shop's newer import.
+    store
+        .choose_consent(
+            account,
+            shop,
+            Choice {
+                purpose: Purpose::Marketing,
+                given: false,
+                source: Source::Person,
+                at: noon - Duration::days(60),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        code(&ask(shop, at_shop.person_id, late).await),
+        "contact-withdrawn"
+    );
+
+    // Many askers at once: a fresh budget of three holds exactly three.
+    let crowd = store
+        .create_provider(provider("Centrumet"))
+        .await
+        .unwrap()
+        .id;
+    let zoe = store
+        .create_profiles(
+            crowd,
+            vec![NewProfile {
+                identifiers: vec![email("zoe@example.se")],
+                ..profile()
+            }],
+        )
+        .await
+        .unwrap()[0]
+        .clone();
+    store
+        .import_consents(crowd, vec![import(zoe.id, true)])
+        .await
+        .unwrap();
+    let asks: Vec<_> = (0..24)
+        .map(|_| tokio::spawn(ask(crowd, zoe.person_id, noon)))
+        .collect();
+    let mut allows = 0;
+    for a in asks {
+        if a.await.unwrap().decision.verdict == Verdict::Allow {
+            allows += 1;
+        }
+    }
+    assert_eq!(allows, 3, "the default budget of three, exactly");
 }
 
 /// Coding of open answers: a versioned codebook and codings of a survey's responses,

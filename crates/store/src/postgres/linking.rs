@@ -305,20 +305,6 @@ pub async fn relink_all(
     Ok(moved)
 }
 
-/// Marks an identifier as verified by the person it belongs to.
-pub async fn verify(c: &mut PgConnection, id: &Identifier, at: DateTime<Utc>) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO verified_identifiers (kind, value, verified_at) VALUES ($1, $2, $3) \
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(id.kind.as_str())
-    .bind(&id.value)
-    .bind(stored(at))
-    .execute(c)
-    .await?;
-    Ok(())
-}
-
 /// Every provider's person carrying `id`, if the person verified it; none otherwise.
 pub async fn verified_persons(
     c: &mut PgConnection,

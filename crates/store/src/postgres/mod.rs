@@ -5,6 +5,7 @@
 
 mod attachments;
 mod coding;
+mod contact;
 mod customers;
 mod ingest;
 mod journeys;
@@ -39,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0012_linkage.sql"),
     include_str!("../../migrations/postgres/0013_provider_settings.sql"),
     include_str!("../../migrations/postgres/0014_segments.sql"),
+    include_str!("../../migrations/postgres/0015_contact.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

@@ -3,26 +3,30 @@
 use super::PgStore;
 use super::rows::{self, stored};
 use super::{
-    attachments, coding, customers, ingest, journeys, linkage, linking, projects, segments, surveys,
+    attachments, coding, contact, customers, ingest, journeys, linkage, linking, projects,
+    segments, surveys,
 };
 use crate::{
-    AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind,
-    LinkagePairs, NewApiKey, Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved,
-    ResponseWrite, Result, Role, SettingsKind, Stitch, Store, StoreError, StoredProject,
-    StoredSurvey, SurveyChange, TouchpointFilter, User,
+    AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery,
+    ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
+    QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result, Role, SentContact,
+    SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey, SurveyChange,
+    TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
+use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest};
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::segment::{Segment, SegmentId};
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
-    Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
-    NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile,
-    ProfileId, Provider, ProviderId, SharedData, Touchpoint, TouchpointId, UserId, channel,
+    AccountId, Channel, ChannelKey, ContactId, FieldError, Identifier, Invalid, Network, NetworkId,
+    NewNetwork, NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase,
+    Profile, ProfileId, Provider, ProviderId, SharedData, Touchpoint, TouchpointId, UserId,
+    channel,
 };
 use sqlx::postgres::PgArguments;
 use sqlx::types::Json;
@@ -684,9 +688,61 @@ impl Store for PgStore {
         Ok(moved)
     }
 
-    async fn verify_identifier(&self, id: Identifier) -> Result<()> {
+    async fn verify_identifier(
+        &self,
+        id: Identifier,
+        account: Option<AccountId>,
+    ) -> Result<AccountId> {
+        contact::verify(&self.pool, &id, account, now()).await
+    }
+
+    async fn set_contact_preferences(
+        &self,
+        account: AccountId,
+        preferences: ContactPreferences,
+    ) -> Result<()> {
+        contact::set_preferences(&self.pool, account, &preferences).await
+    }
+
+    async fn contact_preferences(&self, account: AccountId) -> Result<Option<ContactPreferences>> {
         let mut c = self.pool.acquire().await?;
-        linking::verify(&mut c, &id, now()).await
+        contact::preferences(&mut c, account).await
+    }
+
+    async fn import_consents(
+        &self,
+        provider: ProviderId,
+        consents: Vec<ImportedConsent>,
+    ) -> Result<usize> {
+        contact::import_consents(&self.pool, provider, &consents).await
+    }
+
+    async fn choose_consent(
+        &self,
+        account: AccountId,
+        provider: ProviderId,
+        choice: Choice,
+    ) -> Result<()> {
+        contact::choose(&self.pool, account, provider, &choice).await
+    }
+
+    async fn contact_decision(
+        &self,
+        provider: ProviderId,
+        person: PersonId,
+        request: ContactRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ContactAnswer>> {
+        contact::decide(&self.pool, provider, person, &request, stored(now)).await
+    }
+
+    async fn confirm_contact(
+        &self,
+        provider: ProviderId,
+        id: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<SentContact> {
+        contact::confirm(&self.pool, provider, id, stored(now)).await
     }
 
     async fn verified_persons(&self, id: Identifier) -> Result<Vec<(ProviderId, PersonId)>> {

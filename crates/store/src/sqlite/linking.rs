@@ -363,15 +363,6 @@ pub fn relink_all(
     Ok(moved)
 }
 
-/// Marks an identifier as verified by the person it belongs to.
-pub fn verify(c: &Connection, id: &Identifier, at: DateTime<Utc>) -> Result<()> {
-    c.prepare_cached(
-        "INSERT OR IGNORE INTO verified_identifiers (kind, value, verified_at) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![id.kind.as_str(), id.value, micros(at)])?;
-    Ok(())
-}
-
 /// Every provider's person carrying `id`, if the person verified it; none otherwise.
 pub fn verified_persons(c: &Connection, id: &Identifier) -> Result<Vec<(ProviderId, PersonId)>> {
     let found = c

@@ -6,6 +6,7 @@
 
 mod attachments;
 pub(crate) mod coding;
+mod contact;
 mod customers;
 mod ingest;
 mod journeys;
@@ -40,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0012_linkage.sql"),
     include_str!("../../migrations/sqlite/0013_provider_settings.sql"),
     include_str!("../../migrations/sqlite/0014_segments.sql"),
+    include_str!("../../migrations/sqlite/0015_contact.sql"),
 ];
 
 const READERS: usize = 4;

@@ -3,26 +3,30 @@
 use super::SqliteStore;
 use super::rows::{self, Micros, as_stored, micros};
 use super::{
-    attachments, coding, customers, ingest, journeys, linkage, linking, projects, segments, surveys,
+    attachments, coding, contact, customers, ingest, journeys, linkage, linking, projects,
+    segments, surveys,
 };
 use crate::{
-    AccessEntry, ApiKey, ChannelPhaseCount, Customer, CustomerQuery, KeyGrant, KeyKind,
-    LinkagePairs, NewApiKey, Outcome, ProfileFilter, QuarantineFilter, Quarantined, ResponseSaved,
-    ResponseWrite, Result, Role, SettingsKind, Stitch, Store, StoreError, StoredProject,
-    StoredSurvey, SurveyChange, TouchpointFilter, User,
+    AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery,
+    ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
+    QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result, Role, SentContact,
+    SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey, SurveyChange,
+    TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
+use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest};
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
 use motesplats_core::segment::{Segment, SegmentId};
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
-    Channel, ChannelKey, FieldError, Identifier, Invalid, Network, NetworkId, NewNetwork,
-    NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase, Profile,
-    ProfileId, Provider, ProviderId, SharedData, Touchpoint, TouchpointId, UserId, channel,
+    AccountId, Channel, ChannelKey, ContactId, FieldError, Identifier, Invalid, Network, NetworkId,
+    NewNetwork, NewProfile, NewProvider, NewTouchpoint, PageRequest, Person, PersonId, Phase,
+    Profile, ProfileId, Provider, ProviderId, SharedData, Touchpoint, TouchpointId, UserId,
+    channel,
 };
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -609,8 +613,68 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn verify_identifier(&self, id: Identifier) -> Result<()> {
-        self.write(move |c| linking::verify(c, &id, now())).await
+    async fn verify_identifier(
+        &self,
+        id: Identifier,
+        account: Option<AccountId>,
+    ) -> Result<AccountId> {
+        self.write(move |c| contact::verify(c, &id, account, Utc::now()))
+            .await
+    }
+
+    async fn set_contact_preferences(
+        &self,
+        account: AccountId,
+        preferences: ContactPreferences,
+    ) -> Result<()> {
+        self.write(move |c| contact::set_preferences(c, account, &preferences))
+            .await
+    }
+
+    async fn contact_preferences(&self, account: AccountId) -> Result<Option<ContactPreferences>> {
+        self.read(move |c| contact::preferences(c, account)).await
+    }
+
+    async fn import_consents(
+        &self,
+        provider: ProviderId,
+        consents: Vec<ImportedConsent>,
+    ) -> Result<usize> {
+        self.write(move |c| contact::import_consents(c, provider, &consents))
+            .await
+    }
+
+    async fn choose_consent(
+        &self,
+        account: AccountId,
+        provider: ProviderId,
+        choice: Choice,
+    ) -> Result<()> {
+        self.write(move |c| contact::choose(c, account, provider, &choice))
+            .await
+    }
+
+    async fn contact_decision(
+        &self,
+        provider: ProviderId,
+        person: PersonId,
+        request: ContactRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ContactAnswer>> {
+        let now = rows::as_stored(now);
+        self.write(move |c| contact::decide(c, provider, person, &request, now))
+            .await
+    }
+
+    async fn confirm_contact(
+        &self,
+        provider: ProviderId,
+        id: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<SentContact> {
+        let now = rows::as_stored(now);
+        self.write(move |c| contact::confirm(c, provider, id, now))
+            .await
     }
 
     async fn verified_persons(&self, id: Identifier) -> Result<Vec<(ProviderId, PersonId)>> {
