@@ -20,6 +20,11 @@ pub fn internal_keys() -> BTreeSet<&'static str> {
     keys.extend(Action::ALL.iter().map(|v| v.as_str()));
     keys.extend(Stance::ALL.iter().map(|v| v.as_str()));
     keys.extend(crate::demo::event_kinds());
+    keys.extend(
+        crate::consent::ContactPurpose::ALL
+            .iter()
+            .map(|p| p.touchpoint_kind()),
+    );
     keys
 }
 

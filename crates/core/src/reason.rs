@@ -214,6 +214,7 @@ reasons! {
     NamesNothing = "names-nothing" => "names nothing in this project";
     NoProvider = "no-provider" => "no such provider";
     NoProfile = "no-profile" { id: String } => "no profile {id} at this provider";
+    NoPerson = "no-person" { id: String } => "no person {id} at this provider";
     NoResponse = "no-response" => "no response with this id to this survey";
     NoSurvey = "no-survey" => "no survey with this id at this provider";
     NoSegment = "no-segment" => "no segment with this id at this provider";

@@ -30,6 +30,16 @@ vocabulary!(
 );
 
 impl ContactPurpose {
+    /// The kind of the touchpoint a confirmed send becomes, so the journeys count it
+    /// as message pressure (service, asked for, is left out there).
+    pub fn touchpoint_kind(self) -> &'static str {
+        match self {
+            ContactPurpose::Marketing => "contact.marketing",
+            ContactPurpose::Research => "contact.research",
+            ContactPurpose::Service => "contact.service",
+        }
+    }
+
     /// The consent the purpose needs; service needs none.
     pub fn consent(self) -> Option<Purpose> {
         match self {
@@ -132,12 +142,28 @@ pub struct Facts<'a> {
     pub now: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case", tag = "verdict")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Allow,
     Deny,
     Defer { until: DateTime<Utc> },
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Allow => "allow",
+            Verdict::Deny => "deny",
+            Verdict::Defer { .. } => "defer",
+        }
+    }
+
+    pub fn until(self) -> Option<DateTime<Utc>> {
+        match self {
+            Verdict::Defer { until } => Some(until),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

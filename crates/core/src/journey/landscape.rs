@@ -25,7 +25,12 @@ pub const RETURN_DAYS: i64 = 90;
 pub const PURCHASE: &str = "purchase";
 /// Kinds of provider-started touchpoint that answer what the person did (a booking,
 /// an order, a payment) rather than press them: they do not count as pressure.
-pub const ANSWERS: [&str; 3] = ["booking.confirmed", "order.confirmed", "receipt.sent"];
+pub const ANSWERS: [&str; 4] = [
+    "booking.confirmed",
+    "order.confirmed",
+    "receipt.sent",
+    "contact.service",
+];
 
 /// How hard the provider pressed a person with messages in the `PRESSURE_DAYS`
 /// before a meeting: none; one message (a quarter a week); two or three (a half to

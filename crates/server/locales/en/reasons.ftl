@@ -60,6 +60,7 @@ reason-no-provider = names no provider
 reason-no-profile = names no customer of yours ({ $id })
 reason-no-response = names no response to this survey
 reason-no-survey = names no survey of this provider
+reason-no-person = names no person of yours ({ $id })
 reason-no-segment = names no segment of this provider
 reason-no-code = “{ $key }” is not a code of the codebook
 reason-no-question = “{ $key }” is not a question of this survey

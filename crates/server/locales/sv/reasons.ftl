@@ -60,6 +60,7 @@ reason-no-provider = pekar inte på någon tjänsteleverantör
 reason-no-profile = pekar inte på någon av era kunder ({ $id })
 reason-no-response = pekar inte på något svar på enkäten
 reason-no-survey = pekar inte på någon enkät hos leverantören
+reason-no-person = pekar inte på någon av era personer ({ $id })
 reason-no-segment = pekar inte på något urval hos leverantören
 reason-no-code = ”{ $key }” är ingen kod i kodboken
 reason-no-question = ”{ $key }” är ingen fråga i enkäten

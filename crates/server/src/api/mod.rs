@@ -6,6 +6,7 @@ mod batch;
 pub(crate) mod catalogue;
 mod channels;
 pub(crate) mod coding;
+mod contact;
 pub(crate) mod event_names;
 mod identity;
 mod journeys;
@@ -122,6 +123,7 @@ pub fn router() -> Router<AppState> {
         .merge(profiles::router())
         .merge(persons::router())
         .merge(journeys::router())
+        .merge(contact::router())
         .merge(identity::router())
         .merge(touchpoints::router())
         .merge(batch::router())

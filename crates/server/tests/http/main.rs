@@ -6,6 +6,7 @@ mod attachments;
 mod browser_session;
 mod coding;
 mod coding_page;
+mod contact;
 mod customers;
 mod event_names;
 mod identity;
@@ -88,11 +89,30 @@ pub async fn spawn_app_on_postgres(test: &str) -> Option<App> {
 
 impl App {
     pub async fn provider(&self, name: &str) -> String {
+        self.provider_from(json!({"name": name})).await
+    }
+
+    /// A provider in a zone where it is midday now, whatever the hour here: what
+    /// it asks meets nobody's quiet hours.
+    pub async fn provider_at_noon(&self, name: &str) -> String {
+        use chrono::Timelike;
+        let east = 12 - i64::from(chrono::Utc::now().hour());
+        // Etc/GMT-2 lies two hours east of Greenwich: the sign is the other way round.
+        let zone = match east {
+            0 => "Etc/GMT".to_string(),
+            e if e > 0 => format!("Etc/GMT-{e}"),
+            e => format!("Etc/GMT+{}", -e),
+        };
+        self.provider_from(json!({"name": name, "time_zone": zone}))
+            .await
+    }
+
+    async fn provider_from(&self, body: Value) -> String {
         let r = self
             .http
             .post(format!("{}/api/v1/providers", self.base))
             .bearer_auth(OPERATOR)
-            .json(&json!({"name": name}))
+            .json(&body)
             .send()
             .await
             .unwrap();

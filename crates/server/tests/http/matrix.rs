@@ -292,6 +292,7 @@ fn kind(path: &str, param: &str) -> &'static str {
         ("persons", "id") => "person",
         ("networks", "id") => "network",
         ("segments", "id") => "segment",
+        ("contact-decisions", "id") => "contact",
         ("touchpoints", "id") => "touchpoint",
         ("quarantine", "id") => "quarantine",
         ("api-keys", "id") => "key",
@@ -646,6 +647,20 @@ async fn world(app: App) -> World {
         )
         .await;
     objects.insert("segment", id_in(&created(r).await));
+
+    // An urgent service message passes quiet hours: A holds a contact at any hour.
+    let r = app
+        .post(
+            &a_key,
+            "/contact-decisions",
+            json!({"profile_id": objects["profile"], "channel": "sms", "purpose": "service", "urgency": "urgent"}),
+        )
+        .await;
+    let decision = created(r).await;
+    objects.insert(
+        "contact",
+        decision["decision_id"].as_str().unwrap().to_string(),
+    );
     World {
         app,
         a_key,
