@@ -11,6 +11,7 @@
 //! - `soak`: a steady event rate for a while, sampling memory and disk.
 //! - `linkage`: probabilistic record linkage beside Splink (`bench_linkage.rs`).
 //! - `journeys`: journeys, flows and a funnel beside DuckDB (`bench_journeys.rs`).
+//! - `contact`: contact decisions beside the same lookups in plain SQL (`bench_contact.rs`).
 
 use anyhow::Context as _;
 use chrono::{Duration as Days, Utc};
@@ -72,6 +73,9 @@ pub enum Command {
     /// DuckDB's line from `scripts/peers/journeys_duckdb.py` (see
     /// `scripts/bench/journeys.sh`).
     Journeys(crate::bench_journeys::Args),
+    /// Contact decisions per second through the API with a million people in the
+    /// store, beside the same lookups and hold as plain indexed SQL.
+    Contact(crate::bench_contact::Args),
 }
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
@@ -91,41 +95,55 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Soak { rate, seconds } => soak(rate, seconds).await,
         Command::Linkage(args) => crate::bench_linkage::run(args),
         Command::Journeys(args) => crate::bench_journeys::run(args),
+        Command::Contact(args) => crate::bench_contact::run(args).await,
     }
 }
 
 /// A server on a free port over a store, with a provider and its key.
-struct Target {
-    url: String,
-    key: String,
-    store: Arc<dyn Store>,
+pub struct Target {
+    pub url: String,
+    pub key: String,
+    pub store: Arc<dyn Store>,
+    pub provider: motesplats_core::ProviderId,
+    /// The database's URL or file.
+    pub database: String,
     _dir: tempfile::TempDir,
 }
 
 async fn target(database: Option<String>) -> anyhow::Result<Target> {
+    target_in(database, None).await
+}
+
+/// A target whose provider keeps `time_zone`.
+pub async fn target_in(
+    database: Option<String>,
+    time_zone: Option<&str>,
+) -> anyhow::Result<Target> {
     let dir = tempfile::tempdir()?;
     let url = database.unwrap_or_else(|| dir.path().join("bench.db").display().to_string());
     let store = motesplats_store::open(&url)
         .await
         .with_context(|| format!("opening {url}"))?;
     let provider = store
-        .create_provider(NewProvider::parse(Some("Benchmark"), None, None)?)
+        .create_provider(NewProvider::parse(Some("Benchmark"), time_zone, None)?)
         .await?;
     let key = new_token("mp_key_");
     store
         .create_api_key(provider.id, NewApiKey::secret("bench"), sha256(&key))
         .await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
+    let address = format!("http://{}", listener.local_addr()?);
     tokio::spawn(motesplats_server::serve(
         listener,
         AppState::new(store.clone(), None),
         std::future::pending(),
     ));
     Ok(Target {
-        url,
+        url: address,
         key,
         store,
+        provider: provider.id,
+        database: url,
         _dir: dir,
     })
 }

@@ -3,6 +3,7 @@
 
 mod backup;
 mod bench;
+mod bench_contact;
 mod bench_journeys;
 mod bench_linkage;
 mod demo;

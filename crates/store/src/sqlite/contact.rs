@@ -161,10 +161,11 @@ fn gather(
     request: &ContactRequest,
     now: DateTime<Utc>,
 ) -> Result<Option<Gathered>> {
+    // A person's key is its smallest profile's id: that profile stands for it.
     let found: Option<(Uuid, String)> = c
         .prepare_cached(
             "SELECT p.id, pr.time_zone FROM profiles p JOIN providers pr ON pr.id = p.provider_id \
-             WHERE p.person_id = ?1 AND p.provider_id = ?2 ORDER BY p.id LIMIT 1",
+             WHERE p.id = ?1 AND p.person_id = ?1 AND p.provider_id = ?2",
         )?
         .query_row(params![person.0, provider.0], |r| {
             Ok((r.get(0)?, r.get(1)?))
