@@ -9,7 +9,7 @@ use std::time::Duration;
 /// How long a whole send may take: a person waits for the code, and a relay that is
 /// down or silent must not hold the request. lettre's own timeout bounds only the
 /// connect when async, so the conversation gets this one too.
-pub(super) const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Clone)]
 pub(super) struct Smtp {
