@@ -9,6 +9,7 @@ pub mod asked;
 pub mod auth;
 pub mod client;
 pub mod csv_out;
+pub mod deliver;
 pub mod error;
 pub mod figures;
 mod headers;
