@@ -144,3 +144,14 @@ pub struct ImportedConsent {
     pub given: bool,
     pub at: DateTime<Utc>,
 }
+
+/// What a sign-in code was worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redeemed {
+    /// Right and live: used up, and the identifier is verified into this account.
+    Accepted(AccountId),
+    /// Wrong: this many tries are left (none: the code is gone).
+    Wrong { tries_left: u32 },
+    /// No live code for the identifier (never sent, expired, used or out of tries).
+    NoCode,
+}

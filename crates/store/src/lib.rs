@@ -12,7 +12,7 @@ mod model;
 pub mod postgres;
 pub mod sqlite;
 
-pub use contact::{ContactAnswer, ImportedConsent, SentContact};
+pub use contact::{ContactAnswer, ImportedConsent, Redeemed, SentContact};
 pub use linking::{Change, IdentityEvent};
 pub use model::*;
 
@@ -221,6 +221,43 @@ pub trait Store: Send + Sync + 'static {
     /// Every provider's person carrying `id` when a person verified it; none
     /// otherwise. For the person's own side, never for a provider.
     async fn verified_persons(&self, id: Identifier) -> Result<Vec<(ProviderId, PersonId)>>;
+    // The person's own sign-in, and what their account reaches.
+    /// Keeps a one-time code for `id` (as SHA-256), replacing any earlier one.
+    async fn issue_sign_in_code(
+        &self,
+        id: Identifier,
+        code_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+        tries: u32,
+    ) -> Result<()>;
+    /// Checks a code for `id` in one transaction: right and live, it is used up and
+    /// `id` verified into its account; wrong, one try fewer.
+    async fn redeem_sign_in_code(
+        &self,
+        id: Identifier,
+        code_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Redeemed>;
+    async fn create_person_session(
+        &self,
+        account: AccountId,
+        token_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn person_session(
+        &self,
+        token_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<AccountId>>;
+    async fn delete_person_session(&self, token_sha256: [u8; 32]) -> Result<()>;
+    /// The identifiers the account verified, oldest first.
+    async fn account_identifiers(&self, account: AccountId) -> Result<Vec<Identifier>>;
+    /// Each provider with a profile carrying one of the account's identifiers, and
+    /// that provider's person: only what a verified identifier links, never what a
+    /// provider's own merges add. For the person's side, never for a provider.
+    async fn account_persons(&self, account: AccountId) -> Result<Vec<(Provider, PersonId)>>;
+    /// The person's own consent choices, by provider.
+    async fn own_consents(&self, account: AccountId) -> Result<Vec<(ProviderId, Choice)>>;
     // The person's own side: contact preferences, consent and contact decisions.
     /// NotFound when there is no such account.
     async fn set_contact_preferences(

@@ -1080,12 +1080,12 @@ async fn contact_story(store: &Arc<dyn Store>) {
                 .unwrap()
         }
     };
-    let code = |a: &motesplats_store::ContactAnswer| a.decision.reasons[0].code();
+    let reason = |a: &motesplats_store::ContactAnswer| a.decision.reasons[0].code();
 
     // No consent yet; another provider's person is nobody here.
     let first = ask(shop, at_shop.person_id, noon).await;
     assert_eq!(
-        (first.decision.verdict, code(&first)),
+        (first.decision.verdict, reason(&first)),
         (Verdict::Deny, "contact-no-consent")
     );
     assert!(first.id.is_none());
@@ -1223,9 +1223,134 @@ async fn contact_story(store: &Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(
-        code(&ask(shop, at_shop.person_id, late).await),
+        reason(&ask(shop, at_shop.person_id, late).await),
         "contact-withdrawn"
     );
+
+    // Eva signs in with a code: five tries, single use, and her account reaches the
+    // shop and the gym through her verified address only.
+    use motesplats_store::Redeemed;
+    // The store keeps what it is given; a code's hash here is its bytes, padded.
+    let code = |c: &str| {
+        let mut hash = [0u8; 32];
+        hash[..c.len()].copy_from_slice(c.as_bytes());
+        hash
+    };
+    store
+        .issue_sign_in_code(
+            eva_mail.clone(),
+            code("123456"),
+            late + Duration::minutes(10),
+            5,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .redeem_sign_in_code(eva_mail.clone(), code("000000"), late)
+            .await
+            .unwrap(),
+        Redeemed::Wrong { tries_left: 4 }
+    );
+    assert_eq!(
+        store
+            .redeem_sign_in_code(eva_mail.clone(), code("123456"), late)
+            .await
+            .unwrap(),
+        Redeemed::Accepted(account)
+    );
+    assert_eq!(
+        store
+            .redeem_sign_in_code(eva_mail.clone(), code("123456"), late)
+            .await
+            .unwrap(),
+        Redeemed::NoCode,
+        "used up"
+    );
+    store
+        .issue_sign_in_code(
+            eva_mail.clone(),
+            code("222222"),
+            late + Duration::minutes(10),
+            2,
+        )
+        .await
+        .unwrap();
+    for left in [1, 0] {
+        assert_eq!(
+            store
+                .redeem_sign_in_code(eva_mail.clone(), code("999999"), late)
+                .await
+                .unwrap(),
+            Redeemed::Wrong { tries_left: left }
+        );
+    }
+    assert_eq!(
+        store
+            .redeem_sign_in_code(eva_mail.clone(), code("222222"), late)
+            .await
+            .unwrap(),
+        Redeemed::NoCode,
+        "out of tries"
+    );
+    store
+        .issue_sign_in_code(
+            eva_mail.clone(),
+            code("333333"),
+            late + Duration::minutes(10),
+            5,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .redeem_sign_in_code(
+                eva_mail.clone(),
+                code("333333"),
+                late + Duration::minutes(10)
+            )
+            .await
+            .unwrap(),
+        Redeemed::NoCode,
+        "expired"
+    );
+    let token = code("session");
+    store
+        .create_person_session(account, token, late + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.person_session(token, late).await.unwrap(),
+        Some(account)
+    );
+    assert_eq!(
+        store
+            .person_session(token, late + Duration::hours(1))
+            .await
+            .unwrap(),
+        None
+    );
+    store.delete_person_session(token).await.unwrap();
+    assert_eq!(store.person_session(token, late).await.unwrap(), None);
+    assert_eq!(
+        store.account_identifiers(account).await.unwrap(),
+        [eva_mail.clone()]
+    );
+    let reached: Vec<(ProviderId, PersonId)> = store
+        .account_persons(account)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(p, person)| (p.id, person))
+        .collect();
+    assert_eq!(
+        reached,
+        [(shop, at_shop.person_id), (gym, at_gym.person_id)],
+        "by name"
+    );
+    let own = store.own_consents(account).await.unwrap();
+    assert_eq!(own.len(), 1);
+    assert_eq!((own[0].0, own[0].1.given), (shop, false));
 
     // Many askers at once: a fresh budget of three holds exactly three.
     let crowd = store

@@ -23,7 +23,7 @@ fn budget_lock_key(key: Uuid) -> i32 {
 }
 
 /// Adds `id` to `account`, to the account already holding it, or to a new one.
-pub async fn verify(
+pub(super) async fn verify(
     pool: &PgPool,
     id: &Identifier,
     account: Option<AccountId>,

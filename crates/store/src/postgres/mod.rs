@@ -3,6 +3,7 @@
 //! take a per-provider advisory lock, so one provider's batches take turns as they do
 //! behind SQLite's single writer, while different providers write at the same time.
 
+mod account;
 mod attachments;
 mod coding;
 mod contact;
@@ -41,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0013_provider_settings.sql"),
     include_str!("../../migrations/postgres/0014_segments.sql"),
     include_str!("../../migrations/postgres/0015_contact.sql"),
+    include_str!("../../migrations/postgres/0016_person_sign_in.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

@@ -3,15 +3,15 @@
 use super::PgStore;
 use super::rows::{self, stored};
 use super::{
-    attachments, coding, contact, customers, ingest, journeys, linkage, linking, projects,
+    account, attachments, coding, contact, customers, ingest, journeys, linkage, linking, projects,
     segments, surveys,
 };
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery,
     ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
-    QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result, Role, SentContact,
-    SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey, SurveyChange,
-    TouchpointFilter, User,
+    QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite, Result, Role,
+    SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey,
+    SurveyChange, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -694,6 +694,58 @@ impl Store for PgStore {
         account: Option<AccountId>,
     ) -> Result<AccountId> {
         contact::verify(&self.pool, &id, account, now()).await
+    }
+
+    async fn issue_sign_in_code(
+        &self,
+        id: Identifier,
+        code_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+        tries: u32,
+    ) -> Result<()> {
+        account::issue_code(&self.pool, &id, code_sha256, expires_at, tries).await
+    }
+
+    async fn redeem_sign_in_code(
+        &self,
+        id: Identifier,
+        code_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Redeemed> {
+        account::redeem(&self.pool, &id, code_sha256, now).await
+    }
+
+    async fn create_person_session(
+        &self,
+        account: AccountId,
+        token_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        account::create_session(&self.pool, account, token_sha256, expires_at).await
+    }
+
+    async fn person_session(
+        &self,
+        token_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<AccountId>> {
+        account::session(&self.pool, token_sha256, now).await
+    }
+
+    async fn delete_person_session(&self, token_sha256: [u8; 32]) -> Result<()> {
+        account::delete_session(&self.pool, token_sha256).await
+    }
+
+    async fn account_identifiers(&self, account: AccountId) -> Result<Vec<Identifier>> {
+        account::identifiers(&self.pool, account).await
+    }
+
+    async fn account_persons(&self, account: AccountId) -> Result<Vec<(Provider, PersonId)>> {
+        account::persons(&self.pool, account).await
+    }
+
+    async fn own_consents(&self, account: AccountId) -> Result<Vec<(ProviderId, Choice)>> {
+        account::own_consents(&self.pool, account).await
     }
 
     async fn set_contact_preferences(

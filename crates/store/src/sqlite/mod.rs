@@ -4,6 +4,7 @@
 //! writes that arrive together as one group; a few reader connections serve reads
 //! concurrently.
 
+mod account;
 mod attachments;
 pub(crate) mod coding;
 mod contact;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0013_provider_settings.sql"),
     include_str!("../../migrations/sqlite/0014_segments.sql"),
     include_str!("../../migrations/sqlite/0015_contact.sql"),
+    include_str!("../../migrations/sqlite/0016_person_sign_in.sql"),
 ];
 
 const READERS: usize = 4;

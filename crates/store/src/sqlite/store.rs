@@ -3,15 +3,15 @@
 use super::SqliteStore;
 use super::rows::{self, Micros, as_stored, micros};
 use super::{
-    attachments, coding, contact, customers, ingest, journeys, linkage, linking, projects,
+    account, attachments, coding, contact, customers, ingest, journeys, linkage, linking, projects,
     segments, surveys,
 };
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery,
     ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
-    QuarantineFilter, Quarantined, ResponseSaved, ResponseWrite, Result, Role, SentContact,
-    SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey, SurveyChange,
-    TouchpointFilter, User,
+    QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite, Result, Role,
+    SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey,
+    SurveyChange, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -620,6 +620,63 @@ impl Store for SqliteStore {
     ) -> Result<AccountId> {
         self.write(move |c| contact::verify(c, &id, account, Utc::now()))
             .await
+    }
+
+    async fn issue_sign_in_code(
+        &self,
+        id: Identifier,
+        code_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+        tries: u32,
+    ) -> Result<()> {
+        self.write(move |c| account::issue_code(c, &id, code_sha256, expires_at, tries))
+            .await
+    }
+
+    async fn redeem_sign_in_code(
+        &self,
+        id: Identifier,
+        code_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Redeemed> {
+        self.write(move |c| account::redeem(c, &id, code_sha256, now))
+            .await
+    }
+
+    async fn create_person_session(
+        &self,
+        account: AccountId,
+        token_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(move |c| account::create_session(c, account, token_sha256, expires_at))
+            .await
+    }
+
+    async fn person_session(
+        &self,
+        token_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<AccountId>> {
+        self.read(move |c| account::session(c, token_sha256, now))
+            .await
+    }
+
+    async fn delete_person_session(&self, token_sha256: [u8; 32]) -> Result<()> {
+        self.write(move |c| account::delete_session(c, token_sha256))
+            .await
+    }
+
+    async fn account_identifiers(&self, account: AccountId) -> Result<Vec<Identifier>> {
+        self.read(move |c| account::identifiers(c, account)).await
+    }
+
+    async fn account_persons(&self, account: AccountId) -> Result<Vec<(Provider, PersonId)>> {
+        self.read(move |c| account::persons(c, account)).await
+    }
+
+    async fn own_consents(&self, account: AccountId) -> Result<Vec<(ProviderId, Choice)>> {
+        self.read(move |c| account::own_consents(c, account)).await
     }
 
     async fn set_contact_preferences(
