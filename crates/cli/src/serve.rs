@@ -3,6 +3,7 @@
 use anyhow::Context;
 use motesplats_server::AppState;
 use motesplats_server::client::TrustedProxies;
+use motesplats_server::deliver::Deliver;
 use motesplats_server::state::CookieSecure;
 use std::io::Write;
 
@@ -28,6 +29,14 @@ pub struct Args {
     /// HTTPS (as a trusted proxy says), `always` for a server only reached over HTTPS.
     #[arg(long, env = "MOTESPLATS_COOKIE_SECURE", default_value = "auto")]
     cookie_secure: CookieSecure,
+    /// Where e-mail (people's sign-in codes) is sent: `smtp://host:25`,
+    /// `smtp://user:password@host:587?tls=required` or `smtps://host:465`. Unset, it is
+    /// kept in an in-memory outbox (and with --demo written to the log).
+    #[arg(long, env = "MOTESPLATS_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Who e-mail comes from.
+    #[arg(long, env = "MOTESPLATS_MAIL_FROM", default_value = motesplats_server::state::DEFAULT_FROM)]
+    mail_from: String,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -61,14 +70,26 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         writeln!(out, "demo: API key for the café: {key}")?;
         writeln!(
             out,
+            "demo: a person's own page is {url}/me/sign-in; their one-time codes are written to this log"
+        )?;
+        writeln!(
+            out,
             "demo: try  curl -H 'Authorization: Bearer {key}' {url}/api/v1/touchpoints?limit=3"
         )?;
     }
     out.flush()?;
     drop(out);
+    let deliver = Deliver::new(args.smtp_url.as_deref(), &args.mail_from)?;
+    // The demo's people read their codes in the log; real people never have them there.
+    let deliver = if args.demo {
+        deliver.echoing()
+    } else {
+        deliver
+    };
     let state = AppState::new(store, args.operator_token.as_deref())
         .with_trusted_proxies(TrustedProxies::new(args.trusted_proxy))
-        .with_cookie_secure(args.cookie_secure);
+        .with_cookie_secure(args.cookie_secure)
+        .with_deliver(deliver);
     motesplats_server::serve(listener, state, shutdown()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -34,6 +34,8 @@ pub struct AppState {
     /// restart is simply shown again).
     pub form_key: Arc<[u8; 32]>,
     pub cookie_secure: CookieSecure,
+    /// Sends one-time codes (and later invitations) by e-mail or SMS.
+    pub deliver: crate::deliver::Deliver,
 }
 
 /// When cookies get the `Secure` attribute (sent over HTTPS only).
@@ -64,6 +66,9 @@ impl std::str::FromStr for CookieSecure {
     }
 }
 
+/// Who e-mail comes from unless configured otherwise.
+pub const DEFAULT_FROM: &str = "Mötesplats <no-reply@motesplats.local>";
+
 /// Events per second a publishable key may send unless configured otherwise.
 pub const PUBLISHABLE_PER_SECOND: u32 = 1000;
 
@@ -86,7 +91,15 @@ impl AppState {
             invitation_key: Arc::default(),
             form_key: Arc::new(random_key()),
             cookie_secure: CookieSecure::default(),
+            deliver: crate::deliver::Deliver::new(None, DEFAULT_FROM)
+                .expect("the default sender address parses"),
         }
+    }
+
+    /// Sends e-mail and SMS through `deliver` instead of the outbox.
+    pub fn with_deliver(mut self, deliver: crate::deliver::Deliver) -> Self {
+        self.deliver = deliver;
+        self
     }
 
     /// Sets the rate limits per key, in events per second.

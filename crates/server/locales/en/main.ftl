@@ -810,3 +810,52 @@ landscape-when-anchor-channels = the meeting is in: { $list }
 landscape-when-any-kinds = the journey holds: { $list }
 landscape-when-any-channels = the journey passes through: { $list }
 landscape-when-always = always
+
+# The person's own pages.
+me-sign-in = Sign in to your page
+me-sign-in-note = See who holds what about you, choose what each may do, and say how and when you may be contacted. We send a code to your e-mail address or phone.
+me-address = E-mail address or mobile number
+me-send-code = Send me a code
+me-code-sent = If the address is right, a six-digit code is on its way. It works for ten minutes.
+me-code = Code
+me-code-again = Send a new code
+me-code-subject = Your sign-in code for Mötesplats
+me-code-body = Your code is { $code }. It works for ten minutes. If you did not ask for it, you can ignore this message.
+me-code-not-sent = The code could not be sent just now. Try again in a little while.
+me-code-wrong = That code is not right. { $tries ->
+    [one] One try is left.
+   *[other] { $tries } tries are left.
+  }
+me-code-gone = That code no longer works: it has expired, been used, or run out of tries. Ask for a new one.
+me-title = Your page
+me-verified = You have shown that these are yours:
+me-holders = Who holds something about you
+me-holders-note = Each provider below keeps a record with one of your verified addresses. Your choice here always wins over what a provider recorded elsewhere.
+me-no-holders = No provider keeps a record with your verified addresses yet.
+me-consent-caption = What this provider may do with your data
+me-purpose = Purpose
+me-your-choice = Your choice
+me-change = Change
+me-allowed = Allowed
+me-refused = Refused
+me-not-chosen = Not chosen
+me-allow = Allow
+me-refuse = Refuse
+purpose-marketing = Marketing messages
+purpose-analytics = Counting you in their figures
+purpose-research = Linking your survey answers to you
+purpose-personalisation = Reading what others hold, when you share it
+me-contact = How and when you may be contacted
+me-contact-note = These hold for every provider together. Messages about something you asked for, such as a booking, are always let through, outside your quiet hours.
+me-channels = Channels you accept
+me-quiet-hours = Quiet hours
+me-quiet-from = From
+me-quiet-to = To
+me-time-zone = Time zone
+me-weekly-budget = At most this many marketing or survey contacts in seven days, all providers together
+me-welcome-in-moments = Contact is welcome while I am out with people or enjoying an experience
+me-save = Save
+me-field-channels = Channels
+me-field-quiet-hours = Quiet hours
+me-field-time-zone = Time zone
+me-field-weekly-budget = Contacts in seven days

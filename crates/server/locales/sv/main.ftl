@@ -798,3 +798,52 @@ landscape-when-anchor-channels = mötet sker i: { $list }
 landscape-when-any-kinds = resan innehåller: { $list }
 landscape-when-any-channels = resan går genom: { $list }
 landscape-when-always = alltid
+
+# Personens egna sidor.
+me-sign-in = Logga in på din sida
+me-sign-in-note = Se vem som har vad om dig, välj vad var och en får göra och bestäm hur och när du får kontaktas. Vi skickar en kod till din e-postadress eller telefon.
+me-address = E-postadress eller mobilnummer
+me-send-code = Skicka en kod
+me-code-sent = Om adressen stämmer är en sexsiffrig kod på väg. Den gäller i tio minuter.
+me-code = Kod
+me-code-again = Skicka en ny kod
+me-code-subject = Din inloggningskod till Mötesplats
+me-code-body = Din kod är { $code }. Den gäller i tio minuter. Om du inte bad om den kan du strunta i det här meddelandet.
+me-code-not-sent = Koden kunde inte skickas just nu. Försök igen om en stund.
+me-code-wrong = Koden stämmer inte. { $tries ->
+    [one] Ett försök återstår.
+   *[other] { $tries } försök återstår.
+  }
+me-code-gone = Koden fungerar inte längre: den har gått ut, redan använts eller fått för många fel. Be om en ny.
+me-title = Din sida
+me-verified = Du har visat att de här är dina:
+me-holders = Vem som har något om dig
+me-holders-note = Varje leverantör nedan har ett register med någon av dina bekräftade adresser. Ditt val här gäller alltid före det leverantören har noterat på annat håll.
+me-no-holders = Ingen leverantör har ännu ett register med dina bekräftade adresser.
+me-consent-caption = Vad leverantören får göra med dina uppgifter
+me-purpose = Ändamål
+me-your-choice = Ditt val
+me-change = Ändra
+me-allowed = Tillåtet
+me-refused = Nekat
+me-not-chosen = Inte valt
+me-allow = Tillåt
+me-refuse = Neka
+purpose-marketing = Marknadsföring
+purpose-analytics = Att räknas med i deras siffror
+purpose-research = Att dina enkätsvar kopplas till dig
+purpose-personalisation = Att läsa det andra har om dig, när du delar det
+me-contact = Hur och när du får kontaktas
+me-contact-note = Det här gäller alla leverantörer tillsammans. Meddelanden om något du själv bett om, som en bokning, släpps alltid fram, utanför dina tysta timmar.
+me-channels = Kanaler du godtar
+me-quiet-hours = Tysta timmar
+me-quiet-from = Från
+me-quiet-to = Till
+me-time-zone = Tidszon
+me-weekly-budget = Högst så här många kontakter för marknadsföring eller enkäter på sju dagar, alla leverantörer tillsammans
+me-welcome-in-moments = Jag tar gärna emot kontakt när jag umgås med andra eller är mitt i en upplevelse
+me-save = Spara
+me-field-channels = Kanaler
+me-field-quiet-hours = Tysta timmar
+me-field-time-zone = Tidszon
+me-field-weekly-budget = Kontakter på sju dagar

@@ -87,6 +87,13 @@ impl Deliver {
         Deliver { sms, ..self }
     }
 
+    /// Also writes what goes to the outbox to the log, recipients and codes included:
+    /// for a demo, never for real people.
+    pub fn echoing(self) -> Deliver {
+        self.outbox.echo();
+        self
+    }
+
     /// What went to the outbox, for a demo or a test to read.
     pub fn outbox(&self) -> &Outbox {
         &self.outbox

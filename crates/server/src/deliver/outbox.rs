@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::identifier::{Identifier, IdentifierKind};
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 /// How many messages the outbox keeps; the oldest go first.
@@ -24,10 +25,19 @@ pub struct Sent {
 #[derive(Debug, Default)]
 pub struct Outbox {
     sent: Mutex<VecDeque<Sent>>,
+    /// Also write each message to the log: a demo's only way to read its codes.
+    echo: AtomicBool,
 }
 
 impl Outbox {
+    pub(super) fn echo(&self) {
+        self.echo.store(true, Ordering::Relaxed);
+    }
+
     pub(super) fn keep(&self, to: Identifier, subject: Option<String>, body: &str) {
+        if self.echo.load(Ordering::Relaxed) {
+            tracing::info!(to = %to.value, "outbox: {body}");
+        }
         // A panic elsewhere while holding the lock leaves the queue whole.
         let mut sent = self.sent.lock().unwrap_or_else(PoisonError::into_inner);
         if sent.len() == KEPT {

@@ -30,8 +30,58 @@ use chrono::Utc;
 
 /// The form field that carries the token.
 pub const FIELD: &str = "_csrf";
-/// The cookie that binds a sign-in form to the browser it was shown in.
-const PRE_SIGN_IN_COOKIE: &str = "motesplats_sign_in_form";
+
+/// Where someone signs in: provider staff with a password, or a person with a
+/// one-time code. Each door's forms carry tokens of its own, bound by a cookie of its
+/// own, so a token of one is worth nothing at the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    Staff,
+    Person,
+}
+
+impl Door {
+    /// The cookie that binds a sign-in form to the browser it was shown in.
+    fn cookie(self) -> &'static str {
+        match self {
+            Door::Staff => "motesplats_sign_in_form",
+            Door::Person => "motesplats_me_form",
+        }
+    }
+
+    /// Where that cookie is sent.
+    fn path(self) -> &'static str {
+        match self {
+            Door::Staff => "/sign-in",
+            Door::Person => "/me",
+        }
+    }
+
+    fn tag(self) -> &'static str {
+        match self {
+            Door::Staff => "sign-in",
+            Door::Person => "me-sign-in",
+        }
+    }
+
+    /// The door whose sign-in forms post to `path`, if any.
+    fn of_sign_in(path: &str) -> Option<Door> {
+        match path {
+            "/sign-in" => Some(Door::Staff),
+            "/me/sign-in" | "/me/code" => Some(Door::Person),
+            _ => None,
+        }
+    }
+
+    /// The session cookie the forms at `path` are checked against.
+    fn session_cookie(path: &str) -> &'static str {
+        if path == "/me" || path.starts_with("/me/") {
+            super::me::COOKIE
+        } else {
+            SESSION_COOKIE
+        }
+    }
+}
 /// How long a sign-in form may be left open (the token carries its expiry; the
 /// cookie lasts the browser session).
 const PRE_SIGN_IN_LIFETIME: i64 = 60 * 60;
@@ -44,29 +94,37 @@ pub fn session_token(session: &str) -> String {
     hex::encode(sha256(&format!("motesplats-form:{session}")))
 }
 
-/// A token for the sign-in form and the cookie it is checked against.
-pub fn pre_sign_in(state: &AppState, jar: CookieJar, https: bool) -> (CookieJar, String) {
+/// A token for a sign-in form at `door` and the cookie it is checked against.
+pub fn pre_sign_in(
+    state: &AppState,
+    door: Door,
+    jar: CookieJar,
+    https: bool,
+) -> (CookieJar, String) {
     // A second tab keeps the first tab's form working: the cookie is reused.
     let nonce = jar
-        .get(PRE_SIGN_IN_COOKIE)
+        .get(door.cookie())
         .map(|c| c.value().to_string())
         .filter(|n| n.len() == 64 + "mp_form_".len())
         .unwrap_or_else(|| new_token("mp_form_"));
     let expires = Utc::now().timestamp() + PRE_SIGN_IN_LIFETIME;
-    let token = format!("{expires}.{}", pre_sign_in_tag(state, &nonce, expires));
-    let cookie = Cookie::build((PRE_SIGN_IN_COOKIE, nonce))
+    let token = format!(
+        "{expires}.{}",
+        pre_sign_in_tag(state, door, &nonce, expires)
+    );
+    let cookie = Cookie::build((door.cookie(), nonce))
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(state.cookie_secure.for_https(https))
-        .path("/sign-in")
+        .path(door.path())
         .build();
     (jar.add(cookie), token)
 }
 
-fn pre_sign_in_tag(state: &AppState, nonce: &str, expires: i64) -> String {
+fn pre_sign_in_tag(state: &AppState, door: Door, nonce: &str, expires: i64) -> String {
     hex::encode(hmac_sha256(
         &state.form_key,
-        format!("sign-in:{nonce}:{expires}").as_bytes(),
+        format!("{}:{nonce}:{expires}", door.tag()).as_bytes(),
     ))
 }
 
@@ -101,11 +159,9 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     }
     // No cookie to check a token against: refused before the body is read.
     let jar = CookieJar::from_headers(&parts.headers);
-    let cookie = if parts.uri.path() == "/sign-in" {
-        PRE_SIGN_IN_COOKIE
-    } else {
-        SESSION_COOKIE
-    };
+    let path = parts.uri.path().to_string();
+    let door = Door::of_sign_in(&path);
+    let cookie = door.map_or_else(|| Door::session_cookie(&path), Door::cookie);
     if jar.get(cookie).is_none() {
         return refuse(lang, Refusal::Token);
     }
@@ -114,14 +170,11 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         Err(_) => return ApiError::TooLarge(BODY_LIMIT).into_response(),
     };
     let sent = token_field(&parts.headers, body.clone()).await;
-    let valid = sent.is_some_and(|sent| {
-        if parts.uri.path() == "/sign-in" {
-            pre_sign_in_valid(&state, &jar, &sent)
-        } else {
-            jar.get(SESSION_COOKIE).is_some_and(|session| {
-                same_secret(session_token(session.value()).as_bytes(), sent.as_bytes())
-            })
-        }
+    let valid = sent.is_some_and(|sent| match door {
+        Some(door) => pre_sign_in_valid(&state, door, &jar, &sent),
+        None => jar.get(cookie).is_some_and(|session| {
+            same_secret(session_token(session.value()).as_bytes(), sent.as_bytes())
+        }),
     });
     if !valid {
         return refuse(lang, Refusal::Token);
@@ -146,8 +199,8 @@ fn from_this_site(headers: &HeaderMap) -> bool {
     matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }
 
-fn pre_sign_in_valid(state: &AppState, jar: &CookieJar, sent: &str) -> bool {
-    let Some(nonce) = jar.get(PRE_SIGN_IN_COOKIE) else {
+fn pre_sign_in_valid(state: &AppState, door: Door, jar: &CookieJar, sent: &str) -> bool {
+    let Some(nonce) = jar.get(door.cookie()) else {
         return false;
     };
     let Some((expires, tag)) = sent.split_once('.') else {
@@ -158,7 +211,7 @@ fn pre_sign_in_valid(state: &AppState, jar: &CookieJar, sent: &str) -> bool {
     };
     expires > Utc::now().timestamp()
         && same_secret(
-            pre_sign_in_tag(state, nonce.value(), expires).as_bytes(),
+            pre_sign_in_tag(state, door, nonce.value(), expires).as_bytes(),
             tag.as_bytes(),
         )
 }

@@ -13,6 +13,7 @@ pub mod i18n;
 mod journeys;
 mod labels;
 mod live;
+mod me;
 mod people;
 mod person;
 mod quarantine;
@@ -54,6 +55,8 @@ pub struct Shell {
     pub provider_name: Option<String>,
     /// The token every form of a signed-in page carries (`csrf`); empty otherwise.
     pub csrf: String,
+    /// A person on their own pages, not provider staff.
+    pub person: bool,
 }
 
 impl Shell {
@@ -64,6 +67,15 @@ impl Shell {
             user_email: None,
             provider_name: None,
             csrf: String::new(),
+            person: path.starts_with("/me"),
+        }
+    }
+
+    /// A signed-in person's page: their forms carry `csrf`.
+    pub fn person(lang: Lang, path: &str, csrf: &str) -> Self {
+        Shell {
+            csrf: csrf.to_string(),
+            ..Shell::anonymous(lang, path)
         }
     }
 
@@ -74,6 +86,7 @@ impl Shell {
             user_email: Some(who.user.email.clone()),
             provider_name: Some(who.provider.name.clone()),
             csrf: who.form_token.clone(),
+            person: false,
         }
     }
 

@@ -14,6 +14,8 @@ pub enum Access {
     SignedIn,
     /// Anyone holding a survey's public link (and for a resume link, the response's).
     SurveyLink,
+    /// A person signed in with a one-time code, and only on their own data.
+    Person,
 }
 
 /// One method of one route.
@@ -96,6 +98,13 @@ routes! {
     post "/s/{id}" SurveyLink => surveys::public::submit;
     get "/s/{id}/r/{response}" SurveyLink => surveys::public::resume;
     post "/s/{id}/r/{response}" SurveyLink => surveys::public::continue_answer;
+    get "/me" Person => me::page::page;
+    post "/me/preferences" Person => me::page::save_preferences;
+    post "/me/consents" Person => me::page::choose;
+    get "/me/sign-in" Public => me::sign_in::form;
+    post "/me/sign-in" Public => me::sign_in::send_code;
+    post "/me/code" Public => me::sign_in::redeem;
+    post "/me/sign-out" Public => me::sign_in::sign_out;
     get "/static/app.css" Public => stylesheet;
     get "/static/live.js" Public => live_script;
     get "/static/coding.js" Public => coding_script;

@@ -84,7 +84,7 @@ pub async fn form(
     client: Client,
     jar: CookieJar,
 ) -> Result<Response, ApiError> {
-    let (jar, token) = csrf::pre_sign_in(&state, jar, client.https);
+    let (jar, token) = csrf::pre_sign_in(&state, csrf::Door::Staff, jar, client.https);
     Ok((jar, render(lang, token, String::new(), None)?).into_response())
 }
 
@@ -119,7 +119,7 @@ pub async fn sign_in(
     jar: CookieJar,
     Form(form): Form<Credentials>,
 ) -> Result<Response, ApiError> {
-    let (jar, token) = csrf::pre_sign_in(&state, jar, client.https);
+    let (jar, token) = csrf::pre_sign_in(&state, csrf::Door::Staff, jar, client.https);
     if let Err(wait) = state.sign_in.attempt_from(client.limited_as()) {
         let seconds = whole_seconds(wait);
         let problem = lang.t_with("sign-in-too-many", &[("seconds", seconds as i64)]);

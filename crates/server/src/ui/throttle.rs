@@ -19,6 +19,8 @@ use tokio::sync::Semaphore;
 
 /// Sign-in attempts one client address may make per minute (also its burst).
 pub const ATTEMPTS_PER_MINUTE: u32 = 10;
+/// One-time codes one identifier may be sent per hour (also its burst).
+pub const CODES_PER_HOUR: u32 = 5;
 /// Failures of an e-mail address answered without delay.
 const FREE_FAILURES: u32 = 3;
 /// The first delay, doubled with each further failure up to `MAX_DELAY`.
@@ -29,6 +31,9 @@ const FORGET_AFTER: Duration = Duration::from_secs(15 * 60);
 
 pub struct SignInGuard {
     per_address: DefaultKeyedRateLimiter<IpAddr>,
+    /// One-time codes sent per identifier, by its SHA-256: a person's inbox or phone
+    /// is not to be flooded by whoever types their address.
+    codes: DefaultKeyedRateLimiter<[u8; 32]>,
     /// Failures by SHA-256 of the normalised e-mail (no addresses kept in memory).
     failures: Mutex<HashMap<[u8; 32], Failures>>,
     /// Argon2 runs on blocking threads, at most this many at once, so guessing
@@ -60,8 +65,10 @@ impl Default for SignInGuard {
     fn default() -> Self {
         let per_minute = NonZeroU32::new(ATTEMPTS_PER_MINUTE).unwrap_or(NonZeroU32::MIN);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per_hour = NonZeroU32::new(CODES_PER_HOUR).unwrap_or(NonZeroU32::MIN);
         SignInGuard {
             per_address: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            codes: RateLimiter::keyed(Quota::per_hour(per_hour)),
             failures: Mutex::default(),
             hashing: Arc::new(Semaphore::new(cores)),
         }
@@ -73,6 +80,14 @@ impl SignInGuard {
     pub fn attempt_from(&self, ip: IpAddr) -> Result<(), Duration> {
         self.per_address
             .check_key(&ip)
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+
+    /// Counts a code sent to the identifier written `identifier`; over the limit, how
+    /// long until the next may be sent.
+    pub fn code_to(&self, identifier: &str) -> Result<(), Duration> {
+        self.codes
+            .check_key(&sha256(identifier))
             .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
     }
 
@@ -106,6 +121,7 @@ impl SignInGuard {
     /// Forgets old failures and addresses back at their full allowance.
     pub fn tidy(&self) {
         self.per_address.retain_recent();
+        self.codes.retain_recent();
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         failures.retain(|_, f| f.last.elapsed() < FORGET_AFTER);
     }

@@ -15,6 +15,7 @@ mod ingest;
 mod journeys;
 mod journeys_ui;
 mod matrix;
+mod me;
 mod openapi;
 mod reasons;
 mod research;
@@ -42,6 +43,8 @@ pub struct App {
     pub base: String,
     pub http: Client,
     pub store: Arc<dyn Store>,
+    /// Where the server sends codes: with no SMTP, its outbox holds them.
+    pub deliver: motesplats_server::deliver::Deliver,
     _dir: tempfile::TempDir,
     /// The PostgreSQL database a test on PostgreSQL runs on, dropped with the app.
     _database: Option<TestDatabase>,
@@ -64,6 +67,7 @@ pub async fn spawn_with(
 ) -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    let deliver = state.deliver.clone();
     tokio::spawn(motesplats_server::serve(
         listener,
         state,
@@ -73,6 +77,7 @@ pub async fn spawn_with(
         base,
         http: Client::new(),
         store,
+        deliver,
         _dir: dir,
         _database: None,
     }

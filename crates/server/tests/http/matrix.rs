@@ -48,10 +48,11 @@ struct SignedIn {
     token: String,
 }
 
-/// A's and B's users, signed in.
+/// A's and B's users, and a person who is a customer of neither, signed in.
 struct Session {
     a: SignedIn,
     b: SignedIn,
+    person: SignedIn,
 }
 
 impl Session {
@@ -59,6 +60,7 @@ impl Session {
         Session {
             a: sign_in(world, "a@a.example").await,
             b: sign_in(world, "b@b.example").await,
+            person: person_sign_in(world).await,
         }
     }
 
@@ -71,14 +73,21 @@ impl Session {
         if !self.b.live(world).await {
             self.b = sign_in(world, "b@b.example").await;
         }
+        if !self.person.live_at(world, "/me").await {
+            self.person = person_sign_in(world).await;
+        }
     }
 }
 
 impl SignedIn {
     async fn live(&self, world: &World) -> bool {
+        self.live_at(world, "/dashboard").await
+    }
+
+    async fn live_at(&self, world: &World, page: &str) -> bool {
         let r = world
             .http
-            .get(format!("{}/dashboard", world.app.base))
+            .get(format!("{}{page}", world.app.base))
             .header("cookie", &self.cookie)
             .send()
             .await
@@ -125,6 +134,22 @@ const CALLERS: &[Caller] = &[
         methods: None,
         expect: |c| match c {
             Class::Ui(Access::SignedIn) => NothingOfA,
+            c if c.open() => NothingOfA,
+            _ => Refused,
+        },
+    },
+    Caller {
+        name: "a signed-in person",
+        dress: |_, r, s| r.header("cookie", &s.person.cookie),
+        form: |s| {
+            Some(format!(
+                "_csrf={}&title=Kapad&name=Kapad&purpose=marketing&given=yes",
+                s.person.token
+            ))
+        },
+        methods: None,
+        expect: |c| match c {
+            Class::Ui(Access::Person) => NothingOfA,
             c if c.open() => NothingOfA,
             _ => Refused,
         },
@@ -204,6 +229,13 @@ const NOT_DEFAULT: &[(&str, &str, Class)] = &[
     ("GET", "/static/app.css", Class::Ui(Access::Public)),
     ("GET", "/static/live.js", Class::Ui(Access::Public)),
     ("GET", "/static/coding.js", Class::Ui(Access::Public)),
+    ("GET", "/me/sign-in", Class::Ui(Access::Public)),
+    ("POST", "/me/sign-in", Class::Ui(Access::Public)),
+    ("POST", "/me/code", Class::Ui(Access::Public)),
+    ("POST", "/me/sign-out", Class::Ui(Access::Public)),
+    ("GET", "/me", Class::Ui(Access::Person)),
+    ("POST", "/me/preferences", Class::Ui(Access::Person)),
+    ("POST", "/me/consents", Class::Ui(Access::Person)),
     ("GET", "/s/{id}", Class::Ui(Access::SurveyLink)),
     ("POST", "/s/{id}", Class::Ui(Access::SurveyLink)),
     ("GET", "/s/{id}/r/{response}", Class::Ui(Access::SurveyLink)),
@@ -434,6 +466,20 @@ async fn sign_in(world: &World, email: &str) -> SignedIn {
     let dashboard = page_of("/dashboard", &cookie).await.unwrap();
     let token = form_token(&dashboard.text().await.unwrap());
     SignedIn { cookie, token }
+}
+
+/// A person who verified an address no provider holds, signed in with the code the
+/// outbox kept.
+async fn person_sign_in(world: &World) -> SignedIn {
+    let mut browser = super::ui::Browser::new(&world.app.base);
+    let r = browser
+        .sign_in_person("matris@example.se", &world.app.deliver)
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the person signs in");
+    SignedIn {
+        cookie: browser.cookie_header(),
+        token: browser.token().to_string(),
+    }
 }
 
 /// The id a creation answered: its own, or that of the object it wraps.
@@ -719,7 +765,7 @@ async fn run_matrix(app: App) {
             let (status, body, location) =
                 answer(&world, caller, &session, &route.method, &real).await;
             attempts += 1;
-            if route.path == "/sign-out" {
+            if route.path == "/sign-out" || route.path == "/me/sign-out" {
                 // The sign-out may have worked: the next attempts get live sessions again.
                 session.renew(&world).await;
             }
@@ -730,7 +776,8 @@ async fn run_matrix(app: App) {
             }
             match expected {
                 Expect::Refused => {
-                    let to_sign_in = status.is_redirection() && location == "/sign-in";
+                    let to_sign_in = status.is_redirection()
+                        && (location == "/sign-in" || location == "/me/sign-in");
                     if !(status == StatusCode::UNAUTHORIZED
                         || status == StatusCode::FORBIDDEN
                         || to_sign_in)

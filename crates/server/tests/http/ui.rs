@@ -22,6 +22,26 @@ pub(super) fn form_token(page: &str) -> String {
     after.split('"').next().unwrap().to_string()
 }
 
+/// The six digits of the last code sent to `address` (an e-mail address or a phone
+/// number in E.164).
+pub(super) fn sent_code(deliver: &motesplats_server::deliver::Deliver, address: &str) -> String {
+    let kind = if address.contains('@') {
+        motesplats_core::IdentifierKind::Email
+    } else {
+        motesplats_core::IdentifierKind::Phone
+    };
+    let to = motesplats_core::Identifier::parse(kind, address, "SE").unwrap();
+    let sent = deliver
+        .outbox()
+        .latest(&to)
+        .expect("a message in the outbox");
+    sent.body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a six-digit code")
+        .to_string()
+}
+
 impl Browser {
     pub(super) fn new(base: &str) -> Self {
         Browser {
@@ -102,8 +122,20 @@ impl Browser {
         lang: &str,
         fields: &[(&str, &str)],
     ) -> reqwest::Response {
+        let token = self.token.clone();
+        self.post_with_token(path, lang, &token, fields).await
+    }
+
+    /// Posts a plain form carrying `token`, as a sign-in form does before there is a session.
+    pub(super) async fn post_with_token(
+        &mut self,
+        path: &str,
+        lang: &str,
+        token: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut fields = fields.to_vec();
-        fields.push(("_csrf", &self.token));
+        fields.push(("_csrf", token));
         let r = self
             .http
             .post(format!("{}{path}", self.base))
@@ -114,6 +146,36 @@ impl Browser {
             .await
             .unwrap();
         self.remember(&r);
+        r
+    }
+
+    /// Asks for a code for `address` and signs in with the one `deliver` kept; signed
+    /// in, keeps the token of the person's forms. The answer to the code.
+    pub(super) async fn sign_in_person(
+        &mut self,
+        address: &str,
+        deliver: &motesplats_server::deliver::Deliver,
+    ) -> reqwest::Response {
+        let page = self.get("/me/sign-in", "en").await.text().await.unwrap();
+        let token = form_token(&page);
+        let r = self
+            .post_with_token("/me/sign-in", "en", &token, &[("address", address)])
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "a code is sent");
+        let token = form_token(&r.text().await.unwrap());
+        let code = sent_code(deliver, address);
+        let r = self
+            .post_with_token(
+                "/me/code",
+                "en",
+                &token,
+                &[("address", address), ("code", &code)],
+            )
+            .await;
+        if r.status() == StatusCode::SEE_OTHER {
+            let page = self.get("/me", "en").await.text().await.unwrap();
+            self.token = form_token(&page);
+        }
         r
     }
 
