@@ -57,6 +57,8 @@ pub struct Placed {
     segments: Kept<SegmentVersion, Filter>,
     /// The classifier beside people's answers, worked out with the placement.
     asked: OnceLock<AskedComparison>,
+    /// How many touchpoints lie outside every journey, counted once.
+    outside: OnceLock<u64>,
 }
 
 /// Results kept by key, a few dozen at most (the oldest go all at once). Requests
@@ -152,7 +154,9 @@ impl Placed {
 
     /// Touchpoints outside every journey.
     pub fn outside(&self) -> u64 {
-        self.placed.in_journey.iter().filter(|i| !**i).count() as u64
+        *self
+            .outside
+            .get_or_init(|| self.placed.in_journey.iter().filter(|i| !**i).count() as u64)
     }
 
     /// Every journey's motivation, pressure and outcomes, by journey index.
@@ -487,6 +491,7 @@ async fn load_warm(store: &dyn Store, provider: ProviderId) -> Result<Placed, Ap
         let (key, all) = (FilterQuery::default().key(), Filter::default());
         placed.figures(&key, &all, PeriodUnit::Week);
         placed.landscape(&key, &all);
+        placed.outside();
         // An attribution the engine cannot make is reported when a request asks.
         let _ = placed.attribution(&key, &all, "purchase");
         placed.took.get_or_init(|| started.elapsed());
@@ -518,6 +523,7 @@ pub async fn place(log: Log, seen: Viewpoint) -> Result<Placed, ApiError> {
             landscapes: Kept::new(),
             segments: Kept::new(),
             asked: OnceLock::new(),
+            outside: OnceLock::new(),
         }
     })
     .await

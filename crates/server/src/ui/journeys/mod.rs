@@ -129,13 +129,17 @@ pub async fn page(
         };
         let figures = match (filter, unit, outcome) {
             (Some(filter), Some(unit), Some(outcome)) if errors.is_empty() => {
-                let selected = filter.select(&p.log, &p.placed);
                 let kinds: Option<Vec<&str>> = steps
                     .as_ref()
                     .map(|s| s.iter().map(String::as_str).collect());
+                // Only a funnel walks the selected journeys here; the rest is kept.
+                let funnel = kinds.map(|k| {
+                    let selected = filter.select(&p.log, &p.placed);
+                    funnel(&p.log, &p.placed, &selected, &k)
+                });
                 Some(Figures {
                     figures: p.figures(&key, &filter, unit),
-                    funnel: kinds.map(|k| funnel(&p.log, &p.placed, &selected, &k)),
+                    funnel,
                     attribution: p.attribution(&key, &filter, &outcome)?,
                     landscape: p.landscape(&key, &filter),
                     rules: p.rules.clone(),
