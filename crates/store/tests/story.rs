@@ -1334,7 +1334,7 @@ async fn contact_story(store: &Arc<dyn Store>) {
     assert_eq!(store.person_session(token, late).await.unwrap(), None);
     assert_eq!(
         store.account_identifiers(account).await.unwrap(),
-        [eva_mail.clone()]
+        std::slice::from_ref(&eva_mail)
     );
     let reached: Vec<(ProviderId, PersonId)> = store
         .account_persons(account)
