@@ -203,7 +203,9 @@ fn plain_sql(
     for i in decisions..2 * decisions {
         let person = whom(persons, i).0;
         let now = Utc::now().timestamp_micros();
-        let tx = c.transaction()?;
+        // Immediate, as a minimal program that reads and then writes must: a deferred one
+        // fails at once when another connection wrote in between.
+        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let profile: uuid::Uuid = tx
             .prepare_cached("SELECT id FROM profiles WHERE person_id = ?1 LIMIT 1")?
             .query_row([person], |r| r.get(0))?;
