@@ -155,3 +155,15 @@ pub enum Redeemed {
     /// No live code for the identifier (never sent, expired, used or out of tries).
     NoCode,
 }
+
+/// One record a provider keeps that carries an identifier the person verified, as the
+/// person's own page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldRecord {
+    pub provider: motesplats_core::Provider,
+    pub profile: motesplats_core::Profile,
+    /// Every touchpoint on the record.
+    pub touchpoints: u64,
+    /// The latest of them, by when they happened.
+    pub latest: Vec<motesplats_core::Touchpoint>,
+}

@@ -12,7 +12,7 @@ mod model;
 pub mod postgres;
 pub mod sqlite;
 
-pub use contact::{ContactAnswer, ImportedConsent, Redeemed, SentContact};
+pub use contact::{ContactAnswer, HeldRecord, ImportedConsent, Redeemed, SentContact};
 pub use linking::{Change, IdentityEvent};
 pub use model::*;
 
@@ -256,6 +256,10 @@ pub trait Store: Send + Sync + 'static {
     /// that provider's person: only what a verified identifier links, never what a
     /// provider's own merges add. For the person's side, never for a provider.
     async fn account_persons(&self, account: AccountId) -> Result<Vec<(Provider, PersonId)>>;
+    /// Every record carrying one of the account's identifiers, by provider, with its
+    /// touchpoints counted and the `latest` newest of them. The person's own reading:
+    /// no provider read it, so nothing goes into the access log.
+    async fn account_records(&self, account: AccountId, latest: u32) -> Result<Vec<HeldRecord>>;
     /// The person's own consent choices, by provider.
     async fn own_consents(&self, account: AccountId) -> Result<Vec<(ProviderId, Choice)>>;
     // The person's own side: contact preferences, consent and contact decisions.

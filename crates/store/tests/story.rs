@@ -1348,6 +1348,27 @@ async fn contact_story(store: &Arc<dyn Store>) {
         [(shop, at_shop.person_id), (gym, at_gym.person_id)],
         "by name"
     );
+    let read_before = store
+        .access_log(at_shop.person_id, 100)
+        .await
+        .unwrap()
+        .len();
+    let records = store.account_records(account, 5).await.unwrap();
+    let held: Vec<(ProviderId, ProfileId, u64)> = records
+        .iter()
+        .map(|r| (r.provider.id, r.profile.id, r.touchpoints))
+        .collect();
+    assert_eq!(held, [(shop, at_shop.id, 0), (gym, at_gym.id, 0)]);
+    assert_eq!(records[0].profile.identifiers, [eva_mail.clone()]);
+    assert_eq!(
+        store
+            .access_log(at_shop.person_id, 100)
+            .await
+            .unwrap()
+            .len(),
+        read_before,
+        "the person's own reading is no provider's read"
+    );
     let own = store.own_consents(account).await.unwrap();
     assert_eq!(own.len(), 1);
     assert_eq!((own[0].0, own[0].1.given), (shop, false));

@@ -39,9 +39,23 @@ async fn verdict(app: &App, key: &str, profile: &str, channel: &str) -> Value {
 #[tokio::test]
 async fn a_person_signs_in_with_a_code_and_sees_who_holds_their_address() {
     let app = spawn_app().await;
-    holder(&app, "Butiken", "eva@example.se").await;
+    let (shop, at_shop) = holder(&app, "Butiken", "eva@example.se").await;
     holder(&app, "Gymmet", "eva@example.se").await;
-    holder(&app, "Banken", "bo@example.se").await;
+    let (bank, at_bank) = holder(&app, "Banken", "bo@example.se").await;
+    // The shop records a purchase and reads her record; the bank reads Bo's.
+    let r = app
+        .post(
+            &shop,
+            "/touchpoints",
+            json!({"profile_id": at_shop, "channel": "store", "kind": "purchase",
+                   "occurred_at": "2026-11-20T10:00:00Z"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    for (key, profile) in [(&shop, &at_shop), (&bank, &at_bank)] {
+        let r = app.get(key, &format!("/profiles/{profile}")).await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
 
     let mut eva = Browser::new(&app.base);
     let r = eva.get("/me", "en").await;
@@ -114,6 +128,22 @@ async fn a_person_signs_in_with_a_code_and_sees_who_holds_their_address() {
     assert!(page.contains("Butiken") && page.contains("Gymmet"));
     assert!(!page.contains("Banken"), "not through another address");
     assert!(!page.contains("bo@example.se"));
+    let shop_card = page.split("<h3>Butiken</h3>").nth(1).unwrap();
+    let shop_card = shop_card.split("</article>").next().unwrap();
+    assert!(shop_card.contains("Touchpoints kept: 1"), "{shop_card}");
+    assert!(shop_card.contains("Purchase"), "{shop_card}");
+    assert!(
+        shop_card.contains("read your customer record"),
+        "{shop_card}"
+    );
+    let gym_card = page.split("<h3>Gymmet</h3>").nth(1).unwrap();
+    assert!(
+        gym_card
+            .split("</article>")
+            .next()
+            .unwrap()
+            .contains("Nobody there has read it.")
+    );
 }
 
 #[tokio::test]

@@ -2,10 +2,12 @@
 
 use super::rows::{self, corrupt, stored};
 use crate::Result;
-use crate::contact::Redeemed;
+use crate::contact::{HeldRecord, Redeemed};
 use chrono::{DateTime, Utc};
 use motesplats_core::consent::{Choice, Purpose, Source};
-use motesplats_core::{AccountId, Identifier, IdentifierKind, PersonId, Provider, ProviderId};
+use motesplats_core::{
+    AccountId, Identifier, IdentifierKind, PersonId, ProfileId, Provider, ProviderId,
+};
 use sqlx::{PgPool, Row};
 
 pub async fn issue_code(
@@ -177,4 +179,49 @@ pub async fn own_consents(pool: &PgPool, account: AccountId) -> Result<Vec<(Prov
             ))
         })
         .collect()
+}
+
+pub async fn records(pool: &PgPool, account: AccountId, latest: u32) -> Result<Vec<HeldRecord>> {
+    let mut c = pool.acquire().await?;
+    let held = sqlx::query(
+        "SELECT DISTINCT pr.id, pr.name, pr.time_zone, pr.country, pr.created_at, i.profile_id \
+         FROM verified_identifiers v CROSS JOIN providers pr \
+         JOIN identifiers i ON i.provider_id = pr.id AND i.kind = v.kind AND i.value = v.value \
+         WHERE v.account_id = $1 ORDER BY pr.name, i.profile_id",
+    )
+    .bind(account.0)
+    .fetch_all(&mut *c)
+    .await?;
+    let mut out = Vec::with_capacity(held.len());
+    for r in held {
+        let (provider, id) = (rows::provider(&r)?, ProfileId(r.try_get(5)?));
+        let Some(profile) = rows::profile_by_id(&mut c, provider.id, id).await? else {
+            continue;
+        };
+        let touchpoints: i64 =
+            sqlx::query("SELECT count(*) FROM touchpoints WHERE profile_id = $1")
+                .bind(id.0)
+                .fetch_one(&mut *c)
+                .await?
+                .try_get(0)?;
+        let raws = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM touchpoints t WHERE t.profile_id = $1 ORDER BY t.occurred_at DESC, t.id DESC LIMIT $2",
+            rows::TOUCHPOINT_COLUMNS
+        )))
+        .bind(id.0)
+        .bind(i64::from(latest))
+        .fetch_all(&mut *c)
+        .await?;
+        let latest = raws
+            .iter()
+            .map(|r| rows::raw_touchpoint(r)?.into_touchpoint())
+            .collect::<Result<_>>()?;
+        out.push(HeldRecord {
+            provider,
+            profile,
+            touchpoints: u64::try_from(touchpoints).unwrap_or(0),
+            latest,
+        });
+    }
+    Ok(out)
 }

@@ -7,7 +7,7 @@ use super::{
     segments, surveys,
 };
 use crate::{
-    AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery,
+    AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, HeldRecord,
     ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
     QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite, Result, Role,
     SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey,
@@ -742,6 +742,10 @@ impl Store for PgStore {
 
     async fn account_persons(&self, account: AccountId) -> Result<Vec<(Provider, PersonId)>> {
         account::persons(&self.pool, account).await
+    }
+
+    async fn account_records(&self, account: AccountId, latest: u32) -> Result<Vec<HeldRecord>> {
+        account::records(&self.pool, account, latest).await
     }
 
     async fn own_consents(&self, account: AccountId) -> Result<Vec<(ProviderId, Choice)>> {

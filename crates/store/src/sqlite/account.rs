@@ -3,10 +3,12 @@
 use super::contact::verify;
 use super::rows::{self, Micros, micros};
 use crate::Result;
-use crate::contact::Redeemed;
+use crate::contact::{HeldRecord, Redeemed};
 use chrono::{DateTime, Utc};
 use motesplats_core::consent::{Choice, Purpose, Source};
-use motesplats_core::{AccountId, Identifier, IdentifierKind, PersonId, Provider, ProviderId};
+use motesplats_core::{
+    AccountId, Identifier, IdentifierKind, PersonId, ProfileId, Provider, ProviderId,
+};
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub fn issue_code(
@@ -148,4 +150,45 @@ pub fn own_consents(c: &Connection, account: AccountId) -> Result<Vec<(ProviderI
         ))
     })
     .collect()
+}
+
+pub fn records(c: &Connection, account: AccountId, latest: u32) -> Result<Vec<HeldRecord>> {
+    let held: Vec<(Provider, ProfileId)> = c
+        .prepare_cached(
+            "SELECT DISTINCT pr.id, pr.name, pr.time_zone, pr.country, pr.created_at, i.profile_id \
+             FROM verified_identifiers v CROSS JOIN providers pr \
+             JOIN identifiers i ON i.provider_id = pr.id AND i.kind = v.kind AND i.value = v.value \
+             WHERE v.account_id = ?1 ORDER BY pr.name, i.profile_id",
+        )?
+        .query_map([account.0], |r| {
+            Ok((rows::provider(r)?, ProfileId(r.get(5)?)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::with_capacity(held.len());
+    for (provider, id) in held {
+        let Some(profile) = rows::profile_by_id(c, provider.id, id)? else {
+            continue;
+        };
+        let touchpoints: i64 = c
+            .prepare_cached("SELECT count(*) FROM touchpoints WHERE profile_id = ?1")?
+            .query_row([id.0], |r| r.get(0))?;
+        let raws: Vec<_> = c
+            .prepare_cached(&format!(
+                "SELECT {} FROM touchpoints t WHERE t.profile_id = ?1 ORDER BY t.occurred_at DESC, t.id DESC LIMIT ?2",
+                rows::TOUCHPOINT_COLUMNS
+            ))?
+            .query_map(params![id.0, latest], rows::raw_touchpoint)?
+            .collect::<rusqlite::Result<_>>()?;
+        let latest = raws
+            .into_iter()
+            .map(|t| t.into_touchpoint())
+            .collect::<Result<_>>()?;
+        out.push(HeldRecord {
+            provider,
+            profile,
+            touchpoints: u64::try_from(touchpoints).unwrap_or(0),
+            latest,
+        });
+    }
+    Ok(out)
 }

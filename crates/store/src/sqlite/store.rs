@@ -7,7 +7,7 @@ use super::{
     segments, surveys,
 };
 use crate::{
-    AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery,
+    AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, HeldRecord,
     ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
     QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite, Result, Role,
     SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey,
@@ -673,6 +673,11 @@ impl Store for SqliteStore {
 
     async fn account_persons(&self, account: AccountId) -> Result<Vec<(Provider, PersonId)>> {
         self.read(move |c| account::persons(c, account)).await
+    }
+
+    async fn account_records(&self, account: AccountId, latest: u32) -> Result<Vec<HeldRecord>> {
+        self.read(move |c| account::records(c, account, latest))
+            .await
     }
 
     async fn own_consents(&self, account: AccountId) -> Result<Vec<(ProviderId, Choice)>> {

@@ -5,8 +5,10 @@
 use super::PersonSignedIn;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::Shell;
+use crate::ui::dashboard::Line;
 use crate::ui::i18n::{Lang, Messages};
+use crate::ui::labels::Vocabulary;
+use crate::ui::{Shell, local_time};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
@@ -17,7 +19,7 @@ use motesplats_core::consent::{
     CONTACT_CHANNELS, Choice, ContactPreferences, MOST_A_WEEK, PreferencesInput, Purpose,
     QuietHoursInput, Source,
 };
-use motesplats_core::{ProviderId, Reason};
+use motesplats_core::{ProviderId, Reason, number};
 use serde::Deserialize;
 
 /// The zone a person's preferences start in until they choose theirs.
@@ -40,13 +42,29 @@ struct MePage {
     problems: Vec<String>,
 }
 
-/// One provider that holds something, and the person's choice there per purpose.
+/// One provider that holds something, what it holds, who there read it, and the
+/// person's choice there per purpose.
 struct Holder {
     id: String,
     name: String,
+    records: Vec<Record>,
+    /// (when, what was read), newest first.
+    reads: Vec<(String, String)>,
     /// (purpose key, its name, the person's choice: Some(given) or None when never made).
     purposes: Vec<(&'static str, String, Option<bool>)>,
 }
+
+/// One record the provider keeps with a verified address.
+struct Record {
+    name: Option<String>,
+    identifiers: Vec<String>,
+    touchpoints: String,
+    latest: Vec<Line>,
+}
+
+/// How many of a record's touchpoints and reads the page lists.
+const LATEST: u32 = 10;
+const READS: u32 = 20;
 
 async fn render(
     state: &AppState,
@@ -63,11 +81,56 @@ async fn render(
         .map(|i| i.value)
         .collect();
     let own = state.store.own_consents(me.account).await?;
+    let records = state.store.account_records(me.account, LATEST).await?;
     let mut providers: Vec<Holder> = Vec::new();
-    for (provider, _) in state.store.account_persons(me.account).await? {
-        if providers.iter().any(|h| h.id == provider.id.to_string()) {
+    for (provider, person) in state.store.account_persons(me.account).await? {
+        let mine: Vec<_> = records
+            .iter()
+            .filter(|r| r.provider.id == provider.id)
+            .collect();
+        // Reads of the person as a whole, or of a record with a verified address: never
+        // of a record only the provider's own merges put beside them.
+        let read = state.store.access_log(person, READS).await?;
+        let reads = read
+            .iter()
+            .filter(|e| e.provider_id == provider.id)
+            .filter(|e| {
+                e.profile_id
+                    .is_none_or(|p| mine.iter().any(|r| r.profile.id == p))
+            })
+            .map(|e| {
+                (
+                    local_time(e.at, &provider.time_zone),
+                    lang.t(&format!("me-read-{}", e.action)),
+                )
+            });
+        if let Some(h) = providers
+            .iter_mut()
+            .find(|h| h.id == provider.id.to_string())
+        {
+            h.reads.extend(reads);
             continue;
         }
+        let reads = reads.collect();
+        let words = Vocabulary::of(state.store.as_ref(), provider.id).await?;
+        let records = mine
+            .iter()
+            .map(|r| Record {
+                name: r.profile.display_name.clone(),
+                identifiers: r
+                    .profile
+                    .identifiers
+                    .iter()
+                    .map(|i| i.value.clone())
+                    .collect(),
+                touchpoints: number::integer(r.touchpoints, lang),
+                latest: r
+                    .latest
+                    .iter()
+                    .map(|t| Line::of(lang, t, &words, &provider.time_zone))
+                    .collect(),
+            })
+            .collect();
         let purposes = Purpose::ALL
             .iter()
             .map(|&p| {
@@ -81,6 +144,8 @@ async fn render(
         providers.push(Holder {
             id: provider.id.to_string(),
             name: provider.name,
+            records,
+            reads,
             purposes,
         });
     }
