@@ -1359,7 +1359,10 @@ async fn contact_story(store: &Arc<dyn Store>) {
         .map(|r| (r.provider.id, r.profile.id, r.touchpoints))
         .collect();
     assert_eq!(held, [(shop, at_shop.id, 0), (gym, at_gym.id, 0)]);
-    assert_eq!(records[0].profile.identifiers, [eva_mail.clone()]);
+    assert_eq!(
+        records[0].profile.identifiers,
+        std::slice::from_ref(&eva_mail)
+    );
     assert_eq!(
         store
             .access_log(at_shop.person_id, 100)
