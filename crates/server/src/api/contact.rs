@@ -87,18 +87,28 @@ async fn decide(
             None
         }
         (Some(id), None) => {
-            person_named(&mut c, "person_id", id, |id| async move {
-                Ok(Some(PersonId(id)))
-            })
-            .await?
+            let person = uuid::Uuid::parse_str(id).ok().map(PersonId);
+            if person.is_none() {
+                c.fail("person_id", Reason::NoPerson { id: id.clone() });
+            }
+            person
         }
         (None, Some(id)) => {
-            let state = &state;
-            person_named(&mut c, "profile_id", id, |id| async move {
-                let profile = state.store.profile(me, ProfileId(id)).await?;
-                Ok(profile.map(|p| p.person_id))
-            })
-            .await?
+            // The person a profile belongs to, without reading the profile: a decision
+            // is no read of the person's data.
+            let found = match uuid::Uuid::parse_str(id) {
+                Ok(profile) => state
+                    .store
+                    .profile_persons(me, &[ProfileId(profile)])
+                    .await?
+                    .first()
+                    .map(|(_, person)| *person),
+                Err(_) => None,
+            };
+            if found.is_none() {
+                c.fail("profile_id", Reason::NoProfile { id: id.clone() });
+            }
+            found
         }
     };
     // A well-formed channel must be one the provider has, whatever else is wrong.
@@ -139,36 +149,6 @@ async fn decide(
         held_until: answer.held_until,
         reasons: answer.decision.reasons,
     }))
-}
-
-/// The person a field names, or its error recorded: an id that is not a UUID, or
-/// that `find` finds nothing for.
-async fn person_named<F, Fut>(
-    c: &mut Checker,
-    field: &str,
-    raw: &str,
-    find: F,
-) -> Result<Option<PersonId>, ApiError>
-where
-    F: FnOnce(uuid::Uuid) -> Fut,
-    Fut: Future<Output = Result<Option<PersonId>, ApiError>>,
-{
-    let found = match uuid::Uuid::parse_str(raw) {
-        Ok(id) => find(id).await?,
-        Err(_) => None,
-    };
-    if found.is_none() {
-        let id = raw.to_string();
-        c.fail(
-            field,
-            if field == "person_id" {
-                Reason::NoPerson { id }
-            } else {
-                Reason::NoProfile { id }
-            },
-        );
-    }
-    Ok(found)
 }
 
 async fn known_channel(

@@ -251,4 +251,13 @@ async fn the_persons_choices_rule_the_contact_decisions() {
     assert_eq!(second["verdict"], "defer", "one a week: {second}");
     let page = eva.get("/me", "en").await.text().await.unwrap();
     assert!(page.contains("value=\"1\"") && !page.contains("value=\"sms\" checked"));
+    let gym_card = page.split("<h3>Gymmet</h3>").nth(1).unwrap();
+    assert!(
+        gym_card
+            .split("</article>")
+            .next()
+            .unwrap()
+            .contains("Nobody there has read it."),
+        "asking for a decision reads none of her data"
+    );
 }
