@@ -152,7 +152,8 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<Option<User>>;
     async fn delete_session(&self, token_sha256: [u8; 32]) -> Result<()>;
-    /// Deletes the sessions expired at `now`; how many.
+    /// Deletes the sessions (of provider users and of persons) and the sign-in codes
+    /// expired at `now`; how many.
     async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64>;
 
     // The channel registry: built-ins and the provider's own.

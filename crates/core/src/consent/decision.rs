@@ -267,7 +267,11 @@ pub fn decide(request: &ContactRequest, facts: &Facts) -> Decision {
         }
     }
     if at > facts.now {
-        waits.dedup_by(|a, b| a.code() == b.code());
+        // Each wait once, as it stood last (its `until` the latest).
+        let mut seen = std::collections::HashSet::new();
+        waits.reverse();
+        waits.retain(|r| seen.insert(r.code()));
+        waits.reverse();
         return Decision {
             verdict: Verdict::Defer { until: at },
             reasons: waits,

@@ -396,11 +396,17 @@ impl Store for PgStore {
     }
 
     async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        let mut n = 0;
+        for table in ["sessions", "person_sessions", "sign_in_codes"] {
+            n += sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE expires_at <= $1"
+            )))
             .bind(stored(now))
             .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+            .await?
+            .rows_affected();
+        }
+        Ok(n)
     }
 
     async fn create_channel(&self, provider: ProviderId, ch: Channel) -> Result<Channel> {

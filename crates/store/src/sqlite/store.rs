@@ -376,7 +376,13 @@ impl Store for SqliteStore {
 
     async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
         self.write(move |c| {
-            let n = c.execute("DELETE FROM sessions WHERE expires_at <= ?1", [micros(now)])?;
+            let mut n = 0;
+            for table in ["sessions", "person_sessions", "sign_in_codes"] {
+                n += c.execute(
+                    &format!("DELETE FROM {table} WHERE expires_at <= ?1"),
+                    [micros(now)],
+                )?;
+            }
             Ok(n as u64)
         })
         .await
