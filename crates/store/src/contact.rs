@@ -10,6 +10,7 @@ use motesplats_core::consent::{
     decide, holding,
 };
 use motesplats_core::{AccountId, ChannelKey, ContactId, Invalid, ProfileId, ProviderId, Reason};
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// A decision as the store made it. An allow has an id and is held until
@@ -166,4 +167,22 @@ pub struct HeldRecord {
     pub touchpoints: u64,
     /// The latest of them, by when they happened.
     pub latest: Vec<motesplats_core::Touchpoint>,
+}
+
+/// The persons whose holding choice about `purpose` is no, from every choice recorded
+/// about them (the person's own beside the provider's imports): for leaving them out
+/// of what that purpose gates.
+pub(crate) fn refused(
+    choices: impl IntoIterator<Item = (Uuid, Choice)>,
+    purpose: motesplats_core::consent::Purpose,
+) -> HashSet<Uuid> {
+    let mut by_person: HashMap<Uuid, Vec<Choice>> = HashMap::new();
+    for (person, choice) in choices {
+        by_person.entry(person).or_default().push(choice);
+    }
+    by_person
+        .into_iter()
+        .filter(|(_, c)| holding(c, purpose).is_some_and(|c| !c.given))
+        .map(|(person, _)| person)
+        .collect()
 }

@@ -377,7 +377,8 @@ pub trait Store: Send + Sync + 'static {
     async fn touchpoint_counts(&self, provider: ProviderId) -> Result<Vec<ChannelPhaseCount>>;
     /// Every placed touchpoint as the journey log, for figures over all persons:
     /// aggregate, so no access is logged (what a figure drills down to is read
-    /// through `touchpoints`, which logs it).
+    /// through `touchpoints`, which logs it). Persons whose holding choice about
+    /// analytics there is no are left out.
     async fn journey_log(&self, provider: ProviderId) -> Result<motesplats_core::journey::Log>;
     /// The journey log of every member of `network` together, for figures the network
     /// agreed to share as `share`: only to a member, and only when shared. The rows

@@ -1376,6 +1376,58 @@ async fn contact_story(store: &Arc<dyn Store>) {
     assert_eq!(own.len(), 1);
     assert_eq!((own[0].0, own[0].1.given), (shop, false));
 
+    // Analytics: her "no" at the gym leaves her out of the gym's journey log, and an
+    // imported "no" at the shop does the same until her own "yes" there.
+    let visit = |profile: ProfileId| {
+        touchpoint(
+            &motesplats_core::channel::builtins(),
+            json!({"profile_id": profile, "channel": "store", "kind": "visit",
+                   "occurred_at": "2026-05-01T10:00:00Z"}),
+        )
+    };
+    for (provider, profile) in [(shop, at_shop.id), (gym, at_gym.id)] {
+        store
+            .insert_touchpoints(provider, vec![visit(profile)], noon, Stitch::Now)
+            .await
+            .unwrap();
+    }
+    let persons_in = |provider: ProviderId| {
+        let store = store.clone();
+        async move { store.journey_log(provider).await.unwrap().persons.len() }
+    };
+    assert_eq!((persons_in(shop).await, persons_in(gym).await), (1, 1));
+    let analytics = |given: bool, source: Source| Choice {
+        purpose: Purpose::Analytics,
+        given,
+        source,
+        at: noon,
+    };
+    store
+        .choose_consent(account, gym, analytics(false, Source::Person))
+        .await
+        .unwrap();
+    store
+        .import_consents(
+            shop,
+            vec![ImportedConsent {
+                purpose: Purpose::Analytics,
+                given: false,
+                ..import(at_shop.id, false)
+            }],
+        )
+        .await
+        .unwrap();
+    assert_eq!((persons_in(shop).await, persons_in(gym).await), (0, 0));
+    store
+        .choose_consent(account, shop, analytics(true, Source::Person))
+        .await
+        .unwrap();
+    assert_eq!(
+        persons_in(shop).await,
+        1,
+        "her own yes wins over the import"
+    );
+
     // Many askers at once: a fresh budget of three holds exactly three.
     let crowd = store
         .create_provider(provider("Centrumet"))

@@ -243,7 +243,8 @@ struct Imported {
 }
 
 /// Import consents collected elsewhere, for your own profiles: the latest per
-/// profile and purpose is kept. A person's own choice on their page always wins
+/// profile and purpose is kept. A person whose holding choice about `analytics` is no
+/// counts in none of your journey figures. A person's own choice on their page always wins
 /// over an import. All or nothing: one bad entry refuses the batch, naming it.
 #[utoipa::path(post, path = "/consents", tag = "contact", request_body = ConsentsInput,
     responses((status = 200, body = Imported), (status = 422, body = Problem)))]
@@ -300,6 +301,7 @@ async fn import_consents(
         }
     }
     c.finish()?;
+    let analytics = consents.iter().any(|k| k.purpose == Purpose::Analytics);
     let imported = state
         .store
         .import_consents(me, consents)
@@ -309,5 +311,9 @@ async fn import_consents(
             motesplats_store::StoreError::Invalid(i) => ApiError::Invalid(i.within("consents")),
             e => e.into(),
         })?;
+    if analytics {
+        // Who is counted in the journey figures may have changed.
+        state.figures.forget(me);
+    }
     Ok(Json(Imported { imported }))
 }

@@ -251,6 +251,51 @@ async fn the_persons_choices_rule_the_contact_decisions() {
     assert_eq!(second["verdict"], "defer", "one a week: {second}");
     let page = eva.get("/me", "en").await.text().await.unwrap();
     assert!(page.contains("value=\"1\"") && !page.contains("value=\"sms\" checked"));
+    // Her "no" to analytics at the gym takes her out of its figures at once.
+    let r = app
+        .post(
+            &gym,
+            "/touchpoints",
+            json!({"profile_id": at_gym, "channel": "store", "kind": "purchase",
+                   "occurred_at": "2026-11-20T10:00:00Z"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let persons = |key: String| {
+        let app = &app;
+        async move {
+            let figures: Value = app
+                .get(&key, "/journeys/figures")
+                .await
+                .json()
+                .await
+                .unwrap();
+            figures["persons"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{figures}"))
+        }
+    };
+    assert_eq!(persons(gym.clone()).await, 1);
+    let gym_id = page
+        .split("id=\"holder-")
+        .nth(2)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let r = eva
+        .post(
+            "/me/consents",
+            "en",
+            &[
+                ("provider", &gym_id),
+                ("purpose", "analytics"),
+                ("given", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(persons(gym.clone()).await, 0, "she counts no more");
+    let page = eva.get("/me", "en").await.text().await.unwrap();
     let gym_card = page.split("<h3>Gymmet</h3>").nth(1).unwrap();
     assert!(
         gym_card

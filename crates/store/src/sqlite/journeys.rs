@@ -1,9 +1,13 @@
 //! Touchpoints as the journey log: one provider's, or a network's members' together.
 
+use super::rows::Micros;
+use crate::contact::refused;
 use crate::{Result, Shared, StoreError};
+use motesplats_core::consent::{Choice, Purpose, Source};
 use motesplats_core::journey::{Log, LogBuilder, LogRow, StepSignals};
 use motesplats_core::{NetworkId, PersonId, Phase, ProviderId, SharedData, TouchpointId};
 use rusqlite::{Connection, OptionalExtension};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 /// The properties come along only where they may hold a signal (`StepSignals::KEYS`):
@@ -15,9 +19,51 @@ const ROWS: &str = "SELECT p.person_id, t.id, t.occurred_at, t.channel, t.kind, 
      FROM touchpoints t JOIN profiles p ON p.id = t.profile_id";
 
 /// Every placed touchpoint of `provider` on its person. Waiting ones (not yet
-/// stitched) join at the next load.
+/// stitched) join at the next load. Persons who said no to analytics (themselves, or
+/// to the provider that imported it) are left out: they count in no figure.
 pub fn log(c: &Connection, provider: ProviderId) -> Result<Log> {
-    collect(c, &format!("{ROWS} WHERE t.provider_id = ?1"), provider.0)
+    let left_out = no_analytics(c, "?1", provider.0)?;
+    collect(
+        c,
+        &format!("{ROWS} WHERE t.provider_id = ?1"),
+        provider.0,
+        &left_out,
+    )
+}
+
+/// The persons of the providers `providers` (SQL naming them by `?1`) whose holding
+/// choice about analytics is no.
+fn no_analytics(c: &Connection, providers: &str, key: Uuid) -> Result<HashSet<Uuid>> {
+    let sql = format!(
+        "SELECT p.person_id, 'person', o.given, o.at FROM own_consents o \
+         JOIN verified_identifiers v ON v.account_id = o.account_id \
+         JOIN identifiers i ON i.provider_id = o.provider_id AND i.kind = v.kind AND i.value = v.value \
+         JOIN profiles p ON p.id = i.profile_id \
+         WHERE o.purpose = 'analytics' AND o.provider_id IN ({providers}) \
+         UNION ALL \
+         SELECT p.person_id, 'import', k.given, k.at FROM imported_consents k JOIN profiles p ON p.id = k.profile_id \
+         WHERE k.purpose = 'analytics' AND k.provider_id IN ({providers})"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map([key], |r| {
+            let source = if r.get_ref(1)?.as_str().unwrap_or_default() == "person" {
+                Source::Person
+            } else {
+                Source::Import
+            };
+            Ok((
+                r.get::<_, Uuid>(0)?,
+                Choice {
+                    purpose: Purpose::Analytics,
+                    given: r.get(2)?,
+                    source,
+                    at: r.get::<_, Micros>(3)?.0,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(refused(rows, Purpose::Analytics))
 }
 
 /// The placed touchpoints of every member of `network`, if `reader` is a member and
@@ -44,17 +90,21 @@ pub fn network_log(
     if !shares.contains(&share) {
         return Ok(Shared::Withheld);
     }
-    let sql = format!(
-        "{ROWS} WHERE t.provider_id IN (SELECT provider_id FROM network_members WHERE network_id = ?1)"
-    );
-    Ok(Shared::Granted(collect(c, &sql, network.0)?))
+    let members = "SELECT provider_id FROM network_members WHERE network_id = ?1";
+    let left_out = no_analytics(c, members, network.0)?;
+    let sql = format!("{ROWS} WHERE t.provider_id IN ({members})");
+    Ok(Shared::Granted(collect(c, &sql, network.0, &left_out)?))
 }
 
-fn collect(c: &Connection, sql: &str, key: Uuid) -> Result<Log> {
+fn collect(c: &Connection, sql: &str, key: Uuid, left_out: &HashSet<Uuid>) -> Result<Log> {
     let mut stmt = c.prepare_cached(sql)?;
     let mut rows = stmt.query([key])?;
     let mut log = LogBuilder::default();
     while let Some(r) = rows.next()? {
+        let person = r.get::<_, Uuid>(0)?;
+        if !left_out.is_empty() && left_out.contains(&person) {
+            continue;
+        }
         let us: i64 = r.get(2)?;
         let (channel, kind): (String, String) = (r.get(3)?, r.get(4)?);
         let phase: Option<String> = r.get(5)?;
@@ -63,7 +113,7 @@ fn collect(c: &Connection, sql: &str, key: Uuid) -> Result<Log> {
             .and_then(|t| serde_json::from_str(&t).ok())
             .map_or_else(StepSignals::default, |p| StepSignals::read(&p));
         log.push(LogRow {
-            person: PersonId(r.get::<_, Uuid>(0)?),
+            person: PersonId(person),
             id: TouchpointId(r.get::<_, Uuid>(1)?),
             at: us.div_euclid(1000),
             channel: &channel,

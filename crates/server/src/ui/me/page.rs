@@ -313,5 +313,9 @@ pub async fn choose(
         .store
         .choose_consent(me.account, provider, choice)
         .await?;
+    if purpose == Purpose::Analytics {
+        // The provider's figures count the person, or stop counting them, at once.
+        state.figures.forget(provider);
+    }
     Ok(Redirect::to("/me").into_response())
 }
