@@ -187,7 +187,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 
 /// The same lookups by a minimal program on its own connection: the person's profile,
 /// their account through a verified identifier, the consent, the preferences, the
-/// week's count, and the hold when there is room; one durable transaction each.
+/// week's count (with an account, under each of its persons too), and the hold when
+/// there is room; one durable transaction each.
 /// Decisions start after the API's, on other people, so neither meets the other's holds.
 fn plain_sql(
     database: &str,
@@ -229,9 +230,29 @@ fn plain_sql(
             None => 3,
         };
         let key = account.unwrap_or(person);
-        let used: u32 = tx
-            .prepare_cached("SELECT count(*) FROM contacts WHERE budget_key = ?1 AND decided_at > ?2 AND counts = 1")?
-            .query_row(rusqlite::params![key, now - 7 * 86_400_000_000], |r| r.get(0))?;
+        // With an account, its persons' keys count too (what was held before it).
+        let mut keys = vec![key];
+        if let Some(a) = account {
+            let mut persons = tx.prepare_cached(
+                "SELECT p.person_id FROM verified_identifiers v CROSS JOIN providers pr \
+                 JOIN identifiers i ON i.provider_id = pr.id AND i.kind = v.kind AND i.value = v.value \
+                 JOIN profiles p ON p.id = i.profile_id WHERE v.account_id = ?1",
+            )?;
+            let found = persons.query_map([a], |r| r.get::<_, uuid::Uuid>(0))?;
+            keys.extend(found.collect::<rusqlite::Result<Vec<_>>>()?);
+        }
+        let used = {
+            let mut count = tx.prepare_cached(
+                "SELECT count(*) FROM contacts WHERE budget_key = ?1 AND decided_at > ?2 AND counts = 1 \
+                 AND (sent_at IS NOT NULL OR held_until > ?3)",
+            )?;
+            let mut used = 0u32;
+            for k in keys {
+                let week = rusqlite::params![k, now - 7 * 86_400_000_000, now];
+                used += count.query_row(week, |r| r.get::<_, u32>(0))?;
+            }
+            used
+        };
         if given && used < budget {
             tx.prepare_cached(
                 "INSERT INTO contacts (id, budget_key, provider_id, profile_id, channel, purpose, counts, decided_at, held_until) \

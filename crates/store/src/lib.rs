@@ -232,11 +232,13 @@ pub trait Store: Send + Sync + 'static {
         tries: u32,
     ) -> Result<()>;
     /// Checks a code for `id` in one transaction: right and live, it is used up and
-    /// `id` verified into its account; wrong, one try fewer.
+    /// `id` verified into `into` (the account of a person already signed in, who adds
+    /// an address) or the account that holds it or a new one; wrong, one try fewer.
     async fn redeem_sign_in_code(
         &self,
         id: Identifier,
         code_sha256: [u8; 32],
+        into: Option<AccountId>,
         now: DateTime<Utc>,
     ) -> Result<Redeemed>;
     async fn create_person_session(

@@ -1135,8 +1135,13 @@ async fn contact_story(store: &Arc<dyn Store>) {
     let allowed = ask(shop, at_shop.person_id, noon).await;
     assert_eq!(allowed.decision.verdict, Verdict::Allow);
     assert_eq!(allowed.held_until, Some(noon + Duration::minutes(10)));
+    store
+        .confirm_contact(shop, allowed.id.unwrap(), noon)
+        .await
+        .unwrap();
 
-    // Eva verifies her address: one account, her preferences, one budget for both.
+    // Eva verifies her address: one account, her preferences, one budget for both, in
+    // which the shop's send before she had an account still counts.
     let account = store
         .verify_identifier(eva_mail.clone(), None)
         .await
@@ -1155,17 +1160,17 @@ async fn contact_story(store: &Arc<dyn Store>) {
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(store.contact_preferences(account).await.unwrap(), None);
-    let two_a_week = ContactPreferences {
-        weekly_budget: 2,
+    let three_a_week = ContactPreferences {
+        weekly_budget: 3,
         ..ContactPreferences::default_in("Europe/Stockholm")
     };
     store
-        .set_contact_preferences(account, two_a_week.clone())
+        .set_contact_preferences(account, three_a_week.clone())
         .await
         .unwrap();
     assert_eq!(
         store.contact_preferences(account).await.unwrap(),
-        Some(two_a_week)
+        Some(three_a_week)
     );
 
     let shop_one = ask(shop, at_shop.person_id, noon + Duration::minutes(1)).await;
@@ -1176,7 +1181,7 @@ async fn contact_story(store: &Arc<dyn Store>) {
     assert_eq!(
         third.decision.verdict,
         Verdict::Defer {
-            until: noon + Duration::minutes(1) + Duration::days(7)
+            until: noon + Duration::days(7)
         },
         "the shop's and the gym's contacts share one budget: {third:?}"
     );
@@ -1247,21 +1252,21 @@ async fn contact_story(store: &Arc<dyn Store>) {
         .unwrap();
     assert_eq!(
         store
-            .redeem_sign_in_code(eva_mail.clone(), code("000000"), late)
+            .redeem_sign_in_code(eva_mail.clone(), code("000000"), None, late)
             .await
             .unwrap(),
         Redeemed::Wrong { tries_left: 4 }
     );
     assert_eq!(
         store
-            .redeem_sign_in_code(eva_mail.clone(), code("123456"), late)
+            .redeem_sign_in_code(eva_mail.clone(), code("123456"), None, late)
             .await
             .unwrap(),
         Redeemed::Accepted(account)
     );
     assert_eq!(
         store
-            .redeem_sign_in_code(eva_mail.clone(), code("123456"), late)
+            .redeem_sign_in_code(eva_mail.clone(), code("123456"), None, late)
             .await
             .unwrap(),
         Redeemed::NoCode,
@@ -1279,7 +1284,7 @@ async fn contact_story(store: &Arc<dyn Store>) {
     for left in [1, 0] {
         assert_eq!(
             store
-                .redeem_sign_in_code(eva_mail.clone(), code("999999"), late)
+                .redeem_sign_in_code(eva_mail.clone(), code("999999"), None, late)
                 .await
                 .unwrap(),
             Redeemed::Wrong { tries_left: left }
@@ -1287,7 +1292,7 @@ async fn contact_story(store: &Arc<dyn Store>) {
     }
     assert_eq!(
         store
-            .redeem_sign_in_code(eva_mail.clone(), code("222222"), late)
+            .redeem_sign_in_code(eva_mail.clone(), code("222222"), None, late)
             .await
             .unwrap(),
         Redeemed::NoCode,
@@ -1307,6 +1312,7 @@ async fn contact_story(store: &Arc<dyn Store>) {
             .redeem_sign_in_code(
                 eva_mail.clone(),
                 code("333333"),
+                None,
                 late + Duration::minutes(10)
             )
             .await
@@ -1375,6 +1381,49 @@ async fn contact_story(store: &Arc<dyn Store>) {
     let own = store.own_consents(account).await.unwrap();
     assert_eq!(own.len(), 1);
     assert_eq!((own[0].0, own[0].1.given), (shop, false));
+
+    // Signed in, she proves her phone too: one account holds both; an address another
+    // account holds signs in to that one instead.
+    let phone = Identifier::parse(IdentifierKind::Phone, "070-555 12 12", "SE").unwrap();
+    store
+        .issue_sign_in_code(
+            phone.clone(),
+            code("444444"),
+            late + Duration::minutes(10),
+            5,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .redeem_sign_in_code(phone.clone(), code("444444"), Some(account), late)
+            .await
+            .unwrap(),
+        Redeemed::Accepted(account)
+    );
+    let mut both = store.account_identifiers(account).await.unwrap();
+    both.sort_by_key(|i| i.kind.as_str());
+    assert_eq!(both, [eva_mail.clone(), phone]);
+    let other = store
+        .verify_identifier(email("someone@example.se"), None)
+        .await
+        .unwrap();
+    store
+        .issue_sign_in_code(
+            eva_mail.clone(),
+            code("555555"),
+            late + Duration::minutes(10),
+            5,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .redeem_sign_in_code(eva_mail.clone(), code("555555"), Some(other), late)
+            .await
+            .unwrap(),
+        Redeemed::Accepted(account)
+    );
 
     // Analytics: her "no" at the gym leaves her out of the gym's journey log, and an
     // imported "no" at the shop does the same until her own "yes" there.

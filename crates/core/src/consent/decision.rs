@@ -230,7 +230,9 @@ pub fn decide(request: &ContactRequest, facts: &Facts) -> Decision {
     }
 
     // The first time from now that is outside the quiet hours and has room in the
-    // budget: each wait may move the other, so settle them in turn.
+    // budget: each wait may move the other, so settle them in turn. The counted
+    // contacts lie in the past, so once a wait for the budget is over it stays over;
+    // at most quiet, budget, quiet moves it, and four rounds always settle.
     let budget = prefs.weekly_budget as usize;
     let mut at = facts.now;
     let mut waits = Vec::new();

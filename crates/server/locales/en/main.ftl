@@ -866,3 +866,4 @@ me-read-profile = read your customer record
 me-read-person = read everything they hold on you
 me-read-touchpoints = read your touchpoints
 me-read-identity = read why your records are one
+me-add-address = Add another address

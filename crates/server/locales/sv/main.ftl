@@ -854,3 +854,4 @@ me-read-profile = läste ditt kundregister
 me-read-person = läste allt de har om dig
 me-read-touchpoints = läste dina kontaktpunkter
 me-read-identity = läste varför dina register hör ihop
+me-add-address = Lägg till en adress till

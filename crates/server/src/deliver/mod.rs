@@ -51,6 +51,21 @@ pub enum DeliverError {
     Sms(GatewayError),
 }
 
+impl DeliverError {
+    /// Which transport or setting failed, in a word, for logs that must not carry
+    /// the recipient.
+    pub fn transport(&self) -> &'static str {
+        match self {
+            DeliverError::SmtpUrl(_) | DeliverError::FromAddress(_) => "settings",
+            DeliverError::Unreachable(_) | DeliverError::Recipient(_) => "recipient",
+            DeliverError::Compose(_) | DeliverError::Smtp(_) | DeliverError::SmtpTimeout(_) => {
+                "smtp"
+            }
+            DeliverError::Sms(_) => "sms",
+        }
+    }
+}
+
 /// The configured transports. Cloning shares them (and the SMTP connection pool).
 #[derive(Clone)]
 pub struct Deliver {

@@ -154,7 +154,7 @@ pub async fn sign_in(
 }
 
 /// Seconds to wait, rounded up, at least one.
-fn whole_seconds(wait: StdDuration) -> u64 {
+pub(super) fn whole_seconds(wait: StdDuration) -> u64 {
     (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 

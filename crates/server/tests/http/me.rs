@@ -144,6 +144,15 @@ async fn a_person_signs_in_with_a_code_and_sees_who_holds_their_address() {
             .unwrap()
             .contains("Nobody there has read it.")
     );
+
+    // Signed in, she proves her phone too: one account, both addresses on her page.
+    let r = signed.sign_in_person("070-123 45 67", &app.deliver).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = signed.get("/me", "en").await.text().await.unwrap();
+    assert!(
+        page.contains("eva@example.se") && page.contains("+46701234567"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -205,7 +214,8 @@ async fn the_persons_choices_rule_the_contact_decisions() {
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
-    // E-mail only, one contact a week, across the gym and everyone else.
+    // E-mail only, two contacts a week, across the gym and everyone else: the shop's
+    // contact held before she signed in is one of them.
     let bad = eva
         .post(
             "/me/preferences",
@@ -238,7 +248,7 @@ async fn the_persons_choices_rule_the_contact_decisions() {
                 ("quiet_from", ""),
                 ("quiet_to", ""),
                 ("time_zone", "Europe/Stockholm"),
-                ("weekly_budget", "1"),
+                ("weekly_budget", "2"),
             ],
         )
         .await;
@@ -248,9 +258,10 @@ async fn the_persons_choices_rule_the_contact_decisions() {
     let first = verdict(&app, &gym, &at_gym, "email").await;
     assert_eq!(first["verdict"], "allow", "{first}");
     let second = verdict(&app, &gym, &at_gym, "email").await;
-    assert_eq!(second["verdict"], "defer", "one a week: {second}");
+    assert_eq!(second["verdict"], "defer", "two a week: {second}");
+    assert_eq!(second["reasons"][0]["params"]["used"], 2, "{second}");
     let page = eva.get("/me", "en").await.text().await.unwrap();
-    assert!(page.contains("value=\"1\"") && !page.contains("value=\"sms\" checked"));
+    assert!(page.contains("value=\"2\"") && !page.contains("value=\"sms\" checked"));
     // Her "no" to analytics at the gym takes her out of its figures at once.
     let r = app
         .post(

@@ -1,8 +1,8 @@
 //! A person's sign-in and what their account reaches, on PostgreSQL.
 
 use super::rows::{self, corrupt, stored};
-use crate::Result;
 use crate::contact::{HeldRecord, Redeemed};
+use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::consent::{Choice, Purpose, Source};
 use motesplats_core::{
@@ -36,6 +36,7 @@ pub async fn redeem(
     pool: &PgPool,
     id: &Identifier,
     code: [u8; 32],
+    into: Option<AccountId>,
     now: DateTime<Utc>,
 ) -> Result<Redeemed> {
     let mut tx = pool.begin().await?;
@@ -74,7 +75,11 @@ pub async fn redeem(
     tx.commit().await?;
     if right {
         // Verified after the code is gone: a second use of it finds nothing.
-        let account = super::contact::verify(pool, id, None, now).await?;
+        // An address another account holds signs in there: accounts are not merged.
+        let account = match super::contact::verify(pool, id, into, now).await {
+            Err(StoreError::Conflict(_)) => super::contact::verify(pool, id, None, now).await?,
+            other => other?,
+        };
         return Ok(Redeemed::Accepted(account));
     }
     Ok(Redeemed::Wrong { tries_left })

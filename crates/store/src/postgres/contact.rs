@@ -276,11 +276,27 @@ async fn gather(
         None => None,
     }
     .unwrap_or_else(|| ContactPreferences::default_in(&zone));
+    // With an account, what was held under each of its persons before it existed
+    // still counts.
+    let mut keys = vec![key];
+    if let Some(a) = account {
+        let persons = sqlx::query(
+            "SELECT DISTINCT p.person_id FROM verified_identifiers v CROSS JOIN providers pr \
+             JOIN identifiers i ON i.provider_id = pr.id AND i.kind = v.kind AND i.value = v.value \
+             JOIN profiles p ON p.id = i.profile_id WHERE v.account_id = $1",
+        )
+        .bind(a.0)
+        .fetch_all(&mut *c)
+        .await?;
+        for r in persons {
+            keys.push(r.try_get(0)?);
+        }
+    }
     let counted = sqlx::query(
-        "SELECT decided_at FROM contacts WHERE budget_key = $1 AND decided_at > $2 AND counts \
+        "SELECT decided_at FROM contacts WHERE budget_key = ANY($1) AND decided_at > $2 AND counts \
          AND (sent_at IS NOT NULL OR held_until > $3)",
     )
-    .bind(key)
+    .bind(&keys)
     .bind(now - WEEK)
     .bind(now)
     .fetch_all(&mut *c)

@@ -716,9 +716,10 @@ impl Store for PgStore {
         &self,
         id: Identifier,
         code_sha256: [u8; 32],
+        into: Option<AccountId>,
         now: DateTime<Utc>,
     ) -> Result<Redeemed> {
-        account::redeem(&self.pool, &id, code_sha256, now).await
+        account::redeem(&self.pool, &id, code_sha256, into, now).await
     }
 
     async fn create_person_session(

@@ -2,8 +2,8 @@
 
 use super::contact::verify;
 use super::rows::{self, Micros, micros};
-use crate::Result;
 use crate::contact::{HeldRecord, Redeemed};
+use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::consent::{Choice, Purpose, Source};
 use motesplats_core::{
@@ -31,6 +31,7 @@ pub fn redeem(
     c: &Connection,
     id: &Identifier,
     code: [u8; 32],
+    into: Option<AccountId>,
     now: DateTime<Utc>,
 ) -> Result<Redeemed> {
     let live: Option<(Vec<u8>, u32)> = c
@@ -49,7 +50,12 @@ pub fn redeem(
     };
     if kept == code {
         forget(c)?;
-        return Ok(Redeemed::Accepted(verify(c, id, None, now)?));
+        // An address another account holds signs in there: accounts are not merged.
+        let account = match verify(c, id, into, now) {
+            Err(StoreError::Conflict(_)) => verify(c, id, None, now)?,
+            other => other?,
+        };
+        return Ok(Redeemed::Accepted(account));
     }
     let tries_left = tries.saturating_sub(1);
     if tries_left == 0 {

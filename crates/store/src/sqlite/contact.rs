@@ -215,14 +215,23 @@ fn gather(
         None => None,
     }
     .unwrap_or_else(|| ContactPreferences::default_in(&zone));
-    let key = contact::budget_key(account, person.0);
-    let counted = c
-        .prepare_cached(
-            "SELECT decided_at FROM contacts WHERE budget_key = ?1 AND decided_at > ?2 AND counts = 1 \
-             AND (sent_at IS NOT NULL OR held_until > ?3)",
-        )?
-        .query_map(params![key, micros(now - WEEK), micros(now)], |r| Ok(r.get::<_, Micros>(0)?.0))?
-        .collect::<rusqlite::Result<_>>()?;
+    // With an account, what was held under each of its persons before it existed
+    // still counts.
+    let mut keys = vec![contact::budget_key(account, person.0)];
+    if let Some(a) = account {
+        keys.extend(super::account::persons(c, a)?.into_iter().map(|(_, p)| p.0));
+    }
+    let mut count = c.prepare_cached(
+        "SELECT decided_at FROM contacts WHERE budget_key = ?1 AND decided_at > ?2 AND counts = 1 \
+         AND (sent_at IS NOT NULL OR held_until > ?3)",
+    )?;
+    let mut counted = Vec::new();
+    for key in keys {
+        let rows = count.query_map(params![key, micros(now - WEEK), micros(now)], |r| {
+            Ok(r.get::<_, Micros>(0)?.0)
+        })?;
+        counted.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+    }
     Ok(Some(Gathered {
         profile: ProfileId(profile),
         account,

@@ -643,9 +643,10 @@ impl Store for SqliteStore {
         &self,
         id: Identifier,
         code_sha256: [u8; 32],
+        into: Option<AccountId>,
         now: DateTime<Utc>,
     ) -> Result<Redeemed> {
-        self.write(move |c| account::redeem(c, &id, code_sha256, now))
+        self.write(move |c| account::redeem(c, &id, code_sha256, into, now))
             .await
     }
 

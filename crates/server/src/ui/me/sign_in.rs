@@ -12,6 +12,7 @@ use crate::state::AppState;
 use crate::ui::Shell;
 use crate::ui::csrf::{self, Door};
 use crate::ui::i18n::{Lang, Messages};
+use crate::ui::session::whole_seconds;
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
@@ -94,20 +95,13 @@ pub struct AddressForm {
     address: String,
 }
 
-/// Seconds to wait, rounded up, at least one.
-fn seconds(wait: std::time::Duration) -> i64 {
-    i64::try_from(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
-        .unwrap_or(i64::MAX)
-        .max(1)
-}
-
 fn too_many(
     lang: Lang,
     jar: CookieJar,
     sign_in: SignInPage,
     wait: std::time::Duration,
 ) -> Result<Response, ApiError> {
-    let secs = seconds(wait);
+    let secs = i64::try_from(whole_seconds(wait)).unwrap_or(i64::MAX);
     let problem = lang.t_with("sign-in-too-many", &[("seconds", secs)]);
     let mut response = page(
         StatusCode::TOO_MANY_REQUESTS,
@@ -162,7 +156,11 @@ pub async fn send_code(
         body: lang.t_text("me-code-body", &[("code", code)]),
     };
     if let Err(e) = state.deliver.send(&id, &message).await {
-        tracing::error!(error = %e, "a sign-in code was not delivered");
+        // The transport only: a relay's answer may repeat the address.
+        tracing::error!(
+            transport = e.transport(),
+            "a sign-in code was not delivered"
+        );
         return page(
             StatusCode::SERVICE_UNAVAILABLE,
             jar,
@@ -206,11 +204,21 @@ pub async fn redeem(
         );
     };
     let code: String = form.code.chars().filter(|c| !c.is_whitespace()).collect();
-    match state
+    // Signed in already: the address joins the same account.
+    let signed_in = match jar.get(COOKIE) {
+        Some(c) => {
+            state
+                .store
+                .person_session(sha256(c.value()), Utc::now())
+                .await?
+        }
+        None => None,
+    };
+    let redeemed = state
         .store
-        .redeem_sign_in_code(id, sha256(&code), Utc::now())
-        .await?
-    {
+        .redeem_sign_in_code(id, sha256(&code), signed_in, Utc::now())
+        .await?;
+    match redeemed {
         Redeemed::Accepted(account) => {
             let session = new_token("mp_person_");
             state
