@@ -293,14 +293,13 @@ pub fn decide(request: &ContactRequest, facts: &Facts) -> Decision {
     }
 }
 
+/// The contacts that count at `at`: those of the seven days before it, and any decided
+/// after it (a parallel asker whose clock read later may have held one first).
 fn in_week(
     counted: &[DateTime<Utc>],
     at: DateTime<Utc>,
 ) -> impl Iterator<Item = DateTime<Utc>> + '_ {
-    counted
-        .iter()
-        .copied()
-        .filter(move |t| *t > at - WEEK && *t <= at)
+    counted.iter().copied().filter(move |t| *t > at - WEEK)
 }
 
 /// When the budget has room again after `at`, and how many it counts at `at`; None

@@ -432,3 +432,27 @@ fn bad_requests_and_preferences_name_each_field() {
         ]
     );
 }
+
+#[test]
+fn a_contact_held_by_a_parallel_asker_whose_clock_read_later_still_counts() {
+    let consent = yes(Source::Person, "2026-01-01T00:00:00Z");
+    let now = at("2026-05-04T10:00:00Z");
+    let counted = [now + TimeDelta::milliseconds(3)];
+    let one = ContactPreferences {
+        weekly_budget: 1,
+        ..stockholm()
+    };
+    let d = decide_at(
+        &request("email", ContactPurpose::Marketing),
+        Some(&consent),
+        &one,
+        &counted,
+        "2026-05-04T10:00:00Z",
+    );
+    assert_eq!(
+        d.verdict,
+        Verdict::Defer {
+            until: now + TimeDelta::milliseconds(3) + WEEK
+        }
+    );
+}
