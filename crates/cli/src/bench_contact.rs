@@ -235,8 +235,8 @@ fn plain_sql(
         if let Some(a) = account {
             let mut persons = tx.prepare_cached(
                 "SELECT p.person_id FROM verified_identifiers v CROSS JOIN providers pr \
-                 JOIN identifiers i ON i.provider_id = pr.id AND i.kind = v.kind AND i.value = v.value \
-                 JOIN profiles p ON p.id = i.profile_id WHERE v.account_id = ?1",
+                 CROSS JOIN identifiers i CROSS JOIN profiles p WHERE v.account_id = ?1 \
+                 AND i.provider_id = pr.id AND i.kind = v.kind AND i.value = v.value AND p.id = i.profile_id",
             )?;
             let found = persons.query_map([a], |r| r.get::<_, uuid::Uuid>(0))?;
             keys.extend(found.collect::<rusqlite::Result<Vec<_>>>()?);

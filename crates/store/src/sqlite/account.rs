@@ -114,13 +114,14 @@ pub fn identifiers(c: &Connection, account: AccountId) -> Result<Vec<Identifier>
 }
 
 pub fn persons(c: &Connection, account: AccountId) -> Result<Vec<(Provider, PersonId)>> {
-    // Through every provider: identifiers are keyed by provider first.
+    // Through every provider, since identifiers are keyed by provider first; CROSS
+    // JOIN keeps SQLite to this order (it would rather scan every identifier).
     let mut q = c.prepare_cached(
         "SELECT DISTINCT pr.id, pr.name, pr.time_zone, pr.country, pr.created_at, p.person_id \
-         FROM verified_identifiers v CROSS JOIN providers pr \
-         JOIN identifiers i ON i.provider_id = pr.id AND i.kind = v.kind AND i.value = v.value \
-         JOIN profiles p ON p.id = i.profile_id \
-         WHERE v.account_id = ?1 ORDER BY pr.name, p.person_id",
+         FROM verified_identifiers v CROSS JOIN providers pr CROSS JOIN identifiers i \
+         CROSS JOIN profiles p \
+         WHERE v.account_id = ?1 AND i.provider_id = pr.id AND i.kind = v.kind \
+         AND i.value = v.value AND p.id = i.profile_id ORDER BY pr.name, p.person_id",
     )?;
     let found = q
         .query_map([account.0], |r| {
@@ -162,9 +163,9 @@ pub fn records(c: &Connection, account: AccountId, latest: u32) -> Result<Vec<He
     let held: Vec<(Provider, ProfileId)> = c
         .prepare_cached(
             "SELECT DISTINCT pr.id, pr.name, pr.time_zone, pr.country, pr.created_at, i.profile_id \
-             FROM verified_identifiers v CROSS JOIN providers pr \
-             JOIN identifiers i ON i.provider_id = pr.id AND i.kind = v.kind AND i.value = v.value \
-             WHERE v.account_id = ?1 ORDER BY pr.name, i.profile_id",
+             FROM verified_identifiers v CROSS JOIN providers pr CROSS JOIN identifiers i \
+             WHERE v.account_id = ?1 AND i.provider_id = pr.id AND i.kind = v.kind \
+             AND i.value = v.value ORDER BY pr.name, i.profile_id",
         )?
         .query_map([account.0], |r| {
             Ok((rows::provider(r)?, ProfileId(r.get(5)?)))

@@ -32,14 +32,15 @@ pub fn log(c: &Connection, provider: ProviderId) -> Result<Log> {
 }
 
 /// The persons of the providers `providers` (SQL naming them by `?1`) whose holding
-/// choice about analytics is no.
+/// choice about analytics is no. The people's own choices are few: CROSS JOIN starts
+/// from them (SQLite would rather walk every identifier of the provider).
 fn no_analytics(c: &Connection, providers: &str, key: Uuid) -> Result<HashSet<Uuid>> {
     let sql = format!(
         "SELECT p.person_id, 'person', o.given, o.at FROM own_consents o \
-         JOIN verified_identifiers v ON v.account_id = o.account_id \
-         JOIN identifiers i ON i.provider_id = o.provider_id AND i.kind = v.kind AND i.value = v.value \
-         JOIN profiles p ON p.id = i.profile_id \
-         WHERE o.purpose = 'analytics' AND o.provider_id IN ({providers}) \
+         CROSS JOIN verified_identifiers v CROSS JOIN identifiers i CROSS JOIN profiles p \
+         WHERE v.account_id = o.account_id AND i.provider_id = o.provider_id AND i.kind = v.kind \
+         AND i.value = v.value AND p.id = i.profile_id \
+         AND o.purpose = 'analytics' AND o.provider_id IN ({providers}) \
          UNION ALL \
          SELECT p.person_id, 'import', k.given, k.at FROM imported_consents k JOIN profiles p ON p.id = k.profile_id \
          WHERE k.purpose = 'analytics' AND k.provider_id IN ({providers})"

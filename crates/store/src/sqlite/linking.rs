@@ -367,10 +367,10 @@ pub fn relink_all(
 pub fn verified_persons(c: &Connection, id: &Identifier) -> Result<Vec<(ProviderId, PersonId)>> {
     let found = c
         .prepare_cached(
-            "SELECT DISTINCT p.provider_id, p.person_id FROM verified_identifiers v, providers pr \
-             JOIN identifiers i ON i.provider_id = pr.id AND i.kind = v.kind AND i.value = v.value \
-             JOIN profiles p ON p.id = i.profile_id \
-             WHERE v.kind = ?1 AND v.value = ?2 ORDER BY p.provider_id, p.person_id",
+            "SELECT DISTINCT p.provider_id, p.person_id FROM verified_identifiers v \
+             CROSS JOIN providers pr CROSS JOIN identifiers i CROSS JOIN profiles p \
+             WHERE v.kind = ?1 AND v.value = ?2 AND i.provider_id = pr.id AND i.kind = v.kind \
+             AND i.value = v.value AND p.id = i.profile_id ORDER BY p.provider_id, p.person_id",
         )?
         .query_map(params![id.kind.as_str(), id.value], |r| {
             Ok((ProviderId(r.get(0)?), PersonId(r.get(1)?)))
