@@ -6,8 +6,8 @@
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::consent::{
-    Choice, ContactPreferences, ContactPurpose, ContactRequest, Decision, Facts, HOLD, Verdict,
-    decide, holding,
+    Choice, ContactPreferences, ContactPurpose, ContactRequest, Decision, Facts, HOLD, Purpose,
+    Source, Verdict, decide, holding,
 };
 use motesplats_core::{AccountId, ChannelKey, ContactId, Invalid, ProfileId, ProviderId, Reason};
 use std::collections::{HashMap, HashSet};
@@ -185,4 +185,14 @@ pub(crate) fn refused(
         .filter(|(_, c)| holding(c, purpose).is_some_and(|c| !c.given))
         .map(|(person, _)| person)
         .collect()
+}
+
+/// A stored choice as the core reads it.
+pub(crate) fn choice(purpose: Purpose, source: Source, given: bool, at: DateTime<Utc>) -> Choice {
+    Choice {
+        purpose,
+        given,
+        source,
+        at,
+    }
 }

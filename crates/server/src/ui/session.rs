@@ -144,13 +144,24 @@ pub async fn sign_in(
         .store
         .create_session(user.id, sha256(&token), Utc::now() + LIFETIME)
         .await?;
-    let cookie = Cookie::build((COOKIE, token))
+    let cookie = session_cookie(&state, COOKIE, token, client.https);
+    Ok((jar.add(cookie), Redirect::to("/dashboard")).into_response())
+}
+
+/// A session cookie (a provider user's or a person's): HttpOnly, SameSite=Lax,
+/// Secure over HTTPS.
+pub(super) fn session_cookie(
+    state: &AppState,
+    name: &'static str,
+    token: String,
+    https: bool,
+) -> Cookie<'static> {
+    Cookie::build((name, token))
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(state.cookie_secure.for_https(client.https))
+        .secure(state.cookie_secure.for_https(https))
         .path("/")
-        .build();
-    Ok((jar.add(cookie), Redirect::to("/dashboard")).into_response())
+        .build()
 }
 
 /// Seconds to wait, rounded up, at least one.

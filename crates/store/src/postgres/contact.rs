@@ -3,10 +3,10 @@
 //! turns and parallel askers never overdraw it.
 
 use super::rows::{corrupt, stored};
-use crate::contact::{self, ContactAnswer, Gathered, ImportedConsent, SentContact};
+use crate::contact::{self, ContactAnswer, Gathered, ImportedConsent, SentContact, choice};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
-use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Purpose, Source, WEEK};
+use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Source, WEEK};
 use motesplats_core::{
     AccountId, ContactId, Identifier, Invalid, PersonId, ProfileId, ProviderId, Reason,
 };
@@ -311,15 +311,6 @@ async fn gather(
         preferences,
         counted,
     }))
-}
-
-fn choice(purpose: Purpose, source: Source, given: bool, at: DateTime<Utc>) -> Choice {
-    Choice {
-        purpose,
-        given,
-        source,
-        at,
-    }
 }
 
 /// Marks a held contact sent; sending it again answers the same.

@@ -2,10 +2,10 @@
 //! the single writer, so no other decision can come between its count and its hold.
 
 use super::rows::{Micros, corrupt, micros};
-use crate::contact::{self, ContactAnswer, Gathered, ImportedConsent, SentContact};
+use crate::contact::{self, ContactAnswer, Gathered, ImportedConsent, SentContact, choice};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
-use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Purpose, Source, WEEK};
+use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Source, WEEK};
 use motesplats_core::{
     AccountId, ContactId, Identifier, Invalid, PersonId, ProfileId, ProviderId, Reason,
 };
@@ -239,15 +239,6 @@ fn gather(
         preferences,
         counted,
     }))
-}
-
-fn choice(purpose: Purpose, source: Source, given: bool, at: DateTime<Utc>) -> Choice {
-    Choice {
-        purpose,
-        given,
-        source,
-        at,
-    }
 }
 
 /// Marks a held contact sent; sending it again answers the same.

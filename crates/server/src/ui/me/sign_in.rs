@@ -12,14 +12,14 @@ use crate::state::AppState;
 use crate::ui::Shell;
 use crate::ui::csrf::{self, Door};
 use crate::ui::i18n::{Lang, Messages};
-use crate::ui::session::whole_seconds;
+use crate::ui::session::{session_cookie, whole_seconds};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::cookie::Cookie;
 use chrono::{Duration, Utc};
 use motesplats_core::{Identifier, IdentifierKind};
 use motesplats_store::Redeemed;
@@ -225,12 +225,7 @@ pub async fn redeem(
                 .store
                 .create_person_session(account, sha256(&session), Utc::now() + LIFETIME)
                 .await?;
-            let cookie = Cookie::build((COOKIE, session))
-                .http_only(true)
-                .same_site(SameSite::Lax)
-                .secure(state.cookie_secure.for_https(client.https))
-                .path("/")
-                .build();
+            let cookie = session_cookie(&state, COOKIE, session, client.https);
             Ok((jar.add(cookie), Redirect::to("/me")).into_response())
         }
         Redeemed::Wrong { tries_left } if tries_left > 0 => {
