@@ -262,6 +262,12 @@ reasons! {
     ContactLapsed = "contact-lapsed" { minutes: i64 } =>
         "the allowed contact was not confirmed within {minutes} minutes and has lapsed; ask again";
 
+    // Sharing grants.
+    ReaderIsHolder = "reader-is-holder" => "must be another provider than the one whose records are read";
+    DayWithin = "day-within" { first: String, last: String } => "must be a day from {first} to {last}";
+    GrantNoConsent = "grant-no-consent" { purpose: String } =>
+        "the person's consent to {purpose} by this provider does not hold, so the grant reads nothing";
+
     // Tracking plans.
     SchemaObject = "schema-object" => "must be a JSON Schema object, such as {{\"type\": \"object\"}}";
     BadSchema = "bad-schema" { detail: String } => "is not a valid JSON Schema: {detail}";

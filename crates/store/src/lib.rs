@@ -6,6 +6,7 @@
 //! same call, so no caller can forget it.
 
 pub mod contact;
+pub mod grant;
 pub mod linkage;
 pub mod linking;
 mod model;
@@ -13,13 +14,14 @@ pub mod postgres;
 pub mod sqlite;
 
 pub use contact::{ContactAnswer, HeldRecord, ImportedConsent, Redeemed, SentContact};
+pub use grant::{GrantedRecord, ThroughGrant};
 pub use linking::{Change, IdentityEvent};
 pub use model::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
-use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest};
+use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Grant, NewGrant};
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
@@ -289,6 +291,28 @@ pub trait Store: Send + Sync + 'static {
         provider: ProviderId,
         choice: Choice,
     ) -> Result<()>;
+    /// Stores a grant the person made, with their consent to its purpose at the
+    /// reader (granting is consenting). Invalid when holder or reader keeps no
+    /// record carrying one of the account's identifiers.
+    async fn create_grant(
+        &self,
+        account: AccountId,
+        grant: NewGrant,
+        now: DateTime<Utc>,
+    ) -> Result<Grant>;
+    /// Every grant the account made, revoked and lapsed ones too, newest first.
+    async fn grants(&self, account: AccountId) -> Result<Vec<Grant>>;
+    /// Stops the grant at once. NotFound unless it is the account's.
+    async fn revoke_grant(&self, account: AccountId, id: Uuid, now: DateTime<Utc>) -> Result<()>;
+    /// What `reader` may read of its `person` through the person's live grants, each
+    /// record read written to the access log as the reader's in the same call. None
+    /// when the person is not the reader's.
+    async fn shared(
+        &self,
+        reader: ProviderId,
+        person: PersonId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<ThroughGrant>>>;
     /// May `provider` contact its `person` now? Decided and, on an allow, held in
     /// one transaction, so parallel askers never overdraw a budget. None when the
     /// person is not the provider's.

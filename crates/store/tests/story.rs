@@ -656,6 +656,7 @@ async fn story(store: Arc<dyn Store>) {
     known_customers_story(&store).await;
     identity_story(&store, cafe.id, bank.id).await;
     contact_story(&store).await;
+    grant_story(&store).await;
     attributes_story(&store).await;
     segments_story(&store, cafe.id, bank.id).await;
     signals_story(&store).await;
@@ -1514,6 +1515,170 @@ async fn contact_story(store: &Arc<dyn Store>) {
 /// all invisible to another provider.
 /// The quarantine chosen by source and by refused field, and discarded in bulk, never
 /// across providers.
+async fn grant_story(store: &Arc<dyn Store>) {
+    use motesplats_core::consent::{Choice, GrantInput, Purpose, Source};
+    let provider =
+        |name: &str| NewProvider::parse(Some(name), Some("Europe/Stockholm"), None).unwrap();
+    let shop = store
+        .create_provider(provider("Skobutiken"))
+        .await
+        .unwrap()
+        .id;
+    let gym = store
+        .create_provider(provider("Simhallen"))
+        .await
+        .unwrap()
+        .id;
+    let bystander = store.create_provider(provider("Banken")).await.unwrap().id;
+    let ola = email("ola@example.se");
+    let channels = store.channels(shop).await.unwrap();
+    let visits = (1..=3)
+        .map(|d| {
+            touchpoint(
+                &channels,
+                json!({"channel": "store", "kind": "purchase",
+                       "occurred_at": format!("2026-05-0{d}T10:00:00Z"),
+                       "identifiers": [{"kind": "email", "value": "ola@example.se"},
+                                       {"kind": "phone", "value": "+46701234567"}]}),
+            )
+        })
+        .collect();
+    store
+        .insert_touchpoints(shop, visits, Utc::now(), Stitch::Now)
+        .await
+        .unwrap();
+    let at_shop = store
+        .profiles(
+            shop,
+            &ProfileFilter {
+                identifier: Some(ola.clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    let at_gym = store
+        .create_profiles(
+            gym,
+            vec![NewProfile {
+                id: ProfileId::new(),
+                display_name: None,
+                identifiers: vec![ola.clone()],
+                attributes: Default::default(),
+            }],
+        )
+        .await
+        .unwrap()[0]
+        .clone();
+    let now = "2026-05-10T10:00:00Z"
+        .parse::<chrono::DateTime<Utc>>()
+        .unwrap();
+    let shared = |at: chrono::DateTime<Utc>| {
+        let store = store.clone();
+        async move {
+            store
+                .shared(gym, at_gym.person_id, at)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    // Without an account, and then without a grant, the gym reads nothing of the shop.
+    assert!(shared(now).await.is_empty());
+    let account = store.verify_identifier(ola.clone(), None).await.unwrap();
+    assert!(shared(now).await.is_empty());
+    assert!(
+        store
+            .shared(bystander, at_gym.person_id, now)
+            .await
+            .unwrap()
+            .is_none(),
+        "another provider's person is nobody to the bank"
+    );
+
+    // Ola lets the gym read his touchpoints at the shop, for personalisation.
+    let input = |holder: ProviderId, reader: ProviderId| GrantInput {
+        holder: Some(holder.to_string()),
+        reader: Some(reader.to_string()),
+        categories: Some(vec!["touchpoints".into()]),
+        purpose: Some("personalisation".into()),
+        until: Some("2026-05-31".into()),
+    };
+    let zone = chrono_tz::Europe::Stockholm;
+    let new = input(shop, gym).parse(now, zone).unwrap();
+    let refused = store
+        .create_grant(
+            account,
+            input(bystander, gym).parse(now, zone).unwrap(),
+            now,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, StoreError::Invalid(i) if i.0[0].field == "holder"),
+        "the bank holds nothing of Ola's: {refused:?}"
+    );
+    let grant = store.create_grant(account, new, now).await.unwrap();
+    assert_eq!(store.grants(account).await.unwrap(), vec![grant.clone()]);
+    let read = shared(now).await;
+    assert_eq!(read.len(), 1);
+    assert_eq!((read[0].holder.id, read[0].withheld.as_ref()), (shop, None));
+    let record = &read[0].records[0];
+    assert_eq!(record.profile, at_shop.id);
+    assert_eq!(record.touchpoint_count, Some(3));
+    assert_eq!(record.touchpoints.as_ref().map(Vec::len), Some(3));
+    assert_eq!(record.identifiers, None, "identifiers were not granted");
+    // The read is in Ola's access log at the shop, as the gym's.
+    let log = store.access_log(at_shop.person_id, 10).await.unwrap();
+    assert!(
+        log.iter().any(|e| e.provider_id == gym
+            && e.action == "grant"
+            && e.profile_id == Some(at_shop.id)),
+        "{log:?}"
+    );
+    // Granting consented to personalisation at the gym; saying no there withholds it.
+    let no = |given: bool| Choice {
+        purpose: Purpose::Personalisation,
+        given,
+        source: Source::Person,
+        at: now,
+    };
+    store.choose_consent(account, gym, no(false)).await.unwrap();
+    let withheld = shared(now).await;
+    assert_eq!(
+        withheld[0].withheld.as_ref().map(|r| r.code()),
+        Some("grant-no-consent")
+    );
+    assert!(withheld[0].records.is_empty());
+    store.choose_consent(account, gym, no(true)).await.unwrap();
+    // The grant ends with its last day in Stockholm, and at once when revoked.
+    assert_eq!(
+        shared("2026-05-31T21:59:59Z".parse().unwrap()).await.len(),
+        1
+    );
+    assert!(
+        shared("2026-05-31T22:00:00Z".parse().unwrap())
+            .await
+            .is_empty()
+    );
+    let stranger = store
+        .verify_identifier(email("annan@example.se"), None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.revoke_grant(stranger, grant.id, now).await,
+        Err(StoreError::NotFound)
+    ));
+    store.revoke_grant(account, grant.id, now).await.unwrap();
+    store.revoke_grant(account, grant.id, now).await.unwrap();
+    assert!(shared(now).await.is_empty());
+    assert_eq!(
+        store.grants(account).await.unwrap()[0].revoked_at,
+        Some(now)
+    );
+}
+
 async fn quarantine_in_bulk(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {
     let why = |fields: &[&str]| -> Vec<FieldError> {
         fields

@@ -456,3 +456,108 @@ fn a_contact_held_by_a_parallel_asker_whose_clock_read_later_still_counts() {
         }
     );
 }
+
+mod grants {
+    use super::super::{Category, GrantInput};
+    use chrono::{DateTime, Utc};
+
+    const SHOP: &str = "0190a1b2-0000-7000-8000-000000000001";
+    const GYM: &str = "0190a1b2-0000-7000-8000-000000000002";
+
+    fn input(until: &str) -> GrantInput {
+        GrantInput {
+            holder: Some(SHOP.into()),
+            reader: Some(GYM.into()),
+            categories: Some(vec!["touchpoints".into(), "identifiers".into()]),
+            purpose: Some("personalisation".into()),
+            until: Some(until.into()),
+        }
+    }
+
+    fn at(t: &str) -> DateTime<Utc> {
+        t.parse().unwrap()
+    }
+
+    fn refusals(i: &GrantInput, now: DateTime<Utc>) -> Vec<(String, &'static str)> {
+        i.parse(now, chrono_tz::Europe::Stockholm)
+            .unwrap_err()
+            .0
+            .iter()
+            .map(|e| (e.field.clone(), e.reason.code()))
+            .collect()
+    }
+
+    #[test]
+    fn a_grant_ends_with_its_last_day_where_the_person_lives() {
+        // Summer time starts on 29 March 2026: the 31st ends at 22:00 UTC, not 23:00.
+        let now = at("2026-03-01T12:00:00Z");
+        let g = input("2026-03-31")
+            .parse(now, chrono_tz::Europe::Stockholm)
+            .unwrap();
+        assert_eq!(g.until, at("2026-03-31T22:00:00Z"));
+        assert_eq!(
+            g.categories.into_iter().collect::<Vec<_>>(),
+            [Category::Identifiers, Category::Touchpoints]
+        );
+        // Late on 1 March in Stockholm is still the 1st there: the 2nd is the first
+        // day allowed, and a year and a day ahead the last.
+        let late = at("2026-03-01T22:30:00Z");
+        assert_eq!(
+            refusals(&input("2026-03-01"), late),
+            [("until".to_string(), "day-within")]
+        );
+        let tomorrow = input("2026-03-02")
+            .parse(late, chrono_tz::Europe::Stockholm)
+            .unwrap();
+        assert_eq!(tomorrow.until, at("2026-03-02T23:00:00Z"));
+        assert!(
+            input("2027-03-02")
+                .parse(late, chrono_tz::Europe::Stockholm)
+                .is_ok()
+        );
+        assert_eq!(
+            refusals(&input("2027-03-03"), late),
+            [("until".to_string(), "day-within")]
+        );
+    }
+
+    #[test]
+    fn every_bad_field_of_a_grant_is_named() {
+        let bad = GrantInput {
+            holder: Some(GYM.into()),
+            reader: Some(GYM.into()),
+            categories: Some(vec![
+                "touchpoints".into(),
+                "dna".into(),
+                "touchpoints".into(),
+            ]),
+            purpose: Some("selling".into()),
+            until: Some("31/3".into()),
+        };
+        assert_eq!(
+            refusals(&bad, at("2026-03-01T12:00:00Z")),
+            [
+                ("reader".to_string(), "reader-is-holder"),
+                ("categories[1]".to_string(), "one-of"),
+                ("categories[2]".to_string(), "repeats"),
+                ("purpose".to_string(), "one-of"),
+                ("until".to_string(), "date"),
+            ]
+        );
+        let empty = GrantInput {
+            holder: Some("shop".into()),
+            categories: Some(vec![]),
+            ..GrantInput::default()
+        };
+        assert_eq!(
+            refusals(&empty, at("2026-03-01T12:00:00Z")),
+            [
+                ("holder".to_string(), "guid"),
+                ("reader".to_string(), "required"),
+                ("categories".to_string(), "required"),
+                ("purpose".to_string(), "required"),
+                ("until".to_string(), "required"),
+            ]
+        );
+    }
+}

@@ -293,3 +293,11 @@ reason-contact-quiet = personens tysta timmar ({ $from }–{ $to }) varar till {
 reason-contact-budget = personen har fått { $used } kontakter på sju dagar och tillåter { $budget }; nästa får plats { $until }
 reason-contact-within-budget = { $used } av personens { $budget } kontakter på sju dagar är tagna; den här hålls åt er tills ni bekräftar utskicket
 reason-contact-lapsed = den tillåtna kontakten bekräftades inte inom { $minutes } minuter och har förfallit; fråga igen
+reason-reader-is-holder = måste vara en annan leverantör än den vars uppgifter läses
+reason-day-within = måste vara en dag från { $first } till { $last }
+reason-grant-no-consent = personens samtycke till { $purpose ->
+    [marketing] marknadsföring
+    [analytics] analys
+    [research] undersökningar
+   *[personalisation] anpassning
+  } hos den här leverantören gäller inte, så delningen läser ingenting

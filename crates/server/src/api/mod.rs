@@ -18,6 +18,7 @@ mod projects;
 mod providers;
 pub mod quarantine;
 mod segments;
+mod shared;
 pub(crate) mod survey_analysis;
 mod survey_qr;
 pub(crate) mod surveys;
@@ -122,6 +123,7 @@ pub fn router() -> Router<AppState> {
         .merge(channels::router())
         .merge(profiles::router())
         .merge(persons::router())
+        .merge(shared::router())
         .merge(journeys::router())
         .merge(contact::router())
         .merge(identity::router())

@@ -101,6 +101,8 @@ routes! {
     get "/me" Person => me::page::page;
     post "/me/preferences" Person => me::page::save_preferences;
     post "/me/consents" Person => me::page::choose;
+    post "/me/grants" Person => me::grants::create;
+    post "/me/grants/{id}/revoke" Person => me::grants::revoke;
     get "/me/sign-in" Public => me::sign_in::form;
     post "/me/sign-in" Public => me::sign_in::send_code;
     post "/me/code" Public => me::sign_in::redeem;

@@ -10,6 +10,7 @@ mod contact;
 mod customers;
 mod deliver;
 mod event_names;
+mod grants;
 mod identity;
 mod ingest;
 mod journeys;

@@ -236,6 +236,8 @@ const NOT_DEFAULT: &[(&str, &str, Class)] = &[
     ("GET", "/me", Class::Ui(Access::Person)),
     ("POST", "/me/preferences", Class::Ui(Access::Person)),
     ("POST", "/me/consents", Class::Ui(Access::Person)),
+    ("POST", "/me/grants", Class::Ui(Access::Person)),
+    ("POST", "/me/grants/{id}/revoke", Class::Ui(Access::Person)),
     ("GET", "/s/{id}", Class::Ui(Access::SurveyLink)),
     ("POST", "/s/{id}", Class::Ui(Access::SurveyLink)),
     ("GET", "/s/{id}/r/{response}", Class::Ui(Access::SurveyLink)),
@@ -325,6 +327,7 @@ fn kind(path: &str, param: &str) -> &'static str {
         ("networks", "id") => "network",
         ("segments", "id") => "segment",
         ("contact-decisions", "id") => "contact",
+        ("me", "id") => "grant",
         ("touchpoints", "id") => "touchpoint",
         ("quarantine", "id") => "quarantine",
         ("api-keys", "id") => "key",
@@ -707,6 +710,37 @@ async fn world(app: App) -> World {
         "contact",
         decision["decision_id"].as_str().unwrap().to_string(),
     );
+    // A customer of both lets B read her touchpoints at A: B tries A's data holding
+    // a grant, and the grant is an object only she may revoke.
+    app.profile_with_email(&a_key, "grete@example.se").await;
+    app.profile_with_email(&b_key, "grete@example.se").await;
+    let email = motesplats_core::Identifier::parse(
+        motesplats_core::IdentifierKind::Email,
+        "grete@example.se",
+        "SE",
+    )
+    .unwrap();
+    let account = app.store.verify_identifier(email, None).await.unwrap();
+    let provider_of = |key: &str| {
+        let app = &app;
+        let key = key.to_string();
+        async move {
+            let me: Value = app.get(&key, "/providers/me").await.json().await.unwrap();
+            me["id"].as_str().unwrap().to_string()
+        }
+    };
+    let now = chrono::Utc::now();
+    let grant = motesplats_core::consent::GrantInput {
+        holder: Some(provider_of(&a_key).await),
+        reader: Some(provider_of(&b_key).await),
+        categories: Some(vec!["identifiers".into(), "touchpoints".into()]),
+        purpose: Some("personalisation".into()),
+        until: Some((now.date_naive() + chrono::Days::new(30)).to_string()),
+    }
+    .parse(now, chrono_tz::Europe::Stockholm)
+    .unwrap();
+    let grant = app.store.create_grant(account, grant, now).await.unwrap();
+    objects.insert("grant", grant.id.to_string());
     World {
         app,
         a_key,

@@ -8,7 +8,7 @@ use motesplats_core::consent::{Choice, Purpose, Source};
 use motesplats_core::{
     AccountId, Identifier, IdentifierKind, PersonId, ProfileId, Provider, ProviderId,
 };
-use sqlx::{PgPool, Row};
+use sqlx::{PgConnection, PgPool, Row};
 
 pub async fn issue_code(
     pool: &PgPool,
@@ -186,21 +186,27 @@ pub async fn own_consents(pool: &PgPool, account: AccountId) -> Result<Vec<(Prov
         .collect()
 }
 
-pub async fn records(pool: &PgPool, account: AccountId, latest: u32) -> Result<Vec<HeldRecord>> {
-    let mut c = pool.acquire().await?;
+/// The records of every provider, or only of `holder`.
+pub async fn records(
+    c: &mut PgConnection,
+    account: AccountId,
+    holder: Option<ProviderId>,
+    latest: u32,
+) -> Result<Vec<HeldRecord>> {
     let held = sqlx::query(
         "SELECT DISTINCT pr.id, pr.name, pr.time_zone, pr.country, pr.created_at, i.profile_id \
          FROM verified_identifiers v CROSS JOIN providers pr \
          JOIN identifiers i ON i.provider_id = pr.id AND i.kind = v.kind AND i.value = v.value \
-         WHERE v.account_id = $1 ORDER BY pr.name, i.profile_id",
+         WHERE v.account_id = $1 AND ($2::uuid IS NULL OR pr.id = $2) ORDER BY pr.name, i.profile_id",
     )
     .bind(account.0)
+    .bind(holder.map(|h| h.0))
     .fetch_all(&mut *c)
     .await?;
     let mut out = Vec::with_capacity(held.len());
     for r in held {
         let (provider, id) = (rows::provider(&r)?, ProfileId(r.try_get(5)?));
-        let Some(profile) = rows::profile_by_id(&mut c, provider.id, id).await? else {
+        let Some(profile) = rows::profile_by_id(c, provider.id, id).await? else {
             continue;
         };
         let touchpoints: i64 =

@@ -6,7 +6,7 @@ use super::rows::{corrupt, stored};
 use crate::contact::{self, ContactAnswer, Gathered, ImportedConsent, SentContact, choice};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
-use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Source, WEEK};
+use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Purpose, Source, WEEK};
 use motesplats_core::{
     AccountId, ContactId, Identifier, Invalid, PersonId, ProfileId, ProviderId, Reason,
 };
@@ -141,7 +141,7 @@ pub async fn import_consents(
 }
 
 pub async fn choose(
-    pool: &PgPool,
+    c: &mut PgConnection,
     account: AccountId,
     provider: ProviderId,
     choice: &Choice,
@@ -155,7 +155,7 @@ pub async fn choose(
     .bind(choice.purpose.as_str())
     .bind(choice.given)
     .bind(stored(choice.at))
-    .execute(pool)
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
@@ -215,62 +215,17 @@ async fn gather(
         return Ok(None);
     };
     let (profile, zone): (Uuid, String) = (found.try_get(0)?, found.try_get(1)?);
-    let account = sqlx::query(
-        "SELECT v.account_id FROM profiles p JOIN identifiers i ON i.profile_id = p.id \
-         JOIN verified_identifiers v ON v.kind = i.kind AND v.value = i.value \
-         WHERE p.person_id = $1 AND p.provider_id = $2 AND v.account_id IS NOT NULL \
-         ORDER BY v.verified_at LIMIT 1",
-    )
-    .bind(person.0)
-    .bind(provider.0)
-    .fetch_optional(&mut *c)
-    .await?
-    .map(|r| r.try_get(0).map(AccountId))
-    .transpose()?;
+    let account = account_of(c, provider, person).await?;
     let key = contact::budget_key(account, person.0);
     sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
         .bind(BUDGET_LOCK_CLASS)
         .bind(budget_lock_key(key))
         .execute(&mut *c)
         .await?;
-    let mut choices = Vec::new();
-    if let Some(purpose) = request.purpose.consent() {
-        let rows = sqlx::query(
-            "SELECT k.given, k.at FROM imported_consents k JOIN profiles p ON p.id = k.profile_id \
-             WHERE p.person_id = $1 AND p.provider_id = $2 AND k.purpose = $3",
-        )
-        .bind(person.0)
-        .bind(provider.0)
-        .bind(purpose.as_str())
-        .fetch_all(&mut *c)
-        .await?;
-        for r in rows {
-            choices.push(choice(
-                purpose,
-                Source::Import,
-                r.try_get(0)?,
-                r.try_get(1)?,
-            ));
-        }
-        if let Some(a) = account {
-            let own = sqlx::query(
-                "SELECT given, at FROM own_consents WHERE account_id = $1 AND provider_id = $2 AND purpose = $3",
-            )
-            .bind(a.0)
-            .bind(provider.0)
-            .bind(purpose.as_str())
-            .fetch_optional(&mut *c)
-            .await?;
-            if let Some(r) = own {
-                choices.push(choice(
-                    purpose,
-                    Source::Person,
-                    r.try_get(0)?,
-                    r.try_get(1)?,
-                ));
-            }
-        }
-    }
+    let choices = match request.purpose.consent() {
+        Some(purpose) => consents(c, provider, person, account, purpose).await?,
+        None => Vec::new(),
+    };
     let preferences = match account {
         Some(a) => preferences(c, a).await?,
         None => None,
@@ -311,6 +266,74 @@ async fn gather(
         preferences,
         counted,
     }))
+}
+
+/// The account that verified an identifier of the provider's person, the earliest.
+pub async fn account_of(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    person: PersonId,
+) -> Result<Option<AccountId>> {
+    Ok(sqlx::query(
+        "SELECT v.account_id FROM profiles p JOIN identifiers i ON i.profile_id = p.id \
+         JOIN verified_identifiers v ON v.kind = i.kind AND v.value = i.value \
+         WHERE p.person_id = $1 AND p.provider_id = $2 AND v.account_id IS NOT NULL \
+         ORDER BY v.verified_at LIMIT 1",
+    )
+    .bind(person.0)
+    .bind(provider.0)
+    .fetch_optional(&mut *c)
+    .await?
+    .map(|r| r.try_get(0).map(AccountId))
+    .transpose()?)
+}
+
+/// Every choice about `purpose` at the provider: its imports about the person's
+/// profiles, and the account's own.
+pub async fn consents(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    person: PersonId,
+    account: Option<AccountId>,
+    purpose: Purpose,
+) -> Result<Vec<Choice>> {
+    let mut choices = Vec::new();
+    let rows = sqlx::query(
+        "SELECT k.given, k.at FROM imported_consents k JOIN profiles p ON p.id = k.profile_id \
+         WHERE p.person_id = $1 AND p.provider_id = $2 AND k.purpose = $3",
+    )
+    .bind(person.0)
+    .bind(provider.0)
+    .bind(purpose.as_str())
+    .fetch_all(&mut *c)
+    .await?;
+    for r in rows {
+        choices.push(choice(
+            purpose,
+            Source::Import,
+            r.try_get(0)?,
+            r.try_get(1)?,
+        ));
+    }
+    if let Some(a) = account {
+        let own = sqlx::query(
+            "SELECT given, at FROM own_consents WHERE account_id = $1 AND provider_id = $2 AND purpose = $3",
+        )
+        .bind(a.0)
+        .bind(provider.0)
+        .bind(purpose.as_str())
+        .fetch_optional(&mut *c)
+        .await?;
+        if let Some(r) = own {
+            choices.push(choice(
+                purpose,
+                Source::Person,
+                r.try_get(0)?,
+                r.try_get(1)?,
+            ));
+        }
+    }
+    Ok(choices)
 }
 
 /// Marks a held contact sent; sending it again answers the same.

@@ -8,6 +8,7 @@ mod attachments;
 mod coding;
 mod contact;
 mod customers;
+mod grant;
 mod ingest;
 mod journeys;
 mod linkage;
@@ -43,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0014_segments.sql"),
     include_str!("../../migrations/postgres/0015_contact.sql"),
     include_str!("../../migrations/postgres/0016_person_sign_in.sql"),
+    include_str!("../../migrations/postgres/0017_grants.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

@@ -25,6 +25,16 @@ pub fn corrupt(what: &str) -> StoreError {
 
 pub const PROVIDER_COLUMNS: &str = "id, name, time_zone, country, created_at";
 
+pub async fn provider_by_id(c: &mut PgConnection, id: ProviderId) -> Result<Option<Provider>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {PROVIDER_COLUMNS} FROM providers WHERE id = $1"
+    )))
+    .bind(id.0)
+    .fetch_optional(&mut *c)
+    .await?;
+    Ok(row.as_ref().map(provider).transpose()?)
+}
+
 pub fn provider(r: &PgRow) -> sqlx::Result<Provider> {
     Ok(Provider {
         id: ProviderId(r.try_get(0)?),

@@ -3,20 +3,20 @@
 use super::PgStore;
 use super::rows::{self, stored};
 use super::{
-    account, attachments, coding, contact, customers, ingest, journeys, linkage, linking, projects,
-    segments, surveys,
+    account, attachments, coding, contact, customers, grant, ingest, journeys, linkage, linking,
+    projects, segments, surveys,
 };
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, HeldRecord,
     ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
     QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite, Result, Role,
     SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey,
-    SurveyChange, TouchpointFilter, User,
+    SurveyChange, ThroughGrant, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
-use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest};
+use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Grant, NewGrant};
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
@@ -161,14 +161,7 @@ impl Store for PgStore {
     }
 
     async fn provider(&self, id: ProviderId) -> Result<Option<Provider>> {
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {} FROM providers WHERE id = $1",
-            rows::PROVIDER_COLUMNS
-        )))
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(rows::provider).transpose()?)
+        rows::provider_by_id(&mut *self.pool.acquire().await?, id).await
     }
 
     async fn providers(&self) -> Result<Vec<Provider>> {
@@ -752,7 +745,7 @@ impl Store for PgStore {
     }
 
     async fn account_records(&self, account: AccountId, latest: u32) -> Result<Vec<HeldRecord>> {
-        account::records(&self.pool, account, latest).await
+        account::records(&mut *self.pool.acquire().await?, account, None, latest).await
     }
 
     async fn own_consents(&self, account: AccountId) -> Result<Vec<(ProviderId, Choice)>> {
@@ -786,7 +779,33 @@ impl Store for PgStore {
         provider: ProviderId,
         choice: Choice,
     ) -> Result<()> {
-        contact::choose(&self.pool, account, provider, &choice).await
+        contact::choose(&mut *self.pool.acquire().await?, account, provider, &choice).await
+    }
+
+    async fn create_grant(
+        &self,
+        account: AccountId,
+        new: NewGrant,
+        now: DateTime<Utc>,
+    ) -> Result<Grant> {
+        grant::create(&self.pool, account, &new, now).await
+    }
+
+    async fn grants(&self, account: AccountId) -> Result<Vec<Grant>> {
+        grant::list(&self.pool, account).await
+    }
+
+    async fn revoke_grant(&self, account: AccountId, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+        grant::revoke(&self.pool, account, id, now).await
+    }
+
+    async fn shared(
+        &self,
+        reader: ProviderId,
+        person: PersonId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<ThroughGrant>>> {
+        grant::shared(&self.pool, reader, person, now).await
     }
 
     async fn contact_decision(

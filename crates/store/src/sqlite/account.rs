@@ -159,15 +159,21 @@ pub fn own_consents(c: &Connection, account: AccountId) -> Result<Vec<(ProviderI
     .collect()
 }
 
-pub fn records(c: &Connection, account: AccountId, latest: u32) -> Result<Vec<HeldRecord>> {
+/// The records of every provider, or only of `holder`.
+pub fn records(
+    c: &Connection,
+    account: AccountId,
+    holder: Option<ProviderId>,
+    latest: u32,
+) -> Result<Vec<HeldRecord>> {
     let held: Vec<(Provider, ProfileId)> = c
         .prepare_cached(
             "SELECT DISTINCT pr.id, pr.name, pr.time_zone, pr.country, pr.created_at, i.profile_id \
              FROM verified_identifiers v CROSS JOIN providers pr CROSS JOIN identifiers i \
-             WHERE v.account_id = ?1 AND i.provider_id = pr.id AND i.kind = v.kind \
-             AND i.value = v.value ORDER BY pr.name, i.profile_id",
+             WHERE v.account_id = ?1 AND (?2 IS NULL OR pr.id = ?2) AND i.provider_id = pr.id \
+             AND i.kind = v.kind AND i.value = v.value ORDER BY pr.name, i.profile_id",
         )?
-        .query_map([account.0], |r| {
+        .query_map(params![account.0, holder.map(|h| h.0)], |r| {
             Ok((rows::provider(r)?, ProfileId(r.get(5)?)))
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -5,7 +5,7 @@ use super::rows::{Micros, corrupt, micros};
 use crate::contact::{self, ContactAnswer, Gathered, ImportedConsent, SentContact, choice};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
-use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Source, WEEK};
+use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Purpose, Source, WEEK};
 use motesplats_core::{
     AccountId, ContactId, Identifier, Invalid, PersonId, ProfileId, ProviderId, Reason,
 };
@@ -174,42 +174,11 @@ fn gather(
     let Some((profile, zone)) = found else {
         return Ok(None);
     };
-    let account: Option<AccountId> = c
-        .prepare_cached(
-            "SELECT v.account_id FROM profiles p JOIN identifiers i ON i.profile_id = p.id \
-             JOIN verified_identifiers v ON v.kind = i.kind AND v.value = i.value \
-             WHERE p.person_id = ?1 AND p.provider_id = ?2 AND v.account_id IS NOT NULL \
-             ORDER BY v.verified_at LIMIT 1",
-        )?
-        .query_row(params![person.0, provider.0], |r| r.get(0).map(AccountId))
-        .optional()?;
-    let mut choices = Vec::new();
-    if let Some(purpose) = request.purpose.consent() {
-        let mut imported = c.prepare_cached(
-            "SELECT k.given, k.at FROM imported_consents k JOIN profiles p ON p.id = k.profile_id \
-             WHERE p.person_id = ?1 AND p.provider_id = ?2 AND k.purpose = ?3",
-        )?;
-        let rows = imported.query_map(params![person.0, provider.0, purpose.as_str()], |r| {
-            Ok(choice(
-                purpose,
-                Source::Import,
-                r.get(0)?,
-                r.get::<_, Micros>(1)?.0,
-            ))
-        })?;
-        choices = rows.collect::<rusqlite::Result<_>>()?;
-        if let Some(a) = account {
-            let own = c
-                .prepare_cached(
-                    "SELECT given, at FROM own_consents WHERE account_id = ?1 AND provider_id = ?2 AND purpose = ?3",
-                )?
-                .query_row(params![a.0, provider.0, purpose.as_str()], |r| {
-                    Ok(choice(purpose, Source::Person, r.get(0)?, r.get::<_, Micros>(1)?.0))
-                })
-                .optional()?;
-            choices.extend(own);
-        }
-    }
+    let account = account_of(c, provider, person)?;
+    let choices = match request.purpose.consent() {
+        Some(purpose) => consents(c, provider, person, account, purpose)?,
+        None => Vec::new(),
+    };
     let preferences = match account {
         Some(a) => preferences(c, a)?,
         None => None,
@@ -239,6 +208,58 @@ fn gather(
         preferences,
         counted,
     }))
+}
+
+/// The account that verified an identifier of the provider's person, the earliest.
+pub fn account_of(
+    c: &Connection,
+    provider: ProviderId,
+    person: PersonId,
+) -> Result<Option<AccountId>> {
+    Ok(c.prepare_cached(
+        "SELECT v.account_id FROM profiles p JOIN identifiers i ON i.profile_id = p.id \
+         JOIN verified_identifiers v ON v.kind = i.kind AND v.value = i.value \
+         WHERE p.person_id = ?1 AND p.provider_id = ?2 AND v.account_id IS NOT NULL \
+         ORDER BY v.verified_at LIMIT 1",
+    )?
+    .query_row(params![person.0, provider.0], |r| r.get(0).map(AccountId))
+    .optional()?)
+}
+
+/// Every choice about `purpose` at the provider: its imports about the person's
+/// profiles, and the account's own.
+pub fn consents(
+    c: &Connection,
+    provider: ProviderId,
+    person: PersonId,
+    account: Option<AccountId>,
+    purpose: Purpose,
+) -> Result<Vec<Choice>> {
+    let mut imported = c.prepare_cached(
+        "SELECT k.given, k.at FROM imported_consents k JOIN profiles p ON p.id = k.profile_id \
+         WHERE p.person_id = ?1 AND p.provider_id = ?2 AND k.purpose = ?3",
+    )?;
+    let rows = imported.query_map(params![person.0, provider.0, purpose.as_str()], |r| {
+        Ok(choice(
+            purpose,
+            Source::Import,
+            r.get(0)?,
+            r.get::<_, Micros>(1)?.0,
+        ))
+    })?;
+    let mut choices = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    if let Some(a) = account {
+        let own = c
+            .prepare_cached(
+                "SELECT given, at FROM own_consents WHERE account_id = ?1 AND provider_id = ?2 AND purpose = ?3",
+            )?
+            .query_row(params![a.0, provider.0, purpose.as_str()], |r| {
+                Ok(choice(purpose, Source::Person, r.get(0)?, r.get::<_, Micros>(1)?.0))
+            })
+            .optional()?;
+        choices.extend(own);
+    }
+    Ok(choices)
 }
 
 /// Marks a held contact sent; sending it again answers the same.

@@ -9,6 +9,7 @@ mod attachments;
 pub(crate) mod coding;
 mod contact;
 mod customers;
+mod grant;
 mod ingest;
 mod journeys;
 mod linkage;
@@ -44,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0014_segments.sql"),
     include_str!("../../migrations/sqlite/0015_contact.sql"),
     include_str!("../../migrations/sqlite/0016_person_sign_in.sql"),
+    include_str!("../../migrations/sqlite/0017_grants.sql"),
 ];
 
 const READERS: usize = 4;

@@ -49,6 +49,14 @@ pub fn object(text: &str) -> Result<Map<String, Value>> {
     }
 }
 
+pub fn provider_by_id(c: &Connection, id: ProviderId) -> Result<Option<Provider>> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {PROVIDER_COLUMNS} FROM providers WHERE id = ?1"
+    ))?
+    .query_row([id.0], provider)
+    .optional()?)
+}
+
 pub fn provider(r: &Row) -> rusqlite::Result<Provider> {
     Ok(Provider {
         id: ProviderId(r.get(0)?),

@@ -3,20 +3,20 @@
 use super::SqliteStore;
 use super::rows::{self, Micros, as_stored, micros};
 use super::{
-    account, attachments, coding, contact, customers, ingest, journeys, linkage, linking, projects,
-    segments, surveys,
+    account, attachments, coding, contact, customers, grant, ingest, journeys, linkage, linking,
+    projects, segments, surveys,
 };
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, HeldRecord,
     ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
     QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite, Result, Role,
     SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey,
-    SurveyChange, TouchpointFilter, User,
+    SurveyChange, ThroughGrant, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
-use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest};
+use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Grant, NewGrant};
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
@@ -140,15 +140,7 @@ impl Store for SqliteStore {
     }
 
     async fn provider(&self, id: ProviderId) -> Result<Option<Provider>> {
-        self.read(move |c| {
-            Ok(c.prepare_cached(&format!(
-                "SELECT {} FROM providers WHERE id = ?1",
-                rows::PROVIDER_COLUMNS
-            ))?
-            .query_row([id.0], rows::provider)
-            .optional()?)
-        })
-        .await
+        self.read(move |c| rows::provider_by_id(c, id)).await
     }
 
     async fn providers(&self) -> Result<Vec<Provider>> {
@@ -683,7 +675,7 @@ impl Store for SqliteStore {
     }
 
     async fn account_records(&self, account: AccountId, latest: u32) -> Result<Vec<HeldRecord>> {
-        self.read(move |c| account::records(c, account, latest))
+        self.read(move |c| account::records(c, account, None, latest))
             .await
     }
 
@@ -720,6 +712,36 @@ impl Store for SqliteStore {
         choice: Choice,
     ) -> Result<()> {
         self.write(move |c| contact::choose(c, account, provider, &choice))
+            .await
+    }
+
+    async fn create_grant(
+        &self,
+        account: AccountId,
+        new: NewGrant,
+        now: DateTime<Utc>,
+    ) -> Result<Grant> {
+        let now = rows::as_stored(now);
+        self.write(move |c| grant::create(c, account, &new, now))
+            .await
+    }
+
+    async fn grants(&self, account: AccountId) -> Result<Vec<Grant>> {
+        self.read(move |c| grant::list(c, account)).await
+    }
+
+    async fn revoke_grant(&self, account: AccountId, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+        self.write(move |c| grant::revoke(c, account, id, now))
+            .await
+    }
+
+    async fn shared(
+        &self,
+        reader: ProviderId,
+        person: PersonId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<ThroughGrant>>> {
+        self.write(move |c| grant::shared(c, reader, person, now))
             .await
     }
 

@@ -3,6 +3,7 @@
 //! and when they may be contacted by all providers together.
 
 use super::PersonSignedIn;
+use super::grants::Sharing;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::dashboard::Line;
@@ -19,7 +20,8 @@ use motesplats_core::consent::{
     CONTACT_CHANNELS, Choice, ContactPreferences, MOST_A_WEEK, PreferencesInput, Purpose,
     QuietHoursInput, Source,
 };
-use motesplats_core::{ProviderId, Reason, number};
+use motesplats_core::{Invalid, ProviderId, Reason, number};
+use motesplats_store::grant::GRANT_READ;
 use serde::Deserialize;
 
 /// The zone a person's preferences start in until they choose theirs.
@@ -40,6 +42,7 @@ struct MePage {
     welcome_in_moments: bool,
     /// Why the preferences were not saved, one line a field.
     problems: Vec<String>,
+    sharing: Sharing,
 }
 
 /// One provider that holds something, what it holds, who there read it, and the
@@ -66,12 +69,57 @@ struct Record {
 const LATEST: u32 = 10;
 const READS: u32 = 20;
 
+/// Why a form of the page was refused, one line a field.
+#[derive(Default)]
+pub(super) struct Problems {
+    pub preferences: Vec<String>,
+    pub grant: Vec<String>,
+}
+
+/// Each refused field as "its name: why", in the page's language.
+pub(super) fn lines(lang: Lang, invalid: &Invalid) -> Vec<String> {
+    invalid
+        .0
+        .iter()
+        .map(|e| {
+            format!(
+                "{}: {}",
+                lang.t(&format!("me-field-{}", field_key(&e.field))),
+                lang.reason(&e.reason)
+            )
+        })
+        .collect()
+}
+
+/// The page with the person's preferences as stored.
+pub(super) async fn again(
+    state: &AppState,
+    lang: Lang,
+    me: &PersonSignedIn,
+    problems: Problems,
+) -> Result<Response, ApiError> {
+    let shown = preferences(state, me).await?;
+    let html = render(state, lang, me, shown, problems).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+}
+
+async fn preferences(
+    state: &AppState,
+    me: &PersonSignedIn,
+) -> Result<ContactPreferences, ApiError> {
+    Ok(state
+        .store
+        .contact_preferences(me.account)
+        .await?
+        .unwrap_or_else(|| ContactPreferences::default_in(HOME_ZONE)))
+}
+
 async fn render(
     state: &AppState,
     lang: Lang,
     me: &PersonSignedIn,
     shown: ContactPreferences,
-    problems: Vec<String>,
+    problems: Problems,
 ) -> Result<Html<String>, ApiError> {
     let identifiers = state
         .store
@@ -82,27 +130,38 @@ async fn render(
         .collect();
     let own = state.store.own_consents(me.account).await?;
     let records = state.store.account_records(me.account, LATEST).await?;
+    let holding = state.store.account_persons(me.account).await?;
+    let name_of = |id: ProviderId| {
+        holding
+            .iter()
+            .find(|(p, _)| p.id == id)
+            .map_or_else(String::new, |(p, _)| p.name.clone())
+    };
     let mut providers: Vec<Holder> = Vec::new();
-    for (provider, person) in state.store.account_persons(me.account).await? {
+    for (provider, person) in &holding {
+        let (provider, person) = (provider.clone(), *person);
         let mine: Vec<_> = records
             .iter()
             .filter(|r| r.provider.id == provider.id)
             .collect();
         // Reads of the person as a whole, or of a record with a verified address: never
-        // of a record only the provider's own merges put beside them.
+        // of a record only the provider's own merges put beside them. Another provider
+        // reads here only through a grant.
         let read = state.store.access_log(person, READS).await?;
         let reads = read
             .iter()
-            .filter(|e| e.provider_id == provider.id)
+            .filter(|e| e.provider_id == provider.id || e.action == GRANT_READ)
             .filter(|e| {
                 e.profile_id
                     .is_none_or(|p| mine.iter().any(|r| r.profile.id == p))
             })
             .map(|e| {
-                (
-                    local_time(e.at, &provider.time_zone),
-                    lang.t(&format!("me-read-{}", e.action)),
-                )
+                let what = if e.action == GRANT_READ {
+                    lang.t_text("me-read-grant", &[("reader", name_of(e.provider_id))])
+                } else {
+                    lang.t(&format!("me-read-{}", e.action))
+                };
+                (local_time(e.at, &provider.time_zone), what)
             });
         if let Some(h) = providers
             .iter_mut()
@@ -171,7 +230,14 @@ async fn render(
         weekly_budget: shown.weekly_budget,
         most_a_week: MOST_A_WEEK,
         welcome_in_moments: shown.welcome_in_moments,
-        problems,
+        problems: problems.preferences,
+        sharing: Sharing::of(
+            lang,
+            &state.store.grants(me.account).await?,
+            &holding,
+            &shown,
+            problems.grant,
+        ),
     };
     Ok(Html(
         page.render()
@@ -184,12 +250,8 @@ pub async fn page(
     lang: Lang,
     me: PersonSignedIn,
 ) -> Result<Html<String>, ApiError> {
-    let shown = state
-        .store
-        .contact_preferences(me.account)
-        .await?
-        .unwrap_or_else(|| ContactPreferences::default_in(HOME_ZONE));
-    render(&state, lang, &me, shown, Vec::new()).await
+    let shown = preferences(&state, &me).await?;
+    render(&state, lang, &me, shown, Problems::default()).await
 }
 
 pub async fn save_preferences(
@@ -232,24 +294,11 @@ pub async fn save_preferences(
             Ok(Redirect::to("/me").into_response())
         }
         Err(invalid) => {
-            let problems = invalid
-                .0
-                .iter()
-                .map(|e| {
-                    format!(
-                        "{}: {}",
-                        lang.t(&format!("me-field-{}", field_key(&e.field))),
-                        lang.reason(&e.reason)
-                    )
-                })
-                .collect();
-            let shown = state
-                .store
-                .contact_preferences(me.account)
-                .await?
-                .unwrap_or_else(|| ContactPreferences::default_in(HOME_ZONE));
-            let html = render(&state, lang, &me, shown, problems).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+            let problems = Problems {
+                preferences: lines(lang, &invalid),
+                ..Problems::default()
+            };
+            again(&state, lang, &me, problems).await
         }
     }
 }
@@ -260,6 +309,7 @@ fn field_key(field: &str) -> &str {
         "quiet_hours" => "quiet-hours",
         "weekly_budget" => "weekly-budget",
         "time_zone" => "time-zone",
+        key @ ("holder" | "reader" | "categories" | "purpose" | "until") => key,
         _ => "channels",
     }
 }
