@@ -101,6 +101,8 @@ routes! {
     get "/me" Person => me::page::page;
     post "/me/preferences" Person => me::page::save_preferences;
     post "/me/consents" Person => me::page::choose;
+    get "/me/export.json" Person => me::export::json;
+    get "/me/export/{table}" Person => me::export::csv;
     post "/me/grants" Person => me::grants::create;
     post "/me/grants/{id}/revoke" Person => me::grants::revoke;
     get "/me/sign-in" Public => me::sign_in::form;

@@ -169,4 +169,69 @@ async fn a_provider_reads_another_providers_records_only_through_a_live_grant() 
     assert_eq!(shared(&app, &gym, &at_gym).await.1["grants"], json!([]));
     let page = eva.get("/me", "sv").await.text().await.unwrap();
     assert!(page.contains("Stoppad"), "Swedish, revoked");
+
+    // She takes it all with her: one document, and the same per table.
+    let r = eva.get("/me/export.json", "en").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let doc: Value = r.json().await.unwrap();
+    assert_eq!(doc["identifiers"][0]["value"], "eva@example.se");
+    let shop_held = doc["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Skobutiken")
+        .unwrap();
+    assert_eq!(
+        shop_held["records"][0]["touchpoints"][0]["kind"],
+        "purchase"
+    );
+    assert!(
+        shop_held["reads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["action"] == "grant"),
+        "{shop_held}"
+    );
+    assert!(doc["grants"][0]["revoked_at"].is_string());
+    let csv = eva
+        .get("/me/export/touchpoints.csv", "en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("provider,profile_id,id,occurred_at,channel,kind,initiator,phase,properties")
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with(&format!("Skobutiken,{at_shop},"))
+    );
+    let grants = eva
+        .get("/me/export/grants.csv", "en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        grants.contains(",Skobutiken,Simhallen,touchpoints,personalisation,"),
+        "{grants}"
+    );
+    assert_eq!(
+        eva.get("/me/export/passwords.csv", "en").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // Bo's export holds nothing of hers.
+    let bo_doc = bo.get("/me/export.json", "en").await.text().await.unwrap();
+    assert!(!bo_doc.contains("eva@example.se") && !bo_doc.contains(&at_shop));
 }

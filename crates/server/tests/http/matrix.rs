@@ -236,6 +236,8 @@ const NOT_DEFAULT: &[(&str, &str, Class)] = &[
     ("GET", "/me", Class::Ui(Access::Person)),
     ("POST", "/me/preferences", Class::Ui(Access::Person)),
     ("POST", "/me/consents", Class::Ui(Access::Person)),
+    ("GET", "/me/export.json", Class::Ui(Access::Person)),
+    ("GET", "/me/export/{table}", Class::Ui(Access::Person)),
     ("POST", "/me/grants", Class::Ui(Access::Person)),
     ("POST", "/me/grants/{id}/revoke", Class::Ui(Access::Person)),
     ("GET", "/s/{id}", Class::Ui(Access::SurveyLink)),
@@ -321,6 +323,7 @@ fn kind(path: &str, param: &str) -> &'static str {
         (_, "document") => "document",
         (_, "action") => "action",
         (_, "call") => "call",
+        (_, "table") => "table",
         ("surveys" | "s", "id") => "survey",
         ("profiles", "id" | "other") => "profile",
         ("persons", "id") => "person",
@@ -341,6 +344,7 @@ const NAMES: &[(&str, &str)] = &[
     ("document", "strategy.html"),
     ("action", "question"),
     ("call", "batch"),
+    ("table", "touchpoints.csv"),
 ];
 
 /// The names of a path's parameters.

@@ -1,10 +1,12 @@
 //! The person's own side: signing in with a one-time code sent to an address or
 //! phone they own (`sign_in.rs`), and their page (`page.rs`: who holds what of
 //! theirs, their consent per provider and purpose, and their contact preferences)
-//! with the grants by which one provider reads what another holds (`grants.rs`).
+//! with the grants by which one provider reads what another holds (`grants.rs`),
+//! and everything known about them to take with them (`export.rs`).
 //! A person session is kept apart from provider users' sessions: its own cookie, its
 //! own table, its own form tokens.
 
+pub mod export;
 pub mod grants;
 pub mod page;
 pub mod sign_in;

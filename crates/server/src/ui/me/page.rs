@@ -43,6 +43,7 @@ struct MePage {
     /// Why the preferences were not saved, one line a field.
     problems: Vec<String>,
     sharing: Sharing,
+    export_tables: [&'static str; 5],
 }
 
 /// One provider that holds something, what it holds, who there read it, and the
@@ -231,6 +232,7 @@ async fn render(
         most_a_week: MOST_A_WEEK,
         welcome_in_moments: shown.welcome_in_moments,
         problems: problems.preferences,
+        export_tables: super::export::TABLES,
         sharing: Sharing::of(
             lang,
             &state.store.grants(me.account).await?,
