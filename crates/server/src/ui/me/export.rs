@@ -273,7 +273,7 @@ fn table_csv(doc: &Export, table: &str) -> csv::Result<Vec<u8>> {
             }
         }
     }
-    Ok(out.into_inner()?)
+    out.into_inner()
 }
 
 /// A provider's name as the document knows it, else its id.
