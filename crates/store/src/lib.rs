@@ -11,17 +11,22 @@ pub mod linkage;
 pub mod linking;
 mod model;
 pub mod postgres;
+pub mod rectification;
 pub mod sqlite;
 
 pub use contact::{ContactAnswer, HeldRecord, ImportedConsent, Redeemed, SentContact};
 pub use grant::{GrantedRecord, ThroughGrant};
 pub use linking::{Change, IdentityEvent};
 pub use model::*;
+pub use rectification::ToRectify;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
-use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Grant, NewGrant};
+use motesplats_core::consent::{
+    Choice, ContactPreferences, ContactRequest, Grant, NewGrant, NewRectification, Rectification,
+    Resolution,
+};
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
@@ -313,6 +318,27 @@ pub trait Store: Send + Sync + 'static {
         person: PersonId,
         now: DateTime<Utc>,
     ) -> Result<Option<Vec<ThroughGrant>>>;
+    /// Sends a rectification request to a provider that holds a record carrying one
+    /// of the account's identifiers (Invalid otherwise).
+    async fn request_rectification(
+        &self,
+        account: AccountId,
+        request: NewRectification,
+        now: DateTime<Utc>,
+    ) -> Result<Rectification>;
+    /// The account's requests and their answers, newest first.
+    async fn rectifications(&self, account: AccountId) -> Result<Vec<Rectification>>;
+    /// The requests sent to the provider, unanswered first.
+    async fn rectifications_to(&self, provider: ProviderId) -> Result<Vec<ToRectify>>;
+    /// The provider's answer; NotFound for another provider's request.
+    async fn answer_rectification(
+        &self,
+        provider: ProviderId,
+        id: Uuid,
+        outcome: Resolution,
+        note: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<ToRectify>;
     /// May `provider` contact its `person` now? Decided and, on an allow, held in
     /// one transaction, so parallel askers never overdraw a budget. None when the
     /// person is not the provider's.

@@ -1677,6 +1677,49 @@ async fn grant_story(store: &Arc<dyn Store>) {
         store.grants(account).await.unwrap()[0].revoked_at,
         Some(now)
     );
+
+    // Ola asks the shop to correct his phone number; only the shop sees and answers it.
+    use motesplats_core::consent::{RectificationInput, Resolution};
+    let ask = |provider: ProviderId| {
+        RectificationInput {
+            provider: Some(provider.to_string()),
+            wrong: Some("Telefon 070-123 45 67".into()),
+            right: Some("070-765 43 21".into()),
+        }
+        .parse()
+        .unwrap()
+    };
+    let refused = store
+        .request_rectification(account, ask(bystander), now)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid(_)), "{refused:?}");
+    let asked = store
+        .request_rectification(account, ask(shop), now)
+        .await
+        .unwrap();
+    assert_eq!((asked.outcome, asked.provider), (None, shop));
+    let queue = store.rectifications_to(shop).await.unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].profiles, vec![at_shop.id]);
+    assert!(store.rectifications_to(gym).await.unwrap().is_empty());
+    assert!(matches!(
+        store
+            .answer_rectification(gym, asked.id, Resolution::Done, None, now)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let done = store
+        .answer_rectification(shop, asked.id, Resolution::Done, Some("Rättat".into()), now)
+        .await
+        .unwrap()
+        .request;
+    assert_eq!(
+        (done.outcome, done.note.as_deref(), done.answered_at),
+        (Some(Resolution::Done), Some("Rättat"), Some(now))
+    );
+    assert_eq!(store.rectifications(account).await.unwrap(), vec![done]);
+    assert!(store.rectifications(stranger).await.unwrap().is_empty());
 }
 
 async fn quarantine_in_bulk(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {

@@ -8,6 +8,7 @@ mod choice;
 mod decision;
 mod grant;
 mod preferences;
+mod rectification;
 
 pub use choice::{Choice, Purpose, Source, holding};
 pub use decision::{
@@ -18,6 +19,9 @@ pub use grant::{Category, Grant, GrantInput, NewGrant};
 pub use preferences::{
     CONTACT_CHANNELS, ContactPreferences, MOST_A_WEEK, PreferencesInput, QuietHours,
     QuietHoursInput,
+};
+pub use rectification::{
+    AnswerInput, NewRectification, Rectification, RectificationInput, Resolution,
 };
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ mod profiles;
 mod projects;
 mod providers;
 pub mod quarantine;
+mod rectifications;
 mod segments;
 mod shared;
 pub(crate) mod survey_analysis;
@@ -124,6 +125,7 @@ pub fn router() -> Router<AppState> {
         .merge(profiles::router())
         .merge(persons::router())
         .merge(shared::router())
+        .merge(rectifications::router())
         .merge(journeys::router())
         .merge(contact::router())
         .merge(identity::router())

@@ -19,6 +19,7 @@ mod matrix;
 mod me;
 mod openapi;
 mod reasons;
+mod rectifications;
 mod research;
 mod research_forms;
 mod segments;

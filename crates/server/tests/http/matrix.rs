@@ -240,6 +240,7 @@ const NOT_DEFAULT: &[(&str, &str, Class)] = &[
     ("GET", "/me/export/{table}", Class::Ui(Access::Person)),
     ("POST", "/me/grants", Class::Ui(Access::Person)),
     ("POST", "/me/grants/{id}/revoke", Class::Ui(Access::Person)),
+    ("POST", "/me/rectifications", Class::Ui(Access::Person)),
     ("GET", "/s/{id}", Class::Ui(Access::SurveyLink)),
     ("POST", "/s/{id}", Class::Ui(Access::SurveyLink)),
     ("GET", "/s/{id}/r/{response}", Class::Ui(Access::SurveyLink)),
@@ -331,6 +332,7 @@ fn kind(path: &str, param: &str) -> &'static str {
         ("segments", "id") => "segment",
         ("contact-decisions", "id") => "contact",
         ("me", "id") => "grant",
+        ("rectification-requests", "id") => "rectification",
         ("touchpoints", "id") => "touchpoint",
         ("quarantine", "id") => "quarantine",
         ("api-keys", "id") => "key",
@@ -745,6 +747,19 @@ async fn world(app: App) -> World {
     .unwrap();
     let grant = app.store.create_grant(account, grant, now).await.unwrap();
     objects.insert("grant", grant.id.to_string());
+    let asked = motesplats_core::consent::RectificationInput {
+        provider: Some(provider_of(&a_key).await),
+        wrong: Some("Fel namn".into()),
+        right: Some("Grete".into()),
+    }
+    .parse()
+    .unwrap();
+    let asked = app
+        .store
+        .request_rectification(account, asked, now)
+        .await
+        .unwrap();
+    objects.insert("rectification", asked.id.to_string());
     World {
         app,
         a_key,

@@ -236,3 +236,23 @@ pub async fn records(
     }
     Ok(out)
 }
+
+/// The provider's records that carry one of the account's identifiers.
+pub async fn profiles_at(
+    pool: &PgPool,
+    account: AccountId,
+    provider: ProviderId,
+) -> Result<Vec<ProfileId>> {
+    sqlx::query(
+        "SELECT DISTINCT i.profile_id FROM verified_identifiers v \
+         JOIN identifiers i ON i.provider_id = $2 AND i.kind = v.kind AND i.value = v.value \
+         WHERE v.account_id = $1 ORDER BY i.profile_id",
+    )
+    .bind(account.0)
+    .bind(provider.0)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| Ok(ProfileId(r.try_get(0)?)))
+    .collect()
+}

@@ -14,6 +14,7 @@ mod journeys;
 mod linkage;
 mod linking;
 mod projects;
+mod rectification;
 mod rows;
 mod segments;
 mod store;
@@ -45,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0015_contact.sql"),
     include_str!("../../migrations/postgres/0016_person_sign_in.sql"),
     include_str!("../../migrations/postgres/0017_grants.sql"),
+    include_str!("../../migrations/postgres/0019_rectifications.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

@@ -4,19 +4,22 @@ use super::PgStore;
 use super::rows::{self, stored};
 use super::{
     account, attachments, coding, contact, customers, grant, ingest, journeys, linkage, linking,
-    projects, segments, surveys,
+    projects, rectification, segments, surveys,
 };
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, HeldRecord,
     ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
     QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite, Result, Role,
     SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey,
-    SurveyChange, ThroughGrant, TouchpointFilter, User,
+    SurveyChange, ThroughGrant, ToRectify, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
-use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Grant, NewGrant};
+use motesplats_core::consent::{
+    Choice, ContactPreferences, ContactRequest, Grant, NewGrant, NewRectification, Rectification,
+    Resolution,
+};
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
@@ -806,6 +809,34 @@ impl Store for PgStore {
         now: DateTime<Utc>,
     ) -> Result<Option<Vec<ThroughGrant>>> {
         grant::shared(&self.pool, reader, person, now).await
+    }
+
+    async fn request_rectification(
+        &self,
+        account: AccountId,
+        new: NewRectification,
+        now: DateTime<Utc>,
+    ) -> Result<Rectification> {
+        rectification::request(&self.pool, account, &new, now).await
+    }
+
+    async fn rectifications(&self, account: AccountId) -> Result<Vec<Rectification>> {
+        rectification::of_account(&self.pool, account).await
+    }
+
+    async fn rectifications_to(&self, provider: ProviderId) -> Result<Vec<ToRectify>> {
+        rectification::to_provider(&self.pool, provider).await
+    }
+
+    async fn answer_rectification(
+        &self,
+        provider: ProviderId,
+        id: Uuid,
+        outcome: Resolution,
+        note: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<ToRectify> {
+        rectification::answer(&self.pool, provider, id, outcome, note.as_deref(), now).await
     }
 
     async fn contact_decision(

@@ -205,3 +205,20 @@ pub fn records(
     }
     Ok(out)
 }
+
+/// The provider's records that carry one of the account's identifiers.
+pub fn profiles_at(
+    c: &Connection,
+    account: AccountId,
+    provider: ProviderId,
+) -> Result<Vec<ProfileId>> {
+    let mut q = c.prepare_cached(
+        "SELECT DISTINCT i.profile_id FROM verified_identifiers v CROSS JOIN identifiers i \
+         WHERE v.account_id = ?1 AND i.provider_id = ?2 AND i.kind = v.kind AND i.value = v.value \
+         ORDER BY i.profile_id",
+    )?;
+    let found = q
+        .query_map(params![account.0, provider.0], |r| r.get(0).map(ProfileId))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(found)
+}

@@ -15,6 +15,7 @@ mod journeys;
 mod linkage;
 mod linking;
 mod projects;
+mod rectification;
 mod rows;
 mod segments;
 mod store;
@@ -46,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0015_contact.sql"),
     include_str!("../../migrations/sqlite/0016_person_sign_in.sql"),
     include_str!("../../migrations/sqlite/0017_grants.sql"),
+    include_str!("../../migrations/sqlite/0019_rectifications.sql"),
 ];
 
 const READERS: usize = 4;

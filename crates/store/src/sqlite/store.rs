@@ -4,19 +4,22 @@ use super::SqliteStore;
 use super::rows::{self, Micros, as_stored, micros};
 use super::{
     account, attachments, coding, contact, customers, grant, ingest, journeys, linkage, linking,
-    projects, segments, surveys,
+    projects, rectification, segments, surveys,
 };
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, HeldRecord,
     ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
     QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite, Result, Role,
     SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey,
-    SurveyChange, ThroughGrant, TouchpointFilter, User,
+    SurveyChange, ThroughGrant, ToRectify, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
-use motesplats_core::consent::{Choice, ContactPreferences, ContactRequest, Grant, NewGrant};
+use motesplats_core::consent::{
+    Choice, ContactPreferences, ContactRequest, Grant, NewGrant, NewRectification, Rectification,
+    Resolution,
+};
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
@@ -742,6 +745,38 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Option<Vec<ThroughGrant>>> {
         self.write(move |c| grant::shared(c, reader, person, now))
+            .await
+    }
+
+    async fn request_rectification(
+        &self,
+        account: AccountId,
+        new: NewRectification,
+        now: DateTime<Utc>,
+    ) -> Result<Rectification> {
+        self.write(move |c| rectification::request(c, account, &new, now))
+            .await
+    }
+
+    async fn rectifications(&self, account: AccountId) -> Result<Vec<Rectification>> {
+        self.read(move |c| rectification::of_account(c, account))
+            .await
+    }
+
+    async fn rectifications_to(&self, provider: ProviderId) -> Result<Vec<ToRectify>> {
+        self.read(move |c| rectification::to_provider(c, provider))
+            .await
+    }
+
+    async fn answer_rectification(
+        &self,
+        provider: ProviderId,
+        id: Uuid,
+        outcome: Resolution,
+        note: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<ToRectify> {
+        self.write(move |c| rectification::answer(c, provider, id, outcome, note.as_deref(), now))
             .await
     }
 

@@ -4,6 +4,7 @@
 
 use super::PersonSignedIn;
 use super::grants::Sharing;
+use super::rectifications::Correction;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::dashboard::Line;
@@ -44,6 +45,9 @@ struct MePage {
     problems: Vec<String>,
     sharing: Sharing,
     export_tables: [&'static str; 5],
+    corrections: Vec<Correction>,
+    /// Why the last correction was not sent, one line a field.
+    correction_problems: Vec<String>,
 }
 
 /// One provider that holds something, what it holds, who there read it, and the
@@ -75,6 +79,7 @@ const READS: u32 = 20;
 pub(super) struct Problems {
     pub preferences: Vec<String>,
     pub grant: Vec<String>,
+    pub correction: Vec<String>,
 }
 
 /// Each refused field as "its name: why", in the page's language.
@@ -233,6 +238,13 @@ async fn render(
         welcome_in_moments: shown.welcome_in_moments,
         problems: problems.preferences,
         export_tables: super::export::TABLES,
+        corrections: Correction::all(
+            lang,
+            state.store.rectifications(me.account).await?,
+            &holding,
+            &shown.time_zone,
+        ),
+        correction_problems: problems.correction,
         sharing: Sharing::of(
             lang,
             &state.store.grants(me.account).await?,
@@ -311,7 +323,8 @@ fn field_key(field: &str) -> &str {
         "quiet_hours" => "quiet-hours",
         "weekly_budget" => "weekly-budget",
         "time_zone" => "time-zone",
-        key @ ("holder" | "reader" | "categories" | "purpose" | "until") => key,
+        key @ ("holder" | "reader" | "categories" | "purpose" | "until" | "provider" | "wrong"
+        | "right") => key,
         _ => "channels",
     }
 }
