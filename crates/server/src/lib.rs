@@ -10,6 +10,7 @@ pub mod auth;
 pub mod client;
 pub mod csv_out;
 pub mod deliver;
+pub mod erasure;
 pub mod error;
 pub mod figures;
 mod headers;

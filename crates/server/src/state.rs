@@ -30,6 +30,10 @@ pub struct AppState {
     pub sign_in: Arc<SignInGuard>,
     /// The key survey invitations are signed with, once read from the database.
     pub invitation_key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
+    /// The key of the erased identifiers' hashes, once read from the database.
+    pub tombstone_key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
+    /// Each provider's tombstones: arrivals of an erased person are refused.
+    pub tombstones: Arc<crate::erasure::TombstoneCache>,
     /// Signs the tokens of the sign-in form (made per process: a form older than a
     /// restart is simply shown again).
     pub form_key: Arc<[u8; 32]>,
@@ -89,6 +93,8 @@ impl AppState {
             proxies: Arc::new(TrustedProxies::default()),
             sign_in: Arc::new(SignInGuard::default()),
             invitation_key: Arc::default(),
+            tombstone_key: Arc::default(),
+            tombstones: Arc::default(),
             form_key: Arc::new(random_key()),
             cookie_secure: CookieSecure::default(),
             deliver: crate::deliver::Deliver::new(None, DEFAULT_FROM)

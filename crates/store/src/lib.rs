@@ -6,6 +6,7 @@
 //! same call, so no caller can forget it.
 
 pub mod contact;
+pub mod erasure;
 pub mod grant;
 pub mod linkage;
 pub mod linking;
@@ -15,6 +16,7 @@ pub mod rectification;
 pub mod sqlite;
 
 pub use contact::{ContactAnswer, HeldRecord, ImportedConsent, Redeemed, SentContact};
+pub use erasure::{Erased, Tombstone};
 pub use grant::{GrantedRecord, ThroughGrant};
 pub use linking::{Change, IdentityEvent};
 pub use model::*;
@@ -339,6 +341,21 @@ pub trait Store: Send + Sync + 'static {
         note: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<ToRectify>;
+    /// Erases everything the account's verified identifiers reach at every provider
+    /// (records, their touchpoints, survey responses, consents, contacts, links),
+    /// leaving per provider a tombstone of each identifier they carried and relinking
+    /// the provider's other profiles that were one person with them; revokes the
+    /// account's grants and drops its correction requests. One transaction.
+    async fn erase(
+        &self,
+        account: AccountId,
+        tombstone: Tombstone,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Erased>>;
+    /// The keyed hashes of the identifiers erased at the provider.
+    async fn tombstones(&self, provider: ProviderId) -> Result<Vec<[u8; 32]>>;
+    /// What was erased for the account, newest first.
+    async fn erasures(&self, account: AccountId) -> Result<Vec<Erased>>;
     /// May `provider` contact its `person` now? Decided and, on an allow, held in
     /// one transaction, so parallel askers never overdraw a budget. None when the
     /// person is not the provider's.

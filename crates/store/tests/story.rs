@@ -1720,6 +1720,82 @@ async fn grant_story(store: &Arc<dyn Store>) {
     );
     assert_eq!(store.rectifications(account).await.unwrap(), vec![done]);
     assert!(store.rectifications(stranger).await.unwrap().is_empty());
+
+    // The shop's till record carries Ola's phone, so the shop made it one person with
+    // his web record; erasure takes only what carries his verified address.
+    let till_profile = store
+        .create_profiles(
+            shop,
+            vec![NewProfile {
+                id: ProfileId::new(),
+                display_name: None,
+                identifiers: vec![
+                    Identifier::parse(IdentifierKind::Phone, "+46701234567", "SE").unwrap(),
+                    Identifier::parse(IdentifierKind::CustomerNumber, "T-9", "SE").unwrap(),
+                ],
+                attributes: Default::default(),
+            }],
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    // A colleague at the shop decided the till record is Ola's too.
+    store
+        .decide(
+            shop,
+            motesplats_core::identity::Decision::Same {
+                a: at_shop.id,
+                b: till_profile.id,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let joined = store.profile(shop, till_profile.id).await.unwrap().unwrap();
+    assert_eq!(
+        joined.person_id, at_shop.person_id,
+        "one person by decision"
+    );
+    let grant = store
+        .create_grant(account, input(shop, gym).parse(now, zone).unwrap(), now)
+        .await
+        .unwrap();
+    let tombstone: motesplats_store::Tombstone = Arc::new(|p: ProviderId, i: &Identifier| {
+        let mut h = [0u8; 32];
+        for (n, b) in p.0.as_bytes().iter().chain(i.value.as_bytes()).enumerate() {
+            h[n % 32] ^= b.rotate_left(n as u32 % 8);
+        }
+        h
+    });
+    let erased = store.erase(account, tombstone, now).await.unwrap();
+    let at = |name: &str| erased.iter().find(|e| e.provider_name == name).unwrap();
+    assert_eq!(
+        (at("Skobutiken").records, at("Skobutiken").touchpoints),
+        (1, 3)
+    );
+    assert_eq!(
+        (at("Simhallen").records, at("Simhallen").touchpoints),
+        (1, 0)
+    );
+    assert_eq!(store.erasures(account).await.unwrap().len(), 2);
+    // Nothing of his is left at either; the till record is a person of its own now.
+    assert!(store.profile(shop, at_shop.id).await.unwrap().is_none());
+    assert!(store.profile(gym, at_gym.id).await.unwrap().is_none());
+    let till_now = store.profile(shop, till_profile.id).await.unwrap().unwrap();
+    assert_eq!(
+        till_now.person_id.0, till_profile.id.0,
+        "a person of its own"
+    );
+    assert!(store.account_records(account, 10).await.unwrap().is_empty());
+    // Tombstones: his e-mail and phone at the shop, his e-mail at the gym.
+    assert_eq!(store.tombstones(shop).await.unwrap().len(), 2);
+    assert_eq!(store.tombstones(gym).await.unwrap().len(), 1);
+    assert!(store.tombstones(bystander).await.unwrap().is_empty());
+    assert!(
+        store.grants(account).await.unwrap()[0].revoked_at.is_some(),
+        "{grant:?} ends with what it shared"
+    );
+    assert!(store.rectifications(account).await.unwrap().is_empty());
 }
 
 async fn quarantine_in_bulk(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {

@@ -271,6 +271,7 @@ reason-contact-quiet = the person's quiet hours ({ $from }–{ $to }) last until
 reason-contact-budget = the person has had { $used } contacts in seven days and allows { $budget }; the next fits at { $until }
 reason-contact-within-budget = { $used } of the person's { $budget } contacts in seven days are taken; this one is held for you until you confirm the send
 reason-contact-lapsed = the allowed contact was not confirmed within { $minutes } minutes and has lapsed; ask again
+reason-erased = belongs to a person whose data was erased at their request, so it is not stored again
 reason-reader-is-holder = must be another provider than the one whose records are read
 reason-day-within = must be a day from { $first } to { $last }
 reason-grant-no-consent = the person's consent to { $purpose } by this provider does not hold, so the grant reads nothing

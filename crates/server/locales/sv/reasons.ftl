@@ -293,6 +293,7 @@ reason-contact-quiet = personens tysta timmar ({ $from }–{ $to }) varar till {
 reason-contact-budget = personen har fått { $used } kontakter på sju dagar och tillåter { $budget }; nästa får plats { $until }
 reason-contact-within-budget = { $used } av personens { $budget } kontakter på sju dagar är tagna; den här hålls åt er tills ni bekräftar utskicket
 reason-contact-lapsed = den tillåtna kontakten bekräftades inte inom { $minutes } minuter och har förfallit; fråga igen
+reason-erased = tillhör en person vars uppgifter raderades på deras begäran, så det sparas inte igen
 reason-reader-is-holder = måste vara en annan leverantör än den vars uppgifter läses
 reason-day-within = måste vara en dag från { $first } till { $last }
 reason-grant-no-consent = personens samtycke till { $purpose ->

@@ -40,6 +40,9 @@ async fn create_profile(
     ApiJson(input): ApiJson<ProfileInput>,
 ) -> Result<(StatusCode, Json<Profile>), ApiError> {
     let new = NewProfile::parse(&input, &region(&state, me).await?)?;
+    crate::erasure::of(&state, me)
+        .await?
+        .refuse(me, &new.identifiers, |i| format!("identifiers[{i}]"))?;
     let mut created = state.store.create_profiles(me, vec![new]).await?;
     created
         .pop()
@@ -118,5 +121,8 @@ async fn add_identifier(
 ) -> Result<Json<Profile>, ApiError> {
     let id: ProfileId = path_id(&id)?;
     let identifier = input.parse(&region(&state, me).await?)?;
+    crate::erasure::of(&state, me)
+        .await?
+        .refuse(me, std::slice::from_ref(&identifier), |_| "value".into())?;
     Ok(Json(state.store.add_identifier(me, id, identifier).await?))
 }

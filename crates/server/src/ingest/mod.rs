@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use motesplats_core::plan::{CheckedPlan, PlanMode};
-use motesplats_core::touchpoint::TouchpointInput;
+use motesplats_core::touchpoint::{Subject, TouchpointInput};
 use motesplats_core::tracking_protocol::EventNames;
 use motesplats_core::{Channel, FieldError, Invalid, NewTouchpoint, ProviderId};
 use std::sync::Arc;
@@ -29,6 +29,9 @@ pub struct Context {
     pub names_profiles: bool,
     /// The provider's table of event names, for messages of the tracking protocol.
     pub event_names: Arc<EventNames>,
+    pub provider: ProviderId,
+    /// The provider's erased identifiers: an arrival carrying one is refused.
+    pub tombstones: Arc<crate::erasure::Tombstones>,
 }
 
 /// The provider's country, for reading phone numbers written without a country code.
@@ -52,6 +55,8 @@ impl Context {
             plan,
             names_profiles: true,
             event_names: state.event_names.names(state, provider).await?,
+            provider,
+            tombstones: crate::erasure::of(state, provider).await?,
         })
     }
 
@@ -100,6 +105,10 @@ impl Context {
                 return Err(Invalid(refused));
             }
         };
+        if let Subject::Identifiers(ids) = &t.subject {
+            self.tombstones
+                .refuse(self.provider, ids, |i| format!("identifiers[{i}]"))?;
+        }
         if let Some(plan) = &self.plan {
             let violations = plan.violations(&t);
             if !violations.is_empty() {

@@ -105,6 +105,7 @@ routes! {
     get "/me/export/{table}" Person => me::export::csv;
     post "/me/grants" Person => me::grants::create;
     post "/me/rectifications" Person => me::rectifications::ask;
+    post "/me/erase" Person => me::erase::erase;
     post "/me/grants/{id}/revoke" Person => me::grants::revoke;
     get "/me/sign-in" Public => me::sign_in::form;
     post "/me/sign-in" Public => me::sign_in::send_code;

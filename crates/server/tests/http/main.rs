@@ -9,6 +9,7 @@ mod coding_page;
 mod contact;
 mod customers;
 mod deliver;
+mod erasure;
 mod event_names;
 mod grants;
 mod identity;

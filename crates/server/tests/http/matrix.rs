@@ -241,6 +241,7 @@ const NOT_DEFAULT: &[(&str, &str, Class)] = &[
     ("POST", "/me/grants", Class::Ui(Access::Person)),
     ("POST", "/me/grants/{id}/revoke", Class::Ui(Access::Person)),
     ("POST", "/me/rectifications", Class::Ui(Access::Person)),
+    ("POST", "/me/erase", Class::Ui(Access::Person)),
     ("GET", "/s/{id}", Class::Ui(Access::SurveyLink)),
     ("POST", "/s/{id}", Class::Ui(Access::SurveyLink)),
     ("GET", "/s/{id}/r/{response}", Class::Ui(Access::SurveyLink)),

@@ -8,6 +8,7 @@ mod attachments;
 mod coding;
 mod contact;
 mod customers;
+mod erasure;
 mod grant;
 mod ingest;
 mod journeys;
@@ -47,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0016_person_sign_in.sql"),
     include_str!("../../migrations/postgres/0017_grants.sql"),
     include_str!("../../migrations/postgres/0019_rectifications.sql"),
+    include_str!("../../migrations/postgres/0020_erasure.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

@@ -3,15 +3,15 @@
 use super::PgStore;
 use super::rows::{self, stored};
 use super::{
-    account, attachments, coding, contact, customers, grant, ingest, journeys, linkage, linking,
-    projects, rectification, segments, surveys,
+    account, attachments, coding, contact, customers, erasure, grant, ingest, journeys, linkage,
+    linking, projects, rectification, segments, surveys,
 };
 use crate::{
-    AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, HeldRecord,
-    ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
-    QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite, Result, Role,
-    SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey,
-    SurveyChange, ThroughGrant, ToRectify, TouchpointFilter, User,
+    AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, Erased,
+    HeldRecord, ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome,
+    ProfileFilter, QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite, Result,
+    Role, SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey,
+    SurveyChange, ThroughGrant, ToRectify, Tombstone, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -837,6 +837,23 @@ impl Store for PgStore {
         now: DateTime<Utc>,
     ) -> Result<ToRectify> {
         rectification::answer(&self.pool, provider, id, outcome, note.as_deref(), now).await
+    }
+
+    async fn erase(
+        &self,
+        account: AccountId,
+        tombstone: Tombstone,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Erased>> {
+        erasure::erase(&self.pool, account, &tombstone, now).await
+    }
+
+    async fn tombstones(&self, provider: ProviderId) -> Result<Vec<[u8; 32]>> {
+        erasure::tombstones(&self.pool, provider).await
+    }
+
+    async fn erasures(&self, account: AccountId) -> Result<Vec<Erased>> {
+        erasure::erasures(&self.pool, account).await
     }
 
     async fn contact_decision(

@@ -9,6 +9,7 @@ mod attachments;
 pub(crate) mod coding;
 mod contact;
 mod customers;
+mod erasure;
 mod grant;
 mod ingest;
 mod journeys;
@@ -48,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0016_person_sign_in.sql"),
     include_str!("../../migrations/sqlite/0017_grants.sql"),
     include_str!("../../migrations/sqlite/0019_rectifications.sql"),
+    include_str!("../../migrations/sqlite/0020_erasure.sql"),
 ];
 
 const READERS: usize = 4;

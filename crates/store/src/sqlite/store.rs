@@ -3,15 +3,15 @@
 use super::SqliteStore;
 use super::rows::{self, Micros, as_stored, micros};
 use super::{
-    account, attachments, coding, contact, customers, grant, ingest, journeys, linkage, linking,
-    projects, rectification, segments, surveys,
+    account, attachments, coding, contact, customers, erasure, grant, ingest, journeys, linkage,
+    linking, projects, rectification, segments, surveys,
 };
 use crate::{
-    AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, HeldRecord,
-    ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
-    QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite, Result, Role,
-    SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey,
-    SurveyChange, ThroughGrant, ToRectify, TouchpointFilter, User,
+    AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, Erased,
+    HeldRecord, ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome,
+    ProfileFilter, QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite, Result,
+    Role, SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey,
+    SurveyChange, ThroughGrant, ToRectify, Tombstone, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -778,6 +778,25 @@ impl Store for SqliteStore {
     ) -> Result<ToRectify> {
         self.write(move |c| rectification::answer(c, provider, id, outcome, note.as_deref(), now))
             .await
+    }
+
+    async fn erase(
+        &self,
+        account: AccountId,
+        tombstone: Tombstone,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Erased>> {
+        let now = rows::as_stored(now);
+        self.write(move |c| erasure::erase(c, account, &tombstone, now))
+            .await
+    }
+
+    async fn tombstones(&self, provider: ProviderId) -> Result<Vec<[u8; 32]>> {
+        self.read(move |c| erasure::tombstones(c, provider)).await
+    }
+
+    async fn erasures(&self, account: AccountId) -> Result<Vec<Erased>> {
+        self.read(move |c| erasure::erasures(c, account)).await
     }
 
     async fn contact_decision(

@@ -2,11 +2,12 @@
 //! phone they own (`sign_in.rs`), and their page (`page.rs`: who holds what of
 //! theirs, their consent per provider and purpose, and their contact preferences)
 //! with the grants by which one provider reads what another holds (`grants.rs`),
-//! requests to correct what a provider holds (`rectifications.rs`), and everything
-//! known about them to take with them (`export.rs`).
+//! requests to correct what a provider holds (`rectifications.rs`), everything
+//! known about them to take with them (`export.rs`), and erasing it all (`erase.rs`).
 //! A person session is kept apart from provider users' sessions: its own cookie, its
 //! own table, its own form tokens.
 
+pub mod erase;
 pub mod export;
 pub mod grants;
 pub mod page;

@@ -3,6 +3,7 @@
 //! and when they may be contacted by all providers together.
 
 use super::PersonSignedIn;
+use super::erase::ErasedLine;
 use super::grants::Sharing;
 use super::rectifications::Correction;
 use crate::error::ApiError;
@@ -48,6 +49,8 @@ struct MePage {
     corrections: Vec<Correction>,
     /// Why the last correction was not sent, one line a field.
     correction_problems: Vec<String>,
+    erased: Vec<ErasedLine>,
+    erase_problems: Vec<String>,
 }
 
 /// One provider that holds something, what it holds, who there read it, and the
@@ -80,6 +83,7 @@ pub(super) struct Problems {
     pub preferences: Vec<String>,
     pub grant: Vec<String>,
     pub correction: Vec<String>,
+    pub erase: Vec<String>,
 }
 
 /// Each refused field as "its name: why", in the page's language.
@@ -245,6 +249,12 @@ async fn render(
             &shown.time_zone,
         ),
         correction_problems: problems.correction,
+        erased: ErasedLine::all(
+            lang,
+            &state.store.erasures(me.account).await?,
+            &shown.time_zone,
+        ),
+        erase_problems: problems.erase,
         sharing: Sharing::of(
             lang,
             &state.store.grants(me.account).await?,

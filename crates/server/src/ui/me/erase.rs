@@ -1,0 +1,69 @@
+//! Erasure on the person's page: everything every provider keeps with their verified
+//! addresses goes at once, after they confirm; the page then says what went where.
+
+use super::PersonSignedIn;
+use super::page::{Problems, again};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::ui::i18n::{Lang, Messages};
+use crate::ui::local_time;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use motesplats_core::{Reason, number};
+use motesplats_store::Erased;
+use serde::Deserialize;
+
+/// One provider's erasure as the person reads it.
+pub struct ErasedLine {
+    pub when: String,
+    pub provider: String,
+    pub what: String,
+}
+
+impl ErasedLine {
+    pub fn all(lang: Lang, erased: &[Erased], zone: &str) -> Vec<ErasedLine> {
+        erased
+            .iter()
+            .map(|e| ErasedLine {
+                when: local_time(e.at, zone),
+                provider: e.provider_name.clone(),
+                what: lang.t_text(
+                    "me-erased-what",
+                    &[
+                        ("records", number::integer(e.records, lang)),
+                        ("touchpoints", number::integer(e.touchpoints, lang)),
+                        ("responses", number::integer(e.responses, lang)),
+                    ],
+                ),
+            })
+            .collect()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EraseForm {
+    confirm: Option<String>,
+}
+
+/// Erases everything, once the person ticked that they understand it cannot be undone.
+pub async fn erase(
+    State(state): State<AppState>,
+    lang: Lang,
+    me: PersonSignedIn,
+    Form(form): Form<EraseForm>,
+) -> Result<Response, ApiError> {
+    if form.confirm.is_none() {
+        let problems = Problems {
+            erase: vec![format!(
+                "{}: {}",
+                lang.t("me-erase-confirm"),
+                lang.reason(&Reason::Required)
+            )],
+            ..Problems::default()
+        };
+        return again(&state, lang, &me, problems).await;
+    }
+    crate::erasure::erase(&state, me.account).await?;
+    Ok(Redirect::to("/me#erase").into_response())
+}

@@ -1,0 +1,177 @@
+//! Erasure on SQLite: one job of the single writer deletes everything the person's
+//! verified identifiers reach at every provider, leaves tombstones, and relinks the
+//! provider's other profiles that were one person with them.
+
+use super::account;
+use super::linking;
+use super::rows::{Micros, micros};
+use crate::Result;
+use crate::erasure::{Erased, Tombstone};
+use chrono::{DateTime, Utc};
+use motesplats_core::{AccountId, Identifier, IdentifierKind, ProfileId, ProviderId};
+use rusqlite::{Connection, params};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+pub fn erase(
+    c: &Connection,
+    account: AccountId,
+    tombstone: &Tombstone,
+    now: DateTime<Utc>,
+) -> Result<Vec<Erased>> {
+    let mut providers = account::persons(c, account)?;
+    providers.dedup_by_key(|(p, _)| p.id);
+    let mut out = Vec::with_capacity(providers.len());
+    for (provider, _) in providers {
+        let erased = account::profiles_at(c, account, provider.id)?;
+        let mut done = Erased {
+            provider: provider.id,
+            provider_name: provider.name,
+            at: now,
+            records: erased.len() as u64,
+            touchpoints: 0,
+            responses: 0,
+        };
+        let persons = persons_of(c, &erased)?;
+        let mut mates = BTreeSet::new();
+        let mut of_person = c.prepare_cached("SELECT id FROM profiles WHERE person_id = ?1")?;
+        for person in &persons {
+            for id in of_person.query_map([person], |r| r.get(0).map(ProfileId))? {
+                mates.insert(id?);
+            }
+        }
+        for id in &erased {
+            mates.remove(id);
+            for identifier in identifiers(c, *id)? {
+                c.prepare_cached(
+                    "INSERT INTO tombstones (provider_id, hash) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                )?
+                .execute(params![provider.id.0, tombstone(provider.id, &identifier).as_slice()])?;
+            }
+            let (touchpoints, responses) = remove(c, provider.id, *id)?;
+            done.touchpoints += touchpoints;
+            done.responses += responses;
+        }
+        // The provider's other profiles that were one person with them are resolved
+        // again without them.
+        linking::relink(c, crate::linking::rules(), provider.id, mates, now)?;
+        for person in &persons {
+            c.prepare_cached(
+                "DELETE FROM persons WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM profiles WHERE person_id = ?1)",
+            )?
+            .execute([person])?;
+        }
+        c.prepare_cached(
+            "INSERT INTO erasures (account_id, provider_id, at, records, touchpoints, responses) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            account.0,
+            provider.id.0,
+            micros(now),
+            count(done.records),
+            count(done.touchpoints),
+            count(done.responses)
+        ])?;
+        out.push(done);
+    }
+    // What the person shared or asked of the providers ends with what they held.
+    c.prepare_cached(
+        "UPDATE grants SET revoked_at = ?2 WHERE account_id = ?1 AND revoked_at IS NULL",
+    )?
+    .execute(params![account.0, micros(now)])?;
+    c.prepare_cached("DELETE FROM rectifications WHERE account_id = ?1")?
+        .execute([account.0])?;
+    Ok(out)
+}
+
+fn persons_of(c: &Connection, profiles: &[ProfileId]) -> Result<BTreeSet<Uuid>> {
+    let mut q = c.prepare_cached("SELECT person_id FROM profiles WHERE id = ?1")?;
+    let mut out = BTreeSet::new();
+    for p in profiles {
+        out.insert(q.query_row([p.0], |r| r.get(0))?);
+    }
+    Ok(out)
+}
+
+fn identifiers(c: &Connection, profile: ProfileId) -> Result<Vec<Identifier>> {
+    let mut q = c.prepare_cached("SELECT kind, value FROM identifiers WHERE profile_id = ?1")?;
+    let rows = q.query_map([profile.0], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    rows.map(|r| {
+        let (kind, value) = r?;
+        let kind =
+            IdentifierKind::parse(&kind).map_err(|_| super::rows::corrupt("identifier kind"))?;
+        Ok(Identifier { kind, value })
+    })
+    .collect()
+}
+
+/// Deletes one profile and every row that hangs on it; the touchpoints and survey
+/// responses it removed.
+fn remove(c: &Connection, provider: ProviderId, profile: ProfileId) -> Result<(u64, u64)> {
+    let p = profile.0;
+    let responses: Vec<Uuid> = c
+        .prepare_cached(
+            "SELECT id FROM survey_responses WHERE provider_id = ?1 \
+             AND json_extract(document, '$.profile_id') = ?2",
+        )?
+        .query_map(params![provider.0, p.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for r in &responses {
+        c.prepare_cached("DELETE FROM codings WHERE response_id = ?1")?
+            .execute([r])?;
+        c.prepare_cached("DELETE FROM survey_responses WHERE id = ?1")?
+            .execute([r])?;
+    }
+    let touchpoints = c
+        .prepare_cached("DELETE FROM touchpoints WHERE profile_id = ?1")?
+        .execute([p])?;
+    for table in crate::erasure::BY_PROFILE {
+        c.prepare_cached(&format!("DELETE FROM {table} WHERE profile_id = ?1"))?
+            .execute([p])?;
+    }
+    // Each end by an index that starts with it (an OR would scan the table).
+    for (table, end) in crate::erasure::BY_PAIR {
+        c.prepare_cached(&format!(
+            "DELETE FROM {table} WHERE provider_id = ?2 AND {end} = ?1"
+        ))?
+        .execute(params![p, provider.0])?;
+    }
+    c.prepare_cached("DELETE FROM profiles WHERE id = ?1 AND provider_id = ?2")?
+        .execute(params![p, provider.0])?;
+    Ok((touchpoints as u64, responses.len() as u64))
+}
+
+/// The provider's tombstones.
+pub fn tombstones(c: &Connection, provider: ProviderId) -> Result<Vec<[u8; 32]>> {
+    let mut q = c.prepare_cached("SELECT hash FROM tombstones WHERE provider_id = ?1")?;
+    let rows = q.query_map([provider.0], |r| r.get::<_, Vec<u8>>(0))?;
+    rows.map(|r| r?.try_into().map_err(|_| super::rows::corrupt("tombstone")))
+        .collect()
+}
+
+/// What was erased for the account, newest first.
+pub fn erasures(c: &Connection, account: AccountId) -> Result<Vec<Erased>> {
+    let mut q = c.prepare_cached(
+        "SELECT e.provider_id, p.name, e.at, e.records, e.touchpoints, e.responses \
+         FROM erasures e JOIN providers p ON p.id = e.provider_id \
+         WHERE e.account_id = ?1 ORDER BY e.at DESC, p.name",
+    )?;
+    let rows = q.query_map([account.0], |r| {
+        Ok(Erased {
+            provider: ProviderId(r.get(0)?),
+            provider_name: r.get(1)?,
+            at: r.get::<_, Micros>(2)?.0,
+            records: r.get::<_, i64>(3)?.unsigned_abs(),
+            touchpoints: r.get::<_, i64>(4)?.unsigned_abs(),
+            responses: r.get::<_, i64>(5)?.unsigned_abs(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
