@@ -25,6 +25,7 @@ pub mod profile;
 pub mod provider;
 pub mod reason;
 pub mod research;
+pub mod retention;
 pub mod segment;
 pub mod survey;
 pub mod touchpoint;

@@ -9,7 +9,7 @@ use crate::ingest::recent::Recent;
 use crate::state::AppState;
 use chrono::Utc;
 use motesplats_core::{AccountId, Identifier, Invalid, ProviderId, Reason};
-use motesplats_store::{Erased, Tombstone};
+use motesplats_store::{Erased, Purged, Tombstone};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -103,4 +103,25 @@ pub async fn erase(state: &AppState, account: AccountId) -> Result<Vec<Erased>, 
         state.tombstones.forget(e.provider);
     }
     Ok(erased)
+}
+
+/// Applies the provider's retention now; its figures are placed again when anything went.
+pub async fn purge(state: &AppState, provider: ProviderId) -> Result<Purged, ApiError> {
+    let retention = crate::settings::read(state, provider).await?;
+    let purged = state.store.purge(provider, retention, Utc::now()).await?;
+    if purged.touchpoints > 0 {
+        state.figures.forget(provider);
+    }
+    Ok(purged)
+}
+
+/// Applies every provider's retention (the hourly job).
+pub async fn purge_all(state: &AppState) -> Result<(), ApiError> {
+    for provider in state.store.providers().await? {
+        let purged = purge(state, provider.id).await?;
+        if purged != Purged::default() {
+            tracing::info!(provider = %provider.id, ?purged, "purged past retention");
+        }
+    }
+    Ok(())
 }

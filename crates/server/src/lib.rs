@@ -107,8 +107,13 @@ pub async fn serve(
     ));
     let tidy_state = state.clone();
     let tidy = tokio::spawn(async move {
-        loop {
+        for minute in 1u64.. {
             tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            if minute % 60 == 0
+                && let Err(e) = erasure::purge_all(&tidy_state).await
+            {
+                tracing::error!(error = ?e, "the retention purge failed; will retry in an hour");
+            }
             tidy_state.limits.tidy();
             tidy_state.sign_in.tidy();
             tidy_state.survey_limits.tidy();

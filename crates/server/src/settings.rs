@@ -1,12 +1,13 @@
 //! A provider's settings documents (the tracking protocol's event names, the
-//! journeys' anchors and windows, the motivation rules), read and written with the
-//! core's types; a provider that never set one has the core's defaults.
+//! journeys' anchors and windows, the motivation rules, the retention periods), read
+//! and written with the core's types; a provider that never set one has the defaults.
 
 use crate::error::ApiError;
 use crate::state::AppState;
 use motesplats_core::ProviderId;
 use motesplats_core::journey::JourneySettings;
 use motesplats_core::journey::motivation::MotivationRules;
+use motesplats_core::retention::Retention;
 use motesplats_core::tracking_protocol::EventNames;
 use motesplats_store::{SettingsKind, Store};
 use serde::Serialize;
@@ -27,6 +28,10 @@ impl Settings for JourneySettings {
 
 impl Settings for MotivationRules {
     const KIND: SettingsKind = SettingsKind::MotivationRules;
+}
+
+impl Settings for Retention {
+    const KIND: SettingsKind = SettingsKind::Retention;
 }
 
 pub async fn read<T: Settings>(state: &AppState, provider: ProviderId) -> Result<T, ApiError> {

@@ -2,6 +2,7 @@
 //! identifier at a provider, and what was erased where.
 
 use chrono::{DateTime, Utc};
+use motesplats_core::retention::Retention;
 use motesplats_core::{Identifier, ProviderId};
 use std::sync::Arc;
 
@@ -19,6 +20,49 @@ pub struct Erased {
     pub records: u64,
     pub touchpoints: u64,
     pub responses: u64,
+    /// Touchpoints the provider keeps by law, held back apart from the records.
+    pub held_back: u64,
+}
+
+/// Touchpoints of one kind a provider keeps by law after an erasure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldBack {
+    pub provider_name: String,
+    pub kind: String,
+    pub count: u64,
+    pub reason: String,
+    /// When the last of them goes.
+    pub until: DateTime<Utc>,
+}
+
+/// What a purge removed at one provider, past its retention periods.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub touchpoints: u64,
+    pub quarantined: u64,
+    pub responses: u64,
+    pub logs: u64,
+    pub held_back: u64,
+}
+
+/// The end of a legal hold on a touchpoint that happened at `occurred_at`.
+pub(crate) fn held_until(occurred_at: DateTime<Utc>, years: u32) -> DateTime<Utc> {
+    occurred_at
+        .checked_add_months(chrono::Months::new(years.saturating_mul(12)))
+        .unwrap_or(occurred_at)
+}
+
+/// The instant before which a period of `days` has passed.
+pub(crate) fn cutoff(now: DateTime<Utc>, days: Option<u32>) -> Option<DateTime<Utc>> {
+    days.map(|d| now - chrono::Duration::days(i64::from(d)))
+}
+
+/// The provider's retention as stored (the defaults, keep everything, when none).
+pub(crate) fn retention(document: Option<serde_json::Value>) -> crate::Result<Retention> {
+    document.map_or(Ok(Retention::default()), |d| {
+        serde_json::from_value(d)
+            .map_err(|e| crate::StoreError::Backend(format!("unreadable retention: {e}")))
+    })
 }
 
 /// The tables whose rows hang on one profile, besides touchpoints and responses.

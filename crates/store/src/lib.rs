@@ -16,7 +16,7 @@ pub mod rectification;
 pub mod sqlite;
 
 pub use contact::{ContactAnswer, HeldRecord, ImportedConsent, Redeemed, SentContact};
-pub use erasure::{Erased, Tombstone};
+pub use erasure::{Erased, HeldBack, Purged, Tombstone};
 pub use grant::{GrantedRecord, ThroughGrant};
 pub use linking::{Change, IdentityEvent};
 pub use model::*;
@@ -32,6 +32,7 @@ use motesplats_core::consent::{
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
+use motesplats_core::retention::Retention;
 use motesplats_core::segment::{Segment, SegmentId};
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
@@ -356,6 +357,16 @@ pub trait Store: Send + Sync + 'static {
     async fn tombstones(&self, provider: ProviderId) -> Result<Vec<[u8; 32]>>;
     /// What was erased for the account, newest first.
     async fn erasures(&self, account: AccountId) -> Result<Vec<Erased>>;
+    /// What the providers keep of the account by law after an erasure.
+    async fn held_back(&self, account: AccountId) -> Result<Vec<HeldBack>>;
+    /// Deletes what the provider keeps past its retention periods (the oldest first
+    /// gone), and held-back touchpoints whose legal hold ended.
+    async fn purge(
+        &self,
+        provider: ProviderId,
+        retention: Retention,
+        now: DateTime<Utc>,
+    ) -> Result<Purged>;
     /// May `provider` contact its `person` now? Decided and, on an allow, held in
     /// one transaction, so parallel askers never overdraw a budget. None when the
     /// person is not the provider's.

@@ -335,6 +335,8 @@ pub enum SettingsKind {
     Journeys,
     /// The rules that classify a journey by its motivation.
     MotivationRules,
+    /// How long each kind of data is kept, and what the law keeps past an erasure.
+    Retention,
 }
 
 impl SettingsKind {
@@ -343,6 +345,7 @@ impl SettingsKind {
             SettingsKind::EventNames => "event_names",
             SettingsKind::Journeys => "journeys",
             SettingsKind::MotivationRules => "motivation_rules",
+            SettingsKind::Retention => "retention",
         }
     }
 }

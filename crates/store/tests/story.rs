@@ -1767,6 +1767,15 @@ async fn grant_story(store: &Arc<dyn Store>) {
         }
         h
     });
+    // The shop must keep purchases seven years by law.
+    store
+        .set_settings(
+            shop,
+            motesplats_store::SettingsKind::Retention,
+            json!({"legal_holds": [{"kind": "purchase", "reason": "Bokföringslagen", "years": 7}]}),
+        )
+        .await
+        .unwrap();
     let erased = store.erase(account, tombstone, now).await.unwrap();
     let at = |name: &str| erased.iter().find(|e| e.provider_name == name).unwrap();
     assert_eq!(
@@ -1796,6 +1805,53 @@ async fn grant_story(store: &Arc<dyn Store>) {
         "{grant:?} ends with what it shared"
     );
     assert!(store.rectifications(account).await.unwrap().is_empty());
+    // His purchases are held back apart, with the reason, until seven years after.
+    assert_eq!(at("Skobutiken").held_back, 3);
+    let held = store.held_back(account).await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(
+        (
+            held[0].kind.as_str(),
+            held[0].count,
+            held[0].reason.as_str()
+        ),
+        ("purchase", 3, "Bokföringslagen")
+    );
+    assert_eq!(
+        held[0].until,
+        "2033-05-03T10:00:00Z"
+            .parse::<chrono::DateTime<Utc>>()
+            .unwrap()
+    );
+
+    // Retention: the shop keeps touchpoints 30 days; a purge drops the older ones and
+    // the held-back purchases once their hold has ended.
+    let old_and_new = ["2026-03-01T10:00:00Z", "2026-05-09T10:00:00Z"]
+        .iter()
+        .map(|at| {
+            touchpoint(
+                &channels,
+                json!({"channel": "store", "kind": "visit", "occurred_at": at,
+                       "identifiers": [{"kind": "customer_number", "value": "T-10"}]}),
+            )
+        })
+        .collect();
+    store
+        .insert_touchpoints(shop, old_and_new, Utc::now(), Stitch::Now)
+        .await
+        .unwrap();
+    let retention = motesplats_core::retention::RetentionInput {
+        touchpoints_days: Some(30),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let purged = store.purge(shop, retention.clone(), now).await.unwrap();
+    assert_eq!((purged.touchpoints, purged.held_back), (1, 0));
+    let later = "2033-05-04T00:00:00Z".parse().unwrap();
+    let purged = store.purge(shop, retention, later).await.unwrap();
+    assert_eq!(purged.held_back, 3);
+    assert!(store.held_back(account).await.unwrap().is_empty());
 }
 
 async fn quarantine_in_bulk(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {

@@ -872,6 +872,7 @@ me-erase-note = Every provider above deletes every record that carries one of yo
 me-erase-confirm = I understand that this cannot be undone
 me-erase-button = Erase everything now
 me-erased-what = erased { $records } records, { $touchpoints } touchpoints and { $responses } survey answers
+me-held-back = { $provider } keeps { $count } × { $kind } until { $until }, because: { $reason }
 me-corrections = Ask for a correction
 me-corrections-note = If a provider keeps something wrong about you, say what is wrong and what is right. The request goes to that provider, and its answer shows here.
 me-field-provider = Which provider

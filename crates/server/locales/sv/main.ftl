@@ -860,6 +860,7 @@ me-erase-note = Varje leverantör ovan raderar varje post som bär någon av din
 me-erase-confirm = Jag förstår att det inte går att ångra
 me-erase-button = Radera allt nu
 me-erased-what = raderade { $records } poster, { $touchpoints } kontaktpunkter och { $responses } enkätsvar
+me-held-back = { $provider } behåller { $count } × { $kind } till { $until }, därför att: { $reason }
 me-corrections = Be om rättelse
 me-corrections-note = Om en leverantör har något fel om dig, skriv vad som är fel och vad som är rätt. Begäran går till den leverantören, och svaret syns här.
 me-field-provider = Vilken leverantör

@@ -18,6 +18,7 @@ mod projects;
 mod providers;
 pub mod quarantine;
 mod rectifications;
+mod retention;
 mod segments;
 mod shared;
 pub(crate) mod survey_analysis;
@@ -126,6 +127,7 @@ pub fn router() -> Router<AppState> {
         .merge(persons::router())
         .merge(shared::router())
         .merge(rectifications::router())
+        .merge(retention::router())
         .merge(journeys::router())
         .merge(contact::router())
         .merge(identity::router())

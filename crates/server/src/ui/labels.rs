@@ -43,7 +43,7 @@ fn label_or_key(lang: Lang, prefix: &str, key: &str) -> String {
 }
 
 /// What happened, in built-in words: `purchase` → "Köp".
-fn event_label(kind: &TouchpointKind, lang: Lang) -> String {
+pub fn event_label(kind: &TouchpointKind, lang: Lang) -> String {
     label_or_key(lang, "event-kind", kind.as_str())
 }
 

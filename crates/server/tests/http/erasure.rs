@@ -48,6 +48,30 @@ async fn after_erasure_and_a_reimport_nothing_of_the_person_returns() {
     };
     assert_eq!(persons(shop.clone()).await, 2);
 
+    // The shop must keep purchases seven years by law; a bad setting is named.
+    let put = |body: Value| {
+        let app = &app;
+        let shop = shop.clone();
+        async move {
+            app.http
+                .put(format!("{}/api/v1/retention", app.base))
+                .bearer_auth(&shop)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = put(json!({"logs_days": 0})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "logs_days");
+    let hold =
+        json!({"legal_holds": [{"kind": "purchase", "reason": "Bokföringslagen", "years": 7}]});
+    assert_eq!(put(hold.clone()).await.status(), StatusCode::OK);
+    let kept: Value = app.get(&shop, "/retention").await.json().await.unwrap();
+    assert_eq!(kept["legal_holds"], hold["legal_holds"]);
+
     let mut eva = Browser::new(&app.base);
     eva.sign_in_person("eva@example.se", &app.deliver).await;
     let r = eva.post("/me/erase", "en", &[]).await;
@@ -66,6 +90,10 @@ async fn after_erasure_and_a_reimport_nothing_of_the_person_returns() {
         "{page}"
     );
     assert!(page.contains("No provider keeps a record with your verified addresses yet."));
+    assert!(
+        page.contains("Skobutiken keeps 2 × Purchase until 2033-11-21, because: Bokföringslagen"),
+        "{page}"
+    );
 
     // The shop's figures count Bo alone; her record is gone.
     let forgotten: Value = app
@@ -78,7 +106,21 @@ async fn after_erasure_and_a_reimport_nothing_of_the_person_returns() {
         .await
         .unwrap();
     assert_eq!(forgotten["items"], json!([]));
-    assert_eq!(persons(shop.clone()).await, 1);
+    assert_eq!(
+        persons(shop.clone()).await,
+        1,
+        "what is held back is not counted"
+    );
+    let purged: Value = app
+        .post(&shop, "/retention/purge", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        purged["held_back"], 0,
+        "the hold has years to run: {purged}"
+    );
 
     // A re-import, by the single endpoint, a batch or a new profile, is refused
     // where she was erased, in any spelling of her address.

@@ -6,8 +6,12 @@ use super::account;
 use super::linking;
 use super::rows::{corrupt, stored};
 use crate::Result;
-use crate::erasure::{BY_PAIR, BY_PROFILE, Erased, Tombstone};
+use crate::SettingsKind;
+use crate::erasure::{
+    BY_PAIR, BY_PROFILE, Erased, HeldBack, Purged, Tombstone, cutoff, held_until,
+};
 use chrono::{DateTime, Utc};
+use motesplats_core::retention::Retention;
 use motesplats_core::{AccountId, Identifier, IdentifierKind, ProfileId, ProviderId};
 use sqlx::{AssertSqlSafe, PgConnection, PgPool, Row};
 use std::collections::BTreeSet;
@@ -25,6 +29,9 @@ pub async fn erase(
     providers.dedup_by_key(|(p, _)| p.id);
     let mut out = Vec::with_capacity(providers.len());
     for (provider, _) in providers {
+        let retention = crate::erasure::retention(
+            super::ingest::settings(&mut tx, provider.id, SettingsKind::Retention).await?,
+        )?;
         let erased = account::profiles_at(pool, account, provider.id).await?;
         let mut done = Erased {
             provider: provider.id,
@@ -33,6 +40,7 @@ pub async fn erase(
             records: erased.len() as u64,
             touchpoints: 0,
             responses: 0,
+            held_back: 0,
         };
         let ids: Vec<Uuid> = erased.iter().map(|p| p.0).collect();
         let persons: BTreeSet<Uuid> =
@@ -63,6 +71,7 @@ pub async fn erase(
                 .execute(&mut *tx)
                 .await?;
             }
+            done.held_back += hold_back(&mut tx, account, provider.id, *id, &retention).await?;
             let (touchpoints, responses) = remove(&mut tx, provider.id, *id).await?;
             done.touchpoints += touchpoints;
             done.responses += responses;
@@ -78,8 +87,8 @@ pub async fn erase(
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO erasures (account_id, provider_id, at, records, touchpoints, responses) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO erasures (account_id, provider_id, at, records, touchpoints, responses, held_back) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(account.0)
         .bind(provider.id.0)
@@ -87,6 +96,7 @@ pub async fn erase(
         .bind(count(done.records))
         .bind(count(done.touchpoints))
         .bind(count(done.responses))
+        .bind(count(done.held_back))
         .execute(&mut *tx)
         .await?;
         out.push(done);
@@ -120,6 +130,47 @@ async fn identifiers(c: &mut PgConnection, profile: ProfileId) -> Result<Vec<Ide
             })
         })
         .collect()
+}
+
+/// Moves the profile's touchpoints that the law keeps apart, with their reason.
+async fn hold_back(
+    c: &mut PgConnection,
+    account: AccountId,
+    provider: ProviderId,
+    profile: ProfileId,
+    retention: &Retention,
+) -> Result<u64> {
+    if retention.legal_holds.is_empty() {
+        return Ok(0);
+    }
+    let rows = sqlx::query(
+        "SELECT kind, occurred_at, coalesce(properties, '{}'::jsonb) FROM touchpoints WHERE profile_id = $1",
+    )
+    .bind(profile.0)
+    .fetch_all(&mut *c)
+    .await?;
+    let mut held = 0;
+    for r in rows {
+        let (kind, at): (String, DateTime<Utc>) = (r.try_get(0)?, r.try_get(1)?);
+        let Some(hold) = retention.hold(&kind) else {
+            continue;
+        };
+        sqlx::query(
+            "INSERT INTO held_back (account_id, provider_id, kind, occurred_at, properties, reason, until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(account.0)
+        .bind(provider.0)
+        .bind(&kind)
+        .bind(at)
+        .bind(r.try_get::<serde_json::Value, _>(2)?)
+        .bind(&hold.reason)
+        .bind(held_until(at, hold.years))
+        .execute(&mut *c)
+        .await?;
+        held += 1;
+    }
+    Ok(held)
 }
 
 /// Deletes one profile and every row that hangs on it; the touchpoints and survey
@@ -200,7 +251,7 @@ pub async fn tombstones(pool: &PgPool, provider: ProviderId) -> Result<Vec<[u8; 
 /// What was erased for the account, newest first.
 pub async fn erasures(pool: &PgPool, account: AccountId) -> Result<Vec<Erased>> {
     sqlx::query(
-        "SELECT e.provider_id, p.name, e.at, e.records, e.touchpoints, e.responses \
+        "SELECT e.provider_id, p.name, e.at, e.records, e.touchpoints, e.responses, e.held_back \
          FROM erasures e JOIN providers p ON p.id = e.provider_id \
          WHERE e.account_id = $1 ORDER BY e.at DESC, p.name",
     )
@@ -216,7 +267,89 @@ pub async fn erasures(pool: &PgPool, account: AccountId) -> Result<Vec<Erased>> 
             records: r.try_get::<i64, _>(3)?.unsigned_abs(),
             touchpoints: r.try_get::<i64, _>(4)?.unsigned_abs(),
             responses: r.try_get::<i64, _>(5)?.unsigned_abs(),
+            held_back: r.try_get::<i64, _>(6)?.unsigned_abs(),
         })
     })
     .collect()
+}
+
+/// What the providers keep of the account by law, per provider and kind.
+pub async fn held_back(pool: &PgPool, account: AccountId) -> Result<Vec<HeldBack>> {
+    sqlx::query(
+        "SELECT p.name, h.kind, count(*), max(h.reason), max(h.until) \
+         FROM held_back h JOIN providers p ON p.id = h.provider_id \
+         WHERE h.account_id = $1 GROUP BY p.name, h.kind ORDER BY p.name, h.kind",
+    )
+    .bind(account.0)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(HeldBack {
+            provider_name: r.try_get(0)?,
+            kind: r.try_get(1)?,
+            count: r.try_get::<i64, _>(2)?.unsigned_abs(),
+            reason: r.try_get(3)?,
+            until: r.try_get(4)?,
+        })
+    })
+    .collect()
+}
+
+/// Deletes what the provider keeps past its retention periods, and held-back rows
+/// whose hold has ended, in one transaction.
+pub async fn purge(
+    pool: &PgPool,
+    provider: ProviderId,
+    retention: &Retention,
+    now: DateTime<Utc>,
+) -> Result<Purged> {
+    let mut tx = pool.begin().await?;
+    let mut delete = async |sql: &'static str, before: Option<DateTime<Utc>>| -> Result<u64> {
+        let Some(before) = before else {
+            return Ok(0);
+        };
+        Ok(sqlx::query(sql)
+            .bind(provider.0)
+            .bind(before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected())
+    };
+    // The codings of a response go with it.
+    delete(
+        "DELETE FROM codings WHERE provider_id = $1 AND response_id IN \
+         (SELECT id FROM survey_responses WHERE provider_id = $1 AND submitted_at < $2)",
+        cutoff(now, retention.responses_days),
+    )
+    .await?;
+    let purged = Purged {
+        responses: delete(
+            "DELETE FROM survey_responses WHERE provider_id = $1 AND submitted_at < $2",
+            cutoff(now, retention.responses_days),
+        )
+        .await?,
+        touchpoints: delete(
+            "DELETE FROM touchpoints WHERE provider_id = $1 AND occurred_at < $2",
+            cutoff(now, retention.touchpoints_days),
+        )
+        .await?,
+        quarantined: delete(
+            "DELETE FROM quarantine WHERE provider_id = $1 AND received_at < $2",
+            cutoff(now, retention.quarantine_days),
+        )
+        .await?,
+        logs: delete(
+            "DELETE FROM access_log WHERE provider_id = $1 AND at < $2",
+            cutoff(now, retention.logs_days),
+        )
+        .await?,
+        held_back: delete(
+            "DELETE FROM held_back WHERE provider_id = $1 AND until < $2",
+            Some(now),
+        )
+        .await?,
+    };
+    tx.commit().await?;
+    Ok(purged)
 }

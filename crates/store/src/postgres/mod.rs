@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0017_grants.sql"),
     include_str!("../../migrations/postgres/0019_rectifications.sql"),
     include_str!("../../migrations/postgres/0020_erasure.sql"),
+    include_str!("../../migrations/postgres/0021_held_back.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

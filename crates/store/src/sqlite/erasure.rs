@@ -6,8 +6,10 @@ use super::account;
 use super::linking;
 use super::rows::{Micros, micros};
 use crate::Result;
-use crate::erasure::{Erased, Tombstone};
+use crate::SettingsKind;
+use crate::erasure::{Erased, HeldBack, Purged, Tombstone, cutoff, held_until};
 use chrono::{DateTime, Utc};
+use motesplats_core::retention::Retention;
 use motesplats_core::{AccountId, Identifier, IdentifierKind, ProfileId, ProviderId};
 use rusqlite::{Connection, params};
 use std::collections::BTreeSet;
@@ -23,6 +25,11 @@ pub fn erase(
     providers.dedup_by_key(|(p, _)| p.id);
     let mut out = Vec::with_capacity(providers.len());
     for (provider, _) in providers {
+        let retention = crate::erasure::retention(super::ingest::settings(
+            c,
+            provider.id,
+            SettingsKind::Retention,
+        )?)?;
         let erased = account::profiles_at(c, account, provider.id)?;
         let mut done = Erased {
             provider: provider.id,
@@ -31,6 +38,7 @@ pub fn erase(
             records: erased.len() as u64,
             touchpoints: 0,
             responses: 0,
+            held_back: 0,
         };
         let persons = persons_of(c, &erased)?;
         let mut mates = BTreeSet::new();
@@ -48,6 +56,7 @@ pub fn erase(
                 )?
                 .execute(params![provider.id.0, tombstone(provider.id, &identifier).as_slice()])?;
             }
+            done.held_back += hold_back(c, account, provider.id, *id, &retention)?;
             let (touchpoints, responses) = remove(c, provider.id, *id)?;
             done.touchpoints += touchpoints;
             done.responses += responses;
@@ -62,8 +71,8 @@ pub fn erase(
             .execute([person])?;
         }
         c.prepare_cached(
-            "INSERT INTO erasures (account_id, provider_id, at, records, touchpoints, responses) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO erasures (account_id, provider_id, at, records, touchpoints, responses, held_back) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
         .execute(params![
             account.0,
@@ -71,7 +80,8 @@ pub fn erase(
             micros(now),
             count(done.records),
             count(done.touchpoints),
-            count(done.responses)
+            count(done.responses),
+            count(done.held_back)
         ])?;
         out.push(done);
     }
@@ -106,6 +116,46 @@ fn identifiers(c: &Connection, profile: ProfileId) -> Result<Vec<Identifier>> {
         Ok(Identifier { kind, value })
     })
     .collect()
+}
+
+/// Moves the profile's touchpoints that the law keeps apart, with their reason.
+fn hold_back(
+    c: &Connection,
+    account: AccountId,
+    provider: ProviderId,
+    profile: ProfileId,
+    retention: &Retention,
+) -> Result<u64> {
+    if retention.legal_holds.is_empty() {
+        return Ok(0);
+    }
+    let rows: Vec<(String, Micros, Option<String>)> = c
+        .prepare_cached(
+            "SELECT kind, occurred_at, properties FROM touchpoints WHERE profile_id = ?1",
+        )?
+        .query_map([profile.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut held = 0;
+    for (kind, at, properties) in rows {
+        let Some(hold) = retention.hold(&kind) else {
+            continue;
+        };
+        c.prepare_cached(
+            "INSERT INTO held_back (account_id, provider_id, kind, occurred_at, properties, reason, until) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            account.0,
+            provider.0,
+            kind,
+            micros(at.0),
+            properties.unwrap_or_else(|| "{}".into()),
+            hold.reason,
+            micros(held_until(at.0, hold.years))
+        ])?;
+        held += 1;
+    }
+    Ok(held)
 }
 
 /// Deletes one profile and every row that hangs on it; the touchpoints and survey
@@ -155,7 +205,7 @@ pub fn tombstones(c: &Connection, provider: ProviderId) -> Result<Vec<[u8; 32]>>
 /// What was erased for the account, newest first.
 pub fn erasures(c: &Connection, account: AccountId) -> Result<Vec<Erased>> {
     let mut q = c.prepare_cached(
-        "SELECT e.provider_id, p.name, e.at, e.records, e.touchpoints, e.responses \
+        "SELECT e.provider_id, p.name, e.at, e.records, e.touchpoints, e.responses, e.held_back \
          FROM erasures e JOIN providers p ON p.id = e.provider_id \
          WHERE e.account_id = ?1 ORDER BY e.at DESC, p.name",
     )?;
@@ -167,6 +217,7 @@ pub fn erasures(c: &Connection, account: AccountId) -> Result<Vec<Erased>> {
             records: r.get::<_, i64>(3)?.unsigned_abs(),
             touchpoints: r.get::<_, i64>(4)?.unsigned_abs(),
             responses: r.get::<_, i64>(5)?.unsigned_abs(),
+            held_back: r.get::<_, i64>(6)?.unsigned_abs(),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -174,4 +225,69 @@ pub fn erasures(c: &Connection, account: AccountId) -> Result<Vec<Erased>> {
 
 fn count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// What the providers keep of the account by law, per provider and kind.
+pub fn held_back(c: &Connection, account: AccountId) -> Result<Vec<HeldBack>> {
+    let mut q = c.prepare_cached(
+        "SELECT p.name, h.kind, count(*), max(h.reason), max(h.until) \
+         FROM held_back h JOIN providers p ON p.id = h.provider_id \
+         WHERE h.account_id = ?1 GROUP BY p.name, h.kind ORDER BY p.name, h.kind",
+    )?;
+    let rows = q.query_map([account.0], |r| {
+        Ok(HeldBack {
+            provider_name: r.get(0)?,
+            kind: r.get(1)?,
+            count: r.get::<_, i64>(2)?.unsigned_abs(),
+            reason: r.get(3)?,
+            until: r.get::<_, Micros>(4)?.0,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Deletes what the provider keeps past its retention periods, and held-back rows
+/// whose hold has ended.
+pub fn purge(
+    c: &Connection,
+    provider: ProviderId,
+    retention: &Retention,
+    now: DateTime<Utc>,
+) -> Result<Purged> {
+    let delete = |sql: &str, before: Option<DateTime<Utc>>| -> Result<u64> {
+        let Some(before) = before else {
+            return Ok(0);
+        };
+        Ok(c.prepare_cached(sql)?
+            .execute(params![provider.0, micros(before)])? as u64)
+    };
+    // The codings of a response go with it.
+    delete(
+        "DELETE FROM codings WHERE provider_id = ?1 AND response_id IN \
+         (SELECT id FROM survey_responses WHERE provider_id = ?1 AND submitted_at < ?2)",
+        cutoff(now, retention.responses_days),
+    )?;
+    let responses = delete(
+        "DELETE FROM survey_responses WHERE provider_id = ?1 AND submitted_at < ?2",
+        cutoff(now, retention.responses_days),
+    )?;
+    Ok(Purged {
+        touchpoints: delete(
+            "DELETE FROM touchpoints WHERE provider_id = ?1 AND occurred_at < ?2",
+            cutoff(now, retention.touchpoints_days),
+        )?,
+        quarantined: delete(
+            "DELETE FROM quarantine WHERE provider_id = ?1 AND received_at < ?2",
+            cutoff(now, retention.quarantine_days),
+        )?,
+        responses,
+        logs: delete(
+            "DELETE FROM access_log WHERE provider_id = ?1 AND at < ?2",
+            cutoff(now, retention.logs_days),
+        )?,
+        held_back: delete(
+            "DELETE FROM held_back WHERE provider_id = ?1 AND until < ?2",
+            Some(now),
+        )?,
+    })
 }

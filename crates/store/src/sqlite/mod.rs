@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0017_grants.sql"),
     include_str!("../../migrations/sqlite/0019_rectifications.sql"),
     include_str!("../../migrations/sqlite/0020_erasure.sql"),
+    include_str!("../../migrations/sqlite/0021_held_back.sql"),
 ];
 
 const READERS: usize = 4;

@@ -8,10 +8,10 @@ use super::{
 };
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, Erased,
-    HeldRecord, ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome,
-    ProfileFilter, QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite, Result,
-    Role, SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject, StoredSurvey,
-    SurveyChange, ThroughGrant, ToRectify, Tombstone, TouchpointFilter, User,
+    HeldBack, HeldRecord, ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome,
+    ProfileFilter, Purged, QuarantineFilter, Quarantined, Redeemed, ResponseSaved, ResponseWrite,
+    Result, Role, SentContact, SettingsKind, Stitch, Store, StoreError, StoredProject,
+    StoredSurvey, SurveyChange, ThroughGrant, ToRectify, Tombstone, TouchpointFilter, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -23,6 +23,7 @@ use motesplats_core::consent::{
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
 use motesplats_core::plan::TrackingPlan;
+use motesplats_core::retention::Retention;
 use motesplats_core::segment::{Segment, SegmentId};
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
 use motesplats_core::{
@@ -797,6 +798,20 @@ impl Store for SqliteStore {
 
     async fn erasures(&self, account: AccountId) -> Result<Vec<Erased>> {
         self.read(move |c| erasure::erasures(c, account)).await
+    }
+
+    async fn held_back(&self, account: AccountId) -> Result<Vec<HeldBack>> {
+        self.read(move |c| erasure::held_back(c, account)).await
+    }
+
+    async fn purge(
+        &self,
+        provider: ProviderId,
+        retention: Retention,
+        now: DateTime<Utc>,
+    ) -> Result<Purged> {
+        self.write(move |c| erasure::purge(c, provider, &retention, now))
+            .await
     }
 
     async fn contact_decision(

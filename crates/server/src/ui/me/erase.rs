@@ -6,12 +6,13 @@ use super::page::{Problems, again};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::i18n::{Lang, Messages};
+use crate::ui::labels::event_label;
 use crate::ui::local_time;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use motesplats_core::{Reason, number};
-use motesplats_store::Erased;
+use motesplats_core::{Reason, TouchpointKind, number};
+use motesplats_store::{Erased, HeldBack};
 use serde::Deserialize;
 
 /// One provider's erasure as the person reads it.
@@ -39,6 +40,26 @@ impl ErasedLine {
             })
             .collect()
     }
+}
+
+/// What a provider keeps by law after the erasure, as one line.
+pub fn held_back(lang: Lang, held: &[HeldBack]) -> Vec<String> {
+    held.iter()
+        .map(|h| {
+            let kind = TouchpointKind::parse(&h.kind)
+                .map_or_else(|_| h.kind.clone(), |k| event_label(&k, lang));
+            lang.t_text(
+                "me-held-back",
+                &[
+                    ("provider", h.provider_name.clone()),
+                    ("count", number::integer(h.count, lang)),
+                    ("kind", kind),
+                    ("until", h.until.format("%Y-%m-%d").to_string()),
+                    ("reason", h.reason.clone()),
+                ],
+            )
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]

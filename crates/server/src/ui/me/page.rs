@@ -50,6 +50,8 @@ struct MePage {
     /// Why the last correction was not sent, one line a field.
     correction_problems: Vec<String>,
     erased: Vec<ErasedLine>,
+    /// What the providers keep by law after the erasure, one line each.
+    held_back: Vec<String>,
     erase_problems: Vec<String>,
 }
 
@@ -254,6 +256,7 @@ async fn render(
             &state.store.erasures(me.account).await?,
             &shown.time_zone,
         ),
+        held_back: super::erase::held_back(lang, &state.store.held_back(me.account).await?),
         erase_problems: problems.erase,
         sharing: Sharing::of(
             lang,
