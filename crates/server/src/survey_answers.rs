@@ -16,8 +16,9 @@ use crate::survey_invitation;
 use chrono::Utc;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use motesplats_core::consent::Purpose;
 use motesplats_core::survey::{Response, ResponseId, ResponseInput, SurveyId, SurveyStatus};
-use motesplats_core::{Invalid, ProviderId};
+use motesplats_core::{Invalid, ProfileId, ProviderId};
 use motesplats_store::{ResponseSaved, ResponseWrite, StoredSurvey};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -93,6 +94,28 @@ pub async fn resumable(
         .await?)
 }
 
+/// Whether an invited answer may be linked to the profile: not when the person said
+/// no to research at this provider (their own choice wins over the survey's tick).
+async fn research_allowed(
+    state: &AppState,
+    provider: ProviderId,
+    profile: ProfileId,
+) -> Result<bool, ApiError> {
+    let Some((_, person)) = state
+        .store
+        .profile_persons(provider, &[profile])
+        .await?
+        .pop()
+    else {
+        return Ok(false);
+    };
+    let holding = state
+        .store
+        .holding_consent(provider, person, Purpose::Research)
+        .await?;
+    Ok(holding.is_none_or(|c| c.given))
+}
+
 /// How often a response is checked again when the survey changed under it.
 const ATTEMPTS: usize = 3;
 
@@ -114,7 +137,9 @@ pub async fn write(
                 .ok_or_else(|| {
                     Invalid::one("invitation", motesplats_core::Reason::BadInvitation)
                 })?;
-            Some(profile)
+            research_allowed(state, stored.owner, profile)
+                .await?
+                .then_some(profile)
         }
         None => None,
     };

@@ -167,6 +167,8 @@ pub struct HeldRecord {
     pub touchpoints: u64,
     /// The latest of them, by when they happened.
     pub latest: Vec<motesplats_core::Touchpoint>,
+    /// The survey answers linked to the record.
+    pub responses: Vec<motesplats_core::survey::Response>,
 }
 
 /// The persons whose holding choice about `purpose` is no, from every choice recorded

@@ -26,8 +26,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
 use motesplats_core::consent::{
-    Choice, ContactPreferences, ContactRequest, Grant, NewGrant, NewRectification, Rectification,
-    Resolution,
+    Choice, ContactPreferences, ContactRequest, Grant, NewGrant, NewRectification, Purpose,
+    Rectification, Resolution,
 };
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
@@ -292,6 +292,14 @@ pub trait Store: Send + Sync + 'static {
         provider: ProviderId,
         consents: Vec<ImportedConsent>,
     ) -> Result<usize>;
+    /// The choice that holds for the provider's person about `purpose`: their own (through
+    /// a verified address), else the provider's latest import; None when neither exists.
+    async fn holding_consent(
+        &self,
+        provider: ProviderId,
+        person: PersonId,
+        purpose: Purpose,
+    ) -> Result<Option<Choice>>;
     /// The person's own choice about one provider and purpose, which wins over any import.
     async fn choose_consent(
         &self,

@@ -860,6 +860,7 @@ me-field-quiet-hours = Quiet hours
 me-field-time-zone = Time zone
 me-field-weekly-budget = Contacts in seven days
 me-touchpoints = Touchpoints kept
+me-survey-answers = Survey answers linked to you
 me-reads = Who at the provider read your data
 me-no-reads = Nobody there has read it.
 me-read-profile = read your customer record

@@ -848,6 +848,7 @@ me-field-quiet-hours = Tysta timmar
 me-field-time-zone = Tidszon
 me-field-weekly-budget = Kontakter på sju dagar
 me-touchpoints = Sparade kontaktpunkter
+me-survey-answers = Enkätsvar kopplade till dig
 me-reads = Vem hos leverantören som läst dina uppgifter
 me-no-reads = Ingen där har läst dem.
 me-read-profile = läste ditt kundregister

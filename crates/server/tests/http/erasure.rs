@@ -72,8 +72,57 @@ async fn after_erasure_and_a_reimport_nothing_of_the_person_returns() {
     let kept: Value = app.get(&shop, "/retention").await.json().await.unwrap();
     assert_eq!(kept["legal_holds"], hold["legal_holds"]);
 
+    // She answered the shop's survey through an invitation, so it is linked to her.
+    let found: Value = app
+        .get(
+            &shop,
+            "/profiles?identifier_kind=email&identifier_value=eva@example.se",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let at_shop = found["items"][0]["id"].as_str().unwrap().to_string();
+    let survey = app.open_survey(&shop, super::surveys::survey()).await;
+    let invitation: Value = app
+        .post(
+            &shop,
+            &format!("/surveys/{survey}/invitations"),
+            json!({"profile_id": at_shop}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let invite = invitation["link"]
+        .as_str()
+        .unwrap()
+        .split("?invite=")
+        .nth(1)
+        .unwrap();
+    let r = super::surveys::send(
+        &app,
+        &survey,
+        None,
+        json!({"answers": {"welcome": 4, "recommend": 9}, "consent": true, "invitation": invite}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+
     let mut eva = Browser::new(&app.base);
     eva.sign_in_person("eva@example.se", &app.deliver).await;
+    let page = eva.get("/me", "en").await.text().await.unwrap();
+    assert!(page.contains("Survey answers linked to you: 1"), "{page}");
+    let answers = eva
+        .get("/me/export/survey_answers.csv", "en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        answers.contains(&format!("Skobutiken,{at_shop},{survey},")),
+        "{answers}"
+    );
     let r = eva.post("/me/erase", "en", &[]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -86,7 +135,7 @@ async fn after_erasure_and_a_reimport_nothing_of_the_person_returns() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = eva.get("/me", "en").await.text().await.unwrap();
     assert!(
-        page.contains("erased 1 records, 2 touchpoints and 0 survey answers"),
+        page.contains("erased 1 records, 2 touchpoints and 1 survey answers"),
         "{page}"
     );
     assert!(page.contains("No provider keeps a record with your verified addresses yet."));

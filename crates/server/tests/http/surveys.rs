@@ -5,7 +5,7 @@ use super::spawn_app;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-fn survey() -> Value {
+pub(super) fn survey() -> Value {
     let agree = json!([{"point": 1, "label": "Instämmer inte alls"}, {"point": 5, "label": "Instämmer helt"}]);
     json!({
         "title": "Hur var besöket?", "phase": "after", "channel": "store", "touchpoint_kind": "visit",
@@ -636,7 +636,7 @@ async fn results_split_by_dimension_with_crosstabs_comparisons_and_csv() {
 }
 
 /// Sends a public answer; with a token, continues a partial save.
-async fn send(
+pub(super) async fn send(
     app: &super::App,
     id: &str,
     response: Option<(&str, Option<&str>)>,
@@ -816,6 +816,35 @@ async fn a_profile_is_linked_only_through_a_signed_invitation() {
     assert_eq!(
         stored[0].profile_id.map(|p| p.to_string()).as_deref(),
         Some(profile)
+    );
+
+    // Once research is refused for her, an invited answer is kept, but unlinked.
+    let r = app
+        .post(
+            &key,
+            "/consents",
+            json!({"consents": [{"profile_id": profile, "purpose": "research", "given": false,
+                                 "at": "2026-12-01T09:00:00Z"}]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = send(
+        &app,
+        &id,
+        None,
+        json!({"answers": answers, "consent": true, "invitation": invite}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let stored = app
+        .store
+        .responses(provider, id.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        stored.iter().filter(|r| r.profile_id.is_some()).count(),
+        1,
+        "the second answer is not linked"
     );
 
     // Only the owner may issue them.

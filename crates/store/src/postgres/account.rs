@@ -227,11 +227,13 @@ pub async fn records(
             .iter()
             .map(|r| rows::raw_touchpoint(r)?.into_touchpoint())
             .collect::<Result<_>>()?;
+        let responses = super::surveys::of_profile(c, provider.id, id).await?;
         out.push(HeldRecord {
             provider,
             profile,
             touchpoints: u64::try_from(touchpoints).unwrap_or(0),
             latest,
+            responses,
         });
     }
     Ok(out)

@@ -17,8 +17,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
 use motesplats_core::consent::{
-    Choice, ContactPreferences, ContactRequest, Grant, NewGrant, NewRectification, Rectification,
-    Resolution,
+    Choice, ContactPreferences, ContactRequest, Grant, NewGrant, NewRectification, Purpose,
+    Rectification, Resolution,
 };
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
@@ -775,6 +775,18 @@ impl Store for PgStore {
         consents: Vec<ImportedConsent>,
     ) -> Result<usize> {
         contact::import_consents(&self.pool, provider, &consents).await
+    }
+
+    async fn holding_consent(
+        &self,
+        provider: ProviderId,
+        person: PersonId,
+        purpose: Purpose,
+    ) -> Result<Option<Choice>> {
+        let mut c = self.pool.acquire().await?;
+        let account = contact::account_of(&mut c, provider, person).await?;
+        let choices = contact::consents(&mut c, provider, person, account, purpose).await?;
+        Ok(motesplats_core::consent::holding(&choices, purpose).cloned())
     }
 
     async fn choose_consent(

@@ -6,7 +6,7 @@ use super::rows::stored;
 use super::store::now;
 use crate::{ResponseSaved, ResponseWrite, Result, StoreError, StoredSurvey, SurveyChange};
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
-use motesplats_core::{Invalid, ProviderId};
+use motesplats_core::{Invalid, ProfileId, ProviderId};
 use serde::de::DeserializeOwned;
 use sqlx::types::Json;
 use sqlx::{PgPool, Row};
@@ -230,6 +230,25 @@ pub async fn secret(pool: &PgPool, name: &str, candidate: [u8; 32]) -> Result<[u
     stored
         .try_into()
         .map_err(|_| StoreError::Backend(format!("the secret {name} is not 32 bytes")))
+}
+
+/// The responses linked to one of the provider's profiles, oldest first.
+pub async fn of_profile(
+    c: &mut sqlx::PgConnection,
+    provider: ProviderId,
+    profile: ProfileId,
+) -> Result<Vec<Response>> {
+    let rows: Vec<Json<serde_json::Value>> = sqlx::query_scalar(
+        "SELECT document FROM survey_responses WHERE provider_id = $1 \
+         AND document->>'profile_id' = $2 ORDER BY id",
+    )
+    .bind(provider.0)
+    .bind(profile.0.to_string())
+    .fetch_all(&mut *c)
+    .await?;
+    rows.into_iter()
+        .map(|Json(d)| parse(d, "response"))
+        .collect()
 }
 
 pub async fn responses(

@@ -196,11 +196,13 @@ pub fn records(
             .into_iter()
             .map(|t| t.into_touchpoint())
             .collect::<Result<_>>()?;
+        let responses = super::surveys::of_profile(c, provider.id, id)?;
         out.push(HeldRecord {
             provider,
             profile,
             touchpoints: u64::try_from(touchpoints).unwrap_or(0),
             latest,
+            responses,
         });
     }
     Ok(out)

@@ -17,8 +17,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motesplats_core::coding::{Coding, CodingId};
 use motesplats_core::consent::{
-    Choice, ContactPreferences, ContactRequest, Grant, NewGrant, NewRectification, Rectification,
-    Resolution,
+    Choice, ContactPreferences, ContactRequest, Grant, NewGrant, NewRectification, Purpose,
+    Rectification, Resolution,
 };
 use motesplats_core::identity::{Decision, Match};
 use motesplats_core::linkage::{Model, Record};
@@ -707,6 +707,20 @@ impl Store for SqliteStore {
     ) -> Result<usize> {
         self.write(move |c| contact::import_consents(c, provider, &consents))
             .await
+    }
+
+    async fn holding_consent(
+        &self,
+        provider: ProviderId,
+        person: PersonId,
+        purpose: Purpose,
+    ) -> Result<Option<Choice>> {
+        self.read(move |c| {
+            let account = contact::account_of(c, provider, person)?;
+            let choices = contact::consents(c, provider, person, account, purpose)?;
+            Ok(motesplats_core::consent::holding(&choices, purpose).cloned())
+        })
+        .await
     }
 
     async fn choose_consent(

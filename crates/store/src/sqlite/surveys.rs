@@ -4,7 +4,7 @@ use super::rows::micros;
 use crate::{ResponseSaved, ResponseWrite, Result, StoreError, StoredSurvey, SurveyChange};
 use chrono::Utc;
 use motesplats_core::survey::{Response, ResponseId, Survey, SurveyId};
-use motesplats_core::{Invalid, ProviderId};
+use motesplats_core::{Invalid, ProfileId, ProviderId};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
@@ -189,6 +189,22 @@ pub fn secret(c: &Connection, name: &str, candidate: [u8; 32]) -> Result<[u8; 32
     stored
         .try_into()
         .map_err(|_| StoreError::Backend(format!("the secret {name} is not 32 bytes")))
+}
+
+/// The responses linked to one of the provider's profiles, oldest first.
+pub fn of_profile(
+    c: &Connection,
+    provider: ProviderId,
+    profile: ProfileId,
+) -> Result<Vec<Response>> {
+    let rows: Vec<String> = c
+        .prepare_cached(
+            "SELECT document FROM survey_responses WHERE provider_id = ?1 \
+             AND json_extract(document, '$.profile_id') = ?2 ORDER BY id",
+        )?
+        .query_map(params![provider.0, profile.0.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.iter().map(|d| parse(d, "response")).collect()
 }
 
 pub fn responses(c: &Connection, provider: ProviderId, survey: SurveyId) -> Result<Vec<Response>> {

@@ -1,6 +1,7 @@
 //! Everything known about the person, to take with them (seed 004): one JSON
 //! document, and the same as one CSV file per table. What the person's page shows,
-//! but whole: every touchpoint of every record, every read, every grant.
+//! but whole: every touchpoint and survey answer of every record, every read, every
+//! grant.
 
 use super::PersonSignedIn;
 use crate::csv_out;
@@ -11,6 +12,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use motesplats_core::consent::{Choice, ContactPreferences, Grant};
+use motesplats_core::survey::Response as SurveyAnswer;
 use motesplats_core::{Identifier, PersonId, Profile, ProviderId, Touchpoint};
 use motesplats_store::grant::GRANT_READ;
 use serde::Serialize;
@@ -44,6 +46,7 @@ struct Held {
 struct Record {
     profile: Profile,
     touchpoints: Vec<Touchpoint>,
+    survey_answers: Vec<SurveyAnswer>,
 }
 
 #[derive(Serialize)]
@@ -78,6 +81,7 @@ async fn export(state: &AppState, me: &PersonSignedIn) -> Result<Export, ApiErro
                 .map(|r| Record {
                     profile: r.profile.clone(),
                     touchpoints: r.latest.clone(),
+                    survey_answers: r.responses.clone(),
                 })
                 .collect(),
             consents: own
@@ -148,9 +152,10 @@ pub async fn json(State(state): State<AppState>, me: PersonSignedIn) -> Result<R
 }
 
 /// The tables the CSV export offers, by file name.
-pub const TABLES: [&str; 5] = [
+pub const TABLES: [&str; 6] = [
     "identifiers.csv",
     "touchpoints.csv",
+    "survey_answers.csv",
     "consents.csv",
     "reads.csv",
     "grants.csv",
@@ -216,6 +221,30 @@ fn table_csv(doc: &Export, table: &str) -> csv::Result<Vec<u8>> {
                             t.initiator.as_str(),
                             t.phase.map_or("", |p| p.as_str()),
                             &serde_json::Value::Object(t.properties.clone()).to_string(),
+                        ])?;
+                    }
+                }
+            }
+        }
+        "survey_answers.csv" => {
+            out.row([
+                "provider",
+                "profile_id",
+                "survey_id",
+                "response_id",
+                "submitted_at",
+                "answers",
+            ])?;
+            for h in &doc.providers {
+                for r in &h.records {
+                    for a in &r.survey_answers {
+                        out.row([
+                            h.name.as_str(),
+                            &r.profile.id.to_string(),
+                            &a.survey_id.to_string(),
+                            &a.id.to_string(),
+                            &time(a.submitted_at),
+                            &serde_json::to_string(&a.answers).unwrap_or_default(),
                         ])?;
                     }
                 }

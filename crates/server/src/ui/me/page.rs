@@ -45,7 +45,7 @@ struct MePage {
     /// Why the preferences were not saved, one line a field.
     problems: Vec<String>,
     sharing: Sharing,
-    export_tables: [&'static str; 5],
+    export_tables: [&'static str; 6],
     corrections: Vec<Correction>,
     /// Why the last correction was not sent, one line a field.
     correction_problems: Vec<String>,
@@ -73,6 +73,8 @@ struct Record {
     identifiers: Vec<String>,
     touchpoints: String,
     latest: Vec<Line>,
+    /// How many survey answers are linked to the record.
+    answers: String,
 }
 
 /// How many of a record's touchpoints and reads the page lists.
@@ -195,6 +197,7 @@ async fn render(
                     .map(|i| i.value.clone())
                     .collect(),
                 touchpoints: number::integer(r.touchpoints, lang),
+                answers: number::integer(r.responses.len() as u64, lang),
                 latest: r
                     .latest
                     .iter()
