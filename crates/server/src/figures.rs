@@ -11,9 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use motesplats_core::invalid::Checker;
 use motesplats_core::journey::motivation::MotivationRules;
 use motesplats_core::journey::{
-    ANSWERS, AskedComparison, Attribution, BehaviourLandscape, Clock, Context, Filter,
-    JourneyFigures, JourneySettings, JourneyValue, Log, PeriodUnit, Placement, attribution,
-    compare_asked, figures, journey_values, value_landscape,
+    ANSWERS, AskedComparison, Attribution, BehaviourLandscape, Clock, Comparison, Context, Filter,
+    JourneyFigures, JourneySettings, JourneyValue, Log, PeriodUnit, Placement, Tally, attribution,
+    compare, compare_asked, figures, journey_values, tallies, value_landscape,
 };
 use motesplats_core::reason::List;
 use motesplats_core::segment::{Segment, SegmentId};
@@ -42,6 +42,8 @@ pub struct Placed {
     pub rules: MotivationRules,
     /// Every journey's motivation, pressure and outcomes, worked out when first asked.
     values: OnceLock<Vec<JourneyValue>>,
+    /// Every person's meetings, purchases and usual motivation, for giving value back.
+    tallies: OnceLock<Vec<Tally>>,
     /// Every channel the provider has, and whether it controls it.
     channels: HashMap<String, bool>,
     loaded: Instant,
@@ -165,6 +167,16 @@ impl Placed {
             let all: Vec<u32> = (0..self.placed.journeys.len() as u32).collect();
             journey_values(&self.log, &self.placed, &all, &self.rules, &ANSWERS)
         })
+    }
+
+    /// The person beside the people there whose journeys mostly share their
+    /// motivation, when there are at least ten of them.
+    pub fn compare(&self, person: PersonId) -> Option<Comparison> {
+        let index = self.log.persons.iter().position(|p| *p == person)?;
+        let tallies = self
+            .tallies
+            .get_or_init(|| tallies(self.log.persons.len(), &self.placed, self.values()));
+        compare(tallies, index)
     }
 
     /// The motivation the rules gave journey `journey` (an index into its journeys).
@@ -515,6 +527,7 @@ pub async fn place(log: Log, seen: Viewpoint) -> Result<Placed, ApiError> {
             settings: seen.settings,
             rules: seen.rules,
             values: OnceLock::new(),
+            tallies: OnceLock::new(),
             channels: seen.channels,
             loaded: Instant::now(),
             took: OnceLock::new(),

@@ -16,6 +16,7 @@
 mod asked;
 mod build;
 mod clock;
+mod compare;
 mod figures;
 mod landscape;
 mod log;
@@ -26,6 +27,7 @@ mod settings;
 pub use asked::{ASKED_WITHIN_DAYS, Asked, AskedCell, AskedComparison, ScoreCell, compare_asked};
 pub use build::{Journey, JourneyStep, Step, journeys};
 pub use clock::{Clock, PeriodUnit};
+pub use compare::{Comparison, Tally, compare, tallies};
 pub use figures::{
     ChannelMix, Context, Filter, Flow, FunnelStep, JourneyFigures, LeadTime, MIN_PERSONS,
     MeetingFlow, OwnAndUncontrolled, PathCount, Repeat, TrendPoint, figures, funnel,
