@@ -7,8 +7,12 @@ mod demo;
 mod full_disk;
 mod import;
 mod journeys_cli;
+mod person_browser;
 mod project;
 mod research_browser;
+// The server's SMTP sink, to read the sign-in codes the real binary mails.
+#[path = "../../../server/tests/http/smtp_sink.rs"]
+mod smtp_sink;
 mod survey_browser;
 mod survey_cli;
 mod tracking_browser;

@@ -36,7 +36,7 @@ fn survey() -> Value {
     })
 }
 
-async fn text(browser: &Client, css: &str) -> String {
+pub(crate) async fn text(browser: &Client, css: &str) -> String {
     let mut tries = 0;
     loop {
         tries += 1;
@@ -53,7 +53,7 @@ async fn text(browser: &Client, css: &str) -> String {
     }
 }
 
-async fn click(browser: &Client, css: &str) {
+pub(crate) async fn click(browser: &Client, css: &str) {
     browser
         .find(Locator::Css(css))
         .await
@@ -64,7 +64,7 @@ async fn click(browser: &Client, css: &str) {
 }
 
 /// Whether the page fits the window's width (nothing to scroll sideways).
-async fn fits_width(browser: &Client) -> bool {
+pub(crate) async fn fits_width(browser: &Client) -> bool {
     let fits = browser
         .execute(
             "return document.documentElement.scrollWidth <= window.innerWidth;",

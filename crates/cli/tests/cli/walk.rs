@@ -68,7 +68,7 @@ axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag2
 "#;
 
 /// axe-core's script, or None (after saying so) when it is not installed.
-fn axe_source() -> Option<String> {
+pub(crate) fn axe_source() -> Option<String> {
     let path = std::env::var("MOTESPLATS_AXE")
         .map(PathBuf::from)
         .unwrap_or_else(|_| {
@@ -89,6 +89,14 @@ fn axe_source() -> Option<String> {
             None
         }
     }
+}
+
+/// axe-core's WCAG 2.1 A and AA violations on the page the browser shows.
+pub(crate) async fn axe_violations(c: &Client, axe: &str) -> Vec<String> {
+    c.execute(&format!("{axe};return true;"), vec![])
+        .await
+        .unwrap();
+    serde_json::from_value(c.execute_async(RUN_AXE, vec![]).await.unwrap()).unwrap()
 }
 
 /// The path with ids replaced, and the query's names (and short words, such as a tab).
@@ -193,11 +201,7 @@ async fn walk(c: &Client, base: &str, axe: &str, keys: &BTreeSet<&str>) -> Vec<S
                 .into_iter()
                 .map(|p| format!("{at}: {p}")),
         );
-        c.execute(&format!("{axe};return true;"), vec![])
-            .await
-            .unwrap();
-        let violations: Vec<String> =
-            serde_json::from_value(c.execute_async(RUN_AXE, vec![]).await.unwrap()).unwrap();
+        let violations = axe_violations(c, axe).await;
         problems.extend(violations.into_iter().map(|v| format!("{at}: axe {v}")));
         for link in page.links {
             if let Ok(next) = reqwest::Url::parse(&link) {

@@ -1,8 +1,7 @@
 //! The delivery of one-time codes: e-mail over SMTP to a sink the test runs, SMS
 //! and unconfigured e-mail to the outbox.
 
-use crate::smtp_sink::{Received, SmtpSink};
-use base64::Engine;
+use crate::smtp_sink::SmtpSink;
 use motesplats_core::identifier::{Identifier, IdentifierKind};
 use motesplats_server::deliver::{Deliver, DeliverError, Message};
 use std::time::{Duration, Instant};
@@ -26,50 +25,6 @@ fn code() -> Message {
     }
 }
 
-/// The header `name` of a received message, unfolded and with its RFC 2047
-/// words (lettre writes `=?utf-8?b?…?=`) decoded.
-fn header(received: &Received, name: &str) -> String {
-    let (head, _) = received.data.split_once("\r\n\r\n").unwrap();
-    let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
-    let prefix = format!("{}: ", name.to_ascii_lowercase());
-    let line = unfolded
-        .split("\r\n")
-        .find(|l| l.to_ascii_lowercase().starts_with(&prefix))
-        .unwrap_or_else(|| panic!("no {name} header in {head}"));
-    let value = &line[prefix.len()..];
-    // The space between two encoded words is folding, not text (RFC 2047 §6.2).
-    let mut decoded = Vec::new();
-    let mut after_encoded = false;
-    for (n, word) in value.split(' ').enumerate() {
-        let encoded = word
-            .strip_prefix("=?utf-8?b?")
-            .and_then(|w| w.strip_suffix("?="));
-        if n > 0 && !(after_encoded && encoded.is_some()) {
-            decoded.push(b' ');
-        }
-        match encoded {
-            Some(encoded) => decoded.extend(base64_decode(encoded)),
-            None => decoded.extend(word.as_bytes()),
-        }
-        after_encoded = encoded.is_some();
-    }
-    String::from_utf8(decoded).unwrap()
-}
-
-fn base64_decode(encoded: &str) -> Vec<u8> {
-    base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .unwrap()
-}
-
-/// The body, which `Deliver` always sends in base64, decoded with its CRLFs made LFs.
-fn body(received: &Received) -> String {
-    assert_eq!(header(received, "Content-Transfer-Encoding"), "base64");
-    let (_, body) = received.data.split_once("\r\n\r\n").unwrap();
-    let decoded = base64_decode(&body.replace("\r\n", ""));
-    String::from_utf8(decoded).unwrap().replace("\r\n", "\n")
-}
-
 #[tokio::test]
 async fn deliver_email_over_smtp_arrives_whole() {
     let sink = SmtpSink::start().await;
@@ -81,11 +36,11 @@ async fn deliver_email_over_smtp_arrives_whole() {
     let mail = &received[0];
     assert_eq!(mail.from, "no-reply@motesplats.local");
     assert_eq!(mail.to, ["asa.lind@example.se"]);
-    assert_eq!(header(mail, "To"), "asa.lind@example.se");
-    assert_eq!(header(mail, "From"), FROM);
-    assert_eq!(header(mail, "Subject"), code().subject);
-    assert!(header(mail, "Content-Type").contains("charset=utf-8"));
-    assert_eq!(body(mail), code().body);
+    assert_eq!(mail.header("To"), "asa.lind@example.se");
+    assert_eq!(mail.header("From"), FROM);
+    assert_eq!(mail.header("Subject"), code().subject);
+    assert!(mail.header("Content-Type").contains("charset=utf-8"));
+    assert_eq!(mail.body(), code().body);
     assert!(deliver.outbox().sent_to(&to).is_empty());
 }
 

@@ -1,6 +1,7 @@
 //! A tiny SMTP server for the tests: it speaks just enough SMTP for lettre (no
-//! STARTTLS, no AUTH) and keeps what it receives.
+//! STARTTLS, no AUTH) and keeps what it receives. Shared with the CLI's tests.
 
+use base64::Engine;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -14,6 +15,52 @@ pub struct Received {
     pub from: String,
     pub to: Vec<String>,
     pub data: String,
+}
+
+impl Received {
+    /// The header `name`, unfolded and with its RFC 2047 words (lettre writes
+    /// `=?utf-8?b?…?=`) decoded.
+    pub fn header(&self, name: &str) -> String {
+        let (head, _) = self.data.split_once("\r\n\r\n").unwrap();
+        let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+        let prefix = format!("{}: ", name.to_ascii_lowercase());
+        let line = unfolded
+            .split("\r\n")
+            .find(|l| l.to_ascii_lowercase().starts_with(&prefix))
+            .unwrap_or_else(|| panic!("no {name} header in {head}"));
+        let value = &line[prefix.len()..];
+        // The space between two encoded words is folding, not text (RFC 2047 §6.2).
+        let mut decoded = Vec::new();
+        let mut after_encoded = false;
+        for (n, word) in value.split(' ').enumerate() {
+            let encoded = word
+                .strip_prefix("=?utf-8?b?")
+                .and_then(|w| w.strip_suffix("?="));
+            if n > 0 && !(after_encoded && encoded.is_some()) {
+                decoded.push(b' ');
+            }
+            match encoded {
+                Some(encoded) => decoded.extend(base64_decode(encoded)),
+                None => decoded.extend(word.as_bytes()),
+            }
+            after_encoded = encoded.is_some();
+        }
+        String::from_utf8(decoded).unwrap()
+    }
+
+    /// The body, which `Deliver` always sends in base64, decoded with its CRLFs made LFs.
+    pub fn body(&self) -> String {
+        assert_eq!(self.header("Content-Transfer-Encoding"), "base64");
+        let (_, body) = self.data.split_once("\r\n\r\n").unwrap();
+        let decoded = base64_decode(&body.replace("\r\n", ""));
+        String::from_utf8(decoded).unwrap().replace("\r\n", "\n")
+    }
+}
+
+fn base64_decode(encoded: &str) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .unwrap()
 }
 
 pub struct SmtpSink {
