@@ -860,6 +860,7 @@ me-field-quiet-hours = Quiet hours
 me-field-time-zone = Time zone
 me-field-weekly-budget = Contacts in seven days
 me-touchpoints = Touchpoints kept
+me-compared = Among the { $group } people here who mostly come for { $motivation }, half met this provider { $median_meetings } times or fewer and bought { $median_purchases } times; you met it { $meetings } times and bought { $purchases } times.
 me-survey-answers = Survey answers linked to you
 me-reads = Who at the provider read your data
 me-no-reads = Nobody there has read it.

@@ -848,6 +848,7 @@ me-field-quiet-hours = Tysta timmar
 me-field-time-zone = Tidszon
 me-field-weekly-budget = Kontakter på sju dagar
 me-touchpoints = Sparade kontaktpunkter
+me-compared = Bland de { $group } personer här som mest kommer för { $motivation } har hälften mött leverantören { $median_meetings } gånger eller färre och köpt { $median_purchases } gånger; du har mött den { $meetings } gånger och köpt { $purchases } gånger.
 me-survey-answers = Enkätsvar kopplade till dig
 me-reads = Vem hos leverantören som läst dina uppgifter
 me-no-reads = Ingen där har läst dem.

@@ -22,6 +22,8 @@ use motesplats_core::consent::{
     CONTACT_CHANNELS, Choice, ContactPreferences, MOST_A_WEEK, PreferencesInput, Purpose,
     QuietHoursInput, Source,
 };
+use motesplats_core::journey::Comparison;
+use motesplats_core::lang::Label;
 use motesplats_core::{Invalid, ProviderId, Reason, number};
 use motesplats_store::grant::GRANT_READ;
 use serde::Deserialize;
@@ -65,6 +67,9 @@ struct Holder {
     reads: Vec<(String, String)>,
     /// (purpose key, its name, the person's choice: Some(given) or None when never made).
     purposes: Vec<(&'static str, String, Option<bool>)>,
+    /// The person beside people there with the same usual motivation, in words; None
+    /// when fewer than ten share it or the person is not counted there.
+    compared: Option<String>,
 }
 
 /// One record the provider keeps with a verified address.
@@ -103,6 +108,27 @@ pub(super) fn lines(lang: Lang, invalid: &Invalid) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The person beside their group, in one sentence.
+fn compared(lang: Lang, c: &Comparison) -> String {
+    lang.t_text(
+        "me-compared",
+        &[
+            ("motivation", c.motivation.label(lang).to_string()),
+            ("group", number::integer(c.group as u64, lang)),
+            ("meetings", number::integer(c.own.meetings, lang)),
+            (
+                "median_meetings",
+                number::decimal(c.median_meetings, 1, lang),
+            ),
+            ("purchases", number::integer(c.own.purchases, lang)),
+            (
+                "median_purchases",
+                number::decimal(c.median_purchases, 1, lang),
+            ),
+        ],
+    )
 }
 
 /// The page with the person's preferences as stored.
@@ -215,12 +241,19 @@ async fn render(
                 (p.as_str(), lang.t(&format!("purpose-{p}")), choice)
             })
             .collect();
+        let compared = state
+            .figures
+            .placed(state, provider.id)
+            .await?
+            .compare(person)
+            .map(|c| compared(lang, &c));
         providers.push(Holder {
             id: provider.id.to_string(),
             name: provider.name,
             records,
             reads,
             purposes,
+            compared,
         });
     }
     let time =
