@@ -107,7 +107,7 @@ async fn story(store: Arc<dyn Store>) {
         .unwrap();
     assert!(matches!(
         store
-            .create_user(bank.id, "anna@kafe.example", "h", Role::Member)
+            .create_user(bank.id, "anna@kafe.example", "h", Role::Analyst)
             .await,
         Err(StoreError::Conflict(_))
     ));

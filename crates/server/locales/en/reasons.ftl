@@ -271,3 +271,18 @@ reason-contact-quiet = the person's quiet hours ({ $from }–{ $to }) last until
 reason-contact-budget = the person has had { $used } contacts in seven days and allows { $budget }; the next fits at { $until }
 reason-contact-within-budget = { $used } of the person's { $budget } contacts in seven days are taken; this one is held for you until you confirm the send
 reason-contact-lapsed = the allowed contact was not confirmed within { $minutes } minutes and has lapsed; ask again
+
+## Provider staff: roles, invitations, passwords, two-factor sign-in.
+reason-role-lacks = the role { $role ->
+    [admin] administrator
+    [analyst] analyst
+    [support] customer support
+   *[staff] staff
+  } does not give access to { $capability ->
+    [figures] the figures
+    [persons] personal data
+    [research] research
+    [surveys] surveys
+    [settings] the settings
+   *[staff] the staff
+  }

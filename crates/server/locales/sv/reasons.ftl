@@ -293,3 +293,18 @@ reason-contact-quiet = personens tysta timmar ({ $from }–{ $to }) varar till {
 reason-contact-budget = personen har fått { $used } kontakter på sju dagar och tillåter { $budget }; nästa får plats { $until }
 reason-contact-within-budget = { $used } av personens { $budget } kontakter på sju dagar är tagna; den här hålls åt er tills ni bekräftar utskicket
 reason-contact-lapsed = den tillåtna kontakten bekräftades inte inom { $minutes } minuter och har förfallit; fråga igen
+
+## Provider staff: roles, invitations, passwords, two-factor sign-in.
+reason-role-lacks = rollen { $role ->
+    [admin] administratör
+    [analyst] analytiker
+    [support] kundtjänst
+   *[staff] personal
+  } ger inte tillgång till { $capability ->
+    [figures] siffrorna
+    [persons] personuppgifterna
+    [research] forskningen
+    [surveys] enkäterna
+    [settings] inställningarna
+   *[staff] personalen
+  }

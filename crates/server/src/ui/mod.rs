@@ -20,6 +20,7 @@ mod quarantine;
 pub(crate) mod refusal;
 mod research;
 mod review;
+pub mod roles;
 pub mod routes;
 mod sankey;
 mod segments;
@@ -57,6 +58,10 @@ pub struct Shell {
     pub csrf: String,
     /// A person on their own pages, not provider staff.
     pub person: bool,
+    /// The navigation links (path, message key) the signed-in user's role may follow.
+    pub nav: Vec<(&'static str, &'static str)>,
+    /// Where the brand link leads: the user's first page.
+    pub home: &'static str,
 }
 
 impl Shell {
@@ -68,6 +73,12 @@ impl Shell {
             provider_name: None,
             csrf: String::new(),
             person: path.starts_with("/me"),
+            nav: Vec::new(),
+            home: if path.starts_with("/me") {
+                "/me"
+            } else {
+                "/dashboard"
+            },
         }
     }
 
@@ -87,6 +98,8 @@ impl Shell {
             provider_name: Some(who.provider.name.clone()),
             csrf: who.form_token.clone(),
             person: false,
+            nav: roles::nav(who.user.role).collect(),
+            home: roles::home(who.user.role),
         }
     }
 
