@@ -485,6 +485,9 @@ reasons! {
     // Provider staff: roles, invitations, passwords, two-factor sign-in.
     RoleLacks = "role-lacks" { role: String, capability: String } =>
         "the role {role} does not give the capability {capability}";
+    LastAdmin = "last-admin" => "is the provider's last admin; make another user admin first";
+    PasswordShort = "password-short" { min: usize } => "must be at least {min} characters";
+    LinkSpent = "link-spent" => "the link was used already or has expired; ask for a new one";
 }
 
 /// A reason as JSON: its code and parameters for programs and pages, its English

@@ -11,10 +11,12 @@ pub mod linking;
 mod model;
 pub mod postgres;
 pub mod sqlite;
+pub mod staff;
 
 pub use contact::{ContactAnswer, HeldRecord, ImportedConsent, Redeemed, SentContact};
 pub use linking::{Change, IdentityEvent};
 pub use model::*;
+pub use staff::{Actor, AuditAction, AuditEntry, Invitation, NewInvitation};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -580,6 +582,39 @@ pub trait Store: Send + Sync + 'static {
 
     /// Who read this person's data, newest first.
     async fn access_log(&self, person: PersonId, limit: u32) -> Result<Vec<AccessEntry>>;
+
+    // Provider staff: users by role, invitations, removal and the audit log. Each
+    // action is written with its audit entry in the same call.
+    /// The provider's users, by e-mail.
+    async fn users(&self, provider: ProviderId) -> Result<Vec<User>>;
+    /// Keeps an invitation (replacing one to the same address); refused if the address
+    /// has an account.
+    async fn invite_user(&self, by: &Actor, invitation: NewInvitation) -> Result<()>;
+    /// The invitation behind a link, if it is live.
+    async fn invitation(
+        &self,
+        token_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Invitation>>;
+    /// Makes the invited user with this password and spends the invitation; None if
+    /// it is not live.
+    async fn accept_invitation(
+        &self,
+        token_sha256: [u8; 32],
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>>;
+    /// NotFound for another provider's user; refused if it leaves no admin.
+    async fn change_role(&self, by: &Actor, user: UserId, role: Role) -> Result<()>;
+    /// Removes the provider's user and ends their sessions; refused for the last admin.
+    async fn remove_user(&self, by: &Actor, user: UserId) -> Result<()>;
+    /// The provider's audit log, newest first: `limit` entries older than `before`.
+    async fn audit_log(
+        &self,
+        provider: ProviderId,
+        before: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>>;
 }
 
 /// Opens the store a URL names: `postgres://...`, `sqlite://PATH` or a plain file path.

@@ -11,8 +11,9 @@ use motesplats_core::{
     NewTouchpoint, PageRequest, Phase, ProfileId, ProviderId, SharedData, TouchpointId,
 };
 use motesplats_store::{
-    KeyKind, NewApiKey, Outcome, ProfileFilter, QuarantineFilter, ResponseSaved, ResponseWrite,
-    Role, Shared, Stitch, Store, StoreError, TouchpointFilter,
+    Actor, AuditAction, KeyKind, NewApiKey, NewInvitation, Outcome, ProfileFilter,
+    QuarantineFilter, ResponseSaved, ResponseWrite, Role, Shared, Stitch, Store, StoreError,
+    TouchpointFilter,
 };
 use serde_json::json;
 use std::sync::Arc;
@@ -659,6 +660,7 @@ async fn story(store: Arc<dyn Store>) {
     attributes_story(&store).await;
     segments_story(&store, cafe.id, bank.id).await;
     signals_story(&store).await;
+    staff_story(&store, cafe.id, bank.id).await;
 
     // Every read of Anna's data above is in her access log, by the café only.
     let log = store.access_log(anna.person_id, 100).await.unwrap();
@@ -670,6 +672,144 @@ async fn story(store: Arc<dyn Store>) {
             "{action} read not logged"
         );
     }
+}
+
+/// Provider staff: an invitation is spent once and makes the user with its role; a
+/// role change and a removal reach only the provider's own users, never leave it
+/// without an admin, and a removal ends the user's sessions; each is in the audit log,
+/// newest first, and the log is the provider's own.
+async fn staff_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {
+    let now = Utc::now();
+    let boss = store
+        .create_user(cafe, "chef@kafe.example", "h", Role::Admin)
+        .await
+        .unwrap();
+    let by = Actor::from(&boss);
+    let invite = |email: &str, token: u8| NewInvitation {
+        email: email.to_string(),
+        role: Role::Staff,
+        token_sha256: [token; 32],
+        expires_at: now + Duration::days(3),
+    };
+    assert!(matches!(
+        store
+            .invite_user(&by, invite("Chef@kafe.example", 40))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    store
+        .invite_user(&by, invite("Olle@kafe.example", 41))
+        .await
+        .unwrap();
+    // A second invitation to the same address replaces the first.
+    store
+        .invite_user(&by, invite("olle@kafe.example", 42))
+        .await
+        .unwrap();
+    assert!(store.invitation([41; 32], now).await.unwrap().is_none());
+    let invited = store.invitation([42; 32], now).await.unwrap().unwrap();
+    assert_eq!(
+        (invited.email.as_str(), invited.role),
+        ("olle@kafe.example", Role::Staff)
+    );
+    assert!(
+        store
+            .invitation([42; 32], now + Duration::days(4))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    let olle = store
+        .accept_invitation([42; 32], "olles-hash", now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((olle.provider_id, olle.role), (cafe, Role::Staff));
+    assert!(
+        store
+            .accept_invitation([42; 32], "again", now)
+            .await
+            .unwrap()
+            .is_none(),
+        "spent"
+    );
+    let emails =
+        |users: Vec<motesplats_store::User>| users.into_iter().map(|u| u.email).collect::<Vec<_>>();
+    let cafe_users = emails(store.users(cafe).await.unwrap());
+    assert!(cafe_users.contains(&"olle@kafe.example".to_string()));
+    assert!(!emails(store.users(bank).await.unwrap()).contains(&"olle@kafe.example".to_string()));
+
+    // The bank's admin reaches none of the café's users.
+    let banker = store
+        .create_user(bank, "chef@bank.example", "h", Role::Admin)
+        .await
+        .unwrap();
+    let by_bank = Actor::from(&banker);
+    assert!(matches!(
+        store.change_role(&by_bank, olle.id, Role::Admin).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.remove_user(&by_bank, olle.id).await,
+        Err(StoreError::NotFound)
+    ));
+    // The bank's only admin cannot step down or leave.
+    assert!(matches!(
+        store.change_role(&by_bank, banker.id, Role::Analyst).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.remove_user(&by_bank, banker.id).await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    store
+        .change_role(&by, olle.id, Role::Analyst)
+        .await
+        .unwrap();
+    store
+        .create_session(olle.id, [43; 32], now + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .session_user([43; 32], now)
+            .await
+            .unwrap()
+            .unwrap()
+            .role,
+        Role::Analyst
+    );
+    store.remove_user(&by, olle.id).await.unwrap();
+    assert!(store.session_user([43; 32], now).await.unwrap().is_none());
+    assert!(
+        store
+            .user_by_email("olle@kafe.example")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let log = store.audit_log(cafe, None, 100).await.unwrap();
+    let actions: Vec<_> = log.iter().map(|e| (e.action, e.object.as_str())).collect();
+    assert_eq!(
+        actions[..5],
+        [
+            (AuditAction::Remove, "olle@kafe.example"),
+            (AuditAction::RoleChange, "olle@kafe.example"),
+            (AuditAction::Join, "olle@kafe.example"),
+            (AuditAction::Invite, "olle@kafe.example"),
+            (AuditAction::Invite, "olle@kafe.example"),
+        ]
+    );
+    assert_eq!(log[1].detail, "analyst");
+    assert_eq!(log[0].email, "chef@kafe.example");
+    assert_eq!(log[2].email, "olle@kafe.example");
+    // Paged: older than the newest.
+    let older = store.audit_log(cafe, Some(log[0].id), 1).await.unwrap();
+    assert_eq!(older, log[1..2]);
+    assert!(store.audit_log(bank, None, 100).await.unwrap().is_empty());
 }
 
 /// Act as one: a provider's profiles stitched into persons by what they carry, kept

@@ -867,3 +867,27 @@ me-read-person = read everything they hold on you
 me-read-touchpoints = read your touchpoints
 me-read-identity = read why your records are one
 me-add-address = Add another address
+
+## Provider staff: roles, invitations, passwords, the audit log, two-factor sign-in.
+staff = Staff
+staff-title = Staff
+staff-users = Users
+staff-role = Role
+staff-you = you
+staff-change-role = Change role
+staff-remove = Remove
+staff-invite = Invite
+staff-invite-hint = The invitee gets an e-mail with a link where they choose a password. The link works for three days and once.
+staff-send-invitation = Send the invitation
+staff-invited = The invitation is sent.
+staff-role-changed = The role is changed.
+staff-removed = The user is removed and signed out.
+role-admin = Administrator
+role-analyst = Analyst
+role-support = Customer support
+role-staff = Staff
+staff-invite-subject = Invitation to { $provider } in Mötesplats
+staff-invite-body = You are invited to { $provider } in Mötesplats as { $role }. Choose your password here within { $days } days: { $link }
+invitation-title = Choose your password
+new-password = New password
+set-password = Save the password

@@ -286,3 +286,6 @@ reason-role-lacks = the role { $role ->
     [settings] the settings
    *[staff] the staff
   }
+reason-last-admin = is the provider's last administrator; make another user administrator first
+reason-password-short = must be at least { $min } characters
+reason-link-spent = the link was used already or has expired; ask for a new one

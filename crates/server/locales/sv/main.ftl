@@ -855,3 +855,27 @@ me-read-person = läste allt de har om dig
 me-read-touchpoints = läste dina kontaktpunkter
 me-read-identity = läste varför dina register hör ihop
 me-add-address = Lägg till en adress till
+
+## Provider staff: roles, invitations, passwords, the audit log, two-factor sign-in.
+staff = Personal
+staff-title = Personal
+staff-users = Användare
+staff-role = Roll
+staff-you = du
+staff-change-role = Byt roll
+staff-remove = Ta bort
+staff-invite = Bjud in
+staff-invite-hint = Den inbjudna får ett e-brev med en länk där hen väljer lösenord. Länken gäller i tre dagar och kan användas en gång.
+staff-send-invitation = Skicka inbjudan
+staff-invited = Inbjudan är skickad.
+staff-role-changed = Rollen är bytt.
+staff-removed = Användaren är borttagen och utloggad.
+role-admin = Administratör
+role-analyst = Analytiker
+role-support = Kundtjänst
+role-staff = Personal
+staff-invite-subject = Inbjudan till { $provider } i Mötesplats
+staff-invite-body = Du är inbjuden till { $provider } i Mötesplats som { $role }. Välj ditt lösenord här inom { $days } dagar: { $link }
+invitation-title = Välj ditt lösenord
+new-password = Nytt lösenord
+set-password = Spara lösenordet

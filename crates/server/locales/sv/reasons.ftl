@@ -308,3 +308,6 @@ reason-role-lacks = rollen { $role ->
     [settings] inställningarna
    *[staff] personalen
   }
+reason-last-admin = är leverantörens sista administratör; gör någon annan till administratör först
+reason-password-short = måste vara minst { $min } tecken
+reason-link-spent = länken är redan använd eller har gått ut; be om en ny

@@ -25,6 +25,7 @@ pub mod routes;
 mod sankey;
 mod segments;
 mod session;
+mod staff;
 pub(crate) mod surveys;
 pub(crate) mod throttle;
 mod town_centre;

@@ -131,6 +131,7 @@ const NAV: &[(&str, &str)] = &[
     ("/surveys", "surveys"),
     ("/quarantine", "quarantine"),
     ("/event-names", "event-names"),
+    ("/staff", "staff"),
 ];
 
 /// The navigation links (path, message key) this role may follow.

@@ -4,7 +4,7 @@
 //! expectation there fails it.
 
 use super::*;
-use roles::Capability::{self, Figures, Persons, Research, Settings, Surveys};
+use roles::Capability::{self, Figures, Persons, Research, Settings, Staff, Surveys};
 
 /// Who may use a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,6 +108,12 @@ routes! {
     post "/me/sign-in" Public => me::sign_in::send_code;
     post "/me/code" Public => me::sign_in::redeem;
     post "/me/sign-out" Public => me::sign_in::sign_out;
+    get "/staff" Staff(Staff) => staff::page;
+    post "/staff/invite" Staff(Staff) => staff::invite;
+    post "/staff/{id}/role" Staff(Staff) => staff::change_role;
+    post "/staff/{id}/remove" Staff(Staff) => staff::remove;
+    get "/sign-in/invitation/{link}" Public => staff::invitation;
+    post "/sign-in/invitation/{link}" Public => staff::accept;
     get "/static/app.css" Public => stylesheet;
     get "/static/live.js" Public => live_script;
     get "/static/coding.js" Public => coding_script;

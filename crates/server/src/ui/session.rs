@@ -154,12 +154,22 @@ pub async fn sign_in(
         return Ok((StatusCode::UNAUTHORIZED, jar, page).into_response());
     };
     state.sign_in.succeeded(&form.email);
+    open(&state, jar, &user, client.https).await
+}
+
+/// Opens a session for `user` and goes to their first page.
+pub(super) async fn open(
+    state: &AppState,
+    jar: CookieJar,
+    user: &User,
+    https: bool,
+) -> Result<Response, ApiError> {
     let token = new_token("mp_session_");
     state
         .store
         .create_session(user.id, sha256(&token), Utc::now() + LIFETIME)
         .await?;
-    let cookie = session_cookie(&state, COOKIE, token, client.https);
+    let cookie = session_cookie(state, COOKIE, token, https);
     Ok((jar.add(cookie), Redirect::to(roles::home(user.role))).into_response())
 }
 

@@ -23,6 +23,7 @@ mod research_forms;
 mod segments;
 mod senders;
 mod smtp_sink;
+mod staff;
 mod strategy_pdf;
 mod survey_builder;
 mod survey_page;

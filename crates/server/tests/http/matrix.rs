@@ -281,6 +281,16 @@ const NOT_DEFAULT: &[(&str, &str, Class)] = &[
     ("POST", "/sign-in", Class::Ui(Access::Public)),
     ("POST", "/sign-out", Class::Ui(Access::Public)),
     ("GET", "/lang", Class::Ui(Access::Public)),
+    (
+        "GET",
+        "/sign-in/invitation/{link}",
+        Class::Ui(Access::Public),
+    ),
+    (
+        "POST",
+        "/sign-in/invitation/{link}",
+        Class::Ui(Access::Public),
+    ),
     ("GET", "/static/app.css", Class::Ui(Access::Public)),
     ("GET", "/static/live.js", Class::Ui(Access::Public)),
     ("GET", "/static/coding.js", Class::Ui(Access::Public)),
@@ -374,6 +384,8 @@ fn kind(path: &str, param: &str) -> &'static str {
         (_, "document") => "document",
         (_, "action") => "action",
         (_, "call") => "call",
+        (_, "link") => "link",
+        ("staff", "id") => "user",
         ("surveys" | "s", "id") => "survey",
         ("profiles", "id" | "other") => "profile",
         ("persons", "id") => "person",
@@ -393,6 +405,7 @@ const NAMES: &[(&str, &str)] = &[
     ("document", "strategy.html"),
     ("action", "question"),
     ("call", "batch"),
+    ("link", "mp_invite_nothing"),
 ];
 
 /// The names of a path's parameters.
@@ -587,7 +600,9 @@ fn id_in(v: &Value) -> String {
 async fn world(app: App) -> World {
     let a_key = app.provider("Kaféet A").await;
     let b_key = app.provider("Butiken B").await;
-    app.user(&a_key, "a@a.example", PASSWORD).await;
+    let admin = app
+        .user_as(&a_key, "a@a.example", PASSWORD, Role::Admin)
+        .await;
     app.user(&b_key, "b@b.example", PASSWORD).await;
     let mut staff = Vec::new();
     for role in [Role::Analyst, Role::Support, Role::Staff] {
@@ -595,6 +610,7 @@ async fn world(app: App) -> World {
         staff.push((role, app.user_as(&a_key, &email, PASSWORD, role).await.id));
     }
     let mut objects = BTreeMap::new();
+    objects.insert("user", admin.id.to_string());
     let created = |r: reqwest::Response| async move {
         assert!(r.status().is_success(), "setup: {}", r.status());
         r.json::<Value>().await.unwrap()

@@ -15,6 +15,7 @@ mod linking;
 mod projects;
 mod rows;
 mod segments;
+mod staff;
 mod store;
 mod surveys;
 pub mod testing;
@@ -43,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0014_segments.sql"),
     include_str!("../../migrations/postgres/0015_contact.sql"),
     include_str!("../../migrations/postgres/0016_person_sign_in.sql"),
+    include_str!("../../migrations/postgres/0018_staff.sql"),
 ];
 
 /// The advisory lock one process holds while it migrates ("motespla").

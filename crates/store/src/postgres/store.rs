@@ -4,8 +4,9 @@ use super::PgStore;
 use super::rows::{self, stored};
 use super::{
     account, attachments, coding, contact, customers, ingest, journeys, linkage, linking, projects,
-    segments, surveys,
+    segments, staff, surveys,
 };
+use crate::staff::{Actor, AuditEntry, Invitation, NewInvitation};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, HeldRecord,
     ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
@@ -1442,5 +1443,47 @@ impl Store for PgStore {
             })
             .collect::<sqlx::Result<_>>()?;
         Ok(entries)
+    }
+
+    async fn users(&self, provider: ProviderId) -> Result<Vec<User>> {
+        staff::users(&self.pool, provider).await
+    }
+
+    async fn invite_user(&self, by: &Actor, invitation: NewInvitation) -> Result<()> {
+        staff::invite(&self.pool, by, &invitation).await
+    }
+
+    async fn invitation(
+        &self,
+        token_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Invitation>> {
+        staff::invitation(&self.pool, token_sha256, now).await
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_sha256: [u8; 32],
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        staff::accept(&self.pool, token_sha256, password_hash, now).await
+    }
+
+    async fn change_role(&self, by: &Actor, user: UserId, role: Role) -> Result<()> {
+        staff::change_role(&self.pool, by, user, role).await
+    }
+
+    async fn remove_user(&self, by: &Actor, user: UserId) -> Result<()> {
+        staff::remove(&self.pool, by, user).await
+    }
+
+    async fn audit_log(
+        &self,
+        provider: ProviderId,
+        before: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>> {
+        staff::audit(&self.pool, provider, before, limit).await
     }
 }

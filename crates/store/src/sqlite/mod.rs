@@ -16,6 +16,7 @@ mod linking;
 mod projects;
 mod rows;
 mod segments;
+mod staff;
 mod store;
 mod surveys;
 mod writer;
@@ -44,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0014_segments.sql"),
     include_str!("../../migrations/sqlite/0015_contact.sql"),
     include_str!("../../migrations/sqlite/0016_person_sign_in.sql"),
+    include_str!("../../migrations/sqlite/0018_staff.sql"),
 ];
 
 const READERS: usize = 4;

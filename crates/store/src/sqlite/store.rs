@@ -4,8 +4,9 @@ use super::SqliteStore;
 use super::rows::{self, Micros, as_stored, micros};
 use super::{
     account, attachments, coding, contact, customers, ingest, journeys, linkage, linking, projects,
-    segments, surveys,
+    segments, staff, surveys,
 };
+use crate::staff::{Actor, AuditEntry, Invitation, NewInvitation};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, HeldRecord,
     ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
@@ -1338,5 +1339,56 @@ impl Store for SqliteStore {
             Ok(entries)
         })
         .await
+    }
+
+    async fn users(&self, provider: ProviderId) -> Result<Vec<User>> {
+        self.read(move |c| staff::users(c, provider)).await
+    }
+
+    async fn invite_user(&self, by: &Actor, invitation: NewInvitation) -> Result<()> {
+        let by = by.clone();
+        self.write(move |c| staff::invite(c, &by, &invitation))
+            .await
+    }
+
+    async fn invitation(
+        &self,
+        token_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Invitation>> {
+        self.read(move |c| staff::invitation(c, token_sha256, now))
+            .await
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_sha256: [u8; 32],
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        let hash = password_hash.to_string();
+        self.write(move |c| staff::accept(c, token_sha256, &hash, now))
+            .await
+    }
+
+    async fn change_role(&self, by: &Actor, user: UserId, role: Role) -> Result<()> {
+        let by = by.clone();
+        self.write(move |c| staff::change_role(c, &by, user, role))
+            .await
+    }
+
+    async fn remove_user(&self, by: &Actor, user: UserId) -> Result<()> {
+        let by = by.clone();
+        self.write(move |c| staff::remove(c, &by, user)).await
+    }
+
+    async fn audit_log(
+        &self,
+        provider: ProviderId,
+        before: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>> {
+        self.read(move |c| staff::audit(c, provider, before, limit))
+            .await
     }
 }
