@@ -488,6 +488,7 @@ reasons! {
     LastAdmin = "last-admin" => "is the provider's last admin; make another user admin first";
     PasswordShort = "password-short" { min: usize } => "must be at least {min} characters";
     LinkSpent = "link-spent" => "the link was used already or has expired; ask for a new one";
+    WrongPassword = "wrong-password" => "is not your current password";
 }
 
 /// A reason as JSON: its code and parameters for programs and pages, its English

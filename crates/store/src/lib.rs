@@ -608,6 +608,26 @@ pub trait Store: Send + Sync + 'static {
     async fn change_role(&self, by: &Actor, user: UserId, role: Role) -> Result<()>;
     /// Removes the provider's user and ends their sessions; refused for the last admin.
     async fn remove_user(&self, by: &Actor, user: UserId) -> Result<()>;
+    /// Sets the user's password and ends their other sessions (all but `keep`).
+    async fn change_password(&self, by: &Actor, password_hash: &str, keep: [u8; 32]) -> Result<()>;
+    /// Keeps a reset link for the account with this e-mail, replacing an earlier one;
+    /// the user, or None when no account has the address.
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        token_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+    ) -> Result<Option<User>>;
+    /// The user a live reset link is for.
+    async fn reset_user(&self, token_sha256: [u8; 32], now: DateTime<Utc>) -> Result<Option<User>>;
+    /// Sets the password through a live reset link, spends it and ends every session
+    /// of the user; None if the link is not live.
+    async fn reset_password(
+        &self,
+        token_sha256: [u8; 32],
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>>;
     /// The provider's audit log, newest first: `limit` entries older than `before`.
     async fn audit_log(
         &self,

@@ -810,6 +810,70 @@ async fn staff_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId)
     let older = store.audit_log(cafe, Some(log[0].id), 1).await.unwrap();
     assert_eq!(older, log[1..2]);
     assert!(store.audit_log(bank, None, 100).await.unwrap().is_empty());
+
+    // A password change ends the user's other sessions; a reset link works once and
+    // ends them all.
+    let hour = now + Duration::hours(1);
+    for token in [50, 51] {
+        store
+            .create_session(boss.id, [token; 32], hour)
+            .await
+            .unwrap();
+    }
+    store
+        .change_password(&by, "new-hash", [50; 32])
+        .await
+        .unwrap();
+    assert!(store.session_user([50; 32], now).await.unwrap().is_some());
+    assert!(store.session_user([51; 32], now).await.unwrap().is_none());
+    let hash =
+        |email: &'static str| async move { store.user_by_email(email).await.unwrap().unwrap().1 };
+    assert_eq!(hash("chef@kafe.example").await, "new-hash");
+    assert!(
+        store
+            .request_password_reset("nobody@kafe.example", [52; 32], hour)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    for token in [53, 54] {
+        let asked = store
+            .request_password_reset("Chef@Kafe.example", [token; 32], hour)
+            .await
+            .unwrap();
+        assert_eq!(asked.unwrap().id, boss.id);
+    }
+    assert!(
+        store.reset_user([53; 32], now).await.unwrap().is_none(),
+        "replaced"
+    );
+    assert_eq!(
+        store.reset_user([54; 32], now).await.unwrap().unwrap().id,
+        boss.id
+    );
+    assert!(
+        store.reset_user([54; 32], hour).await.unwrap().is_none(),
+        "expired"
+    );
+    let reset = store
+        .reset_password([54; 32], "reset-hash", now)
+        .await
+        .unwrap();
+    assert_eq!(reset.unwrap().id, boss.id);
+    assert_eq!(hash("chef@kafe.example").await, "reset-hash");
+    assert!(store.session_user([50; 32], now).await.unwrap().is_none());
+    assert!(
+        store
+            .reset_password([54; 32], "again", now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let log = store.audit_log(cafe, None, 2).await.unwrap();
+    assert_eq!(
+        log.iter().map(|e| e.action).collect::<Vec<_>>(),
+        [AuditAction::PasswordReset, AuditAction::PasswordChange]
+    );
 }
 
 /// Act as one: a provider's profiles stitched into persons by what they carry, kept

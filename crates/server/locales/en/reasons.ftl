@@ -284,8 +284,10 @@ reason-role-lacks = the role { $role ->
     [research] research
     [surveys] surveys
     [settings] the settings
+    [account] their own account
    *[staff] the staff
   }
 reason-last-admin = is the provider's last administrator; make another user administrator first
 reason-password-short = must be at least { $min } characters
 reason-link-spent = the link was used already or has expired; ask for a new one
+reason-wrong-password = is not your current password

@@ -306,8 +306,10 @@ reason-role-lacks = rollen { $role ->
     [research] forskningen
     [surveys] enkäterna
     [settings] inställningarna
+    [account] sitt eget konto
    *[staff] personalen
   }
 reason-last-admin = är leverantörens sista administratör; gör någon annan till administratör först
 reason-password-short = måste vara minst { $min } tecken
 reason-link-spent = länken är redan använd eller har gått ut; be om en ny
+reason-wrong-password = är inte ditt nuvarande lösenord

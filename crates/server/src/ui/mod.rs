@@ -1,6 +1,7 @@
 //! The web UI: server-rendered HTML (askama escapes all output), Swedish and
 //! English, no JavaScript needed. Each page module owns its handlers.
 
+mod account;
 mod chart;
 mod codebook;
 mod coding;

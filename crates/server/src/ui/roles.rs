@@ -30,16 +30,19 @@ pub enum Capability {
     Settings,
     /// The provider's users and the audit log of what they did.
     Staff,
+    /// One's own sign-in: the password and two-factor sign-in.
+    Account,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 6] = [
+    pub const ALL: [Capability; 7] = [
         Capability::Figures,
         Capability::Persons,
         Capability::Research,
         Capability::Surveys,
         Capability::Settings,
         Capability::Staff,
+        Capability::Account,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,22 +53,24 @@ impl Capability {
             Capability::Surveys => "surveys",
             Capability::Settings => "settings",
             Capability::Staff => "staff",
+            Capability::Account => "account",
         }
     }
 }
 
-use Capability::{Figures, Persons, Research, Surveys};
+use Capability::{Account, Figures, Persons, Research, Surveys};
 
 /// Each role's capabilities. Analysts work with figures, research and surveys but
 /// never see a person's data. Support answers customers: persons (to find, correct
 /// and unmerge them) and the figures that explain a customer's journey. Staff, the
 /// shop-floor team, observe, interview and code answers: research and surveys only.
-/// Only admins change how events are received and who works here.
+/// Only admins change how events are received and who works here. Everyone keeps
+/// their own sign-in.
 const TABLE: &[(Role, &[Capability])] = &[
     (Role::Admin, &Capability::ALL),
-    (Role::Analyst, &[Figures, Research, Surveys]),
-    (Role::Support, &[Persons, Figures]),
-    (Role::Staff, &[Research, Surveys]),
+    (Role::Analyst, &[Figures, Research, Surveys, Account]),
+    (Role::Support, &[Persons, Figures, Account]),
+    (Role::Staff, &[Research, Surveys, Account]),
 ];
 
 pub fn may(role: Role, capability: Capability) -> bool {

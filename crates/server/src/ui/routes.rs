@@ -4,7 +4,7 @@
 //! expectation there fails it.
 
 use super::*;
-use roles::Capability::{self, Figures, Persons, Research, Settings, Staff, Surveys};
+use roles::Capability::{self, Account, Figures, Persons, Research, Settings, Staff, Surveys};
 
 /// Who may use a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,6 +114,12 @@ routes! {
     post "/staff/{id}/remove" Staff(Staff) => staff::remove;
     get "/sign-in/invitation/{link}" Public => staff::invitation;
     post "/sign-in/invitation/{link}" Public => staff::accept;
+    get "/account/password" Staff(Account) => account::password_form;
+    post "/account/password" Staff(Account) => account::change_password;
+    get "/sign-in/reset" Public => account::reset_form;
+    post "/sign-in/reset" Public => account::ask_reset;
+    get "/sign-in/reset/{link}" Public => account::reset_link;
+    post "/sign-in/reset/{link}" Public => account::reset;
     get "/static/app.css" Public => stylesheet;
     get "/static/live.js" Public => live_script;
     get "/static/coding.js" Public => coding_script;

@@ -196,7 +196,7 @@ pub(super) fn whole_seconds(wait: StdDuration) -> u64 {
 
 /// Checks the password on a blocking thread, against the dummy hash when there is
 /// no account, waiting for a free hashing slot first.
-async fn password_matches(
+pub(super) async fn password_matches(
     state: &AppState,
     password: String,
     hash: Option<String>,

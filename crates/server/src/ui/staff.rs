@@ -109,7 +109,7 @@ pub async fn invite(
         .map_err(|_| ApiError::Invalid(Invalid::one("email", Reason::Email)))?
         .value;
     let role = parse_role(&form.role)?;
-    let Some(origin) = origin.0 else {
+    let Some(origin) = origin.for_mail(&state) else {
         return Err(ApiError::Internal(
             "no Host to link the invitation to".into(),
         ));

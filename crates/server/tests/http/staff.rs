@@ -154,3 +154,128 @@ async fn an_invited_user_joins_in_a_role_that_decides_what_they_open() {
         ]
     );
 }
+
+/// The path of the last reset link e-mailed to `email`; the mail goes out after the
+/// answer, so it may take a moment.
+async fn reset_link(app: &super::App, email: &str) -> String {
+    let to = Identifier {
+        kind: IdentifierKind::Email,
+        value: email.to_string(),
+    };
+    for _ in 0..100 {
+        if let Some(sent) = app.deliver.outbox().latest(&to) {
+            let start = sent.body.find("/sign-in/reset/").expect("a link");
+            return sent.body[start..]
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .to_string();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("no reset link sent");
+}
+
+#[tokio::test]
+async fn a_password_is_changed_with_the_current_one_and_reset_by_a_link_once() {
+    let app = spawn_app().await;
+    let key = app.provider("Kaféet").await;
+    app.user(&key, "chef@kafe.example", PASSWORD).await;
+    let mut here = Browser::new(&app.base);
+    let mut there = Browser::new(&app.base);
+    here.sign_in("chef@kafe.example", PASSWORD).await;
+    there.sign_in("chef@kafe.example", PASSWORD).await;
+
+    let change =
+        |current: &'static str, new: &'static str| [("current", current), ("password", new)];
+    let r = here
+        .post(
+            "/account/password",
+            "en",
+            &change("fel", "ett-nytt-långt-lösen"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("is not your current password")
+    );
+    let r = here
+        .post("/account/password", "en", &change(PASSWORD, "kort"))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = here
+        .post(
+            "/account/password",
+            "en",
+            &change(PASSWORD, "ett-nytt-långt-lösen"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("password-changed"));
+    assert_eq!(here.get("/dashboard", "en").await.status(), StatusCode::OK);
+    assert_eq!(
+        there.get("/dashboard", "en").await.headers()["location"],
+        "/sign-in",
+        "the other sign-in ended"
+    );
+
+    // The same answer whether or not an account has the address.
+    let mut asker = Browser::new(&app.base);
+    let token = form_token(
+        &asker
+            .get("/sign-in/reset", "en")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let ask = async |asker: &mut Browser, email: &str| {
+        let r = asker
+            .post_with_token("/sign-in/reset", "en", &token, &[("email", email)])
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        r.text().await.unwrap()
+    };
+    let unknown = ask(&mut asker, "nobody@kafe.example").await;
+    let known = ask(&mut asker, "Chef@kafe.example").await;
+    assert_eq!(unknown, known);
+    assert!(known.contains("reset-sent"));
+
+    let link = reset_link(&app, "chef@kafe.example").await;
+    let mut owner = Browser::new(&app.base);
+    let page = owner.get(&link, "en").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let token = form_token(&page.text().await.unwrap());
+    let r = owner
+        .post_with_token(&link, "en", &token, &[("password", "återställt-lösenord")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed in");
+    assert_eq!(
+        here.get("/dashboard", "en").await.headers()["location"],
+        "/sign-in",
+        "a reset ends every other sign-in"
+    );
+    assert_eq!(owner.get("/dashboard", "en").await.status(), StatusCode::OK);
+    assert_eq!(
+        Browser::new(&app.base).get(&link, "en").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let mut later = Browser::new(&app.base);
+    assert_eq!(
+        later
+            .sign_in("chef@kafe.example", "ett-nytt-långt-lösen")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        later
+            .sign_in("chef@kafe.example", "återställt-lösenord")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}

@@ -250,6 +250,109 @@ pub async fn remove(pool: &PgPool, by: &Actor, id: UserId) -> Result<()> {
     Ok(())
 }
 
+pub async fn change_password(pool: &PgPool, by: &Actor, hash: &str, keep: [u8; 32]) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(by.user.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_sha256 <> $2")
+        .bind(by.user.0)
+        .bind(keep.as_slice())
+        .execute(&mut *tx)
+        .await?;
+    record(&mut tx, by, AuditAction::PasswordChange, &by.email, "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn request_reset(
+    pool: &PgPool,
+    email: &str,
+    token_sha256: [u8; 32],
+    expires_at: DateTime<Utc>,
+) -> Result<Option<User>> {
+    let mut tx = pool.begin().await?;
+    let row =
+        sqlx::query("SELECT id, provider_id, email, role FROM users WHERE email = $1 FOR UPDATE")
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(row) = row else { return Ok(None) };
+    let found = user(&row)?;
+    // One live link per user: a new request replaces the old.
+    sqlx::query("DELETE FROM password_resets WHERE user_id = $1")
+        .bind(found.id.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO password_resets (token_sha256, user_id, expires_at) VALUES ($1, $2, $3)",
+    )
+    .bind(token_sha256.as_slice())
+    .bind(found.id.0)
+    .bind(stored(expires_at))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(found))
+}
+
+pub async fn reset_user(
+    c: &mut PgConnection,
+    token_sha256: [u8; 32],
+    now: DateTime<Utc>,
+    lock: &str,
+) -> Result<Option<User>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT u.id, u.provider_id, u.email, u.role FROM password_resets r JOIN users u ON u.id = r.user_id \
+         WHERE r.token_sha256 = $1 AND r.expires_at > $2 {lock}"
+    )))
+    .bind(token_sha256.as_slice())
+    .bind(stored(now))
+    .fetch_optional(c)
+    .await?
+    .as_ref()
+    .map(user)
+    .transpose()
+}
+
+pub async fn reset_password(
+    pool: &PgPool,
+    token_sha256: [u8; 32],
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<User>> {
+    let mut tx = pool.begin().await?;
+    // Locked: of two uses at once, the second finds the link gone.
+    let Some(found) = reset_user(&mut tx, token_sha256, now, "FOR UPDATE OF r").await? else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(found.id.0)
+        .execute(&mut *tx)
+        .await?;
+    for table in ["sessions", "password_resets"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE user_id = $1"
+        )))
+        .bind(found.id.0)
+        .execute(&mut *tx)
+        .await?;
+    }
+    record(
+        &mut tx,
+        &Actor::from(&found),
+        AuditAction::PasswordReset,
+        &found.email,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(found))
+}
+
 pub async fn audit(
     pool: &PgPool,
     provider: ProviderId,

@@ -1478,6 +1478,33 @@ impl Store for PgStore {
         staff::remove(&self.pool, by, user).await
     }
 
+    async fn change_password(&self, by: &Actor, password_hash: &str, keep: [u8; 32]) -> Result<()> {
+        staff::change_password(&self.pool, by, password_hash, keep).await
+    }
+
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        token_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        staff::request_reset(&self.pool, email, token_sha256, expires_at).await
+    }
+
+    async fn reset_user(&self, token_sha256: [u8; 32], now: DateTime<Utc>) -> Result<Option<User>> {
+        let mut c = self.pool.acquire().await?;
+        staff::reset_user(&mut c, token_sha256, now, "").await
+    }
+
+    async fn reset_password(
+        &self,
+        token_sha256: [u8; 32],
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        staff::reset_password(&self.pool, token_sha256, password_hash, now).await
+    }
+
     async fn audit_log(
         &self,
         provider: ProviderId,

@@ -174,6 +174,80 @@ pub fn remove(c: &Connection, by: &Actor, id: UserId) -> Result<()> {
     record(c, by, AuditAction::Remove, &target.email, "")
 }
 
+pub fn change_password(c: &Connection, by: &Actor, hash: &str, keep: [u8; 32]) -> Result<()> {
+    c.prepare_cached("UPDATE users SET password_hash = ?1 WHERE id = ?2")?
+        .execute(params![hash, by.user.0])?;
+    c.prepare_cached("DELETE FROM sessions WHERE user_id = ?1 AND token_sha256 <> ?2")?
+        .execute(params![by.user.0, keep.as_slice()])?;
+    record(c, by, AuditAction::PasswordChange, &by.email, "")
+}
+
+pub fn request_reset(
+    c: &Connection,
+    email: &str,
+    token_sha256: [u8; 32],
+    expires_at: DateTime<Utc>,
+) -> Result<Option<User>> {
+    let found = c
+        .prepare_cached("SELECT id, provider_id, email, role FROM users WHERE email = ?1")?
+        .query_row([email], user)
+        .optional()?;
+    let Some(found) = found else { return Ok(None) };
+    // One live link per user: a new request replaces the old.
+    c.prepare_cached("DELETE FROM password_resets WHERE user_id = ?1")?
+        .execute([found.id.0])?;
+    c.prepare_cached(
+        "INSERT INTO password_resets (token_sha256, user_id, expires_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![
+        token_sha256.as_slice(),
+        found.id.0,
+        micros(expires_at)
+    ])?;
+    Ok(Some(found))
+}
+
+pub fn reset_user(
+    c: &Connection,
+    token_sha256: [u8; 32],
+    now: DateTime<Utc>,
+) -> Result<Option<User>> {
+    Ok(c
+        .prepare_cached(
+            "SELECT u.id, u.provider_id, u.email, u.role FROM password_resets r JOIN users u ON u.id = r.user_id \
+             WHERE r.token_sha256 = ?1 AND r.expires_at > ?2",
+        )?
+        .query_row(params![token_sha256.as_slice(), micros(now)], user)
+        .optional()?)
+}
+
+pub fn reset_password(
+    c: &Connection,
+    token_sha256: [u8; 32],
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<User>> {
+    let Some(found) = reset_user(c, token_sha256, now)? else {
+        return Ok(None);
+    };
+    c.prepare_cached("UPDATE users SET password_hash = ?1 WHERE id = ?2")?
+        .execute(params![hash, found.id.0])?;
+    for table in ["sessions", "password_resets"] {
+        c.execute(
+            &format!("DELETE FROM {table} WHERE user_id = ?1"),
+            [found.id.0],
+        )?;
+    }
+    record(
+        c,
+        &Actor::from(&found),
+        AuditAction::PasswordReset,
+        &found.email,
+        "",
+    )?;
+    Ok(Some(found))
+}
+
 pub fn audit(
     c: &Connection,
     provider: ProviderId,

@@ -1382,6 +1382,39 @@ impl Store for SqliteStore {
         self.write(move |c| staff::remove(c, &by, user)).await
     }
 
+    async fn change_password(&self, by: &Actor, password_hash: &str, keep: [u8; 32]) -> Result<()> {
+        let (by, hash) = (by.clone(), password_hash.to_string());
+        self.write(move |c| staff::change_password(c, &by, &hash, keep))
+            .await
+    }
+
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        token_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        let email = email.trim().to_lowercase();
+        self.write(move |c| staff::request_reset(c, &email, token_sha256, expires_at))
+            .await
+    }
+
+    async fn reset_user(&self, token_sha256: [u8; 32], now: DateTime<Utc>) -> Result<Option<User>> {
+        self.read(move |c| staff::reset_user(c, token_sha256, now))
+            .await
+    }
+
+    async fn reset_password(
+        &self,
+        token_sha256: [u8; 32],
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        let hash = password_hash.to_string();
+        self.write(move |c| staff::reset_password(c, token_sha256, &hash, now))
+            .await
+    }
+
     async fn audit_log(
         &self,
         provider: ProviderId,
