@@ -794,18 +794,19 @@ async fn staff_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId)
     let log = store.audit_log(cafe, None, 100).await.unwrap();
     let actions: Vec<_> = log.iter().map(|e| (e.action, e.object.as_str())).collect();
     assert_eq!(
-        actions[..5],
+        actions[..6],
         [
             (AuditAction::Remove, "olle@kafe.example"),
+            (AuditAction::SignIn, "olle@kafe.example"),
             (AuditAction::RoleChange, "olle@kafe.example"),
             (AuditAction::Join, "olle@kafe.example"),
             (AuditAction::Invite, "olle@kafe.example"),
             (AuditAction::Invite, "olle@kafe.example"),
         ]
     );
-    assert_eq!(log[1].detail, "analyst");
+    assert_eq!(log[2].detail, "analyst");
     assert_eq!(log[0].email, "chef@kafe.example");
-    assert_eq!(log[2].email, "olle@kafe.example");
+    assert_eq!(log[3].email, "olle@kafe.example");
     // Paged: older than the newest.
     let older = store.audit_log(cafe, Some(log[0].id), 1).await.unwrap();
     assert_eq!(older, log[1..2]);
@@ -829,6 +830,8 @@ async fn staff_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId)
     let hash =
         |email: &'static str| async move { store.user_by_email(email).await.unwrap().unwrap().1 };
     assert_eq!(hash("chef@kafe.example").await, "new-hash");
+    store.delete_session([50; 32]).await.unwrap();
+    store.create_session(boss.id, [50; 32], hour).await.unwrap();
     assert!(
         store
             .request_password_reset("nobody@kafe.example", [52; 32], hour)
@@ -869,10 +872,15 @@ async fn staff_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId)
             .unwrap()
             .is_none()
     );
-    let log = store.audit_log(cafe, None, 2).await.unwrap();
+    let log = store.audit_log(cafe, None, 4).await.unwrap();
     assert_eq!(
         log.iter().map(|e| e.action).collect::<Vec<_>>(),
-        [AuditAction::PasswordReset, AuditAction::PasswordChange]
+        [
+            AuditAction::PasswordReset,
+            AuditAction::SignIn,
+            AuditAction::SignOut,
+            AuditAction::PasswordChange
+        ]
     );
 }
 

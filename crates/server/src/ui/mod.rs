@@ -2,6 +2,7 @@
 //! English, no JavaScript needed. Each page module owns its handlers.
 
 mod account;
+mod audit;
 mod chart;
 mod codebook;
 mod coding;

@@ -110,6 +110,7 @@ routes! {
     post "/me/sign-out" Public => me::sign_in::sign_out;
     get "/staff" Staff(Staff) => staff::page;
     post "/staff/invite" Staff(Staff) => staff::invite;
+    get "/staff/audit" Staff(Staff) => audit::page;
     post "/staff/{id}/role" Staff(Staff) => staff::change_role;
     post "/staff/{id}/remove" Staff(Staff) => staff::remove;
     get "/sign-in/invitation/{link}" Public => staff::invitation;

@@ -149,10 +149,27 @@ async fn an_invited_user_joins_in_a_role_that_decides_what_they_open() {
         [
             AuditAction::Remove,
             AuditAction::RoleChange,
+            AuditAction::SignIn,
             AuditAction::Join,
-            AuditAction::Invite
+            AuditAction::Invite,
+            AuditAction::SignIn,
         ]
     );
+    let audit = admin.get("/staff/audit", "en").await.text().await.unwrap();
+    let said: Vec<_> = [
+        "removed the user",
+        "changed the role to Customer support",
+        "invited as Staff",
+    ]
+    .into_iter()
+    .map(|words| {
+        audit
+            .find(words)
+            .unwrap_or_else(|| panic!("{words}: {audit}"))
+    })
+    .collect();
+    assert!(said.is_sorted(), "newest first");
+    assert!(!audit.contains("audit-older"), "one page");
 }
 
 /// The path of the last reset link e-mailed to `email`; the mail goes out after the

@@ -67,6 +67,21 @@ pub async fn record(
     Ok(())
 }
 
+/// Records a sign-in or sign-out of the user `id`.
+pub async fn signed(c: &mut PgConnection, id: UserId, action: AuditAction) -> Result<()> {
+    let row = sqlx::query("SELECT provider_id, email FROM users WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut *c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let who = Actor {
+        provider: ProviderId(row.try_get(0)?),
+        user: id,
+        email: row.try_get(1)?,
+    };
+    record(c, &who, action, &who.email, "").await
+}
+
 async fn email_taken(c: &mut PgConnection, email: &str) -> Result<bool> {
     Ok(sqlx::query("SELECT 1 FROM users WHERE email = $1")
         .bind(email)

@@ -6,7 +6,7 @@ use super::{
     account, attachments, coding, contact, customers, ingest, journeys, linkage, linking, projects,
     segments, staff, surveys,
 };
-use crate::staff::{Actor, AuditEntry, Invitation, NewInvitation};
+use crate::staff::{Actor, AuditAction, AuditEntry, Invitation, NewInvitation};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, HeldRecord,
     ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
@@ -360,6 +360,7 @@ impl Store for PgStore {
             .bind(stored(expires_at))
             .execute(&mut *tx)
             .await?;
+        staff::signed(&mut tx, user, AuditAction::SignIn).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -388,10 +389,14 @@ impl Store for PgStore {
 
     async fn delete_session(&self, token_sha256: [u8; 32]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
-            .bind(token_sha256.as_slice())
-            .execute(&mut *tx)
-            .await?;
+        let user: Option<Uuid> =
+            sqlx::query_scalar("DELETE FROM sessions WHERE token_sha256 = $1 RETURNING user_id")
+                .bind(token_sha256.as_slice())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(user) = user {
+            staff::signed(&mut tx, UserId(user), AuditAction::SignOut).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

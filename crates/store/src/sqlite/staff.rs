@@ -60,6 +60,22 @@ pub fn record(
     Ok(())
 }
 
+/// Records a sign-in or sign-out of the user `id`.
+pub fn signed(c: &Connection, id: UserId, action: AuditAction) -> Result<()> {
+    let who = c
+        .prepare_cached("SELECT provider_id, email FROM users WHERE id = ?1")?
+        .query_row([id.0], |r| {
+            Ok(Actor {
+                provider: ProviderId(r.get(0)?),
+                user: id,
+                email: r.get(1)?,
+            })
+        })
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    record(c, &who, action, &who.email, "")
+}
+
 fn email_taken(c: &Connection, email: &str) -> Result<bool> {
     Ok(c.prepare_cached("SELECT 1 FROM users WHERE email = ?1")?
         .exists([email])?)

@@ -6,7 +6,7 @@ use super::{
     account, attachments, coding, contact, customers, ingest, journeys, linkage, linking, projects,
     segments, staff, surveys,
 };
-use crate::staff::{Actor, AuditEntry, Invitation, NewInvitation};
+use crate::staff::{Actor, AuditAction, AuditEntry, Invitation, NewInvitation};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, HeldRecord,
     ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome, ProfileFilter,
@@ -336,7 +336,7 @@ impl Store for SqliteStore {
                 "INSERT INTO sessions (token_sha256, user_id, expires_at) VALUES (?1, ?2, ?3)",
                 params![token_sha256.as_slice(), user.0, micros(expires_at)],
             )?;
-            Ok(())
+            staff::signed(c, user, AuditAction::SignIn)
         })
         .await
     }
@@ -366,11 +366,17 @@ impl Store for SqliteStore {
 
     async fn delete_session(&self, token_sha256: [u8; 32]) -> Result<()> {
         self.write(move |c| {
-            c.execute(
-                "DELETE FROM sessions WHERE token_sha256 = ?1",
-                [token_sha256.as_slice()],
-            )?;
-            Ok(())
+            let user: Option<Uuid> = c
+                .query_row(
+                    "DELETE FROM sessions WHERE token_sha256 = ?1 RETURNING user_id",
+                    [token_sha256.as_slice()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match user {
+                Some(user) => staff::signed(c, UserId(user), AuditAction::SignOut),
+                None => Ok(()),
+            }
         })
         .await
     }
