@@ -71,8 +71,8 @@ actions! {
     Remove = "remove";
     PasswordChange = "password-change";
     PasswordReset = "password-reset";
-    Unmerge = "unmerge";
-    Review = "review";
+    DecideSame = "decide-same";
+    DecideApart = "decide-apart";
     Quarantine = "quarantine";
     EventNames = "event-names";
     TwoFactorOn = "two-factor-on";
@@ -92,6 +92,15 @@ pub struct AuditEntry {
     pub object: String,
     /// A word more, such as the new role's key; empty when there is none.
     pub detail: String,
+}
+
+/// A decision about two profiles as the audit log names it: the action and the pair.
+pub fn decision(d: &motesplats_core::identity::Decision) -> (AuditAction, String) {
+    use motesplats_core::identity::Decision;
+    match d {
+        Decision::Same { a, b } => (AuditAction::DecideSame, format!("{a} {b}")),
+        Decision::Apart { a, b } => (AuditAction::DecideApart, format!("{a} {b}")),
+    }
 }
 
 /// The refusal when a change would leave the provider without an admin.

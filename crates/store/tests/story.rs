@@ -1164,7 +1164,12 @@ async fn identity_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: Provider
         [e] if matches!(&e.change, Change::Merged { from, to, .. } if (*from, *to) == (mum.id, web.id))
     ));
 
-    // An unmerge splits her in two; her web profile's rows go with it.
+    // An unmerge splits her in two; her web profile's rows go with it. Made by a user,
+    // it is in the audit log.
+    let desk = store
+        .create_user(hotel, "desk@hotel.example", "h", Role::Support)
+        .await
+        .unwrap();
     store
         .decide(
             hotel,
@@ -1172,10 +1177,23 @@ async fn identity_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: Provider
                 a: web.id,
                 b: mum.id,
             },
-            None,
+            Some(desk.id),
         )
         .await
         .unwrap();
+    let audited = &store.audit_log(hotel, None, 1).await.unwrap()[0];
+    assert_eq!(
+        (
+            audited.action,
+            audited.email.as_str(),
+            audited.object.clone()
+        ),
+        (
+            AuditAction::DecideApart,
+            "desk@hotel.example",
+            format!("{} {}", web.id, mum.id)
+        )
+    );
     assert_eq!(person(web.id).await, PersonId(web.id.0));
     let history = store.identity_history(hotel, vec![web.id]).await.unwrap();
     assert!(matches!(

@@ -67,8 +67,13 @@ pub async fn record(
     Ok(())
 }
 
-/// Records a sign-in or sign-out of the user `id`.
-pub async fn signed(c: &mut PgConnection, id: UserId, action: AuditAction) -> Result<()> {
+/// Records an action of the user `id` on `object` (None: on themselves, by address).
+pub async fn by_user(
+    c: &mut PgConnection,
+    id: UserId,
+    action: AuditAction,
+    object: Option<&str>,
+) -> Result<()> {
     let row = sqlx::query("SELECT provider_id, email FROM users WHERE id = $1")
         .bind(id.0)
         .fetch_optional(&mut *c)
@@ -79,7 +84,7 @@ pub async fn signed(c: &mut PgConnection, id: UserId, action: AuditAction) -> Re
         user: id,
         email: row.try_get(1)?,
     };
-    record(c, &who, action, &who.email, "").await
+    record(c, &who, action, object.unwrap_or(&who.email), "").await
 }
 
 async fn email_taken(c: &mut PgConnection, email: &str) -> Result<bool> {

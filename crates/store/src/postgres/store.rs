@@ -360,7 +360,7 @@ impl Store for PgStore {
             .bind(stored(expires_at))
             .execute(&mut *tx)
             .await?;
-        staff::signed(&mut tx, user, AuditAction::SignIn).await?;
+        staff::by_user(&mut tx, user, AuditAction::SignIn, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -395,7 +395,7 @@ impl Store for PgStore {
                 .fetch_optional(&mut *tx)
                 .await?;
         if let Some(user) = user {
-            staff::signed(&mut tx, UserId(user), AuditAction::SignOut).await?;
+            staff::by_user(&mut tx, UserId(user), AuditAction::SignOut, None).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -658,7 +658,11 @@ impl Store for PgStore {
         let mut tx = self.pool.begin().await?;
         lock_provider(&mut tx, provider).await?;
         let rules = crate::linking::rules();
+        let audited = crate::staff::decision(&decision);
         linking::decide(&mut tx, rules, provider, decision, by.map(|u| u.0), now()).await?;
+        if let Some(user) = by {
+            staff::by_user(&mut tx, user, audited.0, Some(&audited.1)).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -60,8 +60,13 @@ pub fn record(
     Ok(())
 }
 
-/// Records a sign-in or sign-out of the user `id`.
-pub fn signed(c: &Connection, id: UserId, action: AuditAction) -> Result<()> {
+/// Records an action of the user `id` on `object` (None: on themselves, by address).
+pub fn by_user(
+    c: &Connection,
+    id: UserId,
+    action: AuditAction,
+    object: Option<&str>,
+) -> Result<()> {
     let who = c
         .prepare_cached("SELECT provider_id, email FROM users WHERE id = ?1")?
         .query_row([id.0], |r| {
@@ -73,7 +78,7 @@ pub fn signed(c: &Connection, id: UserId, action: AuditAction) -> Result<()> {
         })
         .optional()?
         .ok_or(StoreError::NotFound)?;
-    record(c, &who, action, &who.email, "")
+    record(c, &who, action, object.unwrap_or(&who.email), "")
 }
 
 fn email_taken(c: &Connection, email: &str) -> Result<bool> {

@@ -336,7 +336,7 @@ impl Store for SqliteStore {
                 "INSERT INTO sessions (token_sha256, user_id, expires_at) VALUES (?1, ?2, ?3)",
                 params![token_sha256.as_slice(), user.0, micros(expires_at)],
             )?;
-            staff::signed(c, user, AuditAction::SignIn)
+            staff::by_user(c, user, AuditAction::SignIn, None)
         })
         .await
     }
@@ -374,7 +374,7 @@ impl Store for SqliteStore {
                 )
                 .optional()?;
             match user {
-                Some(user) => staff::signed(c, UserId(user), AuditAction::SignOut),
+                Some(user) => staff::by_user(c, UserId(user), AuditAction::SignOut, None),
                 None => Ok(()),
             }
         })
@@ -587,7 +587,12 @@ impl Store for SqliteStore {
     ) -> Result<()> {
         self.write(move |c| {
             let rules = crate::linking::rules();
-            linking::decide(c, rules, provider, decision, by.map(|u| u.0), now())
+            let audited = crate::staff::decision(&decision);
+            linking::decide(c, rules, provider, decision, by.map(|u| u.0), now())?;
+            match by {
+                Some(user) => staff::by_user(c, user, audited.0, Some(&audited.1)),
+                None => Ok(()),
+            }
         })
         .await
     }
