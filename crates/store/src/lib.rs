@@ -409,12 +409,14 @@ pub trait Store: Send + Sync + 'static {
         provider: ProviderId,
         kind: SettingsKind,
     ) -> Result<Option<serde_json::Value>>;
-    /// Replaces one of the provider's settings documents.
+    /// Replaces one of the provider's settings documents; a user's change (`by`) is
+    /// in the audit log.
     async fn set_settings(
         &self,
         provider: ProviderId,
         kind: SettingsKind,
         document: serde_json::Value,
+        by: Option<&Actor>,
     ) -> Result<()>;
     /// Keeps rejected events aside: (source, raw event, why).
     /// The provider's saved segments, by name.
@@ -456,11 +458,13 @@ pub trait Store: Send + Sync + 'static {
     async fn quarantined_one(&self, provider: ProviderId, id: Uuid) -> Result<Option<Quarantined>>;
     /// Removes a quarantined event (after a replay, or to discard it).
     async fn release_quarantined(&self, provider: ProviderId, id: Uuid) -> Result<()>;
-    /// Discards every quarantined event `filter` selects; how many.
+    /// Discards every quarantined event `filter` selects; how many. A user's discard
+    /// (`by`) is in the audit log.
     async fn discard_quarantined(
         &self,
         provider: ProviderId,
         filter: &QuarantineFilter,
+        by: Option<&Actor>,
     ) -> Result<u64>;
 
     // Research projects, stored whole with a version.

@@ -74,7 +74,7 @@ actions! {
     DecideSame = "decide-same";
     DecideApart = "decide-apart";
     Quarantine = "quarantine";
-    EventNames = "event-names";
+    Settings = "settings";
     TwoFactorOn = "two-factor-on";
     TwoFactorOff = "two-factor-off";
 }

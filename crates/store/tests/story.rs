@@ -370,7 +370,7 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(store.settings(cafe.id, EventNames).await.unwrap(), None);
     let names = json!({"kinds": {"Bord bokat": "table_booking"}, "default_channel": "store"});
     store
-        .set_settings(cafe.id, EventNames, names.clone())
+        .set_settings(cafe.id, EventNames, names.clone(), None)
         .await
         .unwrap();
     assert_eq!(
@@ -381,7 +381,7 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(store.settings(bank.id, EventNames).await.unwrap(), None);
     let fewer = json!({"kinds": {}});
     store
-        .set_settings(cafe.id, EventNames, fewer.clone())
+        .set_settings(cafe.id, EventNames, fewer.clone(), None)
         .await
         .unwrap();
     assert_eq!(
@@ -811,6 +811,35 @@ async fn staff_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId)
     let older = store.audit_log(cafe, Some(log[0].id), 1).await.unwrap();
     assert_eq!(older, log[1..2]);
     assert!(store.audit_log(bank, None, 100).await.unwrap().is_empty());
+
+    // A user's settings change and quarantine discard are logged with them.
+    use motesplats_store::SettingsKind::EventNames;
+    let names = store.settings(cafe, EventNames).await.unwrap().unwrap();
+    store
+        .set_settings(cafe, EventNames, names, Some(&by))
+        .await
+        .unwrap();
+    let none_such = motesplats_store::QuarantineFilter {
+        source: Some("no-such-source".into()),
+        field: None,
+    };
+    assert_eq!(
+        store
+            .discard_quarantined(cafe, &none_such, Some(&by))
+            .await
+            .unwrap(),
+        0
+    );
+    let log = store.audit_log(cafe, None, 2).await.unwrap();
+    assert_eq!(
+        log.iter()
+            .map(|e| (e.action, e.object.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (AuditAction::Quarantine, "0"),
+            (AuditAction::Settings, "event_names")
+        ]
+    );
 
     // A password change ends the user's other sessions; a reset link works once and
     // ends them all.
@@ -1810,7 +1839,7 @@ async fn quarantine_in_bulk(store: &Arc<dyn Store>, cafe: ProviderId, bank: Prov
     assert_eq!(rest.len(), 2, "pages follow the cursor within the filter");
 
     let gone = store
-        .discard_quarantined(cafe, &filter(Some("import"), Some("occurred_at")))
+        .discard_quarantined(cafe, &filter(Some("import"), Some("occurred_at")), None)
         .await
         .unwrap();
     assert_eq!(gone, 2);
@@ -1822,13 +1851,13 @@ async fn quarantine_in_bulk(store: &Arc<dyn Store>, cafe: ProviderId, bank: Prov
     assert_eq!(left.len(), 1, "another provider's quarantine is untouched");
     assert_eq!(
         store
-            .discard_quarantined(cafe, &QuarantineFilter::default())
+            .discard_quarantined(cafe, &QuarantineFilter::default(), None)
             .await
             .unwrap(),
         2
     );
     store
-        .discard_quarantined(bank, &QuarantineFilter::default())
+        .discard_quarantined(bank, &QuarantineFilter::default(), None)
         .await
         .unwrap();
 }

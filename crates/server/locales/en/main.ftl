@@ -917,7 +917,11 @@ audit-password-change = changed the password
 audit-password-reset = reset the password
 audit-decide-same = decided two records are one person
 audit-decide-apart = decided two records are never one person
-audit-quarantine = acted on the quarantine
-audit-event-names = changed the event names
+audit-quarantine = discarded events from the quarantine
+audit-settings = changed { $detail ->
+    [event_names] the event names
+    [journeys] the journey settings
+   *[motivation_rules] the motivation rules
+  }
 audit-two-factor-on = turned two-factor sign-in on
 audit-two-factor-off = turned two-factor sign-in off

@@ -905,7 +905,11 @@ audit-password-change = bytte lösenord
 audit-password-reset = återställde lösenordet
 audit-decide-same = beslöt att två kundposter är samma person
 audit-decide-apart = beslöt att två kundposter aldrig är samma person
-audit-quarantine = hanterade karantänen
-audit-event-names = ändrade händelsenamnen
+audit-quarantine = kastade händelser ur karantänen
+audit-settings = ändrade { $detail ->
+    [event_names] händelsenamnen
+    [journeys] kundresornas inställningar
+   *[motivation_rules] motivationsreglerna
+  }
 audit-two-factor-on = slog på tvåstegsinloggning
 audit-two-factor-off = slog av tvåstegsinloggning

@@ -10,7 +10,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use motesplats_store::Role;
+use motesplats_store::{AuditAction, Role};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -65,14 +65,19 @@ pub async fn page(
         .map(|e| {
             // A role named in the entry (an invitation's, a new one) is said in words.
             let detail = Role::parse(&e.detail).map(|r| role_name(lang, r));
+            // A settings change names its kind: the message says it in words.
+            let settings = e.action == AuditAction::Settings;
             Row {
                 at: local_time(e.at, time_zone),
                 email: e.email,
                 action: lang.t_text(
                     &format!("audit-{}", e.action.as_str()),
-                    &[("role", detail.unwrap_or_default())],
+                    &[
+                        ("role", detail.unwrap_or_default()),
+                        ("detail", e.object.clone()),
+                    ],
                 ),
-                object: e.object,
+                object: if settings { String::new() } else { e.object },
             }
         })
         .collect();

@@ -1006,9 +1006,15 @@ impl Store for PgStore {
         provider: ProviderId,
         kind: SettingsKind,
         document: serde_json::Value,
+        by: Option<&Actor>,
     ) -> Result<()> {
-        let mut c = self.pool.acquire().await?;
-        ingest::set_settings(&mut c, provider, kind, &document).await
+        let mut tx = self.pool.begin().await?;
+        ingest::set_settings(&mut tx, provider, kind, &document).await?;
+        if let Some(by) = by {
+            staff::record(&mut tx, by, AuditAction::Settings, kind.name(), "").await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn segments(&self, provider: ProviderId) -> Result<Vec<Segment>> {
@@ -1081,9 +1087,15 @@ impl Store for PgStore {
         &self,
         provider: ProviderId,
         filter: &QuarantineFilter,
+        by: Option<&Actor>,
     ) -> Result<u64> {
-        let mut c = self.pool.acquire().await?;
-        ingest::discard(&mut c, provider, filter).await
+        let mut tx = self.pool.begin().await?;
+        let n = ingest::discard(&mut tx, provider, filter).await?;
+        if let Some(by) = by {
+            staff::record(&mut tx, by, AuditAction::Quarantine, &n.to_string(), "").await?;
+        }
+        tx.commit().await?;
+        Ok(n)
     }
 
     async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>> {

@@ -907,9 +907,17 @@ impl Store for SqliteStore {
         provider: ProviderId,
         kind: SettingsKind,
         document: serde_json::Value,
+        by: Option<&Actor>,
     ) -> Result<()> {
-        self.write(move |c| ingest::set_settings(c, provider, kind, &document))
-            .await
+        let by = by.cloned();
+        self.write(move |c| {
+            ingest::set_settings(c, provider, kind, &document)?;
+            match &by {
+                Some(by) => staff::record(c, by, AuditAction::Settings, kind.name(), ""),
+                None => Ok(()),
+            }
+        })
+        .await
     }
 
     async fn segments(&self, provider: ProviderId) -> Result<Vec<Segment>> {
@@ -983,10 +991,17 @@ impl Store for SqliteStore {
         &self,
         provider: ProviderId,
         filter: &QuarantineFilter,
+        by: Option<&Actor>,
     ) -> Result<u64> {
-        let filter = filter.clone();
-        self.write(move |c| ingest::discard(c, provider, &filter))
-            .await
+        let (filter, by) = (filter.clone(), by.cloned());
+        self.write(move |c| {
+            let n = ingest::discard(c, provider, &filter)?;
+            if let Some(by) = &by {
+                staff::record(c, by, AuditAction::Quarantine, &n.to_string(), "")?;
+            }
+            Ok(n)
+        })
+        .await
     }
 
     async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>> {
