@@ -194,7 +194,7 @@ async fn load(
         }
         let journeys = serde_json::to_value(&p.journeys)?;
         store
-            .set_settings(provider.id, SettingsKind::Journeys, journeys)
+            .set_settings(provider.id, SettingsKind::Journeys, journeys, None)
             .await?;
     }
     store.create_network(world.network, &members).await?;

@@ -34,6 +34,11 @@ pub struct Args {
     /// kept in an in-memory outbox (and with --demo written to the log).
     #[arg(long, env = "MOTESPLATS_SMTP_URL", hide_env_values = true)]
     smtp_url: Option<String>,
+    /// Where links in e-mail (staff invitations, password resets) lead, such as
+    /// `https://kafe.example`. Unset, the Host the request came to, which anyone
+    /// asking for a reset can choose: set it on a server reached from outside.
+    #[arg(long, env = "MOTESPLATS_PUBLIC_ORIGIN")]
+    public_origin: Option<String>,
     /// Who e-mail comes from.
     #[arg(long, env = "MOTESPLATS_MAIL_FROM", default_value = motesplats_server::state::DEFAULT_FROM)]
     mail_from: String,
@@ -89,6 +94,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let state = AppState::new(store, args.operator_token.as_deref())
         .with_trusted_proxies(TrustedProxies::new(args.trusted_proxy))
         .with_cookie_secure(args.cookie_secure)
+        .with_public_origin(args.public_origin)
         .with_deliver(deliver);
     motesplats_server::serve(listener, state, shutdown()).await?;
     tracing::info!("stopped");

@@ -489,6 +489,14 @@ reasons! {
         "needs at least {needed} records with names or addresses to learn from, and there are {got}";
     AgreementAgainst = "agreement-against" =>
         "agreeing here counted against two records being one person in training: the records hold too few duplicates to learn from";
+
+    // Provider staff: roles, invitations, passwords, two-factor sign-in.
+    RoleLacks = "role-lacks" { role: String, capability: String } =>
+        "the role {role} does not give the capability {capability}";
+    LastAdmin = "last-admin" => "is the provider's last admin; make another user admin first";
+    PasswordShort = "password-short" { min: usize } => "must be at least {min} characters";
+    LinkSpent = "link-spent" => "the link was used already or has expired; ask for a new one";
+    WrongPassword = "wrong-password" => "is not your current password";
 }
 
 /// A reason as JSON: its code and parameters for programs and pages, its English

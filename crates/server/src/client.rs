@@ -106,6 +106,11 @@ impl FromRequestParts<AppState> for Client {
 pub struct PublicOrigin(pub Option<String>);
 
 impl PublicOrigin {
+    /// The origin links in e-mail lead to: the configured one, else this one.
+    pub fn for_mail(self, state: &crate::state::AppState) -> Option<String> {
+        state.public_origin.clone().or(self.0)
+    }
+
     /// The survey's public page on this origin.
     pub fn survey_link(&self, survey: &str) -> Option<String> {
         self.0.as_ref().map(|origin| format!("{origin}/s/{survey}"))

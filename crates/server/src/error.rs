@@ -20,6 +20,8 @@ pub enum ApiError {
     Conflict(Invalid),
     /// A network member asked for what the network does not share.
     NotShared(Invalid),
+    /// The user's role may not do this (the reasons say which role and what).
+    NotAllowed(Invalid),
     Unauthorized(&'static str),
     Forbidden(&'static str),
     NotFound,
@@ -106,6 +108,13 @@ impl ApiError {
                 StatusCode::FORBIDDEN,
                 "not-shared",
                 "Not shared",
+                summary(&e.0),
+                e.0.clone(),
+            ),
+            ApiError::NotAllowed(e) => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Forbidden",
                 summary(&e.0),
                 e.0.clone(),
             ),

@@ -69,10 +69,12 @@ fn cors() -> CorsLayer {
 pub fn router(state: AppState) -> Router {
     let forms_from_our_pages = middleware::from_fn_with_state(state.clone(), ui::csrf::guard);
     let refusals_as_pages = middleware::from_fn_with_state(state.clone(), ui::refusal::pages);
+    let roles_may = middleware::from_fn_with_state(state.clone(), ui::roles::guard);
     api::router()
         .layer(cors())
         .merge(
             ui::router()
+                .layer(roles_may)
                 .layer(forms_from_our_pages)
                 .layer(refusals_as_pages),
         )

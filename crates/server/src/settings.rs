@@ -9,7 +9,7 @@ use motesplats_core::journey::JourneySettings;
 use motesplats_core::journey::motivation::MotivationRules;
 use motesplats_core::retention::Retention;
 use motesplats_core::tracking_protocol::EventNames;
-use motesplats_store::{SettingsKind, Store};
+use motesplats_store::{Actor, SettingsKind, Store};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -55,10 +55,11 @@ pub async fn write<T: Settings>(
     state: &AppState,
     provider: ProviderId,
     value: &T,
+    by: Option<&Actor>,
 ) -> Result<(), ApiError> {
     let document = serde_json::to_value(value).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(state
         .store
-        .set_settings(provider, T::KIND, document)
+        .set_settings(provider, T::KIND, document, by)
         .await?)
 }

@@ -40,6 +40,9 @@ pub struct AppState {
     pub cookie_secure: CookieSecure,
     /// Sends one-time codes (and later invitations) by e-mail or SMS.
     pub deliver: crate::deliver::Deliver,
+    /// Where links in e-mail lead, such as `https://kafe.example`; None: the Host the
+    /// request came to (which a stranger asking for a password reset chooses).
+    pub public_origin: Option<String>,
 }
 
 /// When cookies get the `Secure` attribute (sent over HTTPS only).
@@ -99,6 +102,7 @@ impl AppState {
             cookie_secure: CookieSecure::default(),
             deliver: crate::deliver::Deliver::new(None, DEFAULT_FROM)
                 .expect("the default sender address parses"),
+            public_origin: None,
         }
     }
 
@@ -111,6 +115,12 @@ impl AppState {
     /// Sets the rate limits per key, in events per second.
     pub fn with_limits(mut self, publishable: NonZeroU32, secret: Option<NonZeroU32>) -> Self {
         self.limits = Arc::new(KeyLimits::new(publishable, secret));
+        self
+    }
+
+    /// Links in e-mail lead to `origin` (no trailing slash).
+    pub fn with_public_origin(mut self, origin: Option<String>) -> Self {
+        self.public_origin = origin.map(|o| o.trim_end_matches('/').to_string());
         self
     }
 

@@ -14,6 +14,7 @@ mod model;
 pub mod postgres;
 pub mod rectification;
 pub mod sqlite;
+pub mod staff;
 
 pub use contact::{ContactAnswer, HeldRecord, ImportedConsent, Redeemed, SentContact};
 pub use erasure::{Erased, HeldBack, Purged, Tombstone};
@@ -21,6 +22,7 @@ pub use grant::{GrantedRecord, ThroughGrant};
 pub use linking::{Change, IdentityEvent};
 pub use model::*;
 pub use rectification::ToRectify;
+pub use staff::{Actor, AuditAction, AuditEntry, Invitation, NewInvitation};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -493,12 +495,14 @@ pub trait Store: Send + Sync + 'static {
         provider: ProviderId,
         kind: SettingsKind,
     ) -> Result<Option<serde_json::Value>>;
-    /// Replaces one of the provider's settings documents.
+    /// Replaces one of the provider's settings documents; a user's change (`by`) is
+    /// in the audit log.
     async fn set_settings(
         &self,
         provider: ProviderId,
         kind: SettingsKind,
         document: serde_json::Value,
+        by: Option<&Actor>,
     ) -> Result<()>;
     /// Keeps rejected events aside: (source, raw event, why).
     /// The provider's saved segments, by name.
@@ -540,11 +544,13 @@ pub trait Store: Send + Sync + 'static {
     async fn quarantined_one(&self, provider: ProviderId, id: Uuid) -> Result<Option<Quarantined>>;
     /// Removes a quarantined event (after a replay, or to discard it).
     async fn release_quarantined(&self, provider: ProviderId, id: Uuid) -> Result<()>;
-    /// Discards every quarantined event `filter` selects; how many.
+    /// Discards every quarantined event `filter` selects; how many. A user's discard
+    /// (`by`) is in the audit log.
     async fn discard_quarantined(
         &self,
         provider: ProviderId,
         filter: &QuarantineFilter,
+        by: Option<&Actor>,
     ) -> Result<u64>;
 
     // Research projects, stored whole with a version.
@@ -666,6 +672,59 @@ pub trait Store: Send + Sync + 'static {
 
     /// Who read this person's data, newest first.
     async fn access_log(&self, person: PersonId, limit: u32) -> Result<Vec<AccessEntry>>;
+
+    // Provider staff: users by role, invitations, removal and the audit log. Each
+    // action is written with its audit entry in the same call.
+    /// The provider's users, by e-mail.
+    async fn users(&self, provider: ProviderId) -> Result<Vec<User>>;
+    /// Keeps an invitation (replacing one to the same address); refused if the address
+    /// has an account.
+    async fn invite_user(&self, by: &Actor, invitation: NewInvitation) -> Result<()>;
+    /// The invitation behind a link, if it is live.
+    async fn invitation(
+        &self,
+        token_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Invitation>>;
+    /// Makes the invited user with this password and spends the invitation; None if
+    /// it is not live.
+    async fn accept_invitation(
+        &self,
+        token_sha256: [u8; 32],
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>>;
+    /// NotFound for another provider's user; refused if it leaves no admin.
+    async fn change_role(&self, by: &Actor, user: UserId, role: Role) -> Result<()>;
+    /// Removes the provider's user and ends their sessions; refused for the last admin.
+    async fn remove_user(&self, by: &Actor, user: UserId) -> Result<()>;
+    /// Sets the user's password and ends their other sessions (all but `keep`).
+    async fn change_password(&self, by: &Actor, password_hash: &str, keep: [u8; 32]) -> Result<()>;
+    /// Keeps a reset link for the account with this e-mail, replacing an earlier one;
+    /// the user, or None when no account has the address.
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        token_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+    ) -> Result<Option<User>>;
+    /// The user a live reset link is for.
+    async fn reset_user(&self, token_sha256: [u8; 32], now: DateTime<Utc>) -> Result<Option<User>>;
+    /// Sets the password through a live reset link, spends it and ends every session
+    /// of the user; None if the link is not live.
+    async fn reset_password(
+        &self,
+        token_sha256: [u8; 32],
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>>;
+    /// The provider's audit log, newest first: `limit` entries older than `before`.
+    async fn audit_log(
+        &self,
+        provider: ProviderId,
+        before: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>>;
 }
 
 /// Opens the store a URL names: `postgres://...`, `sqlite://PATH` or a plain file path.

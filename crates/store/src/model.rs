@@ -21,27 +21,37 @@ pub struct ApiKey {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// What a provider's user is to the provider; what each role may do is the server's
+/// table of capabilities (`ui/roles.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
-    Member,
+    Analyst,
+    Support,
+    Staff,
 }
 
 impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Analyst, Role::Support, Role::Staff];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
-            Role::Member => "member",
+            Role::Analyst => "analyst",
+            Role::Support => "support",
+            Role::Staff => "staff",
         }
     }
 
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// A stored role; one this build does not know (written by a newer one) gets
+    /// the shop-floor role's narrow rights rather than none or all.
     pub fn from_db(s: &str) -> Role {
-        if s == "admin" {
-            Role::Admin
-        } else {
-            Role::Member
-        }
+        Role::parse(s).unwrap_or(Role::Staff)
     }
 }
 

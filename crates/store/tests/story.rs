@@ -11,8 +11,9 @@ use motesplats_core::{
     NewTouchpoint, PageRequest, Phase, ProfileId, ProviderId, SharedData, TouchpointId,
 };
 use motesplats_store::{
-    KeyKind, NewApiKey, Outcome, ProfileFilter, QuarantineFilter, ResponseSaved, ResponseWrite,
-    Role, Shared, Stitch, Store, StoreError, TouchpointFilter,
+    Actor, AuditAction, KeyKind, NewApiKey, NewInvitation, Outcome, ProfileFilter,
+    QuarantineFilter, ResponseSaved, ResponseWrite, Role, Shared, Stitch, Store, StoreError,
+    TouchpointFilter,
 };
 use serde_json::json;
 use std::sync::Arc;
@@ -107,7 +108,7 @@ async fn story(store: Arc<dyn Store>) {
         .unwrap();
     assert!(matches!(
         store
-            .create_user(bank.id, "anna@kafe.example", "h", Role::Member)
+            .create_user(bank.id, "anna@kafe.example", "h", Role::Analyst)
             .await,
         Err(StoreError::Conflict(_))
     ));
@@ -369,7 +370,7 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(store.settings(cafe.id, EventNames).await.unwrap(), None);
     let names = json!({"kinds": {"Bord bokat": "table_booking"}, "default_channel": "store"});
     store
-        .set_settings(cafe.id, EventNames, names.clone())
+        .set_settings(cafe.id, EventNames, names.clone(), None)
         .await
         .unwrap();
     assert_eq!(
@@ -380,7 +381,7 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(store.settings(bank.id, EventNames).await.unwrap(), None);
     let fewer = json!({"kinds": {}});
     store
-        .set_settings(cafe.id, EventNames, fewer.clone())
+        .set_settings(cafe.id, EventNames, fewer.clone(), None)
         .await
         .unwrap();
     assert_eq!(
@@ -660,6 +661,7 @@ async fn story(store: Arc<dyn Store>) {
     attributes_story(&store).await;
     segments_story(&store, cafe.id, bank.id).await;
     signals_story(&store).await;
+    staff_story(&store, cafe.id, bank.id).await;
 
     // Every read of Anna's data above is in her access log, by the café only.
     let log = store.access_log(anna.person_id, 100).await.unwrap();
@@ -671,6 +673,245 @@ async fn story(store: Arc<dyn Store>) {
             "{action} read not logged"
         );
     }
+}
+
+/// Provider staff: an invitation is spent once and makes the user with its role; a
+/// role change and a removal reach only the provider's own users, never leave it
+/// without an admin, and a removal ends the user's sessions; each is in the audit log,
+/// newest first, and the log is the provider's own.
+async fn staff_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: ProviderId) {
+    let now = Utc::now();
+    let boss = store
+        .create_user(cafe, "chef@kafe.example", "h", Role::Admin)
+        .await
+        .unwrap();
+    let by = Actor::from(&boss);
+    let invite = |email: &str, token: u8| NewInvitation {
+        email: email.to_string(),
+        role: Role::Staff,
+        token_sha256: [token; 32],
+        expires_at: now + Duration::days(3),
+    };
+    assert!(matches!(
+        store
+            .invite_user(&by, invite("Chef@kafe.example", 40))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    store
+        .invite_user(&by, invite("Olle@kafe.example", 41))
+        .await
+        .unwrap();
+    // A second invitation to the same address replaces the first.
+    store
+        .invite_user(&by, invite("olle@kafe.example", 42))
+        .await
+        .unwrap();
+    assert!(store.invitation([41; 32], now).await.unwrap().is_none());
+    let invited = store.invitation([42; 32], now).await.unwrap().unwrap();
+    assert_eq!(
+        (invited.email.as_str(), invited.role),
+        ("olle@kafe.example", Role::Staff)
+    );
+    assert!(
+        store
+            .invitation([42; 32], now + Duration::days(4))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    let olle = store
+        .accept_invitation([42; 32], "olles-hash", now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((olle.provider_id, olle.role), (cafe, Role::Staff));
+    assert!(
+        store
+            .accept_invitation([42; 32], "again", now)
+            .await
+            .unwrap()
+            .is_none(),
+        "spent"
+    );
+    let emails =
+        |users: Vec<motesplats_store::User>| users.into_iter().map(|u| u.email).collect::<Vec<_>>();
+    let cafe_users = emails(store.users(cafe).await.unwrap());
+    assert!(cafe_users.contains(&"olle@kafe.example".to_string()));
+    assert!(!emails(store.users(bank).await.unwrap()).contains(&"olle@kafe.example".to_string()));
+
+    // The bank's admin reaches none of the café's users.
+    let banker = store
+        .create_user(bank, "chef@bank.example", "h", Role::Admin)
+        .await
+        .unwrap();
+    let by_bank = Actor::from(&banker);
+    assert!(matches!(
+        store.change_role(&by_bank, olle.id, Role::Admin).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.remove_user(&by_bank, olle.id).await,
+        Err(StoreError::NotFound)
+    ));
+    // The bank's only admin cannot step down or leave.
+    assert!(matches!(
+        store.change_role(&by_bank, banker.id, Role::Analyst).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.remove_user(&by_bank, banker.id).await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    store
+        .change_role(&by, olle.id, Role::Analyst)
+        .await
+        .unwrap();
+    store
+        .create_session(olle.id, [43; 32], now + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .session_user([43; 32], now)
+            .await
+            .unwrap()
+            .unwrap()
+            .role,
+        Role::Analyst
+    );
+    store.remove_user(&by, olle.id).await.unwrap();
+    assert!(store.session_user([43; 32], now).await.unwrap().is_none());
+    assert!(
+        store
+            .user_by_email("olle@kafe.example")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let log = store.audit_log(cafe, None, 100).await.unwrap();
+    let actions: Vec<_> = log.iter().map(|e| (e.action, e.object.as_str())).collect();
+    assert_eq!(
+        actions[..6],
+        [
+            (AuditAction::Remove, "olle@kafe.example"),
+            (AuditAction::SignIn, "olle@kafe.example"),
+            (AuditAction::RoleChange, "olle@kafe.example"),
+            (AuditAction::Join, "olle@kafe.example"),
+            (AuditAction::Invite, "olle@kafe.example"),
+            (AuditAction::Invite, "olle@kafe.example"),
+        ]
+    );
+    assert_eq!(log[2].detail, "analyst");
+    assert_eq!(log[0].email, "chef@kafe.example");
+    assert_eq!(log[3].email, "olle@kafe.example");
+    // Paged: older than the newest.
+    let older = store.audit_log(cafe, Some(log[0].id), 1).await.unwrap();
+    assert_eq!(older, log[1..2]);
+    assert!(store.audit_log(bank, None, 100).await.unwrap().is_empty());
+
+    // A user's settings change and quarantine discard are logged with them.
+    use motesplats_store::SettingsKind::EventNames;
+    let names = store.settings(cafe, EventNames).await.unwrap().unwrap();
+    store
+        .set_settings(cafe, EventNames, names, Some(&by))
+        .await
+        .unwrap();
+    let none_such = motesplats_store::QuarantineFilter {
+        source: Some("no-such-source".into()),
+        field: None,
+    };
+    assert_eq!(
+        store
+            .discard_quarantined(cafe, &none_such, Some(&by))
+            .await
+            .unwrap(),
+        0
+    );
+    let log = store.audit_log(cafe, None, 2).await.unwrap();
+    assert_eq!(
+        log.iter()
+            .map(|e| (e.action, e.object.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (AuditAction::Quarantine, "0"),
+            (AuditAction::Settings, "event_names")
+        ]
+    );
+
+    // A password change ends the user's other sessions; a reset link works once and
+    // ends them all.
+    let hour = now + Duration::hours(1);
+    for token in [50, 51] {
+        store
+            .create_session(boss.id, [token; 32], hour)
+            .await
+            .unwrap();
+    }
+    store
+        .change_password(&by, "new-hash", [50; 32])
+        .await
+        .unwrap();
+    assert!(store.session_user([50; 32], now).await.unwrap().is_some());
+    assert!(store.session_user([51; 32], now).await.unwrap().is_none());
+    let hash =
+        |email: &'static str| async move { store.user_by_email(email).await.unwrap().unwrap().1 };
+    assert_eq!(hash("chef@kafe.example").await, "new-hash");
+    store.delete_session([50; 32]).await.unwrap();
+    store.create_session(boss.id, [50; 32], hour).await.unwrap();
+    assert!(
+        store
+            .request_password_reset("nobody@kafe.example", [52; 32], hour)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    for token in [53, 54] {
+        let asked = store
+            .request_password_reset("Chef@Kafe.example", [token; 32], hour)
+            .await
+            .unwrap();
+        assert_eq!(asked.unwrap().id, boss.id);
+    }
+    assert!(
+        store.reset_user([53; 32], now).await.unwrap().is_none(),
+        "replaced"
+    );
+    assert_eq!(
+        store.reset_user([54; 32], now).await.unwrap().unwrap().id,
+        boss.id
+    );
+    assert!(
+        store.reset_user([54; 32], hour).await.unwrap().is_none(),
+        "expired"
+    );
+    let reset = store
+        .reset_password([54; 32], "reset-hash", now)
+        .await
+        .unwrap();
+    assert_eq!(reset.unwrap().id, boss.id);
+    assert_eq!(hash("chef@kafe.example").await, "reset-hash");
+    assert!(store.session_user([50; 32], now).await.unwrap().is_none());
+    assert!(
+        store
+            .reset_password([54; 32], "again", now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let log = store.audit_log(cafe, None, 4).await.unwrap();
+    assert_eq!(
+        log.iter().map(|e| e.action).collect::<Vec<_>>(),
+        [
+            AuditAction::PasswordReset,
+            AuditAction::SignIn,
+            AuditAction::SignOut,
+            AuditAction::PasswordChange
+        ]
+    );
 }
 
 /// Act as one: a provider's profiles stitched into persons by what they carry, kept
@@ -953,7 +1194,12 @@ async fn identity_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: Provider
         [e] if matches!(&e.change, Change::Merged { from, to, .. } if (*from, *to) == (mum.id, web.id))
     ));
 
-    // An unmerge splits her in two; her web profile's rows go with it.
+    // An unmerge splits her in two; her web profile's rows go with it. Made by a user,
+    // it is in the audit log.
+    let desk = store
+        .create_user(hotel, "desk@hotel.example", "h", Role::Support)
+        .await
+        .unwrap();
     store
         .decide(
             hotel,
@@ -961,10 +1207,23 @@ async fn identity_story(store: &Arc<dyn Store>, cafe: ProviderId, bank: Provider
                 a: web.id,
                 b: mum.id,
             },
-            None,
+            Some(desk.id),
         )
         .await
         .unwrap();
+    let audited = &store.audit_log(hotel, None, 1).await.unwrap()[0];
+    assert_eq!(
+        (
+            audited.action,
+            audited.email.as_str(),
+            audited.object.clone()
+        ),
+        (
+            AuditAction::DecideApart,
+            "desk@hotel.example",
+            format!("{} {}", web.id, mum.id)
+        )
+    );
     assert_eq!(person(web.id).await, PersonId(web.id.0));
     let history = store.identity_history(hotel, vec![web.id]).await.unwrap();
     assert!(matches!(
@@ -1773,6 +2032,7 @@ async fn grant_story(store: &Arc<dyn Store>) {
             shop,
             motesplats_store::SettingsKind::Retention,
             json!({"legal_holds": [{"kind": "purchase", "reason": "Bokföringslagen", "years": 7}]}),
+            None,
         )
         .await
         .unwrap();
@@ -1920,7 +2180,7 @@ async fn quarantine_in_bulk(store: &Arc<dyn Store>, cafe: ProviderId, bank: Prov
     assert_eq!(rest.len(), 2, "pages follow the cursor within the filter");
 
     let gone = store
-        .discard_quarantined(cafe, &filter(Some("import"), Some("occurred_at")))
+        .discard_quarantined(cafe, &filter(Some("import"), Some("occurred_at")), None)
         .await
         .unwrap();
     assert_eq!(gone, 2);
@@ -1932,13 +2192,13 @@ async fn quarantine_in_bulk(store: &Arc<dyn Store>, cafe: ProviderId, bank: Prov
     assert_eq!(left.len(), 1, "another provider's quarantine is untouched");
     assert_eq!(
         store
-            .discard_quarantined(cafe, &QuarantineFilter::default())
+            .discard_quarantined(cafe, &QuarantineFilter::default(), None)
             .await
             .unwrap(),
         2
     );
     store
-        .discard_quarantined(bank, &QuarantineFilter::default())
+        .discard_quarantined(bank, &QuarantineFilter::default(), None)
         .await
         .unwrap();
 }

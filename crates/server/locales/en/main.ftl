@@ -907,3 +907,61 @@ me-field-until = Last day
 me-provider-gone = a provider that no longer keeps anything of yours
 category-identifiers = Your addresses and numbers there
 category-touchpoints = Your visits, purchases and messages there
+
+## Provider staff: roles, invitations, passwords, the audit log, two-factor sign-in.
+staff = Staff
+staff-title = Staff
+staff-users = Users
+staff-role = Role
+staff-you = you
+staff-change-role = Change role
+staff-remove = Remove
+staff-invite = Invite
+staff-invite-hint = The invitee gets an e-mail with a link where they choose a password. The link works for three days and once.
+staff-send-invitation = Send the invitation
+staff-invited = The invitation is sent.
+staff-role-changed = The role is changed.
+staff-removed = The user is removed and signed out.
+role-admin = Administrator
+role-analyst = Analyst
+role-support = Customer support
+role-staff = Staff
+staff-invite-subject = Invitation to { $provider } in Mötesplats
+staff-invite-body = You are invited to { $provider } in Mötesplats as { $role }. Choose your password here within { $days } days: { $link }
+invitation-title = Choose your password
+new-password = New password
+set-password = Save the password
+account-password = Your password
+account-current-password = Current password
+account-password-changed = The password is changed. Your other sign-ins have ended.
+sign-in-forgot = Forgot your password?
+reset-title = New password
+reset-send = Send a link
+reset-sent = If the address belongs to an account, we have sent a link there. It works for an hour and once.
+reset-subject = A new password for Mötesplats
+reset-body = Someone asked for a new password for your account in Mötesplats. Choose it here within an hour: { $link } If it was not you, you can ignore this e-mail.
+audit-title = Audit log
+audit-empty = Nothing is logged yet.
+audit-at = When
+audit-who = Who
+audit-action = What
+audit-object = What it concerned
+audit-older = Older
+audit-sign-in = signed in
+audit-sign-out = signed out
+audit-invite = invited as { $role }
+audit-join = accepted the invitation
+audit-role-change = changed the role to { $role }
+audit-remove = removed the user
+audit-password-change = changed the password
+audit-password-reset = reset the password
+audit-decide-same = decided two records are one person
+audit-decide-apart = decided two records are never one person
+audit-quarantine = discarded events from the quarantine
+audit-settings = changed { $detail ->
+    [event_names] the event names
+    [journeys] the journey settings
+   *[motivation_rules] the motivation rules
+  }
+audit-two-factor-on = turned two-factor sign-in on
+audit-two-factor-off = turned two-factor sign-in off

@@ -275,3 +275,23 @@ reason-erased = belongs to a person whose data was erased at their request, so i
 reason-reader-is-holder = must be another provider than the one whose records are read
 reason-day-within = must be a day from { $first } to { $last }
 reason-grant-no-consent = the person's consent to { $purpose } by this provider does not hold, so the grant reads nothing
+
+## Provider staff: roles, invitations, passwords, two-factor sign-in.
+reason-role-lacks = the role { $role ->
+    [admin] administrator
+    [analyst] analyst
+    [support] customer support
+   *[staff] staff
+  } does not give access to { $capability ->
+    [figures] the figures
+    [persons] personal data
+    [research] research
+    [surveys] surveys
+    [settings] the settings
+    [account] their own account
+   *[staff] the staff
+  }
+reason-last-admin = is the provider's last administrator; make another user administrator first
+reason-password-short = must be at least { $min } characters
+reason-link-spent = the link was used already or has expired; ask for a new one
+reason-wrong-password = is not your current password

@@ -895,3 +895,61 @@ me-field-until = Sista dag
 me-provider-gone = en leverantör som inte längre har något om dig
 category-identifiers = Dina adresser och nummer där
 category-touchpoints = Dina besök, köp och meddelanden där
+
+## Provider staff: roles, invitations, passwords, the audit log, two-factor sign-in.
+staff = Personal
+staff-title = Personal
+staff-users = Användare
+staff-role = Roll
+staff-you = du
+staff-change-role = Byt roll
+staff-remove = Ta bort
+staff-invite = Bjud in
+staff-invite-hint = Den inbjudna får ett e-brev med en länk där hen väljer lösenord. Länken gäller i tre dagar och kan användas en gång.
+staff-send-invitation = Skicka inbjudan
+staff-invited = Inbjudan är skickad.
+staff-role-changed = Rollen är bytt.
+staff-removed = Användaren är borttagen och utloggad.
+role-admin = Administratör
+role-analyst = Analytiker
+role-support = Kundtjänst
+role-staff = Personal
+staff-invite-subject = Inbjudan till { $provider } i Mötesplats
+staff-invite-body = Du är inbjuden till { $provider } i Mötesplats som { $role }. Välj ditt lösenord här inom { $days } dagar: { $link }
+invitation-title = Välj ditt lösenord
+new-password = Nytt lösenord
+set-password = Spara lösenordet
+account-password = Ditt lösenord
+account-current-password = Nuvarande lösenord
+account-password-changed = Lösenordet är bytt. Dina andra inloggningar är avslutade.
+sign-in-forgot = Glömt lösenordet?
+reset-title = Nytt lösenord
+reset-send = Skicka länk
+reset-sent = Om adressen hör till ett konto har vi skickat en länk dit. Den gäller i en timme och kan användas en gång.
+reset-subject = Nytt lösenord till Mötesplats
+reset-body = Någon bad om ett nytt lösenord till ditt konto i Mötesplats. Välj det här inom en timme: { $link } Bad du inte om det kan du strunta i det här brevet.
+audit-title = Granskningslogg
+audit-empty = Inget är loggat än.
+audit-at = När
+audit-who = Vem
+audit-action = Vad
+audit-object = Vad det gällde
+audit-older = Äldre
+audit-sign-in = loggade in
+audit-sign-out = loggade ut
+audit-invite = bjöd in som { $role }
+audit-join = tackade ja till inbjudan
+audit-role-change = bytte roll till { $role }
+audit-remove = tog bort användaren
+audit-password-change = bytte lösenord
+audit-password-reset = återställde lösenordet
+audit-decide-same = beslöt att två kundposter är samma person
+audit-decide-apart = beslöt att två kundposter aldrig är samma person
+audit-quarantine = kastade händelser ur karantänen
+audit-settings = ändrade { $detail ->
+    [event_names] händelsenamnen
+    [journeys] kundresornas inställningar
+   *[motivation_rules] motivationsreglerna
+  }
+audit-two-factor-on = slog på tvåstegsinloggning
+audit-two-factor-off = slog av tvåstegsinloggning

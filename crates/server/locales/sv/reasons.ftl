@@ -302,3 +302,23 @@ reason-grant-no-consent = personens samtycke till { $purpose ->
     [research] undersökningar
    *[personalisation] anpassning
   } hos den här leverantören gäller inte, så delningen läser ingenting
+
+## Provider staff: roles, invitations, passwords, two-factor sign-in.
+reason-role-lacks = rollen { $role ->
+    [admin] administratör
+    [analyst] analytiker
+    [support] kundtjänst
+   *[staff] personal
+  } ger inte tillgång till { $capability ->
+    [figures] siffrorna
+    [persons] personuppgifterna
+    [research] forskningen
+    [surveys] enkäterna
+    [settings] inställningarna
+    [account] sitt eget konto
+   *[staff] personalen
+  }
+reason-last-admin = är leverantörens sista administratör; gör någon annan till administratör först
+reason-password-short = måste vara minst { $min } tecken
+reason-link-spent = länken är redan använd eller har gått ut; be om en ny
+reason-wrong-password = är inte ditt nuvarande lösenord

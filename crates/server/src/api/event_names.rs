@@ -11,6 +11,7 @@ use axum::Json;
 use axum::extract::State;
 use motesplats_core::ProviderId;
 use motesplats_core::tracking_protocol::{EventNames, EventNamesInput};
+use motesplats_store::Actor;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -24,10 +25,11 @@ pub(crate) async fn save(
     state: &AppState,
     provider: ProviderId,
     input: &EventNamesInput,
+    by: Option<&Actor>,
 ) -> Result<EventNames, ApiError> {
     let channels = state.store.channels(provider).await?;
     let names = input.parse(|k| channels.iter().any(|c| c.key.as_str() == k))?;
-    settings::write(state, provider, &names).await?;
+    settings::write(state, provider, &names, by).await?;
     state.event_names.forget(provider);
     Ok(names)
 }
@@ -52,5 +54,5 @@ async fn put_event_names(
     Tenant(me): Tenant,
     ApiJson(input): ApiJson<EventNamesInput>,
 ) -> Result<Json<EventNames>, ApiError> {
-    Ok(Json(save(&state, me, &input).await?))
+    Ok(Json(save(&state, me, &input, None).await?))
 }

@@ -211,7 +211,7 @@ async fn put_motivation_rules(
     ApiJson(input): ApiJson<MotivationRulesInput>,
 ) -> Result<Json<MotivationRules>, ApiError> {
     let parsed = input.parse()?;
-    settings::write(&state, me, &parsed).await?;
+    settings::write(&state, me, &parsed, None).await?;
     state.figures.forget(me);
     Ok(Json(parsed))
 }
@@ -236,7 +236,7 @@ async fn put_settings(
     ApiJson(input): ApiJson<JourneySettingsInput>,
 ) -> Result<Json<JourneySettings>, ApiError> {
     let parsed = input.parse()?;
-    settings::write(&state, me, &parsed).await?;
+    settings::write(&state, me, &parsed, None).await?;
     state.figures.forget(me);
     Ok(Json(parsed))
 }

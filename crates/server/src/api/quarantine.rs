@@ -343,6 +343,6 @@ async fn discard_selected(
     ApiJson(selection): ApiJson<QuarantineSelection>,
 ) -> Result<Json<Discarded>, ApiError> {
     let filter = selection.filter()?;
-    let discarded = state.store.discard_quarantined(me, &filter).await?;
+    let discarded = state.store.discard_quarantined(me, &filter, None).await?;
     Ok(Json(Discarded { discarded }))
 }

@@ -41,7 +41,7 @@ async fn put_retention(
     ApiJson(input): ApiJson<RetentionInput>,
 ) -> Result<Json<Retention>, ApiError> {
     let retention = input.parse()?;
-    settings::write(&state, me, &retention).await?;
+    settings::write(&state, me, &retention, None).await?;
     Ok(Json(retention))
 }
 

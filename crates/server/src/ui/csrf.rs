@@ -67,7 +67,9 @@ impl Door {
     /// The door whose sign-in forms post to `path`, if any.
     fn of_sign_in(path: &str) -> Option<Door> {
         match path {
+            // The invitation and password-reset pages are sign-in forms too.
             "/sign-in" => Some(Door::Staff),
+            p if p.starts_with("/sign-in/") => Some(Door::Staff),
             "/me/sign-in" | "/me/code" => Some(Door::Person),
             _ => None,
         }

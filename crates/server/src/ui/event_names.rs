@@ -20,6 +20,7 @@ use motesplats_core::invalid::text;
 use motesplats_core::reason::{List, Reason};
 use motesplats_core::tracking_protocol::{EventNames, EventNamesInput, SPEC_KINDS};
 use motesplats_core::{FieldError, Invalid, TouchpointKind};
+use motesplats_store::Actor;
 
 /// Most characters of an event name (as the core checks it).
 const NAME_MAX: usize = 200;
@@ -235,7 +236,7 @@ pub async fn edit(
             ));
         }
     }
-    match save(&state, me, &input).await {
+    match save(&state, me, &input, Some(&Actor::from(&who.user))).await {
         Ok(_) => Ok(Redirect::to("/event-names").into_response()),
         Err(ApiError::Invalid(e)) => {
             typed.errors = as_form_fields(e);

@@ -1,6 +1,8 @@
 //! The web UI: server-rendered HTML (askama escapes all output), Swedish and
 //! English, no JavaScript needed. Each page module owns its handlers.
 
+mod account;
+mod audit;
 mod chart;
 mod codebook;
 mod coding;
@@ -20,10 +22,12 @@ mod quarantine;
 pub(crate) mod refusal;
 mod research;
 mod review;
+pub mod roles;
 pub mod routes;
 mod sankey;
 mod segments;
 mod session;
+mod staff;
 pub(crate) mod surveys;
 pub(crate) mod throttle;
 mod town_centre;
@@ -57,6 +61,10 @@ pub struct Shell {
     pub csrf: String,
     /// A person on their own pages, not provider staff.
     pub person: bool,
+    /// The navigation links (path, message key) the signed-in user's role may follow.
+    pub nav: Vec<(&'static str, &'static str)>,
+    /// Where the brand link leads: the user's first page.
+    pub home: &'static str,
 }
 
 impl Shell {
@@ -68,6 +76,12 @@ impl Shell {
             provider_name: None,
             csrf: String::new(),
             person: path.starts_with("/me"),
+            nav: Vec::new(),
+            home: if path.starts_with("/me") {
+                "/me"
+            } else {
+                "/dashboard"
+            },
         }
     }
 
@@ -87,6 +101,8 @@ impl Shell {
             provider_name: Some(who.provider.name.clone()),
             csrf: who.form_token.clone(),
             person: false,
+            nav: roles::nav(who.user.role).collect(),
+            home: roles::home(who.user.role),
         }
     }
 

@@ -15,6 +15,7 @@ use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use motesplats_core::PageRequest;
 use motesplats_core::reason::{List, Reason};
+use motesplats_store::Actor;
 use serde::Deserialize;
 
 /// Rows shown; the actions take every event that matches, shown or not.
@@ -154,7 +155,11 @@ pub async fn act(
             )
         }
         "discard" => {
-            let n = state.store.discard_quarantined(me, &filter).await?;
+            let by = Actor::from(&who.user);
+            let n = state
+                .store
+                .discard_quarantined(me, &filter, Some(&by))
+                .await?;
             lang.t_with("quarantine-discarded", &[("discarded", n as i64)])
         }
         other => {

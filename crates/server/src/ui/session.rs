@@ -7,6 +7,7 @@
 use super::Shell;
 use super::csrf;
 use super::i18n::Lang;
+use super::roles;
 use crate::auth::{hash_password, new_token, sha256, verify_password};
 use crate::client::Client;
 use crate::error::ApiError;
@@ -34,7 +35,9 @@ const LIFETIME: Duration = Duration::hours(12);
 static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash_password(&new_token("mp_dummy_")).unwrap_or_default());
 
-/// A signed-in provider user; pages that need one redirect to the sign-in page.
+/// A signed-in provider user whose role may use the page: `roles::guard` checks both
+/// before any handler runs and hands the user on.
+#[derive(Clone)]
 pub struct SignedIn {
     pub user: User,
     pub provider: Provider,
@@ -42,10 +45,9 @@ pub struct SignedIn {
     pub form_token: String,
 }
 
-impl FromRequestParts<AppState> for SignedIn {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+impl SignedIn {
+    /// The user of the request's session; without one, a redirect to the sign-in page.
+    pub(super) async fn load(parts: &Parts, state: &AppState) -> Result<Self, Response> {
         let to_sign_in = || Redirect::to("/sign-in").into_response();
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar.get(COOKIE).ok_or_else(to_sign_in)?.value().to_string();
@@ -65,6 +67,19 @@ impl FromRequestParts<AppState> for SignedIn {
             Ok(None) => Err(to_sign_in()),
             Err(e) => Err(e.into_response()),
         }
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    /// Only a route the table marks as a staff page has one; any other route that
+    /// asks is a mistake in the table, refused rather than let through.
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Response> {
+        parts.extensions.remove::<SignedIn>().ok_or_else(|| {
+            ApiError::Internal("a handler of a route not marked Staff asks for the user".into())
+                .into_response()
+        })
     }
 }
 
@@ -139,13 +154,23 @@ pub async fn sign_in(
         return Ok((StatusCode::UNAUTHORIZED, jar, page).into_response());
     };
     state.sign_in.succeeded(&form.email);
+    open(&state, jar, &user, client.https).await
+}
+
+/// Opens a session for `user` and goes to their first page.
+pub(super) async fn open(
+    state: &AppState,
+    jar: CookieJar,
+    user: &User,
+    https: bool,
+) -> Result<Response, ApiError> {
     let token = new_token("mp_session_");
     state
         .store
         .create_session(user.id, sha256(&token), Utc::now() + LIFETIME)
         .await?;
-    let cookie = session_cookie(&state, COOKIE, token, client.https);
-    Ok((jar.add(cookie), Redirect::to("/dashboard")).into_response())
+    let cookie = session_cookie(state, COOKIE, token, https);
+    Ok((jar.add(cookie), Redirect::to(roles::home(user.role))).into_response())
 }
 
 /// A session cookie (a provider user's or a person's): HttpOnly, SameSite=Lax,
@@ -171,7 +196,7 @@ pub(super) fn whole_seconds(wait: StdDuration) -> u64 {
 
 /// Checks the password on a blocking thread, against the dummy hash when there is
 /// no account, waiting for a free hashing slot first.
-async fn password_matches(
+pub(super) async fn password_matches(
     state: &AppState,
     password: String,
     hash: Option<String>,

@@ -26,6 +26,7 @@ mod research_forms;
 mod segments;
 mod senders;
 mod smtp_sink;
+mod staff;
 mod strategy_pdf;
 mod survey_builder;
 mod survey_page;
@@ -164,13 +165,24 @@ impl App {
 
     /// A web UI user of the provider whose key this is.
     pub async fn user(&self, key: &str, email: &str, password: &str) {
+        self.user_as(key, email, password, Role::Admin).await;
+    }
+
+    /// A user of the key's provider with this role.
+    pub async fn user_as(
+        &self,
+        key: &str,
+        email: &str,
+        password: &str,
+        role: Role,
+    ) -> motesplats_store::User {
         let me: Value = self.get(key, "/providers/me").await.json().await.unwrap();
         let id = me["id"].as_str().unwrap().parse().unwrap();
         let hash = motesplats_server::auth::hash_password(password).unwrap();
         self.store
-            .create_user(id, email, &hash, Role::Admin)
+            .create_user(id, email, &hash, role)
             .await
-            .unwrap();
+            .unwrap()
     }
 
     pub async fn put(&self, key: &str, path: &str, body: Value) -> Response {

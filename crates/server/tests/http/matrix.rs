@@ -7,11 +7,18 @@
 //! A new route fails the matrix if it is open to more than its own provider and not in
 //! `NOT_DEFAULT`, or if `kind` does not know what its path parameters name; any other
 //! new route is tried by every caller without an entry.
+//! A's own users of each role but admin are callers too: every route whose capability
+//! their role lacks (by the table the server checks) must refuse them.
 
 use super::ui::form_token;
 use super::{App, spawn_app, spawn_app_on_postgres};
-use Expect::{Forbidden, NothingOfA, Refused};
+use Expect::{Forbidden, NothingOfA, Own, Refused};
+use chrono::{Duration, Utc};
+use motesplats_core::UserId;
+use motesplats_server::auth::{new_token, sha256};
+use motesplats_server::ui::roles;
 use motesplats_server::ui::routes::{Access, ROUTES};
+use motesplats_store::Role;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -28,6 +35,8 @@ struct World {
     http: reqwest::Client,
     /// Path parameter kind → A's object of that kind.
     objects: BTreeMap<&'static str, String>,
+    /// A's users of the roles below admin.
+    staff: Vec<(Role, UserId)>,
 }
 
 /// One kind of stranger: how it dresses a request.
@@ -48,11 +57,13 @@ struct SignedIn {
     token: String,
 }
 
-/// A's and B's users, and a person who is a customer of neither, signed in.
+/// A's and B's users, a person who is a customer of neither, and A's users of each
+/// role below admin, signed in.
 struct Session {
     a: SignedIn,
     b: SignedIn,
     person: SignedIn,
+    roles: Vec<(Role, SignedIn)>,
 }
 
 impl Session {
@@ -61,7 +72,12 @@ impl Session {
             a: sign_in(world, "a@a.example").await,
             b: sign_in(world, "b@b.example").await,
             person: person_sign_in(world).await,
+            roles: role_sessions(world).await,
         }
+    }
+
+    fn role(&self, role: Role) -> &SignedIn {
+        &self.roles.iter().find(|(r, _)| *r == role).unwrap().1
     }
 
     /// Signs in again whoever a sign-out signed out (sign-ins are limited per address,
@@ -75,6 +91,11 @@ impl Session {
         }
         if !self.person.live_at(world, "/me").await {
             self.person = person_sign_in(world).await;
+        }
+        for (role, signed_in) in &mut self.roles {
+            if !signed_in.live_at(world, roles::home(*role)).await {
+                *signed_in = role_session(world, *role).await;
+            }
         }
     }
 }
@@ -93,6 +114,34 @@ impl SignedIn {
             .await
             .unwrap();
         r.status() == StatusCode::OK
+    }
+}
+
+/// A's user of this role: posts forms with its own token.
+macro_rules! role_caller {
+    ($name:literal, $role:expr) => {
+        Caller {
+            name: $name,
+            dress: |_, r, s| r.header("cookie", &s.role($role).cookie),
+            form: |s| {
+                Some(format!(
+                    "_csrf={}&title=Kapad&name=Kapad",
+                    s.role($role).token
+                ))
+            },
+            methods: None,
+            expect: |c| as_role($role, c),
+        }
+    };
+}
+
+/// A's own user with a role: refused wherever the role lacks the route's capability,
+/// read from the table the server checks; its own right elsewhere.
+fn as_role(role: Role, class: Class) -> Expect {
+    match class {
+        Class::Ui(Access::Staff(capability)) if roles::may(role, capability) => Own,
+        c if c.open() => NothingOfA,
+        _ => Refused,
     }
 }
 
@@ -133,7 +182,7 @@ const CALLERS: &[Caller] = &[
         form: |s| Some(format!("_csrf={}&title=Kapad&name=Kapad", s.b.token)),
         methods: None,
         expect: |c| match c {
-            Class::Ui(Access::SignedIn) => NothingOfA,
+            Class::Ui(Access::Staff(_)) => NothingOfA,
             c if c.open() => NothingOfA,
             _ => Refused,
         },
@@ -154,6 +203,9 @@ const CALLERS: &[Caller] = &[
             _ => Refused,
         },
     },
+    role_caller!("A's analyst", Role::Analyst),
+    role_caller!("A's customer support", Role::Support),
+    role_caller!("A's staff", Role::Staff),
     Caller {
         name: "a cross-site form post",
         dress: |_, r, s| {
@@ -181,6 +233,9 @@ enum Expect {
     Forbidden,
     /// Allowed (a public route or the caller's own right), but never with A's data.
     NothingOfA,
+    /// A's own user within its role's rights: only its pages without parameters are
+    /// tried (nothing changes), and they must not refuse it.
+    Own,
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -226,6 +281,20 @@ const NOT_DEFAULT: &[(&str, &str, Class)] = &[
     ("POST", "/sign-in", Class::Ui(Access::Public)),
     ("POST", "/sign-out", Class::Ui(Access::Public)),
     ("GET", "/lang", Class::Ui(Access::Public)),
+    (
+        "GET",
+        "/sign-in/invitation/{link}",
+        Class::Ui(Access::Public),
+    ),
+    (
+        "POST",
+        "/sign-in/invitation/{link}",
+        Class::Ui(Access::Public),
+    ),
+    ("GET", "/sign-in/reset", Class::Ui(Access::Public)),
+    ("POST", "/sign-in/reset", Class::Ui(Access::Public)),
+    ("GET", "/sign-in/reset/{link}", Class::Ui(Access::Public)),
+    ("POST", "/sign-in/reset/{link}", Class::Ui(Access::Public)),
     ("GET", "/static/app.css", Class::Ui(Access::Public)),
     ("GET", "/static/live.js", Class::Ui(Access::Public)),
     ("GET", "/static/coding.js", Class::Ui(Access::Public)),
@@ -326,6 +395,8 @@ fn kind(path: &str, param: &str) -> &'static str {
         (_, "action") => "action",
         (_, "call") => "call",
         (_, "table") => "table",
+        (_, "link") => "link",
+        ("staff", "id") => "user",
         ("surveys" | "s", "id") => "survey",
         ("profiles", "id" | "other") => "profile",
         ("persons", "id") => "person",
@@ -348,6 +419,7 @@ const NAMES: &[(&str, &str)] = &[
     ("action", "question"),
     ("call", "batch"),
     ("table", "touchpoints.csv"),
+    ("link", "mp_invite_nothing"),
 ];
 
 /// The names of a path's parameters.
@@ -478,6 +550,43 @@ async fn sign_in(world: &World, email: &str) -> SignedIn {
     SignedIn { cookie, token }
 }
 
+/// A's users of each role below admin, signed in by sessions the store makes: the
+/// sign-in form's limit per client address is kept for the callers' own attempts.
+async fn role_sessions(world: &World) -> Vec<(Role, SignedIn)> {
+    let mut sessions = Vec::new();
+    for (role, _) in &world.staff {
+        sessions.push((*role, role_session(world, *role).await));
+    }
+    sessions
+}
+
+async fn role_session(world: &World, role: Role) -> SignedIn {
+    let user = world.staff.iter().find(|(r, _)| *r == role).unwrap().1;
+    let token = new_token("mp_session_");
+    let until = Utc::now() + Duration::hours(1);
+    world
+        .app
+        .store
+        .create_session(user, sha256(&token), until)
+        .await
+        .unwrap();
+    let cookie = format!("motesplats_session={token}");
+    let home = world
+        .http
+        .get(format!("{}{}", world.app.base, roles::home(role)))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        home.status(),
+        StatusCode::OK,
+        "{role:?} sees its first page"
+    );
+    let token = form_token(&home.text().await.unwrap());
+    SignedIn { cookie, token }
+}
+
 /// A person who verified an address no provider holds, signed in with the code the
 /// outbox kept.
 async fn person_sign_in(world: &World) -> SignedIn {
@@ -505,9 +614,17 @@ fn id_in(v: &Value) -> String {
 async fn world(app: App) -> World {
     let a_key = app.provider("Kaféet A").await;
     let b_key = app.provider("Butiken B").await;
-    app.user(&a_key, "a@a.example", PASSWORD).await;
+    let admin = app
+        .user_as(&a_key, "a@a.example", PASSWORD, Role::Admin)
+        .await;
     app.user(&b_key, "b@b.example", PASSWORD).await;
+    let mut staff = Vec::new();
+    for role in [Role::Analyst, Role::Support, Role::Staff] {
+        let email = format!("{}@a.example", role.as_str());
+        staff.push((role, app.user_as(&a_key, &email, PASSWORD, role).await.id));
+    }
     let mut objects = BTreeMap::new();
+    objects.insert("user", admin.id.to_string());
     let created = |r: reqwest::Response| async move {
         assert!(r.status().is_success(), "setup: {}", r.status());
         r.json::<Value>().await.unwrap()
@@ -771,6 +888,7 @@ async fn world(app: App) -> World {
             .build()
             .unwrap(),
         objects,
+        staff,
     }
 }
 
@@ -782,7 +900,7 @@ async fn run_matrix(app: App) {
     let ui_count = routes.len() - api_count;
     let mut not_default: Vec<_> = routes
         .iter()
-        .filter(|r| !matches!(r.class, Class::Api | Class::Ui(Access::SignedIn)))
+        .filter(|r| !matches!(r.class, Class::Api | Class::Ui(Access::Staff(_))))
         .map(|r| (r.method.as_str(), r.path.as_str(), r.class))
         .collect();
     not_default.sort_by_key(|(m, p, _)| (*p, *m));
@@ -815,6 +933,9 @@ async fn run_matrix(app: App) {
                 continue;
             }
             let expected = (caller.expect)(route.class);
+            if expected == Own && (route.method != "GET" || route.path.contains('{')) {
+                continue;
+            }
             let real = fill(&route.path, &world, false);
             let (status, body, location) =
                 answer(&world, caller, &session, &route.method, &real).await;
@@ -845,6 +966,15 @@ async fn run_matrix(app: App) {
                             "a cross-site post answered {status} {location}, not 403"
                         ));
                     }
+                }
+                Expect::Own => {
+                    let refused = status == StatusCode::UNAUTHORIZED
+                        || status == StatusCode::FORBIDDEN
+                        || status.is_redirection() && location == "/sign-in";
+                    if refused {
+                        fail(format!("refused its own right: {status} {location}"));
+                    }
+                    continue;
                 }
                 Expect::NothingOfA => {}
             }

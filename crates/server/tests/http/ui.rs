@@ -194,7 +194,9 @@ impl Browser {
             .unwrap();
         self.remember(&r);
         if r.status() == StatusCode::SEE_OTHER {
-            let page = self.get("/dashboard", "en").await.text().await.unwrap();
+            // The user's first page, which their role may see.
+            let home = r.headers()["location"].to_str().unwrap().to_string();
+            let page = self.get(&home, "en").await.text().await.unwrap();
             self.token = form_token(&page);
         }
         r

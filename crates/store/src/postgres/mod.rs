@@ -18,6 +18,7 @@ mod projects;
 mod rectification;
 mod rows;
 mod segments;
+mod staff;
 mod store;
 mod surveys;
 pub mod testing;
@@ -47,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0015_contact.sql"),
     include_str!("../../migrations/postgres/0016_person_sign_in.sql"),
     include_str!("../../migrations/postgres/0017_grants.sql"),
+    include_str!("../../migrations/postgres/0018_staff.sql"),
     include_str!("../../migrations/postgres/0019_rectifications.sql"),
     include_str!("../../migrations/postgres/0020_erasure.sql"),
     include_str!("../../migrations/postgres/0021_held_back.sql"),

@@ -4,8 +4,9 @@ use super::PgStore;
 use super::rows::{self, stored};
 use super::{
     account, attachments, coding, contact, customers, erasure, grant, ingest, journeys, linkage,
-    linking, projects, rectification, segments, surveys,
+    linking, projects, rectification, segments, staff, surveys,
 };
+use crate::staff::{Actor, AuditAction, AuditEntry, Invitation, NewInvitation};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, Erased,
     HeldBack, HeldRecord, ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome,
@@ -356,6 +357,7 @@ impl Store for PgStore {
             .bind(stored(expires_at))
             .execute(&mut *tx)
             .await?;
+        staff::by_user(&mut tx, user, AuditAction::SignIn, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -384,10 +386,14 @@ impl Store for PgStore {
 
     async fn delete_session(&self, token_sha256: [u8; 32]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
-            .bind(token_sha256.as_slice())
-            .execute(&mut *tx)
-            .await?;
+        let user: Option<Uuid> =
+            sqlx::query_scalar("DELETE FROM sessions WHERE token_sha256 = $1 RETURNING user_id")
+                .bind(token_sha256.as_slice())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(user) = user {
+            staff::by_user(&mut tx, UserId(user), AuditAction::SignOut, None).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -649,7 +655,11 @@ impl Store for PgStore {
         let mut tx = self.pool.begin().await?;
         lock_provider(&mut tx, provider).await?;
         let rules = crate::linking::rules();
+        let audited = crate::staff::decision(&decision);
         linking::decide(&mut tx, rules, provider, decision, by.map(|u| u.0), now()).await?;
+        if let Some(user) = by {
+            staff::by_user(&mut tx, user, audited.0, Some(&audited.1)).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -1089,9 +1099,15 @@ impl Store for PgStore {
         provider: ProviderId,
         kind: SettingsKind,
         document: serde_json::Value,
+        by: Option<&Actor>,
     ) -> Result<()> {
-        let mut c = self.pool.acquire().await?;
-        ingest::set_settings(&mut c, provider, kind, &document).await
+        let mut tx = self.pool.begin().await?;
+        ingest::set_settings(&mut tx, provider, kind, &document).await?;
+        if let Some(by) = by {
+            staff::record(&mut tx, by, AuditAction::Settings, kind.name(), "").await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn segments(&self, provider: ProviderId) -> Result<Vec<Segment>> {
@@ -1164,9 +1180,15 @@ impl Store for PgStore {
         &self,
         provider: ProviderId,
         filter: &QuarantineFilter,
+        by: Option<&Actor>,
     ) -> Result<u64> {
-        let mut c = self.pool.acquire().await?;
-        ingest::discard(&mut c, provider, filter).await
+        let mut tx = self.pool.begin().await?;
+        let n = ingest::discard(&mut tx, provider, filter).await?;
+        if let Some(by) = by {
+            staff::record(&mut tx, by, AuditAction::Quarantine, &n.to_string(), "").await?;
+        }
+        tx.commit().await?;
+        Ok(n)
     }
 
     async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>> {
@@ -1535,5 +1557,74 @@ impl Store for PgStore {
             })
             .collect::<sqlx::Result<_>>()?;
         Ok(entries)
+    }
+
+    async fn users(&self, provider: ProviderId) -> Result<Vec<User>> {
+        staff::users(&self.pool, provider).await
+    }
+
+    async fn invite_user(&self, by: &Actor, invitation: NewInvitation) -> Result<()> {
+        staff::invite(&self.pool, by, &invitation).await
+    }
+
+    async fn invitation(
+        &self,
+        token_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Invitation>> {
+        staff::invitation(&self.pool, token_sha256, now).await
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_sha256: [u8; 32],
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        staff::accept(&self.pool, token_sha256, password_hash, now).await
+    }
+
+    async fn change_role(&self, by: &Actor, user: UserId, role: Role) -> Result<()> {
+        staff::change_role(&self.pool, by, user, role).await
+    }
+
+    async fn remove_user(&self, by: &Actor, user: UserId) -> Result<()> {
+        staff::remove(&self.pool, by, user).await
+    }
+
+    async fn change_password(&self, by: &Actor, password_hash: &str, keep: [u8; 32]) -> Result<()> {
+        staff::change_password(&self.pool, by, password_hash, keep).await
+    }
+
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        token_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        staff::request_reset(&self.pool, email, token_sha256, expires_at).await
+    }
+
+    async fn reset_user(&self, token_sha256: [u8; 32], now: DateTime<Utc>) -> Result<Option<User>> {
+        let mut c = self.pool.acquire().await?;
+        staff::reset_user(&mut c, token_sha256, now, "").await
+    }
+
+    async fn reset_password(
+        &self,
+        token_sha256: [u8; 32],
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        staff::reset_password(&self.pool, token_sha256, password_hash, now).await
+    }
+
+    async fn audit_log(
+        &self,
+        provider: ProviderId,
+        before: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>> {
+        staff::audit(&self.pool, provider, before, limit).await
     }
 }

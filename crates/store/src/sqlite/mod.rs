@@ -19,6 +19,7 @@ mod projects;
 mod rectification;
 mod rows;
 mod segments;
+mod staff;
 mod store;
 mod surveys;
 mod writer;
@@ -48,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0015_contact.sql"),
     include_str!("../../migrations/sqlite/0016_person_sign_in.sql"),
     include_str!("../../migrations/sqlite/0017_grants.sql"),
+    include_str!("../../migrations/sqlite/0018_staff.sql"),
     include_str!("../../migrations/sqlite/0019_rectifications.sql"),
     include_str!("../../migrations/sqlite/0020_erasure.sql"),
     include_str!("../../migrations/sqlite/0021_held_back.sql"),

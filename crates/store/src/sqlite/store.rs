@@ -4,8 +4,9 @@ use super::SqliteStore;
 use super::rows::{self, Micros, as_stored, micros};
 use super::{
     account, attachments, coding, contact, customers, erasure, grant, ingest, journeys, linkage,
-    linking, projects, rectification, segments, surveys,
+    linking, projects, rectification, segments, staff, surveys,
 };
+use crate::staff::{Actor, AuditAction, AuditEntry, Invitation, NewInvitation};
 use crate::{
     AccessEntry, ApiKey, ChannelPhaseCount, ContactAnswer, Customer, CustomerQuery, Erased,
     HeldBack, HeldRecord, ImportedConsent, KeyGrant, KeyKind, LinkagePairs, NewApiKey, Outcome,
@@ -331,7 +332,7 @@ impl Store for SqliteStore {
                 "INSERT INTO sessions (token_sha256, user_id, expires_at) VALUES (?1, ?2, ?3)",
                 params![token_sha256.as_slice(), user.0, micros(expires_at)],
             )?;
-            Ok(())
+            staff::by_user(c, user, AuditAction::SignIn, None)
         })
         .await
     }
@@ -361,11 +362,17 @@ impl Store for SqliteStore {
 
     async fn delete_session(&self, token_sha256: [u8; 32]) -> Result<()> {
         self.write(move |c| {
-            c.execute(
-                "DELETE FROM sessions WHERE token_sha256 = ?1",
-                [token_sha256.as_slice()],
-            )?;
-            Ok(())
+            let user: Option<Uuid> = c
+                .query_row(
+                    "DELETE FROM sessions WHERE token_sha256 = ?1 RETURNING user_id",
+                    [token_sha256.as_slice()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match user {
+                Some(user) => staff::by_user(c, UserId(user), AuditAction::SignOut, None),
+                None => Ok(()),
+            }
         })
         .await
     }
@@ -576,7 +583,12 @@ impl Store for SqliteStore {
     ) -> Result<()> {
         self.write(move |c| {
             let rules = crate::linking::rules();
-            linking::decide(c, rules, provider, decision, by.map(|u| u.0), now())
+            let audited = crate::staff::decision(&decision);
+            linking::decide(c, rules, provider, decision, by.map(|u| u.0), now())?;
+            match by {
+                Some(user) => staff::by_user(c, user, audited.0, Some(&audited.1)),
+                None => Ok(()),
+            }
         })
         .await
     }
@@ -1000,9 +1012,17 @@ impl Store for SqliteStore {
         provider: ProviderId,
         kind: SettingsKind,
         document: serde_json::Value,
+        by: Option<&Actor>,
     ) -> Result<()> {
-        self.write(move |c| ingest::set_settings(c, provider, kind, &document))
-            .await
+        let by = by.cloned();
+        self.write(move |c| {
+            ingest::set_settings(c, provider, kind, &document)?;
+            match &by {
+                Some(by) => staff::record(c, by, AuditAction::Settings, kind.name(), ""),
+                None => Ok(()),
+            }
+        })
+        .await
     }
 
     async fn segments(&self, provider: ProviderId) -> Result<Vec<Segment>> {
@@ -1076,10 +1096,17 @@ impl Store for SqliteStore {
         &self,
         provider: ProviderId,
         filter: &QuarantineFilter,
+        by: Option<&Actor>,
     ) -> Result<u64> {
-        let filter = filter.clone();
-        self.write(move |c| ingest::discard(c, provider, &filter))
-            .await
+        let (filter, by) = (filter.clone(), by.cloned());
+        self.write(move |c| {
+            let n = ingest::discard(c, provider, &filter)?;
+            if let Some(by) = &by {
+                staff::record(c, by, AuditAction::Quarantine, &n.to_string(), "")?;
+            }
+            Ok(n)
+        })
+        .await
     }
 
     async fn touchpoint(&self, reader: ProviderId, id: TouchpointId) -> Result<Option<Touchpoint>> {
@@ -1443,5 +1470,89 @@ impl Store for SqliteStore {
             Ok(entries)
         })
         .await
+    }
+
+    async fn users(&self, provider: ProviderId) -> Result<Vec<User>> {
+        self.read(move |c| staff::users(c, provider)).await
+    }
+
+    async fn invite_user(&self, by: &Actor, invitation: NewInvitation) -> Result<()> {
+        let by = by.clone();
+        self.write(move |c| staff::invite(c, &by, &invitation))
+            .await
+    }
+
+    async fn invitation(
+        &self,
+        token_sha256: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Invitation>> {
+        self.read(move |c| staff::invitation(c, token_sha256, now))
+            .await
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_sha256: [u8; 32],
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        let hash = password_hash.to_string();
+        self.write(move |c| staff::accept(c, token_sha256, &hash, now))
+            .await
+    }
+
+    async fn change_role(&self, by: &Actor, user: UserId, role: Role) -> Result<()> {
+        let by = by.clone();
+        self.write(move |c| staff::change_role(c, &by, user, role))
+            .await
+    }
+
+    async fn remove_user(&self, by: &Actor, user: UserId) -> Result<()> {
+        let by = by.clone();
+        self.write(move |c| staff::remove(c, &by, user)).await
+    }
+
+    async fn change_password(&self, by: &Actor, password_hash: &str, keep: [u8; 32]) -> Result<()> {
+        let (by, hash) = (by.clone(), password_hash.to_string());
+        self.write(move |c| staff::change_password(c, &by, &hash, keep))
+            .await
+    }
+
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        token_sha256: [u8; 32],
+        expires_at: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        let email = email.trim().to_lowercase();
+        self.write(move |c| staff::request_reset(c, &email, token_sha256, expires_at))
+            .await
+    }
+
+    async fn reset_user(&self, token_sha256: [u8; 32], now: DateTime<Utc>) -> Result<Option<User>> {
+        self.read(move |c| staff::reset_user(c, token_sha256, now))
+            .await
+    }
+
+    async fn reset_password(
+        &self,
+        token_sha256: [u8; 32],
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        let hash = password_hash.to_string();
+        self.write(move |c| staff::reset_password(c, token_sha256, &hash, now))
+            .await
+    }
+
+    async fn audit_log(
+        &self,
+        provider: ProviderId,
+        before: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>> {
+        self.read(move |c| staff::audit(c, provider, before, limit))
+            .await
     }
 }
