@@ -201,15 +201,8 @@ fn new_password_page(
     email: Option<String>,
     problem: Option<String>,
 ) -> SetPasswordPage {
-    SetPasswordPage {
-        shell: Shell::anonymous(lang, "/sign-in"),
-        action: format!("/sign-in/reset/{link}"),
-        token,
-        heading: lang.t("reset-title"),
-        email,
-        problem,
-        min: PASSWORD_MIN,
-    }
+    let action = format!("/sign-in/reset/{link}");
+    SetPasswordPage::new(lang, token, action, "reset-title", email, problem)
 }
 
 pub async fn reset_link(

@@ -207,6 +207,27 @@ pub(super) struct SetPasswordPage {
 }
 
 impl SetPasswordPage {
+    /// The page of a link that sets a password: `action` is where it posts, `heading`
+    /// the message key of its title.
+    pub fn new(
+        lang: Lang,
+        token: String,
+        action: String,
+        heading: &str,
+        email: Option<String>,
+        problem: Option<String>,
+    ) -> Self {
+        SetPasswordPage {
+            shell: Shell::anonymous(lang, "/sign-in"),
+            action,
+            token,
+            heading: lang.t(heading),
+            email,
+            problem,
+            min: PASSWORD_MIN,
+        }
+    }
+
     pub fn answer(self, status: StatusCode, jar: CookieJar) -> Result<Response, ApiError> {
         let html = self
             .render()
@@ -237,15 +258,8 @@ fn invitation_page(
     email: Option<String>,
     problem: Option<String>,
 ) -> SetPasswordPage {
-    SetPasswordPage {
-        shell: Shell::anonymous(lang, "/sign-in"),
-        action: format!("/sign-in/invitation/{link}"),
-        token,
-        heading: lang.t("invitation-title"),
-        email,
-        problem,
-        min: PASSWORD_MIN,
-    }
+    let action = format!("/sign-in/invitation/{link}");
+    SetPasswordPage::new(lang, token, action, "invitation-title", email, problem)
 }
 
 pub async fn invitation(

@@ -5,9 +5,7 @@ use crate::contact::{HeldRecord, Redeemed};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::consent::{Choice, Purpose, Source};
-use motesplats_core::{
-    AccountId, Identifier, IdentifierKind, PersonId, ProfileId, Provider, ProviderId,
-};
+use motesplats_core::{AccountId, Identifier, PersonId, ProfileId, Provider, ProviderId};
 use sqlx::{PgConnection, PgPool, Row};
 
 pub async fn issue_code(
@@ -135,14 +133,7 @@ pub async fn identifiers(pool: &PgPool, account: AccountId) -> Result<Vec<Identi
     .fetch_all(pool)
     .await?;
     rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get(0)?;
-            let kind = IdentifierKind::parse(&kind).map_err(|_| corrupt("identifier kind"))?;
-            Ok(Identifier {
-                kind,
-                value: r.try_get(1)?,
-            })
-        })
+        .map(|r| super::linking::identifier(&r.try_get::<String, _>(0)?, r.try_get(1)?))
         .collect()
 }
 

@@ -12,7 +12,7 @@ use crate::erasure::{
 };
 use chrono::{DateTime, Utc};
 use motesplats_core::retention::Retention;
-use motesplats_core::{AccountId, Identifier, IdentifierKind, ProfileId, ProviderId};
+use motesplats_core::{AccountId, Identifier, ProfileId, ProviderId};
 use sqlx::{AssertSqlSafe, PgConnection, PgPool, Row};
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -121,14 +121,7 @@ async fn identifiers(c: &mut PgConnection, profile: ProfileId) -> Result<Vec<Ide
         .fetch_all(&mut *c)
         .await?
         .iter()
-        .map(|r| {
-            let kind: String = r.try_get(0)?;
-            let kind = IdentifierKind::parse(&kind).map_err(|_| corrupt("identifier kind"))?;
-            Ok(Identifier {
-                kind,
-                value: r.try_get(1)?,
-            })
-        })
+        .map(|r| linking::identifier(&r.try_get::<String, _>(0)?, r.try_get(1)?))
         .collect()
 }
 

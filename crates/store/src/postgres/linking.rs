@@ -14,7 +14,8 @@ use sqlx::{PgConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
-fn identifier(kind: &str, value: String) -> Result<Identifier> {
+/// A stored identifier; a kind that no longer parses is corruption.
+pub(super) fn identifier(kind: &str, value: String) -> Result<Identifier> {
     let kind = IdentifierKind::parse(kind)
         .map_err(|_| StoreError::Backend("unreadable identifier kind".into()))?;
     Ok(Identifier { kind, value })

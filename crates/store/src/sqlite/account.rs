@@ -6,9 +6,7 @@ use crate::contact::{HeldRecord, Redeemed};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use motesplats_core::consent::{Choice, Purpose, Source};
-use motesplats_core::{
-    AccountId, Identifier, IdentifierKind, PersonId, ProfileId, Provider, ProviderId,
-};
+use motesplats_core::{AccountId, Identifier, PersonId, ProfileId, Provider, ProviderId};
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub fn issue_code(
@@ -107,8 +105,7 @@ pub fn identifiers(c: &Connection, account: AccountId) -> Result<Vec<Identifier>
     })?;
     rows.map(|r| {
         let (kind, value) = r?;
-        let kind = IdentifierKind::parse(&kind).map_err(|_| rows::corrupt("identifier kind"))?;
-        Ok(Identifier { kind, value })
+        super::linking::identifier(kind, value)
     })
     .collect()
 }

@@ -10,7 +10,7 @@ use crate::SettingsKind;
 use crate::erasure::{Erased, HeldBack, Purged, Tombstone, cutoff, held_until};
 use chrono::{DateTime, Utc};
 use motesplats_core::retention::Retention;
-use motesplats_core::{AccountId, Identifier, IdentifierKind, ProfileId, ProviderId};
+use motesplats_core::{AccountId, Identifier, ProfileId, ProviderId};
 use rusqlite::{Connection, params};
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -111,9 +111,7 @@ fn identifiers(c: &Connection, profile: ProfileId) -> Result<Vec<Identifier>> {
     })?;
     rows.map(|r| {
         let (kind, value) = r?;
-        let kind =
-            IdentifierKind::parse(&kind).map_err(|_| super::rows::corrupt("identifier kind"))?;
-        Ok(Identifier { kind, value })
+        linking::identifier(kind, value)
     })
     .collect()
 }

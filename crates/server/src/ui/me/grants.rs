@@ -6,6 +6,7 @@ use super::PersonSignedIn;
 use super::page::{Problems, again, lines};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ui::forms::Sent;
 use crate::ui::i18n::{Lang, Messages};
 use axum::Form;
 use axum::extract::{Path, State};
@@ -115,18 +116,16 @@ pub async fn create(
     // Pairs, since a ticked box is one `category` pair each.
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_string())
-            .filter(|v| !v.is_empty())
+    let sent = Sent {
+        fields,
+        ..Sent::default()
     };
+    let field = |name: &str| sent.one(name).map(|v| v.trim().to_string());
     let input = GrantInput {
         holder: field("holder"),
         reader: field("reader"),
         categories: Some(
-            fields
+            sent.fields
                 .iter()
                 .filter(|(k, _)| k == "category")
                 .map(|(_, v)| v.clone())

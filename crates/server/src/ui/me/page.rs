@@ -9,6 +9,7 @@ use super::rectifications::Correction;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::dashboard::Line;
+use crate::ui::forms::Sent;
 use crate::ui::i18n::{Lang, Messages};
 use crate::ui::labels::Vocabulary;
 use crate::ui::{Shell, local_time};
@@ -324,13 +325,13 @@ pub async fn save_preferences(
     // Pairs, since a ticked box is one `channel` pair each.
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.trim())
+    let sent = Sent {
+        fields,
+        ..Sent::default()
     };
-    let channels: Vec<String> = fields
+    let field = |name: &str| sent.one(name).map_or("", str::trim);
+    let channels: Vec<String> = sent
+        .fields
         .iter()
         .filter(|(k, _)| k == "channel")
         .map(|(_, v)| v.clone())
