@@ -262,9 +262,11 @@ reasons! {
     ContactLapsed = "contact-lapsed" { minutes: i64 } =>
         "the allowed contact was not confirmed within {minutes} minutes and has lapsed; ask again";
 
-    // Sharing grants.
+    // Erasure.
     Erased = "erased" =>
         "belongs to a person whose data was erased at their request, so it is not stored again";
+
+    // Sharing grants.
     ReaderIsHolder = "reader-is-holder" => "must be another provider than the one whose records are read";
     DayWithin = "day-within" { first: String, last: String } => "must be a day from {first} to {last}";
     GrantNoConsent = "grant-no-consent" { purpose: String } =>

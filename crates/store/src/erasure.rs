@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use motesplats_core::retention::Retention;
-use motesplats_core::{Identifier, ProviderId};
+use motesplats_core::{FieldError, Identifier, ProviderId, Reason};
 use std::sync::Arc;
 
 /// The keyed hash (a server secret's HMAC) of an identifier at a provider. The store
@@ -84,3 +84,43 @@ pub(crate) const BY_PAIR: [(&str, &str); 6] = [
     ("linkage_pairs", "a"),
     ("linkage_pairs", "b"),
 ];
+
+/// Leaves out the refused events of an erased person: their raw text holds the very
+/// identifiers the erasure removed, so the quarantine must not keep them.
+pub(crate) fn not_erased(
+    events: Vec<(String, String, Vec<FieldError>)>,
+) -> Vec<(String, String, Vec<FieldError>)> {
+    events
+        .into_iter()
+        .filter(|(_, _, errors)| !errors.iter().any(|e| e.reason == Reason::Erased))
+        .collect()
+}
+
+/// Which touchpoints a purge may delete: those older than the period, except that a
+/// kind under a legal hold goes only once the hold has ended too. None keeps them all.
+pub(crate) struct TouchpointCuts {
+    /// For every kind no hold names.
+    pub unheld: DateTime<Utc>,
+    pub held_kinds: Vec<String>,
+    /// Per held kind, the later of the two ends.
+    pub held: Vec<(String, DateTime<Utc>)>,
+}
+
+pub(crate) fn touchpoint_cuts(retention: &Retention, now: DateTime<Utc>) -> Option<TouchpointCuts> {
+    let unheld = cutoff(now, retention.touchpoints_days)?;
+    let held: Vec<(String, DateTime<Utc>)> = retention
+        .legal_holds
+        .iter()
+        .map(|h| {
+            let hold_ends = now
+                .checked_sub_months(chrono::Months::new(h.years.saturating_mul(12)))
+                .unwrap_or(now);
+            (h.kind.as_str().to_string(), unheld.min(hold_ends))
+        })
+        .collect();
+    Some(TouchpointCuts {
+        unheld,
+        held_kinds: held.iter().map(|(k, _)| k.clone()).collect(),
+        held,
+    })
+}

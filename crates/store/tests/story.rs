@@ -2086,31 +2086,49 @@ async fn grant_story(store: &Arc<dyn Store>) {
 
     // Retention: the shop keeps touchpoints 30 days; a purge drops the older ones and
     // the held-back purchases once their hold has ended.
-    let old_and_new = ["2026-03-01T10:00:00Z", "2026-05-09T10:00:00Z"]
-        .iter()
-        .map(|at| {
-            touchpoint(
-                &channels,
-                json!({"channel": "store", "kind": "visit", "occurred_at": at,
-                       "identifiers": [{"kind": "customer_number", "value": "T-10"}]}),
-            )
-        })
-        .collect();
+    // A live customer's old purchase stays while the law keeps it.
+    let old_and_new = [
+        ("visit", "2026-03-01T10:00:00Z"),
+        ("purchase", "2026-03-01T11:00:00Z"),
+        ("visit", "2026-05-09T10:00:00Z"),
+    ]
+    .iter()
+    .map(|(kind, at)| {
+        touchpoint(
+            &channels,
+            json!({"channel": "store", "kind": kind, "occurred_at": at,
+                   "identifiers": [{"kind": "customer_number", "value": "T-10"}]}),
+        )
+    })
+    .collect();
     store
         .insert_touchpoints(shop, old_and_new, Utc::now(), Stitch::Now)
         .await
         .unwrap();
     let retention = motesplats_core::retention::RetentionInput {
         touchpoints_days: Some(30),
+        legal_holds: Some(vec![motesplats_core::retention::LegalHoldInput {
+            kind: Some("purchase".into()),
+            reason: Some("Bokföringslagen".into()),
+            years: Some(7),
+        }]),
         ..Default::default()
     }
     .parse()
     .unwrap();
     let purged = store.purge(shop, retention.clone(), now).await.unwrap();
-    assert_eq!((purged.touchpoints, purged.held_back), (1, 0));
+    assert_eq!(
+        (purged.touchpoints, purged.held_back),
+        (1, 0),
+        "the old visit"
+    );
     let later = "2033-05-04T00:00:00Z".parse().unwrap();
     let purged = store.purge(shop, retention, later).await.unwrap();
-    assert_eq!(purged.held_back, 3);
+    assert_eq!(
+        (purged.touchpoints, purged.held_back),
+        (2, 3),
+        "the old purchase and the new visit, and what erasure held back"
+    );
     assert!(store.held_back(account).await.unwrap().is_empty());
 }
 

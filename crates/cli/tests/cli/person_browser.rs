@@ -227,9 +227,9 @@ async fn a_person_signs_in_on_a_phone_shares_exports_and_erases() {
     click(&browser, "#me-erase-form input[name=confirm]").await;
     click(&browser, "#me-erase").await;
     let erased = text(&browser, "ul#me-erased").await;
-    assert!(erased.contains("Simhallen: raderade 1 poster"), "{erased}");
+    assert!(erased.contains("Simhallen: raderade 1 post,"), "{erased}");
     assert!(
-        erased.contains("Skobutiken: raderade 1 poster, 1 kontaktpunkter"),
+        erased.contains("Skobutiken: raderade 1 post, 1 kontaktpunkt "),
         "{erased}"
     );
     let r = http

@@ -140,11 +140,15 @@ fn until(c: &mut Checker, value: &str, now: DateTime<Utc>, zone: Tz) -> Option<D
         );
         return None;
     }
-    // The first instant of the next day there (a day may lack its midnight when the
-    // clocks change, so the earliest instant of that day).
+    // The first instant of the next day there; where the clocks skip midnight, the
+    // day begins an hour later.
     let next = (day + Days::new(1)).and_hms_opt(0, 0, 0)?;
     next.and_local_timezone(zone)
         .earliest()
-        .or_else(|| next.and_local_timezone(zone).latest())
+        .or_else(|| {
+            (next + chrono::Duration::hours(1))
+                .and_local_timezone(zone)
+                .earliest()
+        })
         .map(|t| t.with_timezone(&Utc))
 }

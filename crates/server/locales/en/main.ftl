@@ -873,7 +873,16 @@ me-erase = Erase everything
 me-erase-note = Every provider above deletes every record that carries one of your verified addresses, with your visits, purchases, messages and survey answers there. They keep only a one-way fingerprint of each address, so that an import of the same addresses later is refused. Your sharing ends and your correction requests are dropped. Your own choices and contact preferences stay on this page.
 me-erase-confirm = I understand that this cannot be undone
 me-erase-button = Erase everything now
-me-erased-what = erased { $records } records, { $touchpoints } touchpoints and { $responses } survey answers
+me-erased-what = erased { $records ->
+    [1] 1 record
+   *[other] { $records } records
+  }, { $touchpoints ->
+    [1] 1 touchpoint
+   *[other] { $touchpoints } touchpoints
+  } and { $responses ->
+    [1] 1 survey answer
+   *[other] { $responses } survey answers
+  }
 me-held-back = { $provider } keeps { $count } × { $kind } until { $until }, because: { $reason }
 me-corrections = Ask for a correction
 me-corrections-note = If a provider keeps something wrong about you, say what is wrong and what is right. The request goes to that provider, and its answer shows here.

@@ -861,7 +861,13 @@ me-erase = Radera allt
 me-erase-note = Varje leverantör ovan raderar varje post som bär någon av dina bekräftade adresser, med dina besök, köp, meddelanden och enkätsvar där. De behåller bara ett envägsavtryck av varje adress, så att en senare import av samma adresser avvisas. Din delning upphör och dina begäranden om rättelse tas bort. Dina egna val och kontaktinställningar finns kvar på den här sidan.
 me-erase-confirm = Jag förstår att det inte går att ångra
 me-erase-button = Radera allt nu
-me-erased-what = raderade { $records } poster, { $touchpoints } kontaktpunkter och { $responses } enkätsvar
+me-erased-what = raderade { $records ->
+    [1] 1 post
+   *[other] { $records } poster
+  }, { $touchpoints ->
+    [1] 1 kontaktpunkt
+   *[other] { $touchpoints } kontaktpunkter
+  } och { $responses } enkätsvar
 me-held-back = { $provider } behåller { $count } × { $kind } till { $until }, därför att: { $reason }
 me-corrections = Be om rättelse
 me-corrections-note = Om en leverantör har något fel om dig, skriv vad som är fel och vad som är rätt. Begäran går till den leverantören, och svaret syns här.

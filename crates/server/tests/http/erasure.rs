@@ -109,6 +109,28 @@ async fn after_erasure_and_a_reimport_nothing_of_the_person_returns() {
     .await;
     assert_eq!(r.status(), StatusCode::CREATED);
 
+    // A refused event of hers waits in the quarantine, her address in its raw text.
+    let bad: Value = app
+        .http
+        .post(format!("{}/api/v1/touchpoints/batch", app.base))
+        .bearer_auth(&shop)
+        .json(
+            &json!([{"event_id": "bad-1", "channel": "store", "occurred_at": "2026-11-24T10:00:00Z",
+                       "identifiers": [{"kind": "email", "value": "eva@example.se"}]}]),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bad["rejected"], 1, "{bad}");
+    let quarantine = || {
+        let (app, shop) = (&app, shop.clone());
+        async move { app.get(&shop, "/quarantine").await.text().await.unwrap() }
+    };
+    assert!(quarantine().await.contains("eva@example.se"));
+
     let mut eva = Browser::new(&app.base);
     eva.sign_in_person("eva@example.se", &app.deliver).await;
     let page = eva.get("/me", "en").await.text().await.unwrap();
@@ -135,7 +157,7 @@ async fn after_erasure_and_a_reimport_nothing_of_the_person_returns() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = eva.get("/me", "en").await.text().await.unwrap();
     assert!(
-        page.contains("erased 1 records, 2 touchpoints and 1 survey answers"),
+        page.contains("erased 1 record, 2 touchpoints and 1 survey answer"),
         "{page}"
     );
     assert!(page.contains("No provider keeps a record with your verified addresses yet."));
@@ -208,6 +230,8 @@ async fn after_erasure_and_a_reimport_nothing_of_the_person_returns() {
         "{batch}"
     );
     assert_eq!(batch["events"][0]["errors"][0]["code"], "erased");
+    // Neither the refused event from before nor the refused re-import is kept.
+    assert!(!quarantine().await.contains("eva@example.se"));
     let r = app
         .post(
             &gym,

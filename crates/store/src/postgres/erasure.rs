@@ -8,7 +8,7 @@ use super::rows::{corrupt, stored};
 use crate::Result;
 use crate::SettingsKind;
 use crate::erasure::{
-    BY_PAIR, BY_PROFILE, Erased, HeldBack, Purged, Tombstone, cutoff, held_until,
+    BY_PAIR, BY_PROFILE, Erased, HeldBack, Purged, Tombstone, cutoff, held_until, touchpoint_cuts,
 };
 use chrono::{DateTime, Utc};
 use motesplats_core::retention::Retention;
@@ -26,7 +26,9 @@ pub async fn erase(
     let now = stored(now);
     let mut tx = pool.begin().await?;
     let mut providers = account::persons(pool, account).await?;
-    providers.dedup_by_key(|(p, _)| p.id);
+    // One pass per provider, however many of its persons the account reaches.
+    let mut seen = std::collections::HashSet::new();
+    providers.retain(|(p, _)| seen.insert(p.id));
     let mut out = Vec::with_capacity(providers.len());
     for (provider, _) in providers {
         let retention = crate::erasure::retention(
@@ -70,6 +72,7 @@ pub async fn erase(
                 .bind(tombstone(provider.id, &identifier).as_slice())
                 .execute(&mut *tx)
                 .await?;
+                forget_elsewhere(&mut tx, provider.id, &identifier).await?;
             }
             done.held_back += hold_back(&mut tx, account, provider.id, *id, &retention).await?;
             let (touchpoints, responses) = remove(&mut tx, provider.id, *id).await?;
@@ -123,6 +126,32 @@ async fn identifiers(c: &mut PgConnection, profile: ProfileId) -> Result<Vec<Ide
         .iter()
         .map(|r| linking::identifier(&r.try_get::<String, _>(0)?, r.try_get(1)?))
         .collect()
+}
+
+/// Deletes what carries the identifier outside any record: touchpoints still waiting
+/// to be stitched (which would make a new record of the person) and refused events in
+/// the quarantine (whose raw text holds it, as it was written).
+async fn forget_elsewhere(
+    c: &mut PgConnection,
+    provider: ProviderId,
+    id: &Identifier,
+) -> Result<()> {
+    sqlx::query(
+        "DELETE FROM touchpoints WHERE provider_id = $1 AND profile_id IS NULL \
+         AND identifiers @> $2::jsonb",
+    )
+    .bind(provider.0)
+    .bind(serde_json::json!([{"kind": id.kind.as_str(), "value": id.value}]))
+    .execute(&mut *c)
+    .await?;
+    sqlx::query(
+        "DELETE FROM quarantine WHERE provider_id = $1 AND strpos(lower(raw), lower($2)) > 0",
+    )
+    .bind(provider.0)
+    .bind(&id.value)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
 }
 
 /// Moves the profile's touchpoints that the law keeps apart, with their reason.
@@ -298,6 +327,30 @@ pub async fn purge(
     now: DateTime<Utc>,
 ) -> Result<Purged> {
     let mut tx = pool.begin().await?;
+    let mut touchpoints = 0;
+    if let Some(cuts) = touchpoint_cuts(retention, now) {
+        touchpoints += sqlx::query(
+            "DELETE FROM touchpoints WHERE provider_id = $1 AND occurred_at < $2 \
+             AND NOT (kind = ANY($3))",
+        )
+        .bind(provider.0)
+        .bind(cuts.unheld)
+        .bind(&cuts.held_kinds)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        for (kind, before) in &cuts.held {
+            touchpoints += sqlx::query(
+                "DELETE FROM touchpoints WHERE provider_id = $1 AND occurred_at < $2 AND kind = $3",
+            )
+            .bind(provider.0)
+            .bind(before)
+            .bind(kind)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+    }
     let mut delete = async |sql: &'static str, before: Option<DateTime<Utc>>| -> Result<u64> {
         let Some(before) = before else {
             return Ok(0);
@@ -317,14 +370,10 @@ pub async fn purge(
     )
     .await?;
     let purged = Purged {
+        touchpoints,
         responses: delete(
             "DELETE FROM survey_responses WHERE provider_id = $1 AND submitted_at < $2",
             cutoff(now, retention.responses_days),
-        )
-        .await?,
-        touchpoints: delete(
-            "DELETE FROM touchpoints WHERE provider_id = $1 AND occurred_at < $2",
-            cutoff(now, retention.touchpoints_days),
         )
         .await?,
         quarantined: delete(

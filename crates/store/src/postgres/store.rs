@@ -1148,6 +1148,7 @@ impl Store for PgStore {
         provider: ProviderId,
         events: Vec<(String, String, Vec<FieldError>)>,
     ) -> Result<()> {
+        let events = crate::erasure::not_erased(events);
         let mut tx = self.pool.begin().await?;
         ingest::quarantine(&mut tx, provider, &events).await?;
         tx.commit().await?;

@@ -7,7 +7,7 @@ use super::linking;
 use super::rows::{Micros, micros};
 use crate::Result;
 use crate::SettingsKind;
-use crate::erasure::{Erased, HeldBack, Purged, Tombstone, cutoff, held_until};
+use crate::erasure::{Erased, HeldBack, Purged, Tombstone, cutoff, held_until, touchpoint_cuts};
 use chrono::{DateTime, Utc};
 use motesplats_core::retention::Retention;
 use motesplats_core::{AccountId, Identifier, ProfileId, ProviderId};
@@ -22,7 +22,9 @@ pub fn erase(
     now: DateTime<Utc>,
 ) -> Result<Vec<Erased>> {
     let mut providers = account::persons(c, account)?;
-    providers.dedup_by_key(|(p, _)| p.id);
+    // One pass per provider, however many of its persons the account reaches.
+    let mut seen = std::collections::HashSet::new();
+    providers.retain(|(p, _)| seen.insert(p.id));
     let mut out = Vec::with_capacity(providers.len());
     for (provider, _) in providers {
         let retention = crate::erasure::retention(super::ingest::settings(
@@ -55,6 +57,7 @@ pub fn erase(
                     "INSERT INTO tombstones (provider_id, hash) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                 )?
                 .execute(params![provider.id.0, tombstone(provider.id, &identifier).as_slice()])?;
+                forget_elsewhere(c, provider.id, &identifier)?;
             }
             done.held_back += hold_back(c, account, provider.id, *id, &retention)?;
             let (touchpoints, responses) = remove(c, provider.id, *id)?;
@@ -114,6 +117,27 @@ fn identifiers(c: &Connection, profile: ProfileId) -> Result<Vec<Identifier>> {
         linking::identifier(kind, value)
     })
     .collect()
+}
+
+/// Deletes what carries the identifier outside any record: touchpoints still waiting
+/// to be stitched (which would make a new record of the person) and refused events in
+/// the quarantine (whose raw text holds it, as it was written).
+fn forget_elsewhere(c: &Connection, provider: ProviderId, id: &Identifier) -> Result<()> {
+    // Waiting rows are found through their batches' id ranges: the table is
+    // clustered by (provider_id, id), with no index of its own for them.
+    c.prepare_cached(
+        "DELETE FROM touchpoints WHERE provider_id = ?1 AND id IN (SELECT t.id \
+         FROM waiting_batches w JOIN touchpoints t ON t.provider_id = w.provider_id \
+         AND t.id BETWEEN w.first_id AND w.last_id WHERE w.provider_id = ?1 \
+         AND t.profile_id IS NULL AND EXISTS (SELECT 1 FROM json_each(t.identifiers) j \
+         WHERE json_extract(j.value, '$.kind') = ?2 AND json_extract(j.value, '$.value') = ?3))",
+    )?
+    .execute(params![provider.0, id.kind.as_str(), id.value])?;
+    c.prepare_cached(
+        "DELETE FROM quarantine WHERE provider_id = ?1 AND instr(lower(raw), lower(?2)) > 0",
+    )?
+    .execute(params![provider.0, id.value])?;
+    Ok(())
 }
 
 /// Moves the profile's touchpoints that the law keeps apart, with their reason.
@@ -269,11 +293,26 @@ pub fn purge(
         "DELETE FROM survey_responses WHERE provider_id = ?1 AND submitted_at < ?2",
         cutoff(now, retention.responses_days),
     )?;
+    let mut touchpoints = 0;
+    if let Some(cuts) = touchpoint_cuts(retention, now) {
+        let held = serde_json::to_string(&cuts.held_kinds)
+            .map_err(|e| crate::StoreError::Backend(e.to_string()))?;
+        touchpoints += c
+            .prepare_cached(
+                "DELETE FROM touchpoints WHERE provider_id = ?1 AND occurred_at < ?2 \
+                 AND kind NOT IN (SELECT value FROM json_each(?3))",
+            )?
+            .execute(params![provider.0, micros(cuts.unheld), held])? as u64;
+        for (kind, before) in &cuts.held {
+            touchpoints += c
+                .prepare_cached(
+                    "DELETE FROM touchpoints WHERE provider_id = ?1 AND occurred_at < ?2 AND kind = ?3",
+                )?
+                .execute(params![provider.0, micros(*before), kind])? as u64;
+        }
+    }
     Ok(Purged {
-        touchpoints: delete(
-            "DELETE FROM touchpoints WHERE provider_id = ?1 AND occurred_at < ?2",
-            cutoff(now, retention.touchpoints_days),
-        )?,
+        touchpoints,
         quarantined: delete(
             "DELETE FROM quarantine WHERE provider_id = ?1 AND received_at < ?2",
             cutoff(now, retention.quarantine_days),

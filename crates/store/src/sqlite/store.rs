@@ -1068,6 +1068,7 @@ impl Store for SqliteStore {
         provider: ProviderId,
         events: Vec<(String, String, Vec<FieldError>)>,
     ) -> Result<()> {
+        let events = crate::erasure::not_erased(events);
         self.write(move |c| ingest::quarantine(c, provider, &events))
             .await
     }

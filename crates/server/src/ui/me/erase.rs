@@ -29,12 +29,13 @@ impl ErasedLine {
             .map(|e| ErasedLine {
                 when: local_time(e.at, zone),
                 provider: e.provider_name.clone(),
-                what: lang.t_text(
+                // Whole numbers, so the message can choose "1 record" or "2 records".
+                what: lang.t_with(
                     "me-erased-what",
                     &[
-                        ("records", number::integer(e.records, lang)),
-                        ("touchpoints", number::integer(e.touchpoints, lang)),
-                        ("responses", number::integer(e.responses, lang)),
+                        ("records", whole(e.records)),
+                        ("touchpoints", whole(e.touchpoints)),
+                        ("responses", whole(e.responses)),
                     ],
                 ),
             })
@@ -42,8 +43,17 @@ impl ErasedLine {
     }
 }
 
+fn whole(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// The day of `t` where the person lives.
+fn local_day(t: chrono::DateTime<chrono::Utc>, zone: &str) -> String {
+    local_time(t, zone).chars().take(10).collect()
+}
+
 /// What a provider keeps by law after the erasure, as one line.
-pub fn held_back(lang: Lang, held: &[HeldBack]) -> Vec<String> {
+pub fn held_back(lang: Lang, held: &[HeldBack], zone: &str) -> Vec<String> {
     held.iter()
         .map(|h| {
             let kind = TouchpointKind::parse(&h.kind)
@@ -54,7 +64,7 @@ pub fn held_back(lang: Lang, held: &[HeldBack]) -> Vec<String> {
                     ("provider", h.provider_name.clone()),
                     ("count", number::integer(h.count, lang)),
                     ("kind", kind),
-                    ("until", h.until.format("%Y-%m-%d").to_string()),
+                    ("until", local_day(h.until, zone)),
                     ("reason", h.reason.clone()),
                 ],
             )

@@ -61,11 +61,12 @@ impl Sharing {
                 .find(|(p, _)| p.id == id)
                 .map_or_else(|| lang.t("me-provider-gone"), |(p, _)| p.name.clone())
         };
-        let mut providers: Vec<(String, String)> = holding
+        let mut seen = std::collections::HashSet::new();
+        let providers: Vec<(String, String)> = holding
             .iter()
+            .filter(|(p, _)| seen.insert(p.id))
             .map(|(p, _)| (p.id.to_string(), p.name.clone()))
             .collect();
-        providers.dedup();
         let grants = grants
             .iter()
             .map(|g| GrantLine {

@@ -293,7 +293,11 @@ async fn render(
             &state.store.erasures(me.account).await?,
             &shown.time_zone,
         ),
-        held_back: super::erase::held_back(lang, &state.store.held_back(me.account).await?),
+        held_back: super::erase::held_back(
+            lang,
+            &state.store.held_back(me.account).await?,
+            &shown.time_zone,
+        ),
         erase_problems: problems.erase,
         sharing: Sharing::of(
             lang,
