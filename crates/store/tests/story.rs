@@ -1863,6 +1863,7 @@ async fn grant_story(store: &Arc<dyn Store>) {
         categories: Some(vec!["touchpoints".into()]),
         purpose: Some("personalisation".into()),
         until: Some("2026-05-31".into()),
+        consent: Some(true),
     };
     let zone = chrono_tz::Europe::Stockholm;
     let new = input(shop, gym).parse(now, zone).unwrap();

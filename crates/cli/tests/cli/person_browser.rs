@@ -174,6 +174,7 @@ async fn a_person_signs_in_on_a_phone_shares_exports_and_erases() {
         "#me-grant-form input[name=category][value=touchpoints]",
     )
     .await;
+    click(&browser, "#me-grant-form input[name=consent]").await;
     click(&browser, "#me-grant").await;
     text(&browser, "#me-grants li.grant").await;
     let grant = browser

@@ -52,6 +52,9 @@ pub struct GrantInput {
     pub purpose: Option<String>,
     /// The last day, such as 2027-03-31.
     pub until: Option<String>,
+    /// The person allows the reader to use what it reads for the purpose: asked apart,
+    /// since granting records that consent (which stays when the grant ends).
+    pub consent: Option<bool>,
 }
 
 /// A checked grant, before it is stored.
@@ -102,6 +105,9 @@ impl GrantInput {
         let until = c
             .required("until", self.until.as_deref())
             .and_then(|d| until(&mut c, d, now, zone));
+        if self.consent != Some(true) {
+            c.fail("consent", Reason::Required);
+        }
         c.finish()?;
         match (holder, reader, purpose, until) {
             (Some(holder), Some(reader), Some(purpose), Some(until)) => Ok(NewGrant {

@@ -471,6 +471,7 @@ mod grants {
             categories: Some(vec!["touchpoints".into(), "identifiers".into()]),
             purpose: Some("personalisation".into()),
             until: Some(until.into()),
+            consent: Some(true),
         }
     }
 
@@ -533,6 +534,7 @@ mod grants {
             ]),
             purpose: Some("selling".into()),
             until: Some("31/3".into()),
+            consent: Some(true),
         };
         assert_eq!(
             refusals(&bad, at("2026-03-01T12:00:00Z")),
@@ -557,6 +559,7 @@ mod grants {
                 ("categories".to_string(), "required"),
                 ("purpose".to_string(), "required"),
                 ("until".to_string(), "required"),
+                ("consent".to_string(), "required"),
             ]
         );
     }

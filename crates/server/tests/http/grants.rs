@@ -93,6 +93,7 @@ async fn a_provider_reads_another_providers_records_only_through_a_live_grant() 
                 ("category", "touchpoints"),
                 ("purpose", "personalisation"),
                 ("until", &until),
+                ("consent", "yes"),
             ],
         )
         .await;

@@ -860,6 +860,7 @@ async fn world(app: App) -> World {
         categories: Some(vec!["identifiers".into(), "touchpoints".into()]),
         purpose: Some("personalisation".into()),
         until: Some((now.date_naive() + chrono::Days::new(30)).to_string()),
+        consent: Some(true),
     }
     .parse(now, chrono_tz::Europe::Stockholm)
     .unwrap();

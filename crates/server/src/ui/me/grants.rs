@@ -134,6 +134,7 @@ pub async fn create(
         ),
         purpose: field("purpose"),
         until: field("until"),
+        consent: Some(sent.has("consent", "yes")),
     };
     let zone = state
         .store

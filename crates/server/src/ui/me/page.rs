@@ -377,8 +377,8 @@ fn field_key(field: &str) -> &str {
         "quiet_hours" => "quiet-hours",
         "weekly_budget" => "weekly-budget",
         "time_zone" => "time-zone",
-        key @ ("holder" | "reader" | "categories" | "purpose" | "until" | "provider" | "wrong"
-        | "right") => key,
+        key @ ("holder" | "reader" | "categories" | "purpose" | "until" | "consent"
+        | "provider" | "wrong" | "right") => key,
         _ => "channels",
     }
 }
