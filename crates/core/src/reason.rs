@@ -492,7 +492,7 @@ reasons! {
     AgreementAgainst = "agreement-against" =>
         "agreeing here counted against two records being one person in training: the records hold too few duplicates to learn from";
 
-    // Provider staff: roles, invitations, passwords, two-factor sign-in.
+    // Provider staff: roles, invitations, passwords.
     RoleLacks = "role-lacks" { role: String, capability: String } =>
         "the role {role} does not give the capability {capability}";
     LastAdmin = "last-admin" => "is the provider's last admin; make another user admin first";

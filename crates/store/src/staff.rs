@@ -75,8 +75,6 @@ actions! {
     DecideApart = "decide-apart";
     Quarantine = "quarantine";
     Settings = "settings";
-    TwoFactorOn = "two-factor-on";
-    TwoFactorOff = "two-factor-off";
 }
 
 /// One row of the audit log.

@@ -918,7 +918,7 @@ me-provider-gone = a provider that no longer keeps anything of yours
 category-identifiers = Your addresses and numbers there
 category-touchpoints = Your visits, purchases and messages there
 
-## Provider staff: roles, invitations, passwords, the audit log, two-factor sign-in.
+## Provider staff: roles, invitations, passwords, the audit log.
 staff = Staff
 staff-title = Staff
 staff-users = Users
@@ -973,5 +973,3 @@ audit-settings = changed { $detail ->
     [journeys] the journey settings
    *[motivation_rules] the motivation rules
   }
-audit-two-factor-on = turned two-factor sign-in on
-audit-two-factor-off = turned two-factor sign-in off

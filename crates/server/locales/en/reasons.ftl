@@ -276,7 +276,7 @@ reason-reader-is-holder = must be another provider than the one whose records ar
 reason-day-within = must be a day from { $first } to { $last }
 reason-grant-no-consent = the person's consent to { $purpose } by this provider does not hold, so the grant reads nothing
 
-## Provider staff: roles, invitations, passwords, two-factor sign-in.
+## Provider staff: roles, invitations, passwords.
 reason-role-lacks = the role { $role ->
     [admin] administrator
     [analyst] analyst

@@ -903,7 +903,7 @@ me-provider-gone = en leverantör som inte längre har något om dig
 category-identifiers = Dina adresser och nummer där
 category-touchpoints = Dina besök, köp och meddelanden där
 
-## Provider staff: roles, invitations, passwords, the audit log, two-factor sign-in.
+## Provider staff: roles, invitations, passwords, the audit log.
 staff = Personal
 staff-title = Personal
 staff-users = Användare
@@ -958,5 +958,3 @@ audit-settings = ändrade { $detail ->
     [journeys] kundresornas inställningar
    *[motivation_rules] motivationsreglerna
   }
-audit-two-factor-on = slog på tvåstegsinloggning
-audit-two-factor-off = slog av tvåstegsinloggning

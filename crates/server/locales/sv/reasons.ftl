@@ -303,7 +303,7 @@ reason-grant-no-consent = personens samtycke till { $purpose ->
    *[personalisation] anpassning
   } hos den här leverantören gäller inte, så delningen läser ingenting
 
-## Provider staff: roles, invitations, passwords, two-factor sign-in.
+## Provider staff: roles, invitations, passwords.
 reason-role-lacks = rollen { $role ->
     [admin] administratör
     [analyst] analytiker

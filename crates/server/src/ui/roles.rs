@@ -30,7 +30,7 @@ pub enum Capability {
     Settings,
     /// The provider's users and the audit log of what they did.
     Staff,
-    /// One's own sign-in: the password and two-factor sign-in.
+    /// One's own sign-in: the password.
     Account,
 }
 
