@@ -14,7 +14,7 @@ async fn shared(app: &App, key: &str, person: &str) -> (StatusCode, Value) {
 }
 
 /// The id of the provider named `name` on the person's page.
-fn holder_id(page: &str, name: &str) -> String {
+pub(super) fn holder_id(page: &str, name: &str) -> String {
     page.split("id=\"holder-")
         .skip(1)
         .find(|s| s.contains(&format!("<h3>{name}</h3>")))

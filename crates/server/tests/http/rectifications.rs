@@ -15,12 +15,7 @@ async fn a_correction_goes_to_the_provider_and_its_answer_comes_back() {
     let mut eva = Browser::new(&app.base);
     eva.sign_in_person("eva@example.se", &app.deliver).await;
     let page = eva.get("/me", "en").await.text().await.unwrap();
-    let shop_id = page
-        .split("id=\"holder-")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_string();
+    let shop_id = super::grants::holder_id(&page, "Skobutiken");
 
     let r = eva
         .post(

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use motesplats_core::consent::{Choice, ContactPreferences, Grant};
 use motesplats_core::survey::Response as SurveyAnswer;
 use motesplats_core::{Identifier, PersonId, Profile, ProviderId, Touchpoint};
+use motesplats_store::AccessEntry;
 use motesplats_store::grant::GRANT_READ;
 use serde::Serialize;
 
@@ -68,7 +69,15 @@ async fn export(state: &AppState, me: &PersonSignedIn) -> Result<Export, ApiErro
             .iter()
             .filter(|r| r.provider.id == provider.id)
             .collect();
-        let reads = reads(state, provider.id, person, &mine).await?;
+        let reads: Vec<Read> = visible_reads(state, provider.id, person, &mine, READS)
+            .await?
+            .into_iter()
+            .map(|e| Read {
+                at: e.at,
+                reader: e.provider_id,
+                action: e.action,
+            })
+            .collect();
         if let Some(h) = providers.iter_mut().find(|h| h.id == provider.id) {
             h.reads.extend(reads);
             continue;
@@ -101,27 +110,25 @@ async fn export(state: &AppState, me: &PersonSignedIn) -> Result<Export, ApiErro
     })
 }
 
-/// The reads the person may see of one provider's person: as the page shows them.
-async fn reads(
+/// The reads of one provider's person that the person may see, newest first: reads of
+/// them as a whole or of a record with a verified address (never of a record only the
+/// provider's own merges put beside them), by the provider or, through a grant, another.
+pub(super) async fn visible_reads(
     state: &AppState,
     provider: ProviderId,
     person: PersonId,
     mine: &[&motesplats_store::HeldRecord],
-) -> Result<Vec<Read>, ApiError> {
+    limit: u32,
+) -> Result<Vec<AccessEntry>, ApiError> {
     Ok(state
         .store
-        .access_log(person, READS)
+        .access_log(person, limit)
         .await?
         .into_iter()
         .filter(|e| e.provider_id == provider || e.action == GRANT_READ)
         .filter(|e| {
             e.profile_id
                 .is_none_or(|p| mine.iter().any(|r| r.profile.id == p))
-        })
-        .map(|e| Read {
-            at: e.at,
-            reader: e.provider_id,
-            action: e.action,
         })
         .collect())
 }

@@ -185,25 +185,15 @@ async fn render(
             .iter()
             .filter(|r| r.provider.id == provider.id)
             .collect();
-        // Reads of the person as a whole, or of a record with a verified address: never
-        // of a record only the provider's own merges put beside them. Another provider
-        // reads here only through a grant.
-        let read = state.store.access_log(person, READS).await?;
-        let reads = read
-            .iter()
-            .filter(|e| e.provider_id == provider.id || e.action == GRANT_READ)
-            .filter(|e| {
-                e.profile_id
-                    .is_none_or(|p| mine.iter().any(|r| r.profile.id == p))
-            })
-            .map(|e| {
-                let what = if e.action == GRANT_READ {
-                    lang.t_text("me-read-grant", &[("reader", name_of(e.provider_id))])
-                } else {
-                    lang.t(&format!("me-read-{}", e.action))
-                };
-                (local_time(e.at, &provider.time_zone), what)
-            });
+        let read = super::export::visible_reads(state, provider.id, person, &mine, READS).await?;
+        let reads = read.iter().map(|e| {
+            let what = if e.action == GRANT_READ {
+                lang.t_text("me-read-grant", &[("reader", name_of(e.provider_id))])
+            } else {
+                lang.t(&format!("me-read-{}", e.action))
+            };
+            (local_time(e.at, &provider.time_zone), what)
+        });
         if let Some(h) = providers
             .iter_mut()
             .find(|h| h.id == provider.id.to_string())
